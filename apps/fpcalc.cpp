@@ -1,0 +1,228 @@
+// fpcalc: the fixed-point number model from the command line.
+//
+//   fpcalc demo                     evaluate the embedded example operations
+//   fpcalc vectors IN OUT           evaluate a JSON-lines operation corpus ("-" = stdin/stdout)
+//   fpcalc OP ARG... [ROUNDING]     one operation on decimal arguments, e.g. `fpcalc pow 2 0.5`
+//
+// The same source runs natively and as WebAssembly under Node; both must print
+// identical bytes (tests/parity checks it). Corpus format: tests/parity/README.md.
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fixedpoint/wad.hpp"
+
+namespace {
+
+using fp::errc;
+using fp::result;
+using fp::rounding;
+using fp::Wad;
+
+struct op_def {
+    int arity;
+    bool rounded;
+    std::function<result<Wad>(const std::vector<Wad>&, rounding)> fn;
+};
+
+const std::map<std::string, op_def>& ops() {
+    static const std::map<std::string, op_def> table = {
+        {"add", {2, false, [](auto& a, rounding) { return fp::add(a[0], a[1]); }}},
+        {"sub", {2, false, [](auto& a, rounding) { return fp::sub(a[0], a[1]); }}},
+        {"neg", {1, false, [](auto& a, rounding) { return fp::neg(a[0]); }}},
+        {"abs", {1, false, [](auto& a, rounding) { return fp::abs(a[0]); }}},
+        {"min", {2, false, [](auto& a, rounding) { return result<Wad>{fp::min(a[0], a[1])}; }}},
+        {"max", {2, false, [](auto& a, rounding) { return result<Wad>{fp::max(a[0], a[1])}; }}},
+        {"cmp", {2, false, [](auto& a, rounding) {
+             return result<Wad>{Wad::from_raw(fp::I256(a[0] < a[1] ? -1 : (a[0] == a[1] ? 0 : 1)))};
+         }}},
+        {"mul", {2, true, [](auto& a, rounding r) { return fp::mul(a[0], a[1], r); }}},
+        {"div", {2, true, [](auto& a, rounding r) { return fp::div(a[0], a[1], r); }}},
+        {"mul_div", {3, true, [](auto& a, rounding r) { return fp::mul_div(a[0], a[1], a[2], r); }}},
+        {"exp", {1, false, [](auto& a, rounding) { return fp::exp(a[0]); }}},
+        {"ln", {1, false, [](auto& a, rounding) { return fp::ln(a[0]); }}},
+        {"sqrt", {1, false, [](auto& a, rounding) { return fp::sqrt(a[0]); }}},
+        {"pow", {2, false, [](auto& a, rounding) { return fp::pow(a[0], a[1]); }}},
+        {"normal_pdf", {1, false, [](auto& a, rounding) { return fp::normal_pdf(a[0]); }}},
+        {"normal_cdf", {1, false, [](auto& a, rounding) { return fp::normal_cdf(a[0]); }}},
+    };
+    return table;
+}
+
+std::optional<rounding> parse_rounding(const std::string& s) {
+    if (s == "toward_zero") return rounding::toward_zero;
+    if (s == "floor") return rounding::floor;
+    if (s == "ceil") return rounding::ceil;
+    return std::nullopt;
+}
+
+// One corpus line -> one result line. Numeric args and results are raw int256
+// integers (wei); "parse" takes a decimal string and "format" returns one.
+std::string eval_line(const std::string& line) {
+    using nlohmann::json;
+    json in = json::parse(line, nullptr, false);
+    json out;
+    auto fail = [&](std::string_view why) {
+        out["invalid"] = std::string(why);
+        return out.dump();
+    };
+    if (in.is_discarded() || !in.is_object() || !in.contains("op") || !in["op"].is_string() ||
+        !in.contains("args") || !in["args"].is_array())
+        return fail("line is not {\"op\": string, \"args\": [string...]}");
+    out = in;
+    const std::string op = in["op"];
+    std::vector<std::string> args;
+    for (const auto& a : in["args"]) {
+        if (!a.is_string()) return fail("args must be strings");
+        args.push_back(a.get<std::string>());
+    }
+    auto emit = [&](const result<Wad>& r, bool as_decimal) {
+        if (r.ok())
+            out["expect"] = {{"value", as_decimal ? fp::format(r.value) : r.value.raw().to_string()}};
+        else
+            out["expect"] = {{"error", std::string(fp::errc_name(r.error))}};
+        return out.dump();
+    };
+    if (op == "parse") {
+        if (args.size() != 1) return fail("parse takes 1 argument");
+        return emit(fp::parse(args[0]), false);
+    }
+    std::vector<Wad> vals;
+    for (const auto& a : args) {
+        const auto v = fp::I256::parse(a);
+        if (!v.ok()) return fail("argument is not a raw int256 integer");
+        vals.push_back(Wad::from_raw(v.value));
+    }
+    if (op == "format") {
+        if (vals.size() != 1) return fail("format takes 1 argument");
+        out["expect"] = {{"value", fp::format(vals[0])}};
+        return out.dump();
+    }
+    const auto it = ops().find(op);
+    if (it == ops().end()) return fail("unknown op");
+    if (static_cast<int>(vals.size()) != it->second.arity) return fail("wrong number of arguments");
+    rounding r = rounding::toward_zero;
+    if (it->second.rounded) {
+        if (!in.contains("rounding") || !in["rounding"].is_string() || !parse_rounding(in["rounding"]))
+            return fail("rounding must be toward_zero, floor or ceil");
+        r = *parse_rounding(in["rounding"]);
+    }
+    return emit(it->second.fn(vals, r), false);
+}
+
+int run_vectors(const std::string& in_path, const std::string& out_path) {
+    std::ifstream fin;
+    std::ofstream fout;
+    if (in_path != "-") {
+        fin.open(in_path);
+        if (!fin) { std::cerr << "fpcalc: cannot read " << in_path << "\n"; return 2; }
+    }
+    if (out_path != "-") {
+        fout.open(out_path);
+        if (!fout) { std::cerr << "fpcalc: cannot write " << out_path << "\n"; return 2; }
+    }
+    std::istream& is = in_path == "-" ? std::cin : fin;
+    std::ostream& os = out_path == "-" ? std::cout : fout;
+    std::string line;
+    long long n = 0;
+    while (std::getline(is, line)) {
+        if (line.empty()) continue;
+        os << eval_line(line) << '\n';
+        ++n;
+    }
+    std::cerr << "fpcalc: evaluated " << n << " vectors\n";
+    return os ? 0 : 2;
+}
+
+// Decimal arguments, decimal result: `fpcalc mul 1.5 2.25 floor`.
+int run_single(const std::string& op, std::vector<std::string> args) {
+    const auto it = ops().find(op);
+    if (it == ops().end()) { std::cerr << "fpcalc: unknown operation '" << op << "'\n"; return 2; }
+    rounding r = rounding::toward_zero;
+    if (it->second.rounded) {
+        if (static_cast<int>(args.size()) != it->second.arity + 1 || !parse_rounding(args.back())) {
+            std::cerr << "fpcalc: " << op << " takes " << it->second.arity
+                      << " decimal arguments and a rounding (toward_zero, floor, ceil)\n";
+            return 2;
+        }
+        r = *parse_rounding(args.back());
+        args.pop_back();
+    }
+    if (static_cast<int>(args.size()) != it->second.arity) {
+        std::cerr << "fpcalc: " << op << " takes " << it->second.arity << " decimal arguments\n";
+        return 2;
+    }
+    std::vector<Wad> vals;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto v = fp::parse(args[i]);
+        if (!v.ok()) {
+            std::cout << fp::errc_name(v.error) << " (argument " << i + 1 << ": \"" << args[i] << "\")\n";
+            return 1;
+        }
+        vals.push_back(v.value);
+    }
+    const auto res = it->second.fn(vals, r);
+    if (!res.ok()) { std::cout << fp::errc_name(res.error) << "\n"; return 1; }
+    std::cout << fp::format(res.value) << "\n";
+    return 0;
+}
+
+int run_demo() {
+    struct line { const char* op; std::vector<std::string> args; const char* rnd; };
+    const std::vector<line> demo = {
+        {"mul", {"1.5", "0.333333333333333333"}, "floor"},
+        {"mul", {"-1.5", "0.333333333333333333"}, "floor"},
+        {"div", {"1", "3"}, "ceil"},
+        {"mul_div", {"123456789.123456789", "987654321.987654321", "0.000000000000000007"}, "toward_zero"},
+        {"exp", {"1"}, nullptr},
+        {"exp", {"135.3"}, nullptr},
+        {"ln", {"2"}, nullptr},
+        {"ln", {"0.000000000000000001"}, nullptr},
+        {"sqrt", {"2"}, nullptr},
+        {"pow", {"1.0001", "10000"}, nullptr},
+        {"normal_pdf", {"0"}, nullptr},
+        {"normal_cdf", {"1.96"}, nullptr},
+        {"normal_cdf", {"-3.5"}, nullptr},
+        {"exp", {"136"}, nullptr},
+        {"ln", {"0"}, nullptr},
+        {"div", {"1", "0"}, "floor"},
+    };
+    std::cout << "fixed-point demo (signed 18-decimal, int256 range); every line is exact and reproducible\n";
+    for (const auto& d : demo) {
+        std::string call = std::string(d.op) + "(";
+        for (std::size_t i = 0; i < d.args.size(); ++i) call += (i ? ", " : "") + d.args[i];
+        if (d.rnd) call += std::string(", ") + d.rnd;
+        call += ")";
+        std::vector<Wad> vals;
+        for (const auto& a : d.args) vals.push_back(fp::parse(a).value);
+        const auto res = ops().at(d.op).fn(vals, d.rnd ? *parse_rounding(d.rnd) : rounding::toward_zero);
+        std::printf("  %-72s = %s\n", call.c_str(),
+                    res.ok() ? fp::format(res.value).c_str() : std::string(fp::errc_name(res.error)).c_str());
+    }
+    return 0;
+}
+
+void usage() {
+    std::cerr << "usage: fpcalc demo | fpcalc vectors IN OUT | fpcalc OP ARG... [ROUNDING]\n"
+                 "ops: add sub neg abs min max cmp mul div mul_div exp ln sqrt pow normal_pdf normal_cdf\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "demo") return run_demo();
+    if (args[0] == "vectors") {
+        if (args.size() != 3) { usage(); return 2; }
+        return run_vectors(args[1], args[2]);
+    }
+    if (args[0] == "--help" || args[0] == "-h") { usage(); return 0; }
+    return run_single(args[0], {args.begin() + 1, args.end()});
+}

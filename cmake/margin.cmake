@@ -1,0 +1,52 @@
+# Shared build settings: warnings, host header-only dependencies under
+# Emscripten, and margin_add_executable() for tools that run natively and in
+# WebAssembly alike.
+
+set(MARGIN_WASM OFF)
+if(EMSCRIPTEN)
+  set(MARGIN_WASM ON)
+endif()
+
+add_library(margin_warnings INTERFACE)
+target_compile_options(margin_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+# GCC 12 reports a false -Wrestrict inside libstdc++'s std::string (GCC PR105651).
+target_compile_options(margin_warnings INTERFACE $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
+if(MARGIN_WERROR)
+  target_compile_options(margin_warnings INTERFACE -Werror)
+endif()
+
+# Header-only host libraries (Boost.Multiprecision, nlohmann/json, Catch2 v2).
+add_library(margin_host_headers INTERFACE)
+if(MARGIN_WASM)
+  # Under emcmake find_package() sees nothing, and -I/usr/include would shadow
+  # the wasm sysroot's libc. A folder of symlinks exposes just these three.
+  set(_inc "${CMAKE_BINARY_DIR}/host-include")
+  file(MAKE_DIRECTORY "${_inc}")
+  foreach(_d boost nlohmann catch2)
+    if(NOT EXISTS "${_inc}/${_d}")
+      file(CREATE_LINK "/usr/include/${_d}" "${_inc}/${_d}" SYMBOLIC)
+    endif()
+  endforeach()
+  target_include_directories(margin_host_headers SYSTEM INTERFACE "${_inc}")
+else()
+  find_package(Boost 1.74 REQUIRED)
+  find_package(nlohmann_json 3.11 REQUIRED)
+  target_link_libraries(margin_host_headers INTERFACE Boost::headers nlohmann_json::nlohmann_json)
+endif()
+
+# An executable that also runs as WebAssembly under Node (files through NODERAWFS).
+# EXCEPTIONS: compile and link with -fexceptions under Emscripten (Catch2 needs it).
+function(margin_add_executable name)
+  cmake_parse_arguments(ARG "EXCEPTIONS" "" "SOURCES;LIBRARIES" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} margin_warnings)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bin")
+  if(MARGIN_WASM)
+    target_link_options(${name} PRIVATE -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1
+                        -sWASM_ASYNC_COMPILATION=0 -sEXIT_RUNTIME=1)
+    if(ARG_EXCEPTIONS)
+      target_compile_options(${name} PRIVATE -fexceptions)
+      target_link_options(${name} PRIVATE -fexceptions)
+    endif()
+  endif()
+endfunction()

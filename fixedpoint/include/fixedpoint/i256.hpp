@@ -1,0 +1,69 @@
+// I256: a signed 256-bit integer with Solidity int256 range [-2^255, 2^255-1].
+//
+// Stored in Boost.Multiprecision's fixed 256-bit sign-magnitude integer, whose
+// own range is +-(2^256-1) and whose arithmetic wraps silently. I256 therefore
+// has no arithmetic operators: every operation that can leave the range goes
+// through a checked function in wad.hpp that returns an error code instead.
+#pragma once
+
+#include <boost/multiprecision/cpp_int.hpp>
+
+#include <compare>
+#include <cstdint>
+#include <string>
+
+#include "fixedpoint/errc.hpp"
+
+namespace fp {
+
+__extension__ using i128 = __int128;           // GCC/Clang extension, also on wasm32
+__extension__ using u128 = unsigned __int128;
+
+/// Boost types used for the general (wide) path. 512 bits hold any product of
+/// two int256 values; never exposed through the public API of I256.
+namespace detail {
+using big256 = boost::multiprecision::int256_t;
+using big512 = boost::multiprecision::int512_t;
+}  // namespace detail
+
+class I256 {
+public:
+    constexpr I256() noexcept = default;
+    I256(std::int64_t v) noexcept : v_(v) {}  // NOLINT(google-explicit-constructor): every int64 fits
+    static I256 from_i128(i128 v) noexcept { return I256(detail::big256(v)); }
+
+    /// Range-checked construction from a wide Boost value.
+    static result<I256> from_big(const detail::big512& v) noexcept;
+
+    static I256 max() noexcept;  ///< 2^255 - 1
+    static I256 min() noexcept;  ///< -2^255
+
+    bool is_zero() const noexcept { return v_.is_zero(); }
+    bool is_negative() const noexcept { return v_.sign() < 0; }
+    int sign() const noexcept { return v_.sign(); }
+
+    /// True when the value fits in a signed 128-bit integer (the fast path).
+    bool fits_i128() const noexcept;
+    /// Precondition: fits_i128().
+    i128 to_i128() const noexcept;
+
+    /// Exact decimal integer text, e.g. "-12345".
+    std::string to_string() const;
+    /// Parse a decimal integer "-?[0-9]+"; errors: parse_syntax, parse_range.
+    static result<I256> parse(std::string_view s) noexcept;
+
+    const detail::big256& big() const noexcept { return v_; }
+
+    friend bool operator==(const I256& a, const I256& b) noexcept { return a.v_ == b.v_; }
+    friend std::strong_ordering operator<=>(const I256& a, const I256& b) noexcept {
+        return a.v_ < b.v_ ? std::strong_ordering::less
+               : a.v_ == b.v_ ? std::strong_ordering::equal
+                              : std::strong_ordering::greater;
+    }
+
+private:
+    explicit I256(const detail::big256& v) noexcept : v_(v) {}
+    detail::big256 v_{};
+};
+
+}  // namespace fp

@@ -1,0 +1,108 @@
+// add/sub/neg/abs/min/max and rounded mul/div/mul_div against an independent
+// exact model on arbitrary-precision integers (both the 128-bit fast paths and
+// the 512-bit general path are reached by the operand sizes drawn).
+#include "test_util.hpp"
+
+using namespace fp;
+using fp::test::big;
+using fp::test::F;
+using fp::test::raw;
+using fp::test::to_big;
+using fp::test::W;
+
+namespace {
+
+const big MAX = (big(1) << 255) - 1;
+const big MIN = -(big(1) << 255);
+const big SCALE("1000000000000000000");
+
+// Exact model: the rounded quotient n/d as the spec defines, or overflow.
+std::string model_div(const big& n, const big& d, rounding r) {
+    if (d == 0) return "FP_DIV_BY_ZERO";
+    big q = n / d;  // truncates
+    if (q * d != n) {
+        const bool negative = (n < 0) != (d < 0);
+        if (r == rounding::floor && negative) --q;
+        if (r == rounding::ceil && !negative) ++q;
+    }
+    if (q > MAX || q < MIN) return "FP_OVERFLOW";
+    return q.str();
+}
+std::string model_exact(const big& v) { return (v > MAX || v < MIN) ? "FP_OVERFLOW" : v.str(); }
+std::string got(const result<Wad>& r) { return r.ok() ? r.value.raw().to_string() : std::string(errc_name(r.error)); }
+
+constexpr rounding all_roundings[] = {rounding::toward_zero, rounding::floor, rounding::ceil};
+
+}  // namespace
+
+TEST_CASE("add, sub, neg, abs at the int256 boundary", "[arith]") {
+    const Wad max = raw(MAX), min = raw(MIN), one_wei = raw(1);
+    CHECK(got(add(max, one_wei)) == "FP_OVERFLOW");
+    CHECK(got(sub(min, one_wei)) == "FP_OVERFLOW");
+    CHECK(got(add(min, min)) == "FP_OVERFLOW");  // -2^256: Boost's own range would wrap here
+    CHECK(got(add(max, min)) == "-1");
+    CHECK(got(neg(min)) == "FP_OVERFLOW");
+    CHECK(got(abs(min)) == "FP_OVERFLOW");
+    CHECK(got(neg(max)) == (MIN + 1).str());
+    CHECK(got(abs(raw(-5))) == "5");
+    CHECK(fp::min(max, min) == min);
+    CHECK(fp::max(max, min) == max);
+    CHECK(F(add(W("0.1"), W("0.2"))) == "0.3");  // exact, unlike binary floating point
+}
+
+TEST_CASE("mul, div, mul_div: hand-computed roundings", "[arith]") {
+    // 1.5 * 0.333333333333333333 = 0.4999999999999999995 exactly
+    CHECK(F(mul(W("1.5"), W("0.333333333333333333"), rounding::toward_zero)) == "0.499999999999999999");
+    CHECK(F(mul(W("1.5"), W("0.333333333333333333"), rounding::floor)) == "0.499999999999999999");
+    CHECK(F(mul(W("1.5"), W("0.333333333333333333"), rounding::ceil)) == "0.5");
+    CHECK(F(mul(W("-1.5"), W("0.333333333333333333"), rounding::toward_zero)) == "-0.499999999999999999");
+    CHECK(F(mul(W("-1.5"), W("0.333333333333333333"), rounding::floor)) == "-0.5");
+    CHECK(F(mul(W("-1.5"), W("0.333333333333333333"), rounding::ceil)) == "-0.499999999999999999");
+    // 1/3 = 0.333...3|33..., -2/3 = -0.666...6|66...
+    CHECK(F(div(W("1"), W("3"), rounding::floor)) == "0.333333333333333333");
+    CHECK(F(div(W("1"), W("3"), rounding::ceil)) == "0.333333333333333334");
+    CHECK(F(div(W("-2"), W("3"), rounding::toward_zero)) == "-0.666666666666666666");
+    CHECK(F(div(W("-2"), W("3"), rounding::floor)) == "-0.666666666666666667");
+    CHECK(F(div(W("2"), W("-3"), rounding::ceil)) == "-0.666666666666666666");
+    CHECK(F(div(W("1"), W("0"), rounding::floor)) == "FP_DIV_BY_ZERO");
+    // mul_div keeps the full product: (10^40 * 3) / 7 would overflow no 256-bit a*b here
+    // but 10^60 * 10^60 does: 1e120 raw exceeds 2^256, the quotient by 1e50 does not.
+    const Wad e60 = raw(big("1" + std::string(60, '0'))), e50 = raw(big("1" + std::string(50, '0')));
+    CHECK(got(mul_div(e60, e60, e50, rounding::floor)) == "1" + std::string(70, '0'));
+    CHECK(got(mul_div(raw(7), raw(1), raw(2), rounding::floor)) == "3");
+    CHECK(got(mul_div(raw(-7), raw(1), raw(2), rounding::floor)) == "-4");
+    CHECK(got(mul_div(raw(-7), raw(1), raw(2), rounding::ceil)) == "-3");
+    CHECK(got(mul_div(raw(1), raw(1), raw(0), rounding::ceil)) == "FP_DIV_BY_ZERO");
+    CHECK(got(mul(raw(MAX), W("2"), rounding::floor)) == "FP_OVERFLOW");
+    CHECK(got(div(raw(MAX), W("0.5"), rounding::floor)) == "FP_OVERFLOW");
+    CHECK(got(div(raw(MIN), W("-1"), rounding::floor)) == "FP_OVERFLOW");  // -(-2^255)
+    CHECK(got(div(raw(MIN), W("1"), rounding::floor)) == MIN.str());
+}
+
+TEST_CASE("rounded arithmetic equals the exact model on 200,000 random operands", "[arith]") {
+    fp::test::gen g(42);
+    for (int i = 0; i < 25000; ++i) {
+        // Bit lengths up to 255 (general path) and up to 70 (fast paths) in equal measure.
+        const int bits = (i & 1) ? 255 : 70;
+        const big a = g.any(bits), b = g.any(bits), c = g.any(bits);
+        const Wad wa = raw(a), wb = raw(b), wc = raw(c);
+        REQUIRE(got(add(wa, wb)) == model_exact(a + b));
+        REQUIRE(got(sub(wa, wb)) == model_exact(a - b));
+        REQUIRE(got(neg(wa)) == model_exact(-a));
+        REQUIRE(got(abs(wa)) == model_exact(a < 0 ? big(-a) : a));
+        for (rounding r : all_roundings) {
+            REQUIRE(got(mul(wa, wb, r)) == model_div(a * b, SCALE, r));
+            REQUIRE(got(div(wa, wb, r)) == model_div(a * SCALE, b, r));
+            REQUIRE(got(mul_div(wa, wb, wc, r)) == model_div(a * b, c, r));
+        }
+    }
+}
+
+TEST_CASE("comparison is numeric order", "[arith]") {
+    fp::test::gen g(7);
+    for (int i = 0; i < 5000; ++i) {
+        const big a = g.any(), b = g.any();
+        REQUIRE((raw(a) < raw(b)) == (a < b));
+        REQUIRE((raw(a) == raw(b)) == (a == b));
+    }
+}

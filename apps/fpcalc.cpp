@@ -180,7 +180,7 @@ int run_demo() {
         {"mul", {"1.5", "0.333333333333333333"}, "floor"},
         {"mul", {"-1.5", "0.333333333333333333"}, "floor"},
         {"div", {"1", "3"}, "ceil"},
-        {"mul_div", {"123456789.123456789", "987654321.987654321", "0.000000000000000007"}, "toward_zero"},
+        {"mul_div", {"10000000000000000000000000", "10000000000000000000000000", "3"}, "floor"},  // a*b needs 512 bits
         {"exp", {"1"}, nullptr},
         {"exp", {"135.3"}, nullptr},
         {"ln", {"2"}, nullptr},
@@ -203,7 +203,7 @@ int run_demo() {
         std::vector<Wad> vals;
         for (const auto& a : d.args) vals.push_back(fp::parse(a).value);
         const auto res = ops().at(d.op).fn(vals, d.rnd ? *parse_rounding(d.rnd) : rounding::toward_zero);
-        std::printf("  %-72s = %s\n", call.c_str(),
+        std::printf("  %-66s = %s\n", call.c_str(),
                     res.ok() ? fp::format(res.value).c_str() : std::string(fp::errc_name(res.error)).c_str());
     }
     return 0;

@@ -71,13 +71,29 @@ result<Wad> abs(const Wad& a) noexcept { return a.raw().is_negative() ? neg(a) :
 Wad min(const Wad& a, const Wad& b) noexcept { return b < a ? b : a; }
 Wad max(const Wad& a, const Wad& b) noexcept { return a < b ? b : a; }
 
+namespace {
+
+// Fast path of n / d for |n| < 2^256 given as a product, |d| < 2^128: when the
+// quotient fits 128 bits, divide with the 256/128 kernel and detect an inexact
+// quotient by multiplying back. Returns false when the general path must run.
+bool quotient_fast(const detail::u256w& n, u128 d, bool negative, rounding r, result<Wad>& out) noexcept {
+    if (n.hi >= d) return false;
+    const u128 q = detail::div_wide(n, d);
+    if (q >= pow2(126)) return false;  // keep q + 1 well inside i128
+    const detail::u256w back = detail::mul_wide(q, d);
+    out = signed_rounded(q, back.hi != n.hi || back.lo != n.lo, negative, r);
+    return true;
+}
+
+bool negative_product(const Wad& a, const Wad& b) noexcept { return a.raw().sign() * b.raw().sign() < 0; }
+
+}  // namespace
+
 result<Wad> mul(const Wad& a, const Wad& b, rounding r) noexcept {
     if (a.raw().fits_i128() && b.raw().fits_i128()) {
-        const u128 x = uabs(a.raw().to_i128()), y = uabs(b.raw().to_i128());
-        if (x < pow2(64) && y < pow2(64)) {  // product < 2^128, quotient < 2^68
-            const u128 p = x * y;
-            return signed_rounded(p / WAD, p % WAD != 0, (a.raw().sign() * b.raw().sign()) < 0, r);
-        }
+        result<Wad> out;
+        const auto p = detail::mul_wide(uabs(a.raw().to_i128()), uabs(b.raw().to_i128()));
+        if (quotient_fast(p, WAD, negative_product(a, b), r, out)) return out;
     }
     return divide_rounded(wide(a) * wide(b), big512(Wad::scale), r);
 }
@@ -85,11 +101,9 @@ result<Wad> mul(const Wad& a, const Wad& b, rounding r) noexcept {
 result<Wad> div(const Wad& a, const Wad& b, rounding r) noexcept {
     if (b.raw().is_zero()) return result<Wad>::failure(errc::div_by_zero);
     if (a.raw().fits_i128() && b.raw().fits_i128()) {
-        const u128 x = uabs(a.raw().to_i128()), y = uabs(b.raw().to_i128());
-        if (x < pow2(66)) {  // x * 1e18 < 2^126, so the quotient fits
-            const u128 n = x * WAD;
-            return signed_rounded(n / y, n % y != 0, (a.raw().sign() * b.raw().sign()) < 0, r);
-        }
+        result<Wad> out;
+        const auto n = detail::mul_wide(uabs(a.raw().to_i128()), WAD);
+        if (quotient_fast(n, uabs(b.raw().to_i128()), negative_product(a, b), r, out)) return out;
     }
     return divide_rounded(wide(a) * Wad::scale, wide(b), r);
 }
@@ -97,12 +111,10 @@ result<Wad> div(const Wad& a, const Wad& b, rounding r) noexcept {
 result<Wad> mul_div(const Wad& a, const Wad& b, const Wad& c, rounding r) noexcept {
     if (c.raw().is_zero()) return result<Wad>::failure(errc::div_by_zero);
     if (a.raw().fits_i128() && b.raw().fits_i128() && c.raw().fits_i128()) {
-        const u128 x = uabs(a.raw().to_i128()), y = uabs(b.raw().to_i128()), z = uabs(c.raw().to_i128());
-        if (x < pow2(63) && y < pow2(63)) {  // product < 2^126
-            const u128 p = x * y;
-            const bool negative = (a.raw().sign() * b.raw().sign() * c.raw().sign()) < 0;
-            return signed_rounded(p / z, p % z != 0, negative, r);
-        }
+        result<Wad> out;
+        const auto p = detail::mul_wide(uabs(a.raw().to_i128()), uabs(b.raw().to_i128()));
+        const bool negative = a.raw().sign() * b.raw().sign() * c.raw().sign() < 0;
+        if (quotient_fast(p, uabs(c.raw().to_i128()), negative, r, out)) return out;
     }
     return divide_rounded(wide(a) * wide(b), wide(c), r);
 }

@@ -2,8 +2,6 @@
 // SPEC.md §4, step by step; the comments name the step. All kernels run on
 // 128-bit integers in Q125 (v stored as v * 2^125) or EXT units
 // (v * 10^18 * 2^56); SPEC.md states why each intermediate fits.
-#include <array>
-
 #include "fixedpoint/wad.hpp"
 #include "wide.hpp"
 
@@ -25,21 +23,6 @@ constexpr i128 X_NEAR_ONE_HI = 1414213562373095048; // floor(1e18 * sqrt 2)
 
 result<Wad> ok_i128(i128 v) noexcept { return {Wad::from_raw(I256::from_i128(v)), errc::ok}; }
 
-// floor(a * b / 2^s) for signed a and unsigned b (Solidity: sar(s, mul(a, b))).
-constexpr i128 smul_shr_u(i128 a, u128 b, int s) noexcept {
-    const u256w p = mul_wide(uabs(a), b);
-    const u128 m = shr_wide(p, s);
-    if (a >= 0) return static_cast<i128>(m);
-    return -static_cast<i128>(m + (low_bits_set(p, s) ? 1 : 0));
-}
-
-template <std::size_t N>
-constexpr i128 horner(const std::array<i128, N>& c, int degree, i128 t) noexcept {
-    i128 acc = c[static_cast<std::size_t>(degree)];
-    for (int i = degree - 1; i >= 0; --i) acc = c[static_cast<std::size_t>(i)] + mulq(acc, t);
-    return acc;
-}
-
 // --- exp ---------------------------------------------------------------------
 
 struct exp_parts {
@@ -55,8 +38,8 @@ exp_parts exp_core(i128 z) noexcept {
     // E2: r = z - k LN2 (EXT, exact), R = r in Q125 (floor).
     const i128 r = z - k * LN2_EXT;
     const i128 R = smul_shr_u(r, K187, 118);
-    // E3: e^R by the fitted polynomial, Horner in Q125.
-    return {horner(EXP_POLY, static_cast<int>(EXP_POLY.size()) - 1, R), k};
+    // E3: e^R by the fitted polynomial (Estrin, Q125).
+    return {estrin(EXP_POLY, R), k};
 }
 
 // round-half-up(mant * 10^18 * 2^k / 2^125) for mant >= 0; overflow above int256.
@@ -129,19 +112,24 @@ ln_parts ln_core(const I256& x) noexcept {
     const i128 sm = static_cast<i128>(div_wide({un >> 3, un << 125}, static_cast<u128>(m + ONE_Q)));
     const i128 s = num < 0 ? -sm : sm;
     // L4: ln m = 2 s g(s^2), g(u) = atanh(sqrt u)/sqrt u by the fitted polynomial.
-    const i128 g = horner(LN_POLY, static_cast<int>(LN_POLY.size()) - 1, mulq(s, s));
+    const i128 g = estrin(LN_POLY, mulq(s, s));
     return {a, smul_shr(s, g, Q - 1)};
 }
 
 // --- sqrt --------------------------------------------------------------------
 
-// floor(sqrt(n)) for n < 2^128 (Newton from above; exact).
-u128 isqrt_u128(u128 n) noexcept {
-    if (n < 2) return n;
-    const int bits = 128 - clz128(n);
-    u128 x = u128{1} << ((bits + 1) / 2);  // >= sqrt(n)
+// floor(sqrt(n)) for n < 2^256: Newton's iteration from a power of two above
+// the root decreases monotonically to the floor (exact; the count of steps
+// does not matter for the result).
+u128 isqrt_wide(const u256w& n) noexcept {
+    if (n.hi == 0 && n.lo < 2) return n.lo;
+    const int bits = n.hi != 0 ? 256 - clz128(n.hi) : 128 - clz128(n.lo);
+    const int root_bits = (bits + 1) / 2;  // 2^root_bits >= sqrt(n), <= 2^128
+    u128 x = root_bits == 128 ? ~u128{0} : u128{1} << root_bits;
     for (;;) {
-        const u128 y = (x + n / x) >> 1;
+        // n / x < 2^128 because x >= sqrt(n); (x + n/x) / 2 without overflow
+        const u128 q = div_wide(n, x);
+        const u128 y = (x >> 1) + (q >> 1) + (x & q & 1);
         if (y >= x) return x;
         x = y;
     }
@@ -168,10 +156,12 @@ result<Wad> ln(const Wad& x) noexcept {
 result<Wad> sqrt(const Wad& x) noexcept {
     if (x.raw().is_negative()) return result<Wad>::failure(errc::domain);
     // r = floor(sqrt(x * 1e18)); round to nearest: r + 1 when x * 1e18 - r^2 > r (no ties exist).
-    if (x.raw().fits_i128() && x.raw().to_i128() < (i128{1} << 66)) {
-        const u128 n = static_cast<u128>(x.raw().to_i128()) * static_cast<u128>(WAD);
-        const u128 r = isqrt_u128(n);
-        return ok_i128(static_cast<i128>(n - r * r > r ? r + 1 : r));
+    if (x.raw().fits_i128()) {  // x * 1e18 < 2^187: the 256-bit kernel
+        const u256w n = mul_wide(static_cast<u128>(x.raw().to_i128()), static_cast<u128>(WAD));
+        const u128 r = isqrt_wide(n);  // < 2^94
+        const u256w r2 = mul_wide(r, r);
+        const u128 rem = n.lo - r2.lo;  // n - r^2 <= 2r < 2^95: the low half suffices
+        return ok_i128(static_cast<i128>(rem > r ? r + 1 : r));
     }
     const big512 n = big512(x.raw().big()) * Wad::scale;
     big512 r = boost::multiprecision::sqrt(n);
@@ -238,7 +228,7 @@ result<Wad> normal_cdf(const Wad& x) noexcept {
     const i128 t = a - (j * half + half / 2);
     const i128 T = smul_shr_u(t, K187, 62);
     // C3: upper tail q = Q(|x|) by piece j's polynomial, clamped to [0, 1].
-    i128 q = horner(CDF_POLY[static_cast<std::size_t>(j)], CDF_DEGREE[static_cast<std::size_t>(j)], T);
+    i128 q = estrin(CDF_POLY[static_cast<std::size_t>(j)], T);
     q = q < 0 ? 0 : (q > ONE_Q ? ONE_Q : q);
     // C4: Phi = 1 - q for x >= 0, q for x < 0; rounded half up to wei.
     return to_wad(negative ? q : ONE_Q - q, 0);

@@ -5,6 +5,7 @@
 // against Boost.Multiprecision on random and boundary operands.
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "fixedpoint/i256.hpp"
@@ -27,12 +28,61 @@ struct u256w {
 constexpr std::uint64_t lo64(u128 x) noexcept { return static_cast<std::uint64_t>(x); }
 constexpr std::uint64_t hi64(u128 x) noexcept { return static_cast<std::uint64_t>(x >> 64); }
 
+/// Full 128-bit product of two 64-bit words. wasm32 has no 64x64->128
+/// multiply and clang would call the generic 128x128 __multi3, so there it is
+/// built from four 32x32->64 products (i64.mul); natively one `mul`.
+constexpr u128 mul64(std::uint64_t a, std::uint64_t b) noexcept {
+#if defined(__wasm__)
+    const std::uint64_t a0 = a & 0xffffffffu, a1 = a >> 32, b0 = b & 0xffffffffu, b1 = b >> 32;
+    const std::uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const std::uint64_t mid = (p00 >> 32) + (p01 & 0xffffffffu) + (p10 & 0xffffffffu);  // < 3 * 2^32
+    const std::uint64_t lo = (mid << 32) | (p00 & 0xffffffffu);
+    const std::uint64_t hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    return (u128{hi} << 64) | lo;
+#else
+    return u128{a} * b;
+#endif
+}
+
+/// floor(n / d) and n mod d for n < d * 2^64 (so the quotient fits 64 bits).
+/// wasm32 would call the generic 128/128 __udivti3; there the 128/64 step is
+/// two 64/32 schoolbook steps on native i64.div_u (Hacker's Delight, divlu).
+inline std::uint64_t div128by64(u128 n, std::uint64_t d, std::uint64_t& rem) noexcept {
+#if defined(__wasm__)
+    const int s = __builtin_clzll(d);  // d != 0
+    d <<= s;
+    const u128 ns = n << s;  // n < d * 2^64, so n * 2^s < 2^128
+    const std::uint64_t n1 = static_cast<std::uint64_t>(ns >> 64), n0 = static_cast<std::uint64_t>(ns);
+    const std::uint64_t d1 = d >> 32, d0 = d & 0xffffffffu;
+    const std::uint64_t n01 = n0 >> 32, n00 = n0 & 0xffffffffu;
+    std::uint64_t q1 = n1 / d1, r = n1 - q1 * d1;
+    while (q1 >> 32 != 0 || q1 * d0 > ((r << 32) | n01)) {
+        --q1;
+        r += d1;
+        if (r >> 32 != 0) break;
+    }
+    const std::uint64_t n21 = (n1 << 32) + n01 - q1 * d;  // mod 2^64, < d
+    std::uint64_t q0 = n21 / d1;
+    r = n21 - q0 * d1;
+    while (q0 >> 32 != 0 || q0 * d0 > ((r << 32) | n00)) {
+        --q0;
+        r += d1;
+        if (r >> 32 != 0) break;
+    }
+    rem = ((n21 << 32) + n00 - q0 * d) >> s;
+    return (q1 << 32) | q0;
+#else
+    rem = static_cast<std::uint64_t>(n % d);
+    return static_cast<std::uint64_t>(n / d);
+#endif
+}
+
 /// Full 256-bit product a * b.
 constexpr u256w mul_wide(u128 a, u128 b) noexcept {
-    const u128 ll = u128{lo64(a)} * lo64(b);
-    const u128 lh = u128{lo64(a)} * hi64(b);
-    const u128 hl = u128{hi64(a)} * lo64(b);
-    const u128 hh = u128{hi64(a)} * hi64(b);
+    const u128 ll = mul64(lo64(a), lo64(b));
+    const u128 lh = mul64(lo64(a), hi64(b));
+    const u128 hl = mul64(hi64(a), lo64(b));
+    const u128 hh = mul64(hi64(a), hi64(b));
     const u128 mid = u128{hi64(ll)} + lo64(lh) + lo64(hl);  // < 3 * 2^64, no overflow
     return {hh + hi64(lh) + hi64(hl) + hi64(mid), (mid << 64) | lo64(ll)};
 }
@@ -54,18 +104,51 @@ constexpr u128 mul_shr(u128 a, u128 b, int s) noexcept { return shr_wide(mul_wid
 
 constexpr u128 uabs(i128 a) noexcept { return a < 0 ? u128{0} - static_cast<u128>(a) : static_cast<u128>(a); }
 
+/// Arithmetic shift right by s (0 < s < 256) of the 256-bit two's complement
+/// value (hi:lo): floor(v / 2^s). Precondition: the result fits i128.
+constexpr i128 sar_wide(u128 hi, u128 lo, int s) noexcept {
+    if (s >= 128) return static_cast<i128>(hi) >> (s - 128);
+    return static_cast<i128>((hi << (128 - s)) | (lo >> s));
+}
+
 /// floor(a * b / 2^s) for signed a, b (an arithmetic shift of the exact
-/// product, as Solidity's `sar(s, mul(a, b))`). Precondition: |result| < 2^127.
+/// product, as Solidity's `sar(s, mul(a, b))`). Precondition: the result fits i128.
+/// The signed product is the unsigned product of the bit patterns with the
+/// high half corrected by the operands' sign terms (mod 2^256), so no branches.
 constexpr i128 smul_shr(i128 a, i128 b, int s) noexcept {
-    const u256w p = mul_wide(uabs(a), uabs(b));
-    const u128 m = shr_wide(p, s);
-    if ((a < 0) == (b < 0)) return static_cast<i128>(m);
-    return -static_cast<i128>(m + (low_bits_set(p, s) ? 1 : 0));
+    const u256w p = mul_wide(static_cast<u128>(a), static_cast<u128>(b));
+    const u128 hi = p.hi - (a < 0 ? static_cast<u128>(b) : 0) - (b < 0 ? static_cast<u128>(a) : 0);
+    return sar_wide(hi, p.lo, s);
+}
+
+/// floor(a * b / 2^s) for signed a and unsigned b (b may use all 128 bits).
+/// Precondition: the result fits i128.
+constexpr i128 smul_shr_u(i128 a, u128 b, int s) noexcept {
+    const u256w p = mul_wide(static_cast<u128>(a), b);
+    return sar_wide(p.hi - (a < 0 ? b : 0), p.lo, s);
 }
 
 /// Q125 product: floor(a * b / 2^125).
 constexpr int Q = 125;
 constexpr i128 mulq(i128 a, i128 b) noexcept { return smul_shr(a, b, Q); }
+
+/// The polynomial c[0] + c[1] t + ... + c[N-1] t^(N-1) in Q125 by Estrin's
+/// scheme, exactly as SPEC.md §4.0 specifies it: level by level, neighbours
+/// pair as v[i] = v[2i] + mulq(v[2i+1], p) (an odd last one moves up as is),
+/// then p = mulq(p, p), starting from p = t. Its depth is log2(N) products
+/// instead of Horner's N-1, which the CPU overlaps; the values differ from
+/// Horner's only in the floor roundings, and the spec fixes which is used.
+template <std::size_t N>
+constexpr i128 estrin(std::array<i128, N> v, i128 t) noexcept {
+    std::size_t n = N;
+    i128 p = t;
+    while (n > 1) {
+        for (std::size_t i = 0; 2 * i < n; ++i) v[i] = 2 * i + 1 < n ? v[2 * i] + mulq(v[2 * i + 1], p) : v[2 * i];
+        n = (n + 1) / 2;
+        if (n > 1) p = mulq(p, p);
+    }
+    return v[0];
+}
 
 constexpr int clz64(std::uint64_t x) noexcept { return x == 0 ? 64 : __builtin_clzll(x); }
 constexpr int clz128(u128 x) noexcept { return hi64(x) != 0 ? clz64(hi64(x)) : 64 + clz64(lo64(x)); }
@@ -76,10 +159,10 @@ inline u128 div_wide(u256w n, u128 d) noexcept {
     if (hi64(d) == 0) {
         // n.hi < d < 2^64: schoolbook with a one-digit divisor.
         const std::uint64_t d0 = lo64(d);
-        const u128 a = (n.hi << 64) | hi64(n.lo);  // n.hi < d0, so a / d0 < 2^64
-        const std::uint64_t q1 = static_cast<std::uint64_t>(a / d0);
-        const u128 b = ((a % d0) << 64) | lo64(n.lo);
-        return (u128{q1} << 64) | static_cast<std::uint64_t>(b / d0);
+        std::uint64_t r = 0;
+        const std::uint64_t q1 = div128by64((n.hi << 64) | hi64(n.lo), d0, r);  // n.hi < d0
+        const std::uint64_t q0 = div128by64((u128{r} << 64) | lo64(n.lo), d0, r);
+        return (u128{q1} << 64) | q0;
     }
     const int s = clz64(hi64(d));
     if (s != 0) {  // normalise: top bit of d set; n < d * 2^128 keeps n * 2^s within 256 bits
@@ -91,9 +174,13 @@ inline u128 div_wide(u256w n, u128 d) noexcept {
     // One quotient digit of the 3-digit numerator (u2 u1 u0), which is < d * 2^64.
     auto step = [&](u128 top, std::uint64_t u0, u128& rem) -> std::uint64_t {
         const std::uint64_t u2 = hi64(top), u1 = lo64(top);
-        u128 qhat = (u2 >= d1) ? ~std::uint64_t{0} : top / d1;
-        u128 rhat = top - qhat * d1;
-        while (hi64(rhat) == 0 && qhat * d0 > ((rhat << 64) | u0)) {
+        u128 qhat = ~std::uint64_t{0};
+        if (u2 < d1) {
+            std::uint64_t r64 = 0;
+            qhat = div128by64(top, d1, r64);
+        }
+        u128 rhat = top - mul64(lo64(qhat), d1);
+        while (hi64(rhat) == 0 && mul64(lo64(qhat), d0) > ((rhat << 64) | u0)) {
             --qhat;
             rhat += d1;
         }

@@ -93,10 +93,9 @@ for j in range(NP):
     pieces.append((poly, err))
 deg = max(len(p) for p, _ in pieces)
 w(f"// Upper tail Q(x) = 1 - Phi(x): piece j covers [j/2, j/2 + 1/2), polynomial in t = x - (j/2 + 1/4).")
-w(f"// Every piece is padded to {deg} coefficients (zeros at the top); worst fit error "
+w(f"// Every piece is padded to {deg} coefficients (zeros at the top, evaluated as any other); worst fit error "
   f"{mp.nstr(max(e for _, e in pieces), 3)}.")
 w(f"constexpr int CDF_PIECES = {NP};")
-w(f"constexpr std::array<int, {NP}> CDF_DEGREE = {{{{{', '.join(str(len(p) - 1) for p, _ in pieces)}}}}};")
 w(f"constexpr std::array<std::array<i128, {deg}>, {NP}> CDF_POLY = {{{{")
 for poly, err in pieces:
     padded = list(poly) + [mp.mpf(0)] * (deg - len(poly))

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The main job on its embedded default example: evaluate the number model's
+# demo operations natively and as WebAssembly under Node, and show they agree.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+build() {  # preset
+  cmake --preset "$1" -DMARGIN_BUILD_TESTS=OFF -DMARGIN_BUILD_BENCH=OFF >/dev/null
+  cmake --build --preset "$1" --target fpcalc >/dev/null
+}
+build native
+build wasm
+
+native=$(build/native/bin/fpcalc demo)
+wasm=$(node build/wasm/bin/fpcalc.js demo)
+echo "$native"
+echo
+if [ "$native" == "$wasm" ]; then
+  echo "native and WebAssembly outputs are byte-identical ($(printf '%s' "$native" | sha256sum | cut -c1-16))"
+else
+  diff <(echo "$native") <(echo "$wasm") || true
+  echo "native and WebAssembly outputs DIFFER"; exit 1
+fi

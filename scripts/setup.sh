@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install what the build and tests need, only what is missing; quiet unless it fails.
+# Sourced by scripts/demo.sh and scripts/test.sh; safe to run again.
+set -euo pipefail
+
+apt_packages=(
+  cmake ninja-build g++ clang  # native toolchains (g++ and clang must both build)
+  emscripten                   # WebAssembly toolchain (Debian 3.1.6)
+  libboost-dev                 # Boost.Multiprecision (header-only)
+  nlohmann-json3-dev catch2    # JSON, unit tests (Catch2 v2)
+  libmpfr-dev libgmp-dev       # MPFR: the accuracy oracle in tests
+  nodejs python3               # runs the wasm builds; corpus generator
+)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# mpmath generates the constants (and the test that regenerates them).
+if ! python3 -c "import mpmath" 2>/dev/null; then
+  missing+=(python3-mpmath)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  log=$(mktemp)
+  if ! { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    cat "$log"; echo "setup: apt-get failed"; exit 1
+  fi
+  rm -f "$log"
+fi
+# Debian's python3-mpmath lands in /usr/bin/python3's path, which may not be the first python3.
+if ! python3 -c "import mpmath" 2>/dev/null && /usr/bin/python3 -c "import mpmath" 2>/dev/null; then
+  export PATH="/usr/bin:$PATH"
+fi
+
+# Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH (TOOLCHAIN.md).
+export NODE_PATH=/usr/share/nodejs

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# All tests: lint, then native (GCC and Clang) and WebAssembly builds with
+# warnings as errors, their unit/accuracy tests, and the cross-target parity
+# corpus compared byte for byte. Ends with one "N passed, N failed" line.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+jobs=$(nproc)
+
+passed=0; failed=0; failures=()
+step() {  # name command...
+  local name="$1"; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+build() {  # preset
+  cmake --preset "$1" -DMARGIN_BUILD_TESTS=ON -DMARGIN_BUILD_BENCH=ON >/dev/null &&
+    cmake --build --preset "$1" -j "$jobs" >/dev/null 2>build/"$1".log || { cat build/"$1".log; return 1; }
+}
+mkdir -p build
+
+step "lint: no floating point in fixedpoint/ core/" sh scripts/lint-no-float.sh
+for preset in native native-clang wasm; do
+  step "build $preset (-Werror)" build "$preset"
+  step "ctest $preset" ctest --preset "$preset" -j "$jobs"
+done
+step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
+  tests/parity/run.sh build/parity build/native/bin/fpcalc \
+  wasm="node build/wasm/bin/fpcalc.js" clang=build/native-clang/bin/fpcalc
+
+echo
+for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

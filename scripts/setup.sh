@@ -36,5 +36,19 @@ if ! python3 -c "import mpmath" 2>/dev/null && /usr/bin/python3 -c "import mpmat
   export PATH="/usr/bin:$PATH"
 fi
 
+# npm packages of the Solidity harness (solc, @ethereumjs/*), from the committed
+# lockfile; reinstalled only when the lockfile changed since the last install.
+ci_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/contracts-interface"
+stamp="$ci_dir/node_modules/.lock-installed"
+if [ ! -f "$stamp" ] || ! cmp -s "$ci_dir/package-lock.json" "$stamp"; then
+  echo "setup: npm ci in contracts-interface/"
+  log=$(mktemp)
+  if ! (cd "$ci_dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+    cat "$log"; echo "setup: npm ci failed"; exit 1
+  fi
+  rm -f "$log"
+  cp "$ci_dir/package-lock.json" "$stamp"
+fi
+
 # Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH (TOOLCHAIN.md).
 export NODE_PATH=/usr/share/nodejs

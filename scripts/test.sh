@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # All tests: lint, then native (GCC and Clang) and WebAssembly builds with
-# warnings as errors, their unit/accuracy tests, and the cross-target parity
-# corpus compared byte for byte. Ends with one "N passed, N failed" line.
+# warnings as errors, their unit/accuracy tests, the cross-target parity corpus
+# compared byte for byte, and the Solidity twin on the EVM: parity on every
+# fourth numeric vector of the corpus (the full corpus: contracts-interface/README.md)
+# and the check that deliberate rounding changes are caught.
+# Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -27,6 +30,12 @@ done
 step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
   tests/parity/run.sh build/parity build/native/bin/fpcalc \
   wasm="node build/wasm/bin/fpcalc.js" clang=build/native-clang/bin/fpcalc
+step "constants: Solidity tables are what the generator prints" \
+  sh -c "python3 fixedpoint/tools/gen_constants.py --solidity | cmp - contracts-interface/contracts/FixedPointTables.sol"
+step "evm parity: Solidity twin vs native, every 4th numeric vector" \
+  node contracts-interface/harness/parity.js build/parity/expected.jsonl --every 4
+step "evm parity bites: deliberate rounding changes are caught" \
+  node contracts-interface/harness/parity.js build/parity/expected.jsonl --every 20 --mutate
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done

@@ -26,23 +26,26 @@ result<Wad> ok_i128(i128 v) noexcept { return {Wad::from_raw(I256::from_i128(v))
 // --- exp ---------------------------------------------------------------------
 
 struct exp_parts {
-    i128 mant;  // Q125, in [~0.70, ~1.42]
+    i128 mant;  // Q125, in [~0.84, ~1.69]
     int k;      // e^z = mant * 2^k
 };
 
 // Precondition: EXP_EXT_MIN <= z <= EXP_EXT_MAX.
 exp_parts exp_core(i128 z) noexcept {
-    // E1: k = floor((z + 64.5 LN2) * INV / 2^243) - 64, close to round(z / ln2).
-    const u128 u = static_cast<u128>(z + 64 * LN2_EXT + LN2_EXT / 2);
-    const int k = static_cast<int>(mul_shr(u, INV_LN2_EXT_243, 243)) - 64;
-    // E2: r = z - k LN2 (EXT, exact), R = r in Q125 (floor).
-    const i128 r = z - k * LN2_EXT;
+    // E1: h = floor((z + 128.5 H) * INV / 2^242) - 128 with H = ln2/2, close to round(z / H).
+    const u128 u = static_cast<u128>(z + 128 * HALF_LN2_EXT + HALF_LN2_EXT / 2);
+    const int h = static_cast<int>(mul_shr(u, INV_HALF_LN2_EXT_242, 242)) - 128;
+    // E2: r = z - h H (EXT, exact, |r| <= ln2/4), R = r in Q125 (floor).
+    const i128 r = z - mul_small(HALF_LN2_EXT, h);
     const i128 R = smul_shr_u(r, K187, 118);
-    // E3: e^R by the fitted polynomial (Estrin, Q125).
-    return {estrin(EXP_POLY, R), k};
+    // E3: e^R by the fitted polynomial (Horner, Q125); e^z = e^R 2^(h/2).
+    i128 m = horner(EXP_POLY, R);
+    // E4: an odd h leaves a factor sqrt 2.
+    if (h & 1) m = mulq(m, SQRT2_Q125);
+    return {m, h >> 1};  // arithmetic shift: floor(h / 2)
 }
 
-// round-half-up(mant * 10^18 * 2^k / 2^125) for mant >= 0; overflow above int256.
+// E5: round-half-up(mant * 10^18 * 2^k / 2^125) for mant >= 0; overflow above int256.
 result<Wad> to_wad(i128 mant, int k) noexcept {
     const u256w p = mul_wide(static_cast<u128>(mant), static_cast<u128>(WAD));  // < 2^187
     const int s = Q - k;
@@ -104,7 +107,7 @@ ln_parts ln_core(const I256& x) noexcept {
             m >>= 1;
             ++e;
         }
-        a = e * LN2_EXT - LN1E18_EXT;
+        a = mul_small(LN2_EXT, e) - LN1E18_EXT;
     }
     // L3: s = trunc((m - 1) * 2^125 / (m + 1)), |s| <= 0.1716.
     const i128 num = m - ONE_Q;
@@ -112,7 +115,7 @@ ln_parts ln_core(const I256& x) noexcept {
     const i128 sm = static_cast<i128>(div_wide({un >> 3, un << 125}, static_cast<u128>(m + ONE_Q)));
     const i128 s = num < 0 ? -sm : sm;
     // L4: ln m = 2 s g(s^2), g(u) = atanh(sqrt u)/sqrt u by the fitted polynomial.
-    const i128 g = estrin(LN_POLY, mulq(s, s));
+    const i128 g = horner(LN_POLY, mulq(s, s));
     return {a, smul_shr(s, g, Q - 1)};
 }
 
@@ -208,7 +211,7 @@ result<Wad> normal_pdf(const Wad& x) noexcept {
     const u128 a = uabs(x.raw().to_i128());
     if (a >= static_cast<u128>(10 * WAD)) return ok_i128(0);
     // D2: z = floor(x^2 * 2^55 / 1e18) = x^2 / 2 in EXT units.
-    const u128 sq = a * a;  // < 1e38
+    const u128 sq = mul64(lo64(a), lo64(a));  // a < 1e19 < 2^64, sq < 1e38
     const i128 z = static_cast<i128>(div_wide({sq >> 73, sq << 55}, static_cast<u128>(WAD)));
     if (-z < EXP_EXT_MIN) return ok_i128(0);
     // D3: e^-z in Q125 parts, times 1/sqrt(2 pi), rounded once.
@@ -221,14 +224,14 @@ result<Wad> normal_cdf(const Wad& x) noexcept {
     const bool negative = x.raw().is_negative();
     if (!x.raw().fits_i128() || uabs(x.raw().to_i128()) >= static_cast<u128>(9 * WAD))
         return ok_i128(negative ? 0 : WAD);
-    const i128 a = static_cast<i128>(uabs(x.raw().to_i128()));
+    const std::uint64_t a = lo64(uabs(x.raw().to_i128()));  // < 9e18 < 2^63
     // C2: piece j = floor(|x| / 0.5), t = |x| - (j/2 + 1/4) exactly in wei, T = t in Q125 (floor).
-    const i128 half = WAD / 2;
-    const int j = static_cast<int>(a / half);
-    const i128 t = a - (j * half + half / 2);
+    constexpr std::uint64_t half = Wad::scale / 2;
+    const std::uint64_t j = a / half;
+    const i128 t = static_cast<std::int64_t>(a - (j * half + half / 2));
     const i128 T = smul_shr_u(t, K187, 62);
     // C3: upper tail q = Q(|x|) by piece j's polynomial, clamped to [0, 1].
-    i128 q = estrin(CDF_POLY[static_cast<std::size_t>(j)], T);
+    i128 q = horner(CDF_POLY[j], T);
     q = q < 0 ? 0 : (q > ONE_Q ? ONE_Q : q);
     // C4: Phi = 1 - q for x >= 0, q for x < 0; rounded half up to wei.
     return to_wad(negative ? q : ONE_Q - q, 0);

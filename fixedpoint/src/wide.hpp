@@ -28,6 +28,8 @@ struct u256w {
 constexpr std::uint64_t lo64(u128 x) noexcept { return static_cast<std::uint64_t>(x); }
 constexpr std::uint64_t hi64(u128 x) noexcept { return static_cast<std::uint64_t>(x >> 64); }
 
+constexpr u128 uabs(i128 a) noexcept { return a < 0 ? u128{0} - static_cast<u128>(a) : static_cast<u128>(a); }
+
 /// Full 128-bit product of two 64-bit words. wasm32 has no 64x64->128
 /// multiply and clang would call the generic 128x128 __multi3, so there it is
 /// built from four 32x32->64 products (i64.mul); natively one `mul`.
@@ -77,6 +79,15 @@ inline std::uint64_t div128by64(u128 n, std::uint64_t d, std::uint64_t& rem) noe
 #endif
 }
 
+/// a * k for |k| < 2^63 when the product fits i128 (two 64x64 products, so
+/// wasm32 avoids the generic 128x128 __multi3).
+constexpr i128 mul_small(i128 a, std::int64_t k) noexcept {
+    const u128 ua = uabs(a);
+    const std::uint64_t uk = k < 0 ? 0 - static_cast<std::uint64_t>(k) : static_cast<std::uint64_t>(k);
+    const u128 m = mul64(lo64(ua), uk) + (mul64(hi64(ua), uk) << 64);
+    return ((a < 0) != (k < 0)) ? -static_cast<i128>(m) : static_cast<i128>(m);
+}
+
 /// Full 256-bit product a * b.
 constexpr u256w mul_wide(u128 a, u128 b) noexcept {
     const u128 ll = mul64(lo64(a), lo64(b));
@@ -101,8 +112,6 @@ constexpr bool low_bits_set(const u256w& x, int s) noexcept {
 
 /// floor(a * b / 2^s). Precondition: the result is below 2^128.
 constexpr u128 mul_shr(u128 a, u128 b, int s) noexcept { return shr_wide(mul_wide(a, b), s); }
-
-constexpr u128 uabs(i128 a) noexcept { return a < 0 ? u128{0} - static_cast<u128>(a) : static_cast<u128>(a); }
 
 /// Arithmetic shift right by s (0 < s < 256) of the 256-bit two's complement
 /// value (hi:lo): floor(v / 2^s). Precondition: the result fits i128.
@@ -132,22 +141,14 @@ constexpr i128 smul_shr_u(i128 a, u128 b, int s) noexcept {
 constexpr int Q = 125;
 constexpr i128 mulq(i128 a, i128 b) noexcept { return smul_shr(a, b, Q); }
 
-/// The polynomial c[0] + c[1] t + ... + c[N-1] t^(N-1) in Q125 by Estrin's
-/// scheme, exactly as SPEC.md §4.0 specifies it: level by level, neighbours
-/// pair as v[i] = v[2i] + mulq(v[2i+1], p) (an odd last one moves up as is),
-/// then p = mulq(p, p), starting from p = t. Its depth is log2(N) products
-/// instead of Horner's N-1, which the CPU overlaps; the values differ from
-/// Horner's only in the floor roundings, and the spec fixes which is used.
+/// The polynomial c[0] + c[1] t + ... + c[N-1] t^(N-1) in Q125 by Horner's rule,
+/// exactly as SPEC.md §4.0 specifies: acc = c[N-1], then acc = c[i] + mulq(acc, t)
+/// for i = N-2 down to 0. (Zero coefficients at the top leave the value unchanged.)
 template <std::size_t N>
-constexpr i128 estrin(std::array<i128, N> v, i128 t) noexcept {
-    std::size_t n = N;
-    i128 p = t;
-    while (n > 1) {
-        for (std::size_t i = 0; 2 * i < n; ++i) v[i] = 2 * i + 1 < n ? v[2 * i] + mulq(v[2 * i + 1], p) : v[2 * i];
-        n = (n + 1) / 2;
-        if (n > 1) p = mulq(p, p);
-    }
-    return v[0];
+constexpr i128 horner(const std::array<i128, N>& c, i128 t) noexcept {
+    i128 acc = c[N - 1];
+    for (std::size_t i = N - 1; i-- > 0;) acc = c[i] + mulq(acc, t);
+    return acc;
 }
 
 constexpr int clz64(std::uint64_t x) noexcept { return x == 0 ? 64 : __builtin_clzll(x); }

@@ -117,7 +117,12 @@ def corpus(seed, count):
                     x = g.bits(g.below(256))
                 emit(op, [clamp(x)])
             elif op == "sqrt":
-                x = g.any() if i % 2 else g.bits(g.below(256))
+                k = i % 4
+                if k == 0:  # 2^b - 1, 2^b, 2^b + 1 and exact squares at every bit length
+                    b = g.below(255)
+                    x = g.pick([2**b - 1, 2**b, 2**b + 1, (g.bits(b // 2) + 1) ** 2])
+                else:
+                    x = g.any() if k % 2 else g.bits(g.below(256))
                 emit(op, [clamp(x)])
             elif op == "pow":
                 k = i % 5

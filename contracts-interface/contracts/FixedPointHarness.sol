@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {FixedPoint} from "./FixedPoint.sol";
+
+/// @notice Test harness: every FixedPoint operation as an external function, so the
+/// parity runner can call them one by one on the EVM. `gas_*` return the gas one
+/// internal call costs (gasleft() before and after, so it includes ~30 gas of
+/// call and measurement overhead) for the gas table.
+contract FixedPointHarness {
+    function add(int256 a, int256 b) external pure returns (int256) { return FixedPoint.add(a, b); }
+    function sub(int256 a, int256 b) external pure returns (int256) { return FixedPoint.sub(a, b); }
+    function neg(int256 a) external pure returns (int256) { return FixedPoint.neg(a); }
+    function abs(int256 a) external pure returns (int256) { return FixedPoint.abs(a); }
+    function min(int256 a, int256 b) external pure returns (int256) { return FixedPoint.min(a, b); }
+    function max(int256 a, int256 b) external pure returns (int256) { return FixedPoint.max(a, b); }
+    function cmp(int256 a, int256 b) external pure returns (int256) { return a < b ? int256(-1) : (a == b ? int256(0) : int256(1)); }
+    function mul(int256 a, int256 b, uint8 r) external pure returns (int256) { return FixedPoint.mul(a, b, r); }
+    function div(int256 a, int256 b, uint8 r) external pure returns (int256) { return FixedPoint.div(a, b, r); }
+    function mul_div(int256 a, int256 b, int256 c, uint8 r) external pure returns (int256) { return FixedPoint.mulDiv(a, b, c, r); }
+    function exp(int256 x) external pure returns (int256) { return FixedPoint.exp(x); }
+    function ln(int256 x) external pure returns (int256) { return FixedPoint.ln(x); }
+    function sqrt(int256 x) external pure returns (int256) { return FixedPoint.sqrt(x); }
+    function pow(int256 x, int256 y) external pure returns (int256) { return FixedPoint.pow(x, y); }
+    function normal_pdf(int256 x) external pure returns (int256) { return FixedPoint.normalPdf(x); }
+    function normal_cdf(int256 x) external pure returns (int256) { return FixedPoint.normalCdf(x); }
+
+    /// @dev The measurement's own cost, to subtract: gasleft() twice with nothing between.
+    function gas_nop() external view returns (uint256 g) { g = gasleft(); g -= gasleft(); }
+    function gas_mul(int256 a, int256 b, uint8 r) external view returns (uint256 g) { g = gasleft(); FixedPoint.mul(a, b, r); g -= gasleft(); }
+    function gas_div(int256 a, int256 b, uint8 r) external view returns (uint256 g) { g = gasleft(); FixedPoint.div(a, b, r); g -= gasleft(); }
+    function gas_mul_div(int256 a, int256 b, int256 c, uint8 r) external view returns (uint256 g) { g = gasleft(); FixedPoint.mulDiv(a, b, c, r); g -= gasleft(); }
+    function gas_exp(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.exp(x); g -= gasleft(); }
+    function gas_ln(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.ln(x); g -= gasleft(); }
+    function gas_sqrt(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.sqrt(x); g -= gasleft(); }
+    function gas_pow(int256 x, int256 y) external view returns (uint256 g) { g = gasleft(); FixedPoint.pow(x, y); g -= gasleft(); }
+    function gas_normal_pdf(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.normalPdf(x); g -= gasleft(); }
+    function gas_normal_cdf(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.normalCdf(x); g -= gasleft(); }
+}

@@ -1,0 +1,93 @@
+// Compile the Solidity sources with the pinned solc and run them in an
+// in-process EVM (@ethereumjs/evm), both pinned to the same hardfork.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import solc from 'solc';
+import { createEVM } from '@ethereumjs/evm';
+import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
+import { createAddressFromString, hexToBytes, bytesToHex } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+
+export const EVM_VERSION = 'cancun'; // solc's evmVersion and the EVM's hardfork
+export const SOLC_VERSION = solc.version();
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CONTRACTS = path.join(here, '..', 'contracts');
+
+/// Compile every .sol file under contracts/; `mutate(name, text)` may alter a source first.
+export function compile(mutate = (_name, text) => text) {
+  const sources = {};
+  for (const f of fs.readdirSync(CONTRACTS).filter((f) => f.endsWith('.sol')).sort())
+    sources[f] = { content: mutate(f, fs.readFileSync(path.join(CONTRACTS, f), 'utf8')) };
+  const input = {
+    language: 'Solidity',
+    sources,
+    settings: {
+      evmVersion: EVM_VERSION,
+      optimizer: { enabled: true, runs: 1000000 },
+      viaIR: true,
+      outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'] } },
+    },
+  };
+  const out = JSON.parse(solc.compile(JSON.stringify(input)));
+  const errors = (out.errors || []).filter((e) => e.severity === 'error');
+  if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
+  return out.contracts;
+}
+
+const selector = (signature) => bytesToHex(keccak_256(new TextEncoder().encode(signature)).slice(0, 4));
+
+/// Custom error selector -> the C++ error name (fixedpoint/SPEC.md §2).
+export const ERRORS = {
+  [selector('FixedPointOverflow()')]: 'FP_OVERFLOW',
+  [selector('FixedPointDivByZero()')]: 'FP_DIV_BY_ZERO',
+  [selector('FixedPointDomain()')]: 'FP_DOMAIN',
+};
+
+const word = (v) => BigInt.asUintN(256, BigInt(v)).toString(16).padStart(64, '0');
+
+/// A deployed contract whose functions are called with int256/uint8 arguments.
+export class Deployed {
+  static async create(contract) {
+    const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
+    const evm = await createEVM({ common });
+    const caller = createAddressFromString('0x' + '11'.repeat(20));
+    const res = await evm.runCall({ caller, data: hexToBytes('0x' + contract.evm.bytecode.object), gasLimit: 30_000_000n, skipBalance: true });
+    if (res.execResult.exceptionError) throw new Error('deployment failed: ' + res.execResult.exceptionError.error);
+    return new Deployed(evm, caller, res.createdAddress, contract.evm.methodIdentifiers);
+  }
+  constructor(evm, caller, address, methods) {
+    Object.assign(this, { evm, caller, address, methods });
+  }
+  /// Call `name` with integer args: {value: bigint} | {error: 'FP_*'} | {panic: string}, plus gas used.
+  async call(name, signature, args) {
+    const sel = this.methods[signature];
+    if (!sel) throw new Error('no function ' + signature);
+    const data = hexToBytes('0x' + sel + args.map(word).join(''));
+    const r = await this.evm.runCall({ caller: this.caller, to: this.address, data, gasLimit: 10_000_000n, skipBalance: true });
+    const ex = r.execResult;
+    const ret = bytesToHex(ex.returnValue);
+    if (ex.exceptionError) {
+      const name4 = ret.slice(0, 10);
+      return ERRORS[name4] ? { error: ERRORS[name4] } : { panic: `${ex.exceptionError.error} ${ret}` };
+    }
+    return { value: BigInt.asIntN(256, BigInt(ret)), gas: ex.executionGasUsed };
+  }
+}
+
+/// Operation name in the corpus -> (harness signature, how args are encoded).
+export const OPS = {
+  add: 'add(int256,int256)', sub: 'sub(int256,int256)', neg: 'neg(int256)', abs: 'abs(int256)',
+  min: 'min(int256,int256)', max: 'max(int256,int256)', cmp: 'cmp(int256,int256)',
+  mul: 'mul(int256,int256,uint8)', div: 'div(int256,int256,uint8)', mul_div: 'mul_div(int256,int256,int256,uint8)',
+  exp: 'exp(int256)', ln: 'ln(int256)', sqrt: 'sqrt(int256)', pow: 'pow(int256,int256)',
+  normal_pdf: 'normal_pdf(int256)', normal_cdf: 'normal_cdf(int256)',
+};
+export const ROUNDING = { toward_zero: 0, floor: 1, ceil: 2 };
+
+/// Arguments of one corpus vector as integers (the rounding appended when present).
+export function vectorArgs(v) {
+  const args = v.args.map((a) => BigInt(a));
+  if (v.rounding !== undefined) args.push(BigInt(ROUNDING[v.rounding]));
+  return args;
+}

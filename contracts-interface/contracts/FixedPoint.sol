@@ -94,22 +94,49 @@ library FixedPoint {
     /// @dev round_r(a * b / c) with the full 512-bit product, rounded once as `r`
     /// (TOWARD_ZERO, FLOOR or CEIL; any other value acts as TOWARD_ZERO).
     /// Reverts FixedPointDivByZero when c == 0, then FixedPointOverflow.
-    function mulDiv(int256 a, int256 b, int256 c, uint8 r) internal pure returns (int256) {
+    function mulDiv(int256 a, int256 b, int256 c, uint8 r) internal pure returns (int256 q) {
         if (c == 0) revert FixedPointDivByZero();
-        bool negative = ((a < 0) != (b < 0)) != (c < 0);
-        (uint256 q, bool inexact) = _mulDivU(_uabs(a), _uabs(b), _uabs(c));
-        if (inexact && ((r == FLOOR && negative) || (r == CEIL && !negative))) {
-            if (q == type(uint256).max) revert FixedPointOverflow();
-            q += 1;
-        }
-        if (negative) {
-            if (q > 1 << 255) revert FixedPointOverflow();
-            unchecked {
-                return int256(0 - q); // q == 2^255 gives type(int256).min
+        // Fast path, the common case: |a * b| fits in 256 bits. Branch-free but for
+        // the path choice: |v| = (v + m) ^ m with m = v >> 255 (arithmetic), the sign
+        // of the result is the top bit of a ^ b ^ c, and (uq ^ -n) + n negates when n = 1.
+        bool done;
+        bool overflow;
+        assembly ("memory-safe") {
+            let ma := sar(255, a)
+            let ua := xor(add(a, ma), ma)
+            let mb := sar(255, b)
+            let ub := xor(add(b, mb), mb)
+            let p := mul(ua, ub)
+            if or(iszero(ua), eq(div(p, ua), ub)) {
+                let mc := sar(255, c)
+                let uc := xor(add(c, mc), mc)
+                let n := shr(255, xor(xor(a, b), c))
+                let uq := div(p, uc)
+                // +1 on the magnitude when inexact and rounding away from zero
+                // (FLOOR of a negative, CEIL of a positive); uc >= 2 then, so no wrap.
+                uq := add(uq, and(gt(mod(p, uc), 0), or(and(eq(r, 1), n), and(eq(r, 2), iszero(n)))))
+                overflow := gt(uq, add(sub(shl(255, 1), 1), n)) // beyond 2^255 - 1, or 2^255 if negative
+                q := add(xor(uq, sub(0, n)), n)
+                done := 1
             }
         }
-        if (q > uint256(type(int256).max)) revert FixedPointOverflow();
-        return int256(q);
+        if (overflow) revert FixedPointOverflow();
+        if (done) return q;
+        // General path: the 512-bit product.
+        bool negative = ((a < 0) != (b < 0)) != (c < 0);
+        (uint256 uq2, bool inexact) = _mulDivU(_uabs(a), _uabs(b), _uabs(c));
+        if (inexact && ((r == FLOOR && negative) || (r == CEIL && !negative))) {
+            if (uq2 == type(uint256).max) revert FixedPointOverflow();
+            uq2 += 1;
+        }
+        if (negative) {
+            if (uq2 > 1 << 255) revert FixedPointOverflow();
+            unchecked {
+                return int256(0 - uq2); // 2^255 gives type(int256).min
+            }
+        }
+        if (uq2 > uint256(type(int256).max)) revert FixedPointOverflow();
+        return int256(uq2);
     }
 
     // ------------------------------------------------------------- functions

@@ -28,7 +28,7 @@ if (!file) {
 // Each: [what, exact text in FixedPoint.sol, replacement].
 const MUTATIONS = [
   ['E5 truncates instead of rounding half up', 'return int256((p + (1 << uint256(s - 1))) >> uint256(s));', 'return int256(p >> uint256(s));'],
-  ['mulDiv floors the wrong sign', '(r == FLOOR && negative)', '(r == FLOOR && !negative)'],
+  ['mulDiv floors the wrong sign', 'or(and(eq(r, 1), n), and(eq(r, 2), iszero(n)))', 'or(and(eq(r, 1), iszero(n)), and(eq(r, 2), iszero(n)))'],
   ['ln floors instead of rounding half up', 'return (v + (1 << 55)) >> 56;', 'return v >> 56;'],
 ];
 

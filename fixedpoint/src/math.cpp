@@ -121,23 +121,6 @@ ln_parts ln_core(const I256& x) noexcept {
 
 // --- sqrt --------------------------------------------------------------------
 
-// floor(sqrt(n)) for n < 2^256: Newton's iteration from a power of two above
-// the root decreases monotonically to the floor (exact; the count of steps
-// does not matter for the result).
-u128 isqrt_wide(const u256w& n) noexcept {
-    if (n.hi == 0 && n.lo < 2) return n.lo;
-    const int bits = n.hi != 0 ? 256 - clz128(n.hi) : 128 - clz128(n.lo);
-    const int root_bits = (bits + 1) / 2;  // 2^root_bits >= sqrt(n), <= 2^128
-    u128 x = root_bits == 128 ? ~u128{0} : u128{1} << root_bits;
-    for (;;) {
-        // n / x < 2^128 because x >= sqrt(n); (x + n/x) / 2 without overflow
-        const u128 q = div_wide(n, x);
-        const u128 y = (x >> 1) + (q >> 1) + (x & q & 1);
-        if (y >= x) return x;
-        x = y;
-    }
-}
-
 }  // namespace
 
 result<Wad> exp(const Wad& x) noexcept {

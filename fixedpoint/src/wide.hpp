@@ -205,4 +205,38 @@ inline u128 div_wide(u256w n, u128 d) noexcept {
     return (u128{q1} << 64) | q0;
 }
 
+// floor(sqrt(t)) for a 64-bit t: Newton from a power of two above the root.
+inline std::uint64_t isqrt64(std::uint64_t t) noexcept {
+    if (t < 2) return t;
+    std::uint64_t x = std::uint64_t{1} << ((65 - clz64(t)) / 2);  // 2^ceil(bits/2) >= sqrt(t)
+    for (;;) {
+        const std::uint64_t y = (x + t / x) >> 1;
+        if (y >= x) return x;
+        x = y;
+    }
+}
+
+// floor(sqrt(n)) for n < 2^256. Seed: the root of n's top 64 (or 63) bits, rounded
+// up and scaled, is above sqrt(n) by a relative 2^-31 at most; Newton's iteration
+// from above then reaches the floor in about two wide divisions. (The count of
+// steps does not matter for the result, which is the exact floor.)
+inline u128 isqrt_wide(const u256w& n) noexcept {
+    if (n.hi == 0 && hi64(n.lo) == 0) return isqrt64(lo64(n.lo));
+    const int bits = n.hi != 0 ? 256 - clz128(n.hi) : 128 - clz128(n.lo);
+    const int shift = (bits - 63) & ~1;  // even, so that sqrt scales by 2^(shift/2)
+    const std::uint64_t top = lo64(shift >= 128 ? n.hi >> (shift - 128) : shr_wide(n, shift));
+    const u128 seed = u128{isqrt64(top) + 1};  // <= 2^32
+    // >= sqrt(n); saturate where the shifted seed would reach 2^128 (n close to 2^256)
+    u128 x = (shift / 2 == 96 && seed >> 32 != 0) ? ~u128{0} : seed << (shift / 2);
+    for (;;) {
+        // n / x >= 2^128 only for the saturated seed 2^128 - 1, which is then the
+        // largest possible floor root; otherwise x >= sqrt(n) and n / x < 2^128.
+        if (n.hi >= x) return x;
+        const u128 q = div_wide(n, x);
+        const u128 y = (x >> 1) + (q >> 1) + (x & q & 1);
+        if (y >= x) return x;
+        x = y;
+    }
+}
+
 }  // namespace fp::detail

@@ -75,3 +75,25 @@ TEST_CASE("div_wide is floor(n / d) for every divisor size", "[wide]") {
         REQUIRE(B(div_wide(nw, d)) == n / B(d));
     }
 }
+
+TEST_CASE("isqrt_wide is floor(sqrt(n)) up to 2^256 - 1", "[wide]") {
+    fp::test::gen g(4);
+    auto check = [](const u256w& n) {
+        const big r = B(isqrt_wide(n));
+        REQUIRE(r * r <= B(n));
+        REQUIRE((r + 1) * (r + 1) > B(n));
+    };
+    const u128 ones = ~u128{0};
+    for (const u256w& n : {u256w{0, 0}, u256w{0, 1}, u256w{0, 2}, u256w{0, 3}, u256w{0, 4}, u256w{ones, ones},
+                           u256w{ones, 0}, u256w{0, ones}, u256w{1, 0}, u256w{u128{1} << 127, 0}})
+        check(n);
+    for (int i = 0; i < 20000; ++i) {
+        const u256w n{rnd128(g), rnd128(g)};
+        check(n);
+        const u128 r = rnd128(g);  // exact squares and their neighbours
+        const u256w sq = mul_wide(r, r);
+        check(sq);
+        if (sq.lo != 0) check({sq.hi, sq.lo - 1});
+        if (sq.lo != ones) check({sq.hi, sq.lo + 1});
+    }
+}

@@ -1,6 +1,7 @@
 // fpcalc: the fixed-point number model from the command line.
 //
 //   fpcalc demo                     evaluate the embedded example operations
+//   fpcalc demo-vectors             the same operations as corpus lines (for the EVM check)
 //   fpcalc vectors IN OUT           evaluate a JSON-lines operation corpus ("-" = stdin/stdout)
 //   fpcalc OP ARG... [ROUNDING]     one operation on decimal arguments, e.g. `fpcalc pow 2 0.5`
 //
@@ -174,9 +175,14 @@ int run_single(const std::string& op, std::vector<std::string> args) {
     return 0;
 }
 
-int run_demo() {
-    struct line { const char* op; std::vector<std::string> args; const char* rnd; };
-    const std::vector<line> demo = {
+struct demo_line {
+    const char* op;
+    std::vector<std::string> args;  // decimal text
+    const char* rnd;                // rounding, or nullptr
+};
+
+const std::vector<demo_line>& demo_lines() {
+    static const std::vector<demo_line> lines = {
         {"mul", {"1.5", "0.333333333333333333"}, "floor"},
         {"mul", {"-1.5", "0.333333333333333333"}, "floor"},
         {"div", {"1", "3"}, "ceil"},
@@ -194,8 +200,12 @@ int run_demo() {
         {"ln", {"0"}, nullptr},
         {"div", {"1", "0"}, "floor"},
     };
+    return lines;
+}
+
+int run_demo() {
     std::cout << "fixed-point demo (signed 18-decimal, int256 range); every line is exact and reproducible\n";
-    for (const auto& d : demo) {
+    for (const auto& d : demo_lines()) {
         std::string call = std::string(d.op) + "(";
         for (std::size_t i = 0; i < d.args.size(); ++i) call += (i ? ", " : "") + d.args[i];
         if (d.rnd) call += std::string(", ") + d.rnd;
@@ -209,8 +219,20 @@ int run_demo() {
     return 0;
 }
 
+int run_demo_vectors() {
+    for (const auto& d : demo_lines()) {
+        nlohmann::json line;
+        line["op"] = d.op;
+        line["args"] = nlohmann::json::array();
+        for (const auto& a : d.args) line["args"].push_back(fp::parse(a).value.raw().to_string());
+        if (d.rnd) line["rounding"] = d.rnd;
+        std::cout << line.dump() << '\n';
+    }
+    return 0;
+}
+
 void usage() {
-    std::cerr << "usage: fpcalc demo | fpcalc vectors IN OUT | fpcalc OP ARG... [ROUNDING]\n"
+    std::cerr << "usage: fpcalc demo | fpcalc demo-vectors | fpcalc vectors IN OUT | fpcalc OP ARG... [ROUNDING]\n"
                  "ops: add sub neg abs min max cmp mul div mul_div exp ln sqrt pow normal_pdf normal_cdf\n";
 }
 
@@ -219,6 +241,7 @@ void usage() {
 int main(int argc, char** argv) {
     const std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "demo") return run_demo();
+    if (args[0] == "demo-vectors") return run_demo_vectors();
     if (args[0] == "vectors") {
         if (args.size() != 3) { usage(); return 2; }
         return run_vectors(args[1], args[2]);

@@ -93,44 +93,36 @@ int main(int argc, char** argv) {
             sink_d = acc;
         });
     };
+    // Binary operations: fixed-point f(a, b) against the double expression d(a, b).
+    auto fixed2 = [](auto f) {
+        return ns_per_op([&] {
+            std::uint64_t acc = 0;
+            for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(i).value.raw().sign() + 2);
+            sink_u = acc;
+        });
+    };
+    auto double2 = [](auto d) {
+        return ns_per_op([&] {
+            double acc = 0;
+            for (int i = 0; i < N; ++i) acc += d(i);
+            sink_d = acc;
+        });
+    };
     const auto r = fp::rounding::floor;
     std::vector<row> rows;
 
     {
         const auto in = make(-1e6, 1e6, -1e3, 1e3);
-        rows.push_back({"mul", "a in +-1e6, b in +-1e3", ns_per_op([&] {
-                             std::uint64_t acc = 0;
-                             for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(fp::mul(in.a[i], in.b[i], r).value.raw().sign() + 2);
-                             sink_u = acc;
-                         }),
-                         ns_per_op([&] {
-                             double acc = 0;
-                             for (int i = 0; i < N; ++i) acc += in.da[i] * in.db[i];
-                             sink_d = acc;
-                         })});
-        rows.push_back({"div", "a in +-1e6, b in +-1e3", ns_per_op([&] {
-                             std::uint64_t acc = 0;
-                             for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(fp::div(in.a[i], in.b[i], r).value.raw().sign() + 2);
-                             sink_u = acc;
-                         }),
-                         ns_per_op([&] {
-                             double acc = 0;
-                             for (int i = 0; i < N; ++i) acc += in.da[i] / in.db[i];
-                             sink_d = acc;
-                         })});
+        rows.push_back({"mul", "a in +-1e6, b in +-1e3", fixed2([&](int i) { return fp::mul(in.a[i], in.b[i], r); }),
+                        double2([&](int i) { return in.da[i] * in.db[i]; })});
+        rows.push_back({"div", "a in +-1e6, b in +-1e3", fixed2([&](int i) { return fp::div(in.a[i], in.b[i], r); }),
+                        double2([&](int i) { return in.da[i] / in.db[i]; })});
     }
     {
         const auto in = make(-1e6, 1e6, -1e6, 1e6, 1, 1e3);
-        rows.push_back({"mul_div", "a, b in +-1e6, c in [1, 1e3]", ns_per_op([&] {
-                             std::uint64_t acc = 0;
-                             for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(fp::mul_div(in.a[i], in.b[i], in.c[i], r).value.raw().sign() + 2);
-                             sink_u = acc;
-                         }),
-                         ns_per_op([&] {
-                             double acc = 0;
-                             for (int i = 0; i < N; ++i) acc += in.da[i] * in.db[i] / in.dc[i];
-                             sink_d = acc;
-                         })});
+        rows.push_back({"mul_div", "a, b in +-1e6, c in [1, 1e3]",
+                        fixed2([&](int i) { return fp::mul_div(in.a[i], in.b[i], in.c[i], r); }),
+                        double2([&](int i) { return in.da[i] * in.db[i] / in.dc[i]; })});
     }
     {
         const auto in = make(-20, 20);
@@ -143,16 +135,8 @@ int main(int argc, char** argv) {
     }
     {
         const auto in = make(0.5, 2, -10, 10);
-        rows.push_back({"pow", "x in [0.5, 2], y in +-10", ns_per_op([&] {
-                             std::uint64_t acc = 0;
-                             for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(fp::pow(in.a[i], in.b[i]).value.raw().sign() + 2);
-                             sink_u = acc;
-                         }),
-                         ns_per_op([&] {
-                             double acc = 0;
-                             for (int i = 0; i < N; ++i) acc += std::pow(in.da[i], in.db[i]);
-                             sink_d = acc;
-                         })});
+        rows.push_back({"pow", "x in [0.5, 2], y in +-10", fixed2([&](int i) { return fp::pow(in.a[i], in.b[i]); }),
+                        double2([&](int i) { return std::pow(in.da[i], in.db[i]); })});
     }
     {
         const auto in = make(-5, 5);

@@ -342,16 +342,8 @@ library FixedPoint {
     /// and min(r, n / r) is the floor. (SPEC.md 4.3 fixes only the value; the parity
     /// corpus checks it against the C++'s exact integer square root at every bit length.)
     function _isqrt(uint256 n) private pure returns (uint256 r) {
+        uint256 b = _msb(n); // bits = b + 1 (b = 0 for n < 2)
         assembly ("memory-safe") {
-            // b = index of the highest set bit (0 for n < 2), as in _msb; bits = b + 1
-            let b := shl(7, lt(0xffffffffffffffffffffffffffffffff, n))
-            b := or(b, shl(6, lt(0xffffffffffffffff, shr(b, n))))
-            b := or(b, shl(5, lt(0xffffffff, shr(b, n))))
-            b := or(b, shl(4, lt(0xffff, shr(b, n))))
-            b := or(b, shl(3, lt(0xff, shr(b, n))))
-            b := or(b, shl(2, lt(0xf, shr(b, n))))
-            b := or(b, shl(1, lt(0x3, shr(b, n))))
-            b := or(b, lt(0x1, shr(b, n)))
             // b odd (even bit count): 2^((b+1)/2); b even: 3 * 2^(b/2 - 1), or 1 for n < 4
             r := shl(shr(1, add(b, 1)), 1)
             if iszero(and(b, 1)) { r := shr(1, mul(3, shl(shr(1, b), 1))) }
@@ -366,7 +358,7 @@ library FixedPoint {
         }
     }
 
-    /// @dev Index of the highest set bit of x > 0.
+    /// @dev Index of the highest set bit of x > 0 (0 for x = 0).
     function _msb(uint256 x) private pure returns (uint256 r) {
         assembly ("memory-safe") {
             r := shl(7, lt(0xffffffffffffffffffffffffffffffff, x))

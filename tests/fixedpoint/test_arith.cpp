@@ -106,3 +106,21 @@ TEST_CASE("comparison is numeric order", "[arith]") {
         REQUIRE((raw(a) == raw(b)) == (a == b));
     }
 }
+
+TEST_CASE("construction and the fast-path boundary", "[arith]") {
+    CHECK(Wad::from_int(0) == raw(0));
+    CHECK(Wad::from_int(-3) == raw(big("-3000000000000000000")));
+    CHECK(Wad::from_int(INT64_MAX) == raw(big(INT64_MAX) * SCALE));
+    CHECK(Wad::from_int(INT64_MIN) == raw(big(INT64_MIN) * SCALE));
+    CHECK(fp::test::to_big(Wad::from_raw(I256::max())) == MAX);
+    CHECK(fp::test::to_big(Wad::from_raw(I256::min())) == MIN);
+    // fits_i128 is exactly [-2^127, 2^127 - 1]; the arithmetic agrees on either side
+    const big e = big(1) << 127;
+    for (const big& v : {e - 1, e, -e, -e - 1}) {
+        const I256 x = I256::parse(v.str()).value;
+        CHECK(x.fits_i128() == (v >= -e && v < e));
+        if (x.fits_i128()) CHECK(big(I256::from_i128(x.to_i128()).to_string()) == v);
+        CHECK(got(add(raw(v), raw(1))) == model_exact(v + 1));
+        CHECK(got(mul(raw(v), W("1.5"), rounding::floor)) == model_div(v * big("1500000000000000000"), SCALE, rounding::floor));
+    }
+}

@@ -87,15 +87,15 @@ struct ln_parts {
 ln_parts ln_core(const I256& x) noexcept {
     i128 m = 0;
     i128 a = 0;
-    if (x.fits_i128() && x.to_i128() >= X_NEAR_ONE_LO && x.to_i128() <= X_NEAR_ONE_HI) {
-        // L1 (near 1): m = floor(x * 2^125 / 1e18), exact so that ln(1) = 0.
-        const u128 xv = static_cast<u128>(x.to_i128());
+    const bool small = x.fits_i128();
+    const u128 xv = small ? static_cast<u128>(x.to_i128()) : 0;
+    if (small && xv >= static_cast<u128>(X_NEAR_ONE_LO) && xv <= static_cast<u128>(X_NEAR_ONE_HI)) {
+        // L1a (near 1): m = floor(x * 2^125 / 1e18), exact so that ln(1) = 0.
         m = static_cast<i128>(div_wide({xv >> 3, xv << 125}, static_cast<u128>(WAD)));
     } else {
-        // L1: x = m * 2^(e - 125) with m in [2^125, 2^126): e = msb(x), m = floor(x * 2^(125 - e)).
+        // L1b: x = m * 2^(e - 125) with m in [2^125, 2^126): e = msb(x), m = floor(x * 2^(125 - e)).
         int e = 0;
-        if (x.fits_i128()) {
-            const u128 xv = static_cast<u128>(x.to_i128());
+        if (small) {
             e = 127 - clz128(xv);
             m = static_cast<i128>(e <= Q ? xv << (Q - e) : xv >> (e - Q));
         } else {

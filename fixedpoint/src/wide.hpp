@@ -187,11 +187,14 @@ inline u128 div_wide(u256w n, u128 d) noexcept {
         }
         // rem = (u2 u1 u0) - qhat * (d1 d0), computed modulo 2^128; the true
         // value is in (-d, d), so one add-back fixes a negative estimate.
-        const u256w prod = mul_wide(qhat, d);
+        // qhat is one 64-bit digit: qhat * d = qhat*d1 * 2^64 + qhat*d0 (192 bits).
+        const u128 p0 = mul64(lo64(qhat), d0);
+        const u128 p1 = mul64(lo64(qhat), d1) + hi64(p0);  // < 2^128: no carry out
+        const u128 prod_lo = (p1 << 64) | lo64(p0);
         const u128 num_lo = (u128{u1} << 64) | u0;
-        u128 r = num_lo - prod.lo;
-        const bool borrow = num_lo < prod.lo;
-        const u128 top_diff = u128{u2} - prod.hi - (borrow ? 1 : 0);  // 0 or all-ones
+        u128 r = num_lo - prod_lo;
+        const bool borrow = num_lo < prod_lo;
+        const u128 top_diff = u128{u2} - hi64(p1) - (borrow ? 1 : 0);  // 0 or all-ones
         if (top_diff != 0) {
             --qhat;
             r += d;

@@ -142,22 +142,34 @@ int run_vectors(const std::string& in_path, const std::string& out_path) {
     return os ? 0 : 2;
 }
 
+void usage() {
+    std::cerr << "usage: fpcalc demo | fpcalc demo-vectors | fpcalc vectors IN OUT | fpcalc OP ARG... [ROUNDING]\n"
+                 "ops: add sub neg abs min max cmp mul div mul_div exp ln sqrt pow normal_pdf normal_cdf\n";
+}
+
+std::string arguments(int n) { return std::to_string(n) + (n == 1 ? " decimal argument" : " decimal arguments"); }
+
 // Decimal arguments, decimal result: `fpcalc mul 1.5 2.25 floor`.
+// Exit status: 0 with a result, 1 with an engine error code, 2 for a usage error.
 int run_single(const std::string& op, std::vector<std::string> args) {
     const auto it = ops().find(op);
-    if (it == ops().end()) { std::cerr << "fpcalc: unknown operation '" << op << "'\n"; return 2; }
+    if (it == ops().end()) {
+        std::cerr << "fpcalc: unknown operation '" << op << "'\n";
+        usage();
+        return 2;
+    }
     rounding r = rounding::toward_zero;
     if (it->second.rounded) {
         if (static_cast<int>(args.size()) != it->second.arity + 1 || !parse_rounding(args.back())) {
-            std::cerr << "fpcalc: " << op << " takes " << it->second.arity
-                      << " decimal arguments and a rounding (toward_zero, floor, ceil)\n";
+            std::cerr << "fpcalc: " << op << " takes " << arguments(it->second.arity)
+                      << " and a rounding (toward_zero, floor, ceil)\n";
             return 2;
         }
         r = *parse_rounding(args.back());
         args.pop_back();
     }
     if (static_cast<int>(args.size()) != it->second.arity) {
-        std::cerr << "fpcalc: " << op << " takes " << it->second.arity << " decimal arguments\n";
+        std::cerr << "fpcalc: " << op << " takes " << arguments(it->second.arity) << "\n";
         return 2;
     }
     std::vector<Wad> vals;
@@ -231,10 +243,6 @@ int run_demo_vectors() {
     return 0;
 }
 
-void usage() {
-    std::cerr << "usage: fpcalc demo | fpcalc demo-vectors | fpcalc vectors IN OUT | fpcalc OP ARG... [ROUNDING]\n"
-                 "ops: add sub neg abs min max cmp mul div mul_div exp ln sqrt pow normal_pdf normal_cdf\n";
-}
 
 }  // namespace
 

@@ -45,7 +45,9 @@ errc scan(std::string_view s, bool allow_fraction, scanned& out) noexcept {
 result<I256> accumulate(bool negative, std::string_view int_digits, std::string_view frac_digits, int zeros) noexcept {
     // Leading zeros never change the value; strip them so the length test below is meaningful.
     while (int_digits.size() > 1 && int_digits.front() == '0') int_digits.remove_prefix(1);
-    const std::size_t total = int_digits.size() + frac_digits.size() + static_cast<std::size_t>(zeros);
+    // Digit count in a fixed-width type (size_t is 32-bit on wasm32).
+    const std::int64_t total = static_cast<std::int64_t>(int_digits.size()) +
+                               static_cast<std::int64_t>(frac_digits.size()) + zeros;
     if (total <= 38) {  // < 10^38 < 2^127: fits i128 either sign
         u128 v = 0;
         for (char c : int_digits) v = v * 10 + static_cast<unsigned>(c - '0');

@@ -146,8 +146,9 @@ constexpr i128 mulq(i128 a, i128 b) noexcept { return smul_shr(a, b, Q); }
 /// for i = N-2 down to 0. (Zero coefficients at the top leave the value unchanged.)
 template <std::size_t N>
 constexpr i128 horner(const std::array<i128, N>& c, i128 t) noexcept {
+    static_assert(N >= 1 && N <= 64);
     i128 acc = c[N - 1];
-    for (std::size_t i = N - 1; i-- > 0;) acc = c[i] + mulq(acc, t);
+    for (int i = static_cast<int>(N) - 2; i >= 0; --i) acc = c[static_cast<unsigned>(i)] + mulq(acc, t);
     return acc;
 }
 

@@ -4,11 +4,11 @@
     gen_constants.py [FILE]               C++: fixedpoint/src/constants.inc
     gen_constants.py --solidity [FILE]    contracts-interface/contracts/FixedPointTables.sol
 
-
 All constants are computed with mpmath at 80 significant digits and rounded as
-each line states. The output is committed; tests/fixedpoint/test_constants.cpp
-(via scripts) re-runs this file and requires byte-identical output, so the
-numbers in the C++ (and later in the Solidity twin) are traceable to this text.
+each line states. Both outputs are committed; the ctest
+`fixedpoint_constants_regenerate` and a step of scripts/test.sh re-run this file
+and require byte-identical output, so the numbers in the C++ and in the Solidity
+twin are traceable to this text.
 
 Polynomials are Chebyshev fits (mpmath.chebyfit) converted to the monomial
 basis; their fit error (before coefficient rounding) is printed as a comment.
@@ -71,7 +71,6 @@ w("")
 # term, i.e. gas on the EVM and time everywhere.
 poly, err = fit(mp.exp, -0.1735, 0.1735, mp.mpf(2) ** -78)
 EXP_INT = [rnd(c * Q) for c in poly]
-EXP_ERR = err
 w(f"// exp(r), |r| <= 0.1735: degree {len(poly) - 1}, fit error {mp.nstr(err, 3)}")
 w(f"constexpr std::array<i128, {len(poly)}> EXP_POLY = {{")
 for c in poly:

@@ -3,6 +3,7 @@
 // 128-bit integers in Q125 (v stored as v * 2^125) or EXT units
 // (v * 10^18 * 2^56); SPEC.md states why each intermediate fits.
 #include "fixedpoint/wad.hpp"
+#include "kernels.hpp"
 #include "wide.hpp"
 
 namespace fp {
@@ -25,12 +26,10 @@ result<Wad> ok_i128(i128 v) noexcept { return {Wad::from_raw(I256::from_i128(v))
 
 // --- exp ---------------------------------------------------------------------
 
-struct exp_parts {
-    i128 mant;  // Q125, in [~0.84, ~1.69]
-    int k;      // e^z = mant * 2^k
-};
+}  // namespace
 
-// Precondition: EXP_EXT_MIN <= z <= EXP_EXT_MAX.
+namespace detail {
+
 exp_parts exp_core(i128 z) noexcept {
     // E1: h = floor((z + 128.5 H) * INV / 2^242) - 128 with H = ln2/2, close to round(z / H).
     const u128 u = static_cast<u128>(z + 128 * HALF_LN2_EXT + HALF_LN2_EXT / 2);
@@ -44,6 +43,10 @@ exp_parts exp_core(i128 z) noexcept {
     if (h & 1) m = mulq(m, SQRT2_Q125);
     return {m, h >> 1};  // arithmetic shift: floor(h / 2)
 }
+
+}  // namespace detail
+
+namespace {
 
 // E5: round-half-up(mant * 10^18 * 2^k / 2^125) for mant >= 0; overflow above int256.
 result<Wad> to_wad(i128 mant, int k) noexcept {
@@ -76,14 +79,10 @@ result<Wad> exp_ext(i128 z) noexcept {
 
 // --- ln ----------------------------------------------------------------------
 
-// ln x = A + L / 2^69 in EXT units, where A collects the exact-power part
-// (E ln2 - ln 1e18, or 0 near 1) and L = ln(m) in Q125.
-struct ln_parts {
-    i128 a;    // EXT
-    i128 lnm;  // Q125
-};
+}  // namespace
 
-// Precondition: x > 0.
+namespace detail {
+
 ln_parts ln_core(const I256& x) noexcept {
     i128 m = 0;
     i128 a = 0;
@@ -119,6 +118,10 @@ ln_parts ln_core(const I256& x) noexcept {
     return {a, smul_shr(s, g, Q - 1)};
 }
 
+}  // namespace detail
+
+namespace {
+
 // --- sqrt --------------------------------------------------------------------
 
 }  // namespace
@@ -153,6 +156,17 @@ result<Wad> sqrt(const Wad& x) noexcept {
     big512 r = boost::multiprecision::sqrt(n);
     if (n - r * r > r) ++r;
     return {Wad::from_raw(I256::from_big(r).value), errc::ok};
+}
+
+result<Wad> hypot(const Wad& a, const Wad& b) noexcept {
+    // r = floor(sqrt(a^2 + b^2)) on the raw integers (the sum fits 512 bits), rounded as sqrt.
+    const big512 ab = big512(a.raw().big()), bb = big512(b.raw().big());
+    const big512 n = ab * ab + bb * bb;
+    big512 r = boost::multiprecision::sqrt(n);
+    if (n - r * r > r) ++r;
+    auto v = I256::from_big(r);
+    if (!v.ok()) return result<Wad>::failure(errc::overflow);
+    return {Wad::from_raw(v.value), errc::ok};
 }
 
 result<Wad> pow(const Wad& x, const Wad& y) noexcept {

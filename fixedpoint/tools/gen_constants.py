@@ -113,6 +113,27 @@ for poly, err in pieces:
 w("}};")
 CDF_INT = [[rnd(c * Q) for c in list(p) + [mp.mpf(0)] * (deg - len(p))] for p, _ in pieces]
 
+# Scaled upper tail R(x) = Q(x) e^(x^2/2) (Mills ratio / sqrt(2 pi)) on [0, 13) in
+# 26 pieces of width 1/2, for Black-76 (SPEC.md 4.7): Q(x) = e^(-x^2/2) R(x) keeps
+# ~2^-80 relative accuracy deep in the tail, where a fit of Q itself cannot.
+TAIL_NP = 26
+RT = lambda x: Qf(x) * mp.exp(x * x / 2)
+tail = []
+for j in range(TAIL_NP):
+    c = W * j + W / 2
+    poly, err = fit(lambda t: RT(c + t), -W / 2, W / 2, mp.mpf(2) ** -80)
+    tail.append((poly, err))
+tdeg = max(len(p) for p, _ in tail)
+w("")
+w(f"// Scaled tail R(x) = Q(x) e^(x^2/2): piece j covers [j/2, j/2 + 1/2), polynomial in t = x - (j/2 + 1/4).")
+w(f"// Padded to {tdeg} coefficients; worst fit error {mp.nstr(max(e for _, e in tail), 3)} (R >= 0.029 on the range).")
+w(f"constexpr int TAIL_PIECES = {TAIL_NP};")
+w(f"constexpr std::array<std::array<i128, {tdeg}>, {TAIL_NP}> TAIL_POLY = {{{{")
+for poly, err in tail:
+    padded = list(poly) + [mp.mpf(0)] * (tdeg - len(poly))
+    w("    {{" + ", ".join(i128(rnd(c * Q)) for c in padded) + "}},")
+w("}};")
+
 SCALARS = {
     "LN2_EXT": rnd(ln2 * EXT),
     "LN1E18_EXT": rnd(18 * mp.log(10) * EXT),

@@ -74,6 +74,9 @@ result<Wad> exp(const Wad& x) noexcept;
 result<Wad> ln(const Wad& x) noexcept;
 /// Square root, correctly rounded to nearest. Errors: domain (x < 0).
 result<Wad> sqrt(const Wad& x) noexcept;
+/// sqrt(a^2 + b^2) from the exact sum of squares, correctly rounded to nearest
+/// (SPEC.md §4.3). Errors: overflow (result outside int256).
+result<Wad> hypot(const Wad& a, const Wad& b) noexcept;
 /// x^y = e^(y ln x) with an extended-precision y ln x. Errors: domain (x <= 0), overflow.
 result<Wad> pow(const Wad& x, const Wad& y) noexcept;
 /// Standard normal density e^(-x^2/2) / sqrt(2 pi).

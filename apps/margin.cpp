@@ -1,0 +1,204 @@
+// margin: the engine from the command line (a thin shell over core/).
+//
+//   margin compute [FILE|-] [--compact]   JSON v1 request -> JSON response
+//   margin explain [FILE|-]               the same, as a table for humans
+//   margin example                        print the embedded example request
+//   margin canonical [FILE|-]             the request's canonical encoding
+//   margin batch IN OUT                   one compact request per line -> one response per line
+//   margin --version
+//
+// FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
+// an error document (printed on stdout), 2 usage or I/O error. The same source
+// runs natively and as WebAssembly under Node and prints identical bytes.
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/json_api.hpp"
+
+namespace {
+
+constexpr const char* usage_text =
+    "usage: margin compute [FILE|-] [--compact]   evaluate a JSON v1 request\n"
+    "       margin explain [FILE|-]               the result as a table\n"
+    "       margin example                        print the embedded example request\n"
+    "       margin canonical [FILE|-]             canonical encoding of a request\n"
+    "       margin batch IN OUT                   JSON lines: one request per line (\"-\" = stdin/stdout)\n"
+    "       margin --version\n";
+
+int usage(const std::string& why) {
+    std::fprintf(stderr, "margin: %s\n%s", why.c_str(), usage_text);
+    return 2;
+}
+
+bool read_all(const std::string& path, std::string& out) {
+    if (path == "-") {
+        out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        return true;
+    }
+    std::ifstream f(path, std::ios::binary);
+    if (!f) return false;
+    out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    return true;
+}
+
+bool is_error(const std::string& response) { return response.rfind("{\"error\"", 0) == 0 || response.rfind("{\n  \"error\"", 0) == 0; }
+
+// Display form of an exact decimal: two fractional digits (toward zero), thousands separated.
+std::string money(const margin::Wad& w) {
+    std::string s = fp::format(w);
+    const bool neg = !s.empty() && s[0] == '-';
+    if (neg) s.erase(0, 1);
+    const auto dot = s.find('.');
+    std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
+    std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
+    frac = (frac + "00").substr(0, 2);
+    std::string grouped;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
+        grouped += whole[i];
+    }
+    const bool zero = grouped == "0" && frac == "00";
+    return (neg && !zero ? "-" : "") + grouped + "." + frac;
+}
+
+std::string percent(const margin::Wad& ratio) {  // ratio * 100, two decimals
+    return money(fp::mul(ratio, fp::Wad::from_int(100), fp::rounding::toward_zero).value) + "%";
+}
+
+std::string pad(const std::string& s, std::size_t n, bool right) {
+    if (s.size() >= n) return s;
+    return right ? std::string(n - s.size(), ' ') + s : s + std::string(n - s.size(), ' ');
+}
+
+int explain(const std::string& text) {
+    const auto req = margin::parse_request(text);
+    if (!req.ok()) {
+        std::printf("%s\n", margin::encode_error(*req.err, true).c_str());
+        return 1;
+    }
+    const auto res = margin::compute_standard(req.value);
+    if (!res.ok()) {
+        std::printf("%s\n", margin::encode_error(*res.err, true).c_str());
+        return 1;
+    }
+    const margin::account_result& r = res.value;
+    std::ostringstream o;
+    o << margin::version_string() << "\n";
+    o << (r.mode == margin::margin_mode::cross ? "cross" : "isolated") << " margin, snapshot " << req.value.market.timestamp
+      << " (Unix s); amounts to 0.01 toward zero, `margin compute` gives them exactly\n\n";
+    auto line = [&](const char* label, const std::string& v) { o << "  " << pad(label, 28, false) << pad(v, 20, true) << "\n"; };
+    line("equity", money(r.equity));
+    line("initial margin (IM)", money(r.initial_margin));
+    line("maintenance margin (MM)", money(r.maintenance_margin));
+    line("free collateral", money(r.free_collateral));
+    line("health (equity - MM)", money(r.health));
+    line("margin ratio (MM / equity)", r.margin_ratio ? percent(*r.margin_ratio) : std::string("n/a (equity <= 0)"));
+    line("liquidatable", r.liquidatable ? "YES" : "no");
+    // Top contributors: positions by IM, largest first (ties: request order).
+    std::vector<std::size_t> order(r.positions.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return r.positions[a].initial_margin > r.positions[b].initial_margin;
+    });
+    if (!order.empty()) {
+        o << "\ntop contributors to initial margin\n";
+        o << "  " << pad("position", 24, false) << pad("size", 10, true) << pad("value", 16, true) << pad("IM", 16, true)
+          << pad("MM", 16, true) << "\n";
+        for (std::size_t n = 0; n < order.size() && n < 10; ++n) {
+            const std::size_t i = order[n];
+            const auto& p = req.value.acct.positions[i];
+            const std::string name = p.id.empty() ? "#" + std::to_string(i) : p.id;
+            o << "  " << pad(name, 24, false) << pad(fp::format(p.size), 10, true) << pad(money(r.positions[i].value), 16, true)
+              << pad(money(r.positions[i].initial_margin), 16, true) << pad(money(r.positions[i].maintenance_margin), 16, true) << "\n";
+        }
+    }
+    if (!r.collateral.empty()) {
+        o << "\ncollateral (valued at price - confidence, after the MM haircut)\n";
+        for (const auto& c : r.collateral)
+            o << "  " << pad(c.asset, 24, false) << pad(fp::format(c.amount), 10, true) << pad(money(c.value), 16, true)
+              << pad(money(c.im_charge), 16, true) << "  IM charge\n";
+    }
+    for (const auto& [sym, g] : r.greeks_by_underlying)
+        o << "\n" << sym << " greeks: delta " << fp::format(g.delta) << ", gamma " << fp::format(g.gamma) << ", vega "
+          << money(g.vega) << ", theta " << money(g.theta) << " /year";
+    o << "\n";
+    std::fputs(o.str().c_str(), stdout);
+    return 0;
+}
+
+int batch(const std::string& in_path, const std::string& out_path) {
+    std::ifstream fin;
+    if (in_path != "-") {
+        fin.open(in_path, std::ios::binary);
+        if (!fin) return usage("cannot read " + in_path);
+    }
+    std::ofstream fout;
+    if (out_path != "-") {
+        fout.open(out_path, std::ios::binary);
+        if (!fout) return usage("cannot write " + out_path);
+    }
+    std::istream& is = in_path == "-" ? std::cin : fin;
+    std::ostream& os = out_path == "-" ? std::cout : fout;
+    std::string line;
+    while (std::getline(is, line)) os << margin::compute_json(line, false) << '\n';
+    os.flush();
+    return os ? 0 : usage("write failed");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage("no command");
+    const std::string cmd = args[0];
+    if (cmd == "--version" || cmd == "version") {
+        std::printf("%s\n", margin::version_string().c_str());
+        return 0;
+    }
+    if (cmd == "--help" || cmd == "help") {
+        std::fputs(usage_text, stdout);
+        return 0;
+    }
+    if (cmd == "example") {
+        if (args.size() != 1) return usage("example takes no arguments");
+        std::fputs(std::string(margin::example_request_json()).c_str(), stdout);
+        return 0;
+    }
+    if (cmd == "batch") {
+        if (args.size() != 3) return usage("batch takes IN and OUT");
+        return batch(args[1], args[2]);
+    }
+    if (cmd == "compute" || cmd == "explain" || cmd == "canonical") {
+        bool compact = false;
+        std::vector<std::string> files;
+        for (std::size_t i = 1; i < args.size(); ++i) {
+            if (args[i] == "--compact" && cmd == "compute") compact = true;
+            else if (args[i].size() > 1 && args[i][0] == '-') return usage("unknown option " + args[i]);
+            else files.push_back(args[i]);
+        }
+        if (files.size() > 1) return usage(cmd + " takes one FILE");
+        const std::string path = files.empty() ? "-" : files[0];
+        std::string text;
+        if (!read_all(path, text)) return usage("cannot read " + path);
+        if (cmd == "explain") return explain(text);
+        if (cmd == "canonical") {
+            const auto req = margin::parse_request(text);
+            if (!req.ok()) {
+                std::printf("%s\n", margin::encode_error(*req.err, false).c_str());
+                return 1;
+            }
+            std::printf("%s\n", margin::canonical_request(req.value).c_str());
+            return 0;
+        }
+        const std::string out = margin::compute_json(text, !compact);
+        std::printf("%s\n", out.c_str());
+        return is_error(out) ? 1 : 0;
+    }
+    return usage("unknown command " + cmd);
+}

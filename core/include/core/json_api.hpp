@@ -1,0 +1,41 @@
+// JSON API v1: one request/response format for the CLI, WebAssembly and replay
+// (docs/api.md; schema in core/schema/). Numbers are exact decimal strings;
+// errors are {"error": {"code", "path", "message"}}. Nothing here throws.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "core/margin.hpp"
+#include "core/model.hpp"
+
+namespace margin {
+
+inline constexpr std::string_view api_version = "1";
+
+/// "margin <engine version> (json api v1, fixedpoint spec v1)".
+std::string version_string();
+
+/// Parses and validates a request. Errors carry the JSON pointer of the field.
+outcome<request> parse_request(std::string_view json_text);
+
+/// The standard parameter document shipped with the engine (core/params/standard-v1.json).
+std::string_view default_params_json() noexcept;
+/// The embedded example request (core/examples/default.json).
+std::string_view example_request_json() noexcept;
+
+/// Canonical encoding of a request (docs/api.md §Canonical encoding): every
+/// default made explicit, keys sorted by byte value, no whitespace, decimals
+/// in canonical form. Equal meaning gives equal bytes; parse -> encode is idempotent.
+std::string canonical_request(const request& req);
+
+/// The response document for a result (pretty: 2-space indent, else compact).
+std::string encode_result(const request& req, const account_result& res, bool pretty);
+/// {"error": {...}}.
+std::string encode_error(const error& e, bool pretty);
+
+/// Request text -> response text: parse, validate, compute, encode.
+std::string compute_json(std::string_view request_text, bool pretty);
+
+}  // namespace margin

@@ -1,0 +1,167 @@
+// Responses, errors and the canonical request encoding (docs/api.md).
+#include <nlohmann/json.hpp>
+
+#include "core/json_api.hpp"
+#include "core/version.hpp"
+
+namespace margin {
+
+namespace detail {
+outcome<standard_params> parse_params_text(std::string_view text, const std::string& path);
+}
+
+namespace {
+
+using sorted_json = nlohmann::json;           // objects keyed in byte order: the canonical form
+using ordered_json = nlohmann::ordered_json;  // insertion order: readable responses
+
+#include "embedded_documents.inc"
+
+std::string dec(const Wad& w) { return fp::format(w); }
+
+std::string dump(const ordered_json& j, bool pretty) {
+    // replace: invalid UTF-8 cannot occur (the parser rejects it), and dump must not throw.
+    return j.dump(pretty ? 2 : -1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
+const char* type_text(instrument_type t) {
+    return t == instrument_type::option ? "option" : t == instrument_type::perp ? "perp" : "future";
+}
+
+sorted_json encode_params(const standard_params& p) {
+    sorted_json j;
+    j["version"] = p.version;
+    j["underlyings"] = sorted_json::object();
+    for (const auto& [sym, u] : p.underlyings) {
+        sorted_json& s = j["underlyings"][sym];
+        s["option"] = {{"im_otm_base", dec(u.option.im_otm_base)}, {"im_floor", dec(u.option.im_floor)},
+                       {"mm_otm_base", dec(u.option.mm_otm_base)}, {"mm_floor", dec(u.option.mm_floor)}};
+        for (const auto& [k, r] : {std::pair<const char*, const linear_rates*>{"perp", &u.perp}, {"future", &u.future}})
+            s[k] = {{"im_base", dec(r->im_base)}, {"mm_base", dec(r->mm_base)}, {"size_slope", dec(r->size_slope)},
+                    {"max_rate", dec(r->max_rate)}};
+    }
+    j["collateral"] = sorted_json::object();
+    for (const auto& [asset, h] : p.collateral) j["collateral"][asset] = {{"im_haircut", dec(h.im)}, {"mm_haircut", dec(h.mm)}};
+    return j;
+}
+
+ordered_json encode_greeks(const greeks& g) {
+    return {{"delta", dec(g.delta)}, {"gamma", dec(g.gamma)}, {"vega", dec(g.vega)}, {"theta", dec(g.theta)}};
+}
+
+}  // namespace
+
+std::string version_string() {
+    return std::string("margin ") + std::string(engine_version) + " (json api v" + std::string(api_version) + ", fixedpoint spec v1)";
+}
+
+std::string_view default_params_json() noexcept { return default_params_text; }
+std::string_view example_request_json() noexcept { return example_request_text; }
+
+std::string canonical_request(const request& req) {
+    sorted_json j;
+    j["api_version"] = std::string(api_version);
+    j["params"] = encode_params(req.params);
+    sorted_json& m = j["market"];
+    m["timestamp"] = std::to_string(req.market.timestamp);
+    m["underlyings"] = sorted_json::object();
+    for (const auto& [sym, u] : req.market.underlyings) {
+        sorted_json& s = m["underlyings"][sym];
+        s["spot"] = dec(u.spot);
+        s["spot_confidence"] = dec(u.spot_confidence);
+        if (u.perp_mark) s["perp_mark"] = dec(*u.perp_mark);
+        s["expiries"] = sorted_json::array();
+        for (const expiry_market& e : u.expiries) {
+            sorted_json x = {{"expiry", std::to_string(e.expiry)}, {"forward", dec(e.forward)}, {"discount_factor", dec(e.discount_factor)}};
+            if (e.svi) x["svi"] = {{"a", dec(e.svi->a)}, {"b", dec(e.svi->b)}, {"rho", dec(e.svi->rho)}, {"m", dec(e.svi->m)}, {"sigma", dec(e.svi->sigma)}};
+            s["expiries"].push_back(std::move(x));
+        }
+    }
+    m["collateral"] = sorted_json::object();
+    for (const auto& [asset, p] : req.market.collateral) m["collateral"][asset] = {{"price", dec(p.price)}, {"confidence", dec(p.confidence)}};
+    sorted_json& a = j["account"];
+    a["margin_mode"] = req.acct.mode == margin_mode::cross ? "cross" : "isolated";
+    a["cash"] = dec(req.acct.cash);
+    a["collateral"] = sorted_json::object();
+    for (const auto& [asset, amount] : req.acct.collateral) a["collateral"][asset] = dec(amount);
+    a["positions"] = sorted_json::array();
+    for (const position& p : req.acct.positions) {
+        sorted_json x = {{"type", type_text(p.type)}, {"underlying", p.underlying}, {"size", dec(p.size)}};
+        if (!p.id.empty()) x["id"] = p.id;
+        if (p.isolated_margin) x["isolated_margin"] = dec(*p.isolated_margin);
+        const underlying_market& um = req.market.underlyings.at(p.underlying);
+        if (p.type == instrument_type::option) {
+            x["expiry"] = std::to_string(p.expiry);
+            x["option_type"] = p.kind == option_kind::call ? "call" : "put";
+            x["strike"] = dec(p.strike);
+            x["contract_size"] = dec(p.contract_size);
+            if (p.mark_vol) x["mark_vol"] = dec(*p.mark_vol);
+        } else {
+            const Wad mark = p.type == instrument_type::perp ? *um.perp_mark : um.find(p.expiry)->forward;
+            if (p.type == instrument_type::future) x["expiry"] = std::to_string(p.expiry);
+            x["entry_price"] = dec(p.entry_price ? *p.entry_price : mark);
+            if (p.type == instrument_type::perp) x["funding"] = dec(p.funding);
+        }
+        a["positions"].push_back(std::move(x));
+    }
+    return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
+std::string encode_error(const error& e, bool pretty) {
+    ordered_json j;
+    j["error"] = {{"code", e.code}, {"path", e.path}, {"message", e.message}};
+    return dump(j, pretty);
+}
+
+std::string encode_result(const request& req, const account_result& r, bool pretty) {
+    ordered_json j;
+    j["api_version"] = std::string(api_version);
+    ordered_json& o = j["result"];
+    o["margin_mode"] = r.mode == margin_mode::cross ? "cross" : "isolated";
+    o["equity"] = dec(r.equity);
+    o["initial_margin"] = dec(r.initial_margin);
+    o["maintenance_margin"] = dec(r.maintenance_margin);
+    o["free_collateral"] = dec(r.free_collateral);
+    o["health"] = dec(r.health);
+    o["margin_ratio"] = r.margin_ratio ? ordered_json(dec(*r.margin_ratio)) : ordered_json(nullptr);
+    o["liquidatable"] = r.liquidatable;
+    o["greeks"] = ordered_json::object();
+    for (const auto& [sym, g] : r.greeks_by_underlying) o["greeks"][sym] = encode_greeks(g);
+    o["positions"] = ordered_json::array();
+    for (std::size_t i = 0; i < r.positions.size(); ++i) {
+        const position& p = req.acct.positions[i];
+        const position_result& pr = r.positions[i];
+        ordered_json x;
+        if (!p.id.empty()) x["id"] = p.id;
+        x["type"] = type_text(p.type);
+        x["underlying"] = p.underlying;
+        x["size"] = dec(p.size);
+        x["mark_price"] = dec(pr.mark_price);
+        x["underlying_price"] = dec(pr.underlying_price);
+        if (pr.vol) x["vol"] = dec(*pr.vol);
+        x["value"] = dec(pr.value);
+        x["notional"] = dec(pr.notional);
+        x["initial_margin"] = dec(pr.initial_margin);
+        x["maintenance_margin"] = dec(pr.maintenance_margin);
+        x["greeks"] = encode_greeks(pr.position_greeks);
+        if (pr.isolated_equity) {
+            x["isolated_equity"] = dec(*pr.isolated_equity);
+            x["liquidatable"] = pr.liquidatable;
+        }
+        o["positions"].push_back(std::move(x));
+    }
+    o["collateral"] = ordered_json::array();
+    for (const collateral_result& c : r.collateral)
+        o["collateral"].push_back({{"asset", c.asset}, {"amount", dec(c.amount)}, {"price", dec(c.price)}, {"value", dec(c.value)}, {"im_charge", dec(c.im_charge)}});
+    return dump(j, pretty);
+}
+
+std::string compute_json(std::string_view request_text, bool pretty) {
+    const auto req = parse_request(request_text);
+    if (!req.ok()) return encode_error(*req.err, pretty);
+    const auto res = compute_standard(req.value);
+    if (!res.ok()) return encode_error(*res.err, pretty);
+    return encode_result(req.value, res.value, pretty);
+}
+
+}  // namespace margin

@@ -1,0 +1,177 @@
+#include "core/margin.hpp"
+
+#include <string>
+
+#include "core/wad_ops.hpp"
+
+namespace margin {
+namespace {
+
+using fp::rounding;
+
+const Wad WEI = raw_i128(1);
+const Wad E18 = raw_i128(Wad::scale);
+const Wad E36 = raw_i128(static_cast<fp::i128>(Wad::scale) * Wad::scale);
+const Wad ONE = Wad::from_int(1);
+
+std::string position_path(std::size_t i) { return "/account/positions/" + std::to_string(i); }
+
+outcome<account_result> overflow(const std::string& path) {
+    return outcome<account_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+}
+
+// |q| * max(base * U - OTM, floor * U), ceil: the exact products, one rounding.
+Wad short_option_risk(calc& c, const Wad& absq, const Wad& base, const Wad& flr, const Wad& u, const Wad& otm) {
+    const Wad a = c(fp::sub(c(fp::mul_div(base, u, WEI, rounding::toward_zero)), c(fp::mul_div(otm, E18, WEI, rounding::toward_zero))));
+    const Wad b = c(fp::mul_div(flr, u, WEI, rounding::toward_zero));
+    return c(fp::mul_div(absq, fp::max(a, b), E36, rounding::ceil));
+}
+
+// min(base + slope |size|, max_rate) * |size| * price, ceil.
+Wad linear_requirement(calc& c, const Wad& base, const linear_rates& r, const Wad& abs_size, const Wad& price) {
+    const Wad rate = fp::min(c(fp::add(base, c(fp::mul(r.size_slope, abs_size, rounding::ceil)))), r.max_rate);
+    const Wad notional = c(fp::mul_div(abs_size, price, WEI, rounding::toward_zero));  // exact, 36 decimals
+    return c(fp::mul_div(notional, rate, E36, rounding::ceil));
+}
+
+void add_greeks(calc& c, greeks& sum, const greeks& g) {
+    sum.delta = c(fp::add(sum.delta, g.delta));
+    sum.gamma = c(fp::add(sum.gamma, g.gamma));
+    sum.vega = c(fp::add(sum.vega, g.vega));
+    sum.theta = c(fp::add(sum.theta, g.theta));
+}
+
+greeks scale_greeks(calc& c, const greeks& g, const Wad& q) {
+    return {c(fp::mul(g.delta, q, rounding::toward_zero)), c(fp::mul(g.gamma, q, rounding::toward_zero)),
+            c(fp::mul(g.vega, q, rounding::toward_zero)), c(fp::mul(g.theta, q, rounding::toward_zero))};
+}
+
+}  // namespace
+
+outcome<account_result> compute_standard(const request& req) {
+    account_result res;
+    res.mode = req.acct.mode;
+    calc c;
+    Wad equity = req.acct.cash;
+    Wad im, mm;
+
+    // Collateral: valued at the low edge of the oracle's confidence interval.
+    for (const auto& [asset, amount] : req.acct.collateral) {
+        const asset_price& p = req.market.collateral.at(asset);
+        const haircut& h = req.params.collateral.at(asset);
+        const Wad low = c(fp::sub(p.price, p.confidence));
+        const Wad gross = c(fp::mul_div(amount, low, WEI, rounding::toward_zero));  // exact, 36 decimals
+        collateral_result cr{asset, amount, low, Wad{}, Wad{}};
+        cr.value = c(fp::mul_div(gross, c(fp::sub(ONE, h.mm)), E36, rounding::floor));
+        cr.im_charge = c(fp::mul_div(gross, c(fp::sub(h.im, h.mm)), E36, rounding::ceil));
+        equity = c(fp::add(equity, cr.value));
+        im = c(fp::add(im, cr.im_charge));
+        if (!c.ok()) return overflow("/account/collateral/" + asset);
+        res.collateral.push_back(std::move(cr));
+    }
+
+    Wad assigned;  // isolated margin assigned to positions
+    Wad min_position_health;
+    bool any_isolated = false;
+    for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {
+        const position& pos = req.acct.positions[i];
+        const std::string path = position_path(i);
+        const underlying_market& um = req.market.underlyings.at(pos.underlying);
+        const underlying_params& up = *req.params.for_underlying(pos.underlying);
+        position_result pr;
+        const Wad absq_size = c(fp::abs(pos.size));
+        if (pos.type == instrument_type::option) {
+            const expiry_market& em = *um.find(pos.expiry);
+            fp::result<fp::I256> w = fp::result<fp::I256>::failure(fp::errc::domain);
+            if (pos.mark_vol) {
+                w = fp::total_variance_ext(*pos.mark_vol, em.seconds_to_expiry);
+            } else {
+                const auto wv = svi_total_variance(*em.svi, em.forward, pos.strike);
+                if (!wv.ok()) {
+                    if (wv.error == fp::errc::domain)
+                        return outcome<account_result>::failure("SVI_NON_POSITIVE_VARIANCE", path,
+                            "the expiry's SVI surface gives a total variance <= 0 at this strike");
+                    return overflow(path);
+                }
+                w = fp::total_variance_ext(wv.value);
+            }
+            if (!w.ok())
+                return outcome<account_result>::failure("VARIANCE_OUT_OF_RANGE", path,
+                    "total variance vol^2 * t must be below 2352 (and the vol positive)");
+            const auto quote = price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, w.value});
+            if (!quote.ok()) return overflow(path);
+            const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
+            const Wad absq = c(fp::abs(q));
+            pr.underlying_price = em.forward;
+            pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
+            pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));
+            pr.notional = c(fp::mul(absq, em.forward, rounding::ceil));
+            pr.vol = pos.mark_vol ? *pos.mark_vol : quote.value.vol;
+            pr.position_greeks = scale_greeks(c, quote.value.unit_greeks, q);
+            if (pos.size.raw().sign() >= 0) {
+                // long: the premium (a long option is not collateral)
+                pr.initial_margin = pr.value;
+                pr.maintenance_margin = pr.value;
+            } else {
+                const Wad k_minus_u = c(fp::sub(pos.strike, em.forward));
+                const Wad otm = fp::max(pos.kind == option_kind::call ? k_minus_u : c(fp::neg(k_minus_u)), Wad{});
+                const Wad premium = c(fp::neg(pr.value));
+                const option_rates& r = up.option;
+                pr.initial_margin = c(fp::add(short_option_risk(c, absq, r.im_otm_base, r.im_floor, em.forward, otm), premium));
+                pr.maintenance_margin = c(fp::add(short_option_risk(c, absq, r.mm_otm_base, r.mm_floor, em.forward, otm), premium));
+            }
+        } else {
+            const bool perp = pos.type == instrument_type::perp;
+            const Wad mark = perp ? *um.perp_mark : um.find(pos.expiry)->forward;
+            const linear_rates& r = perp ? up.perp : up.future;
+            const Wad entry = pos.entry_price ? *pos.entry_price : mark;
+            pr.underlying_price = mark;
+            pr.mark_price = mark;
+            pr.value = c(fp::add(c(fp::mul(pos.size, c(fp::sub(mark, entry)), rounding::floor)), pos.funding));
+            pr.notional = c(fp::mul(absq_size, mark, rounding::ceil));
+            pr.initial_margin = linear_requirement(c, r.im_base, r, absq_size, mark);
+            pr.maintenance_margin = linear_requirement(c, r.mm_base, r, absq_size, mark);
+            pr.position_greeks.delta = pos.size;
+        }
+        equity = c(fp::add(equity, pr.value));
+        im = c(fp::add(im, pr.initial_margin));
+        mm = c(fp::add(mm, pr.maintenance_margin));
+        add_greeks(c, res.greeks_by_underlying[pos.underlying], pr.position_greeks);
+        if (req.acct.mode == margin_mode::isolated) {
+            pr.isolated_equity = c(fp::add(*pos.isolated_margin, pr.value));
+            const Wad h = c(fp::sub(*pr.isolated_equity, pr.maintenance_margin));
+            pr.liquidatable = h.raw().is_negative();
+            min_position_health = any_isolated ? fp::min(min_position_health, h) : h;
+            any_isolated = true;
+            assigned = c(fp::add(assigned, *pos.isolated_margin));
+        }
+        if (!c.ok()) return overflow(path);
+        res.positions.push_back(std::move(pr));
+    }
+
+    res.equity = equity;
+    res.initial_margin = im;
+    res.maintenance_margin = mm;
+    if (req.acct.mode == margin_mode::cross) {
+        res.free_collateral = c(fp::sub(equity, im));
+        res.health = c(fp::sub(equity, mm));
+    } else {
+        // The pool: cash and collateral not assigned to any position.
+        Wad pool = c(fp::sub(req.acct.cash, assigned));
+        Wad pool_im;
+        for (const collateral_result& cr : res.collateral) {
+            pool = c(fp::add(pool, cr.value));
+            pool_im = c(fp::add(pool_im, cr.im_charge));
+        }
+        res.free_collateral = c(fp::sub(pool, pool_im));
+        res.health = any_isolated ? fp::min(pool, min_position_health) : pool;
+    }
+    res.liquidatable = res.health.raw().is_negative();
+    if (equity.raw().sign() > 0) res.margin_ratio = c(fp::div(mm, equity, rounding::ceil));
+    if (!c.ok()) return overflow("/account");
+    outcome<account_result> o;
+    o.value = std::move(res);
+    return o;
+}
+
+}  // namespace margin

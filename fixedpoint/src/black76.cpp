@@ -1,0 +1,126 @@
+// Black-76 kernel, SPEC.md §4.7 step by step (the comments name the steps).
+#include "fixedpoint/black76.hpp"
+
+#include "kernels.hpp"
+#include "wide.hpp"
+
+namespace fp {
+namespace {
+
+using namespace detail;
+
+#include "constants.inc"
+
+constexpr i128 ONE_Q = i128{1} << Q;
+constexpr u128 EXT_ONE = static_cast<u128>(Wad::scale) << 56;  // 1.0 in EXT units
+constexpr u128 HALF_EXT = EXT_ONE / 2;
+constexpr u128 TAIL_END = TAIL_PIECES * HALF_EXT;  // 13: Q(13) < 2^-125, so the tail is 0 beyond
+
+I256 to_i256(const big512& v) noexcept { return I256::from_big(v).value; }  // callers keep v in range
+
+// ln y in EXT units, floor of the Q125 part (L5's unrounded value).
+i128 ln_ext(const I256& y) noexcept {
+    const ln_parts p = ln_core(y);
+    return p.a + smul_shr_u(p.lnm, static_cast<u128>(Wad::scale), 69);
+}
+
+// e^(-z) = mant * 2^k for 0 <= z <= 84.5 (EXT). Above 32 the argument is split in
+// two halves so that each stays inside exp_core's domain (B4).
+exp_parts exp_neg(u128 z) noexcept {
+    if (z <= 32 * EXT_ONE) return exp_core(-static_cast<i128>(z));
+    const u128 z1 = z >> 1;
+    const exp_parts a = exp_core(-static_cast<i128>(z1));
+    const exp_parts b = exp_core(-static_cast<i128>(z - z1));
+    return {mulq(a.mant, b.mant), a.k + b.k};
+}
+
+// floor(m * 2^k) in Q125 for k <= 0.
+i128 scale_down(i128 m, int k) noexcept { return -k >= 127 ? 0 : m >> -k; }
+
+struct tail_pdf {
+    i128 tail;  // Q(y), Q125
+    i128 pdf;   // phi(y), Q125
+};
+
+// B4: upper tail Q(y) = e^(-y^2/2) R(y) and density phi(y) for y >= 0 (EXT).
+tail_pdf tail_at(u128 y) noexcept {
+    if (y >= TAIL_END) return {0, 0};
+    const u128 j = y / HALF_EXT;
+    const i128 t = static_cast<i128>(y - (j * HALF_EXT + HALF_EXT / 2));
+    const i128 T = smul_shr_u(t, K187, 118);
+    const i128 R = horner(TAIL_POLY[static_cast<unsigned>(j)], T);
+    const u128 z = div_wide(mul_wide(y, y), 2 * EXT_ONE);  // floor(y^2 / 2), EXT
+    const exp_parts e = exp_neg(z);
+    return {scale_down(mulq(e.mant, R), e.k), scale_down(mulq(e.mant, INV_SQRT_2PI_Q125), e.k)};
+}
+
+}  // namespace
+
+result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256& w) noexcept {
+    if (forward.raw().sign() <= 0 || strike.raw().sign() <= 0 || w.sign() <= 0)
+        return result<black76_terms>::failure(errc::domain);
+    if (!forward.raw().fits_i128() || !strike.raw().fits_i128() || !w.fits_i128())
+        return result<black76_terms>::failure(errc::overflow);
+    const i128 f = forward.raw().to_i128();
+    const i128 k = strike.raw().to_i128();
+    // B1: x = ln F - ln K in EXT, each logarithm's unrounded EXT value.
+    const i128 x = ln_ext(forward.raw()) - ln_ext(strike.raw());
+    // B2: v = floor(sqrt(w * 10^18 * 2^56)), i.e. sqrt(w) in EXT.
+    const u128 v = isqrt_wide(mul_wide(static_cast<u128>(w.to_i128()), EXT_ONE));
+    // B3: d1 = trunc(x / v) + floor(v / 2), d2 = d1 - v; |x| >= 64 v puts both
+    // beyond the tail's end (|d| > 13), where N is exactly 0 or 1.
+    i128 n1 = x > 0 ? ONE_Q : 0;
+    i128 n2 = n1;
+    i128 pdf = 0;
+    const u128 ax = uabs(x);
+    if (ax < 64 * v) {
+        const u128 q = div_wide(mul_wide(ax, EXT_ONE), v);
+        const i128 d1 = (x < 0 ? -static_cast<i128>(q) : static_cast<i128>(q)) + static_cast<i128>(v >> 1);
+        const i128 d2 = d1 - static_cast<i128>(v);
+        // B5: N(d) = 1 - Q(d) for d >= 0, Q(-d) for d < 0.
+        const tail_pdf a = tail_at(uabs(d1));
+        const tail_pdf b = tail_at(uabs(d2));
+        n1 = d1 >= 0 ? ONE_Q - a.tail : a.tail;
+        n2 = d2 >= 0 ? ONE_Q - b.tail : b.tail;
+        pdf = a.pdf;
+    }
+    // B6: the two terms exactly; intrinsic value as a floor (no-arbitrage bound).
+    const big512 one = big512(1) << Q;
+    const big512 fk = big512(f) - big512(k);
+    const big512 raw = big512(f) * n1 - big512(k) * n2;
+    const big512 call_floor = fk.sign() > 0 ? big512(fk * one) : big512(0);
+    const big512 put_floor = fk.sign() < 0 ? big512(-fk * one) : big512(0);
+    const big512 put_raw = raw - fk * one;
+    black76_terms r;
+    r.call = to_i256(raw > call_floor ? raw : call_floor);
+    r.put = to_i256(put_raw > put_floor ? put_raw : put_floor);
+    r.n_d1 = I256::from_i128(n1);
+    r.pdf_d1 = I256::from_i128(pdf);
+    r.sqrt_w = I256::from_i128(static_cast<i128>(v));
+    return {r, errc::ok};
+}
+
+result<I256> total_variance_ext(const Wad& vol, std::int64_t seconds) noexcept {
+    if (vol.raw().sign() <= 0 || seconds <= 0 || seconds > max_expiry_seconds) return result<I256>::failure(errc::domain);
+    // W1: floor(vol^2 * seconds * 2^56 / (31,536,000 * 10^18)), on 512 bits.
+    const big512 s = big512(vol.raw().big());
+    const big512 w = (s * s * seconds << 56) / (big512(seconds_per_year) * Wad::scale);
+    if (w >= (big512(1) << 127)) return result<I256>::failure(errc::overflow);
+    return {to_i256(w), errc::ok};
+}
+
+result<I256> total_variance_ext(const Wad& w) noexcept {
+    if (w.raw().sign() <= 0) return result<I256>::failure(errc::domain);
+    // W2: w * 2^56 (exact).
+    if (!w.raw().fits_i128() || w.raw().to_i128() >= (i128{1} << 71)) return result<I256>::failure(errc::overflow);
+    return {I256::from_i128(w.raw().to_i128() << 56), errc::ok};
+}
+
+result<I256> sqrt_year_fraction(std::int64_t seconds) noexcept {
+    if (seconds < 0 || seconds > max_expiry_seconds) return result<I256>::failure(errc::domain);
+    // W3: floor(sqrt(floor(seconds * 2^250 / 31,536,000))).
+    const big512 n = (big512(seconds) << 250) / seconds_per_year;
+    return {to_i256(boost::multiprecision::sqrt(n)), errc::ok};
+}
+
+}  // namespace fp

@@ -1,0 +1,28 @@
+// The extended-precision cores of exp and ln (SPEC.md §4.1 E1–E4, §4.2 L1–L4),
+// shared by math.cpp and black76.cpp. Internal: not part of the public API.
+#pragma once
+
+#include "fixedpoint/i256.hpp"
+
+namespace fp::detail {
+
+/// e^z = mant * 2^k with mant in Q125, in [~0.84, ~1.69].
+struct exp_parts {
+    i128 mant;
+    int k;
+};
+
+/// E1–E4 for z in EXT units. Precondition: -42.5 <= z <= 136 (EXT).
+exp_parts exp_core(i128 z) noexcept;
+
+/// ln x = a + lnm / 2^69 in EXT units: `a` (EXT) collects the exact-power part
+/// (E ln2 - ln 1e18, or 0 near 1) and `lnm` = ln(m) in Q125.
+struct ln_parts {
+    i128 a;
+    i128 lnm;
+};
+
+/// L1–L4 for the wei value x. Precondition: x > 0.
+ln_parts ln_core(const I256& x) noexcept;
+
+}  // namespace fp::detail

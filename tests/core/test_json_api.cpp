@@ -1,1 +1,195 @@
+// JSON API v1: the malformed-input suite (each bad request's stable code and
+// JSON pointer), the canonical encoding, the embedded documents.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/json_api.hpp"
+
+using namespace margin;
+using nlohmann::json;
+
+namespace {
+
+json example() { return json::parse(example_request_json()); }
+
+struct bad_case {
+    const char* what;
+    std::function<std::string()> request;  // the request text
+    const char* code;
+    const char* path;
+};
+
+// A mutation of the example request.
+std::function<std::string()> edit(std::function<void(json&)> f) {
+    return [f] {
+        json j = example();
+        f(j);
+        return j.dump();
+    };
+}
+std::function<std::string()> text(std::string s) {
+    return [s] { return s; };
+}
+
+json& pos(json& j, int i) { return j["account"]["positions"][static_cast<std::size_t>(i)]; }
+json& btc(json& j) { return j["market"]["underlyings"]["BTC"]; }
+
+const std::vector<bad_case>& bad_cases() {
+    static const std::vector<bad_case> cases = {
+        {"not JSON", text("{\"api_version\": \"1\","), "JSON_SYNTAX", ""},
+        {"empty input", text(""), "JSON_SYNTAX", ""},
+        {"a JSON number instead of a decimal string", edit([](json& j) { btc(j)["spot"] = 100000; }), "JSON_NUMBER", "/market/underlyings/BTC/spot"},
+        {"a float in an array element", edit([](json& j) { pos(j, 2)["size"] = -2.5; }), "JSON_NUMBER", "/account/positions/2/size"},
+        {"duplicate key", text(R"({"api_version":"1","api_version":"1"})"), "DUPLICATE_KEY", "/api_version"},
+        {"too deep", text(std::string(40, '[') + std::string(40, ']')), "JSON_TOO_DEEP", "/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0"},
+        {"top level not an object", text("[]"), "WRONG_TYPE", ""},
+        {"unknown top-level field", edit([](json& j) { j["accounts"] = json::object(); }), "UNKNOWN_FIELD", "/accounts"},
+        {"missing api_version", edit([](json& j) { j.erase("api_version"); }), "MISSING_FIELD", "/api_version"},
+        {"unsupported api_version", edit([](json& j) { j["api_version"] = "2"; }), "UNSUPPORTED_VERSION", "/api_version"},
+        {"missing market", edit([](json& j) { j.erase("market"); }), "MISSING_FIELD", "/market"},
+        {"missing account", edit([](json& j) { j.erase("account"); }), "MISSING_FIELD", "/account"},
+        {"unknown field in a position", edit([](json& j) { pos(j, 0)["leverage"] = "10"; }), "UNKNOWN_FIELD", "/account/positions/0/leverage"},
+        {"option field on a perp", edit([](json& j) { pos(j, 3)["strike"] = "1"; }), "UNKNOWN_FIELD", "/account/positions/3/strike"},
+        {"missing strike", edit([](json& j) { pos(j, 0).erase("strike"); }), "MISSING_FIELD", "/account/positions/0/strike"},
+        {"wrong type: positions an object", edit([](json& j) { j["account"]["positions"] = json::object(); }), "WRONG_TYPE", "/account/positions"},
+        {"wrong type: size a boolean", edit([](json& j) { pos(j, 1)["size"] = true; }), "WRONG_TYPE", "/account/positions/1/size"},
+        {"wrong type: spot null", edit([](json& j) { btc(j)["spot"] = nullptr; }), "WRONG_TYPE", "/market/underlyings/BTC/spot"},
+        {"bad decimal: exponent", edit([](json& j) { btc(j)["spot"] = "1e5"; }), "BAD_DECIMAL", "/market/underlyings/BTC/spot"},
+        {"bad decimal: leading plus", edit([](json& j) { pos(j, 0)["size"] = "+4"; }), "BAD_DECIMAL", "/account/positions/0/size"},
+        {"bad decimal: empty", edit([](json& j) { j["account"]["cash"] = ""; }), "BAD_DECIMAL", "/account/cash"},
+        {"19 fractional digits", edit([](json& j) { pos(j, 0)["strike"] = "95000.0000000000000000001"; }), "DECIMAL_PRECISION", "/account/positions/0/strike"},
+        {"outside int256", edit([](json& j) { j["account"]["cash"] = "1" + std::string(80, '0'); }), "DECIMAL_RANGE", "/account/cash"},
+        {"negative spot", edit([](json& j) { btc(j)["spot"] = "-100000"; }), "NOT_POSITIVE", "/market/underlyings/BTC/spot"},
+        {"zero forward", edit([](json& j) { btc(j)["expiries"][0]["forward"] = "0"; }), "NOT_POSITIVE", "/market/underlyings/BTC/expiries/0/forward"},
+        {"negative vol", edit([](json& j) { pos(j, 2)["mark_vol"] = "-0.5"; }), "NOT_POSITIVE", "/account/positions/2/mark_vol"},
+        {"zero strike", edit([](json& j) { pos(j, 0)["strike"] = "0"; }), "NOT_POSITIVE", "/account/positions/0/strike"},
+        {"vol above 1000%", edit([](json& j) { pos(j, 2)["mark_vol"] = "10.5"; }), "OUT_OF_RANGE", "/account/positions/2/mark_vol"},
+        {"negative collateral amount", edit([](json& j) { j["account"]["collateral"]["USDC"] = "-1"; }), "NEGATIVE", "/account/collateral/USDC"},
+        {"negative confidence", edit([](json& j) { btc(j)["spot_confidence"] = "-1"; }), "NEGATIVE", "/market/underlyings/BTC/spot_confidence"},
+        {"confidence above price", edit([](json& j) { j["market"]["collateral"]["USDC"]["confidence"] = "2"; }), "OUT_OF_RANGE", "/market/collateral/USDC/confidence"},
+        {"discount factor above 2", edit([](json& j) { btc(j)["expiries"][0]["discount_factor"] = "2.5"; }), "OUT_OF_RANGE", "/market/underlyings/BTC/expiries/0/discount_factor"},
+        {"SVI rho = 1", edit([](json& j) { btc(j)["expiries"][0]["svi"]["rho"] = "1"; }), "OUT_OF_RANGE", "/market/underlyings/BTC/expiries/0/svi/rho"},
+        {"SVI negative b", edit([](json& j) { btc(j)["expiries"][0]["svi"]["b"] = "-0.01"; }), "NEGATIVE", "/market/underlyings/BTC/expiries/0/svi/b"},
+        {"SVI negative variance at the strike", edit([](json& j) { btc(j)["expiries"][0]["svi"]["a"] = "-0.5"; }), "SVI_NON_POSITIVE_VARIANCE", "/account/positions/0"},
+        {"expiry in the past", edit([](json& j) { btc(j)["expiries"][0]["expiry"] = "1767225600"; }), "EXPIRY_IN_PAST", "/market/underlyings/BTC/expiries/0/expiry"},
+        {"timestamp not an integer", edit([](json& j) { j["market"]["timestamp"] = "1767225600.5"; }), "BAD_INTEGER", "/market/timestamp"},
+        {"expiry with leading zero", edit([](json& j) { pos(j, 0)["expiry"] = "01767945600"; }), "BAD_INTEGER", "/account/positions/0/expiry"},
+        {"duplicate expiry", edit([](json& j) { btc(j)["expiries"][1]["expiry"] = "1767945600"; }), "DUPLICATE_EXPIRY", "/market/underlyings/BTC/expiries/1/expiry"},
+        {"neither forward nor rate", edit([](json& j) { btc(j)["expiries"][0].erase("forward"); }), "MISSING_FIELD", "/market/underlyings/BTC/expiries/0/forward"},
+        {"unknown underlying", edit([](json& j) { pos(j, 0)["underlying"] = "SOL"; }), "UNKNOWN_UNDERLYING", "/account/positions/0/underlying"},
+        {"unknown expiry", edit([](json& j) { pos(j, 0)["expiry"] = "1767945601"; }), "UNKNOWN_EXPIRY", "/account/positions/0/expiry"},
+        {"bad option type", edit([](json& j) { pos(j, 0)["option_type"] = "straddle"; }), "BAD_ENUM", "/account/positions/0/option_type"},
+        {"bad instrument type", edit([](json& j) { pos(j, 3)["type"] = "swap"; }), "BAD_ENUM", "/account/positions/3/type"},
+        {"bad margin mode", edit([](json& j) { j["account"]["margin_mode"] = "portfolio"; }), "BAD_ENUM", "/account/margin_mode"},
+        {"bad symbol", edit([](json& j) { j["market"]["underlyings"]["BT C"] = btc(j); }), "BAD_SYMBOL", "/market/underlyings/BT C"},
+        {"duplicate position", edit([](json& j) { j["account"]["positions"].push_back(pos(j, 0)); j["account"]["positions"].back().erase("id"); }), "DUPLICATE_POSITION", "/account/positions/6"},
+        {"duplicate id", edit([](json& j) { pos(j, 1)["id"] = "btc-perp"; }), "DUPLICATE_ID", "/account/positions/3/id"},
+        {"perp without a perp mark", edit([](json& j) { btc(j).erase("perp_mark"); }), "NO_PERP_MARK", "/account/positions/3/underlying"},
+        {"option without any vol", edit([](json& j) { btc(j)["expiries"][0].erase("svi"); }), "NO_VOLATILITY", "/account/positions/0"},
+        {"unpriced collateral", edit([](json& j) { j["account"]["collateral"]["ETH"] = "1"; }), "UNPRICED_COLLATERAL", "/account/collateral/ETH"},
+        {"collateral not accepted", edit([](json& j) { j["market"]["collateral"]["DOGE"] = {{"price", "0.1"}}; j["account"]["collateral"]["DOGE"] = "1"; }), "COLLATERAL_NOT_ACCEPTED", "/account/collateral/DOGE"},
+        {"size x contract size beyond 18 decimals", edit([](json& j) { pos(j, 0)["size"] = "-0.000000000000000001"; pos(j, 0)["contract_size"] = "0.1"; }), "QUANTITY_PRECISION", "/account/positions/0/size"},
+        {"isolated margin in cross mode", edit([](json& j) { pos(j, 0)["isolated_margin"] = "100"; }), "ISOLATED_MARGIN_NOT_ALLOWED", "/account/positions/0/isolated_margin"},
+        {"isolated mode without isolated margin", edit([](json& j) { j["account"]["margin_mode"] = "isolated"; }), "ISOLATED_MARGIN_REQUIRED", "/account/positions/0/isolated_margin"},
+        {"params: wrong version", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["version"] = "standard/0"; }), "UNSUPPORTED_VERSION", "/params/version"},
+        {"params: MM above IM", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["underlyings"]["BTC"]["perp"]["mm_base"] = "0.5"; }), "INCONSISTENT_PARAMS", "/params/underlyings/BTC/perp"},
+        {"params: haircut above 1", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["collateral"]["BTC"]["im_haircut"] = "1.5"; }), "OUT_OF_RANGE", "/params/collateral/BTC/im_haircut"},
+        {"params: no entry for the underlying", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["underlyings"].erase("*"); }), "NO_PARAMS_FOR_UNDERLYING", "/account/positions/4/underlying"},
+        {"size above 1e12", edit([](json& j) { pos(j, 3)["size"] = "1000000000001"; }), "OUT_OF_RANGE", "/account/positions/3/size"},
+        {"escaped key in a path", edit([](json& j) { j["account"]["a/b~c"] = "1"; }), "UNKNOWN_FIELD", "/account/a~1b~0c"},
+    };
+    return cases;
+}
+
+}  // namespace
+
+TEST_CASE("malformed requests: stable code and JSON pointer for each", "[json]") {
+    REQUIRE(bad_cases().size() >= 30);
+    for (const bad_case& c : bad_cases()) {
+        INFO(c.what);
+        const std::string req = c.request();
+        const auto r = parse_request(req);
+        std::string code, path;
+        if (!r.ok()) {
+            code = r.err->code;
+            path = r.err->path;
+        } else {
+            const auto res = compute_standard(r.value);
+            REQUIRE(!res.ok());
+            code = res.err->code;
+            path = res.err->path;
+        }
+        CHECK(code == c.code);
+        CHECK(path == c.path);
+        // The response document is {"error": {code, path, message}} with a message.
+        const json resp = json::parse(compute_json(req, false));
+        REQUIRE(resp.contains("error"));
+        CHECK(resp["error"]["code"] == code);
+        CHECK(resp["error"]["path"] == path);
+        CHECK(!resp["error"]["message"].get<std::string>().empty());
+        CHECK(resp.size() == 1);
+    }
+}
+
+TEST_CASE("the shipped example and parameters are valid and compute", "[json]") {
+    const auto r = parse_request(example_request_json());
+    REQUIRE(r.ok());
+    CHECK(r.value.acct.positions.size() == 6);
+    CHECK(r.value.params.version == "standard/1");
+    const json resp = json::parse(compute_json(example_request_json(), true));
+    REQUIRE(resp.contains("result"));
+    CHECK(resp["api_version"] == "1");
+    // numbers only as strings, never JSON numbers
+    std::function<void(const json&)> no_numbers = [&](const json& j) {
+        CHECK(!j.is_number());
+        if (j.is_structured()) for (const auto& v : j) no_numbers(v);
+    };
+    no_numbers(resp);
+    CHECK(version_string().rfind("margin ", 0) == 0);
+}
+
+TEST_CASE("canonical encoding: same meaning, same bytes; idempotent", "[json]") {
+    const auto a = parse_request(example_request_json());
+    REQUIRE(a.ok());
+    const std::string ca = canonical_request(a.value);
+    // idempotent
+    const auto again = parse_request(ca);
+    REQUIRE(again.ok());
+    CHECK(canonical_request(again.value) == ca);
+    // the same request reformatted: keys reordered (ordered_json keeps insertion order reversed),
+    // whitespace, non-canonical decimals, defaults spelled out, expiries listed in another order
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(example_request_json());
+    j["market"]["underlyings"]["BTC"]["spot"] = "100000.000";
+    j["account"]["positions"][0]["contract_size"] = "1.0";
+    j["account"]["margin_mode"] = "cross";
+    j["params"] = nlohmann::ordered_json::parse(default_params_json());
+    auto& ex = j["market"]["underlyings"]["BTC"]["expiries"];
+    std::swap(ex[0], ex[1]);
+    nlohmann::ordered_json reversed;
+    for (auto it = j.rbegin(); it != j.rend(); ++it) reversed[it.key()] = it.value();
+    const auto b = parse_request(reversed.dump(4));
+    REQUIRE(b.ok());
+    CHECK(canonical_request(b.value) == ca);
+    // a different meaning gives different bytes
+    j["account"]["positions"][0]["size"] = "-4.000000000000000001";
+    const auto c = parse_request(j.dump());
+    REQUIRE(c.ok());
+    CHECK(canonical_request(c.value) != ca);
+    // compact, sorted keys, no whitespace outside strings
+    CHECK(ca.find('\n') == std::string::npos);
+    CHECK(ca.rfind("{\"account\":{\"cash\":\"20000\"", 0) == 0);
+}
+
+TEST_CASE("the embedded parameter document parses under /params", "[json]") {
+    json req = example();
+    req["params"] = json::parse(default_params_json());
+    const auto with = parse_request(req.dump());
+    const auto without = parse_request(example_request_json());
+    REQUIRE(with.ok());
+    REQUIRE(without.ok());
+    CHECK(canonical_request(with.value) == canonical_request(without.value));
+}

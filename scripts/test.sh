@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # All tests: lint, then native (GCC and Clang) and WebAssembly builds with
-# warnings as errors, their unit/accuracy tests, the cross-target parity corpus
-# compared byte for byte, and the Solidity twin on the EVM: parity on every
+# warnings as errors, their unit/accuracy tests, the cross-target parity corpora
+# (number model and JSON API) compared byte for byte, and the Solidity twin on the EVM: parity on every
 # fourth numeric vector of the corpus (the full corpus: contracts-interface/README.md)
 # and the check that deliberate rounding changes are caught.
 # Ends with one "N passed, N failed" line.
@@ -30,6 +30,9 @@ done
 step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
   tests/parity/run.sh build/parity build/native/bin/fpcalc \
   wasm="node build/wasm/bin/fpcalc.js" clang=build/native-clang/bin/fpcalc
+step "api parity: margin JSON API, native (GCC) vs WebAssembly (Node) vs native (Clang)" \
+  tests/core/api_parity.sh build/api-parity build/native/bin/margin \
+  wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
 step "constants: Solidity tables are what the generator prints" \
   sh -c "python3 fixedpoint/tools/gen_constants.py --solidity | cmp - contracts-interface/contracts/FixedPointTables.sol"
 step "evm parity: Solidity twin vs native, every 4th numeric vector" \

@@ -1,0 +1,42 @@
+#!/bin/sh
+# The margin CLI: documented exit status (0 result, 1 error document, 2 usage or
+# I/O), clear messages, stdin and files alike. Usage: test_margin.sh MARGIN...
+# (MARGIN may be a command with arguments, e.g. "node margin.js").
+margin="$*"
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+passed=0; failed=0
+expect() {  # want_status want_output_substring args...
+  want_rc="$1"; want="$2"; shift 2
+  out=$($margin "$@" 2>&1); rc=$?
+  case "$out" in
+    *"$want"*) if [ "$rc" = "$want_rc" ]; then passed=$((passed + 1)); return; fi ;;
+  esac
+  failed=$((failed + 1))
+  echo "FAIL: margin $* -> status $rc (want $want_rc), output: $out (want: $want)"
+}
+$margin example > "$tmp/example.json"
+printf '{"api_version":"1","market":{"timestamp":"1767225600","underlyings":{}},"account":{"cash":1}}' > "$tmp/number.json"
+printf '{"api_version":' > "$tmp/broken.json"
+expect 0 '"margin_mode": "cross"' compute "$tmp/example.json"
+expect 0 '"liquidatable":false' compute "$tmp/example.json" --compact
+expect 0 'maintenance margin (MM)' explain "$tmp/example.json"
+expect 0 '{"account":{"cash":"20000"' canonical "$tmp/example.json"
+expect 0 'margin 0.1.0 (json api v1' --version
+expect 1 '"code": "JSON_NUMBER"' compute "$tmp/number.json"
+expect 1 '"path": "/account/cash"' compute "$tmp/number.json"
+expect 1 '"code": "JSON_SYNTAX"' explain "$tmp/broken.json"
+expect 1 '"code":"JSON_SYNTAX"' canonical "$tmp/broken.json"
+expect 2 'cannot read /nonexistent.json' compute /nonexistent.json
+expect 2 'unknown command frob' frob
+expect 2 'no command'
+expect 2 'compute takes one FILE' compute a b
+expect 2 'unknown option --fast' compute --fast
+expect 2 'batch takes IN and OUT' batch x
+expect 2 'example takes no arguments' example x
+# stdin: "-" and no FILE
+out=$($margin compute --compact < "$tmp/example.json"); rc=$?
+case "$out" in *'"result"'*) [ $rc = 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: stdin status $rc"; } ;;
+  *) failed=$((failed + 1)); echo "FAIL: compute from stdin: $out" ;; esac
+echo "margin CLI: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

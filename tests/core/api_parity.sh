@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Native vs WebAssembly (and other builds) parity of the JSON API: one request
+# corpus answered by every build's `margin batch`, responses compared byte for
+# byte with the first (the reference).
+#
+#   tests/core/api_parity.sh OUTDIR REF_CMD [NAME=CMD ...]
+#   e.g. tests/core/api_parity.sh build/api-parity build/native/bin/margin \
+#          wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
+#
+# Environment: API_PARITY_COUNT (default 1200), API_PARITY_SEED (default 20261121).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+compare="$here/../parity/compare.py"
+out="$1"; ref_cmd="$2"; shift 2
+mkdir -p "$out"
+python3 "$here/gen_requests.py" --seed "${API_PARITY_SEED:-20261121}" --count "${API_PARITY_COUNT:-1200}" > "$out/requests.jsonl"
+$ref_cmd batch "$out/requests.jsonl" "$out/expected.jsonl"
+ok=$(grep -c '"result"' "$out/expected.jsonl" || true)
+errors=$(grep -c '^{"error"' "$out/expected.jsonl" || true)
+echo "api parity: $(wc -l < "$out/requests.jsonl") requests: $ok results, $errors errors"
+
+# The comparison must bite: one changed digit in a copy is reported.
+sed '0,/"equity":"/s/"equity":"/"equity":"X/' "$out/expected.jsonl" > "$out/tampered.jsonl"
+if cmp -s "$out/expected.jsonl" "$out/tampered.jsonl" ||
+   python3 "$compare" "$out/expected.jsonl" "$out/tampered.jsonl" --label self-check > /dev/null; then
+  echo "api parity: self-check FAILED (a tampered line was not detected)"; exit 1
+fi
+
+status=0
+for spec in "$@"; do
+  name="${spec%%=*}"; cmd="${spec#*=}"
+  $cmd batch "$out/requests.jsonl" "$out/$name.jsonl"
+  python3 "$compare" "$out/expected.jsonl" "$out/$name.jsonl" --label "json api: native vs $name" || status=1
+done
+exit $status

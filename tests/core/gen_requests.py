@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Generate JSON API v1 requests for the native-vs-WebAssembly parity check.
+
+    gen_requests.py [--seed N] [--count N] > requests.jsonl
+
+One compact request per line: random markets (1-3 underlyings, expiries with a
+forward or a rate, SVI surfaces, sometimes only mark vols), random accounts
+(options across expiries and strikes from deep ITM to deep OTM, perps, futures,
+collateral, cross and isolated mode), and about a quarter broken on purpose
+(wrong types, JSON numbers, bad decimals, out-of-range values, unknown fields,
+duplicates, negative SVI variance...). Decimals are built from integers, so the
+file is the same on every machine for a given seed.
+"""
+import argparse
+import json
+import random
+
+TS = 1767225600  # 2026-01-01T00:00:00Z
+UNDERLYINGS = {"BTC": 100000, "ETH": 3500, "SOL": 180, "DOGE0": 1}
+
+
+def dec(r, lo, hi, digits):
+    """A decimal string uniform in [lo, hi] with `digits` fractional digits (exact)."""
+    scale = 10 ** digits
+    v = r.randint(int(lo * scale), int(hi * scale))
+    s = str(abs(v)).rjust(digits + 1, "0")
+    whole, frac = s[: len(s) - digits] if digits else s, s[len(s) - digits:] if digits else ""
+    frac = frac.rstrip("0")
+    return ("-" if v < 0 else "") + whole + ("." + frac if frac else "")
+
+
+def _fmt(v, digits):
+    s = str(abs(v)).rjust(digits + 1, "0")
+    whole, frac = s[: len(s) - digits], s[len(s) - digits:]
+    frac = frac.rstrip("0")
+    return ("-" if v < 0 else "") + whole + ("." + frac if frac else "")
+
+
+def market(r):
+    syms = r.sample(sorted(UNDERLYINGS), r.randint(1, 3))
+    und = {}
+    for s in syms:
+        spot = UNDERLYINGS[s]
+        spot_s = dec(r, spot * 0.8, spot * 1.2, 2)
+        u = {"spot": spot_s, "spot_confidence": dec(r, 0, spot * 0.001, 4)}
+        if r.random() < 0.8:
+            u["perp_mark"] = dec(r, spot * 0.79, spot * 1.21, 2)
+        exps = []
+        for e in sorted(r.sample(range(1, 800), r.randint(0, 4))):
+            seconds = e * r.choice([60, 3600, 86400, 43200])
+            x = {"expiry": str(TS + seconds)}
+            if r.random() < 0.6:
+                x["forward"] = dec(r, spot * 0.78, spot * 1.25, 3)
+                if r.random() < 0.7:
+                    x["discount_factor"] = dec(r, 0.9, 1, 9)
+            else:
+                x["rate"] = dec(r, -0.05, 0.2, 4)
+            if r.random() < 0.85:
+                x["svi"] = {
+                    "a": dec(r, -0.001, 0.05, 6),
+                    "b": dec(r, 0.001, 0.4, 6),
+                    "rho": dec(r, -0.9, 0.5, 4),
+                    "m": dec(r, -0.2, 0.2, 4),
+                    "sigma": dec(r, 0.02, 0.6, 4),
+                }
+            exps.append(x)
+        r.shuffle(exps)
+        if exps:
+            u["expiries"] = exps
+        und[s] = u
+    coll = {"USDC": {"price": dec(r, 0.99, 1.01, 4), "confidence": dec(r, 0, 0.002, 4)}}
+    if r.random() < 0.5:
+        coll["BTC"] = {"price": dec(r, 80000, 120000, 2), "confidence": dec(r, 0, 50, 2)}
+    if r.random() < 0.3:
+        coll["ETH"] = {"price": dec(r, 2800, 4200, 2)}
+    return {"timestamp": str(TS), "underlyings": und, "collateral": coll}
+
+
+def account(r, m):
+    isolated = r.random() < 0.15
+    a = {"cash": dec(r, -20000, 500000, 2)}
+    if isolated or r.random() < 0.3:
+        a["margin_mode"] = "isolated" if isolated else "cross"
+    coll = {}
+    for asset in m["collateral"]:
+        if r.random() < 0.6:
+            coll[asset] = dec(r, 0, 100000 if asset == "USDC" else 5, 4)
+    if coll:
+        a["collateral"] = coll
+    positions, seen = [], set()
+    n = r.choice([0, 1, 2, 3, 5, 8, 12, 20, 50]) if r.random() < 0.95 else 0
+    for i in range(n):
+        sym = r.choice(sorted(m["underlyings"]))
+        u = m["underlyings"][sym]
+        spot = UNDERLYINGS[sym]
+        kinds = ["perp"] if "perp_mark" in u else []
+        if "expiries" in u:
+            kinds += ["option"] * 4 + ["future"]
+        if not kinds:
+            continue
+        kind = r.choice(kinds)
+        p = {"type": kind, "underlying": sym, "size": dec(r, -50, 50, r.choice([0, 1, 3]))}
+        if p["size"] in ("0", "-0"):
+            p["size"] = "1"
+        if kind == "option":
+            x = r.choice(u["expiries"])
+            p["expiry"] = x["expiry"]
+            p["option_type"] = r.choice(["call", "put"])
+            p["strike"] = _fmt(max(1, int(spot * r.choice([0.05, 0.3, 0.7, 0.9, 0.95, 1, 1.05, 1.1, 1.3, 2, 5]) * r.uniform(0.98, 1.02)) * 100), 2)
+            if "svi" not in x or r.random() < 0.3:
+                p["mark_vol"] = dec(r, 0.01, 5, 4)
+            if r.random() < 0.2:
+                p["contract_size"] = r.choice(["0.1", "0.01", "10", "1"])
+            key = (kind, sym, p["expiry"], p["option_type"], p["strike"])
+        elif kind == "future":
+            p["expiry"] = r.choice(u["expiries"])["expiry"]
+            if r.random() < 0.8:
+                p["entry_price"] = dec(r, spot * 0.7, spot * 1.3, 2)
+            key = (kind, sym, p["expiry"])
+        else:
+            if r.random() < 0.8:
+                p["entry_price"] = dec(r, spot * 0.7, spot * 1.3, 2)
+            if r.random() < 0.5:
+                p["funding"] = dec(r, -500, 500, 4)
+            key = (kind, sym)
+        if key in seen:
+            continue
+        seen.add(key)
+        if r.random() < 0.5:
+            p["id"] = f"p{i}"
+        if isolated:
+            p["isolated_margin"] = dec(r, 0, 50000, 2)
+        positions.append(p)
+    r.shuffle(positions)
+    a["positions"] = positions
+    return a
+
+
+def break_request(r, req):
+    """Damage one thing (the engine must answer with an error, never a number)."""
+    paths = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                paths.append((node, k, path + [k]))
+                walk(v, path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                paths.append((node, i, path + [i]))
+                walk(v, path + [i])
+
+    walk(req, [])
+    parent, key, _ = r.choice(paths)
+    how = r.randint(0, 9)
+    if how == 0:
+        parent[key] = 12.5  # a JSON number
+    elif how == 1:
+        parent[key] = r.choice(["1e5", "+1", "", ".5", "1.", "NaN", "0x10", " 1"])
+    elif how == 2:
+        parent[key] = "1." + "1" * 19  # > 18 fractional digits
+    elif how == 3:
+        parent[key] = "-" + str(r.randint(1, 10 ** 6))  # negative
+    elif how == 4:
+        parent[key] = None
+    elif how == 5:
+        parent[key] = {"unexpected": "1"}
+    elif how == 6 and isinstance(parent, dict):
+        parent["unknown_" + str(r.randint(0, 99))] = "1"
+    elif how == 7 and isinstance(parent, dict):
+        del parent[key]
+    elif how == 8:
+        parent[key] = "0"
+    else:
+        parent[key] = "9" * r.randint(16, 90)
+    return req
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=20261121)
+    ap.add_argument("--count", type=int, default=1200)
+    a = ap.parse_args()
+    r = random.Random(a.seed)
+    out = []
+    for i in range(a.count):
+        m = market(r)
+        req = {"api_version": "1", "market": m, "account": account(r, m)}
+        if r.random() < 0.25:
+            req = break_request(r, req)
+        out.append(json.dumps(req, separators=(",", ":"), sort_keys=False))
+    # raw-text damage the JSON layer must survive
+    out += ['{"api_version":"1"', "[]", "null", '{"api_version":"1","api_version":"1"}', "\"just a string\"",
+            '{"api_version":"1","market":{"timestamp":"1767225600","underlyings":{}},"account":{"cash":"1e400"}}',
+            "{" * 100 + "}" * 100, '{"a":"\\ud800"}', ""]
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -373,11 +373,12 @@ void decode_expiry(decoder& d, const json& o, const std::string& path, const und
         return;
     }
     if (*expiry - ts > fp::max_expiry_seconds) {
-        d.fail("EXPIRY_TOO_FAR", child(path, "expiry"), "expiry is more than 2^31-1 seconds after the snapshot");
+        d.fail("EXPIRY_TOO_FAR", child(path, "expiry"), "expiry is more than 2,000,000,000 seconds (~63 years) after the snapshot");
         return;
     }
     e.expiry = *expiry;
     e.seconds_to_expiry = *expiry - ts;
+    e.sqrt_year_q125 = fp::sqrt_year_fraction(e.seconds_to_expiry).value;  // in range: checked above
     auto forward = price(d, o, path, "forward", false);
     auto rate = d.decimal(o, path, "rate", false);
     auto df = d.decimal(o, path, "discount_factor", false);
@@ -682,9 +683,10 @@ outcome<request> parse_request(std::string_view text) {
             if (const json* p = d.field(root, "", "params", false)) {
                 decode_params(d, *p, "/params", req.params);
             } else {
-                auto def = detail::parse_params_text(default_params_json(), "/params");
+                // parsed once: the shipped document never changes during a run
+                static const outcome<standard_params> def = detail::parse_params_text(default_params_json(), "/params");
                 if (!def.ok()) d.err = def.err;  // a bug in the shipped document; tests keep it valid
-                else req.params = std::move(def.value);
+                else req.params = def.value;
             }
         }
         if (!d.failed()) {

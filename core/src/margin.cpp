@@ -98,7 +98,7 @@ outcome<account_result> compute_standard(const request& req) {
             if (!w.ok())
                 return outcome<account_result>::failure("VARIANCE_OUT_OF_RANGE", path,
                     "total variance vol^2 * t must be below 2352 (and the vol positive)");
-            const auto quote = price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, w.value});
+            const auto quote = price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value});
             if (!quote.ok()) return overflow(path);
             const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
             const Wad absq = c(fp::abs(q));

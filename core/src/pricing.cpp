@@ -66,10 +66,8 @@ fp::result<option_quote> price_option(const option_inputs& in) noexcept {
     const Wad f_q = c(fp::mul_div(f, ONE_Q, WEI, rounding::toward_zero));
     q.unit_greeks.gamma = c(fp::mul_div(g1, df, f_q, rounding::toward_zero));
     // vega = DF F phi(d1) sqrt(t).
-    const auto st = fp::sqrt_year_fraction(in.seconds);
-    if (!st.ok()) return fp::result<option_quote>::failure(st.error);
     const Wad dff = c(fp::mul_div(df, f, WEI, rounding::toward_zero));
-    const Wad phi_st = c(fp::mul_div(pdf, Wad::from_raw(st.value), ONE_Q, rounding::toward_zero));
+    const Wad phi_st = c(fp::mul_div(pdf, Wad::from_raw(in.sqrt_year_q125), ONE_Q, rounding::toward_zero));
     q.unit_greeks.vega = c(fp::mul_div(dff, phi_st, q125_e18, rounding::toward_zero));
     // theta = -DF F phi(d1) v / (2t) - ln(DF) V / t, per year.
     const Wad phi_v2 = c(fp::mul_div(pdf, v, c(fp::add(EXT_ONE, EXT_ONE)), rounding::toward_zero));

@@ -85,15 +85,17 @@ result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256&
         pdf = a.pdf;
     }
     // B6: the two terms exactly; intrinsic value as a floor (no-arbitrage bound).
-    const big512 one = big512(1) << Q;
-    const big512 fk = big512(f) - big512(k);
-    const big512 raw = big512(f) * n1 - big512(k) * n2;
-    const big512 call_floor = fk.sign() > 0 ? big512(fk * one) : big512(0);
-    const big512 put_floor = fk.sign() < 0 ? big512(-fk * one) : big512(0);
-    const big512 put_raw = raw - fk * one;
+    // |F N1|, |K N2|, |(F - K) 2^125| < 2^253: 256 bits hold every intermediate.
+    using detail::big256;
+    const big256 fk = big256(f) - big256(k);
+    const big256 raw = big256(f) * n1 - big256(k) * n2;
+    const big256 fk_one = fk << Q;
+    const big256 call_floor = fk.sign() > 0 ? fk_one : big256(0);
+    const big256 put_floor = fk.sign() < 0 ? big256(-fk_one) : big256(0);
+    const big256 put_raw = raw - fk_one;
     black76_terms r;
-    r.call = to_i256(raw > call_floor ? raw : call_floor);
-    r.put = to_i256(put_raw > put_floor ? put_raw : put_floor);
+    r.call = I256::from_big(raw > call_floor ? raw : call_floor).value;
+    r.put = I256::from_big(put_raw > put_floor ? put_raw : put_floor).value;
     r.n_d1 = I256::from_i128(n1);
     r.pdf_d1 = I256::from_i128(pdf);
     r.sqrt_w = I256::from_i128(static_cast<i128>(v));
@@ -118,9 +120,16 @@ result<I256> total_variance_ext(const Wad& w) noexcept {
 
 result<I256> sqrt_year_fraction(std::int64_t seconds) noexcept {
     if (seconds < 0 || seconds > max_expiry_seconds) return result<I256>::failure(errc::domain);
-    // W3: floor(sqrt(floor(seconds * 2^250 / 31,536,000))).
-    const big512 n = (big512(seconds) << 250) / seconds_per_year;
-    return {to_i256(boost::multiprecision::sqrt(n)), errc::ok};
+    // W3: floor(sqrt(floor(seconds * 2^250 / 31,536,000))). The quotient is below
+    // 64 * 2^250 = 2^256; it is formed by long division over 64-bit limbs
+    // (seconds * 2^250 = (seconds << 58) followed by three zero limbs).
+    const u128 top = static_cast<u128>(seconds) << 58;
+    const std::uint64_t limbs[5] = {hi64(top), lo64(top), 0, 0, 0};
+    std::uint64_t q[5];
+    std::uint64_t rem = 0;
+    for (int i = 0; i < 5; ++i) q[i] = div128by64((static_cast<u128>(rem) << 64) | limbs[i], seconds_per_year, rem);
+    const u256w n{u128_from_parts(q[1], q[2]), u128_from_parts(q[3], q[4])};  // q[0] == 0
+    return {I256::from_big(detail::big256(isqrt_wide(n))).value, errc::ok};  // < 2^128.1: may exceed i128
 }
 
 }  // namespace fp

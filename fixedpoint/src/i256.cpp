@@ -31,6 +31,12 @@ result<I256> I256::from_big(const big512& v) noexcept {
     return {I256(big256(v)), errc::ok};
 }
 
+result<I256> I256::from_big(const big256& v) noexcept {
+    static const big256 lo(-pow2_255()), hi(pow2_255() - 1);
+    if (v < lo || v > hi) return result<I256>::failure(errc::overflow);
+    return {I256(v), errc::ok};
+}
+
 I256 I256::max() noexcept {
     static const I256 v(big256(pow2_255() - 1));
     return v;

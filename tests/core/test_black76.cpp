@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 #include "core/pricing.hpp"
 
@@ -21,7 +22,7 @@ fp::Wad W(const char* s) {
 option_quote quote(const char* f, const char* k, const char* vol, std::int64_t seconds, const char* df, option_kind kind) {
     const auto w = fp::total_variance_ext(W(vol), seconds);
     REQUIRE(w.ok());
-    const auto q = price_option({W(f), W(k), W(df), kind, seconds, w.value});
+    const auto q = price_option({W(f), W(k), W(df), kind, seconds, fp::sqrt_year_fraction(seconds).value, w.value});
     REQUIRE(q.ok());
     return q.value;
 }
@@ -165,4 +166,21 @@ TEST_CASE("option value rounds against the account for longs and shorts", "[blac
     CHECK(lng <= W("3323.084217165254410989"));
     CHECK(lng >= W("3323.084217165254410988"));
     CHECK(sht == fp::sub(fp::neg(lng).value, fp::Wad::from_raw(I256(1))).value);
+}
+
+TEST_CASE("sqrt_year_fraction equals floor(sqrt(floor(s 2^250 / 31536000))) (Boost model)", "[black76]") {
+    using fp::detail::big512;
+    std::vector<std::int64_t> secs = {0, 1, 59, 60, 86400, year - 1, year, year + 1, fp::max_expiry_seconds - 1, fp::max_expiry_seconds};
+    std::uint64_t x = 88172645463325252ull;  // xorshift: deterministic on every target
+    for (int i = 0; i < 3000; ++i) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        secs.push_back(static_cast<std::int64_t>(x % static_cast<std::uint64_t>(fp::max_expiry_seconds + 1)));
+    }
+    for (std::int64_t s : secs) {
+        const big512 n = (big512(s) << 250) / fp::seconds_per_year;
+        const big512 r = boost::multiprecision::sqrt(n);
+        INFO("seconds " << s);
+        CHECK(fp::sqrt_year_fraction(s).value.to_string() == r.str());
+    }
+    CHECK(fp::sqrt_year_fraction(fp::max_expiry_seconds + 1).error == fp::errc::domain);
 }

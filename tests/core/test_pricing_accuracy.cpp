@@ -66,7 +66,7 @@ contract random_contract(std::mt19937_64& rng) {
 fp::result<option_quote> price(const contract& c) {
     const auto w = fp::total_variance_ext(wad(c.vol), c.seconds);
     REQUIRE(w.ok());
-    return price_option({wad(c.f), wad(c.k), wad(c.df), c.kind, c.seconds, w.value});
+    return price_option({wad(c.f), wad(c.k), wad(c.df), c.kind, c.seconds, fp::sqrt_year_fraction(c.seconds).value, w.value});
 }
 
 ref_inputs ref_of(const contract& c) {

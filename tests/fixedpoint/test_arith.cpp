@@ -124,3 +124,14 @@ TEST_CASE("construction and the fast-path boundary", "[arith]") {
         CHECK(got(mul(raw(v), W("1.5"), rounding::floor)) == model_div(v * big("1500000000000000000"), SCALE, rounding::floor));
     }
 }
+
+TEST_CASE("I256::from_big on 256-bit Boost values: int256 range, zero, both ends", "[i256]") {
+    using fp::detail::big256;
+    const big256 p255 = big256(1) << 255;
+    CHECK(fp::I256::from_big(big256(0)).value == fp::I256(0));
+    CHECK(fp::I256::from_big(big256(p255 - 1)).value == fp::I256::max());
+    CHECK(fp::I256::from_big(big256(-p255)).value == fp::I256::min());
+    CHECK(fp::I256::from_big(p255).error == fp::errc::overflow);
+    CHECK(fp::I256::from_big(big256(-p255 - 1)).error == fp::errc::overflow);
+    CHECK(fp::I256::from_big(big256(-1)).value == fp::I256(-1));
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
 
 namespace margin {
@@ -28,6 +29,7 @@ struct svi_params {
 struct expiry_market {
     std::int64_t expiry = 0;          ///< Unix seconds, after the snapshot timestamp
     std::int64_t seconds_to_expiry = 0;
+    fp::I256 sqrt_year_q125;          ///< sqrt(seconds / 31,536,000) in Q125 (fp::sqrt_year_fraction)
     Wad forward;                      ///< given, or spot * e^(rate t) (floor)
     Wad discount_factor;              ///< given, or e^(-rate t) (floor), or 1
     std::optional<svi_params> svi;

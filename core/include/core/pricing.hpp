@@ -32,11 +32,13 @@ struct option_quote {
 };
 
 /// Inputs of one option: forward, strike, discount factor, kind, seconds to
-/// expiry and total variance in EXT units (fp::total_variance_ext).
+/// expiry, sqrt(t) in Q125 (fp::sqrt_year_fraction, once per expiry) and total
+/// variance in EXT units (fp::total_variance_ext).
 struct option_inputs {
     Wad forward, strike, discount_factor;
     option_kind kind = option_kind::call;
     std::int64_t seconds = 0;
+    fp::I256 sqrt_year_q125;
     fp::I256 total_variance_ext;
 };
 

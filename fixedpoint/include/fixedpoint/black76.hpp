@@ -17,8 +17,9 @@ namespace fp {
 /// Seconds in the pricing year (365 days): time to expiry t = seconds / 31,536,000.
 inline constexpr std::int64_t seconds_per_year = 31'536'000;
 
-/// Largest time to expiry the kernel accepts: 2^31 - 1 seconds (about 68 years).
-inline constexpr std::int64_t max_expiry_seconds = 2'147'483'647;
+/// Largest time to expiry the kernel accepts: 2,000,000,000 seconds (about 63 years),
+/// so that seconds * 2^250 / 31,536,000 stays below 2^256.
+inline constexpr std::int64_t max_expiry_seconds = 2'000'000'000;
 
 /// One option's Black-76 quantities (SPEC.md §4.7 B1–B6).
 /// Units: "wei * 2^125" for values, Q125 for N and phi, EXT (v * 10^18 * 2^56) for sqrt(w).

@@ -34,6 +34,8 @@ public:
 
     /// Range-checked construction from a wide Boost value.
     static result<I256> from_big(const detail::big512& v) noexcept;
+    /// Range-checked construction from a 256-bit Boost value (whose range is +-(2^256-1)).
+    static result<I256> from_big(const detail::big256& v) noexcept;
 
     static I256 max() noexcept;  ///< 2^255 - 1
     static I256 min() noexcept;  ///< -2^255

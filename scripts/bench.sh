@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks (figures, not tests): ns/op natively and in WebAssembly, with the
-# double-precision baseline, as one markdown table. This machine kind is noisy
+# Benchmarks (figures, not tests): natively and in WebAssembly, as markdown
+# tables: ns/op of the number model against double, then the engine's
+# Black-76 (against a double implementation) and microseconds per account. This machine kind is noisy
 # (shared 2-core VMs), so native and wasm runs are interleaved RUNS times
 # (default 3) and the table gives medians with the min-max range.
 set -euo pipefail
@@ -9,12 +10,14 @@ source scripts/setup.sh
 runs="${RUNS:-3}"
 for p in native wasm; do
   cmake --preset "$p" -DMARGIN_BUILD_BENCH=ON >/dev/null
-  cmake --build --preset "$p" --target bench_fixedpoint >/dev/null
+  cmake --build --preset "$p" --target bench_fixedpoint bench_core >/dev/null
 done
 out=$(mktemp -d)
 for i in $(seq "$runs"); do
   build/native/bin/bench_fixedpoint --json > "$out/native.$i.json"
   node build/wasm/bin/bench_fixedpoint.js --json > "$out/wasm.$i.json"
+  build/native/bin/bench_core --json > "$out/core-native.$i.json"
+  node build/wasm/bin/bench_core.js --json > "$out/core-wasm.$i.json"
 done
 python3 - "$out" "$runs" <<'PY'
 import json, statistics, sys
@@ -32,5 +35,18 @@ for op, (nf, nd, dom) in n.items():
     wf = w[op][0]
     print(f"| {op} | {dom.replace('+-', '±')} | {med(nf):.0f} ({rng(nf)}) | {med(nd):.1f} | {med(nf) / med(nd):.1f}× "
           f"| {med(wf):.0f} ({rng(wf)}) | {med(wf) / med(nf):.2f}× |")
+print()
+def load_core(kind):
+    rs = [{r["op"]: r for r in json.load(open(f"{out}/core-{kind}.{i}.json"))} for i in range(1, runs + 1)]
+    return {op: ([r[op]["fixed_ns"] for r in rs], [r[op]["double_ns"] for r in rs], rs[0][op]["what"]) for op in rs[0]}
+cn, cw = load_core("native"), load_core("wasm")
+print("| engine | what | native | double | native / double | wasm | wasm / native |")
+print("|---|---|---:|---:|---:|---:|---:|")
+for op, (nf, nd, what) in cn.items():
+    wf = cw[op][0]
+    if med(nd) > 0:
+        print(f"| {op} | {what} | {med(nf):.0f} ns | {med(nd):.0f} ns | {med(nf) / med(nd):.0f}× | {med(wf):.0f} ns | {med(wf) / med(nf):.2f}× |")
+    else:
+        print(f"| {op} | {what} | {med(nf) / 1000:.1f} µs | | | {med(wf) / 1000:.1f} µs | {med(wf) / med(nf):.2f}× |")
 PY
 rm -rf "$out"

@@ -16,9 +16,13 @@ missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# mpmath generates the constants (and the test that regenerates them).
-if ! python3 -c "import mpmath" 2>/dev/null; then
-  missing+=(python3-mpmath)
+# Python modules: mpmath generates the constants (and the test that regenerates
+# them); jsonschema checks the API schema against the engine.
+# When the first python3 lacks one, Debian's /usr/bin/python3 gets them all.
+if ! python3 -c "import mpmath, jsonschema" 2>/dev/null; then
+  for m in mpmath jsonschema; do
+    /usr/bin/python3 -c "import $m" 2>/dev/null || missing+=("python3-$m")
+  done
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -31,8 +35,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   rm -f "$log"
 fi
-# Debian's python3-mpmath lands in /usr/bin/python3's path, which may not be the first python3.
-if ! python3 -c "import mpmath" 2>/dev/null && /usr/bin/python3 -c "import mpmath" 2>/dev/null; then
+# Debian's python3-* modules land in /usr/bin/python3's path, which may not be the first python3.
+if ! python3 -c "import mpmath, jsonschema" 2>/dev/null; then
   export PATH="/usr/bin:$PATH"
 fi
 

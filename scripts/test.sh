@@ -33,6 +33,8 @@ step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
 step "api parity: margin JSON API, native (GCC) vs WebAssembly (Node) vs native (Clang)" \
   tests/core/api_parity.sh build/api-parity build/native/bin/margin \
   wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
+step "schema: core/schema/api-v1.schema.json agrees with the engine on the api parity corpus" \
+  python3 tests/core/test_schema.py build/native/bin/margin build/api-parity/requests.jsonl build/api-parity/expected.jsonl
 step "constants: Solidity tables are what the generator prints" \
   sh -c "python3 fixedpoint/tools/gen_constants.py --solidity | cmp - contracts-interface/contracts/FixedPointTables.sol"
 step "evm parity: Solidity twin vs native, every 4th numeric vector" \

@@ -1,31 +1,37 @@
 #!/usr/bin/env bash
-# The main job on its embedded default example: evaluate the number model's
-# demo operations natively, as WebAssembly under Node and with the Solidity
-# twin on an in-process EVM, and show that all three agree.
+# The main job on its embedded default example: the margin engine evaluates the
+# example account (core/examples/default.json) natively and as WebAssembly under
+# Node, prints the result as a table, and shows the two JSON responses are
+# byte-identical. Then the number model's demo operations on the Solidity twin
+# (EVM), against the native results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 build() {  # preset
   cmake --preset "$1" -DMARGIN_BUILD_TESTS=OFF -DMARGIN_BUILD_BENCH=OFF >/dev/null
-  cmake --build --preset "$1" --target fpcalc >/dev/null
+  cmake --build --preset "$1" --target margin fpcalc >/dev/null
 }
 build native
 build wasm
 
-native=$(build/native/bin/fpcalc demo)
-wasm=$(node build/wasm/bin/fpcalc.js demo)
-echo "$native"
+mkdir -p build/demo
+build/native/bin/margin example > build/demo/example.json
+build/native/bin/margin explain build/demo/example.json
 echo
-if [ "$native" == "$wasm" ]; then
-  echo "native and WebAssembly outputs are byte-identical ($(printf '%s' "$native" | sha256sum | cut -c1-16))"
+build/native/bin/margin compute build/demo/example.json > build/demo/native.json
+node build/wasm/bin/margin.js compute build/demo/example.json > build/demo/wasm.json
+if cmp -s build/demo/native.json build/demo/wasm.json; then
+  echo "margin compute: native and WebAssembly responses are byte-identical ($(sha256sum < build/demo/native.json | cut -c1-16)); full JSON in build/demo/native.json"
 else
-  diff <(echo "$native") <(echo "$wasm") || true
-  echo "native and WebAssembly outputs DIFFER"; exit 1
+  diff build/demo/native.json build/demo/wasm.json || true
+  echo "margin compute: native and WebAssembly responses DIFFER"; exit 1
 fi
 
-# The same operations on the EVM: every value, and every error as a revert.
-mkdir -p build/demo
+# The number model's demo operations: native vs WebAssembly vs the Solidity twin on the EVM.
+native=$(build/native/bin/fpcalc demo)
+wasm=$(node build/wasm/bin/fpcalc.js demo)
+[ "$native" == "$wasm" ] || { echo "fpcalc demo: native and WebAssembly DIFFER"; exit 1; }
 build/native/bin/fpcalc demo-vectors > build/demo/vectors.jsonl
 build/native/bin/fpcalc vectors build/demo/vectors.jsonl build/demo/expected.jsonl 2>/dev/null
-node contracts-interface/harness/parity.js build/demo/expected.jsonl | tail -1 | sed 's/^evm parity/EVM (Solidity twin)/'
+node contracts-interface/harness/parity.js build/demo/expected.jsonl | tail -1 | sed 's/^evm parity/number model on the EVM (Solidity twin)/'

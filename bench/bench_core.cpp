@@ -6,7 +6,6 @@
 // Each figure is the median of 5 timed loops of >= 0.2 s. scripts/bench.sh puts
 // native and wasm side by side.
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -15,33 +14,14 @@
 #include <vector>
 
 #include "core/json_api.hpp"
+#include "timer.hpp"
 
 namespace {
 
-using clk = std::chrono::steady_clock;
 using margin::Wad;
 
 volatile double sink_d;
 volatile std::int64_t sink_i;
-
-// Median over 5 runs of the time per call of body(), which performs `per_call` operations.
-template <class F>
-double ns_per_op(F&& body, long long per_call) {
-    std::vector<double> runs;
-    for (int rep = 0; rep < 5; ++rep) {
-        long long ops = 0;
-        const auto t0 = clk::now();
-        auto t1 = t0;
-        do {
-            body();
-            ops += per_call;
-            t1 = clk::now();
-        } while (t1 - t0 < std::chrono::milliseconds(200));
-        runs.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(ops));
-    }
-    std::sort(runs.begin(), runs.end());
-    return runs[2];
-}
 
 // --- the double baseline: textbook Black-76 with the same Greeks -------------------
 
@@ -123,13 +103,13 @@ int main(int argc, char** argv) {
     };
     std::vector<row> rows;
     rows.push_back({"black76_price", "Black-76 price only (per option)",
-                    ns_per_op([&] {
+                    bench::ns_per_op([&] {
                         for (int i = 0; i < M; ++i) {
                             const auto r = fp::black76(cs[i].f, cs[i].k, ws[i]);
                             sink_i = static_cast<std::int64_t>(r.value.call.sign());
                         }
                     }, M),
-                    ns_per_op([&] {
+                    bench::ns_per_op([&] {
                         for (int i = 0; i < M; ++i) {
                             const auto& c = cs[i];
                             const double v = c.dvol_ * std::sqrt(c.dt_);
@@ -138,14 +118,14 @@ int main(int argc, char** argv) {
                         }
                     }, M)});
     rows.push_back({"black76_greeks", "Black-76 price + delta, gamma, vega, theta (per option)",
-                    ns_per_op([&] {
+                    bench::ns_per_op([&] {
                         for (int i = 0; i < M; ++i) {
                             const auto& c = cs[i];
                             const auto q = margin::price_option({c.f, c.k, c.df, c.call ? margin::option_kind::call : margin::option_kind::put, c.seconds, sts[i], ws[i]});
                             sink_i = static_cast<std::int64_t>(q.value.unit_price.raw().sign());
                         }
                     }, M),
-                    ns_per_op([&] {
+                    bench::ns_per_op([&] {
                         for (int i = 0; i < M; ++i) {
                             const auto& c = cs[i];
                             sink_d = black76_double(c.df_, c.dk_, c.dvol_, c.dt_, c.ddf_, c.call).theta;
@@ -159,9 +139,9 @@ int main(int argc, char** argv) {
             return 1;
         }
         rows.push_back({"account_" + std::to_string(n), "compute_standard, " + std::to_string(n) + " options, 4 expiries (per account)",
-                        ns_per_op([&] { sink_i = margin::compute_standard(req.value).value.initial_margin.raw().sign(); }, 1), 0});
+                        bench::ns_per_op([&] { sink_i = margin::compute_standard(req.value).value.initial_margin.raw().sign(); }, 1), 0});
         rows.push_back({"account_json_" + std::to_string(n), "compute_json: parse + validate + compute + encode, " + std::to_string(n) + " options",
-                        ns_per_op([&] { sink_i = static_cast<std::int64_t>(margin::compute_json(text, false).size()); }, 1), 0});
+                        bench::ns_per_op([&] { sink_i = static_cast<std::int64_t>(margin::compute_json(text, false).size()); }, 1), 0});
     }
     if (json) {
         std::printf("[");

@@ -5,7 +5,6 @@
 // Each op runs over 1,024 pre-drawn everyday inputs (margin-engine magnitudes,
 // listed per op below) until >= 0.2 s have passed; the median of 5 such runs is
 // reported. bench/run.sh puts native and wasm side by side.
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -15,11 +14,11 @@
 #include <vector>
 
 #include "fixedpoint/wad.hpp"
+#include "timer.hpp"
 
 namespace {
 
 using fp::Wad;
-using clk = std::chrono::steady_clock;
 
 constexpr int N = 1024;
 
@@ -42,23 +41,6 @@ void draw(std::mt19937_64& rng, double lo, double hi, std::vector<Wad>& w, std::
 volatile std::uint64_t sink_u;
 volatile double sink_d;
 
-template <class F>
-double ns_per_op(F&& body) {
-    std::vector<double> runs;
-    for (int rep = 0; rep < 5; ++rep) {
-        long long ops = 0;
-        const auto t0 = clk::now();
-        auto t1 = t0;
-        do {
-            body();
-            ops += N;
-            t1 = clk::now();
-        } while (t1 - t0 < std::chrono::milliseconds(200));
-        runs.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(ops));
-    }
-    std::sort(runs.begin(), runs.end());
-    return runs[2];
-}
 
 struct row {
     const char* op;
@@ -80,33 +62,33 @@ int main(int argc, char** argv) {
         return in;
     };
     auto fixed1 = [](const inputs& in, fp::result<Wad> (*f)(const Wad&) noexcept) {
-        return ns_per_op([&] {
+        return bench::ns_per_op([&] {
             std::uint64_t acc = 0;
             for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(in.a[i]).value.raw().sign() + 2);
             sink_u = acc;
-        });
+        }, N);
     };
     auto double1 = [](const inputs& in, double (*f)(double)) {
-        return ns_per_op([&] {
+        return bench::ns_per_op([&] {
             double acc = 0;
             for (int i = 0; i < N; ++i) acc += f(in.da[i]);
             sink_d = acc;
-        });
+        }, N);
     };
     // Binary operations: fixed-point f(a, b) against the double expression d(a, b).
     auto fixed2 = [](auto f) {
-        return ns_per_op([&] {
+        return bench::ns_per_op([&] {
             std::uint64_t acc = 0;
             for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(i).value.raw().sign() + 2);
             sink_u = acc;
-        });
+        }, N);
     };
     auto double2 = [](auto d) {
-        return ns_per_op([&] {
+        return bench::ns_per_op([&] {
             double acc = 0;
             for (int i = 0; i < N; ++i) acc += d(i);
             sink_d = acc;
-        });
+        }, N);
     };
     const auto r = fp::rounding::floor;
     std::vector<row> rows;

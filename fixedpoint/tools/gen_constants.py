@@ -91,48 +91,43 @@ for c in poly:
 w("};")
 w("")
 
-# Upper normal tail Q(x) = 1 - Phi(x) on [0, 9) in 18 pieces of width 1/2,
-# each a polynomial in t = x - centre, |t| <= 1/4.
-W = mp.mpf(1) / 2
+def piecewise(f, n, tol):
+    """Fits of f on n pieces [j/2, j/2 + 1/2), each in t = x - (j/2 + 1/4), |t| <= 1/4,
+    padded with zero coefficients to the longest: (rows of Q125 integers, length, worst error)."""
+    W = mp.mpf(1) / 2
+    pieces = [fit(lambda t: f(W * j + W / 2 + t), -W / 2, W / 2, tol) for j in range(n)]
+    deg = max(len(p) for p, _ in pieces)
+    rows = [[rnd(c * Q) for c in list(p) + [mp.mpf(0)] * (deg - len(p))] for p, _ in pieces]
+    return rows, deg, max(e for _, e in pieces)
+
+
+def emit_pieces(name, rows, deg):
+    w(f"constexpr std::array<std::array<i128, {deg}>, {len(rows)}> {name} = {{{{")
+    for row in rows:
+        w("    {{" + ", ".join(i128(c) for c in row) + "}},")
+    w("}};")
+
+
+# Upper normal tail Q(x) = 1 - Phi(x) on [0, 9) in 18 pieces of width 1/2.
 NP = 18
 Qf = lambda x: mp.erfc(x / mp.sqrt(2)) / 2
-pieces = []
-for j in range(NP):
-    c = W * j + W / 2
-    poly, err = fit(lambda t: Qf(c + t), -W / 2, W / 2, mp.mpf(2) ** -72)
-    pieces.append((poly, err))
-deg = max(len(p) for p, _ in pieces)
+CDF_INT, deg, err = piecewise(Qf, NP, mp.mpf(2) ** -72)
 w(f"// Upper tail Q(x) = 1 - Phi(x): piece j covers [j/2, j/2 + 1/2), polynomial in t = x - (j/2 + 1/4).")
 w(f"// Every piece is padded to {deg} coefficients (zeros at the top, evaluated as any other); worst fit error "
-  f"{mp.nstr(max(e for _, e in pieces), 3)}.")
+  f"{mp.nstr(err, 3)}.")
 w(f"constexpr int CDF_PIECES = {NP};")
-w(f"constexpr std::array<std::array<i128, {deg}>, {NP}> CDF_POLY = {{{{")
-for poly, err in pieces:
-    padded = list(poly) + [mp.mpf(0)] * (deg - len(poly))
-    w("    {{" + ", ".join(i128(rnd(c * Q)) for c in padded) + "}},")
-w("}};")
-CDF_INT = [[rnd(c * Q) for c in list(p) + [mp.mpf(0)] * (deg - len(p))] for p, _ in pieces]
+emit_pieces("CDF_POLY", CDF_INT, deg)
 
 # Scaled upper tail R(x) = Q(x) e^(x^2/2) (Mills ratio / sqrt(2 pi)) on [0, 13) in
 # 26 pieces of width 1/2, for Black-76 (SPEC.md 4.7): Q(x) = e^(-x^2/2) R(x) keeps
 # ~2^-80 relative accuracy deep in the tail, where a fit of Q itself cannot.
 TAIL_NP = 26
-RT = lambda x: Qf(x) * mp.exp(x * x / 2)
-tail = []
-for j in range(TAIL_NP):
-    c = W * j + W / 2
-    poly, err = fit(lambda t: RT(c + t), -W / 2, W / 2, mp.mpf(2) ** -80)
-    tail.append((poly, err))
-tdeg = max(len(p) for p, _ in tail)
+TAIL_INT, tdeg, terr = piecewise(lambda x: Qf(x) * mp.exp(x * x / 2), TAIL_NP, mp.mpf(2) ** -80)
 w("")
 w(f"// Scaled tail R(x) = Q(x) e^(x^2/2): piece j covers [j/2, j/2 + 1/2), polynomial in t = x - (j/2 + 1/4).")
-w(f"// Padded to {tdeg} coefficients; worst fit error {mp.nstr(max(e for _, e in tail), 3)} (R >= 0.029 on the range).")
+w(f"// Padded to {tdeg} coefficients; worst fit error {mp.nstr(terr, 3)} (R >= 0.029 on the range).")
 w(f"constexpr int TAIL_PIECES = {TAIL_NP};")
-w(f"constexpr std::array<std::array<i128, {tdeg}>, {TAIL_NP}> TAIL_POLY = {{{{")
-for poly, err in tail:
-    padded = list(poly) + [mp.mpf(0)] * (tdeg - len(poly))
-    w("    {{" + ", ".join(i128(rnd(c * Q)) for c in padded) + "}},")
-w("}};")
+emit_pieces("TAIL_POLY", TAIL_INT, tdeg)
 
 SCALARS = {
     "LN2_EXT": rnd(ln2 * EXT),

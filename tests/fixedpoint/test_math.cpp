@@ -124,3 +124,20 @@ TEST_CASE("normal pdf and cdf: values, symmetry, monotonicity", "[math]") {
         REQUIRE(normal_cdf(raw(c)).value <= normal_cdf(raw(c + 1)).value);
     }
 }
+
+TEST_CASE("hypot: sqrt(a^2 + b^2) correctly rounded, against the exact model", "[hypot]") {
+    CHECK(F(fp::hypot(W("3"), W("4"))) == "5");
+    CHECK(F(fp::hypot(W("-0.3"), W("0.4"))) == "0.5");
+    CHECK(F(fp::hypot(W("0"), W("0"))) == "0");
+    CHECK(F(fp::hypot(W("0.000000000000000001"), W("0.000000000000000001"))) == "0.000000000000000001");  // sqrt 2 wei
+    CHECK(fp::hypot(Wad::from_raw(I256::max()), Wad::from_raw(I256::max())).error == errc::overflow);
+    fp::test::gen g(77);
+    for (int i = 0; i < 20000; ++i) {
+        const big a = g.any(200), b = g.any(i % 2 ? 200 : 60);
+        const big n = a * a + b * b;
+        big r = boost::multiprecision::sqrt(n);
+        if (n - r * r > r) ++r;  // nearest: no ties exist for integers
+        INFO(a << " " << b);
+        CHECK(fp::test::to_big(fp::hypot(raw(a), raw(b)).value) == r);
+    }
+}

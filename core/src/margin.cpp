@@ -95,9 +95,7 @@ outcome<account_result> compute_standard(const request& req) {
                 }
                 w = fp::total_variance_ext(wv.value);
             }
-            if (!w.ok())
-                return outcome<account_result>::failure("VARIANCE_OUT_OF_RANGE", path,
-                    "total variance vol^2 * t must be below 2352 (and the vol positive)");
+            if (!w.ok()) return overflow(path);  // cannot happen: vol > 0 and the expiry are validated
             const auto quote = price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value});
             if (!quote.ok()) return overflow(path);
             const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)

@@ -59,14 +59,16 @@ tail_pdf tail_at(u128 y) noexcept {
 result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256& w) noexcept {
     if (forward.raw().sign() <= 0 || strike.raw().sign() <= 0 || w.sign() <= 0)
         return result<black76_terms>::failure(errc::domain);
-    if (!forward.raw().fits_i128() || !strike.raw().fits_i128() || !w.fits_i128())
-        return result<black76_terms>::failure(errc::overflow);
+    if (!forward.raw().fits_i128() || !strike.raw().fits_i128()) return result<black76_terms>::failure(errc::overflow);
     const i128 f = forward.raw().to_i128();
     const i128 k = strike.raw().to_i128();
     // B1: x = ln F - ln K in EXT, each logarithm's unrounded EXT value.
     const i128 x = ln_ext(forward.raw()) - ln_ext(strike.raw());
-    // B2: v = floor(sqrt(w * 10^18 * 2^56)), i.e. sqrt(w) in EXT.
-    const u128 v = isqrt_wide(mul_wide(static_cast<u128>(w.to_i128()), EXT_ONE));
+    // B2: v = floor(sqrt(w * 10^18 * 2^56)), i.e. sqrt(w) in EXT, with w clamped to
+    // 2^127 - 1: there v > 48.5 puts d1 above 13 and d2 below -13 for any F, K, so
+    // every larger variance has the same (saturated) prices.
+    const u128 wc = w.fits_i128() ? static_cast<u128>(w.to_i128()) : (u128{1} << 127) - 1;
+    const u128 v = isqrt_wide(mul_wide(wc, EXT_ONE));
     // B3: d1 = trunc(x / v) + floor(v / 2), d2 = d1 - v; |x| >= 64 v puts both
     // beyond the tail's end (|d| > 13), where N is exactly 0 or 1.
     i128 n1 = x > 0 ? ONE_Q : 0;
@@ -107,14 +109,14 @@ result<I256> total_variance_ext(const Wad& vol, std::int64_t seconds) noexcept {
     // W1: floor(vol^2 * seconds * 2^56 / (31,536,000 * 10^18)), on 512 bits.
     const big512 s = big512(vol.raw().big());
     const big512 w = (s * s * seconds << 56) / (big512(seconds_per_year) * Wad::scale);
-    if (w >= (big512(1) << 127)) return result<I256>::failure(errc::overflow);
-    return {to_i256(w), errc::ok};
+    const big512 cap = (big512(1) << 127) - 1;  // B2's clamp: larger variances price the same
+    return {to_i256(w < cap ? w : cap), errc::ok};
 }
 
 result<I256> total_variance_ext(const Wad& w) noexcept {
     if (w.raw().sign() <= 0) return result<I256>::failure(errc::domain);
-    // W2: w * 2^56 (exact).
-    if (!w.raw().fits_i128() || w.raw().to_i128() >= (i128{1} << 71)) return result<I256>::failure(errc::overflow);
+    // W2: w * 2^56 (exact), clamped to 2^127 - 1 as in B2.
+    if (!w.raw().fits_i128() || w.raw().to_i128() >= (i128{1} << 71)) return {I256::from_i128(static_cast<i128>((u128{1} << 127) - 1)), errc::ok};
     return {I256::from_i128(w.raw().to_i128() << 56), errc::ok};
 }
 

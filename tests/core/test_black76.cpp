@@ -126,12 +126,18 @@ TEST_CASE("Black-76 kernel errors", "[black76]") {
     CHECK(fp::black76(W("1"), W("0"), w).error == fp::errc::domain);
     CHECK(fp::black76(W("1"), W("1"), I256(0)).error == fp::errc::domain);
     CHECK(fp::black76(W("1"), W("1"), I256::from_i128(fp::i128{1} << 126)).ok());
-    CHECK(fp::black76(W("1"), W("1"), fp::I256::max()).error == fp::errc::overflow);
+    // a variance past the kernel's range prices at the saturated limits: call = F, put = K
+    const auto sat = fp::black76(W("3"), W("2"), fp::I256::max());
+    REQUIRE(sat.ok());
+    CHECK(sat.value.call == fp::mul_div(W("3"), fp::Wad::from_raw(I256::from_i128(fp::i128{1} << 125)), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value.raw());
+    CHECK(sat.value.put == fp::mul_div(W("2"), fp::Wad::from_raw(I256::from_i128(fp::i128{1} << 125)), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value.raw());
+    CHECK(sat.value.n_d1 == I256::from_i128(fp::i128{1} << 125));
     CHECK(fp::black76(fp::Wad::from_raw(fp::I256::max()), W("1"), w).error == fp::errc::overflow);
     CHECK(fp::total_variance_ext(W("0"), 60).error == fp::errc::domain);
     CHECK(fp::total_variance_ext(W("0.5"), 0).error == fp::errc::domain);
     CHECK(fp::total_variance_ext(W("0.5"), fp::max_expiry_seconds + 1).error == fp::errc::domain);
-    CHECK(fp::total_variance_ext(W("1000"), fp::max_expiry_seconds).error == fp::errc::overflow);
+    CHECK(fp::total_variance_ext(W("1000"), fp::max_expiry_seconds).value == I256::from_i128(static_cast<fp::i128>((fp::u128{1} << 127) - 1)));
+    CHECK(fp::total_variance_ext(W("100000")).value == I256::from_i128(static_cast<fp::i128>((fp::u128{1} << 127) - 1)));
     CHECK(fp::total_variance_ext(W("-0.1")).error == fp::errc::domain);
     CHECK(fp::sqrt_year_fraction(-1).error == fp::errc::domain);
     // sqrt(1 year) = 1 exactly in Q125

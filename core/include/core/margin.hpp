@@ -48,7 +48,7 @@ struct account_result {
 };
 
 /// Evaluates a validated request. Errors (with the path of the position or
-/// asset): SVI_NON_POSITIVE_VARIANCE, VARIANCE_OUT_OF_RANGE, ARITHMETIC_OVERFLOW.
+/// asset): SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
 outcome<account_result> compute_standard(const request& req);
 
 }  // namespace margin

@@ -32,16 +32,17 @@ struct black76_terms {
 };
 
 /// Black-76 for forward F, strike K and total variance w = sigma^2 t given in EXT
-/// units (see total_variance_ext). Errors: domain (F <= 0, K <= 0 or w <= 0),
-/// overflow (F or K >= 2^127 wei, or w >= 2^127 EXT, i.e. w above ~2352).
+/// units (see total_variance_ext). A variance of 2^127 EXT (w ~ 2352) or more is
+/// evaluated at 2^127 - 1, where the prices have saturated (call = F, put = K).
+/// Errors: domain (F <= 0, K <= 0 or w <= 0), overflow (F or K >= 2^127 wei).
 result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256& total_variance_ext) noexcept;
 
-/// w = vol^2 * seconds / 31,536,000 in EXT units, floor (SPEC.md §4.7 W1).
-/// Errors: domain (vol <= 0 or seconds <= 0 or seconds > max_expiry_seconds), overflow (w >= 2^127 EXT).
+/// w = vol^2 * seconds / 31,536,000 in EXT units, floor, at most 2^127 - 1 (SPEC.md §4.7 W1).
+/// Errors: domain (vol <= 0 or seconds <= 0 or seconds > max_expiry_seconds).
 result<I256> total_variance_ext(const Wad& vol, std::int64_t seconds) noexcept;
 
-/// A total variance given in wei (e.g. from an SVI surface) in EXT units: exact (W2).
-/// Errors: domain (w <= 0), overflow (w >= 2^127 EXT).
+/// A total variance given in wei (e.g. from an SVI surface) in EXT units: exact,
+/// at most 2^127 - 1 (W2). Errors: domain (w <= 0).
 result<I256> total_variance_ext(const Wad& w) noexcept;
 
 /// sqrt(seconds / 31,536,000) in Q125, floor (W3; for vega). Errors: domain

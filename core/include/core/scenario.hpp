@@ -1,0 +1,131 @@
+// Scenario (portfolio) margin for one underlying: the worst loss of the whole
+// portfolio over a list of market scenarios, times a loss factor, plus
+// contingencies (docs/scenario.md). The parameters can express Derive's
+// PMRM_2 (preset "pmrm2", checked against its published cases) and CME-style
+// SPAN grids. Work in progress toward issue 5: the JSON API does not expose it yet.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "fixedpoint/wad.hpp"
+
+namespace margin::scenario {
+
+using fp::Wad;
+
+/// How a scenario moves implied vols.
+enum class vol_move : std::uint8_t {
+    none,
+    up,           ///< vol * (1 + range_up * m(T)), floored at min_vol_up
+    down,         ///< vol * max(0, 1 - range_down * m(T))
+    linear_skew,  ///< wings moved linearly in log-moneyness k, capped (spot unchanged)
+    abs_skew,     ///< wings moved in |k|, capped (spot unchanged)
+};
+
+struct scenario {
+    Wad spot_shock;  ///< multiplier of the spot-driven part of prices (1.2 = +20%)
+    vol_move vol = vol_move::none;
+    Wad weight;      ///< dampening / cover fraction applied to the scenario's P&L (1 = full)
+};
+
+/// m(T) = (30 days / max(T, dte_floor)) ^ (T <= 30 days ? short_term_power : long_term_power).
+struct vol_shock_params {
+    Wad range_up, range_down, short_term_power, long_term_power, min_vol_up;
+    std::int64_t dte_floor_seconds = 0;
+};
+
+/// Skew shock: multiplier 1 + clamp(k cap / k*, -cap, cap) with cap = c_base sqrt(t) + base_cap and
+/// k* = max(min_k_star, sqrt(t) width_scale (vol_param_static + sqrt(t) vol_param_scale)).
+struct skew_shock_params {
+    Wad linear_base_cap, linear_c_base, abs_base_cap, abs_c_base, min_k_star, width_scale, vol_param_static, vol_param_scale;
+};
+
+/// Loss factors and static discounting of scenario values: positive expiry values are
+/// multiplied by long_base * e^(-t (r long_mult + long_add)), negative ones by
+/// min(1 / DF, short_base / e^(-t (r short_mult + short_add))).
+struct loss_params {
+    Wad im_factor, mm_factor;
+    Wad long_rate_mult, long_rate_add, short_rate_mult, short_rate_add, long_base_discount, short_base_discount;
+};
+
+/// Basis (forward) contingency: the expiry P&L at forward * spot_up and * spot_down (vols unchanged),
+/// worst of the two if negative, times (add_factor + mult_factor t).
+struct basis_params {
+    Wad spot_up, spot_down, add_factor, mult_factor;
+};
+
+struct contingency_params {
+    Wad peg_loss_threshold, peg_loss_factor;  ///< IM factor += (threshold - stable price) * factor below it
+    Wad confidence_threshold, confidence_margin;  ///< below the threshold: (1 - confidence) * margin * notional
+    Wad mm_perp_percent, im_perp_percent;     ///< of perp notional (at spot)
+    Wad mm_option_percent, im_option_percent; ///< of naked short option notional (at spot), per strike
+};
+
+struct params {
+    std::vector<scenario> scenarios;
+    vol_shock_params vol_shock;
+    skew_shock_params skew_shock;
+    loss_params loss;
+    basis_params basis;
+    contingency_params contingency;
+};
+
+// --- the portfolio (one underlying), in the settlement (stable) currency ------------
+
+struct option_leg {
+    Wad strike, vol, amount;  ///< amount signed, in underlying units
+    bool call = true;
+};
+
+struct expiry {
+    std::int64_t seconds = 0;         ///< to expiry; 0 = expired (valued at intrinsic)
+    Wad forward_fixed, forward_variable;  ///< forward = variable * spot shock + fixed
+    Wad rate;                         ///< continuously compounded, >= 0 (DF = e^(-r t))
+    Wad confidence;                   ///< min of forward, rate and vol confidences, in [0, 1]
+    std::vector<option_leg> options;
+};
+
+struct collateral {
+    std::string name;
+    Wad amount, price;          ///< price in USD; value = amount * price / stable price
+    Wad confidence;             ///< in [0, 1]
+    Wad im_haircut, mm_haircut;
+    bool risk_cancelling = false;  ///< moves with spot in scenarios
+};
+
+struct portfolio {
+    Wad cash;
+    Wad spot, spot_confidence;
+    Wad stable_price;
+    Wad perp_position, perp_price, perp_confidence, perp_value;  ///< perp_value: unrealised P&L + funding
+    std::vector<expiry> expiries;
+    std::vector<collateral> collaterals;
+};
+
+struct expiry_detail {
+    Wad mtm;                     ///< at the current market
+    Wad vol_up_mult, vol_down_mult;
+    Wad discount_pos, discount_neg;
+};
+
+struct result {
+    Wad initial_margin;      ///< Derive's sign: mtm + cash - requirement (negative = short of margin)
+    Wad maintenance_margin;
+    Wad mark_to_market;      ///< portfolio value incl. cash
+    Wad worst_loss;          ///< min over scenarios and the basis contingency (<= 0 when any loss)
+    std::int64_t worst_scenario = -1;  ///< index into params.scenarios; scenarios.size() = basis contingency
+    std::vector<Wad> scenario_pnl;     ///< per scenario, weighted, relative to mark-to-market
+    Wad basis_contingency;
+    Wad im_contingency, mm_contingency;  ///< amounts subtracted (IM subtracts both)
+    Wad oracle_contingency;              ///< the confidence part of im_contingency
+    Wad im_factor;                       ///< after the peg adjustment
+    std::vector<expiry_detail> expiries;
+};
+
+/// Evaluates the portfolio under every scenario. Errors: ARITHMETIC_OVERFLOW.
+outcome<result> evaluate(const portfolio& p, const params& prm);
+
+}  // namespace margin::scenario

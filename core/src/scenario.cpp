@@ -1,8 +1,9 @@
-// Scenario margin, docs/scenario.md. Every product is rounded once toward -inf
-// (values and P&L) or +inf (contingencies), so each figure errs against the account.
+// Scenario margin, docs/scenario.md. Values and P&L round toward -inf,
+// contingencies toward +inf, so each figure errs against the account. The full
+// evaluation and the single-scenario evaluation share scenario_pnl(), and
+// positions combine per-unit contract values by one exact dot product per
+// expiry, so a shared value_cache changes speed, never bits.
 #include "core/scenario.hpp"
-
-#include <map>
 
 #include "core/pricing.hpp"
 #include "core/wad_ops.hpp"
@@ -15,66 +16,103 @@ using fp::rounding;
 
 const Wad ONE = Wad::from_int(1);
 const Wad YEAR = Wad::from_int(fp::seconds_per_year);
+const Wad WEI = raw_i128(1);
 constexpr std::int64_t thirty_days = 30 * 86400;
 
 Wad mulf(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::floor)); }
 Wad mulc(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::ceil)); }
 
-// Per-expiry values shared by every scenario.
+// Per-expiry values shared by every scenario and every contract of the expiry.
 struct expiry_state {
     Wad tau, sqrt_tau, discount, forward;
     Wad up_mult, down_mult;
     Wad pos_discount, neg_discount;
     Wad linear_cap, abs_cap, k_star;
-    Wad mtm;
 };
 
-// The value of one leg at forward f and vol v: Black-76, or the intrinsic value once
-// expired or at zero vol. floor(amount * DF * price).
-Wad leg_value(calc& c, const option_leg& o, const Wad& f, const Wad& vol, std::int64_t seconds, const Wad& df) {
+expiry_state expiry_state_of(calc& c, const expiry& e, const params& prm) {
+    expiry_state s;
+    s.tau = c(fp::div(Wad::from_int(e.seconds), YEAR, rounding::floor));
+    s.sqrt_tau = c(fp::sqrt(s.tau));
+    s.discount = c(fp::exp(c(fp::neg(mulf(c, e.rate, s.tau)))));
+    s.forward = c(fp::add(e.forward_variable, e.forward_fixed));
+    const vol_shock_params& v = prm.vol_shock;
+    const std::int64_t floor_s = std::max<std::int64_t>({e.seconds, v.dte_floor_seconds, 1});
+    const Wad ratio = c(fp::div(Wad::from_int(thirty_days), Wad::from_int(floor_s), rounding::floor));
+    const Wad m = c(fp::pow(ratio, e.seconds <= thirty_days ? v.short_term_power : v.long_term_power));
+    s.up_mult = c(fp::add(ONE, mulf(c, v.range_up, m)));
+    s.down_mult = fp::max(c(fp::sub(ONE, mulc(c, v.range_down, m))), Wad{});
+    const loss_params& l = prm.loss;
+    const Wad pos_rate = c(fp::add(mulf(c, e.rate, l.long_rate_mult), l.long_rate_add));
+    s.pos_discount = mulf(c, l.long_base_discount, c(fp::exp(c(fp::neg(mulf(c, s.tau, pos_rate))))));
+    const Wad neg_rate = c(fp::add(mulf(c, e.rate, l.short_rate_mult), l.short_rate_add));
+    const Wad neg = c(fp::div(l.short_base_discount, c(fp::exp(c(fp::neg(mulf(c, s.tau, neg_rate))))), rounding::ceil));
+    s.neg_discount = fp::min(c(fp::div(ONE, s.discount, rounding::ceil)), neg);
+    const skew_shock_params& k = prm.skew_shock;
+    s.linear_cap = c(fp::add(mulf(c, k.linear_c_base, s.sqrt_tau), k.linear_base_cap));
+    s.abs_cap = c(fp::add(mulf(c, k.abs_c_base, s.sqrt_tau), k.abs_base_cap));
+    const Wad vol_param = c(fp::add(k.vol_param_static, mulf(c, s.sqrt_tau, k.vol_param_scale)));
+    s.k_star = fp::max(k.min_k_star, mulf(c, mulf(c, s.sqrt_tau, k.width_scale), vol_param));
+    return s;
+}
+
+// floor(DF * price) per unit at forward f and vol v: Black-76, or the intrinsic
+// value once expired or at zero vol.
+Wad unit_value(calc& c, const option_leg& o, const Wad& f, const Wad& vol, std::int64_t seconds, const Wad& df) {
     if (seconds <= 0 || vol.raw().sign() <= 0) {
         const Wad diff = o.call ? c(fp::sub(f, o.strike)) : c(fp::sub(o.strike, f));
-        return mulf(c, mulf(c, o.amount, df), fp::max(diff, Wad{}));
+        return mulf(c, df, fp::max(diff, Wad{}));
     }
     const auto w = fp::total_variance_ext(vol, seconds);
-    if (!w.ok()) {
-        c(fp::result<Wad>::failure(w.error));
-        return Wad{};
-    }
-    const auto t = fp::black76(f, o.strike, w.value);
+    const auto t = w.ok() ? fp::black76(f, o.strike, w.value) : fp::result<fp::black76_terms>::failure(w.error);
     if (!t.ok()) {
         c(fp::result<Wad>::failure(t.error));
         return Wad{};
     }
-    return c(option_value(o.amount, df, o.call ? t.value.call : t.value.put));
+    static const Wad denom = fp::mul_div(raw_i128(fp::i128{1} << 125), raw_i128(Wad::scale), WEI, rounding::toward_zero).value;
+    return c(fp::mul_div(Wad::from_raw(o.call ? t.value.call : t.value.put), df, denom, rounding::floor));
 }
 
-// The expiry's value with the spot-driven part of the forward shocked and vols moved.
-Wad expiry_value(calc& c, const expiry& e, const expiry_state& s, const params& prm, const Wad& spot_shock, vol_move move) {
-    const Wad f = c(fp::add(mulf(c, e.forward_variable, spot_shock), e.forward_fixed));
-    Wad total;
-    for (const option_leg& o : e.options) {
-        Wad vol = o.vol;
-        switch (move) {
-            case vol_move::none: break;
-            case vol_move::up: vol = fp::max(prm.vol_shock.min_vol_up, mulf(c, o.vol, s.up_mult)); break;
-            case vol_move::down: vol = mulf(c, o.vol, s.down_mult); break;
-            case vol_move::linear_skew:
-            case vol_move::abs_skew: {
-                const bool linear = move == vol_move::linear_skew;
-                Wad k = c(fp::ln(c(fp::div(o.strike, s.forward, rounding::floor))));
-                if (!linear) k = c(fp::abs(k));
-                const Wad cap = linear ? s.linear_cap : s.abs_cap;
-                const Wad scaled = c(fp::mul_div(k, cap, s.k_star, rounding::floor));
-                const Wad neg_cap = c(fp::neg(cap));
-                const Wad shift = k.raw().sign() >= 0 ? fp::min(cap, scaled) : fp::max(neg_cap, scaled);
-                vol = mulf(c, o.vol, fp::max(c(fp::add(ONE, shift)), Wad{}));
-                break;
-            }
+// The vol of a leg under a scenario's vol move.
+Wad moved_vol(calc& c, const option_leg& o, const expiry_state& s, const params& prm, vol_move move) {
+    switch (move) {
+        case vol_move::none: return o.vol;
+        case vol_move::up: return fp::max(prm.vol_shock.min_vol_up, mulf(c, o.vol, s.up_mult));
+        case vol_move::down: return mulf(c, o.vol, s.down_mult);
+        case vol_move::linear_skew:
+        case vol_move::abs_skew: {
+            const bool linear = move == vol_move::linear_skew;
+            Wad k = c(fp::ln(c(fp::div(o.strike, s.forward, rounding::floor))));
+            if (!linear) k = c(fp::abs(k));
+            const Wad cap = linear ? s.linear_cap : s.abs_cap;
+            const Wad scaled = c(fp::mul_div(k, cap, s.k_star, rounding::floor));
+            const Wad shift = k.raw().sign() >= 0 ? fp::min(cap, scaled) : fp::max(c(fp::neg(cap)), scaled);
+            return mulf(c, o.vol, fp::max(c(fp::add(ONE, shift)), Wad{}));
         }
-        total = c(fp::add(total, leg_value(c, o, f, vol, e.seconds, s.discount)));
     }
-    return total;
+    return o.vol;
+}
+
+contract_values price_contract(calc& c, const expiry& e, const option_leg& o, const params& prm) {
+    const expiry_state s = expiry_state_of(c, e, prm);
+    auto at = [&](const Wad& shock, vol_move move) {
+        const Wad f = c(fp::add(mulf(c, e.forward_variable, shock), e.forward_fixed));
+        return unit_value(c, o, f, moved_vol(c, o, s, prm, move), e.seconds, s.discount);
+    };
+    contract_values v;
+    v.now = at(ONE, vol_move::none);
+    v.basis_up = at(prm.basis.spot_up, vol_move::none);
+    v.basis_down = at(prm.basis.spot_down, vol_move::none);
+    for (const scenario& sc : prm.scenarios) {
+        const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
+        v.scenarios.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
+    }
+    return v;
+}
+
+std::string contract_key(const expiry& e, const option_leg& o) {
+    return std::to_string(e.seconds) + '|' + e.forward_fixed.raw().to_string() + '|' + e.forward_variable.raw().to_string() + '|' +
+           e.rate.raw().to_string() + '|' + o.strike.raw().to_string() + '|' + (o.call ? 'C' : 'P') + '|' + o.vol.raw().to_string();
 }
 
 Wad confidence_contingency(calc& c, const contingency_params& p, const Wad& confidence, const Wad& notional) {
@@ -82,133 +120,179 @@ Wad confidence_contingency(calc& c, const contingency_params& p, const Wad& conf
     return mulc(c, mulc(c, c(fp::sub(ONE, confidence)), p.confidence_margin), notional);
 }
 
-}  // namespace
+// Everything scenario-independent, computed once per evaluation.
+struct prepared {
+    std::vector<expiry_state> states;
+    std::vector<std::vector<Wad>> amounts;                        // per expiry, per leg
+    std::vector<std::vector<const contract_values*>> values;      // per expiry, per leg
+    std::vector<contract_values> owned;                           // when no cache is given
+    std::vector<Wad> expiry_mtm, collateral_values;
+    result r;                                                     // contingencies, mtm, details
+};
 
-outcome<result> evaluate(const portfolio& p, const params& prm) {
+// The value of expiry j from per-unit values chosen by `pick`, one rounding.
+template <class Pick>
+Wad expiry_value(calc& c, const prepared& pr, std::size_t j, Pick pick) {
+    std::vector<Wad> u;
+    u.reserve(pr.values[j].size());
+    for (const contract_values* v : pr.values[j]) u.push_back(pick(*v));
+    return c(fp::dot(pr.amounts[j], u, rounding::floor));
+}
+
+outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* cache) {
     calc c;
-    result r;
+    outcome<prepared> out;
+    prepared& pr = out.value;
+    result& r = pr.r;
     const contingency_params& cp = prm.contingency;
     Wad mtm = p.perp_value;
-    Wad im_cont, mm_cont, oracle;
-    // Portfolio confidence: spot, and the perp feed when a perp is held.
     Wad min_conf = p.spot_confidence;
     if (!p.perp_position.raw().is_zero()) min_conf = fp::min(min_conf, p.perp_confidence);
-
-    // Perp contingencies on notional at spot.
     const Wad perp_notional = mulc(c, c(fp::abs(p.perp_position)), p.spot);
-    mm_cont = mulc(c, perp_notional, cp.mm_perp_percent);
-    im_cont = mulc(c, perp_notional, cp.im_perp_percent);
-    oracle = confidence_contingency(c, cp, min_conf, perp_notional);
+    Wad mm_cont = mulc(c, perp_notional, cp.mm_perp_percent);
+    Wad im_cont = mulc(c, perp_notional, cp.im_perp_percent);
+    Wad oracle = confidence_contingency(c, cp, min_conf, perp_notional);
 
-    std::vector<expiry_state> states;
+    std::size_t total_legs = 0;
+    for (const expiry& e : p.expiries) total_legs += e.options.size();
+    if (!cache) pr.owned.reserve(total_legs);  // pointers into it stay valid
     for (const expiry& e : p.expiries) {
-        expiry_state s;
-        s.tau = c(fp::div(Wad::from_int(e.seconds), YEAR, rounding::floor));
-        s.sqrt_tau = c(fp::sqrt(s.tau));
-        s.discount = c(fp::exp(c(fp::neg(mulf(c, e.rate, s.tau)))));
-        s.forward = c(fp::add(e.forward_variable, e.forward_fixed));
-        // vol shock multipliers
-        const vol_shock_params& v = prm.vol_shock;
-        const std::int64_t floor_s = std::max<std::int64_t>({e.seconds, v.dte_floor_seconds, 1});
-        const Wad ratio = c(fp::div(Wad::from_int(thirty_days), Wad::from_int(floor_s), rounding::floor));
-        const Wad m = c(fp::pow(ratio, e.seconds <= thirty_days ? v.short_term_power : v.long_term_power));
-        s.up_mult = c(fp::add(ONE, mulf(c, v.range_up, m)));
-        s.down_mult = fp::max(c(fp::sub(ONE, mulc(c, v.range_down, m))), Wad{});
-        // static discounts
-        const loss_params& l = prm.loss;
-        const Wad pos_rate = c(fp::add(mulf(c, e.rate, l.long_rate_mult), l.long_rate_add));
-        s.pos_discount = mulf(c, l.long_base_discount, c(fp::exp(c(fp::neg(mulf(c, s.tau, pos_rate))))));
-        const Wad neg_rate = c(fp::add(mulf(c, e.rate, l.short_rate_mult), l.short_rate_add));
-        const Wad neg = c(fp::div(l.short_base_discount, c(fp::exp(c(fp::neg(mulf(c, s.tau, neg_rate))))), rounding::ceil));
-        s.neg_discount = fp::min(c(fp::div(ONE, s.discount, rounding::ceil)), neg);
-        // skew shock caps and k*
-        const skew_shock_params& k = prm.skew_shock;
-        s.linear_cap = c(fp::add(mulf(c, k.linear_c_base, s.sqrt_tau), k.linear_base_cap));
-        s.abs_cap = c(fp::add(mulf(c, k.abs_c_base, s.sqrt_tau), k.abs_base_cap));
-        const Wad vol_param = c(fp::add(k.vol_param_static, mulf(c, s.sqrt_tau, k.vol_param_scale)));
-        s.k_star = fp::max(k.min_k_star, mulf(c, mulf(c, s.sqrt_tau, k.width_scale), vol_param));
-        // current value
-        s.mtm = expiry_value(c, e, s, prm, ONE, vol_move::none);
-        mtm = c(fp::add(mtm, s.mtm));
-        // basis contingency
-        const Wad up = c(fp::sub(expiry_value(c, e, s, prm, prm.basis.spot_up, vol_move::none), s.mtm));
-        const Wad down = c(fp::sub(expiry_value(c, e, s, prm, prm.basis.spot_down, vol_move::none), s.mtm));
-        const Wad worst = fp::min(fp::min(up, down), Wad{});
-        const Wad factor = c(fp::add(prm.basis.add_factor, mulf(c, prm.basis.mult_factor, s.tau)));
-        r.basis_contingency = c(fp::add(r.basis_contingency, mulf(c, worst, factor)));
-        // naked shorts per strike, and the confidence contingency on the expiry's gross options
+        const expiry_state s = expiry_state_of(c, e, prm);
+        std::vector<Wad> amounts;
+        std::vector<const contract_values*> values;
         std::map<fp::I256, Wad> net_by_strike;
         Wad gross;
         for (const option_leg& o : e.options) {
+            amounts.push_back(o.amount);
+            if (cache) {
+                fp::errc err = fp::errc::ok;
+                values.push_back(cache->find_or_price(e, o, prm, err));
+                if (err != fp::errc::ok) c(fp::result<Wad>::failure(err));
+            } else {
+                pr.owned.push_back(price_contract(c, e, o, prm));
+                values.push_back(&pr.owned.back());
+            }
             Wad& n = net_by_strike[o.strike.raw()];
             n = c(fp::add(n, o.amount));
             gross = c(fp::add(gross, c(fp::abs(o.amount))));
         }
+        pr.states.push_back(s);
+        pr.amounts.push_back(std::move(amounts));
+        pr.values.push_back(std::move(values));
+        const std::size_t j = pr.states.size() - 1;
+        const Wad now = expiry_value(c, pr, j, [](const contract_values& v) { return v.now; });
+        pr.expiry_mtm.push_back(now);
+        mtm = c(fp::add(mtm, now));
+        // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
+        const Wad up = c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_up; }), now));
+        const Wad down = c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_down; }), now));
+        const Wad factor = c(fp::add(prm.basis.add_factor, mulf(c, prm.basis.mult_factor, s.tau)));
+        r.basis_contingency = c(fp::add(r.basis_contingency, mulf(c, fp::min(fp::min(up, down), Wad{}), factor)));
+        // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
         Wad naked;
         for (const auto& [strike, net] : net_by_strike) naked = c(fp::add(naked, fp::max(c(fp::neg(net)), Wad{})));
         const Wad naked_notional = mulc(c, naked, p.spot);
         mm_cont = c(fp::add(mm_cont, mulc(c, naked_notional, cp.mm_option_percent)));
         im_cont = c(fp::add(im_cont, mulc(c, naked_notional, cp.im_option_percent)));
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(min_conf, e.confidence), mulc(c, gross, p.spot))));
-        r.expiries.push_back({s.mtm, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
-        states.push_back(s);
+        r.expiries.push_back({now, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
     }
-
     // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
-    std::vector<Wad> coll_values;
     for (const collateral& k : p.collaterals) {
         const Wad value = c(fp::mul_div(k.amount, k.price, p.stable_price, rounding::floor));
-        coll_values.push_back(value);
+        pr.collateral_values.push_back(value);
         mtm = c(fp::add(mtm, value));
         mm_cont = c(fp::add(mm_cont, mulc(c, value, k.mm_haircut)));
         im_cont = c(fp::add(im_cont, mulc(c, value, k.im_haircut)));
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(k.confidence, p.spot_confidence), value)));
     }
-    im_cont = c(fp::add(im_cont, oracle));
+    r.oracle_contingency = oracle;
+    r.im_contingency = c(fp::add(im_cont, oracle));
+    r.mm_contingency = mm_cont;
+    r.mark_to_market = c(fp::add(mtm, p.cash));
+    r.im_factor = prm.loss.im_factor;
+    if (p.stable_price < cp.peg_loss_threshold)
+        r.im_factor = c(fp::add(r.im_factor, mulc(c, c(fp::sub(cp.peg_loss_threshold, p.stable_price)), cp.peg_loss_factor)));
+    if (!c.ok()) return outcome<prepared>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+    return out;
+}
 
-    // Scenarios: P&L relative to the current value; the worst one (or the basis contingency) drives margin.
+// Scenario i's P&L relative to the current value (weighted).
+Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i) {
+    const scenario& sc = prm.scenarios[i];
+    const Wad move = c(fp::sub(sc.spot_shock, ONE));
+    Wad pnl = mulf(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
+    const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
+    for (std::size_t j = 0; j < pr.states.size(); ++j) {
+        const expiry_state& s = pr.states[j];
+        Wad v = expiry_value(c, pr, j, [i](const contract_values& cv) { return cv.scenarios[i]; });
+        v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
+        Wad e_pnl = mulf(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
+        if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
+        pnl = c(fp::add(pnl, e_pnl));
+    }
+    for (std::size_t j = 0; j < p.collaterals.size(); ++j)
+        if (p.collaterals[j].risk_cancelling) pnl = c(fp::add(pnl, mulf(c, mulf(c, pr.collateral_values[j], move), sc.weight)));
+    return pnl;
+}
+
+// The margins that follow from a worst loss.
+void margins(calc& c, const prepared& pr, const params& prm, const Wad& worst, Wad& im, Wad& mm) {
+    const result& r = pr.r;
+    mm = c(fp::sub(c(fp::add(mulf(c, worst, prm.loss.mm_factor), r.mark_to_market)), r.mm_contingency));
+    im = c(fp::sub(c(fp::sub(c(fp::add(mulf(c, worst, r.im_factor), r.mark_to_market)), r.mm_contingency)), r.im_contingency));
+}
+
+}  // namespace
+
+const contract_values* value_cache::find_or_price(const expiry& e, const option_leg& leg, const params& prm, fp::errc& error) {
+    const std::string key = contract_key(e, leg);
+    auto it = map_.find(key);
+    if (it == map_.end()) {
+        calc c;
+        contract_values v = price_contract(c, e, leg, prm);
+        if (!c.ok()) error = c.error;
+        it = map_.emplace(key, std::move(v)).first;
+    }
+    return &it->second;
+}
+
+outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cache) {
+    auto pre = prepare(p, prm, cache);
+    if (!pre.ok()) return outcome<result>::failure(*pre.err);
+    prepared& pr = pre.value;
+    calc c;
+    result r = pr.r;
     Wad worst = r.basis_contingency;
     std::int64_t worst_id = static_cast<std::int64_t>(prm.scenarios.size());
     for (std::size_t i = 0; i < prm.scenarios.size(); ++i) {
-        const scenario& sc = prm.scenarios[i];
-        const Wad move = c(fp::sub(sc.spot_shock, ONE));
-        Wad pnl = mulf(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
-        for (std::size_t j = 0; j < p.expiries.size(); ++j) {
-            const expiry_state& s = states[j];
-            const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
-            Wad v = expiry_value(c, p.expiries[j], s, prm, skew ? ONE : sc.spot_shock, sc.vol);
-            v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);
-            Wad e_pnl = mulf(c, c(fp::sub(v, s.mtm)), sc.weight);
-            if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // rotate the skew the other way
-            pnl = c(fp::add(pnl, e_pnl));
-        }
-        for (std::size_t j = 0; j < p.collaterals.size(); ++j) {
-            if (!p.collaterals[j].risk_cancelling) continue;
-            pnl = c(fp::add(pnl, mulf(c, mulf(c, coll_values[j], move), sc.weight)));
-        }
+        const Wad pnl = scenario_pnl(c, pr, p, prm, i);
         r.scenario_pnl.push_back(pnl);
-        if (pnl < worst) {
+        if (pnl < worst) {  // strict: the first of equal losses is the worst
             worst = pnl;
             worst_id = static_cast<std::int64_t>(i);
         }
     }
-
-    Wad im_factor = prm.loss.im_factor;
-    if (p.stable_price < cp.peg_loss_threshold)
-        im_factor = c(fp::add(im_factor, mulc(c, c(fp::sub(cp.peg_loss_threshold, p.stable_price)), cp.peg_loss_factor)));
-    const Wad base = c(fp::add(mtm, p.cash));
-    r.mark_to_market = base;
     r.worst_loss = worst;
     r.worst_scenario = worst_id;
-    r.im_factor = im_factor;
-    r.im_contingency = im_cont;
-    r.mm_contingency = mm_cont;
-    r.oracle_contingency = oracle;
-    r.maintenance_margin = c(fp::sub(c(fp::add(mulf(c, worst, prm.loss.mm_factor), base)), mm_cont));
-    r.initial_margin = c(fp::sub(c(fp::sub(c(fp::add(mulf(c, worst, im_factor), base)), mm_cont)), im_cont));
+    margins(c, pr, prm, worst, r.initial_margin, r.maintenance_margin);
     if (!c.ok()) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     outcome<result> o;
     o.value = std::move(r);
+    return o;
+}
+
+outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache) {
+    if (id < 0 || id > static_cast<std::int64_t>(prm.scenarios.size()))
+        return outcome<scenario_outcome>::failure("OUT_OF_RANGE", "/scenario_id", "no scenario " + std::to_string(id));
+    auto pre = prepare(p, prm, cache);
+    if (!pre.ok()) return outcome<scenario_outcome>::failure(*pre.err);
+    calc c;
+    outcome<scenario_outcome> o;
+    o.value.pnl = id == static_cast<std::int64_t>(prm.scenarios.size()) ? pre.value.r.basis_contingency
+                                                                        : scenario_pnl(c, pre.value, p, prm, static_cast<std::size_t>(id));
+    margins(c, pre.value, prm, o.value.pnl, o.value.initial_margin, o.value.maintenance_margin);
+    if (!c.ok()) return outcome<scenario_outcome>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     return o;
 }
 

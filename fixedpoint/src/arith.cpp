@@ -120,3 +120,60 @@ result<Wad> mul_div(const Wad& a, const Wad& b, const Wad& c, rounding r) noexce
 }
 
 }  // namespace fp
+
+namespace fp {
+
+result<Wad> dot(std::span<const Wad> a, std::span<const Wad> b, rounding r) noexcept {
+    // Fast path: every operand fits 128 bits; products (< 2^254) accumulate exactly in
+    // two unsigned 256-bit sums (positive and negative terms) with carry counts.
+    detail::u256w pos, neg;
+    std::uint64_t pos_carry = 0, neg_carry = 0;
+    bool fast = true;
+    for (std::size_t i = 0; i < a.size() && fast; ++i) {
+        if (!a[i].raw().fits_i128() || !b[i].raw().fits_i128()) {
+            fast = false;
+            break;
+        }
+        const i128 x = a[i].raw().to_i128(), y = b[i].raw().to_i128();
+        const detail::u256w p = detail::mul_wide(uabs(x), uabs(y));
+        detail::u256w& acc = (x < 0) != (y < 0) ? neg : pos;
+        std::uint64_t& carry = (x < 0) != (y < 0) ? neg_carry : pos_carry;
+        const u128 lo = acc.lo + p.lo;
+        const u128 c1 = lo < acc.lo ? 1 : 0;
+        const u128 hi = acc.hi + p.hi + c1;
+        if (hi < acc.hi || (hi == acc.hi && (p.hi + c1) != 0)) ++carry;
+        acc = {hi, lo};
+    }
+    if (fast && pos_carry == 0 && neg_carry == 0) {
+        const bool negative = neg.hi > pos.hi || (neg.hi == pos.hi && neg.lo > pos.lo);
+        const detail::u256w& big = negative ? neg : pos;
+        const detail::u256w& small = negative ? pos : neg;
+        const u128 lo = big.lo - small.lo;
+        const u128 hi = big.hi - small.hi - (big.lo < small.lo ? 1 : 0);
+        result<Wad> out;
+        if (quotient_fast({hi, lo}, WAD, negative, r, out)) return out;
+    }
+    // General path: the same exact sum on 1024 bits (n products of 510 bits each).
+    // GCC 12 reports false -Warray-bounds/-Wstringop-overread inside Boost's widening copy (512 -> 1024 bits).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#endif
+    using big1024 = boost::multiprecision::int1024_t;
+    big1024 sum = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) sum += big1024(wide(a[i]) * wide(b[i]));
+    big1024 q = sum / Wad::scale;
+    if (q * Wad::scale != sum) {
+        if (r == rounding::floor && sum.sign() < 0) --q;
+        if (r == rounding::ceil && sum.sign() > 0) ++q;
+    }
+    const big1024 limit = big1024(1) << 255;
+    if (q >= limit || q < -limit) return result<Wad>::failure(errc::overflow);
+    return from_big(big512(q));
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+}
+
+}  // namespace fp

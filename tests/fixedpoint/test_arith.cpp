@@ -135,3 +135,40 @@ TEST_CASE("I256::from_big on 256-bit Boost values: int256 range, zero, both ends
     CHECK(fp::I256::from_big(big256(-p255 - 1)).error == fp::errc::overflow);
     CHECK(fp::I256::from_big(big256(-1)).value == fp::I256(-1));
 }
+
+TEST_CASE("dot: the exact sum of products rounded once, against the exact model", "[dot]") {
+    fp::test::gen g(4242);
+    for (int round = 0; round < 3000; ++round) {
+        const int n = static_cast<int>(g.u64() % 40);
+        std::vector<Wad> a, b;
+        big sum = 0;
+        const int bits = round % 3 == 0 ? 127 : (round % 3 == 1 ? 90 : 200);
+        for (int i = 0; i < n; ++i) {
+            const big x = g.any(bits) >> (round % 7 == 0 ? 0 : 1), y = g.any(bits) >> (round % 5 == 0 ? 0 : 1);
+            a.push_back(fp::test::raw(x));
+            b.push_back(fp::test::raw(y));
+            sum += x * y;
+        }
+        for (auto r : {fp::rounding::floor, fp::rounding::ceil, fp::rounding::toward_zero}) {
+            big q = sum / big("1000000000000000000");
+            if (q * big("1000000000000000000") != sum) {
+                if (r == fp::rounding::floor && sum < 0) --q;
+                if (r == fp::rounding::ceil && sum > 0) ++q;
+            }
+            const auto got = fp::dot(a, b, r);
+            const bool fits = q <= fp::test::to_big(Wad::from_raw(fp::I256::max())) && q >= fp::test::to_big(Wad::from_raw(fp::I256::min()));
+            INFO("round " << round << " n " << n);
+            if (fits) {
+                REQUIRE(got.ok());
+                CHECK(fp::test::to_big(got.value) == q);
+            } else {
+                CHECK(got.error == fp::errc::overflow);
+            }
+        }
+    }
+    // the sign of the sum decides the floor: -1 wei * 1 wei = -1e-36 floors to -1 wei
+    const Wad one_wei = Wad::from_raw(fp::I256(1)), minus_wei = Wad::from_raw(fp::I256(-1));
+    const std::vector<Wad> a{one_wei}, b{minus_wei};
+    CHECK(fp::dot(a, b, fp::rounding::floor).value == minus_wei);
+    CHECK(fp::dot(a, b, fp::rounding::ceil).value == Wad{});
+}

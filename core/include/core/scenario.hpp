@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -125,7 +126,38 @@ struct result {
     std::vector<expiry_detail> expiries;
 };
 
+/// Per-unit values of one option contract (floor(DF * Black-76 price), per unit of
+/// underlying): now, at the two basis-contingency forwards, and under each scenario.
+/// A position's expiry value is the dot product of amounts with these, rounded once.
+struct contract_values {
+    Wad now, basis_up, basis_down;
+    std::vector<Wad> scenarios;
+};
+
+/// Contract values shared across accounts that see the same market snapshot and
+/// parameters (the SPAN risk-array idea: price each listed contract once per
+/// scenario, then combine per account). Results are bit-identical with or without it.
+class value_cache {
+public:
+    /// Values for a contract; computed on first use. Errors as evaluate().
+    const contract_values* find_or_price(const expiry& e, const option_leg& leg, const params& prm, fp::errc& error);
+    std::size_t size() const noexcept { return map_.size(); }
+
+private:
+    std::map<std::string, contract_values> map_;
+};
+
 /// Evaluates the portfolio under every scenario. Errors: ARITHMETIC_OVERFLOW.
-outcome<result> evaluate(const portfolio& p, const params& prm);
+outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cache = nullptr);
+
+/// One scenario, as the chain re-executes it: its P&L and the margins that would
+/// follow if it were the worst (IM/MM in the sign of result). Bit-identical to
+/// evaluate()'s scenario_pnl[id] and to its margins when id is the worst.
+/// id == scenarios.size() is the basis contingency. Errors: OUT_OF_RANGE (id), ARITHMETIC_OVERFLOW.
+struct scenario_outcome {
+    Wad pnl;
+    Wad initial_margin, maintenance_margin;
+};
+outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
 
 }  // namespace margin::scenario

@@ -8,6 +8,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,11 @@ result<Wad> div(const Wad& a, const Wad& b, rounding r) noexcept;
 /// raw(a) * raw(b) / raw(c) with a 512-bit intermediate, rounded once as `r`
 /// (so on Wads it is a*b/c with no intermediate rounding). Errors: div_by_zero, overflow.
 result<Wad> mul_div(const Wad& a, const Wad& b, const Wad& c, rounding r) noexcept;
+
+/// sum over i of raw(a[i]) * raw(b[i]) / 10^18: the exact sum of the products,
+/// rounded once as `r` (SPEC.md §3). Precondition: a.size() == b.size().
+/// Errors: overflow (result outside int256).
+result<Wad> dot(std::span<const Wad> a, std::span<const Wad> b, rounding r) noexcept;
 
 // --- functions (SPEC.md §4 gives algorithm and bounds) ----------------------
 // All round to nearest (ties toward +infinity) once, at the end.

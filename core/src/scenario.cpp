@@ -5,6 +5,8 @@
 // expiry, so a shared value_cache changes speed, never bits.
 #include "core/scenario.hpp"
 
+#include <tuple>
+
 #include "core/pricing.hpp"
 #include "core/wad_ops.hpp"
 #include "fixedpoint/black76.hpp"
@@ -20,6 +22,8 @@ const Wad WEI = raw_i128(1);
 constexpr std::int64_t thirty_days = 30 * 86400;
 
 Wad mulf(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::floor)); }
+// x * weight, floor; a full weight (1) is exact, so skip the multiplication.
+Wad weighted(calc& c, const Wad& x, const Wad& weight) { return weight == Wad::from_int(1) ? x : mulf(c, x, weight); }
 Wad mulc(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::ceil)); }
 
 // Per-expiry values shared by every scenario and every contract of the expiry.
@@ -93,8 +97,7 @@ Wad moved_vol(calc& c, const option_leg& o, const expiry_state& s, const params&
     return o.vol;
 }
 
-contract_values price_contract(calc& c, const expiry& e, const option_leg& o, const params& prm) {
-    const expiry_state s = expiry_state_of(c, e, prm);
+contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, const option_leg& o, const params& prm) {
     auto at = [&](const Wad& shock, vol_move move) {
         const Wad f = c(fp::add(mulf(c, e.forward_variable, shock), e.forward_fixed));
         return unit_value(c, o, f, moved_vol(c, o, s, prm, move), e.seconds, s.discount);
@@ -110,14 +113,69 @@ contract_values price_contract(calc& c, const expiry& e, const option_leg& o, co
     return v;
 }
 
-std::string contract_key(const expiry& e, const option_leg& o) {
-    return std::to_string(e.seconds) + '|' + e.forward_fixed.raw().to_string() + '|' + e.forward_variable.raw().to_string() + '|' +
-           e.rate.raw().to_string() + '|' + o.strike.raw().to_string() + '|' + (o.call ? 'C' : 'P') + '|' + o.vol.raw().to_string();
-}
+using expiry_key = std::tuple<std::int64_t, fp::I256, fp::I256, fp::I256>;  // seconds, fixed, variable, rate
+using contract_key = std::tuple<fp::I256, bool, fp::I256>;                     // strike, call, vol
+
+expiry_key key_of(const expiry& e) { return {e.seconds, e.forward_fixed.raw(), e.forward_variable.raw(), e.rate.raw()}; }
 
 Wad confidence_contingency(calc& c, const contingency_params& p, const Wad& confidence, const Wad& notional) {
     if (confidence >= p.confidence_threshold) return Wad{};
     return mulc(c, mulc(c, c(fp::sub(ONE, confidence)), p.confidence_margin), notional);
+}
+
+}  // namespace
+
+struct value_cache::impl {
+    struct per_expiry {
+        expiry_state state;
+        fp::errc error = fp::errc::ok;
+        std::map<contract_key, std::pair<contract_values, fp::errc>> contracts;
+    };
+    std::map<expiry_key, per_expiry> expiries;
+    std::size_t contracts = 0;
+};
+
+value_cache::value_cache() : impl_(std::make_unique<impl>()) {}
+value_cache::~value_cache() = default;
+std::size_t value_cache::size() const noexcept { return impl_->contracts; }
+void value_cache::clear() noexcept {
+    impl_->expiries.clear();
+    impl_->contracts = 0;
+}
+
+namespace {
+
+value_cache::impl::per_expiry& cached_expiry(value_cache& cache, const expiry& e, const params& prm) {
+    auto& m = cache.internals().expiries;
+    auto it = m.find(key_of(e));
+    if (it == m.end()) {
+        calc c;
+        value_cache::impl::per_expiry pe;
+        pe.state = expiry_state_of(c, e, prm);
+        pe.error = c.error;
+        it = m.emplace(key_of(e), std::move(pe)).first;
+    }
+    return it->second;
+}
+
+expiry_state cached_state(value_cache& cache, calc& c, const expiry& e, const params& prm) {
+    auto& pe = cached_expiry(cache, e, prm);
+    if (pe.error != fp::errc::ok) c(fp::result<Wad>::failure(pe.error));
+    return pe.state;
+}
+
+const contract_values* cached_values(value_cache& cache, calc& c, const expiry& e, const option_leg& o, const params& prm) {
+    auto& pe = cached_expiry(cache, e, prm);
+    const contract_key k{o.strike.raw(), o.call, o.vol.raw()};
+    auto it = pe.contracts.find(k);
+    if (it == pe.contracts.end()) {
+        calc cc;
+        contract_values v = price_contract(cc, e, pe.state, o, prm);
+        it = pe.contracts.emplace(k, std::make_pair(std::move(v), cc.error)).first;
+        ++cache.internals().contracts;
+    }
+    if (it->second.second != fp::errc::ok) c(fp::result<Wad>::failure(it->second.second));
+    return &it->second.first;
 }
 
 // Everything scenario-independent, computed once per evaluation.
@@ -128,13 +186,14 @@ struct prepared {
     std::vector<contract_values> owned;                           // when no cache is given
     std::vector<Wad> expiry_mtm, collateral_values;
     result r;                                                     // contingencies, mtm, details
+    mutable std::vector<Wad> scratch;                             // per-unit values of one expiry
 };
 
 // The value of expiry j from per-unit values chosen by `pick`, one rounding.
 template <class Pick>
 Wad expiry_value(calc& c, const prepared& pr, std::size_t j, Pick pick) {
-    std::vector<Wad> u;
-    u.reserve(pr.values[j].size());
+    std::vector<Wad>& u = pr.scratch;
+    u.clear();
     for (const contract_values* v : pr.values[j]) u.push_back(pick(*v));
     return c(fp::dot(pr.amounts[j], u, rounding::floor));
 }
@@ -157,7 +216,7 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
     for (const expiry& e : p.expiries) total_legs += e.options.size();
     if (!cache) pr.owned.reserve(total_legs);  // pointers into it stay valid
     for (const expiry& e : p.expiries) {
-        const expiry_state s = expiry_state_of(c, e, prm);
+        const expiry_state s = cache ? cached_state(*cache, c, e, prm) : expiry_state_of(c, e, prm);
         std::vector<Wad> amounts;
         std::vector<const contract_values*> values;
         std::map<fp::I256, Wad> net_by_strike;
@@ -165,11 +224,9 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         for (const option_leg& o : e.options) {
             amounts.push_back(o.amount);
             if (cache) {
-                fp::errc err = fp::errc::ok;
-                values.push_back(cache->find_or_price(e, o, prm, err));
-                if (err != fp::errc::ok) c(fp::result<Wad>::failure(err));
+                values.push_back(cached_values(*cache, c, e, o, prm));
             } else {
-                pr.owned.push_back(price_contract(c, e, o, prm));
+                pr.owned.push_back(price_contract(c, e, s, o, prm));
                 values.push_back(&pr.owned.back());
             }
             Wad& n = net_by_strike[o.strike.raw()];
@@ -221,18 +278,18 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
 Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i) {
     const scenario& sc = prm.scenarios[i];
     const Wad move = c(fp::sub(sc.spot_shock, ONE));
-    Wad pnl = mulf(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
+    Wad pnl = p.perp_position.raw().is_zero() ? Wad{} : weighted(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
     const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
     for (std::size_t j = 0; j < pr.states.size(); ++j) {
         const expiry_state& s = pr.states[j];
         Wad v = expiry_value(c, pr, j, [i](const contract_values& cv) { return cv.scenarios[i]; });
         v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
-        Wad e_pnl = mulf(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
+        Wad e_pnl = weighted(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
         if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
         pnl = c(fp::add(pnl, e_pnl));
     }
     for (std::size_t j = 0; j < p.collaterals.size(); ++j)
-        if (p.collaterals[j].risk_cancelling) pnl = c(fp::add(pnl, mulf(c, mulf(c, pr.collateral_values[j], move), sc.weight)));
+        if (p.collaterals[j].risk_cancelling) pnl = c(fp::add(pnl, weighted(c, mulf(c, pr.collateral_values[j], move), sc.weight)));
     return pnl;
 }
 
@@ -244,18 +301,6 @@ void margins(calc& c, const prepared& pr, const params& prm, const Wad& worst, W
 }
 
 }  // namespace
-
-const contract_values* value_cache::find_or_price(const expiry& e, const option_leg& leg, const params& prm, fp::errc& error) {
-    const std::string key = contract_key(e, leg);
-    auto it = map_.find(key);
-    if (it == map_.end()) {
-        calc c;
-        contract_values v = price_contract(c, e, leg, prm);
-        if (!c.ok()) error = c.error;
-        it = map_.emplace(key, std::move(v)).first;
-    }
-    return &it->second;
-}
 
 outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cache) {
     auto pre = prepare(p, prm, cache);

@@ -1,11 +1,13 @@
 // Standard margin: each formula on hand-computed cases (the arithmetic is in
-// the comments), the published Deribit figures, and the account assembly.
+// the comments), the published Deribit figures, and the account assembly; then
+// the scenario presets and a hand-checked span16 case.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <string>
 
 #include "core/json_api.hpp"
+#include "core/scenario.hpp"
 
 using namespace margin;
 using nlohmann::json;
@@ -230,4 +232,48 @@ TEST_CASE("forward and discount factor from a rate", "[margin]") {
     const expiry_market& e = parsed.value.market.underlyings.at("BTC").expiries.at(0);
     CHECK(F(e.forward) == "105127.109637602404");
     CHECK(F(e.discount_factor) == "0.951229424500714009");
+}
+
+// --- scenario presets ---
+
+TEST_CASE("scenario presets parse: pmrm2 (31 scenarios), span16 (16, extremes at 35%)", "[scenario]") {
+    const auto pm = margin::scenario::parse_params(margin::scenario::preset_json("pmrm2"));
+    REQUIRE(pm.ok());
+    CHECK(pm.value.scenarios.size() == 31);
+    const auto sp = margin::scenario::parse_params(margin::scenario::preset_json("span16"));
+    REQUIRE(sp.ok());
+    REQUIRE(sp.value.scenarios.size() == 16);
+    CHECK(F(sp.value.scenarios[14].weight) == "0.35");
+    CHECK(F(sp.value.scenarios[14].spot_shock) == "1.3");
+    CHECK(margin::scenario::preset_json("nope").empty());
+    // a bad document: the error names the field
+    const auto bad = margin::scenario::parse_params(R"({"version":"scenario/1","scenarios":[{"spot_shock":"1.1","vol":"sideways","weight":"1"}]})");
+    REQUIRE(!bad.ok());
+    CHECK(bad.err->code == "BAD_ENUM");
+    CHECK(bad.err->path == "/scenarios/0/vol");
+}
+
+TEST_CASE("span16 on a long perp: worst of the grid and the covered extremes, by hand", "[scenario]") {
+    namespace sc = margin::scenario;
+    const auto prm = sc::parse_params(sc::preset_json("span16"));
+    REQUIRE(prm.ok());
+    sc::portfolio p;
+    p.spot = W("100");
+    p.spot_confidence = W("1");
+    p.stable_price = W("1");
+    p.perp_position = W("2");
+    p.perp_price = W("100");
+    p.perp_confidence = W("1");
+    const auto r = sc::evaluate(p, prm.value);
+    REQUIRE(r.ok());
+    // 2 long at 100: -15% costs 30; the -30% extreme costs 60 x 0.35 = 21: the grid's -15% is worst
+    CHECK(F(r.value.worst_loss) == "-30");
+    CHECK(r.value.worst_scenario == 12);  // 0.85, vol up: the first of the two equal losses
+    CHECK(F(r.value.scenario_pnl[15]) == "-21");
+    CHECK(F(r.value.maintenance_margin) == "-30");  // no cash, no contingencies
+    // the single-scenario evaluation gives the same bits
+    const auto one = sc::evaluate_scenario(p, prm.value, 15);
+    REQUIRE(one.ok());
+    CHECK(one.value.pnl == r.value.scenario_pnl[15]);
+    CHECK(sc::evaluate_scenario(p, prm.value, 17).err->code == "OUT_OF_RANGE");
 }

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.hpp"
@@ -126,6 +128,13 @@ struct result {
     std::vector<expiry_detail> expiries;
 };
 
+/// Parses a scenario parameter document ("version": "scenario/1"; docs/scenario.md),
+/// with errors as the JSON API's (code, JSON pointer under `path`, message).
+outcome<params> parse_params(std::string_view json_text, const std::string& path = "");
+
+/// The shipped presets' documents by name ("pmrm2", "span16"); empty if unknown.
+std::string_view preset_json(std::string_view name) noexcept;
+
 /// Per-unit values of one option contract (floor(DF * Black-76 price), per unit of
 /// underlying): now, at the two basis-contingency forwards, and under each scenario.
 /// A position's expiry value is the dot product of amounts with these, rounded once.
@@ -137,14 +146,22 @@ struct contract_values {
 /// Contract values shared across accounts that see the same market snapshot and
 /// parameters (the SPAN risk-array idea: price each listed contract once per
 /// scenario, then combine per account). Results are bit-identical with or without it.
+/// One cache serves one (snapshot, params) pair: clear() it when either changes.
 class value_cache {
 public:
-    /// Values for a contract; computed on first use. Errors as evaluate().
-    const contract_values* find_or_price(const expiry& e, const option_leg& leg, const params& prm, fp::errc& error);
-    std::size_t size() const noexcept { return map_.size(); }
+    value_cache();
+    ~value_cache();
+    value_cache(const value_cache&) = delete;
+    value_cache& operator=(const value_cache&) = delete;
+
+    std::size_t size() const noexcept;  ///< contracts priced so far
+    void clear() noexcept;
+
+    struct impl;
+    impl& internals() noexcept { return *impl_; }
 
 private:
-    std::map<std::string, contract_values> map_;
+    std::unique_ptr<impl> impl_;
 };
 
 /// Evaluates the portfolio under every scenario. Errors: ARITHMETIC_OVERFLOW.

@@ -1,0 +1,113 @@
+// Scenario margin speed under the pmrm2 preset: microseconds per account for 10
+// and 50 options over 4 expiries (each account priced from scratch), and the
+// keeper's batch figure: 10,000 accounts of 20 positions sharing one market
+// snapshot, contract values cached across accounts (scenario::value_cache).
+//
+//   bench_scenario [--json]     (natively, or `node bench_scenario.js` for wasm)
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/scenario.hpp"
+#include "timer.hpp"
+
+namespace {
+
+namespace sc = margin::scenario;
+using fp::Wad;
+
+volatile std::int64_t sink;
+
+Wad W(const std::string& s) { return fp::parse(s).value; }
+
+// A BTC book: 4 expiries (7, 30, 90, 180 days), 10 strikes each, calls and puts.
+struct universe {
+    std::vector<sc::expiry> expiries;  // options empty: the listed contracts are below
+    std::vector<std::vector<sc::option_leg>> listed;
+};
+
+universe make_universe() {
+    universe u;
+    const std::int64_t days[] = {7, 30, 90, 180};
+    for (int e = 0; e < 4; ++e) {
+        sc::expiry x;
+        x.seconds = days[e] * 86400;
+        x.forward_variable = W(std::to_string(100000 + 400 * e));
+        x.rate = W("0.05");
+        x.confidence = W("1");
+        u.expiries.push_back(x);
+        std::vector<sc::option_leg> legs;
+        for (int k = 0; k < 10; ++k)
+            for (bool call : {true, false})
+                legs.push_back({W(std::to_string(80000 + 5000 * k)), W("0." + std::to_string(45 + 2 * k)), W("0"), call});
+        u.listed.push_back(legs);
+    }
+    return u;
+}
+
+// An account holding n options spread over the 4 expiries, plus a perp and cash.
+sc::portfolio account(const universe& u, int n, std::uint64_t seed) {
+    sc::portfolio p;
+    p.cash = W("250000");
+    p.spot = W("100000");
+    p.spot_confidence = W("1");
+    p.stable_price = W("1");
+    p.perp_position = W("-0.5");
+    p.perp_price = W("100020");
+    p.perp_confidence = W("1");
+    p.expiries = u.expiries;
+    std::uint64_t x = seed * 2654435761u + 1;
+    for (int i = 0; i < n; ++i) {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        const int e = i % 4;
+        sc::option_leg leg = u.listed[static_cast<std::size_t>(e)][x % 20];
+        bool dup = false;
+        for (const auto& l : p.expiries[static_cast<std::size_t>(e)].options) dup = dup || (l.strike == leg.strike && l.call == leg.call);
+        if (dup) { --i; continue; }
+        leg.amount = W(std::string((x >> 8) % 3 ? "-" : "") + std::to_string(1 + (x >> 16) % 5));
+        p.expiries[static_cast<std::size_t>(e)].options.push_back(leg);
+    }
+    return p;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool json = argc > 1 && std::strcmp(argv[1], "--json") == 0;
+    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    if (!prm.ok()) {
+        std::fprintf(stderr, "preset: %s\n", prm.err->message.c_str());
+        return 1;
+    }
+    const universe u = make_universe();
+    struct row {
+        std::string name, what;
+        double ns;
+    };
+    std::vector<row> rows;
+    for (int n : {10, 50}) {
+        const sc::portfolio p = account(u, n, 7);
+        rows.push_back({"pmrm2_account_" + std::to_string(n), std::to_string(n) + " options over 4 expiries, pmrm2 (31 scenarios), priced from scratch",
+                        bench::ns_per_op([&] { sink = sc::evaluate(p, prm.value).value.worst_scenario; }, 1)});
+    }
+    // Batch: 10,000 accounts of 20 positions on one snapshot; the cache is filled by the first pass.
+    std::vector<sc::portfolio> book;
+    for (int i = 0; i < 10000; ++i) book.push_back(account(u, 20, static_cast<std::uint64_t>(i) + 1));
+    sc::value_cache cache;
+    for (const auto& p : book) sink = sc::evaluate(p, prm.value, &cache).value.worst_scenario;
+    const double per_account = bench::ns_per_op([&] {
+        for (const auto& p : book) sink = sc::evaluate(p, prm.value, &cache).value.worst_scenario;
+    }, static_cast<long long>(book.size()));
+    rows.push_back({"pmrm2_batch_20", "20 positions per account, 10,000 accounts sharing one snapshot, contract values cached (" +
+                                          std::to_string(cache.size()) + " contracts)", per_account});
+    if (json) {
+        std::printf("[");
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            std::printf("%s{\"op\":\"%s\",\"what\":\"%s\",\"fixed_ns\":%.1f,\"double_ns\":0}", i ? "," : "", rows[i].name.c_str(), rows[i].what.c_str(), rows[i].ns);
+        std::printf("]\n");
+    } else {
+        for (const auto& r : rows) std::printf("%-18s %10.1f us/account  %10.0f accounts/s   %s\n", r.name.c_str(), r.ns / 1000, 1e9 / r.ns, r.what.c_str());
+    }
+    return 0;
+}

@@ -1,0 +1,290 @@
+// The JSON reading machinery shared by the request decoder and the parameter
+// documents: a SAX pass that builds the document while rejecting what JSON allows
+// but the API does not (numbers, duplicate keys, depth), and a decoder whose
+// getters record the first error with its JSON pointer. Internal to core/.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "fixedpoint/wad.hpp"
+
+namespace margin::json_detail {
+
+using json = nlohmann::json;
+using fp::Wad;
+using fp::rounding;
+
+constexpr std::size_t max_input_bytes = 16u << 20;
+constexpr std::size_t max_depth = 16;
+constexpr std::size_t max_positions = 10000;
+constexpr std::size_t max_symbol_length = 32;
+constexpr std::size_t max_id_length = 64;
+constexpr std::int64_t max_timestamp = 100'000'000'000;  // year ~5138
+
+inline std::string escape_token(const std::string& k) {
+    std::string out;
+    for (char ch : k) {
+        if (ch == '~') out += "~0";
+        else if (ch == '/') out += "~1";
+        else out += ch;
+    }
+    return out;
+}
+
+inline std::string child(const std::string& path, const std::string& key) { return path + "/" + escape_token(key); }
+inline std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
+
+// --- stage 1: the document -----------------------------------------------------------
+
+class dom_builder final : public nlohmann::json_sax<json> {
+public:
+    json root;
+    std::optional<error> err;
+
+    bool null() override { return put(json(nullptr)); }
+    bool boolean(bool v) override { return put(json(v)); }
+    bool number_integer(number_integer_t) override { return number(); }
+    bool number_unsigned(number_unsigned_t) override { return number(); }
+    // The value (a binary floating-point number) is never read: the API refuses it.
+    bool number_float(number_float_t, const string_t&) override { return number(); }
+    bool string(string_t& v) override { return put(json(std::move(v))); }
+    bool binary(binary_t&) override { return fail("JSON_SYNTAX", value_pointer(), "binary values are not JSON text"); }
+    bool start_object(std::size_t) override { return open(json::object()); }
+    bool end_object() override { return close(); }
+    bool start_array(std::size_t) override { return open(json::array()); }
+    bool end_array() override { return close(); }
+    bool key(string_t& k) override {
+        if (frames_.back().node->contains(k))
+            return fail("DUPLICATE_KEY", frames_.back().path + "/" + escape_token(k), "the key \"" + k + "\" appears twice in this object");
+        key_ = k;
+        return true;
+    }
+    bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
+        if (!err) err = error{"JSON_SYNTAX", "", "not valid JSON at byte " + std::to_string(position) + ": " + ex.what()};
+        return false;
+    }
+
+private:
+    struct frame {
+        json* node;
+        std::string path;
+    };
+    std::vector<frame> frames_;
+    std::string key_;
+
+    bool fail(const char* code, std::string path, std::string message) {
+        if (!err) err = error{code, std::move(path), std::move(message)};
+        return false;
+    }
+    std::string value_pointer() const {
+        if (frames_.empty()) return "";
+        const frame& f = frames_.back();
+        return f.node->is_array() ? child(f.path, f.node->size()) : child(f.path, key_);
+    }
+    bool number() {
+        return fail("JSON_NUMBER", value_pointer(), "numbers must be strings holding exact decimals, e.g. \"1.5\"");
+    }
+    json* insert(json v) {
+        if (frames_.empty()) {
+            root = std::move(v);
+            return &root;
+        }
+        json& top = *frames_.back().node;
+        if (top.is_array()) {
+            top.push_back(std::move(v));
+            return &top.back();
+        }
+        json& slot = top[key_];
+        slot = std::move(v);
+        return &slot;
+    }
+    bool put(json v) {
+        insert(std::move(v));
+        return true;
+    }
+    bool open(json v) {
+        if (frames_.size() >= max_depth) return fail("JSON_TOO_DEEP", value_pointer(), "nesting deeper than 16 levels");
+        std::string path = value_pointer();
+        json* n = insert(std::move(v));
+        frames_.push_back({n, std::move(path)});
+        return true;
+    }
+    bool close() {
+        frames_.pop_back();
+        return true;
+    }
+};
+
+// --- stage 2: the model ----------------------------------------------------------------
+
+inline const char* type_name(const json& v) {
+    switch (v.type()) {
+        case json::value_t::object: return "an object";
+        case json::value_t::array: return "an array";
+        case json::value_t::string: return "a string";
+        case json::value_t::boolean: return "a boolean";
+        case json::value_t::null: return "null";
+        default: return "a number";
+    }
+}
+
+class decoder {
+public:
+    std::optional<error> err;
+
+    bool failed() const noexcept { return err.has_value(); }
+
+    bool fail(const char* code, const std::string& path, std::string message) {
+        if (!err) err = error{code, path, std::move(message)};
+        return false;
+    }
+
+    bool is_object(const json& v, const std::string& path) {
+        return v.is_object() || fail("WRONG_TYPE", path, std::string("expected an object, got ") + type_name(v));
+    }
+    bool is_array(const json& v, const std::string& path) {
+        return v.is_array() || fail("WRONG_TYPE", path, std::string("expected an array, got ") + type_name(v));
+    }
+
+    /// Rejects any key not in `allowed` (the first in byte order is reported).
+    bool only(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
+        for (const auto& [k, v] : obj.items()) {
+            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
+                return fail("UNKNOWN_FIELD", child(path, k), "unknown field \"" + k + "\"");
+        }
+        return true;
+    }
+
+    const json* field(const json& obj, const std::string& path, const char* key, bool required) {
+        auto it = obj.find(key);
+        if (it == obj.end()) {
+            if (required) fail("MISSING_FIELD", child(path, key), std::string("the field \"") + key + "\" is required");
+            return nullptr;
+        }
+        return &*it;
+    }
+
+    std::optional<std::string> text(const json& obj, const std::string& path, const char* key, bool required) {
+        const json* v = field(obj, path, key, required);
+        if (!v) return std::nullopt;
+        if (!v->is_string()) {
+            fail("WRONG_TYPE", child(path, key), std::string("expected a string, got ") + type_name(*v));
+            return std::nullopt;
+        }
+        return v->get<std::string>();
+    }
+
+    std::optional<Wad> decimal_value(const json& v, const std::string& path) {
+        if (!v.is_string()) {
+            fail("WRONG_TYPE", path, std::string("expected a decimal string, got ") + type_name(v));
+            return std::nullopt;
+        }
+        const std::string& s = v.get_ref<const std::string&>();
+        const auto r = fp::parse(s);
+        if (r.ok()) return r.value;
+        if (r.error == fp::errc::parse_precision)
+            fail("DECIMAL_PRECISION", path, "\"" + s + "\" has more than 18 fractional digits (never rounded)");
+        else if (r.error == fp::errc::parse_range)
+            fail("DECIMAL_RANGE", path, "\"" + s + "\" is outside the int256 fixed-point range");
+        else
+            fail("BAD_DECIMAL", path, "\"" + s + "\" is not a decimal: expected -?[0-9]+(.[0-9]{1,18})?");
+        return std::nullopt;
+    }
+
+    std::optional<Wad> decimal(const json& obj, const std::string& path, const char* key, bool required) {
+        const json* v = field(obj, path, key, required);
+        if (!v) return std::nullopt;
+        return decimal_value(*v, child(path, key));
+    }
+
+    std::optional<std::int64_t> integer(const json& obj, const std::string& path, const char* key, bool required) {
+        const json* v = field(obj, path, key, required);
+        if (!v) return std::nullopt;
+        const std::string p = child(path, key);
+        if (!v->is_string()) {
+            fail("WRONG_TYPE", p, std::string("expected an integer string, got ") + type_name(*v));
+            return std::nullopt;
+        }
+        const std::string& s = v->get_ref<const std::string&>();
+        bool digits = !s.empty() && s.size() <= 12 && (s.size() == 1 || s[0] != '0');
+        std::int64_t n = 0;
+        for (char ch : s) {
+            if (ch < '0' || ch > '9') digits = false;
+            else n = n * 10 + (ch - '0');
+            if (!digits) break;
+        }
+        if (!digits || n <= 0 || n > max_timestamp) {
+            fail("BAD_INTEGER", p, "\"" + s + "\" is not a Unix time in seconds: expected [1-9][0-9]* up to 100000000000");
+            return std::nullopt;
+        }
+        return n;
+    }
+
+    // Bounds. Each returns false (and records the error) when violated.
+    bool positive(const Wad& v, const std::string& path) {
+        return v.raw().sign() > 0 || fail("NOT_POSITIVE", path, "must be > 0, got " + fp::format(v));
+    }
+    bool non_negative(const Wad& v, const std::string& path) {
+        return v.raw().sign() >= 0 || fail("NEGATIVE", path, "must be >= 0, got " + fp::format(v));
+    }
+    bool at_most(const Wad& v, const Wad& bound, const std::string& path) {
+        return v <= bound || fail("OUT_OF_RANGE", path, "must be <= " + fp::format(bound) + ", got " + fp::format(v));
+    }
+    bool abs_at_most(const Wad& v, const Wad& bound, const std::string& path) {
+        const Wad neg_bound = fp::neg(bound).value;
+        return (v <= bound && v >= neg_bound) ||
+               fail("OUT_OF_RANGE", path, "must be within +-" + fp::format(bound) + ", got " + fp::format(v));
+    }
+    bool symbol(const std::string& s, const std::string& path, bool allow_star) {
+        bool good = !s.empty() && s.size() <= max_symbol_length;
+        for (char ch : s)
+            good = good && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
+                            ch == '-' || ch == '.');
+        if (allow_star && s == "*") good = true;
+        return good || fail("BAD_SYMBOL", path, "\"" + s + "\" is not a symbol: 1-32 characters of A-Z a-z 0-9 _ - .");
+    }
+};
+
+inline const Wad MAX_PRICE = Wad::from_int(1'000'000'000'000'000);      // 1e15
+inline const Wad MAX_AMOUNT = Wad::from_int(1'000'000'000'000'000'000);  // 1e18
+inline const Wad MAX_SIZE = Wad::from_int(1'000'000'000'000);            // 1e12
+inline const Wad MAX_CONTRACT_SIZE = Wad::from_int(1'000'000);
+inline const Wad MAX_VOL = Wad::from_int(10);
+inline const Wad MAX_RATE = Wad::from_int(10);
+inline const Wad MAX_DF = Wad::from_int(2);
+inline const Wad MAX_SVI = Wad::from_int(100);
+inline const Wad ONE = Wad::from_int(1);
+
+// A required price: > 0 and <= 1e15.
+inline std::optional<Wad> price(decoder& d, const json& o, const std::string& path, const char* key, bool required) {
+    auto v = d.decimal(o, path, key, required);
+    if (v && !(d.positive(*v, child(path, key)) && d.at_most(*v, MAX_PRICE, child(path, key)))) return std::nullopt;
+    return v;
+}
+
+// A fraction in [0, 1].
+inline std::optional<Wad> fraction(decoder& d, const json& o, const std::string& path, const char* key) {
+    auto v = d.decimal(o, path, key, true);
+    if (v && !(d.non_negative(*v, child(path, key)) && d.at_most(*v, ONE, child(path, key)))) return std::nullopt;
+    return v;
+}
+
+
+inline outcome<json> parse_document(std::string_view text) {
+    if (text.size() > max_input_bytes) return outcome<json>::failure("JSON_TOO_LARGE", "", "requests are limited to 16 MiB");
+    dom_builder b;
+    const bool ok = json::sax_parse(text.begin(), text.end(), &b, nlohmann::detail::input_format_t::json, true);
+    if (b.err) return outcome<json>::failure(*b.err);
+    if (!ok) return outcome<json>::failure("JSON_SYNTAX", "", "not valid JSON");
+    outcome<json> o;
+    o.value = std::move(b.root);
+    return o;
+}
+
+}  // namespace margin::json_detail

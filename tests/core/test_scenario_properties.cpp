@@ -1,0 +1,136 @@
+// Hedging properties of the scenario engine on generated portfolios (pmrm2
+// preset): the portfolio's requirement is at most the sum of its legs'
+// (so adding a hedge never costs more than the hedge alone), IM >= MM, and the
+// result does not depend on the order of positions (bit for bit).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/scenario.hpp"
+
+namespace sc = margin::scenario;
+using fp::Wad;
+
+namespace {
+
+Wad W(const std::string& s) { return fp::parse(s).value; }
+
+struct rng {
+    std::uint64_t x;
+    std::uint64_t next() {
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        return x;
+    }
+    std::int64_t in(std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
+};
+
+sc::portfolio base() {
+    sc::portfolio p;
+    p.spot = W("3000");
+    p.spot_confidence = W("1");
+    p.stable_price = W("1");
+    p.perp_price = W("3001");
+    p.perp_confidence = W("1");
+    const std::int64_t days[] = {3, 30, 120};
+    for (std::int64_t d : days) {
+        sc::expiry e;
+        e.seconds = d * 86400;
+        e.forward_variable = W(std::to_string(3000 + d));
+        e.rate = W("0.04");
+        e.confidence = W("1");
+        p.expiries.push_back(e);
+    }
+    return p;
+}
+
+// Requirement in the API's sign: what the margin takes from the mark-to-market.
+Wad requirement(const sc::result& r, bool initial) {
+    return fp::sub(r.mark_to_market, initial ? r.initial_margin : r.maintenance_margin).value;
+}
+
+struct leg {
+    int expiry = -1;  // -1: the perp
+    sc::option_leg option;
+    Wad perp;
+};
+
+sc::portfolio with(const std::vector<leg>& legs) {
+    sc::portfolio p = base();
+    for (const leg& l : legs) {
+        if (l.expiry < 0) p.perp_position = fp::add(p.perp_position, l.perp).value;
+        else p.expiries[static_cast<std::size_t>(l.expiry)].options.push_back(l.option);
+    }
+    return p;
+}
+
+std::vector<leg> random_legs(rng& g) {
+    std::vector<leg> legs;
+    const int n = static_cast<int>(g.in(2, 6));
+    for (int i = 0; i < n; ++i) {
+        leg l;
+        if (g.in(0, 4) == 0) {
+            l.perp = W(std::to_string(g.in(-5, 5)) + ".5");
+        } else {
+            l.expiry = static_cast<int>(g.in(0, 2));
+            l.option = {W(std::to_string(2000 + 250 * g.in(0, 8))), W("0." + std::to_string(g.in(40, 95))),
+                        W(std::to_string(g.in(-10, 10)) + "." + std::to_string(g.in(0, 9))), g.in(0, 1) == 1};
+        }
+        legs.push_back(l);
+    }
+    return legs;
+}
+
+}  // namespace
+
+TEST_CASE("scenario margin: portfolio <= sum of legs, IM >= MM, order-invariant (pmrm2, 200 portfolios)", "[scenario][properties]") {
+    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    REQUIRE(prm.ok());
+    rng g{0x9E3779B97F4A7C15ull};
+    for (int round = 0; round < 200; ++round) {
+        std::vector<leg> legs = random_legs(g);
+        const auto whole = sc::evaluate(with(legs), prm.value);
+        REQUIRE(whole.ok());
+        Wad sum_im, sum_mm;
+        for (const leg& l : legs) {
+            const auto alone = sc::evaluate(with({l}), prm.value);
+            REQUIRE(alone.ok());
+            sum_im = fp::add(sum_im, requirement(alone.value, true)).value;
+            sum_mm = fp::add(sum_mm, requirement(alone.value, false)).value;
+        }
+        const Wad im = requirement(whole.value, true), mm = requirement(whole.value, false);
+        // a few wei of slack per leg for the per-product roundings
+        const Wad slack = fp::mul(Wad::from_raw(fp::I256(100)), Wad::from_int(static_cast<std::int64_t>(legs.size())), fp::rounding::ceil).value;
+        INFO("round " << round << ": IM " << fp::format(im) << " vs legs " << fp::format(sum_im));
+        CHECK(im <= fp::add(sum_im, slack).value);
+        CHECK(mm <= fp::add(sum_mm, slack).value);
+        CHECK(im >= mm);
+        // any order of the legs gives the same bits
+        std::vector<leg> shuffled = legs;
+        std::reverse(shuffled.begin(), shuffled.end());
+        std::rotate(shuffled.begin(), shuffled.begin() + 1, shuffled.end());
+        sc::portfolio q = with(shuffled);
+        std::reverse(q.expiries.begin(), q.expiries.end());
+        const auto again = sc::evaluate(q, prm.value);
+        REQUIRE(again.ok());
+        CHECK(again.value.initial_margin == whole.value.initial_margin);
+        CHECK(again.value.maintenance_margin == whole.value.maintenance_margin);
+        CHECK(again.value.scenario_pnl == whole.value.scenario_pnl);
+    }
+}
+
+TEST_CASE("scenario margin: a perp hedge of an option's delta lowers the requirement", "[scenario][properties]") {
+    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    REQUIRE(prm.ok());
+    // 10 short ATM 30-day calls (delta ~ -5) against 5 long perps
+    const std::vector<leg> calls{{1, {W("3000"), W("0.6"), W("-10"), true}, Wad{}}};
+    std::vector<leg> hedged = calls;
+    hedged.push_back({-1, {}, W("5")});
+    const auto naked = sc::evaluate(with(calls), prm.value);
+    const auto both = sc::evaluate(with(hedged), prm.value);
+    const auto perp = sc::evaluate(with({hedged.back()}), prm.value);
+    REQUIRE((naked.ok() && both.ok() && perp.ok()));
+    CHECK(requirement(both.value, true) < requirement(naked.value, true));
+    CHECK(requirement(both.value, true) <= fp::add(requirement(naked.value, true), requirement(perp.value, true)).value);
+}

@@ -82,7 +82,7 @@ int explain(const std::string& text) {
         std::printf("%s\n", margin::encode_error(*req.err, true).c_str());
         return 1;
     }
-    const auto res = margin::compute_standard(req.value);
+    const auto res = margin::compute(req.value);
     if (!res.ok()) {
         std::printf("%s\n", margin::encode_error(*res.err, true).c_str());
         return 1;
@@ -90,7 +90,8 @@ int explain(const std::string& text) {
     const margin::account_result& r = res.value;
     std::ostringstream o;
     o << margin::version_string() << "\n";
-    o << (r.mode == margin::margin_mode::cross ? "cross" : "isolated") << " margin, snapshot " << req.value.market.timestamp
+    o << (r.model == margin::margin_model::portfolio ? "portfolio (scenario)" : (r.mode == margin::margin_mode::cross ? "cross" : "isolated"))
+      << " margin, snapshot " << req.value.market.timestamp
       << " (Unix s); amounts to 0.01 toward zero, `margin compute` gives them exactly\n\n";
     auto line = [&](const char* label, const std::string& v) { o << "  " << pad(label, 28, false) << pad(v, 20, true) << "\n"; };
     line("equity", money(r.equity));
@@ -100,13 +101,27 @@ int explain(const std::string& text) {
     line("health (equity - MM)", money(r.health));
     line("margin ratio (MM / equity)", r.margin_ratio ? percent(*r.margin_ratio) : std::string("n/a (equity <= 0)"));
     line("liquidatable", r.liquidatable ? "YES" : "no");
+    if (r.model == margin::margin_model::portfolio) {
+        // Scenario risk per underlying: the worst scenario and what it costs.
+        o << "\nscenario risk (" << req.value.portfolio.scenarios.scenarios.size() << " scenarios per underlying)\n";
+        o << "  " << pad("underlying", 12, false) << pad("worst", 8, true) << pad("worst loss", 18, true) << pad("MM contingency", 18, true)
+          << pad("IM contingency", 18, true) << "\n";
+        for (const auto& u : r.underlyings) {
+            const bool basis = u.worst_scenario == static_cast<std::int64_t>(req.value.portfolio.scenarios.scenarios.size());
+            o << "  " << pad(u.symbol.empty() ? "(collateral)" : u.symbol, 12, false)
+              << pad(u.symbol.empty() ? "-" : (basis ? "basis" : "#" + std::to_string(u.worst_scenario)), 8, true) << pad(money(u.worst_loss), 18, true)
+              << pad(money(u.mm_contingency), 18, true) << pad(money(u.im_contingency), 18, true) << "\n";
+        }
+        for (const auto& c : r.offsets) o << "  offset " << c.a << "/" << c.b << ": credit " << money(c.credit) << "\n";
+        o << "  scenario risk after offsets: " << money(r.scenario_risk) << "\n";
+    }
     // Top contributors: positions by IM, largest first (ties: request order).
     std::vector<std::size_t> order(r.positions.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         return r.positions[a].initial_margin > r.positions[b].initial_margin;
     });
-    if (!order.empty()) {
+    if (!order.empty() && r.model == margin::margin_model::standard) {
         o << "\ntop contributors to initial margin\n";
         o << "  " << pad("position", 24, false) << pad("size", 10, true) << pad("value", 16, true) << pad("IM", 16, true)
           << pad("MM", 16, true) << "\n";
@@ -119,7 +134,8 @@ int explain(const std::string& text) {
         }
     }
     if (!r.collateral.empty()) {
-        o << "\ncollateral (valued at price - confidence, after the MM haircut)\n";
+        o << (r.model == margin::margin_model::portfolio ? "\ncollateral (at price; haircuts charged as contingencies)\n"
+                                                          : "\ncollateral (valued at price - confidence, after the MM haircut)\n");
         for (const auto& c : r.collateral)
             o << "  " << pad(c.asset, 24, false) << pad(fp::format(c.amount), 10, true) << pad(money(c.value), 16, true)
               << pad(money(c.im_charge), 16, true) << "  IM charge\n";

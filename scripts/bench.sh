@@ -10,7 +10,7 @@ source scripts/setup.sh
 runs="${RUNS:-3}"
 for p in native wasm; do
   cmake --preset "$p" -DMARGIN_BUILD_BENCH=ON >/dev/null
-  cmake --build --preset "$p" --target bench_fixedpoint bench_core >/dev/null
+  cmake --build --preset "$p" --target bench_fixedpoint bench_core bench_scenario >/dev/null
 done
 out=$(mktemp -d)
 for i in $(seq "$runs"); do
@@ -18,6 +18,8 @@ for i in $(seq "$runs"); do
   node build/wasm/bin/bench_fixedpoint.js --json > "$out/wasm.$i.json"
   build/native/bin/bench_core --json > "$out/core-native.$i.json"
   node build/wasm/bin/bench_core.js --json > "$out/core-wasm.$i.json"
+  build/native/bin/bench_scenario --json > "$out/scenario-native.$i.json"
+  node build/wasm/bin/bench_scenario.js --json > "$out/scenario-wasm.$i.json"
 done
 python3 - "$out" "$runs" <<'PY'
 import json, statistics, sys
@@ -37,7 +39,8 @@ for op, (nf, nd, dom) in n.items():
           f"| {med(wf):.0f} ({rng(wf)}) | {med(wf) / med(nf):.2f}× |")
 print()
 def load_core(kind):
-    rs = [{r["op"]: r for r in json.load(open(f"{out}/core-{kind}.{i}.json"))} for i in range(1, runs + 1)]
+    rs = [{r["op"]: r for r in json.load(open(f"{out}/core-{kind}.{i}.json")) + json.load(open(f"{out}/scenario-{kind}.{i}.json"))}
+          for i in range(1, runs + 1)]
     return {op: ([r[op]["fixed_ns"] for r in rs], [r[op]["double_ns"] for r in rs], rs[0][op]["what"]) for op in rs[0]}
 cn, cw = load_core("native"), load_core("wasm")
 print("| engine | what | native | double | native / double | wasm | wasm / native |")

@@ -85,6 +85,92 @@ void decode_params(decoder& d, const json& o, const std::string& path, standard_
     }
 }
 
+// --- portfolio model parameters ---
+
+void decode_portfolio(decoder& d, const json& o, const std::string& path, portfolio_params& pp) {
+    if (!d.is_object(o, path) || !d.only(o, path, {"collateral", "description", "offsets", "scenarios", "version"})) return;
+    auto version = d.text(o, path, "version", true);
+    d.text(o, path, "description", false);
+    if (d.failed()) return;
+    pp.version = *version;
+    const json* sc = d.field(o, path, "scenarios", true);
+    if (!sc) return;
+    const std::string sp = child(path, "scenarios");
+    std::string text;
+    if (sc->is_string()) {
+        text = std::string(scenario::preset_json(sc->get<std::string>()));
+        if (text.empty()) {
+            d.fail("UNKNOWN_PRESET", sp, "scenarios names a preset (\"pmrm2\", \"span16\") or is a scenario/1 document");
+            return;
+        }
+    } else if (sc->is_object()) {
+        text = sc->dump();
+    } else {
+        d.fail("WRONG_TYPE", sp, std::string("expected a preset name or an object, got ") + type_name(*sc));
+        return;
+    }
+    auto prm = scenario::parse_params(text, sc->is_string() ? "" : sp);
+    if (!prm.ok()) {
+        d.err = prm.err;
+        return;
+    }
+    pp.scenarios = std::move(prm.value);
+    const json* c = d.field(o, path, "collateral", true);
+    if (!c) return;
+    const std::string cp = child(path, "collateral");
+    if (!d.is_object(*c, cp)) return;
+    for (const auto& [asset, v] : c->items()) {
+        const std::string ap = child(cp, asset);
+        if (!d.symbol(asset, ap, false) || !d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut", "risk_cancelling"})) return;
+        auto im = fraction(d, v, ap, "im_haircut");
+        auto mm = fraction(d, v, ap, "mm_haircut");
+        if (d.failed()) return;
+        collateral_rule r{*im, *mm, false};
+        if (const json* rc = d.field(v, ap, "risk_cancelling", false)) {
+            if (!rc->is_boolean()) {
+                d.fail("WRONG_TYPE", child(ap, "risk_cancelling"), std::string("expected true or false, got ") + type_name(*rc));
+                return;
+            }
+            r.risk_cancelling = rc->get<bool>();
+        }
+        pp.collateral.emplace(asset, r);
+    }
+    if (const json* off = d.field(o, path, "offsets", false)) {
+        const std::string op = child(path, "offsets");
+        if (!d.is_array(*off, op)) return;
+        for (std::size_t i = 0; i < off->size(); ++i) {
+            const std::string ip = child(op, i);
+            const json& x = (*off)[i];
+            if (!d.is_object(x, ip) || !d.only(x, ip, {"rate", "underlyings"})) return;
+            const json* u = d.field(x, ip, "underlyings", true);
+            if (!u) return;
+            const std::string up = child(ip, "underlyings");
+            if (!u->is_array() || u->size() != 2 || !(*u)[0].is_string() || !(*u)[1].is_string()) {
+                d.fail("WRONG_TYPE", up, "expected two underlying symbols");
+                return;
+            }
+            const std::string a = (*u)[0].get<std::string>(), b = (*u)[1].get<std::string>();
+            if (!d.symbol(a, child(up, std::size_t{0}), false) || !d.symbol(b, child(up, std::size_t{1}), false)) return;
+            if (a == b) {
+                d.fail("OUT_OF_RANGE", up, "an offset pairs two different underlyings");
+                return;
+            }
+            auto rate = fraction(d, x, ip, "rate");
+            if (d.failed()) return;
+            pp.offsets.push_back({a, b, *rate});
+        }
+    }
+}
+
+void decode_portfolio_text(decoder& d, std::string_view text, const std::string& path, portfolio_params& pp) {
+    auto doc = parse_document(text);
+    if (!doc.ok()) {
+        d.err = doc.err;
+        return;
+    }
+    decode_portfolio(d, doc.value, path, pp);
+}
+
 // --- market ---
 
 void decode_svi(decoder& d, const json& o, const std::string& path, svi_params& s) {
@@ -108,7 +194,7 @@ void decode_svi(decoder& d, const json& o, const std::string& path, svi_params& 
 
 void decode_expiry(decoder& d, const json& o, const std::string& path, const underlying_market& um, std::int64_t ts,
                    expiry_market& e) {
-    if (!d.is_object(o, path) || !d.only(o, path, {"discount_factor", "expiry", "forward", "rate", "svi"})) return;
+    if (!d.is_object(o, path) || !d.only(o, path, {"discount_factor", "expiry", "forward", "forward_confidence", "rate", "svi"})) return;
     auto expiry = d.integer(o, path, "expiry", true);
     if (d.failed()) return;
     if (*expiry <= ts) {
@@ -141,6 +227,13 @@ void decode_expiry(decoder& d, const json& o, const std::string& path, const und
         d.fail("OUT_OF_RANGE", child(path, "rate"), "the rate gives a forward or discount factor outside (0, 1e15]");
         return;
     }
+    e.rate = rate;
+    auto fconf = d.decimal(o, path, "forward_confidence", false);
+    if (d.failed()) return;
+    e.forward_confidence = fconf ? *fconf : Wad{};
+    if (!d.non_negative(e.forward_confidence, child(path, "forward_confidence")) ||
+        !d.at_most(e.forward_confidence, e.forward, child(path, "forward_confidence")))
+        return;
     if (const json* s = d.field(o, path, "svi", false)) {
         svi_params sv;
         decode_svi(d, *s, child(path, "svi"), sv);
@@ -149,10 +242,13 @@ void decode_expiry(decoder& d, const json& o, const std::string& path, const und
 }
 
 void decode_market(decoder& d, const json& o, const std::string& path, market_state& m) {
-    if (!d.is_object(o, path) || !d.only(o, path, {"collateral", "timestamp", "underlyings"})) return;
+    if (!d.is_object(o, path) || !d.only(o, path, {"collateral", "stable_price", "timestamp", "underlyings"})) return;
     auto ts = d.integer(o, path, "timestamp", true);
     if (d.failed()) return;
     m.timestamp = *ts;
+    auto stable = price(d, o, path, "stable_price", false);
+    if (d.failed()) return;
+    m.stable_price = stable ? *stable : ONE;
     const json* u = d.field(o, path, "underlyings", true);
     if (!u) return;
     const std::string up = child(path, "underlyings");
@@ -160,7 +256,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
     for (const auto& [sym, v] : u->items()) {
         const std::string sp = child(up, sym);
         if (!d.symbol(sym, sp, false) || !d.is_object(v, sp) ||
-            !d.only(v, sp, {"expiries", "perp_mark", "spot", "spot_confidence"}))
+            !d.only(v, sp, {"expiries", "perp_confidence", "perp_mark", "spot", "spot_confidence"}))
             return;
         underlying_market um;
         auto spot = price(d, v, sp, "spot", true);
@@ -175,6 +271,14 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
             return;
         }
         um.perp_mark = perp;
+        auto pconf = d.decimal(v, sp, "perp_confidence", false);
+        if (d.failed()) return;
+        um.perp_confidence = pconf ? *pconf : Wad{};
+        if (!d.non_negative(um.perp_confidence, child(sp, "perp_confidence"))) return;
+        if (um.perp_mark ? um.perp_confidence > *um.perp_mark : !um.perp_confidence.raw().is_zero()) {
+            d.fail("OUT_OF_RANGE", child(sp, "perp_confidence"), "confidence must not exceed the perp mark");
+            return;
+        }
         if (const json* ex = d.field(v, sp, "expiries", false)) {
             const std::string ep = child(sp, "expiries");
             if (!d.is_array(*ex, ep)) return;
@@ -247,7 +351,7 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
         d.fail("UNKNOWN_UNDERLYING", upath, "the market has no underlying \"" + *und + "\"");
         return;
     }
-    if (!req.params.for_underlying(*und)) {
+    if (req.model == margin_model::standard && !req.params.for_underlying(*und)) {
         d.fail("NO_PARAMS_FOR_UNDERLYING", upath, "the parameters have no entry for \"" + *und + "\" and no \"*\" default");
         return;
     }
@@ -325,7 +429,13 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
     account& a = req.acct;
     if (auto mode = d.text(o, path, "margin_mode", false)) {
         if (*mode == "cross") a.mode = margin_mode::cross;
-        else if (*mode == "isolated") a.mode = margin_mode::isolated;
+        else if (*mode == "isolated") {
+            a.mode = margin_mode::isolated;
+            if (req.model == margin_model::portfolio) {
+                d.fail("MODE_NOT_SUPPORTED", child(path, "margin_mode"), "the portfolio model margins the account as a whole: use \"cross\"");
+                return;
+            }
+        }
         else {
             d.fail("BAD_ENUM", child(path, "margin_mode"), "margin_mode must be \"cross\" or \"isolated\", got \"" + *mode + "\"");
             return;
@@ -348,7 +458,9 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
                 d.fail("UNPRICED_COLLATERAL", ap, "the market gives no price for \"" + asset + "\"");
                 return;
             }
-            if (!req.params.collateral.count(asset)) {
+            const bool accepted = req.model == margin_model::standard ? req.params.collateral.count(asset) > 0
+                                                                      : req.portfolio.collateral.count(asset) > 0;
+            if (!accepted) {
                 d.fail("COLLATERAL_NOT_ACCEPTED", ap, "the parameters give no haircut for \"" + asset + "\", so it is not accepted");
                 return;
             }
@@ -413,11 +525,26 @@ outcome<request> parse_request(std::string_view text) {
         if (v && *v != api_version)
             d.fail("UNSUPPORTED_VERSION", "/api_version", "this engine speaks API version \"1\", got \"" + *v + "\"");
         if (!d.failed()) {
-            if (const json* p = d.field(root, "", "params", false)) {
+            // parsed once: the shipped document never changes during a run
+            static const outcome<standard_params> def = detail::parse_params_text(default_params_json(), "/params");
+            const json* p = d.field(root, "", "params", false);
+            if (p && p->is_string()) {
+                const std::string name = p->get<std::string>();
+                if (name == "standard") {
+                    if (!def.ok()) d.err = def.err;
+                    else req.params = def.value;
+                } else if (!portfolio_preset_json(name).empty()) {
+                    req.model = margin_model::portfolio;
+                    decode_portfolio_text(d, portfolio_preset_json(name), "/params", req.portfolio);
+                } else {
+                    d.fail("UNKNOWN_PRESET", "/params", "params names \"standard\", \"pmrm2\" or \"span16\", or is a parameter document; got \"" + name + "\"");
+                }
+            } else if (p && p->is_object() && p->contains("version") && (*p)["version"] == "portfolio/1") {
+                req.model = margin_model::portfolio;
+                decode_portfolio(d, *p, "/params", req.portfolio);
+            } else if (p) {
                 decode_params(d, *p, "/params", req.params);
             } else {
-                // parsed once: the shipped document never changes during a run
-                static const outcome<standard_params> def = detail::parse_params_text(default_params_json(), "/params");
                 if (!def.ok()) d.err = def.err;  // a bug in the shipped document; tests keep it valid
                 else req.params = def.value;
             }

@@ -45,6 +45,54 @@ sorted_json encode_params(const standard_params& p) {
     return j;
 }
 
+const char* vol_text(scenario::vol_move v) {
+    switch (v) {
+        case scenario::vol_move::none: return "none";
+        case scenario::vol_move::up: return "up";
+        case scenario::vol_move::down: return "down";
+        case scenario::vol_move::linear_skew: return "linear_skew";
+        case scenario::vol_move::abs_skew: return "abs_skew";
+    }
+    return "none";
+}
+
+sorted_json encode_portfolio(const portfolio_params& p) {
+    const scenario::params& s = p.scenarios;
+    sorted_json sc;
+    sc["version"] = "scenario/1";
+    sc["scenarios"] = sorted_json::array();
+    for (const scenario::scenario& x : s.scenarios)
+        sc["scenarios"].push_back({{"spot_shock", dec(x.spot_shock)}, {"vol", vol_text(x.vol)}, {"weight", dec(x.weight)}});
+    const auto& v = s.vol_shock;
+    sc["vol_shock"] = {{"range_up", dec(v.range_up)}, {"range_down", dec(v.range_down)}, {"short_term_power", dec(v.short_term_power)},
+                       {"long_term_power", dec(v.long_term_power)}, {"min_vol_up", dec(v.min_vol_up)},
+                       {"dte_floor_seconds", std::to_string(v.dte_floor_seconds)}};
+    const auto& k = s.skew_shock;
+    sc["skew_shock"] = {{"linear_base_cap", dec(k.linear_base_cap)}, {"linear_c_base", dec(k.linear_c_base)}, {"abs_base_cap", dec(k.abs_base_cap)},
+                        {"abs_c_base", dec(k.abs_c_base)}, {"min_k_star", dec(k.min_k_star)}, {"width_scale", dec(k.width_scale)},
+                        {"vol_param_static", dec(k.vol_param_static)}, {"vol_param_scale", dec(k.vol_param_scale)}};
+    const auto& l = s.loss;
+    sc["loss"] = {{"im_factor", dec(l.im_factor)}, {"mm_factor", dec(l.mm_factor)}, {"long_rate_mult", dec(l.long_rate_mult)},
+                  {"long_rate_add", dec(l.long_rate_add)}, {"short_rate_mult", dec(l.short_rate_mult)}, {"short_rate_add", dec(l.short_rate_add)},
+                  {"long_base_discount", dec(l.long_base_discount)}, {"short_base_discount", dec(l.short_base_discount)}};
+    const auto& b = s.basis;
+    sc["basis"] = {{"spot_up", dec(b.spot_up)}, {"spot_down", dec(b.spot_down)}, {"add_factor", dec(b.add_factor)}, {"mult_factor", dec(b.mult_factor)}};
+    const auto& c = s.contingency;
+    sc["contingency"] = {{"peg_loss_threshold", dec(c.peg_loss_threshold)}, {"peg_loss_factor", dec(c.peg_loss_factor)},
+                         {"confidence_threshold", dec(c.confidence_threshold)}, {"confidence_margin", dec(c.confidence_margin)},
+                         {"mm_perp_percent", dec(c.mm_perp_percent)}, {"im_perp_percent", dec(c.im_perp_percent)},
+                         {"mm_option_percent", dec(c.mm_option_percent)}, {"im_option_percent", dec(c.im_option_percent)}};
+    sorted_json j;
+    j["version"] = p.version;
+    j["scenarios"] = sc;
+    j["collateral"] = sorted_json::object();
+    for (const auto& [asset, r] : p.collateral)
+        j["collateral"][asset] = {{"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}, {"risk_cancelling", r.risk_cancelling}};
+    j["offsets"] = sorted_json::array();
+    for (const offset_rule& o : p.offsets) j["offsets"].push_back({{"underlyings", {o.a, o.b}}, {"rate", dec(o.rate)}});
+    return j;
+}
+
 ordered_json encode_greeks(const greeks& g) {
     return {{"delta", dec(g.delta)}, {"gamma", dec(g.gamma)}, {"vega", dec(g.vega)}, {"theta", dec(g.theta)}};
 }
@@ -57,11 +105,17 @@ std::string version_string() {
 
 std::string_view default_params_json() noexcept { return default_params_text; }
 std::string_view example_request_json() noexcept { return example_request_text; }
+std::string_view portfolio_preset_json(std::string_view name) noexcept {
+    if (name == "pmrm2") return portfolio_pmrm2_text;
+    if (name == "span16") return portfolio_span16_text;
+    return {};
+}
 
 std::string canonical_request(const request& req) {
     sorted_json j;
     j["api_version"] = std::string(api_version);
-    j["params"] = encode_params(req.params);
+    j["params"] = req.model == margin_model::portfolio ? encode_portfolio(req.portfolio) : encode_params(req.params);
+    j["market"]["stable_price"] = dec(req.market.stable_price);
     sorted_json& m = j["market"];
     m["timestamp"] = std::to_string(req.market.timestamp);
     m["underlyings"] = sorted_json::object();
@@ -69,10 +123,15 @@ std::string canonical_request(const request& req) {
         sorted_json& s = m["underlyings"][sym];
         s["spot"] = dec(u.spot);
         s["spot_confidence"] = dec(u.spot_confidence);
-        if (u.perp_mark) s["perp_mark"] = dec(*u.perp_mark);
+        if (u.perp_mark) {
+            s["perp_mark"] = dec(*u.perp_mark);
+            s["perp_confidence"] = dec(u.perp_confidence);
+        }
         s["expiries"] = sorted_json::array();
         for (const expiry_market& e : u.expiries) {
-            sorted_json x = {{"expiry", std::to_string(e.expiry)}, {"forward", dec(e.forward)}, {"discount_factor", dec(e.discount_factor)}};
+            sorted_json x = {{"expiry", std::to_string(e.expiry)}, {"forward", dec(e.forward)}, {"discount_factor", dec(e.discount_factor)},
+                             {"forward_confidence", dec(e.forward_confidence)}};
+            if (e.rate) x["rate"] = dec(*e.rate);
             if (e.svi) x["svi"] = {{"a", dec(e.svi->a)}, {"b", dec(e.svi->b)}, {"rho", dec(e.svi->rho)}, {"m", dec(e.svi->m)}, {"sigma", dec(e.svi->sigma)}};
             s["expiries"].push_back(std::move(x));
         }
@@ -117,6 +176,8 @@ std::string encode_result(const request& req, const account_result& r, bool pret
     ordered_json j;
     j["api_version"] = std::string(api_version);
     ordered_json& o = j["result"];
+    const bool portfolio = r.model == margin_model::portfolio;
+    o["model"] = portfolio ? "portfolio" : "standard";
     o["margin_mode"] = r.mode == margin_mode::cross ? "cross" : "isolated";
     o["equity"] = dec(r.equity);
     o["initial_margin"] = dec(r.initial_margin);
@@ -141,8 +202,10 @@ std::string encode_result(const request& req, const account_result& r, bool pret
         if (pr.vol) x["vol"] = dec(*pr.vol);
         x["value"] = dec(pr.value);
         x["notional"] = dec(pr.notional);
-        x["initial_margin"] = dec(pr.initial_margin);
-        x["maintenance_margin"] = dec(pr.maintenance_margin);
+        if (!portfolio) {  // the portfolio model margins the account as a whole
+            x["initial_margin"] = dec(pr.initial_margin);
+            x["maintenance_margin"] = dec(pr.maintenance_margin);
+        }
         x["greeks"] = encode_greeks(pr.position_greeks);
         if (pr.isolated_equity) {
             x["isolated_equity"] = dec(*pr.isolated_equity);
@@ -153,13 +216,33 @@ std::string encode_result(const request& req, const account_result& r, bool pret
     o["collateral"] = ordered_json::array();
     for (const collateral_result& c : r.collateral)
         o["collateral"].push_back({{"asset", c.asset}, {"amount", dec(c.amount)}, {"price", dec(c.price)}, {"value", dec(c.value)}, {"im_charge", dec(c.im_charge)}});
+    if (portfolio) {
+        o["scenario_risk"] = dec(r.scenario_risk);
+        o["underlyings"] = ordered_json::array();
+        for (const underlying_risk& u : r.underlyings) {
+            ordered_json x;
+            x["underlying"] = u.symbol.empty() ? ordered_json(nullptr) : ordered_json(u.symbol);
+            x["worst_scenario"] = std::to_string(u.worst_scenario);
+            x["worst_loss"] = dec(u.worst_loss);
+            x["basis_contingency"] = dec(u.basis_contingency);
+            x["mm_contingency"] = dec(u.mm_contingency);
+            x["im_contingency"] = dec(u.im_contingency);
+            x["mark_to_market"] = dec(u.mark_to_market);
+            x["scenario_pnl"] = ordered_json::array();
+            for (const Wad& v : u.scenario_pnl) x["scenario_pnl"].push_back(dec(v));
+            o["underlyings"].push_back(std::move(x));
+        }
+        o["offsets"] = ordered_json::array();
+        for (const offset_credit& c : r.offsets)
+            o["offsets"].push_back({{"underlyings", {c.a, c.b}}, {"credit", dec(c.credit)}});
+    }
     return dump(j, pretty);
 }
 
 std::string compute_json(std::string_view request_text, bool pretty) {
     const auto req = parse_request(request_text);
     if (!req.ok()) return encode_error(*req.err, pretty);
-    const auto res = compute_standard(req.value);
+    const auto res = compute(req.value);
     if (!res.ok()) return encode_error(*res.err, pretty);
     return encode_result(req.value, res.value, pretty);
 }

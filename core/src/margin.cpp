@@ -34,12 +34,16 @@ Wad linear_requirement(calc& c, const Wad& base, const linear_rates& r, const Wa
     return c(fp::mul_div(notional, rate, E36, rounding::ceil));
 }
 
-void add_greeks(calc& c, greeks& sum, const greeks& g) {
+}  // namespace
+
+void add_greeks_into(calc& c, greeks& sum, const greeks& g) {
     sum.delta = c(fp::add(sum.delta, g.delta));
     sum.gamma = c(fp::add(sum.gamma, g.gamma));
     sum.vega = c(fp::add(sum.vega, g.vega));
     sum.theta = c(fp::add(sum.theta, g.theta));
 }
+
+namespace {
 
 greeks scale_greeks(calc& c, const greeks& g, const Wad& q) {
     return {c(fp::mul(g.delta, q, rounding::toward_zero)), c(fp::mul(g.gamma, q, rounding::toward_zero)),
@@ -47,6 +51,53 @@ greeks scale_greeks(calc& c, const greeks& g, const Wad& q) {
 }
 
 }  // namespace
+
+outcome<position_result> value_position(const request& req, std::size_t i) {
+    const position& pos = req.acct.positions[i];
+    const std::string path = position_path(i);
+    const underlying_market& um = req.market.underlyings.at(pos.underlying);
+    calc c;
+    position_result pr;
+    if (pos.type == instrument_type::option) {
+        const expiry_market& em = *um.find(pos.expiry);
+        fp::result<fp::I256> w = fp::result<fp::I256>::failure(fp::errc::domain);
+        if (pos.mark_vol) {
+            w = fp::total_variance_ext(*pos.mark_vol, em.seconds_to_expiry);
+        } else {
+            const auto wv = svi_total_variance(*em.svi, em.forward, pos.strike);
+            if (!wv.ok()) {
+                if (wv.error == fp::errc::domain)
+                    return outcome<position_result>::failure("SVI_NON_POSITIVE_VARIANCE", path,
+                        "the expiry's SVI surface gives a total variance <= 0 at this strike");
+                return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+            }
+            w = fp::total_variance_ext(wv.value);
+        }
+        const auto quote = w.ok() ? price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value})
+                                  : fp::result<option_quote>::failure(w.error);
+        if (!quote.ok()) return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+        const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
+        pr.underlying_price = em.forward;
+        pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
+        pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));
+        pr.notional = c(fp::mul(c(fp::abs(q)), em.forward, rounding::ceil));
+        pr.vol = pos.mark_vol ? *pos.mark_vol : quote.value.vol;
+        pr.position_greeks = scale_greeks(c, quote.value.unit_greeks, q);
+    } else {
+        const bool perp = pos.type == instrument_type::perp;
+        const Wad mark = perp ? *um.perp_mark : um.find(pos.expiry)->forward;
+        const Wad entry = pos.entry_price ? *pos.entry_price : mark;
+        pr.underlying_price = mark;
+        pr.mark_price = mark;
+        pr.value = c(fp::add(c(fp::mul(pos.size, c(fp::sub(mark, entry)), rounding::floor)), pos.funding));
+        pr.notional = c(fp::mul(c(fp::abs(pos.size)), mark, rounding::ceil));
+        pr.position_greeks.delta = pos.size;
+    }
+    if (!c.ok()) return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+    outcome<position_result> o;
+    o.value = std::move(pr);
+    return o;
+}
 
 outcome<account_result> compute_standard(const request& req) {
     account_result res;
@@ -77,35 +128,15 @@ outcome<account_result> compute_standard(const request& req) {
         const position& pos = req.acct.positions[i];
         const std::string path = position_path(i);
         const underlying_market& um = req.market.underlyings.at(pos.underlying);
+        auto valued = value_position(req, i);
+        if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
+        position_result pr = std::move(valued.value);
         const underlying_params& up = *req.params.for_underlying(pos.underlying);
-        position_result pr;
         const Wad absq_size = c(fp::abs(pos.size));
         if (pos.type == instrument_type::option) {
             const expiry_market& em = *um.find(pos.expiry);
-            fp::result<fp::I256> w = fp::result<fp::I256>::failure(fp::errc::domain);
-            if (pos.mark_vol) {
-                w = fp::total_variance_ext(*pos.mark_vol, em.seconds_to_expiry);
-            } else {
-                const auto wv = svi_total_variance(*em.svi, em.forward, pos.strike);
-                if (!wv.ok()) {
-                    if (wv.error == fp::errc::domain)
-                        return outcome<account_result>::failure("SVI_NON_POSITIVE_VARIANCE", path,
-                            "the expiry's SVI surface gives a total variance <= 0 at this strike");
-                    return overflow(path);
-                }
-                w = fp::total_variance_ext(wv.value);
-            }
-            if (!w.ok()) return overflow(path);  // cannot happen: vol > 0 and the expiry are validated
-            const auto quote = price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value});
-            if (!quote.ok()) return overflow(path);
             const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
             const Wad absq = c(fp::abs(q));
-            pr.underlying_price = em.forward;
-            pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
-            pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));
-            pr.notional = c(fp::mul(absq, em.forward, rounding::ceil));
-            pr.vol = pos.mark_vol ? *pos.mark_vol : quote.value.vol;
-            pr.position_greeks = scale_greeks(c, quote.value.unit_greeks, q);
             if (pos.size.raw().sign() >= 0) {
                 // long: the premium (a long option is not collateral)
                 pr.initial_margin = pr.value;
@@ -119,22 +150,14 @@ outcome<account_result> compute_standard(const request& req) {
                 pr.maintenance_margin = c(fp::add(short_option_risk(c, absq, r.mm_otm_base, r.mm_floor, em.forward, otm), premium));
             }
         } else {
-            const bool perp = pos.type == instrument_type::perp;
-            const Wad mark = perp ? *um.perp_mark : um.find(pos.expiry)->forward;
-            const linear_rates& r = perp ? up.perp : up.future;
-            const Wad entry = pos.entry_price ? *pos.entry_price : mark;
-            pr.underlying_price = mark;
-            pr.mark_price = mark;
-            pr.value = c(fp::add(c(fp::mul(pos.size, c(fp::sub(mark, entry)), rounding::floor)), pos.funding));
-            pr.notional = c(fp::mul(absq_size, mark, rounding::ceil));
-            pr.initial_margin = linear_requirement(c, r.im_base, r, absq_size, mark);
-            pr.maintenance_margin = linear_requirement(c, r.mm_base, r, absq_size, mark);
-            pr.position_greeks.delta = pos.size;
+            const linear_rates& r = pos.type == instrument_type::perp ? up.perp : up.future;
+            pr.initial_margin = linear_requirement(c, r.im_base, r, absq_size, pr.mark_price);
+            pr.maintenance_margin = linear_requirement(c, r.mm_base, r, absq_size, pr.mark_price);
         }
         equity = c(fp::add(equity, pr.value));
         im = c(fp::add(im, pr.initial_margin));
         mm = c(fp::add(mm, pr.maintenance_margin));
-        add_greeks(c, res.greeks_by_underlying[pos.underlying], pr.position_greeks);
+        add_greeks_into(c, res.greeks_by_underlying[pos.underlying], pr.position_greeks);
         if (req.acct.mode == margin_mode::isolated) {
             pr.isolated_equity = c(fp::add(*pos.isolated_margin, pr.value));
             const Wad h = c(fp::sub(*pr.isolated_equity, pr.maintenance_margin));

@@ -38,7 +38,7 @@ expiry_state expiry_state_of(calc& c, const expiry& e, const params& prm) {
     expiry_state s;
     s.tau = c(fp::div(Wad::from_int(e.seconds), YEAR, rounding::floor));
     s.sqrt_tau = c(fp::sqrt(s.tau));
-    s.discount = c(fp::exp(c(fp::neg(mulf(c, e.rate, s.tau)))));
+    s.discount = e.discount.raw().is_zero() ? c(fp::exp(c(fp::neg(mulf(c, e.rate, s.tau))))) : e.discount;
     s.forward = c(fp::add(e.forward_variable, e.forward_fixed));
     const vol_shock_params& v = prm.vol_shock;
     const std::int64_t floor_s = std::max<std::int64_t>({e.seconds, v.dte_floor_seconds, 1});
@@ -178,6 +178,12 @@ const contract_values* cached_values(value_cache& cache, calc& c, const expiry& 
     return &it->second.first;
 }
 
+// A dated future's P&L when the spot-driven part of its forward moves by `shock`.
+Wad futures_pnl(calc& c, const expiry& e, const Wad& shock) {
+    if (e.futures.raw().is_zero()) return Wad{};
+    return mulf(c, e.futures, mulf(c, e.forward_variable, c(fp::sub(shock, ONE))));
+}
+
 // Everything scenario-independent, computed once per evaluation.
 struct prepared {
     std::vector<expiry_state> states;
@@ -241,14 +247,21 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         pr.expiry_mtm.push_back(now);
         mtm = c(fp::add(mtm, now));
         // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
-        const Wad up = c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_up; }), now));
-        const Wad down = c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_down; }), now));
+        const Wad up = c(fp::add(c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_up; }), now)),
+                                 futures_pnl(c, e, prm.basis.spot_up)));
+        const Wad down = c(fp::add(c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_down; }), now)),
+                                   futures_pnl(c, e, prm.basis.spot_down)));
         const Wad factor = c(fp::add(prm.basis.add_factor, mulf(c, prm.basis.mult_factor, s.tau)));
         r.basis_contingency = c(fp::add(r.basis_contingency, mulf(c, fp::min(fp::min(up, down), Wad{}), factor)));
         // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
         Wad naked;
         for (const auto& [strike, net] : net_by_strike) naked = c(fp::add(naked, fp::max(c(fp::neg(net)), Wad{})));
         const Wad naked_notional = mulc(c, naked, p.spot);
+        // dated futures: contingencies as for perps, on notional at spot
+        const Wad fut_notional = mulc(c, c(fp::abs(e.futures)), p.spot);
+        mm_cont = c(fp::add(mm_cont, mulc(c, fut_notional, cp.mm_perp_percent)));
+        im_cont = c(fp::add(im_cont, mulc(c, fut_notional, cp.im_perp_percent)));
+        gross = c(fp::add(gross, c(fp::abs(e.futures))));
         mm_cont = c(fp::add(mm_cont, mulc(c, naked_notional, cp.mm_option_percent)));
         im_cont = c(fp::add(im_cont, mulc(c, naked_notional, cp.im_option_percent)));
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(min_conf, e.confidence), mulc(c, gross, p.spot))));
@@ -286,6 +299,7 @@ Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& 
         v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
         Wad e_pnl = weighted(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
         if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
+        if (!skew) e_pnl = c(fp::add(e_pnl, weighted(c, futures_pnl(c, p.expiries[j], sc.spot_shock), sc.weight)));
         pnl = c(fp::add(pnl, e_pnl));
     }
     for (std::size_t j = 0; j < p.collaterals.size(); ++j)

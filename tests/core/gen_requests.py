@@ -136,6 +136,39 @@ def account(r, m):
     return a
 
 
+def portfolio(r, req):
+    """Switch the request to the portfolio (scenario) model, with the market's optional oracle fields."""
+    kind = r.random()
+    if kind < 0.5:
+        req["params"] = "pmrm2"
+    elif kind < 0.7:
+        req["params"] = "span16"
+    else:
+        req["params"] = {
+            "version": "portfolio/1",
+            "scenarios": r.choice(["pmrm2", "span16"]),
+            "collateral": {"USDC": {"im_haircut": dec(r, 0, 0.05, 3), "mm_haircut": dec(r, 0, 0.05, 3)},
+                           "BTC": {"im_haircut": "0.05", "mm_haircut": "0.1", "risk_cancelling": r.random() < 0.7},
+                           "ETH": {"im_haircut": "0.05", "mm_haircut": "0.1", "risk_cancelling": True}},
+            "offsets": [{"underlyings": ["BTC", "ETH"], "rate": dec(r, 0, 0.5, 2)},
+                        {"underlyings": ["ETH", "SOL"], "rate": dec(r, 0, 0.5, 2)}][: r.randint(0, 2)],
+        }
+    a = req["account"]
+    if a.get("margin_mode") == "isolated" and r.random() < 0.9:
+        a["margin_mode"] = "cross"
+        for p in a["positions"]:
+            p.pop("isolated_margin", None)
+    m = req["market"]
+    if r.random() < 0.5:
+        m["stable_price"] = dec(r, 0.95, 1.01, 4)
+    for u in m["underlyings"].values():
+        if "perp_mark" in u and r.random() < 0.5:
+            u["perp_confidence"] = dec(r, 0, float(u["perp_mark"]) * 0.6, 2)
+        for x in u.get("expiries", []):
+            if "forward" in x and r.random() < 0.3:
+                x["forward_confidence"] = dec(r, 0, float(x["forward"]) * 0.6, 2)
+
+
 def break_request(r, req):
     """Damage one thing (the engine must answer with an error, never a number)."""
     paths = []
@@ -186,6 +219,8 @@ def main():
     for i in range(a.count):
         m = market(r)
         req = {"api_version": "1", "market": m, "account": account(r, m)}
+        if r.random() < 0.4:
+            portfolio(r, req)
         if r.random() < 0.25:
             req = break_request(r, req)
         out.append(json.dumps(req, separators=(",", ":"), sort_keys=False))

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/json_api.hpp"
+#include "core/scenario.hpp"
 
 using namespace margin;
 using nlohmann::json;
@@ -34,6 +35,8 @@ std::function<std::string()> edit(std::function<void(json&)> f) {
 std::function<std::string()> text(std::string s) {
     return [s] { return s; };
 }
+
+json portfolio_doc() { return json::parse(portfolio_preset_json("pmrm2")); }
 
 json& pos(json& j, int i) { return j["account"]["positions"][static_cast<std::size_t>(i)]; }
 json& btc(json& j) { return j["market"]["underlyings"]["BTC"]; }
@@ -101,6 +104,16 @@ const std::vector<bad_case>& bad_cases() {
         {"params: no entry for the underlying", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["underlyings"].erase("*"); }), "NO_PARAMS_FOR_UNDERLYING", "/account/positions/4/underlying"},
         {"size above 1e12", edit([](json& j) { pos(j, 3)["size"] = "1000000000001"; }), "OUT_OF_RANGE", "/account/positions/3/size"},
         {"escaped key in a path", edit([](json& j) { j["account"]["a/b~c"] = "1"; }), "UNKNOWN_FIELD", "/account/a~1b~0c"},
+        {"portfolio: unknown preset name", edit([](json& j) { j["params"] = "pmrm3"; }), "UNKNOWN_PRESET", "/params"},
+        {"portfolio: isolated mode", edit([](json& j) { j["params"] = "pmrm2"; j["account"]["margin_mode"] = "isolated"; }), "MODE_NOT_SUPPORTED", "/account/margin_mode"},
+        {"portfolio: unknown scenario preset", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["scenarios"] = "span17"; }), "UNKNOWN_PRESET", "/params/scenarios"},
+        {"portfolio: risk_cancelling not a boolean", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["collateral"]["BTC"]["risk_cancelling"] = "yes"; }), "WRONG_TYPE", "/params/collateral/BTC/risk_cancelling"},
+        {"portfolio: offset of one underlying with itself", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["offsets"][0]["underlyings"] = {"BTC", "BTC"}; }), "OUT_OF_RANGE", "/params/offsets/0/underlyings"},
+        {"portfolio: scenario document with a bad vol move", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("span16")); j["params"]["scenarios"]["scenarios"][3]["vol"] = "sideways"; }), "BAD_ENUM", "/params/scenarios/scenarios/3/vol"},
+        {"portfolio: im_factor below mm_factor", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2")); j["params"]["scenarios"]["loss"]["im_factor"] = "0.7"; }), "INCONSISTENT_PARAMS", "/params/scenarios/loss/im_factor"},
+        {"portfolio: collateral without a rule", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["collateral"].erase("USDC"); }), "COLLATERAL_NOT_ACCEPTED", "/account/collateral/USDC"},
+        {"perp confidence above the mark", edit([](json& j) { btc(j)["perp_confidence"] = "200000"; }), "OUT_OF_RANGE", "/market/underlyings/BTC/perp_confidence"},
+        {"negative stable price", edit([](json& j) { j["market"]["stable_price"] = "-1"; }), "NOT_POSITIVE", "/market/stable_price"},
     };
     return cases;
 }
@@ -192,4 +205,58 @@ TEST_CASE("the embedded parameter document parses under /params", "[json]") {
     REQUIRE(with.ok());
     REQUIRE(without.ok());
     CHECK(canonical_request(with.value) == canonical_request(without.value));
+}
+
+TEST_CASE("portfolio model: canonical encoding and offsets through the API", "[json][portfolio]") {
+    json j = example();
+    j["params"] = "pmrm2";
+    const auto a = parse_request(j.dump());
+    REQUIRE(a.ok());
+    CHECK(a.value.model == margin_model::portfolio);
+    // the preset named or spelled out: the same canonical bytes
+    json k = example();
+    k["params"] = portfolio_doc();
+    k["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2"));
+    const auto b = parse_request(k.dump(2));
+    REQUIRE(b.ok());
+    CHECK(canonical_request(a.value) == canonical_request(b.value));
+    const auto again = parse_request(canonical_request(a.value));
+    REQUIRE(again.ok());
+    CHECK(canonical_request(again.value) == canonical_request(a.value));
+    // IM >= MM >= 0 requirements; the hedged example needs less than under the standard model
+    const auto res = compute(a.value);
+    REQUIRE(res.ok());
+    CHECK(res.value.initial_margin >= res.value.maintenance_margin);
+    const auto std_res = compute(parse_request(example_request_json()).value);
+    CHECK(res.value.initial_margin < std_res.value.initial_margin);
+}
+
+TEST_CASE("portfolio model: an offset credits opposite worst cases, by hand", "[json][portfolio]") {
+    // long 1 BTC perp and short 20 ETH perps under span16: BTC's worst is the -15% move (loss 15,000),
+    // ETH's the +15% move (20 x 3,000 x 0.15 = 9,000): opposite directions, so a 40% offset credits
+    // 0.4 x 9,000 = 3,600; scenario risk 24,000 - 3,600 = 20,400 (span16 has no contingencies).
+    json j = json::parse(R"({"api_version":"1","market":{"timestamp":"1767225600","underlyings":{
+        "BTC":{"spot":"100000","perp_mark":"100000"},"ETH":{"spot":"3000","perp_mark":"3000"}}},
+        "account":{"cash":"50000","positions":[{"type":"perp","underlying":"BTC","size":"1"},{"type":"perp","underlying":"ETH","size":"-20"}]}})");
+    j["params"] = portfolio_doc();
+    j["params"]["scenarios"] = "span16";
+    j["params"]["offsets"] = json::parse(R"([{"underlyings":["BTC","ETH"],"rate":"0.4"}])");
+    const auto req = parse_request(j.dump());
+    REQUIRE(req.ok());
+    const auto r = compute(req.value);
+    REQUIRE(r.ok());
+    REQUIRE(r.value.underlyings.size() == 2);
+    CHECK(fp::format(r.value.underlyings[0].worst_loss) == "-15000");
+    CHECK(fp::format(r.value.underlyings[1].worst_loss) == "-9000");
+    REQUIRE(r.value.offsets.size() == 1);
+    CHECK(fp::format(r.value.offsets[0].credit) == "3600");
+    CHECK(fp::format(r.value.scenario_risk) == "20400");
+    CHECK(fp::format(r.value.maintenance_margin) == "20400");
+    CHECK(fp::format(r.value.initial_margin) == "20400");
+    // both long: same direction, no credit
+    j["account"]["positions"][1]["size"] = "20";
+    const auto same = compute(parse_request(j.dump()).value);
+    REQUIRE(same.ok());
+    CHECK(same.value.offsets.empty());
+    CHECK(fp::format(same.value.scenario_risk) == "24000");
 }

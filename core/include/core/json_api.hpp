@@ -22,6 +22,9 @@ outcome<request> parse_request(std::string_view json_text);
 
 /// The standard parameter document shipped with the engine (core/params/standard-v1.json).
 std::string_view default_params_json() noexcept;
+/// The shipped portfolio-model documents by name ("pmrm2", "span16":
+/// core/params/portfolio-*.json); empty if unknown.
+std::string_view portfolio_preset_json(std::string_view name) noexcept;
 /// The embedded example request (core/examples/default.json).
 std::string_view example_request_json() noexcept;
 

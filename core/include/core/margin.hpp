@@ -33,7 +33,24 @@ struct collateral_result {
     Wad amount, price, value, im_charge;
 };
 
+/// Portfolio model: one underlying's scenario risk (docs/scenario.md).
+struct underlying_risk {
+    std::string symbol;  ///< "" for collateral that moves with no underlying
+    std::int64_t worst_scenario = -1;  ///< index into the scenario list; list size = basis contingency
+    Wad worst_loss;                    ///< <= 0
+    Wad basis_contingency;
+    Wad mm_contingency, im_contingency;  ///< IM adds both
+    Wad mark_to_market;                ///< its positions and collateral
+    std::vector<Wad> scenario_pnl;
+};
+
+struct offset_credit {
+    std::string a, b;
+    Wad credit;
+};
+
 struct account_result {
+    margin_model model = margin_model::standard;
     margin_mode mode = margin_mode::cross;
     Wad equity;              ///< cash + collateral after MM haircut + position values
     Wad initial_margin;      ///< position IMs + collateral IM charges
@@ -45,10 +62,29 @@ struct account_result {
     std::vector<position_result> positions;     ///< request order
     std::vector<collateral_result> collateral;  ///< by asset symbol
     std::map<std::string, greeks> greeks_by_underlying;
+    // portfolio model only
+    std::vector<underlying_risk> underlyings;  ///< by symbol, then the unattached collateral ("")
+    std::vector<offset_credit> offsets;        ///< credits granted, in priority order
+    Wad scenario_risk;                         ///< sum of the worst losses' sizes less the credits
 };
+
+struct calc;
+/// sum += g, component by component (errors collected in c).
+void add_greeks_into(calc& c, greeks& sum, const greeks& g);
+
+/// A position's mark-to-market figures (value, mark, notional, vol, Greeks; no
+/// margin), shared by both models. Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
+outcome<position_result> value_position(const request& req, std::size_t index);
 
 /// Evaluates a validated request. Errors (with the path of the position or
 /// asset): SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
 outcome<account_result> compute_standard(const request& req);
+
+/// Portfolio (scenario) margin of a validated request with model == portfolio
+/// (docs/scenario.md). Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
+outcome<account_result> compute_portfolio(const request& req);
+
+/// The request's model.
+outcome<account_result> compute(const request& req);
 
 }  // namespace margin

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/scenario.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
 
@@ -31,7 +32,9 @@ struct expiry_market {
     std::int64_t seconds_to_expiry = 0;
     fp::I256 sqrt_year_q125;          ///< sqrt(seconds / 31,536,000) in Q125 (fp::sqrt_year_fraction)
     Wad forward;                      ///< given, or spot * e^(rate t) (floor)
-    Wad discount_factor;              ///< given, or e^(-rate t) (floor), or 1
+    Wad discount_factor;              ///< given, or e^(-rate t) (nearest), or 1
+    std::optional<Wad> rate;          ///< as given (the portfolio model's static discounting)
+    Wad forward_confidence;           ///< oracle confidence of the forward (absolute, >= 0)
     std::optional<svi_params> svi;
 };
 
@@ -39,6 +42,7 @@ struct underlying_market {
     Wad spot;                          ///< index price
     Wad spot_confidence;               ///< oracle confidence (absolute, >= 0)
     std::optional<Wad> perp_mark;      ///< perpetual mark price
+    Wad perp_confidence;               ///< oracle confidence of the perp mark (absolute, >= 0)
     std::vector<expiry_market> expiries;  ///< ascending expiry, no duplicates
 
     const expiry_market* find(std::int64_t expiry) const noexcept;
@@ -51,6 +55,7 @@ struct asset_price {
 
 struct market_state {
     std::int64_t timestamp = 0;
+    Wad stable_price;  ///< USD price of the settlement currency (default 1): the portfolio model's de-peg charge
     std::map<std::string, underlying_market> underlyings;  ///< by symbol (ordered: deterministic)
     std::map<std::string, asset_price> collateral;          ///< by asset symbol
 };
@@ -88,6 +93,33 @@ struct standard_params {
     const underlying_params* for_underlying(const std::string& symbol) const noexcept;
 };
 
+// --- parameters (portfolio model) ------------------------------------------------
+
+/// Collateral in the portfolio model: haircuts are contingencies (MM: mm_haircut;
+/// IM: mm_haircut + im_haircut of the value); risk-cancelling collateral moves with
+/// the scenarios of the underlying of the same symbol.
+struct collateral_rule {
+    Wad im_haircut, mm_haircut;
+    bool risk_cancelling = false;
+};
+
+/// Inter-underlying offset: when the worst scenarios of `a` and `b` move spot in
+/// opposite directions, `rate` of the smaller of their two scenario risks is credited.
+/// Applied in list order (priority); each credit consumes the risk it offsets.
+struct offset_rule {
+    std::string a, b;
+    Wad rate;
+};
+
+struct portfolio_params {
+    std::string version;  ///< "portfolio/1"
+    scenario::params scenarios;
+    std::map<std::string, collateral_rule> collateral;
+    std::vector<offset_rule> offsets;
+};
+
+enum class margin_model : std::uint8_t { standard, portfolio };
+
 // --- account --------------------------------------------------------------------
 
 enum class instrument_type : std::uint8_t { option, perp, future };
@@ -117,7 +149,9 @@ struct account {
 };
 
 struct request {
-    standard_params params;
+    margin_model model = margin_model::standard;
+    standard_params params;       ///< model == standard
+    portfolio_params portfolio;   ///< model == portfolio
     market_state market;
     account acct;
 };

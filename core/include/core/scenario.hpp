@@ -86,9 +86,11 @@ struct option_leg {
 struct expiry {
     std::int64_t seconds = 0;         ///< to expiry; 0 = expired (valued at intrinsic)
     Wad forward_fixed, forward_variable;  ///< forward = variable * spot shock + fixed
-    Wad rate;                         ///< continuously compounded, >= 0 (DF = e^(-r t))
+    Wad rate;                         ///< continuously compounded, >= 0: static discounting
+    Wad discount;                     ///< DF; 0 = e^(-rate t)
     Wad confidence;                   ///< min of forward, rate and vol confidences, in [0, 1]
     std::vector<option_leg> options;
+    Wad futures;                      ///< net dated futures on this expiry (underlying units): P&L = futures x forward move
 };
 
 struct collateral {
@@ -103,7 +105,8 @@ struct portfolio {
     Wad cash;
     Wad spot, spot_confidence;
     Wad stable_price;
-    Wad perp_position, perp_price, perp_confidence, perp_value;  ///< perp_value: unrealised P&L + funding
+    Wad perp_position, perp_price, perp_confidence;
+    Wad perp_value;  ///< value of the linear positions: perps' and futures' unrealised P&L + funding
     std::vector<expiry> expiries;
     std::vector<collateral> collaterals;
 };

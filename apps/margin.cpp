@@ -4,6 +4,7 @@
 //   margin explain [FILE|-]               the same, as a table for humans
 //   margin example                        print the embedded example request
 //   margin canonical [FILE|-]             the request's canonical encoding
+//   margin scenario ID [FILE|-]           the account evaluated at one scenario (portfolio model)
 //   margin batch IN OUT                   one compact request per line -> one response per line
 //   margin --version
 //
@@ -28,6 +29,7 @@ constexpr const char* usage_text =
     "       margin explain [FILE|-]               the result as a table\n"
     "       margin example                        print the embedded example request\n"
     "       margin canonical [FILE|-]             canonical encoding of a request\n"
+    "       margin scenario ID [FILE|-]           the account at one scenario (portfolio model)\n"
     "       margin batch IN OUT                   JSON lines: one request per line (\"-\" = stdin/stdout)\n"
     "       margin --version\n";
 
@@ -189,6 +191,18 @@ int main(int argc, char** argv) {
     if (cmd == "batch") {
         if (args.size() != 3) return usage("batch takes IN and OUT");
         return batch(args[1], args[2]);
+    }
+    if (cmd == "scenario") {
+        if (args.size() < 2 || args.size() > 3) return usage("scenario takes ID and one FILE");
+        const std::string& id = args[1];
+        if (id.empty() || id.size() > 6 || id.find_first_not_of("0123456789") != std::string::npos)
+            return usage("scenario ID must be a scenario index, got " + id);
+        std::string text;
+        const std::string path = args.size() == 3 ? args[2] : "-";
+        if (!read_all(path, text)) return usage("cannot read " + path);
+        const std::string out = margin::scenario_json(text, std::stoll(id), true);
+        std::printf("%s\n", out.c_str());
+        return is_error(out) ? 1 : 0;
     }
     if (cmd == "compute" || cmd == "explain" || cmd == "canonical") {
         bool compact = false;

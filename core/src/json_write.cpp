@@ -228,6 +228,9 @@ std::string encode_result(const request& req, const account_result& r, bool pret
             x["mm_contingency"] = dec(u.mm_contingency);
             x["im_contingency"] = dec(u.im_contingency);
             x["mark_to_market"] = dec(u.mark_to_market);
+            x["expiries"] = ordered_json::array();
+            for (const expiry_risk& e : u.expiries)
+                x["expiries"].push_back({{"expiry", std::to_string(e.expiry)}, {"mark_to_market", dec(e.mark_to_market)}, {"worst_pnl", dec(e.worst_pnl)}});
             x["scenario_pnl"] = ordered_json::array();
             for (const Wad& v : u.scenario_pnl) x["scenario_pnl"].push_back(dec(v));
             o["underlyings"].push_back(std::move(x));
@@ -237,6 +240,16 @@ std::string encode_result(const request& req, const account_result& r, bool pret
             o["offsets"].push_back({{"underlyings", {c.a, c.b}}, {"credit", dec(c.credit)}});
     }
     return dump(j, pretty);
+}
+
+std::string scenario_json(std::string_view request_text, std::int64_t scenario, bool pretty) {
+    const auto req = parse_request(request_text);
+    if (!req.ok()) return encode_error(*req.err, pretty);
+    if (req.value.model != margin_model::portfolio)
+        return encode_error({"MODEL_NOT_SUPPORTED", "/params", "single-scenario evaluation needs the portfolio model"}, pretty);
+    const auto res = compute_portfolio(req.value, scenario);
+    if (!res.ok()) return encode_error(*res.err, pretty);
+    return encode_result(req.value, res.value, pretty);
 }
 
 std::string compute_json(std::string_view request_text, bool pretty) {

@@ -2,6 +2,7 @@
 // underlying (core/scenario.hpp), inter-underlying offsets, contingencies summed
 // (docs/scenario.md, "Accounts").
 #include <map>
+#include <optional>
 
 #include "core/margin.hpp"
 #include "core/wad_ops.hpp"
@@ -34,13 +35,17 @@ int direction(const sc::params& prm, std::int64_t worst) {
 
 }  // namespace
 
-outcome<account_result> compute_portfolio(const request& req) {
+outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario_id) {
     calc c;
     account_result res;
     res.model = margin_model::portfolio;
     res.mode = req.acct.mode;
     const portfolio_params& pp = req.portfolio;
     const sc::params& prm = pp.scenarios;
+    if (scenario_id && (*scenario_id < 0 || *scenario_id > static_cast<std::int64_t>(prm.scenarios.size())))
+        return outcome<account_result>::failure("OUT_OF_RANGE", "/scenario", "no scenario " + std::to_string(*scenario_id) + ": the list has " +
+                                                std::to_string(prm.scenarios.size()) + " (and the basis contingency at that index)");
+    std::map<std::string, std::vector<std::int64_t>> expiry_times;  // per book, in the order of its expiries
 
     // The scenario portfolio of each underlying held (positions or moving collateral).
     std::map<std::string, sc::portfolio> books;
@@ -115,7 +120,10 @@ outcome<account_result> compute_portfolio(const request& req) {
         res.collateral.push_back(std::move(cr));
     }
     for (auto& [sym, m] : expiries)
-        for (auto& [t, e] : m) book(sym).expiries.push_back(std::move(e));
+        for (auto& [t, e] : m) {
+            book(sym).expiries.push_back(std::move(e));
+            expiry_times[sym].push_back(t);
+        }
     if (!c.ok()) return overflow("/account");
 
     // Evaluate each underlying; then the unattached collateral (no scenario moves it).
@@ -123,15 +131,27 @@ outcome<account_result> compute_portfolio(const request& req) {
     Wad im_factor = prm.loss.im_factor;
     std::map<std::string, std::pair<Wad, int>> risk;  // remaining size of the worst loss, its direction
     auto run = [&](const std::string& sym, const sc::portfolio& p) -> std::optional<error> {
-        const auto r = sc::evaluate(p, prm);
+        auto r = sc::evaluate(p, prm);
         if (!r.ok()) return error{r.err->code, sym.empty() ? "/account/collateral" : "/market/underlyings/" + sym, r.err->message};
-        underlying_risk u{sym, r.value.worst_scenario, r.value.worst_loss, r.value.basis_contingency, r.value.mm_contingency,
+        if (scenario_id) {  // the requested scenario instead of the worst
+            const auto one = sc::evaluate_scenario(p, prm, *scenario_id);
+            if (!one.ok()) return error{one.err->code, "/market/underlyings/" + sym, one.err->message};
+            r.value.worst_scenario = *scenario_id;
+            r.value.worst_loss = one.value.pnl;
+            for (std::size_t j = 0; j < r.value.expiries.size() && j < one.value.expiry_pnl.size(); ++j)
+                r.value.expiries[j].worst_pnl = one.value.expiry_pnl[j];
+        }
+        underlying_risk u{sym, {}, r.value.worst_scenario, r.value.worst_loss, r.value.basis_contingency, r.value.mm_contingency,
                           r.value.im_contingency, r.value.mark_to_market, r.value.scenario_pnl};
+        const auto& times = expiry_times[sym];
+        for (std::size_t j = 0; j < r.value.expiries.size() && j < times.size(); ++j)
+            u.expiries.push_back({times[j], r.value.expiries[j].mtm, r.value.expiries[j].worst_pnl});
         equity = c(fp::add(equity, u.mark_to_market));
         mm_cont = c(fp::add(mm_cont, u.mm_contingency));
         im_cont = c(fp::add(im_cont, u.im_contingency));
         im_factor = r.value.im_factor;  // the same peg adjustment for every book
-        if (!sym.empty()) risk[sym] = {c(fp::neg(u.worst_loss)), direction(prm, u.worst_scenario)};
+        // a scenario's gain is no risk: the requirement counts losses only
+        if (!sym.empty()) risk[sym] = {fp::max(c(fp::neg(u.worst_loss)), Wad{}), direction(prm, u.worst_scenario)};
         res.underlyings.push_back(std::move(u));
         return std::nullopt;
     };

@@ -190,7 +190,7 @@ struct prepared {
     std::vector<std::vector<Wad>> amounts;                        // per expiry, per leg
     std::vector<std::vector<const contract_values*>> values;      // per expiry, per leg
     std::vector<contract_values> owned;                           // when no cache is given
-    std::vector<Wad> expiry_mtm, collateral_values;
+    std::vector<Wad> expiry_mtm, collateral_values, basis_parts;
     result r;                                                     // contingencies, mtm, details
     mutable std::vector<Wad> scratch;                             // per-unit values of one expiry
 };
@@ -252,7 +252,9 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         const Wad down = c(fp::add(c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_down; }), now)),
                                    futures_pnl(c, e, prm.basis.spot_down)));
         const Wad factor = c(fp::add(prm.basis.add_factor, mulf(c, prm.basis.mult_factor, s.tau)));
-        r.basis_contingency = c(fp::add(r.basis_contingency, mulf(c, fp::min(fp::min(up, down), Wad{}), factor)));
+        const Wad basis_part = mulf(c, fp::min(fp::min(up, down), Wad{}), factor);
+        r.basis_contingency = c(fp::add(r.basis_contingency, basis_part));
+        pr.basis_parts.push_back(basis_part);
         // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
         Wad naked;
         for (const auto& [strike, net] : net_by_strike) naked = c(fp::add(naked, fp::max(c(fp::neg(net)), Wad{})));
@@ -265,7 +267,7 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         mm_cont = c(fp::add(mm_cont, mulc(c, naked_notional, cp.mm_option_percent)));
         im_cont = c(fp::add(im_cont, mulc(c, naked_notional, cp.im_option_percent)));
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(min_conf, e.confidence), mulc(c, gross, p.spot))));
-        r.expiries.push_back({now, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
+        r.expiries.push_back({now, Wad{}, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
     }
     // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
     for (const collateral& k : p.collaterals) {
@@ -287,8 +289,9 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
     return out;
 }
 
-// Scenario i's P&L relative to the current value (weighted).
-Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i) {
+// Scenario i's P&L relative to the current value (weighted); `parts` (if given)
+// receives each expiry's share.
+Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i, std::vector<Wad>* parts = nullptr) {
     const scenario& sc = prm.scenarios[i];
     const Wad move = c(fp::sub(sc.spot_shock, ONE));
     Wad pnl = p.perp_position.raw().is_zero() ? Wad{} : weighted(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
@@ -300,6 +303,7 @@ Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& 
         Wad e_pnl = weighted(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
         if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
         if (!skew) e_pnl = c(fp::add(e_pnl, weighted(c, futures_pnl(c, p.expiries[j], sc.spot_shock), sc.weight)));
+        if (parts) parts->push_back(e_pnl);
         pnl = c(fp::add(pnl, e_pnl));
     }
     for (std::size_t j = 0; j < p.collaterals.size(); ++j)
@@ -334,6 +338,10 @@ outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cac
     }
     r.worst_loss = worst;
     r.worst_scenario = worst_id;
+    std::vector<Wad> parts;
+    if (worst_id < static_cast<std::int64_t>(prm.scenarios.size())) scenario_pnl(c, pr, p, prm, static_cast<std::size_t>(worst_id), &parts);
+    else parts = pr.basis_parts;
+    for (std::size_t j = 0; j < r.expiries.size() && j < parts.size(); ++j) r.expiries[j].worst_pnl = parts[j];
     margins(c, pr, prm, worst, r.initial_margin, r.maintenance_margin);
     if (!c.ok()) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     outcome<result> o;
@@ -348,8 +356,12 @@ outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& pr
     if (!pre.ok()) return outcome<scenario_outcome>::failure(*pre.err);
     calc c;
     outcome<scenario_outcome> o;
-    o.value.pnl = id == static_cast<std::int64_t>(prm.scenarios.size()) ? pre.value.r.basis_contingency
-                                                                        : scenario_pnl(c, pre.value, p, prm, static_cast<std::size_t>(id));
+    if (id == static_cast<std::int64_t>(prm.scenarios.size())) {
+        o.value.pnl = pre.value.r.basis_contingency;
+        o.value.expiry_pnl = pre.value.basis_parts;
+    } else {
+        o.value.pnl = scenario_pnl(c, pre.value, p, prm, static_cast<std::size_t>(id), &o.value.expiry_pnl);
+    }
     margins(c, pre.value, prm, o.value.pnl, o.value.initial_margin, o.value.maintenance_margin);
     if (!c.ok()) return outcome<scenario_outcome>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     return o;

@@ -34,6 +34,13 @@ expect 2 'compute takes one FILE' compute a b
 expect 2 'unknown option --fast' compute --fast
 expect 2 'batch takes IN and OUT' batch x
 expect 2 'example takes no arguments' example x
+sed 's/"api_version": "1",/"api_version": "1", "params": "pmrm2",/' "$tmp/example.json" > "$tmp/portfolio.json"
+expect 0 '"model": "portfolio"' compute "$tmp/portfolio.json"
+expect 0 'scenario risk after offsets' explain "$tmp/portfolio.json"
+expect 0 '"worst_scenario": "5"' scenario 5 "$tmp/portfolio.json"
+expect 1 '"code": "OUT_OF_RANGE"' scenario 40 "$tmp/portfolio.json"
+expect 1 '"code": "MODEL_NOT_SUPPORTED"' scenario 0 "$tmp/example.json"
+expect 2 'scenario ID must be a scenario index' scenario x "$tmp/portfolio.json"
 # stdin: "-" and no FILE
 out=$($margin compute --compact < "$tmp/example.json"); rc=$?
 case "$out" in *'"result"'*) [ $rc = 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: stdin status $rc"; } ;;

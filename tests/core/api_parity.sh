@@ -7,17 +7,21 @@
 #   e.g. tests/core/api_parity.sh build/api-parity build/native/bin/margin \
 #          wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
 #
-# Environment: API_PARITY_COUNT (default 1200), API_PARITY_SEED (default 20261121).
+# Environment: API_PARITY_COUNT (default 2600), API_PARITY_SEED (default 20261121).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 compare="$here/../parity/compare.py"
 out="$1"; ref_cmd="$2"; shift 2
 mkdir -p "$out"
-python3 "$here/gen_requests.py" --seed "${API_PARITY_SEED:-20261121}" --count "${API_PARITY_COUNT:-1200}" > "$out/requests.jsonl"
+python3 "$here/gen_requests.py" --seed "${API_PARITY_SEED:-20261121}" --count "${API_PARITY_COUNT:-2600}" > "$out/requests.jsonl"
 $ref_cmd batch "$out/requests.jsonl" "$out/expected.jsonl"
 ok=$(grep -c '"result"' "$out/expected.jsonl" || true)
 errors=$(grep -c '^{"error"' "$out/expected.jsonl" || true)
-echo "api parity: $(wc -l < "$out/requests.jsonl") requests: $ok results, $errors errors"
+portfolio=$(grep -c '"model":"portfolio"' "$out/expected.jsonl" || true)
+echo "api parity: $(wc -l < "$out/requests.jsonl") requests: $ok results ($portfolio under the portfolio model), $errors errors"
+if [ "$portfolio" -lt 1000 ] && [ -z "${API_PARITY_COUNT:-}" ]; then
+  echo "api parity: fewer than 1,000 portfolio-model results in the default corpus"; exit 1
+fi
 
 # The comparison must bite: one changed digit in a copy is reported.
 sed '0,/"equity":"/s/"equity":"/"equity":"X/' "$out/expected.jsonl" > "$out/tampered.jsonl"

@@ -212,14 +212,14 @@ def break_request(r, req):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=20261121)
-    ap.add_argument("--count", type=int, default=1200)
+    ap.add_argument("--count", type=int, default=2600)
     a = ap.parse_args()
     r = random.Random(a.seed)
     out = []
     for i in range(a.count):
         m = market(r)
         req = {"api_version": "1", "market": m, "account": account(r, m)}
-        if r.random() < 0.4:
+        if r.random() < 0.6:
             portfolio(r, req)
         if r.random() < 0.25:
             req = break_request(r, req)

@@ -260,3 +260,30 @@ TEST_CASE("portfolio model: an offset credits opposite worst cases, by hand", "[
     CHECK(same.value.offsets.empty());
     CHECK(fp::format(same.value.scenario_risk) == "24000");
 }
+
+TEST_CASE("portfolio model: the account at one scenario; at the worst it is the full evaluation", "[json][portfolio]") {
+    json j = example();
+    j["params"] = "pmrm2";
+    const std::string text = j.dump();
+    const json full = json::parse(compute_json(text, false));
+    REQUIRE(full.contains("result"));
+    const std::string worst = full["result"]["underlyings"][0]["worst_scenario"];
+    // every underlying of the example has the same worst scenario: the one-scenario account is the full one
+    for (const auto& u : full["result"]["underlyings"])
+        if (!u["underlying"].is_null()) REQUIRE(u["worst_scenario"] == worst);
+    const json one = json::parse(scenario_json(text, std::stoll(worst), false));
+    REQUIRE(one.contains("result"));
+    CHECK(one["result"]["initial_margin"] == full["result"]["initial_margin"]);
+    CHECK(one["result"]["maintenance_margin"] == full["result"]["maintenance_margin"]);
+    for (std::size_t i = 0; i < full["result"]["underlyings"].size(); ++i)
+        if (!full["result"]["underlyings"][i]["underlying"].is_null())  // the unattached collateral reports the requested id
+            CHECK(one["result"]["underlyings"][i] == full["result"]["underlyings"][i]);
+    // another scenario costs no more than the worst
+    const json other = json::parse(scenario_json(text, 11, false));
+    REQUIRE(other.contains("result"));
+    CHECK(fp::parse(other["result"]["initial_margin"].get<std::string>()).value <= fp::parse(full["result"]["initial_margin"].get<std::string>()).value);
+    // errors: an index past the basis contingency; the standard model
+    CHECK(json::parse(scenario_json(text, 32, false))["error"]["code"] == "OUT_OF_RANGE");
+    CHECK(json::parse(scenario_json(text, 32, false))["error"]["path"] == "/scenario");
+    CHECK(json::parse(scenario_json(example_request_json(), 0, false))["error"]["code"] == "MODEL_NOT_SUPPORTED");
+}

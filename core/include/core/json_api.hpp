@@ -41,4 +41,9 @@ std::string encode_error(const error& e, bool pretty);
 /// Request text -> response text: parse, validate, compute, encode.
 std::string compute_json(std::string_view request_text, bool pretty);
 
+/// The same at one scenario (portfolio model): every underlying evaluated at
+/// `scenario` instead of its worst (compute_portfolio). Errors as compute_json,
+/// plus MODEL_NOT_SUPPORTED (standard model) and OUT_OF_RANGE (path /scenario).
+std::string scenario_json(std::string_view request_text, std::int64_t scenario, bool pretty);
+
 }  // namespace margin

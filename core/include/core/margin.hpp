@@ -34,8 +34,15 @@ struct collateral_result {
 };
 
 /// Portfolio model: one underlying's scenario risk (docs/scenario.md).
+struct expiry_risk {
+    std::int64_t expiry = 0;  ///< Unix seconds
+    Wad mark_to_market;       ///< its options
+    Wad worst_pnl;            ///< its part of the underlying's worst loss
+};
+
 struct underlying_risk {
     std::string symbol;  ///< "" for collateral that moves with no underlying
+    std::vector<expiry_risk> expiries;
     std::int64_t worst_scenario = -1;  ///< index into the scenario list; list size = basis contingency
     Wad worst_loss;                    ///< <= 0
     Wad basis_contingency;
@@ -81,8 +88,12 @@ outcome<position_result> value_position(const request& req, std::size_t index);
 outcome<account_result> compute_standard(const request& req);
 
 /// Portfolio (scenario) margin of a validated request with model == portfolio
-/// (docs/scenario.md). Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
-outcome<account_result> compute_portfolio(const request& req);
+/// (docs/scenario.md). With `scenario`, every underlying is evaluated at that one
+/// scenario (the scenario list's length = the basis contingency) instead of its
+/// worst: the account as the chain re-executes it, bit-identical to the full
+/// evaluation wherever that scenario is the worst. Errors: SVI_NON_POSITIVE_VARIANCE,
+/// OUT_OF_RANGE (scenario), ARITHMETIC_OVERFLOW, MODEL_NOT_SUPPORTED (scenario with the standard model).
+outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario = std::nullopt);
 
 /// The request's model.
 outcome<account_result> compute(const request& req);

@@ -113,6 +113,7 @@ struct portfolio {
 
 struct expiry_detail {
     Wad mtm;                     ///< at the current market
+    Wad worst_pnl;               ///< its part of the worst scenario's P&L (or of the basis contingency)
     Wad vol_up_mult, vol_down_mult;
     Wad discount_pos, discount_neg;
 };
@@ -176,6 +177,7 @@ outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cac
 /// id == scenarios.size() is the basis contingency. Errors: OUT_OF_RANGE (id), ARITHMETIC_OVERFLOW.
 struct scenario_outcome {
     Wad pnl;
+    std::vector<Wad> expiry_pnl;  ///< each expiry's part of pnl
     Wad initial_margin, maintenance_margin;
 };
 outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);

@@ -3,7 +3,7 @@
 // keeper's batch figure: 10,000 accounts of 20 positions sharing one market
 // snapshot, contract values cached across accounts (scenario::value_cache).
 //
-//   bench_scenario [--json]     (natively, or `node bench_scenario.js` for wasm)
+//   bench_scenario [--json | --batch]     (natively, or `node bench_scenario.js` for wasm)
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -75,6 +75,7 @@ sc::portfolio account(const universe& u, int n, std::uint64_t seed) {
 
 int main(int argc, char** argv) {
     const bool json = argc > 1 && std::strcmp(argv[1], "--json") == 0;
+    const bool batch_only = argc > 1 && std::strcmp(argv[1], "--batch") == 0;  // for profiling
     const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
     if (!prm.ok()) {
         std::fprintf(stderr, "preset: %s\n", prm.err->message.c_str());
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
     };
     std::vector<row> rows;
     for (int n : {10, 50}) {
+        if (batch_only) break;
         const sc::portfolio p = account(u, n, 7);
         rows.push_back({"pmrm2_account_" + std::to_string(n), std::to_string(n) + " options over 4 expiries, pmrm2 (31 scenarios), priced from scratch",
                         bench::ns_per_op([&] { sink = sc::evaluate(p, prm.value).value.worst_scenario; }, 1)});

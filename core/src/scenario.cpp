@@ -106,10 +106,14 @@ contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, 
     v.now = at(ONE, vol_move::none);
     v.basis_up = at(prm.basis.spot_up, vol_move::none);
     v.basis_down = at(prm.basis.spot_down, vol_move::none);
+    bool fits = true;
     for (const scenario& sc : prm.scenarios) {
         const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
         v.scenarios.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
+        fits = fits && v.scenarios.back().raw().fits_i128();
     }
+    if (fits)
+        for (const Wad& x : v.scenarios) v.scenarios_raw.push_back(x.raw().to_i128());
     return v;
 }
 
@@ -193,6 +197,11 @@ struct prepared {
     std::vector<Wad> expiry_mtm, collateral_values, basis_parts;
     result r;                                                     // contingencies, mtm, details
     mutable std::vector<Wad> scratch;                             // per-unit values of one expiry
+    // The same inputs as raw integers for the fast path (fp::fast), where they fit.
+    std::vector<std::vector<fp::i128>> amounts_raw;               // per expiry; empty when one does not fit
+    std::vector<fp::i128> mtm_raw, pos_discount_raw, neg_discount_raw;
+    std::vector<bool> expiry_raw;                                 // amounts, mtm and discounts all fit
+    mutable std::vector<fp::i128> scratch_raw;
 };
 
 // The value of expiry j from per-unit values chosen by `pick`, one rounding.
@@ -269,6 +278,21 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(min_conf, e.confidence), mulc(c, gross, p.spot))));
         r.expiries.push_back({now, Wad{}, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
     }
+    for (std::size_t j = 0; j < pr.states.size(); ++j) {
+        const expiry_state& s = pr.states[j];
+        bool fits = pr.expiry_mtm[j].raw().fits_i128() && s.pos_discount.raw().fits_i128() && s.neg_discount.raw().fits_i128();
+        std::vector<fp::i128> raw;
+        for (const Wad& a : pr.amounts[j]) {
+            fits = fits && a.raw().fits_i128();
+            if (fits) raw.push_back(a.raw().to_i128());
+        }
+        for (const contract_values* v : pr.values[j]) fits = fits && !v->scenarios_raw.empty();
+        pr.expiry_raw.push_back(fits);
+        pr.amounts_raw.push_back(fits ? std::move(raw) : std::vector<fp::i128>{});
+        pr.mtm_raw.push_back(fits ? pr.expiry_mtm[j].raw().to_i128() : 0);
+        pr.pos_discount_raw.push_back(fits ? s.pos_discount.raw().to_i128() : 0);
+        pr.neg_discount_raw.push_back(fits ? s.neg_discount.raw().to_i128() : 0);
+    }
     // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
     for (const collateral& k : p.collaterals) {
         const Wad value = c(fp::mul_div(k.amount, k.price, p.stable_price, rounding::floor));
@@ -289,6 +313,24 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
     return out;
 }
 
+// Expiry j's share of scenario i's P&L on raw integers: the same integers as the
+// Wad path below it (fp::fast), or false when something does not fit 128 bits.
+bool fast_expiry_pnl(const prepared& pr, std::size_t j, std::size_t i, bool skew, bool full_weight, fp::i128 weight, bool weight_fits,
+                     fp::i128& out) {
+    if (!pr.expiry_raw[j] || (!full_weight && !weight_fits)) return false;
+    std::vector<fp::i128>& u = pr.scratch_raw;
+    u.clear();
+    for (const contract_values* v : pr.values[j]) u.push_back(v->scenarios_raw[i]);
+    fp::i128 v = 0, e = 0;
+    if (!fp::fast::dot_floor(pr.amounts_raw[j].data(), u.data(), u.size(), v)) return false;
+    if (!fp::fast::mul_floor(v, v >= 0 ? pr.pos_discount_raw[j] : pr.neg_discount_raw[j], v)) return false;
+    if (!fp::fast::sub(v, pr.mtm_raw[j], e)) return false;
+    if (!full_weight && !fp::fast::mul_floor(e, weight, e)) return false;
+    if (skew && e > 0) e = -e;
+    out = e;
+    return true;
+}
+
 // Scenario i's P&L relative to the current value (weighted); `parts` (if given)
 // receives each expiry's share.
 Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i, std::vector<Wad>* parts = nullptr) {
@@ -296,16 +338,35 @@ Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& 
     const Wad move = c(fp::sub(sc.spot_shock, ONE));
     Wad pnl = p.perp_position.raw().is_zero() ? Wad{} : weighted(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
     const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
+    const bool full_weight = sc.weight == ONE;
+    const bool weight_raw = sc.weight.raw().fits_i128();
+    const fp::i128 weight = weight_raw ? sc.weight.raw().to_i128() : 0;
+    fp::i128 fast_sum = 0;  // the fast parts, added exactly; spilled into pnl before it could overflow
     for (std::size_t j = 0; j < pr.states.size(); ++j) {
-        const expiry_state& s = pr.states[j];
-        Wad v = expiry_value(c, pr, j, [i](const contract_values& cv) { return cv.scenarios[i]; });
-        v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
-        Wad e_pnl = weighted(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
-        if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
-        if (!skew) e_pnl = c(fp::add(e_pnl, weighted(c, futures_pnl(c, p.expiries[j], sc.spot_shock), sc.weight)));
+        Wad e_pnl;
+        fp::i128 e = 0;
+        const bool has_futures = !skew && !p.expiries[j].futures.raw().is_zero();
+        if (!parts && !has_futures && fast_expiry_pnl(pr, j, i, skew, full_weight, weight, weight_raw, e)) {
+            if (!fp::fast::add(fast_sum, e, fast_sum)) {
+                pnl = c(fp::add(pnl, Wad::from_raw(fp::I256::from_i128(fast_sum))));
+                fast_sum = e;
+            }
+            continue;
+        }
+        if (fast_expiry_pnl(pr, j, i, skew, full_weight, weight, weight_raw, e)) {
+            e_pnl = Wad::from_raw(fp::I256::from_i128(e));
+        } else {
+            const expiry_state& s = pr.states[j];
+            Wad v = expiry_value(c, pr, j, [i](const contract_values& cv) { return cv.scenarios[i]; });
+            v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
+            e_pnl = weighted(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
+            if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
+        }
+        if (has_futures) e_pnl = c(fp::add(e_pnl, weighted(c, futures_pnl(c, p.expiries[j], sc.spot_shock), sc.weight)));
         if (parts) parts->push_back(e_pnl);
         pnl = c(fp::add(pnl, e_pnl));
     }
+    if (fast_sum != 0) pnl = c(fp::add(pnl, Wad::from_raw(fp::I256::from_i128(fast_sum))));
     for (std::size_t j = 0; j < p.collaterals.size(); ++j)
         if (p.collaterals[j].risk_cancelling) pnl = c(fp::add(pnl, weighted(c, mulf(c, pr.collateral_values[j], move), sc.weight)));
     return pnl;

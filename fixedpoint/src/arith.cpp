@@ -2,6 +2,7 @@
 // operands are small enough that no intermediate can exceed 128 bits; the
 // general path uses Boost 512-bit integers. Both compute the same exact
 // integer function (checked by tests/fixedpoint/test_arith.cpp against Boost).
+#include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
 #include "wide.hpp"
 
@@ -177,3 +178,43 @@ result<Wad> dot(std::span<const Wad> a, std::span<const Wad> b, rounding r) noex
 }
 
 }  // namespace fp
+
+namespace fp::fast {
+namespace {
+
+// floor(n / 10^18) with the sign, when the quotient stays well inside i128.
+bool floor_div_wad(const detail::u256w& n, bool negative, i128& out) noexcept {
+    constexpr u128 wad = static_cast<u128>(Wad::scale);
+    if (n.hi >= wad) return false;
+    const u128 q = detail::div_wide(n, wad);
+    if (q >= (u128{1} << 126)) return false;
+    const detail::u256w back = detail::mul_wide(q, wad);
+    const bool inexact = back.hi != n.hi || back.lo != n.lo;
+    out = negative ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
+    return true;
+}
+
+}  // namespace
+
+bool mul_floor(i128 a, i128 b, i128& out) noexcept {
+    return floor_div_wad(detail::mul_wide(detail::uabs(a), detail::uabs(b)), (a < 0) != (b < 0) && a != 0 && b != 0, out);
+}
+
+bool dot_floor(const i128* a, const i128* b, std::size_t n, i128& out) noexcept {
+    detail::u256w pos, neg;
+    for (std::size_t i = 0; i < n; ++i) {
+        const detail::u256w p = detail::mul_wide(detail::uabs(a[i]), detail::uabs(b[i]));
+        detail::u256w& acc = (a[i] < 0) != (b[i] < 0) ? neg : pos;
+        const u128 lo = acc.lo + p.lo;
+        const u128 hi = acc.hi + p.hi + (lo < acc.lo ? 1 : 0);
+        if (hi < acc.hi) return false;  // past 2^256: leave it to the general path
+        acc = {hi, lo};
+    }
+    const bool negative = neg.hi > pos.hi || (neg.hi == pos.hi && neg.lo > pos.lo);
+    const detail::u256w& big = negative ? neg : pos;
+    const detail::u256w& small = negative ? pos : neg;
+    const detail::u256w diff{big.hi - small.hi - (big.lo < small.lo ? 1 : 0), big.lo - small.lo};
+    return floor_div_wad(diff, negative, out);
+}
+
+}  // namespace fp::fast

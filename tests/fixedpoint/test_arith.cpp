@@ -1,6 +1,7 @@
 // add/sub/neg/abs/min/max and rounded mul/div/mul_div against an independent
 // exact model on arbitrary-precision integers (both the 128-bit fast paths and
 // the 512-bit general path are reached by the operand sizes drawn).
+#include "fixedpoint/fast.hpp"
 #include "test_util.hpp"
 
 using namespace fp;
@@ -171,4 +172,37 @@ TEST_CASE("dot: the exact sum of products rounded once, against the exact model"
     const std::vector<Wad> a{one_wei}, b{minus_wei};
     CHECK(fp::dot(a, b, fp::rounding::floor).value == minus_wei);
     CHECK(fp::dot(a, b, fp::rounding::ceil).value == Wad{});
+}
+
+TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) compute", "[fast]") {
+    fp::test::gen g(99);
+    for (int round = 0; round < 20000; ++round) {
+        const big x = g.any(round % 2 ? 127 : 100), y = g.any(round % 3 ? 127 : 60);
+        if (!fp::test::raw(x).raw().fits_i128() || !fp::test::raw(y).raw().fits_i128()) continue;
+        const fp::i128 a = fp::test::raw(x).raw().to_i128(), b = fp::test::raw(y).raw().to_i128();
+        fp::i128 out = 0;
+        const auto want = fp::mul(fp::test::raw(x), fp::test::raw(y), fp::rounding::floor);
+        if (fp::fast::mul_floor(a, b, out)) {
+            REQUIRE(want.ok());
+            CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
+        }
+    }
+    for (int round = 0; round < 3000; ++round) {
+        const int n = static_cast<int>(g.u64() % 12);
+        std::vector<fp::i128> a, b;
+        std::vector<Wad> wa, wb;
+        for (int i = 0; i < n; ++i) {
+            const big x = g.any(110), y = g.any(round % 2 ? 126 : 70);
+            wa.push_back(fp::test::raw(x));
+            wb.push_back(fp::test::raw(y));
+            a.push_back(wa.back().raw().to_i128());
+            b.push_back(wb.back().raw().to_i128());
+        }
+        fp::i128 out = 0;
+        const auto want = fp::dot(wa, wb, fp::rounding::floor);
+        if (fp::fast::dot_floor(a.data(), b.data(), a.size(), out)) {
+            REQUIRE(want.ok());
+            CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
+        }
+    }
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
 
 namespace margin::scenario {
@@ -145,6 +146,7 @@ std::string_view preset_json(std::string_view name) noexcept;
 struct contract_values {
     Wad now, basis_up, basis_down;
     std::vector<Wad> scenarios;
+    std::vector<fp::i128> scenarios_raw;  ///< the same, raw, when every one fits 128 bits (else empty)
 };
 
 /// Contract values shared across accounts that see the same market snapshot and

@@ -18,26 +18,32 @@ using namespace json_detail;
 
 // --- parameters ---
 
+// An object of fractions in [0, 1], read in the order given (so the first error is stable).
+bool fractions(decoder& d, const json& o, const std::string& path, std::initializer_list<std::pair<const char*, Wad*>> fields) {
+    if (!d.is_object(o, path)) return false;
+    for (const auto& [k, v] : o.items()) {
+        bool known = false;
+        for (const auto& f : fields) known = known || k == f.first;
+        if (!known) return d.fail("UNKNOWN_FIELD", child(path, k), "unknown field \"" + k + "\"");
+    }
+    for (const auto& [key, target] : fields) {
+        auto v = fraction(d, o, path, key);
+        if (!v) return false;
+        *target = *v;
+    }
+    return true;
+}
+
 void decode_option_rates(decoder& d, const json& o, const std::string& path, option_rates& r) {
-    if (!d.is_object(o, path) || !d.only(o, path, {"im_floor", "im_otm_base", "mm_floor", "mm_otm_base"})) return;
-    auto a = fraction(d, o, path, "im_otm_base");
-    auto b = fraction(d, o, path, "im_floor");
-    auto c = fraction(d, o, path, "mm_otm_base");
-    auto e = fraction(d, o, path, "mm_floor");
-    if (d.failed()) return;
-    r = {*a, *b, *c, *e};
+    if (!fractions(d, o, path, {{"im_otm_base", &r.im_otm_base}, {"im_floor", &r.im_floor}, {"mm_otm_base", &r.mm_otm_base}, {"mm_floor", &r.mm_floor}}))
+        return;
     if (r.mm_otm_base > r.im_otm_base || r.mm_floor > r.im_floor)
         d.fail("INCONSISTENT_PARAMS", path, "maintenance rates must not exceed initial rates (IM >= MM)");
 }
 
 void decode_linear_rates(decoder& d, const json& o, const std::string& path, linear_rates& r) {
-    if (!d.is_object(o, path) || !d.only(o, path, {"im_base", "max_rate", "mm_base", "size_slope"})) return;
-    auto a = fraction(d, o, path, "im_base");
-    auto b = fraction(d, o, path, "mm_base");
-    auto c = fraction(d, o, path, "size_slope");
-    auto e = fraction(d, o, path, "max_rate");
-    if (d.failed()) return;
-    r = {*a, *b, *c, *e};
+    if (!fractions(d, o, path, {{"im_base", &r.im_base}, {"mm_base", &r.mm_base}, {"size_slope", &r.size_slope}, {"max_rate", &r.max_rate}}))
+        return;
     if (r.mm_base > r.im_base) d.fail("INCONSISTENT_PARAMS", path, "mm_base must not exceed im_base (IM >= MM)");
 }
 

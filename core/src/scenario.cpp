@@ -5,11 +5,13 @@
 // expiry, so a shared value_cache changes speed, never bits.
 #include "core/scenario.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "core/pricing.hpp"
 #include "core/wad_ops.hpp"
 #include "fixedpoint/black76.hpp"
+#include "fixedpoint/fast.hpp"
 
 namespace margin::scenario {
 namespace {
@@ -97,23 +99,35 @@ Wad moved_vol(calc& c, const option_leg& o, const expiry_state& s, const params&
     return o.vol;
 }
 
+// Per-unit values of one option contract, floor(DF * Black-76 price) per unit of
+// underlying, at every point an evaluation needs (the columns below). An expiry's
+// value at a point is the dot product of the amounts with these, rounded once.
+constexpr std::size_t now_col = 0, basis_up_col = 1, basis_down_col = 2, first_scenario_col = 3;
+struct contract_values {
+    std::vector<Wad> at;                    // [now_col], [basis_up_col], [basis_down_col], [first_scenario_col + i]
+    std::vector<fp::fast::wad_split> split;  // the same split for fp::fast where every one fits, else empty
+};
+
 contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, const option_leg& o, const params& prm) {
     auto at = [&](const Wad& shock, vol_move move) {
         const Wad f = c(fp::add(mulf(c, e.forward_variable, shock), e.forward_fixed));
         return unit_value(c, o, f, moved_vol(c, o, s, prm, move), e.seconds, s.discount);
     };
     contract_values v;
-    v.now = at(ONE, vol_move::none);
-    v.basis_up = at(prm.basis.spot_up, vol_move::none);
-    v.basis_down = at(prm.basis.spot_down, vol_move::none);
-    bool fits = true;
+    v.at.reserve(first_scenario_col + prm.scenarios.size());
+    v.at.push_back(at(ONE, vol_move::none));
+    v.at.push_back(at(prm.basis.spot_up, vol_move::none));
+    v.at.push_back(at(prm.basis.spot_down, vol_move::none));
     for (const scenario& sc : prm.scenarios) {
         const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
-        v.scenarios.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
-        fits = fits && v.scenarios.back().raw().fits_i128();
+        v.at.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
     }
-    if (fits)
-        for (const Wad& x : v.scenarios) v.scenarios_raw.push_back(x.raw().to_i128());
+    v.split.resize(v.at.size());
+    for (std::size_t k = 0; k < v.at.size(); ++k)
+        if (!v.at[k].raw().fits_i128() || !fp::fast::split(v.at[k].raw().to_i128(), v.split[k])) {
+            v.split.clear();
+            break;
+        }
     return v;
 }
 
@@ -149,27 +163,24 @@ void value_cache::clear() noexcept {
 
 namespace {
 
-value_cache::impl::per_expiry& cached_expiry(value_cache& cache, const expiry& e, const params& prm) {
+// The cache's entry for expiry e, its state computed on first use; an error in it goes to c.
+value_cache::impl::per_expiry& cached_expiry(value_cache& cache, calc& c, const expiry& e, const params& prm) {
     auto& m = cache.internals().expiries;
     auto it = m.find(key_of(e));
     if (it == m.end()) {
-        calc c;
+        calc cc;
         value_cache::impl::per_expiry pe;
-        pe.state = expiry_state_of(c, e, prm);
-        pe.error = c.error;
+        pe.state = expiry_state_of(cc, e, prm);
+        pe.error = cc.error;
         it = m.emplace(key_of(e), std::move(pe)).first;
     }
+    if (it->second.error != fp::errc::ok) c(fp::result<Wad>::failure(it->second.error));
     return it->second;
 }
 
-expiry_state cached_state(value_cache& cache, calc& c, const expiry& e, const params& prm) {
-    auto& pe = cached_expiry(cache, e, prm);
-    if (pe.error != fp::errc::ok) c(fp::result<Wad>::failure(pe.error));
-    return pe.state;
-}
-
-const contract_values* cached_values(value_cache& cache, calc& c, const expiry& e, const option_leg& o, const params& prm) {
-    auto& pe = cached_expiry(cache, e, prm);
+// The values of leg o of the expiry whose cache entry is pe, priced on first use.
+const contract_values* cached_values(value_cache& cache, value_cache::impl::per_expiry& pe, calc& c, const expiry& e, const option_leg& o,
+                                     const params& prm) {
     const contract_key k{o.strike.raw(), o.call, o.vol.raw()};
     auto it = pe.contracts.find(k);
     if (it == pe.contracts.end()) {
@@ -188,29 +199,58 @@ Wad futures_pnl(calc& c, const expiry& e, const Wad& shock) {
     return mulf(c, e.futures, mulf(c, e.forward_variable, c(fp::sub(shock, ONE))));
 }
 
-// Everything scenario-independent, computed once per evaluation.
+// Everything scenario-independent, computed once per evaluation, including each
+// expiry's value at every column (now, basis forwards, scenarios) before discounting.
 struct prepared {
+    std::size_t columns = 0;
     std::vector<expiry_state> states;
-    std::vector<std::vector<Wad>> amounts;                        // per expiry, per leg
-    std::vector<std::vector<const contract_values*>> values;      // per expiry, per leg
-    std::vector<contract_values> owned;                           // when no cache is given
-    std::vector<Wad> expiry_mtm, collateral_values, basis_parts;
-    result r;                                                     // contingencies, mtm, details
-    mutable std::vector<Wad> scratch;                             // per-unit values of one expiry
-    // The same inputs as raw integers for the fast path (fp::fast), where they fit.
-    std::vector<std::vector<fp::i128>> amounts_raw;               // per expiry; empty when one does not fit
-    std::vector<fp::i128> mtm_raw, pos_discount_raw, neg_discount_raw;
-    std::vector<bool> expiry_raw;                                 // amounts, mtm and discounts all fit
-    mutable std::vector<fp::i128> scratch_raw;
+    std::vector<contract_values> owned;  // when no cache is given
+    std::vector<Wad> values;             // expiry j at column k: values[j * columns + k]
+    std::vector<Wad> collateral_values, basis_parts;
+    result r;                            // contingencies, mtm, details
+    // The same as raw integers for the fast path (fp::fast), per expiry, where they fit.
+    std::vector<fp::i128> values_raw;    // as values, meaningful where expiry_raw[j]
+    std::vector<fp::i128> pos_discount_raw, neg_discount_raw;
+    std::vector<char> expiry_raw;        // values and discounts all fit
+    bool perp_raw = false;               // perp position and price fit
+    fp::i128 perp_position_raw = 0, perp_price_raw = 0;
+
+    const Wad& value(std::size_t j, std::size_t k) const { return values[j * columns + k]; }
+    fp::i128 value_raw(std::size_t j, std::size_t k) const { return values_raw[j * columns + k]; }
 };
 
-// The value of expiry j from per-unit values chosen by `pick`, one rounding.
-template <class Pick>
-Wad expiry_value(calc& c, const prepared& pr, std::size_t j, Pick pick) {
-    std::vector<Wad>& u = pr.scratch;
-    u.clear();
-    for (const contract_values* v : pr.values[j]) u.push_back(pick(*v));
-    return c(fp::dot(pr.amounts[j], u, rounding::floor));
+// Buffers reused across the expiries of one evaluation.
+struct leg_scratch {
+    std::vector<Wad> amounts;
+    std::vector<const contract_values*> values;
+    std::vector<std::pair<fp::I256, Wad>> by_strike;  // (strike, amount), netted per strike
+    std::vector<fp::fast::wad_split> amounts_split;
+    std::vector<const fp::fast::wad_split*> rows;
+    std::vector<Wad> column;
+};
+
+// An expiry's values at every column: sum over legs of amount x per-unit value, rounded
+// once per column; by fp::fast when every input fits (true), else by fp::dot (same integers).
+bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, Wad* out, fp::i128* out_raw) {
+    const std::size_t n = ls.amounts.size();
+    ls.amounts_split.resize(n);
+    ls.rows.clear();
+    bool fits = true;
+    for (std::size_t l = 0; l < n && fits; ++l) {
+        fits = ls.amounts[l].raw().fits_i128() && fp::fast::split(ls.amounts[l].raw().to_i128(), ls.amounts_split[l]) &&
+               !ls.values[l]->split.empty();
+        if (fits) ls.rows.push_back(ls.values[l]->split.data());
+    }
+    if (fits && fp::fast::dot_floor_columns(ls.amounts_split.data(), ls.rows.data(), n, columns, out_raw)) {
+        for (std::size_t k = 0; k < columns; ++k) out[k] = raw_i128(out_raw[k]);
+        return true;
+    }
+    ls.column.resize(n);
+    for (std::size_t k = 0; k < columns; ++k) {
+        for (std::size_t l = 0; l < n; ++l) ls.column[l] = ls.values[l]->at[k];
+        out[k] = c(fp::dot(ls.amounts, ls.column, rounding::floor));
+    }
+    return false;
 }
 
 outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* cache) {
@@ -230,43 +270,53 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
     std::size_t total_legs = 0;
     for (const expiry& e : p.expiries) total_legs += e.options.size();
     if (!cache) pr.owned.reserve(total_legs);  // pointers into it stay valid
-    for (const expiry& e : p.expiries) {
-        const expiry_state s = cache ? cached_state(*cache, c, e, prm) : expiry_state_of(c, e, prm);
-        std::vector<Wad> amounts;
-        std::vector<const contract_values*> values;
-        std::map<fp::I256, Wad> net_by_strike;
+    pr.columns = first_scenario_col + prm.scenarios.size();
+    const std::size_t columns = pr.columns;
+    const std::size_t n_exp = p.expiries.size();
+    pr.states.reserve(n_exp);
+    pr.values.resize(n_exp * columns);
+    pr.values_raw.resize(n_exp * columns);
+    leg_scratch ls;
+    for (std::size_t j = 0; j < n_exp; ++j) {
+        const expiry& e = p.expiries[j];
+        value_cache::impl::per_expiry* pe = cache ? &cached_expiry(*cache, c, e, prm) : nullptr;
+        pr.states.push_back(pe ? pe->state : expiry_state_of(c, e, prm));
+        const expiry_state& s = pr.states.back();
+        ls.amounts.clear();
+        ls.values.clear();
+        ls.by_strike.clear();
         Wad gross;
         for (const option_leg& o : e.options) {
-            amounts.push_back(o.amount);
-            if (cache) {
-                values.push_back(cached_values(*cache, c, e, o, prm));
+            ls.amounts.push_back(o.amount);
+            if (pe) {
+                ls.values.push_back(cached_values(*cache, *pe, c, e, o, prm));
             } else {
                 pr.owned.push_back(price_contract(c, e, s, o, prm));
-                values.push_back(&pr.owned.back());
+                ls.values.push_back(&pr.owned.back());
             }
-            Wad& n = net_by_strike[o.strike.raw()];
-            n = c(fp::add(n, o.amount));
+            ls.by_strike.emplace_back(o.strike.raw(), o.amount);
             gross = c(fp::add(gross, c(fp::abs(o.amount))));
         }
-        pr.states.push_back(s);
-        pr.amounts.push_back(std::move(amounts));
-        pr.values.push_back(std::move(values));
-        const std::size_t j = pr.states.size() - 1;
-        const Wad now = expiry_value(c, pr, j, [](const contract_values& v) { return v.now; });
-        pr.expiry_mtm.push_back(now);
+        const bool raw = expiry_values_of(c, ls, columns, &pr.values[j * columns], &pr.values_raw[j * columns]);
+        const Wad now = pr.value(j, now_col);
         mtm = c(fp::add(mtm, now));
         // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
-        const Wad up = c(fp::add(c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_up; }), now)),
-                                 futures_pnl(c, e, prm.basis.spot_up)));
-        const Wad down = c(fp::add(c(fp::sub(expiry_value(c, pr, j, [](const contract_values& v) { return v.basis_down; }), now)),
-                                   futures_pnl(c, e, prm.basis.spot_down)));
+        const Wad up = c(fp::add(c(fp::sub(pr.value(j, basis_up_col), now)), futures_pnl(c, e, prm.basis.spot_up)));
+        const Wad down = c(fp::add(c(fp::sub(pr.value(j, basis_down_col), now)), futures_pnl(c, e, prm.basis.spot_down)));
         const Wad factor = c(fp::add(prm.basis.add_factor, mulf(c, prm.basis.mult_factor, s.tau)));
         const Wad basis_part = mulf(c, fp::min(fp::min(up, down), Wad{}), factor);
         r.basis_contingency = c(fp::add(r.basis_contingency, basis_part));
         pr.basis_parts.push_back(basis_part);
         // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
+        auto& by_strike = ls.by_strike;
+        std::sort(by_strike.begin(), by_strike.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
         Wad naked;
-        for (const auto& [strike, net] : net_by_strike) naked = c(fp::add(naked, fp::max(c(fp::neg(net)), Wad{})));
+        for (std::size_t l = 0; l < by_strike.size();) {
+            Wad net;
+            const fp::I256& strike = by_strike[l].first;
+            for (; l < by_strike.size() && by_strike[l].first == strike; ++l) net = c(fp::add(net, by_strike[l].second));
+            naked = c(fp::add(naked, fp::max(c(fp::neg(net)), Wad{})));
+        }
         const Wad naked_notional = mulc(c, naked, p.spot);
         // dated futures: contingencies as for perps, on notional at spot
         const Wad fut_notional = mulc(c, c(fp::abs(e.futures)), p.spot);
@@ -277,19 +327,8 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         im_cont = c(fp::add(im_cont, mulc(c, naked_notional, cp.im_option_percent)));
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(min_conf, e.confidence), mulc(c, gross, p.spot))));
         r.expiries.push_back({now, Wad{}, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
-    }
-    for (std::size_t j = 0; j < pr.states.size(); ++j) {
-        const expiry_state& s = pr.states[j];
-        bool fits = pr.expiry_mtm[j].raw().fits_i128() && s.pos_discount.raw().fits_i128() && s.neg_discount.raw().fits_i128();
-        std::vector<fp::i128> raw;
-        for (const Wad& a : pr.amounts[j]) {
-            fits = fits && a.raw().fits_i128();
-            if (fits) raw.push_back(a.raw().to_i128());
-        }
-        for (const contract_values* v : pr.values[j]) fits = fits && !v->scenarios_raw.empty();
+        const bool fits = raw && s.pos_discount.raw().fits_i128() && s.neg_discount.raw().fits_i128();
         pr.expiry_raw.push_back(fits);
-        pr.amounts_raw.push_back(fits ? std::move(raw) : std::vector<fp::i128>{});
-        pr.mtm_raw.push_back(fits ? pr.expiry_mtm[j].raw().to_i128() : 0);
         pr.pos_discount_raw.push_back(fits ? s.pos_discount.raw().to_i128() : 0);
         pr.neg_discount_raw.push_back(fits ? s.neg_discount.raw().to_i128() : 0);
     }
@@ -302,6 +341,9 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
         im_cont = c(fp::add(im_cont, mulc(c, value, k.im_haircut)));
         oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(k.confidence, p.spot_confidence), value)));
     }
+    pr.perp_raw = p.perp_position.raw().fits_i128() && p.perp_price.raw().fits_i128();
+    pr.perp_position_raw = pr.perp_raw ? p.perp_position.raw().to_i128() : 0;
+    pr.perp_price_raw = pr.perp_raw ? p.perp_price.raw().to_i128() : 0;
     r.oracle_contingency = oracle;
     r.im_contingency = c(fp::add(im_cont, oracle));
     r.mm_contingency = mm_cont;
@@ -313,22 +355,38 @@ outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* ca
     return out;
 }
 
+// A scenario's weight, with its raw form for the fast path.
+struct scenario_weight {
+    const Wad& w;
+    bool full, fits;
+    fp::i128 raw;
+    explicit scenario_weight(const Wad& weight)
+        : w(weight), full(weight == ONE), fits(weight.raw().fits_i128()), raw(fits ? weight.raw().to_i128() : 0) {}
+};
+
 // Expiry j's share of scenario i's P&L on raw integers: the same integers as the
-// Wad path below it (fp::fast), or false when something does not fit 128 bits.
-bool fast_expiry_pnl(const prepared& pr, std::size_t j, std::size_t i, bool skew, bool full_weight, fp::i128 weight, bool weight_fits,
-                     fp::i128& out) {
-    if (!pr.expiry_raw[j] || (!full_weight && !weight_fits)) return false;
-    std::vector<fp::i128>& u = pr.scratch_raw;
-    u.clear();
-    for (const contract_values* v : pr.values[j]) u.push_back(v->scenarios_raw[i]);
-    fp::i128 v = 0, e = 0;
-    if (!fp::fast::dot_floor(pr.amounts_raw[j].data(), u.data(), u.size(), v)) return false;
+// Wad path in scenario_pnl (fp::fast), or false when something does not fit.
+bool fast_expiry_pnl(const prepared& pr, std::size_t j, std::size_t i, bool skew, const scenario_weight& w, fp::i128& out) {
+    if (!pr.expiry_raw[j] || (!w.full && !w.fits)) return false;
+    fp::i128 v = pr.value_raw(j, first_scenario_col + i), e = 0;
     if (!fp::fast::mul_floor(v, v >= 0 ? pr.pos_discount_raw[j] : pr.neg_discount_raw[j], v)) return false;
-    if (!fp::fast::sub(v, pr.mtm_raw[j], e)) return false;
-    if (!full_weight && !fp::fast::mul_floor(e, weight, e)) return false;
+    if (!fp::fast::sub(v, pr.value_raw(j, now_col), e)) return false;
+    if (!w.full && !fp::fast::mul_floor(e, w.raw, e)) return false;
     if (skew && e > 0) e = -e;
     out = e;
     return true;
+}
+
+// The perps' P&L under a spot move, weighted: position x floor(move x price).
+Wad perp_pnl(calc& c, const prepared& pr, const portfolio& p, const Wad& move, const scenario_weight& w) {
+    if (p.perp_position.raw().is_zero()) return Wad{};
+    if (pr.perp_raw && move.raw().fits_i128() && (w.full || w.fits)) {
+        fp::i128 x = 0;
+        if (fp::fast::mul_floor(move.raw().to_i128(), pr.perp_price_raw, x) && fp::fast::mul_floor(pr.perp_position_raw, x, x) &&
+            (w.full || fp::fast::mul_floor(x, w.raw, x)))
+            return raw_i128(x);
+    }
+    return weighted(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), w.w);
 }
 
 // Scenario i's P&L relative to the current value (weighted); `parts` (if given)
@@ -336,37 +394,36 @@ bool fast_expiry_pnl(const prepared& pr, std::size_t j, std::size_t i, bool skew
 Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i, std::vector<Wad>* parts = nullptr) {
     const scenario& sc = prm.scenarios[i];
     const Wad move = c(fp::sub(sc.spot_shock, ONE));
-    Wad pnl = p.perp_position.raw().is_zero() ? Wad{} : weighted(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), sc.weight);
+    const scenario_weight w(sc.weight);
+    Wad pnl = perp_pnl(c, pr, p, move, w);
     const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
-    const bool full_weight = sc.weight == ONE;
-    const bool weight_raw = sc.weight.raw().fits_i128();
-    const fp::i128 weight = weight_raw ? sc.weight.raw().to_i128() : 0;
     fp::i128 fast_sum = 0;  // the fast parts, added exactly; spilled into pnl before it could overflow
     for (std::size_t j = 0; j < pr.states.size(); ++j) {
         Wad e_pnl;
         fp::i128 e = 0;
         const bool has_futures = !skew && !p.expiries[j].futures.raw().is_zero();
-        if (!parts && !has_futures && fast_expiry_pnl(pr, j, i, skew, full_weight, weight, weight_raw, e)) {
+        const bool fast = fast_expiry_pnl(pr, j, i, skew, w, e);
+        if (fast && !parts && !has_futures) {
             if (!fp::fast::add(fast_sum, e, fast_sum)) {
-                pnl = c(fp::add(pnl, Wad::from_raw(fp::I256::from_i128(fast_sum))));
+                pnl = c(fp::add(pnl, raw_i128(fast_sum)));
                 fast_sum = e;
             }
             continue;
         }
-        if (fast_expiry_pnl(pr, j, i, skew, full_weight, weight, weight_raw, e)) {
-            e_pnl = Wad::from_raw(fp::I256::from_i128(e));
+        if (fast) {
+            e_pnl = raw_i128(e);
         } else {
             const expiry_state& s = pr.states[j];
-            Wad v = expiry_value(c, pr, j, [i](const contract_values& cv) { return cv.scenarios[i]; });
+            Wad v = pr.value(j, first_scenario_col + i);
             v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
-            e_pnl = weighted(c, c(fp::sub(v, pr.expiry_mtm[j])), sc.weight);
+            e_pnl = weighted(c, c(fp::sub(v, pr.value(j, now_col))), sc.weight);
             if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
         }
         if (has_futures) e_pnl = c(fp::add(e_pnl, weighted(c, futures_pnl(c, p.expiries[j], sc.spot_shock), sc.weight)));
         if (parts) parts->push_back(e_pnl);
         pnl = c(fp::add(pnl, e_pnl));
     }
-    if (fast_sum != 0) pnl = c(fp::add(pnl, Wad::from_raw(fp::I256::from_i128(fast_sum))));
+    if (fast_sum != 0) pnl = c(fp::add(pnl, raw_i128(fast_sum)));
     for (std::size_t j = 0; j < p.collaterals.size(); ++j)
         if (p.collaterals[j].risk_cancelling) pnl = c(fp::add(pnl, weighted(c, mulf(c, pr.collateral_values[j], move), sc.weight)));
     return pnl;

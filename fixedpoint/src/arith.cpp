@@ -2,6 +2,8 @@
 // operands are small enough that no intermediate can exceed 128 bits; the
 // general path uses Boost 512-bit integers. Both compute the same exact
 // integer function (checked by tests/fixedpoint/test_arith.cpp against Boost).
+#include <algorithm>
+
 #include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
 #include "wide.hpp"
@@ -79,8 +81,15 @@ namespace {
 // quotient by multiplying back. Returns false when the general path must run.
 bool quotient_fast(const detail::u256w& n, u128 d, bool negative, rounding r, result<Wad>& out) noexcept {
     if (n.hi >= d) return false;
+    if (d == WAD) {  // the common divisor: by its reciprocal, the remainder tells exactness
+        bool inexact = false;
+        const u128 q = detail::div_invariant(n, detail::wad_divisor, inexact);
+        if (q >= pow2(126)) return false;  // keep q + 1 well inside i128
+        out = signed_rounded(q, inexact, negative, r);
+        return true;
+    }
     const u128 q = detail::div_wide(n, d);
-    if (q >= pow2(126)) return false;  // keep q + 1 well inside i128
+    if (q >= pow2(126)) return false;
     const detail::u256w back = detail::mul_wide(q, d);
     out = signed_rounded(q, back.hi != n.hi || back.lo != n.lo, negative, r);
     return true;
@@ -184,12 +193,10 @@ namespace {
 
 // floor(n / 10^18) with the sign, when the quotient stays well inside i128.
 bool floor_div_wad(const detail::u256w& n, bool negative, i128& out) noexcept {
-    constexpr u128 wad = static_cast<u128>(Wad::scale);
-    if (n.hi >= wad) return false;
-    const u128 q = detail::div_wide(n, wad);
-    if (q >= (u128{1} << 126)) return false;
-    const detail::u256w back = detail::mul_wide(q, wad);
-    const bool inexact = back.hi != n.hi || back.lo != n.lo;
+    if (n.hi >= WAD) return false;
+    bool inexact = false;
+    const u128 q = detail::div_invariant(n, detail::wad_divisor, inexact);
+    if (q >= pow2(126)) return false;
     out = negative ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
     return true;
 }
@@ -200,21 +207,55 @@ bool mul_floor(i128 a, i128 b, i128& out) noexcept {
     return floor_div_wad(detail::mul_wide(detail::uabs(a), detail::uabs(b)), (a < 0) != (b < 0) && a != 0 && b != 0, out);
 }
 
-bool dot_floor(const i128* a, const i128* b, std::size_t n, i128& out) noexcept {
-    detail::u256w pos, neg;
-    for (std::size_t i = 0; i < n; ++i) {
-        const detail::u256w p = detail::mul_wide(detail::uabs(a[i]), detail::uabs(b[i]));
-        detail::u256w& acc = (a[i] < 0) != (b[i] < 0) ? neg : pos;
-        const u128 lo = acc.lo + p.lo;
-        const u128 hi = acc.hi + p.hi + (lo < acc.lo ? 1 : 0);
-        if (hi < acc.hi) return false;  // past 2^256: leave it to the general path
-        acc = {hi, lo};
+bool split(i128 v, wad_split& out) noexcept {
+    constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
+    const u128 m = detail::uabs(v);
+    if (m >= (u128{1} << 64) * wad) return false;  // keeps |units| below 2^64; checked to 2^60 below
+    bool inexact = false;
+    const u128 q = detail::div_invariant({0, m}, detail::wad_divisor, inexact);
+    const std::uint64_t r = static_cast<std::uint64_t>(m - q * wad);
+    const u128 units = v < 0 && inexact ? q + 1 : q;  // floor for negatives: the fraction stays >= 0
+    if (units > (u128{1} << 60) || (units == (u128{1} << 60) && v >= 0)) return false;  // units in [-2^60, 2^60)
+    out.units = v < 0 ? -static_cast<std::int64_t>(units) : static_cast<std::int64_t>(units);
+    out.frac = v < 0 && inexact ? wad - r : r;
+    return true;
+}
+
+bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_t n, std::size_t m, i128* out) noexcept {
+    // a b = 10^36 a.units b.units + 10^18 (a.units b.frac + a.frac b.units) + a.frac b.frac, so
+    // floor(sum a b / 10^18) = 10^18 S_units + S_mixed + floor(S_frac / 10^18), with S_frac >= 0.
+    // Units lie in [-2^60, 2^60) and fractions below 10^18 < 2^60, so each product is at most
+    // 2^120 in magnitude and a block of 32 terms sums without overflow; blocks add up checked.
+    // One column at a time: the sums stay in registers.
+    constexpr std::size_t block = 32;
+    auto s64 = [](std::uint64_t f) { return static_cast<i128>(static_cast<std::int64_t>(f)); };  // f < 2^63
+    bool overflow = false;
+    for (std::size_t i = 0; i < m; ++i) {
+        i128 units = 0, mixed = 0;
+        u128 frac = 0;
+        for (std::size_t l0 = 0; l0 < n; l0 += block) {
+            i128 bu = 0, bm = 0;
+            u128 bf = 0;
+            const std::size_t end = std::min(n, l0 + block);
+            for (std::size_t l = l0; l < end; ++l) {
+                const wad_split& x = a[l];
+                const wad_split& y = b[l][i];
+                bu += static_cast<i128>(x.units) * y.units;
+                bm += static_cast<i128>(x.units) * s64(y.frac) + s64(x.frac) * y.units;
+                bf += static_cast<u128>(x.frac) * y.frac;
+            }
+            overflow |= __builtin_add_overflow(units, bu, &units);
+            overflow |= __builtin_add_overflow(mixed, bm, &mixed);
+            overflow |= __builtin_add_overflow(frac, bf, &frac);
+        }
+        bool inexact = false;
+        const i128 q = static_cast<i128>(detail::div_invariant({0, frac}, detail::wad_divisor, inexact));
+        i128 v = 0;
+        overflow |= __builtin_mul_overflow(units, static_cast<i128>(Wad::scale), &v);
+        overflow |= __builtin_add_overflow(v, mixed, &v);
+        overflow |= __builtin_add_overflow(v, q, &out[i]);
     }
-    const bool negative = neg.hi > pos.hi || (neg.hi == pos.hi && neg.lo > pos.lo);
-    const detail::u256w& big = negative ? neg : pos;
-    const detail::u256w& small = negative ? pos : neg;
-    const detail::u256w diff{big.hi - small.hi - (big.lo < small.lo ? 1 : 0), big.lo - small.lo};
-    return floor_div_wad(diff, negative, out);
+    return !overflow;
 }
 
 }  // namespace fp::fast

@@ -217,6 +217,59 @@ inline u128 div_wide(u256w n, u128 d) noexcept {
     return (u128{q1} << 64) | q0;
 }
 
+/// A divisor below 2^64 with its precomputed reciprocal, for dividing many
+/// numbers by the same constant with two multiplications per 64-bit quotient
+/// digit instead of a hardware divide (Moller and Granlund, "Improved division
+/// by invariant integers", IEEE TC 2011, algorithm 4).
+struct invariant_divisor {
+    std::uint64_t d;      ///< the divisor shifted left by `shift`: top bit set
+    int shift;
+    std::uint64_t v;      ///< floor((2^128 - 1) / d) - 2^64
+    std::uint64_t plain;  ///< the divisor as given
+};
+
+constexpr invariant_divisor make_invariant_divisor(std::uint64_t divisor) noexcept {
+    const int s = clz64(divisor);  // divisor != 0
+    const std::uint64_t d = divisor << s;
+    return {d, s, static_cast<std::uint64_t>(~u128{0} / d - (u128{1} << 64)), divisor};
+}
+
+/// One quotient digit: floor((u1 u0) / d) and the remainder, for u1 < d (d normalised).
+constexpr std::uint64_t div_digit(std::uint64_t u1, std::uint64_t u0, const invariant_divisor& dv, std::uint64_t& rem) noexcept {
+    const u128 q = mul64(dv.v, u1) + ((u128{u1} << 64) | u0);
+    std::uint64_t q1 = hi64(q) + 1;
+    std::uint64_t r = u0 - q1 * dv.d;  // mod 2^64
+    if (r > lo64(q)) {
+        --q1;
+        r += dv.d;
+    }
+    if (r >= dv.d) {
+        ++q1;
+        r -= dv.d;
+    }
+    rem = r;
+    return q1;
+}
+
+/// floor(n / divisor) and whether the division was inexact. Precondition:
+/// n.hi < divisor (the quotient fits 128 bits).
+constexpr u128 div_invariant(const u256w& n, const invariant_divisor& dv, bool& inexact) noexcept {
+    // Normalise: n * 2^shift / (divisor * 2^shift) has the same quotient. n.hi < divisor
+    // keeps n * 2^shift below d * 2^128: of its four 64-bit digits the top one is 0 and
+    // the next is below d, so it is the first partial remainder.
+    const int s = dv.shift;
+    const u128 hi = s ? (n.hi << s) | (n.lo >> (128 - s)) : n.hi;
+    const u128 lo = n.lo << s;
+    std::uint64_t r = lo64(hi);
+    const std::uint64_t q1 = div_digit(r, hi64(lo), dv, r);
+    const std::uint64_t q0 = div_digit(r, lo64(lo), dv, r);
+    inexact = r != 0;
+    return (u128{q1} << 64) | q0;
+}
+
+/// 10^18 (the Wad scale) as an invariant divisor.
+inline constexpr invariant_divisor wad_divisor = make_invariant_divisor(1000000000000000000ull);
+
 // floor(sqrt(t)) for a 64-bit t: Newton from a power of two above the root.
 inline std::uint64_t isqrt64(std::uint64_t t) noexcept {
     if (t < 2) return t;

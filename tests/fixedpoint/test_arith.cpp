@@ -187,22 +187,59 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
             CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
         }
     }
-    for (int round = 0; round < 3000; ++round) {
-        const int n = static_cast<int>(g.u64() % 12);
-        std::vector<fp::i128> a, b;
-        std::vector<Wad> wa, wb;
-        for (int i = 0; i < n; ++i) {
-            const big x = g.any(110), y = g.any(round % 2 ? 126 : 70);
-            wa.push_back(fp::test::raw(x));
-            wb.push_back(fp::test::raw(y));
-            a.push_back(wa.back().raw().to_i128());
-            b.push_back(wb.back().raw().to_i128());
-        }
-        fp::i128 out = 0;
-        const auto want = fp::dot(wa, wb, fp::rounding::floor);
-        if (fp::fast::dot_floor(a.data(), b.data(), a.size(), out)) {
-            REQUIRE(want.ok());
-            CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
-        }
+    // split: v = units * 10^18 + frac with 0 <= frac < 10^18, up to |units| < 2^60
+    const big wad_scale(Wad::scale);
+    for (int round = 0; round < 20000; ++round) {
+        const big x = g.any(round % 2 ? 119 : 64);
+        fp::fast::wad_split sp;
+        REQUIRE(fp::fast::split(fp::test::raw(x).raw().to_i128(), sp));
+        CHECK(big(sp.units) * wad_scale + big(sp.frac) == x);
+        CHECK(big(sp.frac) < wad_scale);
     }
+    fp::fast::wad_split sp;
+    CHECK_FALSE(fp::fast::split(static_cast<fp::i128>(big((big(1) << 60) * wad_scale)), sp));
+    CHECK(fp::fast::split(static_cast<fp::i128>(big((big(1) << 60) * wad_scale - 1)), sp));
+    CHECK_FALSE(fp::fast::split(-static_cast<fp::i128>(big((big(1) << 60) * wad_scale + 1)), sp));
+    REQUIRE(fp::fast::split(-static_cast<fp::i128>(big((big(1) << 60) * wad_scale)), sp));
+    CHECK(sp.units == -(std::int64_t{1} << 60));
+    CHECK(sp.frac == 0);
+    // Column sums: n rows of m values, each column against fp::dot; overflow is reported.
+    int fast_columns = 0, rejected = 0;
+    for (int round = 0; round < 600; ++round) {
+        // rows: mostly a few, sometimes past one 32-term block
+        const std::size_t n = round % 10 == 0 ? 33 + g.u64() % 48 : g.u64() % 9, m = 1 + g.u64() % 70;
+        const int a_bits = round % 5 ? 100 : 119, b_bits = round % 3 ? 90 : 119;
+        std::vector<fp::fast::wad_split> a(n);
+        std::vector<std::vector<fp::fast::wad_split>> rows(n, std::vector<fp::fast::wad_split>(m));
+        std::vector<const fp::fast::wad_split*> row_ptrs;
+        std::vector<Wad> wa;
+        std::vector<std::vector<Wad>> wb(n);
+        for (std::size_t l = 0; l < n; ++l) {
+            wa.push_back(fp::test::raw(g.any(a_bits)));
+            REQUIRE(fp::fast::split(wa.back().raw().to_i128(), a[l]));
+            for (std::size_t i = 0; i < m; ++i) {
+                wb[l].push_back(fp::test::raw(g.any(b_bits)));
+                REQUIRE(fp::fast::split(wb[l].back().raw().to_i128(), rows[l][i]));
+            }
+            row_ptrs.push_back(rows[l].data());
+        }
+        std::vector<fp::i128> out(m);
+        big largest = 0;
+        const bool fast = fp::fast::dot_floor_columns(a.data(), row_ptrs.data(), n, m, out.data());
+        for (std::size_t i = 0; i < m; ++i) {
+            std::vector<Wad> column;
+            for (std::size_t l = 0; l < n; ++l) column.push_back(wb[l][i]);
+            const auto want = fp::dot(wa, column, fp::rounding::floor);
+            REQUIRE(want.ok());
+            if (fast) {
+                REQUIRE(Wad::from_raw(fp::I256::from_i128(out[i])) == want.value);
+            }
+            largest = std::max(largest, big(fp::abs(want.value).value.raw().big()));
+        }
+        // the fast path gives up only near the 128-bit limit (an intermediate past 2^127)
+        if (!fast) CHECK(largest > (big(1) << 100));
+        (fast ? fast_columns : rejected) += 1;
+    }
+    CHECK(fast_columns > 350);  // the fast path is taken in its range (413 of 600 here), not only skipped
+    CHECK(rejected > 0);        // and the overflow checks do fire
 }

@@ -76,6 +76,41 @@ TEST_CASE("div_wide is floor(n / d) for every divisor size", "[wide]") {
     }
 }
 
+TEST_CASE("div_invariant is floor(n / d) with the exactness, for 64-bit divisors", "[wide]") {
+    fp::test::gen g(5);
+    auto check = [](const u256w& n, const fp::detail::invariant_divisor& dv) {
+        bool inexact = false;
+        const u128 q = div_invariant(n, dv, inexact);
+        REQUIRE(B(q) == B(n) / dv.plain);
+        REQUIRE(inexact == (B(n) % dv.plain != 0));
+    };
+    const u128 ones = ~u128{0};
+    for (std::uint64_t d : {std::uint64_t{1}, std::uint64_t{3}, std::uint64_t{1000000000000000000ull}, ~std::uint64_t{0},
+                            std::uint64_t{1} << 63, (std::uint64_t{1} << 63) + 1, std::uint64_t{0xffffffff}}) {
+        const auto dv = fp::detail::make_invariant_divisor(d);
+        check({0, 0}, dv);
+        check({d - 1, ones}, dv);  // the largest numerator allowed
+        check({d - 1, 0}, dv);
+        for (int i = 0; i < 5000; ++i) {
+            // random numerators below d * 2^128, and exact multiples with their neighbours
+            u256w n{rnd128(g) % d, rnd128(g)};
+            check(n, dv);
+            const u256w m = mul_wide(rnd128(g) >> 1, d);
+            if (m.hi < d) {
+                check(m, dv);
+                if (m.lo != 0) check({m.hi, m.lo - 1}, dv);
+                if (m.lo != ones) check({m.hi, m.lo + 1}, dv);
+            }
+        }
+    }
+    for (int i = 0; i < 20000; ++i) {  // random divisors of every size
+        const std::uint64_t d = g.u64() >> (g.u64() % 64);
+        if (d == 0) continue;
+        check({rnd128(g) % d, rnd128(g)}, fp::detail::make_invariant_divisor(d));
+    }
+    CHECK(fp::detail::wad_divisor.plain == 1000000000000000000ull);
+}
+
 TEST_CASE("isqrt_wide is floor(sqrt(n)) up to 2^256 - 1", "[wide]") {
     fp::test::gen g(4);
     auto check = [](const u256w& n) {

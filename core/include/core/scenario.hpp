@@ -2,7 +2,7 @@
 // portfolio over a list of market scenarios, times a loss factor, plus
 // contingencies (docs/scenario.md). The parameters can express Derive's
 // PMRM_2 (preset "pmrm2", checked against its published cases) and CME-style
-// SPAN grids. Work in progress toward issue 5: the JSON API does not expose it yet.
+// SPAN grids. The JSON API reaches it through core/margin.hpp (compute_portfolio).
 #pragma once
 
 #include <cstdint>
@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
 
 namespace margin::scenario {
@@ -139,15 +138,6 @@ outcome<params> parse_params(std::string_view json_text, const std::string& path
 
 /// The shipped presets' documents by name ("pmrm2", "span16"); empty if unknown.
 std::string_view preset_json(std::string_view name) noexcept;
-
-/// Per-unit values of one option contract (floor(DF * Black-76 price), per unit of
-/// underlying): now, at the two basis-contingency forwards, and under each scenario.
-/// A position's expiry value is the dot product of amounts with these, rounded once.
-struct contract_values {
-    Wad now, basis_up, basis_down;
-    std::vector<Wad> scenarios;
-    std::vector<fp::i128> scenarios_raw;  ///< the same, raw, when every one fits 128 bits (else empty)
-};
 
 /// Contract values shared across accounts that see the same market snapshot and
 /// parameters (the SPAN risk-array idea: price each listed contract once per

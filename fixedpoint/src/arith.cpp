@@ -204,7 +204,17 @@ bool floor_div_wad(const detail::u256w& n, bool negative, i128& out) noexcept {
 }  // namespace
 
 bool mul_floor(i128 a, i128 b, i128& out) noexcept {
-    return floor_div_wad(detail::mul_wide(detail::uabs(a), detail::uabs(b)), (a < 0) != (b < 0) && a != 0 && b != 0, out);
+    u128 ua = detail::uabs(a), ub = detail::uabs(b);
+    if (detail::hi64(ua) == 0) std::swap(ua, ub);
+    detail::u256w p;
+    if (detail::hi64(ub) == 0) {  // the common case (a weight, a discount, a price under 18.4): two products
+        const u128 lo = detail::mul64(detail::lo64(ua), detail::lo64(ub));
+        const u128 hi = detail::mul64(detail::hi64(ua), detail::lo64(ub)) + detail::hi64(lo);
+        p = {hi >> 64, (hi << 64) | detail::lo64(lo)};
+    } else {
+        p = detail::mul_wide(ua, ub);
+    }
+    return floor_div_wad(p, (a < 0) != (b < 0) && a != 0 && b != 0, out);
 }
 
 bool split(i128 v, wad_split& out) noexcept {
@@ -250,8 +260,9 @@ bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_
         }
         bool inexact = false;
         const i128 q = static_cast<i128>(detail::div_invariant({0, frac}, detail::wad_divisor, inexact));
-        i128 v = 0;
-        overflow |= __builtin_mul_overflow(units, static_cast<i128>(Wad::scale), &v);
+        // 10^18 units: |units| < 2^66 keeps it below 2^126 (larger sums are left to the caller's Wad path)
+        overflow |= detail::uabs(units) >= (u128{1} << 66);
+        i128 v = units * static_cast<i128>(Wad::scale);
         overflow |= __builtin_add_overflow(v, mixed, &v);
         overflow |= __builtin_add_overflow(v, q, &out[i]);
     }

@@ -13,17 +13,6 @@ const big512& pow2_255() {
     return v;
 }
 
-// Magnitude of a Boost value as u128 when it has at most 128 bits.
-bool magnitude_u128(const big256& v, u128& out) noexcept {
-    const auto& b = v.backend();
-    constexpr unsigned limb_bits = sizeof(boost::multiprecision::limb_type) * 8;
-    if (b.size() > 128 / limb_bits) return false;
-    u128 m = 0;
-    for (unsigned i = 0; i < b.size(); ++i) m |= u128{b.limbs()[i]} << (i * limb_bits);
-    out = m;
-    return true;
-}
-
 }  // namespace
 
 result<I256> I256::from_big(const big512& v) noexcept {
@@ -45,19 +34,6 @@ I256 I256::max() noexcept {
 I256 I256::min() noexcept {
     static const I256 v(big256(-pow2_255()));
     return v;
-}
-
-bool I256::fits_i128() const noexcept {
-    u128 m = 0;
-    if (!magnitude_u128(v_, m)) return false;
-    constexpr u128 top = u128{1} << 127;
-    return m < top || (m == top && v_.sign() < 0);
-}
-
-i128 I256::to_i128() const noexcept {
-    u128 m = 0;
-    magnitude_u128(v_, m);
-    return v_.sign() < 0 ? static_cast<i128>(u128{0} - m) : static_cast<i128>(m);
 }
 
 std::string I256::to_string() const { return v_.str(); }

@@ -45,9 +45,18 @@ public:
     int sign() const noexcept { return v_.sign(); }
 
     /// True when the value fits in a signed 128-bit integer (the fast path).
-    bool fits_i128() const noexcept;
+    bool fits_i128() const noexcept {
+        u128 m = 0;
+        if (!magnitude_u128(m)) return false;
+        constexpr u128 top = u128{1} << 127;
+        return m < top || (m == top && v_.sign() < 0);
+    }
     /// Precondition: fits_i128().
-    i128 to_i128() const noexcept;
+    i128 to_i128() const noexcept {
+        u128 m = 0;
+        magnitude_u128(m);
+        return v_.sign() < 0 ? static_cast<i128>(u128{0} - m) : static_cast<i128>(m);
+    }
 
     /// Exact decimal integer text, e.g. "-12345".
     std::string to_string() const;
@@ -65,6 +74,16 @@ public:
 
 private:
     explicit I256(const detail::big256& v) noexcept : v_(v) {}
+    // The magnitude as u128 when it has at most 128 bits (inline: the fast paths call it per operand).
+    bool magnitude_u128(u128& out) const noexcept {
+        const auto& b = v_.backend();
+        constexpr unsigned limb_bits = sizeof(boost::multiprecision::limb_type) * 8;
+        if (b.size() > 128 / limb_bits) return false;
+        u128 m = 0;
+        for (unsigned i = 0; i < b.size(); ++i) m |= u128{b.limbs()[i]} << (i * limb_bits);
+        out = m;
+        return true;
+    }
     detail::big256 v_{};
 };
 

@@ -5,6 +5,7 @@
 //   margin example                        print the embedded example request
 //   margin canonical [FILE|-]             the request's canonical encoding
 //   margin scenario ID [FILE|-]           the account evaluated at one scenario (portfolio model)
+//   margin preview TRADE [FILE|-]         margin before and after a trade ({"positions": [...]})
 //   margin batch IN OUT                   one compact request per line -> one response per line
 //   margin --version
 //
@@ -30,6 +31,7 @@ constexpr const char* usage_text =
     "       margin example                        print the embedded example request\n"
     "       margin canonical [FILE|-]             canonical encoding of a request\n"
     "       margin scenario ID [FILE|-]           the account at one scenario (portfolio model)\n"
+    "       margin preview TRADE [FILE|-]         margin before and after a trade ({\"positions\": [...]})\n"
     "       margin batch IN OUT                   JSON lines: one request per line (\"-\" = stdin/stdout)\n"
     "       margin --version\n";
 
@@ -201,6 +203,16 @@ int main(int argc, char** argv) {
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
         const std::string out = margin::scenario_json(text, std::stoll(id), true);
+        std::printf("%s\n", out.c_str());
+        return is_error(out) ? 1 : 0;
+    }
+    if (cmd == "preview") {
+        if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
+        std::string trade, text;
+        if (!read_all(args[1], trade)) return usage("cannot read " + args[1]);
+        const std::string path = args.size() == 3 ? args[2] : "-";
+        if (!read_all(path, text)) return usage("cannot read " + path);
+        const std::string out = margin::preview_json(text, trade, true);
         std::printf("%s\n", out.c_str());
         return is_error(out) ? 1 : 0;
     }

@@ -276,12 +276,13 @@ inline std::optional<Wad> fraction(decoder& d, const json& o, const std::string&
 }
 
 
-inline outcome<json> parse_document(std::string_view text) {
-    if (text.size() > max_input_bytes) return outcome<json>::failure("JSON_TOO_LARGE", "", "requests are limited to 16 MiB");
+/// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
+inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {
+    if (text.size() > max_input_bytes) return outcome<json>::failure("JSON_TOO_LARGE", prefix, "requests are limited to 16 MiB");
     dom_builder b;
     const bool ok = json::sax_parse(text.begin(), text.end(), &b, nlohmann::detail::input_format_t::json, true);
-    if (b.err) return outcome<json>::failure(*b.err);
-    if (!ok) return outcome<json>::failure("JSON_SYNTAX", "", "not valid JSON");
+    if (b.err) return outcome<json>::failure(b.err->code, prefix + b.err->path, b.err->message);
+    if (!ok) return outcome<json>::failure("JSON_SYNTAX", prefix, "not valid JSON");
     outcome<json> o;
     o.value = std::move(b.root);
     return o;

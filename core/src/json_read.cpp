@@ -430,6 +430,13 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
     }
 }
 
+// What makes two positions the same instrument (an account holds each at most once).
+using instrument_key = std::tuple<int, std::string, std::int64_t, int, fp::I256>;
+instrument_key key_of(const position& p) {
+    return {static_cast<int>(p.type), p.underlying, p.type == instrument_type::perp ? 0 : p.expiry,
+            p.type == instrument_type::option ? static_cast<int>(p.kind) : 0, p.type == instrument_type::option ? p.strike.raw() : fp::I256{}};
+}
+
 void decode_account(decoder& d, const json& o, const std::string& path, request& req) {
     if (!d.is_object(o, path) || !d.only(o, path, {"cash", "collateral", "margin_mode", "positions"})) return;
     account& a = req.acct;
@@ -481,17 +488,14 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
         d.fail("OUT_OF_RANGE", pp, "at most 10000 positions per account");
         return;
     }
-    using key_t = std::tuple<int, std::string, std::int64_t, int, fp::I256>;
-    std::set<key_t> seen;
+    std::set<instrument_key> seen;
     std::set<std::string> ids;
     for (std::size_t i = 0; i < ps->size(); ++i) {
         position p;
         const std::string path_i = child(pp, i);
         decode_position(d, (*ps)[i], path_i, req, p);
         if (d.failed()) return;
-        const key_t k{static_cast<int>(p.type), p.underlying, p.expiry, static_cast<int>(p.kind),
-                      p.type == instrument_type::option ? p.strike.raw() : fp::I256{}};
-        if (!seen.insert(k).second) {
+        if (!seen.insert(key_of(p)).second) {
             d.fail("DUPLICATE_POSITION", path_i, "the account already holds this instrument: merge the sizes");
             return;
         }
@@ -560,6 +564,96 @@ outcome<request> parse_request(std::string_view text) {
         }
         if (!d.failed()) {
             if (const json* a = d.field(root, "", "account", true)) decode_account(d, *a, "/account", req);
+        }
+    }
+    if (d.err) return outcome<request>::failure(*d.err);
+    return o;
+}
+
+outcome<request> apply_trade(const request& before, std::string_view trade_text) {
+    auto doc = parse_document(trade_text, "/trade");
+    if (!doc.ok()) return outcome<request>::failure(*doc.err);
+    const json& root = doc.value;
+    decoder d;
+    outcome<request> o;
+    o.value = before;
+    std::vector<position>& held = o.value.acct.positions;
+    if (d.is_object(root, "/trade") && d.only(root, "/trade", {"positions"})) {
+        const json* ps = d.field(root, "/trade", "positions", true);
+        if (ps && d.is_array(*ps, "/trade/positions")) {
+            if (ps->empty() || ps->size() > max_positions)
+                d.fail("OUT_OF_RANGE", "/trade/positions", "a trade has 1 to 10000 positions");
+            std::set<instrument_key> seen;
+            for (std::size_t i = 0; i < ps->size() && !d.failed(); ++i) {
+                const std::string path_i = child("/trade/positions", i);
+                position p;
+                decode_position(d, (*ps)[i], path_i, o.value, p);
+                if (d.failed()) break;
+                if (!seen.insert(key_of(p)).second) {
+                    d.fail("DUPLICATE_POSITION", path_i, "the trade already has this instrument: merge the sizes");
+                    break;
+                }
+                if (p.type == instrument_type::option) {
+                    // Options trade at their mark: the premium (the traded position's value) moves to cash.
+                    request one = o.value;
+                    one.acct.positions = {p};
+                    if (auto it = std::find_if(held.begin(), held.end(), [&](const position& h) { return key_of(h) == key_of(p); }); it != held.end())
+                        one.acct.positions[0].mark_vol = it->mark_vol;  // the held position's mark
+                    const auto v = value_position(one, 0);
+                    if (!v.ok()) {
+                        d.fail(v.err->code.c_str(), path_i, v.err->message);
+                        break;
+                    }
+                    const auto cash = fp::sub(o.value.acct.cash, v.value.value);
+                    if (!cash.ok() || !d.abs_at_most(cash.value, MAX_AMOUNT, child(path_i, "size"))) {
+                        if (!d.failed()) d.fail("OUT_OF_RANGE", child(path_i, "size"), "the premium takes cash out of range");
+                        break;
+                    }
+                    o.value.acct.cash = cash.value;
+                }
+                auto it = std::find_if(held.begin(), held.end(), [&](const position& h) { return key_of(h) == key_of(p); });
+                if (it == held.end()) {
+                    if (!p.id.empty() && std::any_of(held.begin(), held.end(), [&](const position& h) { return h.id == p.id; })) {
+                        d.fail("DUPLICATE_ID", child(path_i, "id"), "the account already uses the id \"" + p.id + "\"");
+                        break;
+                    }
+                    if (held.size() >= max_positions) {
+                        d.fail("OUT_OF_RANGE", path_i, "at most 10000 positions per account");
+                        break;
+                    }
+                    held.push_back(std::move(p));
+                    continue;
+                }
+                // An instrument the account holds: the sizes add and the held position keeps its id,
+                // entry price and mark vol (docs/api.md, "Trade preview").
+                if (p.type == instrument_type::option && p.contract_size != it->contract_size) {
+                    d.fail("TRADE_CONFLICT", child(path_i, "contract_size"), "differs from the held position's contract size");
+                    break;
+                }
+                if (p.mark_vol && p.mark_vol != it->mark_vol) {
+                    d.fail("TRADE_CONFLICT", child(path_i, "mark_vol"), "differs from the held position's mark vol");
+                    break;
+                }
+                if (p.isolated_margin) {
+                    d.fail("TRADE_CONFLICT", child(path_i, "isolated_margin"), "a trade on a held position cannot assign isolated margin");
+                    break;
+                }
+                calc c;
+                const Wad sum = c(fp::add(it->size, p.size));
+                if (p.type != instrument_type::option) {
+                    // Linear: the trade's P&L against the held entry price moves into funding, so the merged
+                    // position is worth what the two were: funding += trade size x (held entry - trade entry).
+                    const underlying_market& um = o.value.market.underlyings.at(p.underlying);
+                    const Wad mark = p.type == instrument_type::perp ? *um.perp_mark : um.find(p.expiry)->forward;
+                    const Wad held_entry = it->entry_price ? *it->entry_price : mark, trade_entry = p.entry_price ? *p.entry_price : mark;
+                    it->funding = c(fp::add(c(fp::add(it->funding, p.funding)),
+                                            c(fp::mul(p.size, c(fp::sub(held_entry, trade_entry)), fp::rounding::floor))));
+                }
+                if (!c.ok() || !d.abs_at_most(sum, MAX_SIZE, child(path_i, "size")) || !d.abs_at_most(it->funding, MAX_AMOUNT, child(path_i, "funding")))
+                    break;
+                if (sum.raw().is_zero()) held.erase(it);
+                else it->size = sum;
+            }
         }
     }
     if (d.err) return outcome<request>::failure(*d.err);

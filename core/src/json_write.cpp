@@ -172,10 +172,11 @@ std::string encode_error(const error& e, bool pretty) {
     return dump(j, pretty);
 }
 
-std::string encode_result(const request& req, const account_result& r, bool pretty) {
-    ordered_json j;
-    j["api_version"] = std::string(api_version);
-    ordered_json& o = j["result"];
+namespace {
+
+// The "result" object of a response.
+ordered_json result_object(const request& req, const account_result& r) {
+    ordered_json o;
     const bool portfolio = r.model == margin_model::portfolio;
     o["model"] = portfolio ? "portfolio" : "standard";
     o["margin_mode"] = r.mode == margin_mode::cross ? "cross" : "isolated";
@@ -239,6 +240,39 @@ std::string encode_result(const request& req, const account_result& r, bool pret
         for (const offset_credit& c : r.offsets)
             o["offsets"].push_back({{"underlyings", {c.a, c.b}}, {"credit", dec(c.credit)}});
     }
+    return o;
+}
+
+}  // namespace
+
+std::string encode_result(const request& req, const account_result& r, bool pretty) {
+    ordered_json j;
+    j["api_version"] = std::string(api_version);
+    j["result"] = result_object(req, r);
+    return dump(j, pretty);
+}
+
+std::string preview_json(std::string_view request_text, std::string_view trade_text, bool pretty) {
+    const auto req = parse_request(request_text);
+    if (!req.ok()) return encode_error(*req.err, pretty);
+    const auto after = apply_trade(req.value, trade_text);
+    if (!after.ok()) return encode_error(*after.err, pretty);
+    const auto r0 = compute(req.value);
+    if (!r0.ok()) return encode_error(*r0.err, pretty);
+    const auto r1 = compute(after.value);
+    if (!r1.ok()) return encode_error(*r1.err, pretty);
+    ordered_json j;
+    j["api_version"] = std::string(api_version);
+    j["before"] = result_object(req.value, r0.value);
+    j["after"] = result_object(after.value, r1.value);
+    // after - before, exact (no rounding: both are multiples of 1 wei well inside the range)
+    auto change = [](const Wad& a, const Wad& b) { return dec(fp::sub(a, b).value); };
+    const account_result &a = r1.value, &b = r0.value;
+    j["change"] = {{"equity", change(a.equity, b.equity)},
+                   {"initial_margin", change(a.initial_margin, b.initial_margin)},
+                   {"maintenance_margin", change(a.maintenance_margin, b.maintenance_margin)},
+                   {"free_collateral", change(a.free_collateral, b.free_collateral)},
+                   {"health", change(a.health, b.health)}};
     return dump(j, pretty);
 }
 

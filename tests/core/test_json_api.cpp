@@ -287,3 +287,68 @@ TEST_CASE("portfolio model: the account at one scenario; at the worst it is the 
     CHECK(json::parse(scenario_json(text, 32, false))["error"]["path"] == "/scenario");
     CHECK(json::parse(scenario_json(example_request_json(), 0, false))["error"]["code"] == "MODEL_NOT_SUPPORTED");
 }
+
+TEST_CASE("trade preview: the after state is the hand-merged account, computed", "[json][preview]") {
+    for (const char* params : {"standard", "pmrm2"}) {
+        json req = example();
+        req["params"] = params;
+        const json trade = json::parse(R"({"positions": [
+            {"type": "option", "underlying": "BTC", "expiry": "1767945600", "strike": "95000", "option_type": "put", "size": "2"},
+            {"type": "perp", "underlying": "BTC", "size": "0.5", "entry_price": "100100"},
+            {"id": "new-call", "type": "option", "underlying": "BTC", "expiry": "1767945600", "strike": "105000", "option_type": "call", "size": "-1"},
+            {"type": "option", "underlying": "ETH", "expiry": "1769760000", "strike": "3200", "option_type": "put", "size": "20"}]})");
+        const json preview = json::parse(preview_json(req.dump(), trade.dump(), false));
+        REQUIRE(preview.contains("after"));
+        // The premium of the traded options at their marks, from an independent compute of them alone.
+        json alone = req;
+        alone["account"] = {{"cash", "0"}, {"positions", json::array()}};
+        for (const auto& p : trade["positions"])
+            if (p["type"] == "option") alone["account"]["positions"].push_back(p);
+        const json alone_res = json::parse(compute_json(alone.dump(), false));
+        REQUIRE(alone_res.contains("result"));
+        fp::Wad cash = fp::parse(req["account"]["cash"].get<std::string>()).value;
+        for (const auto& p : alone_res["result"]["positions"]) cash = fp::sub(cash, fp::parse(p["value"].get<std::string>()).value).value;
+        // By hand: the put is reduced to -2, the ETH put closed, the perp grows to -1 with the trade's
+        // P&L against the held entry (0.5 x (98500 - 100100) = -800) in its funding; the new call appended.
+        json after = req;
+        after["account"]["cash"] = fp::format(cash);
+        json& ps = after["account"]["positions"];
+        ps[0]["size"] = "-2";
+        ps[3]["size"] = "-1";
+        ps[3]["funding"] = "-842.75";
+        ps.erase(5);
+        ps.push_back(trade["positions"][2]);
+        const json direct = json::parse(compute_json(after.dump(), false));
+        REQUIRE(direct.contains("result"));
+        CHECK(preview["after"] == direct["result"]);
+        CHECK(preview["before"] == json::parse(compute_json(req.dump(), false))["result"]);
+        const auto diff = [&](const char* k) {
+            return fp::format(fp::sub(fp::parse(direct["result"][k].get<std::string>()).value,
+                                      fp::parse(preview["before"][k].get<std::string>()).value).value);
+        };
+        for (const char* k : {"equity", "initial_margin", "maintenance_margin", "free_collateral", "health"}) CHECK(preview["change"][k] == diff(k));
+    }
+}
+
+TEST_CASE("trade preview: bad trades get a code and a /trade path", "[json][preview]") {
+    const std::string req = example().dump();
+    const std::vector<std::tuple<std::string, const char*, const char*>> cases = {
+        {"{", "JSON_SYNTAX", "/trade"},
+        {R"({"positions": []})", "OUT_OF_RANGE", "/trade/positions"},
+        {R"({"orders": []})", "UNKNOWN_FIELD", "/trade/orders"},
+        {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": 1}]})", "JSON_NUMBER", "/trade/positions/0/size"},
+        {R"({"positions": [{"type": "perp", "underlying": "DOGE", "size": "1"}]})", "UNKNOWN_UNDERLYING", "/trade/positions/0/underlying"},
+        {R"({"positions": [{"type": "option", "underlying": "BTC", "expiry": "1767945600", "strike": "95000", "option_type": "put", "size": "1", "mark_vol": "0.9"}]})",
+         "TRADE_CONFLICT", "/trade/positions/0/mark_vol"},
+        {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": "1"}, {"type": "perp", "underlying": "BTC", "size": "2"}]})", "DUPLICATE_POSITION",
+         "/trade/positions/1"},
+        {R"({"positions": [{"id": "btc-perp", "type": "perp", "underlying": "ETH", "size": "1"}]})", "DUPLICATE_ID", "/trade/positions/0/id"},
+    };
+    for (const auto& [trade, code, path] : cases) {
+        INFO(trade);
+        const json r = json::parse(preview_json(req, trade, false));
+        REQUIRE(r.contains("error"));
+        CHECK(r["error"]["code"] == code);
+        CHECK(r["error"]["path"] == path);
+    }
+}

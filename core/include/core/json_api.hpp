@@ -46,4 +46,18 @@ std::string compute_json(std::string_view request_text, bool pretty);
 /// plus MODEL_NOT_SUPPORTED (standard model) and OUT_OF_RANGE (path /scenario).
 std::string scenario_json(std::string_view request_text, std::int64_t scenario, bool pretty);
 
+/// The account after a trade (docs/api.md, "Trade preview"): trade_text is
+/// {"positions": [...]}, positions as in a request's account. Options trade at
+/// their mark (the premium, the traded position's floored value, moves to cash);
+/// perps and futures at their entry_price (default: the mark). A trade on an
+/// instrument the account holds changes that position's size (a linear one's
+/// P&L against the held entry price moves into its funding, floored); one
+/// closed to zero leaves the account. Error paths start with /trade.
+outcome<request> apply_trade(const request& before, std::string_view trade_text);
+
+/// Margin before and after a trade: {"api_version", "before": result, "after":
+/// result, "change": after - before of equity, IM, MM, free collateral, health}.
+/// Errors as compute_json, plus apply_trade's.
+std::string preview_json(std::string_view request_text, std::string_view trade_text, bool pretty);
+
 }  // namespace margin

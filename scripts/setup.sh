@@ -40,19 +40,22 @@ if ! python3 -c "import mpmath, jsonschema" 2>/dev/null; then
   export PATH="/usr/bin:$PATH"
 fi
 
-# npm packages of the Solidity harness (solc, @ethereumjs/*), from the committed
-# lockfile; reinstalled only when the lockfile changed since the last install.
-ci_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/contracts-interface"
-stamp="$ci_dir/node_modules/.lock-installed"
-if [ ! -f "$stamp" ] || ! cmp -s "$ci_dir/package-lock.json" "$stamp"; then
-  echo "setup: npm ci in contracts-interface/"
-  log=$(mktemp)
-  if ! (cd "$ci_dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
-    cat "$log"; echo "setup: npm ci failed"; exit 1
+# npm packages from committed lockfiles, each reinstalled only when its lockfile
+# changed since the last install: the Solidity harness (solc, @ethereumjs/*) and
+# the npm package's tests (typescript).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for npm_dir in "$root/contracts-interface" "$root/wasm/test"; do
+  stamp="$npm_dir/node_modules/.lock-installed"
+  if [ ! -f "$stamp" ] || ! cmp -s "$npm_dir/package-lock.json" "$stamp"; then
+    echo "setup: npm ci in ${npm_dir#"$root"/}/"
+    log=$(mktemp)
+    if ! (cd "$npm_dir" && npm ci --no-audit --no-fund) >"$log" 2>&1; then
+      cat "$log"; echo "setup: npm ci failed"; exit 1
+    fi
+    rm -f "$log"
+    cp "$npm_dir/package-lock.json" "$stamp"
   fi
-  rm -f "$log"
-  cp "$ci_dir/package-lock.json" "$stamp"
-fi
+done
 
 # Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH (TOOLCHAIN.md).
 export NODE_PATH=/usr/share/nodejs

@@ -33,6 +33,8 @@ step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
 step "api parity: margin JSON API, native (GCC) vs WebAssembly (Node) vs native (Clang)" \
   tests/core/api_parity.sh build/api-parity build/native/bin/margin \
   wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
+step "npm package: Node parity with the native CLI, npm pack smoke test, types" \
+  wasm/test/run.sh build/wasm/npm build/native/bin/margin build/api-parity
 step "pmrm2 conformance: native and WebAssembly outputs identical" \
   sh -c 'build/native/bin/pmrm2_conformance --verbose ../shared/conformance/derive-pmrm2 > build/pmrm2.native.txt &&
          node build/wasm/bin/pmrm2_conformance.js --verbose ../shared/conformance/derive-pmrm2 > build/pmrm2.wasm.txt &&

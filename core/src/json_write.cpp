@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_api.hpp"
+#include "core/build_id.hpp"
 #include "core/version.hpp"
 
 namespace margin {
@@ -100,7 +101,8 @@ ordered_json encode_greeks(const greeks& g) {
 }  // namespace
 
 std::string version_string() {
-    return std::string("margin ") + std::string(engine_version) + " (json api v" + std::string(api_version) + ", fixedpoint spec v1)";
+    return std::string("margin ") + std::string(engine_version) + " build " + std::string(build_id) + " (json api v" + std::string(api_version) +
+           ", fixedpoint spec v1)";
 }
 
 std::string_view default_params_json() noexcept { return default_params_text; }

@@ -14,7 +14,8 @@ namespace margin {
 
 inline constexpr std::string_view api_version = "1";
 
-/// "margin <engine version> (json api v1, fixedpoint spec v1)".
+/// "margin <engine version> build <build id> (json api v1, fixedpoint spec v1)"; the build
+/// id hashes the engine's sources (cmake/build_id.cmake), so native and WASM builds share it.
 std::string version_string();
 
 /// Parses and validates a request. Errors carry the JSON pointer of the field.

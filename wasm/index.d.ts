@@ -1,0 +1,161 @@
+// Type declarations for margin-engine (hand-written; the JSON API v1 schema is
+// core/schema/api-v1.schema.json, its prose docs/api.md).
+
+/** An exact decimal string, e.g. "100000" or "-0.25" (JS numbers are refused). */
+export type Decimal = string;
+/** A decimal string, or a bigint counted in wei (10^-18): 1500000000000000000n is "1.5". */
+export type DecimalInput = Decimal | bigint;
+/** Unix seconds as a decimal integer string, or a bigint of seconds. */
+export type UnixTime = string | bigint;
+
+export interface Svi { a: DecimalInput; b: DecimalInput; rho: DecimalInput; m: DecimalInput; sigma: DecimalInput }
+
+export interface ExpiryMarket {
+  expiry: UnixTime;
+  forward?: DecimalInput;
+  rate?: DecimalInput;
+  discount_factor?: DecimalInput;
+  forward_confidence?: DecimalInput;
+  svi?: Svi;
+}
+
+export interface UnderlyingMarket {
+  spot: DecimalInput;
+  spot_confidence?: DecimalInput;
+  perp_mark?: DecimalInput;
+  perp_confidence?: DecimalInput;
+  expiries?: ExpiryMarket[];
+}
+
+export interface Market {
+  timestamp: UnixTime;
+  underlyings: Record<string, UnderlyingMarket>;
+  collateral?: Record<string, { price: DecimalInput; confidence?: DecimalInput }>;
+  stable_price?: DecimalInput;
+}
+
+interface PositionBase { id?: string; underlying: string; size: DecimalInput; isolated_margin?: DecimalInput }
+export interface OptionPosition extends PositionBase {
+  type: 'option';
+  expiry: UnixTime;
+  strike: DecimalInput;
+  option_type: 'call' | 'put';
+  contract_size?: DecimalInput;
+  mark_vol?: DecimalInput;
+}
+export interface PerpPosition extends PositionBase { type: 'perp'; entry_price?: DecimalInput; funding?: DecimalInput }
+export interface FuturePosition extends PositionBase { type: 'future'; expiry: UnixTime; entry_price?: DecimalInput }
+export type Position = OptionPosition | PerpPosition | FuturePosition;
+
+export interface Account {
+  margin_mode?: 'cross' | 'isolated';
+  cash?: DecimalInput;
+  collateral?: Record<string, DecimalInput>;
+  positions?: Position[];
+}
+
+/** A parameter document (standard/1 or portfolio/1, docs/api.md); kept open here. */
+export type ParameterDocument = { version: string } & Record<string, unknown>;
+
+export interface MarginRequest {
+  api_version: '1';
+  /** "standard" (default), "pmrm2", "span16", or a parameter document. */
+  params?: 'standard' | 'pmrm2' | 'span16' | ParameterDocument;
+  market: Market;
+  account: Account;
+}
+
+/** A trade for previewTrade: positions added to (or merged into) the account. */
+export interface Trade { positions: Position[] }
+
+export interface Greeks { delta: Decimal; gamma: Decimal; vega: Decimal; theta: Decimal }
+
+export interface PositionResult {
+  id?: string;
+  type: 'option' | 'perp' | 'future';
+  underlying: string;
+  size: Decimal;
+  mark_price: Decimal;
+  underlying_price: Decimal;
+  vol?: Decimal;
+  value: Decimal;
+  notional: Decimal;
+  /** Standard model only (the portfolio model margins the account as a whole). */
+  initial_margin?: Decimal;
+  maintenance_margin?: Decimal;
+  greeks: Greeks;
+  isolated_equity?: Decimal;
+  liquidatable?: boolean;
+}
+
+export interface CollateralResult { asset: string; amount: Decimal; price: Decimal; value: Decimal; im_charge: Decimal }
+
+export interface UnderlyingRisk {
+  /** null for collateral not attached to an underlying. */
+  underlying: string | null;
+  /** Index into the scenario list; the list's length means the basis contingency. */
+  worst_scenario: string;
+  worst_loss: Decimal;
+  basis_contingency: Decimal;
+  mm_contingency: Decimal;
+  im_contingency: Decimal;
+  mark_to_market: Decimal;
+  expiries: { expiry: string; mark_to_market: Decimal; worst_pnl: Decimal }[];
+  scenario_pnl: Decimal[];
+}
+
+export interface MarginResult {
+  model: 'standard' | 'portfolio';
+  margin_mode: 'cross' | 'isolated';
+  equity: Decimal;
+  initial_margin: Decimal;
+  maintenance_margin: Decimal;
+  free_collateral: Decimal;
+  health: Decimal;
+  /** MM / equity; null when equity <= 0. */
+  margin_ratio: Decimal | null;
+  liquidatable: boolean;
+  greeks: Record<string, Greeks>;
+  positions: PositionResult[];
+  collateral: CollateralResult[];
+  /** Portfolio model only. */
+  scenario_risk?: Decimal;
+  underlyings?: UnderlyingRisk[];
+  offsets?: { underlyings: [string, string]; credit: Decimal }[];
+}
+
+export interface MarginResponse { api_version: '1'; result: MarginResult }
+
+export interface PreviewResponse {
+  api_version: '1';
+  before: MarginResult;
+  after: MarginResult;
+  change: { equity: Decimal; initial_margin: Decimal; maintenance_margin: Decimal; free_collateral: Decimal; health: Decimal };
+}
+
+/** An engine error document, or an input refused before the engine (e.g. a JS number). */
+export class MarginError extends Error {
+  readonly name: 'MarginError';
+  /** Stable code, e.g. "WRONG_TYPE", "JSON_NUMBER", "EXPIRY_IN_PAST" (docs/api.md). */
+  readonly code: string;
+  /** JSON pointer of the offending field ("" = the whole document; trades under /trade). */
+  readonly path: string;
+  /** The engine's message, for humans. */
+  readonly detail: string;
+}
+
+/** The exact response bytes (compact JSON, as `margin batch`); error documents are returned, not thrown. */
+export function computeMarginText(request: MarginRequest | string): string;
+/** Computes a request. Throws MarginError. */
+export function computeMargin(request: MarginRequest | string): MarginResponse;
+/** The account at one scenario (portfolio model), as if it were the worst. Throws MarginError. */
+export function evaluateScenario(request: MarginRequest | string, scenarioId: number | bigint | string): MarginResponse;
+/** Margin before and after a trade. Throws MarginError (trade paths start with /trade). */
+export function previewTrade(request: MarginRequest | string, trade: Trade | string): PreviewResponse;
+/** The canonical encoding of a request. Throws MarginError. */
+export function canonicalRequest(request: MarginRequest | string): string;
+/** A shipped document: the example request or a parameter document. */
+export function shippedDocument(name: 'example'): MarginRequest;
+export function shippedDocument(name: 'standard' | 'pmrm2' | 'span16'): ParameterDocument;
+/** "margin <version> build <id> (json api v1, fixedpoint spec v1)", as `margin --version`. */
+export function version(): string;

@@ -1,0 +1,126 @@
+// margin-engine: the deterministic margin engine as WebAssembly, for Node >= 20
+// and browsers (wasm/README.md). The same C++ core and JSON API v1 as the
+// native `margin` CLI: the same request gives the same response bytes.
+import createMarginEngine from './margin_engine.mjs';
+
+const wasmUrl = new URL('./margin_engine.wasm', import.meta.url);
+const isNode = typeof process === 'object' && process.versions != null && process.versions.node != null;
+// Browsers fetch the .wasm next to this module; Node reads it from disk.
+const engine = await createMarginEngine(isNode ? { wasmBinary: await (await import('node:fs/promises')).readFile(wasmUrl) } : {});
+
+/** An error document from the engine, or an input the wrapper refused. */
+export class MarginError extends Error {
+  constructor(code, path, message) {
+    super(path ? `${code} at ${path}: ${message}` : `${code}: ${message}`);
+    this.name = 'MarginError';
+    this.code = code;
+    this.path = path;
+    this.detail = message;
+  }
+}
+
+const WAD = 10n ** 18n;
+// Fields whose integers are counts of seconds, not wei.
+const INTEGER_FIELDS = new Set(['timestamp', 'expiry']);
+
+function weiToDecimal(v) {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const frac = (a % WAD).toString().padStart(18, '0').replace(/0+$/, '');
+  return (neg ? '-' : '') + (a / WAD).toString() + (frac ? '.' + frac : '');
+}
+
+function pointer(path, key) {
+  return path + '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+// Copies a request object for JSON: bigint -> decimal string (wei, or the integer
+// itself for timestamps); JS numbers are refused, never converted silently.
+function normalize(value, path, key) {
+  if (typeof value === 'bigint') return INTEGER_FIELDS.has(key) ? value.toString() : weiToDecimal(value);
+  if (typeof value === 'number')
+    throw new MarginError('JSON_NUMBER', path, `numbers are decimal strings (or bigint wei), got the JS number ${value}`);
+  if (Array.isArray(value)) return value.map((v, i) => normalize(v, pointer(path, i), key));
+  if (value !== null && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = normalize(v, pointer(path, k), k);
+    return out;
+  }
+  return value;
+}
+
+function text(input, root) {
+  if (typeof input === 'string') return input;
+  if (input === null || typeof input !== 'object') throw new MarginError('WRONG_TYPE', root, 'expected an object or a JSON string');
+  return JSON.stringify(normalize(input, root, ''));
+}
+
+// Calls an exported C function with string arguments; returns its string result.
+function call(fn, ...args) {
+  const ptrs = [];
+  try {
+    const values = args.map((a) => {
+      if (typeof a !== 'string') return a;
+      const n = engine.lengthBytesUTF8(a) + 1;
+      const p = engine._malloc(n);
+      if (!p) throw new MarginError('OUT_OF_MEMORY', '', 'the engine could not allocate the input');
+      ptrs.push(p);
+      engine.stringToUTF8(a, p, n);
+      return p;
+    });
+    const out = fn(...values);
+    if (!out) throw new MarginError('OUT_OF_MEMORY', '', 'the engine could not allocate the response');
+    const s = engine.UTF8ToString(out);
+    engine._margin_free(out);
+    return s;
+  } finally {
+    for (const p of ptrs) engine._free(p);
+  }
+}
+
+function parsed(response) {
+  const doc = JSON.parse(response);
+  if (doc.error) throw new MarginError(doc.error.code, doc.error.path, doc.error.message);
+  return doc;
+}
+
+/** The exact response bytes (compact JSON, as `margin batch`), error documents included. */
+export function computeMarginText(request) {
+  return call(engine._margin_compute, text(request, ''));
+}
+
+/** Equity, IM, MM and the rest for a request; throws MarginError on an error document. */
+export function computeMargin(request) {
+  return parsed(computeMarginText(request));
+}
+
+/** The account at one scenario (portfolio model), as if it were the worst. */
+export function evaluateScenario(request, scenarioId) {
+  const id = typeof scenarioId === 'bigint' ? Number(scenarioId) : typeof scenarioId === 'string' ? Number(scenarioId) : scenarioId;
+  if (!Number.isSafeInteger(id) || id < 0 || id > 1e6) throw new MarginError('OUT_OF_RANGE', '/scenario', `no scenario ${scenarioId}`);
+  return parsed(call(engine._margin_scenario, text(request, ''), id));
+}
+
+/** Margin before and after a trade ({positions: [...]}). */
+export function previewTrade(request, trade) {
+  return parsed(call(engine._margin_preview, text(request, ''), text(trade, '/trade')));
+}
+
+/** The request's canonical encoding (defaults explicit, keys sorted). */
+export function canonicalRequest(request) {
+  const s = call(engine._margin_canonical, text(request, ''));
+  if (s.startsWith('{"error"')) parsed(s);
+  return s;
+}
+
+/** A shipped document: "example", "standard", "pmrm2" or "span16". */
+export function shippedDocument(name) {
+  const s = call(engine._margin_document, String(name));
+  if (!s) throw new MarginError('UNKNOWN_DOCUMENT', '', `no shipped document "${name}"`);
+  return JSON.parse(s);
+}
+
+/** Engine version and build id, as `margin --version`. */
+export function version() {
+  return call(engine._margin_version);
+}

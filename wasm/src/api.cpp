@@ -1,0 +1,50 @@
+// The WebAssembly package's C surface: JSON v1 text in, JSON v1 text out, over
+// the same core/json_api.hpp functions as the CLI. Every result is a string
+// from malloc that the caller releases with margin_free. Nothing here throws.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "core/json_api.hpp"
+
+namespace {
+
+char* to_c(const std::string& s) {
+    char* out = static_cast<char*>(std::malloc(s.size() + 1));
+    if (out) std::memcpy(out, s.c_str(), s.size() + 1);
+    return out;
+}
+
+}  // namespace
+
+extern "C" {
+
+/// The response to a request (compact JSON; the bytes of `margin batch`).
+char* margin_compute(const char* request) { return to_c(margin::compute_json(request, false)); }
+
+/// The account at one scenario (portfolio model), compact.
+char* margin_scenario(const char* request, int scenario) { return to_c(margin::scenario_json(request, scenario, false)); }
+
+/// Margin before and after a trade, compact.
+char* margin_preview(const char* request, const char* trade) { return to_c(margin::preview_json(request, trade, false)); }
+
+/// The canonical encoding of a request, or an error document.
+char* margin_canonical(const char* request) {
+    const auto req = margin::parse_request(request);
+    return to_c(req.ok() ? margin::canonical_request(req.value) : margin::encode_error(*req.err, false));
+}
+
+/// A shipped document: "standard", a portfolio preset ("pmrm2", "span16") or "example"; "" if unknown.
+char* margin_document(const char* name) {
+    const std::string n = name;
+    if (n == "standard") return to_c(std::string(margin::default_params_json()));
+    if (n == "example") return to_c(std::string(margin::example_request_json()));
+    return to_c(std::string(margin::portfolio_preset_json(n)));
+}
+
+/// As `margin --version`.
+char* margin_version() { return to_c(margin::version_string()); }
+
+void margin_free(char* p) { std::free(p); }
+
+}  // extern "C"

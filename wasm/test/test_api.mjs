@@ -1,0 +1,115 @@
+// The npm package under Node: byte parity with the native CLI on the API
+// corpus, the single-scenario and trade-preview functions against the CLI's,
+// typed errors, and bigint / JS-number inputs.
+// Environment: MARGIN_PACKAGE (the package folder), MARGIN_NATIVE (the native
+// `margin`), MARGIN_CORPUS (a folder with requests.jsonl and the native
+// expected.jsonl, from tests/core/api_parity.sh).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const pkg = await import(pathToFileURL(join(process.env.MARGIN_PACKAGE, 'index.mjs')).href);
+const native = process.env.MARGIN_NATIVE;
+const corpus = process.env.MARGIN_CORPUS;
+const tmp = mkdtempSync(join(tmpdir(), 'margin-npm-'));
+
+// Runs the native CLI; returns stdout whatever the exit status (1 = an error document).
+function cli(...args) {
+  try {
+    return execFileSync(native, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  } catch (e) {
+    if (e.status === 1) return e.stdout;
+    throw e;
+  }
+}
+function file(name, value) {
+  const p = join(tmp, name);
+  writeFileSync(p, typeof value === 'string' ? value : JSON.stringify(value));
+  return p;
+}
+const example = () => pkg.shippedDocument('example');
+const portfolio = () => ({ ...example(), params: 'pmrm2' });
+
+test('the API corpus: every response byte-identical to the native CLI', () => {
+  // one request per line (an empty line is a request too); the files end with a newline
+  const lines = (f) => readFileSync(join(corpus, f), 'utf8').replace(/\n$/, '').split('\n');
+  const requests = lines('requests.jsonl'), expected = lines('expected.jsonl');
+  assert.equal(requests.length, expected.length);
+  assert.ok(requests.length >= 2600, `corpus of ${requests.length} requests`);
+  let mismatches = 0, results = 0;
+  requests.forEach((r, i) => {
+    const got = pkg.computeMarginText(r);
+    if (got !== expected[i]) mismatches++;
+    if (got.startsWith('{"api_version"')) results++;
+  });
+  console.log(`node parity: ${requests.length} requests, ${results} results, ${mismatches} mismatches`);
+  assert.equal(mismatches, 0);
+  assert.ok(results >= 1900);
+});
+
+test('version() is the native `margin --version`', () => {
+  assert.equal(pkg.version(), cli('--version').trim());
+  assert.match(pkg.version(), /^margin \S+ build [0-9a-f]{12} \(json api v1/);
+});
+
+test('evaluateScenario and previewTrade equal the native CLI', () => {
+  const req = portfolio();
+  const reqFile = file('portfolio.json', req);
+  for (const id of [0, 7, 22, 31]) assert.deepEqual(pkg.evaluateScenario(req, id), JSON.parse(cli('scenario', String(id), reqFile)));
+  const trade = { positions: [
+    { type: 'option', underlying: 'BTC', expiry: '1767945600', strike: '95000', option_type: 'put', size: '2' },
+    { type: 'perp', underlying: 'BTC', size: '0.5', entry_price: '100100' }] };
+  const tradeFile = file('trade.json', trade);
+  for (const [r, f] of [[req, reqFile], [example(), file('example.json', example())]]) {
+    const got = pkg.previewTrade(r, trade);
+    assert.deepEqual(got, JSON.parse(cli('preview', tradeFile, f)));
+    assert.notEqual(got.change.initial_margin, '0');
+  }
+  // at its worst scenario, the single-scenario margins are the full evaluation's
+  const full = pkg.computeMargin(req).result;
+  const worst = full.underlyings.find((u) => u.underlying === 'BTC').worst_scenario;
+  assert.equal(pkg.evaluateScenario(req, worst).result.underlyings[0].worst_loss, full.underlyings[0].worst_loss);
+});
+
+test('errors are MarginError with the engine code and path', () => {
+  const cases = [
+    [() => pkg.computeMargin('{'), 'JSON_SYNTAX', ''],
+    [() => pkg.computeMargin({ ...example(), api_version: '2' }), 'UNSUPPORTED_VERSION', '/api_version'],
+    [() => pkg.computeMargin({ ...example(), account: { cash: 1.5 } }), 'JSON_NUMBER', '/account/cash'],
+    [() => pkg.computeMargin('{"api_version":"1","market":{},"account":{"cash":1}}'), null, null],
+    [() => pkg.evaluateScenario(example(), 0), 'MODEL_NOT_SUPPORTED', '/params'],
+    [() => pkg.evaluateScenario(portfolio(), 99), 'OUT_OF_RANGE', '/scenario'],
+    [() => pkg.previewTrade(example(), { positions: [] }), 'OUT_OF_RANGE', '/trade/positions'],
+    [() => pkg.previewTrade(example(), { positions: [{ type: 'perp', underlying: 'BTC', size: 2 }] }), 'JSON_NUMBER', '/trade/positions/0/size'],
+    [() => pkg.shippedDocument('nope'), 'UNKNOWN_DOCUMENT', ''],
+  ];
+  for (const [f, code, path] of cases) {
+    let err;
+    try { f(); } catch (e) { err = e; }
+    assert.ok(err instanceof pkg.MarginError, `expected a MarginError (${code})`);
+    assert.ok(err instanceof Error);
+    if (code === null) {  // whatever the engine reports, the wrapper passes it on unchanged
+      const doc = JSON.parse(pkg.computeMarginText('{"api_version":"1","market":{},"account":{"cash":1}}'));
+      assert.equal(err.code, doc.error.code);
+      assert.equal(err.path, doc.error.path);
+      continue;
+    }
+    assert.equal(err.code, code);
+    assert.equal(err.path, path);
+  }
+});
+
+test('bigint inputs are wei (timestamps: seconds); the same response as decimal strings', () => {
+  const a = example(), b = example();
+  b.account.cash = 20000n * 10n ** 18n + 1n;  // 20000.000000000000000001
+  b.market.timestamp = 1767225600n;
+  b.account.positions[0].size = -4n * 10n ** 18n;
+  a.account.cash = '20000.000000000000000001';
+  assert.equal(pkg.computeMarginText(b), pkg.computeMarginText(a));
+  assert.equal(pkg.canonicalRequest(b), pkg.canonicalRequest(a));
+  assert.equal(pkg.computeMarginText(a), cli('compute', '--compact', file('a.json', a)).trim());
+});

@@ -1,0 +1,24 @@
+// Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
+import { computeMargin, computeMarginText, evaluateScenario, previewTrade, shippedDocument, version, MarginError } from 'margin-engine';
+import type { MarginRequest, MarginResponse, PreviewResponse, Trade } from 'margin-engine';
+
+const request: MarginRequest = shippedDocument('example');
+const response: MarginResponse = computeMargin(request);
+const im: string = response.result.initial_margin;
+const liquidatable: boolean = response.result.liquidatable;
+const text: string = computeMarginText(JSON.stringify(request));
+const worst: string | undefined = evaluateScenario({ ...request, params: 'pmrm2' }, 3).result.underlyings?.[0]?.worst_scenario;
+const trade: Trade = { positions: [{ type: 'perp', underlying: 'BTC', size: 10n ** 18n }] };
+const preview: PreviewResponse = previewTrade(request, trade);
+const change: string = preview.change.initial_margin;
+const v: string = version();
+try {
+  computeMargin('{');
+} catch (e) {
+  if (e instanceof MarginError) console.log(e.code, e.path, e.detail);
+}
+// @ts-expect-error JS numbers are not decimals
+const bad: Trade = { positions: [{ type: 'perp', underlying: 'BTC', size: 1.5 }] };
+// @ts-expect-error an option needs a strike
+const noStrike: Trade = { positions: [{ type: 'option', underlying: 'BTC', expiry: '1767945600', option_type: 'put', size: '1' }] };
+console.log(im, liquidatable, text, worst, change, v, bad, noStrike);

@@ -22,7 +22,8 @@ expect 0 '"margin_mode": "cross"' compute "$tmp/example.json"
 expect 0 '"liquidatable":false' compute "$tmp/example.json" --compact
 expect 0 'maintenance margin (MM)' explain "$tmp/example.json"
 expect 0 '{"account":{"cash":"20000"' canonical "$tmp/example.json"
-expect 0 'margin 0.1.0 (json api v1' --version
+expect 0 'margin 0.1.0 build ' --version
+expect 0 '(json api v1, fixedpoint spec v1)' --version
 expect 1 '"code": "JSON_NUMBER"' compute "$tmp/number.json"
 expect 1 '"path": "/account/cash"' compute "$tmp/number.json"
 expect 1 '"code": "JSON_SYNTAX"' explain "$tmp/broken.json"
@@ -41,6 +42,12 @@ expect 0 '"worst_scenario": "5"' scenario 5 "$tmp/portfolio.json"
 expect 1 '"code": "OUT_OF_RANGE"' scenario 40 "$tmp/portfolio.json"
 expect 1 '"code": "MODEL_NOT_SUPPORTED"' scenario 0 "$tmp/example.json"
 expect 2 'scenario ID must be a scenario index' scenario x "$tmp/portfolio.json"
+printf '{"positions":[{"type":"perp","underlying":"BTC","size":"0.5"}]}' > "$tmp/trade.json"
+printf '{"positions":[]}' > "$tmp/empty-trade.json"
+expect 0 '"change"' preview "$tmp/trade.json" "$tmp/example.json"
+expect 1 '"path": "/trade/positions"' preview "$tmp/empty-trade.json" "$tmp/example.json"
+expect 2 'cannot read' preview "$tmp/missing.json" "$tmp/example.json"
+expect 2 'preview takes TRADE and one FILE' preview
 # stdin: "-" and no FILE
 out=$($margin compute --compact < "$tmp/example.json"); rc=$?
 case "$out" in *'"result"'*) [ $rc = 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: stdin status $rc"; } ;;

@@ -10,6 +10,7 @@ apt_packages=(
   nlohmann-json3-dev catch2    # JSON, unit tests (Catch2 v2)
   libmpfr-dev libgmp-dev       # MPFR: the accuracy oracle in tests
   nodejs python3               # runs the wasm builds; corpus generator
+  chromium                     # the preview page's browser tests (playwright-core drives it)
 )
 
 missing=()
@@ -42,7 +43,7 @@ fi
 
 # npm packages from committed lockfiles, each reinstalled only when its lockfile
 # changed since the last install: the Solidity harness (solc, @ethereumjs/*) and
-# the npm package's tests (typescript).
+# the npm package's tests (typescript, playwright-core).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 for npm_dir in "$root/contracts-interface" "$root/wasm/test"; do
   stamp="$npm_dir/node_modules/.lock-installed"

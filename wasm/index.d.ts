@@ -154,8 +154,18 @@ export function evaluateScenario(request: MarginRequest | string, scenarioId: nu
 export function previewTrade(request: MarginRequest | string, trade: Trade | string): PreviewResponse;
 /** The canonical encoding of a request. Throws MarginError. */
 export function canonicalRequest(request: MarginRequest | string): string;
-/** A shipped document: the example request or a parameter document. */
+/** One scenario of a scenario set: the spot multiplier, the vol move and the scenario's weight. */
+export interface Scenario {
+  spot_shock: Decimal;
+  vol: 'up' | 'down' | 'none' | 'linear_skew' | 'abs_skew';
+  weight: Decimal;
+}
+/** A scenario set (scenario/1): the list that `worst_scenario` and `scenario_pnl` index, and its parameters. */
+export type ScenarioSetDocument = { version: 'scenario/1'; name: string; scenarios: Scenario[] } & Record<string, unknown>;
+
+/** A shipped document: the example request, a parameter document, or a portfolio preset's scenario set. */
 export function shippedDocument(name: 'example'): MarginRequest;
 export function shippedDocument(name: 'standard' | 'pmrm2' | 'span16'): ParameterDocument;
+export function shippedDocument(name: 'scenarios/pmrm2' | 'scenarios/span16'): ScenarioSetDocument;
 /** "margin <version> build <id> (json api v1, fixedpoint spec v1)", as `margin --version`. */
 export function version(): string;

@@ -113,7 +113,7 @@ export function canonicalRequest(request) {
   return s;
 }
 
-/** A shipped document: "example", "standard", "pmrm2" or "span16". */
+/** A shipped document: "example", "standard", "pmrm2", "span16", "scenarios/pmrm2" or "scenarios/span16". */
 export function shippedDocument(name) {
   const s = call(engine._margin_document, String(name));
   if (!s) throw new MarginError('UNKNOWN_DOCUMENT', '', `no shipped document "${name}"`);

@@ -4,8 +4,10 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include "core/json_api.hpp"
+#include "core/scenario.hpp"
 
 namespace {
 
@@ -34,11 +36,14 @@ char* margin_canonical(const char* request) {
     return to_c(req.ok() ? margin::canonical_request(req.value) : margin::encode_error(*req.err, false));
 }
 
-/// A shipped document: "standard", a portfolio preset ("pmrm2", "span16") or "example"; "" if unknown.
+/// A shipped document: "standard", a portfolio preset ("pmrm2", "span16"), a
+/// scenario set ("scenarios/pmrm2", "scenarios/span16") or "example"; "" if unknown.
 char* margin_document(const char* name) {
-    const std::string n = name;
+    const std::string_view n = name;
+    constexpr std::string_view scenarios = "scenarios/";
     if (n == "standard") return to_c(std::string(margin::default_params_json()));
     if (n == "example") return to_c(std::string(margin::example_request_json()));
+    if (n.substr(0, scenarios.size()) == scenarios) return to_c(std::string(margin::scenario::preset_json(n.substr(scenarios.size()))));
     return to_c(std::string(margin::portfolio_preset_json(n)));
 }
 

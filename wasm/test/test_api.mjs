@@ -75,6 +75,20 @@ test('evaluateScenario and previewTrade equal the native CLI', () => {
   assert.equal(pkg.evaluateScenario(req, worst).result.underlyings[0].worst_loss, full.underlyings[0].worst_loss);
 });
 
+test('shipped documents are the repository\'s files; a scenario set indexes scenario_pnl', () => {
+  const repo = (f) => JSON.parse(readFileSync(new URL(`../../core/${f}`, import.meta.url), 'utf8'));
+  assert.deepEqual(pkg.shippedDocument('example'), repo('examples/default.json'));
+  assert.deepEqual(pkg.shippedDocument('standard'), repo('params/standard-v1.json'));
+  for (const name of ['pmrm2', 'span16']) {
+    assert.deepEqual(pkg.shippedDocument(name), repo(`params/portfolio-${name}.json`));
+    const set = pkg.shippedDocument(`scenarios/${name}`);
+    assert.deepEqual(set, repo(`params/${name}.json`));
+    const result = pkg.computeMargin({ ...example(), params: name }).result;
+    for (const u of result.underlyings.filter((u) => u.underlying !== null))
+      assert.equal(u.scenario_pnl.length, set.scenarios.length, `${name} ${u.underlying}`);
+  }
+});
+
 test('errors are MarginError with the engine code and path', () => {
   const cases = [
     [() => pkg.computeMargin('{'), 'JSON_SYNTAX', ''],
@@ -86,6 +100,7 @@ test('errors are MarginError with the engine code and path', () => {
     [() => pkg.previewTrade(example(), { positions: [] }), 'OUT_OF_RANGE', '/trade/positions'],
     [() => pkg.previewTrade(example(), { positions: [{ type: 'perp', underlying: 'BTC', size: 2 }] }), 'JSON_NUMBER', '/trade/positions/0/size'],
     [() => pkg.shippedDocument('nope'), 'UNKNOWN_DOCUMENT', ''],
+    [() => pkg.shippedDocument('scenarios/nope'), 'UNKNOWN_DOCUMENT', ''],
   ];
   for (const [f, code, path] of cases) {
     let err;

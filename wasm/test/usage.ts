@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
 import { computeMargin, computeMarginText, evaluateScenario, previewTrade, shippedDocument, version, MarginError } from 'margin-engine';
-import type { MarginRequest, MarginResponse, PreviewResponse, Trade } from 'margin-engine';
+import type { MarginRequest, MarginResponse, PreviewResponse, Scenario, Trade } from 'margin-engine';
 
 const request: MarginRequest = shippedDocument('example');
 const response: MarginResponse = computeMargin(request);
@@ -12,6 +12,8 @@ const trade: Trade = { positions: [{ type: 'perp', underlying: 'BTC', size: 10n 
 const preview: PreviewResponse = previewTrade(request, trade);
 const change: string = preview.change.initial_margin;
 const v: string = version();
+const scenarios: Scenario[] = shippedDocument('scenarios/pmrm2').scenarios;
+const shock: string = scenarios[0].spot_shock;
 try {
   computeMargin('{');
 } catch (e) {
@@ -21,4 +23,6 @@ try {
 const bad: Trade = { positions: [{ type: 'perp', underlying: 'BTC', size: 1.5 }] };
 // @ts-expect-error an option needs a strike
 const noStrike: Trade = { positions: [{ type: 'option', underlying: 'BTC', expiry: '1767945600', option_type: 'put', size: '1' }] };
-console.log(im, liquidatable, text, worst, change, v, bad, noStrike);
+// @ts-expect-error a parameter document has no typed scenario list
+const notASet: Scenario[] = shippedDocument('pmrm2').scenarios;
+console.log(im, liquidatable, text, worst, change, v, shock, bad, noStrike, notASet);

@@ -7,10 +7,12 @@
 //
 // The same source runs natively and as WebAssembly under Node; both must print
 // identical bytes (tests/parity checks it). Corpus format: tests/parity/README.md.
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
 
 namespace {
@@ -27,10 +30,31 @@ using fp::result;
 using fp::rounding;
 using fp::Wad;
 
+// A raw integer argument read as a count of seconds; anything outside int64 is
+// passed as -1, which every kernel rejects as FP_DOMAIN (as the Solidity twin does).
+std::int64_t seconds_arg(const Wad& a) {
+    const fp::I256& r = a.raw();
+    return r.fits_i128() && r.to_i128() >= std::numeric_limits<std::int64_t>::min() && r.to_i128() <= std::numeric_limits<std::int64_t>::max() ? static_cast<std::int64_t>(r.to_i128()) : -1;
+}
+
+// One field of the Black-76 kernel (SPEC.md 4.7) for F, K and w (EXT), as a raw integer.
+template <fp::I256 fp::black76_terms::*field>
+result<Wad> black76_field(const std::vector<Wad>& a) {
+    const auto t = fp::black76(a[0], a[1], a[2].raw());
+    if (!t.ok()) return result<Wad>::failure(t.error);
+    return result<Wad>{Wad::from_raw(t.value.*field)};
+}
+
+result<Wad> raw_result(const result<fp::I256>& r) {
+    if (!r.ok()) return result<Wad>::failure(r.error);
+    return result<Wad>{Wad::from_raw(r.value)};
+}
+
 struct op_def {
     int arity;
     bool rounded;
     std::function<result<Wad>(const std::vector<Wad>&, rounding)> fn;
+    bool raw_only = false;  // arguments in kernel units: corpus lines only, not decimal command lines
 };
 
 const std::map<std::string, op_def>& ops() {
@@ -53,6 +77,14 @@ const std::map<std::string, op_def>& ops() {
         {"pow", {2, false, [](auto& a, rounding) { return fp::pow(a[0], a[1]); }}},
         {"normal_pdf", {1, false, [](auto& a, rounding) { return fp::normal_pdf(a[0]); }}},
         {"normal_cdf", {1, false, [](auto& a, rounding) { return fp::normal_cdf(a[0]); }}},
+        // Black-76 kernel: raw integers in the kernel's units (black76.hpp).
+        {"black76_call", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::call>(a); }, true}},
+        {"black76_put", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::put>(a); }, true}},
+        {"black76_n_d1", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::n_d1>(a); }, true}},
+        {"black76_pdf_d1", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::pdf_d1>(a); }, true}},
+        {"black76_sqrt_w", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::sqrt_w>(a); }, true}},
+        {"total_variance_ext", {2, false, [](auto& a, rounding) { return raw_result(fp::total_variance_ext(a[0], seconds_arg(a[1]))); }, true}},
+        {"sqrt_year_fraction", {1, false, [](auto& a, rounding) { return raw_result(fp::sqrt_year_fraction(seconds_arg(a[0]))); }, true}},
     };
     return table;
 }
@@ -144,7 +176,9 @@ int run_vectors(const std::string& in_path, const std::string& out_path) {
 
 void usage() {
     std::cerr << "usage: fpcalc demo | fpcalc demo-vectors | fpcalc vectors IN OUT | fpcalc OP ARG... [ROUNDING]\n"
-                 "ops: add sub neg abs min max cmp mul div mul_div exp ln sqrt pow normal_pdf normal_cdf\n";
+                 "ops: add sub neg abs min max cmp mul div mul_div exp ln sqrt pow normal_pdf normal_cdf\n"
+                 "vector-only ops (raw integers): black76_call black76_put black76_n_d1 black76_pdf_d1 black76_sqrt_w\n"
+                 "  total_variance_ext sqrt_year_fraction (tests/parity/README.md)\n";
 }
 
 std::string arguments(int n) { return std::to_string(n) + (n == 1 ? " decimal argument" : " decimal arguments"); }
@@ -153,6 +187,10 @@ std::string arguments(int n) { return std::to_string(n) + (n == 1 ? " decimal ar
 // Exit status: 0 with a result, 1 with an engine error code, 2 for a usage error.
 int run_single(const std::string& op, std::vector<std::string> args) {
     const auto it = ops().find(op);
+    if (it != ops().end() && it->second.raw_only) {
+        std::cerr << "fpcalc: " << op << " takes raw integers in kernel units: use it in a corpus (fpcalc vectors)\n";
+        return 2;
+    }
     if (it == ops().end()) {
         std::cerr << "fpcalc: unknown operation '" << op << "'\n";
         usage();

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # All tests: lint, then native (GCC and Clang) and WebAssembly builds with
 # warnings as errors, their unit/accuracy tests, the cross-target parity corpora
-# (number model and JSON API) compared byte for byte, and the Solidity twin on the EVM: parity on every
-# fourth numeric vector of the corpus (the full corpus: contracts-interface/README.md)
-# and the check that deliberate rounding changes are caught.
+# (number model and JSON API) compared byte for byte, the npm package and the browser
+# page, and the Solidity twin on the EVM: parity on every fourth numeric vector of the
+# corpus, Black-76 included (the full corpus: contracts-interface/README.md), the check
+# that deliberate rounding changes are caught, and keccak256 against the EVM's.
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,8 @@ step "evm parity: Solidity twin vs native, every 4th numeric vector" \
   node contracts-interface/harness/parity.js build/parity/expected.jsonl --every 4
 step "evm parity bites: deliberate rounding changes are caught" \
   node contracts-interface/harness/parity.js build/parity/expected.jsonl --every 20 --mutate
+step "keccak256: C++ (native and WebAssembly) vs the EVM's KECCAK256 and @noble/hashes" \
+  node contracts-interface/harness/keccak.js build/native/bin/keccak_vectors "node build/wasm/bin/keccak_vectors.js"
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done

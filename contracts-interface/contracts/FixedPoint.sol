@@ -243,6 +243,7 @@ library FixedPoint {
     }
 
     // -------------------------------------------------------------- internals
+    // (internal, not private, where Black76.sol builds on them: one copy of each step.)
 
     /// @dev exp_ext(z), SPEC.md 4.1 E0-E5, z in EXT units.
     function _expExt(int256 z) private pure returns (int256) {
@@ -253,7 +254,7 @@ library FixedPoint {
     }
 
     /// @dev E1-E4: e^z = m * 2^k with m in Q125. Precondition: E0's bounds hold.
-    function _expCore(int256 z) private pure returns (int256 m, int256 k) {
+    function _expCore(int256 z) internal pure returns (int256 m, int256 k) {
         unchecked {
             // E1: h close to round(z / (ln2/2)); u in [0, 2^124], u * INV < 2^251.1
             uint256 u = uint256(z + 128 * HALF_LN2_EXT + HALF_LN2_EXT / 2);
@@ -279,7 +280,7 @@ library FixedPoint {
     }
 
     /// @dev SPEC.md 4.2 L1-L4: ln x = a + l * 1e18 / 2^69 in EXT, l = ln(m) in Q125. x > 0.
-    function _lnCore(uint256 x) private pure returns (int256 a, int256 l) {
+    function _lnCore(uint256 x) internal pure returns (int256 a, int256 l) {
         int256 m;
         unchecked {
             if (x >= X_NEAR_ONE_LO && x <= X_NEAR_ONE_HI) {
@@ -302,7 +303,7 @@ library FixedPoint {
 
     /// @dev floor(a * b / d) and whether it was inexact, for a 512-bit product.
     /// Reverts FixedPointOverflow when the quotient needs more than 256 bits. d > 0.
-    function _mulDivU(uint256 a, uint256 b, uint256 d) private pure returns (uint256 q, bool inexact) {
+    function _mulDivU(uint256 a, uint256 b, uint256 d) internal pure returns (uint256 q, bool inexact) {
         uint256 lo;
         uint256 hi;
         uint256 rem;
@@ -341,7 +342,7 @@ library FixedPoint {
     /// 3.6e-45 < 2^-128: after six unconditional steps r is floor(sqrt n) or one above,
     /// and min(r, n / r) is the floor. (SPEC.md 4.3 fixes only the value; the parity
     /// corpus checks it against the C++'s exact integer square root at every bit length.)
-    function _isqrt(uint256 n) private pure returns (uint256 r) {
+    function _isqrt(uint256 n) internal pure returns (uint256 r) {
         uint256 b = _msb(n); // bits = b + 1 (b = 0 for n < 2)
         assembly ("memory-safe") {
             // b odd (even bit count): 2^((b+1)/2); b even: 3 * 2^(b/2 - 1), or 1 for n < 4
@@ -359,7 +360,7 @@ library FixedPoint {
     }
 
     /// @dev Index of the highest set bit of x > 0 (0 for x = 0).
-    function _msb(uint256 x) private pure returns (uint256 r) {
+    function _msb(uint256 x) internal pure returns (uint256 r) {
         assembly ("memory-safe") {
             r := shl(7, lt(0xffffffffffffffffffffffffffffffff, x))
             r := or(r, shl(6, lt(0xffffffffffffffff, shr(r, x))))
@@ -373,20 +374,20 @@ library FixedPoint {
     }
 
     /// @dev floor(a * b / 2^s) for signed a, b; the caller bounds |a * b| < 2^255.
-    function _sarMul(int256 a, int256 b, uint256 s) private pure returns (int256 r) {
+    function _sarMul(int256 a, int256 b, uint256 s) internal pure returns (int256 r) {
         assembly ("memory-safe") {
             r := sar(s, mul(a, b))
         }
     }
 
     /// @dev floor(a * b / 2^s) for signed a, unsigned b; the caller bounds |a| * b < 2^255.
-    function _sarMulU(int256 a, uint256 b, uint256 s) private pure returns (int256 r) {
+    function _sarMulU(int256 a, uint256 b, uint256 s) internal pure returns (int256 r) {
         assembly ("memory-safe") {
             r := sar(s, mul(a, b))
         }
     }
 
-    function _uabs(int256 a) private pure returns (uint256) {
+    function _uabs(int256 a) internal pure returns (uint256) {
         unchecked {
             return a < 0 ? uint256(0 - uint256(a)) : uint256(a);
         }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {FixedPoint} from "./FixedPoint.sol";
+import {Black76} from "./Black76.sol";
 
 /// @notice Test harness: every FixedPoint operation as an external function, so the
 /// parity runner can call them one by one on the EVM. `gas_*` return the gas one
@@ -24,6 +25,13 @@ contract FixedPointHarness {
     function pow(int256 x, int256 y) external pure returns (int256) { return FixedPoint.pow(x, y); }
     function normal_pdf(int256 x) external pure returns (int256) { return FixedPoint.normalPdf(x); }
     function normal_cdf(int256 x) external pure returns (int256) { return FixedPoint.normalCdf(x); }
+    function black76_call(int256 f, int256 k, int256 w) external pure returns (int256) { return Black76.price(f, k, w).call; }
+    function black76_put(int256 f, int256 k, int256 w) external pure returns (int256) { return Black76.price(f, k, w).put; }
+    function black76_n_d1(int256 f, int256 k, int256 w) external pure returns (int256) { return Black76.price(f, k, w).nD1; }
+    function black76_pdf_d1(int256 f, int256 k, int256 w) external pure returns (int256) { return Black76.price(f, k, w).pdfD1; }
+    function black76_sqrt_w(int256 f, int256 k, int256 w) external pure returns (int256) { return Black76.price(f, k, w).sqrtW; }
+    function total_variance_ext(int256 vol, int256 secs) external pure returns (int256) { return Black76.totalVarianceExt(vol, secs); }
+    function sqrt_year_fraction(int256 secs) external pure returns (int256) { return Black76.sqrtYearFraction(secs); }
 
     /// @dev The measurement's own cost, to subtract: gasleft() twice with nothing between.
     function gas_nop() external view returns (uint256 g) { g = gasleft(); g -= gasleft(); }
@@ -36,4 +44,5 @@ contract FixedPointHarness {
     function gas_pow(int256 x, int256 y) external view returns (uint256 g) { g = gasleft(); FixedPoint.pow(x, y); g -= gasleft(); }
     function gas_normal_pdf(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.normalPdf(x); g -= gasleft(); }
     function gas_normal_cdf(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.normalCdf(x); g -= gasleft(); }
+    function gas_black76_call(int256 f, int256 k, int256 w) external view returns (uint256 g) { g = gasleft(); Black76.price(f, k, w); g -= gasleft(); }
 }

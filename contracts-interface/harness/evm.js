@@ -82,6 +82,10 @@ export const OPS = {
   mul: 'mul(int256,int256,uint8)', div: 'div(int256,int256,uint8)', mul_div: 'mul_div(int256,int256,int256,uint8)',
   exp: 'exp(int256)', ln: 'ln(int256)', sqrt: 'sqrt(int256)', pow: 'pow(int256,int256)',
   normal_pdf: 'normal_pdf(int256)', normal_cdf: 'normal_cdf(int256)',
+  black76_call: 'black76_call(int256,int256,int256)', black76_put: 'black76_put(int256,int256,int256)',
+  black76_n_d1: 'black76_n_d1(int256,int256,int256)', black76_pdf_d1: 'black76_pdf_d1(int256,int256,int256)',
+  black76_sqrt_w: 'black76_sqrt_w(int256,int256,int256)', total_variance_ext: 'total_variance_ext(int256,int256)',
+  sqrt_year_fraction: 'sqrt_year_fraction(int256)',
 };
 export const ROUNDING = { toward_zero: 0, floor: 1, ceil: 2 };
 

@@ -14,7 +14,7 @@ if (!file) {
   console.error('usage: gas.js EXPECTED.jsonl [--every K]');
   process.exit(2);
 }
-const MEASURED = ['mul', 'div', 'mul_div', 'exp', 'ln', 'sqrt', 'pow', 'normal_pdf', 'normal_cdf'];
+const MEASURED = ['mul', 'div', 'mul_div', 'exp', 'ln', 'sqrt', 'pow', 'normal_pdf', 'normal_cdf', 'black76_call'];
 const harness = await Deployed.create(compile()['FixedPointHarness.sol'].FixedPointHarness);
 const gas = Object.fromEntries(MEASURED.map((op) => [op, []]));
 let seen = 0;
@@ -36,6 +36,13 @@ const EVERYDAY = {
   mul_div: () => [wad(-1e6, 1e6), wad(-1e6, 1e6), wad(1, 1e3), 1n], exp: () => [wad(-20, 20)],
   ln: () => [wad(1e-3, 1e3)], sqrt: () => [wad(1e-3, 1e3)], pow: () => [wad(0.5, 2), wad(-10, 10)],
   normal_pdf: () => [wad(-5, 5)], normal_cdf: () => [wad(-5, 5)],
+  // Black-76 (the whole kernel: both prices, N(d1), phi(d1), sqrt w): F 1,000-100,000,
+  // K/F 0.7-1.4, vol 20%-150%, one day to one year; w by SPEC.md 4.7 W1.
+  black76_call: () => {
+    const f = wad(1e3, 1e5), k = (f * wad(0.7, 1.4)) / 10n ** 18n, vol = wad(0.2, 1.5);
+    const secs = BigInt(Math.round(86400 + rand() * (31536000 - 86400)));
+    return [f, k, (vol * vol * secs * 2n ** 56n) / (31536000n * 10n ** 18n)];
+  },
 };
 const overhead = Number((await harness.call('nop', 'gas_nop()', [])).value);
 const everyday = {};

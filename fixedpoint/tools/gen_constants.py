@@ -148,6 +148,42 @@ def horner_yul(coef, t, ind):
     return lines
 
 
+def piecewise_yul(a, o, name, rows, deg, what):
+    """A Yul function of (j, t): piece j's coefficients to scratch memory (two per word,
+    each a signed 128-bit half) by a binary search on j, then Horner's rule over all of them."""
+    a(f"    /// @dev {what}")
+    a("    /// Coefficients go to scratch memory (two per word, each a signed 128-bit half),")
+    a(f"    /// chosen by a binary search on j, then Horner's rule runs over all {deg} (zeros at the top")
+    a("    /// leave the value unchanged).")
+    a(f"    function {name}(uint256 j, int256 t) internal pure returns (int256 r) {{")
+    a('        assembly ("memory-safe") {')
+    a("            let m := mload(0x40)")
+    def words(j):
+        cs = rows[j]
+        return [((cs[i + 1] & ((1 << 128) - 1)) << 128) | (cs[i] & ((1 << 128) - 1)) for i in range(0, deg, 2)]
+    def emit_range(lo, hi, ind):
+        if hi - lo == 1:
+            for k, wv in enumerate(words(lo)):
+                a(f"{ind}mstore(add(m, {hex(32 * k)}), {hex(wv)})")
+            return
+        mid = (lo + hi) // 2
+        a(f"{ind}switch lt(j, {mid})")
+        a(f"{ind}case 1 {{")
+        emit_range(lo, mid, ind + "    ")
+        a(f"{ind}}}")
+        a(f"{ind}default {{")
+        emit_range(mid, hi, ind + "    ")
+        a(f"{ind}}}")
+    emit_range(0, len(rows), " " * 12)
+    coef = []
+    for i in range(deg):
+        word = f"mload(add(m, {hex(32 * (i // 2))}))"
+        coef.append(f"sar(128, shl(128, {word}))" if i % 2 == 0 else f"sar(128, {word})")
+    o.extend(horner_yul(coef, "t", " " * 12))
+    a("        }")
+    a("    }")
+
+
 def solidity():
     o = []
     a = o.append
@@ -177,41 +213,11 @@ def solidity():
     a("        }")
     a("    }")
     a("")
-    a(f"    /// @dev Upper normal tail on piece j (0..{NP - 1}) at t = |x| - (j/2 + 1/4), Q125.")
-    a("    /// Coefficients go to scratch memory (two per word, each a signed 128-bit half),")
-    a("    /// chosen by a binary search on j, then Horner's rule runs over all 16 (zeros at the top")
-    a("    /// leave the value unchanged).")
-    a("    function cdfPoly(uint256 j, int256 t) internal pure returns (int256 r) {")
-    a('        assembly ("memory-safe") {')
-    a("            let m := mload(0x40)")
-    def words(j):
-        cs = CDF_INT[j]
-        ws = []
-        for i in range(0, deg, 2):
-            lo, hi = cs[i] & ((1 << 128) - 1), cs[i + 1] & ((1 << 128) - 1)
-            ws.append((hi << 128) | lo)
-        return ws
-    def emit_range(lo, hi, ind):
-        if hi - lo == 1:
-            for k, wv in enumerate(words(lo)):
-                a(f"{ind}mstore(add(m, {hex(32 * k)}), {hex(wv)})")
-            return
-        mid = (lo + hi) // 2
-        a(f"{ind}switch lt(j, {mid})")
-        a(f"{ind}case 1 {{")
-        emit_range(lo, mid, ind + "    ")
-        a(f"{ind}}}")
-        a(f"{ind}default {{")
-        emit_range(mid, hi, ind + "    ")
-        a(f"{ind}}}")
-    emit_range(0, NP, " " * 12)
-    coef = []
-    for i in range(deg):
-        word = f"mload(add(m, {hex(32 * (i // 2))}))"
-        coef.append(f"sar(128, shl(128, {word}))" if i % 2 == 0 else f"sar(128, {word})")
-    o.extend(horner_yul(coef, "t", " " * 12))
-    a("        }")
-    a("    }")
+    piecewise_yul(a, o, "cdfPoly", CDF_INT, deg,
+                  f"Upper normal tail Q on piece j (0..{NP - 1}) at t = |x| - (j/2 + 1/4), Q125.")
+    a("")
+    piecewise_yul(a, o, "tailPoly", TAIL_INT, tdeg,
+                  f"Scaled tail R = Q e^(x^2/2) on piece j (0..{TAIL_NP - 1}) at t = x - (j/2 + 1/4), Q125.")
     a("}")
     return "\n".join(o) + "\n"
 

@@ -29,6 +29,7 @@ expect 2 "exp takes 1 decimal argument" exp
 expect 2 "exp takes 1 decimal argument" exp 1 2
 expect 2 "cannot read /nonexistent/corpus" vectors /nonexistent/corpus -
 expect 2 "usage:" vectors
+expect 2 "black76_call takes raw integers in kernel units" black76_call 100 100 1
 # Corpus lines that cannot be evaluated come back marked invalid, one per line.
 out=$(printf '%s\n' '{"op":"exp"}' 'not json' '{"op":"mul","args":["1","2"]}' \
   '{"op":"exp","args":["1.5"]}' '{"op":"exp","args":[1]}' '{"op":"nope","args":["1"]}' \

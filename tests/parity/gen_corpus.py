@@ -79,7 +79,10 @@ def corpus(seed, count):
     # Shares of the corpus per op (sum 100); the rest of each share is random.
     plan = [("add", 3), ("sub", 3), ("neg", 1), ("abs", 1), ("min", 1), ("max", 1), ("cmp", 1),
             ("mul", 10), ("div", 10), ("mul_div", 10), ("exp", 10), ("ln", 9), ("sqrt", 6),
-            ("pow", 12), ("normal_pdf", 4), ("normal_cdf", 8), ("parse", 7), ("format", 3)]
+            ("pow", 12), ("normal_pdf", 4), ("normal_cdf", 8), ("parse", 7), ("format", 3),
+            # the Black-76 kernel (SPEC.md 4.7), on top of the 100
+            ("black76_call", 4), ("black76_put", 2), ("black76_n_d1", 1), ("black76_pdf_d1", 1),
+            ("black76_sqrt_w", 1), ("total_variance_ext", 1), ("sqrt_year_fraction", 1)]
     for op, share in plan:
         n = count * share // 100
         for i in range(n):
@@ -146,9 +149,52 @@ def corpus(seed, count):
                 else:
                     x = g.wad_range(-11 * WAD, 11 * WAD)
                 emit(op, [x])
+            elif op.startswith("black76_"):
+                emit(op, black76_args(g, i))
+            elif op == "total_variance_ext":
+                emit(op, [g.pick([g.wad_range(WAD // 100, 5 * WAD), g.any(), -g.below(WAD), 0, 2**100 - 1, 2**100]),
+                          seconds(g)])
+            elif op == "sqrt_year_fraction":
+                emit(op, [seconds(g)])
             elif op == "parse":
                 emit(op, [decimal_text(g, i)])
     return out
+
+
+YEAR = 31_536_000
+MAX_SECONDS = 2_000_000_000
+W_CAP = 2**127 - 1
+
+
+def w_ext(vol, secs):
+    """SPEC.md 4.7 W1: total variance in EXT for vol (wei) over secs."""
+    return min(vol * vol * secs * 2**56 // (YEAR * WAD), W_CAP)
+
+
+def seconds(g):
+    return g.pick([g.wad_range(1, 3 * YEAR), g.wad_range(1, MAX_SECONDS), 0, 1, -1, MAX_SECONDS, MAX_SECONDS + 1,
+                   2**63, -(2**63) - 1, g.any()])
+
+
+def black76_args(g, i):
+    """[forward, strike, total variance (EXT)]: everyday contracts, every regime, and bad input."""
+    f = g.wad_range(10 * WAD, 10**6 * WAD)
+    k = i % 8
+    if k <= 2:  # everyday: K/F in [e^-3, e^3], vol 1%-500%, one minute to three years
+        strike = f * g.wad_range(52205, 21060930) // 2**20
+        return [f, max(strike, 1), w_ext(g.wad_range(WAD // 100, 5 * WAD), g.wad_range(60, 3 * YEAR))]
+    if k == 3:  # at the money, give or take a little
+        return [f, f + g.wad_range(-WAD, WAD), w_ext(g.wad_range(WAD // 100, 2 * WAD), g.wad_range(1, 3 * YEAR))]
+    if k == 4:  # deep in or out of the money, short and low-vol: |x| >= 64 v, and the tail's far end
+        strike = g.pick([f * g.wad_range(2, 10**5), max(f // g.wad_range(2, 10**5), 1)])
+        return [f, strike, g.pick([g.bits(g.below(100)) + 1, w_ext(g.wad_range(WAD // 100, WAD), g.wad_range(1, 86400))])]
+    if k == 5:  # saturated variances, and the clamp's edges
+        return [f, g.wad_range(WAD, 10**7 * WAD), g.pick([W_CAP, W_CAP + 1, 2**127, g.any(), 2**71 << 56, g.bits(200)])]
+    if k == 6:  # every magnitude of F, K and w (including 2^127 and above: overflow)
+        return [g.bits(g.below(129)) + 1, g.bits(g.below(129)) + 1, g.bits(g.below(132)) + 1]
+    # bad input: a non-positive argument, or anything at all
+    bad = [[0, f, WAD], [f, 0, WAD], [f, f, 0], [-f, f, WAD], [f, -f, WAD], [f, f, -WAD], [g.any(), g.any(), g.any()]]
+    return g.pick(bad)
 
 
 def decimal_text(g, i):

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {FixedPoint, FixedPointOverflow, FixedPointDomain} from "./FixedPoint.sol";
+import {FixedPointTables, K187, INV_SQRT_2PI_Q125} from "./FixedPointTables.sol";
+
+/// @title Black76
+/// @notice The Black-76 kernel of `fixedpoint/black76.hpp` (SPEC.md 4.7, steps W1-W3 and
+/// B1-B6): for the same arguments, the same integers, or the same error as a custom revert.
+/// Units as the C++: forward and strike in wei; total variance and sqrt(w) in EXT
+/// (v * 1e18 * 2^56); prices undiscounted in wei * 2^125; N(d1) and phi(d1) in Q125.
+/// @dev Nothing here rounds to the wei: the caller multiplies by size and discount
+/// factor and rounds once, as core/ does. Every intermediate's bound is in a comment.
+library Black76 {
+    int256 private constant WAD = 1e18;
+    int256 private constant ONE_Q = 1 << 125;
+    uint256 private constant EXT_ONE = 1e18 << 56;
+    uint256 private constant HALF_EXT = EXT_ONE / 2;
+    uint256 private constant TAIL_END = 26 * HALF_EXT; // 13: Q(13) < 2^-125
+    uint256 private constant W_CAP = (1 << 127) - 1; // B2's clamp
+    int256 private constant SECONDS_PER_YEAR = 31_536_000;
+    int256 private constant MAX_EXPIRY_SECONDS = 2_000_000_000;
+
+    /// @notice One option's Black-76 quantities (black76_terms in C++).
+    struct Terms {
+        int256 call; // max(F N(d1) - K N(d2), max(F - K, 0)), wei * 2^125
+        int256 put; // max(K N(-d2) - F N(-d1), max(K - F, 0)), wei * 2^125
+        int256 nD1; // N(d1), Q125
+        int256 pdfD1; // phi(d1), Q125
+        int256 sqrtW; // sqrt(w), EXT, floor
+    }
+
+    /// @notice B1-B6 for forward `f`, strike `k` and total variance `w` (EXT).
+    /// @dev Reverts FixedPointDomain if f <= 0, k <= 0 or w <= 0, then FixedPointOverflow
+    /// if f or k >= 2^127. A variance of 2^127 EXT or more is taken as 2^127 - 1 (saturated
+    /// prices). No rounding beyond the spec's floors; never panics.
+    function price(int256 f, int256 k, int256 w) internal pure returns (Terms memory t) {
+        if (f <= 0 || k <= 0 || w <= 0) revert FixedPointDomain();
+        if (f >= ONE_Q << 2 || k >= ONE_Q << 2) revert FixedPointOverflow(); // 2^127
+        // B1: x = ln F - ln K in EXT, each logarithm unrounded (|x| < 2^127.5).
+        int256 x = _lnExt(f) - _lnExt(k);
+        // B2: v = floor(sqrt(w * 10^18 * 2^56)); w * EXT_ONE < 2^127 * 2^115.8.
+        uint256 wc = uint256(w) < W_CAP ? uint256(w) : W_CAP;
+        uint256 v = FixedPoint._isqrt(wc * EXT_ONE);
+        // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
+        int256 n1 = x > 0 ? ONE_Q : int256(0);
+        int256 n2 = n1;
+        uint256 ax = FixedPoint._uabs(x);
+        if (ax < 64 * v) {
+            unchecked {
+                // ax < 64 v < 2^127.5, so ax * EXT_ONE < 2^243.3; v >= 1 here (ax >= 0, 64 v > ax).
+                int256 q = int256((ax * EXT_ONE) / v);
+                int256 d1 = (x < 0 ? -q : q) + int256(v >> 1);
+                int256 d2 = d1 - int256(v);
+                // B5: N(d) = 1 - Q(d) for d >= 0, Q(-d) for d < 0.
+                (int256 tail1, int256 pdf1) = _tail(FixedPoint._uabs(d1));
+                (int256 tail2,) = _tail(FixedPoint._uabs(d2));
+                n1 = d1 >= 0 ? ONE_Q - tail1 : tail1;
+                n2 = d2 >= 0 ? ONE_Q - tail2 : tail2;
+                t.pdfD1 = pdf1;
+            }
+        }
+        unchecked {
+            // B6: F, K < 2^127 and N <= 2^125: each term and (F - K) 2^125 below 2^252.
+            int256 raw = f * n1 - k * n2;
+            int256 fkOne = (f - k) << 125;
+            int256 callFloor = fkOne > 0 ? fkOne : int256(0);
+            int256 putFloor = fkOne < 0 ? -fkOne : int256(0);
+            int256 putRaw = raw - fkOne;
+            t.call = raw > callFloor ? raw : callFloor;
+            t.put = putRaw > putFloor ? putRaw : putFloor;
+        }
+        t.nD1 = n1;
+        t.sqrtW = int256(v);
+    }
+
+    /// @notice W1: floor(vol^2 * seconds * 2^56 / (31,536,000 * 10^18)), at most 2^127 - 1.
+    /// @dev Reverts FixedPointDomain if vol <= 0, seconds <= 0 or seconds > 2,000,000,000.
+    function totalVarianceExt(int256 vol, int256 secs) internal pure returns (int256) {
+        if (vol <= 0 || secs <= 0 || secs > MAX_EXPIRY_SECONDS) revert FixedPointDomain();
+        // vol >= 2^100 wei puts the quotient above 2^200 * 2^56 / 2^84.7 > 2^127: the cap.
+        if (vol >= 1 << 100) return int256(W_CAP);
+        uint256 v2 = uint256(vol) * uint256(vol); // < 2^200
+        // < 2^200 * 2^87 / 2^84.7: the quotient fits, no revert.
+        (uint256 q,) = FixedPoint._mulDivU(v2, uint256(secs) << 56, uint256(SECONDS_PER_YEAR * WAD));
+        return q < W_CAP ? int256(q) : int256(W_CAP);
+    }
+
+    /// @notice W3: floor(sqrt(floor(seconds * 2^250 / 31,536,000))): sqrt of the year
+    /// fraction in Q125, floor. Reverts FixedPointDomain unless 0 <= seconds <= 2,000,000,000.
+    function sqrtYearFraction(int256 secs) internal pure returns (int256) {
+        if (secs < 0 || secs > MAX_EXPIRY_SECONDS) revert FixedPointDomain();
+        // seconds * 2^250 / 31,536,000 < 64 * 2^250 = 2^256: the quotient fits.
+        (uint256 q,) = FixedPoint._mulDivU(uint256(secs), 1 << 250, uint256(SECONDS_PER_YEAR));
+        return int256(FixedPoint._isqrt(q)); // < 2^128
+    }
+
+    /// @dev ln y in EXT, the Q125 part floored (L5's unrounded value). y > 0.
+    function _lnExt(int256 y) private pure returns (int256) {
+        (int256 a, int256 l) = FixedPoint._lnCore(uint256(y));
+        return a + FixedPoint._sarMul(l, WAD, 69); // |l * 1e18| < 2^184
+    }
+
+    /// @dev e^(-z) = m * 2^k for 0 <= z <= 84.5 EXT; above 32 as the product of two halves,
+    /// each inside E1's domain (B4).
+    function _expNeg(uint256 z) private pure returns (int256 m, int256 k) {
+        unchecked {
+            if (z <= 32 * EXT_ONE) return FixedPoint._expCore(-int256(z));
+            uint256 z1 = z >> 1;
+            (int256 ma, int256 ka) = FixedPoint._expCore(-int256(z1));
+            (int256 mb, int256 kb) = FixedPoint._expCore(-int256(z - z1));
+            return (FixedPoint._sarMul(ma, mb, 125), ka + kb); // mantissas < 2^126
+        }
+    }
+
+    /// @dev B4: the upper tail Q(y) and the density phi(y) in Q125, for y >= 0 in EXT.
+    function _tail(uint256 y) private pure returns (int256 q, int256 pdf) {
+        if (y >= TAIL_END) return (0, 0);
+        unchecked {
+            uint256 j = y / HALF_EXT;
+            int256 t = int256(y - (j * HALF_EXT + HALF_EXT / 2)); // |t| <= 0.25 EXT < 2^114
+            int256 r = FixedPointTables.tailPoly(j, FixedPoint._sarMulU(t, K187, 118));
+            (int256 m, int256 k) = _expNeg((y * y) / (2 * EXT_ONE)); // y < 2^119.6: y^2 fits
+            q = _scaleDown(FixedPoint._sarMul(m, r, 125), k);
+            pdf = _scaleDown(FixedPoint._sarMul(m, INV_SQRT_2PI_Q125, 125), k);
+        }
+    }
+
+    /// @dev floor(m * 2^k) for k <= 0.
+    function _scaleDown(int256 m, int256 k) private pure returns (int256) {
+        return -k >= 127 ? int256(0) : m >> uint256(-k);
+    }
+}

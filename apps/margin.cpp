@@ -6,7 +6,7 @@
 //   margin canonical [FILE|-]             the request's canonical encoding
 //   margin scenario ID [FILE|-]           the account evaluated at one scenario (portfolio model)
 //   margin preview TRADE [FILE|-]         margin before and after a trade ({"positions": [...]})
-//   margin batch IN OUT                   one compact request per line -> one response per line
+//   margin batch IN OUT [--scenario ID]   one compact request per line -> one response per line
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -17,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -32,7 +33,8 @@ constexpr const char* usage_text =
     "       margin canonical [FILE|-]             canonical encoding of a request\n"
     "       margin scenario ID [FILE|-]           the account at one scenario (portfolio model)\n"
     "       margin preview TRADE [FILE|-]         margin before and after a trade ({\"positions\": [...]})\n"
-    "       margin batch IN OUT                   JSON lines: one request per line (\"-\" = stdin/stdout)\n"
+    "       margin batch IN OUT [--scenario ID]   JSON lines: one request per line (\"-\" = stdin/stdout),\n"
+    "                                             each at scenario ID if given\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -152,7 +154,12 @@ int explain(const std::string& text) {
     return 0;
 }
 
-int batch(const std::string& in_path, const std::string& out_path) {
+// A scenario index argument: digits only, at most 6 of them.
+bool scenario_id(const std::string& id) {
+    return !id.empty() && id.size() <= 6 && id.find_first_not_of("0123456789") == std::string::npos;
+}
+
+int batch(const std::string& in_path, const std::string& out_path, std::optional<std::int64_t> scenario) {
     std::ifstream fin;
     if (in_path != "-") {
         fin.open(in_path, std::ios::binary);
@@ -166,7 +173,7 @@ int batch(const std::string& in_path, const std::string& out_path) {
     std::istream& is = in_path == "-" ? std::cin : fin;
     std::ostream& os = out_path == "-" ? std::cout : fout;
     std::string line;
-    while (std::getline(is, line)) os << margin::compute_json(line, false) << '\n';
+    while (std::getline(is, line)) os << (scenario ? margin::scenario_json(line, *scenario, false) : margin::compute_json(line, false)) << '\n';
     os.flush();
     return os ? 0 : usage("write failed");
 }
@@ -191,13 +198,17 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cmd == "batch") {
-        if (args.size() != 3) return usage("batch takes IN and OUT");
-        return batch(args[1], args[2]);
+        if (args.size() == 5 && args[3] == "--scenario") {
+            if (!scenario_id(args[4])) return usage("scenario ID must be a scenario index, got " + args[4]);
+            return batch(args[1], args[2], std::stoll(args[4]));
+        }
+        if (args.size() != 3) return usage("batch takes IN and OUT, and optionally --scenario ID");
+        return batch(args[1], args[2], std::nullopt);
     }
     if (cmd == "scenario") {
         if (args.size() < 2 || args.size() > 3) return usage("scenario takes ID and one FILE");
         const std::string& id = args[1];
-        if (id.empty() || id.size() > 6 || id.find_first_not_of("0123456789") != std::string::npos)
+        if (!scenario_id(id))
             return usage("scenario ID must be a scenario index, got " + id);
         std::string text;
         const std::string path = args.size() == 3 ? args[2] : "-";

@@ -4,7 +4,8 @@
 # (number model and JSON API) compared byte for byte, the npm package and the browser
 # page, and the Solidity twin on the EVM: parity on every fourth numeric vector of the
 # corpus, Black-76 included (the full corpus: contracts-interface/README.md), the check
-# that deliberate rounding changes are caught, and keccak256 against the EVM's.
+# that deliberate rounding changes are caught, keccak256 against the EVM's, and the
+# portfolio model in Solidity against the native engine on 1,000 accounts (on anvil).
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,8 @@ step "evm parity bites: deliberate rounding changes are caught" \
   node contracts-interface/harness/parity.js build/parity/expected.jsonl --every 20 --mutate
 step "keccak256: C++ (native and WebAssembly) vs the EVM's KECCAK256 and @noble/hashes" \
   node contracts-interface/harness/keccak.js build/native/bin/keccak_vectors "node build/wasm/bin/keccak_vectors.js"
+step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs the native engine; 4 deliberate changes caught" \
+  node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done

@@ -34,6 +34,7 @@ expect 2 'no command'
 expect 2 'compute takes one FILE' compute a b
 expect 2 'unknown option --fast' compute --fast
 expect 2 'batch takes IN and OUT' batch x
+expect 2 'scenario ID must be a scenario index' batch in out --scenario x
 expect 2 'example takes no arguments' example x
 sed 's/"api_version": "1",/"api_version": "1", "params": "pmrm2",/' "$tmp/example.json" > "$tmp/portfolio.json"
 expect 0 '"model": "portfolio"' compute "$tmp/portfolio.json"
@@ -42,6 +43,9 @@ expect 0 '"worst_scenario": "5"' scenario 5 "$tmp/portfolio.json"
 expect 1 '"code": "OUT_OF_RANGE"' scenario 40 "$tmp/portfolio.json"
 expect 1 '"code": "MODEL_NOT_SUPPORTED"' scenario 0 "$tmp/example.json"
 expect 2 'scenario ID must be a scenario index' scenario x "$tmp/portfolio.json"
+{ tr -d '\n' < "$tmp/portfolio.json"; echo; } > "$tmp/portfolio.jsonl"
+expect 0 '"worst_scenario":"5"' batch "$tmp/portfolio.jsonl" - --scenario 5
+expect 0 '"code":"OUT_OF_RANGE"' batch "$tmp/portfolio.jsonl" - --scenario 40
 printf '{"positions":[{"type":"perp","underlying":"BTC","size":"0.5"}]}' > "$tmp/trade.json"
 printf '{"positions":[]}' > "$tmp/empty-trade.json"
 expect 0 '"change"' preview "$tmp/trade.json" "$tmp/example.json"

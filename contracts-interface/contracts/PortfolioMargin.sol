@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {FixedPoint, FixedPointDomain} from "./FixedPoint.sol";
+import {Black76} from "./Black76.sol";
+
+/// @title PortfolioMargin
+/// @notice The portfolio (scenario) model of `core/` for one underlying, on the fixed-point
+/// twin: `core/src/scenario.cpp` (evaluate, evaluate_scenario) and the single-underlying
+/// part of `core/src/portfolio.cpp` (compute_portfolio). For the same inputs it gives the
+/// same integers as the C++: every scenario's P&L, the basis contingency, mark-to-market,
+/// contingencies, IM, MM and the verdict. docs/scenario.md states the formulas; each line
+/// below names its rounding as the C++ does (values and P&L toward -inf, charges toward +inf).
+/// @dev Errors: the C++ fails the whole evaluation (ARITHMETIC_OVERFLOW) on any fixed-point
+/// error; here the first such step reverts with its FixedPoint error. `witness` evaluates
+/// only what one scenario needs, so it can succeed where the full evaluation would fail on
+/// a value it does not use; inside the bounds the accounts contract enforces (prices and
+/// sizes of the JSON API's ranges) no step can fail. Leg products are exact int256 sums:
+/// |amount| <= 2^100 and unit values <= 2^112 keep 2^16 legs far inside int256.
+library PortfolioMargin {
+    int256 private constant WAD = 1e18;
+    int256 private constant YEAR = 31_536_000;
+    int256 private constant THIRTY_DAYS = 30 * 86_400;
+    int256 private constant MAX_SECONDS = 2_000_000_000;
+    /// 2^125 * 10^18: a Black-76 price (wei * 2^125) times a WAD discount factor back to wei.
+    int256 private constant UNIT_DENOM = (1 << 125) * 1e18;
+    uint8 private constant FLOOR = 1;
+    uint8 private constant CEIL = 2;
+
+    /// @notice Vol moves, numbered as the C++ `scenario::vol_move`.
+    uint8 internal constant VOL_NONE = 0;
+    uint8 internal constant VOL_UP = 1;
+    uint8 internal constant VOL_DOWN = 2;
+    uint8 internal constant LINEAR_SKEW = 3;
+    uint8 internal constant ABS_SKEW = 4;
+
+    struct Scenario {
+        int256 spotShock; // multiplier (1.2e18 = +20%)
+        uint8 vol; // VOL_NONE .. ABS_SKEW
+        int256 weight; // dampening / cover fraction (1e18 = full)
+    }
+
+    /// @notice scenario::params (docs/scenario.md), every field a WAD but dteFloorSeconds.
+    struct Params {
+        Scenario[] scenarios;
+        // vol shock: m(T) = (30 days / max(T, floor)) ^ power
+        int256 rangeUp;
+        int256 rangeDown;
+        int256 shortTermPower;
+        int256 longTermPower;
+        int256 minVolUp;
+        int256 dteFloorSeconds;
+        // skew shock
+        int256 linearBaseCap;
+        int256 linearCBase;
+        int256 absBaseCap;
+        int256 absCBase;
+        int256 minKStar;
+        int256 widthScale;
+        int256 volParamStatic;
+        int256 volParamScale;
+        // loss factors and static discounting
+        int256 imFactor;
+        int256 mmFactor;
+        int256 longRateMult;
+        int256 longRateAdd;
+        int256 shortRateMult;
+        int256 shortRateAdd;
+        int256 longBaseDiscount;
+        int256 shortBaseDiscount;
+        // basis contingency
+        int256 basisUp;
+        int256 basisDown;
+        int256 basisAdd;
+        int256 basisMult;
+        // contingencies
+        int256 pegThreshold;
+        int256 pegFactor;
+        int256 confidenceThreshold;
+        int256 confidenceMargin;
+        int256 mmPerpPercent;
+        int256 imPerpPercent;
+        int256 mmOptionPercent;
+        int256 imOptionPercent;
+    }
+
+    /// @notice One option position: `amount` = size x contract size, signed, underlying units.
+    struct Leg {
+        int256 strike;
+        int256 vol; // the series' mark vol
+        int256 amount;
+        bool call;
+    }
+
+    /// @notice One expiry of the underlying as the oracle gives it, and the account's
+    /// positions on it. `futuresEntry` matters only when `futures` != 0.
+    struct Expiry {
+        int256 secondsToExpiry; // 0 = expired: options at intrinsic value
+        int256 forward;
+        int256 forwardConfidence; // absolute, 0 <= c <= forward
+        int256 rate; // continuously compounded; below 0 counts as 0 (static discounting)
+        int256 discount; // DF; 0 = e^(-rate t)
+        int256 futures; // net dated futures, underlying units
+        int256 futuresEntry;
+        Leg[] legs;
+    }
+
+    /// @notice Collateral: value = amount x price / stable price (floor); a risk-cancelling
+    /// asset moves with the underlying's spot in the scenarios.
+    struct Collateral {
+        int256 amount;
+        int256 price;
+        int256 confidence; // absolute
+        int256 imHaircut;
+        int256 mmHaircut;
+        bool riskCancelling;
+    }
+
+    /// @notice An account with positions on one underlying, and its market.
+    struct Book {
+        int256 cash; // settlement currency, signed
+        int256 spot;
+        int256 spotConfidence; // absolute
+        int256 stablePrice; // USD price of the settlement currency
+        int256 perpPosition;
+        int256 perpPrice; // perp mark
+        int256 perpEntry;
+        int256 perpConfidence; // absolute
+        Expiry[] expiries;
+        Collateral[] collaterals;
+    }
+
+    /// @notice The scenario-independent part: value and contingencies (scenario.cpp prepare()).
+    struct Base {
+        int256 equity; // cash + mark-to-market
+        int256 markToMarket; // the book's value, without cash
+        int256 mmContingency;
+        int256 imContingency; // the IM-only part, with the oracle contingency
+        int256 imFactor; // after the de-peg adjustment
+        int256[] expiryNow; // each expiry's options at the current market
+        int256[] collateralValue;
+        ExpiryState[] states;
+    }
+
+    /// @notice One scenario as the witness check evaluates it (evaluate_scenario).
+    struct Witness {
+        int256 pnl; // the scenario's weighted P&L (the basis contingency for id == n)
+        int256 equity;
+        int256 maintenance; // MM if this scenario were the worst: ceil(max(-pnl, 0) mmFactor) + MM contingency
+        bool liquidatable; // equity < maintenance; then the true MM is at least as large
+    }
+
+    /// @notice Every scenario (evaluate + compute_portfolio for one underlying).
+    struct Grid {
+        int256[] pnl; // per scenario
+        int256 basis; // basis contingency
+        uint256 worst; // index; scenarios.length = the basis contingency (wins ties)
+        int256 worstLoss;
+        int256 equity;
+        int256 markToMarket;
+        int256 mmContingency;
+        int256 imContingency;
+        int256 initial;
+        int256 maintenance;
+        bool liquidatable; // equity < maintenance
+    }
+
+    /// @dev Per-expiry values shared by every scenario and leg (scenario.cpp expiry_state).
+    struct ExpiryState {
+        int256 tau;
+        int256 sqrtTau;
+        int256 discount;
+        int256 upMult;
+        int256 downMult;
+        int256 posDiscount;
+        int256 negDiscount;
+        int256 linearCap;
+        int256 absCap;
+        int256 kStar;
+    }
+
+    error ScenarioOutOfRange(uint256 id, uint256 count);
+
+    // ------------------------------------------------------------------ public
+
+    /// @notice The witness check: scenario `id` alone (id == scenarios.length: the basis
+    /// contingency) and the maintenance requirement it implies. Because the true MM takes
+    /// the worst scenario, `liquidatable` here proves the account liquidatable.
+    /// Reverts ScenarioOutOfRange for id > scenarios.length, else as the library doc says.
+    function witness(Book memory b, Params memory p, uint256 id) internal pure returns (Witness memory w) {
+        uint256 n = p.scenarios.length;
+        if (id > n) revert ScenarioOutOfRange(id, n);
+        uint8 move = id == n ? VOL_NONE : p.scenarios[id].vol;
+        Base memory base = _base(b, p, false, move == VOL_UP || move == VOL_DOWN, move == LINEAR_SKEW || move == ABS_SKEW);
+        if (id == n) {
+            w.pnl = _basis(b, p, base);
+        } else {
+            w.pnl = _scenarioPnl(b, p, base, p.scenarios[id]);
+        }
+        w.equity = base.equity;
+        w.maintenance = _requirement(w.pnl, p.mmFactor, base.mmContingency);
+        w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) < 0;
+    }
+
+    /// @notice The full evaluation: every scenario, the worst, IM, MM and the verdict, as
+    /// compute_portfolio gives them for an account on one underlying. O(scenarios x legs)
+    /// Black-76 evaluations: a view for small portfolios (audits, tests, margin checks).
+    function grid(Book memory b, Params memory p) internal pure returns (Grid memory g) {
+        Base memory base = _base(b, p, true, true, true);
+        uint256 n = p.scenarios.length;
+        g.pnl = new int256[](n);
+        g.basis = _basis(b, p, base);
+        g.worst = n;
+        g.worstLoss = g.basis;
+        for (uint256 i = 0; i < n; ++i) {
+            int256 v = _scenarioPnl(b, p, base, p.scenarios[i]);
+            g.pnl[i] = v;
+            if (v < g.worstLoss) {
+                // strict: the first of equal losses is the worst, the basis contingency first of all
+                g.worstLoss = v;
+                g.worst = i;
+            }
+        }
+        g.equity = base.equity;
+        g.markToMarket = base.markToMarket;
+        g.mmContingency = base.mmContingency;
+        g.imContingency = base.imContingency;
+        g.maintenance = _requirement(g.worstLoss, p.mmFactor, base.mmContingency);
+        g.initial = FixedPoint.add(_requirement(g.worstLoss, base.imFactor, base.mmContingency), base.imContingency);
+        g.liquidatable = FixedPoint.sub(g.equity, g.maintenance) < 0;
+    }
+
+    /// @notice An oracle confidence score in [0, 1]: 1 - ceil(confidence / price), at least 0;
+    /// 1 when the confidence is 0 (portfolio.cpp score()).
+    function score(int256 confidence, int256 price) internal pure returns (int256) {
+        if (confidence == 0) return WAD;
+        return FixedPoint.max(FixedPoint.sub(WAD, FixedPoint.div(confidence, price, CEIL)), 0);
+    }
+
+    // --------------------------------------------------------------- internals
+
+    /// @dev ceil(max(-loss, 0) x factor) + contingency: a gain is no risk.
+    function _requirement(int256 loss, int256 factor, int256 contingency) private pure returns (int256) {
+        int256 risk = FixedPoint.max(FixedPoint.neg(loss), 0);
+        return FixedPoint.add(FixedPoint.mul(risk, factor, CEIL), contingency);
+    }
+
+    /// @dev x * weight, floor; a full weight is exact, so it is skipped (as the C++).
+    function _weighted(int256 x, int256 weight) private pure returns (int256) {
+        return weight == WAD ? x : FixedPoint.mul(x, weight, FLOOR);
+    }
+
+    /// @dev Mark-to-market and contingencies (scenario.cpp prepare(), portfolio.cpp).
+    /// `all` computes the IM-only parts too (the witness needs only MM's); `shocks` and
+    /// `skew` ask the expiry states for the vol-shock multipliers and the skew caps.
+    function _base(Book memory b, Params memory p, bool all, bool shocks, bool skew) private pure returns (Base memory base) {
+        // Linear positions' value: each position's P&L against its entry, floor.
+        int256 mtm = 0;
+        if (b.perpPosition != 0) {
+            mtm = FixedPoint.mul(b.perpPosition, FixedPoint.sub(b.perpPrice, b.perpEntry), FLOOR);
+        }
+        uint256 ne = b.expiries.length;
+        for (uint256 j = 0; j < ne; ++j) {
+            Expiry memory e = b.expiries[j];
+            if (e.futures != 0) mtm = FixedPoint.add(mtm, FixedPoint.mul(e.futures, FixedPoint.sub(e.forward, e.futuresEntry), FLOOR));
+        }
+        int256 minConf = score(b.spotConfidence, b.spot);
+        if (b.perpPosition != 0) minConf = FixedPoint.min(minConf, score(b.perpConfidence, b.perpPrice));
+        int256 perpNotional = FixedPoint.mul(FixedPoint.abs(b.perpPosition), b.spot, CEIL);
+        int256 mmCont = FixedPoint.mul(perpNotional, p.mmPerpPercent, CEIL);
+        int256 imCont;
+        int256 oracle;
+        if (all) {
+            imCont = FixedPoint.mul(perpNotional, p.imPerpPercent, CEIL);
+            oracle = _confidenceCharge(p, minConf, perpNotional);
+        }
+        base.expiryNow = new int256[](ne);
+        base.states = new ExpiryState[](ne);
+        for (uint256 j = 0; j < ne; ++j) {
+            Expiry memory e = b.expiries[j];
+            ExpiryState memory s = _state(e, p, shocks, skew);
+            base.states[j] = s;
+            int256 cur = _expiryValue(e, e.forward, VOL_NONE, p, s);
+            base.expiryNow[j] = cur;
+            mtm = FixedPoint.add(mtm, cur);
+            // Naked shorts per strike (calls and puts netted) and gross size.
+            (int256 naked, int256 gross) = _nakedAndGross(e.legs);
+            int256 nakedNotional = FixedPoint.mul(naked, b.spot, CEIL);
+            int256 futNotional = FixedPoint.mul(FixedPoint.abs(e.futures), b.spot, CEIL);
+            mmCont = FixedPoint.add(mmCont, FixedPoint.mul(futNotional, p.mmPerpPercent, CEIL));
+            mmCont = FixedPoint.add(mmCont, FixedPoint.mul(nakedNotional, p.mmOptionPercent, CEIL));
+            if (all) {
+                imCont = FixedPoint.add(imCont, FixedPoint.mul(futNotional, p.imPerpPercent, CEIL));
+                imCont = FixedPoint.add(imCont, FixedPoint.mul(nakedNotional, p.imOptionPercent, CEIL));
+                gross = FixedPoint.add(gross, FixedPoint.abs(e.futures));
+                int256 conf = FixedPoint.min(minConf, score(e.forwardConfidence, e.forward));
+                oracle = FixedPoint.add(oracle, _confidenceCharge(p, conf, FixedPoint.mul(gross, b.spot, CEIL)));
+            }
+        }
+        // Collateral in the stable currency; haircuts and confidence as contingencies.
+        uint256 nc = b.collaterals.length;
+        base.collateralValue = new int256[](nc);
+        for (uint256 j = 0; j < nc; ++j) {
+            Collateral memory k = b.collaterals[j];
+            int256 value = FixedPoint.mulDiv(k.amount, k.price, b.stablePrice, FLOOR);
+            base.collateralValue[j] = value;
+            mtm = FixedPoint.add(mtm, value);
+            mmCont = FixedPoint.add(mmCont, FixedPoint.mul(value, k.mmHaircut, CEIL));
+            if (all) {
+                imCont = FixedPoint.add(imCont, FixedPoint.mul(value, k.imHaircut, CEIL));
+                // collateral that does not move is evaluated apart, at a spot score of 1
+                int256 conf = score(k.confidence, k.price);
+                if (k.riskCancelling) conf = FixedPoint.min(conf, score(b.spotConfidence, b.spot));
+                oracle = FixedPoint.add(oracle, _confidenceCharge(p, conf, value));
+            }
+        }
+        base.markToMarket = mtm;
+        base.equity = FixedPoint.add(b.cash, mtm);
+        base.mmContingency = mmCont;
+        if (all) {
+            base.imContingency = FixedPoint.add(imCont, oracle);
+            base.imFactor = p.imFactor;
+            if (b.stablePrice < p.pegThreshold) {
+                base.imFactor = FixedPoint.add(base.imFactor, FixedPoint.mul(FixedPoint.sub(p.pegThreshold, b.stablePrice), p.pegFactor, CEIL));
+            }
+        }
+    }
+
+    /// @dev Below the threshold: ceil(ceil((1 - confidence) margin) notional).
+    function _confidenceCharge(Params memory p, int256 confidence, int256 notional) private pure returns (int256) {
+        if (confidence >= p.confidenceThreshold) return 0;
+        return FixedPoint.mul(FixedPoint.mul(FixedPoint.sub(WAD, confidence), p.confidenceMargin, CEIL), notional, CEIL);
+    }
+
+    /// @dev sum over strikes of max(-net amount, 0), and the sum of |amount|.
+    function _nakedAndGross(Leg[] memory legs) private pure returns (int256 naked, int256 gross) {
+        uint256 n = legs.length;
+        for (uint256 l = 0; l < n; ++l) {
+            gross = FixedPoint.add(gross, FixedPoint.abs(legs[l].amount));
+            int256 strike = legs[l].strike;
+            bool first = true;
+            for (uint256 m = 0; m < l; ++m) {
+                if (legs[m].strike == strike) {
+                    first = false;
+                    break;
+                }
+            }
+            if (!first) continue;
+            int256 net = 0;
+            for (uint256 m = l; m < n; ++m) {
+                if (legs[m].strike == strike) net = FixedPoint.add(net, legs[m].amount);
+            }
+            naked = FixedPoint.add(naked, FixedPoint.max(FixedPoint.neg(net), 0));
+        }
+    }
+
+    function _tau(int256 secs) private pure returns (int256) {
+        if (secs < 0 || secs > MAX_SECONDS) revert FixedPointDomain();
+        return FixedPoint.div(secs * WAD, YEAR * WAD, FLOOR);
+    }
+
+    /// @dev expiry_state_of(): `shocks` computes the vol-shock multipliers, `skew` the skew
+    /// caps; the static discounts always.
+    function _state(Expiry memory e, Params memory p, bool shocks, bool skew) private pure returns (ExpiryState memory s) {
+        int256 rate = FixedPoint.max(e.rate, 0);
+        s.tau = _tau(e.secondsToExpiry);
+        s.sqrtTau = FixedPoint.sqrt(s.tau);
+        s.discount = e.discount == 0 ? FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(rate, s.tau, FLOOR))) : e.discount;
+        if (shocks) {
+            int256 floorS = e.secondsToExpiry;
+            if (p.dteFloorSeconds > floorS) floorS = p.dteFloorSeconds;
+            if (floorS < 1) floorS = 1;
+            int256 ratio = FixedPoint.div(THIRTY_DAYS * WAD, FixedPoint.mulDiv(floorS, WAD, 1, 0), FLOOR);
+            int256 m = FixedPoint.pow(ratio, e.secondsToExpiry <= THIRTY_DAYS ? p.shortTermPower : p.longTermPower);
+            s.upMult = FixedPoint.add(WAD, FixedPoint.mul(p.rangeUp, m, FLOOR));
+            s.downMult = FixedPoint.max(FixedPoint.sub(WAD, FixedPoint.mul(p.rangeDown, m, CEIL)), 0);
+        }
+        int256 posRate = FixedPoint.add(FixedPoint.mul(rate, p.longRateMult, FLOOR), p.longRateAdd);
+        s.posDiscount = FixedPoint.mul(p.longBaseDiscount, FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(s.tau, posRate, FLOOR))), FLOOR);
+        int256 negRate = FixedPoint.add(FixedPoint.mul(rate, p.shortRateMult, FLOOR), p.shortRateAdd);
+        int256 negD = FixedPoint.div(p.shortBaseDiscount, FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(s.tau, negRate, FLOOR))), CEIL);
+        s.negDiscount = FixedPoint.min(FixedPoint.div(WAD, s.discount, CEIL), negD);
+        if (skew) {
+            s.linearCap = FixedPoint.add(FixedPoint.mul(p.linearCBase, s.sqrtTau, FLOOR), p.linearBaseCap);
+            s.absCap = FixedPoint.add(FixedPoint.mul(p.absCBase, s.sqrtTau, FLOOR), p.absBaseCap);
+            int256 volParam = FixedPoint.add(p.volParamStatic, FixedPoint.mul(s.sqrtTau, p.volParamScale, FLOOR));
+            s.kStar = FixedPoint.max(p.minKStar, FixedPoint.mul(FixedPoint.mul(s.sqrtTau, p.widthScale, FLOOR), volParam, FLOOR));
+        }
+    }
+
+    /// @dev A leg's vol under a scenario's vol move (scenario.cpp moved_vol()).
+    function _movedVol(Leg memory l, int256 forward, ExpiryState memory s, Params memory p, uint8 move) private pure returns (int256) {
+        if (move == VOL_NONE) return l.vol;
+        if (move == VOL_UP) return FixedPoint.max(p.minVolUp, FixedPoint.mul(l.vol, s.upMult, FLOOR));
+        if (move == VOL_DOWN) return FixedPoint.mul(l.vol, s.downMult, FLOOR);
+        bool linear = move == LINEAR_SKEW;
+        int256 k = FixedPoint.ln(FixedPoint.div(l.strike, forward, FLOOR));
+        if (!linear) k = FixedPoint.abs(k);
+        int256 cap = linear ? s.linearCap : s.absCap;
+        int256 scaled = FixedPoint.mulDiv(k, cap, s.kStar, FLOOR);
+        int256 shift = k >= 0 ? FixedPoint.min(cap, scaled) : FixedPoint.max(FixedPoint.neg(cap), scaled);
+        return FixedPoint.mul(l.vol, FixedPoint.max(FixedPoint.add(WAD, shift), 0), FLOOR);
+    }
+
+    /// @dev floor(DF x price) per unit at forward f and vol: Black-76, or the intrinsic value
+    /// once expired or at zero vol (scenario.cpp unit_value()).
+    function _unitValue(Leg memory l, int256 f, int256 vol, int256 secs, int256 df) private pure returns (int256) {
+        if (secs <= 0 || vol <= 0) {
+            int256 diff = l.call ? FixedPoint.sub(f, l.strike) : FixedPoint.sub(l.strike, f);
+            return FixedPoint.mul(df, FixedPoint.max(diff, 0), FLOOR);
+        }
+        Black76.Terms memory t = Black76.price(f, l.strike, Black76.totalVarianceExt(vol, secs));
+        return FixedPoint.mulDiv(l.call ? t.call : t.put, df, UNIT_DENOM, FLOOR);
+    }
+
+    /// @dev An expiry's options at forward f under a vol move, discounted at the expiry's DF:
+    /// floor(sum amount x unit value / 1e18), the exact sum rounded once (fp::dot).
+    function _expiryValue(Expiry memory e, int256 f, uint8 move, Params memory p, ExpiryState memory s) private pure returns (int256) {
+        Leg[] memory legs = e.legs;
+        uint256 n = legs.length;
+        if (n == 0) return 0;
+        int256 acc = 0;
+        for (uint256 l = 0; l < n; ++l) {
+            Leg memory leg = legs[l];
+            int256 u = _unitValue(leg, f, _movedVol(leg, e.forward, s, p, move), e.secondsToExpiry, s.discount);
+            acc = FixedPoint.add(acc, FixedPoint.mulDiv(leg.amount, u, 1, 0)); // exact product
+        }
+        return FixedPoint.mulDiv(acc, 1, WAD, FLOOR);
+    }
+
+    /// @dev floor(futures x floor(forward x (shock - 1))): dated futures' P&L under a spot move.
+    function _futuresPnl(Expiry memory e, int256 shock) private pure returns (int256) {
+        if (e.futures == 0) return 0;
+        return FixedPoint.mul(e.futures, FixedPoint.mul(e.forward, FixedPoint.sub(shock, WAD), FLOOR), FLOOR);
+    }
+
+    /// @dev Scenario P&L relative to the current value, weighted (scenario.cpp scenario_pnl()).
+    function _scenarioPnl(Book memory b, Params memory p, Base memory base, Scenario memory sc) private pure returns (int256 pnl) {
+        int256 move = FixedPoint.sub(sc.spotShock, WAD);
+        bool skew = sc.vol == LINEAR_SKEW || sc.vol == ABS_SKEW;
+        if (b.perpPosition != 0) {
+            pnl = _weighted(FixedPoint.mul(b.perpPosition, FixedPoint.mul(move, b.perpPrice, FLOOR), FLOOR), sc.weight);
+        }
+        uint256 ne = b.expiries.length;
+        for (uint256 j = 0; j < ne; ++j) {
+            Expiry memory e = b.expiries[j];
+            ExpiryState memory s = base.states[j];
+            // skew scenarios keep the spot: the forward unchanged, exactly
+            int256 f = skew || sc.spotShock == WAD ? e.forward : FixedPoint.mul(e.forward, sc.spotShock, FLOOR);
+            int256 v = _expiryValue(e, f, sc.vol, p, s);
+            v = FixedPoint.mul(v, v >= 0 ? s.posDiscount : s.negDiscount, FLOOR); // static discounting
+            int256 ePnl = _weighted(FixedPoint.sub(v, base.expiryNow[j]), sc.weight);
+            if (skew && ePnl > 0) ePnl = -ePnl; // the skew could rotate either way (ePnl > 0: no overflow)
+            if (!skew && e.futures != 0) ePnl = FixedPoint.add(ePnl, _weighted(_futuresPnl(e, sc.spotShock), sc.weight));
+            pnl = FixedPoint.add(pnl, ePnl);
+        }
+        uint256 nc = b.collaterals.length;
+        for (uint256 j = 0; j < nc; ++j) {
+            if (b.collaterals[j].riskCancelling) {
+                pnl = FixedPoint.add(pnl, _weighted(FixedPoint.mul(base.collateralValue[j], move, FLOOR), sc.weight));
+            }
+        }
+    }
+
+    /// @dev The basis contingency: per expiry, the worse of the two forward moves if a loss,
+    /// times (add + mult tau), floor; summed.
+    function _basis(Book memory b, Params memory p, Base memory base) private pure returns (int256 total) {
+        uint256 ne = b.expiries.length;
+        for (uint256 j = 0; j < ne; ++j) {
+            Expiry memory e = b.expiries[j];
+            ExpiryState memory s = base.states[j];
+            int256 fUp = FixedPoint.mul(e.forward, p.basisUp, FLOOR);
+            int256 fDown = FixedPoint.mul(e.forward, p.basisDown, FLOOR);
+            int256 cur = base.expiryNow[j];
+            int256 up = FixedPoint.add(FixedPoint.sub(_expiryValue(e, fUp, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisUp));
+            int256 down = FixedPoint.add(FixedPoint.sub(_expiryValue(e, fDown, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisDown));
+            int256 factor = FixedPoint.add(p.basisAdd, FixedPoint.mul(p.basisMult, s.tau, FLOOR));
+            total = FixedPoint.add(total, FixedPoint.mul(FixedPoint.min(FixedPoint.min(up, down), 0), factor, FLOOR));
+        }
+    }
+}

@@ -1,0 +1,402 @@
+// Differential test of the portfolio model on the EVM: generated accounts (options across
+// expiries, perps, futures, collateral) evaluated by the native engine (`margin batch`, in
+// full and at each scenario) and by PortfolioMargin.sol (PortfolioHarness: grid and witness),
+// compared integer for integer: every scenario's P&L, the basis contingency, the worst
+// scenario, equity, contingencies, IM, MM and the liquidatable verdict, and each scenario's
+// witness (its MM if it were the worst, and its verdict).
+//
+//   node harness/portfolio.js MARGIN [--accounts N] [--seed S] [--out DIR] [--mutate]
+//
+// MARGIN is the native CLI (build/native/bin/margin). Cash is set from a first native pass
+// so that equity - MM lands on chosen values (-1 wei, 0, +1 wei, and spread either side):
+// the verdict is tested at its edge. --mutate then recompiles with each deliberate change in
+// MUTATIONS and requires each to be caught. Exit status 0 only with 0 mismatches (and every
+// mutation caught).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { bytesToHex } from '@ethereumjs/util';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { compile, ERRORS } from './evm.js';
+import { Anvil } from './anvil.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(here, '..', '..');
+const E18 = 10n ** 18n;
+
+// ---------------------------------------------------------------- decimals
+
+/// Exact decimal string -> raw WAD integer (throws on more than 18 places).
+export function wad(text) {
+  const m = /^(-?)(\d+)(?:\.(\d{1,18}))?$/.exec(String(text));
+  if (!m) throw new Error('not a decimal: ' + text);
+  const v = BigInt(m[2]) * E18 + BigInt((m[3] || '').padEnd(18, '0') || '0');
+  return m[1] ? -v : v;
+}
+
+/// Raw WAD integer -> canonical decimal string.
+export function decimal(v) {
+  const neg = v < 0n;
+  const a = neg ? -v : v;
+  const frac = (a % E18).toString().padStart(18, '0').replace(/0+$/, '');
+  return (neg ? '-' : '') + (a / E18).toString() + (frac ? '.' + frac : '');
+}
+
+// ---------------------------------------------------------------- parameters
+
+const VOL = { none: 0n, up: 1n, down: 2n, linear_skew: 3n, abs_skew: 4n };
+
+/// A scenario/1 document -> PortfolioHarness.decodeParams's flat array.
+export function flatParams(doc) {
+  const a = [BigInt(doc.scenarios.length)];
+  for (const s of doc.scenarios) a.push(wad(s.spot_shock), VOL[s.vol], wad(s.weight));
+  const v = doc.vol_shock, k = doc.skew_shock, l = doc.loss, b = doc.basis, c = doc.contingency;
+  a.push(wad(v.range_up), wad(v.range_down), wad(v.short_term_power), wad(v.long_term_power), wad(v.min_vol_up), BigInt(v.dte_floor_seconds));
+  a.push(wad(k.linear_base_cap), wad(k.linear_c_base), wad(k.abs_base_cap), wad(k.abs_c_base), wad(k.min_k_star), wad(k.width_scale),
+    wad(k.vol_param_static), wad(k.vol_param_scale));
+  a.push(wad(l.im_factor), wad(l.mm_factor), wad(l.long_rate_mult), wad(l.long_rate_add), wad(l.short_rate_mult), wad(l.short_rate_add),
+    wad(l.long_base_discount), wad(l.short_base_discount));
+  a.push(wad(b.spot_up), wad(b.spot_down), wad(b.add_factor), wad(b.mult_factor));
+  a.push(wad(c.peg_loss_threshold), wad(c.peg_loss_factor), wad(c.confidence_threshold), wad(c.confidence_margin),
+    wad(c.mm_perp_percent), wad(c.im_perp_percent), wad(c.mm_option_percent), wad(c.im_option_percent));
+  return a;
+}
+
+// ---------------------------------------------------------------- accounts
+
+/// A deterministic generator (64-bit LCG, top 53 bits).
+export function rng(seed) {
+  let s = BigInt(seed) & (2n ** 64n - 1n);
+  const next = () => Number((s = (s * 6364136223846793005n + 1442695040888963407n) % 2n ** 64n) >> 11n) / 2 ** 53;
+  next.int = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)); // inclusive
+  next.pick = (xs) => xs[Math.floor(next() * xs.length)];
+  next.chance = (p) => next() < p;
+  /// A WAD in [lo, hi) with `places` decimals.
+  next.wad = (lo, hi, places = 6) => {
+    const q = 10n ** BigInt(places);
+    const v = BigInt(Math.round((lo + next() * (hi - lo)) * Number(q)));
+    return (v * E18) / q;
+  };
+  return next;
+}
+
+const T0 = 1767225600;
+const DAY = 86400;
+const TENORS = [3600, 12 * 3600, DAY, 3 * DAY, 7 * DAY, 14 * DAY, 30 * DAY, 30 * DAY + 1, 45 * DAY, 90 * DAY, 180 * DAY, 365 * DAY, 730 * DAY];
+const SPOTS = [100000, 3500, 150, 0.85];
+const mulw = (a, b) => (a * b) / E18; // positive operands only: input generation, not the model
+
+/// One account on one underlying ("BTC") with its market, as a JSON v1 request (pmrm2) and
+/// as the flat book of PortfolioHarness.decodeBook. `cash` is filled in later.
+export function generateAccount(r, collateralRules) {
+  const spot = mulw(wad(String(r.pick(SPOTS))), r.wad(0.8, 1.2, 8));
+  const conf = (price) => (r.chance(0.85) ? 0n : r.chance(0.5) ? mulw(price, r.wad(0, 0.02, 8)) : mulw(price, r.wad(0.4, 0.7, 8)));
+  const spotConf = conf(spot);
+  const perpMark = mulw(spot, r.wad(0.998, 1.002, 8));
+  const perpConf = conf(perpMark);
+  const stable = r.chance(0.85) ? E18 : r.wad(0.96, 1.01, 6);
+  const tenors = [...TENORS].sort(() => r() - 0.5).slice(0, r.int(1, 4)).sort((a, b) => a - b);
+  const expiries = tenors.map((secs) => {
+    const forward = mulw(spot, r.wad(0.99, 1.03, 8));
+    return { secs, forward, conf: conf(forward), rate: r.wad(0, 0.12, 6), df: r.wad(0.9, 1, 9), futures: 0n, futuresEntry: 0n, legs: [] };
+  });
+  const positions = [];
+  // options: strikes around the forward, some strikes shared by calls and puts
+  const nLegs = r.int(1, 12);
+  for (let i = 0; i < nLegs; i++) {
+    const e = r.pick(expiries);
+    // a call and a put may share a strike (the naked-short netting); one series is held once
+    const other = e.legs.length && r.chance(0.3) ? r.pick(e.legs) : undefined;
+    const strike = other ? other.strike : mulw(e.forward, r.wad(0.6, 1.6, 3)) || 1n;
+    const call = other ? !other.call : r.chance(0.5);
+    if (e.legs.some((l) => l.strike === strike && l.call === call)) continue;
+    const leg = { strike, vol: r.wad(0.05, 2, 4), amount: (r.chance(0.5) ? -1n : 1n) * r.wad(0.01, 40, 3), call };
+    e.legs.push(leg);
+    positions.push({ type: 'option', underlying: 'BTC', expiry: String(T0 + e.secs), strike: decimal(leg.strike),
+      option_type: leg.call ? 'call' : 'put', size: decimal(leg.amount), mark_vol: decimal(leg.vol) });
+  }
+  let perp = 0n, perpEntry = 0n;
+  if (r.chance(0.5)) {
+    perp = (r.chance(0.5) ? -1n : 1n) * r.wad(0.01, 30, 3);
+    perpEntry = mulw(perpMark, r.wad(0.9, 1.1, 6));
+    positions.push({ type: 'perp', underlying: 'BTC', size: decimal(perp), entry_price: decimal(perpEntry) });
+  }
+  for (const e of expiries)
+    if (r.chance(0.2)) {
+      e.futures = (r.chance(0.5) ? -1n : 1n) * r.wad(0.01, 20, 3);
+      e.futuresEntry = mulw(e.forward, r.wad(0.9, 1.1, 6));
+      positions.push({ type: 'future', underlying: 'BTC', expiry: String(T0 + e.secs), size: decimal(e.futures), entry_price: decimal(e.futuresEntry) });
+    }
+  const collateral = {}, collateralPrices = {}, flatCollateral = [];
+  if (r.chance(0.35)) {
+    const amount = r.wad(0.001, 5, 6);
+    collateral.BTC = decimal(amount);
+    collateralPrices.BTC = { price: decimal(spot), confidence: decimal(spotConf) };
+    flatCollateral.push([amount, spot, spotConf, ...collateralRules.BTC]);
+  }
+  if (r.chance(0.3)) {
+    const amount = r.wad(1, 50000, 2), price = r.wad(0.995, 1.001, 6), c = r.chance(0.8) ? 0n : r.wad(0, 0.001, 6);
+    collateral.USDC = decimal(amount);
+    collateralPrices.USDC = { price: decimal(price), confidence: decimal(c) };
+    flatCollateral.push([amount, price, c, ...collateralRules.USDC]);
+  }
+  const held = expiries.filter((e) => e.legs.length || e.futures !== 0n);
+  const request = {
+    api_version: '1',
+    params: 'pmrm2',
+    market: {
+      timestamp: String(T0),
+      stable_price: decimal(stable),
+      underlyings: {
+        BTC: {
+          spot: decimal(spot), spot_confidence: decimal(spotConf), perp_mark: decimal(perpMark), perp_confidence: decimal(perpConf),
+          expiries: expiries.map((e) => ({ expiry: String(T0 + e.secs), forward: decimal(e.forward), forward_confidence: decimal(e.conf),
+            rate: decimal(e.rate), discount_factor: decimal(e.df) })),
+        },
+      },
+      collateral: collateralPrices,
+    },
+    account: { margin_mode: 'cross', cash: '0', collateral, positions },
+  };
+  const book = (cash) => {
+    const a = [cash, spot, spotConf, stable, perp, perpMark, perpEntry, perpConf, BigInt(held.length)];
+    for (const e of held) {
+      a.push(BigInt(e.secs), e.forward, e.conf, e.rate, e.df, e.futures, e.futuresEntry, BigInt(e.legs.length));
+      for (const l of e.legs) a.push(l.strike, l.vol, l.amount, l.call ? 1n : 0n);
+    }
+    a.push(BigInt(flatCollateral.length));
+    for (const c of flatCollateral) a.push(...c);
+    return a;
+  };
+  return { request, book };
+}
+
+// ---------------------------------------------------------------- EVM
+
+const word = (v) => BigInt.asUintN(256, BigInt(v)).toString(16).padStart(64, '0');
+const selectorOf = (sig) => bytesToHex(keccak_256(new TextEncoder().encode(sig)).slice(0, 4)).slice(2);
+
+/// ABI encoding of (int256[]..., uint256...) arguments: arrays as dynamic, numbers as words.
+export function encodeArgs(args) {
+  let head = '', tail = '';
+  const headSize = 32 * args.length;
+  for (const a of args) {
+    if (Array.isArray(a)) {
+      head += word(headSize + tail.length / 2);
+      tail += word(a.length) + a.map(word).join('');
+    } else head += word(a);
+  }
+  return head + tail;
+}
+
+/// Return data (hex) as signed 256-bit words.
+const words = (hex) => {
+  const h = hex.startsWith('0x') ? hex.slice(2) : hex;
+  const w = [];
+  for (let i = 0; i < h.length; i += 64) w.push(BigInt.asIntN(256, BigInt('0x' + h.slice(i, i + 64))));
+  return w;
+};
+/// A revert's custom error by name (FixedPoint's as the C++ codes), else its selector.
+const revertName = (e) => (e.data ? ERRORS[e.data.slice(0, 10)] || e.data.slice(0, 10) : e.message);
+
+export const decodeWitness = (w) => ({ pnl: w[0], equity: w[1], maintenance: w[2], liquidatable: w[3] !== 0n });
+export function decodeGrid(all) {
+  const w = all.slice(1); // the tuple starts after its offset word
+  const at = Number(w[0]) / 32;
+  const n = Number(w[at]);
+  return {
+    pnl: w.slice(at + 1, at + 1 + n), basis: w[1], worst: w[2], worstLoss: w[3], equity: w[4], markToMarket: w[5],
+    mmContingency: w[6], imContingency: w[7], initial: w[8], maintenance: w[9], liquidatable: w[10] !== 0n,
+  };
+}
+
+/// PortfolioHarness deployed on a local anvil node; calls go as batched eth_call.
+export class Harness {
+  static async create(contracts = compile()) {
+    const contract = contracts['PortfolioHarness.sol'].PortfolioHarness;
+    // The harness (library + decoder) is a test contract above EIP-170's 24,576 bytes.
+    const node = await Anvil.start(['--disable-code-size-limit', '--gas-limit', '1000000000']);
+    try {
+      const address = await node.deploy(contract.evm.bytecode.object);
+      const h = new Harness();
+      Object.assign(h, { node, address, codeSize: contract.evm.deployedBytecode.object.length / 2 });
+      return h;
+    } catch (e) {
+      node.stop();
+      throw e;
+    }
+  }
+  stop() {
+    this.node.stop();
+  }
+  /// Calls [signature, args] in batches: each {words} or {error} (the revert's name).
+  async calls(list, size = 100) {
+    const out = [];
+    for (let i = 0; i < list.length; i += size) {
+      const chunk = list.slice(i, i + size).map(([sig, args]) => [
+        'eth_call', [{ to: this.address, data: '0x' + selectorOf(sig) + encodeArgs(args), gas: '0x3b9aca00' }, 'latest']]);
+      for (const r of await this.node.batch(chunk)) out.push(r.error ? { error: revertName(r.error) } : { words: words(r.result) });
+    }
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------- native
+
+/// `margin batch` over requests (optionally at one scenario): parsed responses.
+export function nativeBatch(margin, requests, dir, scenario) {
+  const inFile = path.join(dir, 'requests.jsonl'), outFile = path.join(dir, 'responses.jsonl');
+  fs.writeFileSync(inFile, requests.map((q) => JSON.stringify(q)).join('\n') + '\n');
+  execFileSync(margin, ['batch', inFile, outFile, ...(scenario === undefined ? [] : ['--scenario', String(scenario)])]);
+  return fs.readFileSync(outFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+
+// ---------------------------------------------------------------- main
+
+/// Deliberate changes to PortfolioMargin.sol that the comparison must catch (--mutate).
+const MUTATIONS = [
+  ['the requirement rounds toward -inf', 'FixedPoint.add(FixedPoint.mul(risk, factor, CEIL), contingency)', 'FixedPoint.add(FixedPoint.mul(risk, factor, FLOOR), contingency)'],
+  ['skew gains are kept', 'if (skew && ePnl > 0) ePnl = -ePnl;', ''],
+  ['naked shorts counted as longs', 'FixedPoint.max(FixedPoint.neg(net), 0)', 'FixedPoint.max(net, 0)'],
+  ['the verdict at equity == MM', 'w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) < 0;', 'w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) <= 0;'],
+];
+
+/// Compare the EVM (a deployed Harness) with the native responses: grid and every witness.
+async function compare(h, params, nScen, books, full, perScenario) {
+  let mismatches = 0, compared = 0, liquidatable = 0, witnessCalls = 0;
+  const report = [];
+  const check = (i, what, evm, native) => {
+    compared++;
+    if (evm !== native) {
+      mismatches++;
+      if (report.length < 20) report.push(`account ${i} ${what}: EVM ${evm} native ${native}`);
+    }
+  };
+  const grids = await h.calls(books.map((b) => ['grid(int256[],int256[])', [params, b]]));
+  const witnessList = [];
+  for (let i = 0; i < books.length; i++) for (let id = 0; id <= nScen; id++) witnessList.push(['witness(int256[],int256[],uint256)', [params, books[i], BigInt(id)]]);
+  const witnesses = await h.calls(witnessList);
+  for (let i = 0; i < books.length; i++) {
+    const res = full[i].result;
+    if (!res) throw new Error(`account ${i}: ${JSON.stringify(full[i])}`);
+    const books_ = res.underlyings;
+    const btc = books_.find((u) => u.underlying === 'BTC');
+    if (grids[i].error) {
+      check(i, 'grid', grids[i].error, 'a result');
+      continue;
+    }
+    const g = decodeGrid(grids[i].words);
+    const sum = (f) => books_.reduce((s, u) => s + wad(u[f]), 0n);
+    check(i, 'equity', g.equity, wad(res.equity));
+    check(i, 'maintenance_margin', g.maintenance, wad(res.maintenance_margin));
+    check(i, 'initial_margin', g.initial, wad(res.initial_margin));
+    check(i, 'liquidatable', g.liquidatable, res.liquidatable);
+    check(i, 'mm_contingency', g.mmContingency, sum('mm_contingency'));
+    check(i, 'im_contingency', g.imContingency, sum('im_contingency'));
+    check(i, 'mark_to_market', g.markToMarket, sum('mark_to_market'));
+    check(i, 'worst_scenario', g.worst, BigInt(btc.worst_scenario));
+    check(i, 'worst_loss', g.worstLoss, wad(btc.worst_loss));
+    check(i, 'basis_contingency', g.basis, wad(btc.basis_contingency));
+    check(i, 'scenario count', g.pnl.length, btc.scenario_pnl.length);
+    g.pnl.forEach((v, k) => check(i, `scenario_pnl[${k}]`, v, wad(btc.scenario_pnl[k])));
+    if (res.liquidatable) liquidatable++;
+    // The witness at every scenario: its P&L, its MM if it were the worst, the verdict.
+    for (let id = 0; id <= nScen; id++) {
+      const one = perScenario[id][i].result;
+      const raw = witnesses[i * (nScen + 1) + id];
+      witnessCalls++;
+      if (raw.error) {
+        check(i, `witness ${id}`, raw.error, 'a result');
+        continue;
+      }
+      const w = decodeWitness(raw.words);
+      const ob = one.underlyings.find((u) => u.underlying === 'BTC');
+      check(i, `witness ${id} pnl`, w.pnl, wad(ob.worst_loss));
+      check(i, `witness ${id} equity`, w.equity, wad(one.equity));
+      check(i, `witness ${id} maintenance`, w.maintenance, wad(one.maintenance_margin));
+      check(i, `witness ${id} liquidatable`, w.liquidatable, one.liquidatable);
+      // soundness: no scenario claims more than the true MM
+      if (w.maintenance > g.maintenance) check(i, `witness ${id} above MM`, w.maintenance, g.maintenance);
+      // the worst scenario's witness decides as the full evaluation does
+      if (BigInt(id) === g.worst) check(i, 'worst witness verdict', w.liquidatable, res.liquidatable);
+    }
+  }
+  return { mismatches, compared, liquidatable, witnessCalls, report };
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
+  const margin = argv[0];
+  if (!margin || margin.startsWith('--')) {
+    console.error('usage: portfolio.js MARGIN [--accounts N] [--seed S] [--out DIR]');
+    process.exit(2);
+  }
+  const count = Number(opt('--accounts', '1000'));
+  const seed = opt('--seed', '20261121');
+  const dir = opt('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'portfolio-diff-')));
+  fs.mkdirSync(dir, { recursive: true });
+
+  const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/pmrm2.json'), 'utf8'));
+  const preset = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/portfolio-pmrm2.json'), 'utf8'));
+  const rules = Object.fromEntries(Object.entries(preset.collateral).map(([k, c]) => [k, [wad(c.im_haircut), wad(c.mm_haircut), c.risk_cancelling ? 1n : 0n]]));
+  const params = flatParams(doc);
+  const nScen = doc.scenarios.length;
+
+  // Accounts, then cash placing equity - MM where the verdict is decided.
+  const r = rng(seed);
+  const accounts = Array.from({ length: count }, () => generateAccount(r, rules));
+  const first = nativeBatch(margin, accounts.map((a) => a.request), dir);
+  const requests = [], books = [];
+  first.forEach((res, i) => {
+    if (!res.result) throw new Error(`account ${i}: the engine refused the generated request: ${JSON.stringify(res)}`);
+    const slack = wad(res.result.maintenance_margin) - wad(res.result.equity);
+    const mm = wad(res.result.maintenance_margin);
+    const u = r();
+    const delta = u < 0.06 ? -1n : u < 0.12 ? 0n : u < 0.18 ? 1n : u < 0.5 ? -((mm * BigInt(Math.floor(r() * 300))) / 1000n) - 1n
+      : (mm * BigInt(Math.floor(r() * 2000))) / 1000n + 2n;
+    const cash = slack + delta;
+    const q = structuredClone(accounts[i].request);
+    q.account.cash = decimal(cash);
+    requests.push(q);
+    books.push(accounts[i].book(cash));
+  });
+  const full = nativeBatch(margin, requests, dir);
+  const perScenario = [];
+  for (let id = 0; id <= nScen; id++) perScenario.push(nativeBatch(margin, requests, dir, id));
+
+  const h = await Harness.create();
+  const r1 = await compare(h, params, nScen, books, full, perScenario);
+  const gasSample = await h.calls(books.slice(0, 50).flatMap((b) => [['gas_grid(int256[],int256[])', [params, b]], ['gas_witness(int256[],int256[],uint256)', [params, b, 0n]]]));
+  h.stop();
+  const gridGas = gasSample.filter((_, k) => k % 2 === 0).map((r) => Number(r.words[0]));
+  const witnessGas = gasSample.filter((_, k) => k % 2 === 1).map((r) => Number(r.words[0]));
+  const med = (a) => (a.sort((x, y) => x - y), a[Math.floor(a.length / 2)]);
+  const { mismatches, compared, liquidatable, witnessCalls, report } = r1;
+  console.log(`portfolio differential: ${count} accounts (${liquidatable} liquidatable), ${nScen} scenarios + basis; ` +
+    `${compared} values compared, ${witnessCalls} witness calls; ${mismatches} mismatches`);
+  console.log(`  gas of the library call (first 50 accounts): grid median ${med(gridGas)}, witness (scenario 0) median ${med(witnessGas)}`);
+  for (const line of report) console.log('  ' + line);
+  if (!argv.includes('--mutate')) process.exit(mismatches === 0 ? 0 : 1);
+  // The comparison bites: each deliberate change to the model, on the first 100 accounts.
+  let caught = 0;
+  const few = Math.min(100, count);
+  for (const [what, from, to] of MUTATIONS) {
+    const contracts = compile((name, text) => {
+      if (name !== 'PortfolioMargin.sol') return text;
+      if (!text.includes(from)) throw new Error('mutation site not found: ' + from);
+      return text.replace(from, to);
+    });
+    const hm = await Harness.create(contracts);
+    const r = await compare(hm, params, nScen, books.slice(0, few), full, perScenario);
+    hm.stop();
+    console.log(`  mutation "${what}": ${r.mismatches} mismatches over ${few} accounts ${r.mismatches > 0 ? '(caught)' : '(NOT CAUGHT)'}`);
+    if (r.mismatches > 0) caught++;
+  }
+  console.log(`portfolio differential self-check: ${caught} of ${MUTATIONS.length} deliberate changes caught`);
+  process.exit(mismatches === 0 && caught === MUTATIONS.length ? 0 : 1);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -5,7 +5,8 @@
 # page, and the Solidity twin on the EVM: parity on every fourth numeric vector of the
 # corpus, Black-76 included (the full corpus: contracts-interface/README.md), the check
 # that deliberate rounding changes are caught, keccak256 against the EVM's, and the
-# portfolio model in Solidity against the native engine on 1,000 accounts (on anvil).
+# portfolio model in Solidity against the native engine on 1,000 accounts, and the
+# clearing house contract (on anvil).
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +57,8 @@ step "keccak256: C++ (native and WebAssembly) vs the EVM's KECCAK256 and @noble/
   node contracts-interface/harness/keccak.js build/native/bin/keccak_vectors "node build/wasm/bin/keccak_vectors.js"
 step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs the native engine; 4 deliberate changes caught" \
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
+step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, invariants" \
+  node contracts-interface/harness/accounts.js build/native/bin/margin --traders 40 --steps 150
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done

@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {FixedPoint} from "./FixedPoint.sol";
+import {PortfolioMargin} from "./PortfolioMargin.sol";
+import {MarginEngine} from "./MarginEngine.sol";
+
+/// @notice The ERC-20 calls the clearing house makes.
+interface IERC20 {
+    function transfer(address to, uint256 amount) external returns (bool);
+    function transferFrom(address from, address to, uint256 amount) external returns (bool);
+    function balanceOf(address who) external view returns (uint256);
+}
+
+/// @title MarginAccounts
+/// @notice A minimal clearing house for options and a perpetual on one underlying, margined
+/// by the portfolio model of `core/` (PortfolioMargin, through MarginEngine): collateral in
+/// one ERC-20 settlement token (18 decimals; 1 token unit = 1 wei of cash), trades entered by
+/// an authorised matcher with both sides IM-checked, market state pushed by an oracle with
+/// staleness and deviation guards, risk parameters set by an admin within validation bounds.
+///
+/// Liquidation is the witness check of DESIGN.md section 7: `liquidate(account, scenarioId)`
+/// re-evaluates one scenario; if it proves equity below MM, a fraction of every position
+/// passes to the liquidator at its mark value less a bounded reward, just enough to restore
+/// equity >= (1 + buffer) x MM as that scenario measures it; a deficit left after closing
+/// everything is paid by the insurance fund, and the rest is socialised (withdrawals are
+/// paid pro rata to claims while any socialised loss is outstanding).
+///
+/// Not modelled: expiry settlement (a listed expiry must be in the future of the market
+/// snapshot: positions are closed before it), dated futures, collateral other than the
+/// settlement token, funding payments.
+contract MarginAccounts {
+    // ------------------------------------------------------------------ types
+
+    struct Series {
+        uint64 expiry;
+        int256 strike;
+        bool call;
+    }
+
+    /// @notice The oracle's snapshot of the underlying (absolute confidences, WAD prices).
+    struct Market {
+        uint64 timestamp;
+        int256 spot;
+        int256 spotConfidence;
+        int256 perpMark;
+        int256 perpConfidence;
+        int256 stablePrice;
+    }
+
+    /// @notice One listed expiry's market.
+    struct ExpiryMarket {
+        int256 forward;
+        int256 forwardConfidence;
+        int256 rate;
+        int256 discount;
+    }
+
+    struct Account {
+        int256 cash;
+        int256 perpSize;
+        int256 perpEntry;
+        uint256[] held; // series ids with a nonzero amount
+        mapping(uint256 => int256) amount; // by series id
+    }
+
+    /// @notice Liquidation and oracle settings (WAD fractions, seconds).
+    struct RiskLimits {
+        int256 buffer; // restore equity >= (1 + buffer) x MM; <= 1
+        int256 reward; // the liquidator's reward per unit of MM released; < 1 + buffer, <= 0.5
+        uint64 maxStaleness; // market older than this: no margin decision
+        int256 maxDeviation; // per update, on spot, perp mark and forwards; in (0, 1]
+    }
+
+    // ---------------------------------------------------------------- errors
+
+    error Unauthorized(bytes32 role, address caller);
+    error InvalidParameter(bytes32 what);
+    error StaleMarket(uint64 timestamp, uint256 now_);
+    error PriceDeviation(bytes32 what, int256 previous, int256 next);
+    error SeriesExpired(uint256 seriesId);
+    error UnknownInstrument(uint256 instrument);
+    error InsufficientMargin(address account, int256 equity, int256 initialMargin);
+    error AccountHealthy(address account, uint256 scenarioId, int256 equity, int256 maintenance);
+    error InsufficientCash(address account, int256 cash, uint256 amount);
+    error TokenTransferFailed();
+    error Reentrancy();
+
+    // ---------------------------------------------------------------- events
+
+    event RoleSet(bytes32 indexed role, address indexed who);
+    event ParamsSet(bytes32 paramsHash, address data);
+    event LimitsSet(int256 buffer, int256 reward, uint64 maxStaleness, int256 maxDeviation);
+    event SeriesListed(uint256 indexed seriesId, uint64 expiry, int256 strike, bool call);
+    event MarketPushed(uint64 timestamp, int256 spot, int256 perpMark);
+    event Deposited(address indexed account, uint256 amount);
+    event Withdrawn(address indexed account, uint256 amount, uint256 paid);
+    event Traded(address indexed buyer, address indexed seller, uint256 indexed instrument, int256 size, int256 price);
+    /// @notice Everything an auditor needs to replay: `inputHash` is keccak256 of
+    /// abi.encode(book, params, scenarioId), the exact inputs of the witness check.
+    event Liquidated(
+        address indexed account,
+        address indexed liquidator,
+        uint256 scenarioId,
+        bytes32 inputHash,
+        int256 equity,
+        int256 maintenance,
+        int256 fraction,
+        int256 reward,
+        int256 shortfall
+    );
+    event InsuranceUsed(address indexed account, int256 amount);
+    event LossSocialised(address indexed account, int256 amount);
+
+    // ----------------------------------------------------------------- state
+
+    bytes32 public constant ADMIN = "admin";
+    bytes32 public constant ORACLE = "oracle";
+    bytes32 public constant MATCHER = "matcher";
+    /// @notice The perpetual's instrument id in `trade`; series ids are below it.
+    uint256 public constant PERP = type(uint256).max;
+    int256 private constant WAD = 1e18;
+    uint8 private constant TOWARD_ZERO = 0;
+    uint8 private constant FLOOR = 1;
+    uint8 private constant CEIL = 2;
+    int256 private constant MAX_PRICE = 1e33; // 1e15 WAD, the JSON API's bound
+    int256 private constant MAX_SIZE = 1e30; // 1e12 WAD
+    int256 private constant MAX_VOL = 10e18;
+
+    IERC20 public immutable token;
+    MarginEngine public immutable engine;
+
+    mapping(bytes32 => address) public roles;
+    address public paramsData; // the encoded PortfolioMargin.Params, as contract code
+    RiskLimits public limits;
+    Series[] public series;
+    uint64[] public expiries; // ascending
+    Market public market;
+    mapping(uint64 => ExpiryMarket) public expiryMarket;
+    mapping(uint256 => int256) public vol; // mark vol by series id
+    mapping(address => Account) private accounts;
+    int256 public insuranceFund;
+    int256 public socialisedLoss; // deficit carried by all claims until withdrawals absorb it
+    int256 public totalPositiveCash; // sum of max(cash, 0): the claims the deficit is shared over
+    bool private entered;
+
+    modifier only(bytes32 role) {
+        if (msg.sender != roles[role]) revert Unauthorized(role, msg.sender);
+        _;
+    }
+
+    modifier nonReentrant() {
+        if (entered) revert Reentrancy();
+        entered = true;
+        _;
+        entered = false;
+    }
+
+    constructor(IERC20 token_, MarginEngine engine_, address admin) {
+        token = token_;
+        engine = engine_;
+        roles[ADMIN] = admin;
+        emit RoleSet(ADMIN, admin);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @notice Assign a role (ADMIN, ORACLE or MATCHER) to `who`. Admin only.
+    function setRole(bytes32 role, address who) external only(ADMIN) {
+        if (role != ADMIN && role != ORACLE && role != MATCHER) revert InvalidParameter("role");
+        if (who == address(0)) revert InvalidParameter("who");
+        roles[role] = who;
+        emit RoleSet(role, who);
+    }
+
+    /// @notice Set the portfolio model's parameters after checking their bounds. Admin only.
+    /// Bounds: 1-64 scenarios, shocks in (0, 10], weights in (0, 1], vol moves 0-4; IM factor
+    /// >= MM factor > 0, both <= 10; every other rate, power and discount in [-10, 10].
+    function setParams(PortfolioMargin.Params calldata p) external only(ADMIN) {
+        uint256 n = p.scenarios.length;
+        if (n == 0 || n > 64) revert InvalidParameter("scenarios");
+        for (uint256 i = 0; i < n; ++i) {
+            PortfolioMargin.Scenario calldata s = p.scenarios[i];
+            if (s.spotShock <= 0 || s.spotShock > 10 * WAD) revert InvalidParameter("spotShock");
+            if (s.weight <= 0 || s.weight > WAD) revert InvalidParameter("weight");
+            if (s.vol > PortfolioMargin.ABS_SKEW) revert InvalidParameter("vol");
+        }
+        if (p.mmFactor <= 0 || p.imFactor < p.mmFactor || p.imFactor > 10 * WAD) revert InvalidParameter("lossFactor");
+        if (p.dteFloorSeconds < 0 || p.dteFloorSeconds > 365 days) revert InvalidParameter("dteFloor");
+        int256[30] memory rest = [
+            p.rangeUp, p.rangeDown, p.shortTermPower, p.longTermPower, p.minVolUp,
+            p.linearBaseCap, p.linearCBase, p.absBaseCap, p.absCBase, p.minKStar, p.widthScale, p.volParamStatic, p.volParamScale,
+            p.longRateMult, p.longRateAdd, p.shortRateMult, p.shortRateAdd, p.longBaseDiscount, p.shortBaseDiscount,
+            p.basisUp, p.basisDown, p.basisAdd, p.basisMult,
+            p.pegThreshold, p.pegFactor, p.confidenceThreshold, p.confidenceMargin, p.mmPerpPercent, p.imPerpPercent, p.mmOptionPercent
+        ];
+        for (uint256 i = 0; i < rest.length; ++i) {
+            if (rest[i] < -10 * WAD || rest[i] > 10 * WAD) revert InvalidParameter("bound");
+        }
+        if (p.imOptionPercent < 0 || p.imOptionPercent > WAD) revert InvalidParameter("imOptionPercent");
+        if (p.minKStar <= 0 || p.basisUp <= 0 || p.basisDown <= 0) revert InvalidParameter("positive");
+        bytes memory data = abi.encode(p);
+        address ptr = _writeData(data);
+        paramsData = ptr;
+        emit ParamsSet(keccak256(data), ptr);
+    }
+
+    /// @notice Liquidation buffer and reward, oracle staleness and deviation bounds. Admin only.
+    function setLimits(RiskLimits calldata l) external only(ADMIN) {
+        if (l.buffer < 0 || l.buffer > WAD) revert InvalidParameter("buffer");
+        if (l.reward < 0 || l.reward > WAD / 2) revert InvalidParameter("reward");
+        if (l.maxStaleness == 0 || l.maxStaleness > 1 days) revert InvalidParameter("maxStaleness");
+        if (l.maxDeviation <= 0 || l.maxDeviation > WAD) revert InvalidParameter("maxDeviation");
+        limits = l;
+        emit LimitsSet(l.buffer, l.reward, l.maxStaleness, l.maxDeviation);
+    }
+
+    /// @notice List an option series (and its expiry if new). Admin only. Returns its id.
+    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256 id) {
+        if (strike <= 0 || strike > MAX_PRICE) revert InvalidParameter("strike");
+        if (expiry <= market.timestamp) revert InvalidParameter("expiry");
+        uint256 n = expiries.length;
+        uint256 at = n;
+        bool known = false;
+        for (uint256 i = 0; i < n; ++i) {
+            if (expiries[i] == expiry) {
+                known = true;
+                break;
+            }
+            if (at == n && expiries[i] > expiry) at = i;
+        }
+        if (!known) {
+            // kept ascending; the expiry has no market until the oracle's next push
+            expiries.push(expiry);
+            for (uint256 i = n; i > at; --i) expiries[i] = expiries[i - 1];
+            expiries[at] = expiry;
+        }
+        id = series.length;
+        series.push(Series(expiry, strike, call));
+        emit SeriesListed(id, expiry, strike, call);
+    }
+
+    // ---------------------------------------------------------------- oracle
+
+    /// @notice Push a market snapshot. Oracle only. `byExpiry` follows `expiries`, `vols`
+    /// follows the series ids. Reverts StaleMarket unless last < timestamp <= block time and
+    /// block time - timestamp <= maxStaleness; PriceDeviation if spot, perp mark or a forward
+    /// moves by more than maxDeviation (relative) from the previous snapshot;
+    /// InvalidParameter for prices outside (0, 1e15], confidences outside [0, price], vols
+    /// outside (0, 10], discount factors outside (0, 2], rates outside [-10, 10].
+    function pushMarket(Market calldata m, ExpiryMarket[] calldata byExpiry, int256[] calldata vols) external only(ORACLE) {
+        if (m.timestamp <= market.timestamp || m.timestamp > block.timestamp || block.timestamp - m.timestamp > limits.maxStaleness) {
+            revert StaleMarket(m.timestamp, block.timestamp);
+        }
+        if (byExpiry.length != expiries.length) revert InvalidParameter("byExpiry");
+        if (vols.length != series.length) revert InvalidParameter("vols");
+        _price(m.spot, m.spotConfidence, "spot");
+        _price(m.perpMark, m.perpConfidence, "perpMark");
+        if (m.stablePrice <= 0 || m.stablePrice > MAX_PRICE) revert InvalidParameter("stablePrice");
+        bool first = market.timestamp == 0;
+        if (!first) {
+            _deviation(market.spot, m.spot, "spot");
+            _deviation(market.perpMark, m.perpMark, "perpMark");
+        }
+        for (uint256 j = 0; j < byExpiry.length; ++j) {
+            ExpiryMarket calldata e = byExpiry[j];
+            if (expiries[j] <= m.timestamp) revert InvalidParameter("expired");
+            _price(e.forward, e.forwardConfidence, "forward");
+            if (e.discount <= 0 || e.discount > 2 * WAD) revert InvalidParameter("discount");
+            if (e.rate < -10 * WAD || e.rate > 10 * WAD) revert InvalidParameter("rate");
+            ExpiryMarket storage prev = expiryMarket[expiries[j]];
+            if (!first && prev.forward != 0) _deviation(prev.forward, e.forward, "forward");
+            expiryMarket[expiries[j]] = e;
+        }
+        for (uint256 i = 0; i < vols.length; ++i) {
+            if (vols[i] <= 0 || vols[i] > MAX_VOL) revert InvalidParameter("vol");
+            vol[i] = vols[i];
+        }
+        market = m;
+        emit MarketPushed(m.timestamp, m.spot, m.perpMark);
+    }
+
+    // ---------------------------------------------------------------- collateral
+
+    /// @notice Deposit `amount` tokens as cash. Credits what arrived (balance difference).
+    function deposit(uint256 amount) external nonReentrant {
+        uint256 before = token.balanceOf(address(this));
+        _call(abi.encodeCall(IERC20.transferFrom, (msg.sender, address(this), amount)));
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received > uint256(MAX_PRICE)) revert InvalidParameter("amount");
+        _setCash(msg.sender, accounts[msg.sender].cash + int256(received));
+        emit Deposited(msg.sender, received);
+    }
+
+    /// @notice Withdraw `amount` of cash; allowed only while IM holds afterwards (full grid).
+    /// While a socialised loss is outstanding, pays amount x (claims - loss) / claims.
+    function withdraw(uint256 amount) external nonReentrant {
+        Account storage a = accounts[msg.sender];
+        if (amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > a.cash) revert InsufficientCash(msg.sender, a.cash, amount);
+        uint256 paid = amount;
+        if (socialisedLoss > 0) {
+            int256 claims = totalPositiveCash + insuranceFund;
+            int256 haircut = FixedPoint.mulDiv(int256(amount), socialisedLoss, claims, CEIL);
+            if (haircut > int256(amount)) haircut = int256(amount);
+            socialisedLoss -= haircut;
+            paid = amount - uint256(haircut);
+        }
+        _setCash(msg.sender, a.cash - int256(amount));
+        _requireInitialMargin(msg.sender);
+        _call(abi.encodeCall(IERC20.transfer, (msg.sender, paid)));
+        emit Withdrawn(msg.sender, amount, paid);
+    }
+
+    // ---------------------------------------------------------------- trading
+
+    /// @notice Enter a trade: `buyer` buys `size` (> 0) of `instrument` (a series id, or PERP)
+    /// from `seller` at `price`. Matcher only; both sides must hold IM afterwards.
+    /// Options: the premium ceil(size x price) moves from buyer to seller. Perp: both sides'
+    /// existing perp P&L is settled at `price` (floor), then the sizes change at entry `price`.
+    function trade(address buyer, address seller, uint256 instrument, int256 size, int256 price) external only(MATCHER) nonReentrant {
+        if (buyer == seller || size <= 0 || size > MAX_SIZE || price <= 0 || price > MAX_PRICE) revert InvalidParameter("trade");
+        _requireFresh();
+        if (instrument == PERP) {
+            _perpTrade(buyer, size, price);
+            _perpTrade(seller, -size, price);
+        } else {
+            if (instrument >= series.length) revert UnknownInstrument(instrument);
+            uint64 expiry = series[instrument].expiry;
+            if (expiry <= market.timestamp) revert SeriesExpired(instrument);
+            if (expiryMarket[expiry].forward == 0) revert InvalidParameter("noMarket");
+            int256 premium = FixedPoint.mul(size, price, CEIL);
+            _setCash(buyer, FixedPoint.sub(accounts[buyer].cash, premium));
+            _setCash(seller, FixedPoint.add(accounts[seller].cash, premium));
+            _addOption(buyer, instrument, size);
+            _addOption(seller, instrument, -size);
+        }
+        _requireInitialMargin(buyer);
+        _requireInitialMargin(seller);
+        emit Traded(buyer, seller, instrument, size, price);
+    }
+
+    // ---------------------------------------------------------------- liquidation
+
+    /// @notice The witness check and partial liquidation (DESIGN.md section 7).
+    /// Reverts AccountHealthy unless scenario `scenarioId` proves equity < MM. Then a fraction
+    /// f of every position passes to the caller, who pays floor(f x mark value) less a reward
+    /// of ceil(reward x f x MM), where f = ceil(((1 + buffer) MM - equity) / ((1 + buffer - reward) MM)),
+    /// at most 1: with MM scaling with the positions, equity >= (1 + buffer) MM afterwards as this
+    /// scenario measures it. The caller must hold IM afterwards. A negative cash balance left
+    /// when f = 1 is the shortfall: the insurance fund pays it, then the rest is socialised.
+    function liquidate(address account, uint256 scenarioId) external nonReentrant returns (int256 fraction) {
+        _requireFresh();
+        if (account == msg.sender) revert InvalidParameter("self");
+        PortfolioMargin.Book memory b = _book(account);
+        PortfolioMargin.Params memory p = params();
+        PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId);
+        if (!w.liquidatable) revert AccountHealthy(account, scenarioId, w.equity, w.maintenance);
+        bytes32 inputHash = keccak256(abi.encode(b, p, scenarioId));
+
+        RiskLimits memory l = limits;
+        int256 onePlusBuffer = FixedPoint.add(WAD, l.buffer);
+        int256 target = FixedPoint.mul(onePlusBuffer, w.maintenance, CEIL);
+        fraction = WAD; // an account without positive equity is closed out
+        if (w.equity > 0) {
+            // maintenance > equity > 0 here and reward <= 0.5 < 1 + buffer; a divisor that
+            // rounds to 0 (an MM of a few wei) closes everything
+            int256 per = FixedPoint.mul(FixedPoint.sub(onePlusBuffer, l.reward), w.maintenance, FLOOR);
+            if (per > 0) fraction = FixedPoint.min(WAD, FixedPoint.div(FixedPoint.sub(target, w.equity), per, CEIL));
+        }
+        int256 reward = FixedPoint.mul(FixedPoint.mul(l.reward, fraction, CEIL), w.maintenance, CEIL);
+
+        // Settle the perp at the mark (the library valued it so: equity is unchanged), then
+        // move f of every position to the liquidator at f of the account's mark value.
+        Account storage a = accounts[account];
+        _perpSettle(account, market.perpMark);
+        int256 optionsValue = FixedPoint.sub(w.equity, a.cash);
+        int256 payment = FixedPoint.sub(FixedPoint.mul(optionsValue, fraction, FLOOR), reward);
+        _setCash(account, FixedPoint.add(a.cash, payment));
+        _setCash(msg.sender, FixedPoint.sub(accounts[msg.sender].cash, payment));
+        _transferPositions(account, msg.sender, fraction);
+
+        int256 shortfall = 0;
+        if (fraction == WAD && a.cash < 0) shortfall = _coverShortfall(account);
+        _requireInitialMargin(msg.sender);
+        emit Liquidated(account, msg.sender, scenarioId, inputHash, w.equity, w.maintenance, fraction, reward, shortfall);
+    }
+
+    /// @notice Top up the insurance fund with tokens.
+    function fundInsurance(uint256 amount) external nonReentrant {
+        uint256 before = token.balanceOf(address(this));
+        _call(abi.encodeCall(IERC20.transferFrom, (msg.sender, address(this), amount)));
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received > uint256(MAX_PRICE)) revert InvalidParameter("amount");
+        insuranceFund += int256(received);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The model's parameters.
+    function params() public view returns (PortfolioMargin.Params memory) {
+        return abi.decode(_readData(paramsData), (PortfolioMargin.Params));
+    }
+
+    /// @notice The engine's inputs for `account`: its positions on the current market.
+    function book(address account) external view returns (PortfolioMargin.Book memory) {
+        return _book(account);
+    }
+
+    /// @notice The full grid for `account` (audits, tests): every scenario, IM, MM, verdict.
+    function fullGrid(address account) external view returns (PortfolioMargin.Grid memory) {
+        return engine.grid(_book(account), params());
+    }
+
+    /// @notice keccak256(abi.encode(book, params, scenarioId)): the hash `Liquidated` carries.
+    function inputHash(address account, uint256 scenarioId) external view returns (bytes32) {
+        return keccak256(abi.encode(_book(account), params(), scenarioId));
+    }
+
+    function accountOf(address account)
+        external
+        view
+        returns (int256 cash, int256 perpSize, int256 perpEntry, uint256[] memory held, int256[] memory amounts)
+    {
+        Account storage a = accounts[account];
+        held = a.held;
+        amounts = new int256[](held.length);
+        for (uint256 i = 0; i < held.length; ++i) amounts[i] = a.amount[held[i]];
+        return (a.cash, a.perpSize, a.perpEntry, held, amounts);
+    }
+
+    function seriesCount() external view returns (uint256) {
+        return series.length;
+    }
+
+    function expiryCount() external view returns (uint256) {
+        return expiries.length;
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _price(int256 price, int256 confidence, bytes32 what) private pure {
+        if (price <= 0 || price > MAX_PRICE || confidence < 0 || confidence > price) revert InvalidParameter(what);
+    }
+
+    /// @dev |next / previous - 1| <= maxDeviation, as |next - previous| <= maxDeviation x previous.
+    function _deviation(int256 previous, int256 next, bytes32 what) private view {
+        int256 bound = FixedPoint.mul(previous, limits.maxDeviation, FLOOR);
+        if (FixedPoint.abs(FixedPoint.sub(next, previous)) > bound) revert PriceDeviation(what, previous, next);
+    }
+
+    function _requireFresh() private view {
+        uint64 t = market.timestamp;
+        if (t == 0 || block.timestamp - t > limits.maxStaleness) revert StaleMarket(t, block.timestamp);
+    }
+
+    /// @dev IM holds: equity >= IM by the full grid. An empty account holds trivially.
+    function _requireInitialMargin(address account) private view {
+        Account storage a = accounts[account];
+        if (a.held.length == 0 && a.perpSize == 0) {
+            if (a.cash < 0) revert InsufficientMargin(account, a.cash, 0);
+            return;
+        }
+        _requireFresh();
+        PortfolioMargin.Grid memory g = engine.grid(_book(account), params());
+        if (g.equity < g.initial) revert InsufficientMargin(account, g.equity, g.initial);
+    }
+
+    function _setCash(address account, int256 cash) private {
+        Account storage a = accounts[account];
+        int256 old = a.cash;
+        totalPositiveCash = totalPositiveCash - (old > 0 ? old : int256(0)) + (cash > 0 ? cash : int256(0));
+        a.cash = cash;
+    }
+
+    function _addOption(address account, uint256 id, int256 delta) private {
+        Account storage a = accounts[account];
+        int256 before = a.amount[id];
+        int256 next = FixedPoint.add(before, delta);
+        if (next > MAX_SIZE || next < -MAX_SIZE) revert InvalidParameter("size");
+        a.amount[id] = next;
+        if (before == 0 && next != 0) {
+            a.held.push(id);
+        } else if (before != 0 && next == 0) {
+            uint256 n = a.held.length;
+            for (uint256 i = 0; i < n; ++i) {
+                if (a.held[i] == id) {
+                    a.held[i] = a.held[n - 1];
+                    a.held.pop();
+                    break;
+                }
+            }
+        }
+    }
+
+    /// @dev Realise the perp's P&L at `price` into cash (floor); the entry becomes `price`.
+    function _perpSettle(address account, int256 price) private {
+        Account storage a = accounts[account];
+        if (a.perpSize != 0) _setCash(account, FixedPoint.add(a.cash, FixedPoint.mul(a.perpSize, FixedPoint.sub(price, a.perpEntry), FLOOR)));
+        a.perpEntry = price;
+    }
+
+    function _perpTrade(address account, int256 delta, int256 price) private {
+        _perpSettle(account, price);
+        Account storage a = accounts[account];
+        int256 next = FixedPoint.add(a.perpSize, delta);
+        if (next > MAX_SIZE || next < -MAX_SIZE) revert InvalidParameter("size");
+        a.perpSize = next;
+    }
+
+    /// @dev Move trunc(f x amount) of every position from `from` to `to` (all of it at f = 1).
+    function _transferPositions(address from, address to, int256 f) private {
+        Account storage a = accounts[from];
+        uint256[] memory held = a.held; // a copy: _addOption edits the list
+        for (uint256 i = 0; i < held.length; ++i) {
+            int256 amt = a.amount[held[i]];
+            int256 q = f == WAD ? amt : FixedPoint.mul(amt, f, TOWARD_ZERO);
+            if (q == 0) continue;
+            _addOption(from, held[i], -q);
+            _addOption(to, held[i], q);
+        }
+        int256 perp = a.perpSize;
+        int256 qp = f == WAD ? perp : FixedPoint.mul(perp, f, TOWARD_ZERO);
+        if (qp != 0) {
+            int256 mark = market.perpMark;
+            _perpTrade(from, -qp, mark);
+            _perpTrade(to, qp, mark);
+        }
+    }
+
+    /// @dev Insurance pays a closed-out account's negative cash, then the rest is socialised.
+    function _coverShortfall(address account) private returns (int256 shortfall) {
+        Account storage a = accounts[account];
+        shortfall = -a.cash;
+        int256 cover = insuranceFund < shortfall ? (insuranceFund > 0 ? insuranceFund : int256(0)) : shortfall;
+        if (cover > 0) {
+            insuranceFund -= cover;
+            emit InsuranceUsed(account, cover);
+        }
+        int256 rest = shortfall - cover;
+        if (rest > 0) {
+            socialisedLoss += rest;
+            emit LossSocialised(account, rest);
+        }
+        _setCash(account, 0);
+    }
+
+    /// @dev The engine's Book: listed expiries ascending, those the account holds options on.
+    function _book(address account) private view returns (PortfolioMargin.Book memory b) {
+        Account storage a = accounts[account];
+        Market memory m = market;
+        b.cash = a.cash;
+        b.spot = m.spot;
+        b.spotConfidence = m.spotConfidence;
+        b.stablePrice = m.stablePrice;
+        b.perpPosition = a.perpSize;
+        b.perpPrice = m.perpMark;
+        b.perpEntry = a.perpEntry;
+        b.perpConfidence = m.perpConfidence;
+        uint256[] memory held = a.held;
+        uint256 ne = expiries.length;
+        uint256[] memory legsAt = new uint256[](ne);
+        uint64[] memory exp = expiries;
+        uint256 used = 0;
+        for (uint256 i = 0; i < held.length; ++i) {
+            uint64 t = series[held[i]].expiry;
+            if (t <= m.timestamp) revert SeriesExpired(held[i]);
+            for (uint256 j = 0; j < ne; ++j) {
+                if (exp[j] == t) {
+                    if (legsAt[j]++ == 0) used++;
+                    break;
+                }
+            }
+        }
+        b.expiries = new PortfolioMargin.Expiry[](used);
+        uint256 k = 0;
+        for (uint256 j = 0; j < ne; ++j) {
+            if (legsAt[j] == 0) continue;
+            PortfolioMargin.Expiry memory e = b.expiries[k++];
+            ExpiryMarket memory em = expiryMarket[exp[j]];
+            e.secondsToExpiry = int256(uint256(exp[j] - m.timestamp));
+            e.forward = em.forward;
+            e.forwardConfidence = em.forwardConfidence;
+            e.rate = em.rate;
+            e.discount = em.discount;
+            e.legs = new PortfolioMargin.Leg[](legsAt[j]);
+            uint256 l = 0;
+            for (uint256 i = 0; i < held.length; ++i) {
+                Series memory s = series[held[i]];
+                if (s.expiry != exp[j]) continue;
+                e.legs[l++] = PortfolioMargin.Leg(s.strike, vol[held[i]], a.amount[held[i]], s.call);
+            }
+        }
+        b.collaterals = new PortfolioMargin.Collateral[](0);
+    }
+
+    /// @dev Low-level token call: success and (no data or true), else TokenTransferFailed.
+    function _call(bytes memory data) private {
+        (bool ok, bytes memory ret) = address(token).call(data);
+        if (!ok || (ret.length != 0 && !abi.decode(ret, (bool)))) revert TokenTransferFailed();
+    }
+
+    /// @dev Store bytes as the code of a new contract (0x00 STOP, then the data): reading it
+    /// back costs EXTCODECOPY, far less than one storage slot per word.
+    function _writeData(bytes memory data) private returns (address ptr) {
+        // creation: PUSH4 size, DUP1, PUSH1 14, PUSH1 0, CODECOPY, PUSH1 0, RETURN; then the code
+        bytes memory init = abi.encodePacked(hex"63", uint32(data.length + 1), hex"80600e6000396000f3", hex"00", data);
+        assembly ("memory-safe") {
+            ptr := create(0, add(init, 32), mload(init))
+        }
+        if (ptr == address(0)) revert InvalidParameter("paramsData");
+    }
+
+    function _readData(address ptr) private view returns (bytes memory data) {
+        if (ptr == address(0)) revert InvalidParameter("params");
+        uint256 size = ptr.code.length - 1;
+        data = new bytes(size);
+        assembly ("memory-safe") {
+            extcodecopy(ptr, add(data, 32), 1, size)
+        }
+    }
+}

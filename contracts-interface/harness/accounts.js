@@ -16,7 +16,9 @@
 //    liquidations: token supply conserved across holders; the contract's tokens cover the
 //    accounts' claims (cash + perp P&L at the mark + insurance - socialised loss) to within
 //    rounding dust; no account the engine calls healthy is ever liquidated; no withdrawal
-//    leaves an account below IM.
+//    leaves an account below IM. The insurance fund is kept small, so closed-out accounts'
+//    shortfalls reach the socialised loss: each shortfall = insurance used + socialised, and
+//    every withdrawal under an outstanding loss pays pro rata and retires its share.
 // --gas prints the gas table (witness, liquidate, full grid; 1-32 legs over 1-4 expiries).
 // Exit status 0 only if every check holds.
 import fs from 'node:fs';
@@ -200,7 +202,8 @@ for (const s of [maker, liquidator, stranger]) await fund(s, W('1000000000'));
 await send(house.connect(maker).deposit(W('500000000')));
 await send(house.connect(liquidator).deposit(W('500000000')));
 await send(token.connect(stranger).approve(houseAddr, ethers.MaxUint256));
-await send(house.connect(stranger).fundInsurance(W('200000')));
+// a small insurance fund: a large shortfall also reaches the socialised-loss path
+await send(house.connect(stranger).fundInsurance(W('100')));
 for (const t of traders) {
   await fund(t, W('10000000'));
   await send(house.connect(t).deposit(W(String(r.int(2, 30) * 1000))));
@@ -378,7 +381,7 @@ expect(liquidatable > 0 && liquidatable < all.length, `the shock leaves some acc
 const coder = ethers.AbiCoder.defaultAbiCoder();
 const bookType = iface.getFunction('book').outputs[0];
 const paramsType = iface.getFunction('params').outputs[0];
-let liquidated = 0, healthyReverts = 0, healthyChecked = 0;
+let liquidated = 0, healthyReverts = 0, healthyChecked = 0, shortfalls = 0, socialised = 0;
 for (let i = 0; i < all.length; i++) {
   const res = before.res[i].result;
   if (res.liquidatable) {
@@ -391,7 +394,15 @@ for (let i = 0; i < all.length; i++) {
       continue;
     }
     liquidated++;
-    const ev = rc.logs.map((l) => { try { return iface.parseLog(l); } catch { return null; } }).find((e) => e && e.name === 'Liquidated');
+    const events = rc.logs.map((l) => { try { return iface.parseLog(l); } catch { return null; } }).filter(Boolean);
+    const ev = events.find((e) => e.name === 'Liquidated');
+    if (ev && ev.args.shortfall > 0n) {
+      shortfalls++;
+      const used = events.find((e) => e.name === 'InsuranceUsed')?.args.amount ?? 0n;
+      const social = events.find((e) => e.name === 'LossSocialised')?.args.amount ?? 0n;
+      expect(used + social === ev.args.shortfall, `shortfall of ${all[i]} = insurance ${used} + socialised ${social}`);
+      if (social > 0n) socialised++;
+    }
     expect(ev && ev.args.equity === wad(res.equity) && ev.args.maintenance === wad(res.maintenance_margin) && ev.args.inputHash === hash,
       `Liquidated event of ${all[i]}: equity, MM (the engine's) and the input hash`);
   } else {
@@ -419,7 +430,8 @@ expect(healthyReverts === healthyChecked, `liquidate reverts AccountHealthy at e
     else if (!res.liquidatable) restored++;
     else stillBelow++;
   }
-  console.log(`  after liquidation: ${restored} restored above MM, ${closed} closed out, ${stillBelow} still below MM`);
+  console.log(`  after liquidation: ${restored} restored above MM, ${closed} closed out, ${stillBelow} still below MM; ` +
+    `${shortfalls} shortfalls (${socialised} reaching socialised loss: ${await house.socialisedLoss()} wei outstanding)`);
   expect(restored + closed > 0, 'liquidation restores or closes out accounts');
 }
 
@@ -442,7 +454,7 @@ async function checkInvariants(step) {
   expect(gap >= 0n && gap < 10n ** 24n, `step ${step}: the contract's tokens cover the claims (gap ${gap} in 1e-36)`);
 }
 await checkInvariants('start');
-let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0;
+let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0;
 const verbose = argv.includes('--verbose');
 for (let step = 0; step < STEPS; step++) {
   const stepStart = Date.now();
@@ -453,9 +465,17 @@ for (let step = 0; step < STEPS; step++) {
   } else if (u < 0.45) {
     const a = await house.accountOf(t.address);
     const amount = a.cash > 0n ? (a.cash * BigInt(r.int(1, 100))) / 100n : W('1');
-    const why = await reverts(house.connect(t).withdraw(amount > 0n ? amount : 1n));
+    const asked = amount > 0n ? amount : 1n;
+    const wallet = await token.balanceOf(t.address);
+    const lossBefore = await house.socialisedLoss();
+    const why = await reverts(house.connect(t).withdraw(asked));
     if (why === null) {
       wOk++;
+      const paid = (await token.balanceOf(t.address)) - wallet;
+      if (paid < asked) haircuts++;
+      // under a socialised loss every withdrawal bears a share (>= 1 wei) and retires it
+      expect(lossBefore > 0n ? paid < asked && lossBefore - (await house.socialisedLoss()) === asked - paid : paid === asked,
+        `step ${step}: withdrawal paid ${paid} of ${asked} with ${lossBefore} socialised`);
       const g = await house.fullGrid(t.address);
       expect(g.equity >= g.initial, `step ${step}: equity ${g.equity} >= IM ${g.initial} after a withdrawal`);
     } else if (why === 'InsufficientMargin' || why === 'InsufficientCash') wRefused++;
@@ -489,7 +509,7 @@ for (let step = 0; step < STEPS; step++) {
   await checkInvariants(step);
   if (verbose) console.log(`  step ${step}: ${u.toFixed(2)} ${Date.now() - stepStart} ms`);
 }
-console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all`);
+console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} paid pro rata under the socialised loss), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all`);
 
 // Staleness: no margin decision on an old market.
 await advance(4000);

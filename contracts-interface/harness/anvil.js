@@ -1,4 +1,6 @@
-// A local anvil node (npm @foundry-rs/anvil) for tests: started on 127.0.0.1 at a free
+// A local anvil node for tests (npm @foundry-rs/anvil-linux-amd64: the binary package
+// itself; the @foundry-rs/anvil wrapper leaves its other platforms out of the lockfile, which
+// npm ci refuses): started on 127.0.0.1 at a free
 // port, hardfork pinned to the compiler's evmVersion, stopped by its PID. A small JSON-RPC
 // client: single and batched calls, deployment from an unlocked dev account.
 import { spawn } from 'node:child_process';

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
 import { compile, DEPLOY_RUNS, SOLC_VERSION } from './evm.js';
 import { Anvil } from './anvil.js';
-import { wad, decimal, rng, nativeBatch } from './portfolio.js';
+import { wad, decimal, rng, nativeBatch, structParams } from './portfolio.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
@@ -98,17 +98,11 @@ async function reverts(promise) {
     return 'revert ' + (e.shortMessage || e.message);
   }
 }
-/// The receipt of a sent transaction, polled directly (ethers' wait() can stall on anvil).
+/// The receipt of a sent transaction (polled by Anvil.receipt: ethers' wait() can stall on anvil).
 async function mined(tx) {
-  for (let i = 0; i < 2000; i++) {
-    const rc = await node.rpc('eth_getTransactionReceipt', [tx.hash]);
-    if (rc) {
-      if (rc.status !== '0x1') throw new Error('transaction reverted: ' + tx.hash);
-      return { ...rc, gasUsed: BigInt(rc.gasUsed) };
-    }
-    await new Promise((res) => setTimeout(res, 5));
-  }
-  throw new Error('no receipt for ' + tx.hash);
+  const rc = await node.receipt(tx.hash);
+  if (rc.status !== '0x1') throw new Error('transaction reverted: ' + tx.hash);
+  return { ...rc, gasUsed: BigInt(rc.gasUsed) };
 }
 const send = async (promise) => mined(await promise);
 const blockTime = async () => (await provider.getBlock('latest')).timestamp;
@@ -120,23 +114,7 @@ async function advance(seconds) {
 // ---------------------------------------------------------------- setup
 
 const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/pmrm2.json'), 'utf8'));
-const VOL = { none: 0, up: 1, down: 2, linear_skew: 3, abs_skew: 4 };
-const params = {
-  scenarios: doc.scenarios.map((s) => ({ spotShock: W(s.spot_shock), vol: VOL[s.vol], weight: W(s.weight) })),
-  rangeUp: W(doc.vol_shock.range_up), rangeDown: W(doc.vol_shock.range_down), shortTermPower: W(doc.vol_shock.short_term_power),
-  longTermPower: W(doc.vol_shock.long_term_power), minVolUp: W(doc.vol_shock.min_vol_up), dteFloorSeconds: BigInt(doc.vol_shock.dte_floor_seconds),
-  linearBaseCap: W(doc.skew_shock.linear_base_cap), linearCBase: W(doc.skew_shock.linear_c_base), absBaseCap: W(doc.skew_shock.abs_base_cap),
-  absCBase: W(doc.skew_shock.abs_c_base), minKStar: W(doc.skew_shock.min_k_star), widthScale: W(doc.skew_shock.width_scale),
-  volParamStatic: W(doc.skew_shock.vol_param_static), volParamScale: W(doc.skew_shock.vol_param_scale),
-  imFactor: W(doc.loss.im_factor), mmFactor: W(doc.loss.mm_factor), longRateMult: W(doc.loss.long_rate_mult), longRateAdd: W(doc.loss.long_rate_add),
-  shortRateMult: W(doc.loss.short_rate_mult), shortRateAdd: W(doc.loss.short_rate_add), longBaseDiscount: W(doc.loss.long_base_discount),
-  shortBaseDiscount: W(doc.loss.short_base_discount), basisUp: W(doc.basis.spot_up), basisDown: W(doc.basis.spot_down),
-  basisAdd: W(doc.basis.add_factor), basisMult: W(doc.basis.mult_factor), pegThreshold: W(doc.contingency.peg_loss_threshold),
-  pegFactor: W(doc.contingency.peg_loss_factor), confidenceThreshold: W(doc.contingency.confidence_threshold),
-  confidenceMargin: W(doc.contingency.confidence_margin), mmPerpPercent: W(doc.contingency.mm_perp_percent),
-  imPerpPercent: W(doc.contingency.im_perp_percent), mmOptionPercent: W(doc.contingency.mm_option_percent),
-  imOptionPercent: W(doc.contingency.im_option_percent),
-};
+const params = structParams(doc);
 const NSCEN = params.scenarios.length;
 const limits = { buffer: W('0.1'), reward: W('0.05'), maxStaleness: 3600n, maxDeviation: W('0.2') };
 const ROLE = { admin: ethers.encodeBytes32String('admin'), oracle: ethers.encodeBytes32String('oracle'), matcher: ethers.encodeBytes32String('matcher') };
@@ -193,7 +171,7 @@ expect((await reverts(push({ vols: state.vols.map(() => 0n) }))) === 'InvalidPar
 expect((await reverts(push({ market: { spotConfidence: W('200000') } }))) === 'InvalidParameter', 'confidence above price reverts InvalidParameter');
 
 // Cash: the maker and the liquidator are deep; traders deposit varied amounts.
-const tokenAddr = await token.getAddress(), houseAddr = await house.getAddress();
+const houseAddr = await house.getAddress();
 async function fund(s, amount) {
   await send(token.connect(s).mint(s.address, amount));
   await send(token.connect(s).approve(houseAddr, ethers.MaxUint256));

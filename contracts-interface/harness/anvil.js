@@ -85,11 +85,14 @@ export class Anvil {
   }
   /// Send a transaction from a dev account and wait for its receipt.
   async send(tx) {
-    const hash = await this.rpc('eth_sendTransaction', [{ from: this.accounts[0], ...tx }]);
-    for (let i = 0; i < 400; i++) {
-      const receipt = await this.rpc('eth_getTransactionReceipt', [hash]);
-      if (receipt) return receipt;
-      await new Promise((r) => setTimeout(r, 5 + i));
+    return this.receipt(await this.rpc('eth_sendTransaction', [{ from: this.accounts[0], ...tx }]));
+  }
+  /// A transaction's receipt, polled until it is mined (at most ~10 s).
+  async receipt(hash) {
+    for (let i = 0; i < 2000; i++) {
+      const rc = await this.rpc('eth_getTransactionReceipt', [hash]);
+      if (rc) return rc;
+      await new Promise((r) => setTimeout(r, 5));
     }
     throw new Error('no receipt for ' + hash);
   }

@@ -46,21 +46,35 @@ export function decimal(v) {
 
 // ---------------------------------------------------------------- parameters
 
-const VOL = { none: 0n, up: 1n, down: 2n, linear_skew: 3n, abs_skew: 4n };
+const VOL = { none: 0, up: 1, down: 2, linear_skew: 3, abs_skew: 4 };
 
-/// A scenario/1 document -> PortfolioHarness.decodeParams's flat array.
-export function flatParams(doc) {
-  const a = [BigInt(doc.scenarios.length)];
-  for (const s of doc.scenarios) a.push(wad(s.spot_shock), VOL[s.vol], wad(s.weight));
+/// PortfolioMargin.Params's fields after `scenarios`, in declaration order (PortfolioHarness.decodeParams reads them so).
+const PARAM_FIELDS = ['rangeUp', 'rangeDown', 'shortTermPower', 'longTermPower', 'minVolUp', 'dteFloorSeconds',
+  'linearBaseCap', 'linearCBase', 'absBaseCap', 'absCBase', 'minKStar', 'widthScale', 'volParamStatic', 'volParamScale',
+  'imFactor', 'mmFactor', 'longRateMult', 'longRateAdd', 'shortRateMult', 'shortRateAdd', 'longBaseDiscount', 'shortBaseDiscount',
+  'basisUp', 'basisDown', 'basisAdd', 'basisMult',
+  'pegThreshold', 'pegFactor', 'confidenceThreshold', 'confidenceMargin', 'mmPerpPercent', 'imPerpPercent', 'mmOptionPercent', 'imOptionPercent'];
+
+/// A scenario/1 document -> PortfolioMargin.Params (raw WAD integers; dteFloorSeconds in seconds).
+export function structParams(doc) {
   const v = doc.vol_shock, k = doc.skew_shock, l = doc.loss, b = doc.basis, c = doc.contingency;
-  a.push(wad(v.range_up), wad(v.range_down), wad(v.short_term_power), wad(v.long_term_power), wad(v.min_vol_up), BigInt(v.dte_floor_seconds));
-  a.push(wad(k.linear_base_cap), wad(k.linear_c_base), wad(k.abs_base_cap), wad(k.abs_c_base), wad(k.min_k_star), wad(k.width_scale),
-    wad(k.vol_param_static), wad(k.vol_param_scale));
-  a.push(wad(l.im_factor), wad(l.mm_factor), wad(l.long_rate_mult), wad(l.long_rate_add), wad(l.short_rate_mult), wad(l.short_rate_add),
-    wad(l.long_base_discount), wad(l.short_base_discount));
-  a.push(wad(b.spot_up), wad(b.spot_down), wad(b.add_factor), wad(b.mult_factor));
-  a.push(wad(c.peg_loss_threshold), wad(c.peg_loss_factor), wad(c.confidence_threshold), wad(c.confidence_margin),
-    wad(c.mm_perp_percent), wad(c.im_perp_percent), wad(c.mm_option_percent), wad(c.im_option_percent));
+  const values = [v.range_up, v.range_down, v.short_term_power, v.long_term_power, v.min_vol_up, null,
+    k.linear_base_cap, k.linear_c_base, k.abs_base_cap, k.abs_c_base, k.min_k_star, k.width_scale, k.vol_param_static, k.vol_param_scale,
+    l.im_factor, l.mm_factor, l.long_rate_mult, l.long_rate_add, l.short_rate_mult, l.short_rate_add, l.long_base_discount, l.short_base_discount,
+    b.spot_up, b.spot_down, b.add_factor, b.mult_factor,
+    c.peg_loss_threshold, c.peg_loss_factor, c.confidence_threshold, c.confidence_margin, c.mm_perp_percent, c.im_perp_percent,
+    c.mm_option_percent, c.im_option_percent];
+  const p = { scenarios: doc.scenarios.map((s) => ({ spotShock: wad(s.spot_shock), vol: VOL[s.vol], weight: wad(s.weight) })) };
+  PARAM_FIELDS.forEach((f, i) => (p[f] = values[i] === null ? BigInt(v.dte_floor_seconds) : wad(values[i])));
+  return p;
+}
+
+/// The same as PortfolioHarness.decodeParams's flat array.
+export function flatParams(doc) {
+  const p = structParams(doc);
+  const a = [BigInt(p.scenarios.length)];
+  for (const s of p.scenarios) a.push(s.spotShock, BigInt(s.vol), s.weight);
+  for (const f of PARAM_FIELDS) a.push(p[f]);
   return a;
 }
 
@@ -221,7 +235,7 @@ export class Harness {
     try {
       const address = await node.deploy(contract.evm.bytecode.object);
       const h = new Harness();
-      Object.assign(h, { node, address, codeSize: contract.evm.deployedBytecode.object.length / 2 });
+      Object.assign(h, { node, address });
       return h;
     } catch (e) {
       node.stop();

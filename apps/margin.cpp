@@ -6,7 +6,9 @@
 //   margin canonical [FILE|-]             the request's canonical encoding
 //   margin scenario ID [FILE|-]           the account evaluated at one scenario (portfolio model)
 //   margin preview TRADE [FILE|-]         margin before and after a trade ({"positions": [...]})
-//   margin batch IN OUT [--scenario ID]   one compact request per line -> one response per line
+//   margin batch IN OUT [--scenario ID | --input-hash ID]
+//                                         one compact request per line -> one response per line
+//   margin input-hash ID [FILE|-]         the clearing house's input hash of the account at scenario ID
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -22,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "abi/book.hpp"
 #include "core/json_api.hpp"
 
 namespace {
@@ -33,8 +36,11 @@ constexpr const char* usage_text =
     "       margin canonical [FILE|-]             canonical encoding of a request\n"
     "       margin scenario ID [FILE|-]           the account at one scenario (portfolio model)\n"
     "       margin preview TRADE [FILE|-]         margin before and after a trade ({\"positions\": [...]})\n"
-    "       margin batch IN OUT [--scenario ID]   JSON lines: one request per line (\"-\" = stdin/stdout),\n"
-    "                                             each at scenario ID if given\n"
+    "       margin batch IN OUT [--scenario ID | --input-hash ID]\n"
+    "                                             JSON lines: one request per line (\"-\" = stdin/stdout),\n"
+    "                                             each at scenario ID, or its input hash, if given\n"
+    "       margin input-hash ID [FILE|-]         keccak256(abi.encode(book, params, ID)) as the chain\n"
+    "                                             computes it for the request's account (MarginAccounts)\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -159,7 +165,28 @@ bool scenario_id(const std::string& id) {
     return !id.empty() && id.size() <= 6 && id.find_first_not_of("0123456789") == std::string::npos;
 }
 
-int batch(const std::string& in_path, const std::string& out_path, std::optional<std::int64_t> scenario) {
+// The chain's view of the account (abi::book_of) and MarginAccounts' input hash for it:
+// {"api_version", "scenario", "input_hash"} or an error document.
+std::string input_hash_json(std::string_view text, std::uint64_t id, bool pretty) {
+    const auto req = margin::parse_request(text);
+    if (!req.ok()) return margin::encode_error(*req.err, pretty);
+    const auto b = abi::book_of(req.value);
+    if (!b.ok()) return margin::encode_error(*b.err, pretty);
+    const auto& prm = req.value.portfolio.scenarios;
+    if (id > prm.scenarios.size())
+        return margin::encode_error({"OUT_OF_RANGE", "/scenario", "no scenario " + std::to_string(id) + ": the list has " +
+                                                                     std::to_string(prm.scenarios.size()) + " (and the basis contingency at that index)"},
+                                    pretty);
+    std::array<char, 67> buf;
+    const std::string hash(abi::to_hex(abi::input_hash(b.value, prm, id), buf));
+    const std::string sep = pretty ? ",\n  " : ",";
+    return std::string(pretty ? "{\n  " : "{") + "\"api_version\":" + (pretty ? " " : "") + "\"1\"" + sep + "\"scenario\":" + (pretty ? " " : "") +
+           std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash + "\"" + (pretty ? "\n}" : "}");
+}
+
+enum class batch_mode { compute, scenario, input_hash };
+
+int batch(const std::string& in_path, const std::string& out_path, batch_mode mode, std::int64_t id) {
     std::ifstream fin;
     if (in_path != "-") {
         fin.open(in_path, std::ios::binary);
@@ -173,7 +200,11 @@ int batch(const std::string& in_path, const std::string& out_path, std::optional
     std::istream& is = in_path == "-" ? std::cin : fin;
     std::ostream& os = out_path == "-" ? std::cout : fout;
     std::string line;
-    while (std::getline(is, line)) os << (scenario ? margin::scenario_json(line, *scenario, false) : margin::compute_json(line, false)) << '\n';
+    while (std::getline(is, line))
+        os << (mode == batch_mode::scenario     ? margin::scenario_json(line, id, false)
+               : mode == batch_mode::input_hash ? input_hash_json(line, static_cast<std::uint64_t>(id), false)
+                                                : margin::compute_json(line, false))
+           << '\n';
     os.flush();
     return os ? 0 : usage("write failed");
 }
@@ -198,12 +229,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (cmd == "batch") {
-        if (args.size() == 5 && args[3] == "--scenario") {
+        if (args.size() == 5 && (args[3] == "--scenario" || args[3] == "--input-hash")) {
             if (!scenario_id(args[4])) return usage("scenario ID must be a scenario index, got " + args[4]);
-            return batch(args[1], args[2], std::stoll(args[4]));
+            return batch(args[1], args[2], args[3] == "--scenario" ? batch_mode::scenario : batch_mode::input_hash, std::stoll(args[4]));
         }
-        if (args.size() != 3) return usage("batch takes IN and OUT, and optionally --scenario ID");
-        return batch(args[1], args[2], std::nullopt);
+        if (args.size() != 3) return usage("batch takes IN and OUT, and optionally --scenario ID or --input-hash ID");
+        return batch(args[1], args[2], batch_mode::compute, 0);
     }
     if (cmd == "scenario") {
         if (args.size() < 2 || args.size() > 3) return usage("scenario takes ID and one FILE");
@@ -214,6 +245,16 @@ int main(int argc, char** argv) {
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
         const std::string out = margin::scenario_json(text, std::stoll(id), true);
+        std::printf("%s\n", out.c_str());
+        return is_error(out) ? 1 : 0;
+    }
+    if (cmd == "input-hash") {
+        if (args.size() < 2 || args.size() > 3) return usage("input-hash takes ID and one FILE");
+        if (!scenario_id(args[1])) return usage("scenario ID must be a scenario index, got " + args[1]);
+        std::string text;
+        const std::string path = args.size() == 3 ? args[2] : "-";
+        if (!read_all(path, text)) return usage("cannot read " + path);
+        const std::string out = input_hash_json(text, std::stoull(args[1]), true);
         std::printf("%s\n", out.c_str());
         return is_error(out) ? 1 : 0;
     }

@@ -4,9 +4,9 @@
 # (number model and JSON API) compared byte for byte, the npm package and the browser
 # page, and the Solidity twin on the EVM: parity on every fourth numeric vector of the
 # corpus, Black-76 included (the full corpus: contracts-interface/README.md), the check
-# that deliberate rounding changes are caught, keccak256 against the EVM's, and the
-# portfolio model in Solidity against the native engine on 1,000 accounts, and the
-# clearing house contract (on anvil).
+# that deliberate rounding changes are caught, keccak256 and the ABI codec against the
+# EVM's, and the portfolio model in Solidity against the native engine on 1,000 accounts
+# (with the engine's input hash), and the clearing house contract (on anvil).
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -55,6 +55,8 @@ step "evm parity bites: deliberate rounding changes are caught" \
   node contracts-interface/harness/parity.js build/parity/expected.jsonl --every 20 --mutate
 step "keccak256: C++ (native and WebAssembly) vs the EVM's KECCAK256 and @noble/hashes" \
   node contracts-interface/harness/keccak.js build/native/bin/keccak_vectors "node build/wasm/bin/keccak_vectors.js"
+step "abi: C++ ABI codec (native and WebAssembly) vs Solidity's abi.encode and decoder, random and corrupted encodings" \
+  node contracts-interface/harness/abi.js build/native/bin/abi_vectors "node build/wasm/bin/abi_vectors.js"
 step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs the native engine; 4 deliberate changes caught" \
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
 step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, invariants" \

@@ -554,7 +554,7 @@ contract MarginAccounts {
         b.stablePrice = m.stablePrice;
         b.perpPosition = a.perpSize;
         b.perpPrice = m.perpMark;
-        b.perpEntry = a.perpEntry;
+        if (a.perpSize != 0) b.perpEntry = a.perpEntry; // canonical: 0 without a position (the input hash covers it)
         b.perpConfidence = m.perpConfidence;
         uint256[] memory held = a.held;
         uint256 ne = expiries.length;

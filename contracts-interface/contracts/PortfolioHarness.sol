@@ -21,6 +21,11 @@ contract PortfolioHarness {
         return PortfolioMargin.grid(decodeBook(book), decodeParams(params));
     }
 
+    /// @notice MarginAccounts' input hash of this book: keccak256(abi.encode(book, params, id)).
+    function inputHash(int256[] calldata params, int256[] calldata book, uint256 id) external pure returns (bytes32) {
+        return keccak256(abi.encode(decodeBook(book), decodeParams(params), id));
+    }
+
     function gas_witness(int256[] calldata params, int256[] calldata book, uint256 id) external view returns (uint256 g) {
         PortfolioMargin.Book memory b = decodeBook(book);
         PortfolioMargin.Params memory p = decodeParams(params);

@@ -93,7 +93,8 @@ library PortfolioMargin {
     }
 
     /// @notice One expiry of the underlying as the oracle gives it, and the account's
-    /// positions on it. `futuresEntry` matters only when `futures` != 0.
+    /// positions on it. `futuresEntry` matters only when `futures` != 0, and is 0 otherwise
+    /// in the canonical book (the input hash covers it; abi::book_of builds it so).
     struct Expiry {
         int256 secondsToExpiry; // 0 = expired: options at intrinsic value
         int256 forward;
@@ -124,7 +125,7 @@ library PortfolioMargin {
         int256 stablePrice; // USD price of the settlement currency
         int256 perpPosition;
         int256 perpPrice; // perp mark
-        int256 perpEntry;
+        int256 perpEntry; // 0 without a perp position (canonical, as futuresEntry)
         int256 perpConfidence; // absolute
         Expiry[] expiries;
         Collateral[] collaterals;

@@ -10,8 +10,8 @@
 //    IM-checked); after an oracle shock every account's full grid on chain equals the native
 //    engine's (equity, IM, MM, worst scenario, verdict) on the same inputs (the contract's
 //    book() as a JSON request). Each account the engine marks liquidatable is liquidated with
-//    the engine's worst scenario (must succeed; the event's equity, MM and input hash are
-//    checked); for each healthy one, liquidate with every scenario reverts AccountHealthy.
+//    the engine's worst scenario (must succeed; the event's equity, MM and input hash must
+//    equal the engine's, the hash from `margin input-hash`); for each healthy one, liquidate with every scenario reverts AccountHealthy.
 // 3. Invariants over a random sequence of deposits, withdrawals, trades, oracle updates and
 //    liquidations: token supply conserved across holders; the contract's tokens cover the
 //    accounts' claims (cash + perp P&L at the mark + insurance - socialised loss) to within
@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import { compile, DEPLOY_RUNS, SOLC_VERSION } from './evm.js';
 import { Anvil } from './anvil.js';
@@ -367,6 +368,8 @@ for (let i = 0; i < all.length; i++) {
     const worst = BigInt(res.underlyings[0].worst_scenario);
     const preBook = await house.book(all[i]);
     const hash = ethers.keccak256(coder.encode([bookType, paramsType, 'uint256'], [preBook, await house.params(), worst]));
+    // the engine's own input hash of the request it evaluated (C++ Book mapping, ABI encoder, keccak256)
+    const engineHash = JSON.parse(execFileSync(MARGIN, ['input-hash', String(worst), '-'], { input: JSON.stringify(requestOf(before.books[i])), encoding: 'utf8' })).input_hash;
     const rc = await house.connect(liquidator).liquidate(all[i], worst).then(mined).catch((e) => e);
     if (rc instanceof Error) {
       expect(false, `liquidate(${all[i]}, worst ${worst}) reverted: ${await reverts(Promise.reject(rc))}`);
@@ -382,8 +385,8 @@ for (let i = 0; i < all.length; i++) {
       expect(used + social === ev.args.shortfall, `shortfall of ${all[i]} = insurance ${used} + socialised ${social}`);
       if (social > 0n) socialised++;
     }
-    expect(ev && ev.args.equity === wad(res.equity) && ev.args.maintenance === wad(res.maintenance_margin) && ev.args.inputHash === hash,
-      `Liquidated event of ${all[i]}: equity, MM (the engine's) and the input hash`);
+    expect(ev && ev.args.equity === wad(res.equity) && ev.args.maintenance === wad(res.maintenance_margin) && ev.args.inputHash === hash &&
+      ev.args.inputHash === engineHash, `Liquidated event of ${all[i]}: equity, MM and input hash equal the engine's (\`margin input-hash\`) and ethers' abi.encode`);
   } else {
     healthyChecked++;
     let all32 = true;

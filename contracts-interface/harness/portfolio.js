@@ -260,10 +260,11 @@ export class Harness {
 // ---------------------------------------------------------------- native
 
 /// `margin batch` over requests (optionally at one scenario): parsed responses.
-export function nativeBatch(margin, requests, dir, scenario) {
+/// `flag` '--input-hash' instead: each request's input hash at that scenario.
+export function nativeBatch(margin, requests, dir, scenario, flag = '--scenario') {
   const inFile = path.join(dir, 'requests.jsonl'), outFile = path.join(dir, 'responses.jsonl');
   fs.writeFileSync(inFile, requests.map((q) => JSON.stringify(q)).join('\n') + '\n');
-  execFileSync(margin, ['batch', inFile, outFile, ...(scenario === undefined ? [] : ['--scenario', String(scenario)])]);
+  execFileSync(margin, ['batch', inFile, outFile, ...(scenario === undefined ? [] : [flag, String(scenario)])]);
   return fs.readFileSync(outFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
 
@@ -383,6 +384,26 @@ async function main() {
 
   const h = await Harness.create();
   const r1 = await compare(h, params, nScen, books, full, perScenario);
+  // The input hash MarginAccounts emits, computed by the engine from the request (C++ Book
+  // mapping, ABI encoder, keccak256) against the contract's keccak256(abi.encode(...)).
+  const hashIds = books.map((_, i) => BigInt(i % (nScen + 1)));
+  const evmHashes = await h.calls(books.map((b, i) => ['inputHash(int256[],int256[],uint256)', [params, b, hashIds[i]]]));
+  let hashMismatches = 0;
+  const nativeHashes = [];
+  for (let id = 0; id <= nScen; id++) {
+    const at = requests.map((_, i) => i).filter((i) => hashIds[i] === BigInt(id));
+    nativeBatch(margin, at.map((i) => requests[i]), dir, id, '--input-hash').forEach((out, k) => (nativeHashes[at[k]] = out));
+  }
+  requests.forEach((q, i) => {
+    const out = nativeHashes[i];
+    const evm = evmHashes[i].words ? '0x' + BigInt.asUintN(256, evmHashes[i].words[0]).toString(16).padStart(64, '0') : evmHashes[i].error;
+    if (out.input_hash !== evm) {
+      hashMismatches++;
+      if (r1.report.length < 20) r1.report.push(`account ${i} input hash: EVM ${evm} native ${out.input_hash || JSON.stringify(out)}`);
+    }
+  });
+  r1.mismatches += hashMismatches;
+  r1.compared += requests.length;
   const gasSample = await h.calls(books.slice(0, 50).flatMap((b) => [['gas_grid(int256[],int256[])', [params, b]], ['gas_witness(int256[],int256[],uint256)', [params, b, 0n]]]));
   h.stop();
   const gridGas = gasSample.filter((_, k) => k % 2 === 0).map((r) => Number(r.words[0]));
@@ -391,6 +412,7 @@ async function main() {
   const { mismatches, compared, liquidatable, witnessCalls, report } = r1;
   console.log(`portfolio differential: ${count} accounts (${liquidatable} liquidatable), ${nScen} scenarios + basis; ` +
     `${compared} values compared, ${witnessCalls} witness calls; ${mismatches} mismatches`);
+  console.log(`  input hash keccak256(abi.encode(book, params, id)): \`margin input-hash\` vs the EVM on ${requests.length} accounts: ${hashMismatches} mismatches`);
   console.log(`  gas of the library call (first 50 accounts): grid median ${med(gridGas)}, witness (scenario 0) median ${med(witnessGas)}`);
   for (const line of report) console.log('  ' + line);
   if (!argv.includes('--mutate')) process.exit(mismatches === 0 ? 0 : 1);

@@ -46,6 +46,18 @@ expect 2 'scenario ID must be a scenario index' scenario x "$tmp/portfolio.json"
 { tr -d '\n' < "$tmp/portfolio.json"; echo; } > "$tmp/portfolio.jsonl"
 expect 0 '"worst_scenario":"5"' batch "$tmp/portfolio.jsonl" - --scenario 5
 expect 0 '"code":"OUT_OF_RANGE"' batch "$tmp/portfolio.jsonl" - --scenario 40
+# input hash: one underlying only; the chain's book cannot hold the example (BTC and ETH)
+printf '%s' '{"api_version":"1","params":"pmrm2","market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100010",
+ "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"}]}}},"account":{"cash":"-2500.5","positions":[
+ {"type":"option","underlying":"BTC","expiry":"1769817600","strike":"110000","option_type":"call","size":"-2","mark_vol":"0.6"}]}}' > "$tmp/btc.json"
+expect 0 '"input_hash": "0x' input-hash 31 "$tmp/btc.json"
+expect 1 '"code": "OUT_OF_RANGE"' input-hash 32 "$tmp/btc.json"
+expect 1 '"path": "/account/positions/4/underlying"' input-hash 0 "$tmp/portfolio.json"
+expect 1 '"code": "NOT_REPRESENTABLE"' input-hash 0 "$tmp/portfolio.json"
+expect 2 'scenario ID must be a scenario index' input-hash -1 "$tmp/btc.json"
+expect 0 '"code":"NOT_REPRESENTABLE"' batch "$tmp/portfolio.jsonl" - --input-hash 0
+{ tr -d '\n' < "$tmp/btc.json"; echo; } > "$tmp/btc.jsonl"
+expect 0 '"input_hash":"0x' batch "$tmp/btc.jsonl" - --input-hash 2
 printf '{"positions":[{"type":"perp","underlying":"BTC","size":"0.5"}]}' > "$tmp/trade.json"
 printf '{"positions":[]}' > "$tmp/empty-trade.json"
 expect 0 '"change"' preview "$tmp/trade.json" "$tmp/example.json"

@@ -15,10 +15,13 @@ out="$1"; ref_cmd="$2"; shift 2
 mkdir -p "$out"
 python3 "$here/gen_requests.py" --seed "${API_PARITY_SEED:-20261121}" --count "${API_PARITY_COUNT:-2600}" > "$out/requests.jsonl"
 $ref_cmd batch "$out/requests.jsonl" "$out/expected.jsonl"
+# The clearing house's input hash (abi::book_of, the ABI encoder, keccak256) at scenario 5.
+$ref_cmd batch "$out/requests.jsonl" "$out/expected-hash.jsonl" --input-hash 5
 ok=$(grep -c '"result"' "$out/expected.jsonl" || true)
 errors=$(grep -c '^{"error"' "$out/expected.jsonl" || true)
 portfolio=$(grep -c '"model":"portfolio"' "$out/expected.jsonl" || true)
-echo "api parity: $(wc -l < "$out/requests.jsonl") requests: $ok results ($portfolio under the portfolio model), $errors errors"
+hashes=$(grep -c '"input_hash"' "$out/expected-hash.jsonl" || true)
+echo "api parity: $(wc -l < "$out/requests.jsonl") requests: $ok results ($portfolio under the portfolio model), $errors errors; $hashes input hashes"
 if [ "$portfolio" -lt 1000 ] && [ -z "${API_PARITY_COUNT:-}" ]; then
   echo "api parity: fewer than 1,000 portfolio-model results in the default corpus"; exit 1
 fi
@@ -35,5 +38,7 @@ for spec in "$@"; do
   name="${spec%%=*}"; cmd="${spec#*=}"
   $cmd batch "$out/requests.jsonl" "$out/$name.jsonl"
   python3 "$compare" "$out/expected.jsonl" "$out/$name.jsonl" --label "json api: native vs $name" || status=1
+  $cmd batch "$out/requests.jsonl" "$out/$name-hash.jsonl" --input-hash 5
+  cmp "$out/expected-hash.jsonl" "$out/$name-hash.jsonl" && echo "input hash: native vs $name: $hashes hashes (and every error document) identical" || status=1
 done
 exit $status

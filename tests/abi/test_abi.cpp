@@ -1,0 +1,185 @@
+// The ABI codec against the worked examples of the Solidity ABI specification
+// (docs.soliditylang.org, "Contract ABI Specification", Examples and "Use of Dynamic
+// Types"), written out there word by word; plus the decoder's refusals. The cross-check
+// against the EVM's own abi.encode on random values is contracts-interface/harness/abi.js.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "abi/abi.hpp"
+#include "abi/book.hpp"
+#include "core/json_api.hpp"
+
+namespace {
+
+using abi::integer;
+using abi::value;
+
+std::string w(const std::string& hex) { return std::string(64 - hex.size(), '0') + hex; }           // a left-padded word
+std::string r(const std::string& hex) { return hex + std::string(64 - hex.size(), '0'); }           // a right-padded word
+std::string call_hex(const std::string& sig, const value& args) {
+    auto out = abi::encode_call(sig, args);
+    REQUIRE(out.ok());
+    return abi::to_hex(out.value);
+}
+value n(long long v) { return value::number(integer(v)); }
+abi::type parse(const std::string& s) {
+    auto t = abi::type::parse(s);
+    INFO(s);
+    REQUIRE(t.ok());
+    return t.value;
+}
+
+}  // namespace
+
+TEST_CASE("abi: the specification's examples", "[abi]") {
+    // baz(uint32 x, bool y) with 69, true
+    CHECK(call_hex("baz(uint32,bool)", value::list({n(69), value::boolean(true)})) == "0xcdcd77c0" + w("45") + w("1"));
+    // bar(bytes3[2]) with ["abc", "def"]
+    CHECK(call_hex("bar(bytes3[2])", value::list({value::list({value::text("abc"), value::text("def")})})) ==
+          "0xfce353f6" + r("616263") + r("646566"));
+    // sam(bytes, bool, uint[]) with "dave", true, [1, 2, 3]
+    CHECK(call_hex("sam(bytes,bool,uint[])", value::list({value::text("dave"), value::boolean(true), value::list({n(1), n(2), n(3)})})) ==
+          "0xa5643bf2" + w("60") + w("1") + w("a0") + w("4") + r("64617665") + w("3") + w("1") + w("2") + w("3"));
+    // f(uint256, uint32[], bytes10, bytes) with 0x123, [0x456, 0x789], "1234567890", "Hello, world!"
+    CHECK(call_hex("f(uint256,uint32[],bytes10,bytes)", value::list({n(0x123), value::list({n(0x456), n(0x789)}), value::text("1234567890"),
+                                                                     value::text("Hello, world!")})) ==
+          "0x8be65246" + w("123") + w("80") + r("31323334353637383930") + w("e0") + w("2") + w("456") + w("789") + w("d") +
+              r("48656c6c6f2c20776f726c6421"));
+    // g(uint256[][], string[]) with [[1, 2], [3]], ["one", "two", "three"]
+    CHECK(call_hex("g(uint256[][],string[])",
+                   value::list({value::list({value::list({n(1), n(2)}), value::list({n(3)})}),
+                                value::list({value::text("one"), value::text("two"), value::text("three")})})) ==
+          "0x2289b18c" + w("40") + w("140") + w("2") + w("40") + w("a0") + w("2") + w("1") + w("2") + w("1") + w("3") + w("3") + w("60") +
+              w("a0") + w("e0") + w("3") + r("6f6e65") + w("3") + r("74776f") + w("5") + r("7468726565"));
+}
+
+TEST_CASE("abi: signed words, ranges, addresses", "[abi]") {
+    const auto t = parse("(int8,int256,uint8,address)");
+    auto e = abi::encode(t, value::list({n(-1), value::number(-(integer(1) << 255)), n(255), value::number((integer(1) << 160) - 1)}));
+    REQUIRE(e.ok());
+    CHECK(abi::to_hex(e.value) == "0x" + std::string(64, 'f') + "8" + std::string(63, '0') + w("ff") + w(std::string(40, 'f')));
+    auto back = abi::decode(t, e.value);
+    REQUIRE(back.ok());
+    CHECK(abi::encode(t, back.value).value == e.value);
+    CHECK(*back.value.as_list()->at(0).as_number() == -1);
+
+    // out of range: int8 128, uint8 -1, address 2^160, bool 2
+    for (const auto& [ty, v] : {std::pair{"(int8)", n(128)}, {"(uint8)", n(-1)}, {"(address)", value::number(integer(1) << 160)}, {"(bool)", n(2)}}) {
+        auto bad = abi::encode(parse(ty), value::list({v}));
+        REQUIRE_FALSE(bad.ok());
+        CHECK(bad.err->code == "ABI_BAD_VALUE");
+        CHECK(bad.err->path == "/0");
+    }
+}
+
+TEST_CASE("abi: names in paths, type strings", "[abi]") {
+    const auto t = parse("tuple(int256 cash, (int256 strike, bool call)[] legs)");
+    CHECK(t.canonical() == "(int256,(int256,bool)[])");
+    CHECK(t.is_dynamic());
+    CHECK(parse("(int256,bool[3])").head_size() == 4 * 32);
+    auto bad = abi::encode(t, value::list({n(1), value::list({value::list({n(5), n(7)})})}));
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.err->path == "/legs/0/call");
+    for (const char* s : {"uint7", "uint264", "bytes33", "bytes0", "int256[0]", "(int256", "foo", "(int256,)", "uint256]", "uint08"}) {
+        auto p = abi::type::parse(s);
+        INFO(s);
+        REQUIRE_FALSE(p.ok());
+        CHECK(p.err->code == "ABI_BAD_TYPE");
+    }
+    std::string deep(100, '(');
+    deep += "int256" + std::string(100, ')');
+    CHECK_FALSE(abi::type::parse(deep).ok());  // nesting bound, not a stack overflow
+}
+
+TEST_CASE("abi: the decoder refuses malformed data", "[abi]") {
+    const auto t = parse("(int8,bytes,uint256[])");
+    auto good = abi::encode(t, value::list({n(-5), value::text("hello"), value::list({n(1), n(2)})}));
+    REQUIRE(good.ok());
+    const abi::bytes d = good.value;
+    auto refuse = [&](abi::bytes data, const std::string& path) {
+        auto v = abi::decode(t, data);
+        REQUIRE_FALSE(v.ok());
+        CHECK(v.err->code == "ABI_BAD_DATA");
+        CHECK(v.err->path == path);
+    };
+    // dirty high bits of an int8
+    abi::bytes dirty = d;
+    dirty[0] = 0x7f;
+    refuse(dirty, "/0");
+    // offset of the bytes past the end
+    abi::bytes far = d;
+    far[63] = 0xff;
+    far[62] = 0xff;
+    refuse(far, "/1");
+    // array length far beyond the data (no huge allocation)
+    abi::bytes huge = d;
+    const std::size_t arr = 0xa0;  // head 3 words, then the bytes: length and one data word
+    for (std::size_t i = 0; i < 8; ++i) huge[arr + i] = 0xff;
+    refuse(huge, "/2");
+    // truncated
+    refuse(abi::bytes(d.begin(), d.begin() + 40), "/1");
+    refuse(abi::bytes(d.begin(), d.end() - 32), "/2");  // the length claims more words than remain
+    // good data decodes and re-encodes to itself
+    auto v = abi::decode(t, d);
+    REQUIRE(v.ok());
+    CHECK(abi::encode(t, v.value).value == d);
+    CHECK_FALSE(abi::from_hex("0x123").ok());
+    CHECK_FALSE(abi::from_hex("zz").ok());
+    CHECK(abi::from_hex("0xAbCd").value == abi::bytes{0xab, 0xcd});
+}
+
+TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[abi][book]") {
+    auto req = margin::parse_request(R"({"api_version":"1","params":"pmrm2",
+      "market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100010","perp_confidence":"5",
+        "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"}]}},
+        "collateral":{"USDC":{"price":"0.999"}}},
+      "account":{"cash":"-2500.5","collateral":{"USDC":"100"},"positions":[
+        {"type":"option","underlying":"BTC","expiry":"1769817600","strike":"110000","option_type":"call","size":"-2","mark_vol":"0.6"},
+        {"type":"perp","underlying":"BTC","size":"0.5","entry_price":"99000"}]}})");
+    REQUIRE(req.ok());
+    auto b = abi::book_of(req.value);
+    REQUIRE(b.ok());
+    CHECK(b.value.cash.to_string() == "-2500500000000000000000");
+    REQUIRE(b.value.expiries.size() == 1);
+    CHECK(b.value.expiries[0].seconds_to_expiry.to_string() == "2592000");
+    CHECK(b.value.expiries[0].legs[0].amount.to_string() == "-2000000000000000000");
+    CHECK(b.value.perp_entry.to_string() == "99000000000000000000000");
+    REQUIRE(b.value.collaterals.size() == 1);
+    CHECK(b.value.collaterals[0].im_haircut.to_string() == "10000000000000000");  // pmrm2 preset: USDC 1%
+
+    auto enc = abi::encode(abi::book_type(), abi::to_value(b.value));
+    REQUIRE(enc.ok());
+    auto dec = abi::decode(abi::book_type(), enc.value);
+    REQUIRE(dec.ok());
+    auto b2 = abi::book_from_value(dec.value);
+    REQUIRE(b2.ok());
+    CHECK(b2.value == b.value);
+
+    const auto& prm = req.value.portfolio.scenarios;
+    auto penc = abi::encode(abi::params_type(), abi::to_value(prm));
+    REQUIRE(penc.ok());
+    auto p2 = abi::params_from_value(abi::decode(abi::params_type(), penc.value).value);
+    REQUIRE(p2.ok());
+    CHECK(abi::encode(abi::params_type(), abi::to_value(p2.value)).value == penc.value);
+    CHECK(p2.value.scenarios.size() == prm.scenarios.size());
+    CHECK(abi::input_hash(b.value, prm, 3) != abi::input_hash(b.value, prm, 4));
+
+    // not representable: perp funding; an expiry without a rate (the engine would derive one from the DF)
+    const std::string base = R"({"api_version":"1","params":"pmrm2","market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100000",
+        "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05"},{"expiry":"1772409600","forward":"101000","discount_factor":"0.99"}]}}},"account":{"cash":"0","positions":[)";
+    const std::pair<std::string, std::string> cases[] = {
+        {R"({"type":"perp","underlying":"BTC","size":"1"},{"type":"future","underlying":"BTC","expiry":"1772409600","size":"2"})",
+         "/market/underlyings/BTC/expiries"},
+        {R"({"type":"perp","underlying":"BTC","size":"1","funding":"3"})", "/account/positions/0/funding"},
+    };
+    for (const auto& [positions, path] : cases) {
+        auto q = margin::parse_request(base + positions + "]}}");
+        INFO(positions);
+        REQUIRE(q.ok());
+        auto x = abi::book_of(q.value);
+        REQUIRE_FALSE(x.ok());
+        CHECK(x.err->code == "NOT_REPRESENTABLE");
+        CHECK(x.err->path == path);
+    }
+}

@@ -226,7 +226,6 @@ outcome<book> book_of(const margin::request& req) {
     using margin::instrument_type;
     auto fail = [](std::string path, const std::string& why) { return outcome<book>::failure(unrepresentable(std::move(path), why)); };
     if (req.model != margin::margin_model::portfolio) return fail("/params", "the chain runs the portfolio model only");
-    if (req.acct.mode != margin::margin_mode::cross) return fail("/account/margin_mode", "the chain margins accounts in cross mode only");
     // the underlying: that of the positions, else the market's only one
     std::string sym;
     for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {

@@ -69,8 +69,9 @@ outcome<margin::scenario::params> params_from_value(const value& v);
 /// (options or futures) in ascending order, each expiry's legs in request order,
 /// collateral by asset name; an entry price defaults to the mark, and is 0 where no
 /// perp / future is held. NOT_REPRESENTABLE (path into the request) for: the standard model,
-/// isolated mode, positions on more than one underlying, perp funding, an option without mark_vol, an expiry
-/// held without a rate, risk-cancelling collateral of another underlying.
+/// positions on more than one underlying, perp funding, an option without mark_vol, an expiry
+/// held without a rate, risk-cancelling collateral of another underlying, an account without
+/// positions in a market of several underlyings.
 outcome<book> book_of(const margin::request& req);
 
 /// keccak256(abi.encode(book, params, scenarioId)): MarginAccounts' input hash.

@@ -9,6 +9,8 @@
 //   margin batch IN OUT [--scenario ID | --input-hash ID]
 //                                         one compact request per line -> one response per line
 //   margin input-hash ID [FILE|-]         the clearing house's input hash of the account at scenario ID
+//   margin replay [BUNDLE|-]              an on-chain liquidation recomputed, field by field
+//   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -25,6 +27,10 @@
 #include <vector>
 
 #include "abi/book.hpp"
+#include "replay/replay.hpp"
+#ifdef MARGIN_HAS_CHAIN
+#include "chain/house.hpp"
+#endif
 #include "core/json_api.hpp"
 
 namespace {
@@ -41,6 +47,9 @@ constexpr const char* usage_text =
     "                                             each at scenario ID, or its input hash, if given\n"
     "       margin input-hash ID [FILE|-]         keccak256(abi.encode(book, params, ID)) as the chain\n"
     "                                             computes it for the request's account (MarginAccounts)\n"
+    "       margin replay [BUNDLE|-]              recompute an on-chain liquidation from its bundle\n"
+    "       margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]\n"
+    "                                             the same, reading the bundle from a node (native build)\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -184,6 +193,53 @@ std::string input_hash_json(std::string_view text, std::uint64_t id, bool pretty
            std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash + "\"" + (pretty ? "\n}" : "}");
 }
 
+// margin replay: exit 0 when every field matches, 1 on a mismatch or an error document.
+int replay_command(const std::vector<std::string>& args) {
+    std::string rpc, tx, underlying = "BTC", export_path, file;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](std::string& out) {
+            if (i + 1 >= args.size()) return false;
+            out = args[++i];
+            return true;
+        };
+        if (a == "--rpc") { if (!value(rpc)) return usage("--rpc takes a URL"); }
+        else if (a == "--tx") { if (!value(tx)) return usage("--tx takes a transaction hash"); }
+        else if (a == "--underlying") { if (!value(underlying)) return usage("--underlying takes a symbol"); }
+        else if (a == "--export") { if (!value(export_path)) return usage("--export takes a FILE"); }
+        else if (a.size() > 1 && a[0] == '-') return usage("unknown option " + a);
+        else if (file.empty()) file = a;
+        else return usage("replay takes one BUNDLE");
+    }
+    std::string text;
+    if (!rpc.empty() || !tx.empty()) {
+        if (rpc.empty() || tx.empty() || !file.empty()) return usage("replay from a node takes --rpc URL and --tx HASH (and no BUNDLE)");
+#ifdef MARGIN_HAS_CHAIN
+        chain::rpc_client client(rpc);
+        chain::house h(client, {});
+        auto b = h.bundle(tx, underlying);
+        if (!b.ok()) {
+            std::printf("%s\n", margin::encode_error(*b.err, true).c_str());
+            return 1;
+        }
+        text = b.value.dump(2);
+        if (!export_path.empty()) {
+            std::ofstream f(export_path, std::ios::binary);
+            if (!(f << text << '\n')) return usage("cannot write " + export_path);
+        }
+#else
+        return usage("replay --rpc needs the native build (WebAssembly has no sockets): export the bundle natively, then replay it here");
+#endif
+    } else {
+        if (!export_path.empty()) return usage("--export goes with --rpc and --tx");
+        const std::string path = file.empty() ? "-" : file;
+        if (!read_all(path, text)) return usage("cannot read " + path);
+    }
+    bool match = false;
+    std::printf("%s\n", replay::run_json(text, true, &match).c_str());
+    return match ? 0 : 1;
+}
+
 enum class batch_mode { compute, scenario, input_hash };
 
 int batch(const std::string& in_path, const std::string& out_path, batch_mode mode, std::int64_t id) {
@@ -258,6 +314,7 @@ int main(int argc, char** argv) {
         std::printf("%s\n", out.c_str());
         return is_error(out) ? 1 : 0;
     }
+    if (cmd == "replay") return replay_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

@@ -24,17 +24,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { ethers } from 'ethers';
-import { compile, DEPLOY_RUNS, SOLC_VERSION } from './evm.js';
-import { Anvil } from './anvil.js';
-import { wad, decimal, rng, nativeBatch, structParams } from './portfolio.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.join(here, '..', '..');
-const E18 = 10n ** 18n;
-const W = (x) => wad(String(x));
+import { DEPLOY_RUNS, SOLC_VERSION } from './evm.js';
+import { wad, rng } from './portfolio.js';
+import { House, requestOf, ROLE, STRIKES, E18, W } from './house.js';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -59,66 +53,14 @@ function expect(ok, what) {
 
 // ---------------------------------------------------------------- chain
 
-const contracts = compile(undefined, DEPLOY_RUNS);
-const node = await Anvil.start(['--accounts', String(TRADERS + 6), '--balance', '1000000']);
-process.on('exit', () => node.stop());
-const provider = new ethers.JsonRpcProvider(node.url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
-provider.pollingInterval = 10; // anvil mines at once: no need for ethers' 4 s receipt polling
-const signers = await Promise.all(node.accounts.map((a) => provider.getSigner(a)));
-const [admin, oracle, matcher, maker, liquidator, stranger] = signers;
-const traders = signers.slice(6, 6 + TRADERS);
-
-async function deploy(file, name, args = [], from = admin) {
-  const c = contracts[file][name];
-  const f = new ethers.ContractFactory(c.abi, '0x' + c.evm.bytecode.object, from);
-  const d = await f.deploy(...args);
-  await d.waitForDeployment();
-  return d;
-}
-const token = await deploy('TestToken.sol', 'TestToken');
-const engine = await deploy('MarginEngine.sol', 'MarginEngine');
-const house = await deploy('MarginAccounts.sol', 'MarginAccounts', [await token.getAddress(), await engine.getAddress(), admin.address]);
-const iface = house.interface;
-const sizes = Object.fromEntries(['MarginEngine', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
-
-/// The custom error a call reverted with ("Name" or "Name(args)"), or null if it succeeded.
-async function reverts(promise) {
-  try {
-    const tx = await promise;
-    if (tx && tx.hash) await mined(tx);
-    return null;
-  } catch (e) {
-    const data = e.data || e.info?.error?.data || e.error?.data;
-    if (typeof data === 'string' && data.length >= 10) {
-      try {
-        return iface.parseError(data).name;
-      } catch {
-        return 'revert ' + data.slice(0, 10);
-      }
-    }
-    return 'revert ' + (e.shortMessage || e.message);
-  }
-}
-/// The receipt of a sent transaction (polled by Anvil.receipt: ethers' wait() can stall on anvil).
-async function mined(tx) {
-  const rc = await node.receipt(tx.hash);
-  if (rc.status !== '0x1') throw new Error('transaction reverted: ' + tx.hash);
-  return { ...rc, gasUsed: BigInt(rc.gasUsed) };
-}
-const send = async (promise) => mined(await promise);
-const blockTime = async () => (await provider.getBlock('latest')).timestamp;
-async function advance(seconds) {
-  await provider.send('evm_increaseTime', [seconds]);
-  await provider.send('evm_mine', []);
-}
+const h = await House.deploy({ traders: TRADERS });
+const { node, provider, signers, admin, oracle, matcher, maker, liquidator, stranger, traders, token, engine, house, iface, houseAddr, params, NSCEN, limits, sizes } = h;
+const reverts = (p) => h.reverts(p);
+const send = (p) => h.send(p);
+const blockTime = () => h.blockTime();
+const advance = (s) => h.advance(s);
 
 // ---------------------------------------------------------------- setup
-
-const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/pmrm2.json'), 'utf8'));
-const params = structParams(doc);
-const NSCEN = params.scenarios.length;
-const limits = { buffer: W('0.1'), reward: W('0.05'), maxStaleness: 3600n, maxDeviation: W('0.2') };
-const ROLE = { admin: ethers.encodeBytes32String('admin'), oracle: ethers.encodeBytes32String('oracle'), matcher: ethers.encodeBytes32String('matcher') };
 
 // 1. Roles and parameters; security of the admin surface.
 expect((await reverts(house.connect(stranger).setParams(params))) === 'Unauthorized', 'stranger setParams reverts Unauthorized');
@@ -127,39 +69,15 @@ expect((await reverts(house.connect(stranger).setLimits(limits))) === 'Unauthori
 expect((await reverts(house.connect(admin).setParams({ ...params, mmFactor: W('1.5') }))) === 'InvalidParameter', 'MM factor above IM factor refused');
 expect((await reverts(house.connect(admin).setParams({ ...params, scenarios: [] }))) === 'InvalidParameter', 'no scenarios refused');
 expect((await reverts(house.connect(admin).setLimits({ ...limits, reward: W('0.6') }))) === 'InvalidParameter', 'reward above 0.5 refused');
-await send(house.connect(admin).setRole(ROLE.oracle, oracle.address));
-await send(house.connect(admin).setRole(ROLE.matcher, matcher.address));
-await send(house.connect(admin).setParams(params));
-await send(house.connect(admin).setLimits(limits));
+expect((await reverts(house.connect(stranger).listSeries(BigInt((await blockTime()) + 86400), STRIKES[0], true))) === 'Unauthorized', 'stranger listSeries reverts');
+await h.configure();
+const { EXPIRIES, SERIES, state } = h;
 const stored = await house.params();
 expect(stored.scenarios.length === NSCEN && stored.imOptionPercent === params.imOptionPercent, 'parameters read back from their data contract');
-
-const t0 = await blockTime();
-const TENORS = [7 * 86400, 30 * 86400, 90 * 86400, 180 * 86400];
-const EXPIRIES = TENORS.map((s) => BigInt(t0 + s));
-const STRIKES = [80000, 90000, 95000, 100000, 105000, 110000, 120000].map(W);
-const SERIES = [];
-for (const e of EXPIRIES) for (const k of STRIKES) for (const call of [true, false]) SERIES.push({ expiry: e, strike: k, call });
-expect((await reverts(house.connect(stranger).listSeries(EXPIRIES[0], STRIKES[0], true))) === 'Unauthorized', 'stranger listSeries reverts');
-for (const s of SERIES) await send(house.connect(admin).listSeries(s.expiry, s.strike, s.call));
 expect(Number(await house.seriesCount()) === SERIES.length && Number(await house.expiryCount()) === EXPIRIES.length, 'series listed');
-
-// The oracle's state (JS side), pushed as a whole.
-const state = { spot: W('100000'), perpMark: W('100020'), fwd: TENORS.map((s, j) => W(100000 + 60 * (j + 1))), vols: SERIES.map((s) => {
-  const m = Number(s.strike) / 1e23; // moneyness
-  return W((0.5 + 0.4 * (m - 1) * (m - 1) + (s.call ? 0 : 0.02)).toFixed(6));
-}) };
-function snapshot(ts, over = {}) {
-  const m = { timestamp: BigInt(ts), spot: state.spot, spotConfidence: W('20'), perpMark: state.perpMark, perpConfidence: W('10'), stablePrice: E18, ...over.market };
-  const byExpiry = EXPIRIES.map((_, j) => ({ forward: state.fwd[j], forwardConfidence: 0n, rate: W('0.05'), discount: W((1 - 0.05 * TENORS[j] / 31536000).toFixed(9)) }));
-  return [m, over.byExpiry || byExpiry, over.vols || state.vols];
-}
-async function push(over) {
-  const ts = await blockTime();
-  return house.connect(oracle).pushMarket(...snapshot(ts, over));
-}
+const snapshot = (ts, over) => h.snapshot(ts, over);
+const push = (over) => h.push(over);
 expect((await reverts(house.connect(stranger).pushMarket(...snapshot(await blockTime())))) === 'Unauthorized', 'stranger pushMarket reverts');
-await send(push());
 // Oracle guards.
 // the stored snapshot's own timestamp (the block clock may have moved on since)
 expect((await reverts(house.connect(oracle).pushMarket(...snapshot(Number((await house.market()).timestamp))))) === 'StaleMarket', 'a push not newer than the last reverts StaleMarket');
@@ -173,11 +91,7 @@ expect((await reverts(push({ vols: state.vols.map(() => 0n) }))) === 'InvalidPar
 expect((await reverts(push({ market: { spotConfidence: W('200000') } }))) === 'InvalidParameter', 'confidence above price reverts InvalidParameter');
 
 // Cash: the maker and the liquidator are deep; traders deposit varied amounts.
-const houseAddr = await house.getAddress();
-async function fund(s, amount) {
-  await send(token.connect(s).mint(s.address, amount));
-  await send(token.connect(s).approve(houseAddr, ethers.MaxUint256));
-}
+const fund = (s, amount) => h.fund(s, amount);
 for (const s of [maker, liquidator, stranger]) await fund(s, W('1000000000'));
 await send(house.connect(maker).deposit(W('500000000')));
 await send(house.connect(liquidator).deposit(W('500000000')));
@@ -201,63 +115,14 @@ expect((await reverts(house.connect(stranger).trade(traders[0].address, maker.ad
 
 // ---------------------------------------------------------------- native side
 
-/// The contract's book(account) as a JSON v1 request under pmrm2.
-function requestOf(b) {
-  const ts = b.marketTimestamp;
-  const positions = [];
-  const expiries = [];
-  for (const e of b.expiries) {
-    const expiry = String(ts + e.secondsToExpiry);
-    expiries.push({ expiry, forward: decimal(e.forward), forward_confidence: decimal(e.forwardConfidence), rate: decimal(e.rate), discount_factor: decimal(e.discount) });
-    for (const l of e.legs)
-      positions.push({ type: 'option', underlying: 'BTC', expiry, strike: decimal(l.strike), option_type: l.call ? 'call' : 'put', size: decimal(l.amount), mark_vol: decimal(l.vol) });
-  }
-  if (b.perpPosition !== 0n) positions.push({ type: 'perp', underlying: 'BTC', size: decimal(b.perpPosition), entry_price: decimal(b.perpEntry) });
-  return {
-    api_version: '1', params: 'pmrm2',
-    market: { timestamp: String(ts), stable_price: decimal(b.stablePrice), underlyings: { BTC: { spot: decimal(b.spot), spot_confidence: decimal(b.spotConfidence),
-      perp_mark: decimal(b.perpPrice), perp_confidence: decimal(b.perpConfidence), expiries } } },
-    account: { margin_mode: 'cross', cash: decimal(b.cash), positions },
-  };
-}
-/// book(account) as plain values, with the market's timestamp.
-async function bookOf(addr) {
-  const b = await house.book(addr);
-  const m = await house.market();
-  const pick = (x, keys) => Object.fromEntries(keys.map((k) => [k, x[k]]));
-  return {
-    ...pick(b, ['cash', 'spot', 'spotConfidence', 'stablePrice', 'perpPosition', 'perpPrice', 'perpEntry', 'perpConfidence']),
-    expiries: [...b.expiries].map((e) => ({
-      ...pick(e, ['secondsToExpiry', 'forward', 'forwardConfidence', 'rate', 'discount']),
-      legs: [...e.legs].map((l) => pick(l, ['strike', 'vol', 'amount', 'call'])),
-    })),
-    marketTimestamp: m.timestamp,
-  };
-}
-/// Native results for addresses: {result} per address (full evaluation).
-async function native(addrs, scenario) {
-  const books = [];
-  for (const a of addrs) books.push(await bookOf(a));
-  return { books, res: nativeBatch(MARGIN, books.map(requestOf), tmp, scenario) };
-}
+const native = (addrs, scenario) => h.native(MARGIN, tmp, addrs, scenario);
 
 // ---------------------------------------------------------------- trading
 
-const ITM = (s, spot) => (s.call ? spot - s.strike : s.strike - spot);
-function optionPrice(s) {
-  const intrinsic = ITM(s, state.spot);
-  return (intrinsic > 0n ? intrinsic : 0n) + W('1500');
-}
+const optionPrice = (s) => h.optionPrice(s);
 let tradesOk = 0, tradesRefused = 0;
 async function randomTrade(t) {
-  // traders lean short downside (sold puts, long perps): what a crash hurts
-  const perp = r.chance(0.2);
-  const id = perp ? ethers.MaxUint256 : BigInt(r.int(0, SERIES.length - 1));
-  const size = r.wad(0.1, 4, 2);
-  const price = perp ? state.perpMark : optionPrice(SERIES[Number(id)]);
-  const short = perp ? r.chance(0.2) : r.chance(SERIES[Number(id)].call ? 0.4 : 0.75);
-  const [buyer, seller] = short ? [maker, t] : [t, maker];
-  const why = await reverts(house.connect(matcher).trade(buyer.address, seller.address, id, size, price));
+  const why = await h.randomTrade(r, t);
   if (why === null) tradesOk++;
   else if (why === 'InsufficientMargin') tradesRefused++;
   else expect(false, `trade reverted with ${why}`);
@@ -370,7 +235,7 @@ for (let i = 0; i < all.length; i++) {
     const hash = ethers.keccak256(coder.encode([bookType, paramsType, 'uint256'], [preBook, await house.params(), worst]));
     // the engine's own input hash of the request it evaluated (C++ Book mapping, ABI encoder, keccak256)
     const engineHash = JSON.parse(execFileSync(MARGIN, ['input-hash', String(worst), '-'], { input: JSON.stringify(requestOf(before.books[i])), encoding: 'utf8' })).input_hash;
-    const rc = await house.connect(liquidator).liquidate(all[i], worst).then(mined).catch((e) => e);
+    const rc = await house.connect(liquidator).liquidate(all[i], worst).then((tx) => h.mined(tx)).catch((e) => e);
     if (rc instanceof Error) {
       expect(false, `liquidate(${all[i]}, worst ${worst}) reverted: ${await reverts(Promise.reject(rc))}`);
       continue;

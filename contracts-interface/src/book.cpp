@@ -1,8 +1,12 @@
 #include "abi/book.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <array>
 #include <limits>
 #include <map>
+
+#include "core/json_api.hpp"
 
 namespace abi {
 namespace {
@@ -292,6 +296,94 @@ outcome<book> book_of(const margin::request& req) {
         b.collaterals.push_back({amount.raw(), ap.price.raw(), ap.confidence.raw(), rule.im_haircut.raw(), rule.mm_haircut.raw(), moves});
     }
     return {std::move(b), std::nullopt};
+}
+
+outcome<margin::request> request_of(const book& b, const sc::params& params, const std::string& underlying, std::int64_t timestamp) {
+    using margin::request;
+    auto fail = [](std::string path, const std::string& why) { return outcome<request>::failure(unrepresentable(std::move(path), why)); };
+    auto wad = [](const I256& v) { return Wad::from_raw(v); };
+    request q;
+    q.model = margin::margin_model::portfolio;
+    q.portfolio.version = "portfolio/1";
+    q.portfolio.scenarios = params;
+    q.market.timestamp = timestamp;
+    q.market.stable_price = wad(b.stable_price);
+    margin::underlying_market um;
+    um.spot = wad(b.spot);
+    um.spot_confidence = wad(b.spot_confidence);
+    um.perp_mark = wad(b.perp_price);
+    um.perp_confidence = wad(b.perp_confidence);
+    q.acct.cash = wad(b.cash);
+    std::vector<bool> implicit_discount;  // DF 0 on chain: e^(-rate t), as the engine derives it when absent
+    for (std::size_t i = 0; i < b.expiries.size(); ++i) {
+        const book_expiry& e = b.expiries[i];
+        const std::string path = "/expiries/" + std::to_string(i);
+        if (!(e.seconds_to_expiry > I256{}) || !(e.seconds_to_expiry < I256{int64_t{1} << 40}))
+            return fail(path + "/secondsToExpiry", "an expiry must lie after the snapshot (settled expiries have no request form)");
+        margin::expiry_market em;
+        em.expiry = timestamp + static_cast<std::int64_t>(e.seconds_to_expiry.to_i128());
+        em.forward = wad(e.forward);
+        em.forward_confidence = wad(e.forward_confidence);
+        em.rate = wad(e.rate);
+        em.discount_factor = wad(e.discount);
+        implicit_discount.push_back(e.discount.is_zero());
+        um.expiries.push_back(em);
+        for (const book_leg& l : e.legs) {
+            margin::position pos;
+            pos.type = margin::instrument_type::option;
+            pos.underlying = underlying;
+            pos.expiry = em.expiry;
+            pos.kind = l.call ? margin::option_kind::call : margin::option_kind::put;
+            pos.strike = wad(l.strike);
+            pos.contract_size = Wad::from_int(1);
+            pos.size = wad(l.amount);
+            pos.mark_vol = wad(l.vol);
+            q.acct.positions.push_back(pos);
+        }
+        if (!e.futures.is_zero()) {
+            margin::position pos;
+            pos.type = margin::instrument_type::future;
+            pos.underlying = underlying;
+            pos.expiry = em.expiry;
+            pos.size = wad(e.futures);
+            pos.entry_price = wad(e.futures_entry);
+            q.acct.positions.push_back(pos);
+        }
+    }
+    if (!b.perp_position.is_zero()) {
+        margin::position pos;
+        pos.type = margin::instrument_type::perp;
+        pos.underlying = underlying;
+        pos.size = wad(b.perp_position);
+        pos.entry_price = wad(b.perp_entry);
+        q.acct.positions.push_back(pos);
+    }
+    for (std::size_t i = 0; i < b.collaterals.size(); ++i) {
+        const book_collateral& c = b.collaterals[i];
+        const std::string asset = c.risk_cancelling ? underlying : "C" + std::to_string(i);
+        if (q.acct.collateral.count(asset)) return fail("/collaterals/" + std::to_string(i), "two risk-cancelling collaterals");
+        q.acct.collateral[asset] = wad(c.amount);
+        q.market.collateral[asset] = {wad(c.price), wad(c.confidence)};
+        q.portfolio.collateral[asset] = {wad(c.im_haircut), wad(c.mm_haircut), c.risk_cancelling};
+    }
+    q.market.underlyings[underlying] = std::move(um);
+    // Through the JSON API's own validation (and its derived fields): the canonical text,
+    // with the discount factors the chain leaves implicit removed.
+    auto doc = nlohmann::json::parse(margin::canonical_request(q));
+    auto& exps = doc["market"]["underlyings"][underlying]["expiries"];
+    for (std::size_t i = 0; i < implicit_discount.size(); ++i)
+        if (implicit_discount[i]) exps[i].erase("discount_factor");
+    auto parsed = margin::parse_request(doc.dump());
+    if (!parsed.ok()) return parsed;
+    auto back = book_of(parsed.value);
+    if (!back.ok()) return outcome<request>::failure(*back.err);
+    // the round trip is exact but for an implicit DF, which comes back resolved
+    book expect = b;
+    for (std::size_t i = 0; i < implicit_discount.size(); ++i)
+        if (implicit_discount[i]) expect.expiries[i].discount = back.value.expiries[i].discount;
+    if (back.value.collaterals != expect.collaterals) return fail("/collaterals", "collateral order does not survive naming");
+    if (!(back.value == expect)) return fail("", "the book has no request form that maps back to it");
+    return parsed;
 }
 
 hash256 input_hash(const book& b, const sc::params& p, std::uint64_t scenario_id) {

@@ -35,7 +35,7 @@ int direction(const sc::params& prm, std::int64_t worst) {
 
 }  // namespace
 
-outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario_id) {
+outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario_id, sc::value_cache* cache) {
     calc c;
     account_result res;
     res.model = margin_model::portfolio;
@@ -131,10 +131,10 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
     Wad im_factor = prm.loss.im_factor;
     std::map<std::string, std::pair<Wad, int>> risk;  // remaining size of the worst loss, its direction
     auto run = [&](const std::string& sym, const sc::portfolio& p) -> std::optional<error> {
-        auto r = sc::evaluate(p, prm);
+        auto r = sc::evaluate(p, prm, sym.empty() ? nullptr : cache);
         if (!r.ok()) return error{r.err->code, sym.empty() ? "/account/collateral" : "/market/underlyings/" + sym, r.err->message};
         if (scenario_id) {  // the requested scenario instead of the worst
-            const auto one = sc::evaluate_scenario(p, prm, *scenario_id);
+            const auto one = sc::evaluate_scenario(p, prm, *scenario_id, cache);
             if (!one.ok()) return error{one.err->code, "/market/underlyings/" + sym, one.err->message};
             r.value.worst_scenario = *scenario_id;
             r.value.worst_loss = one.value.pnl;

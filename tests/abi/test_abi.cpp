@@ -183,3 +183,46 @@ TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[a
         CHECK(x.err->path == path);
     }
 }
+
+TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
+    auto req = margin::parse_request(R"({"api_version":"1","params":"pmrm2",
+      "market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","spot_confidence":"12","perp_mark":"100010","perp_confidence":"5",
+        "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"},
+                    {"expiry":"1775001600","forward":"101500","forward_confidence":"3","rate":"0.04","discount_factor":"0.99"}]}},
+        "collateral":{"BTC":{"price":"100000"},"USDC":{"price":"0.999","confidence":"0.001"}}},
+      "account":{"cash":"-2500.5","collateral":{"BTC":"0.25","USDC":"100"},"positions":[
+        {"type":"option","underlying":"BTC","expiry":"1775001600","strike":"90000","option_type":"put","size":"3","mark_vol":"0.7"},
+        {"type":"option","underlying":"BTC","expiry":"1769817600","strike":"110000","option_type":"call","size":"-2","mark_vol":"0.6"},
+        {"type":"future","underlying":"BTC","expiry":"1775001600","size":"-1.5","entry_price":"101000"},
+        {"type":"perp","underlying":"BTC","size":"0.5","entry_price":"99000"}]}})");
+    REQUIRE(req.ok());
+    auto b = abi::book_of(req.value);
+    REQUIRE(b.ok());
+    auto q = abi::request_of(b.value, req.value.portfolio.scenarios, "BTC", 1767225600);
+    INFO((q.ok() ? std::string() : q.err->code + " " + q.err->path + " " + q.err->message));
+    REQUIRE(q.ok());
+    auto b2 = abi::book_of(q.value);
+    REQUIRE(b2.ok());
+    CHECK(b2.value == b.value);
+    // the same account: the same margin
+    auto r1 = margin::compute_portfolio(req.value), r2 = margin::compute_portfolio(q.value);
+    REQUIRE(r1.ok());
+    REQUIRE(r2.ok());
+    CHECK(r1.value.maintenance_margin == r2.value.maintenance_margin);
+    CHECK(r1.value.initial_margin == r2.value.initial_margin);
+    CHECK(r1.value.equity == r2.value.equity);
+
+    // an expired expiry has no request form
+    abi::book expired = b.value;
+    expired.expiries[0].seconds_to_expiry = fp::I256{0};
+    auto x = abi::request_of(expired, req.value.portfolio.scenarios, "BTC", 1767225600);
+    REQUIRE_FALSE(x.ok());
+    CHECK(x.err->code == "NOT_REPRESENTABLE");
+    CHECK(x.err->path == "/expiries/0/secondsToExpiry");
+    // a value the API refuses comes back as its validation error
+    abi::book negative = b.value;
+    negative.spot = fp::I256{-1};
+    auto y = abi::request_of(negative, req.value.portfolio.scenarios, "BTC", 1767225600);
+    REQUIRE_FALSE(y.ok());
+    CHECK(y.err->path == "/market/underlyings/BTC/spot");
+}

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <span>
@@ -98,6 +99,14 @@ std::array<std::uint8_t, 4> selector(std::string_view signature) noexcept;
 /// selector ++ encode(args) for "name(type,...)" (types may be in any form parse accepts;
 /// the selector is taken over their canonical form). Errors: ABI_BAD_TYPE, ABI_BAD_VALUE.
 outcome<bytes> encode_call(std::string_view signature, const value& args);
+
+/// A value as JSON, by its type, for files people read (replay bundles): a tuple with
+/// component names is an object (else an array), T[k] and T[] arrays, numbers decimal
+/// strings (exact), bool true/false, address / bytesN / bytes "0x" hex, string a string.
+nlohmann::json to_json(const type& t, const value& v);
+/// The inverse. Errors: ABI_BAD_VALUE with the JSON pointer of the field (missing or
+/// unknown fields, wrong kinds, numbers that are not exact integers in range).
+outcome<value> from_json(const type& t, const nlohmann::json& j);
 
 /// Lower-case hex with a 0x prefix.
 std::string to_hex(std::span<const std::uint8_t> data);

@@ -74,6 +74,16 @@ outcome<margin::scenario::params> params_from_value(const value& v);
 /// positions in a market of several underlyings.
 outcome<book> book_of(const margin::request& req);
 
+/// The inverse of book_of: a validated portfolio request for `book` under `params`, the
+/// underlying named `underlying`, the market snapshot taken at `timestamp` (expiries at
+/// timestamp + secondsToExpiry). Collateral becomes assets "C0", "C1", ... (a
+/// risk-cancelling one takes the underlying's name), each with its haircuts as rules.
+/// book_of(request_of(b, ...)) == b, or the call fails: NOT_REPRESENTABLE (path into the
+/// book, e.g. "/expiries/0/secondsToExpiry" for an expired expiry; "/collaterals" when
+/// the naming would reorder them), or the request's own validation error (its path is
+/// then into the synthesised request).
+outcome<margin::request> request_of(const book& b, const margin::scenario::params& params, const std::string& underlying, std::int64_t timestamp);
+
 /// keccak256(abi.encode(book, params, scenarioId)): MarginAccounts' input hash.
 hash256 input_hash(const book& b, const margin::scenario::params& p, std::uint64_t scenario_id);
 

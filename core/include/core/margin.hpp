@@ -93,7 +93,10 @@ outcome<account_result> compute_standard(const request& req);
 /// worst: the account as the chain re-executes it, bit-identical to the full
 /// evaluation wherever that scenario is the worst. Errors: SVI_NON_POSITIVE_VARIANCE,
 /// OUT_OF_RANGE (scenario), ARITHMETIC_OVERFLOW, MODEL_NOT_SUPPORTED (scenario with the standard model).
-outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario = std::nullopt);
+/// `cache`: contract values shared by accounts of one market snapshot and parameter set
+/// (scenario::value_cache; keepers): the same bits, faster. Clear it when either changes.
+outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario = std::nullopt,
+                                          scenario::value_cache* cache = nullptr);
 
 /// The request's model.
 outcome<account_result> compute(const request& req);

@@ -1,0 +1,193 @@
+// MarginAccounts on a local anvil node, for the harnesses that drive it
+// (accounts.js: security, differential, invariants; keeper.js: the keeper end to end):
+// deployment, roles and parameters, listed series, the oracle's state and pushes,
+// funding, random trades, and the contract's book() as a JSON request for the engine.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ethers } from 'ethers';
+import { compile, DEPLOY_RUNS } from './evm.js';
+import { Anvil } from './anvil.js';
+import { wad, decimal, nativeBatch, structParams } from './portfolio.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(here, '..', '..');
+export const E18 = 10n ** 18n;
+export const W = (x) => wad(String(x));
+export const ROLE = { admin: ethers.encodeBytes32String('admin'), oracle: ethers.encodeBytes32String('oracle'), matcher: ethers.encodeBytes32String('matcher') };
+export const TENORS = [7 * 86400, 30 * 86400, 90 * 86400, 180 * 86400];
+export const STRIKES = [80000, 90000, 95000, 100000, 105000, 110000, 120000].map(W);
+
+export class House {
+  /// A fresh anvil with `traders` funded dev accounts after the six named roles
+  /// (admin, oracle, matcher, maker, liquidator, stranger), the contracts deployed.
+  static async deploy({ traders, anvilArgs = [], contracts = compile(undefined, DEPLOY_RUNS) }) {
+    const h = new House();
+    h.contracts = contracts;
+    h.node = await Anvil.start(['--accounts', String(traders + 6), '--balance', '1000000', ...anvilArgs]);
+    process.on('exit', () => h.node.stop());
+    h.provider = new ethers.JsonRpcProvider(h.node.url, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 10 });
+    h.provider.pollingInterval = 10; // anvil mines at once: no need for ethers' 4 s receipt polling
+    h.signers = await Promise.all(h.node.accounts.map((a) => h.provider.getSigner(a)));
+    [h.admin, h.oracle, h.matcher, h.maker, h.liquidator, h.stranger] = h.signers;
+    h.traders = h.signers.slice(6, 6 + traders);
+    h.token = await h.deployContract('TestToken.sol', 'TestToken');
+    h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
+    h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address]);
+    h.iface = h.house.interface;
+    h.houseAddr = await h.house.getAddress();
+    h.sizes = Object.fromEntries(['MarginEngine', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/pmrm2.json'), 'utf8'));
+    h.params = structParams(doc);
+    h.NSCEN = h.params.scenarios.length;
+    h.limits = { buffer: W('0.1'), reward: W('0.05'), maxStaleness: 3600n, maxDeviation: W('0.2') };
+    return h;
+  }
+
+  async deployContract(file, name, args = [], from = this.admin) {
+    const c = this.contracts[file][name];
+    const f = new ethers.ContractFactory(c.abi, '0x' + c.evm.bytecode.object, from);
+    const d = await f.deploy(...args);
+    await d.waitForDeployment();
+    return d;
+  }
+
+  /// The custom error a call reverted with ("Name"), or null if it succeeded.
+  async reverts(promise) {
+    try {
+      const tx = await promise;
+      if (tx && tx.hash) await this.mined(tx);
+      return null;
+    } catch (e) {
+      const data = e.data || e.info?.error?.data || e.error?.data;
+      if (typeof data === 'string' && data.length >= 10) {
+        try {
+          return this.iface.parseError(data).name;
+        } catch {
+          return 'revert ' + data.slice(0, 10);
+        }
+      }
+      return 'revert ' + (e.shortMessage || e.message);
+    }
+  }
+  /// The receipt of a sent transaction (polled by Anvil.receipt: ethers' wait() can stall on anvil).
+  async mined(tx) {
+    const rc = await this.node.receipt(tx.hash);
+    if (rc.status !== '0x1') throw new Error('transaction reverted: ' + tx.hash);
+    return { ...rc, gasUsed: BigInt(rc.gasUsed) };
+  }
+  async send(promise) {
+    return this.mined(await promise);
+  }
+  async blockTime() {
+    return (await this.provider.getBlock('latest')).timestamp;
+  }
+  async advance(seconds) {
+    await this.provider.send('evm_increaseTime', [seconds]);
+    await this.provider.send('evm_mine', []);
+  }
+
+  /// Roles, parameters and limits, the series grid (4 expiries x 7 strikes x call/put) and
+  /// the first oracle push.
+  async configure() {
+    const { house, admin } = this;
+    await this.send(house.connect(admin).setRole(ROLE.oracle, this.oracle.address));
+    await this.send(house.connect(admin).setRole(ROLE.matcher, this.matcher.address));
+    await this.send(house.connect(admin).setParams(this.params));
+    await this.send(house.connect(admin).setLimits(this.limits));
+    const t0 = await this.blockTime();
+    this.EXPIRIES = TENORS.map((s) => BigInt(t0 + s));
+    this.SERIES = [];
+    for (const e of this.EXPIRIES) for (const k of STRIKES) for (const call of [true, false]) this.SERIES.push({ expiry: e, strike: k, call });
+    for (const s of this.SERIES) await this.send(house.connect(admin).listSeries(s.expiry, s.strike, s.call));
+    // The oracle's state (JS side), pushed as a whole.
+    this.state = { spot: W('100000'), perpMark: W('100020'), fwd: TENORS.map((s, j) => W(100000 + 60 * (j + 1))), vols: this.SERIES.map((s) => {
+      const m = Number(s.strike) / 1e23; // moneyness
+      return W((0.5 + 0.4 * (m - 1) * (m - 1) + (s.call ? 0 : 0.02)).toFixed(6));
+    }) };
+    await this.send(this.push());
+  }
+
+  snapshot(ts, over = {}) {
+    const { state } = this;
+    const m = { timestamp: BigInt(ts), spot: state.spot, spotConfidence: W('20'), perpMark: state.perpMark, perpConfidence: W('10'), stablePrice: E18, ...over.market };
+    const byExpiry = this.EXPIRIES.map((_, j) => ({ forward: state.fwd[j], forwardConfidence: 0n, rate: W('0.05'), discount: W((1 - 0.05 * TENORS[j] / 31536000).toFixed(9)) }));
+    return [m, over.byExpiry || byExpiry, over.vols || state.vols];
+  }
+  async push(over) {
+    const ts = await this.blockTime();
+    return this.house.connect(this.oracle).pushMarket(...this.snapshot(ts, over));
+  }
+  /// Spot, perp mark and forwards times num/den (and vols times volNum/volDen), a minute later.
+  async move(num, den, volNum = 1n, volDen = 1n) {
+    const { state } = this;
+    state.spot = (state.spot * num) / den;
+    state.perpMark = (state.perpMark * num) / den;
+    state.fwd = state.fwd.map((f) => (f * num) / den);
+    state.vols = state.vols.map((v) => (v * volNum) / volDen);
+    await this.advance(60);
+    await this.send(this.push());
+  }
+
+  async fund(s, amount) {
+    await this.send(this.token.connect(s).mint(s.address, amount));
+    await this.send(this.token.connect(s).approve(this.houseAddr, ethers.MaxUint256));
+  }
+
+  optionPrice(s) {
+    const intrinsic = s.call ? this.state.spot - s.strike : s.strike - this.state.spot;
+    return (intrinsic > 0n ? intrinsic : 0n) + W('1500');
+  }
+  /// A random trade of trader `t` against the maker (`r`: portfolio.js rng); its revert name or null.
+  async randomTrade(r, t) {
+    // traders lean short downside (sold puts, long perps): what a crash hurts
+    const perp = r.chance(0.2);
+    const id = perp ? ethers.MaxUint256 : BigInt(r.int(0, this.SERIES.length - 1));
+    const size = r.wad(0.1, 4, 2);
+    const price = perp ? this.state.perpMark : this.optionPrice(this.SERIES[Number(id)]);
+    const short = perp ? r.chance(0.2) : r.chance(this.SERIES[Number(id)].call ? 0.4 : 0.75);
+    const [buyer, seller] = short ? [this.maker, t] : [t, this.maker];
+    return this.reverts(this.house.connect(this.matcher).trade(buyer.address, seller.address, id, size, price));
+  }
+
+  /// book(account) as plain values, with the market's timestamp.
+  async bookOf(addr) {
+    const b = await this.house.book(addr);
+    const m = await this.house.market();
+    const pick = (x, keys) => Object.fromEntries(keys.map((k) => [k, x[k]]));
+    return {
+      ...pick(b, ['cash', 'spot', 'spotConfidence', 'stablePrice', 'perpPosition', 'perpPrice', 'perpEntry', 'perpConfidence']),
+      expiries: [...b.expiries].map((e) => ({
+        ...pick(e, ['secondsToExpiry', 'forward', 'forwardConfidence', 'rate', 'discount']),
+        legs: [...e.legs].map((l) => pick(l, ['strike', 'vol', 'amount', 'call'])),
+      })),
+      marketTimestamp: m.timestamp,
+    };
+  }
+  /// Native results for addresses ({result} per address; at one scenario if given), and their books.
+  async native(margin, dir, addrs, scenario) {
+    const books = [];
+    for (const a of addrs) books.push(await this.bookOf(a));
+    return { books, res: nativeBatch(margin, books.map(requestOf), dir, scenario) };
+  }
+}
+
+/// A book (House.bookOf) as a JSON v1 request under pmrm2.
+export function requestOf(b) {
+  const ts = b.marketTimestamp;
+  const positions = [];
+  const expiries = [];
+  for (const e of b.expiries) {
+    const expiry = String(ts + e.secondsToExpiry);
+    expiries.push({ expiry, forward: decimal(e.forward), forward_confidence: decimal(e.forwardConfidence), rate: decimal(e.rate), discount_factor: decimal(e.discount) });
+    for (const l of e.legs)
+      positions.push({ type: 'option', underlying: 'BTC', expiry, strike: decimal(l.strike), option_type: l.call ? 'call' : 'put', size: decimal(l.amount), mark_vol: decimal(l.vol) });
+  }
+  if (b.perpPosition !== 0n) positions.push({ type: 'perp', underlying: 'BTC', size: decimal(b.perpPosition), entry_price: decimal(b.perpEntry) });
+  return {
+    api_version: '1', params: 'pmrm2',
+    market: { timestamp: String(ts), stable_price: decimal(b.stablePrice), underlyings: { BTC: { spot: decimal(b.spot), spot_confidence: decimal(b.spotConfidence),
+      perp_mark: decimal(b.perpPrice), perp_confidence: decimal(b.perpConfidence), expiries } } },
+    account: { margin_mode: 'cross', cash: decimal(b.cash), positions },
+  };
+}

@@ -1,0 +1,54 @@
+// A blocking Ethereum JSON-RPC client over HTTP (libcurl): native only, for keepers
+// and the auditors' replay tool. No retries here: callers decide (the keeper backs off).
+//
+// Errors (margin::error; path = the method):
+//   RPC_UNREACHABLE    no answer: connection refused, timeout, DNS, TLS
+//   RPC_HTTP           an HTTP status other than 200
+//   RPC_BAD_RESPONSE   not a JSON-RPC response (or a batch of the wrong length)
+//   RPC_ERROR          the node's error object; `message` holds it as compact JSON
+//                      ({"code", "message", "data"}), `data` being a revert's bytes
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+
+namespace chain {
+
+using json = nlohmann::json;
+using margin::error;
+using margin::outcome;
+
+class rpc_client {
+public:
+    /// `url`: e.g. "http://127.0.0.1:8545". `timeout_ms` bounds each HTTP exchange.
+    explicit rpc_client(std::string url, long timeout_ms = 10'000);
+    ~rpc_client();
+    rpc_client(const rpc_client&) = delete;
+    rpc_client& operator=(const rpc_client&) = delete;
+
+    /// One call: its `result`.
+    outcome<json> call(const std::string& method, json params = json::array());
+    /// A JSON-RPC batch (one HTTP exchange): each call's own outcome, in order. The outer
+    /// outcome fails only when the exchange does.
+    outcome<std::vector<outcome<json>>> batch(const std::vector<std::pair<std::string, json>>& calls);
+
+    const std::string& url() const noexcept { return url_; }
+
+private:
+    outcome<json> post(const std::string& body, const std::string& what);
+    std::string url_;
+    long timeout_ms_;
+    void* curl_;  // CURL*, reused: keeps the connection alive
+    long next_id_ = 1;
+};
+
+/// The revert data ("0x...") of an RPC_ERROR, or "" when it carries none.
+std::string revert_data(const error& e);
+
+}  // namespace chain

@@ -1,0 +1,41 @@
+// Auditors' replay of an on-chain liquidation: a bundle holds what the chain decided
+// on (the account's book and the parameters at the block before, the scenario) and what
+// it reported (the Liquidated event; MarginEngine.witness at that state). The replay
+// recomputes every field with the native engine and the C++ ABI encoder and compares.
+// Portable: the same bundle replays natively, in WebAssembly under Node and in browsers.
+//
+// Bundle ("version": "replay/1"; every integer a decimal string of the raw on-chain
+// value, WAD-scaled where the contract's is):
+//   {"version", "underlying", "market_timestamp", "scenario",
+//    "book":    PortfolioMargin.Book   (Solidity field names),
+//    "params":  PortfolioMargin.Params (Solidity field names),
+//    "event":   {"account", "liquidator", "input_hash", "equity", "maintenance",
+//                "fraction", "reward", "shortfall"},
+//    "witness": {"pnl", "equity", "maintenance", "liquidatable"}   (optional),
+//    "source":  {"chain_id", "contract", "tx", "block", "tx_index"} (optional, not checked)}
+//
+// Report: {"version": "replay-report/1", "match": bool, "fields": [{"field", "chain",
+// "engine", "match"}...], "source": ...}: input_hash (event vs keccak256(abi.encode(book,
+// params, scenario))), equity and maintenance (event and witness vs the engine at that
+// scenario), scenario_pnl and liquidatable (witness vs the engine; the event itself
+// asserts liquidatable = true).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "core/error.hpp"
+
+namespace replay {
+
+/// The report for a parsed bundle. Errors: BAD_BUNDLE (path into the bundle), the
+/// book's request-form errors (NOT_REPRESENTABLE, the JSON API's), ARITHMETIC_OVERFLOW.
+margin::outcome<nlohmann::json> run(const nlohmann::json& bundle);
+
+/// Bundle text -> report text (or an error document). Exit-style status in `match`:
+/// true when every field matches.
+std::string run_json(std::string_view bundle_text, bool pretty, bool* match = nullptr);
+
+}  // namespace replay

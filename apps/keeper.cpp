@@ -260,7 +260,8 @@ private:
             }
             json done = {{"event", "liquidated"}, {"account", chain::to_hex(account)}, {"scenario", scenario}, {"tx", tx},
                          {"block", rc.value.value("blockNumber", "")}, {"gas_used", rc.value.value("gasUsed", "")}};
-            for (const json& log : rc.value.value("logs", json::array()))
+            const json logs = rc.value.value("logs", json::array());
+            for (const json& log : logs)
                 if (auto l = chain::decode_liquidated(log); l.ok()) {
                     done["input_hash"] = l.value.input_hash;
                     done["fraction"] = l.value.fraction.to_string();

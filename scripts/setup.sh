@@ -9,6 +9,8 @@ apt_packages=(
   libboost-dev                 # Boost.Multiprecision (header-only)
   nlohmann-json3-dev catch2    # JSON, unit tests (Catch2 v2)
   libmpfr-dev libgmp-dev       # MPFR: the accuracy oracle in tests
+  libcurl4-openssl-dev         # the keeper's and replay's JSON-RPC client (native)
+  libsecp256k1-dev             # the keeper's local transaction signing (native)
   nodejs python3               # runs the wasm builds; corpus generator
   chromium                     # the preview page's browser tests (playwright-core drives it)
 )

@@ -34,9 +34,10 @@ export class RpcError extends Error {
 }
 
 export class Anvil {
-  /// Start anvil. `extra`: more command-line flags (e.g. '--disable-code-size-limit').
-  static async start(extra = []) {
-    const port = await freePort();
+  /// Start anvil. `extra`: more command-line flags (e.g. '--disable-code-size-limit');
+  /// `port`: a given port (a restart at the same URL), else a free one.
+  static async start(extra = [], port = undefined) {
+    port ??= await freePort();
     const args = ['--host', '127.0.0.1', '--port', String(port), '--silent', '--hardfork', EVM_VERSION, ...extra];
     const child = spawn(ANVIL, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -63,6 +64,10 @@ export class Anvil {
   }
   stop() {
     if (this.child.exitCode === null) process.kill(this.pid, 'SIGTERM');
+  }
+  /// Resolves once the process has exited (after stop()).
+  exited() {
+    return this.child.exitCode !== null ? Promise.resolve() : new Promise((r) => this.child.once('exit', r));
   }
   async post(body) {
     const res = await fetch(this.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

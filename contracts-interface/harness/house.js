@@ -82,8 +82,10 @@ export class House {
   async blockTime() {
     return (await this.provider.getBlock('latest')).timestamp;
   }
+  /// A block `seconds` after the latest (explicit: a node restarted from a dumped state keeps
+  /// no clock offset).
   async advance(seconds) {
-    await this.provider.send('evm_increaseTime', [seconds]);
+    await this.provider.send('evm_setNextBlockTimestamp', ['0x' + ((await this.blockTime()) + seconds).toString(16)]);
     await this.provider.send('evm_mine', []);
   }
 

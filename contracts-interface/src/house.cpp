@@ -204,9 +204,10 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
     auto rc = rpc_.call("eth_getTransactionReceipt", json::array({tx}));
     if (!rc.ok()) return outcome<json>::failure(*rc.err);
     if (rc.value.is_null()) return outcome<json>::failure("NOT_FOUND", "/tx", "no receipt for " + tx + " (unknown or not mined)");
-    const json* found = nullptr;
-    for (const json& log : rc.value.value("logs", json::array()))
-        if (log.contains("topics") && !log["topics"].empty() && log["topics"][0] == liquidated_topic()) found = &log;
+    std::optional<json> found;
+    const json logs = rc.value.value("logs", json::array());
+    for (const json& log : logs)
+        if (log.contains("topics") && !log["topics"].empty() && log["topics"][0] == liquidated_topic()) found = log;
     if (!found) return outcome<json>::failure("NOT_FOUND", "/tx", tx + " emitted no Liquidated event");
     auto ev = decode_liquidated(*found);
     if (!ev.ok()) return outcome<json>::failure(*ev.err);

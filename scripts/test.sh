@@ -6,7 +6,8 @@
 # corpus, Black-76 included (the full corpus: contracts-interface/README.md), the check
 # that deliberate rounding changes are caught, keccak256 and the ABI codec against the
 # EVM's, and the portfolio model in Solidity against the native engine on 1,000 accounts
-# (with the engine's input hash), and the clearing house contract (on anvil).
+# (with the engine's input hash), the clearing house contract, and the keeper and
+# replay against it (on anvil).
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +62,8 @@ step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs th
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
 step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, invariants" \
   node contracts-interface/harness/accounts.js build/native/bin/margin --traders 40 --steps 150
+step "keeper: margin-keeper on anvil end to end, replay (native over RPC, WebAssembly from bundles), front-running, node restart" \
+  node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js"
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done

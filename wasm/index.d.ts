@@ -167,5 +167,38 @@ export type ScenarioSetDocument = { version: 'scenario/1'; name: string; scenari
 export function shippedDocument(name: 'example'): MarginRequest;
 export function shippedDocument(name: 'standard' | 'pmrm2' | 'span16'): ParameterDocument;
 export function shippedDocument(name: 'scenarios/pmrm2' | 'scenarios/span16'): ScenarioSetDocument;
+/** An on-chain liquidation to replay (`margin replay --rpc URL --tx HASH --export FILE` writes one):
+ *  integers are decimal strings of the raw on-chain values; `book` and `params` use the
+ *  contract's field names (PortfolioMargin.Book / Params). */
+export interface ReplayBundle {
+  version: 'replay/1';
+  underlying: string;
+  market_timestamp: string;
+  scenario: string;
+  book: Record<string, unknown>;
+  params: Record<string, unknown>;
+  event: { input_hash: string; equity: string; maintenance: string } & Record<string, string>;
+  witness?: { pnl: string; equity: string; maintenance: string; liquidatable: boolean };
+  source?: Record<string, unknown>;
+}
+/** One compared field: the chain's value and the engine's. */
+export interface ReplayField {
+  field: 'input_hash' | 'event.equity' | 'event.maintenance' | 'event.liquidatable' | 'witness.scenario_pnl' | 'witness.equity' | 'witness.maintenance' | 'witness.liquidatable';
+  chain: string | boolean;
+  engine: string | boolean;
+  match: boolean;
+}
+export interface ReplayReport {
+  version: 'replay-report/1';
+  /** Every field matches. */
+  match: boolean;
+  scenario: number;
+  fields: ReplayField[];
+  source?: Record<string, unknown>;
+}
+/** The replay report as compact JSON text (error documents returned, not thrown). */
+export function replayText(bundle: ReplayBundle | string): string;
+/** Recomputes an on-chain liquidation from its bundle. Throws MarginError (e.g. BAD_BUNDLE with the path). */
+export function replayLiquidation(bundle: ReplayBundle | string): ReplayReport;
 /** "margin <version> build <id> (json api v1, fixedpoint spec v1)", as `margin --version`. */
 export function version(): string;

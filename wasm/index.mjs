@@ -120,6 +120,18 @@ export function shippedDocument(name) {
   return JSON.parse(s);
 }
 
+/** The replay report of an on-chain liquidation (a "replay/1" bundle, object or JSON text), compact
+ *  JSON text as `margin replay` prints it (error documents included). */
+export function replayText(bundle) {
+  return call(engine._margin_replay, typeof bundle === 'string' ? bundle : JSON.stringify(bundle));
+}
+
+/** The replay report, parsed: `match` is true when every field equals the chain's;
+ *  throws MarginError for a bundle that cannot be replayed. */
+export function replayLiquidation(bundle) {
+  return parsed(replayText(bundle));
+}
+
 /** Engine version and build id, as `margin --version`. */
 export function version() {
   return call(engine._margin_version);

@@ -8,6 +8,7 @@
 
 #include "core/json_api.hpp"
 #include "core/scenario.hpp"
+#include "replay/replay.hpp"
 
 namespace {
 
@@ -49,6 +50,10 @@ char* margin_document(const char* name) {
 
 /// As `margin --version`.
 char* margin_version() { return to_c(margin::version_string()); }
+
+/// The replay report of an on-chain liquidation's bundle (contracts-interface/include/replay/replay.hpp),
+/// or an error document.
+char* margin_replay(const char* bundle) { return to_c(replay::run_json(bundle, false)); }
 
 void margin_free(char* p) { std::free(p); }
 

@@ -222,6 +222,18 @@ test('UI: errors appear next to the field, with the native code and path', async
   await page.screenshot({ path: join(out, 'preview-error.png'), fullPage: true });
 });
 
+test('replay in Chromium: the exported liquidation bundle matches the chain, as `margin replay`', async () => {
+  const bundle = readFileSync(new URL('./fixtures/liquidation-bundle.json', import.meta.url), 'utf8');
+  const report = await page.evaluate((b) => window.marginPreview.engine.replayLiquidation(b), bundle);
+  assert.equal(report.match, true);
+  assert.deepEqual(report, JSON.parse(cli('replay', file(bundle))));
+  const tampered = JSON.parse(bundle);
+  tampered.params.mmFactor = (BigInt(tampered.params.mmFactor) + 1n).toString();
+  const bad = await page.evaluate((b) => window.marginPreview.engine.replayLiquidation(b), JSON.stringify(tampered));
+  assert.equal(bad.match, false);
+  assert.ok(bad.fields.some((f) => f.field === 'input_hash' && !f.match));
+});
+
 test('no page errors, no requests off 127.0.0.1', () => {
   assert.deepEqual(pageErrors, []);
 });

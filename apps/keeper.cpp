@@ -123,6 +123,11 @@ public:
         auto now = chain::parse_quantity(head_block.value.value("timestamp", json("0x0")));
         if (!now.ok()) return now.err;
 
+        auto builder = abi::request_builder::make(params.value, opt_.underlying);  // the parameters validated once per round
+        if (!builder.ok()) {
+            emit({{"event", "error"}, {"code", builder.err->code}, {"path", builder.err->path}, {"message", "the contract's parameters: " + builder.err->message}});
+            return std::nullopt;
+        }
         const std::vector<chain::address> accounts(accounts_.begin(), accounts_.end());
         const auto t_read = clock_type::now();
         auto books = house_.books(accounts, at);
@@ -146,7 +151,7 @@ public:
                 emit({{"event", "error"}, {"account", chain::to_hex(accounts[i])}, {"code", b.err->code}, {"path", b.err->path}, {"message", b.err->message}});
                 continue;
             }
-            auto req = abi::request_of(b.value, params.value, opt_.underlying, static_cast<std::int64_t>(market.value.timestamp));
+            auto req = builder.value.build(b.value, static_cast<std::int64_t>(market.value.timestamp));
             if (!req.ok()) {
                 emit({{"event", "error"}, {"account", chain::to_hex(accounts[i])}, {"code", req.err->code}, {"path", req.err->path}, {"message", req.err->message}});
                 continue;

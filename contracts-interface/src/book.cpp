@@ -298,14 +298,33 @@ outcome<book> book_of(const margin::request& req) {
     return {std::move(b), std::nullopt};
 }
 
-outcome<margin::request> request_of(const book& b, const sc::params& params, const std::string& underlying, std::int64_t timestamp) {
+outcome<request_builder> request_builder::make(const sc::params& params, std::string underlying) {
+    // the parameters through the JSON API's validation once: a request with no account
+    margin::request q;
+    q.model = margin::margin_model::portfolio;
+    q.portfolio.version = "portfolio/1";
+    q.portfolio.scenarios = params;
+    q.market.timestamp = 1;
+    q.market.stable_price = Wad::from_int(1);
+    margin::underlying_market um;
+    um.spot = Wad::from_int(1);
+    q.market.underlyings[underlying] = um;
+    auto parsed = margin::parse_request(margin::canonical_request(q));
+    if (!parsed.ok()) return outcome<request_builder>::failure(*parsed.err);
+    request_builder rb;
+    rb.underlying_ = std::move(underlying);
+    rb.params_ = std::move(parsed.value.portfolio);
+    return {std::move(rb), std::nullopt};
+}
+
+outcome<margin::request> request_builder::build(const book& b, std::int64_t timestamp) const {
     using margin::request;
+    const std::string& underlying = underlying_;
     auto fail = [](std::string path, const std::string& why) { return outcome<request>::failure(unrepresentable(std::move(path), why)); };
     auto wad = [](const I256& v) { return Wad::from_raw(v); };
     request q;
     q.model = margin::margin_model::portfolio;
     q.portfolio.version = "portfolio/1";
-    q.portfolio.scenarios = params;
     q.market.timestamp = timestamp;
     q.market.stable_price = wad(b.stable_price);
     margin::underlying_market um;
@@ -358,6 +377,9 @@ outcome<margin::request> request_of(const book& b, const sc::params& params, con
         pos.entry_price = wad(b.perp_entry);
         q.acct.positions.push_back(pos);
     }
+    // collateral rules are part of the parameters: a book with collateral validates them with its own
+    const bool own_params = !b.collaterals.empty();
+    if (own_params) q.portfolio = params_;
     for (std::size_t i = 0; i < b.collaterals.size(); ++i) {
         const book_collateral& c = b.collaterals[i];
         const std::string asset = c.risk_cancelling ? underlying : "C" + std::to_string(i);
@@ -373,7 +395,8 @@ outcome<margin::request> request_of(const book& b, const sc::params& params, con
     auto& exps = doc["market"]["underlyings"][underlying]["expiries"];
     for (std::size_t i = 0; i < implicit_discount.size(); ++i)
         if (implicit_discount[i]) exps[i].erase("discount_factor");
-    auto parsed = margin::parse_request(doc.dump());
+    if (!own_params) doc.erase("params");
+    auto parsed = own_params ? margin::parse_request(doc.dump()) : margin::parse_request(doc.dump(), params_);
     if (!parsed.ok()) return parsed;
     auto back = book_of(parsed.value);
     if (!back.ok()) return outcome<request>::failure(*back.err);
@@ -384,6 +407,12 @@ outcome<margin::request> request_of(const book& b, const sc::params& params, con
     if (back.value.collaterals != expect.collaterals) return fail("/collaterals", "collateral order does not survive naming");
     if (!(back.value == expect)) return fail("", "the book has no request form that maps back to it");
     return parsed;
+}
+
+outcome<margin::request> request_of(const book& b, const sc::params& params, const std::string& underlying, std::int64_t timestamp) {
+    auto rb = request_builder::make(params, underlying);
+    if (!rb.ok()) return outcome<margin::request>::failure(*rb.err);
+    return rb.value.build(b, timestamp);
 }
 
 hash256 input_hash(const book& b, const sc::params& p, std::uint64_t scenario_id) {

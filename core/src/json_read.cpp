@@ -523,18 +523,25 @@ outcome<standard_params> parse_params_text(std::string_view text, const std::str
 }
 }  // namespace detail
 
-outcome<request> parse_request(std::string_view text) {
+namespace {
+
+// parse_request, with the portfolio parameters given (`given`) instead of read from "params".
+outcome<request> parse_request_impl(std::string_view text, const portfolio_params* given) {
     auto doc = parse_document(text);
     if (!doc.ok()) return outcome<request>::failure(*doc.err);
     const json& root = doc.value;
     decoder d;
     outcome<request> o;
     request& req = o.value;
-    if (d.is_object(root, "") && d.only(root, "", {"account", "api_version", "market", "params"})) {
+    if (d.is_object(root, "") &&
+        (given ? d.only(root, "", {"account", "api_version", "market"}) : d.only(root, "", {"account", "api_version", "market", "params"}))) {
         auto v = d.text(root, "", "api_version", true);
         if (v && *v != api_version)
             d.fail("UNSUPPORTED_VERSION", "/api_version", "this engine speaks API version \"1\", got \"" + *v + "\"");
-        if (!d.failed()) {
+        if (!d.failed() && given) {
+            req.model = margin_model::portfolio;
+            req.portfolio = *given;
+        } else if (!d.failed()) {
             // parsed once: the shipped document never changes during a run
             static const outcome<standard_params> def = detail::parse_params_text(default_params_json(), "/params");
             const json* p = d.field(root, "", "params", false);
@@ -569,6 +576,12 @@ outcome<request> parse_request(std::string_view text) {
     if (d.err) return outcome<request>::failure(*d.err);
     return o;
 }
+
+}  // namespace
+
+outcome<request> parse_request(std::string_view text) { return parse_request_impl(text, nullptr); }
+
+outcome<request> parse_request(std::string_view text, const portfolio_params& params) { return parse_request_impl(text, &params); }
 
 outcome<request> apply_trade(const request& before, std::string_view trade_text) {
     auto doc = parse_document(trade_text, "/trade");

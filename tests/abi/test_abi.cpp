@@ -212,6 +212,18 @@ TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
     CHECK(r1.value.initial_margin == r2.value.initial_margin);
     CHECK(r1.value.equity == r2.value.equity);
 
+    // the builder (parameters validated once) gives the same request; a request that
+    // carries "params" is refused by the parse that takes them from the caller
+    auto rb = abi::request_builder::make(req.value.portfolio.scenarios, "BTC");
+    REQUIRE(rb.ok());
+    auto q3 = rb.value.build(b.value, 1767225600);
+    REQUIRE(q3.ok());
+    CHECK(margin::canonical_request(q3.value) == margin::canonical_request(q.value));
+    auto twice = margin::parse_request(margin::canonical_request(q.value), q.value.portfolio);
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.err->code == "UNKNOWN_FIELD");
+    CHECK(twice.err->path == "/params");
+
     // an expired expiry has no request form
     abi::book expired = b.value;
     expired.expiries[0].seconds_to_expiry = fp::I256{0};

@@ -84,6 +84,20 @@ outcome<book> book_of(const margin::request& req);
 /// then into the synthesised request).
 outcome<margin::request> request_of(const book& b, const margin::scenario::params& params, const std::string& underlying, std::int64_t timestamp);
 
+/// request_of for many books under one parameter set (a keeper's scan): the parameters
+/// are validated once by make(); build() then parses and validates each book's market and
+/// account only. The same requests as request_of.
+class request_builder {
+public:
+    /// Errors: the JSON API's, with paths under /params.
+    static outcome<request_builder> make(const margin::scenario::params& params, std::string underlying);
+    outcome<margin::request> build(const book& b, std::int64_t timestamp) const;
+
+private:
+    std::string underlying_;
+    margin::portfolio_params params_;  ///< validated, without collateral rules
+};
+
 /// keccak256(abi.encode(book, params, scenarioId)): MarginAccounts' input hash.
 hash256 input_hash(const book& b, const margin::scenario::params& p, std::uint64_t scenario_id);
 

@@ -20,6 +20,10 @@ std::string version_string();
 
 /// Parses and validates a request. Errors carry the JSON pointer of the field.
 outcome<request> parse_request(std::string_view json_text);
+/// The same for a request without "params" (UNKNOWN_FIELD if present), under portfolio
+/// parameters the caller already holds validated (from parse_request of a request that
+/// carried them): one parameter set parsed once for many accounts (keepers).
+outcome<request> parse_request(std::string_view json_text, const portfolio_params& params);
 
 /// The standard parameter document shipped with the engine (core/params/standard-v1.json).
 std::string_view default_params_json() noexcept;

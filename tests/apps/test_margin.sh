@@ -58,6 +58,16 @@ expect 2 'scenario ID must be a scenario index' input-hash -1 "$tmp/btc.json"
 expect 0 '"code":"NOT_REPRESENTABLE"' batch "$tmp/portfolio.jsonl" - --input-hash 0
 { tr -d '\n' < "$tmp/btc.json"; echo; } > "$tmp/btc.jsonl"
 expect 0 '"input_hash":"0x' batch "$tmp/btc.jsonl" - --input-hash 2
+# replay: a malformed bundle is an error document with its path; usage errors
+printf '{"version":"replay/1","underlying":"BTC","market_timestamp":"1767225600","scenario":"0","book":{},"params":{},"event":{}}' > "$tmp/bundle.json"
+expect 1 '"code": "BAD_BUNDLE"' replay "$tmp/bundle.json"
+expect 1 '"path": "/book/cash"' replay "$tmp/bundle.json"
+printf '{"version":"replay/2"}' > "$tmp/bundle2.json"
+expect 1 '"path": "/version"' replay "$tmp/bundle2.json"
+expect 2 'replay from a node takes --rpc URL and --tx HASH' replay --tx 0x12
+expect 2 'unknown option --fast' replay --fast
+expect 2 'replay takes one BUNDLE' replay a b
+expect 2 'cannot read /nonexistent.json' replay /nonexistent.json
 printf '{"positions":[{"type":"perp","underlying":"BTC","size":"0.5"}]}' > "$tmp/trade.json"
 printf '{"positions":[]}' > "$tmp/empty-trade.json"
 expect 0 '"change"' preview "$tmp/trade.json" "$tmp/example.json"

@@ -1,0 +1,34 @@
+#!/bin/sh
+# margin-keeper on bad usage and an unreachable node: exit 2 with the reason; exit 3
+# after its retries, with rpc_error and stop lines (JSON) and no crash. The keeper's
+# behaviour against a live chain is contracts-interface/harness/keeper.js.
+keeper="$1"
+passed=0; failed=0
+expect() {  # want_status want_output_substring args...
+  want_rc="$1"; want="$2"; shift 2
+  out=$("$keeper" "$@" 2>&1); rc=$?
+  case "$out" in
+    *"$want"*) if [ "$rc" = "$want_rc" ]; then passed=$((passed + 1)); return; fi ;;
+  esac
+  failed=$((failed + 1))
+  echo "FAIL: margin-keeper $* -> status $rc (want $want_rc), output: $out (want: $want)"
+}
+addr=0x5fbdb2315678afecb367f032d93f642f64180aa3
+expect 2 '--contract is required' --once
+expect 2 '--contract takes an address' --contract 0x1234
+expect 2 'a sender is required' --contract $addr
+expect 2 'unknown option --fast' --fast
+expect 2 'cannot read a key from /dev/null' --contract $addr --key-file /dev/null
+MARGIN_KEEPER_KEY=0x0000000000000000000000000000000000000000000000000000000000000000 expect 2 'not a valid secp256k1 private key' --contract $addr
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+echo 0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 > "$tmp/key"  # a well-known dev key
+expect 2 'give --from or a key, not both' --contract $addr --from $addr --key-file "$tmp/key"
+echo 0x1234 > "$tmp/short"
+expect 2 'a private key is 32 bytes of hex' --contract $addr --key-file "$tmp/short"
+expect 0 'usage: margin-keeper' --help
+# a port nothing listens on: two failed rounds, then exit 3 with the reason
+expect 3 '"event":"rpc_error"' --rpc http://127.0.0.1:9 --contract $addr --dry-run --retries 1 --timeout-ms 500
+expect 3 '"why":"gave up after 1 failed rounds"' --rpc http://127.0.0.1:9 --contract $addr --dry-run --retries 1 --timeout-ms 500
+echo "margin-keeper CLI: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

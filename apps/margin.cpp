@@ -11,6 +11,7 @@
 //   margin input-hash ID [FILE|-]         the clearing house's input hash of the account at scenario ID
 //   margin replay [BUNDLE|-]              an on-chain liquidation recomputed, field by field
 //   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
+//   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -50,6 +51,8 @@ constexpr const char* usage_text =
     "       margin replay [BUNDLE|-]              recompute an on-chain liquidation from its bundle\n"
     "       margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]\n"
     "                                             the same, reading the bundle from a node (native build)\n"
+    "       margin replay BUNDLE --rpc URL [--tx HASH]\n"
+    "                                             the bundle checked against the chain: names the inputs that differ\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -212,8 +215,35 @@ int replay_command(const std::vector<std::string>& args) {
         else return usage("replay takes one BUNDLE");
     }
     std::string text;
+    if (!rpc.empty() && !file.empty()) {  // a bundle checked against the chain: which inputs differ
+        if (!export_path.empty()) return usage("--export goes with --rpc and --tx");
+        if (!read_all(file, text)) return usage("cannot read " + file);
+#ifdef MARGIN_HAS_CHAIN
+        const auto doc = nlohmann::json::parse(text, nullptr, false);
+        if (tx.empty() && doc.is_object() && doc.contains("source") && doc["source"].contains("tx") && doc["source"]["tx"].is_string())
+            tx = doc["source"]["tx"].get<std::string>();
+        if (tx.empty()) return usage("the bundle names no source.tx: give --tx HASH");
+        if (doc.is_object() && doc.contains("underlying") && doc["underlying"].is_string()) underlying = doc["underlying"].get<std::string>();
+        chain::rpc_client client(rpc);
+        chain::house h(client, {});
+        auto onchain = h.bundle(tx, underlying);
+        if (!onchain.ok()) {
+            std::printf("%s\n", margin::encode_error(*onchain.err, true).c_str());
+            return 1;
+        }
+        auto r = doc.is_discarded() ? margin::outcome<nlohmann::json>::failure("BAD_BUNDLE", "", "not JSON") : replay::run(doc, &onchain.value);
+        if (!r.ok()) {
+            std::printf("%s\n", margin::encode_error(*r.err, true).c_str());
+            return 1;
+        }
+        std::printf("%s\n", r.value.dump(2).c_str());
+        return r.value["match"].get<bool>() ? 0 : 1;
+#else
+        return usage("replay --rpc needs the native build (WebAssembly has no sockets): export the bundle natively, then replay it here");
+#endif
+    }
     if (!rpc.empty() || !tx.empty()) {
-        if (rpc.empty() || tx.empty() || !file.empty()) return usage("replay from a node takes --rpc URL and --tx HASH (and no BUNDLE)");
+        if (rpc.empty() || tx.empty()) return usage("replay from a node takes --rpc URL and --tx HASH");
 #ifdef MARGIN_HAS_CHAIN
         chain::rpc_client client(rpc);
         chain::house h(client, {});

@@ -21,7 +21,7 @@ if (!KEEPER || KEEPER.startsWith('--') || !(N >= 2)) {
 }
 const r = rng(opt('--seed', '5'));
 const t0 = Date.now();
-const h = await House.deploy({ traders: 0, anvilArgs: ['--auto-impersonate', '--block-base-fee-per-gas', '0', '--gas-limit', '1000000000'] });
+const h = await House.deploy({ traders: 0, anvilArgs: ['--auto-impersonate', '--block-base-fee-per-gas', '0', '--gas-limit', '1000000000', '--prune-history'] });
 await h.configure();
 const { house, token, houseAddr } = h;
 const accounts = Array.from({ length: N }, (_, i) => ethers.getAddress('0x' + (0x1000n + BigInt(i)).toString(16).padStart(40, 'b')));

@@ -10,7 +10,8 @@
 //    must be untouched.
 // 2. Replay: every liquidation of that run, `margin replay --rpc --tx` natively (exporting
 //    its bundle) and the bundle in WebAssembly (`--wasm`): a full match, byte-identical
-//    reports; a bundle with one input changed by 1 wei is a mismatch naming the fields.
+//    reports; a bundle with one input changed by 1 wei is a mismatch naming the fields it
+//    moves, and, replayed against the chain (`margin replay BUNDLE --rpc`), the input itself.
 // 3. Front-running: with automine off, a competitor liquidates the keeper's first target
 //    in the same block, ahead of it (higher tip): the keeper reports the revert and goes on.
 // 4. The node stopped and restarted mid-run: the keeper (polling) backs off on RPC errors,
@@ -133,15 +134,20 @@ if (WASM) {
   expect(wasmMatch === liquidated1.length, `WebAssembly replay of every bundle: a full match (${wasmMatch} of ${liquidated1.length})`);
   expect(identical === liquidated1.length, `native (RPC and bundle) and WebAssembly reports byte-identical (${identical} of ${liquidated1.length})`);
 }
+if (bundles.length) {
+  const vs = spawnSync(MARGIN, ['replay', bundles[0], '--rpc', h.node.url], { encoding: 'utf8' });
+  expect(vs.status === 0 && JSON.parse(vs.stdout).inputs.length === 0, 'an exported bundle replayed against the chain: every input equal, a full match');
+}
 // Tampering: one input changed by 1 wei is reported, naming the fields it changes.
 if (bundles.length) {
   const b = JSON.parse(fs.readFileSync(bundles[0], 'utf8'));
   const cases = [
-    ['book.cash', (x) => (x.book.cash = (BigInt(x.book.cash) + 1n).toString()), ['input_hash', 'event.equity', 'witness.equity']],
-    ['params.mmFactor', (x) => (x.params.mmFactor = (BigInt(x.params.mmFactor) + 1n).toString()), ['input_hash']],
-    ['book.expiries[0].legs[0].vol', (x) => (x.book.expiries[0].legs[0].vol = (BigInt(x.book.expiries[0].legs[0].vol) + 1n).toString()), ['input_hash']],
+    ['book.cash', (x) => (x.book.cash = (BigInt(x.book.cash) + 1n).toString()), ['input_hash', 'event.equity', 'witness.equity'], '/book/cash'],
+    ['params.mmFactor', (x) => (x.params.mmFactor = (BigInt(x.params.mmFactor) + 1n).toString()), ['input_hash'], '/params/mmFactor'],
+    ['book.expiries[0].legs[0].vol', (x) => (x.book.expiries[0].legs[0].vol = (BigInt(x.book.expiries[0].legs[0].vol) + 1n).toString()), ['input_hash'],
+      '/book/expiries/0/legs/0/vol'],
   ];
-  for (const [what, change, fields] of cases) {
+  for (const [what, change, fields, input] of cases) {
     const t = structuredClone(b);
     if (what.includes('legs') && !(t.book.expiries[0]?.legs?.length)) continue;
     change(t);
@@ -154,6 +160,11 @@ if (bundles.length) {
       expect(out.status === 1 && rep.match === false && fields.every((f) => bad.includes(f)),
         `${name} replay of a bundle with ${what} + 1 wei: a mismatch naming ${fields.join(', ')} (named: ${bad.join(', ')})`);
     }
+    // against the chain, the tampered input itself is named
+    const vs = spawnSync(MARGIN, ['replay', file, '--rpc', h.node.url], { encoding: 'utf8' });
+    const rep = JSON.parse(vs.stdout);
+    expect(vs.status === 1 && rep.inputs?.length === 1 && rep.inputs[0].field === input,
+      `replay of that bundle against the chain names the input ${input} (named: ${rep.inputs?.map((x) => x.field).join(', ')})`);
   }
 }
 console.log(`  replay: ${liquidated1.length} liquidations, native ${nativeMatch} full matches${WASM ? `, WebAssembly ${wasmMatch}, ${identical} reports byte-identical` : ''}`);

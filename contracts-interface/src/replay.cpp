@@ -28,9 +28,24 @@ bool integer_of(const json* j, abi::integer& out) {
 
 std::string raw(const fp::Wad& w) { return w.raw().to_string(); }
 
+// Every leaf where `a` (the bundle) and `b` (the chain's) differ, by JSON pointer.
+void diff(const json& a, const json& b, const std::string& path, json& out) {
+    if (a.is_object() && b.is_object()) {
+        for (const auto& [k, v] : a.items()) diff(v, b.contains(k) ? b[k] : json(), path + "/" + k, out);
+        for (const auto& [k, v] : b.items())
+            if (!a.contains(k)) diff(json(), v, path + "/" + k, out);
+        return;
+    }
+    if (a.is_array() && b.is_array() && a.size() == b.size()) {
+        for (std::size_t i = 0; i < a.size(); ++i) diff(a[i], b[i], path + "/" + std::to_string(i), out);
+        return;
+    }
+    if (a != b) out.push_back({{"field", path}, {"bundle", a}, {"chain", b}, {"match", false}});
+}
+
 }  // namespace
 
-outcome<json> run(const json& b) {
+outcome<json> run(const json& b, const json* chain) {
     if (!b.is_object()) return bad("", "a bundle is a JSON object");
     if (!field(b, "version") || *field(b, "version") != "replay/1") return bad("/version", "must be \"replay/1\"");
     for (const auto& [key, _] : b.items())
@@ -77,15 +92,15 @@ outcome<json> run(const json& b) {
 
     json fields = json::array();
     bool all = true;
-    auto compare = [&](const std::string& name, const json& chain, const std::string& engine) {
-        const bool same = chain.is_string() && chain.get<std::string>() == engine;
+    auto compare = [&](const std::string& name, const json& said, const std::string& engine) {
+        const bool same = said.is_string() && said.get<std::string>() == engine;
         all = all && same;
-        fields.push_back({{"field", name}, {"chain", chain}, {"engine", engine}, {"match", same}});
+        fields.push_back({{"field", name}, {"chain", said}, {"engine", engine}, {"match", same}});
     };
-    auto compare_bool = [&](const std::string& name, const json& chain, bool engine) {
-        const bool same = chain.is_boolean() && chain.get<bool>() == engine;
+    auto compare_bool = [&](const std::string& name, const json& said, bool engine) {
+        const bool same = said.is_boolean() && said.get<bool>() == engine;
         all = all && same;
-        fields.push_back({{"field", name}, {"chain", chain}, {"engine", engine}, {"match", same}});
+        fields.push_back({{"field", name}, {"chain", said}, {"engine", engine}, {"match", same}});
     };
     auto lower = [](std::string s) {
         for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -102,6 +117,13 @@ outcome<json> run(const json& b) {
         if (field(*witness, "liquidatable")) compare_bool("witness.liquidatable", (*witness)["liquidatable"], res.value.liquidatable);
     }
     json report = {{"version", "replay-report/1"}, {"match", all}, {"scenario", id}, {"fields", fields}};
+    if (chain) {
+        json inputs = json::array();
+        for (const char* part : {"underlying", "market_timestamp", "scenario", "book", "params", "event", "witness"})
+            diff(b.contains(part) ? b[part] : json(), chain->contains(part) ? (*chain)[part] : json(), std::string("/") + part, inputs);
+        report["match"] = all && inputs.empty();
+        report["inputs"] = inputs;
+    }
     if (field(b, "source")) report["source"] = b["source"];
     return {std::move(report), std::nullopt};
 }

@@ -32,7 +32,10 @@ namespace replay {
 
 /// The report for a parsed bundle. Errors: BAD_BUNDLE (path into the bundle), the
 /// book's request-form errors (NOT_REPRESENTABLE, the JSON API's), ARITHMETIC_OVERFLOW.
-margin::outcome<nlohmann::json> run(const nlohmann::json& bundle);
+/// With `chain` (the same liquidation's bundle as read from a node now), the report also
+/// holds "inputs": every value of the bundle that differs from the chain's, by path
+/// ({"field": "/book/cash", "bundle", "chain", "match": false}), and `match` requires none.
+margin::outcome<nlohmann::json> run(const nlohmann::json& bundle, const nlohmann::json* chain = nullptr);
 
 /// Bundle text -> report text (or an error document). Exit-style status in `match`:
 /// true when every field matches.

@@ -21,24 +21,28 @@ if (!KEEPER || KEEPER.startsWith('--') || !(N >= 2)) {
 }
 const r = rng(opt('--seed', '5'));
 const t0 = Date.now();
-const h = await House.deploy({ traders: 0, anvilArgs: ['--auto-impersonate', '--block-base-fee-per-gas', '0', '--gas-limit', '1000000000', '--prune-history'] });
+const h = await House.deploy({ traders: 0, anvilArgs: ['--auto-impersonate', '--block-base-fee-per-gas', '0', '--gas-limit', '100000000000'] });
 await h.configure();
 const { house, token, houseAddr } = h;
 const accounts = Array.from({ length: N }, (_, i) => ethers.getAddress('0x' + (0x1000n + BigInt(i)).toString(16).padStart(40, 'b')));
 // explicit nonces: a JSON-RPC batch is not ordered per sender
 const tx = (from, nonce, to, data, gas = 3_000_000) => ['eth_sendTransaction', [{ from, nonce: '0x' + nonce.toString(16), to, data, gas: '0x' + gas.toString(16), gasPrice: '0x0' }]];
-// In JSON-RPC batches; then until the pool is empty (a sender's later nonces may queue first).
+// In JSON-RPC batches of 400, mined as one block each (automine off: thousands of
+// one-transaction blocks would hold the node's memory), until the pool is empty.
 async function sendAll(list) {
+  await h.node.rpc('evm_setAutomine', [false]);
   for (let i = 0; i < list.length; i += 400) {
     const out = await h.node.batch(list.slice(i, i + 400));
     const bad = out.find((o) => o.error);
     if (bad) throw bad.error;
+    await h.node.rpc('evm_mine', []);
   }
   for (;;) {
     const st = await h.node.rpc('txpool_status', []);
-    if (Number(st.pending) === 0 && Number(st.queued) === 0) return;
-    await new Promise((res) => setTimeout(res, 100));
+    if (Number(st.pending) === 0 && Number(st.queued) === 0) break;
+    await h.node.rpc('evm_mine', []);
   }
+  await h.node.rpc('evm_setAutomine', [true]);
 }
 const tokenAddr = await token.getAddress();
 const ti = token.interface, hi = house.interface;

@@ -326,11 +326,10 @@ int main(int argc, char** argv) {
             if (i + 1 >= args.size()) return std::nullopt;
             return args[++i];
         };
-        auto number = [&](const std::string& what, auto& out) -> bool {
+        auto number = [&](auto& out) -> bool {
             auto v = value();
             if (!v || v->empty() || v->find_first_not_of("0123456789.") != std::string::npos) return false;
             out = static_cast<std::remove_reference_t<decltype(out)>>(std::stod(*v));
-            (void)what;
             return true;
         };
         if (a == "--help" || a == "-h") {
@@ -357,20 +356,20 @@ int main(int argc, char** argv) {
         } else if (a == "--once") {
             o.poll = false;
         } else if (a == "--poll") {
-            if (!number(a, o.poll_seconds)) return usage("--poll takes SECONDS");
+            if (!number(o.poll_seconds)) return usage("--poll takes SECONDS");
             o.poll = true;
         } else if (a == "--rounds") {
-            if (!number(a, o.rounds) || o.rounds < 1) return usage("--rounds takes a positive count");
+            if (!number(o.rounds) || o.rounds < 1) return usage("--rounds takes a positive count");
         } else if (a == "--dry-run") {
             o.dry_run = true;
         } else if (a == "--gas-limit") {
-            if (!number(a, o.gas_limit) || o.gas_limit < 21'000) return usage("--gas-limit takes a gas amount >= 21000");
+            if (!number(o.gas_limit) || o.gas_limit < 21'000) return usage("--gas-limit takes a gas amount >= 21000");
         } else if (a == "--from-block") {
-            if (!number(a, o.from_block)) return usage("--from-block takes a block number");
+            if (!number(o.from_block)) return usage("--from-block takes a block number");
         } else if (a == "--retries") {
-            if (!number(a, o.retries)) return usage("--retries takes a count");
+            if (!number(o.retries)) return usage("--retries takes a count");
         } else if (a == "--timeout-ms") {
-            if (!number(a, o.timeout_ms) || o.timeout_ms < 1) return usage("--timeout-ms takes milliseconds");
+            if (!number(o.timeout_ms) || o.timeout_ms < 1) return usage("--timeout-ms takes milliseconds");
         } else
             return usage("unknown option " + a);
     }

@@ -28,7 +28,7 @@ import { execFileSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import { DEPLOY_RUNS, SOLC_VERSION } from './evm.js';
 import { wad, rng } from './portfolio.js';
-import { House, requestOf, ROLE, STRIKES, E18, W } from './house.js';
+import { Checks, House, requestOf, ROLE, STRIKES, E18, W } from './house.js';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -42,14 +42,8 @@ const STEPS = Number(opt('--steps', '150'));
 const r = rng(opt('--seed', '7'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'accounts-'));
 
-let passed = 0, failed = 0;
-function expect(ok, what) {
-  if (ok) passed++;
-  else {
-    failed++;
-    console.log('FAIL: ' + what);
-  }
-}
+const checks = new Checks();
+const expect = (ok, what) => checks.expect(ok, what);
 
 // ---------------------------------------------------------------- chain
 
@@ -362,6 +356,6 @@ console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} re
 await advance(4000);
 expect((await reverts(house.connect(liquidator).liquidate(traders[2].address, 0))) === 'StaleMarket', 'liquidate on a market older than maxStaleness reverts StaleMarket');
 
-console.log(`clearing house on anvil (${SOLC_VERSION.split('+')[0]}, runs ${DEPLOY_RUNS}; MarginEngine ${sizes.MarginEngine} B, MarginAccounts ${sizes.MarginAccounts} B): ${passed} passed, ${failed} failed`);
+console.log(`clearing house on anvil (${SOLC_VERSION.split('+')[0]}, runs ${DEPLOY_RUNS}; MarginEngine ${sizes.MarginEngine} B, MarginAccounts ${sizes.MarginAccounts} B): ${checks.passed} passed, ${checks.failed} failed`);
 node.stop();
-process.exit(failed === 0 ? 0 : 1);
+process.exit(checks.failed === 0 ? 0 : 1);

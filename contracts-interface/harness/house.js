@@ -18,6 +18,19 @@ export const ROLE = { admin: ethers.encodeBytes32String('admin'), oracle: ethers
 export const TENORS = [7 * 86400, 30 * 86400, 90 * 86400, 180 * 86400];
 export const STRIKES = [80000, 90000, 95000, 100000, 105000, 110000, 120000].map(W);
 
+/// Pass/fail counting for the harnesses: expect(ok, what) prints what failed.
+export class Checks {
+  passed = 0;
+  failed = 0;
+  expect(ok, what) {
+    if (ok) this.passed++;
+    else {
+      this.failed++;
+      console.log('FAIL: ' + what);
+    }
+  }
+}
+
 export class House {
   /// A fresh anvil with `traders` funded dev accounts after the six named roles
   /// (admin, oracle, matcher, maker, liquidator, stranger), the contracts deployed.

@@ -26,7 +26,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import { Anvil } from './anvil.js';
 import { rng } from './portfolio.js';
-import { House, W } from './house.js';
+import { Checks, House, W } from './house.js';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -40,14 +40,8 @@ const TRADERS = Number(opt('--traders', '56'));
 const r = rng(opt('--seed', '11'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keeper-'));
 
-let passed = 0, failed = 0;
-function expect(ok, what) {
-  if (ok) passed++;
-  else {
-    failed++;
-    console.log('FAIL: ' + what);
-  }
-}
+const checks = new Checks();
+const expect = (ok, what) => checks.expect(ok, what);
 const lower = (a) => a.toLowerCase();
 const sameSet = (a, b) => a.size === b.size && [...a].every((x) => b.has(x));
 const show = (s) => [...s].map((a) => a.slice(0, 8)).join(' ');
@@ -258,6 +252,6 @@ async function shockUntilLiquidatable() {
   expect(k.seen.filter((e) => e.event === 'reverted' || e.event === 'error').length === 0, 'no reverted transactions or evaluation errors around the restart');
 }
 
-console.log(`keeper on anvil: ${passed} passed, ${failed} failed`);
+console.log(`keeper on anvil: ${checks.passed} passed, ${checks.failed} failed`);
 h.node.stop();
-process.exit(failed === 0 ? 0 : 1);
+process.exit(checks.failed === 0 ? 0 : 1);

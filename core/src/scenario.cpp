@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <tuple>
+#include <type_traits>
+#include <unordered_map>
 
 #include "core/pricing.hpp"
 #include "core/wad_ops.hpp"
@@ -24,8 +26,6 @@ const Wad WEI = raw_i128(1);
 constexpr std::int64_t thirty_days = 30 * 86400;
 
 Wad mulf(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::floor)); }
-// x * weight, floor; a full weight (1) is exact, so skip the multiplication.
-Wad weighted(calc& c, const Wad& x, const Wad& weight) { return weight == Wad::from_int(1) ? x : mulf(c, x, weight); }
 Wad mulc(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::ceil)); }
 
 // Per-expiry values shared by every scenario and every contract of the expiry.
@@ -106,6 +106,7 @@ constexpr std::size_t now_col = 0, basis_up_col = 1, basis_down_col = 2, first_s
 struct contract_values {
     std::vector<Wad> at;                    // [now_col], [basis_up_col], [basis_down_col], [first_scenario_col + i]
     std::vector<fp::fast::wad_split> split;  // the same split for fp::fast where every one fits, else empty
+    std::vector<fp::fast::split60> split60;  // the same split at 2^60 where every one fits, else empty
 };
 
 contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, const option_leg& o, const params& prm) {
@@ -122,6 +123,12 @@ contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, 
         const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
         v.at.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
     }
+    v.split60.resize(v.at.size());
+    for (std::size_t k = 0; k < v.at.size(); ++k)
+        if (!v.at[k].raw().fits_i128() || !fp::fast::split_60(v.at[k].raw().to_i128(), v.split60[k])) {
+            v.split60.clear();
+            break;
+        }
     v.split.resize(v.at.size());
     for (std::size_t k = 0; k < v.at.size(); ++k)
         if (!v.at[k].raw().fits_i128() || !fp::fast::split(v.at[k].raw().to_i128(), v.split[k])) {
@@ -136,9 +143,120 @@ using contract_key = std::tuple<fp::I256, bool, fp::I256>;                     /
 
 expiry_key key_of(const expiry& e) { return {e.seconds, e.forward_fixed.raw(), e.forward_variable.raw(), e.rate.raw()}; }
 
-Wad confidence_contingency(calc& c, const contingency_params& p, const Wad& confidence, const Wad& notional) {
-    if (confidence >= p.confidence_threshold) return Wad{};
-    return mulc(c, mulc(c, c(fp::sub(ONE, confidence)), p.confidence_margin), notional);
+// A hash of a contract key (FNV-1a over the integers' limbs): a keeper looks up every
+// leg of every account, and a hash table does that in a fraction of an ordered map's time.
+struct contract_hash {
+    static void mix(std::size_t& h, std::uint64_t x) noexcept { h = (h ^ x) * 0x100000001b3ull; }
+    static void mix(std::size_t& h, const fp::I256& x) noexcept {
+        const auto& b = x.big().backend();
+        mix(h, b.sign() ? 1 : 0);
+        for (unsigned i = 0; i < b.size(); ++i) mix(h, b.limbs()[i]);
+    }
+    std::size_t operator()(const contract_key& k) const noexcept {
+        std::size_t h = 0xcbf29ce484222325ull;
+        mix(h, std::get<0>(k));
+        mix(h, std::get<1>(k) ? 1 : 0);
+        mix(h, std::get<2>(k));
+        return h;
+    }
+};
+
+
+// --- Arithmetic lanes -------------------------------------------------------------
+// The evaluation's formulas (contingencies, scenario P&L, margins) are written once,
+// over a lane: wad_lane runs them on Wad with the fp:: functions (errors collected),
+// raw_lane on i128 with fp::fast, which gives the same integers and says when
+// something does not fit. An evaluation runs on raw_lane first and, if anything did
+// not fit, again from the start on wad_lane, so the bits are always the Wad path's.
+
+struct wad_lane {
+    using num = Wad;
+    calc c;
+    bool ok() const noexcept { return c.ok(); }
+    Wad of(const Wad& x) const noexcept { return x; }
+    static Wad wad(const Wad& x) noexcept { return x; }
+    Wad add(const Wad& a, const Wad& b) noexcept { return c(fp::add(a, b)); }
+    Wad sub(const Wad& a, const Wad& b) noexcept { return c(fp::sub(a, b)); }
+    Wad neg(const Wad& a) noexcept { return c(fp::neg(a)); }
+    Wad abs(const Wad& a) noexcept { return c(fp::abs(a)); }
+    Wad mulf(const Wad& a, const Wad& b) noexcept { return c(fp::mul(a, b, rounding::floor)); }
+    Wad mulc(const Wad& a, const Wad& b) noexcept { return c(fp::mul(a, b, rounding::ceil)); }
+    Wad mul_div_floor(const Wad& a, const Wad& b, const Wad& d) noexcept { return c(fp::mul_div(a, b, d, rounding::floor)); }
+};
+
+struct raw_lane {
+    using num = fp::i128;
+    bool failed = false;
+    bool ok() const noexcept { return !failed; }
+    num of(const Wad& x) noexcept {
+        if (x.raw().fits_i128()) return x.raw().to_i128();
+        failed = true;
+        return 0;
+    }
+    static Wad wad(num x) noexcept { return raw_i128(x); }
+    num add(num a, num b) noexcept {
+        num r = 0;
+        failed |= __builtin_add_overflow(a, b, &r);
+        return r;
+    }
+    num sub(num a, num b) noexcept {
+        num r = 0;
+        failed |= __builtin_sub_overflow(a, b, &r);
+        return r;
+    }
+    num neg(num a) noexcept { return sub(0, a); }
+    num abs(num a) noexcept { return a < 0 ? neg(a) : a; }
+    num mulf(num a, num b) noexcept {
+        num r = 0;
+        failed |= !fp::fast::mul_floor(a, b, r);
+        return r;
+    }
+    num mulc(num a, num b) noexcept { return neg(mulf(neg(a), b)); }  // ceil(x) = -floor(-x)
+    num mul_div_floor(num a, num b, num d) noexcept {  // rare (collateral): through the Wad function
+        const auto r = fp::mul_div(wad(a), wad(b), wad(d), rounding::floor);
+        if (r.ok()) return of(r.value);
+        failed = true;
+        return 0;
+    }
+};
+
+template <class N>
+N lesser(const N& a, const N& b) {
+    return b < a ? b : a;
+}
+template <class N>
+N greater(const N& a, const N& b) {
+    return a < b ? b : a;
+}
+
+// Per-scenario constants in a lane's numbers: the spot shock, the move (shock - 1), the
+// weight, and (only for an account with perps) floor(move x perp price).
+template <class L>
+struct scenario_row {
+    typename L::num shock{}, move{}, weight{}, perp_unit{};
+    bool full = true;  // weight 1: exact, so no multiplication
+    bool skew = false;
+};
+
+template <class L>
+void scenario_rows_of(L& l, const params& prm, std::vector<scenario_row<L>>& rows) {
+    const typename L::num one = l.of(ONE);
+    rows.resize(prm.scenarios.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const scenario& sc = prm.scenarios[i];
+        scenario_row<L>& r = rows[i];
+        r.shock = l.of(sc.spot_shock);
+        r.move = l.sub(r.shock, one);
+        r.full = sc.weight == ONE;
+        r.weight = r.full ? one : l.of(sc.weight);
+        r.skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
+    }
+}
+
+template <class L>
+void perp_units_of(L& l, const Wad& perp_price, std::vector<scenario_row<L>>& rows) {
+    const typename L::num price = l.of(perp_price);
+    for (scenario_row<L>& r : rows) r.perp_unit = l.mulf(r.move, price);
 }
 
 }  // namespace
@@ -147,10 +265,17 @@ struct value_cache::impl {
     struct per_expiry {
         expiry_state state;
         fp::errc error = fp::errc::ok;
-        std::map<contract_key, std::pair<contract_values, fp::errc>> contracts;
+        std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, contract_hash> contracts;
     };
     std::map<expiry_key, per_expiry> expiries;
     std::size_t contracts = 0;
+    // The parameters' scenario rows for the 128-bit lane, with the perp units at one perp
+    // price (the snapshot's): built on first use, rebuilt when an account's price differs.
+    struct rows_entry {
+        bool ready = false, fits = false, perp_ready = false, perp_fits = false;
+        fp::I256 perp_price;
+        std::vector<scenario_row<raw_lane>> rows;
+    } rows;
 };
 
 value_cache::value_cache() : impl_(std::make_unique<impl>()) {}
@@ -193,58 +318,66 @@ const contract_values* cached_values(value_cache& cache, value_cache::impl::per_
     return &it->second.first;
 }
 
-// A dated future's P&L when the spot-driven part of its forward moves by `shock`.
-Wad futures_pnl(calc& c, const expiry& e, const Wad& shock) {
-    if (e.futures.raw().is_zero()) return Wad{};
-    return mulf(c, e.futures, mulf(c, e.forward_variable, c(fp::sub(shock, ONE))));
-}
-
-// Everything scenario-independent, computed once per evaluation, including each
-// expiry's value at every column (now, basis forwards, scenarios) before discounting.
-struct prepared {
+// Everything the lanes share, computed once per evaluation: each expiry's state and its
+// value at every column (now, basis forwards, scenarios) before discounting, and its legs
+// in strike order for the naked-short netting.
+struct gathered {
     std::size_t columns = 0;
-    std::vector<expiry_state> states;
-    std::vector<contract_values> owned;  // when no cache is given
-    std::vector<Wad> values;             // expiry j at column k: values[j * columns + k]
-    std::vector<Wad> collateral_values, basis_parts;
-    result r;                            // contingencies, mtm, details
-    // The same as raw integers for the fast path (fp::fast), per expiry, where they fit.
-    std::vector<fp::i128> values_raw;    // as values, meaningful where expiry_raw[j]
-    std::vector<fp::i128> pos_discount_raw, neg_discount_raw;
-    std::vector<char> expiry_raw;        // values and discounts all fit
-    bool perp_raw = false;               // perp position and price fit
-    fp::i128 perp_position_raw = 0, perp_price_raw = 0;
-
-    const Wad& value(std::size_t j, std::size_t k) const { return values[j * columns + k]; }
-    fp::i128 value_raw(std::size_t j, std::size_t k) const { return values_raw[j * columns + k]; }
+    std::vector<expiry_state> owned_states;     // without a cache (reserved: pointers stay valid)
+    std::vector<contract_values> owned_values;  // without a cache (reserved)
+    std::vector<const expiry_state*> states;
+    std::vector<char> raw;                      // expiry j's values are in values_raw, else in values
+    std::vector<fp::i128> values_raw;           // expiry j at column k: [j * columns + k]
+    std::vector<Wad> values;                    // the same, sized only when some expiry is not raw
+    std::vector<std::uint32_t> by_strike;       // per expiry (concatenated), leg indices sorted by strike
+    std::vector<char> strike_ends;              // the last leg of its strike, parallel to by_strike
+    bool all_raw = true;
+    const value_cache::impl::rows_entry* raw_rows = nullptr;  // from the cache, if any
 };
 
-// Buffers reused across the expiries of one evaluation.
+// Buffers for one expiry's dot products.
 struct leg_scratch {
     std::vector<Wad> amounts;
+    std::vector<fp::i128> amounts_raw;
+    std::vector<std::int64_t> amounts_scaled;
+    std::vector<const fp::fast::split60*> rows60;
     std::vector<const contract_values*> values;
-    std::vector<std::pair<fp::I256, Wad>> by_strike;  // (strike, amount), netted per strike
     std::vector<fp::fast::wad_split> amounts_split;
     std::vector<const fp::fast::wad_split*> rows;
     std::vector<Wad> column;
 };
 
 // An expiry's values at every column: sum over legs of amount x per-unit value, rounded
-// once per column; by fp::fast when every input fits (true), else by fp::dot (same integers).
-bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, Wad* out, fp::i128* out_raw) {
+// once per column; by fp::fast into out_raw when every input fits (true): the amounts as
+// integers over a power of ten where they allow, else split at the Wad scale; else by
+// fp::dot into out. All three give the same integers.
+bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, fp::i128* out_raw, Wad* (*wad_out)(void*), void* ctx) {
     const std::size_t n = ls.amounts.size();
+    ls.amounts_raw.resize(n);
+    ls.amounts_scaled.resize(n);
+    ls.rows60.clear();
+    bool fits = true;
+    for (std::size_t l = 0; l < n && fits; ++l) {
+        fits = ls.amounts[l].raw().fits_i128() && !ls.values[l]->split60.empty();
+        if (fits) {
+            ls.amounts_raw[l] = ls.amounts[l].raw().to_i128();
+            ls.rows60.push_back(ls.values[l]->split60.data());
+        }
+    }
+    int decimals = 0;
+    if (fits && fp::fast::decimal_scale(ls.amounts_raw.data(), n, ls.amounts_scaled.data(), decimals) &&
+        fp::fast::dot_floor_columns_scaled(ls.amounts_scaled.data(), decimals, ls.rows60.data(), n, columns, out_raw))
+        return true;
     ls.amounts_split.resize(n);
     ls.rows.clear();
-    bool fits = true;
+    fits = true;
     for (std::size_t l = 0; l < n && fits; ++l) {
         fits = ls.amounts[l].raw().fits_i128() && fp::fast::split(ls.amounts[l].raw().to_i128(), ls.amounts_split[l]) &&
                !ls.values[l]->split.empty();
         if (fits) ls.rows.push_back(ls.values[l]->split.data());
     }
-    if (fits && fp::fast::dot_floor_columns(ls.amounts_split.data(), ls.rows.data(), n, columns, out_raw)) {
-        for (std::size_t k = 0; k < columns; ++k) out[k] = raw_i128(out_raw[k]);
-        return true;
-    }
+    if (fits && fp::fast::dot_floor_columns(ls.amounts_split.data(), ls.rows.data(), n, columns, out_raw)) return true;
+    Wad* out = wad_out(ctx);
     ls.column.resize(n);
     for (std::size_t k = 0; k < columns; ++k) {
         for (std::size_t l = 0; l < n; ++l) ls.column[l] = ls.values[l]->at[k];
@@ -253,236 +386,354 @@ bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, Wad* out, f
     return false;
 }
 
-outcome<prepared> prepare(const portfolio& p, const params& prm, value_cache* cache) {
+bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered& g) {
     calc c;
-    outcome<prepared> out;
-    prepared& pr = out.value;
-    result& r = pr.r;
-    const contingency_params& cp = prm.contingency;
-    Wad mtm = p.perp_value;
-    Wad min_conf = p.spot_confidence;
-    if (!p.perp_position.raw().is_zero()) min_conf = fp::min(min_conf, p.perp_confidence);
-    const Wad perp_notional = mulc(c, c(fp::abs(p.perp_position)), p.spot);
-    Wad mm_cont = mulc(c, perp_notional, cp.mm_perp_percent);
-    Wad im_cont = mulc(c, perp_notional, cp.im_perp_percent);
-    Wad oracle = confidence_contingency(c, cp, min_conf, perp_notional);
-
-    std::size_t total_legs = 0;
-    for (const expiry& e : p.expiries) total_legs += e.options.size();
-    if (!cache) pr.owned.reserve(total_legs);  // pointers into it stay valid
-    pr.columns = first_scenario_col + prm.scenarios.size();
-    const std::size_t columns = pr.columns;
     const std::size_t n_exp = p.expiries.size();
-    pr.states.reserve(n_exp);
-    pr.values.resize(n_exp * columns);
-    pr.values_raw.resize(n_exp * columns);
+    std::size_t total_legs = 0, most_legs = 0;
+    for (const expiry& e : p.expiries) {
+        total_legs += e.options.size();
+        most_legs = std::max(most_legs, e.options.size());
+    }
+    g.columns = first_scenario_col + prm.scenarios.size();
+    const std::size_t columns = g.columns;
+    if (!cache) {
+        g.owned_states.reserve(n_exp);
+        g.owned_values.reserve(total_legs);
+    }
+    g.states.reserve(n_exp);
+    g.raw.reserve(n_exp);
+    g.values_raw.resize(n_exp * columns);
+    g.by_strike.reserve(total_legs);
+    g.strike_ends.reserve(total_legs);
     leg_scratch ls;
+    ls.amounts.reserve(most_legs);
+    ls.values.reserve(most_legs);
+    ls.rows.reserve(most_legs);
+    ls.rows60.reserve(most_legs);
     for (std::size_t j = 0; j < n_exp; ++j) {
         const expiry& e = p.expiries[j];
         value_cache::impl::per_expiry* pe = cache ? &cached_expiry(*cache, c, e, prm) : nullptr;
-        pr.states.push_back(pe ? pe->state : expiry_state_of(c, e, prm));
-        const expiry_state& s = pr.states.back();
+        if (pe) {
+            g.states.push_back(&pe->state);
+        } else {
+            g.owned_states.push_back(expiry_state_of(c, e, prm));
+            g.states.push_back(&g.owned_states.back());
+        }
         ls.amounts.clear();
         ls.values.clear();
-        ls.by_strike.clear();
-        Wad gross;
         for (const option_leg& o : e.options) {
             ls.amounts.push_back(o.amount);
             if (pe) {
                 ls.values.push_back(cached_values(*cache, *pe, c, e, o, prm));
             } else {
-                pr.owned.push_back(price_contract(c, e, s, o, prm));
-                ls.values.push_back(&pr.owned.back());
+                g.owned_values.push_back(price_contract(c, e, *g.states.back(), o, prm));
+                ls.values.push_back(&g.owned_values.back());
             }
-            ls.by_strike.emplace_back(o.strike.raw(), o.amount);
-            gross = c(fp::add(gross, c(fp::abs(o.amount))));
         }
-        const bool raw = expiry_values_of(c, ls, columns, &pr.values[j * columns], &pr.values_raw[j * columns]);
-        const Wad now = pr.value(j, now_col);
-        mtm = c(fp::add(mtm, now));
-        // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
-        const Wad up = c(fp::add(c(fp::sub(pr.value(j, basis_up_col), now)), futures_pnl(c, e, prm.basis.spot_up)));
-        const Wad down = c(fp::add(c(fp::sub(pr.value(j, basis_down_col), now)), futures_pnl(c, e, prm.basis.spot_down)));
-        const Wad factor = c(fp::add(prm.basis.add_factor, mulf(c, prm.basis.mult_factor, s.tau)));
-        const Wad basis_part = mulf(c, fp::min(fp::min(up, down), Wad{}), factor);
-        r.basis_contingency = c(fp::add(r.basis_contingency, basis_part));
-        pr.basis_parts.push_back(basis_part);
-        // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
-        auto& by_strike = ls.by_strike;
-        std::sort(by_strike.begin(), by_strike.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
-        Wad naked;
-        for (std::size_t l = 0; l < by_strike.size();) {
-            Wad net;
-            const fp::I256& strike = by_strike[l].first;
-            for (; l < by_strike.size() && by_strike[l].first == strike; ++l) net = c(fp::add(net, by_strike[l].second));
-            naked = c(fp::add(naked, fp::max(c(fp::neg(net)), Wad{})));
+        struct wad_ctx {
+            gathered& g;
+            std::size_t at;
+        } ctx{g, j * columns};
+        const bool raw = expiry_values_of(c, ls, columns, &g.values_raw[j * columns], [](void* x) {
+            auto& w = *static_cast<wad_ctx*>(x);
+            if (w.g.values.empty()) w.g.values.resize(w.g.values_raw.size());
+            return &w.g.values[w.at];
+        }, &ctx);
+        g.raw.push_back(raw);
+        g.all_raw = g.all_raw && raw;
+        const std::size_t first = g.by_strike.size(), n = e.options.size();
+        for (std::size_t l = 0; l < n; ++l) g.by_strike.push_back(static_cast<std::uint32_t>(l));
+        std::sort(g.by_strike.begin() + static_cast<std::ptrdiff_t>(first), g.by_strike.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return e.options[a].strike < e.options[b].strike; });
+        for (std::size_t t = first; t < first + n; ++t)
+            g.strike_ends.push_back(t + 1 == first + n || !(e.options[g.by_strike[t]].strike == e.options[g.by_strike[t + 1]].strike));
+    }
+    if (cache) {
+        auto& entry = cache->internals().rows;
+        if (!entry.ready) {
+            raw_lane l;
+            scenario_rows_of(l, prm, entry.rows);
+            entry.fits = l.ok();
+            entry.ready = true;
         }
-        const Wad naked_notional = mulc(c, naked, p.spot);
-        // dated futures: contingencies as for perps, on notional at spot
-        const Wad fut_notional = mulc(c, c(fp::abs(e.futures)), p.spot);
-        mm_cont = c(fp::add(mm_cont, mulc(c, fut_notional, cp.mm_perp_percent)));
-        im_cont = c(fp::add(im_cont, mulc(c, fut_notional, cp.im_perp_percent)));
-        gross = c(fp::add(gross, c(fp::abs(e.futures))));
-        mm_cont = c(fp::add(mm_cont, mulc(c, naked_notional, cp.mm_option_percent)));
-        im_cont = c(fp::add(im_cont, mulc(c, naked_notional, cp.im_option_percent)));
-        oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(min_conf, e.confidence), mulc(c, gross, p.spot))));
-        r.expiries.push_back({now, Wad{}, s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
-        const bool fits = raw && s.pos_discount.raw().fits_i128() && s.neg_discount.raw().fits_i128();
-        pr.expiry_raw.push_back(fits);
-        pr.pos_discount_raw.push_back(fits ? s.pos_discount.raw().to_i128() : 0);
-        pr.neg_discount_raw.push_back(fits ? s.neg_discount.raw().to_i128() : 0);
+        if (!p.perp_position.raw().is_zero() && (!entry.perp_ready || !(entry.perp_price == p.perp_price.raw()))) {
+            raw_lane l;
+            perp_units_of(l, p.perp_price, entry.rows);
+            entry.perp_fits = l.ok();
+            entry.perp_price = p.perp_price.raw();
+            entry.perp_ready = true;
+        }
+        g.raw_rows = &entry;
     }
-    // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
-    for (const collateral& k : p.collaterals) {
-        const Wad value = c(fp::mul_div(k.amount, k.price, p.stable_price, rounding::floor));
-        pr.collateral_values.push_back(value);
-        mtm = c(fp::add(mtm, value));
-        mm_cont = c(fp::add(mm_cont, mulc(c, value, k.mm_haircut)));
-        im_cont = c(fp::add(im_cont, mulc(c, value, k.im_haircut)));
-        oracle = c(fp::add(oracle, confidence_contingency(c, cp, fp::min(k.confidence, p.spot_confidence), value)));
-    }
-    pr.perp_raw = p.perp_position.raw().fits_i128() && p.perp_price.raw().fits_i128();
-    pr.perp_position_raw = pr.perp_raw ? p.perp_position.raw().to_i128() : 0;
-    pr.perp_price_raw = pr.perp_raw ? p.perp_price.raw().to_i128() : 0;
-    r.oracle_contingency = oracle;
-    r.im_contingency = c(fp::add(im_cont, oracle));
-    r.mm_contingency = mm_cont;
-    r.mark_to_market = c(fp::add(mtm, p.cash));
-    r.im_factor = prm.loss.im_factor;
-    if (p.stable_price < cp.peg_loss_threshold)
-        r.im_factor = c(fp::add(r.im_factor, mulc(c, c(fp::sub(cp.peg_loss_threshold, p.stable_price)), cp.peg_loss_factor)));
-    if (!c.ok()) return outcome<prepared>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
-    return out;
+    return c.ok();
 }
 
-// A scenario's weight, with its raw form for the fast path.
-struct scenario_weight {
-    const Wad& w;
-    bool full, fits;
-    fp::i128 raw;
-    explicit scenario_weight(const Wad& weight)
-        : w(weight), full(weight == ONE), fits(weight.raw().fits_i128()), raw(fits ? weight.raw().to_i128() : 0) {}
+// Expiry j's value at column k, in the lane's numbers.
+fp::i128 value_at(raw_lane& l, const gathered& g, std::size_t j, std::size_t k) {
+    if (g.raw[j]) return g.values_raw[j * g.columns + k];
+    l.failed = true;
+    return 0;
+}
+Wad value_at(wad_lane&, const gathered& g, std::size_t j, std::size_t k) {
+    return g.raw[j] ? raw_i128(g.values_raw[j * g.columns + k]) : g.values[j * g.columns + k];
+}
+
+// The scenario-independent figures of one evaluation, in a lane's numbers.
+template <class L>
+struct prepared {
+    using num = typename L::num;
+    num one{}, perp_position{};
+    const std::vector<scenario_row<L>>* rows = nullptr;  // own_rows or the cache's
+    std::vector<scenario_row<L>> own_rows;
+    std::vector<num> now, pos_discount, neg_discount, basis_parts, collateral_values;
+    num basis{}, oracle{}, im_contingency{}, mm_contingency{}, mark_to_market{}, im_factor{}, mm_factor{};
 };
 
-// Expiry j's share of scenario i's P&L on raw integers: the same integers as the
-// Wad path in scenario_pnl (fp::fast), or false when something does not fit.
-bool fast_expiry_pnl(const prepared& pr, std::size_t j, std::size_t i, bool skew, const scenario_weight& w, fp::i128& out) {
-    if (!pr.expiry_raw[j] || (!w.full && !w.fits)) return false;
-    fp::i128 v = pr.value_raw(j, first_scenario_col + i), e = 0;
-    if (!fp::fast::mul_floor(v, v >= 0 ? pr.pos_discount_raw[j] : pr.neg_discount_raw[j], v)) return false;
-    if (!fp::fast::sub(v, pr.value_raw(j, now_col), e)) return false;
-    if (!w.full && !fp::fast::mul_floor(e, w.raw, e)) return false;
-    if (skew && e > 0) e = -e;
-    out = e;
-    return true;
+// Below the threshold: (1 - confidence) x margin x notional, rounded up.
+template <class L>
+typename L::num confidence_contingency(L& l, const prepared<L>& pr, const contingency_params& p, const Wad& confidence,
+                                       const typename L::num& notional) {
+    if (confidence >= p.confidence_threshold) return {};
+    return l.mulc(l.mulc(l.sub(pr.one, l.of(confidence)), l.of(p.confidence_margin)), notional);
 }
 
-// The perps' P&L under a spot move, weighted: position x floor(move x price).
-Wad perp_pnl(calc& c, const prepared& pr, const portfolio& p, const Wad& move, const scenario_weight& w) {
-    if (p.perp_position.raw().is_zero()) return Wad{};
-    if (pr.perp_raw && move.raw().fits_i128() && (w.full || w.fits)) {
-        fp::i128 x = 0;
-        if (fp::fast::mul_floor(move.raw().to_i128(), pr.perp_price_raw, x) && fp::fast::mul_floor(pr.perp_position_raw, x, x) &&
-            (w.full || fp::fast::mul_floor(x, w.raw, x)))
-            return raw_i128(x);
+// A dated future's P&L when the spot-driven part of its forward moves by `shock`.
+template <class L>
+typename L::num futures_pnl(L& l, const prepared<L>& pr, const expiry& e, const typename L::num& shock) {
+    if (e.futures.raw().is_zero()) return {};
+    return l.mulf(l.of(e.futures), l.mulf(l.of(e.forward_variable), l.sub(shock, pr.one)));
+}
+
+template <class L>
+void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, prepared<L>& pr) {
+    using num = typename L::num;
+    const contingency_params& cp = prm.contingency;
+    const std::size_t n_exp = p.expiries.size();
+    pr.one = l.of(ONE);
+    pr.perp_position = l.of(p.perp_position);
+    const bool perp = !p.perp_position.raw().is_zero();
+    if constexpr (std::is_same_v<L, raw_lane>) {
+        if (g.raw_rows) {
+            pr.rows = &g.raw_rows->rows;
+            if (!g.raw_rows->fits || (perp && !g.raw_rows->perp_fits)) l.failed = true;
+        }
     }
-    return weighted(c, mulf(c, p.perp_position, mulf(c, move, p.perp_price)), w.w);
+    if (!pr.rows) {
+        scenario_rows_of(l, prm, pr.own_rows);
+        if (perp) perp_units_of(l, p.perp_price, pr.own_rows);
+        pr.rows = &pr.own_rows;
+    }
+    const num spot = l.of(p.spot);
+    num mtm = l.of(p.perp_value);
+    Wad min_conf = p.spot_confidence;
+    if (!p.perp_position.raw().is_zero()) min_conf = fp::min(min_conf, p.perp_confidence);
+    const num perp_notional = l.mulc(l.abs(pr.perp_position), spot);
+    num mm_cont = l.mulc(perp_notional, l.of(cp.mm_perp_percent));
+    num im_cont = l.mulc(perp_notional, l.of(cp.im_perp_percent));
+    num oracle = confidence_contingency(l, pr, cp, min_conf, perp_notional);
+    num basis{};
+    const num spot_up = l.of(prm.basis.spot_up), spot_down = l.of(prm.basis.spot_down);
+    for (auto* v : {&pr.now, &pr.pos_discount, &pr.neg_discount, &pr.basis_parts}) v->reserve(n_exp);
+    std::size_t first = 0;
+    for (std::size_t j = 0; j < n_exp; ++j) {
+        const expiry& e = p.expiries[j];
+        const expiry_state& s = *g.states[j];
+        const num now = value_at(l, g, j, now_col);
+        mtm = l.add(mtm, now);
+        // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
+        const num up = l.add(l.sub(value_at(l, g, j, basis_up_col), now), futures_pnl(l, pr, e, spot_up));
+        const num down = l.add(l.sub(value_at(l, g, j, basis_down_col), now), futures_pnl(l, pr, e, spot_down));
+        const num factor = l.add(l.of(prm.basis.add_factor), l.mulf(l.of(prm.basis.mult_factor), l.of(s.tau)));
+        const num basis_part = l.mulf(lesser(lesser(up, down), num{}), factor);
+        basis = l.add(basis, basis_part);
+        pr.basis_parts.push_back(basis_part);
+        // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
+        num gross{}, naked{}, net{};
+        for (const option_leg& o : e.options) gross = l.add(gross, l.abs(l.of(o.amount)));
+        for (std::size_t t = first; t < first + e.options.size(); ++t) {
+            net = l.add(net, l.of(e.options[g.by_strike[t]].amount));
+            if (!g.strike_ends[t]) continue;
+            naked = l.add(naked, greater(l.neg(net), num{}));
+            net = num{};
+        }
+        first += e.options.size();
+        const num naked_notional = l.mulc(naked, spot);
+        // dated futures: contingencies as for perps, on notional at spot
+        const num futures = l.abs(l.of(e.futures));
+        const num fut_notional = l.mulc(futures, spot);
+        mm_cont = l.add(mm_cont, l.mulc(fut_notional, l.of(cp.mm_perp_percent)));
+        im_cont = l.add(im_cont, l.mulc(fut_notional, l.of(cp.im_perp_percent)));
+        gross = l.add(gross, futures);
+        mm_cont = l.add(mm_cont, l.mulc(naked_notional, l.of(cp.mm_option_percent)));
+        im_cont = l.add(im_cont, l.mulc(naked_notional, l.of(cp.im_option_percent)));
+        oracle = l.add(oracle, confidence_contingency(l, pr, cp, fp::min(min_conf, e.confidence), l.mulc(gross, spot)));
+        pr.now.push_back(now);
+        pr.pos_discount.push_back(l.of(s.pos_discount));
+        pr.neg_discount.push_back(l.of(s.neg_discount));
+    }
+    // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
+    pr.collateral_values.reserve(p.collaterals.size());
+    for (const collateral& k : p.collaterals) {
+        const num value = l.mul_div_floor(l.of(k.amount), l.of(k.price), l.of(p.stable_price));
+        pr.collateral_values.push_back(value);
+        mtm = l.add(mtm, value);
+        mm_cont = l.add(mm_cont, l.mulc(value, l.of(k.mm_haircut)));
+        im_cont = l.add(im_cont, l.mulc(value, l.of(k.im_haircut)));
+        oracle = l.add(oracle, confidence_contingency(l, pr, cp, fp::min(k.confidence, p.spot_confidence), value));
+    }
+    pr.basis = basis;
+    pr.oracle = oracle;
+    pr.im_contingency = l.add(im_cont, oracle);
+    pr.mm_contingency = mm_cont;
+    pr.mark_to_market = l.add(mtm, l.of(p.cash));
+    pr.mm_factor = l.of(prm.loss.mm_factor);
+    pr.im_factor = l.of(prm.loss.im_factor);
+    if (p.stable_price < cp.peg_loss_threshold)
+        pr.im_factor = l.add(pr.im_factor, l.mulc(l.sub(l.of(cp.peg_loss_threshold), l.of(p.stable_price)), l.of(cp.peg_loss_factor)));
 }
 
 // Scenario i's P&L relative to the current value (weighted); `parts` (if given)
 // receives each expiry's share.
-Wad scenario_pnl(calc& c, const prepared& pr, const portfolio& p, const params& prm, std::size_t i, std::vector<Wad>* parts = nullptr) {
-    const scenario& sc = prm.scenarios[i];
-    const Wad move = c(fp::sub(sc.spot_shock, ONE));
-    const scenario_weight w(sc.weight);
-    Wad pnl = perp_pnl(c, pr, p, move, w);
-    const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
-    fp::i128 fast_sum = 0;  // the fast parts, added exactly; spilled into pnl before it could overflow
-    for (std::size_t j = 0; j < pr.states.size(); ++j) {
-        Wad e_pnl;
-        fp::i128 e = 0;
-        const bool has_futures = !skew && !p.expiries[j].futures.raw().is_zero();
-        const bool fast = fast_expiry_pnl(pr, j, i, skew, w, e);
-        if (fast && !parts && !has_futures) {
-            if (!fp::fast::add(fast_sum, e, fast_sum)) {
-                pnl = c(fp::add(pnl, raw_i128(fast_sum)));
-                fast_sum = e;
-            }
-            continue;
-        }
-        if (fast) {
-            e_pnl = raw_i128(e);
-        } else {
-            const expiry_state& s = pr.states[j];
-            Wad v = pr.value(j, first_scenario_col + i);
-            v = mulf(c, v, v.raw().sign() >= 0 ? s.pos_discount : s.neg_discount);  // static discounting
-            e_pnl = weighted(c, c(fp::sub(v, pr.value(j, now_col))), sc.weight);
-            if (skew && e_pnl.raw().sign() > 0) e_pnl = c(fp::neg(e_pnl));  // the skew could rotate either way
-        }
-        if (has_futures) e_pnl = c(fp::add(e_pnl, weighted(c, futures_pnl(c, p.expiries[j], sc.spot_shock), sc.weight)));
-        if (parts) parts->push_back(e_pnl);
-        pnl = c(fp::add(pnl, e_pnl));
+template <class L>
+typename L::num scenario_pnl(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, std::size_t i,
+                             std::vector<typename L::num>* parts = nullptr) {
+    using num = typename L::num;
+    const scenario_row<L>& row = (*pr.rows)[i];
+    const num& shock = row.shock;
+    auto weighted = [&](const num& x) { return row.full ? x : l.mulf(x, row.weight); };
+    const bool skew = row.skew;
+    num pnl{};
+    if (!p.perp_position.raw().is_zero()) pnl = weighted(l.mulf(pr.perp_position, row.perp_unit));
+    for (std::size_t j = 0; j < pr.now.size(); ++j) {
+        num v = value_at(l, g, j, first_scenario_col + i);
+        v = l.mulf(v, num{} <= v ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
+        num e = weighted(l.sub(v, pr.now[j]));
+        if (skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
+        if (!skew && !p.expiries[j].futures.raw().is_zero()) e = l.add(e, weighted(futures_pnl(l, pr, p.expiries[j], shock)));
+        if (parts) parts->push_back(e);
+        pnl = l.add(pnl, e);
     }
-    if (fast_sum != 0) pnl = c(fp::add(pnl, raw_i128(fast_sum)));
     for (std::size_t j = 0; j < p.collaterals.size(); ++j)
-        if (p.collaterals[j].risk_cancelling) pnl = c(fp::add(pnl, weighted(c, mulf(c, pr.collateral_values[j], move), sc.weight)));
+        if (p.collaterals[j].risk_cancelling) pnl = l.add(pnl, weighted(l.mulf(pr.collateral_values[j], row.move)));
     return pnl;
 }
 
 // The margins that follow from a worst loss.
-void margins(calc& c, const prepared& pr, const params& prm, const Wad& worst, Wad& im, Wad& mm) {
-    const result& r = pr.r;
-    mm = c(fp::sub(c(fp::add(mulf(c, worst, prm.loss.mm_factor), r.mark_to_market)), r.mm_contingency));
-    im = c(fp::sub(c(fp::sub(c(fp::add(mulf(c, worst, r.im_factor), r.mark_to_market)), r.mm_contingency)), r.im_contingency));
+template <class L>
+void margins(L& l, const prepared<L>& pr, const typename L::num& worst, typename L::num& im, typename L::num& mm) {
+    mm = l.sub(l.add(l.mulf(worst, pr.mm_factor), pr.mark_to_market), pr.mm_contingency);
+    im = l.sub(l.sub(l.add(l.mulf(worst, pr.im_factor), pr.mark_to_market), pr.mm_contingency), pr.im_contingency);
 }
 
-}  // namespace
-
-outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cache) {
-    auto pre = prepare(p, prm, cache);
-    if (!pre.ok()) return outcome<result>::failure(*pre.err);
-    prepared& pr = pre.value;
-    calc c;
-    result r = pr.r;
-    Wad worst = r.basis_contingency;
-    std::int64_t worst_id = static_cast<std::int64_t>(prm.scenarios.size());
-    for (std::size_t i = 0; i < prm.scenarios.size(); ++i) {
-        const Wad pnl = scenario_pnl(c, pr, p, prm, i);
-        r.scenario_pnl.push_back(pnl);
+// The full evaluation on one lane; meaningful only when the lane is ok() afterwards.
+template <class L>
+result evaluate_on(L& l, const gathered& g, const portfolio& p, const params& prm) {
+    using num = typename L::num;
+    prepared<L> pr;
+    prepare(l, g, p, prm, pr);
+    result r;
+    const std::size_t n = prm.scenarios.size();
+    r.scenario_pnl.reserve(n);
+    num worst = pr.basis;
+    std::int64_t worst_id = static_cast<std::int64_t>(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const num pnl = scenario_pnl(l, g, pr, p, i);
+        r.scenario_pnl.push_back(L::wad(pnl));
         if (pnl < worst) {  // strict: the first of equal losses is the worst
             worst = pnl;
             worst_id = static_cast<std::int64_t>(i);
         }
     }
-    r.worst_loss = worst;
-    r.worst_scenario = worst_id;
-    std::vector<Wad> parts;
-    if (worst_id < static_cast<std::int64_t>(prm.scenarios.size())) scenario_pnl(c, pr, p, prm, static_cast<std::size_t>(worst_id), &parts);
+    std::vector<num> parts;
+    parts.reserve(pr.now.size());
+    if (worst_id < static_cast<std::int64_t>(n)) scenario_pnl(l, g, pr, p, static_cast<std::size_t>(worst_id), &parts);
     else parts = pr.basis_parts;
-    for (std::size_t j = 0; j < r.expiries.size() && j < parts.size(); ++j) r.expiries[j].worst_pnl = parts[j];
-    margins(c, pr, prm, worst, r.initial_margin, r.maintenance_margin);
-    if (!c.ok()) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
-    outcome<result> o;
-    o.value = std::move(r);
+    r.expiries.reserve(pr.now.size());
+    for (std::size_t j = 0; j < pr.now.size(); ++j) {
+        const expiry_state& s = *g.states[j];
+        r.expiries.push_back({L::wad(pr.now[j]), L::wad(parts[j]), s.up_mult, s.down_mult, s.pos_discount, s.neg_discount});
+    }
+    num im{}, mm{};
+    margins(l, pr, worst, im, mm);
+    r.initial_margin = L::wad(im);
+    r.maintenance_margin = L::wad(mm);
+    r.mark_to_market = L::wad(pr.mark_to_market);
+    r.worst_loss = L::wad(worst);
+    r.worst_scenario = worst_id;
+    r.basis_contingency = L::wad(pr.basis);
+    r.im_contingency = L::wad(pr.im_contingency);
+    r.mm_contingency = L::wad(pr.mm_contingency);
+    r.oracle_contingency = L::wad(pr.oracle);
+    r.im_factor = L::wad(pr.im_factor);
+    return r;
+}
+
+// One scenario on one lane (id == scenarios.size(): the basis contingency).
+template <class L>
+scenario_outcome evaluate_scenario_on(L& l, const gathered& g, const portfolio& p, const params& prm, std::size_t id) {
+    using num = typename L::num;
+    prepared<L> pr;
+    prepare(l, g, p, prm, pr);
+    num pnl{};
+    std::vector<num> parts;
+    if (id == prm.scenarios.size()) {
+        pnl = pr.basis;
+        parts = pr.basis_parts;
+    } else {
+        pnl = scenario_pnl(l, g, pr, p, id, &parts);
+    }
+    scenario_outcome o;
+    o.pnl = L::wad(pnl);
+    for (const num& x : parts) o.expiry_pnl.push_back(L::wad(x));
+    num im{}, mm{};
+    margins(l, pr, pnl, im, mm);
+    o.initial_margin = L::wad(im);
+    o.maintenance_margin = L::wad(mm);
     return o;
 }
 
-outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache) {
+// Runs f on raw_lane and, when something did not fit 128 bits (or `wide` asks), on wad_lane.
+template <class T, class F>
+outcome<T> on_lanes(const gathered& g, bool wide, F&& f) {
+    if (g.all_raw && !wide) {
+        raw_lane l;
+        T v = f(l);
+        if (l.ok()) return outcome<T>{std::move(v), std::nullopt};
+    }
+    wad_lane l;
+    T v = f(l);
+    if (!l.ok()) return outcome<T>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+    return outcome<T>{std::move(v), std::nullopt};
+}
+
+outcome<result> evaluate_impl(const portfolio& p, const params& prm, value_cache* cache, bool wide) {
+    gathered g;
+    if (!gather(p, prm, cache, g)) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+    return on_lanes<result>(g, wide, [&](auto& l) { return evaluate_on(l, g, p, prm); });
+}
+
+outcome<scenario_outcome> evaluate_scenario_impl(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache, bool wide) {
     if (id < 0 || id > static_cast<std::int64_t>(prm.scenarios.size()))
         return outcome<scenario_outcome>::failure("OUT_OF_RANGE", "/scenario_id", "no scenario " + std::to_string(id));
-    auto pre = prepare(p, prm, cache);
-    if (!pre.ok()) return outcome<scenario_outcome>::failure(*pre.err);
-    calc c;
-    outcome<scenario_outcome> o;
-    if (id == static_cast<std::int64_t>(prm.scenarios.size())) {
-        o.value.pnl = pre.value.r.basis_contingency;
-        o.value.expiry_pnl = pre.value.basis_parts;
-    } else {
-        o.value.pnl = scenario_pnl(c, pre.value, p, prm, static_cast<std::size_t>(id), &o.value.expiry_pnl);
-    }
-    margins(c, pre.value, prm, o.value.pnl, o.value.initial_margin, o.value.maintenance_margin);
-    if (!c.ok()) return outcome<scenario_outcome>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
-    return o;
+    gathered g;
+    if (!gather(p, prm, cache, g))
+        return outcome<scenario_outcome>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+    return on_lanes<scenario_outcome>(g, wide, [&](auto& l) { return evaluate_scenario_on(l, g, p, prm, static_cast<std::size_t>(id)); });
 }
+
+}  // namespace
+
+outcome<result> evaluate(const portfolio& p, const params& prm, value_cache* cache) { return evaluate_impl(p, prm, cache, false); }
+
+outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache) {
+    return evaluate_scenario_impl(p, prm, id, cache, false);
+}
+
+namespace detail {
+outcome<result> evaluate_wide(const portfolio& p, const params& prm, value_cache* cache) { return evaluate_impl(p, prm, cache, true); }
+outcome<scenario_outcome> evaluate_scenario_wide(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache) {
+    return evaluate_scenario_impl(p, prm, id, cache, true);
+}
+}  // namespace detail
 
 }  // namespace margin::scenario

@@ -3,10 +3,11 @@
 // general path uses Boost 512-bit integers. Both compute the same exact
 // integer function (checked by tests/fixedpoint/test_arith.cpp against Boost).
 #include <algorithm>
+#include <array>
 
 #include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
-#include "wide.hpp"
+#include "fixedpoint/wide.hpp"
 
 namespace fp {
 namespace {
@@ -189,32 +190,15 @@ result<Wad> dot(std::span<const Wad> a, std::span<const Wad> b, rounding r) noex
 }  // namespace fp
 
 namespace fp::fast {
-namespace {
 
-// floor(n / 10^18) with the sign, when the quotient stays well inside i128.
-bool floor_div_wad(const detail::u256w& n, bool negative, i128& out) noexcept {
-    if (n.hi >= WAD) return false;
+bool mul_floor_wide(i128 a, i128 b, i128& out) noexcept {
+    const detail::u256w p = detail::mul_wide(detail::uabs(a), detail::uabs(b));
+    if (p.hi >= WAD) return false;
     bool inexact = false;
-    const u128 q = detail::div_invariant(n, detail::wad_divisor, inexact);
-    if (q >= pow2(126)) return false;
-    out = negative ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
+    const u128 q = detail::div_invariant(p, detail::wad_divisor, inexact);
+    if (q >= pow2(126)) return false;  // keeps q + 1 well inside i128
+    out = (a < 0) != (b < 0) ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
     return true;
-}
-
-}  // namespace
-
-bool mul_floor(i128 a, i128 b, i128& out) noexcept {
-    u128 ua = detail::uabs(a), ub = detail::uabs(b);
-    if (detail::hi64(ua) == 0) std::swap(ua, ub);
-    detail::u256w p;
-    if (detail::hi64(ub) == 0) {  // the common case (a weight, a discount, a price under 18.4): two products
-        const u128 lo = detail::mul64(detail::lo64(ua), detail::lo64(ub));
-        const u128 hi = detail::mul64(detail::hi64(ua), detail::lo64(ub)) + detail::hi64(lo);
-        p = {hi >> 64, (hi << 64) | detail::lo64(lo)};
-    } else {
-        p = detail::mul_wide(ua, ub);
-    }
-    return floor_div_wad(p, (a < 0) != (b < 0) && a != 0 && b != 0, out);
 }
 
 bool split(i128 v, wad_split& out) noexcept {
@@ -267,6 +251,91 @@ bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_
         overflow |= __builtin_add_overflow(v, q, &out[i]);
     }
     return !overflow;
+}
+
+namespace {
+
+constexpr std::uint64_t pow10_u64(int e) noexcept {
+    std::uint64_t p = 1;
+    for (int i = 0; i < e; ++i) p *= 10;
+    return p;
+}
+
+// 10^e for e in [0, 18] as invariant divisors.
+constexpr auto pow10_divisors = [] {
+    std::array<detail::invariant_divisor, 19> t{};
+    for (int e = 0; e <= 18; ++e) t[static_cast<std::size_t>(e)] = detail::make_invariant_divisor(pow10_u64(e));
+    return t;
+}();
+
+// The count of trailing decimal zeros of 0 < r < 10^18.
+int trailing_decimal_zeros(std::uint64_t r) noexcept {
+    int tz = 0;
+    for (const int step : {16, 8, 4, 2, 1}) {
+        const std::uint64_t p = pow10_u64(step);
+        if (r % p == 0) {
+            r /= p;
+            tz += step;
+        }
+    }
+    return tz;
+}
+
+}  // namespace
+
+bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexcept {
+    constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
+    k = 0;
+    for (std::size_t l = 0; l < n; ++l) {
+        const u128 mag = detail::uabs(a[l]);
+        bool inexact = false;
+        const u128 units = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
+        if (inexact) k = std::max(k, 18 - trailing_decimal_zeros(static_cast<std::uint64_t>(mag - units * wad)));
+    }
+    const detail::invariant_divisor& unit = pow10_divisors[static_cast<std::size_t>(18 - k)];
+    for (std::size_t l = 0; l < n; ++l) {
+        bool inexact = false;
+        const u128 q = detail::div_invariant({0, detail::uabs(a[l])}, unit, inexact);  // exact by the choice of k
+        if (q >= u128{1} << 62) return false;  // bounds dot_floor_columns_scaled's products
+        m[l] = a[l] < 0 ? -static_cast<std::int64_t>(q) : static_cast<std::int64_t>(q);
+    }
+    return true;
+}
+
+bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept {
+    // sum m b = 2^60 H + L with H = sum m b.hi and L = sum m b.lo. |m| < 2^62 (decimal_scale),
+    // |b.hi| < 2^62 (split_60) and b.lo < 2^60 bound each product below 2^124, so blocks of 8
+    // terms sum unchecked; blocks add up checked, and 2^60 H + L must fit 128 bits.
+    constexpr std::size_t block = 8;
+    const detail::invariant_divisor& dv = pow10_divisors[static_cast<std::size_t>(k)];
+    const i128 hi_limit = static_cast<i128>(pow2(66));
+    bool overflow = false;
+    for (std::size_t i = 0; i < cols; ++i) {
+        i128 hi = 0, lo = 0;
+        for (std::size_t l0 = 0; l0 < n; l0 += block) {
+            i128 bh = 0, bl = 0;
+            const std::size_t end = std::min(n, l0 + block);
+            for (std::size_t l = l0; l < end; ++l) {
+                const split60& y = b[l][i];
+                bh += static_cast<i128>(m[l]) * y.hi;
+                bl += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.lo);
+            }
+            overflow |= __builtin_add_overflow(hi, bh, &hi);
+            overflow |= __builtin_add_overflow(lo, bl, &lo);
+        }
+        overflow |= hi >= hi_limit || hi <= -hi_limit;  // 2^60 H inside (-2^126, 2^126)
+        i128 sum = 0;
+        overflow |= __builtin_add_overflow(static_cast<i128>(static_cast<u128>(hi) << 60), lo, &sum);
+        if (overflow) return false;
+        if (k == 0) {  // whole units: no division
+            out[i] = sum;
+            continue;
+        }
+        bool inexact = false;
+        const u128 q = detail::div_invariant({0, detail::uabs(sum)}, dv, inexact);
+        out[i] = sum < 0 ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
+    }
+    return true;
 }
 
 }  // namespace fp::fast

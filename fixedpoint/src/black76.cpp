@@ -2,7 +2,7 @@
 #include "fixedpoint/black76.hpp"
 
 #include "kernels.hpp"
-#include "wide.hpp"
+#include "fixedpoint/wide.hpp"
 
 namespace fp {
 namespace {

@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "fixedpoint/wad.hpp"
-#include "wide.hpp"
+#include "fixedpoint/wide.hpp"
 
 namespace fp {
 namespace {

@@ -1,6 +1,6 @@
 #include "fixedpoint/i256.hpp"
 
-#include "wide.hpp"
+#include "fixedpoint/wide.hpp"
 
 namespace fp {
 namespace {

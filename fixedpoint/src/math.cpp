@@ -4,7 +4,7 @@
 // (v * 10^18 * 2^56); SPEC.md states why each intermediate fits.
 #include "fixedpoint/wad.hpp"
 #include "kernels.hpp"
-#include "wide.hpp"
+#include "fixedpoint/wide.hpp"
 
 namespace fp {
 namespace {

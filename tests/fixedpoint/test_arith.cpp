@@ -182,11 +182,33 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
         const fp::i128 a = fp::test::raw(x).raw().to_i128(), b = fp::test::raw(y).raw().to_i128();
         fp::i128 out = 0;
         const auto want = fp::mul(fp::test::raw(x), fp::test::raw(y), fp::rounding::floor);
-        if (fp::fast::mul_floor(a, b, out)) {
+        const bool fast = fp::fast::mul_floor(a, b, out);
+        if (fast) {
             REQUIRE(want.ok());
             CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
         }
+        // it gives up only when the quotient nears 2^126 (|a b| / 10^18 >= 2^125 at least)
+        if (!fast) CHECK(abs(x * y) / big(Wad::scale) >= (big(1) << 125));
     }
+    // Boundaries of the one-small-operand path: the product's top digit next to 10^18,
+    // zero, the i128 extremes, each sign.
+    const fp::i128 i128_max = static_cast<fp::i128>(~fp::u128{0} >> 1), i128_min = -i128_max - 1;
+    const fp::i128 edges_a[] = {0, 1, -1, i128_max, i128_min, i128_max / 7, -(i128_max / 3), static_cast<fp::i128>(Wad::scale) << 60};
+    const fp::i128 edges_b[] = {0, 1, -1, static_cast<fp::i128>(Wad::scale), static_cast<fp::i128>(~std::uint64_t{0}), -static_cast<fp::i128>(~std::uint64_t{0}),
+                                static_cast<fp::i128>(std::uint64_t{1} << 63), 17, -12345678901234567};
+    for (const fp::i128 a : edges_a)
+        for (const fp::i128 b : edges_b)
+            for (const bool swap : {false, true}) {
+                fp::i128 out = 0;
+                const Wad wa = Wad::from_raw(fp::I256::from_i128(a)), wb = Wad::from_raw(fp::I256::from_i128(b));
+                const auto want = fp::mul(wa, wb, fp::rounding::floor);
+                if (swap ? fp::fast::mul_floor(b, a, out) : fp::fast::mul_floor(a, b, out)) {
+                    REQUIRE(want.ok());
+                    CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
+                } else {
+                    CHECK(abs(big(a) * big(b)) / big(Wad::scale) >= (big(1) << 125));
+                }
+            }
     // split: v = units * 10^18 + frac with 0 <= frac < 10^18, up to |units| < 2^60
     const big wad_scale(Wad::scale);
     for (int round = 0; round < 20000; ++round) {
@@ -242,4 +264,88 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
     }
     CHECK(fast_columns > 350);  // the fast path is taken in its range (413 of 600 here), not only skipped
     CHECK(rejected > 0);        // and the overflow checks do fire
+}
+
+TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes", "[fast]") {
+    fp::test::gen g(2026);
+    const big wad_scale(Wad::scale);
+    int scaled = 0, summed = 0, rejected = 0;
+    std::array<int, 19> decimals_seen{};
+    for (int round = 0; round < 2000; ++round) {
+        // amounts with d decimals (d uniform in 0..18), magnitudes from tiny to past int64 once scaled
+        const std::size_t n = g.u64() % 9, m = 1 + g.u64() % 40;
+        const int d = static_cast<int>(g.u64() % 19), unit_bits = round % 7 ? 20 : 62;
+        std::vector<Wad> wa;
+        std::vector<fp::i128> a;
+        int want_k = 0;
+        for (std::size_t l = 0; l < n; ++l) {
+            big p10 = 1;
+            for (int e = 0; e < 18 - d; ++e) p10 *= 10;
+            big v = g.any(unit_bits) * wad_scale / p10 + g.any(60) % (wad_scale / p10);  // units and d decimals
+            if (g.u64() % 2) v = -v;
+            v *= p10;
+            wa.push_back(fp::test::raw(v));
+            a.push_back(wa.back().raw().to_i128());
+            // the decimals this amount needs, by exact arithmetic
+            big frac = abs(v) % wad_scale;
+            int need = 0;
+            for (big unit = wad_scale; frac != 0 && unit > 1; unit /= 10, ++need)
+                if (frac % unit == 0) break;
+            want_k = std::max(want_k, need);
+        }
+        std::vector<std::int64_t> mult(n);
+        int k = -1;
+        if (!fp::fast::decimal_scale(a.data(), n, mult.data(), k)) {
+            // refused only when a multiplier reaches 2^62
+            big p10 = 1;
+            for (int e = 0; e < 18 - k; ++e) p10 *= 10;
+            bool too_big = false;
+            for (std::size_t l = 0; l < n; ++l) too_big = too_big || abs(big(a[l])) / p10 >= (big(1) << 62);
+            CHECK(too_big);
+            ++rejected;
+            continue;
+        }
+        ++scaled;
+        CHECK(k == want_k);  // the fewest decimals that hold every amount
+        ++decimals_seen[static_cast<std::size_t>(k)];
+        big p10 = 1;
+        for (int e = 0; e < 18 - k; ++e) p10 *= 10;
+        for (std::size_t l = 0; l < n; ++l) CHECK(big(mult[l]) * p10 == big(a[l]));
+        // rows of contract values, mostly realistic, sometimes near the split's limit
+        const int b_bits = round % 5 ? 80 : 124;
+        std::vector<std::vector<fp::fast::split60>> rows(n, std::vector<fp::fast::split60>(m));
+        std::vector<const fp::fast::split60*> row_ptrs;
+        std::vector<std::vector<Wad>> wb(n);
+        for (std::size_t l = 0; l < n; ++l) {
+            for (std::size_t i = 0; i < m; ++i) {
+                big v = g.any(b_bits);
+                if (g.u64() % 2) v = -v;
+                wb[l].push_back(fp::test::raw(v));
+                if (!fp::fast::split_60(wb[l].back().raw().to_i128(), rows[l][i])) {
+                    CHECK(abs(v) >= (big(1) << 122) - 1);
+                    rows[l][i] = {};
+                    wb[l].back() = Wad{};
+                }
+                CHECK(big(rows[l][i].hi) * (big(1) << 60) + big(rows[l][i].lo) == big(wb[l].back().raw().big()));
+            }
+            row_ptrs.push_back(rows[l].data());
+        }
+        std::vector<fp::i128> out(m);
+        const bool fast = fp::fast::dot_floor_columns_scaled(mult.data(), k, row_ptrs.data(), n, m, out.data());
+        big largest = 0;
+        for (std::size_t i = 0; i < m; ++i) {
+            std::vector<Wad> column;
+            for (std::size_t l = 0; l < n; ++l) column.push_back(wb[l][i]);
+            const auto want = fp::dot(wa, column, fp::rounding::floor);
+            REQUIRE(want.ok());
+            if (fast) REQUIRE(Wad::from_raw(fp::I256::from_i128(out[i])) == want.value);
+            for (std::size_t l = 0; l < n; ++l) largest = std::max(largest, abs(big(mult[l]) * big(wb[l][i].raw().big())));
+        }
+        // it gives up only when a product or a sum nears 2^126
+        if (!fast) CHECK(largest * 9 >= (big(1) << 122));
+        (fast ? summed : rejected) += 1;
+    }
+    CHECK(summed > 1000);  // taken in its range, not only skipped
+    CHECK(rejected > 0);   // and the range checks do fire
+    for (int k = 0; k <= 18; k += 6) CHECK(decimals_seen[static_cast<std::size_t>(k)] > 0);
 }

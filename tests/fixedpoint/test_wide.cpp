@@ -1,6 +1,6 @@
 // The 128/256-bit kernels behind the fast paths, against exact big integers.
 #include "test_util.hpp"
-#include "wide.hpp"
+#include "fixedpoint/wide.hpp"
 
 using namespace fp;
 using namespace fp::detail;

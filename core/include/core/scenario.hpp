@@ -174,4 +174,11 @@ struct scenario_outcome {
 };
 outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
 
+namespace detail {
+/// evaluate() and evaluate_scenario() on the int256 (Wad) arithmetic only, without the
+/// 128-bit fast lane they try first; for tests that check the two lanes agree.
+outcome<result> evaluate_wide(const portfolio& p, const params& prm, value_cache* cache = nullptr);
+outcome<scenario_outcome> evaluate_scenario_wide(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
+}  // namespace detail
+
 }  // namespace margin::scenario

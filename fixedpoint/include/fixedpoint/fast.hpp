@@ -7,13 +7,41 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "fixedpoint/i256.hpp"
+#include "fixedpoint/wide.hpp"
 
 namespace fp::fast {
 
-/// out = floor(a * b / 10^18), as fp::mul(a, b, rounding::floor).
-bool mul_floor(i128 a, i128 b, i128& out) noexcept;
+/// out = floor(a * b / 10^18) where the product needs more than 192 bits (both
+/// magnitudes at least 2^64); the general case of mul_floor.
+bool mul_floor_wide(i128 a, i128 b, i128& out) noexcept;
+
+/// out = floor(a * b / 10^18), as fp::mul(a, b, rounding::floor). Inline for the
+/// common case (one magnitude below 2^64: a weight, a discount, a price under 18.4):
+/// scenario loops call it a few hundred times per account.
+inline bool mul_floor(i128 a, i128 b, i128& out) noexcept {
+    u128 ua = detail::uabs(a), ub = detail::uabs(b);
+    if (ub > ua) std::swap(ua, ub);
+    if (detail::hi64(ub) != 0) return mul_floor_wide(a, b, out);
+    // p = ua * m as three 64-bit digits p2 p1 p0; floor(p / 10^18) needs p2 < 10^18 to fit 128 bits
+    const std::uint64_t m = detail::lo64(ub);
+    const u128 lo = detail::mul64(detail::lo64(ua), m);
+    const u128 hi = detail::mul64(detail::hi64(ua), m) + detail::hi64(lo);
+    constexpr detail::invariant_divisor dv = detail::wad_divisor;
+    const std::uint64_t p2 = detail::hi64(hi), p1 = detail::lo64(hi), p0 = detail::lo64(lo);
+    if (p2 >= dv.plain) return false;
+    // normalise (divisor and dividend shifted left together), then two quotient digits
+    constexpr int s = dv.shift;  // > 0: 10^18 < 2^63
+    std::uint64_t r = 0;
+    const std::uint64_t q1 = detail::div_digit((p2 << s) | (p1 >> (64 - s)), (p1 << s) | (p0 >> (64 - s)), dv, r);
+    const std::uint64_t q0 = detail::div_digit(r, p0 << s, dv, r);
+    if (q1 >= std::uint64_t{1} << 62) return false;  // keeps q + 1 well inside i128
+    const i128 q = static_cast<i128>((u128{q1} << 64) | q0);
+    out = (a < 0) != (b < 0) && a != 0 && b != 0 ? -q - (r != 0 ? 1 : 0) : q;
+    return true;
+}
 
 /// A raw value split at the Wad scale: v = units * 10^18 + frac, 0 <= frac < 10^18.
 struct wad_split {
@@ -31,6 +59,32 @@ bool split(i128 v, wad_split& out) noexcept;
 /// per column. False when a partial sum or a result does not fit 128 bits (out
 /// then holds nothing meaningful).
 bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_t n, std::size_t m, i128* out) noexcept;
+
+/// A raw value split at 2^60 for dot_floor_columns_scaled: v = hi * 2^60 + lo, 0 <= lo < 2^60.
+struct split60 {
+    std::int64_t hi = 0;
+    std::uint64_t lo = 0;
+};
+
+/// Splits v; false when v is outside [-2^122, 2^122) (|hi| would reach 2^62).
+inline bool split_60(i128 v, split60& out) noexcept {
+    const i128 hi = v >> 60;  // arithmetic: floor(v / 2^60)
+    constexpr i128 limit = i128{1} << 62;
+    if (hi < -limit || hi >= limit) return false;
+    out.hi = static_cast<std::int64_t>(hi);
+    out.lo = static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << 60) - 1);
+    return true;
+}
+
+/// Writes raw amounts a[0..n) as m[l] * 10^(18 - k) with the fewest decimals k in [0, 18]
+/// that hold them all (k = 0: whole units). False when some |m[l]| would reach 2^62.
+bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexcept;
+
+/// out[i] = floor(sum_l m[l] * b[l][i] / 10^k) for i < cols: for amounts a[l] = m[l] 10^(18-k)
+/// (decimal_scale), exactly floor(sum_l a[l] b[l][i] / 10^18), what fp::dot(rounding::floor)
+/// and dot_floor_columns compute. Two 64x64-bit products per term (against four) and one
+/// division per column. False when a sum does not fit 128 bits (out then holds nothing meaningful).
+bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept;
 
 /// out = a + b, false on overflow.
 inline bool add(i128 a, i128 b, i128& out) noexcept { return !__builtin_add_overflow(a, b, &out); }

@@ -1,4 +1,4 @@
-// Internal 128/256-bit integer kernels for the fast paths of fixedpoint/.
+// 128/256-bit integer kernels behind the fast paths of fixedpoint/ (internal: fp::detail).
 //
 // Every function here computes an exactly specified integer result (floor of
 // a product, floor of a quotient); how it gets there is free. Tests check each

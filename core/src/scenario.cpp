@@ -331,14 +331,32 @@ struct gathered {
     std::vector<Wad> values;                    // the same, sized only when some expiry is not raw
     std::vector<std::uint32_t> by_strike;       // per expiry (concatenated), leg indices sorted by strike
     std::vector<char> strike_ends;              // the last leg of its strike, parallel to by_strike
+    std::vector<fp::i128> amounts_raw;          // every leg's amount (concatenated), where all_raw
+    std::vector<fp::i128> strike_keys;          // scratch: strikes as integers for sorting
     bool all_raw = true;
     const value_cache::impl::rows_entry* raw_rows = nullptr;  // from the cache, if any
+
+    // Empties it for the next evaluation, keeping the buffers' capacity (gathered is reused).
+    void reset() noexcept {
+        columns = 0;
+        owned_states.clear();
+        owned_values.clear();
+        states.clear();
+        raw.clear();
+        values_raw.clear();
+        values.clear();
+        by_strike.clear();
+        strike_ends.clear();
+        amounts_raw.clear();
+        all_raw = true;
+        raw_rows = nullptr;
+    }
 };
 
 // Buffers for one expiry's dot products.
 struct leg_scratch {
     std::vector<Wad> amounts;
-    std::vector<fp::i128> amounts_raw;
+    const fp::i128* amounts_raw = nullptr;  // the same as integers, when all fit
     std::vector<std::int64_t> amounts_scaled;
     std::vector<const fp::fast::split60*> rows60;
     std::vector<const contract_values*> values;
@@ -353,19 +371,15 @@ struct leg_scratch {
 // fp::dot into out. All three give the same integers.
 bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, fp::i128* out_raw, Wad* (*wad_out)(void*), void* ctx) {
     const std::size_t n = ls.amounts.size();
-    ls.amounts_raw.resize(n);
     ls.amounts_scaled.resize(n);
     ls.rows60.clear();
-    bool fits = true;
+    bool fits = ls.amounts_raw != nullptr;
     for (std::size_t l = 0; l < n && fits; ++l) {
-        fits = ls.amounts[l].raw().fits_i128() && !ls.values[l]->split60.empty();
-        if (fits) {
-            ls.amounts_raw[l] = ls.amounts[l].raw().to_i128();
-            ls.rows60.push_back(ls.values[l]->split60.data());
-        }
+        fits = !ls.values[l]->split60.empty();
+        if (fits) ls.rows60.push_back(ls.values[l]->split60.data());
     }
     int decimals = 0;
-    if (fits && fp::fast::decimal_scale(ls.amounts_raw.data(), n, ls.amounts_scaled.data(), decimals) &&
+    if (fits && fp::fast::decimal_scale(ls.amounts_raw, n, ls.amounts_scaled.data(), decimals) &&
         fp::fast::dot_floor_columns_scaled(ls.amounts_scaled.data(), decimals, ls.rows60.data(), n, columns, out_raw))
         return true;
     ls.amounts_split.resize(n);
@@ -405,7 +419,8 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
     g.values_raw.resize(n_exp * columns);
     g.by_strike.reserve(total_legs);
     g.strike_ends.reserve(total_legs);
-    leg_scratch ls;
+    g.amounts_raw.reserve(total_legs);
+    thread_local leg_scratch ls;  // buffers reused across evaluations
     ls.amounts.reserve(most_legs);
     ls.values.reserve(most_legs);
     ls.rows.reserve(most_legs);
@@ -421,8 +436,12 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
         }
         ls.amounts.clear();
         ls.values.clear();
+        const std::size_t first = g.by_strike.size(), n = e.options.size();
+        bool amounts_fit = true;
         for (const option_leg& o : e.options) {
             ls.amounts.push_back(o.amount);
+            amounts_fit = amounts_fit && o.amount.raw().fits_i128();
+            g.amounts_raw.push_back(amounts_fit ? o.amount.raw().to_i128() : 0);
             if (pe) {
                 ls.values.push_back(cached_values(*cache, *pe, c, e, o, prm));
             } else {
@@ -430,6 +449,7 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
                 ls.values.push_back(&g.owned_values.back());
             }
         }
+        ls.amounts_raw = amounts_fit ? g.amounts_raw.data() + first : nullptr;
         struct wad_ctx {
             gathered& g;
             std::size_t at;
@@ -441,12 +461,19 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
         }, &ctx);
         g.raw.push_back(raw);
         g.all_raw = g.all_raw && raw;
-        const std::size_t first = g.by_strike.size(), n = e.options.size();
+        // legs in strike order, by integer keys where the strikes fit 128 bits
+        bool keys = true;
+        g.strike_keys.clear();
+        for (const option_leg& o : e.options) {
+            keys = keys && o.strike.raw().fits_i128();
+            g.strike_keys.push_back(keys ? o.strike.raw().to_i128() : 0);
+        }
+        auto same = [&](std::uint32_t a, std::uint32_t b) { return keys ? g.strike_keys[a] == g.strike_keys[b] : e.options[a].strike == e.options[b].strike; };
         for (std::size_t l = 0; l < n; ++l) g.by_strike.push_back(static_cast<std::uint32_t>(l));
-        std::sort(g.by_strike.begin() + static_cast<std::ptrdiff_t>(first), g.by_strike.end(),
-                  [&](std::uint32_t a, std::uint32_t b) { return e.options[a].strike < e.options[b].strike; });
-        for (std::size_t t = first; t < first + n; ++t)
-            g.strike_ends.push_back(t + 1 == first + n || !(e.options[g.by_strike[t]].strike == e.options[g.by_strike[t + 1]].strike));
+        std::sort(g.by_strike.begin() + static_cast<std::ptrdiff_t>(first), g.by_strike.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return keys ? g.strike_keys[a] < g.strike_keys[b] : e.options[a].strike < e.options[b].strike;
+        });
+        for (std::size_t t = first; t < first + n; ++t) g.strike_ends.push_back(t + 1 == first + n || !same(g.by_strike[t], g.by_strike[t + 1]));
     }
     if (cache) {
         auto& entry = cache->internals().rows;
@@ -468,26 +495,45 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
     return c.ok();
 }
 
-// Expiry j's value at column k, in the lane's numbers.
-fp::i128 value_at(raw_lane& l, const gathered& g, std::size_t j, std::size_t k) {
-    if (g.raw[j]) return g.values_raw[j * g.columns + k];
-    l.failed = true;
-    return 0;
-}
+// Expiry j's value at column k, in the lane's numbers (raw_lane: prepare() checked all_raw).
+fp::i128 value_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k) { return g.values_raw[j * g.columns + k]; }
 Wad value_at(wad_lane&, const gathered& g, std::size_t j, std::size_t k) {
     return g.raw[j] ? raw_i128(g.values_raw[j * g.columns + k]) : g.values[j * g.columns + k];
 }
+
+// Leg `index` (over the evaluation's legs) of option o: its amount in the lane's numbers.
+fp::i128 amount_at(raw_lane&, const gathered& g, const option_leg&, std::size_t index) { return g.amounts_raw[index]; }
+const Wad& amount_at(wad_lane&, const gathered&, const option_leg& o, std::size_t) { return o.amount; }
 
 // The scenario-independent figures of one evaluation, in a lane's numbers.
 template <class L>
 struct prepared {
     using num = typename L::num;
     num one{}, perp_position{};
+    bool perp = false;
+    std::vector<char> futures;  // per expiry: holds dated futures
     const std::vector<scenario_row<L>>* rows = nullptr;  // own_rows or the cache's
     std::vector<scenario_row<L>> own_rows;
     std::vector<num> now, pos_discount, neg_discount, basis_parts, collateral_values;
     num basis{}, oracle{}, im_contingency{}, mm_contingency{}, mark_to_market{}, im_factor{}, mm_factor{};
+    std::vector<num> parts;  // scratch for scenario_pnl's per-expiry shares
+
+    // Empties it for the next evaluation, keeping the buffers' capacity (it is reused).
+    void reset() noexcept {
+        rows = nullptr;
+        own_rows.clear();
+        for (auto* v : {&now, &pos_discount, &neg_discount, &basis_parts, &collateral_values, &parts}) v->clear();
+        futures.clear();
+    }
 };
+
+// This thread's prepared<L>, emptied: its buffers are reused from one evaluation to the next.
+template <class L>
+prepared<L>& scratch_prepared() {
+    thread_local prepared<L> pr;
+    pr.reset();
+    return pr;
+}
 
 // Below the threshold: (1 - confidence) x margin x notional, rounded up.
 template <class L>
@@ -512,7 +558,9 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
     pr.one = l.of(ONE);
     pr.perp_position = l.of(p.perp_position);
     const bool perp = !p.perp_position.raw().is_zero();
+    pr.perp = perp;
     if constexpr (std::is_same_v<L, raw_lane>) {
+        if (!g.all_raw) l.failed = true;
         if (g.raw_rows) {
             pr.rows = &g.raw_rows->rows;
             if (!g.raw_rows->fits || (perp && !g.raw_rows->perp_fits)) l.failed = true;
@@ -534,6 +582,7 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
     num basis{};
     const num spot_up = l.of(prm.basis.spot_up), spot_down = l.of(prm.basis.spot_down);
     for (auto* v : {&pr.now, &pr.pos_discount, &pr.neg_discount, &pr.basis_parts}) v->reserve(n_exp);
+    pr.futures.reserve(n_exp);
     std::size_t first = 0;
     for (std::size_t j = 0; j < n_exp; ++j) {
         const expiry& e = p.expiries[j];
@@ -549,9 +598,10 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
         pr.basis_parts.push_back(basis_part);
         // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
         num gross{}, naked{}, net{};
-        for (const option_leg& o : e.options) gross = l.add(gross, l.abs(l.of(o.amount)));
+        for (std::size_t k = 0; k < e.options.size(); ++k) gross = l.add(gross, l.abs(amount_at(l, g, e.options[k], first + k)));
         for (std::size_t t = first; t < first + e.options.size(); ++t) {
-            net = l.add(net, l.of(e.options[g.by_strike[t]].amount));
+            const std::uint32_t k = g.by_strike[t];
+            net = l.add(net, amount_at(l, g, e.options[k], first + k));
             if (!g.strike_ends[t]) continue;
             naked = l.add(naked, greater(l.neg(net), num{}));
             net = num{};
@@ -568,6 +618,7 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
         im_cont = l.add(im_cont, l.mulc(naked_notional, l.of(cp.im_option_percent)));
         oracle = l.add(oracle, confidence_contingency(l, pr, cp, fp::min(min_conf, e.confidence), l.mulc(gross, spot)));
         pr.now.push_back(now);
+        pr.futures.push_back(!e.futures.raw().is_zero());
         pr.pos_discount.push_back(l.of(s.pos_discount));
         pr.neg_discount.push_back(l.of(s.neg_discount));
     }
@@ -603,13 +654,13 @@ typename L::num scenario_pnl(L& l, const gathered& g, const prepared<L>& pr, con
     auto weighted = [&](const num& x) { return row.full ? x : l.mulf(x, row.weight); };
     const bool skew = row.skew;
     num pnl{};
-    if (!p.perp_position.raw().is_zero()) pnl = weighted(l.mulf(pr.perp_position, row.perp_unit));
+    if (pr.perp) pnl = weighted(l.mulf(pr.perp_position, row.perp_unit));
     for (std::size_t j = 0; j < pr.now.size(); ++j) {
         num v = value_at(l, g, j, first_scenario_col + i);
         v = l.mulf(v, num{} <= v ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
         num e = weighted(l.sub(v, pr.now[j]));
         if (skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
-        if (!skew && !p.expiries[j].futures.raw().is_zero()) e = l.add(e, weighted(futures_pnl(l, pr, p.expiries[j], shock)));
+        if (!skew && pr.futures[j]) e = l.add(e, weighted(futures_pnl(l, pr, p.expiries[j], shock)));
         if (parts) parts->push_back(e);
         pnl = l.add(pnl, e);
     }
@@ -629,7 +680,7 @@ void margins(L& l, const prepared<L>& pr, const typename L::num& worst, typename
 template <class L>
 result evaluate_on(L& l, const gathered& g, const portfolio& p, const params& prm) {
     using num = typename L::num;
-    prepared<L> pr;
+    prepared<L>& pr = scratch_prepared<L>();
     prepare(l, g, p, prm, pr);
     result r;
     const std::size_t n = prm.scenarios.size();
@@ -644,8 +695,7 @@ result evaluate_on(L& l, const gathered& g, const portfolio& p, const params& pr
             worst_id = static_cast<std::int64_t>(i);
         }
     }
-    std::vector<num> parts;
-    parts.reserve(pr.now.size());
+    std::vector<num>& parts = pr.parts;
     if (worst_id < static_cast<std::int64_t>(n)) scenario_pnl(l, g, pr, p, static_cast<std::size_t>(worst_id), &parts);
     else parts = pr.basis_parts;
     r.expiries.reserve(pr.now.size());
@@ -672,10 +722,10 @@ result evaluate_on(L& l, const gathered& g, const portfolio& p, const params& pr
 template <class L>
 scenario_outcome evaluate_scenario_on(L& l, const gathered& g, const portfolio& p, const params& prm, std::size_t id) {
     using num = typename L::num;
-    prepared<L> pr;
+    prepared<L>& pr = scratch_prepared<L>();
     prepare(l, g, p, prm, pr);
     num pnl{};
-    std::vector<num> parts;
+    std::vector<num>& parts = pr.parts;
     if (id == prm.scenarios.size()) {
         pnl = pr.basis;
         parts = pr.basis_parts;
@@ -707,7 +757,8 @@ outcome<T> on_lanes(const gathered& g, bool wide, F&& f) {
 }
 
 outcome<result> evaluate_impl(const portfolio& p, const params& prm, value_cache* cache, bool wide) {
-    gathered g;
+    thread_local gathered g;  // buffers reused across evaluations
+    g.reset();
     if (!gather(p, prm, cache, g)) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     return on_lanes<result>(g, wide, [&](auto& l) { return evaluate_on(l, g, p, prm); });
 }
@@ -715,7 +766,8 @@ outcome<result> evaluate_impl(const portfolio& p, const params& prm, value_cache
 outcome<scenario_outcome> evaluate_scenario_impl(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache, bool wide) {
     if (id < 0 || id > static_cast<std::int64_t>(prm.scenarios.size()))
         return outcome<scenario_outcome>::failure("OUT_OF_RANGE", "/scenario_id", "no scenario " + std::to_string(id));
-    gathered g;
+    thread_local gathered g;
+    g.reset();
     if (!gather(p, prm, cache, g))
         return outcome<scenario_outcome>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     return on_lanes<scenario_outcome>(g, wide, [&](auto& l) { return evaluate_scenario_on(l, g, p, prm, static_cast<std::size_t>(id)); });

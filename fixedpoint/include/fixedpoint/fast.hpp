@@ -39,7 +39,7 @@ inline bool mul_floor(i128 a, i128 b, i128& out) noexcept {
     const std::uint64_t q0 = detail::div_digit(r, p0 << s, dv, r);
     if (q1 >= std::uint64_t{1} << 62) return false;  // keeps q + 1 well inside i128
     const i128 q = static_cast<i128>((u128{q1} << 64) | q0);
-    out = (a < 0) != (b < 0) && a != 0 && b != 0 ? -q - (r != 0 ? 1 : 0) : q;
+    out = (a ^ b) < 0 ? -q - (r != 0 ? 1 : 0) : q;  // a zero operand gives q = r = 0 either way
     return true;
 }
 

@@ -143,20 +143,21 @@ using contract_key = std::tuple<fp::I256, bool, fp::I256>;                     /
 
 expiry_key key_of(const expiry& e) { return {e.seconds, e.forward_fixed.raw(), e.forward_variable.raw(), e.rate.raw()}; }
 
-// A hash of a contract key (FNV-1a over the integers' limbs): a keeper looks up every
+// A hash of a cache key (FNV-1a over the integers' limbs): a keeper looks up every
 // leg of every account, and a hash table does that in a fraction of an ordered map's time.
-struct contract_hash {
-    static void mix(std::size_t& h, std::uint64_t x) noexcept { h = (h ^ x) * 0x100000001b3ull; }
+struct key_hash {
+    static void word(std::size_t& h, std::uint64_t x) noexcept { h = (h ^ x) * 0x100000001b3ull; }
     static void mix(std::size_t& h, const fp::I256& x) noexcept {
         const auto& b = x.big().backend();
-        mix(h, b.sign() ? 1 : 0);
-        for (unsigned i = 0; i < b.size(); ++i) mix(h, b.limbs()[i]);
+        word(h, b.sign() ? 1 : 0);
+        for (unsigned i = 0; i < b.size(); ++i) word(h, b.limbs()[i]);
     }
-    std::size_t operator()(const contract_key& k) const noexcept {
+    static void mix(std::size_t& h, bool x) noexcept { word(h, x ? 1 : 0); }
+    static void mix(std::size_t& h, std::int64_t x) noexcept { word(h, static_cast<std::uint64_t>(x)); }
+    template <class... T>
+    std::size_t operator()(const std::tuple<T...>& k) const noexcept {
         std::size_t h = 0xcbf29ce484222325ull;
-        mix(h, std::get<0>(k));
-        mix(h, std::get<1>(k) ? 1 : 0);
-        mix(h, std::get<2>(k));
+        std::apply([&h](const auto&... x) { (mix(h, x), ...); }, k);
         return h;
     }
 };
@@ -265,9 +266,9 @@ struct value_cache::impl {
     struct per_expiry {
         expiry_state state;
         fp::errc error = fp::errc::ok;
-        std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, contract_hash> contracts;
+        std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, key_hash> contracts;
     };
-    std::map<expiry_key, per_expiry> expiries;
+    std::unordered_map<expiry_key, per_expiry, key_hash> expiries;
     std::size_t contracts = 0;
     // The parameters' scenario rows for the 128-bit lane, with the perp units at one perp
     // price (the snapshot's): built on first use, rebuilt when an account's price differs.

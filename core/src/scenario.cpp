@@ -356,8 +356,8 @@ struct gathered {
 
 // Buffers for one expiry's dot products.
 struct leg_scratch {
-    std::vector<Wad> amounts;
-    const fp::i128* amounts_raw = nullptr;  // the same as integers, when all fit
+    const fp::i128* amounts_raw = nullptr;  // the legs' amounts as integers, when all fit
+    std::vector<Wad> amounts;               // as Wad, for the fp::dot path only
     std::vector<std::int64_t> amounts_scaled;
     std::vector<const fp::fast::split60*> rows60;
     std::vector<const contract_values*> values;
@@ -370,8 +370,8 @@ struct leg_scratch {
 // once per column; by fp::fast into out_raw when every input fits (true): the amounts as
 // integers over a power of ten where they allow, else split at the Wad scale; else by
 // fp::dot into out. All three give the same integers.
-bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, fp::i128* out_raw, Wad* (*wad_out)(void*), void* ctx) {
-    const std::size_t n = ls.amounts.size();
+bool expiry_values_of(calc& c, const expiry& e, leg_scratch& ls, std::size_t columns, fp::i128* out_raw, Wad* (*wad_out)(void*), void* ctx) {
+    const std::size_t n = e.options.size();
     ls.amounts_scaled.resize(n);
     ls.rows60.clear();
     bool fits = ls.amounts_raw != nullptr;
@@ -387,12 +387,14 @@ bool expiry_values_of(calc& c, leg_scratch& ls, std::size_t columns, fp::i128* o
     ls.rows.clear();
     fits = true;
     for (std::size_t l = 0; l < n && fits; ++l) {
-        fits = ls.amounts[l].raw().fits_i128() && fp::fast::split(ls.amounts[l].raw().to_i128(), ls.amounts_split[l]) &&
+        fits = ls.amounts_raw && fp::fast::split(ls.amounts_raw[l], ls.amounts_split[l]) &&
                !ls.values[l]->split.empty();
         if (fits) ls.rows.push_back(ls.values[l]->split.data());
     }
     if (fits && fp::fast::dot_floor_columns(ls.amounts_split.data(), ls.rows.data(), n, columns, out_raw)) return true;
     Wad* out = wad_out(ctx);
+    ls.amounts.clear();
+    for (const option_leg& o : e.options) ls.amounts.push_back(o.amount);
     ls.column.resize(n);
     for (std::size_t k = 0; k < columns; ++k) {
         for (std::size_t l = 0; l < n; ++l) ls.column[l] = ls.values[l]->at[k];
@@ -422,7 +424,6 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
     g.strike_ends.reserve(total_legs);
     g.amounts_raw.reserve(total_legs);
     thread_local leg_scratch ls;  // buffers reused across evaluations
-    ls.amounts.reserve(most_legs);
     ls.values.reserve(most_legs);
     ls.rows.reserve(most_legs);
     ls.rows60.reserve(most_legs);
@@ -435,12 +436,10 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
             g.owned_states.push_back(expiry_state_of(c, e, prm));
             g.states.push_back(&g.owned_states.back());
         }
-        ls.amounts.clear();
         ls.values.clear();
         const std::size_t first = g.by_strike.size(), n = e.options.size();
         bool amounts_fit = true;
         for (const option_leg& o : e.options) {
-            ls.amounts.push_back(o.amount);
             amounts_fit = amounts_fit && o.amount.raw().fits_i128();
             g.amounts_raw.push_back(amounts_fit ? o.amount.raw().to_i128() : 0);
             if (pe) {
@@ -455,7 +454,7 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
             gathered& g;
             std::size_t at;
         } ctx{g, j * columns};
-        const bool raw = expiry_values_of(c, ls, columns, &g.values_raw[j * columns], [](void* x) {
+        const bool raw = expiry_values_of(c, e, ls, columns, &g.values_raw[j * columns], [](void* x) {
             auto& w = *static_cast<wad_ctx*>(x);
             if (w.g.values.empty()) w.g.values.resize(w.g.values_raw.size());
             return &w.g.values[w.at];
@@ -589,6 +588,8 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
         const expiry& e = p.expiries[j];
         const expiry_state& s = *g.states[j];
         const num now = value_at(l, g, j, now_col);
+        const bool held_futures = !e.futures.raw().is_zero();
+        pr.futures.push_back(held_futures);
         mtm = l.add(mtm, now);
         // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
         const num up = l.add(l.sub(value_at(l, g, j, basis_up_col), now), futures_pnl(l, pr, e, spot_up));
@@ -609,17 +610,23 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
         }
         first += e.options.size();
         const num naked_notional = l.mulc(naked, spot);
-        // dated futures: contingencies as for perps, on notional at spot
-        const num futures = l.abs(l.of(e.futures));
-        const num fut_notional = l.mulc(futures, spot);
-        mm_cont = l.add(mm_cont, l.mulc(fut_notional, l.of(cp.mm_perp_percent)));
-        im_cont = l.add(im_cont, l.mulc(fut_notional, l.of(cp.im_perp_percent)));
-        gross = l.add(gross, futures);
+        // dated futures: contingencies as for perps, on notional at spot (none without: adding
+        // 0 x rates changes nothing and cannot fail)
+        if (held_futures) {
+            const num futures = l.abs(l.of(e.futures));
+            const num fut_notional = l.mulc(futures, spot);
+            mm_cont = l.add(mm_cont, l.mulc(fut_notional, l.of(cp.mm_perp_percent)));
+            im_cont = l.add(im_cont, l.mulc(fut_notional, l.of(cp.im_perp_percent)));
+            gross = l.add(gross, futures);
+        }
         mm_cont = l.add(mm_cont, l.mulc(naked_notional, l.of(cp.mm_option_percent)));
         im_cont = l.add(im_cont, l.mulc(naked_notional, l.of(cp.im_option_percent)));
-        oracle = l.add(oracle, confidence_contingency(l, pr, cp, fp::min(min_conf, e.confidence), l.mulc(gross, spot)));
+        const Wad confidence = fp::min(min_conf, e.confidence);
+        // The notional matters only below the threshold. The 128-bit lane skips it otherwise: its
+        // operands fit 128 bits, so the int256 product could not have failed either.
+        if (!std::is_same_v<L, raw_lane> || confidence < cp.confidence_threshold)
+            oracle = l.add(oracle, confidence_contingency(l, pr, cp, confidence, l.mulc(gross, spot)));
         pr.now.push_back(now);
-        pr.futures.push_back(!e.futures.raw().is_zero());
         pr.pos_discount.push_back(l.of(s.pos_discount));
         pr.neg_discount.push_back(l.of(s.neg_discount));
     }

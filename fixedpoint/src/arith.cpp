@@ -261,7 +261,7 @@ constexpr std::uint64_t pow10_u64(int e) noexcept {
     return p;
 }
 
-// 10^e for e in [0, 18] as invariant divisors.
+// 10^e for e in [0, 18] as invariant divisors (dot_floor_columns_scaled's final division).
 constexpr auto pow10_divisors = [] {
     std::array<detail::invariant_divisor, 19> t{};
     for (int e = 0; e <= 18; ++e) t[static_cast<std::size_t>(e)] = detail::make_invariant_divisor(pow10_u64(e));
@@ -285,19 +285,31 @@ int trailing_decimal_zeros(std::uint64_t r) noexcept {
 
 bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexcept {
     constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
+    // first pass: each |a| = units 10^18 + frac, and the decimals the fractions need;
+    // m holds the units meanwhile (checked against 2^62 below)
     k = 0;
     for (std::size_t l = 0; l < n; ++l) {
         const u128 mag = detail::uabs(a[l]);
         bool inexact = false;
         const u128 units = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
+        if (units >= u128{1} << 62) return false;
+        m[l] = static_cast<std::int64_t>(units);
         if (inexact) k = std::max(k, 18 - trailing_decimal_zeros(static_cast<std::uint64_t>(mag - units * wad)));
     }
-    const detail::invariant_divisor& unit = pow10_divisors[static_cast<std::size_t>(18 - k)];
+    if (k == 0) {  // whole units
+        for (std::size_t l = 0; l < n; ++l)
+            if (a[l] < 0) m[l] = -m[l];
+        return true;
+    }
+    const std::uint64_t scale = pow10_u64(k), unit = pow10_u64(18 - k);
     for (std::size_t l = 0; l < n; ++l) {
-        bool inexact = false;
-        const u128 q = detail::div_invariant({0, detail::uabs(a[l])}, unit, inexact);  // exact by the choice of k
-        if (q >= u128{1} << 62) return false;  // bounds dot_floor_columns_scaled's products
-        m[l] = a[l] < 0 ? -static_cast<std::int64_t>(q) : static_cast<std::int64_t>(q);
+        const u128 mag = detail::uabs(a[l]);
+        const std::uint64_t frac = static_cast<std::uint64_t>(mag - static_cast<u128>(m[l]) * wad);
+        std::int64_t q = 0;  // units 10^k + frac / 10^(18-k), exact by the choice of k; below 2^62 to bound the products
+        if (__builtin_mul_overflow(m[l], static_cast<std::int64_t>(scale), &q) || __builtin_add_overflow(q, static_cast<std::int64_t>(frac / unit), &q) ||
+            q >= std::int64_t{1} << 62)
+            return false;
+        m[l] = a[l] < 0 ? -q : q;
     }
     return true;
 }

@@ -324,16 +324,24 @@ bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const
     bool overflow = false;
     for (std::size_t i = 0; i < cols; ++i) {
         i128 hi = 0, lo = 0;
-        for (std::size_t l0 = 0; l0 < n; l0 += block) {
-            i128 bh = 0, bl = 0;
-            const std::size_t end = std::min(n, l0 + block);
-            for (std::size_t l = l0; l < end; ++l) {
+        if (n <= block) {  // the usual account: one block, nothing to merge
+            for (std::size_t l = 0; l < n; ++l) {
                 const split60& y = b[l][i];
-                bh += static_cast<i128>(m[l]) * y.hi;
-                bl += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.lo);
+                hi += static_cast<i128>(m[l]) * y.hi;
+                lo += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.lo);
             }
-            overflow |= __builtin_add_overflow(hi, bh, &hi);
-            overflow |= __builtin_add_overflow(lo, bl, &lo);
+        } else {
+            for (std::size_t l0 = 0; l0 < n; l0 += block) {
+                i128 bh = 0, bl = 0;
+                const std::size_t end = std::min(n, l0 + block);
+                for (std::size_t l = l0; l < end; ++l) {
+                    const split60& y = b[l][i];
+                    bh += static_cast<i128>(m[l]) * y.hi;
+                    bl += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.lo);
+                }
+                overflow |= __builtin_add_overflow(hi, bh, &hi);
+                overflow |= __builtin_add_overflow(lo, bl, &lo);
+            }
         }
         overflow |= hi >= hi_limit || hi <= -hi_limit;  // 2^60 H inside (-2^126, 2^126)
         i128 sum = 0;

@@ -272,8 +272,9 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
     int scaled = 0, summed = 0, rejected = 0;
     std::array<int, 19> decimals_seen{};
     for (int round = 0; round < 2000; ++round) {
-        // amounts with d decimals (d uniform in 0..18), magnitudes from tiny to past int64 once scaled
-        const std::size_t n = g.u64() % 9, m = 1 + g.u64() % 40;
+        // amounts with d decimals (d uniform in 0..18), magnitudes from tiny to past int64 once
+        // scaled; mostly one block of up to 8 legs, sometimes several
+        const std::size_t n = round % 10 == 0 ? 9 + g.u64() % 32 : g.u64() % 9, m = 1 + g.u64() % 40;
         const int d = static_cast<int>(g.u64() % 19), unit_bits = round % 7 ? 20 : 62;
         std::vector<Wad> wa;
         std::vector<fp::i128> a;
@@ -342,7 +343,7 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
             for (std::size_t l = 0; l < n; ++l) largest = std::max(largest, abs(big(mult[l]) * big(wb[l][i].raw().big())));
         }
         // it gives up only when a product or a sum nears 2^126
-        if (!fast) CHECK(largest * 9 >= (big(1) << 122));
+        if (!fast) CHECK(largest * 41 >= (big(1) << 122));
         (fast ? summed : rejected) += 1;
     }
     CHECK(summed > 1000);  // taken in its range, not only skipped

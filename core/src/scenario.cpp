@@ -551,7 +551,7 @@ typename L::num futures_pnl(L& l, const prepared<L>& pr, const expiry& e, const 
 }
 
 template <class L>
-void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, prepared<L>& pr) {
+[[gnu::flatten]] void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, prepared<L>& pr) {
     using num = typename L::num;
     const contingency_params& cp = prm.contingency;
     const std::size_t n_exp = p.expiries.size();
@@ -652,9 +652,9 @@ void prepare(L& l, const gathered& g, const portfolio& p, const params& prm, pre
 }
 
 // Scenario i's P&L relative to the current value (weighted); `parts` (if given)
-// receives each expiry's share.
+// receives each expiry's share. Flattened (as prepare): the lane's arithmetic is inlined.
 template <class L>
-typename L::num scenario_pnl(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, std::size_t i,
+[[gnu::flatten]] typename L::num scenario_pnl(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, std::size_t i,
                              std::vector<typename L::num>* parts = nullptr) {
     using num = typename L::num;
     const scenario_row<L>& row = (*pr.rows)[i];

@@ -4,7 +4,8 @@
 // snapshot, contract values cached across accounts (scenario::value_cache).
 //
 //   bench_scenario [--json | --batch]     (natively, or `node bench_scenario.js` for wasm)
-//   --batch: the batch figure only, from exactly 3 passes (for profilers)
+//   --batch: the batch figure only (whole-unit amounts), from exactly 3 passes (for profilers);
+//   --batch-decimals: the same with amounts of up to 3 decimals
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -48,8 +49,9 @@ universe make_universe() {
     return u;
 }
 
-// An account holding n options spread over the 4 expiries, plus a perp and cash.
-sc::portfolio account(const universe& u, int n, std::uint64_t seed) {
+// An account holding n options spread over the 4 expiries, plus a perp and cash; amounts
+// in whole units, or with up to 3 decimals (`fractional`).
+sc::portfolio account(const universe& u, int n, std::uint64_t seed, bool fractional = false) {
     sc::portfolio p;
     p.cash = W("250000");
     p.spot = W("100000");
@@ -67,7 +69,7 @@ sc::portfolio account(const universe& u, int n, std::uint64_t seed) {
         bool dup = false;
         for (const auto& l : p.expiries[static_cast<std::size_t>(e)].options) dup = dup || (l.strike == leg.strike && l.call == leg.call);
         if (dup) { --i; continue; }
-        leg.amount = W(std::string((x >> 8) % 3 ? "-" : "") + std::to_string(1 + (x >> 16) % 5));
+        leg.amount = W(std::string((x >> 8) % 3 ? "-" : "") + std::to_string(1 + (x >> 16) % 5) + (fractional ? "." + std::to_string(1 + (x >> 24) % 999) : ""));
         p.expiries[static_cast<std::size_t>(e)].options.push_back(leg);
     }
     return p;
@@ -77,7 +79,8 @@ sc::portfolio account(const universe& u, int n, std::uint64_t seed) {
 
 int main(int argc, char** argv) {
     const bool json = argc > 1 && std::strcmp(argv[1], "--json") == 0;
-    const bool batch_only = argc > 1 && std::strcmp(argv[1], "--batch") == 0;  // for profiling
+    const bool batch_decimals = argc > 1 && std::strcmp(argv[1], "--batch-decimals") == 0;
+    const bool batch_only = batch_decimals || (argc > 1 && std::strcmp(argv[1], "--batch") == 0);  // for profiling
     const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
     if (!prm.ok()) {
         std::fprintf(stderr, "preset: %s\n", prm.err->message.c_str());
@@ -96,23 +99,28 @@ int main(int argc, char** argv) {
                         bench::ns_per_op([&] { sink = sc::evaluate(p, prm.value).value.worst_scenario; }, 1)});
     }
     // Batch: 10,000 accounts of 20 positions on one snapshot; the cache is filled by the first pass.
-    std::vector<sc::portfolio> book;
-    for (int i = 0; i < 10000; ++i) book.push_back(account(u, 20, static_cast<std::uint64_t>(i) + 1));
-    sc::value_cache cache;
-    for (const auto& p : book) sink = sc::evaluate(p, prm.value, &cache).value.worst_scenario;
-    auto pass = [&] {
+    for (const bool fractional : {false, true}) {
+        if (batch_only && fractional != batch_decimals) continue;
+        std::vector<sc::portfolio> book;
+        for (int i = 0; i < 10000; ++i) book.push_back(account(u, 20, static_cast<std::uint64_t>(i) + 1, fractional));
+        sc::value_cache cache;
         for (const auto& p : book) sink = sc::evaluate(p, prm.value, &cache).value.worst_scenario;
-    };
-    double per_account = 0;
-    if (batch_only) {  // a fixed amount of work (3 passes), so instruction counts compare across builds
-        const auto t0 = std::chrono::steady_clock::now();
-        for (int i = 0; i < 3; ++i) pass();
-        per_account = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / (3.0 * static_cast<double>(book.size()));
-    } else {
-        per_account = bench::ns_per_op(pass, static_cast<long long>(book.size()));
+        auto pass = [&] {
+            for (const auto& p : book) sink = sc::evaluate(p, prm.value, &cache).value.worst_scenario;
+        };
+        double per_account = 0;
+        if (batch_only) {  // a fixed amount of work (3 passes), so instruction counts compare across builds
+            const auto t0 = std::chrono::steady_clock::now();
+            for (int i = 0; i < 3; ++i) pass();
+            per_account = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / (3.0 * static_cast<double>(book.size()));
+        } else {
+            per_account = bench::ns_per_op(pass, static_cast<long long>(book.size()));
+        }
+        rows.push_back({fractional ? "pmrm2_batch_20_dec" : "pmrm2_batch_20",
+                        std::string("20 positions per account") + (fractional ? " (amounts with up to 3 decimals)" : " (whole-unit amounts)") +
+                            ", 10,000 accounts sharing one snapshot, contract values cached (" + std::to_string(cache.size()) + " contracts)",
+                        per_account});
     }
-    rows.push_back({"pmrm2_batch_20", "20 positions per account, 10,000 accounts sharing one snapshot, contract values cached (" +
-                                          std::to_string(cache.size()) + " contracts)", per_account});
     if (json) {
         std::printf("[");
         for (std::size_t i = 0; i < rows.size(); ++i)

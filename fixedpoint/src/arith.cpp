@@ -4,6 +4,7 @@
 // integer function (checked by tests/fixedpoint/test_arith.cpp against Boost).
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
@@ -261,23 +262,25 @@ constexpr std::uint64_t pow10_u64(int e) noexcept {
     return p;
 }
 
-// 10^e for e in [0, 18] as invariant divisors (dot_floor_columns_scaled's final division).
-constexpr auto pow10_divisors = [] {
-    std::array<detail::invariant_divisor, 19> t{};
-    for (int e = 0; e <= 18; ++e) t[static_cast<std::size_t>(e)] = detail::make_invariant_divisor(pow10_u64(e));
-    return t;
-}();
+
+// r / 10^E when 10^E divides r (E a constant: a multiplication, not a division).
+template <int E>
+bool strip(std::uint64_t& r, int& tz) noexcept {
+    constexpr std::uint64_t p = pow10_u64(E);
+    if (r % p != 0) return false;
+    r /= p;
+    tz += E;
+    return true;
+}
 
 // The count of trailing decimal zeros of 0 < r < 10^18.
 int trailing_decimal_zeros(std::uint64_t r) noexcept {
     int tz = 0;
-    for (const int step : {16, 8, 4, 2, 1}) {
-        const std::uint64_t p = pow10_u64(step);
-        if (r % p == 0) {
-            r /= p;
-            tz += step;
-        }
-    }
+    strip<16>(r, tz);
+    strip<8>(r, tz);
+    strip<4>(r, tz);
+    strip<2>(r, tz);
+    strip<1>(r, tz);
     return tz;
 }
 
@@ -314,12 +317,17 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
     return true;
 }
 
-bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept {
+namespace {
+
+// dot_floor_columns_scaled for one decimal count K: the final division by 10^K has a
+// constant divisor, so the compiler folds its normalisation (19 instances, one per K).
+template <int K>
+bool dot_scaled(const std::int64_t* m, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept {
     // sum m b = 2^60 H + L with H = sum m b.hi and L = sum m b.lo. |m| < 2^62 (decimal_scale),
     // |b.hi| < 2^62 (split_60) and b.lo < 2^60 bound each product below 2^124, so blocks of 8
     // terms sum unchecked; blocks add up checked, and 2^60 H + L must fit 128 bits.
     constexpr std::size_t block = 8;
-    const detail::invariant_divisor& dv = pow10_divisors[static_cast<std::size_t>(k)];
+    constexpr detail::invariant_divisor dv = detail::make_invariant_divisor(pow10_u64(K));
     const i128 hi_limit = static_cast<i128>(pow2(66));
     bool overflow = false;
     for (std::size_t i = 0; i < cols; ++i) {
@@ -347,15 +355,28 @@ bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const
         i128 sum = 0;
         overflow |= __builtin_add_overflow(static_cast<i128>(static_cast<u128>(hi) << 60), lo, &sum);
         if (overflow) return false;
-        if (k == 0) {  // whole units: no division
+        if constexpr (K == 0) {  // whole units: no division
             out[i] = sum;
-            continue;
+        } else {
+            bool inexact = false;
+            const u128 q = detail::div_invariant({0, detail::uabs(sum)}, dv, inexact);
+            out[i] = sum < 0 ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
         }
-        bool inexact = false;
-        const u128 q = detail::div_invariant({0, detail::uabs(sum)}, dv, inexact);
-        out[i] = sum < 0 ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
     }
     return true;
+}
+
+template <std::size_t... K>
+constexpr auto dot_scaled_table(std::index_sequence<K...>) {
+    return std::array{&dot_scaled<static_cast<int>(K)>...};
+}
+
+}  // namespace
+
+bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept {
+    static constexpr auto kernels = dot_scaled_table(std::make_index_sequence<19>{});
+    if (k < 0 || k > 18) return false;
+    return kernels[static_cast<std::size_t>(k)](m, b, n, cols, out);
 }
 
 }  // namespace fp::fast

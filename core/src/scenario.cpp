@@ -146,19 +146,19 @@ expiry_key key_of(const expiry& e) { return {e.seconds, e.forward_fixed.raw(), e
 // A hash of a cache key (FNV-1a over the integers' limbs): a keeper looks up every
 // leg of every account, and a hash table does that in a fraction of an ordered map's time.
 struct key_hash {
-    static void word(std::size_t& h, std::uint64_t x) noexcept { h = (h ^ x) * 0x100000001b3ull; }
-    static void mix(std::size_t& h, const fp::I256& x) noexcept {
+    static void word(std::uint64_t& h, std::uint64_t x) noexcept { h = (h ^ x) * 0x100000001b3ull; }
+    static void mix(std::uint64_t& h, const fp::I256& x) noexcept {
         const auto& b = x.big().backend();
         word(h, b.sign() ? 1 : 0);
         for (unsigned i = 0; i < b.size(); ++i) word(h, b.limbs()[i]);
     }
-    static void mix(std::size_t& h, bool x) noexcept { word(h, x ? 1 : 0); }
-    static void mix(std::size_t& h, std::int64_t x) noexcept { word(h, static_cast<std::uint64_t>(x)); }
+    static void mix(std::uint64_t& h, bool x) noexcept { word(h, x ? 1 : 0); }
+    static void mix(std::uint64_t& h, std::int64_t x) noexcept { word(h, static_cast<std::uint64_t>(x)); }
     template <class... T>
     std::size_t operator()(const std::tuple<T...>& k) const noexcept {
-        std::size_t h = 0xcbf29ce484222325ull;
+        std::uint64_t h = 0xcbf29ce484222325ull;
         std::apply([&h](const auto&... x) { (mix(h, x), ...); }, k);
-        return h;
+        return static_cast<std::size_t>(h ^ (h >> 32));  // size_t has 32 bits on wasm32
     }
 };
 

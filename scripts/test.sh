@@ -17,8 +17,10 @@ jobs=$(nproc)
 passed=0; failed=0; failures=()
 step() {  # name command...
   local name="$1"; shift
+  local start=$SECONDS
   echo "== $name"
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+  echo "-- $((SECONDS - start)) s"  # per-step durations, to keep the whole run well under CI's limit
 }
 build() {  # preset
   cmake --preset "$1" -DMARGIN_BUILD_TESTS=ON -DMARGIN_BUILD_BENCH=ON >/dev/null &&

@@ -269,7 +269,7 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
 TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes", "[fast]") {
     fp::test::gen g(2026);
     const big wad_scale(Wad::scale);
-    int scaled = 0, summed = 0, rejected = 0;
+    int scaled = 0, summed = 0, rejected = 0;  // of 2,000 rounds
     std::array<int, 19> decimals_seen{};
     for (int round = 0; round < 2000; ++round) {
         // amounts with d decimals (d uniform in 0..18), magnitudes from tiny to past int64 once
@@ -282,7 +282,9 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
         for (std::size_t l = 0; l < n; ++l) {
             big p10 = 1;
             for (int e = 0; e < 18 - d; ++e) p10 *= 10;
-            big v = g.any(unit_bits) * wad_scale / p10 + g.any(60) % (wad_scale / p10);  // units and d decimals
+            // units and d decimals (draws in separate statements: one sequence on every compiler)
+            const big units = g.any(unit_bits), digits = g.any(60);
+            big v = units * wad_scale / p10 + digits % (wad_scale / p10);
             if (g.u64() % 2) v = -v;
             v *= p10;
             wa.push_back(fp::test::raw(v));
@@ -346,7 +348,7 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
         if (!fast) CHECK(largest * 41 >= (big(1) << 122));
         (fast ? summed : rejected) += 1;
     }
-    CHECK(summed > 1000);  // taken in its range, not only skipped
+    CHECK(summed > 800);   // taken in its range, not only skipped
     CHECK(rejected > 0);   // and the range checks do fire
     for (int k = 0; k <= 18; k += 6) CHECK(decimals_seen[static_cast<std::size_t>(k)] > 0);
 }

@@ -15,7 +15,7 @@ if (!file) {
   process.exit(2);
 }
 const MEASURED = ['mul', 'div', 'mul_div', 'exp', 'ln', 'sqrt', 'pow', 'normal_pdf', 'normal_cdf', 'black76_call'];
-const harness = await Deployed.create(compile()['FixedPointHarness.sol'].FixedPointHarness);
+const harness = await Deployed.create(compile(undefined, undefined, ['FixedPointHarness.sol:FixedPointHarness'])['FixedPointHarness.sol'].FixedPointHarness);
 const gas = Object.fromEntries(MEASURED.map((op) => [op, []]));
 let seen = 0;
 const rl = readline.createInterface({ input: fs.createReadStream(file) });

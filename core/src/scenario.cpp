@@ -182,6 +182,8 @@ struct wad_lane {
     Wad abs(const Wad& a) noexcept { return c(fp::abs(a)); }
     Wad mulf(const Wad& a, const Wad& b) noexcept { return c(fp::mul(a, b, rounding::floor)); }
     Wad mulc(const Wad& a, const Wad& b) noexcept { return c(fp::mul(a, b, rounding::ceil)); }
+    Wad factor(const Wad& x) noexcept { return x; }
+    Wad mulf_factor(const Wad& a, const Wad& f) noexcept { return mulf(a, f); }
     Wad mul_div_floor(const Wad& a, const Wad& b, const Wad& d) noexcept { return c(fp::mul_div(a, b, d, rounding::floor)); }
 };
 
@@ -213,6 +215,18 @@ struct raw_lane {
         return r;
     }
     num mulc(num a, num b) noexcept { return neg(mulf(neg(a), b)); }  // ceil(x) = -floor(-x)
+    // A factor (discount, weight) for mulf_factor: fails unless 0 <= x < 2^64 wei.
+    num factor(const Wad& x) noexcept {
+        const num f = of(x);
+        if (f < 0 || f >= (num{1} << 64)) failed = true;
+        return f;
+    }
+    // mulf(a, f) for an f from factor(): no operand sorting (the scenario loop's multiply).
+    num mulf_factor(num a, num f) noexcept {
+        num r = 0;
+        failed |= !fp::fast::mul_floor_by(a, static_cast<std::uint64_t>(f), r);
+        return r;
+    }
     num mul_div_floor(num a, num b, num d) noexcept {  // rare (collateral): through the Wad function
         const auto r = fp::mul_div(wad(a), wad(b), wad(d), rounding::floor);
         if (r.ok()) return of(r.value);
@@ -249,7 +263,7 @@ void scenario_rows_of(L& l, const params& prm, std::vector<scenario_row<L>>& row
         r.shock = l.of(sc.spot_shock);
         r.move = l.sub(r.shock, one);
         r.full = sc.weight == ONE;
-        r.weight = r.full ? one : l.of(sc.weight);
+        r.weight = r.full ? one : l.factor(sc.weight);
         r.skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
     }
 }
@@ -517,12 +531,13 @@ struct prepared {
     std::vector<num> now, pos_discount, neg_discount, basis_parts, collateral_values;
     num basis{}, oracle{}, im_contingency{}, mm_contingency{}, mark_to_market{}, im_factor{}, mm_factor{};
     std::vector<num> parts;  // scratch for scenario_pnl's per-expiry shares
+    std::vector<num> pnls;   // scratch for scenario_pnls
 
     // Empties it for the next evaluation, keeping the buffers' capacity (it is reused).
     void reset() noexcept {
         rows = nullptr;
         own_rows.clear();
-        for (auto* v : {&now, &pos_discount, &neg_discount, &basis_parts, &collateral_values, &parts}) v->clear();
+        for (auto* v : {&now, &pos_discount, &neg_discount, &basis_parts, &collateral_values, &parts, &pnls}) v->clear();
         futures.clear();
     }
 };
@@ -627,8 +642,8 @@ template <class L>
         if (!std::is_same_v<L, raw_lane> || confidence < cp.confidence_threshold)
             oracle = l.add(oracle, confidence_contingency(l, pr, cp, confidence, l.mulc(gross, spot)));
         pr.now.push_back(now);
-        pr.pos_discount.push_back(l.of(s.pos_discount));
-        pr.neg_discount.push_back(l.of(s.neg_discount));
+        pr.pos_discount.push_back(l.factor(s.pos_discount));
+        pr.neg_discount.push_back(l.factor(s.neg_discount));
     }
     // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
     pr.collateral_values.reserve(p.collaterals.size());
@@ -651,30 +666,77 @@ template <class L>
         pr.im_factor = l.add(pr.im_factor, l.mulc(l.sub(l.of(cp.peg_loss_threshold), l.of(p.stable_price)), l.of(cp.peg_loss_factor)));
 }
 
-// Scenario i's P&L relative to the current value (weighted); `parts` (if given)
-// receives each expiry's share. Flattened (as prepare): the lane's arithmetic is inlined.
+// Scenario i's weighting: tail scenarios count a fraction of their P&L.
+template <class L>
+typename L::num weighted(L& l, const scenario_row<L>& row, const typename L::num& x) {
+    return row.full ? x : l.mulf_factor(x, row.weight);
+}
+
+// The perp's share of a scenario's P&L (only with a perp position).
+template <class L>
+typename L::num perp_share(L& l, const prepared<L>& pr, const scenario_row<L>& row) {
+    return weighted(l, row, l.mulf(pr.perp_position, row.perp_unit));
+}
+
+// Expiry j's share of scenario i's P&L (row: the scenario's constants): its scenario value
+// discounted (one factor for gains, one for losses), less its current value, weighted;
+// skew scenarios count it as a loss either way; dated futures move with the spot shock.
+template <class L>
+typename L::num expiry_share(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, const scenario_row<L>& row, std::size_t i,
+                             std::size_t j) {
+    using num = typename L::num;
+    num v = value_at(l, g, j, first_scenario_col + i);
+    v = l.mulf_factor(v, num{} <= v ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
+    num e = weighted(l, row, l.sub(v, pr.now[j]));
+    if (row.skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
+    if (!row.skew && pr.futures[j]) e = l.add(e, weighted(l, row, futures_pnl(l, pr, p.expiries[j], row.shock)));
+    return e;
+}
+
+// Risk-cancelling collateral k's share of a scenario's P&L: it moves with spot.
+template <class L>
+typename L::num collateral_share(L& l, const prepared<L>& pr, const scenario_row<L>& row, std::size_t k) {
+    return weighted(l, row, l.mulf(pr.collateral_values[k], row.move));
+}
+
+// Scenario i's P&L relative to the current value (weighted): the perp's share, then each
+// expiry's, then the collateral's; `parts` (if given) receives each expiry's share.
+// Flattened (as prepare): the lane's arithmetic is inlined.
 template <class L>
 [[gnu::flatten]] typename L::num scenario_pnl(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, std::size_t i,
-                             std::vector<typename L::num>* parts = nullptr) {
+                                              std::vector<typename L::num>* parts = nullptr) {
     using num = typename L::num;
     const scenario_row<L>& row = (*pr.rows)[i];
-    const num& shock = row.shock;
-    auto weighted = [&](const num& x) { return row.full ? x : l.mulf(x, row.weight); };
-    const bool skew = row.skew;
     num pnl{};
-    if (pr.perp) pnl = weighted(l.mulf(pr.perp_position, row.perp_unit));
+    if (pr.perp) pnl = perp_share(l, pr, row);
     for (std::size_t j = 0; j < pr.now.size(); ++j) {
-        num v = value_at(l, g, j, first_scenario_col + i);
-        v = l.mulf(v, num{} <= v ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
-        num e = weighted(l.sub(v, pr.now[j]));
-        if (skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
-        if (!skew && pr.futures[j]) e = l.add(e, weighted(futures_pnl(l, pr, p.expiries[j], shock)));
+        const num e = expiry_share(l, g, pr, p, row, i, j);
         if (parts) parts->push_back(e);
         pnl = l.add(pnl, e);
     }
-    for (std::size_t j = 0; j < p.collaterals.size(); ++j)
-        if (p.collaterals[j].risk_cancelling) pnl = l.add(pnl, weighted(l.mulf(pr.collateral_values[j], row.move)));
+    for (std::size_t k = 0; k < p.collaterals.size(); ++k)
+        if (p.collaterals[k].risk_cancelling) pnl = l.add(pnl, collateral_share(l, pr, row, k));
     return pnl;
+}
+
+// Every scenario's P&L into out: for each scenario, the same shares added in the same order
+// as scenario_pnl, so the same integers; computed expiry by expiry, which keeps an expiry's
+// figures at hand across the scenarios (the full evaluation's hot loop).
+template <class L>
+[[gnu::flatten]] void scenario_pnls(L& lane, const gathered& g, const prepared<L>& pr, const portfolio& p, std::vector<typename L::num>& out) {
+    using num = typename L::num;
+    L l = lane;  // a local copy: its state (the raw lane's failure flag) can stay in a register
+    const std::vector<scenario_row<L>>& rows = *pr.rows;
+    const std::size_t n = rows.size();
+    out.assign(n, num{});
+    if (pr.perp)
+        for (std::size_t i = 0; i < n; ++i) out[i] = perp_share(l, pr, rows[i]);
+    for (std::size_t j = 0; j < pr.now.size(); ++j)
+        for (std::size_t i = 0; i < n; ++i) out[i] = l.add(out[i], expiry_share(l, g, pr, p, rows[i], i, j));
+    for (std::size_t k = 0; k < p.collaterals.size(); ++k)
+        if (p.collaterals[k].risk_cancelling)
+            for (std::size_t i = 0; i < n; ++i) out[i] = l.add(out[i], collateral_share(l, pr, rows[i], k));
+    lane = l;
 }
 
 // The margins that follow from a worst loss.
@@ -695,8 +757,9 @@ result evaluate_on(L& l, const gathered& g, const portfolio& p, const params& pr
     r.scenario_pnl.reserve(n);
     num worst = pr.basis;
     std::int64_t worst_id = static_cast<std::int64_t>(n);
+    scenario_pnls(l, g, pr, p, pr.pnls);
     for (std::size_t i = 0; i < n; ++i) {
-        const num pnl = scenario_pnl(l, g, pr, p, i);
+        const num& pnl = pr.pnls[i];
         r.scenario_pnl.push_back(L::wad(pnl));
         if (pnl < worst) {  // strict: the first of equal losses is the worst
             worst = pnl;

@@ -176,6 +176,7 @@ TEST_CASE("dot: the exact sum of products rounded once, against the exact model"
 
 TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) compute", "[fast]") {
     fp::test::gen g(99);
+    int by_checked = 0;
     for (int round = 0; round < 20000; ++round) {
         const big x = g.any(round % 2 ? 127 : 100), y = g.any(round % 3 ? 127 : 60);
         if (!fp::test::raw(x).raw().fits_i128() || !fp::test::raw(y).raw().fits_i128()) continue;
@@ -189,7 +190,15 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
         }
         // it gives up only when the quotient nears 2^126 (|a b| / 10^18 >= 2^125 at least)
         if (!fast) CHECK(abs(x * y) / big(Wad::scale) >= (big(1) << 125));
+        // mul_floor_by (a factor in [0, 2^64)): the same integer, or the same refusal
+        if (b >= 0 && b < (fp::i128{1} << 64)) {
+            fp::i128 by = 0;
+            CHECK(fp::fast::mul_floor_by(a, static_cast<std::uint64_t>(b), by) == fast);
+            if (fast) CHECK(by == out);
+            ++by_checked;
+        }
     }
+    CHECK(by_checked > 2000);  // the draws reach the factor range often enough to mean something
     // Boundaries of the one-small-operand path: the product's top digit next to 10^18,
     // zero, the i128 extremes, each sign.
     const fp::i128 i128_max = static_cast<fp::i128>(~fp::u128{0} >> 1), i128_min = -i128_max - 1;
@@ -207,6 +216,12 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
                     CHECK(Wad::from_raw(fp::I256::from_i128(out)) == want.value);
                 } else {
                     CHECK(abs(big(a) * big(b)) / big(Wad::scale) >= (big(1) << 125));
+                }
+                if (!swap && b >= 0 && b < (fp::i128{1} << 64)) {  // mul_floor_by: the same
+                    fp::i128 by = 0;
+                    const bool fast = fp::fast::mul_floor_by(a, static_cast<std::uint64_t>(b), by);
+                    CHECK(fast == fp::fast::mul_floor(a, b, out));
+                    if (fast) CHECK(by == out);
                 }
             }
     // split: v = units * 10^18 + frac with 0 <= frac < 10^18, up to |units| < 2^60

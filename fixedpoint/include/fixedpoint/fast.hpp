@@ -18,20 +18,14 @@ namespace fp::fast {
 /// magnitudes at least 2^64); the general case of mul_floor.
 bool mul_floor_wide(i128 a, i128 b, i128& out) noexcept;
 
-/// out = floor(a * b / 10^18), as fp::mul(a, b, rounding::floor). Inline for the
-/// common case (one magnitude below 2^64: a weight, a discount, a price under 18.4):
-/// scenario loops call it a few hundred times per account.
-inline bool mul_floor(i128 a, i128 b, i128& out) noexcept {
-    u128 ua = detail::uabs(a), ub = detail::uabs(b);
-    if (ub > ua) std::swap(ua, ub);
-    if (detail::hi64(ub) != 0) return mul_floor_wide(a, b, out);
-    // p = ua * m as three 64-bit digits p2 p1 p0; floor(p / 10^18) needs p2 < 10^18 to fit 128 bits
-    const std::uint64_t m = detail::lo64(ub);
+/// floor(+-ua * m / 10^18) (minus when `negative`): the product as three 64-bit digits, then
+/// two quotient digits by the reciprocal of 10^18. False when the quotient reaches 2^126.
+inline bool mul_floor_magnitude(u128 ua, std::uint64_t m, bool negative, i128& out) noexcept {
     const u128 lo = detail::mul64(detail::lo64(ua), m);
     const u128 hi = detail::mul64(detail::hi64(ua), m) + detail::hi64(lo);
     constexpr detail::invariant_divisor dv = detail::wad_divisor;
     const std::uint64_t p2 = detail::hi64(hi), p1 = detail::lo64(hi), p0 = detail::lo64(lo);
-    if (p2 >= dv.plain) return false;
+    if (p2 >= dv.plain) return false;  // floor(p / 10^18) needs p2 < 10^18 to fit 128 bits
     // normalise (divisor and dividend shifted left together), then two quotient digits
     constexpr int s = dv.shift;  // > 0: 10^18 < 2^63
     std::uint64_t r = 0;
@@ -39,8 +33,24 @@ inline bool mul_floor(i128 a, i128 b, i128& out) noexcept {
     const std::uint64_t q0 = detail::div_digit(r, p0 << s, dv, r);
     if (q1 >= std::uint64_t{1} << 62) return false;  // keeps q + 1 well inside i128
     const i128 q = static_cast<i128>((u128{q1} << 64) | q0);
-    out = (a ^ b) < 0 ? -q - (r != 0 ? 1 : 0) : q;  // a zero operand gives q = r = 0 either way
+    out = negative ? -q - (r != 0 ? 1 : 0) : q;  // a zero product gives q = r = 0 either way
     return true;
+}
+
+/// out = floor(a * b / 10^18), as fp::mul(a, b, rounding::floor). Inline for the
+/// common case (one magnitude below 2^64: a weight, a discount, a price under 18.4):
+/// scenario loops call it a few hundred times per account.
+inline bool mul_floor(i128 a, i128 b, i128& out) noexcept {
+    u128 ua = detail::uabs(a), ub = detail::uabs(b);
+    if (ub > ua) std::swap(ua, ub);
+    if (detail::hi64(ub) != 0) return mul_floor_wide(a, b, out);
+    return mul_floor_magnitude(ua, detail::lo64(ub), (a ^ b) < 0, out);
+}
+
+/// out = floor(a * m / 10^18) for a factor 0 <= m < 2^64 (a discount factor, a weight):
+/// mul_floor(a, m) without sorting the operands.
+inline bool mul_floor_by(i128 a, std::uint64_t m, i128& out) noexcept {
+    return mul_floor_magnitude(detail::uabs(a), m, a < 0, out);
 }
 
 /// A raw value split at the Wad scale: v = units * 10^18 + frac, 0 <= frac < 10^18.

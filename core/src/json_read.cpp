@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/json_api.hpp"
+#include "core/json_document.hpp"
 #include "json_decoder.hpp"
 #include "core/wad_ops.hpp"
 
@@ -525,11 +526,9 @@ outcome<standard_params> parse_params_text(std::string_view text, const std::str
 
 namespace {
 
-// parse_request, with the portfolio parameters given (`given`) instead of read from "params".
-outcome<request> parse_request_impl(std::string_view text, const portfolio_params* given) {
-    auto doc = parse_document(text);
-    if (!doc.ok()) return outcome<request>::failure(*doc.err);
-    const json& root = doc.value;
+// A request document's fields, with the portfolio parameters given (`given`) instead of read
+// from "params".
+outcome<request> decode_request(const json& root, const portfolio_params* given) {
     decoder d;
     outcome<request> o;
     request& req = o.value;
@@ -577,11 +576,22 @@ outcome<request> parse_request_impl(std::string_view text, const portfolio_param
     return o;
 }
 
+// parse_request: the text's document, then its fields.
+outcome<request> parse_request_impl(std::string_view text, const portfolio_params* given) {
+    auto doc = parse_document(text);
+    if (!doc.ok()) return outcome<request>::failure(*doc.err);
+    return decode_request(doc.value, given);
+}
+
 }  // namespace
 
 outcome<request> parse_request(std::string_view text) { return parse_request_impl(text, nullptr); }
 
 outcome<request> parse_request(std::string_view text, const portfolio_params& params) { return parse_request_impl(text, &params); }
+
+outcome<request> parse_request_document(const nlohmann::json& doc) { return decode_request(doc, nullptr); }
+
+outcome<request> parse_request_document(const nlohmann::json& doc, const portfolio_params& params) { return decode_request(doc, &params); }
 
 outcome<request> apply_trade(const request& before, std::string_view trade_text) {
     auto doc = parse_document(trade_text, "/trade");

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_api.hpp"
+#include "core/json_document.hpp"
 #include "core/build_id.hpp"
 #include "core/version.hpp"
 
@@ -113,7 +114,7 @@ std::string_view portfolio_preset_json(std::string_view name) noexcept {
     return {};
 }
 
-std::string canonical_request(const request& req) {
+sorted_json canonical_document(const request& req) {
     sorted_json j;
     j["api_version"] = std::string(api_version);
     j["params"] = req.model == margin_model::portfolio ? encode_portfolio(req.portfolio) : encode_params(req.params);
@@ -165,7 +166,11 @@ std::string canonical_request(const request& req) {
         }
         a["positions"].push_back(std::move(x));
     }
-    return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+    return j;
+}
+
+std::string canonical_request(const request& req) {
+    return canonical_document(req).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
 std::string encode_error(const error& e, bool pretty) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/json_api.hpp"
+#include "core/json_document.hpp"
 #include "core/scenario.hpp"
 
 using namespace margin;
@@ -195,6 +196,57 @@ TEST_CASE("canonical encoding: same meaning, same bytes; idempotent", "[json]") 
     // compact, sorted keys, no whitespace outside strings
     CHECK(ca.find('\n') == std::string::npos);
     CHECK(ca.rfind("{\"account\":{\"cash\":\"20000\"", 0) == 0);
+}
+
+TEST_CASE("request documents: the text functions' requests and errors, without the text", "[json]") {
+    // canonical_request is canonical_document printed
+    const auto a = parse_request(example_request_json());
+    REQUIRE(a.ok());
+    CHECK(canonical_document(a.value).dump() == canonical_request(a.value));
+    // every malformed request that is a JSON document: the same error, code and path; the
+    // rest (JSON syntax, numbers, duplicate keys, depth) exist only as text
+    int compared = 0;
+    for (const bad_case& c : bad_cases()) {
+        INFO(c.what);
+        const std::string text = c.request();
+        const auto from_text = parse_request(text);
+        if (from_text.ok() || !json::accept(text)) continue;  // fails later (compute), or not JSON
+        const std::string& code = from_text.err->code;
+        if (code == "JSON_SYNTAX" || code == "JSON_NUMBER" || code == "DUPLICATE_KEY" || code == "JSON_TOO_DEEP" || code == "JSON_TOO_LARGE") continue;
+        const auto from_doc = parse_request_document(json::parse(text));
+        REQUIRE(!from_doc.ok());
+        CHECK(from_doc.err->code == from_text.err->code);
+        CHECK(from_doc.err->path == from_text.err->path);
+        ++compared;
+    }
+    // valid requests: the same request (its canonical bytes), with and without given parameters
+    const std::string portfolio_text = [] {
+        json j = json::parse(example_request_json());
+        j["params"] = "pmrm2";
+        return j.dump();
+    }();
+    for (const std::string& text : {std::string(example_request_json()), portfolio_text}) {
+        const auto from_text = parse_request(text);
+        REQUIRE(from_text.ok());
+        const auto from_doc = parse_request_document(json::parse(text));
+        REQUIRE(from_doc.ok());
+        CHECK(canonical_request(from_doc.value) == canonical_request(from_text.value));
+        ++compared;
+    }
+    const auto with_params = parse_request(portfolio_text);
+    REQUIRE(with_params.ok());
+    json bare = canonical_document(with_params.value);
+    bare.erase("params");
+    const auto given_text = parse_request(bare.dump(), with_params.value.portfolio);
+    const auto given_doc = parse_request_document(bare, with_params.value.portfolio);
+    REQUIRE(given_text.ok());
+    REQUIRE(given_doc.ok());
+    CHECK(canonical_request(given_doc.value) == canonical_request(given_text.value));
+    bare["params"] = "pmrm2";  // given parameters: "params" is refused, as from text
+    const auto refused = parse_request_document(bare, with_params.value.portfolio);
+    REQUIRE(!refused.ok());
+    CHECK(refused.err->code == parse_request(bare.dump(), with_params.value.portfolio).err->code);
+    CHECK(compared >= 20);
 }
 
 TEST_CASE("the embedded parameter document parses under /params", "[json]") {

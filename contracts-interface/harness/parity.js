@@ -25,10 +25,10 @@ if (!file) {
   process.exit(2);
 }
 
-// Each: [what, source file, exact text in it, replacement].
 /// The one contract these checks deploy (solc generates code for it alone).
 const HARNESS = ['FixedPointHarness.sol:FixedPointHarness'];
 
+// Each: [what, source file, exact text in it, replacement].
 const MUTATIONS = [
   ['E5 truncates instead of rounding half up', 'FixedPoint.sol', 'return int256((p + (1 << uint256(s - 1))) >> uint256(s));', 'return int256(p >> uint256(s));'],
   ['mulDiv floors the wrong sign', 'FixedPoint.sol', 'or(and(eq(r, 1), n), and(eq(r, 2), iszero(n)))', 'or(and(eq(r, 1), iszero(n)), and(eq(r, 2), iszero(n)))'],

@@ -35,15 +35,45 @@ library Black76 {
     /// if f or k >= 2^127. A variance of 2^127 EXT or more is taken as 2^127 - 1 (saturated
     /// prices). No rounding beyond the spec's floors; never panics.
     function price(int256 f, int256 k, int256 w) internal pure returns (Terms memory t) {
+        checkArguments(f, k, w);
+        uint256 v = sqrtVariance(w);
+        (t.call, t.put, t.nD1, t.pdfD1) = priceAt(f, k, lnExt(f) - lnExt(k), v);
+        t.sqrtW = int256(v);
+    }
+
+    /// @notice `price`'s reverts: FixedPointDomain if f <= 0, k <= 0 or w <= 0, then
+    /// FixedPointOverflow if f or k >= 2^127. The steps below assume these pass.
+    function checkArguments(int256 f, int256 k, int256 w) internal pure {
         if (f <= 0 || k <= 0 || w <= 0) revert FixedPointDomain();
         if (f >= ONE_Q << 2 || k >= ONE_Q << 2) revert FixedPointOverflow(); // 2^127
-        // B1: x = ln F - ln K in EXT, each logarithm unrounded (|x| < 2^127.5).
-        int256 x = _lnExt(f) - _lnExt(k);
-        // B2: v = floor(sqrt(w * 10^18 * 2^56)); w * EXT_ONE < 2^127 * 2^115.8.
+    }
+
+    /// @notice B1's logarithm: ln y in EXT, the Q125 part floored (L5's unrounded value).
+    /// x = lnExt(f) - lnExt(k); callers pricing many options share each forward's and
+    /// strike's logarithm. Precondition (unchecked): 0 < y < 2^127; never reverts.
+    function lnExt(int256 y) internal pure returns (int256) {
+        (int256 a, int256 l) = FixedPoint._lnCore(uint256(y));
+        return a + FixedPoint._sarMul(l, WAD, 69); // |l * 1e18| < 2^184
+    }
+
+    /// @notice B2: v = floor(sqrt(min(w, 2^127 - 1) * 10^18 * 2^56)), sqrt(w) in EXT.
+    /// Precondition (unchecked): w > 0; never reverts.
+    function sqrtVariance(int256 w) internal pure returns (uint256) {
         uint256 wc = uint256(w) < W_CAP ? uint256(w) : W_CAP;
-        uint256 v = FixedPoint._isqrt(wc * EXT_ONE);
+        return FixedPoint._isqrt(wc * EXT_ONE); // w * EXT_ONE < 2^127 * 2^115.8
+    }
+
+    /// @notice B3-B6 from x = ln F - ln K (EXT, |x| < 2^127.5) and v = sqrt(w) (EXT):
+    /// undiscounted call and put in wei * 2^125, N(d1) and phi(d1) in Q125.
+    /// Preconditions (unchecked): `checkArguments(f, k, w)` passed, x = lnExt(f) - lnExt(k)
+    /// and v = sqrtVariance(w); then the result is `price(f, k, w)`'s. Never reverts.
+    function priceAt(int256 f, int256 k, int256 x, uint256 v)
+        internal
+        pure
+        returns (int256 call, int256 put, int256 n1, int256 pdfD1)
+    {
         // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
-        int256 n1 = x > 0 ? ONE_Q : int256(0);
+        n1 = x > 0 ? ONE_Q : int256(0);
         int256 n2 = n1;
         uint256 ax = FixedPoint._uabs(x);
         if (ax < 64 * v) {
@@ -57,7 +87,7 @@ library Black76 {
                 (int256 tail2,) = _tail(FixedPoint._uabs(d2));
                 n1 = d1 >= 0 ? ONE_Q - tail1 : tail1;
                 n2 = d2 >= 0 ? ONE_Q - tail2 : tail2;
-                t.pdfD1 = pdf1;
+                pdfD1 = pdf1;
             }
         }
         unchecked {
@@ -67,11 +97,9 @@ library Black76 {
             int256 callFloor = fkOne > 0 ? fkOne : int256(0);
             int256 putFloor = fkOne < 0 ? -fkOne : int256(0);
             int256 putRaw = raw - fkOne;
-            t.call = raw > callFloor ? raw : callFloor;
-            t.put = putRaw > putFloor ? putRaw : putFloor;
+            call = raw > callFloor ? raw : callFloor;
+            put = putRaw > putFloor ? putRaw : putFloor;
         }
-        t.nD1 = n1;
-        t.sqrtW = int256(v);
     }
 
     /// @notice W1: floor(vol^2 * seconds * 2^56 / (31,536,000 * 10^18)), at most 2^127 - 1.
@@ -93,12 +121,6 @@ library Black76 {
         // seconds * 2^250 / 31,536,000 < 64 * 2^250 = 2^256: the quotient fits.
         (uint256 q,) = FixedPoint._mulDivU(uint256(secs), 1 << 250, uint256(SECONDS_PER_YEAR));
         return int256(FixedPoint._isqrt(q)); // < 2^128
-    }
-
-    /// @dev ln y in EXT, the Q125 part floored (L5's unrounded value). y > 0.
-    function _lnExt(int256 y) private pure returns (int256) {
-        (int256 a, int256 l) = FixedPoint._lnCore(uint256(y));
-        return a + FixedPoint._sarMul(l, WAD, 69); // |l * 1e18| < 2^184
     }
 
     /// @dev e^(-z) = m * 2^k for 0 <= z <= 84.5 EXT; above 32 as the product of two halves,

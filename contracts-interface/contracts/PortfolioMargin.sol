@@ -141,6 +141,7 @@ library PortfolioMargin {
         int256[] expiryNow; // each expiry's options at the current market
         int256[] collateralValue;
         ExpiryState[] states;
+        int256[][] legCache; // per expiry: LEG_CACHE words per leg, at the LC_ offsets
     }
 
     /// @notice One scenario as the witness check evaluates it (evaluate_scenario).
@@ -179,6 +180,21 @@ library PortfolioMargin {
         int256 absCap;
         int256 kStar;
     }
+
+    /// @dev The leg cache: what every scenario shares for one leg, filled at first use:
+    /// B1's ln K and, per vol move m (0..4), the moved vol, its total variance (W1) and B2's
+    /// root. Each is a pure function of the leg and its expiry, so a cached value is the one
+    /// the step would compute again, and a revert still happens where it first would.
+    /// One flat int256 array per expiry (zeroed cheaply), LEG_CACHE words per leg:
+    uint256 private constant LC_KNOWN = 0; // bit m: move m's entries; bit 5: ln K
+    uint256 private constant LC_LN_STRIKE = 1;
+    uint256 private constant LC_VOL = 2; // + m
+    uint256 private constant LC_VARIANCE = 7; // + m; set when the vol prices by Black-76 (T > 0, vol > 0)
+    uint256 private constant LC_ROOT = 12; // + m; set when the variance is > 0
+    uint256 private constant LEG_CACHE = 17;
+    uint256 private constant LN_STRIKE_KNOWN = 1 << 5;
+    /// @dev No logarithm taken yet: B1's logarithms lie below 2^128 in magnitude.
+    int256 private constant LN_UNKNOWN = type(int256).min;
 
     error ScenarioOutOfRange(uint256 id, uint256 count);
 
@@ -277,11 +293,13 @@ library PortfolioMargin {
         }
         base.expiryNow = new int256[](ne);
         base.states = new ExpiryState[](ne);
+        base.legCache = new int256[][](ne);
         for (uint256 j = 0; j < ne; ++j) {
             Expiry memory e = b.expiries[j];
             ExpiryState memory s = _state(e, p, shocks, skew);
             base.states[j] = s;
-            int256 cur = _expiryValue(e, e.forward, VOL_NONE, p, s);
+            base.legCache[j] = new int256[](e.legs.length * LEG_CACHE);
+            int256 cur = _expiryValue(e, base.legCache[j], e.forward, VOL_NONE, p, s);
             base.expiryNow[j] = cur;
             mtm = FixedPoint.add(mtm, cur);
             // Naked shorts per strike (calls and puts netted) and gross size.
@@ -403,30 +421,117 @@ library PortfolioMargin {
         return FixedPoint.mul(l.vol, FixedPoint.max(FixedPoint.add(WAD, shift), 0), FLOOR);
     }
 
-    /// @dev floor(DF x price) per unit at forward f and vol: Black-76, or the intrinsic value
-    /// once expired or at zero vol (scenario.cpp unit_value()).
-    function _unitValue(Leg memory l, int256 f, int256 vol, int256 secs, int256 df) private pure returns (int256) {
-        if (secs <= 0 || vol <= 0) {
-            int256 diff = l.call ? FixedPoint.sub(f, l.strike) : FixedPoint.sub(l.strike, f);
-            return FixedPoint.mul(df, FixedPoint.max(diff, 0), FLOOR);
-        }
-        Black76.Terms memory t = Black76.price(f, l.strike, Black76.totalVarianceExt(vol, secs));
-        return FixedPoint.mulDiv(l.call ? t.call : t.put, df, UNIT_DENOM, FLOOR);
-    }
-
     /// @dev An expiry's options at forward f under a vol move, discounted at the expiry's DF:
     /// floor(sum amount x unit value / 1e18), the exact sum rounded once (fp::dot).
-    function _expiryValue(Expiry memory e, int256 f, uint8 move, Params memory p, ExpiryState memory s) private pure returns (int256) {
+    function _expiryValue(Expiry memory e, int256[] memory cache, int256 f, uint8 move, Params memory p, ExpiryState memory s)
+        private
+        pure
+        returns (int256)
+    {
         Leg[] memory legs = e.legs;
         uint256 n = legs.length;
         if (n == 0) return 0;
+        int256 lnF = LN_UNKNOWN;
         int256 acc = 0;
         for (uint256 l = 0; l < n; ++l) {
-            Leg memory leg = legs[l];
-            int256 u = _unitValue(leg, f, _movedVol(leg, e.forward, s, p, move), e.secondsToExpiry, s.discount);
-            acc = FixedPoint.add(acc, FixedPoint.mulDiv(leg.amount, u, 1, 0)); // exact product
+            int256 u;
+            (u, lnF) = _unitValue(e, legs[l], cache, l * LEG_CACHE, f, lnF, move, p, s);
+            acc = FixedPoint.add(acc, FixedPoint.mulDiv(legs[l].amount, u, 1, 0)); // exact product
         }
         return FixedPoint.mulDiv(acc, 1, WAD, FLOOR);
+    }
+
+    /// @dev floor(DF x price) per unit at forward f under a vol move: Black-76, or the
+    /// intrinsic value once expired or at zero vol (scenario.cpp unit_value()). Black76.price's
+    /// steps, with ln f passed in and out (LN_UNKNOWN until an option of the expiry needs it)
+    /// and the leg's own parts from its cache entry (`c` at word `at`), filled at first use.
+    function _unitValue(
+        Expiry memory e,
+        Leg memory leg,
+        int256[] memory c,
+        uint256 at,
+        int256 f,
+        int256 lnF,
+        uint8 move,
+        Params memory p,
+        ExpiryState memory s
+    ) private pure returns (int256, int256) {
+        // _movedVol takes every move above ABS_SKEW as ABS_SKEW: they share its entries.
+        uint8 slot = move < ABS_SKEW ? move : ABS_SKEW;
+        uint256 entry; // the entry's memory address: at < c.length / LEG_CACHE by construction
+        uint256 known;
+        assembly ("memory-safe") {
+            entry := add(add(c, 0x20), shl(5, at))
+            known := mload(entry)
+        }
+        if (known & (1 << slot) == 0) known = _fill(e, leg, entry, slot, p, s);
+        int256 vol;
+        int256 w;
+        assembly ("memory-safe") {
+            vol := mload(add(entry, shl(5, add(LC_VOL, slot))))
+            w := mload(add(entry, shl(5, add(LC_VARIANCE, slot))))
+        }
+        if (e.secondsToExpiry <= 0 || vol <= 0) {
+            int256 diff = leg.call ? FixedPoint.sub(f, leg.strike) : FixedPoint.sub(leg.strike, f);
+            return (FixedPoint.mul(s.discount, FixedPoint.max(diff, 0), FLOOR), lnF);
+        }
+        Black76.checkArguments(f, leg.strike, w);
+        if (lnF == LN_UNKNOWN) lnF = Black76.lnExt(f);
+        int256 lnK;
+        uint256 root;
+        assembly ("memory-safe") {
+            lnK := mload(add(entry, shl(5, LC_LN_STRIKE)))
+            root := mload(add(entry, shl(5, add(LC_ROOT, slot))))
+        }
+        if (known & LN_STRIKE_KNOWN == 0) {
+            lnK = Black76.lnExt(leg.strike);
+            assembly ("memory-safe") {
+                mstore(add(entry, shl(5, LC_LN_STRIKE)), lnK)
+                mstore(entry, or(known, LN_STRIKE_KNOWN))
+            }
+        }
+        (int256 callPrice, int256 putPrice,,) = Black76.priceAt(f, leg.strike, lnF - lnK, root);
+        return (_discounted(leg.call ? callPrice : putPrice, s.discount), lnF);
+    }
+
+    /// @dev floor(price x df / (2^125 x 10^18)): FixedPoint.mulDiv(price, df, UNIT_DENOM, FLOOR)
+    /// exactly, for a Black-76 price in wei x 2^125. With 0 <= price < 2^253 and
+    /// 0 <= df < 2^128 the product is below 2^381: its 512-bit form shifted right by 125,
+    /// then divided by 10^18, is the same quotient (a floor of a floor, for positive
+    /// divisors) without a 512-bit division. Other operands take mulDiv, reverts included.
+    function _discounted(int256 price, int256 df) private pure returns (int256 q) {
+        if (price < 0 || price >= 1 << 253 || df < 0 || df >= 1 << 128) return FixedPoint.mulDiv(price, df, UNIT_DENOM, FLOOR);
+        assembly ("memory-safe") {
+            let mm := mulmod(price, df, not(0))
+            let lo := mul(price, df)
+            let hi := sub(sub(mm, lo), lt(mm, lo)) // < 2^125
+            q := div(or(shl(131, hi), shr(125, lo)), 1000000000000000000)
+        }
+    }
+
+    /// @dev Fills the cache entry at memory address `entry` for vol move `slot`: the moved
+    /// vol and, when it prices by Black-76, W1's variance and (when that is > 0) B2's root.
+    /// Returns the entry's known bits, updated.
+    function _fill(Expiry memory e, Leg memory leg, uint256 entry, uint8 slot, Params memory p, ExpiryState memory s)
+        private
+        pure
+        returns (uint256 known)
+    {
+        int256 secs = e.secondsToExpiry;
+        int256 moved = _movedVol(leg, e.forward, s, p, slot);
+        int256 w;
+        uint256 root;
+        if (secs > 0 && moved > 0) {
+            w = Black76.totalVarianceExt(moved, secs);
+            if (w > 0) root = Black76.sqrtVariance(w);
+        }
+        assembly ("memory-safe") {
+            mstore(add(entry, shl(5, add(LC_VOL, slot))), moved)
+            mstore(add(entry, shl(5, add(LC_VARIANCE, slot))), w)
+            mstore(add(entry, shl(5, add(LC_ROOT, slot))), root)
+            known := or(mload(entry), shl(slot, 1))
+            mstore(entry, known)
+        }
     }
 
     /// @dev floor(futures x floor(forward x (shock - 1))): dated futures' P&L under a spot move.
@@ -448,7 +553,7 @@ library PortfolioMargin {
             ExpiryState memory s = base.states[j];
             // skew scenarios keep the spot: the forward unchanged, exactly
             int256 f = skew || sc.spotShock == WAD ? e.forward : FixedPoint.mul(e.forward, sc.spotShock, FLOOR);
-            int256 v = _expiryValue(e, f, sc.vol, p, s);
+            int256 v = _expiryValue(e, base.legCache[j], f, sc.vol, p, s);
             v = FixedPoint.mul(v, v >= 0 ? s.posDiscount : s.negDiscount, FLOOR); // static discounting
             int256 ePnl = _weighted(FixedPoint.sub(v, base.expiryNow[j]), sc.weight);
             if (skew && ePnl > 0) ePnl = -ePnl; // the skew could rotate either way (ePnl > 0: no overflow)
@@ -473,8 +578,9 @@ library PortfolioMargin {
             int256 fUp = FixedPoint.mul(e.forward, p.basisUp, FLOOR);
             int256 fDown = FixedPoint.mul(e.forward, p.basisDown, FLOOR);
             int256 cur = base.expiryNow[j];
-            int256 up = FixedPoint.add(FixedPoint.sub(_expiryValue(e, fUp, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisUp));
-            int256 down = FixedPoint.add(FixedPoint.sub(_expiryValue(e, fDown, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisDown));
+            int256[] memory cache = base.legCache[j];
+            int256 up = FixedPoint.add(FixedPoint.sub(_expiryValue(e, cache, fUp, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisUp));
+            int256 down = FixedPoint.add(FixedPoint.sub(_expiryValue(e, cache, fDown, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisDown));
             int256 factor = FixedPoint.add(p.basisAdd, FixedPoint.mul(p.basisMult, s.tau, FLOOR));
             total = FixedPoint.add(total, FixedPoint.mul(FixedPoint.min(FixedPoint.min(up, down), 0), factor, FLOOR));
         }

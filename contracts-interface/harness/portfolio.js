@@ -278,6 +278,7 @@ const MUTATIONS = [
   ['skew gains are kept', 'if (skew && ePnl > 0) ePnl = -ePnl;', ''],
   ['naked shorts counted as longs', 'FixedPoint.max(FixedPoint.neg(net), 0)', 'FixedPoint.max(net, 0)'],
   ['the verdict at equity == MM', 'w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) < 0;', 'w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) <= 0;'],
+  ['one leg-cache entry for every vol move', 'uint8 slot = move < ABS_SKEW ? move : ABS_SKEW;', 'uint8 slot = 0;'],
 ];
 
 /// Compare the EVM (a deployed Harness) with the native responses: grid and every witness.

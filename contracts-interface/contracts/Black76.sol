@@ -70,7 +70,7 @@ library Black76 {
     function priceAt(int256 f, int256 k, int256 x, uint256 v)
         internal
         pure
-        returns (int256 call, int256 put, int256 n1, int256 pdfD1)
+        returns (int256 callPrice, int256 putPrice, int256 n1, int256 pdfD1)
     {
         // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
         n1 = x > 0 ? ONE_Q : int256(0);
@@ -97,8 +97,8 @@ library Black76 {
             int256 callFloor = fkOne > 0 ? fkOne : int256(0);
             int256 putFloor = fkOne < 0 ? -fkOne : int256(0);
             int256 putRaw = raw - fkOne;
-            call = raw > callFloor ? raw : callFloor;
-            put = putRaw > putFloor ? putRaw : putFloor;
+            callPrice = raw > callFloor ? raw : callFloor;
+            putPrice = putRaw > putFloor ? putRaw : putFloor;
         }
     }
 

@@ -444,12 +444,12 @@ library PortfolioMargin {
     /// @dev floor(DF x price) per unit at forward f under a vol move: Black-76, or the
     /// intrinsic value once expired or at zero vol (scenario.cpp unit_value()). Black76.price's
     /// steps, with ln f passed in and out (LN_UNKNOWN until an option of the expiry needs it)
-    /// and the leg's own parts from its cache entry (`c` at word `at`), filled at first use.
+    /// and the leg's own parts from its cache entry (`c` from word `first`), filled at first use.
     function _unitValue(
         Expiry memory e,
         Leg memory leg,
         int256[] memory c,
-        uint256 at,
+        uint256 first,
         int256 f,
         int256 lnF,
         uint8 move,
@@ -458,10 +458,10 @@ library PortfolioMargin {
     ) private pure returns (int256, int256) {
         // _movedVol takes every move above ABS_SKEW as ABS_SKEW: they share its entries.
         uint8 slot = move < ABS_SKEW ? move : ABS_SKEW;
-        uint256 entry; // the entry's memory address: at < c.length / LEG_CACHE by construction
+        uint256 entry; // the entry's memory address: first + LEG_CACHE <= c.length by construction
         uint256 known;
         assembly ("memory-safe") {
-            entry := add(add(c, 0x20), shl(5, at))
+            entry := add(add(c, 0x20), shl(5, first))
             known := mload(entry)
         }
         if (known & (1 << slot) == 0) known = _fill(e, leg, entry, slot, p, s);

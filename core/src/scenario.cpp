@@ -106,7 +106,6 @@ constexpr std::size_t now_col = 0, basis_up_col = 1, basis_down_col = 2, first_s
 struct contract_values {
     std::vector<Wad> at;                    // [now_col], [basis_up_col], [basis_down_col], [first_scenario_col + i]
     std::vector<fp::fast::wad_split> split;  // the same split for fp::fast where every one fits, else empty
-    std::vector<fp::fast::split60> split60;  // the same split at 2^60 where every one fits, else empty
 };
 
 contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, const option_leg& o, const params& prm) {
@@ -123,12 +122,6 @@ contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, 
         const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
         v.at.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
     }
-    v.split60.resize(v.at.size());
-    for (std::size_t k = 0; k < v.at.size(); ++k)
-        if (!v.at[k].raw().fits_i128() || !fp::fast::split_60(v.at[k].raw().to_i128(), v.split60[k])) {
-            v.split60.clear();
-            break;
-        }
     v.split.resize(v.at.size());
     for (std::size_t k = 0; k < v.at.size(); ++k)
         if (!v.at[k].raw().fits_i128() || !fp::fast::split(v.at[k].raw().to_i128(), v.split[k])) {
@@ -215,10 +208,10 @@ struct raw_lane {
         return r;
     }
     num mulc(num a, num b) noexcept { return neg(mulf(neg(a), b)); }  // ceil(x) = -floor(-x)
-    // A factor (discount, weight) for mulf_factor: fails unless 0 <= x < 2^64 wei.
+    // A factor (discount, weight) for mulf_factor and discounted_at: fails unless 0 <= x < 2^63 wei.
     num factor(const Wad& x) noexcept {
         const num f = of(x);
-        if (f < 0 || f >= (num{1} << 64)) failed = true;
+        if (f < 0 || f >= (num{1} << 63)) failed = true;
         return f;
     }
     // mulf(a, f) for an f from factor(): no operand sorting (the scenario loop's multiply).
@@ -342,7 +335,7 @@ struct gathered {
     std::vector<contract_values> owned_values;  // without a cache (reserved)
     std::vector<const expiry_state*> states;
     std::vector<char> raw;                      // expiry j's values are in values_raw, else in values
-    std::vector<fp::i128> values_raw;           // expiry j at column k: [j * columns + k]
+    std::vector<fp::fast::wad_split> values_raw; // expiry j at column k, split: [j * columns + k]
     std::vector<Wad> values;                    // the same, sized only when some expiry is not raw
     std::vector<std::uint32_t> by_strike;       // per expiry (concatenated), leg indices sorted by strike
     std::vector<char> strike_ends;              // the last leg of its strike, parallel to by_strike
@@ -373,7 +366,6 @@ struct leg_scratch {
     const fp::i128* amounts_raw = nullptr;  // the legs' amounts as integers, when all fit
     std::vector<Wad> amounts;               // as Wad, for the fp::dot path only
     std::vector<std::int64_t> amounts_scaled;
-    std::vector<const fp::fast::split60*> rows60;
     std::vector<const contract_values*> values;
     std::vector<fp::fast::wad_split> amounts_split;
     std::vector<const fp::fast::wad_split*> rows;
@@ -381,30 +373,24 @@ struct leg_scratch {
 };
 
 // An expiry's values at every column: sum over legs of amount x per-unit value, rounded
-// once per column; by fp::fast into out_raw when every input fits (true): the amounts as
-// integers over a power of ten where they allow, else split at the Wad scale; else by
-// fp::dot into out. All three give the same integers.
-bool expiry_values_of(calc& c, const expiry& e, leg_scratch& ls, std::size_t columns, fp::i128* out_raw, Wad* (*wad_out)(void*), void* ctx) {
+// once per column; by fp::fast into out_raw (split) when every input fits (true): the
+// amounts as integers over a power of ten where they allow, else split at the Wad scale;
+// else by fp::dot into out. All three give the same integers.
+bool expiry_values_of(calc& c, const expiry& e, leg_scratch& ls, std::size_t columns, fp::fast::wad_split* out_raw, Wad* (*wad_out)(void*), void* ctx) {
     const std::size_t n = e.options.size();
     ls.amounts_scaled.resize(n);
-    ls.rows60.clear();
+    ls.rows.clear();
     bool fits = ls.amounts_raw != nullptr;
     for (std::size_t l = 0; l < n && fits; ++l) {
-        fits = !ls.values[l]->split60.empty();
-        if (fits) ls.rows60.push_back(ls.values[l]->split60.data());
+        fits = !ls.values[l]->split.empty();
+        if (fits) ls.rows.push_back(ls.values[l]->split.data());
     }
     int decimals = 0;
     if (fits && fp::fast::decimal_scale(ls.amounts_raw, n, ls.amounts_scaled.data(), decimals) &&
-        fp::fast::dot_floor_columns_scaled(ls.amounts_scaled.data(), decimals, ls.rows60.data(), n, columns, out_raw))
+        fp::fast::dot_floor_columns_scaled(ls.amounts_scaled.data(), decimals, ls.rows.data(), n, columns, out_raw))
         return true;
     ls.amounts_split.resize(n);
-    ls.rows.clear();
-    fits = true;
-    for (std::size_t l = 0; l < n && fits; ++l) {
-        fits = ls.amounts_raw && fp::fast::split(ls.amounts_raw[l], ls.amounts_split[l]) &&
-               !ls.values[l]->split.empty();
-        if (fits) ls.rows.push_back(ls.values[l]->split.data());
-    }
+    for (std::size_t l = 0; l < n && fits; ++l) fits = fp::fast::split(ls.amounts_raw[l], ls.amounts_split[l]);
     if (fits && fp::fast::dot_floor_columns(ls.amounts_split.data(), ls.rows.data(), n, columns, out_raw)) return true;
     Wad* out = wad_out(ctx);
     ls.amounts.clear();
@@ -440,7 +426,6 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
     thread_local leg_scratch ls;  // buffers reused across evaluations
     ls.values.reserve(most_legs);
     ls.rows.reserve(most_legs);
-    ls.rows60.reserve(most_legs);
     for (std::size_t j = 0; j < n_exp; ++j) {
         const expiry& e = p.expiries[j];
         value_cache::impl::per_expiry* pe = cache ? &cached_expiry(*cache, c, e, prm) : nullptr;
@@ -510,10 +495,16 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
 }
 
 // Expiry j's value at column k, in the lane's numbers (raw_lane: prepare() checked all_raw).
-fp::i128 value_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k) { return g.values_raw[j * g.columns + k]; }
+fp::i128 value_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k) { return fp::fast::join(g.values_raw[j * g.columns + k]); }
 Wad value_at(wad_lane&, const gathered& g, std::size_t j, std::size_t k) {
-    return g.raw[j] ? raw_i128(g.values_raw[j * g.columns + k]) : g.values[j * g.columns + k];
+    return g.raw[j] ? raw_i128(fp::fast::join(g.values_raw[j * g.columns + k])) : g.values[j * g.columns + k];
 }
+
+// floor(v f / 10^18) for expiry j's value v at column k and a factor f from the lane's factor().
+fp::i128 discounted_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k, fp::i128 f) {
+    return fp::fast::mul_floor_split(g.values_raw[j * g.columns + k], static_cast<std::uint64_t>(f));
+}
+Wad discounted_at(wad_lane& l, const gathered& g, std::size_t j, std::size_t k, const Wad& f) { return l.mulf_factor(value_at(l, g, j, k), f); }
 
 // Leg `index` (over the evaluation's legs) of option o: its amount in the lane's numbers.
 fp::i128 amount_at(raw_lane&, const gathered& g, const option_leg&, std::size_t index) { return g.amounts_raw[index]; }
@@ -685,8 +676,8 @@ template <class L>
 typename L::num expiry_share(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, const scenario_row<L>& row, std::size_t i,
                              std::size_t j) {
     using num = typename L::num;
-    num v = value_at(l, g, j, first_scenario_col + i);
-    v = l.mulf_factor(v, num{} <= v ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
+    const std::size_t k = first_scenario_col + i;
+    const num v = discounted_at(l, g, j, k, num{} <= value_at(l, g, j, k) ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
     num e = weighted(l, row, l.sub(v, pr.now[j]));
     if (row.skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
     if (!row.skew && pr.futures[j]) e = l.add(e, weighted(l, row, futures_pnl(l, pr, p.expiries[j], row.shock)));

@@ -202,23 +202,56 @@ bool mul_floor_wide(i128 a, i128 b, i128& out) noexcept {
     return true;
 }
 
-bool split(i128 v, wad_split& out) noexcept {
+bool split(i128 units, i128 rest, wad_split& out) noexcept {
     constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
-    const u128 m = detail::uabs(v);
-    if (m >= (u128{1} << 64) * wad) return false;  // keeps |units| below 2^64; checked to 2^60 below
-    bool inexact = false;
-    const u128 q = detail::div_invariant({0, m}, detail::wad_divisor, inexact);
-    const std::uint64_t r = static_cast<std::uint64_t>(m - q * wad);
-    const u128 units = v < 0 && inexact ? q + 1 : q;  // floor for negatives: the fraction stays >= 0
-    if (units > (u128{1} << 60) || (units == (u128{1} << 60) && v >= 0)) return false;  // units in [-2^60, 2^60)
-    out.units = v < 0 ? -static_cast<std::int64_t>(units) : static_cast<std::int64_t>(units);
-    out.frac = v < 0 && inexact ? wad - r : r;
+    constexpr std::uint64_t five18 = 3814697265625ull;  // 10^18 = 2^18 5^18
+    const u128 mag = detail::uabs(rest);
+    u128 q = 0;  // floor(mag / 10^18)
+    if ((mag >> 82) == 0) {
+        q = static_cast<std::uint64_t>(mag >> 18) / five18;  // floor(floor(mag / 2^18) / 5^18): a 64-bit division by a constant
+    } else {
+        bool inexact = false;
+        q = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
+    }
+    const auto r = static_cast<std::uint64_t>(mag - q * wad);
+    // rest = q 10^18 + r, or for a negative rest -(q + 1) 10^18 + (10^18 - r) when r > 0 (floor)
+    const bool borrow = rest < 0 && r != 0;
+    const i128 whole = rest < 0 ? -static_cast<i128>(q) - (borrow ? 1 : 0) : static_cast<i128>(q);  // |q| < 2^124
+    i128 total = 0;
+    constexpr i128 limit = i128{1} << 60;
+    if (__builtin_add_overflow(units, whole, &total) || total < -limit || total >= limit) return false;
+    out.units = static_cast<std::int64_t>(total);
+    out.frac = borrow ? wad - r : r;
     return true;
 }
 
-bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_t n, std::size_t m, i128* out) noexcept {
+namespace {
+
+// split(units, rest, out) for the column kernels: the same result, in 64-bit arithmetic when
+// units fits int64 and |rest| < 2^81 (the usual column), where floor(rest / 10^18) is
+// floor(floor(rest / 2^18) / 5^18), an arithmetic shift and a division by a constant.
+inline bool split_column(i128 units, i128 rest, wad_split& out) noexcept {
+    constexpr std::int64_t wad = static_cast<std::int64_t>(Wad::scale);
+    constexpr std::int64_t five18 = 3814697265625;  // 10^18 = 2^18 5^18
+    constexpr std::int64_t limit = std::int64_t{1} << 60;
+    const auto u = static_cast<std::int64_t>(units);
+    const auto top = static_cast<std::int64_t>(rest >> 64);
+    if (u != units || static_cast<std::uint64_t>(top + (std::int64_t{1} << 17)) >= (std::uint64_t{1} << 18)) return split(units, rest, out);
+    const auto t = static_cast<std::int64_t>(rest >> 18);           // floor(rest / 2^18), |t| < 2^63
+    const std::int64_t q = (t < 0 ? t - (five18 - 1) : t) / five18;  // floor(t / 5^18): |q| < 2^22
+    std::int64_t total = 0;
+    if (__builtin_add_overflow(u, q, &total) || total < -limit || total >= limit) return false;
+    out.units = total;
+    out.frac = static_cast<std::uint64_t>(rest) - static_cast<std::uint64_t>(q) * static_cast<std::uint64_t>(wad);  // in [0, 10^18): exact mod 2^64
+    return true;
+}
+
+}  // namespace
+
+bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_t n, std::size_t m, wad_split* out) noexcept {
     // a b = 10^36 a.units b.units + 10^18 (a.units b.frac + a.frac b.units) + a.frac b.frac, so
-    // floor(sum a b / 10^18) = 10^18 S_units + S_mixed + floor(S_frac / 10^18), with S_frac >= 0.
+    // floor(sum a b / 10^18) = 10^18 S_units + S_mixed + floor(S_frac / 10^18), with S_frac >= 0:
+    // split from the parts S_units and S_mixed + floor(S_frac / 10^18).
     // Units lie in [-2^60, 2^60) and fractions below 10^18 < 2^60, so each product is at most
     // 2^120 in magnitude and a block of 32 terms sums without overflow; blocks add up checked.
     // One column at a time: the sums stay in registers.
@@ -245,11 +278,9 @@ bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_
         }
         bool inexact = false;
         const i128 q = static_cast<i128>(detail::div_invariant({0, frac}, detail::wad_divisor, inexact));
-        // 10^18 units: |units| < 2^66 keeps it below 2^126 (larger sums are left to the caller's Wad path)
-        overflow |= detail::uabs(units) >= (u128{1} << 66);
-        i128 v = units * static_cast<i128>(Wad::scale);
-        overflow |= __builtin_add_overflow(v, mixed, &v);
-        overflow |= __builtin_add_overflow(v, q, &out[i]);
+        i128 rest = 0;
+        overflow |= __builtin_add_overflow(mixed, q, &rest);
+        overflow |= !split_column(units, rest, out[i]);
     }
     return !overflow;
 }
@@ -319,51 +350,57 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
 
 namespace {
 
-// dot_floor_columns_scaled for one decimal count K: the final division by 10^K has a
-// constant divisor, so the compiler folds its normalisation (19 instances, one per K).
+// dot_floor_columns_scaled for one decimal count K: the divisions by 10^K have a constant
+// divisor, so the compiler folds their normalisation (19 instances, one per K).
 template <int K>
-bool dot_scaled(const std::int64_t* m, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept {
-    // sum m b = 2^60 H + L with H = sum m b.hi and L = sum m b.lo. |m| < 2^62 (decimal_scale),
-    // |b.hi| < 2^62 (split_60) and b.lo < 2^60 bound each product below 2^124, so blocks of 8
-    // terms sum unchecked; blocks add up checked, and 2^60 H + L must fit 128 bits.
+bool dot_scaled(const std::int64_t* m, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out) noexcept {
+    // sum m b = 10^18 A + B with A = sum m b.units and B = sum m b.frac. |m| < 2^62 (decimal_scale),
+    // |b.units| <= 2^60 and b.frac < 10^18 < 2^60 (split) bound each product by 2^122, so blocks
+    // of 8 terms sum unchecked; blocks add up checked.
     constexpr std::size_t block = 8;
-    constexpr detail::invariant_divisor dv = detail::make_invariant_divisor(pow10_u64(K));
-    const i128 hi_limit = static_cast<i128>(pow2(66));
+    constexpr std::uint64_t p10 = pow10_u64(K);
+    constexpr detail::invariant_divisor dv = detail::make_invariant_divisor(p10);
     bool overflow = false;
     for (std::size_t i = 0; i < cols; ++i) {
-        i128 hi = 0, lo = 0;
+        i128 A = 0, B = 0;
         if (n <= block) {  // the usual account: one block, nothing to merge
             for (std::size_t l = 0; l < n; ++l) {
-                const split60& y = b[l][i];
-                hi += static_cast<i128>(m[l]) * y.hi;
-                lo += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.lo);
+                const wad_split& y = b[l][i];
+                A += static_cast<i128>(m[l]) * y.units;
+                B += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.frac);
             }
         } else {
             for (std::size_t l0 = 0; l0 < n; l0 += block) {
-                i128 bh = 0, bl = 0;
+                i128 ba = 0, bb = 0;
                 const std::size_t end = std::min(n, l0 + block);
                 for (std::size_t l = l0; l < end; ++l) {
-                    const split60& y = b[l][i];
-                    bh += static_cast<i128>(m[l]) * y.hi;
-                    bl += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.lo);
+                    const wad_split& y = b[l][i];
+                    ba += static_cast<i128>(m[l]) * y.units;
+                    bb += static_cast<i128>(m[l]) * static_cast<std::int64_t>(y.frac);
                 }
-                overflow |= __builtin_add_overflow(hi, bh, &hi);
-                overflow |= __builtin_add_overflow(lo, bl, &lo);
+                overflow |= __builtin_add_overflow(A, ba, &A);
+                overflow |= __builtin_add_overflow(B, bb, &B);
             }
         }
-        overflow |= hi >= hi_limit || hi <= -hi_limit;  // 2^60 H inside (-2^126, 2^126)
-        i128 sum = 0;
-        overflow |= __builtin_add_overflow(static_cast<i128>(static_cast<u128>(hi) << 60), lo, &sum);
-        if (overflow) return false;
-        if constexpr (K == 0) {  // whole units: no division
-            out[i] = sum;
+        if constexpr (K == 0) {  // whole units: 10^18 A + B
+            overflow |= !split_column(A, B, out[i]);
         } else {
+            // floor((10^18 A + B) / 10^K) = 10^(18-K) A + floor(B / 10^K), and with A = 10^K a1 + a0
+            // (0 <= a0 < 10^K) that is 10^18 a1 + 10^(18-K) a0 + floor(B / 10^K).
+            const auto a = static_cast<std::int64_t>(A);
+            overflow |= a != A;
+            std::int64_t a1 = a / static_cast<std::int64_t>(p10), a0 = a % static_cast<std::int64_t>(p10);
+            if (a0 < 0) {  // C++ truncates; floor
+                --a1;
+                a0 += static_cast<std::int64_t>(p10);
+            }
             bool inexact = false;
-            const u128 q = detail::div_invariant({0, detail::uabs(sum)}, dv, inexact);
-            out[i] = sum < 0 ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);
+            const u128 q = detail::div_invariant({0, detail::uabs(B)}, dv, inexact);
+            const i128 b_floor = B < 0 ? -static_cast<i128>(q) - (inexact ? 1 : 0) : static_cast<i128>(q);  // |B| < 2^127: q < 2^124
+            overflow |= !split_column(a1, static_cast<i128>(a0) * static_cast<std::int64_t>(pow10_u64(18 - K)) + b_floor, out[i]);
         }
     }
-    return true;
+    return !overflow;
 }
 
 template <std::size_t... K>
@@ -373,7 +410,7 @@ constexpr auto dot_scaled_table(std::index_sequence<K...>) {
 
 }  // namespace
 
-bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept {
+bool dot_floor_columns_scaled(const std::int64_t* m, int k, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out) noexcept {
     static constexpr auto kernels = dot_scaled_table(std::make_index_sequence<19>{});
     if (k < 0 || k > 18) return false;
     return kernels[static_cast<std::size_t>(k)](m, b, n, cols, out);

@@ -59,32 +59,36 @@ struct wad_split {
     std::uint64_t frac = 0;
 };
 
-/// Splits v (floor division by 10^18); false when units would leave [-2^60, 2^60)
-/// (|v| above about 1.15e36).
-bool split(i128 v, wad_split& out) noexcept;
+/// Splits units * 10^18 + rest (the parts unnormalised); false when the result's units
+/// would leave [-2^60, 2^60) (a value of magnitude above about 1.15e36).
+bool split(i128 units, i128 rest, wad_split& out) noexcept;
+
+/// Splits v (floor division by 10^18), as split(0, v, out).
+inline bool split(i128 v, wad_split& out) noexcept { return split(0, v, out); }
+
+/// out = v = units * 10^18 + frac (cannot overflow: |units| <= 2^60).
+inline i128 join(const wad_split& v) noexcept {
+    return static_cast<i128>(v.units) * static_cast<std::int64_t>(detail::wad_divisor.plain) + static_cast<i128>(v.frac);
+}
+
+/// floor(v * f / 10^18) for a split v and a factor 0 <= f < 2^63: units * f + floor(frac * f / 10^18),
+/// since units * 10^18 * f / 10^18 is whole. Two 64x64-bit products and one quotient digit
+/// (frac * f < 10^18 2^63); |result| < 2^124, so nothing can fail. Equal to mul_floor_by(join(v), f).
+inline i128 mul_floor_split(const wad_split& v, std::uint64_t f) noexcept {
+    constexpr detail::invariant_divisor dv = detail::wad_divisor;
+    constexpr int s = dv.shift;  // > 0: 10^18 < 2^63
+    const u128 p = detail::mul64(v.frac, f);
+    std::uint64_t r = 0;
+    const std::uint64_t q = detail::div_digit((detail::hi64(p) << s) | (detail::lo64(p) >> (64 - s)), detail::lo64(p) << s, dv, r);
+    return static_cast<i128>(v.units) * static_cast<std::int64_t>(f) + static_cast<i128>(q);
+}
 
 /// out[i] = floor(sum_l a[l] * b[l][i] / 10^18) for i < m: fp::dot(a, column i,
 /// rounding::floor) of the n x m matrix whose rows are b[0..n), all operands split.
 /// One pass over each row, four 64x64-bit products per term, no division but one
-/// per column. False when a partial sum or a result does not fit 128 bits (out
-/// then holds nothing meaningful).
-bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_t n, std::size_t m, i128* out) noexcept;
-
-/// A raw value split at 2^60 for dot_floor_columns_scaled: v = hi * 2^60 + lo, 0 <= lo < 2^60.
-struct split60 {
-    std::int64_t hi = 0;
-    std::uint64_t lo = 0;
-};
-
-/// Splits v; false when v is outside [-2^122, 2^122) (|hi| would reach 2^62).
-inline bool split_60(i128 v, split60& out) noexcept {
-    const i128 hi = v >> 60;  // arithmetic: floor(v / 2^60)
-    constexpr i128 limit = i128{1} << 62;
-    if (hi < -limit || hi >= limit) return false;
-    out.hi = static_cast<std::int64_t>(hi);
-    out.lo = static_cast<std::uint64_t>(v) & ((std::uint64_t{1} << 60) - 1);
-    return true;
-}
+/// per column. The results are split; false when a partial sum does not fit 128 bits
+/// or a result does not split (out then holds nothing meaningful).
+bool dot_floor_columns(const wad_split* a, const wad_split* const* b, std::size_t n, std::size_t m, wad_split* out) noexcept;
 
 /// Writes raw amounts a[0..n) as m[l] * 10^(18 - k) with the fewest decimals k in [0, 18]
 /// that hold them all (k = 0: whole units). False when some |m[l]| would reach 2^62.
@@ -92,9 +96,10 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
 
 /// out[i] = floor(sum_l m[l] * b[l][i] / 10^k) for i < cols: for amounts a[l] = m[l] 10^(18-k)
 /// (decimal_scale), exactly floor(sum_l a[l] b[l][i] / 10^18), what fp::dot(rounding::floor)
-/// and dot_floor_columns compute. Two 64x64-bit products per term (against four) and one
-/// division per column. False when a sum does not fit 128 bits (out then holds nothing meaningful).
-bool dot_floor_columns_scaled(const std::int64_t* m, int k, const split60* const* b, std::size_t n, std::size_t cols, i128* out) noexcept;
+/// and dot_floor_columns compute, split. Two 64x64-bit products per term (against four) and a
+/// few divisions per column by constants. False when a sum does not fit 128 bits or a result
+/// does not split (out then holds nothing meaningful).
+bool dot_floor_columns_scaled(const std::int64_t* m, int k, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out) noexcept;
 
 /// out = a + b, false on overflow.
 inline bool add(i128 a, i128 b, i128& out) noexcept { return !__builtin_add_overflow(a, b, &out); }

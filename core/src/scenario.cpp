@@ -136,9 +136,17 @@ using contract_key = std::tuple<fp::I256, bool, fp::I256>;                     /
 
 expiry_key key_of(const expiry& e) { return {e.seconds, e.forward_fixed.raw(), e.forward_variable.raw(), e.rate.raw()}; }
 
-// A hash of a cache key (FNV-1a over the integers' limbs): a keeper looks up every
-// leg of every account, and a hash table does that in a fraction of an ordered map's time.
+// The same keys by reference, for lookups that copy no integers (C++20 heterogeneous lookup).
+std::tuple<std::int64_t, const fp::I256&, const fp::I256&, const fp::I256&> ref_of(const expiry& e) {
+    return {e.seconds, e.forward_fixed.raw(), e.forward_variable.raw(), e.rate.raw()};
+}
+std::tuple<const fp::I256&, bool, const fp::I256&> ref_of(const option_leg& o) { return {o.strike.raw(), o.call, o.vol.raw()}; }
+
+// A hash of a cache key or its reference form (FNV-1a over the integers' limbs, the same for
+// both): a keeper looks up every leg of every account, and a hash table does that in a
+// fraction of an ordered map's time.
 struct key_hash {
+    using is_transparent = void;
     static void word(std::uint64_t& h, std::uint64_t x) noexcept { h = (h ^ x) * 0x100000001b3ull; }
     static void mix(std::uint64_t& h, const fp::I256& x) noexcept {
         const auto& b = x.big().backend();
@@ -152,6 +160,15 @@ struct key_hash {
         std::uint64_t h = 0xcbf29ce484222325ull;
         std::apply([&h](const auto&... x) { (mix(h, x), ...); }, k);
         return static_cast<std::size_t>(h ^ (h >> 32));  // size_t has 32 bits on wasm32
+    }
+};
+
+// Key equality across a key and its reference form (tuples compare element by element).
+struct key_eq {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const noexcept {
+        return a == b;
     }
 };
 
@@ -273,9 +290,9 @@ struct value_cache::impl {
     struct per_expiry {
         expiry_state state;
         fp::errc error = fp::errc::ok;
-        std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, key_hash> contracts;
+        std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, key_hash, key_eq> contracts;
     };
-    std::unordered_map<expiry_key, per_expiry, key_hash> expiries;
+    std::unordered_map<expiry_key, per_expiry, key_hash, key_eq> expiries;
     std::size_t contracts = 0;
     // The parameters' scenario rows for the 128-bit lane, with the perp units at one perp
     // price (the snapshot's): built on first use, rebuilt when an account's price differs.
@@ -299,7 +316,7 @@ namespace {
 // The cache's entry for expiry e, its state computed on first use; an error in it goes to c.
 value_cache::impl::per_expiry& cached_expiry(value_cache& cache, calc& c, const expiry& e, const params& prm) {
     auto& m = cache.internals().expiries;
-    auto it = m.find(key_of(e));
+    auto it = m.find(ref_of(e));
     if (it == m.end()) {
         calc cc;
         value_cache::impl::per_expiry pe;
@@ -314,12 +331,11 @@ value_cache::impl::per_expiry& cached_expiry(value_cache& cache, calc& c, const 
 // The values of leg o of the expiry whose cache entry is pe, priced on first use.
 const contract_values* cached_values(value_cache& cache, value_cache::impl::per_expiry& pe, calc& c, const expiry& e, const option_leg& o,
                                      const params& prm) {
-    const contract_key k{o.strike.raw(), o.call, o.vol.raw()};
-    auto it = pe.contracts.find(k);
+    auto it = pe.contracts.find(ref_of(o));
     if (it == pe.contracts.end()) {
         calc cc;
         contract_values v = price_contract(cc, e, pe.state, o, prm);
-        it = pe.contracts.emplace(k, std::make_pair(std::move(v), cc.error)).first;
+        it = pe.contracts.emplace(contract_key{o.strike.raw(), o.call, o.vol.raw()}, std::make_pair(std::move(v), cc.error)).first;
         ++cache.internals().contracts;
     }
     if (it->second.second != fp::errc::ok) c(fp::result<Wad>::failure(it->second.second));
@@ -335,7 +351,7 @@ struct gathered {
     std::vector<contract_values> owned_values;  // without a cache (reserved)
     std::vector<const expiry_state*> states;
     std::vector<char> raw;                      // expiry j's values are in values_raw, else in values
-    std::vector<fp::fast::wad_split> values_raw; // expiry j at column k, split: [j * columns + k]
+    std::vector<fp::fast::wad_split> values_raw; // expiry j at column k, split: [j * columns + k] (kept across evaluations)
     std::vector<Wad> values;                    // the same, sized only when some expiry is not raw
     std::vector<std::uint32_t> by_strike;       // per expiry (concatenated), leg indices sorted by strike
     std::vector<char> strike_ends;              // the last leg of its strike, parallel to by_strike
@@ -351,7 +367,6 @@ struct gathered {
         owned_values.clear();
         states.clear();
         raw.clear();
-        values_raw.clear();
         values.clear();
         by_strike.clear();
         strike_ends.clear();
@@ -419,7 +434,7 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
     }
     g.states.reserve(n_exp);
     g.raw.reserve(n_exp);
-    g.values_raw.resize(n_exp * columns);
+    if (g.values_raw.size() < n_exp * columns) g.values_raw.resize(n_exp * columns);  // grows only: each entry read is written first
     g.by_strike.reserve(total_legs);
     g.strike_ends.reserve(total_legs);
     g.amounts_raw.reserve(total_legs);
@@ -460,19 +475,25 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
         }, &ctx);
         g.raw.push_back(raw);
         g.all_raw = g.all_raw && raw;
-        // legs in strike order, by integer keys where the strikes fit 128 bits
+        // legs in strike order, by integer keys where the strikes fit 128 bits: an insertion sort
+        // (an expiry holds few legs), stable, so equal strikes keep their legs' order on every target
         bool keys = true;
         g.strike_keys.clear();
         for (const option_leg& o : e.options) {
             keys = keys && o.strike.raw().fits_i128();
             g.strike_keys.push_back(keys ? o.strike.raw().to_i128() : 0);
         }
-        auto same = [&](std::uint32_t a, std::uint32_t b) { return keys ? g.strike_keys[a] == g.strike_keys[b] : e.options[a].strike == e.options[b].strike; };
         for (std::size_t l = 0; l < n; ++l) g.by_strike.push_back(static_cast<std::uint32_t>(l));
-        std::sort(g.by_strike.begin() + static_cast<std::ptrdiff_t>(first), g.by_strike.end(), [&](std::uint32_t a, std::uint32_t b) {
-            return keys ? g.strike_keys[a] < g.strike_keys[b] : e.options[a].strike < e.options[b].strike;
-        });
-        for (std::size_t t = first; t < first + n; ++t) g.strike_ends.push_back(t + 1 == first + n || !same(g.by_strike[t], g.by_strike[t + 1]));
+        std::uint32_t* order = g.by_strike.data() + first;
+        const fp::i128* key = g.strike_keys.data();
+        auto less = [&](std::uint32_t a, std::uint32_t b) { return keys ? key[a] < key[b] : e.options[a].strike < e.options[b].strike; };
+        for (std::size_t t = 1; t < n; ++t) {
+            const std::uint32_t x = order[t];
+            std::size_t u = t;
+            for (; u > 0 && less(x, order[u - 1]); --u) order[u] = order[u - 1];
+            order[u] = x;
+        }
+        for (std::size_t t = 0; t < n; ++t) g.strike_ends.push_back(t + 1 == n || less(order[t], order[t + 1]));
     }
     if (cache) {
         auto& entry = cache->internals().rows;

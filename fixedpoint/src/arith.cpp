@@ -321,14 +321,21 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
     constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
     // first pass: each |a| = units 10^18 + frac, and the decimals the fractions need;
     // m holds the units meanwhile (checked against 2^62 below)
+    constexpr std::uint64_t five18 = 3814697265625ull;  // 10^18 = 2^18 5^18
     k = 0;
     for (std::size_t l = 0; l < n; ++l) {
         const u128 mag = detail::uabs(a[l]);
-        bool inexact = false;
-        const u128 units = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
+        u128 units = 0;
+        if ((mag >> 82) == 0) {  // the usual amount: floor(floor(mag / 2^18) / 5^18), a 64-bit division by a constant
+            units = static_cast<std::uint64_t>(mag >> 18) / five18;
+        } else {
+            bool inexact = false;
+            units = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
+        }
         if (units >= u128{1} << 62) return false;
         m[l] = static_cast<std::int64_t>(units);
-        if (inexact) k = std::max(k, 18 - trailing_decimal_zeros(static_cast<std::uint64_t>(mag - units * wad)));
+        const auto frac = static_cast<std::uint64_t>(mag - units * wad);
+        if (frac != 0) k = std::max(k, 18 - trailing_decimal_zeros(frac));
     }
     if (k == 0) {  // whole units
         for (std::size_t l = 0; l < n; ++l)

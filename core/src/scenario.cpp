@@ -485,15 +485,21 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
         }
         for (std::size_t l = 0; l < n; ++l) g.by_strike.push_back(static_cast<std::uint32_t>(l));
         std::uint32_t* order = g.by_strike.data() + first;
-        const fp::i128* key = g.strike_keys.data();
-        auto less = [&](std::uint32_t a, std::uint32_t b) { return keys ? key[a] < key[b] : e.options[a].strike < e.options[b].strike; };
-        for (std::size_t t = 1; t < n; ++t) {
-            const std::uint32_t x = order[t];
-            std::size_t u = t;
-            for (; u > 0 && less(x, order[u - 1]); --u) order[u] = order[u - 1];
-            order[u] = x;
+        auto sort = [&](auto less) {
+            for (std::size_t t = 1; t < n; ++t) {
+                const std::uint32_t x = order[t];
+                std::size_t u = t;
+                for (; u > 0 && less(x, order[u - 1]); --u) order[u] = order[u - 1];
+                order[u] = x;
+            }
+            for (std::size_t t = 0; t < n; ++t) g.strike_ends.push_back(t + 1 == n || less(order[t], order[t + 1]));
+        };
+        if (keys) {
+            const fp::i128* key = g.strike_keys.data();
+            sort([key](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
+        } else {
+            sort([&e](std::uint32_t a, std::uint32_t b) { return e.options[a].strike < e.options[b].strike; });
         }
-        for (std::size_t t = 0; t < n; ++t) g.strike_ends.push_back(t + 1 == n || less(order[t], order[t + 1]));
     }
     if (cache) {
         auto& entry = cache->internals().rows;
@@ -521,11 +527,16 @@ Wad value_at(wad_lane&, const gathered& g, std::size_t j, std::size_t k) {
     return g.raw[j] ? raw_i128(fp::fast::join(g.values_raw[j * g.columns + k])) : g.values[j * g.columns + k];
 }
 
-// floor(v f / 10^18) for expiry j's value v at column k and a factor f from the lane's factor().
-fp::i128 discounted_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k, fp::i128 f) {
-    return fp::fast::mul_floor_split(g.values_raw[j * g.columns + k], static_cast<std::uint64_t>(f));
+// floor(v f / 10^18) for expiry j's value v at column k, f the factor for gains (v >= 0) or for
+// losses (from the lane's factor()). A split value is negative exactly when its units are.
+fp::i128 discounted_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k, fp::i128 gain, fp::i128 loss) {
+    const fp::fast::wad_split& v = g.values_raw[j * g.columns + k];
+    return fp::fast::mul_floor_split(v, static_cast<std::uint64_t>(v.units >= 0 ? gain : loss));
 }
-Wad discounted_at(wad_lane& l, const gathered& g, std::size_t j, std::size_t k, const Wad& f) { return l.mulf_factor(value_at(l, g, j, k), f); }
+Wad discounted_at(wad_lane& l, const gathered& g, std::size_t j, std::size_t k, const Wad& gain, const Wad& loss) {
+    const Wad v = value_at(l, g, j, k);
+    return l.mulf_factor(v, Wad{} <= v ? gain : loss);
+}
 
 // Leg `index` (over the evaluation's legs) of option o: its amount in the lane's numbers.
 fp::i128 amount_at(raw_lane&, const gathered& g, const option_leg&, std::size_t index) { return g.amounts_raw[index]; }
@@ -690,18 +701,30 @@ typename L::num perp_share(L& l, const prepared<L>& pr, const scenario_row<L>& r
     return weighted(l, row, l.mulf(pr.perp_position, row.perp_unit));
 }
 
-// Expiry j's share of scenario i's P&L (row: the scenario's constants): its scenario value
-// discounted (one factor for gains, one for losses), less its current value, weighted;
-// skew scenarios count it as a loss either way; dated futures move with the spot shock.
+// Expiry j's figures that its share of every scenario reads, copied once per expiry.
+template <class L>
+struct expiry_terms {
+    typename L::num now, gain, loss;  // its current value; the discount factors for gains and losses
+    bool futures = false;
+    std::size_t j = 0;
+};
+template <class L>
+expiry_terms<L> terms_of(const prepared<L>& pr, std::size_t j) {
+    return {pr.now[j], pr.pos_discount[j], pr.neg_discount[j], pr.futures[j] != 0, j};
+}
+
+// Expiry j's share of scenario i's P&L (row: the scenario's constants; x: the expiry's terms):
+// its scenario value discounted (one factor for gains, one for losses), less its current
+// value, weighted; skew scenarios count it as a loss either way; dated futures move with the
+// spot shock.
 template <class L>
 typename L::num expiry_share(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, const scenario_row<L>& row, std::size_t i,
-                             std::size_t j) {
+                             const expiry_terms<L>& x) {
     using num = typename L::num;
-    const std::size_t k = first_scenario_col + i;
-    const num v = discounted_at(l, g, j, k, num{} <= value_at(l, g, j, k) ? pr.pos_discount[j] : pr.neg_discount[j]);  // static discounting
-    num e = weighted(l, row, l.sub(v, pr.now[j]));
+    const num v = discounted_at(l, g, x.j, first_scenario_col + i, x.gain, x.loss);  // static discounting
+    num e = weighted(l, row, l.sub(v, x.now));
     if (row.skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
-    if (!row.skew && pr.futures[j]) e = l.add(e, weighted(l, row, futures_pnl(l, pr, p.expiries[j], row.shock)));
+    if (!row.skew && x.futures) e = l.add(e, weighted(l, row, futures_pnl(l, pr, p.expiries[x.j], row.shock)));
     return e;
 }
 
@@ -722,7 +745,7 @@ template <class L>
     num pnl{};
     if (pr.perp) pnl = perp_share(l, pr, row);
     for (std::size_t j = 0; j < pr.now.size(); ++j) {
-        const num e = expiry_share(l, g, pr, p, row, i, j);
+        const num e = expiry_share(l, g, pr, p, row, i, terms_of(pr, j));
         if (parts) parts->push_back(e);
         pnl = l.add(pnl, e);
     }
@@ -743,8 +766,10 @@ template <class L>
     out.assign(n, num{});
     if (pr.perp)
         for (std::size_t i = 0; i < n; ++i) out[i] = perp_share(l, pr, rows[i]);
-    for (std::size_t j = 0; j < pr.now.size(); ++j)
-        for (std::size_t i = 0; i < n; ++i) out[i] = l.add(out[i], expiry_share(l, g, pr, p, rows[i], i, j));
+    for (std::size_t j = 0; j < pr.now.size(); ++j) {
+        const expiry_terms<L> x = terms_of(pr, j);
+        for (std::size_t i = 0; i < n; ++i) out[i] = l.add(out[i], expiry_share(l, g, pr, p, rows[i], i, x));
+    }
     for (std::size_t k = 0; k < p.collaterals.size(); ++k)
         if (p.collaterals[k].risk_cancelling)
             for (std::size_t i = 0; i < n; ++i) out[i] = l.add(out[i], collateral_share(l, pr, rows[i], k));

@@ -228,16 +228,16 @@ bool split(i128 units, i128 rest, wad_split& out) noexcept {
 namespace {
 
 // split(units, rest, out) for the column kernels: the same result, in 64-bit arithmetic when
-// units fits int64 and |rest| < 2^81 (the usual column), where floor(rest / 10^18) is
-// floor(floor(rest / 2^18) / 5^18), an arithmetic shift and a division by a constant.
+// units fits int64 and rest lies in [-2^80, 2^80) (the usual column), where floor(rest / 10^18)
+// is floor(floor(rest / 2^18) / 5^18), an arithmetic shift and a division by a constant.
 inline bool split_column(i128 units, i128 rest, wad_split& out) noexcept {
     constexpr std::int64_t wad = static_cast<std::int64_t>(Wad::scale);
     constexpr std::int64_t five18 = 3814697265625;  // 10^18 = 2^18 5^18
     constexpr std::int64_t limit = std::int64_t{1} << 60;
     const auto u = static_cast<std::int64_t>(units);
     const auto top = static_cast<std::int64_t>(rest >> 64);
-    if (u != units || static_cast<std::uint64_t>(top + (std::int64_t{1} << 17)) >= (std::uint64_t{1} << 18)) return split(units, rest, out);
-    const auto t = static_cast<std::int64_t>(rest >> 18);           // floor(rest / 2^18), |t| < 2^63
+    if (u != units || static_cast<std::uint64_t>(top + (std::int64_t{1} << 16)) >= (std::uint64_t{1} << 17)) return split(units, rest, out);
+    const auto t = static_cast<std::int64_t>(rest >> 18);           // floor(rest / 2^18), in [-2^62, 2^62)
     const std::int64_t q = (t < 0 ? t - (five18 - 1) : t) / five18;  // floor(t / 5^18): |q| < 2^22
     std::int64_t total = 0;
     if (__builtin_add_overflow(u, q, &total) || total < -limit || total >= limit) return false;

@@ -527,16 +527,6 @@ Wad value_at(wad_lane&, const gathered& g, std::size_t j, std::size_t k) {
     return g.raw[j] ? raw_i128(fp::fast::join(g.values_raw[j * g.columns + k])) : g.values[j * g.columns + k];
 }
 
-// floor(v f / 10^18) for expiry j's value v at column k, f the factor for gains (v >= 0) or for
-// losses (from the lane's factor()). A split value is negative exactly when its units are.
-fp::i128 discounted_at(raw_lane&, const gathered& g, std::size_t j, std::size_t k, fp::i128 gain, fp::i128 loss) {
-    const fp::fast::wad_split& v = g.values_raw[j * g.columns + k];
-    return fp::fast::mul_floor_split(v, static_cast<std::uint64_t>(v.units >= 0 ? gain : loss));
-}
-Wad discounted_at(wad_lane& l, const gathered& g, std::size_t j, std::size_t k, const Wad& gain, const Wad& loss) {
-    const Wad v = value_at(l, g, j, k);
-    return l.mulf_factor(v, Wad{} <= v ? gain : loss);
-}
 
 // Leg `index` (over the evaluation's legs) of option o: its amount in the lane's numbers.
 fp::i128 amount_at(raw_lane&, const gathered& g, const option_leg&, std::size_t index) { return g.amounts_raw[index]; }
@@ -701,16 +691,29 @@ typename L::num perp_share(L& l, const prepared<L>& pr, const scenario_row<L>& r
     return weighted(l, row, l.mulf(pr.perp_position, row.perp_unit));
 }
 
-// Expiry j's figures that its share of every scenario reads, copied once per expiry.
+// Expiry j's figures that its share of every scenario reads, copied once per expiry (locals
+// the scenario loop can keep at hand).
 template <class L>
 struct expiry_terms {
     typename L::num now, gain, loss;  // its current value; the discount factors for gains and losses
+    const fp::fast::wad_split* scenario_values = nullptr;  // its split values from the first scenario on (raw_lane)
     bool futures = false;
     std::size_t j = 0;
 };
 template <class L>
-expiry_terms<L> terms_of(const prepared<L>& pr, std::size_t j) {
-    return {pr.now[j], pr.pos_discount[j], pr.neg_discount[j], pr.futures[j] != 0, j};
+expiry_terms<L> terms_of(const gathered& g, const prepared<L>& pr, std::size_t j) {
+    return {pr.now[j], pr.pos_discount[j], pr.neg_discount[j], g.values_raw.data() + j * g.columns + first_scenario_col, pr.futures[j] != 0, j};
+}
+
+// floor(v f / 10^18) for the expiry's value v in scenario i, f its factor for gains (v >= 0) or
+// for losses (from the lane's factor()). A split value is negative exactly when its units are.
+fp::i128 discounted(raw_lane&, const gathered&, const expiry_terms<raw_lane>& x, std::size_t i) {
+    const fp::fast::wad_split& v = x.scenario_values[i];
+    return fp::fast::mul_floor_split(v, static_cast<std::uint64_t>(v.units >= 0 ? x.gain : x.loss));
+}
+Wad discounted(wad_lane& l, const gathered& g, const expiry_terms<wad_lane>& x, std::size_t i) {
+    const Wad v = value_at(l, g, x.j, first_scenario_col + i);
+    return l.mulf_factor(v, Wad{} <= v ? x.gain : x.loss);
 }
 
 // Expiry j's share of scenario i's P&L (row: the scenario's constants; x: the expiry's terms):
@@ -721,7 +724,7 @@ template <class L>
 typename L::num expiry_share(L& l, const gathered& g, const prepared<L>& pr, const portfolio& p, const scenario_row<L>& row, std::size_t i,
                              const expiry_terms<L>& x) {
     using num = typename L::num;
-    const num v = discounted_at(l, g, x.j, first_scenario_col + i, x.gain, x.loss);  // static discounting
+    const num v = discounted(l, g, x, i);  // static discounting
     num e = weighted(l, row, l.sub(v, x.now));
     if (row.skew && num{} < e) e = l.neg(e);  // the skew could rotate either way
     if (!row.skew && x.futures) e = l.add(e, weighted(l, row, futures_pnl(l, pr, p.expiries[x.j], row.shock)));
@@ -745,7 +748,7 @@ template <class L>
     num pnl{};
     if (pr.perp) pnl = perp_share(l, pr, row);
     for (std::size_t j = 0; j < pr.now.size(); ++j) {
-        const num e = expiry_share(l, g, pr, p, row, i, terms_of(pr, j));
+        const num e = expiry_share(l, g, pr, p, row, i, terms_of(g, pr, j));
         if (parts) parts->push_back(e);
         pnl = l.add(pnl, e);
     }
@@ -767,7 +770,7 @@ template <class L>
     if (pr.perp)
         for (std::size_t i = 0; i < n; ++i) out[i] = perp_share(l, pr, rows[i]);
     for (std::size_t j = 0; j < pr.now.size(); ++j) {
-        const expiry_terms<L> x = terms_of(pr, j);
+        const expiry_terms<L> x = terms_of(g, pr, j);
         for (std::size_t i = 0; i < n; ++i) out[i] = l.add(out[i], expiry_share(l, g, pr, p, rows[i], i, x));
     }
     for (std::size_t k = 0; k < p.collaterals.size(); ++k)

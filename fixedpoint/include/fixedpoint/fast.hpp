@@ -66,14 +66,15 @@ bool split(i128 units, i128 rest, wad_split& out) noexcept;
 /// Splits v (floor division by 10^18), as split(0, v, out).
 inline bool split(i128 v, wad_split& out) noexcept { return split(0, v, out); }
 
-/// out = v = units * 10^18 + frac (cannot overflow: |units| <= 2^60).
+/// The split value as one integer, units * 10^18 + frac (no overflow: |units| <= 2^60).
 inline i128 join(const wad_split& v) noexcept {
     return static_cast<i128>(v.units) * static_cast<std::int64_t>(detail::wad_divisor.plain) + static_cast<i128>(v.frac);
 }
 
 /// floor(v * f / 10^18) for a split v and a factor 0 <= f < 2^63: units * f + floor(frac * f / 10^18),
 /// since units * 10^18 * f / 10^18 is whole. Two 64x64-bit products and one quotient digit
-/// (frac * f < 10^18 2^63); |result| < 2^124, so nothing can fail. Equal to mul_floor_by(join(v), f).
+/// (frac * f < 10^18 2^63); with |units| <= 2^60 (a split) |result| < 2^124, so nothing can
+/// fail. Equal to mul_floor_by(join(v), f).
 inline i128 mul_floor_split(const wad_split& v, std::uint64_t f) noexcept {
     constexpr detail::invariant_divisor dv = detail::wad_divisor;
     constexpr int s = dv.shift;  // > 0: 10^18 < 2^63

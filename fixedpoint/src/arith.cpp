@@ -202,17 +202,24 @@ bool mul_floor_wide(i128 a, i128 b, i128& out) noexcept {
     return true;
 }
 
+namespace {
+
+constexpr std::int64_t five18 = 3814697265625;  // 10^18 = 2^18 5^18
+
+// floor(mag / 10^18). Below 2^82 that is floor(floor(mag / 2^18) / 5^18): a shift and a 64-bit
+// division by a constant, instead of div_invariant's two quotient digits.
+inline u128 wad_units(u128 mag) noexcept {
+    if ((mag >> 82) == 0) return static_cast<std::uint64_t>(mag >> 18) / static_cast<std::uint64_t>(five18);
+    bool inexact = false;
+    return detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
+}
+
+}  // namespace
+
 bool split(i128 units, i128 rest, wad_split& out) noexcept {
     constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
-    constexpr std::uint64_t five18 = 3814697265625ull;  // 10^18 = 2^18 5^18
     const u128 mag = detail::uabs(rest);
-    u128 q = 0;  // floor(mag / 10^18)
-    if ((mag >> 82) == 0) {
-        q = static_cast<std::uint64_t>(mag >> 18) / five18;  // floor(floor(mag / 2^18) / 5^18): a 64-bit division by a constant
-    } else {
-        bool inexact = false;
-        q = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
-    }
+    const u128 q = wad_units(mag);
     const auto r = static_cast<std::uint64_t>(mag - q * wad);
     // rest = q 10^18 + r, or for a negative rest -(q + 1) 10^18 + (10^18 - r) when r > 0 (floor)
     const bool borrow = rest < 0 && r != 0;
@@ -232,7 +239,6 @@ namespace {
 // is floor(floor(rest / 2^18) / 5^18), an arithmetic shift and a division by a constant.
 inline bool split_column(i128 units, i128 rest, wad_split& out) noexcept {
     constexpr std::int64_t wad = static_cast<std::int64_t>(Wad::scale);
-    constexpr std::int64_t five18 = 3814697265625;  // 10^18 = 2^18 5^18
     constexpr std::int64_t limit = std::int64_t{1} << 60;
     const auto u = static_cast<std::int64_t>(units);
     const auto top = static_cast<std::int64_t>(rest >> 64);
@@ -321,17 +327,10 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
     constexpr std::uint64_t wad = static_cast<std::uint64_t>(Wad::scale);
     // first pass: each |a| = units 10^18 + frac, and the decimals the fractions need;
     // m holds the units meanwhile (checked against 2^62 below)
-    constexpr std::uint64_t five18 = 3814697265625ull;  // 10^18 = 2^18 5^18
     k = 0;
     for (std::size_t l = 0; l < n; ++l) {
         const u128 mag = detail::uabs(a[l]);
-        u128 units = 0;
-        if ((mag >> 82) == 0) {  // the usual amount: floor(floor(mag / 2^18) / 5^18), a 64-bit division by a constant
-            units = static_cast<std::uint64_t>(mag >> 18) / five18;
-        } else {
-            bool inexact = false;
-            units = detail::div_invariant({0, mag}, detail::wad_divisor, inexact);
-        }
+        const u128 units = wad_units(mag);
         if (units >= u128{1} << 62) return false;
         m[l] = static_cast<std::int64_t>(units);
         const auto frac = static_cast<std::uint64_t>(mag - units * wad);

@@ -144,7 +144,7 @@ export class House {
     state.fwd = state.fwd.map((f) => (f * num) / den);
     state.vols = state.vols.map((v) => (v * volNum) / volDen);
     await this.advance(60);
-    await this.send(this.push());
+    return this.send(this.push());
   }
 
   async fund(s, amount) {
@@ -168,10 +168,11 @@ export class House {
     return this.reverts(this.house.connect(this.matcher).trade(buyer.address, seller.address, id, size, price));
   }
 
-  /// book(account) as plain values, with the market's timestamp.
-  async bookOf(addr) {
-    const b = await this.house.book(addr);
-    const m = await this.house.market();
+  /// book(account) as plain values, with the market's timestamp; as of `blockTag` (a block
+  /// number, or 'latest').
+  async bookOf(addr, blockTag = 'latest') {
+    const b = await this.house.book(addr, { blockTag });
+    const m = await this.house.market({ blockTag });
     const pick = (x, keys) => Object.fromEntries(keys.map((k) => [k, x[k]]));
     return {
       ...pick(b, ['cash', 'spot', 'spotConfidence', 'stablePrice', 'perpPosition', 'perpPrice', 'perpEntry', 'perpConfidence']),
@@ -182,10 +183,11 @@ export class House {
       marketTimestamp: m.timestamp,
     };
   }
-  /// Native results for addresses ({result} per address; at one scenario if given), and their books.
-  async native(margin, dir, addrs, scenario) {
+  /// Native results for addresses ({result} per address; at one scenario if given), and their
+  /// books as of `blockTag`.
+  async native(margin, dir, addrs, scenario, blockTag = 'latest') {
     const books = [];
-    for (const a of addrs) books.push(await this.bookOf(a));
+    for (const a of addrs) books.push(await this.bookOf(a, blockTag));
     return { books, res: nativeBatch(margin, books.map(requestOf), dir, scenario) };
   }
 }

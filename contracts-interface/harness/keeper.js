@@ -73,8 +73,9 @@ fs.writeFileSync(keyFile, wallet.privateKey + '\n', { mode: 0o600 });
 console.log(`  ${TRADERS} traders, ${trades} trades; the keeper signs as ${wallet.address}`);
 
 /// The accounts the native engine marks liquidatable now (on the contract's own books).
-async function engineLiquidatable() {
-  const nat = await h.native(MARGIN, tmp, all);
+/// The accounts the native engine marks liquidatable on the contract's books as of `blockTag`.
+async function engineLiquidatable(blockTag = 'latest') {
+  const nat = await h.native(MARGIN, tmp, all, undefined, blockTag);
   return new Set(all.filter((_, i) => nat.res[i].result.liquidatable));
 }
 const keeperArgs = (...more) => ['--rpc', h.node.url, '--contract', houseAddr, '--key-file', keyFile, ...more];
@@ -180,10 +181,12 @@ function startKeeper(args, onEvent) {
   const done = new Promise((resolve) => child.on('exit', (code) => lines.close() || resolve(code)));
   return { child, seen, done, stderr: () => stderr };
 }
+/// Oracle shocks until one makes some account liquidatable; that set, read at the shock's own
+/// block: a polling keeper may already have liquidated some of it by the time 'latest' is read.
 async function shockUntilLiquidatable() {
   for (let k = 0; k < 6; k++) {
-    await h.move(93n, 100n, 11n, 10n);
-    const s = await engineLiquidatable();
+    const push = await h.move(93n, 100n, 11n, 10n);
+    const s = await engineLiquidatable(Number(push.blockNumber));
     if (s.size > 0) return s;
   }
   return new Set();

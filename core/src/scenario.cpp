@@ -261,6 +261,8 @@ struct scenario_row {
     typename L::num shock{}, move{}, weight{}, perp_unit{};
     bool full = true;  // weight 1: exact, so no multiplication
     bool skew = false;
+    bool perp_unit_split_ok = false;  // raw_lane: perp_unit split at 10^18 (for perp_share)
+    fp::fast::wad_split perp_unit_split{};
 };
 
 template <class L>
@@ -281,7 +283,41 @@ void scenario_rows_of(L& l, const params& prm, std::vector<scenario_row<L>>& row
 template <class L>
 void perp_units_of(L& l, const Wad& perp_price, std::vector<scenario_row<L>>& rows) {
     const typename L::num price = l.of(perp_price);
-    for (scenario_row<L>& r : rows) r.perp_unit = l.mulf(r.move, price);
+    for (scenario_row<L>& r : rows) {
+        r.perp_unit = l.mulf(r.move, price);
+        if constexpr (std::is_same_v<L, raw_lane>) r.perp_unit_split_ok = fp::fast::split(r.perp_unit, r.perp_unit_split);
+    }
+}
+
+// The parameters' constants that every evaluation reads, in a lane's numbers.
+template <class L>
+struct param_terms {
+    typename L::num one{}, mm_perp{}, im_perp{}, mm_option{}, im_option{}, spot_up{}, spot_down{}, mm_factor{}, im_factor{};
+};
+template <class L>
+param_terms<L> param_terms_of(L& l, const params& prm) {
+    const contingency_params& cp = prm.contingency;
+    return {l.of(ONE),
+            l.of(cp.mm_perp_percent),
+            l.of(cp.im_perp_percent),
+            l.of(cp.mm_option_percent),
+            l.of(cp.im_option_percent),
+            l.of(prm.basis.spot_up),
+            l.of(prm.basis.spot_down),
+            l.of(prm.loss.mm_factor),
+            l.of(prm.loss.im_factor)};
+}
+
+// An expiry's factors in a lane's numbers: the basis contingency's (add + mult x tau) and the
+// static discounts of gains and losses (as the lane's factor()).
+template <class L>
+struct expiry_factors {
+    typename L::num basis{}, gain{}, loss{};
+};
+template <class L>
+expiry_factors<L> expiry_factors_of(L& l, const expiry_state& s, const params& prm) {
+    return {l.add(l.of(prm.basis.add_factor), l.mulf(l.of(prm.basis.mult_factor), l.of(s.tau))), l.factor(s.pos_discount),
+            l.factor(s.neg_discount)};
 }
 
 }  // namespace
@@ -290,6 +326,8 @@ struct value_cache::impl {
     struct per_expiry {
         expiry_state state;
         fp::errc error = fp::errc::ok;
+        bool raw_fits = false;                // raw_factors hold the state's factors (they fit 128 bits)
+        expiry_factors<raw_lane> raw_factors;
         std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, key_hash, key_eq> contracts;
     };
     std::unordered_map<expiry_key, per_expiry, key_hash, key_eq> expiries;
@@ -300,6 +338,7 @@ struct value_cache::impl {
         bool ready = false, fits = false, perp_ready = false, perp_fits = false;
         fp::I256 perp_price;
         std::vector<scenario_row<raw_lane>> rows;
+        param_terms<raw_lane> terms;  // built with the rows; `fits` covers both
     } rows;
 };
 
@@ -322,6 +361,11 @@ value_cache::impl::per_expiry& cached_expiry(value_cache& cache, calc& c, const 
         value_cache::impl::per_expiry pe;
         pe.state = expiry_state_of(cc, e, prm);
         pe.error = cc.error;
+        if (pe.error == fp::errc::ok) {
+            raw_lane l;
+            pe.raw_factors = expiry_factors_of(l, pe.state, prm);
+            pe.raw_fits = l.ok();
+        }
         it = m.emplace(key_of(e), std::move(pe)).first;
     }
     if (it->second.error != fp::errc::ok) c(fp::result<Wad>::failure(it->second.error));
@@ -350,6 +394,7 @@ struct gathered {
     std::vector<expiry_state> owned_states;     // without a cache (reserved: pointers stay valid)
     std::vector<contract_values> owned_values;  // without a cache (reserved)
     std::vector<const expiry_state*> states;
+    std::vector<const value_cache::impl::per_expiry*> cached;  // per expiry: its cache entry, or null
     std::vector<char> raw;                      // expiry j's values are in values_raw, else in values
     std::vector<fp::fast::wad_split> values_raw; // expiry j at column k, split: [j * columns + k] (kept across evaluations)
     std::vector<Wad> values;                    // the same, sized only when some expiry is not raw
@@ -366,6 +411,7 @@ struct gathered {
         owned_states.clear();
         owned_values.clear();
         states.clear();
+        cached.clear();
         raw.clear();
         values.clear();
         by_strike.clear();
@@ -444,6 +490,7 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
     for (std::size_t j = 0; j < n_exp; ++j) {
         const expiry& e = p.expiries[j];
         value_cache::impl::per_expiry* pe = cache ? &cached_expiry(*cache, c, e, prm) : nullptr;
+        g.cached.push_back(pe);
         if (pe) {
             g.states.push_back(&pe->state);
         } else {
@@ -506,6 +553,7 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
         if (!entry.ready) {
             raw_lane l;
             scenario_rows_of(l, prm, entry.rows);
+            entry.terms = param_terms_of(l, prm);
             entry.fits = l.ok();
             entry.ready = true;
         }
@@ -538,9 +586,12 @@ struct prepared {
     using num = typename L::num;
     num one{}, perp_position{};
     bool perp = false;
+    bool perp_split_ok = false;  // raw_lane: perp_position split at 10^18 (for perp_share)
+    fp::fast::wad_split perp_split{};
     std::vector<char> futures;  // per expiry: holds dated futures
     const std::vector<scenario_row<L>>* rows = nullptr;  // own_rows or the cache's
     std::vector<scenario_row<L>> own_rows;
+    param_terms<L> terms;  // the parameters' constants (copied from the cache's, if any)
     std::vector<num> now, pos_discount, neg_discount, basis_parts, collateral_values;
     num basis{}, oracle{}, im_contingency{}, mm_contingency{}, mark_to_market{}, im_factor{}, mm_factor{};
     std::vector<num> parts;  // scratch for scenario_pnl's per-expiry shares
@@ -583,14 +634,15 @@ template <class L>
     using num = typename L::num;
     const contingency_params& cp = prm.contingency;
     const std::size_t n_exp = p.expiries.size();
-    pr.one = l.of(ONE);
     pr.perp_position = l.of(p.perp_position);
     const bool perp = !p.perp_position.raw().is_zero();
     pr.perp = perp;
     if constexpr (std::is_same_v<L, raw_lane>) {
+        pr.perp_split_ok = perp && fp::fast::split(pr.perp_position, pr.perp_split);
         if (!g.all_raw) l.failed = true;
         if (g.raw_rows) {
             pr.rows = &g.raw_rows->rows;
+            pr.terms = g.raw_rows->terms;
             if (!g.raw_rows->fits || (perp && !g.raw_rows->perp_fits)) l.failed = true;
         }
     }
@@ -598,32 +650,44 @@ template <class L>
         scenario_rows_of(l, prm, pr.own_rows);
         if (perp) perp_units_of(l, p.perp_price, pr.own_rows);
         pr.rows = &pr.own_rows;
+        pr.terms = param_terms_of(l, prm);
     }
+    const param_terms<L>& pt = pr.terms;
+    pr.one = pt.one;
     const num spot = l.of(p.spot);
     num mtm = l.of(p.perp_value);
     Wad min_conf = p.spot_confidence;
     if (!p.perp_position.raw().is_zero()) min_conf = fp::min(min_conf, p.perp_confidence);
     const num perp_notional = l.mulc(l.abs(pr.perp_position), spot);
-    num mm_cont = l.mulc(perp_notional, l.of(cp.mm_perp_percent));
-    num im_cont = l.mulc(perp_notional, l.of(cp.im_perp_percent));
+    num mm_cont = l.mulc(perp_notional, pt.mm_perp);
+    num im_cont = l.mulc(perp_notional, pt.im_perp);
     num oracle = confidence_contingency(l, pr, cp, min_conf, perp_notional);
     num basis{};
-    const num spot_up = l.of(prm.basis.spot_up), spot_down = l.of(prm.basis.spot_down);
     for (auto* v : {&pr.now, &pr.pos_discount, &pr.neg_discount, &pr.basis_parts}) v->reserve(n_exp);
     pr.futures.reserve(n_exp);
     std::size_t first = 0;
     for (std::size_t j = 0; j < n_exp; ++j) {
         const expiry& e = p.expiries[j];
         const expiry_state& s = *g.states[j];
+        expiry_factors<L> ef;
+        if constexpr (std::is_same_v<L, raw_lane>) {
+            if (g.cached[j]) {
+                ef = g.cached[j]->raw_factors;
+                if (!g.cached[j]->raw_fits) l.failed = true;
+            } else {
+                ef = expiry_factors_of(l, s, prm);
+            }
+        } else {
+            ef = expiry_factors_of(l, s, prm);
+        }
         const num now = value_at(l, g, j, now_col);
         const bool held_futures = !e.futures.raw().is_zero();
         pr.futures.push_back(held_futures);
         mtm = l.add(mtm, now);
         // basis contingency: the worse of the two forward moves, if a loss, times (add + mult t)
-        const num up = l.add(l.sub(value_at(l, g, j, basis_up_col), now), futures_pnl(l, pr, e, spot_up));
-        const num down = l.add(l.sub(value_at(l, g, j, basis_down_col), now), futures_pnl(l, pr, e, spot_down));
-        const num factor = l.add(l.of(prm.basis.add_factor), l.mulf(l.of(prm.basis.mult_factor), l.of(s.tau)));
-        const num basis_part = l.mulf(lesser(lesser(up, down), num{}), factor);
+        const num up = l.add(l.sub(value_at(l, g, j, basis_up_col), now), futures_pnl(l, pr, e, pt.spot_up));
+        const num down = l.add(l.sub(value_at(l, g, j, basis_down_col), now), futures_pnl(l, pr, e, pt.spot_down));
+        const num basis_part = l.mulf(lesser(lesser(up, down), num{}), ef.basis);
         basis = l.add(basis, basis_part);
         pr.basis_parts.push_back(basis_part);
         // naked shorts per strike (calls and puts netted), and the confidence contingency on gross options
@@ -643,20 +707,20 @@ template <class L>
         if (held_futures) {
             const num futures = l.abs(l.of(e.futures));
             const num fut_notional = l.mulc(futures, spot);
-            mm_cont = l.add(mm_cont, l.mulc(fut_notional, l.of(cp.mm_perp_percent)));
-            im_cont = l.add(im_cont, l.mulc(fut_notional, l.of(cp.im_perp_percent)));
+            mm_cont = l.add(mm_cont, l.mulc(fut_notional, pt.mm_perp));
+            im_cont = l.add(im_cont, l.mulc(fut_notional, pt.im_perp));
             gross = l.add(gross, futures);
         }
-        mm_cont = l.add(mm_cont, l.mulc(naked_notional, l.of(cp.mm_option_percent)));
-        im_cont = l.add(im_cont, l.mulc(naked_notional, l.of(cp.im_option_percent)));
+        mm_cont = l.add(mm_cont, l.mulc(naked_notional, pt.mm_option));
+        im_cont = l.add(im_cont, l.mulc(naked_notional, pt.im_option));
         const Wad confidence = fp::min(min_conf, e.confidence);
         // The notional matters only below the threshold. The 128-bit lane skips it otherwise: its
         // operands fit 128 bits, so the int256 product could not have failed either.
         if (!std::is_same_v<L, raw_lane> || confidence < cp.confidence_threshold)
             oracle = l.add(oracle, confidence_contingency(l, pr, cp, confidence, l.mulc(gross, spot)));
         pr.now.push_back(now);
-        pr.pos_discount.push_back(l.factor(s.pos_discount));
-        pr.neg_discount.push_back(l.factor(s.neg_discount));
+        pr.pos_discount.push_back(ef.gain);
+        pr.neg_discount.push_back(ef.loss);
     }
     // Collateral: valued in the stable currency; haircuts and confidence as contingencies.
     pr.collateral_values.reserve(p.collaterals.size());
@@ -673,8 +737,8 @@ template <class L>
     pr.im_contingency = l.add(im_cont, oracle);
     pr.mm_contingency = mm_cont;
     pr.mark_to_market = l.add(mtm, l.of(p.cash));
-    pr.mm_factor = l.of(prm.loss.mm_factor);
-    pr.im_factor = l.of(prm.loss.im_factor);
+    pr.mm_factor = pt.mm_factor;
+    pr.im_factor = pt.im_factor;
     if (p.stable_price < cp.peg_loss_threshold)
         pr.im_factor = l.add(pr.im_factor, l.mulc(l.sub(l.of(cp.peg_loss_threshold), l.of(p.stable_price)), l.of(cp.peg_loss_factor)));
 }
@@ -685,9 +749,15 @@ typename L::num weighted(L& l, const scenario_row<L>& row, const typename L::num
     return row.full ? x : l.mulf_factor(x, row.weight);
 }
 
-// The perp's share of a scenario's P&L (only with a perp position).
+// The perp's share of a scenario's P&L (only with a perp position). The raw lane multiplies
+// the split operands where both split and the product allows: the same integer as mulf's.
 template <class L>
 typename L::num perp_share(L& l, const prepared<L>& pr, const scenario_row<L>& row) {
+    if constexpr (std::is_same_v<L, raw_lane>) {
+        fp::i128 v = 0;
+        if (pr.perp_split_ok && row.perp_unit_split_ok && fp::fast::mul_floor_splits(pr.perp_split, row.perp_unit_split, v))
+            return weighted(l, row, v);
+    }
     return weighted(l, row, l.mulf(pr.perp_position, row.perp_unit));
 }
 

@@ -278,6 +278,40 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
                 const big p = (big(u) * wad_scale + big(fr)) * big(f);
                 CHECK(big(fp::fast::mul_floor_split(v, f)) == (p >= 0 ? p / wad_scale : -((-p + wad_scale - 1) / wad_scale)));
             }
+    // mul_floor_splits: two split operands, against the exact model; it refuses exactly when
+    // |a.units b.units| reaches 2^66
+    int splits_taken = 0;
+    auto exact_floor = [&](const big& p) { return p >= 0 ? p / wad_scale : -((-p + wad_scale - 1) / wad_scale); };
+    for (int round = 0; round < 20000; ++round) {
+        fp::fast::wad_split a, b;
+        a.units = static_cast<std::int64_t>(g.any(round % 3 ? 40 : 60));
+        b.units = static_cast<std::int64_t>(g.any(round % 4 ? 20 : 60));
+        a.frac = static_cast<std::uint64_t>(g.u64() % static_cast<std::uint64_t>(Wad::scale));
+        b.frac = round % 7 ? static_cast<std::uint64_t>(g.u64() % static_cast<std::uint64_t>(Wad::scale)) : 0;
+        if (a.units >= (std::int64_t{1} << 60) || a.units < -(std::int64_t{1} << 60) || b.units >= (std::int64_t{1} << 60) || b.units < -(std::int64_t{1} << 60))
+            continue;  // not a split
+        const big want = exact_floor(big(fp::fast::join(a)) * big(fp::fast::join(b)));
+        fp::i128 out = 0;
+        const bool ok = fp::fast::mul_floor_splits(a, b, out);
+        CHECK(ok == (abs(big(a.units) * big(b.units)) < (big(1) << 66)));
+        if (ok) {
+            CHECK(big(out) == want);
+            ++splits_taken;
+        }
+    }
+    CHECK(splits_taken > 10000);
+    // its edges: zero, the largest fractions, the range ends of a split, the refusal boundary
+    const std::int64_t u60 = std::int64_t{1} << 60, u33 = std::int64_t{1} << 33;
+    for (const std::int64_t ua : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1}, u60 - 1, -u60, u33, -u33})
+        for (const std::int64_t ub : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{1}, u60 - 1, -u60, u33, -u33, u33 - 1})
+            for (const std::uint64_t fa : {std::uint64_t{0}, frac_max})
+                for (const std::uint64_t fb : {std::uint64_t{0}, std::uint64_t{1}, frac_max}) {
+                    const fp::fast::wad_split a{ua, fa}, b{ub, fb};
+                    fp::i128 out = 0;
+                    const bool ok = fp::fast::mul_floor_splits(a, b, out);
+                    CHECK(ok == (abs(big(ua) * big(ub)) < (big(1) << 66)));
+                    if (ok) CHECK(big(out) == exact_floor(big(fp::fast::join(a)) * big(fp::fast::join(b))));
+                }
     // Column sums: n rows of m values, each column against fp::dot; overflow is reported.
     int fast_columns = 0, rejected = 0;
     for (int round = 0; round < 600; ++round) {

@@ -84,6 +84,25 @@ inline i128 mul_floor_split(const wad_split& v, std::uint64_t f) noexcept {
     return static_cast<i128>(v.units) * static_cast<std::int64_t>(f) + static_cast<i128>(q);
 }
 
+/// out = floor(a * b / 10^18) for split a and b: 10^18 a.units b.units + a.units b.frac +
+/// a.frac b.units + floor(a.frac b.frac / 10^18), exact because the first three terms are whole.
+/// Four 64x64-bit products and one quotient digit (a.frac b.frac < 10^36). False when
+/// |a.units b.units| >= 2^66; otherwise |out| < 2^126. Equal to mul_floor(join(a), join(b))
+/// whenever it returns true.
+inline bool mul_floor_splits(const wad_split& a, const wad_split& b, i128& out) noexcept {
+    const i128 whole = static_cast<i128>(a.units) * b.units;  // |units| <= 2^60 (split): exact
+    if (whole >= (i128{1} << 66) || whole <= -(i128{1} << 66)) return false;
+    constexpr detail::invariant_divisor dv = detail::wad_divisor;
+    constexpr int s = dv.shift;  // > 0: 10^18 < 2^63
+    const u128 p = detail::mul64(a.frac, b.frac);
+    std::uint64_t r = 0;
+    const std::uint64_t q = detail::div_digit((detail::hi64(p) << s) | (detail::lo64(p) >> (64 - s)), detail::lo64(p) << s, dv, r);
+    // fractions < 10^18 < 2^63: each mixed product is below 2^120 in magnitude
+    out = whole * static_cast<std::int64_t>(dv.plain) + static_cast<i128>(a.units) * static_cast<std::int64_t>(b.frac) +
+          static_cast<i128>(b.units) * static_cast<std::int64_t>(a.frac) + static_cast<i128>(q);
+    return true;
+}
+
 /// out[i] = floor(sum_l a[l] * b[l][i] / 10^18) for i < m: fp::dot(a, column i,
 /// rounding::floor) of the n x m matrix whose rows are b[0..n), all operands split.
 /// One pass over each row, four 64x64-bit products per term, no division but one

@@ -391,10 +391,30 @@ bool dot_scaled(const std::int64_t* m, const wad_split* const* b, std::size_t n,
         if constexpr (K == 0) {  // whole units: 10^18 A + B
             overflow |= !split_column(A, B, out[i]);
         } else {
-            // floor((10^18 A + B) / 10^K) = 10^(18-K) A + floor(B / 10^K), and with A = 10^K a1 + a0
-            // (0 <= a0 < 10^K) that is 10^18 a1 + 10^(18-K) a0 + floor(B / 10^K).
             const auto a = static_cast<std::int64_t>(A);
             overflow |= a != A;
+            // While |B| < 2^80: with B = 10^18 bu + bf (0 <= bf < 10^18, by the 5^18 division) and
+            // a + bu = 10^K c1 + c0 (0 <= c0 < 10^K), floor((10^18 A + B) / 10^K) is
+            // 10^18 c1 + 10^(18-K) c0 + floor(bf / 10^K), and the last two terms sum below 10^18:
+            // the result comes out split, in 64-bit steps.
+            if (static_cast<std::uint64_t>(static_cast<std::int64_t>(B >> 64) + (std::int64_t{1} << 16)) < (std::uint64_t{1} << 17)) {
+                const auto t = static_cast<std::int64_t>(B >> 18);                  // in [-2^62, 2^62)
+                const std::int64_t bu = (t < 0 ? t - (five18 - 1) : t) / five18;  // floor(B / 10^18)
+                const std::uint64_t bf = static_cast<std::uint64_t>(B) - static_cast<std::uint64_t>(bu) * pow10_u64(18);  // exact mod 2^64
+                std::int64_t c = 0;
+                overflow |= __builtin_add_overflow(a, bu, &c);
+                std::int64_t c1 = c / static_cast<std::int64_t>(p10), c0 = c % static_cast<std::int64_t>(p10);
+                if (c0 < 0) {  // C++ truncates; floor
+                    --c1;
+                    c0 += static_cast<std::int64_t>(p10);
+                }
+                overflow |= c1 < -(std::int64_t{1} << 60) || c1 >= (std::int64_t{1} << 60);  // split's range
+                out[i].units = c1;
+                out[i].frac = pow10_u64(18 - K) * static_cast<std::uint64_t>(c0) + bf / p10;
+                continue;
+            }
+            // Otherwise floor((10^18 A + B) / 10^K) = 10^(18-K) A + floor(B / 10^K), and with
+            // A = 10^K a1 + a0 (0 <= a0 < 10^K) that is 10^18 a1 + 10^(18-K) a0 + floor(B / 10^K).
             std::int64_t a1 = a / static_cast<std::int64_t>(p10), a0 = a % static_cast<std::int64_t>(p10);
             if (a0 < 0) {  // C++ truncates; floor
                 --a1;

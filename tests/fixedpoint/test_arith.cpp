@@ -364,7 +364,9 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
         // amounts with d decimals (d uniform in 0..18), magnitudes from tiny to past int64 once
         // scaled; mostly one block of up to 8 legs, sometimes several
         const std::size_t n = round % 10 == 0 ? 9 + g.u64() % 32 : g.u64() % 9, m = 1 + g.u64() % 40;
-        const int d = static_cast<int>(g.u64() % 19), unit_bits = round % 7 ? 20 : 62;
+        // units of 20 bits keep the fraction sums B below 2^80 (the kernel's 64-bit steps); 40
+        // bits pass it (its general steps); 62 bits reach the multipliers' limit
+        const int d = static_cast<int>(g.u64() % 19), unit_bits = round % 7 ? (round % 3 ? 20 : 40) : 62;
         std::vector<Wad> wa;
         std::vector<fp::i128> a;
         int want_k = 0;
@@ -443,4 +445,24 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
     CHECK(summed > 800);   // taken in its range, not only skipped
     CHECK(rejected > 0);   // and the range checks do fire
     for (int k = 0; k <= 18; k += 6) CHECK(decimals_seen[static_cast<std::size_t>(k)] > 0);
+    // Fraction sums at and past 2^80 with small whole parts of either sign (the kernel's steps
+    // for large B, where the random draws above seldom go): one leg, k = 1..6 decimals.
+    int large_b = 0;
+    for (int k = 1; k <= 6; ++k)
+        for (const std::int64_t m : {std::int64_t{1234567890123}, -std::int64_t{1234567890123}, std::int64_t{1} << 61, -(std::int64_t{1} << 61) + 7})
+            for (const fp::fast::wad_split v : {fp::fast::wad_split{-1, 999999999999999999}, fp::fast::wad_split{2, 999999999999999999},
+                                                fp::fast::wad_split{-3, 1}, fp::fast::wad_split{0, 1u << 20}}) {
+                big p10 = 1;
+                for (int e = 0; e < 18 - k; ++e) p10 *= 10;
+                const Wad amount = fp::test::raw(big(m) * p10), value = fp::test::raw(big(v.units) * wad_scale + big(v.frac));
+                const fp::fast::wad_split* row = &v;
+                fp::fast::wad_split out;
+                if (!fp::fast::dot_floor_columns_scaled(&m, k, &row, 1, 1, &out)) continue;
+                const auto want = fp::dot(std::vector<Wad>{amount}, std::vector<Wad>{value}, fp::rounding::floor);
+                REQUIRE(want.ok());
+                CHECK(big(out.units) * wad_scale + big(out.frac) == big(want.value.raw().big()));
+                CHECK(big(out.frac) < wad_scale);
+                if (abs(big(m) * big(v.frac)) >= (big(1) << 80)) ++large_b;
+            }
+    CHECK(large_b > 20);
 }

@@ -106,6 +106,7 @@ constexpr std::size_t now_col = 0, basis_up_col = 1, basis_down_col = 2, first_s
 struct contract_values {
     std::vector<Wad> at;                    // [now_col], [basis_up_col], [basis_down_col], [first_scenario_col + i]
     std::vector<fp::fast::wad_split> split;  // the same split for fp::fast where every one fits, else empty
+    std::uint64_t units_bound = 0;           // the largest |units| in split
 };
 
 contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, const option_leg& o, const params& prm) {
@@ -123,11 +124,14 @@ contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, 
         v.at.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
     }
     v.split.resize(v.at.size());
-    for (std::size_t k = 0; k < v.at.size(); ++k)
+    for (std::size_t k = 0; k < v.at.size(); ++k) {
         if (!v.at[k].raw().fits_i128() || !fp::fast::split(v.at[k].raw().to_i128(), v.split[k])) {
             v.split.clear();
             break;
         }
+        const std::int64_t u = v.split[k].units;  // in [-2^60, 2^60)
+        v.units_bound = std::max(v.units_bound, static_cast<std::uint64_t>(u < 0 ? -u : u));
+    }
     return v;
 }
 
@@ -442,13 +446,15 @@ bool expiry_values_of(calc& c, const expiry& e, leg_scratch& ls, std::size_t col
     ls.amounts_scaled.resize(n);
     ls.rows.clear();
     bool fits = ls.amounts_raw != nullptr;
+    std::uint64_t units_bound = 0;
     for (std::size_t l = 0; l < n && fits; ++l) {
         fits = !ls.values[l]->split.empty();
         if (fits) ls.rows.push_back(ls.values[l]->split.data());
+        if (fits) units_bound = std::max(units_bound, ls.values[l]->units_bound);
     }
     int decimals = 0;
     if (fits && fp::fast::decimal_scale(ls.amounts_raw, n, ls.amounts_scaled.data(), decimals) &&
-        fp::fast::dot_floor_columns_scaled(ls.amounts_scaled.data(), decimals, ls.rows.data(), n, columns, out_raw))
+        fp::fast::dot_floor_columns_scaled(ls.amounts_scaled.data(), decimals, ls.rows.data(), n, columns, out_raw, units_bound))
         return true;
     ls.amounts_split.resize(n);
     for (std::size_t l = 0; l < n && fits; ++l) fits = fp::fast::split(ls.amounts_raw[l], ls.amounts_split[l]);

@@ -359,17 +359,40 @@ namespace {
 // dot_floor_columns_scaled for one decimal count K: the divisions by 10^K have a constant
 // divisor, so the compiler folds their normalisation (19 instances, one per K).
 template <int K>
-bool dot_scaled(const std::int64_t* m, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out) noexcept {
+bool dot_scaled(const std::int64_t* m, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out,
+                std::uint64_t units_bound) noexcept {
     // sum m b = 10^18 A + B with A = sum m b.units and B = sum m b.frac. |m| < 2^62 (decimal_scale),
     // |b.units| <= 2^60 and b.frac < 10^18 < 2^60 (split) bound each product by 2^122, so blocks
     // of 8 terms sum unchecked; blocks add up checked.
     constexpr std::size_t block = 8;
     constexpr std::uint64_t p10 = pow10_u64(K);
     constexpr detail::invariant_divisor dv = detail::make_invariant_divisor(p10);
+    // Narrow sums, on 32-bit targets (wasm32), where a 128-bit product is a library call: with
+    // frac = 2^30 fh + fl (fh, fl < 2^30), when n max|m| max(units_bound, 2^30) < 2^63 the sums of
+    // m units, m fh and m fl each fit 64 bits, so a term is three 64-bit products. On 64-bit
+    // targets the widening product is one instruction and the 128-bit sums unroll as short.
+    constexpr bool narrow_pays = sizeof(void*) < 8;
+    bool narrow = false;
+    if constexpr (narrow_pays) {
+        std::uint64_t m_max = 0;
+        for (std::size_t l = 0; l < n; ++l) m_max = std::max(m_max, static_cast<std::uint64_t>(m[l] < 0 ? -m[l] : m[l]));  // |m| < 2^62
+        narrow = n <= 64 && static_cast<u128>(n) * m_max * std::max<std::uint64_t>(units_bound, std::uint64_t{1} << 30) < (u128{1} << 63);
+    }
+    constexpr std::uint64_t low30 = (std::uint64_t{1} << 30) - 1;
     bool overflow = false;
     for (std::size_t i = 0; i < cols; ++i) {
         i128 A = 0, B = 0;
-        if (n <= block) {  // the usual account: one block, nothing to merge
+        if (narrow) {
+            std::int64_t sa = 0, sh = 0, sl = 0;
+            for (std::size_t l = 0; l < n; ++l) {
+                const wad_split& y = b[l][i];
+                sa += m[l] * y.units;
+                sh += m[l] * static_cast<std::int64_t>(y.frac >> 30);
+                sl += m[l] * static_cast<std::int64_t>(y.frac & low30);
+            }
+            A = sa;
+            B = static_cast<i128>(sh) * (std::int64_t{1} << 30) + sl;
+        } else if (n <= block) {  // the usual account: one block, nothing to merge
             for (std::size_t l = 0; l < n; ++l) {
                 const wad_split& y = b[l][i];
                 A += static_cast<i128>(m[l]) * y.units;
@@ -436,10 +459,11 @@ constexpr auto dot_scaled_table(std::index_sequence<K...>) {
 
 }  // namespace
 
-bool dot_floor_columns_scaled(const std::int64_t* m, int k, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out) noexcept {
+bool dot_floor_columns_scaled(const std::int64_t* m, int k, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out,
+                              std::uint64_t units_bound) noexcept {
     static constexpr auto kernels = dot_scaled_table(std::make_index_sequence<19>{});
     if (k < 0 || k > 18) return false;
-    return kernels[static_cast<std::size_t>(k)](m, b, n, cols, out);
+    return kernels[static_cast<std::size_t>(k)](m, b, n, cols, out, std::min(units_bound, std::uint64_t{1} << 60));
 }
 
 }  // namespace fp::fast

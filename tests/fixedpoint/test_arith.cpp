@@ -358,7 +358,7 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
 TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes", "[fast]") {
     fp::test::gen g(2026);
     const big wad_scale(Wad::scale);
-    int scaled = 0, summed = 0, rejected = 0;  // of 2,000 rounds
+    int scaled = 0, summed = 0, rejected = 0, narrow = 0;  // of 2,000 rounds
     std::array<int, 19> decimals_seen{};
     for (int round = 0; round < 2000; ++round) {
         // amounts with d decimals (d uniform in 0..18), magnitudes from tiny to past int64 once
@@ -424,8 +424,19 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
             }
             row_ptrs.push_back(rows[l].data());
         }
-        std::vector<fp::fast::wad_split> out(m);
+        std::vector<fp::fast::wad_split> out(m), out_bounded(m);
         const bool fast = fp::fast::dot_floor_columns_scaled(mult.data(), k, row_ptrs.data(), n, m, out.data());
+        // the same with the rows' own bound on |units| (or one 2^29 above it): on 32-bit targets
+        // (the wasm32 build of this test) the 64-bit sums where n max|m| max(bound, 2^30) < 2^63;
+        // the same results either way
+        std::uint64_t bound = 0, m_max = 0;
+        for (std::size_t l = 0; l < n; ++l) {
+            m_max = std::max(m_max, static_cast<std::uint64_t>(mult[l] < 0 ? -mult[l] : mult[l]));
+            for (std::size_t i = 0; i < m; ++i) bound = std::max(bound, static_cast<std::uint64_t>(rows[l][i].units < 0 ? -rows[l][i].units : rows[l][i].units));
+        }
+        if (round % 4 == 3) bound += std::uint64_t{1} << 29;
+        const bool fast_bounded = fp::fast::dot_floor_columns_scaled(mult.data(), k, row_ptrs.data(), n, m, out_bounded.data(), bound);
+        if (n <= 64 && big(n) * big(m_max) * big(std::max<std::uint64_t>(bound, std::uint64_t{1} << 30)) < (big(1) << 63)) ++narrow;
         big largest = 0;
         for (std::size_t i = 0; i < m; ++i) {
             std::vector<Wad> column;
@@ -436,14 +447,20 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
                 REQUIRE(big(out[i].units) * wad_scale + big(out[i].frac) == big(want.value.raw().big()));
                 CHECK(big(out[i].frac) < wad_scale);
             }
+            if (fast_bounded) {
+                REQUIRE(big(out_bounded[i].units) * wad_scale + big(out_bounded[i].frac) == big(want.value.raw().big()));
+                CHECK(big(out_bounded[i].frac) < wad_scale);
+            }
             for (std::size_t l = 0; l < n; ++l) largest = std::max(largest, abs(big(mult[l]) * big(wb[l][i].raw().big())));
         }
+        CHECK(fast_bounded == fast);  // a bound changes the steps, never the outcome
         // it gives up only when a product or a sum nears 2^126
         if (!fast) CHECK(largest * 41 >= (big(1) << 122));
         (fast ? summed : rejected) += 1;
     }
     CHECK(summed > 800);   // taken in its range, not only skipped
     CHECK(rejected > 0);   // and the range checks do fire
+    CHECK(narrow > 300);   // in the 64-bit sums' range often (taken on 32-bit targets)
     for (int k = 0; k <= 18; k += 6) CHECK(decimals_seen[static_cast<std::size_t>(k)] > 0);
     // Fraction sums at and past 2^80 with small whole parts of either sign (the kernel's steps
     // for large B, where the random draws above seldom go): one leg, k = 1..6 decimals.

@@ -119,8 +119,8 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
 /// and dot_floor_columns compute, split. Two 64x64-bit products per term (against four) and a
 /// few divisions per column by constants; on 32-bit targets (wasm32), three 64-bit products and
 /// 64-bit sums when n max|m| max(units_bound, 2^30) < 2^63. `units_bound`: at least every
-/// |b[l][i].units| (precondition; the split's 2^60 when unknown). False when a sum does not fit 128 bits or a
-/// result does not split (out then holds nothing meaningful).
+/// |b[l][i].units| (precondition; the split's 2^60 when unknown). False when a sum does not fit
+/// 128 bits or a result does not split (out then holds nothing meaningful).
 bool dot_floor_columns_scaled(const std::int64_t* m, int k, const wad_split* const* b, std::size_t n, std::size_t cols, wad_split* out,
                               std::uint64_t units_bound = std::uint64_t{1} << 60) noexcept;
 

@@ -37,15 +37,24 @@ library Black76 {
     function price(int256 f, int256 k, int256 w) internal pure returns (Terms memory t) {
         checkArguments(f, k, w);
         uint256 v = sqrtVariance(w);
-        (t.call, t.put, t.nD1, t.pdfD1) = priceAt(f, k, lnExt(f) - lnExt(k), v);
+        int256 m1;
+        int256 e1;
+        (t.call, t.put, t.nD1, m1, e1) = _priceAt(f, k, lnExt(f) - lnExt(k), v);
+        t.pdfD1 = _scaleDown(m1, INV_SQRT_2PI_Q125, e1); // B4's phi(d1); 0 where d1's tail was not evaluated
         t.sqrtW = int256(v);
     }
 
     /// @notice `price`'s reverts: FixedPointDomain if f <= 0, k <= 0 or w <= 0, then
     /// FixedPointOverflow if f or k >= 2^127. The steps below assume these pass.
     function checkArguments(int256 f, int256 k, int256 w) internal pure {
-        if (f <= 0 || k <= 0 || w <= 0) revert FixedPointDomain();
-        if (f >= ONE_Q << 2 || k >= ONE_Q << 2) revert FixedPointOverflow(); // 2^127
+        bool domain;
+        bool overflow;
+        assembly ("memory-safe") {
+            domain := or(or(slt(f, 1), slt(k, 1)), slt(w, 1))
+            overflow := or(gt(f, W_CAP), gt(k, W_CAP)) // >= 2^127 (unsigned: a negative one is a domain error first)
+        }
+        if (domain) revert FixedPointDomain();
+        if (overflow) revert FixedPointOverflow();
     }
 
     /// @notice B1's logarithm: ln y in EXT, the Q125 part floored (L5's unrounded value).
@@ -64,18 +73,24 @@ library Black76 {
     }
 
     /// @notice B3-B6 from x = ln F - ln K (EXT, |x| < 2^127.5) and v = sqrt(w) (EXT):
-    /// undiscounted call and put in wei * 2^125, N(d1) and phi(d1) in Q125.
+    /// the undiscounted call and put in wei * 2^125.
     /// Preconditions (unchecked): `checkArguments(f, k, w)` passed, x = lnExt(f) - lnExt(k)
-    /// and v = sqrtVariance(w); then the result is `price(f, k, w)`'s. Never reverts.
-    function priceAt(int256 f, int256 k, int256 x, uint256 v)
-        internal
+    /// and v = sqrtVariance(w); then the prices are `price(f, k, w)`'s. Never reverts.
+    function priceAt(int256 f, int256 k, int256 x, uint256 v) internal pure returns (int256 callPrice, int256 putPrice) {
+        (callPrice, putPrice,,,) = _priceAt(f, k, x, v);
+    }
+
+    /// @dev priceAt, with N(d1) (Q125) and d1's e^(-d1^2/2) = m1 2^e1 for phi(d1) (m1 = 0 where
+    /// d1's tail is not evaluated: phi(d1) is 0 there).
+    function _priceAt(int256 f, int256 k, int256 x, uint256 v)
+        private
         pure
-        returns (int256 callPrice, int256 putPrice, int256 n1, int256 pdfD1)
+        returns (int256 callPrice, int256 putPrice, int256 n1, int256 m1, int256 e1)
     {
         // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
         n1 = x > 0 ? ONE_Q : int256(0);
         int256 n2 = n1;
-        uint256 ax = FixedPoint._uabs(x);
+        uint256 ax = _abs(x);
         if (ax < 64 * v) {
             unchecked {
                 // ax < 64 v < 2^127.5, so ax * EXT_ONE < 2^243.3; v >= 1 here (ax >= 0, 64 v > ax).
@@ -83,11 +98,11 @@ library Black76 {
                 int256 d1 = (x < 0 ? -q : q) + int256(v >> 1);
                 int256 d2 = d1 - int256(v);
                 // B5: N(d) = 1 - Q(d) for d >= 0, Q(-d) for d < 0.
-                (int256 tail1, int256 pdf1) = _tail(FixedPoint._uabs(d1));
-                (int256 tail2,) = _tail(FixedPoint._uabs(d2));
+                int256 tail1;
+                (tail1, m1, e1) = _tail(_abs(d1));
+                (int256 tail2,,) = _tail(_abs(d2));
                 n1 = d1 >= 0 ? ONE_Q - tail1 : tail1;
                 n2 = d2 >= 0 ? ONE_Q - tail2 : tail2;
-                pdfD1 = pdf1;
             }
         }
         unchecked {
@@ -135,21 +150,36 @@ library Black76 {
         }
     }
 
-    /// @dev B4: the upper tail Q(y) and the density phi(y) in Q125, for y >= 0 in EXT.
-    function _tail(uint256 y) private pure returns (int256 q, int256 pdf) {
-        if (y >= TAIL_END) return (0, 0);
+    /// @dev B4: the upper tail Q(y) in Q125 and e^(-y^2/2) = m * 2^e (m = e = 0 past the
+    /// tail's end), for y >= 0 in EXT.
+    function _tail(uint256 y) private pure returns (int256 q, int256 m, int256 e) {
+        if (y >= TAIL_END) return (0, 0, 0);
         unchecked {
             uint256 j = y / HALF_EXT;
             int256 t = int256(y - (j * HALF_EXT + HALF_EXT / 2)); // |t| <= 0.25 EXT < 2^114
-            int256 r = FixedPointTables.tailPoly(j, FixedPoint._sarMulU(t, K187, 118));
-            (int256 m, int256 k) = _expNeg((y * y) / (2 * EXT_ONE)); // y < 2^119.6: y^2 fits
-            q = _scaleDown(FixedPoint._sarMul(m, r, 125), k);
-            pdf = _scaleDown(FixedPoint._sarMul(m, INV_SQRT_2PI_Q125, 125), k);
+            int256 tq;
+            assembly ("memory-safe") {
+                tq := sar(118, mul(t, K187)) // |t| K187 < 2^242
+            }
+            int256 r = FixedPointTables.tailPoly(j, tq);
+            (m, e) = _expNeg((y * y) / (2 * EXT_ONE)); // y < 2^119.6: y^2 fits
+            q = _scaleDown(m, r, e);
         }
     }
 
-    /// @dev floor(m * 2^k) for k <= 0.
-    function _scaleDown(int256 m, int256 k) private pure returns (int256) {
-        return -k >= 127 ? int256(0) : m >> uint256(-k);
+    /// @dev floor(floor(m * r / 2^125) * 2^e) for e <= 0 and 0 <= m, r < 2^126 (0 when -e >= 127).
+    function _scaleDown(int256 m, int256 r, int256 e) private pure returns (int256 q) {
+        assembly ("memory-safe") {
+            let s := sub(0, e)
+            if lt(s, 127) { q := sar(s, sar(125, mul(m, r))) }
+        }
+    }
+
+    /// @dev |a| for |a| < 2^255 (every caller's operand is far smaller).
+    function _abs(int256 a) private pure returns (uint256 r) {
+        assembly ("memory-safe") {
+            r := a
+            if slt(a, 0) { r := sub(0, a) }
+        }
     }
 }

@@ -34,15 +34,27 @@ contract FixedPointHarness {
     function sqrt_year_fraction(int256 secs) external pure returns (int256) { return Black76.sqrtYearFraction(secs); }
 
     /// @dev The measurement's own cost, to subtract: gasleft() twice with nothing between.
+    /// Each probe returns its result beside the gas, so that the optimizer cannot drop the
+    /// computation as unused (a pure call whose result is discarded may be removed).
     function gas_nop() external view returns (uint256 g) { g = gasleft(); g -= gasleft(); }
-    function gas_mul(int256 a, int256 b, uint8 r) external view returns (uint256 g) { g = gasleft(); FixedPoint.mul(a, b, r); g -= gasleft(); }
-    function gas_div(int256 a, int256 b, uint8 r) external view returns (uint256 g) { g = gasleft(); FixedPoint.div(a, b, r); g -= gasleft(); }
-    function gas_mul_div(int256 a, int256 b, int256 c, uint8 r) external view returns (uint256 g) { g = gasleft(); FixedPoint.mulDiv(a, b, c, r); g -= gasleft(); }
-    function gas_exp(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.exp(x); g -= gasleft(); }
-    function gas_ln(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.ln(x); g -= gasleft(); }
-    function gas_sqrt(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.sqrt(x); g -= gasleft(); }
-    function gas_pow(int256 x, int256 y) external view returns (uint256 g) { g = gasleft(); FixedPoint.pow(x, y); g -= gasleft(); }
-    function gas_normal_pdf(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.normalPdf(x); g -= gasleft(); }
-    function gas_normal_cdf(int256 x) external view returns (uint256 g) { g = gasleft(); FixedPoint.normalCdf(x); g -= gasleft(); }
-    function gas_black76_call(int256 f, int256 k, int256 w) external view returns (uint256 g) { g = gasleft(); Black76.price(f, k, w); g -= gasleft(); }
+    function gas_mul(int256 a, int256 b, uint8 r) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.mul(a, b, r); g -= gasleft(); }
+    function gas_div(int256 a, int256 b, uint8 r) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.div(a, b, r); g -= gasleft(); }
+    function gas_mul_div(int256 a, int256 b, int256 c, uint8 r) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.mulDiv(a, b, c, r); g -= gasleft(); }
+    function gas_exp(int256 x) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.exp(x); g -= gasleft(); }
+    function gas_ln(int256 x) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.ln(x); g -= gasleft(); }
+    function gas_sqrt(int256 x) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.sqrt(x); g -= gasleft(); }
+    function gas_pow(int256 x, int256 y) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.pow(x, y); g -= gasleft(); }
+    function gas_normal_pdf(int256 x) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.normalPdf(x); g -= gasleft(); }
+    function gas_normal_cdf(int256 x) external view returns (uint256 g, int256 v) { g = gasleft(); v = FixedPoint.normalCdf(x); g -= gasleft(); }
+    /// @dev The whole kernel: both prices, N(d1), phi(d1) and sqrt(w).
+    function gas_black76_call(int256 f, int256 k, int256 w) external view returns (uint256 g, Black76.Terms memory t) { g = gasleft(); t = Black76.price(f, k, w); g -= gasleft(); }
+    /// @dev Both prices alone, as PortfolioMargin prices a leg: the checks, sqrt(w), both
+    /// logarithms and B3-B6.
+    function gas_black76_prices(int256 f, int256 k, int256 w) external view returns (uint256 g, int256 c, int256 p) {
+        g = gasleft();
+        Black76.checkArguments(f, k, w);
+        uint256 v = Black76.sqrtVariance(w);
+        (c, p) = Black76.priceAt(f, k, Black76.lnExt(f) - Black76.lnExt(k), v);
+        g -= gasleft();
+    }
 }

@@ -6,18 +6,97 @@ import {PortfolioMargin} from "./PortfolioMargin.sol";
 /// @title MarginEngine
 /// @notice PortfolioMargin as a stateless deployed contract, so that the accounts contract
 /// stays under EIP-170's code size: the same functions, the same integers, the same reverts.
+/// @dev Both functions take the standard ABI encoding of (book, params[, id]) and copy it
+/// into the library's memory structs with `_inputs`, a decoder for exactly these two types:
+/// one CALLDATACOPY per struct, against several hundred gas per word for solc's generic
+/// calldata-to-memory decoder (about a fifth of a 16-leg witness check).
 contract MarginEngine {
     /// @notice PortfolioMargin.witness: scenario `id` alone and the MM it implies.
-    function witness(PortfolioMargin.Book calldata b, PortfolioMargin.Params calldata p, uint256 id)
+    /// Reverts with empty data on malformed calldata (as solc's decoder would).
+    function witness(PortfolioMargin.Book calldata, PortfolioMargin.Params calldata, uint256 id)
         external
         pure
         returns (PortfolioMargin.Witness memory)
     {
+        (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) = _inputs();
         return PortfolioMargin.witness(b, p, id);
     }
 
     /// @notice PortfolioMargin.grid: every scenario, IM, MM and the verdict.
-    function grid(PortfolioMargin.Book calldata b, PortfolioMargin.Params calldata p) external pure returns (PortfolioMargin.Grid memory) {
+    /// Reverts with empty data on malformed calldata (as solc's decoder would).
+    function grid(PortfolioMargin.Book calldata, PortfolioMargin.Params calldata) external pure returns (PortfolioMargin.Grid memory) {
+        (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) = _inputs();
         return PortfolioMargin.grid(b, p);
+    }
+
+    /// @dev The first two arguments (book, params) as memory structs, in solc's memory layout:
+    /// a struct is one word per member, a dynamic array its length then one word per element,
+    /// and a struct or array member (or element) a pointer to its own memory. Every offset and
+    /// length is checked against calldatasize before it is read, and bools must be 0 or 1 and
+    /// the scenarios' uint8 below 256, as solc's decoder requires; anything else reverts with
+    /// empty data. Offsets are below 2^64 and lengths below 2^32 once checked, so no sum wraps.
+    function _inputs() private pure returns (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) {
+        assembly ("memory-safe") {
+            function fail() {
+                revert(0, 0)
+            }
+            function alloc(size) -> ptr {
+                ptr := mload(0x40)
+                mstore(0x40, add(ptr, size))
+            }
+            // The position `base` + the offset stored at `at`, where `size` bytes must follow.
+            function tail(base, at, size) -> pos {
+                let o := calldataload(at)
+                if gt(o, 0xffffffffffffffff) { fail() }
+                pos := add(base, o)
+                if gt(add(pos, size), calldatasize()) { fail() }
+            }
+            // The length word at `pos` for elements of `size` bytes each, all inside calldata.
+            function count(pos, size) -> n {
+                n := calldataload(pos)
+                if gt(n, 0xffffffff) { fail() }
+                if gt(add(add(pos, 32), mul(n, size)), calldatasize()) { fail() }
+            }
+            // An array of n static structs of `words` words at `src` (after its length word),
+            // the word `flag` of each (if < words) checked to be at most `flagMax`.
+            function structs(src, n, words, flag, flagMax) -> arr {
+                let size := shl(5, words)
+                arr := alloc(add(shl(5, add(n, 1)), mul(n, size)))
+                mstore(arr, n)
+                let item := add(arr, shl(5, add(n, 1)))
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                    calldatacopy(item, add(src, mul(i, size)), size)
+                    if gt(mload(add(item, shl(5, flag))), flagMax) { fail() }
+                    mstore(add(arr, shl(5, add(i, 1))), item)
+                    item := add(item, size)
+                }
+            }
+            // Book: 8 ints, then expiries (Expiry: 7 ints, then legs of Leg: 3 ints and a bool)
+            // and collaterals (Collateral: 5 ints and a bool).
+            let book := tail(4, 4, 320)
+            b := alloc(320)
+            calldatacopy(b, book, 256)
+            let at := tail(book, add(book, 256), 32)
+            let n := count(at, 32)
+            let expiries := alloc(shl(5, add(n, 1)))
+            mstore(expiries, n)
+            for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                let x := tail(add(at, 32), add(at, shl(5, add(i, 1))), 256)
+                let e := alloc(256)
+                calldatacopy(e, x, 224)
+                let legs := tail(x, add(x, 224), 32)
+                mstore(add(e, 224), structs(add(legs, 32), count(legs, 128), 4, 3, 1))
+                mstore(add(expiries, shl(5, add(i, 1))), e)
+            }
+            mstore(add(b, 256), expiries)
+            let collaterals := tail(book, add(book, 288), 32)
+            mstore(add(b, 288), structs(add(collaterals, 32), count(collaterals, 192), 6, 5, 1))
+            // Params: scenarios (Scenario: int, uint8, int), then 34 ints.
+            let params := tail(4, 36, 1120)
+            p := alloc(1120)
+            calldatacopy(add(p, 32), add(params, 32), 1088)
+            let scenarios := tail(params, params, 32)
+            mstore(p, structs(add(scenarios, 32), count(scenarios, 96), 3, 1, 0xff))
+        }
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {PortfolioMargin} from "./PortfolioMargin.sol";
+import {MarginEngine} from "./MarginEngine.sol";
 
 /// @notice Test harness: PortfolioMargin's witness and full grid as external functions over
 /// flat int256 arrays (the differential test's encoding, harness/portfolio.js `flatParams`
@@ -19,6 +20,15 @@ contract PortfolioHarness {
 
     function grid(int256[] calldata params, int256[] calldata book) external pure returns (PortfolioMargin.Grid memory) {
         return PortfolioMargin.grid(decodeBook(book), decodeParams(params));
+    }
+
+    /// @notice Calldata for MarginEngine.witness(book, params, id) (`grid` false) or
+    /// MarginEngine.grid(book, params), by solc's own ABI encoder: the engine's decoder is
+    /// tested against it (harness/portfolio.js).
+    function engineCall(int256[] calldata params, int256[] calldata book, uint256 id, bool grid) external pure returns (bytes memory) {
+        PortfolioMargin.Book memory b = decodeBook(book);
+        PortfolioMargin.Params memory p = decodeParams(params);
+        return grid ? abi.encodeCall(MarginEngine.grid, (b, p)) : abi.encodeCall(MarginEngine.witness, (b, p, id));
     }
 
     /// @notice MarginAccounts' input hash of this book: keccak256(abi.encode(book, params, id)).

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {FixedPoint, FixedPointDomain} from "./FixedPoint.sol";
+import {FixedPoint, FixedPointDomain, FixedPointOverflow} from "./FixedPoint.sol";
 import {Black76} from "./Black76.sol";
 
 /// @title PortfolioMargin
@@ -351,24 +351,40 @@ library PortfolioMargin {
         return FixedPoint.mul(FixedPoint.mul(FixedPoint.sub(WAD, confidence), p.confidenceMargin, CEIL), notional, CEIL);
     }
 
-    /// @dev sum over strikes of max(-net amount, 0), and the sum of |amount|.
+    /// @dev sum over strikes of max(-net amount, 0), and the sum of |amount|. Each strike's
+    /// net is summed where the strike first occurs, over the legs from there on, in order
+    /// (the C++'s order, so an overflow reverts FixedPointOverflow at the same sum); the legs
+    /// it counted are flagged, so a later leg of the same strike is skipped without a search.
+    /// The scan reads the legs' memory directly (a Leg's first word is its strike, its third
+    /// its amount): O(legs x strikes) compares at ~60 gas rather than ~100 bounds-checked.
     function _nakedAndGross(Leg[] memory legs) private pure returns (int256 naked, int256 gross) {
         uint256 n = legs.length;
+        bytes memory counted = new bytes(n);
         for (uint256 l = 0; l < n; ++l) {
             gross = FixedPoint.add(gross, FixedPoint.abs(legs[l].amount));
-            int256 strike = legs[l].strike;
-            bool first = true;
-            for (uint256 m = 0; m < l; ++m) {
-                if (legs[m].strike == strike) {
-                    first = false;
-                    break;
+            if (counted[l] != 0) continue;
+            int256 net;
+            bool overflow;
+            assembly ("memory-safe") {
+                let at := add(legs, shl(5, add(l, 1)))
+                let end := add(legs, shl(5, add(n, 1)))
+                let strike := mload(mload(at))
+                let flag := add(add(counted, 0x20), l)
+                for {} lt(at, end) {
+                    at := add(at, 0x20)
+                    flag := add(flag, 1)
+                } {
+                    let leg := mload(at)
+                    if eq(mload(leg), strike) {
+                        mstore8(flag, 1)
+                        let a := mload(add(leg, 0x40))
+                        let c := add(net, a)
+                        overflow := or(overflow, iszero(eq(slt(a, 0), slt(c, net)))) // FixedPoint.add's test
+                        net := c
+                    }
                 }
             }
-            if (!first) continue;
-            int256 net = 0;
-            for (uint256 m = l; m < n; ++m) {
-                if (legs[m].strike == strike) net = FixedPoint.add(net, legs[m].amount);
-            }
+            if (overflow) revert FixedPointOverflow();
             naked = FixedPoint.add(naked, FixedPoint.max(FixedPoint.neg(net), 0));
         }
     }
@@ -490,7 +506,7 @@ library PortfolioMargin {
                 mstore(entry, or(known, LN_STRIKE_KNOWN))
             }
         }
-        (int256 callPrice, int256 putPrice,,) = Black76.priceAt(f, leg.strike, lnF - lnK, root);
+        (int256 callPrice, int256 putPrice) = Black76.priceAt(f, leg.strike, lnF - lnK, root);
         return (_discounted(leg.call ? callPrice : putPrice, s.discount), lnF);
     }
 

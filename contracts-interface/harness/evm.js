@@ -19,6 +19,9 @@ const CACHE = path.join(here, '..', '..', 'build', 'solc-cache');
 /// Optimizer runs of the deployable build (MarginEngine, MarginAccounts): fewer than the
 /// test harnesses' so that MarginEngine stays under EIP-170's 24,576 bytes.
 export const DEPLOY_RUNS = 2000;
+/// The clearing house's contracts, as deployed (house.js) and as portfolio.js checks the
+/// engine: one compile at DEPLOY_RUNS, cached for both.
+export const DEPLOYED = ['TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'MarginAccounts.sol:MarginAccounts'];
 
 /// Compile the .sol files under contracts/; `mutate(name, text)` may alter a source first.
 /// `runs`: optimizer runs (default 1,000,000: the gas-table build of the libraries).
@@ -98,7 +101,7 @@ export class Deployed {
       const name4 = ret.slice(0, 10);
       return ERRORS[name4] ? { error: ERRORS[name4] } : { panic: `${ex.exceptionError.error} ${ret}` };
     }
-    return { value: BigInt.asIntN(256, BigInt(ret)), gas: ex.executionGasUsed };
+    return { value: BigInt.asIntN(256, BigInt(ret.slice(0, 66))), gas: ex.executionGasUsed }; // the first word
   }
 }
 
@@ -113,6 +116,7 @@ export const OPS = {
   black76_n_d1: 'black76_n_d1(int256,int256,int256)', black76_pdf_d1: 'black76_pdf_d1(int256,int256,int256)',
   black76_sqrt_w: 'black76_sqrt_w(int256,int256,int256)', total_variance_ext: 'total_variance_ext(int256,int256)',
   sqrt_year_fraction: 'sqrt_year_fraction(int256)',
+  black76_prices: 'black76_prices(int256,int256,int256)', // gas probe only (gas.js): both prices, no Greeks
 };
 export const ROUNDING = { toward_zero: 0, floor: 1, ceil: 2 };
 

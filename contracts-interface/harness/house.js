@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
-import { compile, DEPLOY_RUNS } from './evm.js';
+import { compile, DEPLOY_RUNS, DEPLOYED } from './evm.js';
 import { Anvil } from './anvil.js';
 import { wad, decimal, nativeBatch, structParams } from './portfolio.js';
 
@@ -32,7 +32,6 @@ export class Checks {
 }
 
 /// What a clearing house deploys (solc generates code for these alone).
-const DEPLOYED = ['TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'MarginAccounts.sol:MarginAccounts'];
 
 export class House {
   /// A fresh anvil with `traders` funded dev accounts after the six named roles

@@ -19,14 +19,15 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bytesToHex } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { compile, ERRORS } from './evm.js';
+import { compile, ERRORS, DEPLOY_RUNS, DEPLOYED } from './evm.js';
 import { Anvil } from './anvil.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
 const E18 = 10n ** 18n;
-/// The one contract these checks deploy (solc generates code for it alone).
+/// The contract these checks deploy (solc generates code for it alone).
 const HARNESS = ['PortfolioHarness.sol:PortfolioHarness'];
+
 
 // ---------------------------------------------------------------- decimals
 
@@ -259,6 +260,76 @@ export class Harness {
   }
 }
 
+/// MarginEngine (deployed beside the harness) on calldata from solc's own encoder
+/// (PortfolioHarness.engineCall): its results must be the harness's, byte for byte, for the
+/// witness of every account (scenario i mod n+1) and the grid of the first `grids`; and
+/// malformed calldata must revert with empty data, as solc's decoder does. Returns
+/// {compared, mismatches, malformed, rejected, report}.
+async function engineCheck(h, engine, params, nScen, books, grids) {
+  const out = { compared: 0, mismatches: 0, malformed: 0, rejected: 0, report: [] };
+  const bytesOf = (w) => {
+    const n = Number(w[1]);
+    return '0x' + w.slice(2).map((x) => BigInt.asUintN(256, x).toString(16).padStart(64, '0')).join('').slice(0, 2 * n);
+  };
+  const jobs = books.map((b, i) => ({ i, id: BigInt(i % (nScen + 1)), grid: false, b }));
+  for (let i = 0; i < Math.min(grids, books.length); i++) jobs.push({ i, id: 0n, grid: true, b: books[i] });
+  const datas = await h.calls(jobs.map((j) => ['engineCall(int256[],int256[],uint256,bool)', [params, j.b, j.id, j.grid ? 1n : 0n]]));
+  const expected = await h.calls(jobs.map((j) => j.grid ? ['grid(int256[],int256[])', [params, j.b]] : ['witness(int256[],int256[],uint256)', [params, j.b, j.id]]));
+  const call = async (list) => {
+    const res = [];
+    for (let k = 0; k < list.length; k += 100)
+      res.push(...await h.node.batch(list.slice(k, k + 100).map((data) => ['eth_call', [{ to: engine, data, gas: '0x3b9aca00' }, 'latest']])));
+    return res;
+  };
+  const calldata = datas.map((d) => bytesOf(d.words));
+  const got = await call(calldata);
+  jobs.forEach((j, k) => {
+    out.compared++;
+    const want = expected[k].words ? expected[k].words.join() : 'error ' + expected[k].error;
+    const have = got[k].error ? 'error ' + revertName(got[k].error) : words(got[k].result).join();
+    if (want !== have) {
+      out.mismatches++;
+      if (out.report.length < 10) out.report.push(`account ${j.i} MarginEngine.${j.grid ? 'grid' : 'witness ' + j.id}: ${have.slice(0, 120)} against the harness's ${want.slice(0, 120)}`);
+    }
+  });
+  // Malformed calldata, from the first witness call whose first expiry has legs: the word at
+  // byte `at` (after the selector) replaced, or the calldata cut short.
+  const layout = (hex) => {
+    const at = (i) => BigInt('0x' + hex.slice(2 * i, 2 * i + 64));
+    const book = Number(at(0)), prm = Number(at(32));
+    const expiries = book + Number(at(book + 256));
+    if (at(expiries) === 0n) return null;
+    const firstExpiry = expiries + 32 + Number(at(expiries + 32));
+    const legs = firstExpiry + Number(at(firstExpiry + 224));
+    if (at(legs) === 0n) return null;
+    return { at, book, prm, expiries, legs, scenarios: prm + Number(at(prm)), collaterals: book + Number(at(book + 288)) };
+  };
+  const k0 = jobs.findIndex((j, k) => !j.grid && expected[k].words && layout(calldata[k].slice(10)));
+  const base = calldata[k0].slice(10);
+  const put = (at, v) => calldata[k0].slice(0, 10) + base.slice(0, 2 * at) + BigInt.asUintN(256, v).toString(16).padStart(64, '0') + base.slice(2 * at + 64);
+  const { at: wordAt, book, expiries, legs, scenarios, collaterals } = layout(base);
+  const bad = [
+    ['calldata one word short', '0x' + calldata[k0].slice(2, calldata[k0].length - 64)],
+    ['the book offset past the end', put(0, BigInt(base.length / 2))],
+    ['the params offset 2^64', put(32, 1n << 64n)],
+    ['the params offset one word before the end', put(32, BigInt(base.length / 2 - 32))],
+    ['the expiries offset past the end', put(book + 256, BigInt(base.length / 2))],
+    ['an expiry count of 2^32', put(expiries, 1n << 32n)],
+    ['a leg count past the end', put(legs, wordAt(legs) + 1000n)],
+    ['a leg whose call flag is 2', put(legs + 32 + 96, 2n)],
+    ['a scenario whose vol move is 256', put(scenarios + 32 + 32, 256n)],
+    ['a collateral count of 2^32', put(collaterals, 1n << 32n)],
+  ];
+  const res = await call(bad.map(([, d]) => d));
+  bad.forEach(([what], k) => {
+    out.malformed++;
+    const e = res[k].error;
+    if (e && (e.data === undefined || e.data === '0x')) out.rejected++;
+    else out.report.push(`malformed calldata (${what}): ${e ? 'reverted with ' + e.data : 'accepted'}, not an empty revert`);
+  });
+  return out;
+}
+
 // ---------------------------------------------------------------- native
 
 /// `margin batch` over requests (optionally at one scenario): parsed responses.
@@ -407,6 +478,12 @@ async function main() {
   });
   r1.mismatches += hashMismatches;
   r1.compared += requests.length;
+  // MarginEngine's decoder: the same results as the harness from solc's encoding.
+  const engine = await h.node.deploy(compile(undefined, DEPLOY_RUNS, DEPLOYED)['MarginEngine.sol'].MarginEngine.evm.bytecode.object);
+  const ec = await engineCheck(h, engine, params, nScen, books, 200);
+  r1.mismatches += ec.mismatches + (ec.malformed - ec.rejected);
+  r1.compared += ec.compared;
+  r1.report.push(...ec.report);
   const gasSample = await h.calls(books.slice(0, 50).flatMap((b) => [['gas_grid(int256[],int256[])', [params, b]], ['gas_witness(int256[],int256[],uint256)', [params, b, 0n]]]));
   h.stop();
   const gridGas = gasSample.filter((_, k) => k % 2 === 0).map((r) => Number(r.words[0]));
@@ -416,6 +493,8 @@ async function main() {
   console.log(`portfolio differential: ${count} accounts (${liquidatable} liquidatable), ${nScen} scenarios + basis; ` +
     `${compared} values compared, ${witnessCalls} witness calls; ${mismatches} mismatches`);
   console.log(`  input hash keccak256(abi.encode(book, params, id)): \`margin input-hash\` vs the EVM on ${requests.length} accounts: ${hashMismatches} mismatches`);
+  console.log(`  MarginEngine's calldata decoder: ${ec.compared} calls (witness and grid) equal to the harness's: ${ec.mismatches} mismatches; ` +
+    `malformed calldata: ${ec.rejected} of ${ec.malformed} reverted with empty data`);
   console.log(`  gas of the library call (first 50 accounts): grid median ${med(gridGas)}, witness (scenario 0) median ${med(witnessGas)}`);
   for (const line of report) console.log('  ' + line);
   if (!argv.includes('--mutate')) process.exit(mismatches === 0 ? 0 : 1);

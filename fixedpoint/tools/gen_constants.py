@@ -149,22 +149,24 @@ def horner_yul(coef, t, ind):
 
 
 def piecewise_yul(a, o, name, rows, deg, what):
-    """A Yul function of (j, t): piece j's coefficients to scratch memory (two per word,
-    each a signed 128-bit half) by a binary search on j, then Horner's rule over all of them."""
+    """A Yul function of (j, t): a binary search on j sets piece j's coefficients (two per word,
+    each a signed 128-bit half) in stack variables, then one Horner's rule runs over all of them."""
+    nw = (deg + 1) // 2
+    ws = [f"w{k}" for k in range(nw)]
     a(f"    /// @dev {what}")
-    a("    /// Coefficients go to scratch memory (two per word, each a signed 128-bit half),")
-    a(f"    /// chosen by a binary search on j, then Horner's rule runs over all {deg} (zeros at the top")
-    a("    /// leave the value unchanged).")
+    a("    /// A binary search on j sets the piece's coefficients, two per word (each a signed 128-bit")
+    a(f"    /// half), in stack variables; then Horner's rule runs over all {deg} (zeros at the top leave")
+    a("    /// the value unchanged). No memory, and one copy of the evaluation.")
     a(f"    function {name}(uint256 j, int256 t) internal pure returns (int256 r) {{")
     a('        assembly ("memory-safe") {')
-    a("            let m := mload(0x40)")
+    a(f"            let {', '.join(ws)}")
     def words(j):
-        cs = rows[j]
-        return [((cs[i + 1] & ((1 << 128) - 1)) << 128) | (cs[i] & ((1 << 128) - 1)) for i in range(0, deg, 2)]
+        cs = rows[j] + [0] * (2 * nw - deg)
+        return [((cs[i + 1] & ((1 << 128) - 1)) << 128) | (cs[i] & ((1 << 128) - 1)) for i in range(0, 2 * nw, 2)]
     def emit_range(lo, hi, ind):
         if hi - lo == 1:
-            for k, wv in enumerate(words(lo)):
-                a(f"{ind}mstore(add(m, {hex(32 * k)}), {hex(wv)})")
+            for w_, wv in zip(ws, words(lo)):
+                a(f"{ind}{w_} := {hex(wv)}")
             return
         mid = (lo + hi) // 2
         a(f"{ind}switch lt(j, {mid})")
@@ -177,8 +179,8 @@ def piecewise_yul(a, o, name, rows, deg, what):
     emit_range(0, len(rows), " " * 12)
     coef = []
     for i in range(deg):
-        word = f"mload(add(m, {hex(32 * (i // 2))}))"
-        coef.append(f"sar(128, shl(128, {word}))" if i % 2 == 0 else f"sar(128, {word})")
+        w_ = ws[i // 2]
+        coef.append(f"sar(128, shl(128, {w_}))" if i % 2 == 0 else f"sar(128, {w_})")
     o.extend(horner_yul(coef, "t", " " * 12))
     a("        }")
     a("    }")

@@ -120,7 +120,11 @@ library Black76 {
     /// @notice W1: floor(vol^2 * seconds * 2^56 / (31,536,000 * 10^18)), at most 2^127 - 1.
     /// @dev Reverts FixedPointDomain if vol <= 0, seconds <= 0 or seconds > 2,000,000,000.
     function totalVarianceExt(int256 vol, int256 secs) internal pure returns (int256) {
-        if (vol <= 0 || secs <= 0 || secs > MAX_EXPIRY_SECONDS) revert FixedPointDomain();
+        bool domain;
+        assembly ("memory-safe") {
+            domain := or(or(slt(vol, 1), slt(secs, 1)), sgt(secs, MAX_EXPIRY_SECONDS))
+        }
+        if (domain) revert FixedPointDomain();
         // vol >= 2^100 wei puts the quotient above 2^200 * 2^56 / 2^84.7 > 2^127: the cap.
         if (vol >= 1 << 100) return int256(W_CAP);
         uint256 v2 = uint256(vol) * uint256(vol); // < 2^200

@@ -452,9 +452,29 @@ library PortfolioMargin {
         for (uint256 l = 0; l < n; ++l) {
             int256 u;
             (u, lnF) = _unitValue(e, legs[l], cache, l * LEG_CACHE, f, lnF, move, p, s);
-            acc = FixedPoint.add(acc, FixedPoint.mulDiv(legs[l].amount, u, 1, 0)); // exact product
+            acc = FixedPoint.add(acc, _product(legs[l].amount, u));
         }
-        return FixedPoint.mulDiv(acc, 1, WAD, FLOOR);
+        return _floorWad(acc);
+    }
+
+    /// @dev a * b exactly; reverts FixedPointOverflow outside int256: FixedPoint.mulDiv(a, b, 1, 0)
+    /// without its division (an expiry's value sums one such product per leg).
+    function _product(int256 a, int256 b) private pure returns (int256 p) {
+        bool overflow;
+        assembly ("memory-safe") {
+            p := mul(a, b)
+            // exact unless p / a != b, or a = -1 and b = -2^255 (whose wrapped product divides back)
+            overflow := and(iszero(iszero(a)), or(iszero(eq(sdiv(p, a), b)), and(eq(a, not(0)), eq(b, shl(255, 1)))))
+        }
+        if (overflow) revert FixedPointOverflow();
+    }
+
+    /// @dev floor(a / 10^18): FixedPoint.mulDiv(a, 1, WAD, FLOOR), which cannot fail.
+    function _floorWad(int256 a) private pure returns (int256 q) {
+        assembly ("memory-safe") {
+            q := sdiv(a, 1000000000000000000)
+            if and(slt(a, 0), iszero(iszero(smod(a, 1000000000000000000)))) { q := sub(q, 1) }
+        }
     }
 
     /// @dev floor(DF x price) per unit at forward f under a vol move: Black-76, or the

@@ -161,18 +161,23 @@ if (argv.includes('--gas')) {
     const worst = BigInt(res.underlyings[0].worst_scenario);
     const b = await house.book(t.address), p = await house.params();
     const witness = await engine.witness.estimateGas(b.toArray(true), p.toArray(true), worst);
+    // the transaction's intrinsic gas: 21,000 and the calldata (Cancun: 16 per non-zero byte, 4 per zero)
+    const data = ethers.getBytes(engine.interface.encodeFunctionData('witness', [b.toArray(true), p.toArray(true), worst]));
+    const intrinsic = 21000n + data.reduce((g, x) => g + (x ? 16n : 4n), 0n);
     const grid = await house.fullGrid.estimateGas(t.address);
     const rc = res.liquidatable ? await send(house.connect(liquidator).liquidate(t.address, worst)) : null;
-    rows.push({ legs, exp, witness, grid, liquidate: rc ? rc.gasUsed : null, worst });
+    rows.push({ legs, exp, witness, intrinsic, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
     await provider.send('evm_revert', [snap]);
   }
   console.log(`\nGas on anvil (revm, hardfork cancun; solc ${SOLC_VERSION.split('+')[0]}, optimizer runs ${DEPLOY_RUNS}), transaction gas including the 21,000 base and calldata.`);
   console.log('witness = MarginEngine.witness(book, params, worst) called directly; liquidate = the whole transaction (book from storage,');
   console.log('params from their data contract, the witness through MarginEngine, the transfer, and the liquidator\'s own IM check by full grid);');
   console.log('full grid = MarginAccounts.fullGrid(account) (every scenario, IM, MM).\n');
-  console.log('| legs | expiries | witness check | liquidate | full grid |');
-  console.log('|---:|---:|---:|---:|---:|');
-  for (const x of rows) console.log(`| ${x.legs} | ${x.exp} | ${x.witness.toLocaleString('en-US')} | ${x.liquidate === null ? 'n/a' : x.liquidate.toLocaleString('en-US')} | ${x.grid.toLocaleString('en-US')} |`);
+  console.log('| legs | expiries | witness check | of which 21,000 + calldata | witness execution | liquidate | full grid |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  const n = (v) => v.toLocaleString('en-US');
+  for (const x of rows)
+    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.witness - x.intrinsic)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
   node.stop();
   process.exit(0);
 }

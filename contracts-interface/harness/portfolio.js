@@ -3,7 +3,9 @@
 // full and at each scenario) and by PortfolioMargin.sol (PortfolioHarness: grid and witness),
 // compared integer for integer: every scenario's P&L, the basis contingency, the worst
 // scenario, equity, contingencies, IM, MM and the liquidatable verdict, and each scenario's
-// witness (its MM if it were the worst, and its verdict).
+// witness (its MM if it were the worst, and its verdict). Then MarginEngine, on calldata from
+// solc's own encoder: its witness and grid byte-identical to the harness's, and malformed
+// calldata rejected (engineCheck).
 //
 //   node harness/portfolio.js MARGIN [--accounts N] [--seed S] [--out DIR] [--mutate]
 //

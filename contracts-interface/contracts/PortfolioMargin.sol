@@ -352,9 +352,10 @@ library PortfolioMargin {
     }
 
     /// @dev sum over strikes of max(-net amount, 0), and the sum of |amount|. Each strike's
-    /// net is summed where the strike first occurs, over the legs from there on, in order
-    /// (the C++'s order, so an overflow reverts FixedPointOverflow at the same sum); the legs
-    /// it counted are flagged, so a later leg of the same strike is skipped without a search.
+    /// net is summed where the strike first occurs, over the legs from there on, in leg order
+    /// (as before this loop was flattened, so an overflow reverts FixedPointOverflow at the
+    /// same sum); the legs it counted are flagged, so a later leg of the same strike is
+    /// skipped without a search.
     /// The scan reads the legs' memory directly (a Leg's first word is its strike, its third
     /// its amount): O(legs x strikes) compares at ~60 gas rather than ~100 bounds-checked.
     function _nakedAndGross(Leg[] memory legs) private pure returns (int256 naked, int256 gross) {

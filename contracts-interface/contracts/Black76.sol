@@ -39,8 +39,8 @@ library Black76 {
         uint256 v = sqrtVariance(w);
         int256 m1;
         int256 e1;
-        (t.call, t.put, t.nD1, m1, e1) = _priceAt(f, k, lnExt(f) - lnExt(k), v);
-        t.pdfD1 = _scaleDown(m1, INV_SQRT_2PI_Q125, e1); // B4's phi(d1); 0 where d1's tail was not evaluated
+        (t.call, t.put, t.nD1, m1, e1) = _priceAt(f, k, lnExt(f) - lnExt(k), v, true);
+        t.pdfD1 = _scaleDown(m1, INV_SQRT_2PI_Q125, e1); // B5's phi(d1); 0 where d1's tail was not evaluated
         t.sqrtW = int256(v);
     }
 
@@ -77,19 +77,25 @@ library Black76 {
     /// Preconditions (unchecked): `checkArguments(f, k, w)` passed, x = lnExt(f) - lnExt(k)
     /// and v = sqrtVariance(w); then the prices are `price(f, k, w)`'s. Never reverts.
     function priceAt(int256 f, int256 k, int256 x, uint256 v) internal pure returns (int256 callPrice, int256 putPrice) {
-        (callPrice, putPrice,,,) = _priceAt(f, k, x, v);
+        (callPrice, putPrice,,,) = _priceAt(f, k, x, v, false);
     }
 
-    /// @dev priceAt, with N(d1) (Q125) and d1's e^(-d1^2/2) = m1 2^e1 for phi(d1) (m1 = 0 where
-    /// d1's tail is not evaluated: phi(d1) is 0 there).
-    function _priceAt(int256 f, int256 k, int256 x, uint256 v)
+    /// @dev priceAt; with `d1Terms`, also N(d1) (Q125) and d1's e^(-d1^2/2) = m1 2^e1 for
+    /// phi(d1) (m1 = 0 where d1's tail is not evaluated: phi(d1) is 0 there). Without it
+    /// n1, m1 and e1 are unspecified: the prices need one exponential, N(d1) for x > 0 a second.
+    function _priceAt(int256 f, int256 k, int256 x, uint256 v, bool d1Terms)
         private
         pure
         returns (int256 callPrice, int256 putPrice, int256 n1, int256 m1, int256 e1)
     {
-        // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
+        int256 fkOne;
+        int256 raw; // the call before B6's floors
+        unchecked {
+            fkOne = (f - k) << 125; // |F - K| < 2^127
+            // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
+            raw = x > 0 ? fkOne : int256(0);
+        }
         n1 = x > 0 ? ONE_Q : int256(0);
-        int256 n2 = n1;
         uint256 ax = _abs(x);
         if (ax < 64 * v) {
             unchecked {
@@ -97,18 +103,54 @@ library Black76 {
                 int256 q = int256((ax * EXT_ONE) / v);
                 int256 d1 = (x < 0 ? -q : q) + int256(v >> 1);
                 int256 d2 = d1 - int256(v);
-                // B5: N(d) = 1 - Q(d) for d >= 0, Q(-d) for d < 0.
-                int256 tail1;
-                (tail1, m1, e1) = _tail(_abs(d1));
-                (int256 tail2,,) = _tail(_abs(d2));
-                n1 = d1 >= 0 ? ONE_Q - tail1 : tail1;
-                n2 = d2 >= 0 ? ONE_Q - tail2 : tail2;
+                // B4: the out-of-the-money option (the call for x <= 0, else the put) from
+                // one exponential: u = -d1, s = -d2 for x <= 0; u = d2, s = d1 for x > 0.
+                bool callOtm = x <= 0;
+                int256 u = callOtm ? -d1 : d2;
+                uint256 s = _abs(callOtm ? d2 : d1);
+                uint256 au = _abs(u);
+                int256 m = callOtm ? f : k;
+                int256 otm = u >= 0 ? int256(0) : m << 125; // |u| >= 13: the tails are 0
+                if (au < TAIL_END) {
+                    int256 e;
+                    (m1, e) = _gauss(au);
+                    e1 = e;
+                    int256 ru = _scaledTail(au);
+                    int256 rs = s < TAIL_END ? _scaledTail(s) : int256(0);
+                    // M < 2^127 and the Q125 factors below 2^126: each product below 2^253.
+                    assembly ("memory-safe") {
+                        switch slt(u, 0)
+                        case 0 {
+                            // M e^(-u^2/2) (R(u) - R(s)), the difference clamped at 0 (B6's floor
+                            // gives the same prices)
+                            let dr := 0
+                            if sgt(ru, rs) { dr := sub(ru, rs) }
+                            otm := sar(sub(0, e), mul(m, sar(125, mul(m1, dr))))
+                        }
+                        default {
+                            // M - M e^(-u^2/2) (R(-u) + R(s))
+                            otm := sub(otm, sar(sub(0, e), mul(m, sar(125, mul(m1, add(ru, rs))))))
+                        }
+                    }
+                    if (callOtm && d1Terms) {
+                        // B5: d1 = -u, whose e^(-d1^2/2) is this one
+                        int256 tail = _scaleDown(m1, ru, e);
+                        n1 = d1 >= 0 ? ONE_Q - tail : tail;
+                    }
+                } else if (callOtm) {
+                    n1 = d1 >= 0 ? ONE_Q : int256(0);
+                }
+                if (!callOtm && d1Terms) {
+                    // B5: d1 = s >= 0 takes its own exponential
+                    int256 tail1;
+                    (tail1, m1, e1) = _tail(s);
+                    n1 = ONE_Q - tail1;
+                }
+                raw = callOtm ? otm : otm + fkOne; // put-call parity: call - put = (F - K) 2^125
             }
         }
         unchecked {
-            // B6: F, K < 2^127 and N <= 2^125: each term and (F - K) 2^125 below 2^252.
-            int256 raw = f * n1 - k * n2;
-            int256 fkOne = (f - k) << 125;
+            // B6: the intrinsic value as a floor (no-arbitrage bound); every term below 2^253.
             int256 callFloor = fkOne > 0 ? fkOne : int256(0);
             int256 putFloor = fkOne < 0 ? -fkOne : int256(0);
             int256 putRaw = raw - fkOne;
@@ -154,10 +196,8 @@ library Black76 {
         }
     }
 
-    /// @dev B4: the upper tail Q(y) in Q125 and e^(-y^2/2) = m * 2^e (m = e = 0 past the
-    /// tail's end), for y >= 0 in EXT.
-    function _tail(uint256 y) private pure returns (int256 q, int256 m, int256 e) {
-        if (y >= TAIL_END) return (0, 0, 0);
+    /// @dev B4: R(y) = Q(y) e^(y^2/2) in Q125, for 0 <= y < 13 (EXT).
+    function _scaledTail(uint256 y) private pure returns (int256) {
         unchecked {
             uint256 j = y / HALF_EXT;
             int256 t = int256(y - (j * HALF_EXT + HALF_EXT / 2)); // |t| <= 0.25 EXT < 2^114
@@ -165,10 +205,23 @@ library Black76 {
             assembly ("memory-safe") {
                 tq := sar(118, mul(t, K187)) // |t| K187 < 2^242
             }
-            int256 r = FixedPointTables.tailPoly(j, tq);
-            (m, e) = _expNeg((y * y) / (2 * EXT_ONE)); // y < 2^119.6: y^2 fits
-            q = _scaleDown(m, r, e);
+            return FixedPointTables.tailPoly(j, tq);
         }
+    }
+
+    /// @dev B4: e^(-y^2/2) = m * 2^e for 0 <= y < 13 (EXT).
+    function _gauss(uint256 y) private pure returns (int256 m, int256 e) {
+        unchecked {
+            return _expNeg((y * y) / (2 * EXT_ONE)); // y < 2^119.6: y^2 fits
+        }
+    }
+
+    /// @dev B4: the upper tail Q(y) in Q125 and e^(-y^2/2) = m * 2^e (m = e = 0 from the
+    /// tail's end on), for y >= 0 in EXT.
+    function _tail(uint256 y) private pure returns (int256 q, int256 m, int256 e) {
+        if (y >= TAIL_END) return (0, 0, 0);
+        (m, e) = _gauss(y);
+        q = _scaleDown(m, _scaledTail(y), e);
     }
 
     /// @dev floor(floor(m * r / 2^125) * 2^e) for e <= 0 and 0 <= m, r < 2^126 (0 when -e >= 127).

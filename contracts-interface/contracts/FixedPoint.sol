@@ -359,17 +359,11 @@ library FixedPoint {
         }
     }
 
-    /// @dev Index of the highest set bit of x > 0 (0 for x = 0).
+    /// @dev Index of the highest set bit of x > 0 (0 for x = 0): CLZ (EIP-7939, Osaka), with
+    /// x's lowest bit set so that 0 and 1 both give 0.
     function _msb(uint256 x) internal pure returns (uint256 r) {
         assembly ("memory-safe") {
-            r := shl(7, lt(0xffffffffffffffffffffffffffffffff, x))
-            r := or(r, shl(6, lt(0xffffffffffffffff, shr(r, x))))
-            r := or(r, shl(5, lt(0xffffffff, shr(r, x))))
-            r := or(r, shl(4, lt(0xffff, shr(r, x))))
-            r := or(r, shl(3, lt(0xff, shr(r, x))))
-            r := or(r, shl(2, lt(0xf, shr(r, x))))
-            r := or(r, shl(1, lt(0x3, shr(r, x))))
-            r := or(r, lt(0x1, shr(r, x)))
+            r := sub(255, clz(or(x, 1)))
         }
     }
 

@@ -10,7 +10,7 @@ import { Common, Hardfork, Mainnet } from '@ethereumjs/common';
 import { createAddressFromString, hexToBytes, bytesToHex } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 
-export const EVM_VERSION = 'cancun'; // solc's evmVersion and the EVM's hardfork
+export const EVM_VERSION = 'osaka'; // solc's evmVersion and the EVM's hardfork (Osaka: CLZ, EIP-7939)
 export const SOLC_VERSION = solc.version();
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONTRACTS = path.join(here, '..', 'contracts');
@@ -79,7 +79,7 @@ const word = (v) => BigInt.asUintN(256, BigInt(v)).toString(16).padStart(64, '0'
 /// A deployed contract whose functions are called with int256/uint8 arguments.
 export class Deployed {
   static async create(contract) {
-    const common = new Common({ chain: Mainnet, hardfork: Hardfork.Cancun });
+    const common = new Common({ chain: Mainnet, hardfork: Hardfork.Osaka });
     const evm = await createEVM({ common });
     const caller = createAddressFromString('0x' + '11'.repeat(20));
     const res = await evm.runCall({ caller, data: hexToBytes('0x' + contract.evm.bytecode.object), gasLimit: 30_000_000n, skipBalance: true });

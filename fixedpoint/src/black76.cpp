@@ -42,16 +42,21 @@ struct tail_pdf {
     i128 pdf;   // phi(y), Q125
 };
 
-// B4: upper tail Q(y) = e^(-y^2/2) R(y) and density phi(y) for y >= 0 (EXT).
-tail_pdf tail_at(u128 y) noexcept {
-    if (y >= TAIL_END) return {0, 0};
+// B4: R(y) = Q(y) e^(y^2/2), the scaled upper tail, for 0 <= y < 13 (EXT), Q125.
+i128 scaled_tail(u128 y) noexcept {
     const u128 j = y / HALF_EXT;
     const i128 t = static_cast<i128>(y - (j * HALF_EXT + HALF_EXT / 2));
-    const i128 T = smul_shr_u(t, K187, 118);
-    const i128 R = horner(TAIL_POLY[static_cast<unsigned>(j)], T);
-    const u128 z = div_wide(mul_wide(y, y), 2 * EXT_ONE);  // floor(y^2 / 2), EXT
-    const exp_parts e = exp_neg(z);
-    return {scale_down(mulq(e.mant, R), e.k), scale_down(mulq(e.mant, INV_SQRT_2PI_Q125), e.k)};
+    return horner(TAIL_POLY[static_cast<unsigned>(j)], smul_shr_u(t, K187, 118));
+}
+
+// B4: e^(-y^2/2) = mant * 2^k for 0 <= y < 13 (EXT).
+exp_parts gauss(u128 y) noexcept { return exp_neg(div_wide(mul_wide(y, y), 2 * EXT_ONE)); }
+
+// B4: Q(y) and phi(y) for y >= 0 (EXT), from gauss(y) and R(y); both 0 from 13 on.
+tail_pdf tail_at(u128 y) noexcept {
+    if (y >= TAIL_END) return {0, 0};
+    const exp_parts e = gauss(y);
+    return {scale_down(mulq(e.mant, scaled_tail(y)), e.k), scale_down(mulq(e.mant, INV_SQRT_2PI_Q125), e.k)};
 }
 
 }  // namespace
@@ -70,28 +75,59 @@ result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256&
     const u128 wc = w.fits_i128() ? static_cast<u128>(w.to_i128()) : (u128{1} << 127) - 1;
     const u128 v = isqrt_wide(mul_wide(wc, EXT_ONE));
     // B3: d1 = trunc(x / v) + floor(v / 2), d2 = d1 - v; |x| >= 64 v puts both
-    // beyond the tail's end (|d| > 13), where N is exactly 0 or 1.
+    // beyond the tail's end (|d| > 13), where N is exactly 0 or 1 and the call is
+    // its intrinsic value.
+    using detail::big256;
+    const big256 fk = big256(f) - big256(k);
+    const big256 fk_one = fk << Q;
+    big256 raw = x > 0 ? fk_one : big256(0);  // the call before B6's floors
     i128 n1 = x > 0 ? ONE_Q : 0;
-    i128 n2 = n1;
     i128 pdf = 0;
     const u128 ax = uabs(x);
     if (ax < 64 * v) {
         const u128 q = div_wide(mul_wide(ax, EXT_ONE), v);
         const i128 d1 = (x < 0 ? -static_cast<i128>(q) : static_cast<i128>(q)) + static_cast<i128>(v >> 1);
         const i128 d2 = d1 - static_cast<i128>(v);
-        // B5: N(d) = 1 - Q(d) for d >= 0, Q(-d) for d < 0.
-        const tail_pdf a = tail_at(uabs(d1));
-        const tail_pdf b = tail_at(uabs(d2));
-        n1 = d1 >= 0 ? ONE_Q - a.tail : a.tail;
-        n2 = d2 >= 0 ? ONE_Q - b.tail : b.tail;
-        pdf = a.pdf;
+        // B4: the out-of-the-money option (the call for x <= 0, else the put) from one
+        // exponential. u = -d1, s = -d2 for x <= 0; u = d2, s = d1 for x > 0; s = u + v >= 0.
+        const bool call_otm = x <= 0;
+        const i128 u = call_otm ? -d1 : d2;
+        const u128 s = uabs(call_otm ? d2 : d1);
+        const u128 au = uabs(u);
+        const i128 m = call_otm ? f : k;
+        big256 otm = u >= 0 ? big256(0) : big256(m) << Q;  // |u| >= 13: the tails are 0
+        if (au < TAIL_END) {
+            const exp_parts e = gauss(au);
+            const i128 ru = scaled_tail(au);
+            const i128 rs = s < TAIL_END ? scaled_tail(s) : 0;
+            if (u >= 0) {
+                // M e^(-u^2/2) (R(u) - R(s)): the difference clamped at 0 (B6's floor
+                // would give the same prices)
+                const i128 a = mulq(e.mant, ru > rs ? ru - rs : 0);
+                otm = (big256(m) * a) >> -e.k;
+            } else {
+                // M - M e^(-u^2/2) (R(-u) + R(s))
+                otm -= (big256(m) * mulq(e.mant, ru + rs)) >> -e.k;
+            }
+            if (call_otm) {
+                // B5: d1 = -u, whose e^(-d1^2/2) is this one
+                const i128 tail = scale_down(mulq(e.mant, ru), e.k);
+                n1 = d1 >= 0 ? ONE_Q - tail : tail;
+                pdf = scale_down(mulq(e.mant, INV_SQRT_2PI_Q125), e.k);
+            }
+        } else if (call_otm) {
+            n1 = d1 >= 0 ? ONE_Q : 0;
+        }
+        if (!call_otm) {
+            // B5: d1 = s >= 0 takes its own exponential
+            const tail_pdf a = tail_at(s);
+            n1 = ONE_Q - a.tail;
+            pdf = a.pdf;
+        }
+        raw = call_otm ? otm : otm + fk_one;  // put-call parity: call - put = (F - K) 2^125
     }
-    // B6: the two terms exactly; intrinsic value as a floor (no-arbitrage bound).
-    // |F N1|, |K N2|, |(F - K) 2^125| < 2^253: 256 bits hold every intermediate.
-    using detail::big256;
-    const big256 fk = big256(f) - big256(k);
-    const big256 raw = big256(f) * n1 - big256(k) * n2;
-    const big256 fk_one = fk << Q;
+    // B6: intrinsic value as a floor (no-arbitrage bound).
+    // |M 2^125|, |(F - K) 2^125| < 2^252: 256 bits hold every intermediate.
     const big256 call_floor = fk.sign() > 0 ? fk_one : big256(0);
     const big256 put_floor = fk.sign() < 0 ? big256(-fk_one) : big256(0);
     const big256 put_raw = raw - fk_one;

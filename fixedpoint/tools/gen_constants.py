@@ -66,9 +66,11 @@ w("")
 
 # exp(r) on |r| <= 0.1735 (range reduction by ln2/2 leaves |r| <= ln2/4 + 2^-100).
 # Fit tolerances: 2^-78 relative for exp (so exact results such as 2^10 come out
-# exact), 2^-72 absolute for ln's series and the normal tail (ln and Phi are then
-# correctly rounded on every measured sample). Each bit finer costs a polynomial
-# term, i.e. gas on the EVM and time everywhere.
+# exact), 2^-72 absolute for the normal tail (Phi is then correctly rounded on every
+# measured sample), 2^-80 for ln's series: Black-76 prices from one exponential (SPEC.md
+# 4.7 B5) inherit ln(F/K)'s error as a relative error in F/K, which 2^-72 left at
+# ~4e-22 of the price. Each bit finer costs a polynomial term, i.e. gas on the EVM and
+# time everywhere.
 poly, err = fit(mp.exp, -0.1735, 0.1735, mp.mpf(2) ** -78)
 EXP_INT = [rnd(c * Q) for c in poly]
 w(f"// exp(r), |r| <= 0.1735: degree {len(poly) - 1}, fit error {mp.nstr(err, 3)}")
@@ -82,7 +84,7 @@ w("")
 smax = (mp.sqrt(2) - 1) / (mp.sqrt(2) + 1)
 s2max = smax ** 2 * (1 + mp.mpf(2) ** -40)
 g = lambda u: mp.mpf(1) if u == 0 else mp.atanh(mp.sqrt(u)) / mp.sqrt(u)
-poly, err = fit(g, 0, s2max, mp.mpf(2) ** -72)
+poly, err = fit(g, 0, s2max, mp.mpf(2) ** -80)
 LN_INT = [rnd(c * Q) for c in poly]
 w(f"// atanh(sqrt(u))/sqrt(u), 0 <= u <= {mp.nstr(s2max, 6)}: degree {len(poly) - 1}, fit error {mp.nstr(err, 3)}")
 w(f"constexpr std::array<i128, {len(poly)}> LN_POLY = {{")

@@ -288,21 +288,21 @@ library FixedPointTables {
                 }
             }
             r := sar(128, w7)
-            r := add(sar(128, shl(128, w7)), sar(125, mul(r, t)))
+            r := add(signextend(15, w7), sar(125, mul(r, t)))
             r := add(sar(128, w6), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w6)), sar(125, mul(r, t)))
+            r := add(signextend(15, w6), sar(125, mul(r, t)))
             r := add(sar(128, w5), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w5)), sar(125, mul(r, t)))
+            r := add(signextend(15, w5), sar(125, mul(r, t)))
             r := add(sar(128, w4), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w4)), sar(125, mul(r, t)))
+            r := add(signextend(15, w4), sar(125, mul(r, t)))
             r := add(sar(128, w3), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w3)), sar(125, mul(r, t)))
+            r := add(signextend(15, w3), sar(125, mul(r, t)))
             r := add(sar(128, w2), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w2)), sar(125, mul(r, t)))
+            r := add(signextend(15, w2), sar(125, mul(r, t)))
             r := add(sar(128, w1), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w1)), sar(125, mul(r, t)))
+            r := add(signextend(15, w1), sar(125, mul(r, t)))
             r := add(sar(128, w0), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w0)), sar(125, mul(r, t)))
+            r := add(signextend(15, w0), sar(125, mul(r, t)))
         }
     }
 
@@ -673,23 +673,23 @@ library FixedPointTables {
                 }
             }
             r := sar(128, w8)
-            r := add(sar(128, shl(128, w8)), sar(125, mul(r, t)))
+            r := add(signextend(15, w8), sar(125, mul(r, t)))
             r := add(sar(128, w7), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w7)), sar(125, mul(r, t)))
+            r := add(signextend(15, w7), sar(125, mul(r, t)))
             r := add(sar(128, w6), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w6)), sar(125, mul(r, t)))
+            r := add(signextend(15, w6), sar(125, mul(r, t)))
             r := add(sar(128, w5), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w5)), sar(125, mul(r, t)))
+            r := add(signextend(15, w5), sar(125, mul(r, t)))
             r := add(sar(128, w4), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w4)), sar(125, mul(r, t)))
+            r := add(signextend(15, w4), sar(125, mul(r, t)))
             r := add(sar(128, w3), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w3)), sar(125, mul(r, t)))
+            r := add(signextend(15, w3), sar(125, mul(r, t)))
             r := add(sar(128, w2), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w2)), sar(125, mul(r, t)))
+            r := add(signextend(15, w2), sar(125, mul(r, t)))
             r := add(sar(128, w1), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w1)), sar(125, mul(r, t)))
+            r := add(signextend(15, w1), sar(125, mul(r, t)))
             r := add(sar(128, w0), sar(125, mul(r, t)))
-            r := add(sar(128, shl(128, w0)), sar(125, mul(r, t)))
+            r := add(signextend(15, w0), sar(125, mul(r, t)))
         }
     }
 }

@@ -28,13 +28,15 @@ export const DEPLOYED = ['TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngi
 /// `only`: the contracts to generate code for, as 'File.sol:Name' (default: all). solc
 /// generates code only for those (e.g. 5 s for FixedPointHarness against 47 s for all ten),
 /// and a contract's bytecode does not depend on what else is selected.
+/// `sourceMaps`: also the deployed code's source map (profile.js).
 /// Results are cached in build/solc-cache/ under the SHA-256 of the compiler version and
 /// the whole standard-JSON input, sources included: a changed source is a new key.
-export function compile(mutate = (_name, text) => text, runs = 1000000, only = null) {
+export function compile(mutate = (_name, text) => text, runs = 1000000, only = null, sourceMaps = false) {
   const sources = {};
   for (const f of fs.readdirSync(CONTRACTS).filter((f) => f.endsWith('.sol')).sort())
     sources[f] = { content: mutate(f, fs.readFileSync(path.join(CONTRACTS, f), 'utf8')) };
   const wanted = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'];
+  if (sourceMaps) wanted.push('evm.deployedBytecode.sourceMap');
   const outputSelection = {};
   for (const id of only ?? ['*:*']) {
     const [file, name] = id.split(':');

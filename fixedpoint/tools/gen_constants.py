@@ -182,7 +182,7 @@ def piecewise_yul(a, o, name, rows, deg, what):
     coef = []
     for i in range(deg):
         w_ = ws[i // 2]
-        coef.append(f"sar(128, shl(128, {w_}))" if i % 2 == 0 else f"sar(128, {w_})")
+        coef.append(f"signextend(15, {w_})" if i % 2 == 0 else f"sar(128, {w_})")
     o.extend(horner_yul(coef, "t", " " * 12))
     a("        }")
     a("    }")

@@ -1,0 +1,66 @@
+// Gas by source line (a benchmark aid, not a test): one call of a FixedPointHarness gas
+// probe in the in-process EVM, every opcode's gas charged to the Solidity line solc's
+// source map gives for its pc. Via-IR inlines freely, so a line is where the code came
+// from, not a call boundary: an internal function's body is charged to its own lines.
+//
+//   node harness/profile.js [OP] [F K W | ARGS...] [--top N]
+//
+// OP is a gas-probe op of evm.js's OPS (default black76_prices); ARGS its integer
+// arguments (default: an everyday Black-76 contract, F 2,000, K 2,100, vol 80%, 30 days).
+import fs from 'node:fs';
+import path from 'node:path';
+import { compile, Deployed, OPS, CONTRACTS } from './evm.js';
+
+const argv = process.argv.slice(2);
+const top = argv.includes('--top') ? Number(argv.splice(argv.indexOf('--top'), 2)[1]) : 25;
+const op = argv[0] ?? 'black76_prices';
+if (!OPS[op]) {
+  console.error(`usage: profile.js [OP] [ARGS...] [--top N]; OP one of ${Object.keys(OPS).join(', ')}`);
+  process.exit(2);
+}
+const w = (80n * 10n ** 16n) ** 2n * 2592000n * 2n ** 56n / (31536000n * 10n ** 18n);
+const args = argv.length > 1 ? argv.slice(1).map(BigInt) : [2000n * 10n ** 18n, 2100n * 10n ** 18n, w];
+
+const contract = compile(undefined, undefined, ['FixedPointHarness.sol:FixedPointHarness'], true)['FixedPointHarness.sol'].FixedPointHarness;
+const harness = await Deployed.create(contract);
+
+// pc -> instruction index (PUSH1..PUSH32 carry 1..32 data bytes), then the source map's
+// run-length entries (s:l:f:j:m, empty fields repeat the previous entry's).
+const code = Buffer.from(contract.evm.deployedBytecode.object, 'hex');
+const index = new Map();
+for (let pc = 0, i = 0; pc < code.length; i++) {
+  index.set(pc, i);
+  pc += code[pc] >= 0x60 && code[pc] <= 0x7f ? code[pc] - 0x5e : 1;
+}
+const entries = [];
+let prev = [0, 0, -1];
+for (const part of contract.evm.deployedBytecode.sourceMap.split(';')) {
+  const f = part.split(':');
+  prev = [0, 1, 2].map((k) => (f[k] === undefined || f[k] === '' ? prev[k] : Number(f[k])));
+  entries.push(prev);
+}
+// Source ids follow the input's order: compile() passes contracts/*.sol sorted by name.
+const files = fs.readdirSync(CONTRACTS).filter((f) => f.endsWith('.sol')).sort();
+const texts = files.map((f) => fs.readFileSync(path.join(CONTRACTS, f), 'utf8'));
+const where = (pc) => {
+  const [s, , f] = entries[index.get(pc)] ?? [0, 0, -1];
+  if (f < 0 || f >= files.length) return 'compiler-generated';
+  const line = texts[f].slice(0, s).split('\n').length;
+  return `${files[f]}:${line}  ${texts[f].split('\n')[line - 1].trim().slice(0, 90)}`;
+};
+
+// Each step's cost is the gas left before it less the gas left before the next step of
+// the same frame (the harness makes no calls, so there is one frame).
+const byLine = new Map();
+let last = null;
+harness.evm.events.on('step', (e, next) => {
+  if (last) byLine.set(last.where, (byLine.get(last.where) ?? 0) + Number(last.gasLeft - e.gasLeft));
+  last = { where: where(e.pc), gasLeft: e.gasLeft };
+  next?.();
+});
+const r = await harness.call(op, 'gas_' + OPS[op], args);
+if (r.value === undefined) throw new Error(`${op}(${args.join(', ')}) failed: ${JSON.stringify(r)}`);
+const total = [...byLine.values()].reduce((a, b) => a + b, 0);
+console.log(`gas_${op}(${args.join(', ')}): the probe measures ${r.value} gas; ${total} gas over the whole call (dispatch included), by line:\n`);
+const rows = [...byLine.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
+for (const [line, g] of rows) console.log(`${String(g).padStart(6)}  ${line}`);

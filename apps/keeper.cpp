@@ -46,7 +46,8 @@ constexpr const char* usage_text =
     "  --poll SECONDS       a round every SECONDS until stopped (or --rounds N)\n"
     "  --rounds N           with --poll: stop after N successful rounds\n"
     "  --dry-run            decide and report, send nothing\n"
-    "  --gas-limit N        cap on a liquidation's gas (default 30000000; the estimate x 1.2 is used below it)\n"
+    "  --gas-limit N        cap on a liquidation's gas (default 16777216, Osaka's per-transaction cap,\n"
+    "                       EIP-7825; the estimate x 1.2 is used below it)\n"
     "  --from-block N       first block whose logs name accounts (default 0)\n"
     "  --retries N          failed rounds in a row before giving up (default 30; backoff 0.25 s doubling to 8 s)\n"
     "  --timeout-ms N       per HTTP exchange (default 10000)\n"
@@ -73,7 +74,7 @@ struct options {
     std::optional<chain::signer> key;
     double poll_seconds = 2;
     long rounds = 0;  // 0: unbounded (poll) / 1 (once)
-    std::uint64_t gas_limit = 30'000'000, from_block = 0;
+    std::uint64_t gas_limit = 16'777'216, from_block = 0;  // EIP-7825: no transaction may ask for more
     int retries = 30;
     long timeout_ms = 10'000;
 };

@@ -26,7 +26,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ethers } from 'ethers';
-import { DEPLOY_RUNS, SOLC_VERSION } from './evm.js';
+import { DEPLOY_RUNS, SOLC_VERSION, EVM_VERSION } from './evm.js';
 import { wad, rng } from './portfolio.js';
 import { Checks, House, requestOf, ROLE, STRIKES, E18, W } from './house.js';
 
@@ -161,15 +161,28 @@ if (argv.includes('--gas')) {
     const worst = BigInt(res.underlyings[0].worst_scenario);
     const b = await house.book(t.address), p = await house.params();
     const witness = await engine.witness.estimateGas(b.toArray(true), p.toArray(true), worst);
-    // the transaction's intrinsic gas: 21,000 and the calldata (Cancun: 16 per non-zero byte, 4 per zero)
+    // The transaction's intrinsic gas: 21,000 and the calldata at 4 gas per token (a zero
+    // byte is one token, any other four). EIP-7623 (Prague on) charges at least 21,000 + 10
+    // per token: where that floor binds, the execution is read from an opcode trace instead.
     const data = ethers.getBytes(engine.interface.encodeFunctionData('witness', [b.toArray(true), p.toArray(true), worst]));
-    const intrinsic = 21000n + data.reduce((g, x) => g + (x ? 16n : 4n), 0n);
+    const tokens = data.reduce((n, x) => n + (x ? 4n : 1n), 0n);
+    const intrinsic = 21000n + 4n * tokens;
+    let execution = witness - intrinsic;
+    // the calldata, for `profile.js --engine build/gas/witness-LxE.hex` (gas by source line)
+    fs.mkdirSync(path.join('build', 'gas'), { recursive: true });
+    fs.writeFileSync(path.join('build', 'gas', `witness-${legs}x${exp}.hex`), ethers.hexlify(data) + '\n');
+    const floorBinds = witness <= 21000n + 10n * tokens;
+    if (floorBinds) {
+      const tr = await provider.send('debug_traceCall', [{ to: await engine.getAddress(), data: ethers.hexlify(data) }, 'latest', { disableStorage: true, disableStack: true }]);
+      const logs = tr.structLogs, last = logs[logs.length - 1];
+      execution = BigInt(logs[0].gas - last.gas + last.gasCost);
+    }
     const grid = await house.fullGrid.estimateGas(t.address);
     const rc = res.liquidatable ? await send(house.connect(liquidator).liquidate(t.address, worst)) : null;
-    rows.push({ legs, exp, witness, intrinsic, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
+    rows.push({ legs, exp, witness, intrinsic, execution, floorBinds, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
     await provider.send('evm_revert', [snap]);
   }
-  console.log(`\nGas on anvil (revm, hardfork cancun; solc ${SOLC_VERSION.split('+')[0]}, optimizer runs ${DEPLOY_RUNS}), transaction gas including the 21,000 base and calldata.`);
+  console.log(`\nGas on anvil (revm, hardfork ${EVM_VERSION}; solc ${SOLC_VERSION.split('+')[0]}, optimizer runs ${DEPLOY_RUNS}), transaction gas including the 21,000 base and calldata;\n"(floor)": EIP-7623's calldata floor (21,000 + 10 gas per token) set the witness transaction's gas.`);
   console.log('witness = MarginEngine.witness(book, params, worst) called directly; liquidate = the whole transaction (book from storage,');
   console.log('params from their data contract, the witness through MarginEngine, the transfer, and the liquidator\'s own IM check by full grid);');
   console.log('full grid = MarginAccounts.fullGrid(account) (every scenario, IM, MM).\n');
@@ -177,7 +190,7 @@ if (argv.includes('--gas')) {
   console.log('|---:|---:|---:|---:|---:|---:|---:|');
   const n = (v) => v.toLocaleString('en-US');
   for (const x of rows)
-    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.witness - x.intrinsic)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
+    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)}${x.floorBinds ? ' (floor)' : ''} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.execution)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
   node.stop();
   process.exit(0);
 }

@@ -103,7 +103,7 @@ library Black76 {
                 int256 q = int256((ax * EXT_ONE) / v);
                 int256 d1 = (x < 0 ? -q : q) + int256(v >> 1);
                 int256 d2 = d1 - int256(v);
-                // B4: the out-of-the-money option (the call for x <= 0, else the put) from
+                // B5: the out-of-the-money option (the call for x <= 0, else the put) from
                 // one exponential: u = -d1, s = -d2 for x <= 0; u = d2, s = d1 for x > 0.
                 bool callOtm = x <= 0;
                 int256 u = callOtm ? -d1 : d2;

@@ -88,7 +88,7 @@ result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256&
         const u128 q = div_wide(mul_wide(ax, EXT_ONE), v);
         const i128 d1 = (x < 0 ? -static_cast<i128>(q) : static_cast<i128>(q)) + static_cast<i128>(v >> 1);
         const i128 d2 = d1 - static_cast<i128>(v);
-        // B4: the out-of-the-money option (the call for x <= 0, else the put) from one
+        // B5: the out-of-the-money option (the call for x <= 0, else the put) from one
         // exponential. u = -d1, s = -d2 for x <= 0; u = d2, s = d1 for x > 0; s = u + v >= 0.
         const bool call_otm = x <= 0;
         const i128 u = call_otm ? -d1 : d2;

@@ -39,7 +39,11 @@ library Black76 {
         uint256 v = sqrtVariance(w);
         int256 m1;
         int256 e1;
-        (t.call, t.put, t.nD1, m1, e1) = _priceAt(f, k, lnExt(f) - lnExt(k), v, true);
+        int256 x;
+        unchecked {
+            x = lnExt(f) - lnExt(k); // both below 2^127.5 in magnitude
+        }
+        (t.call, t.put, t.nD1, m1, e1) = _priceAt(f, k, x, v, true);
         t.pdfD1 = _scaleDown(m1, INV_SQRT_2PI_Q125, e1); // B5's phi(d1); 0 where d1's tail was not evaluated
         t.sqrtW = int256(v);
     }
@@ -62,7 +66,9 @@ library Black76 {
     /// strike's logarithm. Precondition (unchecked): 0 < y < 2^127; never reverts.
     function lnExt(int256 y) internal pure returns (int256) {
         (int256 a, int256 l) = FixedPoint._lnCore(uint256(y));
-        return a + FixedPoint._sarMul(l, WAD, 69); // |l * 1e18| < 2^184
+        unchecked {
+            return a + FixedPoint._sarMul(l, WAD, 69); // |l * 1e18| < 2^184, |a| < 2^127
+        }
     }
 
     /// @notice B2: v = floor(sqrt(min(w, 2^127 - 1) * 10^18 * 2^56)), sqrt(w) in EXT.
@@ -83,79 +89,94 @@ library Black76 {
     /// @dev priceAt; with `d1Terms`, also N(d1) (Q125) and d1's e^(-d1^2/2) = m1 2^e1 for
     /// phi(d1) (m1 = 0 where d1's tail is not evaluated: phi(d1) is 0 there). Without it
     /// n1, m1 and e1 are unspecified: the prices need one exponential, N(d1) for x > 0 a second.
+    /// The selections are branch-free: each branch costs more than the arithmetic it picks.
     function _priceAt(int256 f, int256 k, int256 x, uint256 v, bool d1Terms)
         private
         pure
         returns (int256 callPrice, int256 putPrice, int256 n1, int256 m1, int256 e1)
     {
-        int256 fkOne;
-        int256 raw; // the call before B6's floors
-        unchecked {
-            fkOne = (f - k) << 125; // |F - K| < 2^127
-            // B3: beyond |x| >= 64 v both d lie past the tail's end: N is 0 or 1, phi 0.
-            raw = x > 0 ? fkOne : int256(0);
+        int256 fkOne; // (F - K) 2^125: |F - K| < 2^127
+        int256 raw; // the call before B6's floors: B3's value, or B5's plus put-call parity
+        bool callOtm; // x <= 0: the call is the out-of-the-money option
+        bool near; // not B3's case: |x| < 64 v
+        uint256 q;
+        assembly ("memory-safe") {
+            fkOne := shl(125, sub(f, k))
+            callOtm := iszero(sgt(x, 0))
+            raw := mul(fkOne, iszero(callOtm)) // B3: (F - K) 2^125 for x > 0, else 0
+            n1 := shl(125, iszero(callOtm))
+            let sx := sar(255, x)
+            let ax := sub(xor(x, sx), sx) // |x| < 2^127.5
+            near := lt(ax, mul(64, v))
+            // ax < 64 v < 2^127.5: ax * EXT_ONE < 2^243.3, and v >= 1 wherever q is used
+            q := div(mul(ax, EXT_ONE), v)
         }
-        n1 = x > 0 ? ONE_Q : int256(0);
-        uint256 ax = _abs(x);
-        if (ax < 64 * v) {
+        if (near) {
+            // B3-B5 with h = floor(v / 2): d1 = sign(x) q + h and d2 = d1 - v. For x <= 0,
+            // u = -d1 = q - h and s = -d2 = q + v - h; for x > 0, u = d2 = q - (v - h) and
+            // s = d1 = q + h. So u = q - a and s = u + v with a = v - h, less v's low bit
+            // for x <= 0.
+            int256 u;
+            uint256 su;
+            uint256 au;
+            int256 m; // B5's M: F for x <= 0, else K
+            int256 otm; // B5's P, set for |u| >= 13: 0 for u >= 0, M 2^125 for u < 0
+            assembly ("memory-safe") {
+                let a := sub(sub(v, shr(1, v)), and(callOtm, and(v, 1)))
+                u := sub(q, a) // |u| <= q + v < 2^128
+                su := add(u, v)
+                let sg := sar(255, u)
+                au := sub(xor(u, sg), sg)
+                m := xor(k, mul(xor(f, k), callOtm))
+                otm := mul(shl(125, m), iszero(iszero(sg)))
+            }
+            if (au < TAIL_END) {
+                int256 e;
+                (m1, e) = _gauss(au);
+                e1 = e;
+                int256 ru = _scaledTail(au);
+                int256 rs = su < TAIL_END ? _scaledTail(su) : int256(0);
+                // M < 2^127 and the Q125 factors below 2^126: each product below 2^253.
+                assembly ("memory-safe") {
+                    switch slt(u, 0)
+                    case 0 {
+                        // M e^(-u^2/2) (R(u) - R(s)), the difference clamped at 0 (B6's floor
+                        // gives the same prices)
+                        let dr := 0
+                        if sgt(ru, rs) { dr := sub(ru, rs) }
+                        otm := sar(sub(0, e), mul(m, sar(125, mul(m1, dr))))
+                    }
+                    default {
+                        // M - M e^(-u^2/2) (R(-u) + R(s))
+                        otm := sub(otm, sar(sub(0, e), mul(m, sar(125, mul(m1, add(ru, rs))))))
+                    }
+                }
+                if (callOtm && d1Terms) {
+                    // B5: d1 = -u, whose e^(-d1^2/2) is this one
+                    int256 tail = _scaleDown(m1, ru, e);
+                    n1 = u <= 0 ? ONE_Q - tail : tail;
+                }
+            } else if (callOtm) {
+                n1 = u <= 0 ? ONE_Q : int256(0); // d1 = -u beyond the tail's end
+            }
+            if (!callOtm && d1Terms) {
+                // B5: d1 = s >= 0 takes its own exponential
+                int256 tail1;
+                (tail1, m1, e1) = _tail(su);
+                n1 = ONE_Q - tail1;
+            }
             unchecked {
-                // ax < 64 v < 2^127.5, so ax * EXT_ONE < 2^243.3; v >= 1 here (ax >= 0, 64 v > ax).
-                int256 q = int256((ax * EXT_ONE) / v);
-                int256 d1 = (x < 0 ? -q : q) + int256(v >> 1);
-                int256 d2 = d1 - int256(v);
-                // B5: the out-of-the-money option (the call for x <= 0, else the put) from
-                // one exponential: u = -d1, s = -d2 for x <= 0; u = d2, s = d1 for x > 0.
-                bool callOtm = x <= 0;
-                int256 u = callOtm ? -d1 : d2;
-                uint256 s = _abs(callOtm ? d2 : d1);
-                uint256 au = _abs(u);
-                int256 m = callOtm ? f : k;
-                int256 otm = u >= 0 ? int256(0) : m << 125; // |u| >= 13: the tails are 0
-                if (au < TAIL_END) {
-                    int256 e;
-                    (m1, e) = _gauss(au);
-                    e1 = e;
-                    int256 ru = _scaledTail(au);
-                    int256 rs = s < TAIL_END ? _scaledTail(s) : int256(0);
-                    // M < 2^127 and the Q125 factors below 2^126: each product below 2^253.
-                    assembly ("memory-safe") {
-                        switch slt(u, 0)
-                        case 0 {
-                            // M e^(-u^2/2) (R(u) - R(s)), the difference clamped at 0 (B6's floor
-                            // gives the same prices)
-                            let dr := 0
-                            if sgt(ru, rs) { dr := sub(ru, rs) }
-                            otm := sar(sub(0, e), mul(m, sar(125, mul(m1, dr))))
-                        }
-                        default {
-                            // M - M e^(-u^2/2) (R(-u) + R(s))
-                            otm := sub(otm, sar(sub(0, e), mul(m, sar(125, mul(m1, add(ru, rs))))))
-                        }
-                    }
-                    if (callOtm && d1Terms) {
-                        // B5: d1 = -u, whose e^(-d1^2/2) is this one
-                        int256 tail = _scaleDown(m1, ru, e);
-                        n1 = d1 >= 0 ? ONE_Q - tail : tail;
-                    }
-                } else if (callOtm) {
-                    n1 = d1 >= 0 ? ONE_Q : int256(0);
-                }
-                if (!callOtm && d1Terms) {
-                    // B5: d1 = s >= 0 takes its own exponential
-                    int256 tail1;
-                    (tail1, m1, e1) = _tail(s);
-                    n1 = ONE_Q - tail1;
-                }
-                raw = callOtm ? otm : otm + fkOne; // put-call parity: call - put = (F - K) 2^125
+                raw += otm; // put-call parity: call - put = (F - K) 2^125
             }
         }
-        unchecked {
+        assembly ("memory-safe") {
             // B6: the intrinsic value as a floor (no-arbitrage bound); every term below 2^253.
-            int256 callFloor = fkOne > 0 ? fkOne : int256(0);
-            int256 putFloor = fkOne < 0 ? -fkOne : int256(0);
-            int256 putRaw = raw - fkOne;
-            callPrice = raw > callFloor ? raw : callFloor;
-            putPrice = putRaw > putFloor ? putRaw : putFloor;
+            callPrice := raw
+            let callFloor := mul(fkOne, sgt(fkOne, 0))
+            if slt(raw, callFloor) { callPrice := callFloor }
+            putPrice := sub(raw, fkOne)
+            let putFloor := mul(sub(0, fkOne), slt(fkOne, 0))
+            if slt(putPrice, putFloor) { putPrice := putFloor }
         }
     }
 

@@ -54,7 +54,11 @@ contract FixedPointHarness {
         g = gasleft();
         Black76.checkArguments(f, k, w);
         uint256 v = Black76.sqrtVariance(w);
-        (c, p) = Black76.priceAt(f, k, Black76.lnExt(f) - Black76.lnExt(k), v);
+        int256 x;
+        unchecked {
+            x = Black76.lnExt(f) - Black76.lnExt(k); // as PortfolioMargin: both below 2^127.5
+        }
+        (c, p) = Black76.priceAt(f, k, x, v);
         g -= gasleft();
     }
 }

@@ -59,221 +59,15 @@ library FixedPointTables {
         assembly ("memory-safe") {
             let w0, w1, w2, w3, w4, w5, w6, w7
             switch lt(j, 9)
-            case 1 {
-                switch lt(j, 4)
-                case 1 {
-                    switch lt(j, 2)
-                    case 1 {
-                        switch lt(j, 1)
-                        case 1 {
-                            w0 := 0xf3a06a2f7da099c6e6c23723075a8fc00cd765d4e91293caf4df2eb78e502201
-                            w1 := 0x1eeef68945ee7f8e1eb8b4db336f344018bf2ba104becc6def02307603a9a7b
-                            w2 := 0xffba9b2052e08f6b975b77fd70b74e69ff9f133fc958150e22534f41d33218f7
-                            w3 := 0x7b2462e12a4658fe5968c8836b5cd000fd091e1b341f24e4babb366f3fe6d
-                            w4 := 0xffff4e34877a10e54369b8677ac0bebefffe10a751d97a9093d88497c852a6d2
-                            w5 := 0xd71f3b6dfd21b30e256e386480f00003079c384a080555731192a954320
-                            w6 := 0xffffff20c5cb1da3c6d3cdd023984605fffffc0c4464c0be0f373ba65649b865
-                            w7 := 0xc7bef6fb44a9e0f2b31a2d2da00000045a128b82cf72ad798b2c8d9e9
-                        }
-                        default {
-                            w0 := 0xf65d15082965f5b92750d12e907f4092074088015ace936d4b20450004a1dec0
-                            w1 := 0xb3e122125090bfe5d8480d86a12095039d181cf079c3da8336eaf1e63f6ffc
-                            w2 := 0x1345d5efad32b58db0926c5c947edff44171a1f27444a07a42deee165cbe6
-                            w3 := 0xfffd3034fbf8d8856491bbe0b0e844360018e770d881c67bf4c283fd49234f31
-                            w4 := 0x7947b2e2ca440b39cd4632f0f1a1fffd9865cc9e2be5448112988ab3f1eb
-                            w5 := 0xfffff2f762aa5330576786b6aa2d90cc00002d9fcb78aff5d183dda8b32f8efc
-                            w6 := 0x11243bd41293aea6c4e52b5ad5afffffd5bba4df2450e94bda9b163bf0e
-                            w7 := 0xffffffedc9a586eb79a566380a882f7b0000001dad60fcb5b70e1162a2481dfb
-                        }
-                    }
-                    default {
-                        switch lt(j, 3)
-                        case 1 {
-                            w0 := 0xfa27bd1af383ce1625ce96f3ae48849103617ba2575385289e8c263240f66162
-                            w1 := 0xff73b9ba86d45b4f04c36fac94c73cf403a729cf27cd9f3236424d470c0a367b
-                            w2 := 0x310c204aa26112bc816a0d27952ebeff8ff9a88490b37a285209c138f769ef
-                            w3 := 0xfff95185f0dade9baab1495e2a4b97a20004b7eb563e28da6e02f9eac4992be4
-                            w4 := 0x9326d0ceeb284f2374f99a97205f000089d7923ea31d328d00cc3327a6ed
-                            w5 := 0xfffff7715f10de878b947d2b0c51e0f2ffffe15a7a8eba9308fce2531ea8535b
-                            w6 := 0x4b76aec76599bb1f95baa55dfb00000336788972fd45684f235fecf085
-                            w7 := 0xffffffc3db4b4b7551cca661569cb6ab
-                        }
-                        default {
-                            w0 := 0xfd3d3759281d3a875c9b3b9dc85bf61701482a2414556dca8a76597876639957
-                            w1 := 0xff0d0b06a5ca0c1e81499ae1f3e120a7026a6f91fce66cc97a99fdd8762c0351
-                            w2 := 0x2350f1563434d13e5dc594cc37ac6100033894c2a688abcab8279b38e214e7
-                            w3 := 0xfffe7a6b326f7807eaccc9bacdce0cb9fff5451d3df8621607e240e104624565
-                            w4 := 0xffffdc141489779aa7c38a2ebd48c18800017b87b40dfecec2934fa7fcb7d2f7
-                            w5 := 0x74e58814e758e54363918ecb86fffffe48cddbdfa64ac326f71d14044cd
-                            w6 := 0xffffff592e4f835b24e4a97bf57fbe6900000103a1d343c18379cfaeb0418ca3
-                            w7 := 0x9c9fc0847535ce66eb871e57b000000036a8e65a4d8a890a2705442a1
-                        }
-                    }
-                }
-                default {
-                    switch lt(j, 6)
-                    case 1 {
-                        switch lt(j, 5)
-                        case 1 {
-                            w0 := 0xfefbfd202c23e5e4e883825d33ba8c1200642493c874d84938422e9d2ee88b64
-                            w1 := 0xff4ff3631de2f8fdad344b73006e534a0124833bce579d5e6b129b8ec79ff8fe
-                            w2 := 0x3c88ab4f52d7424afdcd039613c670032468e47770f2061a19f861875952b
-                            w3 := 0x229095a09713eaeb329d98ddaa5ebfff7e0b903adbe999b55c58eed0dafbc
-                            w4 := 0xffffb96c4a97d4f9587ebf77385948950000433cf9b8a15067b99d9f6f371964
-                            w5 := 0x3bfb499182af2b05c020917c9a4000009e730de01abeea46a4c82960d41
-                            w6 := 0xfffffffcb4af29ddbd7d2663e8a0ebdcfffffe8c050877ae084e363a237967a5
-                            w7 := 0xfffffffc8675ac0aa2caa2ce38888c1500000018d0dbe9d9f5de575bcc7e86a3
-                        }
-                        default {
-                            w0 := 0xffb5816ace72f87048d4a3b04d48f45e00186904349ec802cea3915f03a0dc14
-                            w1 := 0xffae858cd1cdbfbacfccaabd4243b17600666e0d2421ea65a7db5efa60d77b10
-                            w2 := 0xfff6cd5aa992d86c8bb811bf367661cf0026f1d7a9bce50ee1ada608aa86b385
-                            w3 := 0x17a91838ab3a8f277597adb07fdffffff05e67dc7ceaabb625ab28746456f
-                            w4 := 0xfffffac51049cab9a4055e722ce8e4a9ffff98a9db0344747a0682d8df48e4fc
-                            w5 := 0xfffffdc5a0aa51fc8c20afe8b560318600000a9fb021f57bd27fdd9b7101d1e3
-                            w6 := 0x38271eccf1a74a33ebe3f880b5ffffffb4a783c3897fb0d2576271cb45
-                            w7 := 0xfffffffda33729c592aa9da3f6118299fffffffa200298a7fefd480033621edc
-                        }
-                    }
-                    default {
-                        switch lt(j, 7)
-                        case 1 {
-                            w0 := 0xffef60c71e75d7dfc18f478e37ff702e0004ba1bf5f40d0198013f4d6a45137e
-                            w1 := 0xffe5823d588bd0008d39f9967963289a001b02bc6e8081346e0ee99273afcfbd
-                            w2 := 0xfff8e8be46c93840cc85a31a79d86a0d001105b96af8fc17337549b9a2c276cc
-                            w3 := 0x1d59b50422d26895f32db04953b80001923bf1cb6d30eb9812ce54bf4632
-                            w4 := 0x1103ce962c4afa638a75b1d3c939ffffc8fad91f70b77294ae09ffb6c0bb
-                            w5 := 0xfffffecbedca4132567e4e35646b2cdbffffff5c607360cd16e85d59bd11b8c8
-                            w6 := 0xfffffffe16c9a3e234b9a42a527868870000005fd279e46a5636c8060b76b8b9
-                            w7 := 0xfffffffa36d096692c786f432de40193
-                        }
-                        default {
-                            switch lt(j, 8)
-                            case 1 {
-                                w0 := 0xfffd1c8da26aab0dead53f080b9cd2300000b96cab2596e6ffb715ade291bf14
-                                w1 := 0xfff9b629aeed8f0e3953d249014f50e400056a766f77ff45e94326ac90924a9c
-                                w2 := 0xfffd32dddc4a68161334ebc59031bb8d0004fe252ec29f55e6c9896103cd8e52
-                                w3 := 0xffffc08eb7d2bd6c6f1b119dc2e28261000115c9fac0148acf754b545a613ce5
-                                w4 := 0x62d9ea48b17caa61492b06d8871fffffff9bef786d2a9722f7bd46cda95
-                                w5 := 0x4898159fc2134d83bca443365dfffffdaf72cf5b8933b3deacd0242100
-                                w6 := 0xfffffff48c84ed6a93c424308b834c840000001634c3bc3b8bac69efbdace131
-                                w7 := 0x1957b33da93c962e1a9cff112
-                            }
-                            default {
-                                w0 := 0xffff9bed40885ccd72d4271372e402320000166a5bcbf244ea081c8d927c4a0d
-                                w1 := 0xfffee36aaf83c7ea5f4df904172d58c30000d4a7d6de3acb6a1979004c3dd1eb
-                                w2 := 0xffff47cca87da8634bb8ab53b51e025400010aed57099c773c609e973f89f5d5
-                                w3 := 0xffffdc51dfb7864df44d0ddff40415a500005ee296a5b50ba32bbf1e1c88c3ef
-                                w4 := 0xffffff51914361cb5baabfff8313e05f000008c9f102ab934c4f7eb7b8b71449
-                                w5 := 0x3ee7bb4d44bf68033d62f4f8ebffffff82239219de1bf7dd6d5150f3cb
-                                w6 := 0xffffffffac6949fdd97e2e14980467eafffffff341f5dfe07db244cbb9e006fe
-                                w7 := 0xecab1c4fc477ee646f06c0b1
-                            }
-                        }
-                    }
-                }
-            }
-            default {
+            case 0 {
                 switch lt(j, 13)
-                case 1 {
-                    switch lt(j, 11)
-                    case 1 {
-                        switch lt(j, 10)
-                        case 1 {
-                            w0 := 0xfffff573cdc82279ca015f38e9ee5192000002220adb4079708c7eb20f0a0881
-                            w1 := 0xffffda182b873be5cbeaa18210e75ed10000190cf744ae1f3a057289504564ed
-                            w2 := 0xffffdee3d3dc375f602e750fcf6c9f04000028d6786ea0b594fa2079a0aef6f6
-                            w3 := 0xfffff5d9875f5b58ea9b465f8d273736000014c45fafe3ca7509f23344ba3661
-                            w4 := 0xfffffefafac228b348bb71dd3d2d6b63000003cd3b0d8b285ac660b3025aba6c
-                            w5 := 0x52ca659a75cb5084816ba0336000000257a6e31e222302de0227e0223
-                            w6 := 0x1699bead42e3060ae0f294315fffffffb14237372786bd6faa701af8a
-                            w7 := 0x0
-                        }
-                        default {
-                            w0 := 0xffffff225aba0ecc98db113ca9f227ec00000028d42d9af6ea9beb331256d94b
-                            w1 := 0xfffffc2ac1a7b1845dfe4e690560381b00000245d1d7992742a0b093c4970b12
-                            w2 := 0xfffffbb0ba8e14153107331582ecbf2d000004a6e9854d27d91d569a1050f1a8
-                            w3 := 0xfffffe266948b71f86ad0918ee26025b0000032692f64c20c2fda1c1c829b140
-                            w4 := 0xffffffab28975247ed9389b8a8576b45000000e05fb5fd265f44c74023f31e05
-                            w5 := 0xfffffffb33945f114575b44b8855cc56000000189973d67d6ff8f01ad95e292c
-                            w6 := 0x3f7bb7463536102e29b5f86200000000365cd21278ba1d10b367e327
-                            w7 := 0x0
-                        }
-                    }
-                    default {
-                        switch lt(j, 12)
-                        case 1 {
-                            w0 := 0xfffffff1d4a6d9d65205f5a72526c30a000000026546bc66bc24ee0590762682
-                            w1 := 0xffffffb4485b9c1142410fae544ff18500000028bca04db7d71c06be8f8dff61
-                            w2 := 0xffffff95fec86cf7a49df4374595b92f000000660de198059d64964dba092837
-                            w3 := 0xffffffc4598b91d639ce037e02d4241900000057fb0c84682a47dc2a2e2240a6
-                            w4 := 0xfffffff06e2bbee8bfa784663984309a0000002172746e72a88ee3cbe07fbaf4
-                            w5 := 0xfffffffe25ed2556ccc8956ec770294600000005fac34550c88767cfa69a6e11
-                            w6 := 0xfffffffff0897bf79d62f735cf211c19000000006efb710ef0594c4f9010b223
-                            w7 := 0x0
-                        }
-                        default {
-                            w0 := 0xffffffff4b67abcd88f8f78cea32bb04000000001c34c28f35ea26227cbe59b7
-                            w1 := 0xfffffffb8659a9d503d2e96d772cd91b00000002345c071dc5dd0ad227d8d133
-                            w2 := 0xfffffff863d34499ca6cbd534df52c7300000006a004900f962da5082c359f28
-                            w3 := 0xfffffffa9de8d10e1b5b2433c19e10a0000000070b3689dad8fbb1b5abc8bd79
-                            w4 := 0xfffffffe209ba44d23da2ce84aa884fa00000003736de23cdd7e25b7569020a9
-                            w5 := 0xffffffffa80b2755d39cd2a840a140d400000000dd24e87274e8c9751e913d59
-                            w6 := 0x1c8fa420b3707e99e17057ed
-                            w7 := 0x0
-                        }
-                    }
-                }
-                default {
+                case 0 {
                     switch lt(j, 15)
-                    case 1 {
-                        switch lt(j, 14)
-                        case 1 {
-                            w0 := 0xfffffffff8ff60c941aa0be234449aac0000000001041789eb749a07e25beee7
-                            w1 := 0xffffffffcbfe0c2a22ed4af0b6e8bc920000000017a21958c5c29fe717a4dcb2
-                            w2 := 0xffffffff96a3855d03b86205f59ede7a0000000053d2f1e76b85de3d2893f4c7
-                            w3 := 0xffffffffa5057c22c93020b0b540d35a000000006b5ad972696da367b68c3560
-                            w4 := 0xffffffffd7ebd5c6f5b2fb1e83958736000000004142aac7e42dfcc9822b9bc1
-                            w5 := 0xfffffffff5f57ab4898ab65e453e193d000000001542b0d8388d253b1fcead80
-                            w6 := 0x3f6612a86d0cf1dbdcaca59
-                            w7 := 0x0
-                        }
-                        default {
-                            w0 := 0xffffffffffc9de1505b933f96f14731e00000000000754f8fa002b34a02c3411
-                            w1 := 0xfffffffffe2ecc8494b735b006d042660000000000c43af3fdebfc0f9a5ae123
-                            w2 := 0xfffffffffbae9897ceb8fb0c1b47889d00000000032a78acb6138f4174d71eda
-                            w3 := 0xfffffffffb8c1a3d09b87656b3b8fa100000000004cbac109f341849b1eefa69
-                            w4 := 0xfffffffffd991974b6cde3e9bcc7b32c0000000003844e20f2b01a99fbf194f1
-                            w5 := 0xffffffffff3a63cb85c64c8b1c76553100000000017eb7c42fe3b2ae33be3035
-                            w6 := 0x0
-                            w7 := 0x0
-                        }
-                    }
-                    default {
+                    case 0 {
                         switch lt(j, 16)
-                        case 1 {
-                            w0 := 0xfffffffffffeba17cd9d1cff775deb0700000000000029627d5353eb8624dc0f
-                            w1 := 0xfffffffffff377dcacd18218484ab749000000000004eee3bd12f6b105c54025
-                            w2 := 0xffffffffffdd8433989f3651b5d40bfd000000000017754c6c1dcb3525aa8671
-                            w3 := 0xffffffffffd65f5eab88890c7d0658ff000000000029693db423ccb3a473311d
-                            w4 := 0xffffffffffe33feade7c9e657568195c000000000023f1247ecd0900ccc5b0a5
-                            w5 := 0x129b53a571ecba5bfb0a94
-                            w6 := 0x0
-                            w7 := 0x0
-                        }
-                        default {
+                        case 0 {
                             switch lt(j, 17)
-                            case 1 {
-                                w0 := 0xfffffffffffffa07e2d6ebae88a9164600000000000000b69dd550ae2755548b
-                                w1 := 0xffffffffffffbd482f41f5ef4f89a009000000000000189f67bb8cfda86f33e2
-                                w2 := 0xffffffffffff2db55ebeb255fc6fb9340000000000008588db14aca7ac75d333
-                                w3 := 0xfffffffffffeda29550d744db0445d3a0000000000010de3c031869c31c3661e
-                                w4 := 0xffffffffffff10555a36b1e07b4e12e80000000000012cc9002727c6c1cc6097
-                                w5 := 0x0
-                                w6 := 0x0
-                                w7 := 0x0
-                            }
-                            default {
+                            case 0 {
                                 w0 := 0xffffffffffffffea33eadca27363786d000000000000000275a75dc789738683
                                 w1 := 0xfffffffffffffeed663a5f562852c6cd000000000000005f77d904682c391fd1
                                 w2 := 0xfffffffffffffc314a470488209f86a9000000000000024048d21c62fb9c58ef
@@ -283,6 +77,212 @@ library FixedPointTables {
                                 w6 := 0x0
                                 w7 := 0x0
                             }
+                            default {
+                                w0 := 0xfffffffffffffa07e2d6ebae88a9164600000000000000b69dd550ae2755548b
+                                w1 := 0xffffffffffffbd482f41f5ef4f89a009000000000000189f67bb8cfda86f33e2
+                                w2 := 0xffffffffffff2db55ebeb255fc6fb9340000000000008588db14aca7ac75d333
+                                w3 := 0xfffffffffffeda29550d744db0445d3a0000000000010de3c031869c31c3661e
+                                w4 := 0xffffffffffff10555a36b1e07b4e12e80000000000012cc9002727c6c1cc6097
+                                w5 := 0x0
+                                w6 := 0x0
+                                w7 := 0x0
+                            }
+                        }
+                        default {
+                            w0 := 0xfffffffffffeba17cd9d1cff775deb0700000000000029627d5353eb8624dc0f
+                            w1 := 0xfffffffffff377dcacd18218484ab749000000000004eee3bd12f6b105c54025
+                            w2 := 0xffffffffffdd8433989f3651b5d40bfd000000000017754c6c1dcb3525aa8671
+                            w3 := 0xffffffffffd65f5eab88890c7d0658ff000000000029693db423ccb3a473311d
+                            w4 := 0xffffffffffe33feade7c9e657568195c000000000023f1247ecd0900ccc5b0a5
+                            w5 := 0x129b53a571ecba5bfb0a94
+                            w6 := 0x0
+                            w7 := 0x0
+                        }
+                    }
+                    default {
+                        switch lt(j, 14)
+                        case 0 {
+                            w0 := 0xffffffffffc9de1505b933f96f14731e00000000000754f8fa002b34a02c3411
+                            w1 := 0xfffffffffe2ecc8494b735b006d042660000000000c43af3fdebfc0f9a5ae123
+                            w2 := 0xfffffffffbae9897ceb8fb0c1b47889d00000000032a78acb6138f4174d71eda
+                            w3 := 0xfffffffffb8c1a3d09b87656b3b8fa100000000004cbac109f341849b1eefa69
+                            w4 := 0xfffffffffd991974b6cde3e9bcc7b32c0000000003844e20f2b01a99fbf194f1
+                            w5 := 0xffffffffff3a63cb85c64c8b1c76553100000000017eb7c42fe3b2ae33be3035
+                            w6 := 0x0
+                            w7 := 0x0
+                        }
+                        default {
+                            w0 := 0xfffffffff8ff60c941aa0be234449aac0000000001041789eb749a07e25beee7
+                            w1 := 0xffffffffcbfe0c2a22ed4af0b6e8bc920000000017a21958c5c29fe717a4dcb2
+                            w2 := 0xffffffff96a3855d03b86205f59ede7a0000000053d2f1e76b85de3d2893f4c7
+                            w3 := 0xffffffffa5057c22c93020b0b540d35a000000006b5ad972696da367b68c3560
+                            w4 := 0xffffffffd7ebd5c6f5b2fb1e83958736000000004142aac7e42dfcc9822b9bc1
+                            w5 := 0xfffffffff5f57ab4898ab65e453e193d000000001542b0d8388d253b1fcead80
+                            w6 := 0x3f6612a86d0cf1dbdcaca59
+                            w7 := 0x0
+                        }
+                    }
+                }
+                default {
+                    switch lt(j, 11)
+                    case 0 {
+                        switch lt(j, 12)
+                        case 0 {
+                            w0 := 0xffffffff4b67abcd88f8f78cea32bb04000000001c34c28f35ea26227cbe59b7
+                            w1 := 0xfffffffb8659a9d503d2e96d772cd91b00000002345c071dc5dd0ad227d8d133
+                            w2 := 0xfffffff863d34499ca6cbd534df52c7300000006a004900f962da5082c359f28
+                            w3 := 0xfffffffa9de8d10e1b5b2433c19e10a0000000070b3689dad8fbb1b5abc8bd79
+                            w4 := 0xfffffffe209ba44d23da2ce84aa884fa00000003736de23cdd7e25b7569020a9
+                            w5 := 0xffffffffa80b2755d39cd2a840a140d400000000dd24e87274e8c9751e913d59
+                            w6 := 0x1c8fa420b3707e99e17057ed
+                            w7 := 0x0
+                        }
+                        default {
+                            w0 := 0xfffffff1d4a6d9d65205f5a72526c30a000000026546bc66bc24ee0590762682
+                            w1 := 0xffffffb4485b9c1142410fae544ff18500000028bca04db7d71c06be8f8dff61
+                            w2 := 0xffffff95fec86cf7a49df4374595b92f000000660de198059d64964dba092837
+                            w3 := 0xffffffc4598b91d639ce037e02d4241900000057fb0c84682a47dc2a2e2240a6
+                            w4 := 0xfffffff06e2bbee8bfa784663984309a0000002172746e72a88ee3cbe07fbaf4
+                            w5 := 0xfffffffe25ed2556ccc8956ec770294600000005fac34550c88767cfa69a6e11
+                            w6 := 0xfffffffff0897bf79d62f735cf211c19000000006efb710ef0594c4f9010b223
+                            w7 := 0x0
+                        }
+                    }
+                    default {
+                        switch lt(j, 10)
+                        case 0 {
+                            w0 := 0xffffff225aba0ecc98db113ca9f227ec00000028d42d9af6ea9beb331256d94b
+                            w1 := 0xfffffc2ac1a7b1845dfe4e690560381b00000245d1d7992742a0b093c4970b12
+                            w2 := 0xfffffbb0ba8e14153107331582ecbf2d000004a6e9854d27d91d569a1050f1a8
+                            w3 := 0xfffffe266948b71f86ad0918ee26025b0000032692f64c20c2fda1c1c829b140
+                            w4 := 0xffffffab28975247ed9389b8a8576b45000000e05fb5fd265f44c74023f31e05
+                            w5 := 0xfffffffb33945f114575b44b8855cc56000000189973d67d6ff8f01ad95e292c
+                            w6 := 0x3f7bb7463536102e29b5f86200000000365cd21278ba1d10b367e327
+                            w7 := 0x0
+                        }
+                        default {
+                            w0 := 0xfffff573cdc82279ca015f38e9ee5192000002220adb4079708c7eb20f0a0881
+                            w1 := 0xffffda182b873be5cbeaa18210e75ed10000190cf744ae1f3a057289504564ed
+                            w2 := 0xffffdee3d3dc375f602e750fcf6c9f04000028d6786ea0b594fa2079a0aef6f6
+                            w3 := 0xfffff5d9875f5b58ea9b465f8d273736000014c45fafe3ca7509f23344ba3661
+                            w4 := 0xfffffefafac228b348bb71dd3d2d6b63000003cd3b0d8b285ac660b3025aba6c
+                            w5 := 0x52ca659a75cb5084816ba0336000000257a6e31e222302de0227e0223
+                            w6 := 0x1699bead42e3060ae0f294315fffffffb14237372786bd6faa701af8a
+                            w7 := 0x0
+                        }
+                    }
+                }
+            }
+            default {
+                switch lt(j, 4)
+                case 0 {
+                    switch lt(j, 6)
+                    case 0 {
+                        switch lt(j, 7)
+                        case 0 {
+                            switch lt(j, 8)
+                            case 0 {
+                                w0 := 0xffff9bed40885ccd72d4271372e402320000166a5bcbf244ea081c8d927c4a0d
+                                w1 := 0xfffee36aaf83c7ea5f4df904172d58c30000d4a7d6de3acb6a1979004c3dd1eb
+                                w2 := 0xffff47cca87da8634bb8ab53b51e025400010aed57099c773c609e973f89f5d5
+                                w3 := 0xffffdc51dfb7864df44d0ddff40415a500005ee296a5b50ba32bbf1e1c88c3ef
+                                w4 := 0xffffff51914361cb5baabfff8313e05f000008c9f102ab934c4f7eb7b8b71449
+                                w5 := 0x3ee7bb4d44bf68033d62f4f8ebffffff82239219de1bf7dd6d5150f3cb
+                                w6 := 0xffffffffac6949fdd97e2e14980467eafffffff341f5dfe07db244cbb9e006fe
+                                w7 := 0xecab1c4fc477ee646f06c0b1
+                            }
+                            default {
+                                w0 := 0xfffd1c8da26aab0dead53f080b9cd2300000b96cab2596e6ffb715ade291bf14
+                                w1 := 0xfff9b629aeed8f0e3953d249014f50e400056a766f77ff45e94326ac90924a9c
+                                w2 := 0xfffd32dddc4a68161334ebc59031bb8d0004fe252ec29f55e6c9896103cd8e52
+                                w3 := 0xffffc08eb7d2bd6c6f1b119dc2e28261000115c9fac0148acf754b545a613ce5
+                                w4 := 0x62d9ea48b17caa61492b06d8871fffffff9bef786d2a9722f7bd46cda95
+                                w5 := 0x4898159fc2134d83bca443365dfffffdaf72cf5b8933b3deacd0242100
+                                w6 := 0xfffffff48c84ed6a93c424308b834c840000001634c3bc3b8bac69efbdace131
+                                w7 := 0x1957b33da93c962e1a9cff112
+                            }
+                        }
+                        default {
+                            w0 := 0xffef60c71e75d7dfc18f478e37ff702e0004ba1bf5f40d0198013f4d6a45137e
+                            w1 := 0xffe5823d588bd0008d39f9967963289a001b02bc6e8081346e0ee99273afcfbd
+                            w2 := 0xfff8e8be46c93840cc85a31a79d86a0d001105b96af8fc17337549b9a2c276cc
+                            w3 := 0x1d59b50422d26895f32db04953b80001923bf1cb6d30eb9812ce54bf4632
+                            w4 := 0x1103ce962c4afa638a75b1d3c939ffffc8fad91f70b77294ae09ffb6c0bb
+                            w5 := 0xfffffecbedca4132567e4e35646b2cdbffffff5c607360cd16e85d59bd11b8c8
+                            w6 := 0xfffffffe16c9a3e234b9a42a527868870000005fd279e46a5636c8060b76b8b9
+                            w7 := 0xfffffffa36d096692c786f432de40193
+                        }
+                    }
+                    default {
+                        switch lt(j, 5)
+                        case 0 {
+                            w0 := 0xffb5816ace72f87048d4a3b04d48f45e00186904349ec802cea3915f03a0dc14
+                            w1 := 0xffae858cd1cdbfbacfccaabd4243b17600666e0d2421ea65a7db5efa60d77b10
+                            w2 := 0xfff6cd5aa992d86c8bb811bf367661cf0026f1d7a9bce50ee1ada608aa86b385
+                            w3 := 0x17a91838ab3a8f277597adb07fdffffff05e67dc7ceaabb625ab28746456f
+                            w4 := 0xfffffac51049cab9a4055e722ce8e4a9ffff98a9db0344747a0682d8df48e4fc
+                            w5 := 0xfffffdc5a0aa51fc8c20afe8b560318600000a9fb021f57bd27fdd9b7101d1e3
+                            w6 := 0x38271eccf1a74a33ebe3f880b5ffffffb4a783c3897fb0d2576271cb45
+                            w7 := 0xfffffffda33729c592aa9da3f6118299fffffffa200298a7fefd480033621edc
+                        }
+                        default {
+                            w0 := 0xfefbfd202c23e5e4e883825d33ba8c1200642493c874d84938422e9d2ee88b64
+                            w1 := 0xff4ff3631de2f8fdad344b73006e534a0124833bce579d5e6b129b8ec79ff8fe
+                            w2 := 0x3c88ab4f52d7424afdcd039613c670032468e47770f2061a19f861875952b
+                            w3 := 0x229095a09713eaeb329d98ddaa5ebfff7e0b903adbe999b55c58eed0dafbc
+                            w4 := 0xffffb96c4a97d4f9587ebf77385948950000433cf9b8a15067b99d9f6f371964
+                            w5 := 0x3bfb499182af2b05c020917c9a4000009e730de01abeea46a4c82960d41
+                            w6 := 0xfffffffcb4af29ddbd7d2663e8a0ebdcfffffe8c050877ae084e363a237967a5
+                            w7 := 0xfffffffc8675ac0aa2caa2ce38888c1500000018d0dbe9d9f5de575bcc7e86a3
+                        }
+                    }
+                }
+                default {
+                    switch lt(j, 2)
+                    case 0 {
+                        switch lt(j, 3)
+                        case 0 {
+                            w0 := 0xfd3d3759281d3a875c9b3b9dc85bf61701482a2414556dca8a76597876639957
+                            w1 := 0xff0d0b06a5ca0c1e81499ae1f3e120a7026a6f91fce66cc97a99fdd8762c0351
+                            w2 := 0x2350f1563434d13e5dc594cc37ac6100033894c2a688abcab8279b38e214e7
+                            w3 := 0xfffe7a6b326f7807eaccc9bacdce0cb9fff5451d3df8621607e240e104624565
+                            w4 := 0xffffdc141489779aa7c38a2ebd48c18800017b87b40dfecec2934fa7fcb7d2f7
+                            w5 := 0x74e58814e758e54363918ecb86fffffe48cddbdfa64ac326f71d14044cd
+                            w6 := 0xffffff592e4f835b24e4a97bf57fbe6900000103a1d343c18379cfaeb0418ca3
+                            w7 := 0x9c9fc0847535ce66eb871e57b000000036a8e65a4d8a890a2705442a1
+                        }
+                        default {
+                            w0 := 0xfa27bd1af383ce1625ce96f3ae48849103617ba2575385289e8c263240f66162
+                            w1 := 0xff73b9ba86d45b4f04c36fac94c73cf403a729cf27cd9f3236424d470c0a367b
+                            w2 := 0x310c204aa26112bc816a0d27952ebeff8ff9a88490b37a285209c138f769ef
+                            w3 := 0xfff95185f0dade9baab1495e2a4b97a20004b7eb563e28da6e02f9eac4992be4
+                            w4 := 0x9326d0ceeb284f2374f99a97205f000089d7923ea31d328d00cc3327a6ed
+                            w5 := 0xfffff7715f10de878b947d2b0c51e0f2ffffe15a7a8eba9308fce2531ea8535b
+                            w6 := 0x4b76aec76599bb1f95baa55dfb00000336788972fd45684f235fecf085
+                            w7 := 0xffffffc3db4b4b7551cca661569cb6ab
+                        }
+                    }
+                    default {
+                        switch lt(j, 1)
+                        case 0 {
+                            w0 := 0xf65d15082965f5b92750d12e907f4092074088015ace936d4b20450004a1dec0
+                            w1 := 0xb3e122125090bfe5d8480d86a12095039d181cf079c3da8336eaf1e63f6ffc
+                            w2 := 0x1345d5efad32b58db0926c5c947edff44171a1f27444a07a42deee165cbe6
+                            w3 := 0xfffd3034fbf8d8856491bbe0b0e844360018e770d881c67bf4c283fd49234f31
+                            w4 := 0x7947b2e2ca440b39cd4632f0f1a1fffd9865cc9e2be5448112988ab3f1eb
+                            w5 := 0xfffff2f762aa5330576786b6aa2d90cc00002d9fcb78aff5d183dda8b32f8efc
+                            w6 := 0x11243bd41293aea6c4e52b5ad5afffffd5bba4df2450e94bda9b163bf0e
+                            w7 := 0xffffffedc9a586eb79a566380a882f7b0000001dad60fcb5b70e1162a2481dfb
+                        }
+                        default {
+                            w0 := 0xf3a06a2f7da099c6e6c23723075a8fc00cd765d4e91293caf4df2eb78e502201
+                            w1 := 0x1eeef68945ee7f8e1eb8b4db336f344018bf2ba104becc6def02307603a9a7b
+                            w2 := 0xffba9b2052e08f6b975b77fd70b74e69ff9f133fc958150e22534f41d33218f7
+                            w3 := 0x7b2462e12a4658fe5968c8836b5cd000fd091e1b341f24e4babb366f3fe6d
+                            w4 := 0xffff4e34877a10e54369b8677ac0bebefffe10a751d97a9093d88497c852a6d2
+                            w5 := 0xd71f3b6dfd21b30e256e386480f00003079c384a080555731192a954320
+                            w6 := 0xffffff20c5cb1da3c6d3cdd023984605fffffc0c4464c0be0f373ba65649b865
+                            w7 := 0xc7bef6fb44a9e0f2b31a2d2da00000045a128b82cf72ad798b2c8d9e9
                         }
                     }
                 }
@@ -314,350 +314,15 @@ library FixedPointTables {
         assembly ("memory-safe") {
             let w0, w1, w2, w3, w4, w5, w6, w7, w8
             switch lt(j, 13)
-            case 1 {
-                switch lt(j, 6)
-                case 1 {
-                    switch lt(j, 3)
-                    case 1 {
-                        switch lt(j, 1)
-                        case 1 {
-                            w0 := 0xf68bcd76432185c308cca856c6d1ca8d0d3fc040b4f2b82642c9219b5c07b28e
-                            w1 := 0xfd4d614e03f2f851f8826e67b5538897057159cf22dd8ccb82550ffaa361d35a
-                            w2 := 0xff85227cd609b8ffef7315e37188931d01312c88a8f692b8449c15f756ee8dcf
-                            w3 := 0xfff014dcbcda7d850996304fd56a5152002dbe314fbed552bf6e89ff594328aa
-                            w4 := 0xfffe605471de733eb3683d6488acf3540005386d0fdebcb88a2a46413812e627
-                            w5 := 0xffffdd03516fbe62877f9b2748c373c300007b40379faeca835f2e0bd28a6832
-                            w6 := 0xfffffd7e0011f7ddc91ebdeddd403a3a0000098ac144f0c0602d97671d280d18
-                            w7 := 0xffffffd7ebb0e28faed098ea3ba3d56a000000a30060fb7daf2cb90cb0a639f9
-                            w8 := 0xfffffffdc068e6e57b9b9ff4aa6ff4cd00000009b44574d00d80ed4d6f7cdf06
-                        }
-                        default {
-                            switch lt(j, 2)
-                            case 1 {
-                                w0 := 0xfa707e3afca325fd8a36118499d35472099b811bde5313056d732d607e26e2db
-                                w1 := 0xfed37b62025aba9a3b753337f92924c502b7efe40de6b7c1ca8abf549c374df4
-                                w2 := 0xffd58abe1c422650624b7b129aad30fc0075a31b63eab0ed6426f5e790e61051
-                                w3 := 0xfffb7772c3e9ef1974f8dab2912f0bd4000e4c86feda0cece909f15885ef96b7
-                                w4 := 0xffff9c1d0df53b8c2f37cac260e633d700015cc3a23931b54802b1ff965ace42
-                                w5 := 0xfffff8c95c0e9232e9f5af4e47f3e45000001b628ade2f0ff42f67a5ab4ac719
-                                w6 := 0xffffff8d017b9d997721f3f1a308023c000001d4cc07964a57f78eac76e91ac5
-                                w7 := 0xfffffff99dec0533364b6f629c10e71a0000001b529b24722f28517ad55220df
-                                w8 := 0x16e13e5fcea75f3846c643689
-                            }
-                            default {
-                                w0 := 0xfc76d9bc46c78fae3d90e5d72b5c221907626378271bc65d6ac48da9b5e453c6
-                                w1 := 0xff706600d22c46a2e8531a8f781b1369017b79d1bfca9cfb9bdc28539b2233fc
-                                w2 := 0xffefc72ef00a93dd9968278a9fd8f0640031fe54b1a07d51d0d5c39990132d15
-                                w3 := 0xfffe91260514645c54fb4f06d6b8344b0004f3e28f9cf3b040419b3b26e921be
-                                w4 := 0xffffe54a180eb8bb40f9fe45559d54f70000652a42bece721f731b350cdc0671
-                                w5 := 0xfffffe578a89fc2e6807c9e05713a9be000006c7167b435ee295393d0b584713
-                                w6 := 0xffffffe90096073125afbfd62162001000000064604f9cbdd56eb52ec609b248
-                                w7 := 0xfffffffee158c15670764dc8b5bc8cbc000000051daf29aa6dfd74a7c6831596
-                                w8 := 0x3c614b343129e80086dd3716
-                            }
-                        }
-                    }
-                    default {
-                        switch lt(j, 4)
-                        case 1 {
-                            w0 := 0xfd9b58926496737e78e2eee4bd254abf05ed6af4bf40eb4c00728132fbe3ae62
-                            w1 := 0xffb5a742e751e0be35fea5763326802b00dea2fa77a41ab4aab0a1020cd0c962
-                            w2 := 0xfff93a1ff0f4127ff3b88f17a0ceb716001721ebe31cd8ff7a2d2cf9ae713dcf
-                            w3 := 0xffff809f326826d9b234a3b6d80beed90001e145f6cbff595053b5563681ee5b
-                            w4 := 0xfffff82061f7345bc1059418d3ab25470000204b91e02be9168765de33548b44
-                            w5 := 0xffffff942cc9a40e98760b6705aa5338000001da06257ab4fd918a5a012a75dc
-                            w6 := 0xfffffffae823da40a9f90206d224753700000017c6c34ead44bf87874eb68b58
-                            w7 := 0xffffffffc83fd0a9304969d4c354f96f00000001128d2e9eca0675cb7b2b3236
-                            w8 := 0x0
-                        }
-                        default {
-                            switch lt(j, 5)
-                            case 1 {
-                                w0 := 0xfe4bfa3394782f9bed9dd65d39d3dfd504eab777c67a5ff2dee5128553327a48
-                                w1 := 0xffd6c8a44bdb5c054896824a8ce797b2008ad535ea446588dae7c8cfed91b35d
-                                w2 := 0xfffcf14d4fed7deb6c779070d675e52a000b8629e53c7d2500b729cd01a6f3f0
-                                w3 := 0xffffcfe32de78223b765ca467699e5480000c62ea42dced5e03480cd9d60ffce
-                                w4 := 0xfffffd76e53c8c3c2085c8849430891e00000b3db96ed0b428d7a7ae9dafa27e
-                                w5 := 0xffffffe1fabeed3bf066ef05669f25f90000008db953126538a5d039337b4e46
-                                w6 := 0xfffffffec2b957f55651c610fb1d38b1000000062e66e1c363e2acc2f6441e6b
-                                w7 := 0xfffffffff40d578c85ce068b4294779b000000003e988cb98e8ef26472cb2c73
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xfebcd4e6ef1a330a38fbf9bbc034a59b042ee5a337b64fc046237c0104bc9617
-                                w1 := 0xffe7c73adbeffb3b15a07dc4f5d09e8a005b178f249f2e0e3174170419f994a9
-                                w2 := 0xfffe859e829639f9b77c44ea6c13c67400061edc405cc83c20e2b7697021aa05
-                                w3 := 0xffffec68153d715a28d83dba8348a4c5000057b80694514c50c4ba08d4531c20
-                                w4 := 0xffffff1d869eb961531549e98aec470b0000043ac81fa7db46049acd6055733f
-                                w5 := 0xfffffff6e92fec113ec6c0e00957fa130000002dff6efbeffe0ac33c56b98eb9
-                                w6 := 0xffffffffabcc50127634e04fdd1c470700000001c00bb18eddf3e03fb1c088cb
-                                w7 := 0xfffffffffd3346e7532d33d87c547190000000000f963b2419e62d5c1f69efc2
-                                w8 := 0x0
-                            }
-                        }
-                    }
-                }
-                default {
-                    switch lt(j, 9)
-                    case 1 {
-                        switch lt(j, 7)
-                        case 1 {
-                            w0 := 0xff08699c4ad70fe6040673eec328fbc303a16638104a87702b0e61ca982195d2
-                            w1 := 0xfff109d2f02ffd510b56329b66dd51eb003e5eba01c2bd8ddc1675df37ac4059
-                            w2 := 0xffff3dbf03f8fcd509f864415fc70f3900036fa9e397ad354a227cc6f83904f9
-                            w3 := 0xfffff77754521e8dfd29c22894399e9b00002963c8157b29ebe9d72d7b402f31
-                            w4 := 0xffffffab0be1811252a7a9d3b421a59d000001b4f3440b177c2a84e3cf5d1b23
-                            w5 := 0xfffffffd07887df4c63514f0af9f0eaa0000001015c9c981512106ef73987536
-                            w6 := 0xffffffffe7a18fa32fef09fd0351d2ae00000000892eb2c0cc855851d848f148
-                            w7 := 0x4354a223f9a51373183ad05
-                            w8 := 0x0
-                        }
-                        default {
-                            switch lt(j, 8)
-                            case 1 {
-                                w0 := 0xff3d11c182210a9bd77d79cdad488cf40333856db67673f8196ff434a7399ff9
-                                w1 := 0xfff65aed4667d236efd60db2c2d30ff8002c4401af392de040c4bc18c6a555a8
-                                w2 := 0xffff96de9ad6e272803d0636a39d82620002063eddcfa08b8f2a420654152ada
-                                w3 := 0xfffffc0da93253fe006cba581537dc79000014aaf068e84a64a43b4d3c52e2f2
-                                w4 := 0xffffffddfa5df19f341a64d9d57f786d000000bbc55cb431471cbfbb2f114e80
-                                w5 := 0xfffffffef580180f26a46d477b42f2460000000604d2ed61e69026fb98b3ed13
-                                w6 := 0xfffffffff8781d1adda3f33dafc87ad1000000002d1e6c5f9a9d3f6b71e94ff6
-                                w7 := 0x1399e7accee658f3b1b050b
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xff62ffb656a4a596990f3887f6e6640d02dc0812e20f034316d03f89dbd5cb62
-                                w1 := 0xfff98cc1bc812bff15caf10a7834c4f80020636ce925618190a8f5bc907274e3
-                                w2 := 0xffffc466757cd60d6174e400812bd57b00013e691292971f6ab576d9f3cb7ead
-                                w3 := 0xfffffe130c0c11a5bd98bd8419750d6300000ada1650db79ac2e114b03c6e55e
-                                w4 := 0xfffffff18bad9202e8852fc0c9d7217200000055613084bd9f2e30fa6ad1d8ce
-                                w5 := 0xffffffff9c7b2321588bdeec44e2fddc0000000265150733cb09d2012b0cabc3
-                                w6 := 0xfffffffffd82bc7aeaeb83efb108087d000000000fd7ddf8a32d9c678c5b145b
-                                w7 := 0x61d0548cf08c2e96502880
-                                w8 := 0x0
-                            }
-                        }
-                    }
-                    default {
-                        switch lt(j, 11)
-                        case 1 {
-                            switch lt(j, 10)
-                            case 1 {
-                                w0 := 0xff7f1b20f3a57755089809cb69ebdad30294e493213606a77cbc3417d7cd3f9d
-                                w1 := 0xfffb8c035fb825c8b351996acd16e3b0001852b7d343febdb263ac654949a3ad
-                                w2 := 0xffffdcccf080b8485a5553bf30cd01340000caf1f67bac8e2512723e56353fdc
-                                w3 := 0xffffff03b031b6f45104d6720eee61c3000005f53ccfd92ba40a1e81839f0369
-                                w4 := 0xfffffff985b10897b5344ec77a94e9c800000028d8378671289517cf6c88f7d5
-                                w5 := 0xffffffffd89f2e82ee509150a3b98f2d0000000101ec3b78d6e13e9535e9d4ee
-                                w6 := 0xffffffffff2002a66cb03a1f069835810000000005ef2407f8c82391cbe8d234
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xff9472590fa2461f3edb013e76bc8c9e025a03fd84e72137f51885c1a4b93801
-                                w1 := 0xfffcd6e4a3fc713ae98140c0f7c9e82c0012ae288b7d88adff6817a4a23ee7e5
-                                w2 := 0xffffea71ddce89c506ce4e64be664c98000085963a1ab6c8f5635872c344c65c
-                                w3 := 0xffffff7932cbd060578ead273137908500000367566e81a0bdf6be798b445bfd
-                                w4 := 0xfffffffcf40ef2804ab21419861dcdf9000000147423934c7a3ad4c423638024
-                                w5 := 0xffffffffef930ca1cb7c730105ac21c0000000007224ca220811874707cff590
-                                w6 := 0xffffffffffaca754396c14d8fd6bde48000000000255e7afe168aebb5d3bf394
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                        }
-                        default {
-                            switch lt(j, 12)
-                            case 1 {
-                                w0 := 0xffa4fe519825988371f243a6feb84b8402288b4a596f6f710a0f4ad64b15ed9b
-                                w1 := 0xfffdb3a966d128b720dab9f13a25bb1e000ea0cfc223ce326c932048ea8eb1cd
-                                w2 := 0xfffff25e73f2b121d9a06fc88641b19e00005a7774559e13e7673ac61c955c8d
-                                w3 := 0xffffffb52731a13ea4dda3888f213e3500000203c28184143400076bd7e31d7d
-                                w4 := 0xfffffffe80c66cd71f2c745141ff06f90000000aac7bdd46fb8aae4405faa484
-                                w5 := 0xfffffffff8cf82672f158942a889a62f0000000034e4cd0747067739bcf87a8b
-                                w6 := 0xffffffffffdf551ae66dc0ffc2340c070000000000f76dec91c81829e22f7f19
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xffb20f32c8d365b743f314007d4e95a701fe6e5e311bedc235186f45b1753ee6
-                                w1 := 0xfffe4afb018e82733056f921072119f2000ba6adcc2294bdcedebf8e08581812
-                                w2 := 0xfffff72128be728e874ec3173fe5241c00003ed3a577510374564f371460da63
-                                w3 := 0xffffffd4fa0d53eb311faa9171c8d3700000013b2604ef7dcd1ae726eddfdce0
-                                w4 := 0xffffffff3c14404474664e4ed097517a00000005c81b07d6b7d31d363ac525c4
-                                w5 := 0xfffffffffcb6355bc691da025f825f4b00000000198f5427185fc1a5c6d977b7
-                                w6 := 0xfffffffffff291e479f53461c17e694c00000000006b35364d5d33a5059648ff
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                        }
-                    }
-                }
-            }
-            default {
+            case 0 {
                 switch lt(j, 19)
-                case 1 {
-                    switch lt(j, 16)
-                    case 1 {
-                        switch lt(j, 14)
-                        case 1 {
-                            w0 := 0xffbc8af7be2829592756148ee021269c01da2cad4855d33419f52fda25c23534
-                            w1 := 0xfffeb534276eeab54f584923f47a338700096b5ac5f27526f1acbf1392bda138
-                            w2 := 0xfffffa13e153e5310826c5c0609f3d6800002c9eb407c95bc11e32b29facb58e
-                            w3 := 0xffffffe67bd9631f4d97e9c81e8b47b6000000c6262a58b6b0d0a95a05e3a55a
-                            w4 := 0xffffffff98283a5a21a6c28b00f49dd8000000033d44b791875a29fcdd8accdd
-                            w5 := 0xfffffffffe6e02c0036e12ec036cf6e8000000000cd5272b54d8c681a5e7e8b7
-                            w6 := 0x3070d5729b6947da6c13da
-                            w7 := 0x0
-                            w8 := 0x0
-                        }
-                        default {
-                            switch lt(j, 15)
-                            case 1 {
-                                w0 := 0xffc512d1bf3976b8ada0e30f13511bf301baa643d0bc393daf1b174134c52b3f
-                                w1 := 0xffff015fff2b54c9f01c594512a9047c0007b75a3d8e6afc4ceced48e57cbdf5
-                                w2 := 0xfffffbf433f6f8fba39e61b1c2173fa0000020548de2246d1d7e0a2b54451f27
-                                w3 := 0xfffffff06ea9af87824b8c9693f7f9500000007fd6701d952940889b527add53
-                                w4 := 0xffffffffc71ef36e5db2cd6a4a1d1c4d00000001df17cb2bebd8f23cc166aab7
-                                w5 := 0xffffffffff397609efc791338660b9c40000000006abfc07bd1d7dcf51d5348b
-                                w6 := 0x16c1c1345f601cf61e47c6
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xffcc1a30f3b72478101d91ca577368a3019eff960c1b22ad3ce782f17b5a1a48
-                                w1 := 0xffff390c28916e04539ed9f0716a966a00066548b6733ea7dce27655c5aa132c
-                                w2 := 0xfffffd2d8571afe160dead2995f8c5e7000017d9bc3694d25cb7cbcaa3a5429e
-                                w3 := 0xfffffff641329af75ee6efd866690447000000546bbbf14fa653922b8990c4b8
-                                w4 := 0xffffffffdfe532d5f2ce6211be1967f1000000011ca0847bda0d00d0247bd1cb
-                                w5 := 0xffffffffff9a90acfb6cec82c020cbb3000000000394dd2766d98032e5e0849d
-                                w6 := 0xb14181941a1779cd2b82e
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                        }
-                    }
-                    default {
-                        switch lt(j, 17)
-                        case 1 {
-                            w0 := 0xffd1f55cb47505d55115292c8ceacd2001868e8a7fd36a6ffb4520ec47ba4a56
-                            w1 := 0xffff6270f5a3d92238cc85ff55cf36ff00055b63a84c6d47ec17e039abaefd31
-                            w2 := 0xfffffdfe84184aa3cb556b2d9d692f64000011e1e4b50b2891f156c2c60a7951
-                            w3 := 0xfffffff9c149d36f5a5fa608c0b066ec00000038f114e87cb5273d45975071f7
-                            w4 := 0xffffffffed5fbae0dfcc5a3fb4d680f400000000ad76bf33ddf0b3872410d1dc
-                            w5 := 0xffffffffffca895c17e2a48a2f5435970000000001fad7ed35d8703683538651
-                            w6 := 0x592bc315d26cb1ceba0a3
-                            w7 := 0x0
-                            w8 := 0x0
-                        }
-                        default {
-                            switch lt(j, 18)
-                            case 1 {
-                                w0 := 0xffd6e2ef992f9673576b3c3c46191f160170cd6ecd2d1d1c8e8cdef8d6c191c6
-                                w1 := 0xffff81b2d3a8e46a901bebacaa64e29b0004878fa4c6c0c6e5ba8d61d44ddf5c
-                                w2 := 0xfffffe8cc7e1ac6e1363e966ce8e3cf600000d9b183323dad5993c3be488eba6
-                                w3 := 0xfffffffbe9645f55defac9c3d41ce57d000000272786f6c4af01a0a6e3947ebe
-                                w4 := 0xfffffffff4eaf564376d9ff919d6a8bc000000006c36a72bc6daeb59a6f16929
-                                w5 := 0xffffffffffe3001c37a5552b27df91df00000000011fd9818e4f894536f184cb
-                                w6 := 0x2e3d1d6fc407c9f675f2f
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xffdb1225d29a63da9c6c2c33b7881cc6015d51cf8a05c9f5bebcb8a688f475fb
-                                w1 := 0xffff99a298f0b89935f6c3cb204bb45a0003dcd6b30cf2cdf2d219954af8ebe1
-                                w2 := 0xfffffeef6e18c48d74a31aadc5400ed000000a7dae6fe795c9fef10662f57ce1
-                                w3 := 0xfffffffd454ad4cf74f102ff247ed0700000001b66ce2af2df6485a91e7cc18c
-                                w4 := 0xfffffffff94065caf2777fe9a3cc8c7a0000000044f84b7557dab3920e602cb0
-                                w5 := 0xffffffffffefd9029d4375b53acdc2e30000000000a7984ce23806e16b833056
-                                w6 := 0x18a87a553ede1708ad87c
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                        }
-                    }
-                }
-                default {
+                case 0 {
                     switch lt(j, 22)
-                    case 1 {
-                        switch lt(j, 20)
-                        case 1 {
-                            w0 := 0xffdea724fcec4dc2cb3b028ab4aa23c1014bc5ec31f3a314a6105e44b748d652
-                            w1 := 0xffffac33820ff2f36ad23204af03a340000351ca69f9cc9ff2414eb75df24d08
-                            w2 := 0xffffff3500ad931ee19edcecb3810ac20000083027855358f8607fb80da9475d
-                            w3 := 0xfffffffe251778c71bbc5439d0e4188c000000137d059d0df63f771b5f6dee43
-                            w4 := 0xfffffffffbcd3f855dc55d8a39c01b2b000000002cd54bfb9844567bad90989f
-                            w5 := 0xfffffffffff6c806e778e77a88b2ff060000000000640138dde1cac85a14ded6
-                            w6 := 0x0
-                            w7 := 0x0
-                            w8 := 0x0
-                        }
-                        default {
-                            switch lt(j, 21)
-                            case 1 {
-                                w0 := 0xffe1bdf22293fe2a9aad70c64bc3bbf0013be3f4b011167b6d84ebf3edba3626
-                                w1 := 0xffffbac545c89b05bdc3f91c6607739f0002df73493f01d80fbf6fb7c60508ea
-                                w2 := 0xffffff66d613d18074ce999191f5d7fe000006765521cdb4888e963837814dea
-                                w3 := 0xfffffffeb7d2c062048fa48657809f860000000e113cd2e6c6d986cfb3469788
-                                w4 := 0xfffffffffd560cb5715570b84edceda5000000001dad9f41d0f7e738d2b40d48
-                                w5 := 0xfffffffffffa9df083632da82c1a565e00000000003cda0dc1fcb4b20c6d4622
-                                w6 := 0x0
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xffe46c872ebb0361a05b7e1761979986012d72860e37a4ce2777238efa9de51f
-                                w1 := 0xffffc653951951878f5d88f3103b52b500028099a2490493d1ce627eb8e1d75a
-                                w2 := 0xffffff8b0b5c34410e9c2f7c605a45c40000052709464c4129468d2d4cf73f00
-                                w3 := 0xffffffff19baf56c571f5c669d9612f40000000a4b3b950703626e4a17c5442d
-                                w4 := 0xfffffffffe474cd7b277e0585d0b68a50000000013faab802ba140fe3a20861a
-                                w5 := 0xfffffffffffcca25f6a69c41aa5cc085000000000025c3f8e253c3b6172d9f39
-                                w6 := 0x0
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                        }
-                    }
-                    default {
+                    case 0 {
                         switch lt(j, 24)
-                        case 1 {
-                            switch lt(j, 23)
-                            case 1 {
-                                w0 := 0xffe6c4504f237af69d697c3e64ca23ab01204209712d63d7ec8f8b73ee73e5c2
-                                w1 := 0xffffcf9529400349186ce0da9e40a68b0002314875be45972bcffc7014c3760e
-                                w2 := 0xffffffa5b3841c97d0a3c01283acdd9000000425a1739aa34efb05e9faf7f683
-                                w3 := 0xffffffff5c2115f3b1aa2476791aed1400000007a0d5a4bc50fe3d2449516401
-                                w4 := 0xfffffffffede53ebb477fc2f8ab881a7000000000da93aed1091892a7e9f834b
-                                w5 := 0xfffffffffffe0c24acd235cc79fb3c39000000000017df1fc73e011fc610a424
-                                w6 := 0x0
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
-                                w0 := 0xffe8d34099b15d4c2430338fdb96618401142ab60052c48f34c5ee1d6999bfaf
-                                w1 := 0xffffd7106f111ad7341d1632e021163d0001ee76871b6666ef0bcb8c67dc4fee
-                                w2 := 0xffffffb99118cb9d182ebb5a920b60dd0000035de8091871dae4dfcfb6fd8e50
-                                w3 := 0xffffffff89d7f9a03426fed44e3c0f0e00000005b827682945de957f8b3dc353
-                                w4 := 0xffffffffff3e916cfc45fd48a6f71d4000000000097a2356918717a86bed7406
-                                w5 := 0xfffffffffffeca5e11700fd59d4f93e200000000000f595bcc23a27fb9798078
-                                w6 := 0x0
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                        }
-                        default {
+                        case 0 {
                             switch lt(j, 25)
-                            case 1 {
-                                w0 := 0xffeaa49d6ba20552db12d001e096cf3d01090b09bddb32be276d16cfb7097267
-                                w1 := 0xffffdd298371be8570a2e1736e4db8e00001b5c9122df9fa919211799702a92e
-                                w2 := 0xffffffc88a11258561445843c2cdb39c000002c16717d5f7474a8001977fe3f2
-                                w3 := 0xffffffffa9c2daf7fe1754bf8a1074690000000455bc5045cf81b0109ffa035b
-                                w4 := 0xffffffffff7ceb44088bd8abaaa4b6ad0000000006a9e922ad7fec14c968e84f
-                                w5 := 0xffffffffffff3ce4c9b47c502e917c1900000000000a071482124b94c4e98901
-                                w6 := 0x0
-                                w7 := 0x0
-                                w8 := 0x0
-                            }
-                            default {
+                            case 0 {
                                 w0 := 0xffec4195c62166d4246352032608489300fec69a5418d402178d3eddd1fc966a
                                 w1 := 0xffffe22bcf8389798d652cfd1d282b8d00018567f921598973c4ebdb843da9fa
                                 w2 := 0xffffffd3f16beac987a191a410708e2100000245a3bb9c95cbe5db4374539158
@@ -668,6 +333,341 @@ library FixedPointTables {
                                 w7 := 0x0
                                 w8 := 0x0
                             }
+                            default {
+                                w0 := 0xffeaa49d6ba20552db12d001e096cf3d01090b09bddb32be276d16cfb7097267
+                                w1 := 0xffffdd298371be8570a2e1736e4db8e00001b5c9122df9fa919211799702a92e
+                                w2 := 0xffffffc88a11258561445843c2cdb39c000002c16717d5f7474a8001977fe3f2
+                                w3 := 0xffffffffa9c2daf7fe1754bf8a1074690000000455bc5045cf81b0109ffa035b
+                                w4 := 0xffffffffff7ceb44088bd8abaaa4b6ad0000000006a9e922ad7fec14c968e84f
+                                w5 := 0xffffffffffff3ce4c9b47c502e917c1900000000000a071482124b94c4e98901
+                                w6 := 0x0
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            switch lt(j, 23)
+                            case 0 {
+                                w0 := 0xffe8d34099b15d4c2430338fdb96618401142ab60052c48f34c5ee1d6999bfaf
+                                w1 := 0xffffd7106f111ad7341d1632e021163d0001ee76871b6666ef0bcb8c67dc4fee
+                                w2 := 0xffffffb99118cb9d182ebb5a920b60dd0000035de8091871dae4dfcfb6fd8e50
+                                w3 := 0xffffffff89d7f9a03426fed44e3c0f0e00000005b827682945de957f8b3dc353
+                                w4 := 0xffffffffff3e916cfc45fd48a6f71d4000000000097a2356918717a86bed7406
+                                w5 := 0xfffffffffffeca5e11700fd59d4f93e200000000000f595bcc23a27fb9798078
+                                w6 := 0x0
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xffe6c4504f237af69d697c3e64ca23ab01204209712d63d7ec8f8b73ee73e5c2
+                                w1 := 0xffffcf9529400349186ce0da9e40a68b0002314875be45972bcffc7014c3760e
+                                w2 := 0xffffffa5b3841c97d0a3c01283acdd9000000425a1739aa34efb05e9faf7f683
+                                w3 := 0xffffffff5c2115f3b1aa2476791aed1400000007a0d5a4bc50fe3d2449516401
+                                w4 := 0xfffffffffede53ebb477fc2f8ab881a7000000000da93aed1091892a7e9f834b
+                                w5 := 0xfffffffffffe0c24acd235cc79fb3c39000000000017df1fc73e011fc610a424
+                                w6 := 0x0
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                    }
+                    default {
+                        switch lt(j, 20)
+                        case 0 {
+                            switch lt(j, 21)
+                            case 0 {
+                                w0 := 0xffe46c872ebb0361a05b7e1761979986012d72860e37a4ce2777238efa9de51f
+                                w1 := 0xffffc653951951878f5d88f3103b52b500028099a2490493d1ce627eb8e1d75a
+                                w2 := 0xffffff8b0b5c34410e9c2f7c605a45c40000052709464c4129468d2d4cf73f00
+                                w3 := 0xffffffff19baf56c571f5c669d9612f40000000a4b3b950703626e4a17c5442d
+                                w4 := 0xfffffffffe474cd7b277e0585d0b68a50000000013faab802ba140fe3a20861a
+                                w5 := 0xfffffffffffcca25f6a69c41aa5cc085000000000025c3f8e253c3b6172d9f39
+                                w6 := 0x0
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xffe1bdf22293fe2a9aad70c64bc3bbf0013be3f4b011167b6d84ebf3edba3626
+                                w1 := 0xffffbac545c89b05bdc3f91c6607739f0002df73493f01d80fbf6fb7c60508ea
+                                w2 := 0xffffff66d613d18074ce999191f5d7fe000006765521cdb4888e963837814dea
+                                w3 := 0xfffffffeb7d2c062048fa48657809f860000000e113cd2e6c6d986cfb3469788
+                                w4 := 0xfffffffffd560cb5715570b84edceda5000000001dad9f41d0f7e738d2b40d48
+                                w5 := 0xfffffffffffa9df083632da82c1a565e00000000003cda0dc1fcb4b20c6d4622
+                                w6 := 0x0
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            w0 := 0xffdea724fcec4dc2cb3b028ab4aa23c1014bc5ec31f3a314a6105e44b748d652
+                            w1 := 0xffffac33820ff2f36ad23204af03a340000351ca69f9cc9ff2414eb75df24d08
+                            w2 := 0xffffff3500ad931ee19edcecb3810ac20000083027855358f8607fb80da9475d
+                            w3 := 0xfffffffe251778c71bbc5439d0e4188c000000137d059d0df63f771b5f6dee43
+                            w4 := 0xfffffffffbcd3f855dc55d8a39c01b2b000000002cd54bfb9844567bad90989f
+                            w5 := 0xfffffffffff6c806e778e77a88b2ff060000000000640138dde1cac85a14ded6
+                            w6 := 0x0
+                            w7 := 0x0
+                            w8 := 0x0
+                        }
+                    }
+                }
+                default {
+                    switch lt(j, 16)
+                    case 0 {
+                        switch lt(j, 17)
+                        case 0 {
+                            switch lt(j, 18)
+                            case 0 {
+                                w0 := 0xffdb1225d29a63da9c6c2c33b7881cc6015d51cf8a05c9f5bebcb8a688f475fb
+                                w1 := 0xffff99a298f0b89935f6c3cb204bb45a0003dcd6b30cf2cdf2d219954af8ebe1
+                                w2 := 0xfffffeef6e18c48d74a31aadc5400ed000000a7dae6fe795c9fef10662f57ce1
+                                w3 := 0xfffffffd454ad4cf74f102ff247ed0700000001b66ce2af2df6485a91e7cc18c
+                                w4 := 0xfffffffff94065caf2777fe9a3cc8c7a0000000044f84b7557dab3920e602cb0
+                                w5 := 0xffffffffffefd9029d4375b53acdc2e30000000000a7984ce23806e16b833056
+                                w6 := 0x18a87a553ede1708ad87c
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xffd6e2ef992f9673576b3c3c46191f160170cd6ecd2d1d1c8e8cdef8d6c191c6
+                                w1 := 0xffff81b2d3a8e46a901bebacaa64e29b0004878fa4c6c0c6e5ba8d61d44ddf5c
+                                w2 := 0xfffffe8cc7e1ac6e1363e966ce8e3cf600000d9b183323dad5993c3be488eba6
+                                w3 := 0xfffffffbe9645f55defac9c3d41ce57d000000272786f6c4af01a0a6e3947ebe
+                                w4 := 0xfffffffff4eaf564376d9ff919d6a8bc000000006c36a72bc6daeb59a6f16929
+                                w5 := 0xffffffffffe3001c37a5552b27df91df00000000011fd9818e4f894536f184cb
+                                w6 := 0x2e3d1d6fc407c9f675f2f
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            w0 := 0xffd1f55cb47505d55115292c8ceacd2001868e8a7fd36a6ffb4520ec47ba4a56
+                            w1 := 0xffff6270f5a3d92238cc85ff55cf36ff00055b63a84c6d47ec17e039abaefd31
+                            w2 := 0xfffffdfe84184aa3cb556b2d9d692f64000011e1e4b50b2891f156c2c60a7951
+                            w3 := 0xfffffff9c149d36f5a5fa608c0b066ec00000038f114e87cb5273d45975071f7
+                            w4 := 0xffffffffed5fbae0dfcc5a3fb4d680f400000000ad76bf33ddf0b3872410d1dc
+                            w5 := 0xffffffffffca895c17e2a48a2f5435970000000001fad7ed35d8703683538651
+                            w6 := 0x592bc315d26cb1ceba0a3
+                            w7 := 0x0
+                            w8 := 0x0
+                        }
+                    }
+                    default {
+                        switch lt(j, 14)
+                        case 0 {
+                            switch lt(j, 15)
+                            case 0 {
+                                w0 := 0xffcc1a30f3b72478101d91ca577368a3019eff960c1b22ad3ce782f17b5a1a48
+                                w1 := 0xffff390c28916e04539ed9f0716a966a00066548b6733ea7dce27655c5aa132c
+                                w2 := 0xfffffd2d8571afe160dead2995f8c5e7000017d9bc3694d25cb7cbcaa3a5429e
+                                w3 := 0xfffffff641329af75ee6efd866690447000000546bbbf14fa653922b8990c4b8
+                                w4 := 0xffffffffdfe532d5f2ce6211be1967f1000000011ca0847bda0d00d0247bd1cb
+                                w5 := 0xffffffffff9a90acfb6cec82c020cbb3000000000394dd2766d98032e5e0849d
+                                w6 := 0xb14181941a1779cd2b82e
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xffc512d1bf3976b8ada0e30f13511bf301baa643d0bc393daf1b174134c52b3f
+                                w1 := 0xffff015fff2b54c9f01c594512a9047c0007b75a3d8e6afc4ceced48e57cbdf5
+                                w2 := 0xfffffbf433f6f8fba39e61b1c2173fa0000020548de2246d1d7e0a2b54451f27
+                                w3 := 0xfffffff06ea9af87824b8c9693f7f9500000007fd6701d952940889b527add53
+                                w4 := 0xffffffffc71ef36e5db2cd6a4a1d1c4d00000001df17cb2bebd8f23cc166aab7
+                                w5 := 0xffffffffff397609efc791338660b9c40000000006abfc07bd1d7dcf51d5348b
+                                w6 := 0x16c1c1345f601cf61e47c6
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            w0 := 0xffbc8af7be2829592756148ee021269c01da2cad4855d33419f52fda25c23534
+                            w1 := 0xfffeb534276eeab54f584923f47a338700096b5ac5f27526f1acbf1392bda138
+                            w2 := 0xfffffa13e153e5310826c5c0609f3d6800002c9eb407c95bc11e32b29facb58e
+                            w3 := 0xffffffe67bd9631f4d97e9c81e8b47b6000000c6262a58b6b0d0a95a05e3a55a
+                            w4 := 0xffffffff98283a5a21a6c28b00f49dd8000000033d44b791875a29fcdd8accdd
+                            w5 := 0xfffffffffe6e02c0036e12ec036cf6e8000000000cd5272b54d8c681a5e7e8b7
+                            w6 := 0x3070d5729b6947da6c13da
+                            w7 := 0x0
+                            w8 := 0x0
+                        }
+                    }
+                }
+            }
+            default {
+                switch lt(j, 6)
+                case 0 {
+                    switch lt(j, 9)
+                    case 0 {
+                        switch lt(j, 11)
+                        case 0 {
+                            switch lt(j, 12)
+                            case 0 {
+                                w0 := 0xffb20f32c8d365b743f314007d4e95a701fe6e5e311bedc235186f45b1753ee6
+                                w1 := 0xfffe4afb018e82733056f921072119f2000ba6adcc2294bdcedebf8e08581812
+                                w2 := 0xfffff72128be728e874ec3173fe5241c00003ed3a577510374564f371460da63
+                                w3 := 0xffffffd4fa0d53eb311faa9171c8d3700000013b2604ef7dcd1ae726eddfdce0
+                                w4 := 0xffffffff3c14404474664e4ed097517a00000005c81b07d6b7d31d363ac525c4
+                                w5 := 0xfffffffffcb6355bc691da025f825f4b00000000198f5427185fc1a5c6d977b7
+                                w6 := 0xfffffffffff291e479f53461c17e694c00000000006b35364d5d33a5059648ff
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xffa4fe519825988371f243a6feb84b8402288b4a596f6f710a0f4ad64b15ed9b
+                                w1 := 0xfffdb3a966d128b720dab9f13a25bb1e000ea0cfc223ce326c932048ea8eb1cd
+                                w2 := 0xfffff25e73f2b121d9a06fc88641b19e00005a7774559e13e7673ac61c955c8d
+                                w3 := 0xffffffb52731a13ea4dda3888f213e3500000203c28184143400076bd7e31d7d
+                                w4 := 0xfffffffe80c66cd71f2c745141ff06f90000000aac7bdd46fb8aae4405faa484
+                                w5 := 0xfffffffff8cf82672f158942a889a62f0000000034e4cd0747067739bcf87a8b
+                                w6 := 0xffffffffffdf551ae66dc0ffc2340c070000000000f76dec91c81829e22f7f19
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            switch lt(j, 10)
+                            case 0 {
+                                w0 := 0xff9472590fa2461f3edb013e76bc8c9e025a03fd84e72137f51885c1a4b93801
+                                w1 := 0xfffcd6e4a3fc713ae98140c0f7c9e82c0012ae288b7d88adff6817a4a23ee7e5
+                                w2 := 0xffffea71ddce89c506ce4e64be664c98000085963a1ab6c8f5635872c344c65c
+                                w3 := 0xffffff7932cbd060578ead273137908500000367566e81a0bdf6be798b445bfd
+                                w4 := 0xfffffffcf40ef2804ab21419861dcdf9000000147423934c7a3ad4c423638024
+                                w5 := 0xffffffffef930ca1cb7c730105ac21c0000000007224ca220811874707cff590
+                                w6 := 0xffffffffffaca754396c14d8fd6bde48000000000255e7afe168aebb5d3bf394
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xff7f1b20f3a57755089809cb69ebdad30294e493213606a77cbc3417d7cd3f9d
+                                w1 := 0xfffb8c035fb825c8b351996acd16e3b0001852b7d343febdb263ac654949a3ad
+                                w2 := 0xffffdcccf080b8485a5553bf30cd01340000caf1f67bac8e2512723e56353fdc
+                                w3 := 0xffffff03b031b6f45104d6720eee61c3000005f53ccfd92ba40a1e81839f0369
+                                w4 := 0xfffffff985b10897b5344ec77a94e9c800000028d8378671289517cf6c88f7d5
+                                w5 := 0xffffffffd89f2e82ee509150a3b98f2d0000000101ec3b78d6e13e9535e9d4ee
+                                w6 := 0xffffffffff2002a66cb03a1f069835810000000005ef2407f8c82391cbe8d234
+                                w7 := 0x0
+                                w8 := 0x0
+                            }
+                        }
+                    }
+                    default {
+                        switch lt(j, 7)
+                        case 0 {
+                            switch lt(j, 8)
+                            case 0 {
+                                w0 := 0xff62ffb656a4a596990f3887f6e6640d02dc0812e20f034316d03f89dbd5cb62
+                                w1 := 0xfff98cc1bc812bff15caf10a7834c4f80020636ce925618190a8f5bc907274e3
+                                w2 := 0xffffc466757cd60d6174e400812bd57b00013e691292971f6ab576d9f3cb7ead
+                                w3 := 0xfffffe130c0c11a5bd98bd8419750d6300000ada1650db79ac2e114b03c6e55e
+                                w4 := 0xfffffff18bad9202e8852fc0c9d7217200000055613084bd9f2e30fa6ad1d8ce
+                                w5 := 0xffffffff9c7b2321588bdeec44e2fddc0000000265150733cb09d2012b0cabc3
+                                w6 := 0xfffffffffd82bc7aeaeb83efb108087d000000000fd7ddf8a32d9c678c5b145b
+                                w7 := 0x61d0548cf08c2e96502880
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xff3d11c182210a9bd77d79cdad488cf40333856db67673f8196ff434a7399ff9
+                                w1 := 0xfff65aed4667d236efd60db2c2d30ff8002c4401af392de040c4bc18c6a555a8
+                                w2 := 0xffff96de9ad6e272803d0636a39d82620002063eddcfa08b8f2a420654152ada
+                                w3 := 0xfffffc0da93253fe006cba581537dc79000014aaf068e84a64a43b4d3c52e2f2
+                                w4 := 0xffffffddfa5df19f341a64d9d57f786d000000bbc55cb431471cbfbb2f114e80
+                                w5 := 0xfffffffef580180f26a46d477b42f2460000000604d2ed61e69026fb98b3ed13
+                                w6 := 0xfffffffff8781d1adda3f33dafc87ad1000000002d1e6c5f9a9d3f6b71e94ff6
+                                w7 := 0x1399e7accee658f3b1b050b
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            w0 := 0xff08699c4ad70fe6040673eec328fbc303a16638104a87702b0e61ca982195d2
+                            w1 := 0xfff109d2f02ffd510b56329b66dd51eb003e5eba01c2bd8ddc1675df37ac4059
+                            w2 := 0xffff3dbf03f8fcd509f864415fc70f3900036fa9e397ad354a227cc6f83904f9
+                            w3 := 0xfffff77754521e8dfd29c22894399e9b00002963c8157b29ebe9d72d7b402f31
+                            w4 := 0xffffffab0be1811252a7a9d3b421a59d000001b4f3440b177c2a84e3cf5d1b23
+                            w5 := 0xfffffffd07887df4c63514f0af9f0eaa0000001015c9c981512106ef73987536
+                            w6 := 0xffffffffe7a18fa32fef09fd0351d2ae00000000892eb2c0cc855851d848f148
+                            w7 := 0x4354a223f9a51373183ad05
+                            w8 := 0x0
+                        }
+                    }
+                }
+                default {
+                    switch lt(j, 3)
+                    case 0 {
+                        switch lt(j, 4)
+                        case 0 {
+                            switch lt(j, 5)
+                            case 0 {
+                                w0 := 0xfebcd4e6ef1a330a38fbf9bbc034a59b042ee5a337b64fc046237c0104bc9617
+                                w1 := 0xffe7c73adbeffb3b15a07dc4f5d09e8a005b178f249f2e0e3174170419f994a9
+                                w2 := 0xfffe859e829639f9b77c44ea6c13c67400061edc405cc83c20e2b7697021aa05
+                                w3 := 0xffffec68153d715a28d83dba8348a4c5000057b80694514c50c4ba08d4531c20
+                                w4 := 0xffffff1d869eb961531549e98aec470b0000043ac81fa7db46049acd6055733f
+                                w5 := 0xfffffff6e92fec113ec6c0e00957fa130000002dff6efbeffe0ac33c56b98eb9
+                                w6 := 0xffffffffabcc50127634e04fdd1c470700000001c00bb18eddf3e03fb1c088cb
+                                w7 := 0xfffffffffd3346e7532d33d87c547190000000000f963b2419e62d5c1f69efc2
+                                w8 := 0x0
+                            }
+                            default {
+                                w0 := 0xfe4bfa3394782f9bed9dd65d39d3dfd504eab777c67a5ff2dee5128553327a48
+                                w1 := 0xffd6c8a44bdb5c054896824a8ce797b2008ad535ea446588dae7c8cfed91b35d
+                                w2 := 0xfffcf14d4fed7deb6c779070d675e52a000b8629e53c7d2500b729cd01a6f3f0
+                                w3 := 0xffffcfe32de78223b765ca467699e5480000c62ea42dced5e03480cd9d60ffce
+                                w4 := 0xfffffd76e53c8c3c2085c8849430891e00000b3db96ed0b428d7a7ae9dafa27e
+                                w5 := 0xffffffe1fabeed3bf066ef05669f25f90000008db953126538a5d039337b4e46
+                                w6 := 0xfffffffec2b957f55651c610fb1d38b1000000062e66e1c363e2acc2f6441e6b
+                                w7 := 0xfffffffff40d578c85ce068b4294779b000000003e988cb98e8ef26472cb2c73
+                                w8 := 0x0
+                            }
+                        }
+                        default {
+                            w0 := 0xfd9b58926496737e78e2eee4bd254abf05ed6af4bf40eb4c00728132fbe3ae62
+                            w1 := 0xffb5a742e751e0be35fea5763326802b00dea2fa77a41ab4aab0a1020cd0c962
+                            w2 := 0xfff93a1ff0f4127ff3b88f17a0ceb716001721ebe31cd8ff7a2d2cf9ae713dcf
+                            w3 := 0xffff809f326826d9b234a3b6d80beed90001e145f6cbff595053b5563681ee5b
+                            w4 := 0xfffff82061f7345bc1059418d3ab25470000204b91e02be9168765de33548b44
+                            w5 := 0xffffff942cc9a40e98760b6705aa5338000001da06257ab4fd918a5a012a75dc
+                            w6 := 0xfffffffae823da40a9f90206d224753700000017c6c34ead44bf87874eb68b58
+                            w7 := 0xffffffffc83fd0a9304969d4c354f96f00000001128d2e9eca0675cb7b2b3236
+                            w8 := 0x0
+                        }
+                    }
+                    default {
+                        switch lt(j, 1)
+                        case 0 {
+                            switch lt(j, 2)
+                            case 0 {
+                                w0 := 0xfc76d9bc46c78fae3d90e5d72b5c221907626378271bc65d6ac48da9b5e453c6
+                                w1 := 0xff706600d22c46a2e8531a8f781b1369017b79d1bfca9cfb9bdc28539b2233fc
+                                w2 := 0xffefc72ef00a93dd9968278a9fd8f0640031fe54b1a07d51d0d5c39990132d15
+                                w3 := 0xfffe91260514645c54fb4f06d6b8344b0004f3e28f9cf3b040419b3b26e921be
+                                w4 := 0xffffe54a180eb8bb40f9fe45559d54f70000652a42bece721f731b350cdc0671
+                                w5 := 0xfffffe578a89fc2e6807c9e05713a9be000006c7167b435ee295393d0b584713
+                                w6 := 0xffffffe90096073125afbfd62162001000000064604f9cbdd56eb52ec609b248
+                                w7 := 0xfffffffee158c15670764dc8b5bc8cbc000000051daf29aa6dfd74a7c6831596
+                                w8 := 0x3c614b343129e80086dd3716
+                            }
+                            default {
+                                w0 := 0xfa707e3afca325fd8a36118499d35472099b811bde5313056d732d607e26e2db
+                                w1 := 0xfed37b62025aba9a3b753337f92924c502b7efe40de6b7c1ca8abf549c374df4
+                                w2 := 0xffd58abe1c422650624b7b129aad30fc0075a31b63eab0ed6426f5e790e61051
+                                w3 := 0xfffb7772c3e9ef1974f8dab2912f0bd4000e4c86feda0cece909f15885ef96b7
+                                w4 := 0xffff9c1d0df53b8c2f37cac260e633d700015cc3a23931b54802b1ff965ace42
+                                w5 := 0xfffff8c95c0e9232e9f5af4e47f3e45000001b628ade2f0ff42f67a5ab4ac719
+                                w6 := 0xffffff8d017b9d997721f3f1a308023c000001d4cc07964a57f78eac76e91ac5
+                                w7 := 0xfffffff99dec0533364b6f629c10e71a0000001b529b24722f28517ad55220df
+                                w8 := 0x16e13e5fcea75f3846c643689
+                            }
+                        }
+                        default {
+                            w0 := 0xf68bcd76432185c308cca856c6d1ca8d0d3fc040b4f2b82642c9219b5c07b28e
+                            w1 := 0xfd4d614e03f2f851f8826e67b5538897057159cf22dd8ccb82550ffaa361d35a
+                            w2 := 0xff85227cd609b8ffef7315e37188931d01312c88a8f692b8449c15f756ee8dcf
+                            w3 := 0xfff014dcbcda7d850996304fd56a5152002dbe314fbed552bf6e89ff594328aa
+                            w4 := 0xfffe605471de733eb3683d6488acf3540005386d0fdebcb88a2a46413812e627
+                            w5 := 0xffffdd03516fbe62877f9b2748c373c300007b40379faeca835f2e0bd28a6832
+                            w6 := 0xfffffd7e0011f7ddc91ebdeddd403a3a0000098ac144f0c0602d97671d280d18
+                            w7 := 0xffffffd7ebb0e28faed098ea3ba3d56a000000a30060fb7daf2cb90cb0a639f9
+                            w8 := 0xfffffffdc068e6e57b9b9ff4aa6ff4cd00000009b44574d00d80ed4d6f7cdf06
                         }
                     }
                 }

@@ -527,7 +527,11 @@ library PortfolioMargin {
                 mstore(entry, or(known, LN_STRIKE_KNOWN))
             }
         }
-        (int256 callPrice, int256 putPrice) = Black76.priceAt(f, leg.strike, lnF - lnK, root);
+        int256 x;
+        unchecked {
+            x = lnF - lnK; // both below 2^127.5 in magnitude
+        }
+        (int256 callPrice, int256 putPrice) = Black76.priceAt(f, leg.strike, x, root);
         return (_discounted(leg.call ? callPrice : putPrice, s.discount), lnF);
     }
 

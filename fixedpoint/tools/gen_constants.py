@@ -172,11 +172,11 @@ def piecewise_yul(a, o, name, rows, deg, what):
             return
         mid = (lo + hi) // 2
         a(f"{ind}switch lt(j, {mid})")
-        a(f"{ind}case 1 {{")
-        emit_range(lo, mid, ind + "    ")
+        a(f"{ind}case 0 {{")
+        emit_range(mid, hi, ind + "    ")
         a(f"{ind}}}")
         a(f"{ind}default {{")
-        emit_range(mid, hi, ind + "    ")
+        emit_range(lo, mid, ind + "    ")
         a(f"{ind}}}")
     emit_range(0, len(rows), " " * 12)
     coef = []

@@ -281,24 +281,26 @@ library FixedPoint {
 
     /// @dev SPEC.md 4.2 L1-L4: ln x = a + l * 1e18 / 2^69 in EXT, l = ln(m) in Q125. x > 0.
     function _lnCore(uint256 x) internal pure returns (int256 a, int256 l) {
-        int256 m;
-        unchecked {
-            if (x >= X_NEAR_ONE_LO && x <= X_NEAR_ONE_HI) {
-                m = int256((x << 125) / uint256(WAD)); // L1a: x < 2^61
-            } else {
-                uint256 e = _msb(x); // L1b
-                uint256 mu = e <= 125 ? x << (125 - e) : x >> (e - 125);
-                if (int256(mu) > SQRT2_Q125) {
-                    mu >>= 1; // L2
-                    e += 1;
-                }
-                m = int256(mu);
-                a = int256(e) * LN2_EXT - LN1E18_EXT;
+        int256 s;
+        assembly ("memory-safe") {
+            let m
+            // L1a's range as one unsigned compare: x - LO wraps above the width for x < LO
+            switch lt(sub(x, X_NEAR_ONE_LO), add(sub(X_NEAR_ONE_HI, X_NEAR_ONE_LO), 1))
+            case 0 {
+                // L1b: x's top bit moved to bit 125 (x > 0): shifting it to 255 and back by 130
+                // floors exactly as x >> (e - 125) and loses nothing for e <= 125
+                let z := clz(x)
+                m := shr(130, shl(z, x))
+                let b := gt(m, SQRT2_Q125) // L2
+                m := shr(b, m)
+                a := sub(mul(sub(add(255, b), z), LN2_EXT), LN1E18_EXT) // e = 255 - z (+ 1)
             }
-            int256 s = ((m - ONE_Q) * ONE_Q) / (m + ONE_Q); // L3: sdiv truncates; |m - 1| * 2^125 < 2^249
-            int256 g = FixedPointTables.lnPoly(_sarMul(s, s, 125)); // L4
-            l = _sarMul(s, g, 124);
+            default { m := div(shl(125, x), WAD) } // L1a: x < 2^61
+            // L3: sdiv truncates; |m - 1| * 2^125 < 2^249 and m + 1 > 0
+            s := sdiv(mul(sub(m, ONE_Q), ONE_Q), add(m, ONE_Q))
         }
+        int256 g = FixedPointTables.lnPoly(_sarMul(s, s, 125)); // L4
+        l = _sarMul(s, g, 124);
     }
 
     /// @dev floor(a * b / d) and whether it was inexact, for a 512-bit product.

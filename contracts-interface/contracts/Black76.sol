@@ -74,8 +74,14 @@ library Black76 {
     /// @notice B2: v = floor(sqrt(min(w, 2^127 - 1) * 10^18 * 2^56)), sqrt(w) in EXT.
     /// Precondition (unchecked): w > 0; never reverts.
     function sqrtVariance(int256 w) internal pure returns (uint256) {
-        uint256 wc = uint256(w) < W_CAP ? uint256(w) : W_CAP;
-        return FixedPoint._isqrt(wc * EXT_ONE); // w * EXT_ONE < 2^127 * 2^115.8
+        uint256 wc;
+        assembly ("memory-safe") {
+            wc := w
+            if gt(wc, W_CAP) { wc := W_CAP }
+        }
+        unchecked {
+            return FixedPoint._isqrt(wc * EXT_ONE); // w * EXT_ONE < 2^127 * 2^115.8
+        }
     }
 
     /// @notice B3-B6 from x = ln F - ln K (EXT, |x| < 2^127.5) and v = sqrt(w) (EXT):
@@ -130,11 +136,11 @@ library Black76 {
                 m := xor(k, mul(xor(f, k), callOtm))
                 otm := mul(shl(125, m), iszero(iszero(sg)))
             }
+            int256 e;
+            int256 ru;
             if (au < TAIL_END) {
-                int256 e;
                 (m1, e) = _gauss(au);
-                e1 = e;
-                int256 ru = _scaledTail(au);
+                ru = _scaledTail(au);
                 int256 rs = su < TAIL_END ? _scaledTail(su) : int256(0);
                 // M < 2^127 and the Q125 factors below 2^126: each product below 2^253.
                 assembly ("memory-safe") {
@@ -151,19 +157,19 @@ library Black76 {
                         otm := sub(otm, sar(sub(0, e), mul(m, sar(125, mul(m1, add(ru, rs))))))
                     }
                 }
-                if (callOtm && d1Terms) {
-                    // B5: d1 = -u, whose e^(-d1^2/2) is this one
-                    int256 tail = _scaleDown(m1, ru, e);
-                    n1 = u <= 0 ? ONE_Q - tail : tail;
-                }
-            } else if (callOtm) {
-                n1 = u <= 0 ? ONE_Q : int256(0); // d1 = -u beyond the tail's end
             }
-            if (!callOtm && d1Terms) {
-                // B5: d1 = s >= 0 takes its own exponential
-                int256 tail1;
-                (tail1, m1, e1) = _tail(su);
-                n1 = ONE_Q - tail1;
+            if (d1Terms) {
+                if (callOtm) {
+                    // B5: d1 = -u, whose e^(-d1^2/2) is this one (m1 = 0 beyond the tail's end)
+                    int256 tail = au < TAIL_END ? _scaleDown(m1, ru, e) : int256(0);
+                    n1 = u <= 0 ? ONE_Q - tail : tail;
+                    e1 = e;
+                } else {
+                    // B5: d1 = s >= 0 takes its own exponential
+                    int256 tail1;
+                    (tail1, m1, e1) = _tail(su);
+                    n1 = ONE_Q - tail1;
+                }
             }
             unchecked {
                 raw += otm; // put-call parity: call - put = (F - K) 2^125
@@ -190,7 +196,10 @@ library Black76 {
         if (domain) revert FixedPointDomain();
         // vol >= 2^100 wei puts the quotient above 2^200 * 2^56 / 2^84.7 > 2^127: the cap.
         if (vol >= 1 << 100) return int256(W_CAP);
-        uint256 v2 = uint256(vol) * uint256(vol); // < 2^200
+        uint256 v2;
+        unchecked {
+            v2 = uint256(vol) * uint256(vol); // < 2^200
+        }
         // < 2^200 * 2^87 / 2^84.7: the quotient fits, no revert.
         (uint256 q,) = FixedPoint._mulDivU(v2, uint256(secs) << 56, uint256(SECONDS_PER_YEAR * WAD));
         return q < W_CAP ? int256(q) : int256(W_CAP);

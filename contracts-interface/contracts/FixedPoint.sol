@@ -316,7 +316,12 @@ library FixedPoint {
             rem := mulmod(a, b, d)
         }
         inexact = rem != 0;
-        if (hi == 0) return (lo / d, inexact);
+        if (hi == 0) {
+            assembly ("memory-safe") {
+                q := div(lo, d) // d > 0
+            }
+            return (q, inexact);
+        }
         if (hi >= d) revert FixedPointOverflow();
         assembly ("memory-safe") {
             // Make the product divisible by d, then divide exactly: strip the

@@ -541,7 +541,12 @@ library PortfolioMargin {
     /// then divided by 10^18, is the same quotient (a floor of a floor, for positive
     /// divisors) without a 512-bit division. Other operands take mulDiv, reverts included.
     function _discounted(int256 price, int256 df) private pure returns (int256 q) {
-        if (price < 0 || price >= 1 << 253 || df < 0 || df >= 1 << 128) return FixedPoint.mulDiv(price, df, UNIT_DENOM, FLOOR);
+        bool inRange;
+        assembly ("memory-safe") {
+            // unsigned compares: a negative operand is above 2^255
+            inRange := and(lt(price, shl(253, 1)), lt(df, shl(128, 1)))
+        }
+        if (!inRange) return FixedPoint.mulDiv(price, df, UNIT_DENOM, FLOOR);
         assembly ("memory-safe") {
             let mm := mulmod(price, df, not(0))
             let lo := mul(price, df)

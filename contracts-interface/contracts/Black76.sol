@@ -261,12 +261,4 @@ library Black76 {
             if lt(s, 127) { q := sar(s, sar(125, mul(m, r))) }
         }
     }
-
-    /// @dev |a| for |a| < 2^255 (every caller's operand is far smaller).
-    function _abs(int256 a) private pure returns (uint256 r) {
-        assembly ("memory-safe") {
-            r := a
-            if slt(a, 0) { r := sub(0, a) }
-        }
-    }
 }

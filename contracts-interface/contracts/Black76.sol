@@ -120,15 +120,15 @@ library Black76 {
         if (near) {
             // B3-B5 with h = floor(v / 2): d1 = sign(x) q + h and d2 = d1 - v. For x <= 0,
             // u = -d1 = q - h and s = -d2 = q + v - h; for x > 0, u = d2 = q - (v - h) and
-            // s = d1 = q + h. So u = q - a and s = u + v with a = v - h, less v's low bit
-            // for x <= 0.
+            // s = d1 = q + h. So u = q - a and s = u + v, with a = h for x <= 0, else v - h.
             int256 u;
             uint256 su;
             uint256 au;
             int256 m; // B5's M: F for x <= 0, else K
             int256 otm; // B5's P, set for |u| >= 13: 0 for u >= 0, M 2^125 for u < 0
             assembly ("memory-safe") {
-                let a := sub(sub(v, shr(1, v)), and(callOtm, and(v, 1)))
+                let h := shr(1, v)
+                let a := xor(sub(v, h), mul(callOtm, xor(sub(v, h), h)))
                 u := sub(q, a) // |u| <= q + v < 2^128
                 su := add(u, v)
                 let sg := sar(255, u)

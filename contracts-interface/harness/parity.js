@@ -33,7 +33,7 @@ const MUTATIONS = [
   ['E5 truncates instead of rounding half up', 'FixedPoint.sol', 'return int256((p + (1 << uint256(s - 1))) >> uint256(s));', 'return int256(p >> uint256(s));'],
   ['mulDiv floors the wrong sign', 'FixedPoint.sol', 'or(and(eq(r, 1), n), and(eq(r, 2), iszero(n)))', 'or(and(eq(r, 1), iszero(n)), and(eq(r, 2), iszero(n)))'],
   ['ln floors instead of rounding half up', 'FixedPoint.sol', 'return (v + (1 << 55)) >> 56;', 'return v >> 56;'],
-  ['Black-76 B3 rounds v/2 up in d1', 'Black76.sol', 'int256 d1 = (x < 0 ? -q : q) + int256(v >> 1);', 'int256 d1 = (x < 0 ? -q : q) + int256((v + 1) >> 1);'],
+  ['Black-76 B3 rounds v/2 up in d1', 'Black76.sol', 'let h := shr(1, v)', 'let h := shr(1, add(v, 1))'],
   ['Black-76 B4 rounds y^2/2 up', 'Black76.sol', '_expNeg((y * y) / (2 * EXT_ONE))', '_expNeg((y * y) / (2 * EXT_ONE) + 1)'],
 ];
 

@@ -171,6 +171,8 @@ def piecewise_yul(a, o, name, rows, deg, what):
                 a(f"{ind}{w_} := {hex(wv)}")
             return
         mid = (lo + hi) // 2
+        # `case 0` (the upper half) first: solc jumps on the compare itself, where `case 1`
+        # costs an EQ more per level.
         a(f"{ind}switch lt(j, {mid})")
         a(f"{ind}case 0 {{")
         emit_range(mid, hi, ind + "    ")

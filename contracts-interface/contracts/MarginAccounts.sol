@@ -32,10 +32,19 @@ interface IERC20 {
 contract MarginAccounts {
     // ------------------------------------------------------------------ types
 
+    /// @dev One storage slot (strike <= MAX_PRICE < 2^127): pushMarket reads every series.
     struct Series {
         uint64 expiry;
-        int256 strike;
         bool call;
+        int128 strike;
+    }
+
+    /// @notice A series' mark vol and its value at that vol on the current market
+    /// (PortfolioMargin.marks: floor(DF x Black-76 price) per unit, in wei), both set by
+    /// each oracle push. Zero until the series' first push: it cannot be traded before.
+    struct Quote {
+        int128 vol;
+        int128 mark;
     }
 
     /// @notice The oracle's snapshot of the underlying (absolute confidences, WAD prices).
@@ -137,7 +146,7 @@ contract MarginAccounts {
     uint64[] public expiries; // ascending
     Market public market;
     mapping(uint64 => ExpiryMarket) public expiryMarket;
-    mapping(uint256 => int256) public vol; // mark vol by series id
+    mapping(uint256 => Quote) public quotes; // by series id
     mapping(address => Account) private accounts;
     int256 public insuranceFund;
     int256 public socialisedLoss; // deficit carried by all claims until withdrawals absorb it
@@ -236,14 +245,17 @@ contract MarginAccounts {
             expiries[at] = expiry;
         }
         id = series.length;
-        series.push(Series(expiry, strike, call));
+        series.push(Series(expiry, call, int128(strike))); // 0 < strike <= MAX_PRICE
         emit SeriesListed(id, expiry, strike, call);
     }
 
     // ---------------------------------------------------------------- oracle
 
     /// @notice Push a market snapshot. Oracle only. `byExpiry` follows `expiries`, `vols`
-    /// follows the series ids. Reverts StaleMarket unless last < timestamp <= block time and
+    /// follows the series ids. Every series is priced at its vol on the new market
+    /// (MarginEngine.marks) and the value cached with the vol: witnesses and grids then take
+    /// the current value of a position from the cache, once per series and update rather
+    /// than once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
     /// block time - timestamp <= maxStaleness; PriceDeviation if spot, perp mark or a forward
     /// moves by more than maxDeviation (relative) from the previous snapshot;
     /// InvalidParameter for prices outside (0, 1e15], confidences outside [0, price], vols
@@ -274,8 +286,8 @@ contract MarginAccounts {
         }
         for (uint256 i = 0; i < vols.length; ++i) {
             if (vols[i] <= 0 || vols[i] > MAX_VOL) revert InvalidParameter("vol");
-            vol[i] = vols[i];
         }
+        _cacheMarks(m.timestamp, byExpiry, vols);
         market = m;
         emit MarketPushed(m.timestamp, m.spot, m.perpMark);
     }
@@ -327,7 +339,7 @@ contract MarginAccounts {
             if (instrument >= series.length) revert UnknownInstrument(instrument);
             uint64 expiry = series[instrument].expiry;
             if (expiry <= market.timestamp) revert SeriesExpired(instrument);
-            if (expiryMarket[expiry].forward == 0) revert InvalidParameter("noMarket");
+            if (quotes[instrument].vol == 0) revert InvalidParameter("noMarket"); // listed since the last push
             int256 premium = FixedPoint.mul(size, price, CEIL);
             _setCash(buyer, FixedPoint.sub(accounts[buyer].cash, premium));
             _setCash(seller, FixedPoint.add(accounts[seller].cash, premium));
@@ -351,9 +363,9 @@ contract MarginAccounts {
     function liquidate(address account, uint256 scenarioId) external nonReentrant returns (int256 fraction) {
         _requireFresh();
         if (account == msg.sender) revert InvalidParameter("self");
-        PortfolioMargin.Book memory b = _book(account);
+        (PortfolioMargin.Book memory b, int256[][] memory marks) = _book(account);
         PortfolioMargin.Params memory p = params();
-        PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId);
+        PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId, marks);
         if (!w.liquidatable) revert AccountHealthy(account, scenarioId, w.equity, w.maintenance);
         bytes32 inputHash = keccak256(abi.encode(b, p, scenarioId));
 
@@ -402,18 +414,26 @@ contract MarginAccounts {
     }
 
     /// @notice The engine's inputs for `account`: its positions on the current market.
-    function book(address account) external view returns (PortfolioMargin.Book memory) {
-        return _book(account);
+    function book(address account) external view returns (PortfolioMargin.Book memory b) {
+        (b,) = _book(account);
+    }
+
+    /// @notice The cached values of `book(account)`'s legs (MarginEngine.marks of that book),
+    /// per expiry and leg, as `liquidate` and the margin checks pass them to the engine.
+    function marks(address account) external view returns (int256[][] memory m) {
+        (, m) = _book(account);
     }
 
     /// @notice The full grid for `account` (audits, tests): every scenario, IM, MM, verdict.
     function fullGrid(address account) external view returns (PortfolioMargin.Grid memory) {
-        return engine.grid(_book(account), params());
+        (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
+        return engine.grid(b, params(), m);
     }
 
     /// @notice keccak256(abi.encode(book, params, scenarioId)): the hash `Liquidated` carries.
     function inputHash(address account, uint256 scenarioId) external view returns (bytes32) {
-        return keccak256(abi.encode(_book(account), params(), scenarioId));
+        (PortfolioMargin.Book memory b,) = _book(account);
+        return keccak256(abi.encode(b, params(), scenarioId));
     }
 
     function accountOf(address account)
@@ -461,7 +481,8 @@ contract MarginAccounts {
             return;
         }
         _requireFresh();
-        PortfolioMargin.Grid memory g = engine.grid(_book(account), params());
+        (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
+        PortfolioMargin.Grid memory g = engine.grid(b, params(), m);
         if (g.equity < g.initial) revert InsufficientMargin(account, g.equity, g.initial);
     }
 
@@ -544,8 +565,9 @@ contract MarginAccounts {
         _setCash(account, 0);
     }
 
-    /// @dev The engine's Book: listed expiries ascending, those the account holds options on.
-    function _book(address account) private view returns (PortfolioMargin.Book memory b) {
+    /// @dev The engine's Book: listed expiries ascending, those the account holds options on;
+    /// and its legs' cached marks, in the same shape.
+    function _book(address account) private view returns (PortfolioMargin.Book memory b, int256[][] memory marks_) {
         Account storage a = accounts[account];
         Market memory m = market;
         b.cash = a.cash;
@@ -572,6 +594,7 @@ contract MarginAccounts {
             }
         }
         b.expiries = new PortfolioMargin.Expiry[](used);
+        marks_ = new int256[][](used);
         uint256 k = 0;
         for (uint256 j = 0; j < ne; ++j) {
             if (legsAt[j] == 0) continue;
@@ -583,14 +606,56 @@ contract MarginAccounts {
             e.rate = em.rate;
             e.discount = em.discount;
             e.legs = new PortfolioMargin.Leg[](legsAt[j]);
+            int256[] memory units = new int256[](legsAt[j]);
+            marks_[k - 1] = units;
             uint256 l = 0;
             for (uint256 i = 0; i < held.length; ++i) {
                 Series memory s = series[held[i]];
                 if (s.expiry != exp[j]) continue;
-                e.legs[l++] = PortfolioMargin.Leg(s.strike, vol[held[i]], a.amount[held[i]], s.call);
+                Quote memory q = quotes[held[i]];
+                units[l] = q.mark;
+                e.legs[l++] = PortfolioMargin.Leg(s.strike, q.vol, a.amount[held[i]], s.call);
             }
         }
         b.collaterals = new PortfolioMargin.Collateral[](0);
+    }
+
+    /// @dev Prices every series at `vols` on the market being pushed (one engine call over a
+    /// book of all series, amounts 0) and stores each series' vol and mark in one slot.
+    function _cacheMarks(uint64 timestamp, ExpiryMarket[] calldata byExpiry, int256[] calldata vols) private {
+        uint256 ne = byExpiry.length;
+        uint256 ns = vols.length;
+        uint64[] memory exp = expiries;
+        PortfolioMargin.Book memory all;
+        all.expiries = new PortfolioMargin.Expiry[](ne);
+        uint256[] memory count = new uint256[](ne);
+        uint256[] memory where = new uint256[](ns); // series -> (expiry index << 128) | leg index
+        Series[] memory list = new Series[](ns);
+        for (uint256 i = 0; i < ns; ++i) {
+            Series memory s = series[i];
+            list[i] = s;
+            uint256 j = 0;
+            while (exp[j] != s.expiry) ++j; // every series' expiry is listed
+            where[i] = (j << 128) | count[j]++;
+        }
+        for (uint256 j = 0; j < ne; ++j) {
+            PortfolioMargin.Expiry memory e = all.expiries[j];
+            ExpiryMarket calldata em = byExpiry[j];
+            e.secondsToExpiry = int256(uint256(exp[j] - timestamp));
+            e.forward = em.forward;
+            e.forwardConfidence = em.forwardConfidence;
+            e.rate = em.rate;
+            e.discount = em.discount;
+            e.legs = new PortfolioMargin.Leg[](count[j]);
+        }
+        for (uint256 i = 0; i < ns; ++i) {
+            all.expiries[where[i] >> 128].legs[uint128(where[i])] = PortfolioMargin.Leg(list[i].strike, vols[i], 0, list[i].call);
+        }
+        int256[][] memory m = engine.marks(all);
+        for (uint256 i = 0; i < ns; ++i) {
+            // vol <= 10e18 and a mark <= 2 x 1e33 (DF <= 2, price <= max(forward, strike)): int128
+            quotes[i] = Quote(int128(vols[i]), int128(m[where[i] >> 128][uint128(where[i])]));
+        }
     }
 
     /// @dev Low-level token call: success and (no data or true), else TokenTransferFailed.

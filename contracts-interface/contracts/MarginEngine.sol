@@ -11,31 +11,44 @@ import {PortfolioMargin} from "./PortfolioMargin.sol";
 /// one CALLDATACOPY per struct. Against solc's generic calldata-to-memory decoder it saves
 /// about 5,400 gas on a 16-leg witness and 300 bytes of code.
 contract MarginEngine {
-    /// @notice PortfolioMargin.witness: scenario `id` alone and the MM it implies.
+    /// @notice PortfolioMargin.witness: scenario `id` alone and the MM it implies. `marks`:
+    /// `marks(book)` (a clearing house's cached values) or empty, to price the legs here.
     /// Reverts with empty data on malformed calldata (as solc's decoder would).
-    function witness(PortfolioMargin.Book calldata, PortfolioMargin.Params calldata, uint256 id)
+    function witness(PortfolioMargin.Book calldata, PortfolioMargin.Params calldata, uint256 id, int256[][] calldata marks_)
         external
         pure
         returns (PortfolioMargin.Witness memory)
     {
-        (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) = _inputs();
-        return PortfolioMargin.witness(b, p, id);
+        (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) = _inputs(true);
+        return PortfolioMargin.witness(b, p, id, marks_);
     }
 
-    /// @notice PortfolioMargin.grid: every scenario, IM, MM and the verdict.
+    /// @notice PortfolioMargin.grid: every scenario, IM, MM and the verdict. `marks` as for `witness`.
     /// Reverts with empty data on malformed calldata (as solc's decoder would).
-    function grid(PortfolioMargin.Book calldata, PortfolioMargin.Params calldata) external pure returns (PortfolioMargin.Grid memory) {
-        (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) = _inputs();
-        return PortfolioMargin.grid(b, p);
+    function grid(PortfolioMargin.Book calldata, PortfolioMargin.Params calldata, int256[][] calldata marks_)
+        external
+        pure
+        returns (PortfolioMargin.Grid memory)
+    {
+        (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) = _inputs(true);
+        return PortfolioMargin.grid(b, p, marks_);
     }
 
-    /// @dev The first two arguments (book, params) as memory structs, in solc's memory layout:
+    /// @notice PortfolioMargin.marks: each leg's value at the book's market (what MarginAccounts
+    /// caches per series at every oracle update).
+    function marks(PortfolioMargin.Book calldata) external pure returns (int256[][] memory) {
+        (PortfolioMargin.Book memory b,) = _inputs(false);
+        return PortfolioMargin.marks(b);
+    }
+
+    /// @dev The first two arguments (book, params; only the book unless `withParams`) as memory
+    /// structs, in solc's memory layout:
     /// a struct is one word per member, a dynamic array its length then one word per element,
     /// and a struct or array member (or element) a pointer to its own memory. Every offset and
     /// length is checked against calldatasize before it is read, and bools must be 0 or 1 and
     /// the scenarios' uint8 below 256, as solc's decoder requires; anything else reverts with
     /// empty data. Offsets are below 2^64 and lengths below 2^32 once checked, so no sum wraps.
-    function _inputs() private pure returns (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) {
+    function _inputs(bool withParams) private pure returns (PortfolioMargin.Book memory b, PortfolioMargin.Params memory p) {
         assembly ("memory-safe") {
             function fail() {
                 revert(0, 0)
@@ -92,11 +105,13 @@ contract MarginEngine {
             let collaterals := tail(book, add(book, 288), 32)
             mstore(add(b, 288), structs(add(collaterals, 32), count(collaterals, 192), 6, 5, 1))
             // Params: scenarios (Scenario: int, uint8, int), then 34 ints.
-            let params := tail(4, 36, 1120)
-            p := alloc(1120)
-            calldatacopy(add(p, 32), add(params, 32), 1088)
-            let scenarios := tail(params, params, 32)
-            mstore(p, structs(add(scenarios, 32), count(scenarios, 96), 3, 1, 0xff))
+            if withParams {
+                let params := tail(4, 36, 1120)
+                p := alloc(1120)
+                calldatacopy(add(p, 32), add(params, 32), 1088)
+                let scenarios := tail(params, params, 32)
+                mstore(p, structs(add(scenarios, 32), count(scenarios, 96), 3, 1, 0xff))
+            }
         }
     }
 }

@@ -7,28 +7,38 @@ import {MarginEngine} from "./MarginEngine.sol";
 /// @notice Test harness: PortfolioMargin's witness and full grid as external functions over
 /// flat int256 arrays (the differential test's encoding, harness/portfolio.js `flatParams`
 /// and `flatBook`), so a test can call them without an ABI library. `gas_*` return the gas
-/// of the library call alone (decoding excluded) for the gas table.
+/// of the library call alone (decoding and marks excluded) for the gas table.
+/// `witness` takes the legs' values from `PortfolioMargin.marks` (as MarginAccounts does,
+/// from its cache); `grid` prices them itself (empty marks): the differential test checks
+/// both paths against the native engine.
 contract PortfolioHarness {
     function witness(int256[] calldata params, int256[] calldata book, uint256 id)
         external
         pure
         returns (int256 pnl, int256 equity, int256 maintenance, bool liquidatable)
     {
-        PortfolioMargin.Witness memory w = PortfolioMargin.witness(decodeBook(book), decodeParams(params), id);
+        PortfolioMargin.Book memory b = decodeBook(book);
+        PortfolioMargin.Witness memory w = PortfolioMargin.witness(b, decodeParams(params), id, PortfolioMargin.marks(b));
         return (w.pnl, w.equity, w.maintenance, w.liquidatable);
     }
 
     function grid(int256[] calldata params, int256[] calldata book) external pure returns (PortfolioMargin.Grid memory) {
-        return PortfolioMargin.grid(decodeBook(book), decodeParams(params));
+        return PortfolioMargin.grid(decodeBook(book), decodeParams(params), new int256[][](0));
     }
 
-    /// @notice Calldata for MarginEngine.witness(book, params, id) (`grid` false) or
-    /// MarginEngine.grid(book, params), by solc's own ABI encoder: the engine's decoder is
-    /// tested against it (harness/portfolio.js).
-    function engineCall(int256[] calldata params, int256[] calldata book, uint256 id, bool grid) external pure returns (bytes memory) {
+    /// @notice Calldata for MarginEngine.witness(book, params, id, marks) (`grid` false) or
+    /// MarginEngine.grid(book, params, marks), by solc's own ABI encoder: the engine's decoder
+    /// is tested against it (harness/portfolio.js). `marked`: marks = PortfolioMargin.marks(book),
+    /// else empty.
+    function engineCall(int256[] calldata params, int256[] calldata book, uint256 id, bool grid, bool marked)
+        external
+        pure
+        returns (bytes memory)
+    {
         PortfolioMargin.Book memory b = decodeBook(book);
         PortfolioMargin.Params memory p = decodeParams(params);
-        return grid ? abi.encodeCall(MarginEngine.grid, (b, p)) : abi.encodeCall(MarginEngine.witness, (b, p, id));
+        int256[][] memory m = marked ? PortfolioMargin.marks(b) : new int256[][](0);
+        return grid ? abi.encodeCall(MarginEngine.grid, (b, p, m)) : abi.encodeCall(MarginEngine.witness, (b, p, id, m));
     }
 
     /// @notice MarginAccounts' input hash of this book: keccak256(abi.encode(book, params, id)).
@@ -39,16 +49,18 @@ contract PortfolioHarness {
     function gas_witness(int256[] calldata params, int256[] calldata book, uint256 id) external view returns (uint256 g) {
         PortfolioMargin.Book memory b = decodeBook(book);
         PortfolioMargin.Params memory p = decodeParams(params);
+        int256[][] memory m = PortfolioMargin.marks(b);
         g = gasleft();
-        PortfolioMargin.witness(b, p, id);
+        PortfolioMargin.witness(b, p, id, m);
         g -= gasleft();
     }
 
     function gas_grid(int256[] calldata params, int256[] calldata book) external view returns (uint256 g) {
         PortfolioMargin.Book memory b = decodeBook(book);
         PortfolioMargin.Params memory p = decodeParams(params);
+        int256[][] memory m = PortfolioMargin.marks(b);
         g = gasleft();
-        PortfolioMargin.grid(b, p);
+        PortfolioMargin.grid(b, p, m);
         g -= gasleft();
     }
 

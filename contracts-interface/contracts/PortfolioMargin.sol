@@ -197,18 +197,23 @@ library PortfolioMargin {
     int256 private constant LN_UNKNOWN = type(int256).min;
 
     error ScenarioOutOfRange(uint256 id, uint256 count);
+    /// @notice `marks` is not empty and not shaped as the book: `expiry` is the first expiry
+    /// whose leg count differs, or the book's expiry count if the expiry counts differ.
+    error MarksMismatch(uint256 expiry);
 
     // ------------------------------------------------------------------ public
 
     /// @notice The witness check: scenario `id` alone (id == scenarios.length: the basis
     /// contingency) and the maintenance requirement it implies. Because the true MM takes
     /// the worst scenario, `liquidatable` here proves the account liquidatable.
-    /// Reverts ScenarioOutOfRange for id > scenarios.length, else as the library doc says.
-    function witness(Book memory b, Params memory p, uint256 id) internal pure returns (Witness memory w) {
+    /// `m` is `marks(b)` or empty (then computed here): the legs' values at the current market.
+    /// Reverts ScenarioOutOfRange for id > scenarios.length, MarksMismatch for a non-empty `m`
+    /// not shaped as the book, else as the library doc says.
+    function witness(Book memory b, Params memory p, uint256 id, int256[][] memory m) internal pure returns (Witness memory w) {
         uint256 n = p.scenarios.length;
         if (id > n) revert ScenarioOutOfRange(id, n);
         uint8 move = id == n ? VOL_NONE : p.scenarios[id].vol;
-        Base memory base = _base(b, p, false, move == VOL_UP || move == VOL_DOWN, move == LINEAR_SKEW || move == ABS_SKEW);
+        Base memory base = _base(b, p, m, false, move == VOL_UP || move == VOL_DOWN, move == LINEAR_SKEW || move == ABS_SKEW);
         if (id == n) {
             w.pnl = _basis(b, p, base);
         } else {
@@ -222,8 +227,9 @@ library PortfolioMargin {
     /// @notice The full evaluation: every scenario, the worst, IM, MM and the verdict, as
     /// compute_portfolio gives them for an account on one underlying. O(scenarios x legs)
     /// Black-76 evaluations: a view for small portfolios (audits, tests, margin checks).
-    function grid(Book memory b, Params memory p) internal pure returns (Grid memory g) {
-        Base memory base = _base(b, p, true, true, true);
+    /// `m` as for `witness`.
+    function grid(Book memory b, Params memory p, int256[][] memory m) internal pure returns (Grid memory g) {
+        Base memory base = _base(b, p, m, true, true, true);
         uint256 n = p.scenarios.length;
         g.pnl = new int256[](n);
         g.basis = _basis(b, p, base);
@@ -247,6 +253,35 @@ library PortfolioMargin {
         g.liquidatable = FixedPoint.sub(g.equity, g.maintenance) < 0;
     }
 
+    /// @notice Every leg's unit value at the current market, per expiry and leg in the book's
+    /// order: floor(DF x Black-76 price) at the expiry's forward and the leg's own vol, or the
+    /// discounted intrinsic value once expired or at zero vol (scenario.cpp unit_value()).
+    /// This is the value `witness` and `grid` give the leg's current position. It depends on the
+    /// expiry's market (time, forward, rate, discount) and the leg's strike, vol and type only:
+    /// not on the amount or on any parameter. A clearing house can compute it once per series
+    /// at each oracle update and pass it to every witness and grid.
+    /// Reverts as the same steps of `grid` would.
+    function marks(Book memory b) internal pure returns (int256[][] memory m) {
+        uint256 ne = b.expiries.length;
+        m = new int256[][](ne);
+        Params memory none; // VOL_NONE reads no parameter
+        for (uint256 j = 0; j < ne; ++j) {
+            Expiry memory e = b.expiries[j];
+            ExpiryState memory s;
+            s.tau = _tau(e.secondsToExpiry);
+            s.discount = _discount(e, s.tau);
+            Leg[] memory legs = e.legs;
+            uint256 n = legs.length;
+            int256[] memory units = new int256[](n);
+            int256[] memory cache = new int256[](n * LEG_CACHE);
+            int256 lnF = LN_UNKNOWN;
+            for (uint256 l = 0; l < n; ++l) {
+                (units[l], lnF) = _unitValue(e, legs[l], cache, l * LEG_CACHE, e.forward, lnF, VOL_NONE, none, s);
+            }
+            m[j] = units;
+        }
+    }
+
     /// @notice An oracle confidence score in [0, 1]: 1 - ceil(confidence / price), at least 0;
     /// 1 when the confidence is 0 (portfolio.cpp score()).
     function score(int256 confidence, int256 price) internal pure returns (int256) {
@@ -268,9 +303,14 @@ library PortfolioMargin {
     }
 
     /// @dev Mark-to-market and contingencies (scenario.cpp prepare(), portfolio.cpp).
-    /// `all` computes the IM-only parts too (the witness needs only MM's); `shocks` and
-    /// `skew` ask the expiry states for the vol-shock multipliers and the skew caps.
-    function _base(Book memory b, Params memory p, bool all, bool shocks, bool skew) private pure returns (Base memory base) {
+    /// `m`: the legs' current values (`marks`), or empty to price them here. `all` computes
+    /// the IM-only parts too (the witness needs only MM's); `shocks` and `skew` ask the expiry
+    /// states for the vol-shock multipliers and the skew caps.
+    function _base(Book memory b, Params memory p, int256[][] memory m, bool all, bool shocks, bool skew)
+        private
+        pure
+        returns (Base memory base)
+    {
         // Linear positions' value: each position's P&L against its entry, floor.
         int256 mtm = 0;
         if (b.perpPosition != 0) {
@@ -291,6 +331,8 @@ library PortfolioMargin {
             imCont = FixedPoint.mul(perpNotional, p.imPerpPercent, CEIL);
             oracle = _confidenceCharge(p, minConf, perpNotional);
         }
+        bool marked = m.length != 0;
+        if (marked && m.length != ne) revert MarksMismatch(ne);
         base.expiryNow = new int256[](ne);
         base.states = new ExpiryState[](ne);
         base.legCache = new int256[][](ne);
@@ -299,7 +341,7 @@ library PortfolioMargin {
             ExpiryState memory s = _state(e, p, shocks, skew);
             base.states[j] = s;
             base.legCache[j] = new int256[](e.legs.length * LEG_CACHE);
-            int256 cur = _expiryValue(e, base.legCache[j], e.forward, VOL_NONE, p, s);
+            int256 cur = marked ? _markedValue(e.legs, m[j], j) : _expiryValue(e, base.legCache[j], e.forward, VOL_NONE, p, s);
             base.expiryNow[j] = cur;
             mtm = FixedPoint.add(mtm, cur);
             // Naked shorts per strike (calls and puts netted) and gross size.
@@ -395,13 +437,19 @@ library PortfolioMargin {
         return FixedPoint.div(secs * WAD, YEAR * WAD, FLOOR);
     }
 
+    /// @dev The expiry's discount factor: its own, or e^(-max(rate, 0) tau) when that is 0.
+    function _discount(Expiry memory e, int256 tau) private pure returns (int256) {
+        if (e.discount != 0) return e.discount;
+        return FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(FixedPoint.max(e.rate, 0), tau, FLOOR)));
+    }
+
     /// @dev expiry_state_of(): `shocks` computes the vol-shock multipliers, `skew` the skew
     /// caps; the static discounts always.
     function _state(Expiry memory e, Params memory p, bool shocks, bool skew) private pure returns (ExpiryState memory s) {
         int256 rate = FixedPoint.max(e.rate, 0);
         s.tau = _tau(e.secondsToExpiry);
         s.sqrtTau = FixedPoint.sqrt(s.tau);
-        s.discount = e.discount == 0 ? FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(rate, s.tau, FLOOR))) : e.discount;
+        s.discount = _discount(e, s.tau);
         if (shocks) {
             int256 floorS = e.secondsToExpiry;
             if (p.dteFloorSeconds > floorS) floorS = p.dteFloorSeconds;
@@ -454,6 +502,18 @@ library PortfolioMargin {
             int256 u;
             (u, lnF) = _unitValue(e, legs[l], cache, l * LEG_CACHE, f, lnF, move, p, s);
             acc = FixedPoint.add(acc, _product(legs[l].amount, u));
+        }
+        return _floorWad(acc);
+    }
+
+    /// @dev _expiryValue at the current market from the legs' marks (`units`, expiry `j`):
+    /// the same exact sum, rounded once.
+    function _markedValue(Leg[] memory legs, int256[] memory units, uint256 j) private pure returns (int256) {
+        uint256 n = legs.length;
+        if (units.length != n) revert MarksMismatch(j);
+        int256 acc = 0;
+        for (uint256 l = 0; l < n; ++l) {
+            acc = FixedPoint.add(acc, _product(legs[l].amount, units[l]));
         }
         return _floorWad(acc);
     }

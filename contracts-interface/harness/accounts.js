@@ -125,12 +125,30 @@ async function randomTrade(t) {
 // ---------------------------------------------------------------- gas table (--gas)
 
 if (argv.includes('--gas')) {
+  // A MarginEngine.witness call's transaction gas and execution. Intrinsic gas: 21,000 and
+  // the calldata at 4 gas per token (a zero byte is one token, any other four). EIP-7623
+  // (Prague on) charges at least 21,000 + 10 per token: where that floor binds, the
+  // execution is read from an opcode trace instead.
+  const witnessGas = async (data) => {
+    const witness = await provider.estimateGas({ to: await engine.getAddress(), data });
+    const tokens = data.reduce((n, x) => n + (x ? 4n : 1n), 0n);
+    const intrinsic = 21000n + 4n * tokens;
+    const floorBinds = witness <= 21000n + 10n * tokens;
+    let execution = witness - intrinsic;
+    if (floorBinds) {
+      const tr = await provider.send('debug_traceCall', [{ to: await engine.getAddress(), data: ethers.hexlify(data) }, 'latest', { disableStorage: true, disableStack: true }]);
+      const logs = tr.structLogs, last = logs[logs.length - 1];
+      execution = BigInt(logs[0].gas - last.gas + last.gasCost);
+    }
+    return { witness, intrinsic, execution, floorBinds };
+  };
   // Per shape: a fresh trader sells `legs` options spread over `exp` expiries (with a long
   // call per expiry as a partial hedge), holding IM; a spot shock then makes it liquidatable.
   // Each shape starts from the same chain state (evm_snapshot / evm_revert).
   const base = await provider.send('evm_snapshot', []);
   const saved = structuredClone(state);
   const rows = [];
+  let pushGas;
   for (const [legs, exp] of [[1, 1], [4, 1], [4, 4], [16, 1], [16, 4], [32, 2], [32, 4]]) {
     await provider.send('evm_revert', [base]);
     Object.assign(state, structuredClone(saved));
@@ -153,50 +171,54 @@ if (argv.includes('--gas')) {
       state.spot = (state.spot * 84n) / 100n; state.perpMark = (state.perpMark * 84n) / 100n;
       state.fwd = state.fwd.map((f) => (f * 84n) / 100n);
       await advance(60);
-      await send(push());
+      pushGas = (await send(push())).gasUsed;
       nat = await native([t.address]);
       if (nat.res[0].result.liquidatable) break;
     }
     const res = nat.res[0].result;
     const worst = BigInt(res.underlyings[0].worst_scenario);
     const b = await house.book(t.address), p = await house.params();
-    const witness = await engine.witness.estimateGas(b.toArray(true), p.toArray(true), worst);
-    // The transaction's intrinsic gas: 21,000 and the calldata at 4 gas per token (a zero
-    // byte is one token, any other four). EIP-7623 (Prague on) charges at least 21,000 + 10
-    // per token: where that floor binds, the execution is read from an opcode trace instead.
-    const data = ethers.getBytes(engine.interface.encodeFunctionData('witness', [b.toArray(true), p.toArray(true), worst]));
-    const tokens = data.reduce((n, x) => n + (x ? 4n : 1n), 0n);
-    const intrinsic = 21000n + 4n * tokens;
-    let execution = witness - intrinsic;
+    // with the marks MarginAccounts cached at the push (as liquidate calls it), and without
+    const marks = (await house.marks(t.address)).toArray(true);
+    const call = (m) => ethers.getBytes(engine.interface.encodeFunctionData('witness', [b.toArray(true), p.toArray(true), worst, m]));
+    const data = call(marks);
+    const w = await witnessGas(data);
+    const priced = (await witnessGas(call([]))).execution;
     // the calldata, for `profile.js --engine build/gas/witness-LxE.hex` (gas by source line)
     fs.mkdirSync(path.join('build', 'gas'), { recursive: true });
     fs.writeFileSync(path.join('build', 'gas', `witness-${legs}x${exp}.hex`), ethers.hexlify(data) + '\n');
-    const floorBinds = witness <= 21000n + 10n * tokens;
-    if (floorBinds) {
-      const tr = await provider.send('debug_traceCall', [{ to: await engine.getAddress(), data: ethers.hexlify(data) }, 'latest', { disableStorage: true, disableStack: true }]);
-      const logs = tr.structLogs, last = logs[logs.length - 1];
-      execution = BigInt(logs[0].gas - last.gas + last.gasCost);
-    }
     const grid = await house.fullGrid.estimateGas(t.address);
     const rc = res.liquidatable ? await send(house.connect(liquidator).liquidate(t.address, worst)) : null;
-    rows.push({ legs, exp, witness, intrinsic, execution, floorBinds, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
+    rows.push({ legs, exp, ...w, priced, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
     await provider.send('evm_revert', [snap]);
   }
   console.log(`\nGas on anvil (revm, hardfork ${EVM_VERSION}; solc ${SOLC_VERSION.split('+')[0]}, optimizer runs ${DEPLOY_RUNS}), transaction gas including the 21,000 base and calldata;\n"(floor)": EIP-7623's calldata floor (21,000 + 10 gas per token) set the witness transaction's gas.`);
-  console.log('witness = MarginEngine.witness(book, params, worst) called directly; liquidate = the whole transaction (book from storage,');
+  console.log('witness = MarginEngine.witness(book, params, worst, marks) called directly, with the marks MarginAccounts cached at the oracle push');
+  console.log('(as liquidate passes them); "priced here": its execution with no marks, every leg also priced at the current market in the call;');
+  console.log('liquidate = the whole transaction (book and marks from storage,');
   console.log('params from their data contract, the witness through MarginEngine, the transfer, and the liquidator\'s own IM check by full grid);');
   console.log('full grid = MarginAccounts.fullGrid(account) (every scenario, IM, MM).\n');
-  console.log('| legs | expiries | witness check | of which 21,000 + calldata | witness execution | liquidate | full grid |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| legs | expiries | witness check | of which 21,000 + calldata | witness execution | priced here | liquidate | full grid |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
   const n = (v) => v.toLocaleString('en-US');
   for (const x of rows)
-    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)}${x.floorBinds ? ' (floor)' : ''} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.execution)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
+    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)}${x.floorBinds ? ' (floor)' : ''} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.execution)} | ${n(x.priced)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
+  console.log(`\npushMarket (the oracle's update; ${SERIES.length} series over ${EXPIRIES.length} expiries, each priced and its mark cached): ${n(pushGas)} gas.`);
   node.stop();
   process.exit(0);
 }
 
 for (const t of traders) for (let k = r.int(1, 5); k > 0; k--) await randomTrade(t);
 expect(tradesOk > TRADERS, `trades entered (${tradesOk}; ${tradesRefused} refused for IM)`);
+
+// A series listed since the last push has no mark vol or mark yet: it cannot be traded.
+{
+  const snap = await provider.send('evm_snapshot', []);
+  await send(house.connect(admin).listSeries(EXPIRIES[0], STRIKES[0] + W('1'), true));
+  expect((await reverts(house.connect(matcher).trade(maker.address, traders[0].address, BigInt(SERIES.length), E18, W('1000')))) === 'InvalidParameter',
+    'a series listed since the last push cannot be traded (no mark yet)');
+  await provider.send('evm_revert', [snap]);
+}
 
 // IM is enforced on trades: a trader with little cash selling many calls is refused.
 {
@@ -219,6 +241,18 @@ for (const k of [0, 1]) {
 }
 
 const all = traders.map((t) => t.address);
+// The marks cached at the last push are the engine's own pricing of each account's book.
+{
+  let markMismatches = 0, legs = 0;
+  const flat = (m) => [...m].map((x) => [...x].map(String).join()).join(';');
+  for (const a of all) {
+    const b = await house.book(a);
+    const cached = await house.marks(a), fresh = await engine.marks(b.toArray(true));
+    legs += [...cached].reduce((n, x) => n + x.length, 0);
+    if (flat(cached) !== flat(fresh)) markMismatches++;
+  }
+  expect(markMismatches === 0 && legs > 0, `cached marks equal MarginEngine.marks of the book for ${all.length} accounts, ${legs} legs (${markMismatches} mismatches)`);
+}
 const before = await native(all);
 let liquidatable = 0, gridMismatches = 0;
 for (let i = 0; i < all.length; i++) {

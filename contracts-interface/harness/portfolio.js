@@ -273,9 +273,11 @@ async function engineCheck(h, engine, params, nScen, books, grids) {
     const n = Number(w[1]);
     return '0x' + w.slice(2).map((x) => BigInt.asUintN(256, x).toString(16).padStart(64, '0')).join('').slice(0, 2 * n);
   };
-  const jobs = books.map((b, i) => ({ i, id: BigInt(i % (nScen + 1)), grid: false, b }));
-  for (let i = 0; i < Math.min(grids, books.length); i++) jobs.push({ i, id: 0n, grid: true, b: books[i] });
-  const datas = await h.calls(jobs.map((j) => ['engineCall(int256[],int256[],uint256,bool)', [params, j.b, j.id, j.grid ? 1n : 0n]]));
+  // Half the calls pass the legs' marks and half leave them to the engine; the harness's
+  // witness takes marks and its grid does not, so each path is held to the other.
+  const jobs = books.map((b, i) => ({ i, id: BigInt(i % (nScen + 1)), grid: false, marked: i % 2 === 0, b }));
+  for (let i = 0; i < Math.min(grids, books.length); i++) jobs.push({ i, id: 0n, grid: true, marked: i % 2 === 1, b: books[i] });
+  const datas = await h.calls(jobs.map((j) => ['engineCall(int256[],int256[],uint256,bool,bool)', [params, j.b, j.id, j.grid ? 1n : 0n, j.marked ? 1n : 0n]]));
   const expected = await h.calls(jobs.map((j) => j.grid ? ['grid(int256[],int256[])', [params, j.b]] : ['witness(int256[],int256[],uint256)', [params, j.b, j.id]]));
   const call = async (list) => {
     const res = [];
@@ -304,12 +306,13 @@ async function engineCheck(h, engine, params, nScen, books, grids) {
     const firstExpiry = expiries + 32 + Number(at(expiries + 32));
     const legs = firstExpiry + Number(at(firstExpiry + 224));
     if (at(legs) === 0n) return null;
-    return { at, book, prm, expiries, legs, scenarios: prm + Number(at(prm)), collaterals: book + Number(at(book + 288)) };
+    const marks = Number(at(96));
+    return { at, book, prm, expiries, legs, scenarios: prm + Number(at(prm)), collaterals: book + Number(at(book + 288)), firstMarks: marks + 32 + Number(at(marks + 32)) };
   };
-  const k0 = jobs.findIndex((j, k) => !j.grid && expected[k].words && layout(calldata[k].slice(10)));
+  const k0 = jobs.findIndex((j, k) => !j.grid && j.marked && expected[k].words && layout(calldata[k].slice(10)));
   const base = calldata[k0].slice(10);
   const put = (at, v) => calldata[k0].slice(0, 10) + base.slice(0, 2 * at) + BigInt.asUintN(256, v).toString(16).padStart(64, '0') + base.slice(2 * at + 64);
-  const { at: wordAt, book, expiries, legs, scenarios, collaterals } = layout(base);
+  const { at: wordAt, book, expiries, legs, scenarios, collaterals, firstMarks } = layout(base);
   const bad = [
     ['calldata one word short', '0x' + calldata[k0].slice(2, calldata[k0].length - 64)],
     ['the book offset past the end', put(0, BigInt(base.length / 2))],
@@ -321,6 +324,8 @@ async function engineCheck(h, engine, params, nScen, books, grids) {
     ['a leg whose call flag is 2', put(legs + 32 + 96, 2n)],
     ['a scenario whose vol move is 256', put(scenarios + 32 + 32, 256n)],
     ['a collateral count of 2^32', put(collaterals, 1n << 32n)],
+    ['the marks offset past the end', put(96, BigInt(base.length / 2))],
+    ['an expiry\'s mark count past the end', put(firstMarks, wordAt(firstMarks) + 1000n)],
   ];
   const res = await call(bad.map(([, d]) => d));
   bad.forEach(([what], k) => {

@@ -180,13 +180,14 @@ outcome<address> house::engine(const std::string& block) {
 }
 
 outcome<witness> house::witness_of(const abi::book& b, const margin::scenario::params& p, std::uint64_t id, const std::string& block) {
-    static const type args = type::tuple_of({abi::book_type(), abi::params_type(), type::uint_()});
+    // (book, params, id, marks): empty marks, so the engine prices the legs itself
+    static const type args = type::tuple_of({abi::book_type(), abi::params_type(), type::uint_(), type::array_of(type::array_of(type::int_()))});
     static const type ret = type::tuple_of({type::int_(), type::int_(), type::int_(), type::boolean()});
     auto eng = engine(block);
     if (!eng.ok()) return outcome<witness>::failure(*eng.err);
     static const std::array<std::uint8_t, 4> sel = abi::selector("witness" + args.canonical());
     bytes data(sel.begin(), sel.end());
-    const bytes body = abi::encode(args, value::list({abi::to_value(b), abi::to_value(p), value::number(id)})).value;
+    const bytes body = abi::encode(args, value::list({abi::to_value(b), abi::to_value(p), value::number(id), value::list({})})).value;
     data.insert(data.end(), body.begin(), body.end());
     auto r = view(data, block, &eng.value);
     if (!r.ok()) return outcome<witness>::failure(*r.err);

@@ -67,7 +67,7 @@ public:
     margin::outcome<market_state> market(const std::string& block = "latest");
     margin::outcome<risk_limits> limits(const std::string& block = "latest");
     margin::outcome<address> engine(const std::string& block = "latest");
-    /// MarginEngine.witness(book, params, id): the chain's own evaluation.
+    /// MarginEngine.witness(book, params, id, []): the chain's own evaluation (legs priced by the engine).
     margin::outcome<witness> witness_of(const abi::book& b, const margin::scenario::params& p, std::uint64_t id, const std::string& block = "latest");
     /// The calldata of liquidate(account, scenarioId).
     static bytes liquidate_call(const address& account, std::uint64_t scenario);

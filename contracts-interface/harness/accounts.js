@@ -25,11 +25,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
 import { DEPLOY_RUNS, SOLC_VERSION, EVM_VERSION } from './evm.js';
 import { wad, rng } from './portfolio.js';
 import { Checks, House, requestOf, ROLE, STRIKES, E18, W } from './house.js';
 
+/// The witness calldata of each gas-table shape, for profile.js: the repository's build/gas/.
+const GAS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'gas');
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const MARGIN = argv[0];
@@ -185,8 +188,8 @@ if (argv.includes('--gas')) {
     const w = await witnessGas(data);
     const priced = (await witnessGas(call([]))).execution;
     // the calldata, for `profile.js --engine build/gas/witness-LxE.hex` (gas by source line)
-    fs.mkdirSync(path.join('build', 'gas'), { recursive: true });
-    fs.writeFileSync(path.join('build', 'gas', `witness-${legs}x${exp}.hex`), ethers.hexlify(data) + '\n');
+    fs.mkdirSync(GAS_DIR, { recursive: true });
+    fs.writeFileSync(path.join(GAS_DIR, `witness-${legs}x${exp}.hex`), ethers.hexlify(data) + '\n');
     const grid = await house.fullGrid.estimateGas(t.address);
     const rc = res.liquidatable ? await send(house.connect(liquidator).liquidate(t.address, worst)) : null;
     rows.push({ legs, exp, ...w, priced, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });

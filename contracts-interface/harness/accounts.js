@@ -255,6 +255,17 @@ const all = traders.map((t) => t.address);
     if (flat(cached) !== flat(fresh)) markMismatches++;
   }
   expect(markMismatches === 0 && legs > 0, `cached marks equal MarginEngine.marks of the book for ${all.length} accounts, ${legs} legs (${markMismatches} mismatches)`);
+  // marks not shaped as the book (one leg short on the first expiry) revert MarksMismatch(0)
+  let a0 = null;
+  for (const a of all) if ((await house.book(a)).expiries.length) { a0 = a; break; }
+  const b0 = (await house.book(a0)).toArray(true), p0 = (await house.params()).toArray(true);
+  const m0 = (await house.marks(a0)).toArray(true);
+  m0[0] = m0[0].slice(1);
+  const why = await engine.witness(b0, p0, 0n, m0).then(() => null, (e) => {
+    const data = e.data || e.info?.error?.data;
+    try { return engine.interface.parseError(data); } catch { return { name: 'revert ' + data } }
+  });
+  expect(why?.name === 'MarksMismatch' && why.args[0] === 0n, `marks one leg short revert MarksMismatch(0) (${why?.name})`);
 }
 const before = await native(all);
 let liquidatable = 0, gridMismatches = 0;

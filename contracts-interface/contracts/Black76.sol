@@ -200,8 +200,17 @@ library Black76 {
         unchecked {
             v2 = uint256(vol) * uint256(vol); // < 2^200
         }
-        // < 2^200 * 2^87 / 2^84.7: the quotient fits, no revert.
-        (uint256 q,) = FixedPoint._mulDivU(v2, uint256(secs) << 56, uint256(SECONDS_PER_YEAR * WAD));
+        uint256 q;
+        uint256 t = uint256(secs) << 56; // < 2^87
+        if (v2 < 1 << 169) {
+            // the product is below 2^256: one division (every vol below ~2^84.5 wei)
+            unchecked {
+                q = (v2 * t) / uint256(SECONDS_PER_YEAR * WAD);
+            }
+        } else {
+            // < 2^200 * 2^87 / 2^84.7: the quotient fits, no revert.
+            (q,) = FixedPoint._mulDivU(v2, t, uint256(SECONDS_PER_YEAR * WAD));
+        }
         return q < W_CAP ? int256(q) : int256(W_CAP);
     }
 

@@ -81,14 +81,42 @@ library FixedPoint {
 
     // --------------------------------------------------------------- rounded
 
-    /// @dev round_r(a * b / 1e18). Reverts FixedPointOverflow.
-    function mul(int256 a, int256 b, uint8 r) internal pure returns (int256) {
-        return mulDiv(a, b, WAD, r);
+    /// @dev round_r(a * b / 1e18): mulDiv(a, b, WAD, r). Reverts FixedPointOverflow.
+    /// When |a| and |b| are below 2^127 (every use in the portfolio model) the product fits
+    /// int256, and the signed quotient by the constant 1e18 is adjusted by one toward the
+    /// rounding. Any other operands take mulDiv, whose paths handle every product.
+    function mul(int256 a, int256 b, uint8 r) internal pure returns (int256 q) {
+        bool fits;
+        assembly ("memory-safe") {
+            // -2^127 <= x < 2^127 as one unsigned compare of x + 2^127 (wrapping)
+            fits := and(lt(add(a, shl(127, 1)), shl(128, 1)), lt(add(b, shl(127, 1)), shl(128, 1)))
+            let p := mul(a, b) // |p| <= 2^254 when it fits
+            q := sdiv(p, 1000000000000000000) // toward zero; |q| < 2^195, so the step below cannot wrap
+            if smod(p, 1000000000000000000) {
+                q := add(q, sub(and(eq(r, 2), sgt(p, 0)), and(eq(r, 1), slt(p, 0))))
+            }
+        }
+        if (!fits) return mulDiv(a, b, WAD, r);
     }
 
-    /// @dev round_r(a * 1e18 / b). Reverts FixedPointDivByZero, then FixedPointOverflow.
-    function div(int256 a, int256 b, uint8 r) internal pure returns (int256) {
-        return mulDiv(a, WAD, b, r);
+    /// @dev round_r(a * 1e18 / b): mulDiv(a, WAD, b, r). Reverts FixedPointDivByZero, then
+    /// FixedPointOverflow. When a * 1e18 fits int256 the quotient is one signed division
+    /// (it cannot be -2^255 / -1: 2^255 is no multiple of 1e18), adjusted by one toward the
+    /// rounding; any other dividend takes mulDiv's 512-bit path.
+    function div(int256 a, int256 b, uint8 r) internal pure returns (int256 q) {
+        if (b == 0) revert FixedPointDivByZero();
+        bool fits;
+        assembly ("memory-safe") {
+            let p := mul(a, 1000000000000000000)
+            fits := eq(sdiv(p, 1000000000000000000), a)
+            q := sdiv(p, b)
+            if smod(p, b) {
+                // the exact quotient's sign: p's and b's differ
+                let negative := xor(slt(p, 0), slt(b, 0))
+                q := add(q, sub(and(eq(r, 2), iszero(negative)), and(eq(r, 1), negative)))
+            }
+        }
+        if (!fits) return mulDiv(a, WAD, b, r);
     }
 
     /// @dev round_r(a * b / c) with the full 512-bit product, rounded once as `r`

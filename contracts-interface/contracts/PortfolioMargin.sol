@@ -24,6 +24,7 @@ library PortfolioMargin {
     int256 private constant MAX_SECONDS = 2_000_000_000;
     /// 2^125 * 10^18: a Black-76 price (wei * 2^125) times a WAD discount factor back to wei.
     int256 private constant UNIT_DENOM = (1 << 125) * 1e18;
+    uint8 private constant TOWARD_ZERO = 0;
     uint8 private constant FLOOR = 1;
     uint8 private constant CEIL = 2;
 
@@ -141,7 +142,7 @@ library PortfolioMargin {
         int256[] expiryNow; // each expiry's options at the current market
         int256[] collateralValue;
         ExpiryState[] states;
-        int256[][] legCache; // per expiry: LEG_CACHE words per leg, at the LC_ offsets
+        int256[][] legCache; // per expiry: the ln K memo, then LEG_CACHE words per leg at the LC_ offsets
     }
 
     /// @notice One scenario as the witness check evaluates it (evaluate_scenario).
@@ -168,9 +169,10 @@ library PortfolioMargin {
     }
 
     /// @dev Per-expiry values shared by every scenario and leg (scenario.cpp expiry_state).
+    /// The static discounts are STATIC_UNKNOWN until needed when the state is made for one
+    /// scenario (`_scenarioPnl` then computes the one its value's sign picks).
     struct ExpiryState {
         int256 tau;
-        int256 sqrtTau;
         int256 discount;
         int256 upMult;
         int256 downMult;
@@ -185,16 +187,23 @@ library PortfolioMargin {
     /// B1's ln K and, per vol move m (0..4), the moved vol, its total variance (W1) and B2's
     /// root. Each is a pure function of the leg and its expiry, so a cached value is the one
     /// the step would compute again, and a revert still happens where it first would.
-    /// One flat int256 array per expiry (zeroed cheaply), LEG_CACHE words per leg:
+    /// One flat int256 array per expiry (_legCache zeroes only the known bits and the memo's
+    /// strike, which guard every other word): MEMO_WORDS words of an ln K memo (the
+    /// strike whose ln K was computed last in the expiry, and that ln K: a put and a call at
+    /// one strike, adjacent in a book sorted by strike, take one logarithm), then LEG_CACHE
+    /// words per leg:
     uint256 private constant LC_KNOWN = 0; // bit m: move m's entries; bit 5: ln K
     uint256 private constant LC_LN_STRIKE = 1;
     uint256 private constant LC_VOL = 2; // + m
     uint256 private constant LC_VARIANCE = 7; // + m; set when the vol prices by Black-76 (T > 0, vol > 0)
     uint256 private constant LC_ROOT = 12; // + m; set when the variance is > 0
     uint256 private constant LEG_CACHE = 17;
+    uint256 private constant MEMO_WORDS = 2; // the memo's strike (0: none, no strike is valid at 0), its ln K
     uint256 private constant LN_STRIKE_KNOWN = 1 << 5;
     /// @dev No logarithm taken yet: B1's logarithms lie below 2^128 in magnitude.
     int256 private constant LN_UNKNOWN = type(int256).min;
+    /// @dev A static discount not computed yet: each is a mul's result, so never -2^255.
+    int256 private constant STATIC_UNKNOWN = type(int256).min;
 
     error ScenarioOutOfRange(uint256 id, uint256 count);
     /// @notice `marks` is not empty and not shaped as the book: `expiry` is the first expiry
@@ -270,14 +279,9 @@ library PortfolioMargin {
             ExpiryState memory s;
             s.tau = _tau(e.secondsToExpiry);
             s.discount = _discount(e, s.tau);
-            Leg[] memory legs = e.legs;
-            uint256 n = legs.length;
+            uint256 n = e.legs.length;
             int256[] memory units = new int256[](n);
-            int256[] memory cache = new int256[](n * LEG_CACHE);
-            int256 lnF = LN_UNKNOWN;
-            for (uint256 l = 0; l < n; ++l) {
-                (units[l], lnF) = _unitValue(e, legs[l], cache, l * LEG_CACHE, e.forward, lnF, VOL_NONE, none, s);
-            }
+            _expiryValue(e, _legCache(n), e.forward, VOL_NONE, none, s, units);
             m[j] = units;
         }
     }
@@ -323,37 +327,56 @@ library PortfolioMargin {
         }
         int256 minConf = score(b.spotConfidence, b.spot);
         if (b.perpPosition != 0) minConf = FixedPoint.min(minConf, score(b.perpConfidence, b.perpPrice));
-        int256 perpNotional = FixedPoint.mul(FixedPoint.abs(b.perpPosition), b.spot, CEIL);
-        int256 mmCont = FixedPoint.mul(perpNotional, p.mmPerpPercent, CEIL);
+        // Contingencies on linear notional at spot: none without a position (0 x any rate is 0
+        // and cannot fail, so skipping the products changes nothing).
+        int256 mmCont;
         int256 imCont;
         int256 oracle;
-        if (all) {
-            imCont = FixedPoint.mul(perpNotional, p.imPerpPercent, CEIL);
-            oracle = _confidenceCharge(p, minConf, perpNotional);
+        if (b.perpPosition != 0) {
+            int256 perpNotional = FixedPoint.mul(FixedPoint.abs(b.perpPosition), b.spot, CEIL);
+            mmCont = FixedPoint.mul(perpNotional, p.mmPerpPercent, CEIL);
+            if (all) {
+                imCont = FixedPoint.mul(perpNotional, p.imPerpPercent, CEIL);
+                oracle = _confidenceCharge(p, minConf, perpNotional);
+            }
         }
         bool marked = m.length != 0;
         if (marked && m.length != ne) revert MarksMismatch(ne);
         base.expiryNow = new int256[](ne);
-        base.states = new ExpiryState[](ne);
-        base.legCache = new int256[][](ne);
+        {
+            // two arrays of ne pointers, every element set in the loop below before any is
+            // read (`new` would allocate and zero a struct, or point to the empty array, for each)
+            ExpiryState[] memory states;
+            int256[][] memory caches;
+            assembly ("memory-safe") {
+                states := mload(0x40)
+                mstore(states, ne)
+                caches := add(states, shl(5, add(ne, 1)))
+                mstore(caches, ne)
+                mstore(0x40, add(caches, shl(5, add(ne, 1))))
+            }
+            base.states = states;
+            base.legCache = caches;
+        }
         for (uint256 j = 0; j < ne; ++j) {
             Expiry memory e = b.expiries[j];
-            ExpiryState memory s = _state(e, p, shocks, skew);
+            ExpiryState memory s = _state(e, p, all, shocks, skew);
             base.states[j] = s;
-            base.legCache[j] = new int256[](e.legs.length * LEG_CACHE);
-            int256 cur = marked ? _markedValue(e.legs, m[j], j) : _expiryValue(e, base.legCache[j], e.forward, VOL_NONE, p, s);
+            base.legCache[j] = _legCache(e.legs.length);
+            int256 cur = marked ? _markedValue(e.legs, m[j], j) : _expiryValue(e, base.legCache[j], e.forward, VOL_NONE, p, s, _noUnits());
             base.expiryNow[j] = cur;
             mtm = FixedPoint.add(mtm, cur);
-            // Naked shorts per strike (calls and puts netted) and gross size.
-            (int256 naked, int256 gross) = _nakedAndGross(e.legs);
-            int256 nakedNotional = FixedPoint.mul(naked, b.spot, CEIL);
-            int256 futNotional = FixedPoint.mul(FixedPoint.abs(e.futures), b.spot, CEIL);
-            mmCont = FixedPoint.add(mmCont, FixedPoint.mul(futNotional, p.mmPerpPercent, CEIL));
+            // Naked shorts per strike (calls and puts netted); gross size for the IM alone.
+            int256 nakedNotional = FixedPoint.mul(_naked(e.legs), b.spot, CEIL);
+            if (e.futures != 0) {
+                int256 futNotional = FixedPoint.mul(FixedPoint.abs(e.futures), b.spot, CEIL);
+                mmCont = FixedPoint.add(mmCont, FixedPoint.mul(futNotional, p.mmPerpPercent, CEIL));
+                if (all) imCont = FixedPoint.add(imCont, FixedPoint.mul(futNotional, p.imPerpPercent, CEIL));
+            }
             mmCont = FixedPoint.add(mmCont, FixedPoint.mul(nakedNotional, p.mmOptionPercent, CEIL));
             if (all) {
-                imCont = FixedPoint.add(imCont, FixedPoint.mul(futNotional, p.imPerpPercent, CEIL));
                 imCont = FixedPoint.add(imCont, FixedPoint.mul(nakedNotional, p.imOptionPercent, CEIL));
-                gross = FixedPoint.add(gross, FixedPoint.abs(e.futures));
+                int256 gross = FixedPoint.add(_gross(e.legs), FixedPoint.abs(e.futures));
                 int256 conf = FixedPoint.min(minConf, score(e.forwardConfidence, e.forward));
                 oracle = FixedPoint.add(oracle, _confidenceCharge(p, conf, FixedPoint.mul(gross, b.spot, CEIL)));
             }
@@ -393,42 +416,89 @@ library PortfolioMargin {
         return FixedPoint.mul(FixedPoint.mul(FixedPoint.sub(WAD, confidence), p.confidenceMargin, CEIL), notional, CEIL);
     }
 
-    /// @dev sum over strikes of max(-net amount, 0), and the sum of |amount|. Each strike's
-    /// net is summed where the strike first occurs, over the legs from there on, in leg order
-    /// (as before this loop was flattened, so an overflow reverts FixedPointOverflow at the
-    /// same sum); the legs it counted are flagged, so a later leg of the same strike is
-    /// skipped without a search.
-    /// The scan reads the legs' memory directly (a Leg's first word is its strike, its third
-    /// its amount): O(legs x strikes) compares at ~60 gas rather than ~100 bounds-checked.
-    function _nakedAndGross(Leg[] memory legs) private pure returns (int256 naked, int256 gross) {
-        uint256 n = legs.length;
-        bytes memory counted = new bytes(n);
-        for (uint256 l = 0; l < n; ++l) {
-            gross = FixedPoint.add(gross, FixedPoint.abs(legs[l].amount));
-            if (counted[l] != 0) continue;
-            int256 net;
-            bool overflow;
-            assembly ("memory-safe") {
-                let at := add(legs, shl(5, add(l, 1)))
-                let end := add(legs, shl(5, add(n, 1)))
-                let strike := mload(mload(at))
-                let flag := add(add(counted, 0x20), l)
-                for {} lt(at, end) {
+    /// @dev Sum over strikes of max(-net amount, 0). Each strike's net is summed in leg order
+    /// over its legs, and the strikes are taken in the order they first occur. Reverts
+    /// FixedPointOverflow if a net, its negation or the sum leaves int256 (FixedPoint.add's
+    /// and neg's tests; nothing else can fail here, so testing once at the end reverts alike).
+    /// Legs in non-decreasing strike order (MarginAccounts' books, most books) take one pass:
+    /// a strike's legs are adjacent. Otherwise each strike's net is summed where it first
+    /// occurs, over the legs from there on, and the legs it counted are flagged (a scratch byte
+    /// each, past the free memory pointer) so that a later leg of the strike is skipped: the
+    /// same sums in the same order, O(legs x strikes). Assembly over the legs' memory (a Leg's
+    /// first word is its strike, its third its amount).
+    function _naked(Leg[] memory legs) private pure returns (int256 naked) {
+        bool overflow;
+        assembly ("memory-safe") {
+            let end := add(add(legs, 0x20), shl(5, mload(legs)))
+            let at := add(legs, 0x20)
+            let net := 0
+            for {} lt(at, end) {} {
+                let leg := mload(at)
+                let a := mload(add(leg, 0x40))
+                let c := add(net, a)
+                overflow := or(overflow, iszero(eq(slt(a, 0), slt(c, net)))) // add's test
+                net := c
+                at := add(at, 0x20)
+                let done := 1 // the strike's last leg
+                if lt(at, end) {
+                    let next := mload(mload(at))
+                    if slt(next, mload(leg)) { break } // not sorted: at < end
+                    done := iszero(eq(next, mload(leg)))
+                }
+                if done {
+                    // naked += max(-net, 0), with neg's and add's tests
+                    overflow := or(overflow, eq(net, shl(255, 1)))
+                    let short := sub(0, net)
+                    if sgt(short, 0) {
+                        c := add(naked, short)
+                        overflow := or(overflow, slt(c, naked))
+                        naked := c
+                    }
+                    net := 0
+                }
+            }
+            if lt(at, end) {
+                naked := 0
+                overflow := 0
+                let flags := mload(0x40)
+                calldatacopy(flags, calldatasize(), mload(legs)) // zeroed
+                for { at := add(legs, 0x20) } lt(at, end) {
                     at := add(at, 0x20)
-                    flag := add(flag, 1)
+                    flags := add(flags, 1)
                 } {
-                    let leg := mload(at)
-                    if eq(mload(leg), strike) {
-                        mstore8(flag, 1)
-                        let a := mload(add(leg, 0x40))
-                        let c := add(net, a)
-                        overflow := or(overflow, iszero(eq(slt(a, 0), slt(c, net)))) // FixedPoint.add's test
-                        net := c
+                    if iszero(byte(0, mload(flags))) {
+                        let strike := mload(mload(at))
+                        net := 0
+                        for { let q := at  let g := flags } lt(q, end) { q := add(q, 0x20)  g := add(g, 1) } {
+                            let leg := mload(q)
+                            if eq(mload(leg), strike) {
+                                mstore8(g, 1)
+                                let a := mload(add(leg, 0x40))
+                                let c := add(net, a)
+                                overflow := or(overflow, iszero(eq(slt(a, 0), slt(c, net))))
+                                net := c
+                            }
+                        }
+                        // as above
+                        overflow := or(overflow, eq(net, shl(255, 1)))
+                        let owed := sub(0, net)
+                        if sgt(owed, 0) {
+                            let c := add(naked, owed)
+                            overflow := or(overflow, slt(c, naked))
+                            naked := c
+                        }
                     }
                 }
             }
-            if (overflow) revert FixedPointOverflow();
-            naked = FixedPoint.add(naked, FixedPoint.max(FixedPoint.neg(net), 0));
+        }
+        if (overflow) revert FixedPointOverflow();
+    }
+
+    /// @dev The sum of |amount| over the legs (the IM's oracle contingency only).
+    function _gross(Leg[] memory legs) private pure returns (int256 gross) {
+        uint256 n = legs.length;
+        for (uint256 l = 0; l < n; ++l) {
+            gross = FixedPoint.add(gross, FixedPoint.abs(legs[l].amount));
         }
     }
 
@@ -444,32 +514,48 @@ library PortfolioMargin {
     }
 
     /// @dev expiry_state_of(): `shocks` computes the vol-shock multipliers, `skew` the skew
-    /// caps; the static discounts always.
-    function _state(Expiry memory e, Params memory p, bool shocks, bool skew) private pure returns (ExpiryState memory s) {
-        int256 rate = FixedPoint.max(e.rate, 0);
+    /// caps, `statics` the static discounts (else STATIC_UNKNOWN: a witness needs only the
+    /// one its expiry value's sign picks, and `_scenarioPnl` computes it then).
+    function _state(Expiry memory e, Params memory p, bool statics, bool shocks, bool skew) private pure returns (ExpiryState memory s) {
         s.tau = _tau(e.secondsToExpiry);
-        s.sqrtTau = FixedPoint.sqrt(s.tau);
         s.discount = _discount(e, s.tau);
         if (shocks) {
             int256 floorS = e.secondsToExpiry;
             if (p.dteFloorSeconds > floorS) floorS = p.dteFloorSeconds;
             if (floorS < 1) floorS = 1;
-            int256 ratio = FixedPoint.div(THIRTY_DAYS * WAD, FixedPoint.mulDiv(floorS, WAD, 1, 0), FLOOR);
+            int256 ratio = FixedPoint.div(THIRTY_DAYS * WAD, FixedPoint.mul(floorS, WAD * WAD, TOWARD_ZERO), FLOOR); // floorS x 1e18, exact
             int256 m = FixedPoint.pow(ratio, e.secondsToExpiry <= THIRTY_DAYS ? p.shortTermPower : p.longTermPower);
             s.upMult = FixedPoint.add(WAD, FixedPoint.mul(p.rangeUp, m, FLOOR));
             s.downMult = FixedPoint.max(FixedPoint.sub(WAD, FixedPoint.mul(p.rangeDown, m, CEIL)), 0);
         }
-        int256 posRate = FixedPoint.add(FixedPoint.mul(rate, p.longRateMult, FLOOR), p.longRateAdd);
-        s.posDiscount = FixedPoint.mul(p.longBaseDiscount, FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(s.tau, posRate, FLOOR))), FLOOR);
+        if (statics) {
+            s.posDiscount = _staticDiscount(e, p, s, true);
+            s.negDiscount = _staticDiscount(e, p, s, false);
+        } else {
+            s.posDiscount = STATIC_UNKNOWN;
+            s.negDiscount = STATIC_UNKNOWN;
+        }
+        if (skew) {
+            int256 sqrtTau = FixedPoint.sqrt(s.tau);
+            s.linearCap = FixedPoint.add(FixedPoint.mul(p.linearCBase, sqrtTau, FLOOR), p.linearBaseCap);
+            s.absCap = FixedPoint.add(FixedPoint.mul(p.absCBase, sqrtTau, FLOOR), p.absBaseCap);
+            int256 volParam = FixedPoint.add(p.volParamStatic, FixedPoint.mul(sqrtTau, p.volParamScale, FLOOR));
+            s.kStar = FixedPoint.max(p.minKStar, FixedPoint.mul(FixedPoint.mul(sqrtTau, p.widthScale, FLOOR), volParam, FLOOR));
+        }
+    }
+
+    /// @dev The static discount of an expiry's value of sign `positive` (needs s.tau and
+    /// s.discount): base x e^(-tau x rate') for a gain, floor; for a loss the smaller of
+    /// ceil(1 / DF) and ceil(base / e^(-tau x rate')), where rate' = max(rate, 0) x mult + add.
+    function _staticDiscount(Expiry memory e, Params memory p, ExpiryState memory s, bool positive) private pure returns (int256) {
+        int256 rate = FixedPoint.max(e.rate, 0);
+        if (positive) {
+            int256 posRate = FixedPoint.add(FixedPoint.mul(rate, p.longRateMult, FLOOR), p.longRateAdd);
+            return FixedPoint.mul(p.longBaseDiscount, FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(s.tau, posRate, FLOOR))), FLOOR);
+        }
         int256 negRate = FixedPoint.add(FixedPoint.mul(rate, p.shortRateMult, FLOOR), p.shortRateAdd);
         int256 negD = FixedPoint.div(p.shortBaseDiscount, FixedPoint.exp(FixedPoint.neg(FixedPoint.mul(s.tau, negRate, FLOOR))), CEIL);
-        s.negDiscount = FixedPoint.min(FixedPoint.div(WAD, s.discount, CEIL), negD);
-        if (skew) {
-            s.linearCap = FixedPoint.add(FixedPoint.mul(p.linearCBase, s.sqrtTau, FLOOR), p.linearBaseCap);
-            s.absCap = FixedPoint.add(FixedPoint.mul(p.absCBase, s.sqrtTau, FLOOR), p.absBaseCap);
-            int256 volParam = FixedPoint.add(p.volParamStatic, FixedPoint.mul(s.sqrtTau, p.volParamScale, FLOOR));
-            s.kStar = FixedPoint.max(p.minKStar, FixedPoint.mul(FixedPoint.mul(s.sqrtTau, p.widthScale, FLOOR), volParam, FLOOR));
-        }
+        return FixedPoint.min(FixedPoint.div(WAD, s.discount, CEIL), negD);
     }
 
     /// @dev A leg's vol under a scenario's vol move (scenario.cpp moved_vol()).
@@ -487,24 +573,58 @@ library PortfolioMargin {
     }
 
     /// @dev An expiry's options at forward f under a vol move, discounted at the expiry's DF:
-    /// floor(sum amount x unit value / 1e18), the exact sum rounded once (fp::dot).
-    function _expiryValue(Expiry memory e, int256[] memory cache, int256 f, uint8 move, Params memory p, ExpiryState memory s)
+    /// floor(sum amount x unit value / 1e18), the exact sum rounded once (fp::dot). With a
+    /// non-empty `units` (`marks`), each leg's unit value is stored there instead, and 0 returned.
+    function _expiryValue(Expiry memory e, int256[] memory cache, int256 f, uint8 move, Params memory p, ExpiryState memory s, int256[] memory units)
         private
         pure
         returns (int256)
     {
         Leg[] memory legs = e.legs;
         uint256 n = legs.length;
-        if (n == 0) return 0;
+        bool store = units.length != 0; // = n, as `marks` allocates it
         int256 lnF = LN_UNKNOWN;
         int256 acc = 0;
-        for (uint256 l = 0; l < n; ++l) {
+        for (uint256 l = 0; l < n;) {
+            Leg memory leg;
+            assembly ("memory-safe") {
+                leg := mload(add(legs, shl(5, add(l, 1)))) // l < n
+            }
             int256 u;
-            (u, lnF) = _unitValue(e, legs[l], cache, l * LEG_CACHE, f, lnF, move, p, s);
-            acc = FixedPoint.add(acc, _product(legs[l].amount, u));
+            unchecked {
+                (u, lnF) = _unitValue(e, leg, cache, MEMO_WORDS + l * LEG_CACHE, f, lnF, move, p, s); // < 2^40
+                ++l;
+            }
+            if (store) {
+                assembly ("memory-safe") {
+                    mstore(add(units, shl(5, l)), u) // units[l - 1]
+                }
+            } else {
+                acc = _mulAdd(acc, leg.amount, u);
+            }
         }
         return _floorWad(acc);
     }
+
+    /// @dev A leg cache for n legs with nothing known: the memo's strike and every entry's known
+    /// bits zeroed, the other words left as memory holds them (each is read only once its
+    /// known bit is set, or the memo's strike matches). Cheaper than `new`, which zeroes all.
+    function _legCache(uint256 n) private pure returns (int256[] memory c) {
+        assembly ("memory-safe") {
+            c := mload(0x40)
+            let words := add(MEMO_WORDS, mul(n, LEG_CACHE)) // n < 2^32 (a calldata length)
+            mstore(c, words)
+            let end := add(add(c, 0x20), shl(5, words))
+            mstore(add(c, 0x20), 0)
+            for { let at := add(c, shl(5, add(MEMO_WORDS, 1))) } lt(at, end) { at := add(at, shl(5, LEG_CACHE)) } {
+                mstore(at, 0)
+            }
+            mstore(0x40, end)
+        }
+    }
+
+    /// @dev The empty `units` of _expiryValue: the value is summed.
+    function _noUnits() private pure returns (int256[] memory none) {}
 
     /// @dev _expiryValue at the current market from the legs' marks (`units`, expiry `j`):
     /// the same exact sum, rounded once.
@@ -512,20 +632,33 @@ library PortfolioMargin {
         uint256 n = legs.length;
         if (units.length != n) revert MarksMismatch(j);
         int256 acc = 0;
-        for (uint256 l = 0; l < n; ++l) {
-            acc = FixedPoint.add(acc, _product(legs[l].amount, units[l]));
+        for (uint256 l = 0; l < n;) {
+            int256 a;
+            int256 u;
+            assembly ("memory-safe") {
+                let at := shl(5, add(l, 1)) // l < n = both lengths
+                a := mload(add(mload(add(legs, at)), 0x40)) // the leg's amount
+                u := mload(add(units, at))
+            }
+            acc = _mulAdd(acc, a, u);
+            unchecked {
+                ++l;
+            }
         }
         return _floorWad(acc);
     }
 
-    /// @dev a * b exactly; reverts FixedPointOverflow outside int256: FixedPoint.mulDiv(a, b, 1, 0)
-    /// without its division (an expiry's value sums one such product per leg).
-    function _product(int256 a, int256 b) private pure returns (int256 p) {
+    /// @dev acc + a * b exactly: FixedPoint.add(acc, FixedPoint.mulDiv(a, b, 1, 0)) without the
+    /// division. Reverts FixedPointOverflow if the product or the sum leaves int256 (an
+    /// expiry's value sums one such product per leg).
+    function _mulAdd(int256 acc, int256 a, int256 b) private pure returns (int256 sum) {
         bool overflow;
         assembly ("memory-safe") {
-            p := mul(a, b)
+            let p := mul(a, b)
             // exact unless p / a != b, or a = -1 and b = -2^255 (whose wrapped product divides back)
             overflow := and(iszero(iszero(a)), or(iszero(eq(sdiv(p, a), b)), and(eq(a, not(0)), eq(b, shl(255, 1)))))
+            sum := add(acc, p)
+            overflow := or(overflow, iszero(eq(slt(p, 0), slt(sum, acc)))) // FixedPoint.add's test
         }
         if (overflow) revert FixedPointOverflow();
     }
@@ -581,7 +714,18 @@ library PortfolioMargin {
             root := mload(add(entry, shl(5, add(LC_ROOT, slot))))
         }
         if (known & LN_STRIKE_KNOWN == 0) {
-            lnK = Black76.lnExt(leg.strike);
+            int256 memoStrike;
+            assembly ("memory-safe") {
+                memoStrike := mload(add(c, 0x20))
+                lnK := mload(add(c, 0x40))
+            }
+            if (memoStrike != leg.strike) {
+                lnK = Black76.lnExt(leg.strike); // a pure function of the strike: the memo's value
+                assembly ("memory-safe") {
+                    mstore(add(c, 0x20), mload(leg)) // a Leg's first word is its strike
+                    mstore(add(c, 0x40), lnK)
+                }
+            }
             assembly ("memory-safe") {
                 mstore(add(entry, shl(5, LC_LN_STRIKE)), lnK)
                 mstore(entry, or(known, LN_STRIKE_KNOWN))
@@ -659,8 +803,10 @@ library PortfolioMargin {
             ExpiryState memory s = base.states[j];
             // skew scenarios keep the spot: the forward unchanged, exactly
             int256 f = skew || sc.spotShock == WAD ? e.forward : FixedPoint.mul(e.forward, sc.spotShock, FLOOR);
-            int256 v = _expiryValue(e, base.legCache[j], f, sc.vol, p, s);
-            v = FixedPoint.mul(v, v >= 0 ? s.posDiscount : s.negDiscount, FLOOR); // static discounting
+            int256 v = _expiryValue(e, base.legCache[j], f, sc.vol, p, s, _noUnits());
+            int256 d = v >= 0 ? s.posDiscount : s.negDiscount; // static discounting
+            if (d == STATIC_UNKNOWN) d = _staticDiscount(e, p, s, v >= 0);
+            v = FixedPoint.mul(v, d, FLOOR);
             int256 ePnl = _weighted(FixedPoint.sub(v, base.expiryNow[j]), sc.weight);
             if (skew && ePnl > 0) ePnl = -ePnl; // the skew could rotate either way (ePnl > 0: no overflow)
             if (!skew && e.futures != 0) ePnl = FixedPoint.add(ePnl, _weighted(_futuresPnl(e, sc.spotShock), sc.weight));
@@ -685,8 +831,8 @@ library PortfolioMargin {
             int256 fDown = FixedPoint.mul(e.forward, p.basisDown, FLOOR);
             int256 cur = base.expiryNow[j];
             int256[] memory cache = base.legCache[j];
-            int256 up = FixedPoint.add(FixedPoint.sub(_expiryValue(e, cache, fUp, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisUp));
-            int256 down = FixedPoint.add(FixedPoint.sub(_expiryValue(e, cache, fDown, VOL_NONE, p, s), cur), _futuresPnl(e, p.basisDown));
+            int256 up = FixedPoint.add(FixedPoint.sub(_expiryValue(e, cache, fUp, VOL_NONE, p, s, _noUnits()), cur), _futuresPnl(e, p.basisUp));
+            int256 down = FixedPoint.add(FixedPoint.sub(_expiryValue(e, cache, fDown, VOL_NONE, p, s, _noUnits()), cur), _futuresPnl(e, p.basisDown));
             int256 factor = FixedPoint.add(p.basisAdd, FixedPoint.mul(p.basisMult, s.tau, FLOOR));
             total = FixedPoint.add(total, FixedPoint.mul(FixedPoint.min(FixedPoint.min(up, down), 0), factor, FLOOR));
         }

@@ -354,7 +354,9 @@ export function nativeBatch(margin, requests, dir, scenario, flag = '--scenario'
 const MUTATIONS = [
   ['the requirement rounds toward -inf', 'FixedPoint.add(FixedPoint.mul(risk, factor, CEIL), contingency)', 'FixedPoint.add(FixedPoint.mul(risk, factor, FLOOR), contingency)'],
   ['skew gains are kept', 'if (skew && ePnl > 0) ePnl = -ePnl;', ''],
-  ['naked shorts counted as longs', 'FixedPoint.max(FixedPoint.neg(net), 0)', 'FixedPoint.max(net, 0)'],
+  ['naked shorts counted as longs (legs sorted by strike)', 'let short := sub(0, net)', 'let short := net'],
+  ['naked shorts counted as longs (legs in any order)', 'let owed := sub(0, net)', 'let owed := net'],
+  ['the ln K memo taken for any strike', 'if (memoStrike != leg.strike) {', 'if (memoStrike == 0) {'],
   ['the verdict at equity == MM', 'w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) < 0;', 'w.liquidatable = FixedPoint.sub(w.equity, w.maintenance) <= 0;'],
   ['one leg-cache entry for every vol move', 'uint8 slot = move < ABS_SKEW ? move : ABS_SKEW;', 'uint8 slot = 0;'],
 ];

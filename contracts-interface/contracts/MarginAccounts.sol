@@ -565,7 +565,8 @@ contract MarginAccounts {
         _setCash(account, 0);
     }
 
-    /// @dev The engine's Book: listed expiries ascending, those the account holds options on;
+    /// @dev The engine's Book: listed expiries ascending, those the account holds options on,
+    /// each expiry's legs by strike (in the order the positions were opened within a strike);
     /// and its legs' cached marks, in the same shape.
     function _book(address account) private view returns (PortfolioMargin.Book memory b, int256[][] memory marks_) {
         Account storage a = accounts[account];
@@ -605,7 +606,8 @@ contract MarginAccounts {
             e.forwardConfidence = em.forwardConfidence;
             e.rate = em.rate;
             e.discount = em.discount;
-            e.legs = new PortfolioMargin.Leg[](legsAt[j]);
+            PortfolioMargin.Leg[] memory legs = new PortfolioMargin.Leg[](legsAt[j]);
+            e.legs = legs;
             int256[] memory units = new int256[](legsAt[j]);
             marks_[k - 1] = units;
             uint256 l = 0;
@@ -613,8 +615,21 @@ contract MarginAccounts {
                 Series memory s = series[held[i]];
                 if (s.expiry != exp[j]) continue;
                 Quote memory q = quotes[held[i]];
-                units[l] = q.mark;
-                e.legs[l++] = PortfolioMargin.Leg(s.strike, q.vol, a.amount[held[i]], s.call);
+                // Inserted in strike order (stable): the engine nets a sorted expiry's naked
+                // shorts in one pass and takes one logarithm for a put and a call at one strike.
+                uint256 at = l++; // < legsAt[j], the arrays' length
+                int256 strike = s.strike;
+                assembly ("memory-safe") {
+                    // move the legs (pointers) and marks above `strike` up one place
+                    for {} at { at := sub(at, 1) } {
+                        let before := mload(add(legs, shl(5, at))) // legs[at - 1]
+                        if iszero(sgt(mload(before), strike)) { break } // a Leg's first word is its strike
+                        mstore(add(legs, shl(5, add(at, 1))), before)
+                        mstore(add(units, shl(5, add(at, 1))), mload(add(units, shl(5, at))))
+                    }
+                }
+                units[at] = q.mark;
+                legs[at] = PortfolioMargin.Leg(strike, q.vol, a.amount[held[i]], s.call);
             }
         }
         b.collaterals = new PortfolioMargin.Collateral[](0);

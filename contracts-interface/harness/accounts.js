@@ -163,7 +163,9 @@ if (argv.includes('--gas')) {
       const e = k % exp, strike = k / exp | 0;
       for (const call of [false, true]) if (ids.length < legs) ids.push(e * STRIKES.length * 2 + (strike % STRIKES.length) * 2 + (call ? 0 : 1));
     }
-    for (const id of ids) {
+    // entered in reverse (highest strike, last expiry first): MarginAccounts' book sorts each
+    // expiry's legs by strike whatever the order the positions were opened in
+    for (const id of ids.reverse()) {
       // just enough cash: top up by 10,000 whenever the seller's IM refuses the trade
       while ((await reverts(house.connect(matcher).trade(maker.address, t.address, BigInt(id), W('1'), optionPrice(SERIES[id])))) === 'InsufficientMargin')
         await send(house.connect(t).deposit(W('10000')));
@@ -187,25 +189,34 @@ if (argv.includes('--gas')) {
     const data = call(marks);
     const w = await witnessGas(data);
     const priced = (await witnessGas(call([]))).execution;
+    // The same book with each expiry's legs (and marks) in reverse strike order, as a caller other
+    // than MarginAccounts might send it: the same result, without the sorted-expiry fast paths.
+    const bk = b.toArray(true), reversed = structuredClone(bk);
+    reversed[8] = bk[8].map((e) => [...e.slice(0, 7), [...e[7]].reverse()]);
+    const unsortedData = ethers.getBytes(engine.interface.encodeFunctionData('witness', [reversed, p.toArray(true), worst, marks.map((u) => [...u].reverse())]));
+    const to = await engine.getAddress();
+    expect((await provider.call({ to, data: unsortedData })) === (await provider.call({ to, data })), `${legs} x ${exp}: the witness of the book with its legs reversed is the same`);
+    const unsorted = (await witnessGas(unsortedData)).execution;
     // the calldata, for `profile.js --engine build/gas/witness-LxE.hex` (gas by source line)
     fs.mkdirSync(GAS_DIR, { recursive: true });
     fs.writeFileSync(path.join(GAS_DIR, `witness-${legs}x${exp}.hex`), ethers.hexlify(data) + '\n');
     const grid = await house.fullGrid.estimateGas(t.address);
     const rc = res.liquidatable ? await send(house.connect(liquidator).liquidate(t.address, worst)) : null;
-    rows.push({ legs, exp, ...w, priced, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
+    rows.push({ legs, exp, ...w, priced, unsorted, bytes: data.length, grid, liquidate: rc ? rc.gasUsed : null, worst });
     await provider.send('evm_revert', [snap]);
   }
   console.log(`\nGas on anvil (revm, hardfork ${EVM_VERSION}; solc ${SOLC_VERSION.split('+')[0]}, optimizer runs ${DEPLOY_RUNS}), transaction gas including the 21,000 base and calldata;\n"(floor)": EIP-7623's calldata floor (21,000 + 10 gas per token) set the witness transaction's gas.`);
   console.log('witness = MarginEngine.witness(book, params, worst, marks) called directly, with the marks MarginAccounts cached at the oracle push');
-  console.log('(as liquidate passes them); "priced here": its execution with no marks, every leg also priced at the current market in the call;');
+  console.log('(as liquidate passes them; MarginAccounts\' book lists each expiry\'s legs by strike); "legs unsorted": its execution with each');
+  console.log('expiry\'s legs in reverse order (the same result); "priced here": its execution with no marks, every leg also priced in the call;');
   console.log('liquidate = the whole transaction (book and marks from storage,');
   console.log('params from their data contract, the witness through MarginEngine, the transfer, and the liquidator\'s own IM check by full grid);');
   console.log('full grid = MarginAccounts.fullGrid(account) (every scenario, IM, MM).\n');
-  console.log('| legs | expiries | witness check | of which 21,000 + calldata | witness execution | priced here | liquidate | full grid |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| legs | expiries | witness check | of which 21,000 + calldata | witness execution | legs unsorted | priced here | liquidate | full grid |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const n = (v) => v.toLocaleString('en-US');
   for (const x of rows)
-    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)}${x.floorBinds ? ' (floor)' : ''} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.execution)} | ${n(x.priced)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
+    console.log(`| ${x.legs} | ${x.exp} | ${n(x.witness)}${x.floorBinds ? ' (floor)' : ''} | ${n(x.intrinsic)} (${n(x.bytes)} B) | ${n(x.execution)} | ${n(x.unsorted)} | ${n(x.priced)} | ${x.liquidate === null ? 'n/a' : n(x.liquidate)} | ${n(x.grid)} |`);
   console.log(`\npushMarket (the oracle's update; ${SERIES.length} series over ${EXPIRIES.length} expiries, each priced and its mark cached): ${n(pushGas)} gas.`);
   node.stop();
   process.exit(0);

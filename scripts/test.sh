@@ -60,7 +60,7 @@ step "keccak256: C++ (native and WebAssembly) vs the EVM's KECCAK256 and @noble/
   node contracts-interface/harness/keccak.js build/native/bin/keccak_vectors "node build/wasm/bin/keccak_vectors.js"
 step "abi: C++ ABI codec (native and WebAssembly) vs Solidity's abi.encode and decoder, random and corrupted encodings" \
   node contracts-interface/harness/abi.js build/native/bin/abi_vectors "node build/wasm/bin/abi_vectors.js"
-step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs the native engine, MarginEngine's calldata decoder vs solc's encoder; 5 deliberate changes caught" \
+step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs the native engine, MarginEngine's calldata decoder vs solc's encoder; 7 deliberate changes caught" \
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
 step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, invariants" \
   node contracts-interface/harness/accounts.js build/native/bin/margin --traders 40 --steps 150

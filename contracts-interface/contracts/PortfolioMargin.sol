@@ -202,7 +202,8 @@ library PortfolioMargin {
     uint256 private constant LN_STRIKE_KNOWN = 1 << 5;
     /// @dev No logarithm taken yet: B1's logarithms lie below 2^128 in magnitude.
     int256 private constant LN_UNKNOWN = type(int256).min;
-    /// @dev A static discount not computed yet: each is a mul's result, so never -2^255.
+    /// @dev A static discount not computed yet. A real discount equal to it (only from absurd
+    /// parameters) would merely be computed again, to the same value: _staticDiscount is pure.
     int256 private constant STATIC_UNKNOWN = type(int256).min;
 
     error ScenarioOutOfRange(uint256 id, uint256 count);

@@ -33,6 +33,13 @@ export class RpcError extends Error {
   }
 }
 
+/// Nodes still running when this process exits, however it exits (an uncaught error in a
+/// harness included): each is stopped by its PID then, so no anvil outlives its test.
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) if (child.exitCode === null) child.kill('SIGTERM');
+});
+
 export class Anvil {
   /// Start anvil. `extra`: more command-line flags (e.g. '--disable-code-size-limit');
   /// `port`: a given port (a restart at the same URL), else a free one.
@@ -40,6 +47,8 @@ export class Anvil {
     port ??= await freePort();
     const args = ['--host', '127.0.0.1', '--port', String(port), '--silent', '--hardfork', EVM_VERSION, ...extra];
     const child = spawn(ANVIL, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const node = new Anvil(`http://127.0.0.1:${port}`, child);

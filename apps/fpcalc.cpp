@@ -34,7 +34,10 @@ using fp::Wad;
 // passed as -1, which every kernel rejects as FP_DOMAIN (as the Solidity twin does).
 std::int64_t seconds_arg(const Wad& a) {
     const fp::I256& r = a.raw();
-    return r.fits_i128() && r.to_i128() >= std::numeric_limits<std::int64_t>::min() && r.to_i128() <= std::numeric_limits<std::int64_t>::max() ? static_cast<std::int64_t>(r.to_i128()) : -1;
+    return r.fits_i128() && r.to_i128() >= std::numeric_limits<std::int64_t>::min() &&
+                   r.to_i128() <= std::numeric_limits<std::int64_t>::max()
+               ? static_cast<std::int64_t>(r.to_i128())
+               : -1;
 }
 
 // One field of the Black-76 kernel (SPEC.md 4.7) for F, K and w (EXT), as a raw integer.
@@ -65,9 +68,8 @@ const std::map<std::string, op_def>& ops() {
         {"abs", {1, false, [](auto& a, rounding) { return fp::abs(a[0]); }}},
         {"min", {2, false, [](auto& a, rounding) { return result<Wad>{fp::min(a[0], a[1])}; }}},
         {"max", {2, false, [](auto& a, rounding) { return result<Wad>{fp::max(a[0], a[1])}; }}},
-        {"cmp", {2, false, [](auto& a, rounding) {
-             return result<Wad>{Wad::from_raw(fp::I256(a[0] < a[1] ? -1 : (a[0] == a[1] ? 0 : 1)))};
-         }}},
+        {"cmp",
+         {2, false, [](auto& a, rounding) { return result<Wad>{Wad::from_raw(fp::I256(a[0] < a[1] ? -1 : (a[0] == a[1] ? 0 : 1)))}; }}},
         {"mul", {2, true, [](auto& a, rounding r) { return fp::mul(a[0], a[1], r); }}},
         {"div", {2, true, [](auto& a, rounding r) { return fp::div(a[0], a[1], r); }}},
         {"mul_div", {3, true, [](auto& a, rounding r) { return fp::mul_div(a[0], a[1], a[2], r); }}},
@@ -83,7 +85,8 @@ const std::map<std::string, op_def>& ops() {
         {"black76_n_d1", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::n_d1>(a); }, true}},
         {"black76_pdf_d1", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::pdf_d1>(a); }, true}},
         {"black76_sqrt_w", {3, false, [](auto& a, rounding) { return black76_field<&fp::black76_terms::sqrt_w>(a); }, true}},
-        {"total_variance_ext", {2, false, [](auto& a, rounding) { return raw_result(fp::total_variance_ext(a[0], seconds_arg(a[1]))); }, true}},
+        {"total_variance_ext",
+         {2, false, [](auto& a, rounding) { return raw_result(fp::total_variance_ext(a[0], seconds_arg(a[1]))); }, true}},
         {"sqrt_year_fraction", {1, false, [](auto& a, rounding) { return raw_result(fp::sqrt_year_fraction(seconds_arg(a[0]))); }, true}},
     };
     return table;
@@ -106,8 +109,8 @@ std::string eval_line(const std::string& line) {
         out["invalid"] = std::string(why);
         return out.dump();
     };
-    if (in.is_discarded() || !in.is_object() || !in.contains("op") || !in["op"].is_string() ||
-        !in.contains("args") || !in["args"].is_array())
+    if (in.is_discarded() || !in.is_object() || !in.contains("op") || !in["op"].is_string() || !in.contains("args") ||
+        !in["args"].is_array())
         return fail("line is not {\"op\": string, \"args\": [string...]}");
     out = in;
     const std::string op = in["op"];
@@ -155,11 +158,17 @@ int run_vectors(const std::string& in_path, const std::string& out_path) {
     std::ofstream fout;
     if (in_path != "-") {
         fin.open(in_path);
-        if (!fin) { std::cerr << "fpcalc: cannot read " << in_path << "\n"; return 2; }
+        if (!fin) {
+            std::cerr << "fpcalc: cannot read " << in_path << "\n";
+            return 2;
+        }
     }
     if (out_path != "-") {
         fout.open(out_path);
-        if (!fout) { std::cerr << "fpcalc: cannot write " << out_path << "\n"; return 2; }
+        if (!fout) {
+            std::cerr << "fpcalc: cannot write " << out_path << "\n";
+            return 2;
+        }
     }
     std::istream& is = in_path == "-" ? std::cin : fin;
     std::ostream& os = out_path == "-" ? std::cout : fout;
@@ -199,8 +208,7 @@ int run_single(const std::string& op, std::vector<std::string> args) {
     rounding r = rounding::toward_zero;
     if (it->second.rounded) {
         if (static_cast<int>(args.size()) != it->second.arity + 1 || !parse_rounding(args.back())) {
-            std::cerr << "fpcalc: " << op << " takes " << arguments(it->second.arity)
-                      << " and a rounding (toward_zero, floor, ceil)\n";
+            std::cerr << "fpcalc: " << op << " takes " << arguments(it->second.arity) << " and a rounding (toward_zero, floor, ceil)\n";
             return 2;
         }
         r = *parse_rounding(args.back());
@@ -220,7 +228,10 @@ int run_single(const std::string& op, std::vector<std::string> args) {
         vals.push_back(v.value);
     }
     const auto res = it->second.fn(vals, r);
-    if (!res.ok()) { std::cout << fp::errc_name(res.error) << "\n"; return 1; }
+    if (!res.ok()) {
+        std::cout << fp::errc_name(res.error) << "\n";
+        return 1;
+    }
     std::cout << fp::format(res.value) << "\n";
     return 0;
 }
@@ -281,7 +292,6 @@ int run_demo_vectors() {
     return 0;
 }
 
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -289,9 +299,15 @@ int main(int argc, char** argv) {
     if (args.empty() || args[0] == "demo") return run_demo();
     if (args[0] == "demo-vectors") return run_demo_vectors();
     if (args[0] == "vectors") {
-        if (args.size() != 3) { usage(); return 2; }
+        if (args.size() != 3) {
+            usage();
+            return 2;
+        }
         return run_vectors(args[1], args[2]);
     }
-    if (args[0] == "--help" || args[0] == "-h") { usage(); return 0; }
+    if (args[0] == "--help" || args[0] == "-h") {
+        usage();
+        return 0;
+    }
     return run_single(args[0], {args.begin() + 1, args.end()});
 }

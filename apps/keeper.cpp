@@ -73,7 +73,7 @@ struct options {
     bool have_contract = false, have_from = false, dry_run = false, poll = false;
     std::optional<chain::signer> key;
     double poll_seconds = 2;
-    long rounds = 0;  // 0: unbounded (poll) / 1 (once)
+    long rounds = 0;                                       // 0: unbounded (poll) / 1 (once)
     std::uint64_t gas_limit = 16'777'216, from_block = 0;  // EIP-7825: no transaction may ask for more
     int retries = 30;
     long timeout_ms = 10'000;
@@ -83,9 +83,10 @@ struct options {
 std::string error_name(const std::string& data) {
     static const std::map<std::string, std::string> names = [] {
         std::map<std::string, std::string> m;
-        for (const char* sig : {"AccountHealthy(address,uint256,int256,int256)", "StaleMarket(uint64,uint256)", "InsufficientMargin(address,int256,int256)",
-                                "Reentrancy()", "SeriesExpired(uint256)", "Unauthorized(bytes32,address)", "TokenTransferFailed()",
-                                "FixedPointOverflow()", "FixedPointDivByZero()", "FixedPointDomain()"}) {
+        for (const char* sig :
+             {"AccountHealthy(address,uint256,int256,int256)", "StaleMarket(uint64,uint256)", "InsufficientMargin(address,int256,int256)",
+              "Reentrancy()", "SeriesExpired(uint256)", "Unauthorized(bytes32,address)", "TokenTransferFailed()", "FixedPointOverflow()",
+              "FixedPointDivByZero()", "FixedPointDomain()"}) {
             const auto s = abi::selector(sig);
             m[abi::to_hex(s)] = std::string(sig).substr(0, std::string(sig).find('('));
         }
@@ -96,7 +97,9 @@ std::string error_name(const std::string& data) {
     return it == names.end() ? "revert " + data.substr(0, 10) : it->second;
 }
 
-bool transport_failure(const margin::error& e) { return e.code == "RPC_UNREACHABLE" || e.code == "RPC_HTTP" || e.code == "RPC_BAD_RESPONSE"; }
+bool transport_failure(const margin::error& e) {
+    return e.code == "RPC_UNREACHABLE" || e.code == "RPC_HTTP" || e.code == "RPC_BAD_RESPONSE";
+}
 
 class keeper {
 public:
@@ -126,7 +129,10 @@ public:
 
         auto builder = abi::request_builder::make(params.value, opt_.underlying);  // the parameters validated once per round
         if (!builder.ok()) {
-            emit({{"event", "error"}, {"code", builder.err->code}, {"path", builder.err->path}, {"message", "the contract's parameters: " + builder.err->message}});
+            emit({{"event", "error"},
+                  {"code", builder.err->code},
+                  {"path", builder.err->path},
+                  {"message", "the contract's parameters: " + builder.err->message}});
             return std::nullopt;
         }
         const std::vector<chain::address> accounts(accounts_.begin(), accounts_.end());
@@ -149,18 +155,30 @@ public:
             const auto& b = books.value[i];
             if (!b.ok()) {
                 if (transport_failure(*b.err)) return b.err;
-                emit({{"event", "error"}, {"account", chain::to_hex(accounts[i])}, {"code", b.err->code}, {"path", b.err->path}, {"message", b.err->message}});
+                emit({{"event", "error"},
+                      {"account", chain::to_hex(accounts[i])},
+                      {"code", b.err->code},
+                      {"path", b.err->path},
+                      {"message", b.err->message}});
                 continue;
             }
             auto req = builder.value.build(b.value, static_cast<std::int64_t>(market.value.timestamp));
             if (!req.ok()) {
-                emit({{"event", "error"}, {"account", chain::to_hex(accounts[i])}, {"code", req.err->code}, {"path", req.err->path}, {"message", req.err->message}});
+                emit({{"event", "error"},
+                      {"account", chain::to_hex(accounts[i])},
+                      {"code", req.err->code},
+                      {"path", req.err->path},
+                      {"message", req.err->message}});
                 continue;
             }
             auto res = margin::compute_portfolio(req.value, std::nullopt, &cache);
             ++evaluated;
             if (!res.ok()) {
-                emit({{"event", "error"}, {"account", chain::to_hex(accounts[i])}, {"code", res.err->code}, {"path", res.err->path}, {"message", res.err->message}});
+                emit({{"event", "error"},
+                      {"account", chain::to_hex(accounts[i])},
+                      {"code", res.err->code},
+                      {"path", res.err->path},
+                      {"message", res.err->message}});
                 continue;
             }
             if (!res.value.liquidatable) continue;
@@ -171,22 +189,32 @@ public:
         }
         const double eval_ms = ms_since(t_eval);
         const double scan_s = (read_ms + eval_ms) / 1000;
-        emit({{"event", "round"}, {"block", latest}, {"accounts", accounts.size()}, {"evaluated", evaluated}, {"liquidatable", due.size()},
-              {"contracts_priced", cache.size()}, {"read_ms", read_ms}, {"eval_ms", eval_ms},
+        emit({{"event", "round"},
+              {"block", latest},
+              {"accounts", accounts.size()},
+              {"evaluated", evaluated},
+              {"liquidatable", due.size()},
+              {"contracts_priced", cache.size()},
+              {"read_ms", read_ms},
+              {"eval_ms", eval_ms},
               {"accounts_per_s_eval", eval_ms > 0 ? 1000.0 * static_cast<double>(accounts.size()) / eval_ms : 0.0},
               {"accounts_per_s_with_reads", scan_s > 0 ? static_cast<double>(accounts.size()) / scan_s : 0.0}});
 
         const bool stale = now.value > integer_of(market.value.timestamp + limits.value.max_staleness);
         for (const candidate& c : due) {
-            json d = {{"event", "decision"}, {"account", chain::to_hex(c.account)}, {"scenario", c.scenario}, {"equity", c.equity}, {"maintenance", c.maintenance},
-                      {"why", "equity below maintenance margin at the engine's worst scenario"}};
+            json d = {{"event", "decision"},          {"account", chain::to_hex(c.account)},
+                      {"scenario", c.scenario},       {"equity", c.equity},
+                      {"maintenance", c.maintenance}, {"why", "equity below maintenance margin at the engine's worst scenario"}};
             emit(d);
             if (c.scenario < 0) {
                 emit({{"event", "skip"}, {"account", chain::to_hex(c.account)}, {"why", "no worst scenario on the underlying"}});
                 continue;
             }
             if (stale) {
-                emit({{"event", "skip"}, {"account", chain::to_hex(c.account)}, {"why", "market older than the contract's maxStaleness: liquidate would revert StaleMarket; waiting for the oracle"}});
+                emit(
+                    {{"event", "skip"},
+                     {"account", chain::to_hex(c.account)},
+                     {"why", "market older than the contract's maxStaleness: liquidate would revert StaleMarket; waiting for the oracle"}});
                 continue;
             }
             if (opt_.dry_run) {
@@ -206,8 +234,10 @@ private:
         constexpr std::uint64_t span = 5'000;  // blocks per eth_getLogs: inside common node limits
         for (std::uint64_t from = next_block_; from <= latest; from += span) {
             const std::uint64_t to = std::min(latest, from + span - 1);
-            auto logs = rpc_.call("eth_getLogs", json::array({{{"address", chain::to_hex(opt_.contract)}, {"fromBlock", chain::quantity(from)},
-                                                                {"toBlock", chain::quantity(to)}, {"topics", chain::account_topics()}}}));
+            auto logs = rpc_.call("eth_getLogs", json::array({{{"address", chain::to_hex(opt_.contract)},
+                                                               {"fromBlock", chain::quantity(from)},
+                                                               {"toBlock", chain::quantity(to)},
+                                                               {"topics", chain::account_topics()}}}));
             if (!logs.ok()) return logs.err;
             for (const json& log : logs.value)
                 for (const chain::address& a : chain::accounts_named(log)) accounts_.insert(a);
@@ -225,8 +255,12 @@ private:
         if (!est.ok()) {
             if (transport_failure(*est.err)) return est.err;
             const std::string name = error_name(chain::revert_data(*est.err));
-            emit({{"event", "skip"}, {"account", chain::to_hex(account)}, {"scenario", scenario}, {"why", "the chain refuses: " + name},
-                  {"detail", name == "AccountHealthy" ? "healthy on chain now (front-run, or the state moved since the scan)" : est.err->message}});
+            emit({{"event", "skip"},
+                  {"account", chain::to_hex(account)},
+                  {"scenario", scenario},
+                  {"why", "the chain refuses: " + name},
+                  {"detail",
+                   name == "AccountHealthy" ? "healthy on chain now (front-run, or the state moved since the scan)" : est.err->message}});
             return std::nullopt;
         }
         auto gas = chain::parse_quantity(est.value);
@@ -244,7 +278,10 @@ private:
             sent = rpc_.call("eth_sendTransaction", json::array({call}));
         if (!sent.ok()) {
             if (transport_failure(*sent.err)) return sent.err;
-            emit({{"event", "reverted"}, {"account", chain::to_hex(account)}, {"scenario", scenario}, {"why", error_name(chain::revert_data(*sent.err))},
+            emit({{"event", "reverted"},
+                  {"account", chain::to_hex(account)},
+                  {"scenario", scenario},
+                  {"why", error_name(chain::revert_data(*sent.err))},
                   {"detail", sent.err->message}});
             return std::nullopt;
         }
@@ -260,12 +297,19 @@ private:
                 continue;
             }
             if (rc.value.value("status", "0x0") != "0x1") {
-                emit({{"event", "reverted"}, {"account", chain::to_hex(account)}, {"scenario", scenario}, {"tx", tx},
+                emit({{"event", "reverted"},
+                      {"account", chain::to_hex(account)},
+                      {"scenario", scenario},
+                      {"tx", tx},
                       {"why", "mined and reverted (front-run, or the state moved between simulation and inclusion)"}});
                 return std::nullopt;
             }
-            json done = {{"event", "liquidated"}, {"account", chain::to_hex(account)}, {"scenario", scenario}, {"tx", tx},
-                         {"block", rc.value.value("blockNumber", "")}, {"gas_used", rc.value.value("gasUsed", "")}};
+            json done = {{"event", "liquidated"},
+                         {"account", chain::to_hex(account)},
+                         {"scenario", scenario},
+                         {"tx", tx},
+                         {"block", rc.value.value("blockNumber", "")},
+                         {"gas_used", rc.value.value("gasUsed", "")}};
             const json logs = rc.value.value("logs", json::array());
             for (const json& log : logs)
                 if (auto l = chain::decode_liquidated(log); l.ok()) {
@@ -277,7 +321,10 @@ private:
             emit(done);
             return std::nullopt;
         }
-        emit({{"event", "skip"}, {"account", chain::to_hex(account)}, {"tx", tx}, {"why", "no receipt after 30 s; the next round re-reads the account"}});
+        emit({{"event", "skip"},
+              {"account", chain::to_hex(account)},
+              {"tx", tx},
+              {"why", "no receipt after 30 s; the next round re-reads the account"}});
         return std::nullopt;
     }
 
@@ -294,10 +341,12 @@ private:
         auto n = chain::parse_quantity(nonce.value);
         auto c = chain::parse_quantity(id.value);
         auto base = chain::parse_quantity(head.value.value("baseFeePerGas", json("0x0")));
-        if (!n.ok() || !c.ok() || !base.ok()) return margin::outcome<bytes>::failure("RPC_BAD_RESPONSE", "eth_getTransactionCount", "nonce, chain id or base fee unreadable");
+        if (!n.ok() || !c.ok() || !base.ok())
+            return margin::outcome<bytes>::failure("RPC_BAD_RESPONSE", "eth_getTransactionCount", "nonce, chain id or base fee unreadable");
         tx.nonce = n.value.convert_to<std::uint64_t>();
         tx.chain_id = c.value.convert_to<std::uint64_t>();
-        tx.max_priority_fee_per_gas = tip.ok() && chain::parse_quantity(tip.value).ok() ? chain::parse_quantity(tip.value).value : abi::integer(1'000'000'000);
+        tx.max_priority_fee_per_gas =
+            tip.ok() && chain::parse_quantity(tip.value).ok() ? chain::parse_quantity(tip.value).value : abi::integer(1'000'000'000);
         tx.max_fee_per_gas = base.value * 2 + tx.max_priority_fee_per_gas;
         tx.gas_limit = gas;
         tx.to = opt_.contract;
@@ -387,11 +436,15 @@ int main(int argc, char** argv) {
         o.key = s.value;
     }
     if (o.key && o.have_from) return usage("give --from or a key, not both");
-    if (!o.key && !o.have_from && !o.dry_run) return usage("a sender is required: --from ADDR (unlocked) or --key-file FILE (or --dry-run)");
+    if (!o.key && !o.have_from && !o.dry_run)
+        return usage("a sender is required: --from ADDR (unlocked) or --key-file FILE (or --dry-run)");
 
-    emit({{"event", "start"}, {"rpc", o.rpc}, {"contract", chain::to_hex(o.contract)},
+    emit({{"event", "start"},
+          {"rpc", o.rpc},
+          {"contract", chain::to_hex(o.contract)},
           {"sender", o.key ? chain::to_hex(o.key->addr()) : (o.have_from ? chain::to_hex(o.from) : "none")},
-          {"signing", o.key ? "local key" : (o.have_from ? "node (unlocked account)" : "none")}, {"dry_run", o.dry_run},
+          {"signing", o.key ? "local key" : (o.have_from ? "node (unlocked account)" : "none")},
+          {"dry_run", o.dry_run},
           {"mode", o.poll ? "poll" : "once"}});
     keeper k(o);
     k.start_at(o.from_block);
@@ -402,11 +455,19 @@ int main(int argc, char** argv) {
         auto err = k.round();
         if (err) {
             if (++failures > o.retries) {
-                emit({{"event", "stop"}, {"why", "gave up after " + std::to_string(o.retries) + " failed rounds"}, {"code", err->code}, {"message", err->message}});
+                emit({{"event", "stop"},
+                      {"why", "gave up after " + std::to_string(o.retries) + " failed rounds"},
+                      {"code", err->code},
+                      {"message", err->message}});
                 return 3;
             }
             const long wait = std::min(8000L, 250L << std::min(failures - 1, 5));
-            emit({{"event", "rpc_error"}, {"code", err->code}, {"method", err->path}, {"message", err->message}, {"retry_in_ms", wait}, {"failures", failures}});
+            emit({{"event", "rpc_error"},
+                  {"code", err->code},
+                  {"method", err->path},
+                  {"message", err->message},
+                  {"retry_in_ms", wait},
+                  {"failures", failures}});
             std::this_thread::sleep_for(std::chrono::milliseconds(wait));
             continue;
         }

@@ -114,7 +114,8 @@ int explain(const std::string& text) {
     const margin::account_result& r = res.value;
     std::ostringstream o;
     o << margin::version_string() << "\n";
-    o << (r.model == margin::margin_model::portfolio ? "portfolio (scenario)" : (r.mode == margin::margin_mode::cross ? "cross" : "isolated"))
+    o << (r.model == margin::margin_model::portfolio ? "portfolio (scenario)"
+                                                     : (r.mode == margin::margin_mode::cross ? "cross" : "isolated"))
       << " margin, snapshot " << req.value.market.timestamp
       << " (Unix s); amounts to 0.01 toward zero, `margin compute` gives them exactly\n\n";
     auto line = [&](const char* label, const std::string& v) { o << "  " << pad(label, 28, false) << pad(v, 20, true) << "\n"; };
@@ -133,8 +134,9 @@ int explain(const std::string& text) {
         for (const auto& u : r.underlyings) {
             const bool basis = u.worst_scenario == static_cast<std::int64_t>(req.value.portfolio.scenarios.scenarios.size());
             o << "  " << pad(u.symbol.empty() ? "(collateral)" : u.symbol, 12, false)
-              << pad(u.symbol.empty() ? "-" : (basis ? "basis" : "#" + std::to_string(u.worst_scenario)), 8, true) << pad(money(u.worst_loss), 18, true)
-              << pad(money(u.mm_contingency), 18, true) << pad(money(u.im_contingency), 18, true) << "\n";
+              << pad(u.symbol.empty() ? "-" : (basis ? "basis" : "#" + std::to_string(u.worst_scenario)), 8, true)
+              << pad(money(u.worst_loss), 18, true) << pad(money(u.mm_contingency), 18, true) << pad(money(u.im_contingency), 18, true)
+              << "\n";
         }
         for (const auto& c : r.offsets) o << "  offset " << c.a << "/" << c.b << ": credit " << money(c.credit) << "\n";
         o << "  scenario risk after offsets: " << money(r.scenario_risk) << "\n";
@@ -142,9 +144,8 @@ int explain(const std::string& text) {
     // Top contributors: positions by IM, largest first (ties: request order).
     std::vector<std::size_t> order(r.positions.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return r.positions[a].initial_margin > r.positions[b].initial_margin;
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return r.positions[a].initial_margin > r.positions[b].initial_margin; });
     if (!order.empty() && r.model == margin::margin_model::standard) {
         o << "\ntop contributors to initial margin\n";
         o << "  " << pad("position", 24, false) << pad("size", 10, true) << pad("value", 16, true) << pad("IM", 16, true)
@@ -159,23 +160,22 @@ int explain(const std::string& text) {
     }
     if (!r.collateral.empty()) {
         o << (r.model == margin::margin_model::portfolio ? "\ncollateral (at price; haircuts charged as contingencies)\n"
-                                                          : "\ncollateral (valued at price - confidence, after the MM haircut)\n");
+                                                         : "\ncollateral (valued at price - confidence, after the MM haircut)\n");
         for (const auto& c : r.collateral)
             o << "  " << pad(c.asset, 24, false) << pad(fp::format(c.amount), 10, true) << pad(money(c.value), 16, true)
               << pad(money(c.im_charge), 16, true) << "  IM charge\n";
     }
     for (const auto& [sym, g] : r.greeks_by_underlying)
-        o << "\n" << sym << " greeks: delta " << fp::format(g.delta) << ", gamma " << fp::format(g.gamma) << ", vega "
-          << money(g.vega) << ", theta " << money(g.theta) << " /year";
+        o << "\n"
+          << sym << " greeks: delta " << fp::format(g.delta) << ", gamma " << fp::format(g.gamma) << ", vega " << money(g.vega)
+          << ", theta " << money(g.theta) << " /year";
     o << "\n";
     std::fputs(o.str().c_str(), stdout);
     return 0;
 }
 
 // A scenario index argument: digits only, at most 6 of them.
-bool scenario_id(const std::string& id) {
-    return !id.empty() && id.size() <= 6 && id.find_first_not_of("0123456789") == std::string::npos;
-}
+bool scenario_id(const std::string& id) { return !id.empty() && id.size() <= 6 && id.find_first_not_of("0123456789") == std::string::npos; }
 
 // The chain's view of the account (abi::book_of) and MarginAccounts' input hash for it:
 // {"api_version", "scenario", "input_hash"} or an error document.
@@ -186,14 +186,16 @@ std::string input_hash_json(std::string_view text, std::uint64_t id, bool pretty
     if (!b.ok()) return margin::encode_error(*b.err, pretty);
     const auto& prm = req.value.portfolio.scenarios;
     if (id > prm.scenarios.size())
-        return margin::encode_error({"OUT_OF_RANGE", "/scenario", "no scenario " + std::to_string(id) + ": the list has " +
-                                                                     std::to_string(prm.scenarios.size()) + " (and the basis contingency at that index)"},
+        return margin::encode_error({"OUT_OF_RANGE", "/scenario",
+                                     "no scenario " + std::to_string(id) + ": the list has " + std::to_string(prm.scenarios.size()) +
+                                         " (and the basis contingency at that index)"},
                                     pretty);
     std::array<char, 67> buf;
     const std::string hash(abi::to_hex(abi::input_hash(b.value, prm, id), buf));
     const std::string sep = pretty ? ",\n  " : ",";
-    return std::string(pretty ? "{\n  " : "{") + "\"api_version\":" + (pretty ? " " : "") + "\"1\"" + sep + "\"scenario\":" + (pretty ? " " : "") +
-           std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash + "\"" + (pretty ? "\n}" : "}");
+    return std::string(pretty ? "{\n  " : "{") + "\"api_version\":" + (pretty ? " " : "") + "\"1\"" + sep +
+           "\"scenario\":" + (pretty ? " " : "") + std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash + "\"" +
+           (pretty ? "\n}" : "}");
 }
 
 // margin replay: exit 0 when every field matches, 1 on a mismatch or an error document.
@@ -206,13 +208,20 @@ int replay_command(const std::vector<std::string>& args) {
             out = args[++i];
             return true;
         };
-        if (a == "--rpc") { if (!value(rpc)) return usage("--rpc takes a URL"); }
-        else if (a == "--tx") { if (!value(tx)) return usage("--tx takes a transaction hash"); }
-        else if (a == "--underlying") { if (!value(underlying)) return usage("--underlying takes a symbol"); }
-        else if (a == "--export") { if (!value(export_path)) return usage("--export takes a FILE"); }
-        else if (a.size() > 1 && a[0] == '-') return usage("unknown option " + a);
-        else if (file.empty()) file = a;
-        else return usage("replay takes one BUNDLE");
+        if (a == "--rpc") {
+            if (!value(rpc)) return usage("--rpc takes a URL");
+        } else if (a == "--tx") {
+            if (!value(tx)) return usage("--tx takes a transaction hash");
+        } else if (a == "--underlying") {
+            if (!value(underlying)) return usage("--underlying takes a symbol");
+        } else if (a == "--export") {
+            if (!value(export_path)) return usage("--export takes a FILE");
+        } else if (a.size() > 1 && a[0] == '-')
+            return usage("unknown option " + a);
+        else if (file.empty())
+            file = a;
+        else
+            return usage("replay takes one BUNDLE");
     }
     std::string text;
     if (!rpc.empty() && !file.empty()) {  // a bundle checked against the chain: which inputs differ
@@ -223,7 +232,8 @@ int replay_command(const std::vector<std::string>& args) {
         if (tx.empty() && doc.is_object() && doc.contains("source") && doc["source"].contains("tx") && doc["source"]["tx"].is_string())
             tx = doc["source"]["tx"].get<std::string>();
         if (tx.empty()) return usage("the bundle names no source.tx: give --tx HASH");
-        if (doc.is_object() && doc.contains("underlying") && doc["underlying"].is_string()) underlying = doc["underlying"].get<std::string>();
+        if (doc.is_object() && doc.contains("underlying") && doc["underlying"].is_string())
+            underlying = doc["underlying"].get<std::string>();
         chain::rpc_client client(rpc);
         chain::house h(client, {});
         auto onchain = h.bundle(tx, underlying);
@@ -231,7 +241,8 @@ int replay_command(const std::vector<std::string>& args) {
             std::printf("%s\n", margin::encode_error(*onchain.err, true).c_str());
             return 1;
         }
-        auto r = doc.is_discarded() ? margin::outcome<nlohmann::json>::failure("BAD_BUNDLE", "", "not JSON") : replay::run(doc, &onchain.value);
+        auto r =
+            doc.is_discarded() ? margin::outcome<nlohmann::json>::failure("BAD_BUNDLE", "", "not JSON") : replay::run(doc, &onchain.value);
         if (!r.ok()) {
             std::printf("%s\n", margin::encode_error(*r.err, true).c_str());
             return 1;
@@ -325,8 +336,7 @@ int main(int argc, char** argv) {
     if (cmd == "scenario") {
         if (args.size() < 2 || args.size() > 3) return usage("scenario takes ID and one FILE");
         const std::string& id = args[1];
-        if (!scenario_id(id))
-            return usage("scenario ID must be a scenario index, got " + id);
+        if (!scenario_id(id)) return usage("scenario ID must be a scenario index, got " + id);
         std::string text;
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
@@ -359,9 +369,12 @@ int main(int argc, char** argv) {
         bool compact = false;
         std::vector<std::string> files;
         for (std::size_t i = 1; i < args.size(); ++i) {
-            if (args[i] == "--compact" && cmd == "compute") compact = true;
-            else if (args[i].size() > 1 && args[i][0] == '-') return usage("unknown option " + args[i]);
-            else files.push_back(args[i]);
+            if (args[i] == "--compact" && cmd == "compute")
+                compact = true;
+            else if (args[i].size() > 1 && args[i][0] == '-')
+                return usage("unknown option " + args[i]);
+            else
+                files.push_back(args[i]);
         }
         if (files.size() > 1) return usage(cmd + " takes one FILE");
         const std::string path = files.empty() ? "-" : files[0];

@@ -41,7 +41,6 @@ void draw(std::mt19937_64& rng, double lo, double hi, std::vector<Wad>& w, std::
 volatile std::uint64_t sink_u;
 volatile double sink_d;
 
-
 struct row {
     const char* op;
     const char* domain;
@@ -62,33 +61,41 @@ int main(int argc, char** argv) {
         return in;
     };
     auto fixed1 = [](const inputs& in, fp::result<Wad> (*f)(const Wad&) noexcept) {
-        return bench::ns_per_op([&] {
-            std::uint64_t acc = 0;
-            for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(in.a[i]).value.raw().sign() + 2);
-            sink_u = acc;
-        }, N);
+        return bench::ns_per_op(
+            [&] {
+                std::uint64_t acc = 0;
+                for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(in.a[i]).value.raw().sign() + 2);
+                sink_u = acc;
+            },
+            N);
     };
     auto double1 = [](const inputs& in, double (*f)(double)) {
-        return bench::ns_per_op([&] {
-            double acc = 0;
-            for (int i = 0; i < N; ++i) acc += f(in.da[i]);
-            sink_d = acc;
-        }, N);
+        return bench::ns_per_op(
+            [&] {
+                double acc = 0;
+                for (int i = 0; i < N; ++i) acc += f(in.da[i]);
+                sink_d = acc;
+            },
+            N);
     };
     // Binary operations: fixed-point f(a, b) against the double expression d(a, b).
     auto fixed2 = [](auto f) {
-        return bench::ns_per_op([&] {
-            std::uint64_t acc = 0;
-            for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(i).value.raw().sign() + 2);
-            sink_u = acc;
-        }, N);
+        return bench::ns_per_op(
+            [&] {
+                std::uint64_t acc = 0;
+                for (int i = 0; i < N; ++i) acc += static_cast<std::uint64_t>(f(i).value.raw().sign() + 2);
+                sink_u = acc;
+            },
+            N);
     };
     auto double2 = [](auto d) {
-        return bench::ns_per_op([&] {
-            double acc = 0;
-            for (int i = 0; i < N; ++i) acc += d(i);
-            sink_d = acc;
-        }, N);
+        return bench::ns_per_op(
+            [&] {
+                double acc = 0;
+                for (int i = 0; i < N; ++i) acc += d(i);
+                sink_d = acc;
+            },
+            N);
     };
     const auto r = fp::rounding::floor;
     std::vector<row> rows;
@@ -102,8 +109,7 @@ int main(int argc, char** argv) {
     }
     {
         const auto in = make(-1e6, 1e6, -1e6, 1e6, 1, 1e3);
-        rows.push_back({"mul_div", "a, b in +-1e6, c in [1, 1e3]",
-                        fixed2([&](int i) { return fp::mul_div(in.a[i], in.b[i], in.c[i], r); }),
+        rows.push_back({"mul_div", "a, b in +-1e6, c in [1, 1e3]", fixed2([&](int i) { return fp::mul_div(in.a[i], in.b[i], in.c[i], r); }),
                         double2([&](int i) { return in.da[i] * in.db[i] / in.dc[i]; })});
     }
     {
@@ -131,8 +137,8 @@ int main(int argc, char** argv) {
     if (json) {
         std::printf("[");
         for (std::size_t i = 0; i < rows.size(); ++i)
-            std::printf("%s{\"op\":\"%s\",\"domain\":\"%s\",\"fixed_ns\":%.2f,\"double_ns\":%.2f}", i ? "," : "",
-                        rows[i].op, rows[i].domain, rows[i].fixed_ns, rows[i].double_ns);
+            std::printf("%s{\"op\":\"%s\",\"domain\":\"%s\",\"fixed_ns\":%.2f,\"double_ns\":%.2f}", i ? "," : "", rows[i].op,
+                        rows[i].domain, rows[i].fixed_ns, rows[i].double_ns);
         std::printf("]\n");
     } else {
         std::printf("%-11s %-30s %12s %12s %8s\n", "op", "inputs", "fixed ns/op", "double ns/op", "ratio");

@@ -35,11 +35,12 @@ int main(int argc, char** argv) {
     const auto builder = abi::request_builder::make(params.value, "BTC");
     const double to_request = bench::ns_per_op([&] { sink = builder.value.build(book.value, ts).ok(); }, 1);
     const double to_request_once = bench::ns_per_op([&] { sink = abi::request_of(book.value, params.value, "BTC", ts).ok(); }, 1);
-    const double evaluate = bench::ns_per_op([&] { sink = margin::compute_portfolio(req.value, std::nullopt, &cache).value.liquidatable; }, 1);
+    const double evaluate =
+        bench::ns_per_op([&] { sink = margin::compute_portfolio(req.value, std::nullopt, &cache).value.liquidatable; }, 1);
     const double replay_all = bench::ns_per_op([&] { sink = replay::run(doc).ok(); }, 1);
     std::printf("keeper, per account (%zu legs over %zu expiries):\n", legs, book.value.expiries.size());
-    std::printf("  request_builder::build (book -> validated request): %8.1f us (request_of, parameters included: %.1f us)\n", to_request / 1000,
-                to_request_once / 1000);
+    std::printf("  request_builder::build (book -> validated request): %8.1f us (request_of, parameters included: %.1f us)\n",
+                to_request / 1000, to_request_once / 1000);
     std::printf("  compute_portfolio (cache warm):         %8.1f us\n", evaluate / 1000);
     std::printf("  together: %.0f accounts/s\n", 1e9 / (to_request + evaluate));
     std::printf("replay of the bundle (parse, hash, evaluate): %.1f us\n", replay_all / 1000);

@@ -63,13 +63,19 @@ sc::portfolio account(const universe& u, int n, std::uint64_t seed, bool fractio
     p.expiries = u.expiries;
     std::uint64_t x = seed * 2654435761u + 1;
     for (int i = 0; i < n; ++i) {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
         const int e = i % 4;
         sc::option_leg leg = u.listed[static_cast<std::size_t>(e)][x % 20];
         bool dup = false;
         for (const auto& l : p.expiries[static_cast<std::size_t>(e)].options) dup = dup || (l.strike == leg.strike && l.call == leg.call);
-        if (dup) { --i; continue; }
-        leg.amount = W(std::string((x >> 8) % 3 ? "-" : "") + std::to_string(1 + (x >> 16) % 5) + (fractional ? "." + std::to_string(1 + (x >> 24) % 999) : ""));
+        if (dup) {
+            --i;
+            continue;
+        }
+        leg.amount = W(std::string((x >> 8) % 3 ? "-" : "") + std::to_string(1 + (x >> 16) % 5) +
+                       (fractional ? "." + std::to_string(1 + (x >> 24) % 999) : ""));
         p.expiries[static_cast<std::size_t>(e)].options.push_back(leg);
     }
     return p;
@@ -95,7 +101,8 @@ int main(int argc, char** argv) {
     for (int n : {10, 50}) {
         if (batch_only) break;
         const sc::portfolio p = account(u, n, 7);
-        rows.push_back({"pmrm2_account_" + std::to_string(n), std::to_string(n) + " options over 4 expiries, pmrm2 (31 scenarios), priced from scratch",
+        rows.push_back({"pmrm2_account_" + std::to_string(n),
+                        std::to_string(n) + " options over 4 expiries, pmrm2 (31 scenarios), priced from scratch",
                         bench::ns_per_op([&] { sink = sc::evaluate(p, prm.value).value.worst_scenario; }, 1)});
     }
     // Batch: 10,000 accounts of 20 positions on one snapshot; the cache is filled by the first pass.
@@ -112,22 +119,26 @@ int main(int argc, char** argv) {
         if (batch_only) {  // a fixed amount of work (3 passes), so instruction counts compare across builds
             const auto t0 = std::chrono::steady_clock::now();
             for (int i = 0; i < 3; ++i) pass();
-            per_account = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / (3.0 * static_cast<double>(book.size()));
+            per_account = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() /
+                          (3.0 * static_cast<double>(book.size()));
         } else {
             per_account = bench::ns_per_op(pass, static_cast<long long>(book.size()));
         }
-        rows.push_back({fractional ? "pmrm2_batch_20_dec" : "pmrm2_batch_20",
-                        std::string("20 positions per account") + (fractional ? " (amounts with up to 3 decimals)" : " (whole-unit amounts)") +
-                            ", 10,000 accounts sharing one snapshot, contract values cached (" + std::to_string(cache.size()) + " contracts)",
-                        per_account});
+        rows.push_back(
+            {fractional ? "pmrm2_batch_20_dec" : "pmrm2_batch_20",
+             std::string("20 positions per account") + (fractional ? " (amounts with up to 3 decimals)" : " (whole-unit amounts)") +
+                 ", 10,000 accounts sharing one snapshot, contract values cached (" + std::to_string(cache.size()) + " contracts)",
+             per_account});
     }
     if (json) {
         std::printf("[");
         for (std::size_t i = 0; i < rows.size(); ++i)
-            std::printf("%s{\"op\":\"%s\",\"what\":\"%s\",\"fixed_ns\":%.1f,\"double_ns\":0}", i ? "," : "", rows[i].name.c_str(), rows[i].what.c_str(), rows[i].ns);
+            std::printf("%s{\"op\":\"%s\",\"what\":\"%s\",\"fixed_ns\":%.1f,\"double_ns\":0}", i ? "," : "", rows[i].name.c_str(),
+                        rows[i].what.c_str(), rows[i].ns);
         std::printf("]\n");
     } else {
-        for (const auto& r : rows) std::printf("%-18s %10.1f us/account  %10.0f accounts/s   %s\n", r.name.c_str(), r.ns / 1000, 1e9 / r.ns, r.what.c_str());
+        for (const auto& r : rows)
+            std::printf("%-18s %10.1f us/account  %10.0f accounts/s   %s\n", r.name.c_str(), r.ns / 1000, 1e9 / r.ns, r.what.c_str());
     }
     return 0;
 }

@@ -10,7 +10,7 @@ namespace abi {
 namespace {
 
 constexpr std::size_t word_size = 32;
-constexpr unsigned max_depth = 64;             // nesting a type string may have (bounds parse's recursion)
+constexpr unsigned max_depth = 64;              // nesting a type string may have (bounds parse's recursion)
 constexpr unsigned max_fixed_length = 1 << 20;  // T[k]: a bound far above any real use
 
 error bad(std::string code, std::string path, std::string message) { return {std::move(code), std::move(path), std::move(message)}; }
@@ -34,7 +34,9 @@ struct type_parser {
     std::optional<error> err;
 
     bool fail(std::string message) {
-        if (!err) err = bad("ABI_BAD_TYPE", std::to_string(i), std::move(message) + " at offset " + std::to_string(i) + " of \"" + std::string(s) + "\"");
+        if (!err)
+            err = bad("ABI_BAD_TYPE", std::to_string(i),
+                      std::move(message) + " at offset " + std::to_string(i) + " of \"" + std::string(s) + "\"");
         return false;
     }
     void skip_ws() {
@@ -63,10 +65,14 @@ struct type_parser {
             return true;
         };
         std::optional<unsigned> n;
-        if (name == "address") out = type::address();
-        else if (name == "bool") out = type::boolean();
-        else if (name == "string") out = type::string();
-        else if (name == "bytes") out = type::dynamic_bytes();
+        if (name == "address")
+            out = type::address();
+        else if (name == "bool")
+            out = type::boolean();
+        else if (name == "string")
+            out = type::string();
+        else if (name == "bytes")
+            out = type::dynamic_bytes();
         else if (sized("bytes", n)) {
             if (!n || *n < 1 || *n > 32) return fail("bytesN needs 1 <= N <= 32");
             out = type::fixed_bytes(*n);
@@ -91,7 +97,8 @@ struct type_parser {
             ++i;
             out = type::tuple_of({});
             skip_ws();
-            if (i < s.size() && s[i] == ')') ++i;
+            if (i < s.size() && s[i] == ')')
+                ++i;
             else
                 for (;;) {
                     type component;
@@ -101,8 +108,14 @@ struct type_parser {
                     skip_ws();
                     out.elements.push_back(std::move(component));
                     out.names.push_back(std::move(cname));
-                    if (i < s.size() && s[i] == ',') { ++i; continue; }
-                    if (i < s.size() && s[i] == ')') { ++i; break; }
+                    if (i < s.size() && s[i] == ',') {
+                        ++i;
+                        continue;
+                    }
+                    if (i < s.size() && s[i] == ')') {
+                        ++i;
+                        break;
+                    }
                     return fail("expected ',' or ')'");
                 }
         } else if (!elementary(name, out))
@@ -113,7 +126,8 @@ struct type_parser {
             const std::string_view digits = s.substr(d0, i - d0);
             if (i >= s.size() || s[i] != ']') return fail("expected ']'");
             ++i;
-            if (digits.empty()) out = type::array_of(std::move(out));
+            if (digits.empty())
+                out = type::array_of(std::move(out));
             else {
                 const auto k = number(digits);
                 if (!k || *k < 1 || *k > max_fixed_length) return fail("T[k] needs 1 <= k <= " + std::to_string(max_fixed_length));
@@ -199,7 +213,9 @@ std::optional<error> encode_into(const type& t, const value& v, bytes& out, cons
         const bytes* b = v.as_bytes();
         if (!b) return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs bytes");
         if (t.k == k::fixed_bytes && b->size() != t.size)
-            return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs exactly " + std::to_string(t.size) + " bytes, got " + std::to_string(b->size()));
+            return bad(
+                "ABI_BAD_VALUE", path,
+                where + ": " + t.canonical() + " needs exactly " + std::to_string(t.size) + " bytes, got " + std::to_string(b->size()));
         if (t.k != k::fixed_bytes) put_word(out, integer(b->size()));
         out.insert(out.end(), b->begin(), b->end());
         out.insert(out.end(), padded(b->size()) - b->size(), 0);
@@ -209,7 +225,8 @@ std::optional<error> encode_into(const type& t, const value& v, bytes& out, cons
     if (!items) return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs a list");
     const std::size_t want = t.k == k::tuple ? t.elements.size() : t.size;
     if (t.k != k::array && items->size() != want)
-        return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs " + std::to_string(want) + " items, got " + std::to_string(items->size()));
+        return bad("ABI_BAD_VALUE", path,
+                   where + ": " + t.canonical() + " needs " + std::to_string(want) + " items, got " + std::to_string(items->size()));
     if (t.k == k::array) put_word(out, integer(items->size()));
     return encode_sequence(t, *items, out, path);
 }
@@ -224,10 +241,12 @@ struct decoder {
         return false;
     }
     // A word at `at` as an offset or length that must be at most `limit`.
-    bool size_word(std::span<const std::uint8_t> d, std::size_t at, std::size_t limit, std::size_t& out, const std::string& path, const char* what) {
+    bool size_word(std::span<const std::uint8_t> d, std::size_t at, std::size_t limit, std::size_t& out, const std::string& path,
+                   const char* what) {
         if (at + word_size > d.size()) return fail(path, std::string("data ends before its ") + what);
         const integer u = get_word(d.subspan(at, word_size));
-        if (u > limit) return fail(path, std::string(what) + " " + u.str() + " points past the data (" + std::to_string(d.size()) + " bytes)");
+        if (u > limit)
+            return fail(path, std::string(what) + " " + u.str() + " points past the data (" + std::to_string(d.size()) + " bytes)");
         out = static_cast<std::size_t>(u);
         return true;
     }
@@ -374,8 +393,10 @@ nlohmann::json to_json(const type& t, const value& v) {
     for (std::size_t i = 0; i < items->size(); ++i) {
         if (t.k == k::tuple && i >= t.elements.size()) break;
         nlohmann::json x = to_json(element_type(t, i), (*items)[i]);
-        if (obj) j[t.names[i]] = std::move(x);
-        else j.push_back(std::move(x));
+        if (obj)
+            j[t.names[i]] = std::move(x);
+        else
+            j.push_back(std::move(x));
     }
     return j;
 }

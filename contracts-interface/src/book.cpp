@@ -21,7 +21,10 @@ struct param_field {
     const char* name;
     Wad* (*get)(sc::params&);
 };
-#define MARGIN_FIELD(name, member) param_field{name, [](sc::params& p) -> Wad* { return &p.member; }}
+#define MARGIN_FIELD(name, member)                            \
+    param_field {                                             \
+        name, [](sc::params& p) -> Wad* { return &p.member; } \
+    }
 const std::array<param_field, 34> param_fields = {
     MARGIN_FIELD("rangeUp", vol_shock.range_up),
     MARGIN_FIELD("rangeDown", vol_shock.range_down),
@@ -138,8 +141,8 @@ value to_value(const book& b) {
                                         num(e.futures), num(e.futures_entry), value::list(std::move(legs))}));
     }
     for (const book_collateral& c : b.collaterals)
-        collaterals.push_back(value::list({num(c.amount), num(c.price), num(c.confidence), num(c.im_haircut), num(c.mm_haircut),
-                                           value::boolean(c.risk_cancelling)}));
+        collaterals.push_back(value::list(
+            {num(c.amount), num(c.price), num(c.confidence), num(c.im_haircut), num(c.mm_haircut), value::boolean(c.risk_cancelling)}));
     return value::list({num(b.cash), num(b.spot), num(b.spot_confidence), num(b.stable_price), num(b.perp_position), num(b.perp_price),
                         num(b.perp_entry), num(b.perp_confidence), value::list(std::move(expiries)), value::list(std::move(collaterals))});
 }
@@ -150,8 +153,7 @@ value to_value(const sc::params& p) {
         scenarios.push_back(value::list({num(s.spot_shock), value::number(static_cast<unsigned>(s.vol)), num(s.weight)}));
     std::vector<value> fields{value::list(std::move(scenarios))};
     sc::params copy = p;  // the field table reads through a mutable reference
-    for (const param_field& f : param_fields)
-        fields.push_back(f.get ? num(*f.get(copy)) : value::number(p.vol_shock.dte_floor_seconds));
+    for (const param_field& f : param_fields) fields.push_back(f.get ? num(*f.get(copy)) : value::number(p.vol_shock.dte_floor_seconds));
     return value::list(std::move(fields));
 }
 
@@ -160,7 +162,8 @@ outcome<book> book_from_value(const value& v) {
     book b;
     const auto* f = r.list(v, 10, "");
     if (!f) return outcome<book>::failure(*r.err);
-    I256* heads[] = {&b.cash, &b.spot, &b.spot_confidence, &b.stable_price, &b.perp_position, &b.perp_price, &b.perp_entry, &b.perp_confidence};
+    I256* heads[] = {&b.cash,          &b.spot,       &b.spot_confidence, &b.stable_price,
+                     &b.perp_position, &b.perp_price, &b.perp_entry,      &b.perp_confidence};
     for (std::size_t i = 0; i < 8; ++i) *heads[i] = r.i256((*f)[i], "/" + book_type().names[i]);
     if (const auto* es = r.list((*f)[8], SIZE_MAX, "/expiries"))
         for (std::size_t i = 0; i < es->size(); ++i) {
@@ -208,8 +211,8 @@ outcome<sc::params> params_from_value(const value& v) {
                 if (!r.err) r.err = error{"ABI_BAD_VALUE", sp + "/vol", sp + "/vol: a vol move is 0 (none) to 4 (abs_skew)"};
                 break;
             }
-            p.scenarios.push_back({Wad::from_raw(r.i256((*s)[0], sp + "/spotShock")), static_cast<sc::vol_move>(vol->convert_to<unsigned>()),
-                                   Wad::from_raw(r.i256((*s)[2], sp + "/weight"))});
+            p.scenarios.push_back({Wad::from_raw(r.i256((*s)[0], sp + "/spotShock")),
+                                   static_cast<sc::vol_move>(vol->convert_to<unsigned>()), Wad::from_raw(r.i256((*s)[2], sp + "/weight"))});
         }
     for (std::size_t i = 0; i < param_fields.size(); ++i) {
         const std::string fp_ = std::string("/") + param_fields[i].name;
@@ -235,11 +238,14 @@ outcome<book> book_of(const margin::request& req) {
     std::string sym;
     for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {
         const std::string& u = req.acct.positions[i].underlying;
-        if (sym.empty()) sym = u;
-        else if (u != sym) return fail("/account/positions/" + std::to_string(i) + "/underlying", "positions on " + sym + " and on " + u);
+        if (sym.empty())
+            sym = u;
+        else if (u != sym)
+            return fail("/account/positions/" + std::to_string(i) + "/underlying", "positions on " + sym + " and on " + u);
     }
     if (sym.empty()) {
-        if (req.market.underlyings.size() != 1) return fail("/market/underlyings", "an account without positions needs a market of one underlying");
+        if (req.market.underlyings.size() != 1)
+            return fail("/market/underlyings", "an account without positions needs a market of one underlying");
         sym = req.market.underlyings.begin()->first;
     }
     const margin::underlying_market& um = req.market.underlyings.at(sym);
@@ -271,13 +277,15 @@ outcome<book> book_of(const margin::request& req) {
         const std::string path = "/account/positions/" + std::to_string(i);
         if (pos.type != instrument_type::perp) {
             const margin::expiry_market* em = um.find(pos.expiry);
-            if (em && !em->rate) return fail("/market/underlyings/" + sym + "/expiries", "expiry " + std::to_string(pos.expiry) + " has no rate");
+            if (em && !em->rate)
+                return fail("/market/underlyings/" + sym + "/expiries", "expiry " + std::to_string(pos.expiry) + " has no rate");
         }
         if (pos.type == instrument_type::option) {
             if (!pos.mark_vol) return fail(path + "/mark_vol", "an option needs its series' mark vol (no surface on chain)");
             auto amount = fp::mul(pos.size, pos.contract_size, fp::rounding::toward_zero);
             if (!amount.ok()) return outcome<book>::failure("ARITHMETIC_OVERFLOW", path + "/size", "size x contract size overflows");
-            expiry_of(pos.expiry).legs.push_back({pos.strike.raw(), pos.mark_vol->raw(), amount.value.raw(), pos.kind == margin::option_kind::call});
+            expiry_of(pos.expiry)
+                .legs.push_back({pos.strike.raw(), pos.mark_vol->raw(), amount.value.raw(), pos.kind == margin::option_kind::call});
         } else if (pos.type == instrument_type::perp) {
             if (!pos.funding.raw().is_zero()) return fail(path + "/funding", "perp funding is settled into cash on chain");
             b.perp_position = pos.size.raw();

@@ -3,9 +3,9 @@
 namespace chain {
 namespace {
 
-using margin::outcome;
 using abi::type;
 using abi::value;
+using margin::outcome;
 
 fp::I256 i256(const value& v) { return fp::I256::from_big(fp::detail::big256(*v.as_number())).value; }
 address addr_of(const value& v) {
@@ -55,8 +55,8 @@ const std::string& liquidated_topic() {
 }
 
 json account_topics() {
-    return json::array({json::array({topic_of("Deposited(address,uint256)"), topic_of("Traded(address,address,uint256,int256,int256)"),
-                                     liquidated_topic()})});
+    return json::array({json::array(
+        {topic_of("Deposited(address,uint256)"), topic_of("Traded(address,address,uint256,int256,int256)"), liquidated_topic()})});
 }
 
 std::vector<address> accounts_named(const json& log) {
@@ -78,7 +78,8 @@ outcome<liquidation> decode_liquidated(const json& log) {
     if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].size() != 3 ||
         log["topics"][0] != liquidated_topic())
         return outcome<liquidation>::failure("NOT_FOUND", "", "not a Liquidated log");
-    static const type data_type = type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
+    static const type data_type =
+        type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
     auto data = abi::from_hex(log.value("data", std::string()));
     if (!data.ok()) return outcome<liquidation>::failure(*data.err);
     auto v = abi::decode(data_type, data.value);
@@ -89,7 +90,8 @@ outcome<liquidation> decode_liquidated(const json& log) {
     if (c.ok()) l.contract = c.value;
     l.account = addr_of_topic(log["topics"][1].get<std::string>());
     l.liquidator = addr_of_topic(log["topics"][2].get<std::string>());
-    if (*f[0].as_number() > std::numeric_limits<std::uint64_t>::max()) return outcome<liquidation>::failure("ABI_BAD_DATA", "/scenarioId", "scenario id out of range");
+    if (*f[0].as_number() > std::numeric_limits<std::uint64_t>::max())
+        return outcome<liquidation>::failure("ABI_BAD_DATA", "/scenarioId", "scenario id out of range");
     l.scenario = f[0].as_number()->convert_to<std::uint64_t>();
     l.input_hash = abi::to_hex(*f[1].as_bytes());
     l.equity = i256(f[2]);
@@ -124,8 +126,10 @@ outcome<std::vector<outcome<abi::book>>> house::books(const std::vector<address>
     for (std::size_t i = 0; i < accounts.size(); i += chunk) {
         std::vector<std::pair<std::string, json>> calls;
         for (std::size_t k = i; k < std::min(accounts.size(), i + chunk); ++k)
-            calls.emplace_back("eth_call", json::array({{{"to", to_hex(contract_)}, {"data", abi::to_hex(call_data("book(address)", value::list({word(accounts[k])})))}},
-                                                        block}));
+            calls.emplace_back("eth_call",
+                               json::array({{{"to", to_hex(contract_)},
+                                             {"data", abi::to_hex(call_data("book(address)", value::list({word(accounts[k])})))}},
+                                            block}));
         auto r = rpc_.batch(calls);
         if (!r.ok()) return out_t::failure(*r.err);
         for (auto& one : r.value) {
@@ -181,7 +185,8 @@ outcome<address> house::engine(const std::string& block) {
 
 outcome<witness> house::witness_of(const abi::book& b, const margin::scenario::params& p, std::uint64_t id, const std::string& block) {
     // (book, params, id, marks): empty marks, so the engine prices the legs itself
-    static const type args = type::tuple_of({abi::book_type(), abi::params_type(), type::uint_(), type::array_of(type::array_of(type::int_()))});
+    static const type args =
+        type::tuple_of({abi::book_type(), abi::params_type(), type::uint_(), type::array_of(type::array_of(type::int_()))});
     static const type ret = type::tuple_of({type::int_(), type::int_(), type::int_(), type::boolean()});
     auto eng = engine(block);
     if (!eng.ok()) return outcome<witness>::failure(*eng.err);
@@ -215,7 +220,8 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
     const liquidation& l = ev.value;
     if (l.block == 0) return outcome<json>::failure("NOT_FOUND", "/tx", "a liquidation in the genesis block");
     contract_ = l.contract;
-    const std::string parent = quantity(l.block - 1);  // the state the transaction started from (it is first in its block when tx_index == 0)
+    const std::string parent =
+        quantity(l.block - 1);  // the state the transaction started from (it is first in its block when tx_index == 0)
     auto b = book(l.account, parent);
     if (!b.ok()) return outcome<json>::failure(*b.err);
     auto p = params(parent);
@@ -233,14 +239,24 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
         {"book", abi::to_json(abi::book_type(), abi::to_value(b.value))},
         {"params", abi::to_json(abi::params_type(), abi::to_value(p.value))},
         {"event",
-         {{"account", to_hex(l.account)}, {"liquidator", to_hex(l.liquidator)}, {"input_hash", l.input_hash}, {"equity", l.equity.to_string()},
-          {"maintenance", l.maintenance.to_string()}, {"fraction", l.fraction.to_string()}, {"reward", l.reward.to_string()},
+         {{"account", to_hex(l.account)},
+          {"liquidator", to_hex(l.liquidator)},
+          {"input_hash", l.input_hash},
+          {"equity", l.equity.to_string()},
+          {"maintenance", l.maintenance.to_string()},
+          {"fraction", l.fraction.to_string()},
+          {"reward", l.reward.to_string()},
           {"shortfall", l.shortfall.to_string()}}},
         {"witness",
-         {{"pnl", w.value.pnl.to_string()}, {"equity", w.value.equity.to_string()}, {"maintenance", w.value.maintenance.to_string()},
+         {{"pnl", w.value.pnl.to_string()},
+          {"equity", w.value.equity.to_string()},
+          {"maintenance", w.value.maintenance.to_string()},
           {"liquidatable", w.value.liquidatable}}},
         {"source",
-         {{"chain_id", chain_id.ok() ? chain_id.value : json(nullptr)}, {"contract", to_hex(l.contract)}, {"tx", tx}, {"block", std::to_string(l.block)},
+         {{"chain_id", chain_id.ok() ? chain_id.value : json(nullptr)},
+          {"contract", to_hex(l.contract)},
+          {"tx", tx},
+          {"block", std::to_string(l.block)},
           {"tx_index", std::to_string(l.tx_index)}}},
     };
     return {std::move(bundle), std::nullopt};

@@ -9,8 +9,8 @@
 namespace replay {
 namespace {
 
-using nlohmann::json;
 using margin::outcome;
+using nlohmann::json;
 
 outcome<json> bad(const std::string& path, const std::string& why) { return outcome<json>::failure("BAD_BUNDLE", path, path + ": " + why); }
 
@@ -53,7 +53,8 @@ outcome<json> run(const json& b, const json* chain) {
             key != "event" && key != "witness" && key != "source")
             return bad("/" + key, "no such field");
     const json* underlying = field(b, "underlying");
-    if (!underlying || !underlying->is_string() || underlying->get<std::string>().empty()) return bad("/underlying", "a symbol, e.g. \"BTC\"");
+    if (!underlying || !underlying->is_string() || underlying->get<std::string>().empty())
+        return bad("/underlying", "a symbol, e.g. \"BTC\"");
     abi::integer ts, scenario;
     if (!integer_of(field(b, "market_timestamp"), ts) || ts <= 0 || ts > abi::integer(100'000'000'000LL))
         return bad("/market_timestamp", "Unix seconds as a decimal string");
@@ -69,7 +70,8 @@ outcome<json> run(const json& b, const json* chain) {
     auto params = abi::params_from_value(params_v.value);
     if (!params.ok()) return bad("/params" + params.err->path, params.err->message);
     const auto id = scenario.convert_to<std::uint64_t>();
-    if (id > params.value.scenarios.size()) return bad("/scenario", "past the basis contingency (" + std::to_string(params.value.scenarios.size()) + ")");
+    if (id > params.value.scenarios.size())
+        return bad("/scenario", "past the basis contingency (" + std::to_string(params.value.scenarios.size()) + ")");
 
     const json* event = field(b, "event");
     if (!event || !event->is_object()) return bad("/event", "the Liquidated event's fields");

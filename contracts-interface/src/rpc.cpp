@@ -48,12 +48,12 @@ outcome<json> rpc_client::post(const std::string& body, const std::string& what)
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     const CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
-    if (rc != CURLE_OK)
-        return outcome<json>::failure(rpc_failure("RPC_UNREACHABLE", what, url_ + ": " + curl_easy_strerror(rc)));
+    if (rc != CURLE_OK) return outcome<json>::failure(rpc_failure("RPC_UNREACHABLE", what, url_ + ": " + curl_easy_strerror(rc)));
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200)
-        return outcome<json>::failure(rpc_failure("RPC_HTTP", what, url_ + ": HTTP " + std::to_string(status) + ": " + response.substr(0, 200)));
+        return outcome<json>::failure(
+            rpc_failure("RPC_HTTP", what, url_ + ": HTTP " + std::to_string(status) + ": " + response.substr(0, 200)));
     json parsed = json::parse(response, nullptr, false);
     if (parsed.is_discarded()) return outcome<json>::failure(rpc_failure("RPC_BAD_RESPONSE", what, "not JSON: " + response.substr(0, 200)));
     return {std::move(parsed), std::nullopt};
@@ -71,7 +71,8 @@ outcome<std::vector<outcome<json>>> rpc_client::batch(const std::vector<std::pai
     if (calls.empty()) return {{}, std::nullopt};
     json body = json::array();
     const long first = next_id_;
-    for (const auto& [method, params] : calls) body.push_back({{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", method}, {"params", params}});
+    for (const auto& [method, params] : calls)
+        body.push_back({{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", method}, {"params", params}});
     const std::string what = calls.front().first + " (batch of " + std::to_string(calls.size()) + ")";
     auto r = post(body.dump(), what);
     if (!r.ok()) return out_t::failure(*r.err);

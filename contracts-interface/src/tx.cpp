@@ -107,7 +107,8 @@ std::string to_hex(const address& a) { return abi::to_hex(a); }
 margin::outcome<address> parse_address(std::string_view text) {
     auto raw = abi::from_hex(text);
     if (!raw.ok() || raw.value.size() != 20 || text.substr(0, 2) != "0x")
-        return margin::outcome<address>::failure("BAD_ADDRESS", "", "an address is 0x and 40 hex digits, got \"" + std::string(text) + "\"");
+        return margin::outcome<address>::failure("BAD_ADDRESS", "",
+                                                 "an address is 0x and 40 hex digits, got \"" + std::string(text) + "\"");
     address a{};
     std::copy(raw.value.begin(), raw.value.end(), a.begin());
     return {a, std::nullopt};

@@ -17,8 +17,8 @@
 namespace margin::json_detail {
 
 using json = nlohmann::json;
-using fp::Wad;
 using fp::rounding;
+using fp::Wad;
 
 constexpr std::size_t max_input_bytes = 16u << 20;
 constexpr std::size_t max_depth = 16;
@@ -30,9 +30,12 @@ constexpr std::int64_t max_timestamp = 100'000'000'000;  // year ~5138
 inline std::string escape_token(const std::string& k) {
     std::string out;
     for (char ch : k) {
-        if (ch == '~') out += "~0";
-        else if (ch == '/') out += "~1";
-        else out += ch;
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
     }
     return out;
 }
@@ -87,9 +90,7 @@ private:
         const frame& f = frames_.back();
         return f.node->is_array() ? child(f.path, f.node->size()) : child(f.path, key_);
     }
-    bool number() {
-        return fail("JSON_NUMBER", value_pointer(), "numbers must be strings holding exact decimals, e.g. \"1.5\"");
-    }
+    bool number() { return fail("JSON_NUMBER", value_pointer(), "numbers must be strings holding exact decimals, e.g. \"1.5\""); }
     json* insert(json v) {
         if (frames_.empty()) {
             root = std::move(v);
@@ -215,8 +216,10 @@ public:
         bool digits = !s.empty() && s.size() <= 12 && (s.size() == 1 || s[0] != '0');
         std::int64_t n = 0;
         for (char ch : s) {
-            if (ch < '0' || ch > '9') digits = false;
-            else n = n * 10 + (ch - '0');
+            if (ch < '0' || ch > '9')
+                digits = false;
+            else
+                n = n * 10 + (ch - '0');
             if (!digits) break;
         }
         if (!digits || n <= 0 || n > max_timestamp) {
@@ -244,14 +247,14 @@ public:
     bool symbol(const std::string& s, const std::string& path, bool allow_star) {
         bool good = !s.empty() && s.size() <= max_symbol_length;
         for (char ch : s)
-            good = good && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' ||
-                            ch == '-' || ch == '.');
+            good = good && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
+                            ch == '.');
         if (allow_star && s == "*") good = true;
         return good || fail("BAD_SYMBOL", path, "\"" + s + "\" is not a symbol: 1-32 characters of A-Z a-z 0-9 _ - .");
     }
 };
 
-inline const Wad MAX_PRICE = Wad::from_int(1'000'000'000'000'000);      // 1e15
+inline const Wad MAX_PRICE = Wad::from_int(1'000'000'000'000'000);       // 1e15
 inline const Wad MAX_AMOUNT = Wad::from_int(1'000'000'000'000'000'000);  // 1e18
 inline const Wad MAX_SIZE = Wad::from_int(1'000'000'000'000);            // 1e12
 inline const Wad MAX_CONTRACT_SIZE = Wad::from_int(1'000'000);
@@ -274,7 +277,6 @@ inline std::optional<Wad> fraction(decoder& d, const json& o, const std::string&
     if (v && !(d.non_negative(*v, child(path, key)) && d.at_most(*v, ONE, child(path, key)))) return std::nullopt;
     return v;
 }
-
 
 /// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
 inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {

@@ -9,8 +9,8 @@
 
 #include "core/json_api.hpp"
 #include "core/json_document.hpp"
-#include "json_decoder.hpp"
 #include "core/wad_ops.hpp"
+#include "json_decoder.hpp"
 
 namespace margin {
 namespace {
@@ -36,14 +36,17 @@ bool fractions(decoder& d, const json& o, const std::string& path, std::initiali
 }
 
 void decode_option_rates(decoder& d, const json& o, const std::string& path, option_rates& r) {
-    if (!fractions(d, o, path, {{"im_otm_base", &r.im_otm_base}, {"im_floor", &r.im_floor}, {"mm_otm_base", &r.mm_otm_base}, {"mm_floor", &r.mm_floor}}))
+    if (!fractions(
+            d, o, path,
+            {{"im_otm_base", &r.im_otm_base}, {"im_floor", &r.im_floor}, {"mm_otm_base", &r.mm_otm_base}, {"mm_floor", &r.mm_floor}}))
         return;
     if (r.mm_otm_base > r.im_otm_base || r.mm_floor > r.im_floor)
         d.fail("INCONSISTENT_PARAMS", path, "maintenance rates must not exceed initial rates (IM >= MM)");
 }
 
 void decode_linear_rates(decoder& d, const json& o, const std::string& path, linear_rates& r) {
-    if (!fractions(d, o, path, {{"im_base", &r.im_base}, {"mm_base", &r.mm_base}, {"size_slope", &r.size_slope}, {"max_rate", &r.max_rate}}))
+    if (!fractions(d, o, path,
+                   {{"im_base", &r.im_base}, {"mm_base", &r.mm_base}, {"size_slope", &r.size_slope}, {"max_rate", &r.max_rate}}))
         return;
     if (r.mm_base > r.im_base) d.fail("INCONSISTENT_PARAMS", path, "mm_base must not exceed im_base (IM >= MM)");
 }
@@ -53,7 +56,8 @@ void decode_params(decoder& d, const json& o, const std::string& path, standard_
     auto version = d.text(o, path, "version", true);
     if (d.failed()) return;
     if (*version != "standard/1") {
-        d.fail("UNSUPPORTED_VERSION", child(path, "version"), "parameter documents of version \"standard/1\" are supported, got \"" + *version + "\"");
+        d.fail("UNSUPPORTED_VERSION", child(path, "version"),
+               "parameter documents of version \"standard/1\" are supported, got \"" + *version + "\"");
         return;
     }
     p.version = *version;
@@ -68,8 +72,10 @@ void decode_params(decoder& d, const json& o, const std::string& path, standard_
         for (const char* k : {"option", "perp", "future"}) {
             const json* g = d.field(v, sp, k, true);
             if (!g) return;
-            if (std::string_view(k) == "option") decode_option_rates(d, *g, child(sp, k), q.option);
-            else decode_linear_rates(d, *g, child(sp, k), std::string_view(k) == "perp" ? q.perp : q.future);
+            if (std::string_view(k) == "option")
+                decode_option_rates(d, *g, child(sp, k), q.option);
+            else
+                decode_linear_rates(d, *g, child(sp, k), std::string_view(k) == "perp" ? q.perp : q.future);
             if (d.failed()) return;
         }
         p.underlyings.emplace(sym, q);
@@ -192,20 +198,21 @@ void decode_svi(decoder& d, const json& o, const std::string& path, svi_params& 
         !d.at_most(*b, MAX_SVI, child(path, "b")) || !d.abs_at_most(*m, MAX_SVI, child(path, "m")) ||
         !d.positive(*sigma, child(path, "sigma")) || !d.at_most(*sigma, MAX_SVI, child(path, "sigma")))
         return;
-    if (!(*rho < ONE && *rho > fp::neg(ONE).value)) {
+    if (!(*rho<ONE&& * rho> fp::neg(ONE).value)) {
         d.fail("OUT_OF_RANGE", child(path, "rho"), "rho must be in (-1, 1), got " + fp::format(*rho));
         return;
     }
     s = {*a, *b, *rho, *m, *sigma};
 }
 
-void decode_expiry(decoder& d, const json& o, const std::string& path, const underlying_market& um, std::int64_t ts,
-                   expiry_market& e) {
+void decode_expiry(decoder& d, const json& o, const std::string& path, const underlying_market& um, std::int64_t ts, expiry_market& e) {
     if (!d.is_object(o, path) || !d.only(o, path, {"discount_factor", "expiry", "forward", "forward_confidence", "rate", "svi"})) return;
     auto expiry = d.integer(o, path, "expiry", true);
     if (d.failed()) return;
     if (*expiry <= ts) {
-        d.fail("EXPIRY_IN_PAST", child(path, "expiry"), "expiry " + std::to_string(*expiry) + " is not after the snapshot timestamp " + std::to_string(ts) + " (expired instruments are rejected, not settled)");
+        d.fail("EXPIRY_IN_PAST", child(path, "expiry"),
+               "expiry " + std::to_string(*expiry) + " is not after the snapshot timestamp " + std::to_string(ts) +
+                   " (expired instruments are rejected, not settled)");
         return;
     }
     if (*expiry - ts > fp::max_expiry_seconds) {
@@ -299,7 +306,8 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
                 }
                 um.expiries.push_back(e);
             }
-            std::sort(um.expiries.begin(), um.expiries.end(), [](const expiry_market& a, const expiry_market& b) { return a.expiry < b.expiry; });
+            std::sort(um.expiries.begin(), um.expiries.end(),
+                      [](const expiry_market& a, const expiry_market& b) { return a.expiry < b.expiry; });
         }
         m.underlyings.emplace(sym, std::move(um));
     }
@@ -331,7 +339,8 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
     if (d.failed()) return;
     if (*type == "option") {
         p.type = instrument_type::option;
-        d.only(o, path, {"contract_size", "expiry", "id", "isolated_margin", "mark_vol", "option_type", "size", "strike", "type", "underlying"});
+        d.only(o, path,
+               {"contract_size", "expiry", "id", "isolated_margin", "mark_vol", "option_type", "size", "strike", "type", "underlying"});
     } else if (*type == "perp") {
         p.type = instrument_type::perp;
         d.only(o, path, {"entry_price", "funding", "id", "isolated_margin", "size", "type", "underlying"});
@@ -378,8 +387,10 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
     if (p.type == instrument_type::option) {
         auto kind = d.text(o, path, "option_type", true);
         if (d.failed()) return;
-        if (*kind == "call") p.kind = option_kind::call;
-        else if (*kind == "put") p.kind = option_kind::put;
+        if (*kind == "call")
+            p.kind = option_kind::call;
+        else if (*kind == "put")
+            p.kind = option_kind::put;
         else {
             d.fail("BAD_ENUM", child(path, "option_type"), "option_type must be \"call\" or \"put\", got \"" + *kind + "\"");
             return;
@@ -435,22 +446,24 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
 using instrument_key = std::tuple<int, std::string, std::int64_t, int, fp::I256>;
 instrument_key key_of(const position& p) {
     return {static_cast<int>(p.type), p.underlying, p.type == instrument_type::perp ? 0 : p.expiry,
-            p.type == instrument_type::option ? static_cast<int>(p.kind) : 0, p.type == instrument_type::option ? p.strike.raw() : fp::I256{}};
+            p.type == instrument_type::option ? static_cast<int>(p.kind) : 0,
+            p.type == instrument_type::option ? p.strike.raw() : fp::I256{}};
 }
 
 void decode_account(decoder& d, const json& o, const std::string& path, request& req) {
     if (!d.is_object(o, path) || !d.only(o, path, {"cash", "collateral", "margin_mode", "positions"})) return;
     account& a = req.acct;
     if (auto mode = d.text(o, path, "margin_mode", false)) {
-        if (*mode == "cross") a.mode = margin_mode::cross;
+        if (*mode == "cross")
+            a.mode = margin_mode::cross;
         else if (*mode == "isolated") {
             a.mode = margin_mode::isolated;
             if (req.model == margin_model::portfolio) {
-                d.fail("MODE_NOT_SUPPORTED", child(path, "margin_mode"), "the portfolio model margins the account as a whole: use \"cross\"");
+                d.fail("MODE_NOT_SUPPORTED", child(path, "margin_mode"),
+                       "the portfolio model margins the account as a whole: use \"cross\"");
                 return;
             }
-        }
-        else {
+        } else {
             d.fail("BAD_ENUM", child(path, "margin_mode"), "margin_mode must be \"cross\" or \"isolated\", got \"" + *mode + "\"");
             return;
         }
@@ -472,8 +485,8 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
                 d.fail("UNPRICED_COLLATERAL", ap, "the market gives no price for \"" + asset + "\"");
                 return;
             }
-            const bool accepted = req.model == margin_model::standard ? req.params.collateral.count(asset) > 0
-                                                                      : req.portfolio.collateral.count(asset) > 0;
+            const bool accepted =
+                req.model == margin_model::standard ? req.params.collateral.count(asset) > 0 : req.portfolio.collateral.count(asset) > 0;
             if (!accepted) {
                 d.fail("COLLATERAL_NOT_ACCEPTED", ap, "the parameters give no haircut for \"" + asset + "\", so it is not accepted");
                 return;
@@ -508,7 +521,6 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
     }
 }
 
-
 }  // namespace
 
 namespace detail {
@@ -532,8 +544,8 @@ outcome<request> decode_request(const json& root, const portfolio_params* given)
     decoder d;
     outcome<request> o;
     request& req = o.value;
-    if (d.is_object(root, "") &&
-        (given ? d.only(root, "", {"account", "api_version", "market"}) : d.only(root, "", {"account", "api_version", "market", "params"}))) {
+    if (d.is_object(root, "") && (given ? d.only(root, "", {"account", "api_version", "market"})
+                                        : d.only(root, "", {"account", "api_version", "market", "params"}))) {
         auto v = d.text(root, "", "api_version", true);
         if (v && *v != api_version)
             d.fail("UNSUPPORTED_VERSION", "/api_version", "this engine speaks API version \"1\", got \"" + *v + "\"");
@@ -547,13 +559,16 @@ outcome<request> decode_request(const json& root, const portfolio_params* given)
             if (p && p->is_string()) {
                 const std::string name = p->get<std::string>();
                 if (name == "standard") {
-                    if (!def.ok()) d.err = def.err;
-                    else req.params = def.value;
+                    if (!def.ok())
+                        d.err = def.err;
+                    else
+                        req.params = def.value;
                 } else if (!portfolio_preset_json(name).empty()) {
                     req.model = margin_model::portfolio;
                     decode_portfolio_text(d, portfolio_preset_json(name), "/params", req.portfolio);
                 } else {
-                    d.fail("UNKNOWN_PRESET", "/params", "params names \"standard\", \"pmrm2\" or \"span16\", or is a parameter document; got \"" + name + "\"");
+                    d.fail("UNKNOWN_PRESET", "/params",
+                           "params names \"standard\", \"pmrm2\" or \"span16\", or is a parameter document; got \"" + name + "\"");
                 }
             } else if (p && p->is_object() && p->contains("version") && (*p)["version"] == "portfolio/1") {
                 req.model = margin_model::portfolio;
@@ -561,8 +576,10 @@ outcome<request> decode_request(const json& root, const portfolio_params* given)
             } else if (p) {
                 decode_params(d, *p, "/params", req.params);
             } else {
-                if (!def.ok()) d.err = def.err;  // a bug in the shipped document; tests keep it valid
-                else req.params = def.value;
+                if (!def.ok())
+                    d.err = def.err;  // a bug in the shipped document; tests keep it valid
+                else
+                    req.params = def.value;
             }
         }
         if (!d.failed()) {
@@ -604,8 +621,7 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
     if (d.is_object(root, "/trade") && d.only(root, "/trade", {"positions"})) {
         const json* ps = d.field(root, "/trade", "positions", true);
         if (ps && d.is_array(*ps, "/trade/positions")) {
-            if (ps->empty() || ps->size() > max_positions)
-                d.fail("OUT_OF_RANGE", "/trade/positions", "a trade has 1 to 10000 positions");
+            if (ps->empty() || ps->size() > max_positions) d.fail("OUT_OF_RANGE", "/trade/positions", "a trade has 1 to 10000 positions");
             std::set<instrument_key> seen;
             for (std::size_t i = 0; i < ps->size() && !d.failed(); ++i) {
                 const std::string path_i = child("/trade/positions", i);
@@ -620,7 +636,8 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
                     // Options trade at their mark: the premium (the traded position's value) moves to cash.
                     request one = o.value;
                     one.acct.positions = {p};
-                    if (auto it = std::find_if(held.begin(), held.end(), [&](const position& h) { return key_of(h) == key_of(p); }); it != held.end())
+                    if (auto it = std::find_if(held.begin(), held.end(), [&](const position& h) { return key_of(h) == key_of(p); });
+                        it != held.end())
                         one.acct.positions[0].mark_vol = it->mark_vol;  // the held position's mark
                     const auto v = value_position(one, 0);
                     if (!v.ok()) {
@@ -672,10 +689,13 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
                     it->funding = c(fp::add(c(fp::add(it->funding, p.funding)),
                                             c(fp::mul(p.size, c(fp::sub(held_entry, trade_entry)), fp::rounding::floor))));
                 }
-                if (!c.ok() || !d.abs_at_most(sum, MAX_SIZE, child(path_i, "size")) || !d.abs_at_most(it->funding, MAX_AMOUNT, child(path_i, "funding")))
+                if (!c.ok() || !d.abs_at_most(sum, MAX_SIZE, child(path_i, "size")) ||
+                    !d.abs_at_most(it->funding, MAX_AMOUNT, child(path_i, "funding")))
                     break;
-                if (sum.raw().is_zero()) held.erase(it);
-                else it->size = sum;
+                if (sum.raw().is_zero())
+                    held.erase(it);
+                else
+                    it->size = sum;
             }
         }
     }

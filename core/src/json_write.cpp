@@ -1,9 +1,9 @@
 // Responses, errors and the canonical request encoding (docs/api.md).
 #include <nlohmann/json.hpp>
 
+#include "core/build_id.hpp"
 #include "core/json_api.hpp"
 #include "core/json_document.hpp"
-#include "core/build_id.hpp"
 #include "core/version.hpp"
 
 namespace margin {
@@ -36,10 +36,14 @@ sorted_json encode_params(const standard_params& p) {
     j["underlyings"] = sorted_json::object();
     for (const auto& [sym, u] : p.underlyings) {
         sorted_json& s = j["underlyings"][sym];
-        s["option"] = {{"im_otm_base", dec(u.option.im_otm_base)}, {"im_floor", dec(u.option.im_floor)},
-                       {"mm_otm_base", dec(u.option.mm_otm_base)}, {"mm_floor", dec(u.option.mm_floor)}};
+        s["option"] = {{"im_otm_base", dec(u.option.im_otm_base)},
+                       {"im_floor", dec(u.option.im_floor)},
+                       {"mm_otm_base", dec(u.option.mm_otm_base)},
+                       {"mm_floor", dec(u.option.mm_floor)}};
         for (const auto& [k, r] : {std::pair<const char*, const linear_rates*>{"perp", &u.perp}, {"future", &u.future}})
-            s[k] = {{"im_base", dec(r->im_base)}, {"mm_base", dec(r->mm_base)}, {"size_slope", dec(r->size_slope)},
+            s[k] = {{"im_base", dec(r->im_base)},
+                    {"mm_base", dec(r->mm_base)},
+                    {"size_slope", dec(r->size_slope)},
                     {"max_rate", dec(r->max_rate)}};
     }
     j["collateral"] = sorted_json::object();
@@ -66,30 +70,47 @@ sorted_json encode_portfolio(const portfolio_params& p) {
     for (const scenario::scenario& x : s.scenarios)
         sc["scenarios"].push_back({{"spot_shock", dec(x.spot_shock)}, {"vol", vol_text(x.vol)}, {"weight", dec(x.weight)}});
     const auto& v = s.vol_shock;
-    sc["vol_shock"] = {{"range_up", dec(v.range_up)}, {"range_down", dec(v.range_down)}, {"short_term_power", dec(v.short_term_power)},
-                       {"long_term_power", dec(v.long_term_power)}, {"min_vol_up", dec(v.min_vol_up)},
+    sc["vol_shock"] = {{"range_up", dec(v.range_up)},
+                       {"range_down", dec(v.range_down)},
+                       {"short_term_power", dec(v.short_term_power)},
+                       {"long_term_power", dec(v.long_term_power)},
+                       {"min_vol_up", dec(v.min_vol_up)},
                        {"dte_floor_seconds", std::to_string(v.dte_floor_seconds)}};
     const auto& k = s.skew_shock;
-    sc["skew_shock"] = {{"linear_base_cap", dec(k.linear_base_cap)}, {"linear_c_base", dec(k.linear_c_base)}, {"abs_base_cap", dec(k.abs_base_cap)},
-                        {"abs_c_base", dec(k.abs_c_base)}, {"min_k_star", dec(k.min_k_star)}, {"width_scale", dec(k.width_scale)},
-                        {"vol_param_static", dec(k.vol_param_static)}, {"vol_param_scale", dec(k.vol_param_scale)}};
+    sc["skew_shock"] = {{"linear_base_cap", dec(k.linear_base_cap)},
+                        {"linear_c_base", dec(k.linear_c_base)},
+                        {"abs_base_cap", dec(k.abs_base_cap)},
+                        {"abs_c_base", dec(k.abs_c_base)},
+                        {"min_k_star", dec(k.min_k_star)},
+                        {"width_scale", dec(k.width_scale)},
+                        {"vol_param_static", dec(k.vol_param_static)},
+                        {"vol_param_scale", dec(k.vol_param_scale)}};
     const auto& l = s.loss;
-    sc["loss"] = {{"im_factor", dec(l.im_factor)}, {"mm_factor", dec(l.mm_factor)}, {"long_rate_mult", dec(l.long_rate_mult)},
-                  {"long_rate_add", dec(l.long_rate_add)}, {"short_rate_mult", dec(l.short_rate_mult)}, {"short_rate_add", dec(l.short_rate_add)},
-                  {"long_base_discount", dec(l.long_base_discount)}, {"short_base_discount", dec(l.short_base_discount)}};
+    sc["loss"] = {{"im_factor", dec(l.im_factor)},
+                  {"mm_factor", dec(l.mm_factor)},
+                  {"long_rate_mult", dec(l.long_rate_mult)},
+                  {"long_rate_add", dec(l.long_rate_add)},
+                  {"short_rate_mult", dec(l.short_rate_mult)},
+                  {"short_rate_add", dec(l.short_rate_add)},
+                  {"long_base_discount", dec(l.long_base_discount)},
+                  {"short_base_discount", dec(l.short_base_discount)}};
     const auto& b = s.basis;
-    sc["basis"] = {{"spot_up", dec(b.spot_up)}, {"spot_down", dec(b.spot_down)}, {"add_factor", dec(b.add_factor)}, {"mult_factor", dec(b.mult_factor)}};
+    sc["basis"] = {{"spot_up", dec(b.spot_up)},
+                   {"spot_down", dec(b.spot_down)},
+                   {"add_factor", dec(b.add_factor)},
+                   {"mult_factor", dec(b.mult_factor)}};
     const auto& c = s.contingency;
-    sc["contingency"] = {{"peg_loss_threshold", dec(c.peg_loss_threshold)}, {"peg_loss_factor", dec(c.peg_loss_factor)},
+    sc["contingency"] = {{"peg_loss_threshold", dec(c.peg_loss_threshold)},     {"peg_loss_factor", dec(c.peg_loss_factor)},
                          {"confidence_threshold", dec(c.confidence_threshold)}, {"confidence_margin", dec(c.confidence_margin)},
-                         {"mm_perp_percent", dec(c.mm_perp_percent)}, {"im_perp_percent", dec(c.im_perp_percent)},
-                         {"mm_option_percent", dec(c.mm_option_percent)}, {"im_option_percent", dec(c.im_option_percent)}};
+                         {"mm_perp_percent", dec(c.mm_perp_percent)},           {"im_perp_percent", dec(c.im_perp_percent)},
+                         {"mm_option_percent", dec(c.mm_option_percent)},       {"im_option_percent", dec(c.im_option_percent)}};
     sorted_json j;
     j["version"] = p.version;
     j["scenarios"] = sc;
     j["collateral"] = sorted_json::object();
     for (const auto& [asset, r] : p.collateral)
-        j["collateral"][asset] = {{"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}, {"risk_cancelling", r.risk_cancelling}};
+        j["collateral"][asset] = {
+            {"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}, {"risk_cancelling", r.risk_cancelling}};
     j["offsets"] = sorted_json::array();
     for (const offset_rule& o : p.offsets) j["offsets"].push_back({{"underlyings", {o.a, o.b}}, {"rate", dec(o.rate)}});
     return j;
@@ -102,8 +123,8 @@ ordered_json encode_greeks(const greeks& g) {
 }  // namespace
 
 std::string version_string() {
-    return std::string("margin ") + std::string(engine_version) + " build " + std::string(build_id) + " (json api v" + std::string(api_version) +
-           ", fixedpoint spec v1)";
+    return std::string("margin ") + std::string(engine_version) + " build " + std::string(build_id) + " (json api v" +
+           std::string(api_version) + ", fixedpoint spec v1)";
 }
 
 std::string_view default_params_json() noexcept { return default_params_text; }
@@ -132,15 +153,23 @@ sorted_json canonical_document(const request& req) {
         }
         s["expiries"] = sorted_json::array();
         for (const expiry_market& e : u.expiries) {
-            sorted_json x = {{"expiry", std::to_string(e.expiry)}, {"forward", dec(e.forward)}, {"discount_factor", dec(e.discount_factor)},
+            sorted_json x = {{"expiry", std::to_string(e.expiry)},
+                             {"forward", dec(e.forward)},
+                             {"discount_factor", dec(e.discount_factor)},
                              {"forward_confidence", dec(e.forward_confidence)}};
             if (e.rate) x["rate"] = dec(*e.rate);
-            if (e.svi) x["svi"] = {{"a", dec(e.svi->a)}, {"b", dec(e.svi->b)}, {"rho", dec(e.svi->rho)}, {"m", dec(e.svi->m)}, {"sigma", dec(e.svi->sigma)}};
+            if (e.svi)
+                x["svi"] = {{"a", dec(e.svi->a)},
+                            {"b", dec(e.svi->b)},
+                            {"rho", dec(e.svi->rho)},
+                            {"m", dec(e.svi->m)},
+                            {"sigma", dec(e.svi->sigma)}};
             s["expiries"].push_back(std::move(x));
         }
     }
     m["collateral"] = sorted_json::object();
-    for (const auto& [asset, p] : req.market.collateral) m["collateral"][asset] = {{"price", dec(p.price)}, {"confidence", dec(p.confidence)}};
+    for (const auto& [asset, p] : req.market.collateral)
+        m["collateral"][asset] = {{"price", dec(p.price)}, {"confidence", dec(p.confidence)}};
     sorted_json& a = j["account"];
     a["margin_mode"] = req.acct.mode == margin_mode::cross ? "cross" : "isolated";
     a["cash"] = dec(req.acct.cash);
@@ -223,7 +252,11 @@ ordered_json result_object(const request& req, const account_result& r) {
     }
     o["collateral"] = ordered_json::array();
     for (const collateral_result& c : r.collateral)
-        o["collateral"].push_back({{"asset", c.asset}, {"amount", dec(c.amount)}, {"price", dec(c.price)}, {"value", dec(c.value)}, {"im_charge", dec(c.im_charge)}});
+        o["collateral"].push_back({{"asset", c.asset},
+                                   {"amount", dec(c.amount)},
+                                   {"price", dec(c.price)},
+                                   {"value", dec(c.value)},
+                                   {"im_charge", dec(c.im_charge)}});
     if (portfolio) {
         o["scenario_risk"] = dec(r.scenario_risk);
         o["underlyings"] = ordered_json::array();
@@ -238,14 +271,14 @@ ordered_json result_object(const request& req, const account_result& r) {
             x["mark_to_market"] = dec(u.mark_to_market);
             x["expiries"] = ordered_json::array();
             for (const expiry_risk& e : u.expiries)
-                x["expiries"].push_back({{"expiry", std::to_string(e.expiry)}, {"mark_to_market", dec(e.mark_to_market)}, {"worst_pnl", dec(e.worst_pnl)}});
+                x["expiries"].push_back(
+                    {{"expiry", std::to_string(e.expiry)}, {"mark_to_market", dec(e.mark_to_market)}, {"worst_pnl", dec(e.worst_pnl)}});
             x["scenario_pnl"] = ordered_json::array();
             for (const Wad& v : u.scenario_pnl) x["scenario_pnl"].push_back(dec(v));
             o["underlyings"].push_back(std::move(x));
         }
         o["offsets"] = ordered_json::array();
-        for (const offset_credit& c : r.offsets)
-            o["offsets"].push_back({{"underlyings", {c.a, c.b}}, {"credit", dec(c.credit)}});
+        for (const offset_credit& c : r.offsets) o["offsets"].push_back({{"underlyings", {c.a, c.b}}, {"credit", dec(c.credit)}});
     }
     return o;
 }

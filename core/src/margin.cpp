@@ -68,14 +68,16 @@ outcome<position_result> value_position(const request& req, std::size_t i) {
             if (!wv.ok()) {
                 if (wv.error == fp::errc::domain)
                     return outcome<position_result>::failure("SVI_NON_POSITIVE_VARIANCE", path,
-                        "the expiry's SVI surface gives a total variance <= 0 at this strike");
+                                                             "the expiry's SVI surface gives a total variance <= 0 at this strike");
                 return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
             }
             w = fp::total_variance_ext(wv.value);
         }
-        const auto quote = w.ok() ? price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value})
-                                  : fp::result<option_quote>::failure(w.error);
-        if (!quote.ok()) return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+        const auto quote =
+            w.ok() ? price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value})
+                   : fp::result<option_quote>::failure(w.error);
+        if (!quote.ok())
+            return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
         const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
         pr.underlying_price = em.forward;
         pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));

@@ -43,8 +43,9 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
     const portfolio_params& pp = req.portfolio;
     const sc::params& prm = pp.scenarios;
     if (scenario_id && (*scenario_id < 0 || *scenario_id > static_cast<std::int64_t>(prm.scenarios.size())))
-        return outcome<account_result>::failure("OUT_OF_RANGE", "/scenario", "no scenario " + std::to_string(*scenario_id) + ": the list has " +
-                                                std::to_string(prm.scenarios.size()) + " (and the basis contingency at that index)");
+        return outcome<account_result>::failure("OUT_OF_RANGE", "/scenario",
+                                                "no scenario " + std::to_string(*scenario_id) + ": the list has " +
+                                                    std::to_string(prm.scenarios.size()) + " (and the basis contingency at that index)");
     std::map<std::string, std::vector<std::int64_t>> expiry_times;  // per book, in the order of its expiries
 
     // The scenario portfolio of each underlying held (positions or moving collateral).
@@ -90,10 +91,11 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
         const underlying_market& um = req.market.underlyings.at(pos.underlying);
         if (pos.type == instrument_type::option) {
             sc::expiry& e = expiry_of(pos.underlying, *um.find(pos.expiry));
-            e.options.push_back({pos.strike, *pr.vol, c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero)),
-                                 pos.kind == option_kind::call});
+            e.options.push_back(
+                {pos.strike, *pr.vol, c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero)), pos.kind == option_kind::call});
         } else {
-            if (pos.type == instrument_type::perp) p.perp_position = c(fp::add(p.perp_position, pos.size));
+            if (pos.type == instrument_type::perp)
+                p.perp_position = c(fp::add(p.perp_position, pos.size));
             else {
                 sc::expiry& e = expiry_of(pos.underlying, *um.find(pos.expiry));
                 e.futures = c(fp::add(e.futures, pos.size));
@@ -141,8 +143,15 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
             for (std::size_t j = 0; j < r.value.expiries.size() && j < one.value.expiry_pnl.size(); ++j)
                 r.value.expiries[j].worst_pnl = one.value.expiry_pnl[j];
         }
-        underlying_risk u{sym, {}, r.value.worst_scenario, r.value.worst_loss, r.value.basis_contingency, r.value.mm_contingency,
-                          r.value.im_contingency, r.value.mark_to_market, r.value.scenario_pnl};
+        underlying_risk u{sym,
+                          {},
+                          r.value.worst_scenario,
+                          r.value.worst_loss,
+                          r.value.basis_contingency,
+                          r.value.mm_contingency,
+                          r.value.im_contingency,
+                          r.value.mark_to_market,
+                          r.value.scenario_pnl};
         const auto& times = expiry_times[sym];
         for (std::size_t j = 0; j < r.value.expiries.size() && j < times.size(); ++j)
             u.expiries.push_back({times[j], r.value.expiries[j].mtm, r.value.expiries[j].worst_pnl});

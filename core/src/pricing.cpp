@@ -8,11 +8,11 @@ namespace {
 using fp::I256;
 using fp::rounding;
 
-const Wad ONE_Q = raw_i128(fp::i128{1} << 125);                                 // 2^125
-const Wad EXT_ONE = raw_i128(static_cast<fp::i128>(Wad::scale) << 56);          // 10^18 * 2^56
-const Wad WEI = raw_i128(1);                                                   // raw 1
-const Wad E18 = raw_i128(Wad::scale);                                          // raw 10^18
-const Wad E36 = raw_i128(static_cast<fp::i128>(Wad::scale) * Wad::scale);      // raw 10^36
+const Wad ONE_Q = raw_i128(fp::i128{1} << 125);                            // 2^125
+const Wad EXT_ONE = raw_i128(static_cast<fp::i128>(Wad::scale) << 56);     // 10^18 * 2^56
+const Wad WEI = raw_i128(1);                                               // raw 1
+const Wad E18 = raw_i128(Wad::scale);                                      // raw 10^18
+const Wad E36 = raw_i128(static_cast<fp::i128>(Wad::scale) * Wad::scale);  // raw 10^36
 const Wad YEAR = raw_i128(fp::seconds_per_year);
 
 }  // namespace
@@ -31,7 +31,7 @@ fp::result<Wad> svi_total_variance(const svi_params& p, const Wad& forward, cons
 fp::result<Wad> option_value(const Wad& quantity, const Wad& discount_factor, const I256& undiscounted) noexcept {
     calc c;
     const Wad qdf = c(fp::mul_div(quantity, discount_factor, WEI, rounding::toward_zero));  // exact product
-    const Wad denom = c(fp::mul_div(ONE_Q, E36, WEI, rounding::toward_zero));            // 2^125 * 10^36
+    const Wad denom = c(fp::mul_div(ONE_Q, E36, WEI, rounding::toward_zero));               // 2^125 * 10^36
     const Wad v = c(fp::mul_div(Wad::from_raw(undiscounted), qdf, denom, rounding::floor));
     if (!c.ok()) return fp::result<Wad>::failure(c.error);
     return {v, fp::errc::ok};

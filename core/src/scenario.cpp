@@ -104,7 +104,7 @@ Wad moved_vol(calc& c, const option_leg& o, const expiry_state& s, const params&
 // value at a point is the dot product of the amounts with these, rounded once.
 constexpr std::size_t now_col = 0, basis_up_col = 1, basis_down_col = 2, first_scenario_col = 3;
 struct contract_values {
-    std::vector<Wad> at;                    // [now_col], [basis_up_col], [basis_down_col], [first_scenario_col + i]
+    std::vector<Wad> at;                     // [now_col], [basis_up_col], [basis_down_col], [first_scenario_col + i]
     std::vector<fp::fast::wad_split> split;  // the same split for fp::fast where every one fits, else empty
     std::uint64_t units_bound = 0;           // the largest |units| in split
 };
@@ -136,7 +136,7 @@ contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, 
 }
 
 using expiry_key = std::tuple<std::int64_t, fp::I256, fp::I256, fp::I256>;  // seconds, fixed, variable, rate
-using contract_key = std::tuple<fp::I256, bool, fp::I256>;                     // strike, call, vol
+using contract_key = std::tuple<fp::I256, bool, fp::I256>;                  // strike, call, vol
 
 expiry_key key_of(const expiry& e) { return {e.seconds, e.forward_fixed.raw(), e.forward_variable.raw(), e.rate.raw()}; }
 
@@ -175,7 +175,6 @@ struct key_eq {
         return a == b;
     }
 };
-
 
 // --- Arithmetic lanes -------------------------------------------------------------
 // The evaluation's formulas (contingencies, scenario P&L, margins) are written once,
@@ -330,7 +329,7 @@ struct value_cache::impl {
     struct per_expiry {
         expiry_state state;
         fp::errc error = fp::errc::ok;
-        bool raw_fits = false;                // raw_factors hold the state's factors (they fit 128 bits)
+        bool raw_fits = false;  // raw_factors hold the state's factors (they fit 128 bits)
         expiry_factors<raw_lane> raw_factors;
         std::unordered_map<contract_key, std::pair<contract_values, fp::errc>, key_hash, key_eq> contracts;
     };
@@ -399,13 +398,13 @@ struct gathered {
     std::vector<contract_values> owned_values;  // without a cache (reserved)
     std::vector<const expiry_state*> states;
     std::vector<const value_cache::impl::per_expiry*> cached;  // per expiry: its cache entry, or null
-    std::vector<char> raw;                      // expiry j's values are in values_raw, else in values
-    std::vector<fp::fast::wad_split> values_raw; // expiry j at column k, split: [j * columns + k] (kept across evaluations)
-    std::vector<Wad> values;                    // the same, sized only when some expiry is not raw
-    std::vector<std::uint32_t> by_strike;       // per expiry (concatenated), leg indices sorted by strike
-    std::vector<char> strike_ends;              // the last leg of its strike, parallel to by_strike
-    std::vector<fp::i128> amounts_raw;          // every leg's amount (concatenated), where all_raw
-    std::vector<fp::i128> strike_keys;          // scratch: strikes as integers for sorting
+    std::vector<char> raw;                                     // expiry j's values are in values_raw, else in values
+    std::vector<fp::fast::wad_split> values_raw;               // expiry j at column k, split: [j * columns + k] (kept across evaluations)
+    std::vector<Wad> values;                                   // the same, sized only when some expiry is not raw
+    std::vector<std::uint32_t> by_strike;                      // per expiry (concatenated), leg indices sorted by strike
+    std::vector<char> strike_ends;                             // the last leg of its strike, parallel to by_strike
+    std::vector<fp::i128> amounts_raw;                         // every leg's amount (concatenated), where all_raw
+    std::vector<fp::i128> strike_keys;                         // scratch: strikes as integers for sorting
     bool all_raw = true;
     const value_cache::impl::rows_entry* raw_rows = nullptr;  // from the cache, if any
 
@@ -441,7 +440,8 @@ struct leg_scratch {
 // once per column; by fp::fast into out_raw (split) when every input fits (true): the
 // amounts as integers over a power of ten where they allow, else split at the Wad scale;
 // else by fp::dot into out. All three give the same integers.
-bool expiry_values_of(calc& c, const expiry& e, leg_scratch& ls, std::size_t columns, fp::fast::wad_split* out_raw, Wad* (*wad_out)(void*), void* ctx) {
+bool expiry_values_of(calc& c, const expiry& e, leg_scratch& ls, std::size_t columns, fp::fast::wad_split* out_raw, Wad* (*wad_out)(void*),
+                      void* ctx) {
     const std::size_t n = e.options.size();
     ls.amounts_scaled.resize(n);
     ls.rows.clear();
@@ -521,11 +521,14 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
             gathered& g;
             std::size_t at;
         } ctx{g, j * columns};
-        const bool raw = expiry_values_of(c, e, ls, columns, &g.values_raw[j * columns], [](void* x) {
-            auto& w = *static_cast<wad_ctx*>(x);
-            if (w.g.values.empty()) w.g.values.resize(w.g.values_raw.size());
-            return &w.g.values[w.at];
-        }, &ctx);
+        const bool raw = expiry_values_of(
+            c, e, ls, columns, &g.values_raw[j * columns],
+            [](void* x) {
+                auto& w = *static_cast<wad_ctx*>(x);
+                if (w.g.values.empty()) w.g.values.resize(w.g.values_raw.size());
+                return &w.g.values[w.at];
+            },
+            &ctx);
         g.raw.push_back(raw);
         g.all_raw = g.all_raw && raw;
         // legs in strike order, by integer keys where the strikes fit 128 bits: an insertion sort
@@ -581,7 +584,6 @@ Wad value_at(wad_lane&, const gathered& g, std::size_t j, std::size_t k) {
     return g.raw[j] ? raw_i128(fp::fast::join(g.values_raw[j * g.columns + k])) : g.values[j * g.columns + k];
 }
 
-
 // Leg `index` (over the evaluation's legs) of option o: its amount in the lane's numbers.
 fp::i128 amount_at(raw_lane&, const gathered& g, const option_leg&, std::size_t index) { return g.amounts_raw[index]; }
 const Wad& amount_at(wad_lane&, const gathered&, const option_leg& o, std::size_t) { return o.amount; }
@@ -594,7 +596,7 @@ struct prepared {
     bool perp = false;
     bool perp_split_ok = false;  // raw_lane: perp_position split at 10^18 (for perp_share)
     fp::fast::wad_split perp_split{};
-    std::vector<char> futures;  // per expiry: holds dated futures
+    std::vector<char> futures;                           // per expiry: holds dated futures
     const std::vector<scenario_row<L>>* rows = nullptr;  // own_rows or the cache's
     std::vector<scenario_row<L>> own_rows;
     param_terms<L> terms;  // the parameters' constants (copied from the cache's, if any)
@@ -771,14 +773,15 @@ typename L::num perp_share(L& l, const prepared<L>& pr, const scenario_row<L>& r
 // the scenario loop can keep at hand).
 template <class L>
 struct expiry_terms {
-    typename L::num now, gain, loss;  // its current value; the discount factors for gains and losses
+    typename L::num now, gain, loss;                       // its current value; the discount factors for gains and losses
     const fp::fast::wad_split* scenario_values = nullptr;  // its split values from the first scenario on (raw_lane)
     bool futures = false;
     std::size_t j = 0;
 };
 template <class L>
 expiry_terms<L> terms_of(const gathered& g, const prepared<L>& pr, std::size_t j) {
-    return {pr.now[j], pr.pos_discount[j], pr.neg_discount[j], g.values_raw.data() + j * g.columns + first_scenario_col, pr.futures[j] != 0, j};
+    return {pr.now[j], pr.pos_discount[j], pr.neg_discount[j], g.values_raw.data() + j * g.columns + first_scenario_col, pr.futures[j] != 0,
+            j};
 }
 
 // floor(v f / 10^18) for the expiry's value v in scenario i, f its factor for gains (v >= 0) or
@@ -837,7 +840,8 @@ template <class L>
 // as scenario_pnl, so the same integers; computed expiry by expiry, which keeps an expiry's
 // figures at hand across the scenarios (the full evaluation's hot loop).
 template <class L>
-[[gnu::flatten]] void scenario_pnls(L& lane, const gathered& g, const prepared<L>& pr, const portfolio& p, std::vector<typename L::num>& out) {
+[[gnu::flatten]] void scenario_pnls(L& lane, const gathered& g, const prepared<L>& pr, const portfolio& p,
+                                    std::vector<typename L::num>& out) {
     using num = typename L::num;
     L l = lane;  // a local copy: its state (the raw lane's failure flag) can stay in a register
     const std::vector<scenario_row<L>>& rows = *pr.rows;
@@ -883,8 +887,10 @@ result evaluate_on(L& l, const gathered& g, const portfolio& p, const params& pr
         }
     }
     std::vector<num>& parts = pr.parts;
-    if (worst_id < static_cast<std::int64_t>(n)) scenario_pnl(l, g, pr, p, static_cast<std::size_t>(worst_id), &parts);
-    else parts = pr.basis_parts;
+    if (worst_id < static_cast<std::int64_t>(n))
+        scenario_pnl(l, g, pr, p, static_cast<std::size_t>(worst_id), &parts);
+    else
+        parts = pr.basis_parts;
     r.expiries.reserve(pr.now.size());
     for (std::size_t j = 0; j < pr.now.size(); ++j) {
         const expiry_state& s = *g.states[j];
@@ -946,7 +952,8 @@ outcome<T> on_lanes(const gathered& g, bool wide, F&& f) {
 outcome<result> evaluate_impl(const portfolio& p, const params& prm, value_cache* cache, bool wide) {
     thread_local gathered g;  // buffers reused across evaluations
     g.reset();
-    if (!gather(p, prm, cache, g)) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+    if (!gather(p, prm, cache, g))
+        return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
     return on_lanes<result>(g, wide, [&](auto& l) { return evaluate_on(l, g, p, prm); });
 }
 

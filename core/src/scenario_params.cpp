@@ -33,7 +33,8 @@ void decimals(decoder& d, const json& parent, const std::string& path, const cha
         auto v = d.decimal(*o, p, f.key, true);
         if (!v) return;
         if (*v < f.lo || *v > f.hi) {
-            d.fail("OUT_OF_RANGE", child(p, f.key), "must be within [" + fp::format(f.lo) + ", " + fp::format(f.hi) + "], got " + fp::format(*v));
+            d.fail("OUT_OF_RANGE", child(p, f.key),
+                   "must be within [" + fp::format(f.lo) + ", " + fp::format(f.hi) + "], got " + fp::format(*v));
             return;
         }
         *f.target = *v;
@@ -82,11 +83,16 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
             auto weight = d.decimal(s, ip, "weight", true);
             if (d.failed()) break;
             scenario sc{*shock, vol_move::none, *weight};
-            if (*vol == "none") sc.vol = vol_move::none;
-            else if (*vol == "up") sc.vol = vol_move::up;
-            else if (*vol == "down") sc.vol = vol_move::down;
-            else if (*vol == "linear_skew") sc.vol = vol_move::linear_skew;
-            else if (*vol == "abs_skew") sc.vol = vol_move::abs_skew;
+            if (*vol == "none")
+                sc.vol = vol_move::none;
+            else if (*vol == "up")
+                sc.vol = vol_move::up;
+            else if (*vol == "down")
+                sc.vol = vol_move::down;
+            else if (*vol == "linear_skew")
+                sc.vol = vol_move::linear_skew;
+            else if (*vol == "abs_skew")
+                sc.vol = vol_move::abs_skew;
             else {
                 d.fail("BAD_ENUM", child(ip, "vol"), "vol must be none, up, down, linear_skew or abs_skew");
                 break;
@@ -118,8 +124,11 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
             struct {
                 const char* key;
                 Wad* target;
-            } fs[] = {{"range_up", &v.range_up}, {"range_down", &v.range_down}, {"short_term_power", &v.short_term_power},
-                      {"long_term_power", &v.long_term_power}, {"min_vol_up", &v.min_vol_up}};
+            } fs[] = {{"range_up", &v.range_up},
+                      {"range_down", &v.range_down},
+                      {"short_term_power", &v.short_term_power},
+                      {"long_term_power", &v.long_term_power},
+                      {"min_vol_up", &v.min_vol_up}};
             for (auto& f : fs) {
                 auto x = d.decimal(*vs, vp, f.key, true);
                 if (!x) break;
@@ -136,29 +145,43 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
     const Wad ten = W(10), neg_ten = W(-10);
     skew_shock_params& k = p.skew_shock;
     decimals(d, o, path, "skew_shock",
-             {{"linear_base_cap", &k.linear_base_cap, W(0), ten}, {"linear_c_base", &k.linear_c_base, neg_ten, ten},
-              {"abs_base_cap", &k.abs_base_cap, W(0), ten}, {"abs_c_base", &k.abs_c_base, neg_ten, ten},
-              {"min_k_star", &k.min_k_star, frac("0.000001"), ten}, {"width_scale", &k.width_scale, W(0), ten},
-              {"vol_param_static", &k.vol_param_static, W(0), ten}, {"vol_param_scale", &k.vol_param_scale, W(-20), W(20)}});
+             {{"linear_base_cap", &k.linear_base_cap, W(0), ten},
+              {"linear_c_base", &k.linear_c_base, neg_ten, ten},
+              {"abs_base_cap", &k.abs_base_cap, W(0), ten},
+              {"abs_c_base", &k.abs_c_base, neg_ten, ten},
+              {"min_k_star", &k.min_k_star, frac("0.000001"), ten},
+              {"width_scale", &k.width_scale, W(0), ten},
+              {"vol_param_static", &k.vol_param_static, W(0), ten},
+              {"vol_param_scale", &k.vol_param_scale, W(-20), W(20)}});
     loss_params& l = p.loss;
     if (!d.failed())
         decimals(d, o, path, "loss",
-                 {{"im_factor", &l.im_factor, frac("0.5"), ten}, {"mm_factor", &l.mm_factor, frac("0.5"), ten},
-                  {"long_rate_mult", &l.long_rate_mult, W(0), ten}, {"long_rate_add", &l.long_rate_add, W(0), ten},
-                  {"short_rate_mult", &l.short_rate_mult, W(0), ten}, {"short_rate_add", &l.short_rate_add, W(0), ten},
-                  {"long_base_discount", &l.long_base_discount, W(0), W(4)}, {"short_base_discount", &l.short_base_discount, W(0), W(4)}});
+                 {{"im_factor", &l.im_factor, frac("0.5"), ten},
+                  {"mm_factor", &l.mm_factor, frac("0.5"), ten},
+                  {"long_rate_mult", &l.long_rate_mult, W(0), ten},
+                  {"long_rate_add", &l.long_rate_add, W(0), ten},
+                  {"short_rate_mult", &l.short_rate_mult, W(0), ten},
+                  {"short_rate_add", &l.short_rate_add, W(0), ten},
+                  {"long_base_discount", &l.long_base_discount, W(0), W(4)},
+                  {"short_base_discount", &l.short_base_discount, W(0), W(4)}});
     basis_params& b = p.basis;
     if (!d.failed())
         decimals(d, o, path, "basis",
-                 {{"spot_up", &b.spot_up, W(1), W(3)}, {"spot_down", &b.spot_down, W(0), W(1)},
-                  {"add_factor", &b.add_factor, W(0), W(20)}, {"mult_factor", &b.mult_factor, W(0), W(20)}});
+                 {{"spot_up", &b.spot_up, W(1), W(3)},
+                  {"spot_down", &b.spot_down, W(0), W(1)},
+                  {"add_factor", &b.add_factor, W(0), W(20)},
+                  {"mult_factor", &b.mult_factor, W(0), W(20)}});
     contingency_params& c = p.contingency;
     if (!d.failed())
         decimals(d, o, path, "contingency",
-                 {{"peg_loss_threshold", &c.peg_loss_threshold, W(0), W(100)}, {"peg_loss_factor", &c.peg_loss_factor, W(0), ten},
-                  {"confidence_threshold", &c.confidence_threshold, W(0), W(1)}, {"confidence_margin", &c.confidence_margin, W(0), W(20)},
-                  {"mm_perp_percent", &c.mm_perp_percent, W(0), W(3)}, {"im_perp_percent", &c.im_perp_percent, W(0), W(3)},
-                  {"mm_option_percent", &c.mm_option_percent, W(0), W(2)}, {"im_option_percent", &c.im_option_percent, W(0), W(2)}});
+                 {{"peg_loss_threshold", &c.peg_loss_threshold, W(0), W(100)},
+                  {"peg_loss_factor", &c.peg_loss_factor, W(0), ten},
+                  {"confidence_threshold", &c.confidence_threshold, W(0), W(1)},
+                  {"confidence_margin", &c.confidence_margin, W(0), W(20)},
+                  {"mm_perp_percent", &c.mm_perp_percent, W(0), W(3)},
+                  {"im_perp_percent", &c.im_perp_percent, W(0), W(3)},
+                  {"mm_option_percent", &c.mm_option_percent, W(0), W(2)},
+                  {"im_option_percent", &c.im_option_percent, W(0), W(2)}});
     if (!d.failed() && l.im_factor < l.mm_factor)
         d.fail("INCONSISTENT_PARAMS", child(child(path, "loss"), "im_factor"), "im_factor must be at least mm_factor (IM >= MM)");
     if (d.failed()) return outcome<params>::failure(*d.err);

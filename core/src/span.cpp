@@ -68,8 +68,10 @@ outcome<result> requirement(const std::vector<contract>& contracts, const std::v
         // Calendar spreads: deltas long in some months against short in others.
         Wad longs, short_sum, net;
         for (const auto& [month, d] : month_delta[k]) {
-            if (d.raw().sign() > 0) longs = c(fp::add(longs, d));
-            else short_sum = c(fp::add(short_sum, c(fp::neg(d))));
+            if (d.raw().sign() > 0)
+                longs = c(fp::add(longs, d));
+            else
+                short_sum = c(fp::add(short_sum, c(fp::neg(d))));
             net = c(fp::add(net, d));
         }
         cr[k].intra_charge = ceil_mul(c, fp::min(longs, short_sum), prm.commodities[k].intra_spread_charge);
@@ -86,8 +88,8 @@ outcome<result> requirement(const std::vector<contract>& contracts, const std::v
         const std::size_t a = index[s.a], b = index[s.b];
         const Wad da = remaining[a], db = remaining[b];
         if (da.raw().sign() * db.raw().sign() >= 0) continue;  // same direction or flat: no spread
-        const Wad spreads = fp::min(c(fp::div(c(fp::abs(da)), s.delta_a, rounding::floor)),
-                                    c(fp::div(c(fp::abs(db)), s.delta_b, rounding::floor)));
+        const Wad spreads =
+            fp::min(c(fp::div(c(fp::abs(da)), s.delta_a, rounding::floor)), c(fp::div(c(fp::abs(db)), s.delta_b, rounding::floor)));
         for (const auto& [k, d0, leg_delta] : {std::tuple{a, cr[a].net_delta, s.delta_a}, std::tuple{b, cr[b].net_delta, s.delta_b}}) {
             if (d0.raw().is_zero()) continue;
             // price risk per delta: the scan risk spread over the commodity's net delta

@@ -49,9 +49,7 @@ result<Wad> divide_rounded(const big512& n, const big512& d, rounding r) noexcep
 
 }  // namespace
 
-Wad Wad::from_int(std::int64_t n) noexcept {
-    return Wad::from_raw(I256::from_i128(static_cast<i128>(n) * Wad::scale));
-}
+Wad Wad::from_int(std::int64_t n) noexcept { return Wad::from_raw(I256::from_i128(static_cast<i128>(n) * Wad::scale)); }
 
 result<Wad> add(const Wad& a, const Wad& b) noexcept {
     if (a.raw().fits_i128() && b.raw().fits_i128()) {
@@ -243,12 +241,13 @@ inline bool split_column(i128 units, i128 rest, wad_split& out) noexcept {
     const auto u = static_cast<std::int64_t>(units);
     const auto top = static_cast<std::int64_t>(rest >> 64);
     if (u != units || static_cast<std::uint64_t>(top + (std::int64_t{1} << 16)) >= (std::uint64_t{1} << 17)) return split(units, rest, out);
-    const auto t = static_cast<std::int64_t>(rest >> 18);           // floor(rest / 2^18), in [-2^62, 2^62)
+    const auto t = static_cast<std::int64_t>(rest >> 18);            // floor(rest / 2^18), in [-2^62, 2^62)
     const std::int64_t q = (t < 0 ? t - (five18 - 1) : t) / five18;  // floor(t / 5^18): |q| < 2^22
     std::int64_t total = 0;
     if (__builtin_add_overflow(u, q, &total) || total < -limit || total >= limit) return false;
     out.units = total;
-    out.frac = static_cast<std::uint64_t>(rest) - static_cast<std::uint64_t>(q) * static_cast<std::uint64_t>(wad);  // in [0, 10^18): exact mod 2^64
+    out.frac = static_cast<std::uint64_t>(rest) -
+               static_cast<std::uint64_t>(q) * static_cast<std::uint64_t>(wad);  // in [0, 10^18): exact mod 2^64
     return true;
 }
 
@@ -299,7 +298,6 @@ constexpr std::uint64_t pow10_u64(int e) noexcept {
     return p;
 }
 
-
 // r / 10^E when 10^E divides r (E a constant: a multiplication, not a division).
 template <int E>
 bool strip(std::uint64_t& r, int& tz) noexcept {
@@ -346,8 +344,8 @@ bool decimal_scale(const i128* a, std::size_t n, std::int64_t* m, int& k) noexce
         const u128 mag = detail::uabs(a[l]);
         const std::uint64_t frac = static_cast<std::uint64_t>(mag - static_cast<u128>(m[l]) * wad);
         std::int64_t q = 0;  // units 10^k + frac / 10^(18-k), exact by the choice of k; below 2^62 to bound the products
-        if (__builtin_mul_overflow(m[l], static_cast<std::int64_t>(scale), &q) || __builtin_add_overflow(q, static_cast<std::int64_t>(frac / unit), &q) ||
-            q >= std::int64_t{1} << 62)
+        if (__builtin_mul_overflow(m[l], static_cast<std::int64_t>(scale), &q) ||
+            __builtin_add_overflow(q, static_cast<std::int64_t>(frac / unit), &q) || q >= std::int64_t{1} << 62)
             return false;
         m[l] = a[l] < 0 ? -q : q;
     }
@@ -421,7 +419,7 @@ bool dot_scaled(const std::int64_t* m, const wad_split* const* b, std::size_t n,
             // 10^18 c1 + 10^(18-K) c0 + floor(bf / 10^K), and the last two terms sum below 10^18:
             // the result comes out split, in 64-bit steps.
             if (static_cast<std::uint64_t>(static_cast<std::int64_t>(B >> 64) + (std::int64_t{1} << 16)) < (std::uint64_t{1} << 17)) {
-                const auto t = static_cast<std::int64_t>(B >> 18);                  // in [-2^62, 2^62)
+                const auto t = static_cast<std::int64_t>(B >> 18);                // in [-2^62, 2^62)
                 const std::int64_t bu = (t < 0 ? t - (five18 - 1) : t) / five18;  // floor(B / 10^18)
                 const std::uint64_t bf = static_cast<std::uint64_t>(B) - static_cast<std::uint64_t>(bu) * pow10_u64(18);  // exact mod 2^64
                 std::int64_t c = 0;

@@ -1,8 +1,8 @@
 // Black-76 kernel, SPEC.md §4.7 step by step (the comments name the steps).
 #include "fixedpoint/black76.hpp"
 
-#include "kernels.hpp"
 #include "fixedpoint/wide.hpp"
+#include "kernels.hpp"
 
 namespace fp {
 namespace {
@@ -62,8 +62,7 @@ tail_pdf tail_at(u128 y) noexcept {
 }  // namespace
 
 result<black76_terms> black76(const Wad& forward, const Wad& strike, const I256& w) noexcept {
-    if (forward.raw().sign() <= 0 || strike.raw().sign() <= 0 || w.sign() <= 0)
-        return result<black76_terms>::failure(errc::domain);
+    if (forward.raw().sign() <= 0 || strike.raw().sign() <= 0 || w.sign() <= 0) return result<black76_terms>::failure(errc::domain);
     if (!forward.raw().fits_i128() || !strike.raw().fits_i128()) return result<black76_terms>::failure(errc::overflow);
     const i128 f = forward.raw().to_i128();
     const i128 k = strike.raw().to_i128();
@@ -152,7 +151,8 @@ result<I256> total_variance_ext(const Wad& vol, std::int64_t seconds) noexcept {
 result<I256> total_variance_ext(const Wad& w) noexcept {
     if (w.raw().sign() <= 0) return result<I256>::failure(errc::domain);
     // W2: w * 2^56 (exact), clamped to 2^127 - 1 as in B2.
-    if (!w.raw().fits_i128() || w.raw().to_i128() >= (i128{1} << 71)) return {I256::from_i128(static_cast<i128>((u128{1} << 127) - 1)), errc::ok};
+    if (!w.raw().fits_i128() || w.raw().to_i128() >= (i128{1} << 71))
+        return {I256::from_i128(static_cast<i128>((u128{1} << 127) - 1)), errc::ok};
     return {I256::from_i128(w.raw().to_i128() << 56), errc::ok};
 }
 
@@ -167,7 +167,7 @@ result<I256> sqrt_year_fraction(std::int64_t seconds) noexcept {
     std::uint64_t rem = 0;
     for (int i = 0; i < 5; ++i) q[i] = div128by64((static_cast<u128>(rem) << 64) | limbs[i], seconds_per_year, rem);
     const u256w n{u128_from_parts(q[1], q[2]), u128_from_parts(q[3], q[4])};  // q[0] == 0
-    return {I256::from_big(detail::big256(isqrt_wide(n))).value, errc::ok};  // < 2^128.1: may exceed i128
+    return {I256::from_big(detail::big256(isqrt_wide(n))).value, errc::ok};   // < 2^128.1: may exceed i128
 }
 
 }  // namespace fp

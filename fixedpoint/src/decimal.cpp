@@ -46,8 +46,7 @@ result<I256> accumulate(bool negative, std::string_view int_digits, std::string_
     // Leading zeros never change the value; strip them so the length test below is meaningful.
     while (int_digits.size() > 1 && int_digits.front() == '0') int_digits.remove_prefix(1);
     // Digit count in a fixed-width type (size_t is 32-bit on wasm32).
-    const std::int64_t total = static_cast<std::int64_t>(int_digits.size()) +
-                               static_cast<std::int64_t>(frac_digits.size()) + zeros;
+    const std::int64_t total = static_cast<std::int64_t>(int_digits.size()) + static_cast<std::int64_t>(frac_digits.size()) + zeros;
     if (total <= 38) {  // < 10^38 < 2^127: fits i128 either sign
         u128 v = 0;
         for (char c : int_digits) v = v * 10 + static_cast<unsigned>(c - '0');
@@ -85,8 +84,7 @@ result<I256> I256::parse(std::string_view s) noexcept {
 result<Wad> parse(std::string_view s) noexcept {
     scanned sc;
     if (const errc e = scan(s, true, sc); e != errc::ok) return result<Wad>::failure(e);
-    auto r = accumulate(sc.negative, sc.int_digits, sc.frac_digits,
-                        max_fraction_digits - static_cast<int>(sc.frac_digits.size()));
+    auto r = accumulate(sc.negative, sc.int_digits, sc.frac_digits, max_fraction_digits - static_cast<int>(sc.frac_digits.size()));
     if (!r.ok()) return result<Wad>::failure(r.error);
     return {Wad::from_raw(r.value), errc::ok};
 }

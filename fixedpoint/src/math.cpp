@@ -3,8 +3,8 @@
 // 128-bit integers in Q125 (v stored as v * 2^125) or EXT units
 // (v * 10^18 * 2^56); SPEC.md states why each intermediate fits.
 #include "fixedpoint/wad.hpp"
-#include "kernels.hpp"
 #include "fixedpoint/wide.hpp"
+#include "kernels.hpp"
 
 namespace fp {
 namespace {
@@ -16,11 +16,11 @@ using detail::big512;
 
 constexpr i128 ONE_Q = i128{1} << Q;
 constexpr i128 WAD = Wad::scale;
-constexpr i128 EXT_ONE = WAD << 56;                 // 1.0 in EXT units
-constexpr i128 EXP_EXT_MAX = 136 * EXT_ONE;         // above: certain overflow
-constexpr i128 EXP_EXT_MIN = -(85 * EXT_ONE) / 2;   // below (-42.5): rounds to 0
-constexpr i128 X_NEAR_ONE_LO = 707106781186547525;  // ceil(1e18 / sqrt 2)
-constexpr i128 X_NEAR_ONE_HI = 1414213562373095048; // floor(1e18 * sqrt 2)
+constexpr i128 EXT_ONE = WAD << 56;                  // 1.0 in EXT units
+constexpr i128 EXP_EXT_MAX = 136 * EXT_ONE;          // above: certain overflow
+constexpr i128 EXP_EXT_MIN = -(85 * EXT_ONE) / 2;    // below (-42.5): rounds to 0
+constexpr i128 X_NEAR_ONE_LO = 707106781186547525;   // ceil(1e18 / sqrt 2)
+constexpr i128 X_NEAR_ONE_HI = 1414213562373095048;  // floor(1e18 * sqrt 2)
 
 result<Wad> ok_i128(i128 v) noexcept { return {Wad::from_raw(I256::from_i128(v)), errc::ok}; }
 
@@ -183,8 +183,8 @@ result<Wad> pow(const Wad& x, const Wad& y) noexcept {
             const bool nl = (yv < 0) != (p.lnm < 0);
             const u128 tl = shr_wide(pl, 69) + ((nl && low_bits_set(pl, 69)) ? 1 : 0);  // floor for negatives
             if (ta < (u128{1} << 125) && tl < (u128{1} << 125)) {
-                const i128 z = (na ? -static_cast<i128>(ta) : static_cast<i128>(ta)) +
-                               (nl ? -static_cast<i128>(tl) : static_cast<i128>(tl));
+                const i128 z =
+                    (na ? -static_cast<i128>(ta) : static_cast<i128>(ta)) + (nl ? -static_cast<i128>(tl) : static_cast<i128>(tl));
                 return exp_ext(z);
             }
         }
@@ -219,8 +219,7 @@ result<Wad> normal_pdf(const Wad& x) noexcept {
 result<Wad> normal_cdf(const Wad& x) noexcept {
     // C1: |x| >= 9: the tail is below 1.2e-19, so Phi rounds to exactly 0 or 1.
     const bool negative = x.raw().is_negative();
-    if (!x.raw().fits_i128() || uabs(x.raw().to_i128()) >= static_cast<u128>(9 * WAD))
-        return ok_i128(negative ? 0 : WAD);
+    if (!x.raw().fits_i128() || uabs(x.raw().to_i128()) >= static_cast<u128>(9 * WAD)) return ok_i128(negative ? 0 : WAD);
     const std::uint64_t a = lo64(uabs(x.raw().to_i128()));  // < 9e18 < 2^63
     // C2: piece j = floor(|x| / 0.5), t = |x| - (j/2 + 1/4) exactly in wei, T = t in Q125 (floor).
     constexpr std::uint64_t half = Wad::scale / 2;

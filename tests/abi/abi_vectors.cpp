@@ -49,8 +49,10 @@ value random_value(const type& t, splitmix& r) {
                     integer v = 0;
                     for (unsigned b = 0; b < width; b += 64) v = (v << 64) | r.next();
                     v &= (integer(1) << width) - 1;
-                    if (is_signed && width == bits) v -= integer(1) << (bits - 1);
-                    else if (is_signed && (r.next() & 1)) v = -v - 1;
+                    if (is_signed && width == bits)
+                        v -= integer(1) << (bits - 1);
+                    else if (is_signed && (r.next() & 1))
+                        v = -v - 1;
                     return value::number(v > hi ? hi : v < lo ? lo : v);
                 }
             }

@@ -24,10 +24,16 @@ int main() {
     while (std::getline(std::cin, line)) {
         ++n;
         std::vector<std::uint8_t> bytes;
-        if (line.size() % 2) { std::cerr << "keccak_vectors: line " << n << ": odd number of hex digits\n"; return 2; }
+        if (line.size() % 2) {
+            std::cerr << "keccak_vectors: line " << n << ": odd number of hex digits\n";
+            return 2;
+        }
         for (std::size_t i = 0; i < line.size(); i += 2) {
             const int hi = nibble(line[i]), lo = nibble(line[i + 1]);
-            if (hi < 0 || lo < 0) { std::cerr << "keccak_vectors: line " << n << ": not hex\n"; return 2; }
+            if (hi < 0 || lo < 0) {
+                std::cerr << "keccak_vectors: line " << n << ": not hex\n";
+                return 2;
+            }
             bytes.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
         }
         std::cout << abi::to_hex(abi::keccak256(bytes), buf) << '\n';

@@ -15,8 +15,8 @@ namespace {
 using abi::integer;
 using abi::value;
 
-std::string w(const std::string& hex) { return std::string(64 - hex.size(), '0') + hex; }           // a left-padded word
-std::string r(const std::string& hex) { return hex + std::string(64 - hex.size(), '0'); }           // a right-padded word
+std::string w(const std::string& hex) { return std::string(64 - hex.size(), '0') + hex; }  // a left-padded word
+std::string r(const std::string& hex) { return hex + std::string(64 - hex.size(), '0'); }  // a right-padded word
 std::string call_hex(const std::string& sig, const value& args) {
     auto out = abi::encode_call(sig, args);
     REQUIRE(out.ok());
@@ -42,14 +42,13 @@ TEST_CASE("abi: the specification's examples", "[abi]") {
     CHECK(call_hex("sam(bytes,bool,uint[])", value::list({value::text("dave"), value::boolean(true), value::list({n(1), n(2), n(3)})})) ==
           "0xa5643bf2" + w("60") + w("1") + w("a0") + w("4") + r("64617665") + w("3") + w("1") + w("2") + w("3"));
     // f(uint256, uint32[], bytes10, bytes) with 0x123, [0x456, 0x789], "1234567890", "Hello, world!"
-    CHECK(call_hex("f(uint256,uint32[],bytes10,bytes)", value::list({n(0x123), value::list({n(0x456), n(0x789)}), value::text("1234567890"),
-                                                                     value::text("Hello, world!")})) ==
+    CHECK(call_hex("f(uint256,uint32[],bytes10,bytes)",
+                   value::list({n(0x123), value::list({n(0x456), n(0x789)}), value::text("1234567890"), value::text("Hello, world!")})) ==
           "0x8be65246" + w("123") + w("80") + r("31323334353637383930") + w("e0") + w("2") + w("456") + w("789") + w("d") +
               r("48656c6c6f2c20776f726c6421"));
     // g(uint256[][], string[]) with [[1, 2], [3]], ["one", "two", "three"]
-    CHECK(call_hex("g(uint256[][],string[])",
-                   value::list({value::list({value::list({n(1), n(2)}), value::list({n(3)})}),
-                                value::list({value::text("one"), value::text("two"), value::text("three")})})) ==
+    CHECK(call_hex("g(uint256[][],string[])", value::list({value::list({value::list({n(1), n(2)}), value::list({n(3)})}),
+                                                           value::list({value::text("one"), value::text("two"), value::text("three")})})) ==
           "0x2289b18c" + w("40") + w("140") + w("2") + w("40") + w("a0") + w("2") + w("1") + w("2") + w("1") + w("3") + w("3") + w("60") +
               w("a0") + w("e0") + w("3") + r("6f6e65") + w("3") + r("74776f") + w("5") + r("7468726565"));
 }
@@ -65,7 +64,8 @@ TEST_CASE("abi: signed words, ranges, addresses", "[abi]") {
     CHECK(*back.value.as_list()->at(0).as_number() == -1);
 
     // out of range: int8 128, uint8 -1, address 2^160, bool 2
-    for (const auto& [ty, v] : {std::pair{"(int8)", n(128)}, {"(uint8)", n(-1)}, {"(address)", value::number(integer(1) << 160)}, {"(bool)", n(2)}}) {
+    for (const auto& [ty, v] :
+         {std::pair{"(int8)", n(128)}, {"(uint8)", n(-1)}, {"(address)", value::number(integer(1) << 160)}, {"(bool)", n(2)}}) {
         auto bad = abi::encode(parse(ty), value::list({v}));
         REQUIRE_FALSE(bad.ok());
         CHECK(bad.err->code == "ABI_BAD_VALUE");
@@ -166,7 +166,8 @@ TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[a
     CHECK(abi::input_hash(b.value, prm, 3) != abi::input_hash(b.value, prm, 4));
 
     // not representable: perp funding; an expiry without a rate (the engine would derive one from the DF)
-    const std::string base = R"({"api_version":"1","params":"pmrm2","market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100000",
+    const std::string base =
+        R"({"api_version":"1","params":"pmrm2","market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100000",
         "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05"},{"expiry":"1772409600","forward":"101000","discount_factor":"0.99"}]}}},"account":{"cash":"0","positions":[)";
     const std::pair<std::string, std::string> cases[] = {
         {R"({"type":"perp","underlying":"BTC","size":"1"},{"type":"future","underlying":"BTC","expiry":"1772409600","size":"2"})",

@@ -30,8 +30,7 @@ TEST_CASE("keccak256: ERC-20 selectors and the Transfer topic", "[keccak]") {
     CHECK(hex(abi::keccak256("balanceOf(address)")).substr(0, 10) == "0x70a08231");
     CHECK(hex(abi::keccak256("approve(address,uint256)")).substr(0, 10) == "0x095ea7b3");
     CHECK(hex(abi::keccak256("transferFrom(address,address,uint256)")).substr(0, 10) == "0x23b872dd");
-    CHECK(hex(abi::keccak256("Transfer(address,address,uint256)")) ==
-          "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
+    CHECK(hex(abi::keccak256("Transfer(address,address,uint256)")) == "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
 }
 
 TEST_CASE("keccak256: every length across the 136-byte rate gives a distinct digest", "[keccak]") {

@@ -27,8 +27,8 @@
 
 namespace {
 
-using nlohmann::json;
 using margin::scenario::Wad;
+using nlohmann::json;
 namespace sc = margin::scenario;
 
 // Shortest decimal text of a JSON number, as an exact 18-decimal fixed-point value.
@@ -45,12 +45,17 @@ Wad dec(const json& v) {
     std::string digits;
     int point = -1;
     for (char ch : s) {
-        if (ch == '.') point = static_cast<int>(digits.size());
-        else digits += ch;
+        if (ch == '.')
+            point = static_cast<int>(digits.size());
+        else
+            digits += ch;
     }
     if (point < 0) point = static_cast<int>(digits.size());
     point += exp10;
-    while (point <= 0) { digits.insert(0, "0"); ++point; }
+    while (point <= 0) {
+        digits.insert(0, "0");
+        ++point;
+    }
     while (static_cast<int>(digits.size()) < point) digits += '0';
     std::string whole = digits.substr(0, static_cast<std::size_t>(point));
     std::string frac = digits.substr(static_cast<std::size_t>(point));
@@ -71,25 +76,29 @@ sc::params read_params(const json& p) {
     sc::params r;
     for (const json& s : p["Scenarios"]) {
         const std::string d = s["VolShockDirection"];
-        const sc::vol_move v = d == "Up" ? sc::vol_move::up : d == "Down" ? sc::vol_move::down : d == "None" ? sc::vol_move::none
-                             : d == "LINEAR" ? sc::vol_move::linear_skew : sc::vol_move::abs_skew;
+        const sc::vol_move v = d == "Up"       ? sc::vol_move::up
+                               : d == "Down"   ? sc::vol_move::down
+                               : d == "None"   ? sc::vol_move::none
+                               : d == "LINEAR" ? sc::vol_move::linear_skew
+                                               : sc::vol_move::abs_skew;
         r.scenarios.push_back({dec(s["SpotShock"]), v, dec(s["DampeningFactor"])});
     }
     const json& v = p["VolShock"];
-    r.vol_shock = {dec(v["VOLRANGEUP"]), dec(v["VOLRANGEDOWN"]), dec(v["SHORTTERMPOWER"]), dec(v["LONGTERMPOWER"]),
-                   dec(v["MIN_VOL_EVAL_SHOCKED"]), 0};
+    r.vol_shock = {dec(v["VOLRANGEUP"]),    dec(v["VOLRANGEDOWN"]),         dec(v["SHORTTERMPOWER"]),
+                   dec(v["LONGTERMPOWER"]), dec(v["MIN_VOL_EVAL_SHOCKED"]), 0};
     r.vol_shock.dte_floor_seconds = std::stoll(fp::format(fp::mul(dec(v["DTE_FLOOR"]), Wad::from_int(86400), fp::rounding::floor).value));
     const json& k = p["SkewShock"];
-    r.skew_shock = {dec(k["LINEAR_SCALE_CAP"]), dec(k["LINEAR_CBASE"]), dec(k["ABS_SCALE_CAP"]), dec(k["ABS_CBASE"]),
-                    dec(k["MIN_K_STAR"]), dec(k["MIN_WIDTH_SCALE"]), dec(k["VOL_PARAM_STATIC"]), dec(k["VOL_PARAM_SCALE"])};
+    r.skew_shock = {dec(k["LINEAR_SCALE_CAP"]), dec(k["LINEAR_CBASE"]),    dec(k["ABS_SCALE_CAP"]),    dec(k["ABS_CBASE"]),
+                    dec(k["MIN_K_STAR"]),       dec(k["MIN_WIDTH_SCALE"]), dec(k["VOL_PARAM_STATIC"]), dec(k["VOL_PARAM_SCALE"])};
     const json& m = p["Margin"];
-    r.loss = {dec(m["IM_LOSS_FACTOR"]), dec(m["MM_LOSS_FACTOR"]), dec(m["LONG_RATE_MULTSCALE"]), dec(m["LONG_RATE_ADDSCALE"]),
-              dec(m["SHORT_RATE_MULTSCALE"]), dec(m["SHORT_RATE_ADDSCALE"]), dec(m["BASE_STATIC_DISCOUNT"]), dec(m["BASE_STATIC_DISCOUNT_NEG"])};
+    r.loss = {dec(m["IM_LOSS_FACTOR"]),       dec(m["MM_LOSS_FACTOR"]),          dec(m["LONG_RATE_MULTSCALE"]),
+              dec(m["LONG_RATE_ADDSCALE"]),   dec(m["SHORT_RATE_MULTSCALE"]),    dec(m["SHORT_RATE_ADDSCALE"]),
+              dec(m["BASE_STATIC_DISCOUNT"]), dec(m["BASE_STATIC_DISCOUNT_NEG"])};
     const json& b = p["BasisContingency"];
     r.basis = {dec(b["SCENARIO_SPOT_UP"]), dec(b["SCENARIO_SPOT_DOWN"]), dec(b["BASIS_CONT_ADD_FACTOR"]), dec(b["BASIS_CONT_MULT_FACTOR"])};
     const json& o = p["OtherContingency"];
-    r.contingency = {dec(o["PEG_LOSS_THRESHOLD"]), dec(o["PEG_LOSS_FACTOR"]), dec(o["CONF_THRESHOLD"]), dec(o["CONF_MARGIN"]),
-                     dec(o["MM_PERP_PERCENT"]), dec(o["IM_PERP_PERCENT"]), dec(o["MM_OPTION_PERCENT"]), dec(o["IM_OPTION_PERCENT"])};
+    r.contingency = {dec(o["PEG_LOSS_THRESHOLD"]), dec(o["PEG_LOSS_FACTOR"]), dec(o["CONF_THRESHOLD"]),    dec(o["CONF_MARGIN"]),
+                     dec(o["MM_PERP_PERCENT"]),    dec(o["IM_PERP_PERCENT"]), dec(o["MM_OPTION_PERCENT"]), dec(o["IM_OPTION_PERCENT"])};
     return r;
 }
 
@@ -194,7 +203,8 @@ int run_case(const std::filesystem::path& file, bool verbose, int& failures, sum
         const Wad want = i < prm.scenarios.size() ? out.value.scenario_pnl[i] : out.value.basis_contingency;
         identical = one.ok() && one.value.pnl == want;
         if (identical && static_cast<std::int64_t>(i) == out.value.worst_scenario)
-            identical = one.value.initial_margin == out.value.initial_margin && one.value.maintenance_margin == out.value.maintenance_margin;
+            identical =
+                one.value.initial_margin == out.value.initial_margin && one.value.maintenance_margin == out.value.maintenance_margin;
     }
     if (!identical) {
         std::printf("FAIL %s: single-scenario or cached evaluation differs from the full one\n", file.filename().string().c_str());
@@ -215,7 +225,10 @@ int run_case(const std::filesystem::path& file, bool verbose, int& failures, sum
         ref[i] = r.found ? r.loss : 1e300;
         if (r.found) {
             const double d = std::fabs(num(out.value.scenario_pnl[i]) - r.loss) / std::max(1.0, std::fabs(r.loss));
-            if (d > max_pnl_diff) { max_pnl_diff = d; max_pnl_at = i; }
+            if (d > max_pnl_diff) {
+                max_pnl_diff = d;
+                max_pnl_at = i;
+            }
         }
     }
     ref[sl.size()] = res["ForwardContingency"].get<double>();
@@ -233,10 +246,12 @@ int run_case(const std::filesystem::path& file, bool verbose, int& failures, sum
     sum.same_worst += decisive && same_worst ? 1 : 0;
     if (!ok) ++failures;
     if (!ok || verbose)
-        std::printf("%s %s: IM %.10g (ref %.10g, rel %.2e)  MM %.10g (ref %.10g, rel %.2e)  worst %lld (ref %zu%s)  max scenario P&L diff %.2e at %zu\n",
-                    ok ? "ok  " : "FAIL", name.c_str(), im, ref_im, std::fabs(im - ref_im) / std::max(1.0, std::fabs(ref_im)), mm, ref_mm,
-                    std::fabs(mm - ref_mm) / std::max(1.0, std::fabs(ref_mm)), static_cast<long long>(out.value.worst_scenario), order[0],
-                    decisive ? "" : ", tie", max_pnl_diff, max_pnl_at);
+        std::printf(
+            "%s %s: IM %.10g (ref %.10g, rel %.2e)  MM %.10g (ref %.10g, rel %.2e)  worst %lld (ref %zu%s)  max scenario P&L diff %.2e at "
+            "%zu\n",
+            ok ? "ok  " : "FAIL", name.c_str(), im, ref_im, std::fabs(im - ref_im) / std::max(1.0, std::fabs(ref_im)), mm, ref_mm,
+            std::fabs(mm - ref_mm) / std::max(1.0, std::fabs(ref_mm)), static_cast<long long>(out.value.worst_scenario), order[0],
+            decisive ? "" : ", tie", max_pnl_diff, max_pnl_at);
     return ok ? 0 : 1;
 }
 
@@ -247,7 +262,10 @@ int main(int argc, char** argv) {
     std::vector<std::filesystem::path> files;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if (a == "--verbose") { verbose = true; continue; }
+        if (a == "--verbose") {
+            verbose = true;
+            continue;
+        }
         const std::filesystem::path p(a);
         if (std::filesystem::is_directory(p)) {
             for (const auto& e : std::filesystem::directory_iterator(p))
@@ -268,9 +286,10 @@ int main(int argc, char** argv) {
     summary sum;
     for (const auto& f : files)
         if (run_case(f, verbose, failures, sum) == 2) return 2;
-    std::printf("pmrm2 conformance: %zu cases, %zu match, %d differ; max relative difference IM %.2e, MM %.2e, "
-                "scenario P&L %.2e; worst scenario decisive in %d cases, the same in %d\n",
-                files.size(), files.size() - static_cast<std::size_t>(failures), failures, sum.max_im, sum.max_mm, sum.max_pnl,
-                sum.decisive, sum.same_worst);
+    std::printf(
+        "pmrm2 conformance: %zu cases, %zu match, %d differ; max relative difference IM %.2e, MM %.2e, "
+        "scenario P&L %.2e; worst scenario decisive in %d cases, the same in %d\n",
+        files.size(), files.size() - static_cast<std::size_t>(failures), failures, sum.max_im, sum.max_mm, sum.max_pnl, sum.decisive,
+        sum.same_worst);
     return failures == 0 ? 0 : 1;
 }

@@ -64,10 +64,8 @@ TEST_CASE("Black-76 deltas equal the mpmath reference within a wei", "[black76]"
     // delta = DF ncdf(d1) (call), DF (ncdf(d1) - 1) (put); toward zero.
     CHECK(fp::format(quote("100", "100", "0.2", year, "1", option_kind::call).unit_greeks.delta) == "0.539827837277028981");
     CHECK(fp::format(quote("100", "100", "0.2", year, "1", option_kind::put).unit_greeks.delta) == "-0.460172162722971018");
-    CHECK(fp::format(quote("100000", "95000", "0.55", 604800, "0.999", option_kind::call).unit_greeks.delta) ==
-          "0.760856666781566608");
-    CHECK(fp::format(quote("2000", "2500", "1.2", 3 * year, "0.9", option_kind::put).unit_greeks.delta) ==
-          "-0.158131556205171083");
+    CHECK(fp::format(quote("100000", "95000", "0.55", 604800, "0.999", option_kind::call).unit_greeks.delta) == "0.760856666781566608");
+    CHECK(fp::format(quote("2000", "2500", "1.2", 3 * year, "0.9", option_kind::put).unit_greeks.delta) == "-0.158131556205171083");
 }
 
 TEST_CASE("Black-76 kernel: exact put-call parity and no-arbitrage bounds", "[black76]") {
@@ -98,8 +96,10 @@ TEST_CASE("Black-76 kernel: exact put-call parity and no-arbitrage bounds", "[bl
                     CHECK(fp::Wad::from_raw(b.put) >= intrinsic_put);
                     if (fp::Wad::from_raw(b.call) > intrinsic_call && fp::Wad::from_raw(b.put) > intrinsic_put) CHECK(diff == parity);
                     // call <= F, put <= K (in wei * 2^125)
-                    CHECK(fp::Wad::from_raw(b.call) <= fp::mul_div(F, fp::Wad::from_raw(one_q), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value);
-                    CHECK(fp::Wad::from_raw(b.put) <= fp::mul_div(K, fp::Wad::from_raw(one_q), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value);
+                    CHECK(fp::Wad::from_raw(b.call) <=
+                          fp::mul_div(F, fp::Wad::from_raw(one_q), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value);
+                    CHECK(fp::Wad::from_raw(b.put) <=
+                          fp::mul_div(K, fp::Wad::from_raw(one_q), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value);
                     CHECK(b.n_d1 >= I256(0));
                     CHECK(b.n_d1 <= one_q);
                 }
@@ -129,14 +129,19 @@ TEST_CASE("Black-76 kernel errors", "[black76]") {
     // a variance past the kernel's range prices at the saturated limits: call = F, put = K
     const auto sat = fp::black76(W("3"), W("2"), fp::I256::max());
     REQUIRE(sat.ok());
-    CHECK(sat.value.call == fp::mul_div(W("3"), fp::Wad::from_raw(I256::from_i128(fp::i128{1} << 125)), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value.raw());
-    CHECK(sat.value.put == fp::mul_div(W("2"), fp::Wad::from_raw(I256::from_i128(fp::i128{1} << 125)), fp::Wad::from_raw(I256(1)), fp::rounding::floor).value.raw());
+    CHECK(sat.value.call ==
+          fp::mul_div(W("3"), fp::Wad::from_raw(I256::from_i128(fp::i128{1} << 125)), fp::Wad::from_raw(I256(1)), fp::rounding::floor)
+              .value.raw());
+    CHECK(sat.value.put ==
+          fp::mul_div(W("2"), fp::Wad::from_raw(I256::from_i128(fp::i128{1} << 125)), fp::Wad::from_raw(I256(1)), fp::rounding::floor)
+              .value.raw());
     CHECK(sat.value.n_d1 == I256::from_i128(fp::i128{1} << 125));
     CHECK(fp::black76(fp::Wad::from_raw(fp::I256::max()), W("1"), w).error == fp::errc::overflow);
     CHECK(fp::total_variance_ext(W("0"), 60).error == fp::errc::domain);
     CHECK(fp::total_variance_ext(W("0.5"), 0).error == fp::errc::domain);
     CHECK(fp::total_variance_ext(W("0.5"), fp::max_expiry_seconds + 1).error == fp::errc::domain);
-    CHECK(fp::total_variance_ext(W("1000"), fp::max_expiry_seconds).value == I256::from_i128(static_cast<fp::i128>((fp::u128{1} << 127) - 1)));
+    CHECK(fp::total_variance_ext(W("1000"), fp::max_expiry_seconds).value ==
+          I256::from_i128(static_cast<fp::i128>((fp::u128{1} << 127) - 1)));
     CHECK(fp::total_variance_ext(W("100000")).value == I256::from_i128(static_cast<fp::i128>((fp::u128{1} << 127) - 1)));
     CHECK(fp::total_variance_ext(W("-0.1")).error == fp::errc::domain);
     CHECK(fp::sqrt_year_fraction(-1).error == fp::errc::domain);
@@ -179,7 +184,9 @@ TEST_CASE("sqrt_year_fraction equals floor(sqrt(floor(s 2^250 / 31536000))) (Boo
     std::vector<std::int64_t> secs = {0, 1, 59, 60, 86400, year - 1, year, year + 1, fp::max_expiry_seconds - 1, fp::max_expiry_seconds};
     std::uint64_t x = 88172645463325252ull;  // xorshift: deterministic on every target
     for (int i = 0; i < 3000; ++i) {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
         secs.push_back(static_cast<std::int64_t>(x % static_cast<std::uint64_t>(fp::max_expiry_seconds + 1)));
     }
     for (std::int64_t s : secs) {

@@ -46,7 +46,8 @@ const std::vector<bad_case>& bad_cases() {
     static const std::vector<bad_case> cases = {
         {"not JSON", text("{\"api_version\": \"1\","), "JSON_SYNTAX", ""},
         {"empty input", text(""), "JSON_SYNTAX", ""},
-        {"a JSON number instead of a decimal string", edit([](json& j) { btc(j)["spot"] = 100000; }), "JSON_NUMBER", "/market/underlyings/BTC/spot"},
+        {"a JSON number instead of a decimal string", edit([](json& j) { btc(j)["spot"] = 100000; }), "JSON_NUMBER",
+         "/market/underlyings/BTC/spot"},
         {"a float in an array element", edit([](json& j) { pos(j, 2)["size"] = -2.5; }), "JSON_NUMBER", "/account/positions/2/size"},
         {"duplicate key", text(R"({"api_version":"1","api_version":"1"})"), "DUPLICATE_KEY", "/api_version"},
         {"too deep", text(std::string(40, '[') + std::string(40, ']')), "JSON_TOO_DEEP", "/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0"},
@@ -56,64 +57,142 @@ const std::vector<bad_case>& bad_cases() {
         {"unsupported api_version", edit([](json& j) { j["api_version"] = "2"; }), "UNSUPPORTED_VERSION", "/api_version"},
         {"missing market", edit([](json& j) { j.erase("market"); }), "MISSING_FIELD", "/market"},
         {"missing account", edit([](json& j) { j.erase("account"); }), "MISSING_FIELD", "/account"},
-        {"unknown field in a position", edit([](json& j) { pos(j, 0)["leverage"] = "10"; }), "UNKNOWN_FIELD", "/account/positions/0/leverage"},
+        {"unknown field in a position", edit([](json& j) { pos(j, 0)["leverage"] = "10"; }), "UNKNOWN_FIELD",
+         "/account/positions/0/leverage"},
         {"option field on a perp", edit([](json& j) { pos(j, 3)["strike"] = "1"; }), "UNKNOWN_FIELD", "/account/positions/3/strike"},
         {"missing strike", edit([](json& j) { pos(j, 0).erase("strike"); }), "MISSING_FIELD", "/account/positions/0/strike"},
-        {"wrong type: positions an object", edit([](json& j) { j["account"]["positions"] = json::object(); }), "WRONG_TYPE", "/account/positions"},
+        {"wrong type: positions an object", edit([](json& j) { j["account"]["positions"] = json::object(); }), "WRONG_TYPE",
+         "/account/positions"},
         {"wrong type: size a boolean", edit([](json& j) { pos(j, 1)["size"] = true; }), "WRONG_TYPE", "/account/positions/1/size"},
         {"wrong type: spot null", edit([](json& j) { btc(j)["spot"] = nullptr; }), "WRONG_TYPE", "/market/underlyings/BTC/spot"},
         {"bad decimal: exponent", edit([](json& j) { btc(j)["spot"] = "1e5"; }), "BAD_DECIMAL", "/market/underlyings/BTC/spot"},
         {"bad decimal: leading plus", edit([](json& j) { pos(j, 0)["size"] = "+4"; }), "BAD_DECIMAL", "/account/positions/0/size"},
         {"bad decimal: empty", edit([](json& j) { j["account"]["cash"] = ""; }), "BAD_DECIMAL", "/account/cash"},
-        {"19 fractional digits", edit([](json& j) { pos(j, 0)["strike"] = "95000.0000000000000000001"; }), "DECIMAL_PRECISION", "/account/positions/0/strike"},
+        {"19 fractional digits", edit([](json& j) { pos(j, 0)["strike"] = "95000.0000000000000000001"; }), "DECIMAL_PRECISION",
+         "/account/positions/0/strike"},
         {"outside int256", edit([](json& j) { j["account"]["cash"] = "1" + std::string(80, '0'); }), "DECIMAL_RANGE", "/account/cash"},
         {"negative spot", edit([](json& j) { btc(j)["spot"] = "-100000"; }), "NOT_POSITIVE", "/market/underlyings/BTC/spot"},
-        {"zero forward", edit([](json& j) { btc(j)["expiries"][0]["forward"] = "0"; }), "NOT_POSITIVE", "/market/underlyings/BTC/expiries/0/forward"},
+        {"zero forward", edit([](json& j) { btc(j)["expiries"][0]["forward"] = "0"; }), "NOT_POSITIVE",
+         "/market/underlyings/BTC/expiries/0/forward"},
         {"negative vol", edit([](json& j) { pos(j, 2)["mark_vol"] = "-0.5"; }), "NOT_POSITIVE", "/account/positions/2/mark_vol"},
         {"zero strike", edit([](json& j) { pos(j, 0)["strike"] = "0"; }), "NOT_POSITIVE", "/account/positions/0/strike"},
         {"vol above 1000%", edit([](json& j) { pos(j, 2)["mark_vol"] = "10.5"; }), "OUT_OF_RANGE", "/account/positions/2/mark_vol"},
-        {"negative collateral amount", edit([](json& j) { j["account"]["collateral"]["USDC"] = "-1"; }), "NEGATIVE", "/account/collateral/USDC"},
-        {"negative confidence", edit([](json& j) { btc(j)["spot_confidence"] = "-1"; }), "NEGATIVE", "/market/underlyings/BTC/spot_confidence"},
-        {"confidence above price", edit([](json& j) { j["market"]["collateral"]["USDC"]["confidence"] = "2"; }), "OUT_OF_RANGE", "/market/collateral/USDC/confidence"},
-        {"discount factor above 2", edit([](json& j) { btc(j)["expiries"][0]["discount_factor"] = "2.5"; }), "OUT_OF_RANGE", "/market/underlyings/BTC/expiries/0/discount_factor"},
-        {"SVI rho = 1", edit([](json& j) { btc(j)["expiries"][0]["svi"]["rho"] = "1"; }), "OUT_OF_RANGE", "/market/underlyings/BTC/expiries/0/svi/rho"},
-        {"SVI negative b", edit([](json& j) { btc(j)["expiries"][0]["svi"]["b"] = "-0.01"; }), "NEGATIVE", "/market/underlyings/BTC/expiries/0/svi/b"},
-        {"SVI negative variance at the strike", edit([](json& j) { btc(j)["expiries"][0]["svi"]["a"] = "-0.5"; }), "SVI_NON_POSITIVE_VARIANCE", "/account/positions/0"},
-        {"expiry in the past", edit([](json& j) { btc(j)["expiries"][0]["expiry"] = "1767225600"; }), "EXPIRY_IN_PAST", "/market/underlyings/BTC/expiries/0/expiry"},
+        {"negative collateral amount", edit([](json& j) { j["account"]["collateral"]["USDC"] = "-1"; }), "NEGATIVE",
+         "/account/collateral/USDC"},
+        {"negative confidence", edit([](json& j) { btc(j)["spot_confidence"] = "-1"; }), "NEGATIVE",
+         "/market/underlyings/BTC/spot_confidence"},
+        {"confidence above price", edit([](json& j) { j["market"]["collateral"]["USDC"]["confidence"] = "2"; }), "OUT_OF_RANGE",
+         "/market/collateral/USDC/confidence"},
+        {"discount factor above 2", edit([](json& j) { btc(j)["expiries"][0]["discount_factor"] = "2.5"; }), "OUT_OF_RANGE",
+         "/market/underlyings/BTC/expiries/0/discount_factor"},
+        {"SVI rho = 1", edit([](json& j) { btc(j)["expiries"][0]["svi"]["rho"] = "1"; }), "OUT_OF_RANGE",
+         "/market/underlyings/BTC/expiries/0/svi/rho"},
+        {"SVI negative b", edit([](json& j) { btc(j)["expiries"][0]["svi"]["b"] = "-0.01"; }), "NEGATIVE",
+         "/market/underlyings/BTC/expiries/0/svi/b"},
+        {"SVI negative variance at the strike", edit([](json& j) { btc(j)["expiries"][0]["svi"]["a"] = "-0.5"; }),
+         "SVI_NON_POSITIVE_VARIANCE", "/account/positions/0"},
+        {"expiry in the past", edit([](json& j) { btc(j)["expiries"][0]["expiry"] = "1767225600"; }), "EXPIRY_IN_PAST",
+         "/market/underlyings/BTC/expiries/0/expiry"},
         {"timestamp not an integer", edit([](json& j) { j["market"]["timestamp"] = "1767225600.5"; }), "BAD_INTEGER", "/market/timestamp"},
-        {"expiry with leading zero", edit([](json& j) { pos(j, 0)["expiry"] = "01767945600"; }), "BAD_INTEGER", "/account/positions/0/expiry"},
-        {"duplicate expiry", edit([](json& j) { btc(j)["expiries"][1]["expiry"] = "1767945600"; }), "DUPLICATE_EXPIRY", "/market/underlyings/BTC/expiries/1/expiry"},
-        {"neither forward nor rate", edit([](json& j) { btc(j)["expiries"][0].erase("forward"); }), "MISSING_FIELD", "/market/underlyings/BTC/expiries/0/forward"},
-        {"unknown underlying", edit([](json& j) { pos(j, 0)["underlying"] = "SOL"; }), "UNKNOWN_UNDERLYING", "/account/positions/0/underlying"},
+        {"expiry with leading zero", edit([](json& j) { pos(j, 0)["expiry"] = "01767945600"; }), "BAD_INTEGER",
+         "/account/positions/0/expiry"},
+        {"duplicate expiry", edit([](json& j) { btc(j)["expiries"][1]["expiry"] = "1767945600"; }), "DUPLICATE_EXPIRY",
+         "/market/underlyings/BTC/expiries/1/expiry"},
+        {"neither forward nor rate", edit([](json& j) { btc(j)["expiries"][0].erase("forward"); }), "MISSING_FIELD",
+         "/market/underlyings/BTC/expiries/0/forward"},
+        {"unknown underlying", edit([](json& j) { pos(j, 0)["underlying"] = "SOL"; }), "UNKNOWN_UNDERLYING",
+         "/account/positions/0/underlying"},
         {"unknown expiry", edit([](json& j) { pos(j, 0)["expiry"] = "1767945601"; }), "UNKNOWN_EXPIRY", "/account/positions/0/expiry"},
         {"bad option type", edit([](json& j) { pos(j, 0)["option_type"] = "straddle"; }), "BAD_ENUM", "/account/positions/0/option_type"},
         {"bad instrument type", edit([](json& j) { pos(j, 3)["type"] = "swap"; }), "BAD_ENUM", "/account/positions/3/type"},
         {"bad margin mode", edit([](json& j) { j["account"]["margin_mode"] = "portfolio"; }), "BAD_ENUM", "/account/margin_mode"},
         {"bad symbol", edit([](json& j) { j["market"]["underlyings"]["BT C"] = btc(j); }), "BAD_SYMBOL", "/market/underlyings/BT C"},
-        {"duplicate position", edit([](json& j) { j["account"]["positions"].push_back(pos(j, 0)); j["account"]["positions"].back().erase("id"); }), "DUPLICATE_POSITION", "/account/positions/6"},
+        {"duplicate position", edit([](json& j) {
+             j["account"]["positions"].push_back(pos(j, 0));
+             j["account"]["positions"].back().erase("id");
+         }),
+         "DUPLICATE_POSITION", "/account/positions/6"},
         {"duplicate id", edit([](json& j) { pos(j, 1)["id"] = "btc-perp"; }), "DUPLICATE_ID", "/account/positions/3/id"},
         {"perp without a perp mark", edit([](json& j) { btc(j).erase("perp_mark"); }), "NO_PERP_MARK", "/account/positions/3/underlying"},
         {"option without any vol", edit([](json& j) { btc(j)["expiries"][0].erase("svi"); }), "NO_VOLATILITY", "/account/positions/0"},
-        {"unpriced collateral", edit([](json& j) { j["account"]["collateral"]["ETH"] = "1"; }), "UNPRICED_COLLATERAL", "/account/collateral/ETH"},
-        {"collateral not accepted", edit([](json& j) { j["market"]["collateral"]["DOGE"] = {{"price", "0.1"}}; j["account"]["collateral"]["DOGE"] = "1"; }), "COLLATERAL_NOT_ACCEPTED", "/account/collateral/DOGE"},
-        {"size x contract size beyond 18 decimals", edit([](json& j) { pos(j, 0)["size"] = "-0.000000000000000001"; pos(j, 0)["contract_size"] = "0.1"; }), "QUANTITY_PRECISION", "/account/positions/0/size"},
-        {"isolated margin in cross mode", edit([](json& j) { pos(j, 0)["isolated_margin"] = "100"; }), "ISOLATED_MARGIN_NOT_ALLOWED", "/account/positions/0/isolated_margin"},
-        {"isolated mode without isolated margin", edit([](json& j) { j["account"]["margin_mode"] = "isolated"; }), "ISOLATED_MARGIN_REQUIRED", "/account/positions/0/isolated_margin"},
-        {"params: wrong version", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["version"] = "standard/0"; }), "UNSUPPORTED_VERSION", "/params/version"},
-        {"params: MM above IM", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["underlyings"]["BTC"]["perp"]["mm_base"] = "0.5"; }), "INCONSISTENT_PARAMS", "/params/underlyings/BTC/perp"},
-        {"params: haircut above 1", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["collateral"]["BTC"]["im_haircut"] = "1.5"; }), "OUT_OF_RANGE", "/params/collateral/BTC/im_haircut"},
-        {"params: no entry for the underlying", edit([](json& j) { j["params"] = json::parse(default_params_json()); j["params"]["underlyings"].erase("*"); }), "NO_PARAMS_FOR_UNDERLYING", "/account/positions/4/underlying"},
+        {"unpriced collateral", edit([](json& j) { j["account"]["collateral"]["ETH"] = "1"; }), "UNPRICED_COLLATERAL",
+         "/account/collateral/ETH"},
+        {"collateral not accepted", edit([](json& j) {
+             j["market"]["collateral"]["DOGE"] = {{"price", "0.1"}};
+             j["account"]["collateral"]["DOGE"] = "1";
+         }),
+         "COLLATERAL_NOT_ACCEPTED", "/account/collateral/DOGE"},
+        {"size x contract size beyond 18 decimals", edit([](json& j) {
+             pos(j, 0)["size"] = "-0.000000000000000001";
+             pos(j, 0)["contract_size"] = "0.1";
+         }),
+         "QUANTITY_PRECISION", "/account/positions/0/size"},
+        {"isolated margin in cross mode", edit([](json& j) { pos(j, 0)["isolated_margin"] = "100"; }), "ISOLATED_MARGIN_NOT_ALLOWED",
+         "/account/positions/0/isolated_margin"},
+        {"isolated mode without isolated margin", edit([](json& j) { j["account"]["margin_mode"] = "isolated"; }),
+         "ISOLATED_MARGIN_REQUIRED", "/account/positions/0/isolated_margin"},
+        {"params: wrong version", edit([](json& j) {
+             j["params"] = json::parse(default_params_json());
+             j["params"]["version"] = "standard/0";
+         }),
+         "UNSUPPORTED_VERSION", "/params/version"},
+        {"params: MM above IM", edit([](json& j) {
+             j["params"] = json::parse(default_params_json());
+             j["params"]["underlyings"]["BTC"]["perp"]["mm_base"] = "0.5";
+         }),
+         "INCONSISTENT_PARAMS", "/params/underlyings/BTC/perp"},
+        {"params: haircut above 1", edit([](json& j) {
+             j["params"] = json::parse(default_params_json());
+             j["params"]["collateral"]["BTC"]["im_haircut"] = "1.5";
+         }),
+         "OUT_OF_RANGE", "/params/collateral/BTC/im_haircut"},
+        {"params: no entry for the underlying", edit([](json& j) {
+             j["params"] = json::parse(default_params_json());
+             j["params"]["underlyings"].erase("*");
+         }),
+         "NO_PARAMS_FOR_UNDERLYING", "/account/positions/4/underlying"},
         {"size above 1e12", edit([](json& j) { pos(j, 3)["size"] = "1000000000001"; }), "OUT_OF_RANGE", "/account/positions/3/size"},
         {"escaped key in a path", edit([](json& j) { j["account"]["a/b~c"] = "1"; }), "UNKNOWN_FIELD", "/account/a~1b~0c"},
         {"portfolio: unknown preset name", edit([](json& j) { j["params"] = "pmrm3"; }), "UNKNOWN_PRESET", "/params"},
-        {"portfolio: isolated mode", edit([](json& j) { j["params"] = "pmrm2"; j["account"]["margin_mode"] = "isolated"; }), "MODE_NOT_SUPPORTED", "/account/margin_mode"},
-        {"portfolio: unknown scenario preset", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["scenarios"] = "span17"; }), "UNKNOWN_PRESET", "/params/scenarios"},
-        {"portfolio: risk_cancelling not a boolean", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["collateral"]["BTC"]["risk_cancelling"] = "yes"; }), "WRONG_TYPE", "/params/collateral/BTC/risk_cancelling"},
-        {"portfolio: offset of one underlying with itself", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["offsets"][0]["underlyings"] = {"BTC", "BTC"}; }), "OUT_OF_RANGE", "/params/offsets/0/underlyings"},
-        {"portfolio: scenario document with a bad vol move", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("span16")); j["params"]["scenarios"]["scenarios"][3]["vol"] = "sideways"; }), "BAD_ENUM", "/params/scenarios/scenarios/3/vol"},
-        {"portfolio: im_factor below mm_factor", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2")); j["params"]["scenarios"]["loss"]["im_factor"] = "0.7"; }), "INCONSISTENT_PARAMS", "/params/scenarios/loss/im_factor"},
-        {"portfolio: collateral without a rule", edit([](json& j) { j["params"] = portfolio_doc(); j["params"]["collateral"].erase("USDC"); }), "COLLATERAL_NOT_ACCEPTED", "/account/collateral/USDC"},
-        {"perp confidence above the mark", edit([](json& j) { btc(j)["perp_confidence"] = "200000"; }), "OUT_OF_RANGE", "/market/underlyings/BTC/perp_confidence"},
+        {"portfolio: isolated mode", edit([](json& j) {
+             j["params"] = "pmrm2";
+             j["account"]["margin_mode"] = "isolated";
+         }),
+         "MODE_NOT_SUPPORTED", "/account/margin_mode"},
+        {"portfolio: unknown scenario preset", edit([](json& j) {
+             j["params"] = portfolio_doc();
+             j["params"]["scenarios"] = "span17";
+         }),
+         "UNKNOWN_PRESET", "/params/scenarios"},
+        {"portfolio: risk_cancelling not a boolean", edit([](json& j) {
+             j["params"] = portfolio_doc();
+             j["params"]["collateral"]["BTC"]["risk_cancelling"] = "yes";
+         }),
+         "WRONG_TYPE", "/params/collateral/BTC/risk_cancelling"},
+        {"portfolio: offset of one underlying with itself", edit([](json& j) {
+             j["params"] = portfolio_doc();
+             j["params"]["offsets"][0]["underlyings"] = {"BTC", "BTC"};
+         }),
+         "OUT_OF_RANGE", "/params/offsets/0/underlyings"},
+        {"portfolio: scenario document with a bad vol move", edit([](json& j) {
+             j["params"] = portfolio_doc();
+             j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("span16"));
+             j["params"]["scenarios"]["scenarios"][3]["vol"] = "sideways";
+         }),
+         "BAD_ENUM", "/params/scenarios/scenarios/3/vol"},
+        {"portfolio: im_factor below mm_factor", edit([](json& j) {
+             j["params"] = portfolio_doc();
+             j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2"));
+             j["params"]["scenarios"]["loss"]["im_factor"] = "0.7";
+         }),
+         "INCONSISTENT_PARAMS", "/params/scenarios/loss/im_factor"},
+        {"portfolio: collateral without a rule", edit([](json& j) {
+             j["params"] = portfolio_doc();
+             j["params"]["collateral"].erase("USDC");
+         }),
+         "COLLATERAL_NOT_ACCEPTED", "/account/collateral/USDC"},
+        {"perp confidence above the mark", edit([](json& j) { btc(j)["perp_confidence"] = "200000"; }), "OUT_OF_RANGE",
+         "/market/underlyings/BTC/perp_confidence"},
         {"negative stable price", edit([](json& j) { j["market"]["stable_price"] = "-1"; }), "NOT_POSITIVE", "/market/stable_price"},
     };
     return cases;
@@ -160,7 +239,8 @@ TEST_CASE("the shipped example and parameters are valid and compute", "[json]") 
     // numbers only as strings, never JSON numbers
     std::function<void(const json&)> no_numbers = [&](const json& j) {
         CHECK(!j.is_number());
-        if (j.is_structured()) for (const auto& v : j) no_numbers(v);
+        if (j.is_structured())
+            for (const auto& v : j) no_numbers(v);
     };
     no_numbers(resp);
     CHECK(version_string().rfind("margin ", 0) == 0);
@@ -212,7 +292,9 @@ TEST_CASE("request documents: the text functions' requests and errors, without t
         const auto from_text = parse_request(text);
         if (from_text.ok() || !json::accept(text)) continue;  // fails later (compute), or not JSON
         const std::string& code = from_text.err->code;
-        if (code == "JSON_SYNTAX" || code == "JSON_NUMBER" || code == "DUPLICATE_KEY" || code == "JSON_TOO_DEEP" || code == "JSON_TOO_LARGE") continue;
+        if (code == "JSON_SYNTAX" || code == "JSON_NUMBER" || code == "DUPLICATE_KEY" || code == "JSON_TOO_DEEP" ||
+            code == "JSON_TOO_LARGE")
+            continue;
         const auto from_doc = parse_request_document(json::parse(text));
         REQUIRE(!from_doc.ok());
         CHECK(from_doc.err->code == from_text.err->code);
@@ -333,7 +415,8 @@ TEST_CASE("portfolio model: the account at one scenario; at the worst it is the 
     // another scenario costs no more than the worst
     const json other = json::parse(scenario_json(text, 11, false));
     REQUIRE(other.contains("result"));
-    CHECK(fp::parse(other["result"]["initial_margin"].get<std::string>()).value <= fp::parse(full["result"]["initial_margin"].get<std::string>()).value);
+    CHECK(fp::parse(other["result"]["initial_margin"].get<std::string>()).value <=
+          fp::parse(full["result"]["initial_margin"].get<std::string>()).value);
     // errors: an index past the basis contingency; the standard model
     CHECK(json::parse(scenario_json(text, 32, false))["error"]["code"] == "OUT_OF_RANGE");
     CHECK(json::parse(scenario_json(text, 32, false))["error"]["path"] == "/scenario");
@@ -375,10 +458,12 @@ TEST_CASE("trade preview: the after state is the hand-merged account, computed",
         CHECK(preview["after"] == direct["result"]);
         CHECK(preview["before"] == json::parse(compute_json(req.dump(), false))["result"]);
         const auto diff = [&](const char* k) {
-            return fp::format(fp::sub(fp::parse(direct["result"][k].get<std::string>()).value,
-                                      fp::parse(preview["before"][k].get<std::string>()).value).value);
+            return fp::format(
+                fp::sub(fp::parse(direct["result"][k].get<std::string>()).value, fp::parse(preview["before"][k].get<std::string>()).value)
+                    .value);
         };
-        for (const char* k : {"equity", "initial_margin", "maintenance_margin", "free_collateral", "health"}) CHECK(preview["change"][k] == diff(k));
+        for (const char* k : {"equity", "initial_margin", "maintenance_margin", "free_collateral", "health"})
+            CHECK(preview["change"][k] == diff(k));
     }
 }
 
@@ -392,9 +477,10 @@ TEST_CASE("trade preview: bad trades get a code and a /trade path", "[json][prev
         {R"({"positions": [{"type": "perp", "underlying": "DOGE", "size": "1"}]})", "UNKNOWN_UNDERLYING", "/trade/positions/0/underlying"},
         {R"({"positions": [{"type": "option", "underlying": "BTC", "expiry": "1767945600", "strike": "95000", "option_type": "put", "size": "1", "mark_vol": "0.9"}]})",
          "TRADE_CONFLICT", "/trade/positions/0/mark_vol"},
-        {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": "1"}, {"type": "perp", "underlying": "BTC", "size": "2"}]})", "DUPLICATE_POSITION",
-         "/trade/positions/1"},
-        {R"({"positions": [{"id": "btc-perp", "type": "perp", "underlying": "ETH", "size": "1"}]})", "DUPLICATE_ID", "/trade/positions/0/id"},
+        {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": "1"}, {"type": "perp", "underlying": "BTC", "size": "2"}]})",
+         "DUPLICATE_POSITION", "/trade/positions/1"},
+        {R"({"positions": [{"id": "btc-perp", "type": "perp", "underlying": "ETH", "size": "1"}]})", "DUPLICATE_ID",
+         "/trade/positions/0/id"},
     };
     for (const auto& [trade, code, path] : cases) {
         INFO(trade);

@@ -42,7 +42,7 @@ json base_request() {
 
 json btc_option(const char* kind, const char* strike, const char* size) {
     return {{"type", "option"}, {"underlying", "BTC"}, {"expiry", "1767830400"}, {"option_type", kind},
-            {"strike", strike}, {"size", size}, {"mark_vol", "0.5"}};
+            {"strike", strike}, {"size", size},        {"mark_vol", "0.5"}};
 }
 
 account_result run(const json& req) {
@@ -100,12 +100,12 @@ TEST_CASE("long options need their premium; perps and futures a share of notiona
     req["account"]["positions"].push_back(btc_option("call", "110000", "1.5"));
     // ETH future: 3 short at forward 3,512, entry 3,450: value = -3 x (3,512 - 3,450) = -186;
     // notional 10,536; IM 2% = 210.72; MM 1% = 105.36 (ETH uses the "*" defaults, no size add-on).
-    req["account"]["positions"].push_back({{"type", "future"}, {"underlying", "ETH"}, {"expiry", "1769760000"},
-                                           {"size", "-3"}, {"entry_price", "3450"}});
+    req["account"]["positions"].push_back(
+        {{"type", "future"}, {"underlying", "ETH"}, {"expiry", "1769760000"}, {"size", "-3"}, {"entry_price", "3450"}});
     // ETH perp: 2 long at mark 3,500, entry 3,400, funding owed 12.5: value 2 x 100 - 12.5 = 187.5;
     // IM 2% of 7,000 = 140; MM 70.
-    req["account"]["positions"].push_back({{"type", "perp"}, {"underlying", "ETH"}, {"size", "2"},
-                                           {"entry_price", "3400"}, {"funding", "-12.5"}});
+    req["account"]["positions"].push_back(
+        {{"type", "perp"}, {"underlying", "ETH"}, {"size", "2"}, {"entry_price", "3400"}, {"funding", "-12.5"}});
     const account_result r = run(req);
     CHECK(r.positions[0].initial_margin == r.positions[0].value);
     CHECK(r.positions[0].maintenance_margin == r.positions[0].value);
@@ -168,7 +168,10 @@ TEST_CASE("totals are the sums of the breakdown and independent of position orde
                                                json{{"type", "perp"}, {"underlying", "ETH"}, {"size", "-4.25"}}});
     const account_result a = run(req);
     fp::Wad eq = W("12345.678"), im, mm;
-    for (const auto& c : a.collateral) { eq = fp::add(eq, c.value).value; im = fp::add(im, c.im_charge).value; }
+    for (const auto& c : a.collateral) {
+        eq = fp::add(eq, c.value).value;
+        im = fp::add(im, c.im_charge).value;
+    }
     for (const auto& p : a.positions) {
         eq = fp::add(eq, p.value).value;
         im = fp::add(im, p.initial_margin).value;
@@ -190,8 +193,8 @@ TEST_CASE("requirements round up and values down, by at most a wei", "[margin]")
     // perp of 1e-18 BTC at 100,000: notional 1e-13, IM 2% = 2e-15 exactly; at mark 100,000.000000000000000001
     // the exact IM is 2.00000000000000000000002e-15: rounded up by a fraction of a wei.
     req["market"]["underlyings"]["BTC"]["perp_mark"] = "100000.000000000000000001";
-    req["account"]["positions"].push_back({{"type", "perp"}, {"underlying", "BTC"}, {"size", "0.000000000000000001"},
-                                           {"entry_price", "100000.000000000000000002"}});
+    req["account"]["positions"].push_back(
+        {{"type", "perp"}, {"underlying", "BTC"}, {"size", "0.000000000000000001"}, {"entry_price", "100000.000000000000000002"}});
     const account_result r = run(req);
     CHECK(F(r.positions[0].initial_margin) == "0.000000000000002001");
     CHECK(F(r.positions[0].maintenance_margin) == "0.000000000000001001");
@@ -204,11 +207,15 @@ TEST_CASE("isolated mode: each position against its own margin", "[margin]") {
     req["account"]["margin_mode"] = "isolated";
     req["account"]["cash"] = "100000";
     // A: 25 BTC perp entered at 100,400 (value -10,000) with 35,000 assigned: equity 25,000 < MM 28,125.
-    req["account"]["positions"].push_back({{"type", "perp"}, {"underlying", "BTC"}, {"size", "25"},
-                                           {"entry_price", "100400"}, {"isolated_margin", "35000"}});
+    req["account"]["positions"].push_back(
+        {{"type", "perp"}, {"underlying", "BTC"}, {"size", "25"}, {"entry_price", "100400"}, {"isolated_margin", "35000"}});
     // B: ETH future with 1,000 assigned: value -186, MM 105.36: health 708.64.
-    req["account"]["positions"].push_back({{"type", "future"}, {"underlying", "ETH"}, {"expiry", "1769760000"},
-                                           {"size", "-3"}, {"entry_price", "3450"}, {"isolated_margin", "1000"}});
+    req["account"]["positions"].push_back({{"type", "future"},
+                                           {"underlying", "ETH"},
+                                           {"expiry", "1769760000"},
+                                           {"size", "-3"},
+                                           {"entry_price", "3450"},
+                                           {"isolated_margin", "1000"}});
     const account_result r = run(req);
     CHECK(F(*r.positions[0].isolated_equity) == "25000");
     CHECK(r.positions[0].liquidatable);
@@ -226,7 +233,8 @@ TEST_CASE("forward and discount factor from a rate", "[margin]") {
     // one year at 5%: F = floor(100,000 e^0.05) with e^0.05 = 1.051271096376024039697 (nearest wei:
     // 1.05127109637602404) -> 105,127.109637602404; DF = e^-0.05 = 0.95122942450071400909 (mpmath) -> 0.951229424500714009 (nearest)
     req["market"]["underlyings"]["BTC"]["expiries"] = json::array({{{"expiry", std::to_string(1767225600 + 31536000)}, {"rate", "0.05"}}});
-    req["account"]["positions"].push_back({{"type", "future"}, {"underlying", "BTC"}, {"expiry", std::to_string(1767225600 + 31536000)}, {"size", "1"}});
+    req["account"]["positions"].push_back(
+        {{"type", "future"}, {"underlying", "BTC"}, {"expiry", std::to_string(1767225600 + 31536000)}, {"size", "1"}});
     const auto parsed = parse_request(req.dump());
     REQUIRE(parsed.ok());
     const expiry_market& e = parsed.value.market.underlyings.at("BTC").expiries.at(0);
@@ -247,7 +255,8 @@ TEST_CASE("scenario presets parse: pmrm2 (31 scenarios), span16 (16, extremes at
     CHECK(F(sp.value.scenarios[14].spot_shock) == "1.3");
     CHECK(margin::scenario::preset_json("nope").empty());
     // a bad document: the error names the field
-    const auto bad = margin::scenario::parse_params(R"({"version":"scenario/1","scenarios":[{"spot_shock":"1.1","vol":"sideways","weight":"1"}]})");
+    const auto bad =
+        margin::scenario::parse_params(R"({"version":"scenario/1","scenarios":[{"spot_shock":"1.1","vol":"sideways","weight":"1"}]})");
     REQUIRE(!bad.ok());
     CHECK(bad.err->code == "BAD_ENUM");
     CHECK(bad.err->path == "/scenarios/0/vol");

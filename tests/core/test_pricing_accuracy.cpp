@@ -121,13 +121,15 @@ TEST_CASE("Black-76: price and Greeks against MPFR on 20,000 random contracts", 
         check("delta", delta_abs, g.delta, delta, mpf("1e-20"), 2 * wei);
         check("gamma", gamma_rel, g.gamma, gamma, mpf("1e-20"), 2 * wei);
         check("vega", vega_rel, g.vega, vega, mpf("1e-20"), 3 * wei);
-        check("theta", theta_rel, g.theta, theta, mpf("1e-20"), wei * (YEAR / mpf(c.seconds)) * (4 + abs(ref)) + 2 * wei);  // ln(DF) is rounded to a wei
+        check("theta", theta_rel, g.theta, theta, mpf("1e-20"),
+              wei * (YEAR / mpf(c.seconds)) * (4 + abs(ref)) + 2 * wei);  // ln(DF) is rounded to a wei
     }
     std::printf("black76: %ld contracts, %ld with price > 1e-6 F\n", n, counted);
     std::printf("  kernel (unrounded) max relative error, prices > 1e-6 F: %.3e\n", static_cast<double>(kernel_rel));
     std::printf("  unit price beyond the 1-wei floor rounding: %.3e relative\n", static_cast<double>(price_excess));
-    std::printf("  beyond their wei roundings, max relative error: delta %.3e, gamma %.3e, vega %.3e, theta %.3e\n", static_cast<double>(delta_abs),
-                static_cast<double>(gamma_rel), static_cast<double>(vega_rel), static_cast<double>(theta_rel));
+    std::printf("  beyond their wei roundings, max relative error: delta %.3e, gamma %.3e, vega %.3e, theta %.3e\n",
+                static_cast<double>(delta_abs), static_cast<double>(gamma_rel), static_cast<double>(vega_rel),
+                static_cast<double>(theta_rel));
     CHECK(counted >= 10000);
     CHECK(kernel_rel <= mpf("1e-20"));  // docs/pricing.md: goal 1e-15
 }
@@ -151,7 +153,8 @@ TEST_CASE("Black-76 Greeks are the derivatives of the reference price (finite di
         // theta: -dV/dt with the forward and the rate r = -ln(DF)/t held.
         const mpf rate = -log(r.df) / r.t;
         const mpf ht = h * r.t;
-        const mpf fd_theta = -(at(exp(-rate * (r.t + ht)), r.f, r.vol, r.t + ht) - at(exp(-rate * (r.t - ht)), r.f, r.vol, r.t - ht)) / (2 * ht);
+        const mpf fd_theta =
+            -(at(exp(-rate * (r.t + ht)), r.f, r.vol, r.t + ht) - at(exp(-rate * (r.t - ht)), r.f, r.vol, r.t - ht)) / (2 * ht);
         const mpf tol("1e-9");
         CHECK(abs(real(g.delta) - fd_delta) <= tol * r.df + mpf("2e-18"));
         CHECK(abs(real(g.gamma) - fd_gamma) <= tol * abs(fd_gamma) + mpf("1e-17"));
@@ -166,9 +169,8 @@ TEST_CASE("SVI total variance against MPFR", "[accuracy][svi]") {
     std::uniform_real_distribution<double> u(0, 1);
     mpf worst = 0;
     for (int i = 0; i < 10000; ++i) {
-        const std::string a = dec(0.0001 + 0.05 * u(rng), 10), b = dec(0.001 + 0.3 * u(rng), 10),
-                          rho = dec(-0.95 + 1.9 * u(rng), 10), m = dec(-0.3 + 0.6 * u(rng), 10),
-                          sigma = dec(0.01 + 0.5 * u(rng), 10);
+        const std::string a = dec(0.0001 + 0.05 * u(rng), 10), b = dec(0.001 + 0.3 * u(rng), 10), rho = dec(-0.95 + 1.9 * u(rng), 10),
+                          m = dec(-0.3 + 0.6 * u(rng), 10), sigma = dec(0.01 + 0.5 * u(rng), 10);
         const double f = std::exp(std::log(10.0) + u(rng) * std::log(1e5));
         const std::string fs = dec(f, 6), ks = dec(f * std::exp((2 * u(rng) - 1) * 2.0), 6);
         const svi_params p{wad(a), wad(b), wad(rho), wad(m), wad(sigma)};

@@ -20,10 +20,14 @@ Wad W(const std::string& s) { return fp::parse(s).value; }
 struct rng {
     std::uint64_t x;
     std::uint64_t next() {
-        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
         return x;
     }
-    std::int64_t in(std::int64_t lo, std::int64_t hi) { return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1)); }
+    std::int64_t in(std::int64_t lo, std::int64_t hi) {
+        return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
+    }
 };
 
 sc::portfolio base() {
@@ -59,8 +63,10 @@ struct leg {
 sc::portfolio with(const std::vector<leg>& legs) {
     sc::portfolio p = base();
     for (const leg& l : legs) {
-        if (l.expiry < 0) p.perp_position = fp::add(p.perp_position, l.perp).value;
-        else p.expiries[static_cast<std::size_t>(l.expiry)].options.push_back(l.option);
+        if (l.expiry < 0)
+            p.perp_position = fp::add(p.perp_position, l.perp).value;
+        else
+            p.expiries[static_cast<std::size_t>(l.expiry)].options.push_back(l.option);
     }
     return p;
 }
@@ -101,7 +107,8 @@ TEST_CASE("scenario margin: portfolio <= sum of legs, IM >= MM, order-invariant 
         }
         const Wad im = requirement(whole.value, true), mm = requirement(whole.value, false);
         // a few wei of slack per leg for the per-product roundings
-        const Wad slack = fp::mul(Wad::from_raw(fp::I256(100)), Wad::from_int(static_cast<std::int64_t>(legs.size())), fp::rounding::ceil).value;
+        const Wad slack =
+            fp::mul(Wad::from_raw(fp::I256(100)), Wad::from_int(static_cast<std::int64_t>(legs.size())), fp::rounding::ceil).value;
         INFO("round " << round << ": IM " << fp::format(im) << " vs legs " << fp::format(sum_im));
         CHECK(im <= fp::add(sum_im, slack).value);
         CHECK(mm <= fp::add(sum_mm, slack).value);
@@ -146,12 +153,14 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
     sc::value_cache cache;
     int compared = 0, failures = 0;
     auto same = [](const sc::result& a, const sc::result& b) {
-        return a.initial_margin == b.initial_margin && a.maintenance_margin == b.maintenance_margin && a.mark_to_market == b.mark_to_market &&
-               a.worst_loss == b.worst_loss && a.worst_scenario == b.worst_scenario && a.scenario_pnl == b.scenario_pnl &&
-               a.basis_contingency == b.basis_contingency && a.im_contingency == b.im_contingency && a.mm_contingency == b.mm_contingency &&
-               a.oracle_contingency == b.oracle_contingency && a.im_factor == b.im_factor && a.expiries.size() == b.expiries.size() &&
+        return a.initial_margin == b.initial_margin && a.maintenance_margin == b.maintenance_margin &&
+               a.mark_to_market == b.mark_to_market && a.worst_loss == b.worst_loss && a.worst_scenario == b.worst_scenario &&
+               a.scenario_pnl == b.scenario_pnl && a.basis_contingency == b.basis_contingency && a.im_contingency == b.im_contingency &&
+               a.mm_contingency == b.mm_contingency && a.oracle_contingency == b.oracle_contingency && a.im_factor == b.im_factor &&
+               a.expiries.size() == b.expiries.size() &&
                std::equal(a.expiries.begin(), a.expiries.end(), b.expiries.begin(), [](const auto& x, const auto& y) {
-                   return x.mtm == y.mtm && x.worst_pnl == y.worst_pnl && x.discount_pos == y.discount_pos && x.discount_neg == y.discount_neg;
+                   return x.mtm == y.mtm && x.worst_pnl == y.worst_pnl && x.discount_pos == y.discount_pos &&
+                          x.discount_neg == y.discount_neg;
                });
     };
     for (int round = 0; round < 300; ++round) {
@@ -180,7 +189,8 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
                 continue;
             }
             CHECK(same(fast.value, wide.value));
-            for (const std::int64_t id : {std::int64_t{0}, fast.value.worst_scenario, static_cast<std::int64_t>(prm.value.scenarios.size())}) {
+            for (const std::int64_t id :
+                 {std::int64_t{0}, fast.value.worst_scenario, static_cast<std::int64_t>(prm.value.scenarios.size())}) {
                 const auto one = sc::evaluate_scenario(p, prm.value, id, c);
                 const auto one_wide = sc::detail::evaluate_scenario_wide(p, prm.value, id);
                 REQUIRE(one.ok());

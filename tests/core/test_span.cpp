@@ -36,7 +36,9 @@ params one_commodity(const char* intra = "2.5", const char* spot = "1", const ch
     return p;
 }
 
-contract future(std::int64_t month = 202612, bool spot_month = false) { return {"BTC", month, spot_month, future_array, W("1"), false, W("0")}; }
+contract future(std::int64_t month = 202612, bool spot_month = false) {
+    return {"BTC", month, spot_month, future_array, W("1"), false, W("0")};
+}
 contract call() { return {"BTC", 202612, false, call_array, W("0.5"), true, W("6")}; }
 
 }  // namespace
@@ -121,7 +123,8 @@ TEST_CASE("SPAN: inter-commodity credit on opposite deltas, in priority order", 
 
 TEST_CASE("SPAN: the short option minimum binds on a far out-of-the-money short", "[span]") {
     contract otm = call();
-    otm.risk_array = arr({"0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "-0.1", "-0.1", "0", "0", "-0.2", "0"});  // a long gains on the way up
+    otm.risk_array =
+        arr({"0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "-0.1", "-0.1", "0", "0", "-0.2", "0"});  // a long gains on the way up
     otm.option_value = W("0.05");
     // scan 0.1 x 2 = 0.2 (extreme up 0.2 x 0.35 x 2 = 0.14); SOM 2 x 1 = 2 binds; NOV -0.1
     const auto r = requirement({otm}, {{0, W("-2")}}, one_commodity());

@@ -25,24 +25,26 @@ struct stats {
     explicit stats(const char* n) : name(n) {}
     const char* name;
     long points = 0;
-    mpf max_abs_wei = 0;   // |got - ref| in wei
-    mpf max_rel = 0;       // |got - ref| / |ref| over refs >= 1 (or the given floor)
-    mpf max_excess = 0;    // max(|got - ref| - 0.5 wei, 0) / max(|ref|, 1): error beyond the final rounding
+    mpf max_abs_wei = 0;  // |got - ref| in wei
+    mpf max_rel = 0;      // |got - ref| / |ref| over refs >= 1 (or the given floor)
+    mpf max_excess = 0;   // max(|got - ref| - 0.5 wei, 0) / max(|ref|, 1): error beyond the final rounding
     std::string worst;
 
     void add(const std::string& where, const Wad& got, const mpf& ref, const mpf& rel_floor = mpf(1)) {
         ++points;
         const mpf err = abs(real(got) - ref) * WADF;
-        if (err > max_abs_wei) { max_abs_wei = err; worst = where; }
+        if (err > max_abs_wei) {
+            max_abs_wei = err;
+            worst = where;
+        }
         const mpf aref = abs(ref);
         if (aref >= rel_floor && aref > 0) max_rel = std::max(max_rel, mpf(err / (aref * WADF)));
         const mpf excess = err - mpf("0.5");
         if (excess > 0) max_excess = std::max(max_excess, mpf(excess / (std::max(aref, mpf(1)) * WADF)));
     }
     void print() const {
-        std::printf("%-11s %7ld points  max |err| %.6s wei  max rel (|ref|>=floor) %.3e  beyond-rounding rel %.3e  worst at %s\n",
-                    name, points, max_abs_wei.str(8).c_str(), static_cast<double>(max_rel),
-                    static_cast<double>(max_excess), worst.c_str());
+        std::printf("%-11s %7ld points  max |err| %.6s wei  max rel (|ref|>=floor) %.3e  beyond-rounding rel %.3e  worst at %s\n", name,
+                    points, max_abs_wei.str(8).c_str(), static_cast<double>(max_rel), static_cast<double>(max_excess), worst.c_str());
     }
 };
 
@@ -54,7 +56,7 @@ TEST_CASE("exp: <= 0.5 wei + 1e-24 relative over [-42.5, 135.3]", "[accuracy]") 
     std::vector<big> xs;
     for (int i = 0; i < 10000; ++i) xs.push_back(g.uniform(-42.5, 135.3));
     for (int i = 0; i < 2000; ++i) xs.push_back(g.any(62) % big("1000000000000000000"));  // |x| < 1
-    for (int i = 0; i < 500; ++i) xs.push_back(g.any(30));                                 // tiny
+    for (int i = 0; i < 500; ++i) xs.push_back(g.any(30));                                // tiny
     xs.push_back(big("135305999368893231589"));
     xs.push_back(big("-42139678854452767621"));
     for (const big& x : xs) {
@@ -108,8 +110,10 @@ TEST_CASE("pow: <= 0.5 wei + 1e-16 relative where |y ln x| <= 40", "[accuracy]")
     fp::test::gen g(104);
     for (int i = 0; i < 12000; ++i) {
         big x;
-        if (i % 3 == 0) x = big("1000000000000000000") + g.any(40);  // near 1: large y
-        else x = abs(g.any(120)) + 1;                                 // 1e-18 .. 1.3e18
+        if (i % 3 == 0)
+            x = big("1000000000000000000") + g.any(40);  // near 1: large y
+        else
+            x = abs(g.any(120)) + 1;  // 1e-18 .. 1.3e18
         const mpf lx = boost::multiprecision::log(real(x));
         if (lx == 0) continue;
         // y uniform in [-40/|ln x|, 40/|ln x|], drawn on the wei grid

@@ -157,7 +157,8 @@ TEST_CASE("dot: the exact sum of products rounded once, against the exact model"
                 if (r == fp::rounding::ceil && sum > 0) ++q;
             }
             const auto got = fp::dot(a, b, r);
-            const bool fits = q <= fp::test::to_big(Wad::from_raw(fp::I256::max())) && q >= fp::test::to_big(Wad::from_raw(fp::I256::min()));
+            const bool fits =
+                q <= fp::test::to_big(Wad::from_raw(fp::I256::max())) && q >= fp::test::to_big(Wad::from_raw(fp::I256::min()));
             INFO("round " << round << " n " << n);
             if (fits) {
                 REQUIRE(got.ok());
@@ -203,8 +204,15 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
     // zero, the i128 extremes, each sign.
     const fp::i128 i128_max = static_cast<fp::i128>(~fp::u128{0} >> 1), i128_min = -i128_max - 1;
     const fp::i128 edges_a[] = {0, 1, -1, i128_max, i128_min, i128_max / 7, -(i128_max / 3), static_cast<fp::i128>(Wad::scale) << 60};
-    const fp::i128 edges_b[] = {0, 1, -1, static_cast<fp::i128>(Wad::scale), static_cast<fp::i128>(~std::uint64_t{0}), -static_cast<fp::i128>(~std::uint64_t{0}),
-                                static_cast<fp::i128>(std::uint64_t{1} << 63), 17, -12345678901234567};
+    const fp::i128 edges_b[] = {0,
+                                1,
+                                -1,
+                                static_cast<fp::i128>(Wad::scale),
+                                static_cast<fp::i128>(~std::uint64_t{0}),
+                                -static_cast<fp::i128>(~std::uint64_t{0}),
+                                static_cast<fp::i128>(std::uint64_t{1} << 63),
+                                17,
+                                -12345678901234567};
     for (const fp::i128 a : edges_a)
         for (const fp::i128 b : edges_b)
             for (const bool swap : {false, true}) {
@@ -288,7 +296,8 @@ TEST_CASE("fast paths on raw integers compute exactly what mul and dot (floor) c
         b.units = static_cast<std::int64_t>(g.any(round % 4 ? 20 : 60));
         a.frac = static_cast<std::uint64_t>(g.u64() % static_cast<std::uint64_t>(Wad::scale));
         b.frac = round % 7 ? static_cast<std::uint64_t>(g.u64() % static_cast<std::uint64_t>(Wad::scale)) : 0;
-        if (a.units >= (std::int64_t{1} << 60) || a.units < -(std::int64_t{1} << 60) || b.units >= (std::int64_t{1} << 60) || b.units < -(std::int64_t{1} << 60))
+        if (a.units >= (std::int64_t{1} << 60) || a.units < -(std::int64_t{1} << 60) || b.units >= (std::int64_t{1} << 60) ||
+            b.units < -(std::int64_t{1} << 60))
             continue;  // not a split
         const big want = exact_floor(big(fp::fast::join(a)) * big(fp::fast::join(b)));
         fp::i128 out = 0;
@@ -432,7 +441,8 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
         std::uint64_t bound = 0, m_max = 0;
         for (std::size_t l = 0; l < n; ++l) {
             m_max = std::max(m_max, static_cast<std::uint64_t>(mult[l] < 0 ? -mult[l] : mult[l]));
-            for (std::size_t i = 0; i < m; ++i) bound = std::max(bound, static_cast<std::uint64_t>(rows[l][i].units < 0 ? -rows[l][i].units : rows[l][i].units));
+            for (std::size_t i = 0; i < m; ++i)
+                bound = std::max(bound, static_cast<std::uint64_t>(rows[l][i].units < 0 ? -rows[l][i].units : rows[l][i].units));
         }
         if (round % 4 == 3) bound += std::uint64_t{1} << 29;
         const bool fast_bounded = fp::fast::dot_floor_columns_scaled(mult.data(), k, row_ptrs.data(), n, m, out_bounded.data(), bound);
@@ -458,15 +468,16 @@ TEST_CASE("decimal-scaled column sums compute exactly what dot (floor) computes"
         if (!fast) CHECK(largest * 41 >= (big(1) << 122));
         (fast ? summed : rejected) += 1;
     }
-    CHECK(summed > 800);   // taken in its range, not only skipped
-    CHECK(rejected > 0);   // and the range checks do fire
-    CHECK(narrow > 300);   // in the 64-bit sums' range often (taken on 32-bit targets)
+    CHECK(summed > 800);  // taken in its range, not only skipped
+    CHECK(rejected > 0);  // and the range checks do fire
+    CHECK(narrow > 300);  // in the 64-bit sums' range often (taken on 32-bit targets)
     for (int k = 0; k <= 18; k += 6) CHECK(decimals_seen[static_cast<std::size_t>(k)] > 0);
     // Fraction sums at and past 2^80 with small whole parts of either sign (the kernel's steps
     // for large B, where the random draws above seldom go): one leg, k = 1..6 decimals.
     int large_b = 0;
     for (int k = 1; k <= 6; ++k)
-        for (const std::int64_t m : {std::int64_t{1234567890123}, -std::int64_t{1234567890123}, std::int64_t{1} << 61, -(std::int64_t{1} << 61) + 7})
+        for (const std::int64_t m :
+             {std::int64_t{1234567890123}, -std::int64_t{1234567890123}, std::int64_t{1} << 61, -(std::int64_t{1} << 61) + 7})
             for (const fp::fast::wad_split v : {fp::fast::wad_split{-1, 999999999999999999}, fp::fast::wad_split{2, 999999999999999999},
                                                 fp::fast::wad_split{-3, 1}, fp::fast::wad_split{0, 1u << 20}}) {
                 big p10 = 1;

@@ -21,9 +21,7 @@ inline Wad W(const char* s) {
 }
 inline Wad raw(const big& v) { return Wad::from_raw(I256::parse(v.str()).value); }
 inline big to_big(const Wad& w) { return big(w.raw().to_string()); }
-inline std::string F(const result<Wad>& r) {
-    return r.ok() ? format(r.value) : std::string(errc_name(r.error));
-}
+inline std::string F(const result<Wad>& r) { return r.ok() ? format(r.value) : std::string(errc_name(r.error)); }
 
 /// Deterministic generator of int256 raw values spread over all magnitudes.
 struct gen {

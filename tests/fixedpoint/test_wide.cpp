@@ -1,6 +1,6 @@
 // The 128/256-bit kernels behind the fast paths, against exact big integers.
-#include "test_util.hpp"
 #include "fixedpoint/wide.hpp"
+#include "test_util.hpp"
 
 using namespace fp;
 using namespace fp::detail;
@@ -119,8 +119,8 @@ TEST_CASE("isqrt_wide is floor(sqrt(n)) up to 2^256 - 1", "[wide]") {
         REQUIRE((r + 1) * (r + 1) > B(n));
     };
     const u128 ones = ~u128{0};
-    for (const u256w& n : {u256w{0, 0}, u256w{0, 1}, u256w{0, 2}, u256w{0, 3}, u256w{0, 4}, u256w{ones, ones},
-                           u256w{ones, 0}, u256w{0, ones}, u256w{1, 0}, u256w{u128{1} << 127, 0}})
+    for (const u256w& n : {u256w{0, 0}, u256w{0, 1}, u256w{0, 2}, u256w{0, 3}, u256w{0, 4}, u256w{ones, ones}, u256w{ones, 0},
+                           u256w{0, ones}, u256w{1, 0}, u256w{u128{1} << 127, 0}})
         check(n);
     for (int i = 0; i < 20000; ++i) {
         const u256w n{rnd128(g), rnd128(g)};

@@ -82,7 +82,8 @@ outcome<book> book_of(const margin::request& req);
 /// book, e.g. "/expiries/0/secondsToExpiry" for an expired expiry; "/collaterals" when
 /// the naming would reorder them), or the request's own validation error (its path is
 /// then into the synthesised request).
-outcome<margin::request> request_of(const book& b, const margin::scenario::params& params, const std::string& underlying, std::int64_t timestamp);
+outcome<margin::request> request_of(const book& b, const margin::scenario::params& params, const std::string& underlying,
+                                    std::int64_t timestamp);
 
 /// request_of for many books under one parameter set (a keeper's scan): the parameters
 /// are validated once by make(); build() then parses and validates each book's market and

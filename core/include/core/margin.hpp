@@ -16,16 +16,16 @@
 namespace margin {
 
 struct position_result {
-    Wad mark_price;               ///< per contract: option price * contract size; perp/future mark
-    Wad underlying_price;         ///< forward of the expiry (options, futures) or perp mark
-    Wad value;                    ///< mark-to-market value (floor)
-    Wad notional;                 ///< |quantity| * underlying price (ceil)
-    Wad initial_margin;           ///< ceil
-    Wad maintenance_margin;       ///< ceil
-    std::optional<Wad> vol;       ///< options: the vol priced with
-    greeks position_greeks;       ///< quantity * unit Greeks, toward zero
+    Wad mark_price;                      ///< per contract: option price * contract size; perp/future mark
+    Wad underlying_price;                ///< forward of the expiry (options, futures) or perp mark
+    Wad value;                           ///< mark-to-market value (floor)
+    Wad notional;                        ///< |quantity| * underlying price (ceil)
+    Wad initial_margin;                  ///< ceil
+    Wad maintenance_margin;              ///< ceil
+    std::optional<Wad> vol;              ///< options: the vol priced with
+    greeks position_greeks;              ///< quantity * unit Greeks, toward zero
     std::optional<Wad> isolated_equity;  ///< isolated mode: isolated_margin + value
-    bool liquidatable = false;    ///< isolated mode: isolated_equity < maintenance_margin
+    bool liquidatable = false;           ///< isolated mode: isolated_equity < maintenance_margin
 };
 
 struct collateral_result {
@@ -47,7 +47,7 @@ struct underlying_risk {
     Wad worst_loss;                    ///< <= 0
     Wad basis_contingency;
     Wad mm_contingency, im_contingency;  ///< IM adds both
-    Wad mark_to_market;                ///< its positions and collateral
+    Wad mark_to_market;                  ///< its positions and collateral
     std::vector<Wad> scenario_pnl;
 };
 
@@ -59,13 +59,13 @@ struct offset_credit {
 struct account_result {
     margin_model model = margin_model::standard;
     margin_mode mode = margin_mode::cross;
-    Wad equity;              ///< cash + collateral after MM haircut + position values
-    Wad initial_margin;      ///< position IMs + collateral IM charges
-    Wad maintenance_margin;  ///< position MMs
-    Wad free_collateral;     ///< cross: equity - IM; isolated: the unassigned pool less its IM charges
-    Wad health;              ///< cross: equity - MM; isolated: min(pool, min over positions)
-    std::optional<Wad> margin_ratio;  ///< MM / equity (ceil) when equity > 0
-    bool liquidatable = false;        ///< health < 0
+    Wad equity;                                 ///< cash + collateral after MM haircut + position values
+    Wad initial_margin;                         ///< position IMs + collateral IM charges
+    Wad maintenance_margin;                     ///< position MMs
+    Wad free_collateral;                        ///< cross: equity - IM; isolated: the unassigned pool less its IM charges
+    Wad health;                                 ///< cross: equity - MM; isolated: min(pool, min over positions)
+    std::optional<Wad> margin_ratio;            ///< MM / equity (ceil) when equity > 0
+    bool liquidatable = false;                  ///< health < 0
     std::vector<position_result> positions;     ///< request order
     std::vector<collateral_result> collateral;  ///< by asset symbol
     std::map<std::string, greeks> greeks_by_underlying;

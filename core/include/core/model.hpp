@@ -28,21 +28,21 @@ struct svi_params {
 };
 
 struct expiry_market {
-    std::int64_t expiry = 0;          ///< Unix seconds, after the snapshot timestamp
+    std::int64_t expiry = 0;  ///< Unix seconds, after the snapshot timestamp
     std::int64_t seconds_to_expiry = 0;
-    fp::I256 sqrt_year_q125;          ///< sqrt(seconds / 31,536,000) in Q125 (fp::sqrt_year_fraction)
-    Wad forward;                      ///< given, or spot * e^(rate t) (floor)
-    Wad discount_factor;              ///< given, or e^(-rate t) (nearest), or 1
-    std::optional<Wad> rate;          ///< as given (the portfolio model's static discounting)
-    Wad forward_confidence;           ///< oracle confidence of the forward (absolute, >= 0)
+    fp::I256 sqrt_year_q125;  ///< sqrt(seconds / 31,536,000) in Q125 (fp::sqrt_year_fraction)
+    Wad forward;              ///< given, or spot * e^(rate t) (floor)
+    Wad discount_factor;      ///< given, or e^(-rate t) (nearest), or 1
+    std::optional<Wad> rate;  ///< as given (the portfolio model's static discounting)
+    Wad forward_confidence;   ///< oracle confidence of the forward (absolute, >= 0)
     std::optional<svi_params> svi;
 };
 
 struct underlying_market {
-    Wad spot;                          ///< index price
-    Wad spot_confidence;               ///< oracle confidence (absolute, >= 0)
-    std::optional<Wad> perp_mark;      ///< perpetual mark price
-    Wad perp_confidence;               ///< oracle confidence of the perp mark (absolute, >= 0)
+    Wad spot;                             ///< index price
+    Wad spot_confidence;                  ///< oracle confidence (absolute, >= 0)
+    std::optional<Wad> perp_mark;         ///< perpetual mark price
+    Wad perp_confidence;                  ///< oracle confidence of the perp mark (absolute, >= 0)
     std::vector<expiry_market> expiries;  ///< ascending expiry, no duplicates
 
     const expiry_market* find(std::int64_t expiry) const noexcept;
@@ -57,7 +57,7 @@ struct market_state {
     std::int64_t timestamp = 0;
     Wad stable_price;  ///< USD price of the settlement currency (default 1): the portfolio model's de-peg charge
     std::map<std::string, underlying_market> underlyings;  ///< by symbol (ordered: deterministic)
-    std::map<std::string, asset_price> collateral;          ///< by asset symbol
+    std::map<std::string, asset_price> collateral;         ///< by asset symbol
 };
 
 // --- parameters (standard model) -------------------------------------------
@@ -85,7 +85,7 @@ struct haircut {
 };
 
 struct standard_params {
-    std::string version;                                  ///< "standard/1"
+    std::string version;                                   ///< "standard/1"
     std::map<std::string, underlying_params> underlyings;  ///< by symbol; "*" is the default
     std::map<std::string, haircut> collateral;             ///< accepted collateral assets
 
@@ -127,31 +127,31 @@ enum class option_kind : std::uint8_t { call, put };
 enum class margin_mode : std::uint8_t { cross, isolated };
 
 struct position {
-    std::string id;                 ///< optional label ("" when absent)
+    std::string id;  ///< optional label ("" when absent)
     instrument_type type = instrument_type::option;
     std::string underlying;
-    std::int64_t expiry = 0;        ///< option, future
+    std::int64_t expiry = 0;               ///< option, future
     option_kind kind = option_kind::call;  ///< option
-    Wad strike;                     ///< option
-    Wad contract_size;              ///< option: underlying units per contract (default 1)
-    Wad size;                       ///< signed: contracts (options) or underlying units
-    std::optional<Wad> mark_vol;    ///< option: overrides the surface
-    std::optional<Wad> entry_price; ///< perp, future: default = mark (P&L already settled)
-    Wad funding;                    ///< perp: accrued funding, + receivable / - owed
-    std::optional<Wad> isolated_margin;  ///< isolated mode: cash assigned to this position
+    Wad strike;                            ///< option
+    Wad contract_size;                     ///< option: underlying units per contract (default 1)
+    Wad size;                              ///< signed: contracts (options) or underlying units
+    std::optional<Wad> mark_vol;           ///< option: overrides the surface
+    std::optional<Wad> entry_price;        ///< perp, future: default = mark (P&L already settled)
+    Wad funding;                           ///< perp: accrued funding, + receivable / - owed
+    std::optional<Wad> isolated_margin;    ///< isolated mode: cash assigned to this position
 };
 
 struct account {
     margin_mode mode = margin_mode::cross;
-    Wad cash;                                ///< settlement currency, may be negative
-    std::map<std::string, Wad> collateral;   ///< asset -> amount (>= 0)
-    std::vector<position> positions;         ///< request order (results keep it)
+    Wad cash;                               ///< settlement currency, may be negative
+    std::map<std::string, Wad> collateral;  ///< asset -> amount (>= 0)
+    std::vector<position> positions;        ///< request order (results keep it)
 };
 
 struct request {
     margin_model model = margin_model::standard;
-    standard_params params;       ///< model == standard
-    portfolio_params portfolio;   ///< model == portfolio
+    standard_params params;      ///< model == standard
+    portfolio_params portfolio;  ///< model == portfolio
     market_state market;
     account acct;
 };

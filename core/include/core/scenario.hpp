@@ -31,7 +31,7 @@ enum class vol_move : std::uint8_t {
 struct scenario {
     Wad spot_shock;  ///< multiplier of the spot-driven part of prices (1.2 = +20%)
     vol_move vol = vol_move::none;
-    Wad weight;      ///< dampening / cover fraction applied to the scenario's P&L (1 = full)
+    Wad weight;  ///< dampening / cover fraction applied to the scenario's P&L (1 = full)
 };
 
 /// m(T) = (30 days / max(T, dte_floor)) ^ (T <= 30 days ? short_term_power : long_term_power).
@@ -61,10 +61,10 @@ struct basis_params {
 };
 
 struct contingency_params {
-    Wad peg_loss_threshold, peg_loss_factor;  ///< IM factor += (threshold - stable price) * factor below it
+    Wad peg_loss_threshold, peg_loss_factor;      ///< IM factor += (threshold - stable price) * factor below it
     Wad confidence_threshold, confidence_margin;  ///< below the threshold: (1 - confidence) * margin * notional
-    Wad mm_perp_percent, im_perp_percent;     ///< of perp notional (at spot)
-    Wad mm_option_percent, im_option_percent; ///< of naked short option notional (at spot), per strike
+    Wad mm_perp_percent, im_perp_percent;         ///< of perp notional (at spot)
+    Wad mm_option_percent, im_option_percent;     ///< of naked short option notional (at spot), per strike
 };
 
 struct params {
@@ -84,19 +84,19 @@ struct option_leg {
 };
 
 struct expiry {
-    std::int64_t seconds = 0;         ///< to expiry; 0 = expired (valued at intrinsic)
+    std::int64_t seconds = 0;             ///< to expiry; 0 = expired (valued at intrinsic)
     Wad forward_fixed, forward_variable;  ///< forward = variable * spot shock + fixed
-    Wad rate;                         ///< continuously compounded, >= 0: static discounting
-    Wad discount;                     ///< DF; 0 = e^(-rate t)
-    Wad confidence;                   ///< min of forward, rate and vol confidences, in [0, 1]
+    Wad rate;                             ///< continuously compounded, >= 0: static discounting
+    Wad discount;                         ///< DF; 0 = e^(-rate t)
+    Wad confidence;                       ///< min of forward, rate and vol confidences, in [0, 1]
     std::vector<option_leg> options;
-    Wad futures;                      ///< net dated futures on this expiry (underlying units): P&L = futures x forward move
+    Wad futures;  ///< net dated futures on this expiry (underlying units): P&L = futures x forward move
 };
 
 struct collateral {
     std::string name;
-    Wad amount, price;          ///< price in USD; value = amount * price / stable price
-    Wad confidence;             ///< in [0, 1]
+    Wad amount, price;  ///< price in USD; value = amount * price / stable price
+    Wad confidence;     ///< in [0, 1]
     Wad im_haircut, mm_haircut;
     bool risk_cancelling = false;  ///< moves with spot in scenarios
 };
@@ -112,17 +112,17 @@ struct portfolio {
 };
 
 struct expiry_detail {
-    Wad mtm;                     ///< at the current market
-    Wad worst_pnl;               ///< its part of the worst scenario's P&L (or of the basis contingency)
+    Wad mtm;        ///< at the current market
+    Wad worst_pnl;  ///< its part of the worst scenario's P&L (or of the basis contingency)
     Wad vol_up_mult, vol_down_mult;
     Wad discount_pos, discount_neg;
 };
 
 struct result {
-    Wad initial_margin;      ///< Derive's sign: mtm + cash - requirement (negative = short of margin)
+    Wad initial_margin;  ///< Derive's sign: mtm + cash - requirement (negative = short of margin)
     Wad maintenance_margin;
-    Wad mark_to_market;      ///< portfolio value incl. cash
-    Wad worst_loss;          ///< min over scenarios and the basis contingency (<= 0 when any loss)
+    Wad mark_to_market;                ///< portfolio value incl. cash
+    Wad worst_loss;                    ///< min over scenarios and the basis contingency (<= 0 when any loss)
     std::int64_t worst_scenario = -1;  ///< index into params.scenarios; scenarios.size() = basis contingency
     std::vector<Wad> scenario_pnl;     ///< per scenario, weighted, relative to mark-to-market
     Wad basis_contingency;

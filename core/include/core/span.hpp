@@ -30,7 +30,7 @@ struct contract {
     std::array<Wad, scenario_count> risk_array;  ///< loss of one long contract per scenario (gain < 0)
     Wad delta;                                   ///< composite delta per contract
     bool option = false;
-    Wad option_value;                            ///< premium per contract (options), for NOV and the SOM
+    Wad option_value;  ///< premium per contract (options), for NOV and the SOM
 };
 
 struct position {
@@ -40,9 +40,9 @@ struct position {
 
 struct commodity_params {
     std::string name;
-    Wad intra_spread_charge;    ///< per calendar spread (one delta long against one short in another month)
-    Wad spot_charge;            ///< per delta held in the spot month
-    Wad short_option_minimum;   ///< per short option contract
+    Wad intra_spread_charge;   ///< per calendar spread (one delta long against one short in another month)
+    Wad spot_charge;           ///< per delta held in the spot month
+    Wad short_option_minimum;  ///< per short option contract
 };
 
 /// Inter-commodity spread: delta_a of `a` against delta_b of `b` (opposite signs)
@@ -63,11 +63,11 @@ params standard_params();
 
 struct commodity_result {
     std::string name;
-    Wad scan_risk;               ///< max(0, worst covered scenario loss)
+    Wad scan_risk;                    ///< max(0, worst covered scenario loss)
     std::int64_t scan_scenario = -1;  ///< 0-based; -1 when no scenario loses
     Wad intra_charge, spot_charge, inter_credit, short_option_minimum;
-    Wad net_delta;               ///< before inter-commodity spreading
-    Wad risk;                    ///< max(scan + intra + spot - inter, SOM)
+    Wad net_delta;  ///< before inter-commodity spreading
+    Wad risk;       ///< max(scan + intra + spot - inter, SOM)
 };
 
 struct result {

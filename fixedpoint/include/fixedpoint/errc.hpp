@@ -22,13 +22,13 @@ enum class errc : std::uint8_t {
 /// The stable name of a code, e.g. "FP_OVERFLOW" (used in JSON and by the Solidity twin).
 constexpr std::string_view errc_name(errc e) noexcept {
     switch (e) {
-    case errc::ok: return "OK";
-    case errc::overflow: return "FP_OVERFLOW";
-    case errc::div_by_zero: return "FP_DIV_BY_ZERO";
-    case errc::domain: return "FP_DOMAIN";
-    case errc::parse_syntax: return "FP_PARSE_SYNTAX";
-    case errc::parse_precision: return "FP_PARSE_PRECISION";
-    case errc::parse_range: return "FP_PARSE_RANGE";
+        case errc::ok: return "OK";
+        case errc::overflow: return "FP_OVERFLOW";
+        case errc::div_by_zero: return "FP_DIV_BY_ZERO";
+        case errc::domain: return "FP_DOMAIN";
+        case errc::parse_syntax: return "FP_PARSE_SYNTAX";
+        case errc::parse_precision: return "FP_PARSE_PRECISION";
+        case errc::parse_range: return "FP_PARSE_RANGE";
     }
     return "FP_UNKNOWN";
 }

@@ -49,9 +49,7 @@ inline bool mul_floor(i128 a, i128 b, i128& out) noexcept {
 
 /// out = floor(a * m / 10^18) for a factor 0 <= m < 2^64 (a discount factor, a weight):
 /// mul_floor(a, m) without sorting the operands.
-inline bool mul_floor_by(i128 a, std::uint64_t m, i128& out) noexcept {
-    return mul_floor_magnitude(detail::uabs(a), m, a < 0, out);
-}
+inline bool mul_floor_by(i128 a, std::uint64_t m, i128& out) noexcept { return mul_floor_magnitude(detail::uabs(a), m, a < 0, out); }
 
 /// A raw value split at the Wad scale: v = units * 10^18 + frac, 0 <= frac < 10^18.
 struct wad_split {

@@ -16,7 +16,7 @@
 
 namespace fp {
 
-__extension__ using i128 = __int128;           // GCC/Clang extension, also on wasm32
+__extension__ using i128 = __int128;  // GCC/Clang extension, also on wasm32
 __extension__ using u128 = unsigned __int128;
 
 /// Boost types used for the general (wide) path. 512 bits hold any product of
@@ -67,9 +67,7 @@ public:
 
     friend bool operator==(const I256& a, const I256& b) noexcept { return a.v_ == b.v_; }
     friend std::strong_ordering operator<=>(const I256& a, const I256& b) noexcept {
-        return a.v_ < b.v_ ? std::strong_ordering::less
-               : a.v_ == b.v_ ? std::strong_ordering::equal
-                              : std::strong_ordering::greater;
+        return a.v_ < b.v_ ? std::strong_ordering::less : a.v_ == b.v_ ? std::strong_ordering::equal : std::strong_ordering::greater;
     }
 
 private:

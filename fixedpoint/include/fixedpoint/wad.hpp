@@ -37,9 +37,7 @@ public:
     const I256& raw() const noexcept { return raw_; }
 
     friend bool operator==(const Wad& a, const Wad& b) noexcept = default;
-    friend std::strong_ordering operator<=>(const Wad& a, const Wad& b) noexcept {
-        return a.raw_ <=> b.raw_;
-    }
+    friend std::strong_ordering operator<=>(const Wad& a, const Wad& b) noexcept { return a.raw_ <=> b.raw_; }
 
 private:
     explicit Wad(const I256& raw) noexcept : raw_(raw) {}

@@ -12,12 +12,8 @@
 
 namespace fp::detail {
 
-constexpr u128 u128_from_parts(std::uint64_t hi, std::uint64_t lo) noexcept {
-    return (u128{hi} << 64) | lo;
-}
-constexpr i128 i128_from_parts(std::uint64_t hi, std::uint64_t lo) noexcept {
-    return static_cast<i128>(u128_from_parts(hi, lo));
-}
+constexpr u128 u128_from_parts(std::uint64_t hi, std::uint64_t lo) noexcept { return (u128{hi} << 64) | lo; }
+constexpr i128 i128_from_parts(std::uint64_t hi, std::uint64_t lo) noexcept { return static_cast<i128>(u128_from_parts(hi, lo)); }
 
 /// An unsigned 256-bit value as two 128-bit halves.
 struct u256w {
@@ -222,7 +218,7 @@ inline u128 div_wide(u256w n, u128 d) noexcept {
 /// digit instead of a hardware divide (Moller and Granlund, "Improved division
 /// by invariant integers", IEEE TC 2011, algorithm 4).
 struct invariant_divisor {
-    std::uint64_t d;      ///< the divisor shifted left by `shift`: top bit set
+    std::uint64_t d;  ///< the divisor shifted left by `shift`: top bit set
     int shift;
     std::uint64_t v;      ///< floor((2^128 - 1) / d) - 2^64
     std::uint64_t plain;  ///< the divisor as given

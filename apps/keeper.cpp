@@ -28,6 +28,8 @@
 #include "chain/house.hpp"
 #include "core/margin.hpp"
 
+using margin::error_code;
+
 namespace {
 
 using chain::bytes;
@@ -98,7 +100,7 @@ std::string error_name(const std::string& data) {
 }
 
 bool transport_failure(const margin::error& e) {
-    return e.code == "RPC_UNREACHABLE" || e.code == "RPC_HTTP" || e.code == "RPC_BAD_RESPONSE";
+    return e.code == error_code::RPC_UNREACHABLE || e.code == error_code::RPC_HTTP || e.code == error_code::RPC_BAD_RESPONSE;
 }
 
 class keeper {
@@ -130,7 +132,7 @@ public:
         auto builder = abi::request_builder::make(params.value, opt_.underlying);  // the parameters validated once per round
         if (!builder.ok()) {
             emit({{"event", "error"},
-                  {"code", builder.err->code},
+                  {"code", margin::name(builder.err->code)},
                   {"path", builder.err->path},
                   {"message", "the contract's parameters: " + builder.err->message}});
             return std::nullopt;
@@ -157,7 +159,7 @@ public:
                 if (transport_failure(*b.err)) return b.err;
                 emit({{"event", "error"},
                       {"account", chain::to_hex(accounts[i])},
-                      {"code", b.err->code},
+                      {"code", margin::name(b.err->code)},
                       {"path", b.err->path},
                       {"message", b.err->message}});
                 continue;
@@ -166,7 +168,7 @@ public:
             if (!req.ok()) {
                 emit({{"event", "error"},
                       {"account", chain::to_hex(accounts[i])},
-                      {"code", req.err->code},
+                      {"code", margin::name(req.err->code)},
                       {"path", req.err->path},
                       {"message", req.err->message}});
                 continue;
@@ -176,7 +178,7 @@ public:
             if (!res.ok()) {
                 emit({{"event", "error"},
                       {"account", chain::to_hex(accounts[i])},
-                      {"code", res.err->code},
+                      {"code", margin::name(res.err->code)},
                       {"path", res.err->path},
                       {"message", res.err->message}});
                 continue;
@@ -342,7 +344,8 @@ private:
         auto c = chain::parse_quantity(id.value);
         auto base = chain::parse_quantity(head.value.value("baseFeePerGas", json("0x0")));
         if (!n.ok() || !c.ok() || !base.ok())
-            return margin::outcome<bytes>::failure("RPC_BAD_RESPONSE", "eth_getTransactionCount", "nonce, chain id or base fee unreadable");
+            return margin::outcome<bytes>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionCount",
+                                                   "nonce, chain id or base fee unreadable");
         tx.nonce = n.value.convert_to<std::uint64_t>();
         tx.chain_id = c.value.convert_to<std::uint64_t>();
         tx.max_priority_fee_per_gas =
@@ -391,7 +394,7 @@ int main(int argc, char** argv) {
             o.rpc = *v;
         } else if (a == "--contract" || a == "--from") {
             auto v = value();
-            auto addr = v ? chain::parse_address(*v) : margin::outcome<chain::address>::failure("BAD_ADDRESS", "", "missing");
+            auto addr = v ? chain::parse_address(*v) : margin::outcome<chain::address>::failure(error_code::BAD_ADDRESS, "", "missing");
             if (!addr.ok()) return usage(a + " takes an address (0x and 40 hex digits)");
             (a == "--contract" ? o.contract : o.from) = addr.value;
             (a == "--contract" ? o.have_contract : o.have_from) = true;
@@ -457,13 +460,13 @@ int main(int argc, char** argv) {
             if (++failures > o.retries) {
                 emit({{"event", "stop"},
                       {"why", "gave up after " + std::to_string(o.retries) + " failed rounds"},
-                      {"code", err->code},
+                      {"code", margin::name(err->code)},
                       {"message", err->message}});
                 return 3;
             }
             const long wait = std::min(8000L, 250L << std::min(failures - 1, 5));
             emit({{"event", "rpc_error"},
-                  {"code", err->code},
+                  {"code", margin::name(err->code)},
                   {"method", err->path},
                   {"message", err->message},
                   {"retry_in_ms", wait},

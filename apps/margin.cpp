@@ -34,6 +34,8 @@
 #endif
 #include "core/json_api.hpp"
 
+using margin::error_code;
+
 namespace {
 
 constexpr const char* usage_text =
@@ -186,7 +188,7 @@ std::string input_hash_json(std::string_view text, std::uint64_t id, bool pretty
     if (!b.ok()) return margin::encode_error(*b.err, pretty);
     const auto& prm = req.value.portfolio.scenarios;
     if (id > prm.scenarios.size())
-        return margin::encode_error({"OUT_OF_RANGE", "/scenario",
+        return margin::encode_error({error_code::OUT_OF_RANGE, "/scenario",
                                      "no scenario " + std::to_string(id) + ": the list has " + std::to_string(prm.scenarios.size()) +
                                          " (and the basis contingency at that index)"},
                                     pretty);
@@ -241,8 +243,8 @@ int replay_command(const std::vector<std::string>& args) {
             std::printf("%s\n", margin::encode_error(*onchain.err, true).c_str());
             return 1;
         }
-        auto r =
-            doc.is_discarded() ? margin::outcome<nlohmann::json>::failure("BAD_BUNDLE", "", "not JSON") : replay::run(doc, &onchain.value);
+        auto r = doc.is_discarded() ? margin::outcome<nlohmann::json>::failure(error_code::BAD_BUNDLE, "", "not JSON")
+                                    : replay::run(doc, &onchain.value);
         if (!r.ok()) {
             std::printf("%s\n", margin::encode_error(*r.err, true).c_str());
             return 1;

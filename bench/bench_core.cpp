@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
         const std::string text = account_request(n);
         const auto req = margin::parse_request(text);
         if (!req.ok()) {
-            std::fprintf(stderr, "bench request invalid: %s %s\n", req.err->code.c_str(), req.err->path.c_str());
+            std::fprintf(stderr, "bench request invalid: %s %s\n", std::string(margin::name(req.err->code)).c_str(), req.err->path.c_str());
             return 1;
         }
         rows.push_back({"account_" + std::to_string(n), "compute_standard, " + std::to_string(n) + " options, 4 expiries (per account)",

@@ -50,3 +50,18 @@ function(margin_add_executable name)
     endif()
   endif()
 endfunction()
+
+# One helper per library: margin_add_library(NAME SOURCES ... [PUBLIC deps] [PRIVATE deps])
+# makes target margin_NAME (alias margin::NAME, exported as margin::NAME) with the
+# public headers in include/ and the details in src/.
+function(margin_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+  set(_t margin_${name})
+  add_library(${_t} ${ARG_SOURCES})
+  add_library(margin::${name} ALIAS ${_t})
+  set_target_properties(${_t} PROPERTIES EXPORT_NAME ${name})
+  target_include_directories(${_t} PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
+                                   PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(${_t} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE} $<BUILD_INTERFACE:margin_warnings>)
+  set_property(GLOBAL APPEND PROPERTY MARGIN_LIBRARIES ${_t})
+endfunction()

@@ -13,7 +13,7 @@ constexpr std::size_t word_size = 32;
 constexpr unsigned max_depth = 64;              // nesting a type string may have (bounds parse's recursion)
 constexpr unsigned max_fixed_length = 1 << 20;  // T[k]: a bound far above any real use
 
-error bad(std::string code, std::string path, std::string message) { return {std::move(code), std::move(path), std::move(message)}; }
+error bad(error_code code, std::string path, std::string message) { return {code, std::move(path), std::move(message)}; }
 
 std::string child_path(const std::string& path, const type& t, std::size_t i) {
     if (t.k == type::kind::tuple && i < t.names.size() && !t.names[i].empty()) return path + "/" + t.names[i];
@@ -35,7 +35,7 @@ struct type_parser {
 
     bool fail(std::string message) {
         if (!err)
-            err = bad("ABI_BAD_TYPE", std::to_string(i),
+            err = bad(error_code::ABI_BAD_TYPE, std::to_string(i),
                       std::move(message) + " at offset " + std::to_string(i) + " of \"" + std::string(s) + "\"");
         return false;
     }
@@ -202,19 +202,19 @@ std::optional<error> encode_into(const type& t, const value& v, bytes& out, cons
     const std::string where = path.empty() ? "/" : path;
     if (is_word_number(t.k)) {
         const integer* n = v.as_number();
-        if (!n) return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs a number");
+        if (!n) return bad(error_code::ABI_BAD_VALUE, path, where + ": " + t.canonical() + " needs a number");
         integer lo, hi;
         range_of(t, lo, hi);
-        if (*n < lo || *n > hi) return bad("ABI_BAD_VALUE", path, where + ": " + n->str() + " is outside " + t.canonical());
+        if (*n < lo || *n > hi) return bad(error_code::ABI_BAD_VALUE, path, where + ": " + n->str() + " is outside " + t.canonical());
         put_word(out, *n);
         return std::nullopt;
     }
     if (t.k == k::fixed_bytes || t.k == k::dynamic_bytes || t.k == k::string) {
         const bytes* b = v.as_bytes();
-        if (!b) return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs bytes");
+        if (!b) return bad(error_code::ABI_BAD_VALUE, path, where + ": " + t.canonical() + " needs bytes");
         if (t.k == k::fixed_bytes && b->size() != t.size)
             return bad(
-                "ABI_BAD_VALUE", path,
+                error_code::ABI_BAD_VALUE, path,
                 where + ": " + t.canonical() + " needs exactly " + std::to_string(t.size) + " bytes, got " + std::to_string(b->size()));
         if (t.k != k::fixed_bytes) put_word(out, integer(b->size()));
         out.insert(out.end(), b->begin(), b->end());
@@ -222,10 +222,10 @@ std::optional<error> encode_into(const type& t, const value& v, bytes& out, cons
         return std::nullopt;
     }
     const std::vector<value>* items = v.as_list();
-    if (!items) return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs a list");
+    if (!items) return bad(error_code::ABI_BAD_VALUE, path, where + ": " + t.canonical() + " needs a list");
     const std::size_t want = t.k == k::tuple ? t.elements.size() : t.size;
     if (t.k != k::array && items->size() != want)
-        return bad("ABI_BAD_VALUE", path,
+        return bad(error_code::ABI_BAD_VALUE, path,
                    where + ": " + t.canonical() + " needs " + std::to_string(want) + " items, got " + std::to_string(items->size()));
     if (t.k == k::array) put_word(out, integer(items->size()));
     return encode_sequence(t, *items, out, path);
@@ -237,7 +237,7 @@ struct decoder {
     std::optional<error> err;
 
     bool fail(const std::string& path, std::string message) {
-        if (!err) err = bad("ABI_BAD_DATA", path, (path.empty() ? "/" : path) + ": " + std::move(message));
+        if (!err) err = bad(error_code::ABI_BAD_DATA, path, (path.empty() ? "/" : path) + ": " + std::move(message));
         return false;
     }
     // A word at `at` as an offset or length that must be at most `limit`.
@@ -315,7 +315,9 @@ bool named(const type& t) {
 std::optional<error> from_json_into(const type& t, const nlohmann::json& j, value& out, const std::string& path) {
     using k = type::kind;
     const std::string where = path.empty() ? "/" : path;
-    auto wrong = [&](const std::string& what) { return bad("ABI_BAD_VALUE", path, where + ": " + t.canonical() + " needs " + what); };
+    auto wrong = [&](const std::string& what) {
+        return bad(error_code::ABI_BAD_VALUE, path, where + ": " + t.canonical() + " needs " + what);
+    };
     if (t.k == k::boolean) {
         if (!j.is_boolean()) return wrong("true or false");
         out = value::boolean(j.get<bool>());
@@ -354,9 +356,10 @@ std::optional<error> from_json_into(const type& t, const nlohmann::json& j, valu
         if (!j.is_object()) return wrong("an object");
         for (const auto& [key, _] : j.items())
             if (std::find(t.names.begin(), t.names.end(), key) == t.names.end())
-                return bad("ABI_BAD_VALUE", path + "/" + key, path + "/" + key + ": no such field");
+                return bad(error_code::ABI_BAD_VALUE, path + "/" + key, path + "/" + key + ": no such field");
         for (std::size_t i = 0; i < t.elements.size(); ++i) {
-            if (!j.contains(t.names[i])) return bad("ABI_BAD_VALUE", path + "/" + t.names[i], path + "/" + t.names[i] + ": missing");
+            if (!j.contains(t.names[i]))
+                return bad(error_code::ABI_BAD_VALUE, path + "/" + t.names[i], path + "/" + t.names[i] + ": missing");
             items.emplace_back();
             if (auto err = from_json_into(t.elements[i], j[t.names[i]], items.back(), path + "/" + t.names[i])) return err;
         }
@@ -493,11 +496,12 @@ std::array<std::uint8_t, 4> selector(std::string_view signature) noexcept {
 outcome<bytes> encode_call(std::string_view signature, const value& args) {
     const std::size_t open = signature.find('(');
     if (open == std::string_view::npos || open == 0)
-        return outcome<bytes>::failure("ABI_BAD_TYPE", "0", "a signature is name(type,...): \"" + std::string(signature) + "\"");
+        return outcome<bytes>::failure(error_code::ABI_BAD_TYPE, "0", "a signature is name(type,...): \"" + std::string(signature) + "\"");
     auto t = type::parse(signature.substr(open));
     if (!t.ok()) return outcome<bytes>::failure(*t.err);
     if (t.value.k != type::kind::tuple)
-        return outcome<bytes>::failure("ABI_BAD_TYPE", "0", "a signature's arguments are a tuple: \"" + std::string(signature) + "\"");
+        return outcome<bytes>::failure(error_code::ABI_BAD_TYPE, "0",
+                                       "a signature's arguments are a tuple: \"" + std::string(signature) + "\"");
     auto body = encode(t.value, args);
     if (!body.ok()) return body;
     const auto sel = selector(std::string(signature.substr(0, open)) + t.value.canonical());
@@ -525,11 +529,11 @@ outcome<bytes> from_hex(std::string_view text) {
         if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     };
-    if (text.size() % 2) return outcome<bytes>::failure("ABI_BAD_DATA", "", "hex with an odd number of digits");
+    if (text.size() % 2) return outcome<bytes>::failure(error_code::ABI_BAD_DATA, "", "hex with an odd number of digits");
     bytes out(text.size() / 2);
     for (std::size_t i = 0; i < out.size(); ++i) {
         const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) return outcome<bytes>::failure("ABI_BAD_DATA", "", "not hex at digit " + std::to_string(2 * i));
+        if (hi < 0 || lo < 0) return outcome<bytes>::failure(error_code::ABI_BAD_DATA, "", "not hex at digit " + std::to_string(2 * i));
         out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
     }
     return {std::move(out), std::nullopt};

@@ -80,7 +80,7 @@ struct reader {
     const std::vector<value>* list(const value& v, std::size_t n, const std::string& path) {
         const auto* l = v.as_list();
         if (!l || (n != SIZE_MAX && l->size() != n)) {
-            if (!err) err = error{"ABI_BAD_VALUE", path, path + ": not a tuple of " + std::to_string(n) + " or a list"};
+            if (!err) err = error{error_code::ABI_BAD_VALUE, path, path + ": not a tuple of " + std::to_string(n) + " or a list"};
             return nullptr;
         }
         return l;
@@ -88,19 +88,19 @@ struct reader {
     I256 i256(const value& v, const std::string& path) {
         const integer* n = v.as_number();
         if (n && *n >= -(integer(1) << 255) && *n < (integer(1) << 255)) return I256::from_big(fp::detail::big256(*n)).value;
-        if (!err) err = error{"ABI_BAD_VALUE", path, path + ": not an int256"};
+        if (!err) err = error{error_code::ABI_BAD_VALUE, path, path + ": not an int256"};
         return {};
     }
     bool boolean(const value& v, const std::string& path) {
         const integer* n = v.as_number();
         if (n && (*n == 0 || *n == 1)) return *n == 1;
-        if (!err) err = error{"ABI_BAD_VALUE", path, path + ": not a bool"};
+        if (!err) err = error{error_code::ABI_BAD_VALUE, path, path + ": not a bool"};
         return false;
     }
 };
 
 error unrepresentable(std::string path, const std::string& why) {
-    return error{"NOT_REPRESENTABLE", path, "the chain's book cannot hold this: " + why};
+    return error{error_code::NOT_REPRESENTABLE, path, "the chain's book cannot hold this: " + why};
 }
 
 }  // namespace
@@ -208,7 +208,7 @@ outcome<sc::params> params_from_value(const value& v) {
             if (!s) break;
             const integer* vol = (*s)[1].as_number();
             if (!vol || *vol < 0 || *vol > 4) {
-                if (!r.err) r.err = error{"ABI_BAD_VALUE", sp + "/vol", sp + "/vol: a vol move is 0 (none) to 4 (abs_skew)"};
+                if (!r.err) r.err = error{error_code::ABI_BAD_VALUE, sp + "/vol", sp + "/vol: a vol move is 0 (none) to 4 (abs_skew)"};
                 break;
             }
             p.scenarios.push_back({Wad::from_raw(r.i256((*s)[0], sp + "/spotShock")),
@@ -222,7 +222,7 @@ outcome<sc::params> params_from_value(const value& v) {
         }
         const integer* n = (*f)[i + 1].as_number();
         if (!n || *n < std::numeric_limits<std::int64_t>::min() || *n > std::numeric_limits<std::int64_t>::max()) {
-            if (!r.err) r.err = error{"ABI_BAD_VALUE", fp_, fp_ + ": seconds outside int64"};
+            if (!r.err) r.err = error{error_code::ABI_BAD_VALUE, fp_, fp_ + ": seconds outside int64"};
         } else
             p.vol_shock.dte_floor_seconds = n->convert_to<std::int64_t>();
     }
@@ -283,7 +283,8 @@ outcome<book> book_of(const margin::request& req) {
         if (pos.type == instrument_type::option) {
             if (!pos.mark_vol) return fail(path + "/mark_vol", "an option needs its series' mark vol (no surface on chain)");
             auto amount = fp::mul(pos.size, pos.contract_size, fp::rounding::toward_zero);
-            if (!amount.ok()) return outcome<book>::failure("ARITHMETIC_OVERFLOW", path + "/size", "size x contract size overflows");
+            if (!amount.ok())
+                return outcome<book>::failure(error_code::ARITHMETIC_OVERFLOW, path + "/size", "size x contract size overflows");
             expiry_of(pos.expiry)
                 .legs.push_back({pos.strike.raw(), pos.mark_vol->raw(), amount.value.raw(), pos.kind == margin::option_kind::call});
         } else if (pos.type == instrument_type::perp) {

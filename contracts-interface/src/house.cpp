@@ -5,6 +5,7 @@ namespace {
 
 using abi::type;
 using abi::value;
+using margin::error_code;
 using margin::outcome;
 
 fp::I256 i256(const value& v) { return fp::I256::from_big(fp::detail::big256(*v.as_number())).value; }
@@ -42,10 +43,10 @@ std::string quantity(std::uint64_t n) {
 
 outcome<integer> parse_quantity(const json& q) {
     if (!q.is_string() || q.get<std::string>().rfind("0x", 0) != 0 || q.get<std::string>().size() < 3 || q.get<std::string>().size() > 66)
-        return outcome<integer>::failure("RPC_BAD_RESPONSE", "", "not a hex quantity: " + q.dump());
+        return outcome<integer>::failure(error_code::RPC_BAD_RESPONSE, "", "not a hex quantity: " + q.dump());
     const std::string s = q.get<std::string>();
     if (s.find_first_not_of("0123456789abcdefABCDEF", 2) != std::string::npos)
-        return outcome<integer>::failure("RPC_BAD_RESPONSE", "", "not a hex quantity: " + s);
+        return outcome<integer>::failure(error_code::RPC_BAD_RESPONSE, "", "not a hex quantity: " + s);
     return {integer(s), std::nullopt};  // cpp_int reads 0x-prefixed hex
 }
 
@@ -77,7 +78,7 @@ std::vector<address> accounts_named(const json& log) {
 outcome<liquidation> decode_liquidated(const json& log) {
     if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].size() != 3 ||
         log["topics"][0] != liquidated_topic())
-        return outcome<liquidation>::failure("NOT_FOUND", "", "not a Liquidated log");
+        return outcome<liquidation>::failure(error_code::NOT_FOUND, "", "not a Liquidated log");
     static const type data_type =
         type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
     auto data = abi::from_hex(log.value("data", std::string()));
@@ -91,7 +92,7 @@ outcome<liquidation> decode_liquidated(const json& log) {
     l.account = addr_of_topic(log["topics"][1].get<std::string>());
     l.liquidator = addr_of_topic(log["topics"][2].get<std::string>());
     if (*f[0].as_number() > std::numeric_limits<std::uint64_t>::max())
-        return outcome<liquidation>::failure("ABI_BAD_DATA", "/scenarioId", "scenario id out of range");
+        return outcome<liquidation>::failure(error_code::ABI_BAD_DATA, "/scenarioId", "scenario id out of range");
     l.scenario = f[0].as_number()->convert_to<std::uint64_t>();
     l.input_hash = abi::to_hex(*f[1].as_bytes());
     l.equity = i256(f[2]);
@@ -108,7 +109,8 @@ outcome<liquidation> decode_liquidated(const json& log) {
 outcome<bytes> house::view(const bytes& calldata, const std::string& block, const address* to) {
     auto r = rpc_.call("eth_call", json::array({{{"to", to_hex(to ? *to : contract_)}, {"data", abi::to_hex(calldata)}}, block}));
     if (!r.ok()) return outcome<bytes>::failure(*r.err);
-    if (!r.value.is_string()) return outcome<bytes>::failure("RPC_BAD_RESPONSE", "eth_call", "eth_call returned " + r.value.dump());
+    if (!r.value.is_string())
+        return outcome<bytes>::failure(error_code::RPC_BAD_RESPONSE, "eth_call", "eth_call returned " + r.value.dump());
     return abi::from_hex(r.value.get<std::string>());
 }
 
@@ -134,7 +136,8 @@ outcome<std::vector<outcome<abi::book>>> house::books(const std::vector<address>
         if (!r.ok()) return out_t::failure(*r.err);
         for (auto& one : r.value) {
             if (!one.ok() || !one.value.is_string()) {
-                out.push_back(outcome<abi::book>::failure(one.ok() ? error{"RPC_BAD_RESPONSE", "eth_call", one.value.dump()} : *one.err));
+                out.push_back(
+                    outcome<abi::book>::failure(one.ok() ? error{error_code::RPC_BAD_RESPONSE, "eth_call", one.value.dump()} : *one.err));
                 continue;
             }
             auto data = abi::from_hex(one.value.get<std::string>());
@@ -209,16 +212,16 @@ bytes house::liquidate_call(const address& account, std::uint64_t scenario) {
 outcome<json> house::bundle(const std::string& tx, const std::string& underlying) {
     auto rc = rpc_.call("eth_getTransactionReceipt", json::array({tx}));
     if (!rc.ok()) return outcome<json>::failure(*rc.err);
-    if (rc.value.is_null()) return outcome<json>::failure("NOT_FOUND", "/tx", "no receipt for " + tx + " (unknown or not mined)");
+    if (rc.value.is_null()) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "no receipt for " + tx + " (unknown or not mined)");
     std::optional<json> found;
     const json logs = rc.value.value("logs", json::array());
     for (const json& log : logs)
         if (log.contains("topics") && !log["topics"].empty() && log["topics"][0] == liquidated_topic()) found = log;
-    if (!found) return outcome<json>::failure("NOT_FOUND", "/tx", tx + " emitted no Liquidated event");
+    if (!found) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated event");
     auto ev = decode_liquidated(*found);
     if (!ev.ok()) return outcome<json>::failure(*ev.err);
     const liquidation& l = ev.value;
-    if (l.block == 0) return outcome<json>::failure("NOT_FOUND", "/tx", "a liquidation in the genesis block");
+    if (l.block == 0) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "a liquidation in the genesis block");
     contract_ = l.contract;
     const std::string parent =
         quantity(l.block - 1);  // the state the transaction started from (it is first in its block when tx_index == 0)

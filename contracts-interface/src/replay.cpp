@@ -9,10 +9,13 @@
 namespace replay {
 namespace {
 
+using margin::error_code;
 using margin::outcome;
 using nlohmann::json;
 
-outcome<json> bad(const std::string& path, const std::string& why) { return outcome<json>::failure("BAD_BUNDLE", path, path + ": " + why); }
+outcome<json> bad(const std::string& path, const std::string& why) {
+    return outcome<json>::failure(error_code::BAD_BUNDLE, path, path + ": " + why);
+}
 
 const json* field(const json& j, const char* name) { return j.is_object() && j.contains(name) ? &j[name] : nullptr; }
 
@@ -133,7 +136,7 @@ outcome<json> run(const json& b, const json* chain) {
 std::string run_json(std::string_view bundle_text, bool pretty, bool* match) {
     if (match) *match = false;
     json b = json::parse(bundle_text, nullptr, false);
-    if (b.is_discarded()) return margin::encode_error({"BAD_BUNDLE", "", "not JSON"}, pretty);
+    if (b.is_discarded()) return margin::encode_error({error_code::BAD_BUNDLE, "", "not JSON"}, pretty);
     auto r = run(b);
     if (!r.ok()) return margin::encode_error(*r.err, pretty);
     if (match) *match = r.value["match"].get<bool>();

@@ -10,13 +10,15 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
     return size * n;
 }
 
-error rpc_failure(const std::string& code, const std::string& what, std::string message) { return {code, what, std::move(message)}; }
+error rpc_failure(error_code code, const std::string& what, std::string message) { return {code, what, std::move(message)}; }
 
 // A JSON-RPC response object -> its result, or RPC_ERROR / RPC_BAD_RESPONSE.
 outcome<json> result_of(const json& r, const std::string& what) {
-    if (!r.is_object()) return outcome<json>::failure(rpc_failure("RPC_BAD_RESPONSE", what, "a response that is not a JSON object"));
-    if (r.contains("error")) return outcome<json>::failure(rpc_failure("RPC_ERROR", what, r["error"].dump()));
-    if (!r.contains("result")) return outcome<json>::failure(rpc_failure("RPC_BAD_RESPONSE", what, "a response without result or error"));
+    if (!r.is_object())
+        return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "a response that is not a JSON object"));
+    if (r.contains("error")) return outcome<json>::failure(rpc_failure(error_code::RPC_ERROR, what, r["error"].dump()));
+    if (!r.contains("result"))
+        return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "a response without result or error"));
     return {r["result"], std::nullopt};
 }
 
@@ -34,7 +36,7 @@ rpc_client::~rpc_client() {
 
 outcome<json> rpc_client::post(const std::string& body, const std::string& what) {
     CURL* c = static_cast<CURL*>(curl_);
-    if (!c) return outcome<json>::failure(rpc_failure("RPC_UNREACHABLE", what, "libcurl could not start"));
+    if (!c) return outcome<json>::failure(rpc_failure(error_code::RPC_UNREACHABLE, what, "libcurl could not start"));
     std::string response;
     curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
     curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
@@ -48,14 +50,15 @@ outcome<json> rpc_client::post(const std::string& body, const std::string& what)
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     const CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(headers);
-    if (rc != CURLE_OK) return outcome<json>::failure(rpc_failure("RPC_UNREACHABLE", what, url_ + ": " + curl_easy_strerror(rc)));
+    if (rc != CURLE_OK) return outcome<json>::failure(rpc_failure(error_code::RPC_UNREACHABLE, what, url_ + ": " + curl_easy_strerror(rc)));
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200)
         return outcome<json>::failure(
-            rpc_failure("RPC_HTTP", what, url_ + ": HTTP " + std::to_string(status) + ": " + response.substr(0, 200)));
+            rpc_failure(error_code::RPC_HTTP, what, url_ + ": HTTP " + std::to_string(status) + ": " + response.substr(0, 200)));
     json parsed = json::parse(response, nullptr, false);
-    if (parsed.is_discarded()) return outcome<json>::failure(rpc_failure("RPC_BAD_RESPONSE", what, "not JSON: " + response.substr(0, 200)));
+    if (parsed.is_discarded())
+        return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "not JSON: " + response.substr(0, 200)));
     return {std::move(parsed), std::nullopt};
 }
 
@@ -77,14 +80,14 @@ outcome<std::vector<outcome<json>>> rpc_client::batch(const std::vector<std::pai
     auto r = post(body.dump(), what);
     if (!r.ok()) return out_t::failure(*r.err);
     if (!r.value.is_array() || r.value.size() != calls.size())
-        return out_t::failure(rpc_failure("RPC_BAD_RESPONSE", what, "a batch answer of the wrong shape"));
+        return out_t::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "a batch answer of the wrong shape"));
     std::vector<outcome<json>> out(calls.size());
     std::vector<bool> seen(calls.size(), false);
     for (const json& item : r.value) {  // answers may come in any order: match by id
         const long id = item.is_object() && item.contains("id") && item["id"].is_number_integer() ? item["id"].get<long>() : -1;
         const long k = id - first;
         if (k < 0 || k >= static_cast<long>(calls.size()) || seen[static_cast<std::size_t>(k)])
-            return out_t::failure(rpc_failure("RPC_BAD_RESPONSE", what, "a batch answer with an unknown id"));
+            return out_t::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "a batch answer with an unknown id"));
         seen[static_cast<std::size_t>(k)] = true;
         out[static_cast<std::size_t>(k)] = result_of(item, calls[static_cast<std::size_t>(k)].first);
     }
@@ -92,7 +95,7 @@ outcome<std::vector<outcome<json>>> rpc_client::batch(const std::vector<std::pai
 }
 
 std::string revert_data(const error& e) {
-    if (e.code != "RPC_ERROR") return {};
+    if (e.code != error_code::RPC_ERROR) return {};
     const json j = json::parse(e.message, nullptr, false);
     if (!j.is_object() || !j.contains("data")) return {};
     const json& d = j["data"];

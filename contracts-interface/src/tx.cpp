@@ -55,14 +55,15 @@ bytes rlp_encode(const rlp_item& item) {
 margin::outcome<signer> signer::from_hex(std::string_view private_key_hex) {
     auto raw = abi::from_hex(private_key_hex);
     if (!raw.ok() || raw.value.size() != 32)
-        return margin::outcome<signer>::failure("BAD_PRIVATE_KEY", "", "a private key is 32 bytes of hex");
+        return margin::outcome<signer>::failure(error_code::BAD_PRIVATE_KEY, "", "a private key is 32 bytes of hex");
     signer s;
     std::copy(raw.value.begin(), raw.value.end(), s.key_.begin());
     if (!secp256k1_ec_seckey_verify(context(), s.key_.data()))
-        return margin::outcome<signer>::failure("BAD_PRIVATE_KEY", "", "not a valid secp256k1 private key (zero or not below the order)");
+        return margin::outcome<signer>::failure(error_code::BAD_PRIVATE_KEY, "",
+                                                "not a valid secp256k1 private key (zero or not below the order)");
     secp256k1_pubkey pub;
     if (!secp256k1_ec_pubkey_create(context(), &pub, s.key_.data()))
-        return margin::outcome<signer>::failure("BAD_PRIVATE_KEY", "", "no public key for this private key");
+        return margin::outcome<signer>::failure(error_code::BAD_PRIVATE_KEY, "", "no public key for this private key");
     std::array<std::uint8_t, 65> ser{};
     std::size_t len = ser.size();
     secp256k1_ec_pubkey_serialize(context(), ser.data(), &len, &pub, SECP256K1_EC_UNCOMPRESSED);
@@ -107,7 +108,7 @@ std::string to_hex(const address& a) { return abi::to_hex(a); }
 margin::outcome<address> parse_address(std::string_view text) {
     auto raw = abi::from_hex(text);
     if (!raw.ok() || raw.value.size() != 20 || text.substr(0, 2) != "0x")
-        return margin::outcome<address>::failure("BAD_ADDRESS", "",
+        return margin::outcome<address>::failure(error_code::BAD_ADDRESS, "",
                                                  "an address is 0x and 40 hex digits, got \"" + std::string(text) + "\"");
     address a{};
     std::copy(raw.value.begin(), raw.value.end(), a.begin());

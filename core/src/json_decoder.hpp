@@ -57,19 +57,20 @@ public:
     // The value (a binary floating-point number) is never read: the API refuses it.
     bool number_float(number_float_t, const string_t&) override { return number(); }
     bool string(string_t& v) override { return put(json(std::move(v))); }
-    bool binary(binary_t&) override { return fail("JSON_SYNTAX", value_pointer(), "binary values are not JSON text"); }
+    bool binary(binary_t&) override { return fail(error_code::JSON_SYNTAX, value_pointer(), "binary values are not JSON text"); }
     bool start_object(std::size_t) override { return open(json::object()); }
     bool end_object() override { return close(); }
     bool start_array(std::size_t) override { return open(json::array()); }
     bool end_array() override { return close(); }
     bool key(string_t& k) override {
         if (frames_.back().node->contains(k))
-            return fail("DUPLICATE_KEY", frames_.back().path + "/" + escape_token(k), "the key \"" + k + "\" appears twice in this object");
+            return fail(error_code::DUPLICATE_KEY, frames_.back().path + "/" + escape_token(k),
+                        "the key \"" + k + "\" appears twice in this object");
         key_ = k;
         return true;
     }
     bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
-        if (!err) err = error{"JSON_SYNTAX", "", "not valid JSON at byte " + std::to_string(position) + ": " + ex.what()};
+        if (!err) err = error{error_code::JSON_SYNTAX, "", "not valid JSON at byte " + std::to_string(position) + ": " + ex.what()};
         return false;
     }
 
@@ -81,7 +82,7 @@ private:
     std::vector<frame> frames_;
     std::string key_;
 
-    bool fail(const char* code, std::string path, std::string message) {
+    bool fail(error_code code, std::string path, std::string message) {
         if (!err) err = error{code, std::move(path), std::move(message)};
         return false;
     }
@@ -90,7 +91,7 @@ private:
         const frame& f = frames_.back();
         return f.node->is_array() ? child(f.path, f.node->size()) : child(f.path, key_);
     }
-    bool number() { return fail("JSON_NUMBER", value_pointer(), "numbers must be strings holding exact decimals, e.g. \"1.5\""); }
+    bool number() { return fail(error_code::JSON_NUMBER, value_pointer(), "numbers must be strings holding exact decimals, e.g. \"1.5\""); }
     json* insert(json v) {
         if (frames_.empty()) {
             root = std::move(v);
@@ -110,7 +111,7 @@ private:
         return true;
     }
     bool open(json v) {
-        if (frames_.size() >= max_depth) return fail("JSON_TOO_DEEP", value_pointer(), "nesting deeper than 16 levels");
+        if (frames_.size() >= max_depth) return fail(error_code::JSON_TOO_DEEP, value_pointer(), "nesting deeper than 16 levels");
         std::string path = value_pointer();
         json* n = insert(std::move(v));
         frames_.push_back({n, std::move(path)});
@@ -141,23 +142,23 @@ public:
 
     bool failed() const noexcept { return err.has_value(); }
 
-    bool fail(const char* code, const std::string& path, std::string message) {
+    bool fail(error_code code, const std::string& path, std::string message) {
         if (!err) err = error{code, path, std::move(message)};
         return false;
     }
 
     bool is_object(const json& v, const std::string& path) {
-        return v.is_object() || fail("WRONG_TYPE", path, std::string("expected an object, got ") + type_name(v));
+        return v.is_object() || fail(error_code::WRONG_TYPE, path, std::string("expected an object, got ") + type_name(v));
     }
     bool is_array(const json& v, const std::string& path) {
-        return v.is_array() || fail("WRONG_TYPE", path, std::string("expected an array, got ") + type_name(v));
+        return v.is_array() || fail(error_code::WRONG_TYPE, path, std::string("expected an array, got ") + type_name(v));
     }
 
     /// Rejects any key not in `allowed` (the first in byte order is reported).
     bool only(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
         for (const auto& [k, v] : obj.items()) {
             if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
-                return fail("UNKNOWN_FIELD", child(path, k), "unknown field \"" + k + "\"");
+                return fail(error_code::UNKNOWN_FIELD, child(path, k), "unknown field \"" + k + "\"");
         }
         return true;
     }
@@ -165,7 +166,7 @@ public:
     const json* field(const json& obj, const std::string& path, const char* key, bool required) {
         auto it = obj.find(key);
         if (it == obj.end()) {
-            if (required) fail("MISSING_FIELD", child(path, key), std::string("the field \"") + key + "\" is required");
+            if (required) fail(error_code::MISSING_FIELD, child(path, key), std::string("the field \"") + key + "\" is required");
             return nullptr;
         }
         return &*it;
@@ -175,7 +176,7 @@ public:
         const json* v = field(obj, path, key, required);
         if (!v) return std::nullopt;
         if (!v->is_string()) {
-            fail("WRONG_TYPE", child(path, key), std::string("expected a string, got ") + type_name(*v));
+            fail(error_code::WRONG_TYPE, child(path, key), std::string("expected a string, got ") + type_name(*v));
             return std::nullopt;
         }
         return v->get<std::string>();
@@ -183,18 +184,18 @@ public:
 
     std::optional<Wad> decimal_value(const json& v, const std::string& path) {
         if (!v.is_string()) {
-            fail("WRONG_TYPE", path, std::string("expected a decimal string, got ") + type_name(v));
+            fail(error_code::WRONG_TYPE, path, std::string("expected a decimal string, got ") + type_name(v));
             return std::nullopt;
         }
         const std::string& s = v.get_ref<const std::string&>();
         const auto r = fp::parse(s);
         if (r.ok()) return r.value;
         if (r.error == fp::errc::parse_precision)
-            fail("DECIMAL_PRECISION", path, "\"" + s + "\" has more than 18 fractional digits (never rounded)");
+            fail(error_code::DECIMAL_PRECISION, path, "\"" + s + "\" has more than 18 fractional digits (never rounded)");
         else if (r.error == fp::errc::parse_range)
-            fail("DECIMAL_RANGE", path, "\"" + s + "\" is outside the int256 fixed-point range");
+            fail(error_code::DECIMAL_RANGE, path, "\"" + s + "\" is outside the int256 fixed-point range");
         else
-            fail("BAD_DECIMAL", path, "\"" + s + "\" is not a decimal: expected -?[0-9]+(.[0-9]{1,18})?");
+            fail(error_code::BAD_DECIMAL, path, "\"" + s + "\" is not a decimal: expected -?[0-9]+(.[0-9]{1,18})?");
         return std::nullopt;
     }
 
@@ -209,7 +210,7 @@ public:
         if (!v) return std::nullopt;
         const std::string p = child(path, key);
         if (!v->is_string()) {
-            fail("WRONG_TYPE", p, std::string("expected an integer string, got ") + type_name(*v));
+            fail(error_code::WRONG_TYPE, p, std::string("expected an integer string, got ") + type_name(*v));
             return std::nullopt;
         }
         const std::string& s = v->get_ref<const std::string&>();
@@ -223,7 +224,7 @@ public:
             if (!digits) break;
         }
         if (!digits || n <= 0 || n > max_timestamp) {
-            fail("BAD_INTEGER", p, "\"" + s + "\" is not a Unix time in seconds: expected [1-9][0-9]* up to 100000000000");
+            fail(error_code::BAD_INTEGER, p, "\"" + s + "\" is not a Unix time in seconds: expected [1-9][0-9]* up to 100000000000");
             return std::nullopt;
         }
         return n;
@@ -231,18 +232,18 @@ public:
 
     // Bounds. Each returns false (and records the error) when violated.
     bool positive(const Wad& v, const std::string& path) {
-        return v.raw().sign() > 0 || fail("NOT_POSITIVE", path, "must be > 0, got " + fp::format(v));
+        return v.raw().sign() > 0 || fail(error_code::NOT_POSITIVE, path, "must be > 0, got " + fp::format(v));
     }
     bool non_negative(const Wad& v, const std::string& path) {
-        return v.raw().sign() >= 0 || fail("NEGATIVE", path, "must be >= 0, got " + fp::format(v));
+        return v.raw().sign() >= 0 || fail(error_code::NEGATIVE, path, "must be >= 0, got " + fp::format(v));
     }
     bool at_most(const Wad& v, const Wad& bound, const std::string& path) {
-        return v <= bound || fail("OUT_OF_RANGE", path, "must be <= " + fp::format(bound) + ", got " + fp::format(v));
+        return v <= bound || fail(error_code::OUT_OF_RANGE, path, "must be <= " + fp::format(bound) + ", got " + fp::format(v));
     }
     bool abs_at_most(const Wad& v, const Wad& bound, const std::string& path) {
         const Wad neg_bound = fp::neg(bound).value;
         return (v <= bound && v >= neg_bound) ||
-               fail("OUT_OF_RANGE", path, "must be within +-" + fp::format(bound) + ", got " + fp::format(v));
+               fail(error_code::OUT_OF_RANGE, path, "must be within +-" + fp::format(bound) + ", got " + fp::format(v));
     }
     bool symbol(const std::string& s, const std::string& path, bool allow_star) {
         bool good = !s.empty() && s.size() <= max_symbol_length;
@@ -250,7 +251,7 @@ public:
             good = good && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
                             ch == '.');
         if (allow_star && s == "*") good = true;
-        return good || fail("BAD_SYMBOL", path, "\"" + s + "\" is not a symbol: 1-32 characters of A-Z a-z 0-9 _ - .");
+        return good || fail(error_code::BAD_SYMBOL, path, "\"" + s + "\" is not a symbol: 1-32 characters of A-Z a-z 0-9 _ - .");
     }
 };
 
@@ -280,11 +281,11 @@ inline std::optional<Wad> fraction(decoder& d, const json& o, const std::string&
 
 /// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
 inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {
-    if (text.size() > max_input_bytes) return outcome<json>::failure("JSON_TOO_LARGE", prefix, "requests are limited to 16 MiB");
+    if (text.size() > max_input_bytes) return outcome<json>::failure(error_code::JSON_TOO_LARGE, prefix, "requests are limited to 16 MiB");
     dom_builder b;
     const bool ok = json::sax_parse(text.begin(), text.end(), &b, nlohmann::detail::input_format_t::json, true);
     if (b.err) return outcome<json>::failure(b.err->code, prefix + b.err->path, b.err->message);
-    if (!ok) return outcome<json>::failure("JSON_SYNTAX", prefix, "not valid JSON");
+    if (!ok) return outcome<json>::failure(error_code::JSON_SYNTAX, prefix, "not valid JSON");
     outcome<json> o;
     o.value = std::move(b.root);
     return o;

@@ -25,7 +25,7 @@ bool fractions(decoder& d, const json& o, const std::string& path, std::initiali
     for (const auto& [k, v] : o.items()) {
         bool known = false;
         for (const auto& f : fields) known = known || k == f.first;
-        if (!known) return d.fail("UNKNOWN_FIELD", child(path, k), "unknown field \"" + k + "\"");
+        if (!known) return d.fail(error_code::UNKNOWN_FIELD, child(path, k), "unknown field \"" + k + "\"");
     }
     for (const auto& [key, target] : fields) {
         auto v = fraction(d, o, path, key);
@@ -41,14 +41,14 @@ void decode_option_rates(decoder& d, const json& o, const std::string& path, opt
             {{"im_otm_base", &r.im_otm_base}, {"im_floor", &r.im_floor}, {"mm_otm_base", &r.mm_otm_base}, {"mm_floor", &r.mm_floor}}))
         return;
     if (r.mm_otm_base > r.im_otm_base || r.mm_floor > r.im_floor)
-        d.fail("INCONSISTENT_PARAMS", path, "maintenance rates must not exceed initial rates (IM >= MM)");
+        d.fail(error_code::INCONSISTENT_PARAMS, path, "maintenance rates must not exceed initial rates (IM >= MM)");
 }
 
 void decode_linear_rates(decoder& d, const json& o, const std::string& path, linear_rates& r) {
     if (!fractions(d, o, path,
                    {{"im_base", &r.im_base}, {"mm_base", &r.mm_base}, {"size_slope", &r.size_slope}, {"max_rate", &r.max_rate}}))
         return;
-    if (r.mm_base > r.im_base) d.fail("INCONSISTENT_PARAMS", path, "mm_base must not exceed im_base (IM >= MM)");
+    if (r.mm_base > r.im_base) d.fail(error_code::INCONSISTENT_PARAMS, path, "mm_base must not exceed im_base (IM >= MM)");
 }
 
 void decode_params(decoder& d, const json& o, const std::string& path, standard_params& p) {
@@ -56,7 +56,7 @@ void decode_params(decoder& d, const json& o, const std::string& path, standard_
     auto version = d.text(o, path, "version", true);
     if (d.failed()) return;
     if (*version != "standard/1") {
-        d.fail("UNSUPPORTED_VERSION", child(path, "version"),
+        d.fail(error_code::UNSUPPORTED_VERSION, child(path, "version"),
                "parameter documents of version \"standard/1\" are supported, got \"" + *version + "\"");
         return;
     }
@@ -91,7 +91,7 @@ void decode_params(decoder& d, const json& o, const std::string& path, standard_
         auto mm = fraction(d, v, ap, "mm_haircut");
         if (d.failed()) return;
         if (*mm > *im) {
-            d.fail("INCONSISTENT_PARAMS", ap, "mm_haircut must not exceed im_haircut (IM >= MM)");
+            d.fail(error_code::INCONSISTENT_PARAMS, ap, "mm_haircut must not exceed im_haircut (IM >= MM)");
             return;
         }
         p.collateral.emplace(asset, haircut{*im, *mm});
@@ -113,13 +113,13 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
     if (sc->is_string()) {
         text = std::string(scenario::preset_json(sc->get<std::string>()));
         if (text.empty()) {
-            d.fail("UNKNOWN_PRESET", sp, "scenarios names a preset (\"pmrm2\", \"span16\") or is a scenario/1 document");
+            d.fail(error_code::UNKNOWN_PRESET, sp, "scenarios names a preset (\"pmrm2\", \"span16\") or is a scenario/1 document");
             return;
         }
     } else if (sc->is_object()) {
         text = sc->dump();
     } else {
-        d.fail("WRONG_TYPE", sp, std::string("expected a preset name or an object, got ") + type_name(*sc));
+        d.fail(error_code::WRONG_TYPE, sp, std::string("expected a preset name or an object, got ") + type_name(*sc));
         return;
     }
     auto prm = scenario::parse_params(text, sc->is_string() ? "" : sp);
@@ -141,7 +141,7 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
         collateral_rule r{*im, *mm, false};
         if (const json* rc = d.field(v, ap, "risk_cancelling", false)) {
             if (!rc->is_boolean()) {
-                d.fail("WRONG_TYPE", child(ap, "risk_cancelling"), std::string("expected true or false, got ") + type_name(*rc));
+                d.fail(error_code::WRONG_TYPE, child(ap, "risk_cancelling"), std::string("expected true or false, got ") + type_name(*rc));
                 return;
             }
             r.risk_cancelling = rc->get<bool>();
@@ -159,13 +159,13 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
             if (!u) return;
             const std::string up = child(ip, "underlyings");
             if (!u->is_array() || u->size() != 2 || !(*u)[0].is_string() || !(*u)[1].is_string()) {
-                d.fail("WRONG_TYPE", up, "expected two underlying symbols");
+                d.fail(error_code::WRONG_TYPE, up, "expected two underlying symbols");
                 return;
             }
             const std::string a = (*u)[0].get<std::string>(), b = (*u)[1].get<std::string>();
             if (!d.symbol(a, child(up, std::size_t{0}), false) || !d.symbol(b, child(up, std::size_t{1}), false)) return;
             if (a == b) {
-                d.fail("OUT_OF_RANGE", up, "an offset pairs two different underlyings");
+                d.fail(error_code::OUT_OF_RANGE, up, "an offset pairs two different underlyings");
                 return;
             }
             auto rate = fraction(d, x, ip, "rate");
@@ -199,7 +199,7 @@ void decode_svi(decoder& d, const json& o, const std::string& path, svi_params& 
         !d.positive(*sigma, child(path, "sigma")) || !d.at_most(*sigma, MAX_SVI, child(path, "sigma")))
         return;
     if (!(*rho<ONE&& * rho> fp::neg(ONE).value)) {
-        d.fail("OUT_OF_RANGE", child(path, "rho"), "rho must be in (-1, 1), got " + fp::format(*rho));
+        d.fail(error_code::OUT_OF_RANGE, child(path, "rho"), "rho must be in (-1, 1), got " + fp::format(*rho));
         return;
     }
     s = {*a, *b, *rho, *m, *sigma};
@@ -210,13 +210,14 @@ void decode_expiry(decoder& d, const json& o, const std::string& path, const und
     auto expiry = d.integer(o, path, "expiry", true);
     if (d.failed()) return;
     if (*expiry <= ts) {
-        d.fail("EXPIRY_IN_PAST", child(path, "expiry"),
+        d.fail(error_code::EXPIRY_IN_PAST, child(path, "expiry"),
                "expiry " + std::to_string(*expiry) + " is not after the snapshot timestamp " + std::to_string(ts) +
                    " (expired instruments are rejected, not settled)");
         return;
     }
     if (*expiry - ts > fp::max_expiry_seconds) {
-        d.fail("EXPIRY_TOO_FAR", child(path, "expiry"), "expiry is more than 2,000,000,000 seconds (~63 years) after the snapshot");
+        d.fail(error_code::EXPIRY_TOO_FAR, child(path, "expiry"),
+               "expiry is more than 2,000,000,000 seconds (~63 years) after the snapshot");
         return;
     }
     e.expiry = *expiry;
@@ -229,7 +230,7 @@ void decode_expiry(decoder& d, const json& o, const std::string& path, const und
     if (rate && !d.abs_at_most(*rate, MAX_RATE, child(path, "rate"))) return;
     if (df && !(d.positive(*df, child(path, "discount_factor")) && d.at_most(*df, MAX_DF, child(path, "discount_factor")))) return;
     if (!forward && !rate) {
-        d.fail("MISSING_FIELD", child(path, "forward"), "give the expiry's forward, or a rate to derive it from spot");
+        d.fail(error_code::MISSING_FIELD, child(path, "forward"), "give the expiry's forward, or a rate to derive it from spot");
         return;
     }
     calc c;
@@ -238,7 +239,7 @@ void decode_expiry(decoder& d, const json& o, const std::string& path, const und
     e.forward = forward ? *forward : c(fp::mul(um.spot, c(fp::exp(rt)), rounding::floor));
     e.discount_factor = df ? *df : (rate ? c(fp::exp(c(fp::neg(rt)))) : ONE);
     if (!c.ok() || e.forward.raw().sign() <= 0 || e.forward > MAX_PRICE || e.discount_factor.raw().sign() <= 0) {
-        d.fail("OUT_OF_RANGE", child(path, "rate"), "the rate gives a forward or discount factor outside (0, 1e15]");
+        d.fail(error_code::OUT_OF_RANGE, child(path, "rate"), "the rate gives a forward or discount factor outside (0, 1e15]");
         return;
     }
     e.rate = rate;
@@ -281,7 +282,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
         um.spot_confidence = conf ? *conf : Wad{};
         if (!d.non_negative(um.spot_confidence, child(sp, "spot_confidence"))) return;
         if (um.spot_confidence > um.spot) {
-            d.fail("OUT_OF_RANGE", child(sp, "spot_confidence"), "confidence must not exceed the price");
+            d.fail(error_code::OUT_OF_RANGE, child(sp, "spot_confidence"), "confidence must not exceed the price");
             return;
         }
         um.perp_mark = perp;
@@ -290,7 +291,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
         um.perp_confidence = pconf ? *pconf : Wad{};
         if (!d.non_negative(um.perp_confidence, child(sp, "perp_confidence"))) return;
         if (um.perp_mark ? um.perp_confidence > *um.perp_mark : !um.perp_confidence.raw().is_zero()) {
-            d.fail("OUT_OF_RANGE", child(sp, "perp_confidence"), "confidence must not exceed the perp mark");
+            d.fail(error_code::OUT_OF_RANGE, child(sp, "perp_confidence"), "confidence must not exceed the perp mark");
             return;
         }
         if (const json* ex = d.field(v, sp, "expiries", false)) {
@@ -301,7 +302,8 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
                 decode_expiry(d, (*ex)[i], child(ep, i), um, m.timestamp, e);
                 if (d.failed()) return;
                 if (um.find(e.expiry)) {
-                    d.fail("DUPLICATE_EXPIRY", child(child(ep, i), "expiry"), "expiry " + std::to_string(e.expiry) + " is listed twice");
+                    d.fail(error_code::DUPLICATE_EXPIRY, child(child(ep, i), "expiry"),
+                           "expiry " + std::to_string(e.expiry) + " is listed twice");
                     return;
                 }
                 um.expiries.push_back(e);
@@ -323,7 +325,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
             asset_price a{*p, conf ? *conf : Wad{}};
             if (!d.non_negative(a.confidence, child(ap, "confidence"))) return;
             if (a.confidence > a.price) {
-                d.fail("OUT_OF_RANGE", child(ap, "confidence"), "confidence must not exceed the price");
+                d.fail(error_code::OUT_OF_RANGE, child(ap, "confidence"), "confidence must not exceed the price");
                 return;
             }
             m.collateral.emplace(asset, a);
@@ -348,12 +350,12 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
         p.type = instrument_type::future;
         d.only(o, path, {"entry_price", "expiry", "id", "isolated_margin", "size", "type", "underlying"});
     } else {
-        d.fail("BAD_ENUM", child(path, "type"), "type must be \"option\", \"perp\" or \"future\", got \"" + *type + "\"");
+        d.fail(error_code::BAD_ENUM, child(path, "type"), "type must be \"option\", \"perp\" or \"future\", got \"" + *type + "\"");
     }
     if (d.failed()) return;
     if (auto id = d.text(o, path, "id", false)) {
         if (id->empty() || id->size() > max_id_length) {
-            d.fail("OUT_OF_RANGE", child(path, "id"), "id must be 1-64 characters");
+            d.fail(error_code::OUT_OF_RANGE, child(path, "id"), "id must be 1-64 characters");
             return;
         }
         p.id = *id;
@@ -364,11 +366,11 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
     if (!d.symbol(*und, upath, false)) return;
     auto um = req.market.underlyings.find(*und);
     if (um == req.market.underlyings.end()) {
-        d.fail("UNKNOWN_UNDERLYING", upath, "the market has no underlying \"" + *und + "\"");
+        d.fail(error_code::UNKNOWN_UNDERLYING, upath, "the market has no underlying \"" + *und + "\"");
         return;
     }
     if (req.model == margin_model::standard && !req.params.for_underlying(*und)) {
-        d.fail("NO_PARAMS_FOR_UNDERLYING", upath, "the parameters have no entry for \"" + *und + "\" and no \"*\" default");
+        d.fail(error_code::NO_PARAMS_FOR_UNDERLYING, upath, "the parameters have no entry for \"" + *und + "\" and no \"*\" default");
         return;
     }
     p.underlying = *und;
@@ -379,7 +381,8 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
         auto expiry = d.integer(o, path, "expiry", true);
         if (d.failed()) return;
         if (!um->second.find(*expiry)) {
-            d.fail("UNKNOWN_EXPIRY", child(path, "expiry"), "the market lists no expiry " + std::to_string(*expiry) + " for " + *und);
+            d.fail(error_code::UNKNOWN_EXPIRY, child(path, "expiry"),
+                   "the market lists no expiry " + std::to_string(*expiry) + " for " + *und);
             return;
         }
         p.expiry = *expiry;
@@ -392,7 +395,7 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
         else if (*kind == "put")
             p.kind = option_kind::put;
         else {
-            d.fail("BAD_ENUM", child(path, "option_type"), "option_type must be \"call\" or \"put\", got \"" + *kind + "\"");
+            d.fail(error_code::BAD_ENUM, child(path, "option_type"), "option_type must be \"call\" or \"put\", got \"" + *kind + "\"");
             return;
         }
         auto strike = price(d, o, path, "strike", true);
@@ -406,18 +409,18 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
             return;
         // size * contract_size must be exact at 18 decimals: it is the quantity margined.
         if (fp::mul(p.size, p.contract_size, rounding::floor).value != fp::mul(p.size, p.contract_size, rounding::ceil).value) {
-            d.fail("QUANTITY_PRECISION", child(path, "size"), "size * contract_size has more than 18 fractional digits");
+            d.fail(error_code::QUANTITY_PRECISION, child(path, "size"), "size * contract_size has more than 18 fractional digits");
             return;
         }
         if (vol && !(d.positive(*vol, child(path, "mark_vol")) && d.at_most(*vol, MAX_VOL, child(path, "mark_vol")))) return;
         p.mark_vol = vol;
         if (!vol && !um->second.find(p.expiry)->svi) {
-            d.fail("NO_VOLATILITY", path, "no mark_vol and no SVI surface for this expiry");
+            d.fail(error_code::NO_VOLATILITY, path, "no mark_vol and no SVI surface for this expiry");
             return;
         }
     } else {
         if (p.type == instrument_type::perp && !um->second.perp_mark) {
-            d.fail("NO_PERP_MARK", upath, "the market gives no perp_mark for \"" + *und + "\"");
+            d.fail(error_code::NO_PERP_MARK, upath, "the market gives no perp_mark for \"" + *und + "\"");
             return;
         }
         p.entry_price = price(d, o, path, "entry_price", false);
@@ -432,13 +435,15 @@ void decode_position(decoder& d, const json& o, const std::string& path, const r
     if (d.failed()) return;
     if (req.acct.mode == margin_mode::isolated) {
         if (!iso) {
-            d.fail("ISOLATED_MARGIN_REQUIRED", child(path, "isolated_margin"), "isolated mode: each position needs its isolated_margin");
+            d.fail(error_code::ISOLATED_MARGIN_REQUIRED, child(path, "isolated_margin"),
+                   "isolated mode: each position needs its isolated_margin");
             return;
         }
         if (!d.non_negative(*iso, child(path, "isolated_margin")) || !d.at_most(*iso, MAX_AMOUNT, child(path, "isolated_margin"))) return;
         p.isolated_margin = iso;
     } else if (iso) {
-        d.fail("ISOLATED_MARGIN_NOT_ALLOWED", child(path, "isolated_margin"), "isolated_margin needs \"margin_mode\": \"isolated\"");
+        d.fail(error_code::ISOLATED_MARGIN_NOT_ALLOWED, child(path, "isolated_margin"),
+               "isolated_margin needs \"margin_mode\": \"isolated\"");
     }
 }
 
@@ -459,12 +464,13 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
         else if (*mode == "isolated") {
             a.mode = margin_mode::isolated;
             if (req.model == margin_model::portfolio) {
-                d.fail("MODE_NOT_SUPPORTED", child(path, "margin_mode"),
+                d.fail(error_code::MODE_NOT_SUPPORTED, child(path, "margin_mode"),
                        "the portfolio model margins the account as a whole: use \"cross\"");
                 return;
             }
         } else {
-            d.fail("BAD_ENUM", child(path, "margin_mode"), "margin_mode must be \"cross\" or \"isolated\", got \"" + *mode + "\"");
+            d.fail(error_code::BAD_ENUM, child(path, "margin_mode"),
+                   "margin_mode must be \"cross\" or \"isolated\", got \"" + *mode + "\"");
             return;
         }
     }
@@ -482,13 +488,14 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
             auto amount = d.decimal_value(v, ap);
             if (d.failed() || !d.non_negative(*amount, ap) || !d.at_most(*amount, MAX_AMOUNT, ap)) return;
             if (!req.market.collateral.count(asset)) {
-                d.fail("UNPRICED_COLLATERAL", ap, "the market gives no price for \"" + asset + "\"");
+                d.fail(error_code::UNPRICED_COLLATERAL, ap, "the market gives no price for \"" + asset + "\"");
                 return;
             }
             const bool accepted =
                 req.model == margin_model::standard ? req.params.collateral.count(asset) > 0 : req.portfolio.collateral.count(asset) > 0;
             if (!accepted) {
-                d.fail("COLLATERAL_NOT_ACCEPTED", ap, "the parameters give no haircut for \"" + asset + "\", so it is not accepted");
+                d.fail(error_code::COLLATERAL_NOT_ACCEPTED, ap,
+                       "the parameters give no haircut for \"" + asset + "\", so it is not accepted");
                 return;
             }
             a.collateral.emplace(asset, *amount);
@@ -499,7 +506,7 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
     const std::string pp = child(path, "positions");
     if (!d.is_array(*ps, pp)) return;
     if (ps->size() > max_positions) {
-        d.fail("OUT_OF_RANGE", pp, "at most 10000 positions per account");
+        d.fail(error_code::OUT_OF_RANGE, pp, "at most 10000 positions per account");
         return;
     }
     std::set<instrument_key> seen;
@@ -510,11 +517,11 @@ void decode_account(decoder& d, const json& o, const std::string& path, request&
         decode_position(d, (*ps)[i], path_i, req, p);
         if (d.failed()) return;
         if (!seen.insert(key_of(p)).second) {
-            d.fail("DUPLICATE_POSITION", path_i, "the account already holds this instrument: merge the sizes");
+            d.fail(error_code::DUPLICATE_POSITION, path_i, "the account already holds this instrument: merge the sizes");
             return;
         }
         if (!p.id.empty() && !ids.insert(p.id).second) {
-            d.fail("DUPLICATE_ID", child(path_i, "id"), "the id \"" + p.id + "\" is used twice");
+            d.fail(error_code::DUPLICATE_ID, child(path_i, "id"), "the id \"" + p.id + "\" is used twice");
             return;
         }
         a.positions.push_back(std::move(p));
@@ -548,7 +555,7 @@ outcome<request> decode_request(const json& root, const portfolio_params* given)
                                         : d.only(root, "", {"account", "api_version", "market", "params"}))) {
         auto v = d.text(root, "", "api_version", true);
         if (v && *v != api_version)
-            d.fail("UNSUPPORTED_VERSION", "/api_version", "this engine speaks API version \"1\", got \"" + *v + "\"");
+            d.fail(error_code::UNSUPPORTED_VERSION, "/api_version", "this engine speaks API version \"1\", got \"" + *v + "\"");
         if (!d.failed() && given) {
             req.model = margin_model::portfolio;
             req.portfolio = *given;
@@ -567,7 +574,7 @@ outcome<request> decode_request(const json& root, const portfolio_params* given)
                     req.model = margin_model::portfolio;
                     decode_portfolio_text(d, portfolio_preset_json(name), "/params", req.portfolio);
                 } else {
-                    d.fail("UNKNOWN_PRESET", "/params",
+                    d.fail(error_code::UNKNOWN_PRESET, "/params",
                            "params names \"standard\", \"pmrm2\" or \"span16\", or is a parameter document; got \"" + name + "\"");
                 }
             } else if (p && p->is_object() && p->contains("version") && (*p)["version"] == "portfolio/1") {
@@ -621,7 +628,8 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
     if (d.is_object(root, "/trade") && d.only(root, "/trade", {"positions"})) {
         const json* ps = d.field(root, "/trade", "positions", true);
         if (ps && d.is_array(*ps, "/trade/positions")) {
-            if (ps->empty() || ps->size() > max_positions) d.fail("OUT_OF_RANGE", "/trade/positions", "a trade has 1 to 10000 positions");
+            if (ps->empty() || ps->size() > max_positions)
+                d.fail(error_code::OUT_OF_RANGE, "/trade/positions", "a trade has 1 to 10000 positions");
             std::set<instrument_key> seen;
             for (std::size_t i = 0; i < ps->size() && !d.failed(); ++i) {
                 const std::string path_i = child("/trade/positions", i);
@@ -629,7 +637,7 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
                 decode_position(d, (*ps)[i], path_i, o.value, p);
                 if (d.failed()) break;
                 if (!seen.insert(key_of(p)).second) {
-                    d.fail("DUPLICATE_POSITION", path_i, "the trade already has this instrument: merge the sizes");
+                    d.fail(error_code::DUPLICATE_POSITION, path_i, "the trade already has this instrument: merge the sizes");
                     break;
                 }
                 if (p.type == instrument_type::option) {
@@ -641,12 +649,12 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
                         one.acct.positions[0].mark_vol = it->mark_vol;  // the held position's mark
                     const auto v = value_position(one, 0);
                     if (!v.ok()) {
-                        d.fail(v.err->code.c_str(), path_i, v.err->message);
+                        d.fail(v.err->code, path_i, v.err->message);
                         break;
                     }
                     const auto cash = fp::sub(o.value.acct.cash, v.value.value);
                     if (!cash.ok() || !d.abs_at_most(cash.value, MAX_AMOUNT, child(path_i, "size"))) {
-                        if (!d.failed()) d.fail("OUT_OF_RANGE", child(path_i, "size"), "the premium takes cash out of range");
+                        if (!d.failed()) d.fail(error_code::OUT_OF_RANGE, child(path_i, "size"), "the premium takes cash out of range");
                         break;
                     }
                     o.value.acct.cash = cash.value;
@@ -654,11 +662,11 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
                 auto it = std::find_if(held.begin(), held.end(), [&](const position& h) { return key_of(h) == key_of(p); });
                 if (it == held.end()) {
                     if (!p.id.empty() && std::any_of(held.begin(), held.end(), [&](const position& h) { return h.id == p.id; })) {
-                        d.fail("DUPLICATE_ID", child(path_i, "id"), "the account already uses the id \"" + p.id + "\"");
+                        d.fail(error_code::DUPLICATE_ID, child(path_i, "id"), "the account already uses the id \"" + p.id + "\"");
                         break;
                     }
                     if (held.size() >= max_positions) {
-                        d.fail("OUT_OF_RANGE", path_i, "at most 10000 positions per account");
+                        d.fail(error_code::OUT_OF_RANGE, path_i, "at most 10000 positions per account");
                         break;
                     }
                     held.push_back(std::move(p));
@@ -667,15 +675,16 @@ outcome<request> apply_trade(const request& before, std::string_view trade_text)
                 // An instrument the account holds: the sizes add and the held position keeps its id,
                 // entry price and mark vol (docs/api.md, "Trade preview").
                 if (p.type == instrument_type::option && p.contract_size != it->contract_size) {
-                    d.fail("TRADE_CONFLICT", child(path_i, "contract_size"), "differs from the held position's contract size");
+                    d.fail(error_code::TRADE_CONFLICT, child(path_i, "contract_size"), "differs from the held position's contract size");
                     break;
                 }
                 if (p.mark_vol && p.mark_vol != it->mark_vol) {
-                    d.fail("TRADE_CONFLICT", child(path_i, "mark_vol"), "differs from the held position's mark vol");
+                    d.fail(error_code::TRADE_CONFLICT, child(path_i, "mark_vol"), "differs from the held position's mark vol");
                     break;
                 }
                 if (p.isolated_margin) {
-                    d.fail("TRADE_CONFLICT", child(path_i, "isolated_margin"), "a trade on a held position cannot assign isolated margin");
+                    d.fail(error_code::TRADE_CONFLICT, child(path_i, "isolated_margin"),
+                           "a trade on a held position cannot assign isolated margin");
                     break;
                 }
                 calc c;

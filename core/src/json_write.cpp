@@ -204,7 +204,7 @@ std::string canonical_request(const request& req) {
 
 std::string encode_error(const error& e, bool pretty) {
     ordered_json j;
-    j["error"] = {{"code", e.code}, {"path", e.path}, {"message", e.message}};
+    j["error"] = {{"code", std::string(name(e.code))}, {"path", e.path}, {"message", e.message}};
     return dump(j, pretty);
 }
 
@@ -320,7 +320,7 @@ std::string scenario_json(std::string_view request_text, std::int64_t scenario, 
     const auto req = parse_request(request_text);
     if (!req.ok()) return encode_error(*req.err, pretty);
     if (req.value.model != margin_model::portfolio)
-        return encode_error({"MODEL_NOT_SUPPORTED", "/params", "single-scenario evaluation needs the portfolio model"}, pretty);
+        return encode_error({error_code::MODEL_NOT_SUPPORTED, "/params", "single-scenario evaluation needs the portfolio model"}, pretty);
     const auto res = compute_portfolio(req.value, scenario);
     if (!res.ok()) return encode_error(*res.err, pretty);
     return encode_result(req.value, res.value, pretty);

@@ -17,7 +17,7 @@ const Wad ONE = Wad::from_int(1);
 std::string position_path(std::size_t i) { return "/account/positions/" + std::to_string(i); }
 
 outcome<account_result> overflow(const std::string& path) {
-    return outcome<account_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+    return outcome<account_result>::failure(error_code::ARITHMETIC_OVERFLOW, path, "a result exceeds the int256 fixed-point range");
 }
 
 // |q| * max(base * U - OTM, floor * U), ceil: the exact products, one rounding.
@@ -67,9 +67,10 @@ outcome<position_result> value_position(const request& req, std::size_t i) {
             const auto wv = svi_total_variance(*em.svi, em.forward, pos.strike);
             if (!wv.ok()) {
                 if (wv.error == fp::errc::domain)
-                    return outcome<position_result>::failure("SVI_NON_POSITIVE_VARIANCE", path,
+                    return outcome<position_result>::failure(error_code::SVI_NON_POSITIVE_VARIANCE, path,
                                                              "the expiry's SVI surface gives a total variance <= 0 at this strike");
-                return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+                return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
+                                                         "a result exceeds the int256 fixed-point range");
             }
             w = fp::total_variance_ext(wv.value);
         }
@@ -77,7 +78,8 @@ outcome<position_result> value_position(const request& req, std::size_t i) {
             w.ok() ? price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value})
                    : fp::result<option_quote>::failure(w.error);
         if (!quote.ok())
-            return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+            return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
+                                                     "a result exceeds the int256 fixed-point range");
         const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
         pr.underlying_price = em.forward;
         pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
@@ -95,7 +97,8 @@ outcome<position_result> value_position(const request& req, std::size_t i) {
         pr.notional = c(fp::mul(c(fp::abs(pos.size)), mark, rounding::ceil));
         pr.position_greeks.delta = pos.size;
     }
-    if (!c.ok()) return outcome<position_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+    if (!c.ok())
+        return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path, "a result exceeds the int256 fixed-point range");
     outcome<position_result> o;
     o.value = std::move(pr);
     return o;

@@ -22,7 +22,7 @@ Wad score(calc& c, const Wad& confidence, const Wad& price) {
 }
 
 outcome<account_result> overflow(const std::string& path) {
-    return outcome<account_result>::failure("ARITHMETIC_OVERFLOW", path, "a result exceeds the int256 fixed-point range");
+    return outcome<account_result>::failure(error_code::ARITHMETIC_OVERFLOW, path, "a result exceeds the int256 fixed-point range");
 }
 
 int direction(const sc::params& prm, std::int64_t worst) {
@@ -43,7 +43,7 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
     const portfolio_params& pp = req.portfolio;
     const sc::params& prm = pp.scenarios;
     if (scenario_id && (*scenario_id < 0 || *scenario_id > static_cast<std::int64_t>(prm.scenarios.size())))
-        return outcome<account_result>::failure("OUT_OF_RANGE", "/scenario",
+        return outcome<account_result>::failure(error_code::OUT_OF_RANGE, "/scenario",
                                                 "no scenario " + std::to_string(*scenario_id) + ": the list has " +
                                                     std::to_string(prm.scenarios.size()) + " (and the basis contingency at that index)");
     std::map<std::string, std::vector<std::int64_t>> expiry_times;  // per book, in the order of its expiries

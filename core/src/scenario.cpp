@@ -945,7 +945,7 @@ outcome<T> on_lanes(const gathered& g, bool wide, F&& f) {
     }
     wad_lane l;
     T v = f(l);
-    if (!l.ok()) return outcome<T>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+    if (!l.ok()) return outcome<T>::failure(error_code::ARITHMETIC_OVERFLOW, "", "a scenario value exceeds the int256 fixed-point range");
     return outcome<T>{std::move(v), std::nullopt};
 }
 
@@ -953,17 +953,18 @@ outcome<result> evaluate_impl(const portfolio& p, const params& prm, value_cache
     thread_local gathered g;  // buffers reused across evaluations
     g.reset();
     if (!gather(p, prm, cache, g))
-        return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+        return outcome<result>::failure(error_code::ARITHMETIC_OVERFLOW, "", "a scenario value exceeds the int256 fixed-point range");
     return on_lanes<result>(g, wide, [&](auto& l) { return evaluate_on(l, g, p, prm); });
 }
 
 outcome<scenario_outcome> evaluate_scenario_impl(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache, bool wide) {
     if (id < 0 || id > static_cast<std::int64_t>(prm.scenarios.size()))
-        return outcome<scenario_outcome>::failure("OUT_OF_RANGE", "/scenario_id", "no scenario " + std::to_string(id));
+        return outcome<scenario_outcome>::failure(error_code::OUT_OF_RANGE, "/scenario_id", "no scenario " + std::to_string(id));
     thread_local gathered g;
     g.reset();
     if (!gather(p, prm, cache, g))
-        return outcome<scenario_outcome>::failure("ARITHMETIC_OVERFLOW", "", "a scenario value exceeds the int256 fixed-point range");
+        return outcome<scenario_outcome>::failure(error_code::ARITHMETIC_OVERFLOW, "",
+                                                  "a scenario value exceeds the int256 fixed-point range");
     return on_lanes<scenario_outcome>(g, wide, [&](auto& l) { return evaluate_scenario_on(l, g, p, prm, static_cast<std::size_t>(id)); });
 }
 

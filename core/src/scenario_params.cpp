@@ -25,7 +25,7 @@ void decimals(decoder& d, const json& parent, const std::string& path, const cha
         bool known = false;
         for (const field& f : fields) known = known || k == f.key;
         if (!known) {
-            d.fail("UNKNOWN_FIELD", child(p, k), "unknown field \"" + k + "\"");
+            d.fail(error_code::UNKNOWN_FIELD, child(p, k), "unknown field \"" + k + "\"");
             return;
         }
     }
@@ -33,7 +33,7 @@ void decimals(decoder& d, const json& parent, const std::string& path, const cha
         auto v = d.decimal(*o, p, f.key, true);
         if (!v) return;
         if (*v < f.lo || *v > f.hi) {
-            d.fail("OUT_OF_RANGE", child(p, f.key),
+            d.fail(error_code::OUT_OF_RANGE, child(p, f.key),
                    "must be within [" + fp::format(f.lo) + ", " + fp::format(f.hi) + "], got " + fp::format(*v));
             return;
         }
@@ -64,7 +64,8 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
         return outcome<params>::failure(*d.err);
     auto version = d.text(o, path, "version", true);
     if (version && *version != "scenario/1")
-        d.fail("UNSUPPORTED_VERSION", child(path, "version"), "scenario parameter documents of version \"scenario/1\" are supported");
+        d.fail(error_code::UNSUPPORTED_VERSION, child(path, "version"),
+               "scenario parameter documents of version \"scenario/1\" are supported");
     d.text(o, path, "name", false);
     d.text(o, path, "description", false);
     if (d.failed()) return outcome<params>::failure(*d.err);
@@ -72,7 +73,7 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
     const json* list = d.field(o, path, "scenarios", true);
     const std::string sp = child(path, "scenarios");
     if (list && d.is_array(*list, sp)) {
-        if (list->empty() || list->size() > 64) d.fail("OUT_OF_RANGE", sp, "1 to 64 scenarios");
+        if (list->empty() || list->size() > 64) d.fail(error_code::OUT_OF_RANGE, sp, "1 to 64 scenarios");
         bool seen_linear = false, seen_abs = false;
         for (std::size_t i = 0; i < list->size() && !d.failed(); ++i) {
             const std::string ip = child(sp, i);
@@ -94,7 +95,7 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
             else if (*vol == "abs_skew")
                 sc.vol = vol_move::abs_skew;
             else {
-                d.fail("BAD_ENUM", child(ip, "vol"), "vol must be none, up, down, linear_skew or abs_skew");
+                d.fail(error_code::BAD_ENUM, child(ip, "vol"), "vol must be none, up, down, linear_skew or abs_skew");
                 break;
             }
             if (!d.positive(sc.spot_shock, child(ip, "spot_shock")) || !d.at_most(sc.spot_shock, W(10), child(ip, "spot_shock")) ||
@@ -102,12 +103,12 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
                 break;
             const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
             if (skew && sc.spot_shock != W(1)) {
-                d.fail("OUT_OF_RANGE", child(ip, "spot_shock"), "skew scenarios move vols only: spot_shock must be 1");
+                d.fail(error_code::OUT_OF_RANGE, child(ip, "spot_shock"), "skew scenarios move vols only: spot_shock must be 1");
                 break;
             }
             bool& seen = sc.vol == vol_move::linear_skew ? seen_linear : seen_abs;
             if (skew && seen) {
-                d.fail("DUPLICATE_SCENARIO", ip, "at most one scenario of each skew kind");
+                d.fail(error_code::DUPLICATE_SCENARIO, ip, "at most one scenario of each skew kind");
                 break;
             }
             if (skew) seen = true;
@@ -183,7 +184,7 @@ outcome<params> parse_params(std::string_view text, const std::string& path) {
                   {"mm_option_percent", &c.mm_option_percent, W(0), W(2)},
                   {"im_option_percent", &c.im_option_percent, W(0), W(2)}});
     if (!d.failed() && l.im_factor < l.mm_factor)
-        d.fail("INCONSISTENT_PARAMS", child(child(path, "loss"), "im_factor"), "im_factor must be at least mm_factor (IM >= MM)");
+        d.fail(error_code::INCONSISTENT_PARAMS, child(child(path, "loss"), "im_factor"), "im_factor must be at least mm_factor (IM >= MM)");
     if (d.failed()) return outcome<params>::failure(*d.err);
     return out;
 }

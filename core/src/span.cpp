@@ -27,11 +27,11 @@ outcome<result> requirement(const std::vector<contract>& contracts, const std::v
     for (std::size_t i = 0; i < prm.commodities.size(); ++i) index[prm.commodities[i].name] = i;
     for (std::size_t i = 0; i < contracts.size(); ++i)
         if (!index.count(contracts[i].commodity))
-            return outcome<result>::failure("UNKNOWN_COMMODITY", "/contracts/" + std::to_string(i),
+            return outcome<result>::failure(error_code::UNKNOWN_COMMODITY, "/contracts/" + std::to_string(i),
                                             "no parameters for commodity \"" + contracts[i].commodity + "\"");
     for (std::size_t i = 0; i < positions.size(); ++i)
         if (positions[i].contract >= contracts.size())
-            return outcome<result>::failure("OUT_OF_RANGE", "/positions/" + std::to_string(i), "no such contract");
+            return outcome<result>::failure(error_code::OUT_OF_RANGE, "/positions/" + std::to_string(i), "no such contract");
 
     const std::size_t n = prm.commodities.size();
     std::vector<commodity_result> cr(n);
@@ -107,7 +107,7 @@ outcome<result> requirement(const std::vector<contract>& contracts, const std::v
     }
     r.commodities = std::move(cr);
     r.requirement = c(fp::sub(r.total_risk, r.net_option_value));
-    if (!c.ok()) return outcome<result>::failure("ARITHMETIC_OVERFLOW", "", "a result exceeds the int256 fixed-point range");
+    if (!c.ok()) return outcome<result>::failure(error_code::ARITHMETIC_OVERFLOW, "", "a result exceeds the int256 fixed-point range");
     outcome<result> o;
     o.value = std::move(r);
     return o;

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
             if (!data.ok()) return usage();
             auto v = abi::decode(t.value, data.value);
             if (!v.ok()) {
-                std::cout << "error " << v.err->code << ' ' << v.err->path << '\n';
+                std::cout << "error " << margin::name(v.err->code) << ' ' << v.err->path << '\n';
                 continue;
             }
             std::cout << "ok " << abi::to_hex(abi::encode(t.value, v.value).value) << '\n';

@@ -10,6 +10,8 @@
 #include "abi/book.hpp"
 #include "core/json_api.hpp"
 
+using margin::error_code;
+
 namespace {
 
 using abi::integer;
@@ -68,7 +70,7 @@ TEST_CASE("abi: signed words, ranges, addresses", "[abi]") {
          {std::pair{"(int8)", n(128)}, {"(uint8)", n(-1)}, {"(address)", value::number(integer(1) << 160)}, {"(bool)", n(2)}}) {
         auto bad = abi::encode(parse(ty), value::list({v}));
         REQUIRE_FALSE(bad.ok());
-        CHECK(bad.err->code == "ABI_BAD_VALUE");
+        CHECK(bad.err->code == error_code::ABI_BAD_VALUE);
         CHECK(bad.err->path == "/0");
     }
 }
@@ -85,7 +87,7 @@ TEST_CASE("abi: names in paths, type strings", "[abi]") {
         auto p = abi::type::parse(s);
         INFO(s);
         REQUIRE_FALSE(p.ok());
-        CHECK(p.err->code == "ABI_BAD_TYPE");
+        CHECK(p.err->code == error_code::ABI_BAD_TYPE);
     }
     std::string deep(100, '(');
     deep += "int256" + std::string(100, ')');
@@ -100,7 +102,7 @@ TEST_CASE("abi: the decoder refuses malformed data", "[abi]") {
     auto refuse = [&](abi::bytes data, const std::string& path) {
         auto v = abi::decode(t, data);
         REQUIRE_FALSE(v.ok());
-        CHECK(v.err->code == "ABI_BAD_DATA");
+        CHECK(v.err->code == error_code::ABI_BAD_DATA);
         CHECK(v.err->path == path);
     };
     // dirty high bits of an int8
@@ -180,7 +182,7 @@ TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[a
         REQUIRE(q.ok());
         auto x = abi::book_of(q.value);
         REQUIRE_FALSE(x.ok());
-        CHECK(x.err->code == "NOT_REPRESENTABLE");
+        CHECK(x.err->code == error_code::NOT_REPRESENTABLE);
         CHECK(x.err->path == path);
     }
 }
@@ -200,7 +202,7 @@ TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
     auto b = abi::book_of(req.value);
     REQUIRE(b.ok());
     auto q = abi::request_of(b.value, req.value.portfolio.scenarios, "BTC", 1767225600);
-    INFO((q.ok() ? std::string() : q.err->code + " " + q.err->path + " " + q.err->message));
+    INFO((q.ok() ? std::string() : std::string(margin::name(q.err->code)) + " " + q.err->path + " " + q.err->message));
     REQUIRE(q.ok());
     auto b2 = abi::book_of(q.value);
     REQUIRE(b2.ok());
@@ -222,7 +224,7 @@ TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
     CHECK(margin::canonical_request(q3.value) == margin::canonical_request(q.value));
     auto twice = margin::parse_request(margin::canonical_request(q.value), q.value.portfolio);
     REQUIRE_FALSE(twice.ok());
-    CHECK(twice.err->code == "UNKNOWN_FIELD");
+    CHECK(twice.err->code == error_code::UNKNOWN_FIELD);
     CHECK(twice.err->path == "/params");
 
     // an expired expiry has no request form
@@ -230,7 +232,7 @@ TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
     expired.expiries[0].seconds_to_expiry = fp::I256{0};
     auto x = abi::request_of(expired, req.value.portfolio.scenarios, "BTC", 1767225600);
     REQUIRE_FALSE(x.ok());
-    CHECK(x.err->code == "NOT_REPRESENTABLE");
+    CHECK(x.err->code == error_code::NOT_REPRESENTABLE);
     CHECK(x.err->path == "/expiries/0/secondsToExpiry");
     // a value the API refuses comes back as its validation error
     abi::book negative = b.value;

@@ -7,6 +7,8 @@
 
 #include "chain/tx.hpp"
 
+using margin::error_code;
+
 namespace {
 
 using chain::rlp_item;
@@ -46,7 +48,7 @@ TEST_CASE("signer: development keys and their addresses; bad keys", "[chain]") {
         auto s = chain::signer::from_hex(bad);
         INFO(bad);
         REQUIRE_FALSE(s.ok());
-        CHECK(s.err->code == "BAD_PRIVATE_KEY");
+        CHECK(s.err->code == error_code::BAD_PRIVATE_KEY);
     }
     // a signed type-2 transaction: 0x02, then an RLP list of 12 fields; deterministic (RFC 6979)
     chain::eip1559_tx tx;

@@ -188,7 +188,8 @@ int run_case(const std::filesystem::path& file, bool verbose, int& failures, sum
     const auto out = sc::evaluate(pf, prm);
     const std::string name = file.filename().string();
     if (!out.ok()) {
-        std::printf("FAIL %s: engine error %s %s\n", name.c_str(), out.err->code.c_str(), out.err->message.c_str());
+        std::printf("FAIL %s: engine error %s %s\n", name.c_str(), std::string(margin::name(out.err->code)).c_str(),
+                    out.err->message.c_str());
         ++failures;
         return 1;
     }

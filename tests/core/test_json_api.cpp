@@ -14,6 +14,8 @@
 using namespace margin;
 using nlohmann::json;
 
+using margin::error_code;
+
 namespace {
 
 json example() { return json::parse(example_request_json()); }
@@ -21,7 +23,7 @@ json example() { return json::parse(example_request_json()); }
 struct bad_case {
     const char* what;
     std::function<std::string()> request;  // the request text
-    const char* code;
+    margin::error_code code;
     const char* path;
 };
 
@@ -44,156 +46,170 @@ json& btc(json& j) { return j["market"]["underlyings"]["BTC"]; }
 
 const std::vector<bad_case>& bad_cases() {
     static const std::vector<bad_case> cases = {
-        {"not JSON", text("{\"api_version\": \"1\","), "JSON_SYNTAX", ""},
-        {"empty input", text(""), "JSON_SYNTAX", ""},
-        {"a JSON number instead of a decimal string", edit([](json& j) { btc(j)["spot"] = 100000; }), "JSON_NUMBER",
+        {"not JSON", text("{\"api_version\": \"1\","), error_code::JSON_SYNTAX, ""},
+        {"empty input", text(""), error_code::JSON_SYNTAX, ""},
+        {"a JSON number instead of a decimal string", edit([](json& j) { btc(j)["spot"] = 100000; }), error_code::JSON_NUMBER,
          "/market/underlyings/BTC/spot"},
-        {"a float in an array element", edit([](json& j) { pos(j, 2)["size"] = -2.5; }), "JSON_NUMBER", "/account/positions/2/size"},
-        {"duplicate key", text(R"({"api_version":"1","api_version":"1"})"), "DUPLICATE_KEY", "/api_version"},
-        {"too deep", text(std::string(40, '[') + std::string(40, ']')), "JSON_TOO_DEEP", "/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0"},
-        {"top level not an object", text("[]"), "WRONG_TYPE", ""},
-        {"unknown top-level field", edit([](json& j) { j["accounts"] = json::object(); }), "UNKNOWN_FIELD", "/accounts"},
-        {"missing api_version", edit([](json& j) { j.erase("api_version"); }), "MISSING_FIELD", "/api_version"},
-        {"unsupported api_version", edit([](json& j) { j["api_version"] = "2"; }), "UNSUPPORTED_VERSION", "/api_version"},
-        {"missing market", edit([](json& j) { j.erase("market"); }), "MISSING_FIELD", "/market"},
-        {"missing account", edit([](json& j) { j.erase("account"); }), "MISSING_FIELD", "/account"},
-        {"unknown field in a position", edit([](json& j) { pos(j, 0)["leverage"] = "10"; }), "UNKNOWN_FIELD",
+        {"a float in an array element", edit([](json& j) { pos(j, 2)["size"] = -2.5; }), error_code::JSON_NUMBER,
+         "/account/positions/2/size"},
+        {"duplicate key", text(R"({"api_version":"1","api_version":"1"})"), error_code::DUPLICATE_KEY, "/api_version"},
+        {"too deep", text(std::string(40, '[') + std::string(40, ']')), error_code::JSON_TOO_DEEP, "/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0"},
+        {"top level not an object", text("[]"), error_code::WRONG_TYPE, ""},
+        {"unknown top-level field", edit([](json& j) { j["accounts"] = json::object(); }), error_code::UNKNOWN_FIELD, "/accounts"},
+        {"missing api_version", edit([](json& j) { j.erase("api_version"); }), error_code::MISSING_FIELD, "/api_version"},
+        {"unsupported api_version", edit([](json& j) { j["api_version"] = "2"; }), error_code::UNSUPPORTED_VERSION, "/api_version"},
+        {"missing market", edit([](json& j) { j.erase("market"); }), error_code::MISSING_FIELD, "/market"},
+        {"missing account", edit([](json& j) { j.erase("account"); }), error_code::MISSING_FIELD, "/account"},
+        {"unknown field in a position", edit([](json& j) { pos(j, 0)["leverage"] = "10"; }), error_code::UNKNOWN_FIELD,
          "/account/positions/0/leverage"},
-        {"option field on a perp", edit([](json& j) { pos(j, 3)["strike"] = "1"; }), "UNKNOWN_FIELD", "/account/positions/3/strike"},
-        {"missing strike", edit([](json& j) { pos(j, 0).erase("strike"); }), "MISSING_FIELD", "/account/positions/0/strike"},
-        {"wrong type: positions an object", edit([](json& j) { j["account"]["positions"] = json::object(); }), "WRONG_TYPE",
+        {"option field on a perp", edit([](json& j) { pos(j, 3)["strike"] = "1"; }), error_code::UNKNOWN_FIELD,
+         "/account/positions/3/strike"},
+        {"missing strike", edit([](json& j) { pos(j, 0).erase("strike"); }), error_code::MISSING_FIELD, "/account/positions/0/strike"},
+        {"wrong type: positions an object", edit([](json& j) { j["account"]["positions"] = json::object(); }), error_code::WRONG_TYPE,
          "/account/positions"},
-        {"wrong type: size a boolean", edit([](json& j) { pos(j, 1)["size"] = true; }), "WRONG_TYPE", "/account/positions/1/size"},
-        {"wrong type: spot null", edit([](json& j) { btc(j)["spot"] = nullptr; }), "WRONG_TYPE", "/market/underlyings/BTC/spot"},
-        {"bad decimal: exponent", edit([](json& j) { btc(j)["spot"] = "1e5"; }), "BAD_DECIMAL", "/market/underlyings/BTC/spot"},
-        {"bad decimal: leading plus", edit([](json& j) { pos(j, 0)["size"] = "+4"; }), "BAD_DECIMAL", "/account/positions/0/size"},
-        {"bad decimal: empty", edit([](json& j) { j["account"]["cash"] = ""; }), "BAD_DECIMAL", "/account/cash"},
-        {"19 fractional digits", edit([](json& j) { pos(j, 0)["strike"] = "95000.0000000000000000001"; }), "DECIMAL_PRECISION",
+        {"wrong type: size a boolean", edit([](json& j) { pos(j, 1)["size"] = true; }), error_code::WRONG_TYPE,
+         "/account/positions/1/size"},
+        {"wrong type: spot null", edit([](json& j) { btc(j)["spot"] = nullptr; }), error_code::WRONG_TYPE, "/market/underlyings/BTC/spot"},
+        {"bad decimal: exponent", edit([](json& j) { btc(j)["spot"] = "1e5"; }), error_code::BAD_DECIMAL, "/market/underlyings/BTC/spot"},
+        {"bad decimal: leading plus", edit([](json& j) { pos(j, 0)["size"] = "+4"; }), error_code::BAD_DECIMAL,
+         "/account/positions/0/size"},
+        {"bad decimal: empty", edit([](json& j) { j["account"]["cash"] = ""; }), error_code::BAD_DECIMAL, "/account/cash"},
+        {"19 fractional digits", edit([](json& j) { pos(j, 0)["strike"] = "95000.0000000000000000001"; }), error_code::DECIMAL_PRECISION,
          "/account/positions/0/strike"},
-        {"outside int256", edit([](json& j) { j["account"]["cash"] = "1" + std::string(80, '0'); }), "DECIMAL_RANGE", "/account/cash"},
-        {"negative spot", edit([](json& j) { btc(j)["spot"] = "-100000"; }), "NOT_POSITIVE", "/market/underlyings/BTC/spot"},
-        {"zero forward", edit([](json& j) { btc(j)["expiries"][0]["forward"] = "0"; }), "NOT_POSITIVE",
+        {"outside int256", edit([](json& j) { j["account"]["cash"] = "1" + std::string(80, '0'); }), error_code::DECIMAL_RANGE,
+         "/account/cash"},
+        {"negative spot", edit([](json& j) { btc(j)["spot"] = "-100000"; }), error_code::NOT_POSITIVE, "/market/underlyings/BTC/spot"},
+        {"zero forward", edit([](json& j) { btc(j)["expiries"][0]["forward"] = "0"; }), error_code::NOT_POSITIVE,
          "/market/underlyings/BTC/expiries/0/forward"},
-        {"negative vol", edit([](json& j) { pos(j, 2)["mark_vol"] = "-0.5"; }), "NOT_POSITIVE", "/account/positions/2/mark_vol"},
-        {"zero strike", edit([](json& j) { pos(j, 0)["strike"] = "0"; }), "NOT_POSITIVE", "/account/positions/0/strike"},
-        {"vol above 1000%", edit([](json& j) { pos(j, 2)["mark_vol"] = "10.5"; }), "OUT_OF_RANGE", "/account/positions/2/mark_vol"},
-        {"negative collateral amount", edit([](json& j) { j["account"]["collateral"]["USDC"] = "-1"; }), "NEGATIVE",
+        {"negative vol", edit([](json& j) { pos(j, 2)["mark_vol"] = "-0.5"; }), error_code::NOT_POSITIVE, "/account/positions/2/mark_vol"},
+        {"zero strike", edit([](json& j) { pos(j, 0)["strike"] = "0"; }), error_code::NOT_POSITIVE, "/account/positions/0/strike"},
+        {"vol above 1000%", edit([](json& j) { pos(j, 2)["mark_vol"] = "10.5"; }), error_code::OUT_OF_RANGE,
+         "/account/positions/2/mark_vol"},
+        {"negative collateral amount", edit([](json& j) { j["account"]["collateral"]["USDC"] = "-1"; }), error_code::NEGATIVE,
          "/account/collateral/USDC"},
-        {"negative confidence", edit([](json& j) { btc(j)["spot_confidence"] = "-1"; }), "NEGATIVE",
+        {"negative confidence", edit([](json& j) { btc(j)["spot_confidence"] = "-1"; }), error_code::NEGATIVE,
          "/market/underlyings/BTC/spot_confidence"},
-        {"confidence above price", edit([](json& j) { j["market"]["collateral"]["USDC"]["confidence"] = "2"; }), "OUT_OF_RANGE",
+        {"confidence above price", edit([](json& j) { j["market"]["collateral"]["USDC"]["confidence"] = "2"; }), error_code::OUT_OF_RANGE,
          "/market/collateral/USDC/confidence"},
-        {"discount factor above 2", edit([](json& j) { btc(j)["expiries"][0]["discount_factor"] = "2.5"; }), "OUT_OF_RANGE",
+        {"discount factor above 2", edit([](json& j) { btc(j)["expiries"][0]["discount_factor"] = "2.5"; }), error_code::OUT_OF_RANGE,
          "/market/underlyings/BTC/expiries/0/discount_factor"},
-        {"SVI rho = 1", edit([](json& j) { btc(j)["expiries"][0]["svi"]["rho"] = "1"; }), "OUT_OF_RANGE",
+        {"SVI rho = 1", edit([](json& j) { btc(j)["expiries"][0]["svi"]["rho"] = "1"; }), error_code::OUT_OF_RANGE,
          "/market/underlyings/BTC/expiries/0/svi/rho"},
-        {"SVI negative b", edit([](json& j) { btc(j)["expiries"][0]["svi"]["b"] = "-0.01"; }), "NEGATIVE",
+        {"SVI negative b", edit([](json& j) { btc(j)["expiries"][0]["svi"]["b"] = "-0.01"; }), error_code::NEGATIVE,
          "/market/underlyings/BTC/expiries/0/svi/b"},
         {"SVI negative variance at the strike", edit([](json& j) { btc(j)["expiries"][0]["svi"]["a"] = "-0.5"; }),
-         "SVI_NON_POSITIVE_VARIANCE", "/account/positions/0"},
-        {"expiry in the past", edit([](json& j) { btc(j)["expiries"][0]["expiry"] = "1767225600"; }), "EXPIRY_IN_PAST",
+         error_code::SVI_NON_POSITIVE_VARIANCE, "/account/positions/0"},
+        {"expiry in the past", edit([](json& j) { btc(j)["expiries"][0]["expiry"] = "1767225600"; }), error_code::EXPIRY_IN_PAST,
          "/market/underlyings/BTC/expiries/0/expiry"},
-        {"timestamp not an integer", edit([](json& j) { j["market"]["timestamp"] = "1767225600.5"; }), "BAD_INTEGER", "/market/timestamp"},
-        {"expiry with leading zero", edit([](json& j) { pos(j, 0)["expiry"] = "01767945600"; }), "BAD_INTEGER",
+        {"timestamp not an integer", edit([](json& j) { j["market"]["timestamp"] = "1767225600.5"; }), error_code::BAD_INTEGER,
+         "/market/timestamp"},
+        {"expiry with leading zero", edit([](json& j) { pos(j, 0)["expiry"] = "01767945600"; }), error_code::BAD_INTEGER,
          "/account/positions/0/expiry"},
-        {"duplicate expiry", edit([](json& j) { btc(j)["expiries"][1]["expiry"] = "1767945600"; }), "DUPLICATE_EXPIRY",
+        {"duplicate expiry", edit([](json& j) { btc(j)["expiries"][1]["expiry"] = "1767945600"; }), error_code::DUPLICATE_EXPIRY,
          "/market/underlyings/BTC/expiries/1/expiry"},
-        {"neither forward nor rate", edit([](json& j) { btc(j)["expiries"][0].erase("forward"); }), "MISSING_FIELD",
+        {"neither forward nor rate", edit([](json& j) { btc(j)["expiries"][0].erase("forward"); }), error_code::MISSING_FIELD,
          "/market/underlyings/BTC/expiries/0/forward"},
-        {"unknown underlying", edit([](json& j) { pos(j, 0)["underlying"] = "SOL"; }), "UNKNOWN_UNDERLYING",
+        {"unknown underlying", edit([](json& j) { pos(j, 0)["underlying"] = "SOL"; }), error_code::UNKNOWN_UNDERLYING,
          "/account/positions/0/underlying"},
-        {"unknown expiry", edit([](json& j) { pos(j, 0)["expiry"] = "1767945601"; }), "UNKNOWN_EXPIRY", "/account/positions/0/expiry"},
-        {"bad option type", edit([](json& j) { pos(j, 0)["option_type"] = "straddle"; }), "BAD_ENUM", "/account/positions/0/option_type"},
-        {"bad instrument type", edit([](json& j) { pos(j, 3)["type"] = "swap"; }), "BAD_ENUM", "/account/positions/3/type"},
-        {"bad margin mode", edit([](json& j) { j["account"]["margin_mode"] = "portfolio"; }), "BAD_ENUM", "/account/margin_mode"},
-        {"bad symbol", edit([](json& j) { j["market"]["underlyings"]["BT C"] = btc(j); }), "BAD_SYMBOL", "/market/underlyings/BT C"},
+        {"unknown expiry", edit([](json& j) { pos(j, 0)["expiry"] = "1767945601"; }), error_code::UNKNOWN_EXPIRY,
+         "/account/positions/0/expiry"},
+        {"bad option type", edit([](json& j) { pos(j, 0)["option_type"] = "straddle"; }), error_code::BAD_ENUM,
+         "/account/positions/0/option_type"},
+        {"bad instrument type", edit([](json& j) { pos(j, 3)["type"] = "swap"; }), error_code::BAD_ENUM, "/account/positions/3/type"},
+        {"bad margin mode", edit([](json& j) { j["account"]["margin_mode"] = "portfolio"; }), error_code::BAD_ENUM, "/account/margin_mode"},
+        {"bad symbol", edit([](json& j) { j["market"]["underlyings"]["BT C"] = btc(j); }), error_code::BAD_SYMBOL,
+         "/market/underlyings/BT C"},
         {"duplicate position", edit([](json& j) {
              j["account"]["positions"].push_back(pos(j, 0));
              j["account"]["positions"].back().erase("id");
          }),
-         "DUPLICATE_POSITION", "/account/positions/6"},
-        {"duplicate id", edit([](json& j) { pos(j, 1)["id"] = "btc-perp"; }), "DUPLICATE_ID", "/account/positions/3/id"},
-        {"perp without a perp mark", edit([](json& j) { btc(j).erase("perp_mark"); }), "NO_PERP_MARK", "/account/positions/3/underlying"},
-        {"option without any vol", edit([](json& j) { btc(j)["expiries"][0].erase("svi"); }), "NO_VOLATILITY", "/account/positions/0"},
-        {"unpriced collateral", edit([](json& j) { j["account"]["collateral"]["ETH"] = "1"; }), "UNPRICED_COLLATERAL",
+         error_code::DUPLICATE_POSITION, "/account/positions/6"},
+        {"duplicate id", edit([](json& j) { pos(j, 1)["id"] = "btc-perp"; }), error_code::DUPLICATE_ID, "/account/positions/3/id"},
+        {"perp without a perp mark", edit([](json& j) { btc(j).erase("perp_mark"); }), error_code::NO_PERP_MARK,
+         "/account/positions/3/underlying"},
+        {"option without any vol", edit([](json& j) { btc(j)["expiries"][0].erase("svi"); }), error_code::NO_VOLATILITY,
+         "/account/positions/0"},
+        {"unpriced collateral", edit([](json& j) { j["account"]["collateral"]["ETH"] = "1"; }), error_code::UNPRICED_COLLATERAL,
          "/account/collateral/ETH"},
         {"collateral not accepted", edit([](json& j) {
              j["market"]["collateral"]["DOGE"] = {{"price", "0.1"}};
              j["account"]["collateral"]["DOGE"] = "1";
          }),
-         "COLLATERAL_NOT_ACCEPTED", "/account/collateral/DOGE"},
+         error_code::COLLATERAL_NOT_ACCEPTED, "/account/collateral/DOGE"},
         {"size x contract size beyond 18 decimals", edit([](json& j) {
              pos(j, 0)["size"] = "-0.000000000000000001";
              pos(j, 0)["contract_size"] = "0.1";
          }),
-         "QUANTITY_PRECISION", "/account/positions/0/size"},
-        {"isolated margin in cross mode", edit([](json& j) { pos(j, 0)["isolated_margin"] = "100"; }), "ISOLATED_MARGIN_NOT_ALLOWED",
-         "/account/positions/0/isolated_margin"},
+         error_code::QUANTITY_PRECISION, "/account/positions/0/size"},
+        {"isolated margin in cross mode", edit([](json& j) { pos(j, 0)["isolated_margin"] = "100"; }),
+         error_code::ISOLATED_MARGIN_NOT_ALLOWED, "/account/positions/0/isolated_margin"},
         {"isolated mode without isolated margin", edit([](json& j) { j["account"]["margin_mode"] = "isolated"; }),
-         "ISOLATED_MARGIN_REQUIRED", "/account/positions/0/isolated_margin"},
+         error_code::ISOLATED_MARGIN_REQUIRED, "/account/positions/0/isolated_margin"},
         {"params: wrong version", edit([](json& j) {
              j["params"] = json::parse(default_params_json());
              j["params"]["version"] = "standard/0";
          }),
-         "UNSUPPORTED_VERSION", "/params/version"},
+         error_code::UNSUPPORTED_VERSION, "/params/version"},
         {"params: MM above IM", edit([](json& j) {
              j["params"] = json::parse(default_params_json());
              j["params"]["underlyings"]["BTC"]["perp"]["mm_base"] = "0.5";
          }),
-         "INCONSISTENT_PARAMS", "/params/underlyings/BTC/perp"},
+         error_code::INCONSISTENT_PARAMS, "/params/underlyings/BTC/perp"},
         {"params: haircut above 1", edit([](json& j) {
              j["params"] = json::parse(default_params_json());
              j["params"]["collateral"]["BTC"]["im_haircut"] = "1.5";
          }),
-         "OUT_OF_RANGE", "/params/collateral/BTC/im_haircut"},
+         error_code::OUT_OF_RANGE, "/params/collateral/BTC/im_haircut"},
         {"params: no entry for the underlying", edit([](json& j) {
              j["params"] = json::parse(default_params_json());
              j["params"]["underlyings"].erase("*");
          }),
-         "NO_PARAMS_FOR_UNDERLYING", "/account/positions/4/underlying"},
-        {"size above 1e12", edit([](json& j) { pos(j, 3)["size"] = "1000000000001"; }), "OUT_OF_RANGE", "/account/positions/3/size"},
-        {"escaped key in a path", edit([](json& j) { j["account"]["a/b~c"] = "1"; }), "UNKNOWN_FIELD", "/account/a~1b~0c"},
-        {"portfolio: unknown preset name", edit([](json& j) { j["params"] = "pmrm3"; }), "UNKNOWN_PRESET", "/params"},
+         error_code::NO_PARAMS_FOR_UNDERLYING, "/account/positions/4/underlying"},
+        {"size above 1e12", edit([](json& j) { pos(j, 3)["size"] = "1000000000001"; }), error_code::OUT_OF_RANGE,
+         "/account/positions/3/size"},
+        {"escaped key in a path", edit([](json& j) { j["account"]["a/b~c"] = "1"; }), error_code::UNKNOWN_FIELD, "/account/a~1b~0c"},
+        {"portfolio: unknown preset name", edit([](json& j) { j["params"] = "pmrm3"; }), error_code::UNKNOWN_PRESET, "/params"},
         {"portfolio: isolated mode", edit([](json& j) {
              j["params"] = "pmrm2";
              j["account"]["margin_mode"] = "isolated";
          }),
-         "MODE_NOT_SUPPORTED", "/account/margin_mode"},
+         error_code::MODE_NOT_SUPPORTED, "/account/margin_mode"},
         {"portfolio: unknown scenario preset", edit([](json& j) {
              j["params"] = portfolio_doc();
              j["params"]["scenarios"] = "span17";
          }),
-         "UNKNOWN_PRESET", "/params/scenarios"},
+         error_code::UNKNOWN_PRESET, "/params/scenarios"},
         {"portfolio: risk_cancelling not a boolean", edit([](json& j) {
              j["params"] = portfolio_doc();
              j["params"]["collateral"]["BTC"]["risk_cancelling"] = "yes";
          }),
-         "WRONG_TYPE", "/params/collateral/BTC/risk_cancelling"},
+         error_code::WRONG_TYPE, "/params/collateral/BTC/risk_cancelling"},
         {"portfolio: offset of one underlying with itself", edit([](json& j) {
              j["params"] = portfolio_doc();
              j["params"]["offsets"][0]["underlyings"] = {"BTC", "BTC"};
          }),
-         "OUT_OF_RANGE", "/params/offsets/0/underlyings"},
+         error_code::OUT_OF_RANGE, "/params/offsets/0/underlyings"},
         {"portfolio: scenario document with a bad vol move", edit([](json& j) {
              j["params"] = portfolio_doc();
              j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("span16"));
              j["params"]["scenarios"]["scenarios"][3]["vol"] = "sideways";
          }),
-         "BAD_ENUM", "/params/scenarios/scenarios/3/vol"},
+         error_code::BAD_ENUM, "/params/scenarios/scenarios/3/vol"},
         {"portfolio: im_factor below mm_factor", edit([](json& j) {
              j["params"] = portfolio_doc();
              j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2"));
              j["params"]["scenarios"]["loss"]["im_factor"] = "0.7";
          }),
-         "INCONSISTENT_PARAMS", "/params/scenarios/loss/im_factor"},
+         error_code::INCONSISTENT_PARAMS, "/params/scenarios/loss/im_factor"},
         {"portfolio: collateral without a rule", edit([](json& j) {
              j["params"] = portfolio_doc();
              j["params"]["collateral"].erase("USDC");
          }),
-         "COLLATERAL_NOT_ACCEPTED", "/account/collateral/USDC"},
-        {"perp confidence above the mark", edit([](json& j) { btc(j)["perp_confidence"] = "200000"; }), "OUT_OF_RANGE",
+         error_code::COLLATERAL_NOT_ACCEPTED, "/account/collateral/USDC"},
+        {"perp confidence above the mark", edit([](json& j) { btc(j)["perp_confidence"] = "200000"; }), error_code::OUT_OF_RANGE,
          "/market/underlyings/BTC/perp_confidence"},
-        {"negative stable price", edit([](json& j) { j["market"]["stable_price"] = "-1"; }), "NOT_POSITIVE", "/market/stable_price"},
+        {"negative stable price", edit([](json& j) { j["market"]["stable_price"] = "-1"; }), error_code::NOT_POSITIVE,
+         "/market/stable_price"},
     };
     return cases;
 }
@@ -206,7 +222,8 @@ TEST_CASE("malformed requests: stable code and JSON pointer for each", "[json]")
         INFO(c.what);
         const std::string req = c.request();
         const auto r = parse_request(req);
-        std::string code, path;
+        margin::error_code code{};
+        std::string path;
         if (!r.ok()) {
             code = r.err->code;
             path = r.err->path;
@@ -221,7 +238,7 @@ TEST_CASE("malformed requests: stable code and JSON pointer for each", "[json]")
         // The response document is {"error": {code, path, message}} with a message.
         const json resp = json::parse(compute_json(req, false));
         REQUIRE(resp.contains("error"));
-        CHECK(resp["error"]["code"] == code);
+        CHECK(resp["error"]["code"] == std::string(margin::name(code)));
         CHECK(resp["error"]["path"] == path);
         CHECK(!resp["error"]["message"].get<std::string>().empty());
         CHECK(resp.size() == 1);
@@ -291,9 +308,9 @@ TEST_CASE("request documents: the text functions' requests and errors, without t
         const std::string text = c.request();
         const auto from_text = parse_request(text);
         if (from_text.ok() || !json::accept(text)) continue;  // fails later (compute), or not JSON
-        const std::string& code = from_text.err->code;
-        if (code == "JSON_SYNTAX" || code == "JSON_NUMBER" || code == "DUPLICATE_KEY" || code == "JSON_TOO_DEEP" ||
-            code == "JSON_TOO_LARGE")
+        const margin::error_code code = from_text.err->code;
+        if (code == error_code::JSON_SYNTAX || code == error_code::JSON_NUMBER || code == error_code::DUPLICATE_KEY ||
+            code == error_code::JSON_TOO_DEEP || code == error_code::JSON_TOO_LARGE)
             continue;
         const auto from_doc = parse_request_document(json::parse(text));
         REQUIRE(!from_doc.ok());
@@ -469,24 +486,25 @@ TEST_CASE("trade preview: the after state is the hand-merged account, computed",
 
 TEST_CASE("trade preview: bad trades get a code and a /trade path", "[json][preview]") {
     const std::string req = example().dump();
-    const std::vector<std::tuple<std::string, const char*, const char*>> cases = {
-        {"{", "JSON_SYNTAX", "/trade"},
-        {R"({"positions": []})", "OUT_OF_RANGE", "/trade/positions"},
-        {R"({"orders": []})", "UNKNOWN_FIELD", "/trade/orders"},
-        {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": 1}]})", "JSON_NUMBER", "/trade/positions/0/size"},
-        {R"({"positions": [{"type": "perp", "underlying": "DOGE", "size": "1"}]})", "UNKNOWN_UNDERLYING", "/trade/positions/0/underlying"},
+    const std::vector<std::tuple<std::string, margin::error_code, const char*>> cases = {
+        {"{", error_code::JSON_SYNTAX, "/trade"},
+        {R"({"positions": []})", error_code::OUT_OF_RANGE, "/trade/positions"},
+        {R"({"orders": []})", error_code::UNKNOWN_FIELD, "/trade/orders"},
+        {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": 1}]})", error_code::JSON_NUMBER, "/trade/positions/0/size"},
+        {R"({"positions": [{"type": "perp", "underlying": "DOGE", "size": "1"}]})", error_code::UNKNOWN_UNDERLYING,
+         "/trade/positions/0/underlying"},
         {R"({"positions": [{"type": "option", "underlying": "BTC", "expiry": "1767945600", "strike": "95000", "option_type": "put", "size": "1", "mark_vol": "0.9"}]})",
-         "TRADE_CONFLICT", "/trade/positions/0/mark_vol"},
+         error_code::TRADE_CONFLICT, "/trade/positions/0/mark_vol"},
         {R"({"positions": [{"type": "perp", "underlying": "BTC", "size": "1"}, {"type": "perp", "underlying": "BTC", "size": "2"}]})",
-         "DUPLICATE_POSITION", "/trade/positions/1"},
-        {R"({"positions": [{"id": "btc-perp", "type": "perp", "underlying": "ETH", "size": "1"}]})", "DUPLICATE_ID",
+         error_code::DUPLICATE_POSITION, "/trade/positions/1"},
+        {R"({"positions": [{"id": "btc-perp", "type": "perp", "underlying": "ETH", "size": "1"}]})", error_code::DUPLICATE_ID,
          "/trade/positions/0/id"},
     };
     for (const auto& [trade, code, path] : cases) {
         INFO(trade);
         const json r = json::parse(preview_json(req, trade, false));
         REQUIRE(r.contains("error"));
-        CHECK(r["error"]["code"] == code);
+        CHECK(r["error"]["code"] == std::string(margin::name(code)));
         CHECK(r["error"]["path"] == path);
     }
 }

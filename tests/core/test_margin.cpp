@@ -12,6 +12,8 @@
 using namespace margin;
 using nlohmann::json;
 
+using margin::error_code;
+
 namespace {
 
 fp::Wad W(const std::string& s) {
@@ -47,7 +49,7 @@ json btc_option(const char* kind, const char* strike, const char* size) {
 
 account_result run(const json& req) {
     const auto parsed = parse_request(req.dump());
-    INFO((parsed.ok() ? std::string() : parsed.err->code + " " + parsed.err->path + " " + parsed.err->message));
+    INFO((parsed.ok() ? std::string() : std::string(margin::name(parsed.err->code)) + " " + parsed.err->path + " " + parsed.err->message));
     REQUIRE(parsed.ok());
     const auto r = compute_standard(parsed.value);
     REQUIRE(r.ok());
@@ -258,7 +260,7 @@ TEST_CASE("scenario presets parse: pmrm2 (31 scenarios), span16 (16, extremes at
     const auto bad =
         margin::scenario::parse_params(R"({"version":"scenario/1","scenarios":[{"spot_shock":"1.1","vol":"sideways","weight":"1"}]})");
     REQUIRE(!bad.ok());
-    CHECK(bad.err->code == "BAD_ENUM");
+    CHECK(bad.err->code == error_code::BAD_ENUM);
     CHECK(bad.err->path == "/scenarios/0/vol");
 }
 
@@ -284,5 +286,5 @@ TEST_CASE("span16 on a long perp: worst of the grid and the covered extremes, by
     const auto one = sc::evaluate_scenario(p, prm.value, 15);
     REQUIRE(one.ok());
     CHECK(one.value.pnl == r.value.scenario_pnl[15]);
-    CHECK(sc::evaluate_scenario(p, prm.value, 17).err->code == "OUT_OF_RANGE");
+    CHECK(sc::evaluate_scenario(p, prm.value, 17).err->code == error_code::OUT_OF_RANGE);
 }

@@ -13,6 +13,8 @@
 
 using namespace margin::span;
 
+using margin::error_code;
+
 namespace {
 
 Wad W(const std::string& s) { return fp::parse(s).value; }
@@ -136,6 +138,6 @@ TEST_CASE("SPAN: the short option minimum binds on a far out-of-the-money short"
 TEST_CASE("SPAN: errors", "[span]") {
     contract c = future();
     c.commodity = "XRP";
-    CHECK(requirement({c}, {{0, W("1")}}, one_commodity()).err->code == "UNKNOWN_COMMODITY");
+    CHECK(requirement({c}, {{0, W("1")}}, one_commodity()).err->code == error_code::UNKNOWN_COMMODITY);
     CHECK(requirement({future()}, {{3, W("1")}}, one_commodity()).err->path == "/positions/0");
 }

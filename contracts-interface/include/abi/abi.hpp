@@ -29,6 +29,7 @@
 namespace abi {
 
 using margin::error;
+using margin::error_code;
 using margin::outcome;
 using bytes = std::vector<std::uint8_t>;
 /// An ABI integer (any intN/uintN, address, bool): exact, range-checked against its type.

@@ -22,6 +22,7 @@ namespace chain {
 
 using json = nlohmann::json;
 using margin::error;
+using margin::error_code;
 using margin::outcome;
 
 class rpc_client {

@@ -14,6 +14,7 @@ namespace chain {
 
 using abi::bytes;
 using abi::integer;
+using margin::error_code;
 using address = std::array<std::uint8_t, 20>;
 
 /// RLP items: a byte string or a list of items.

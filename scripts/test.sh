@@ -29,6 +29,7 @@ build() {  # preset
 mkdir -p build
 
 step "lint: no floating point in fixedpoint/ core/" sh scripts/lint-no-float.sh
+step "js imports: every bare import in the harnesses and wasm/ is declared in its package.json" bash scripts/check-js-imports.sh
 for preset in native native-clang wasm; do
   step "build $preset (-Werror)" build "$preset"
   step "ctest $preset" ctest --preset "$preset" -j "$jobs"

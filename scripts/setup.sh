@@ -60,5 +60,6 @@ for npm_dir in "$root/contracts-interface" "$root/wasm/test"; do
   fi
 done
 
-# Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH (TOOLCHAIN.md).
+# Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH: without it, linking
+# at -O1 and above fails with "Cannot find module 'acorn'".
 export NODE_PATH=/usr/share/nodejs

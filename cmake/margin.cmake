@@ -1,6 +1,6 @@
 # Shared build settings: warnings, host header-only dependencies under
-# Emscripten, and margin_add_executable() for tools that run natively and in
-# WebAssembly alike.
+# Emscripten, margin_add_executable() for tools that run natively and in
+# WebAssembly alike, and margin_add_library() for the engine's libraries.
 
 set(MARGIN_WASM OFF)
 if(EMSCRIPTEN)
@@ -49,4 +49,26 @@ function(margin_add_executable name)
       target_link_options(${name} PRIVATE -fexceptions)
     endif()
   endif()
+endfunction()
+
+# A library of the engine: target margin_<name>, alias margin::<name>, exported
+# as margin::<name> (EXPORT_NAME <name>). Its public headers are the folder's
+# include/ (installed to <prefix>/include); PUBLIC and PRIVATE are what it links.
+# Headers generated into the build tree are the caller's to add, with
+#   target_include_directories(margin_<name> PUBLIC $<BUILD_INTERFACE:dir>)
+# margin_install() installs each such folder's headers beside include/'s.
+#   margin_add_library(core SOURCES src/a.cpp ... PUBLIC margin::fixedpoint PRIVATE ...)
+function(margin_add_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "margin_add_library(${name}): unexpected arguments ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
+  set(_t margin_${name})
+  add_library(${_t} ${ARG_SOURCES})
+  add_library(margin::${name} ALIAS ${_t})
+  set_target_properties(${_t} PROPERTIES EXPORT_NAME ${name})
+  target_include_directories(${_t} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
+  target_link_libraries(${_t} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE} $<BUILD_INTERFACE:margin_warnings>)
+  set_property(GLOBAL APPEND PROPERTY MARGIN_LIBRARIES ${_t})
 endfunction()

@@ -4,7 +4,7 @@
 //
 // Each op runs over 1,024 pre-drawn everyday inputs (margin-engine magnitudes,
 // listed per op below) until >= 0.2 s have passed; the median of 5 such runs is
-// reported. bench/run.sh puts native and wasm side by side.
+// reported. scripts/bench.sh puts native and wasm side by side.
 #include <cmath>
 #include <cstdio>
 #include <cstring>

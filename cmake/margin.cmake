@@ -1,6 +1,7 @@
 # Shared build settings: warnings, host header-only dependencies under
-# Emscripten, and margin_add_executable() for tools that run natively and in
-# WebAssembly alike.
+# Emscripten, margin_add_executable() for tools that run natively and in
+# WebAssembly alike, margin_add_library() for the engine's libraries and
+# margin_install() for their install rules and CMake package.
 
 set(MARGIN_WASM OFF)
 if(EMSCRIPTEN)
@@ -51,17 +52,78 @@ function(margin_add_executable name)
   endif()
 endfunction()
 
-# One helper per library: margin_add_library(NAME SOURCES ... [PUBLIC deps] [PRIVATE deps])
-# makes target margin_NAME (alias margin::NAME, exported as margin::NAME) with the
-# public headers in include/ and the details in src/.
+# A library of the engine: target margin_<name>, alias margin::<name>, exported
+# as margin::<name> (EXPORT_NAME <name>). Its public headers are the folder's
+# include/ (installed to <prefix>/include); PUBLIC and PRIVATE are what it links.
+# Headers generated into the build tree are the caller's to add, with
+#   target_include_directories(margin_<name> PUBLIC $<BUILD_INTERFACE:dir>)
+# margin_install() installs each such folder's headers beside include/'s.
+#   margin_add_library(core SOURCES src/a.cpp ... PUBLIC margin::fixedpoint PRIVATE ...)
 function(margin_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC;PRIVATE" ${ARGN})
+  if(ARG_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "margin_add_library(${name}): unexpected arguments ${ARG_UNPARSED_ARGUMENTS}")
+  endif()
   set(_t margin_${name})
   add_library(${_t} ${ARG_SOURCES})
   add_library(margin::${name} ALIAS ${_t})
   set_target_properties(${_t} PROPERTIES EXPORT_NAME ${name})
-  target_include_directories(${_t} PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>
-                                   PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_include_directories(${_t} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
   target_link_libraries(${_t} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE} $<BUILD_INTERFACE:margin_warnings>)
   set_property(GLOBAL APPEND PROPERTY MARGIN_LIBRARIES ${_t})
+endfunction()
+
+# Install rules, called once at the end of the top-level CMakeLists.txt: every
+# library of margin_add_library() (lib/), its public headers (include/), and a
+# CMake package in lib/cmake/margin, so that a project built against the
+# install prefix writes
+#   find_package(margin CONFIG REQUIRED)   # optionally COMPONENTS core abi chain
+#   target_link_libraries(app PRIVATE margin::core)
+# Not under Emscripten: the WebAssembly build ships as the npm package (wasm/),
+# and its margin_host_headers points into the build tree.
+function(margin_install)
+  if(MARGIN_WASM)
+    message(STATUS "margin: no install rules under Emscripten (the WebAssembly build ships as wasm/'s npm package)")
+    return()
+  endif()
+  include(CMakePackageConfigHelpers)
+  get_property(_libs GLOBAL PROPERTY MARGIN_LIBRARIES)
+
+  # The host header-only libraries (Boost, nlohmann_json): margin::host_headers.
+  set_target_properties(margin_host_headers PROPERTIES EXPORT_NAME host_headers)
+  install(TARGETS ${_libs} margin_host_headers EXPORT marginTargets
+    ARCHIVE DESTINATION lib
+    LIBRARY DESTINATION lib
+    RUNTIME DESTINATION bin)
+
+  # Public headers: every build-tree folder among the libraries' interface
+  # include directories (each one's include/, and generated ones such as core's).
+  set(_dirs "")
+  foreach(_t IN LISTS _libs)
+    get_target_property(_incs ${_t} INTERFACE_INCLUDE_DIRECTORIES)
+    foreach(_i IN LISTS _incs)
+      if(_i MATCHES "^\\$<BUILD_INTERFACE:(.+)>$")
+        list(APPEND _dirs "${CMAKE_MATCH_1}")
+      endif()
+    endforeach()
+  endforeach()
+  list(REMOVE_DUPLICATES _dirs)
+  foreach(_d IN LISTS _dirs)
+    install(DIRECTORY "${_d}/" DESTINATION include FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
+  endforeach()
+
+  set(_cmake_dir lib/cmake/margin)
+  install(EXPORT marginTargets NAMESPACE margin:: DESTINATION ${_cmake_dir})
+  # Dependencies the config file finds before it loads the targets.
+  set(MARGIN_CONFIG_FIND_CURL OFF)
+  if(margin_chain IN_LIST _libs)
+    set(MARGIN_CONFIG_FIND_CURL ON)
+  endif()
+  configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/marginConfig.cmake.in"
+    "${PROJECT_BINARY_DIR}/marginConfig.cmake" INSTALL_DESTINATION ${_cmake_dir})
+  write_basic_package_version_file("${PROJECT_BINARY_DIR}/marginConfigVersion.cmake"
+    VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+  install(FILES "${PROJECT_BINARY_DIR}/marginConfig.cmake" "${PROJECT_BINARY_DIR}/marginConfigVersion.cmake"
+    DESTINATION ${_cmake_dir})
 endfunction()

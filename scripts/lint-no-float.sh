@@ -1,6 +1,7 @@
 #!/bin/sh
-# Determinism contract (DESIGN.md §2.1): no floating point in fixedpoint/ or
-# core/ outside their tests and benches. Exit 1 and list the lines otherwise.
+# Determinism contract (docs/determinism.md, rule 1): no floating point in
+# fixedpoint/ or core/ outside their tests and benches. Exit 1 and list the
+# lines otherwise.
 cd "$(dirname "$0")/.." || exit 2
 hits=$(grep -rnE '\b(float|double|float_t|double_t)\b|long double|<cmath>|<math\.h>|<cfloat>|std::(sqrt|exp|log|pow|erf|erfc|fabs|floor|ceil|round|lround)\b|__builtin_(sqrt|exp|log|pow)' \
   --include='*.hpp' --include='*.h' --include='*.cpp' --include='*.cc' --include='*.inc' \

@@ -5,6 +5,7 @@ set -euo pipefail
 
 apt_packages=(
   cmake ninja-build g++ clang  # native toolchains (g++ and clang must both build)
+  clang-format-14              # the C++ style check (scripts/format.sh, .clang-format)
   emscripten                   # WebAssembly toolchain (Debian 3.1.6)
   libboost-dev                 # Boost.Multiprecision (header-only)
   nlohmann-json3-dev catch2    # JSON, unit tests (Catch2 v2)
@@ -60,5 +61,6 @@ for npm_dir in "$root/contracts-interface" "$root/wasm/test"; do
   fi
 done
 
-# Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH (TOOLCHAIN.md).
+# Emscripten 3.1.6 on Node 20 needs Debian's acorn on NODE_PATH: without it, linking
+# at -O1 and above fails with "Cannot find module 'acorn'".
 export NODE_PATH=/usr/share/nodejs

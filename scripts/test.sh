@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# All tests: lint, then native (GCC and Clang) and WebAssembly builds with
-# warnings as errors, their unit/accuracy tests, the cross-target parity corpora
-# (number model and JSON API) compared byte for byte, the npm package and the browser
-# page, and the Solidity twin on the EVM: parity on every fourth numeric vector of the
-# corpus, Black-76 included (the full corpus: contracts-interface/README.md), the check
-# that deliberate rounding changes are caught, keccak256 and the ABI codec against the
-# EVM's, and the portfolio model in Solidity against the native engine on 1,000 accounts
-# (with the engine's input hash), the clearing house contract, and the keeper and
-# replay against it (on anvil).
+# All tests: lint, format and JS-import checks, then native (GCC and Clang) and
+# WebAssembly builds with warnings as errors, their unit/accuracy tests, the
+# installed CMake package used by a consumer project, the cross-target parity
+# corpora (number model and JSON API) compared byte for byte, the npm package and
+# the browser page, and the Solidity twin on the EVM: parity on every fourth numeric
+# vector of the corpus, Black-76 included (the full corpus:
+# contracts-interface/README.md), the check that deliberate rounding changes are
+# caught, keccak256 and the ABI codec against the EVM's, and the portfolio model in
+# Solidity against the native engine on 1,000 accounts (with the engine's input
+# hash), the clearing house contract, and the keeper and replay against it (on anvil).
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -29,10 +30,13 @@ build() {  # preset
 mkdir -p build
 
 step "lint: no floating point in fixedpoint/ core/" sh scripts/lint-no-float.sh
+step "format: the C++ tree matches .clang-format" bash scripts/format.sh --check
+step "js imports: every bare import in the harnesses and wasm/ is declared in its package.json" bash scripts/check-js-imports.sh
 for preset in native native-clang wasm; do
   step "build $preset (-Werror)" build "$preset"
   step "ctest $preset" ctest --preset "$preset" -j "$jobs"
 done
+step "install: find_package(margin CONFIG) from an install prefix, a consumer project builds and runs" bash tests/install/run.sh build/native
 step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
   tests/parity/run.sh build/parity build/native/bin/fpcalc \
   wasm="node build/wasm/bin/fpcalc.js" clang=build/native-clang/bin/fpcalc

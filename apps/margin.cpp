@@ -32,7 +32,10 @@
 #ifdef MARGIN_HAS_CHAIN
 #include "chain/house.hpp"
 #endif
-#include "core/json_api.hpp"
+#include "api/documents.hpp"
+#include "api/pipeline.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 
 using margin::error_code;
 
@@ -73,8 +76,6 @@ bool read_all(const std::string& path, std::string& out) {
     return true;
 }
 
-bool is_error(const std::string& response) { return response.rfind("{\"error\"", 0) == 0 || response.rfind("{\n  \"error\"", 0) == 0; }
-
 // Display form of an exact decimal: two fractional digits (toward zero), thousands separated.
 std::string money(const margin::Wad& w) {
     std::string s = fp::format(w);
@@ -103,19 +104,19 @@ std::string pad(const std::string& s, std::size_t n, bool right) {
 }
 
 int explain(const std::string& text) {
-    const auto req = margin::parse_request(text);
+    const auto req = margin::api::parse_request(text);
     if (!req.ok()) {
-        std::printf("%s\n", margin::encode_error(*req.err, true).c_str());
+        std::printf("%s\n", margin::api::encode_error(*req.err, true).c_str());
         return 1;
     }
     const auto res = margin::compute(req.value);
     if (!res.ok()) {
-        std::printf("%s\n", margin::encode_error(*res.err, true).c_str());
+        std::printf("%s\n", margin::api::encode_error(*res.err, true).c_str());
         return 1;
     }
     const margin::account_result& r = res.value;
     std::ostringstream o;
-    o << margin::version_string() << "\n";
+    o << margin::api::version_string() << "\n";
     o << (r.model == margin::margin_model::portfolio ? "portfolio (scenario)"
                                                      : (r.mode == margin::margin_mode::cross ? "cross" : "isolated"))
       << " margin, snapshot " << req.value.market.timestamp
@@ -181,23 +182,26 @@ bool scenario_id(const std::string& id) { return !id.empty() && id.size() <= 6 &
 
 // The chain's view of the account (abi::book_of) and MarginAccounts' input hash for it:
 // {"api_version", "scenario", "input_hash"} or an error document.
-std::string input_hash_json(std::string_view text, std::uint64_t id, bool pretty) {
-    const auto req = margin::parse_request(text);
-    if (!req.ok()) return margin::encode_error(*req.err, pretty);
+margin::api::reply failed(const margin::error& e, bool pretty) { return {margin::api::encode_error(e, pretty), e}; }
+
+margin::api::reply input_hash_json(std::string_view text, std::uint64_t id, bool pretty) {
+    const auto req = margin::api::parse_request(text);
+    if (!req.ok()) return failed(*req.err, pretty);
     const auto b = abi::book_of(req.value);
-    if (!b.ok()) return margin::encode_error(*b.err, pretty);
+    if (!b.ok()) return failed(*b.err, pretty);
     const auto& prm = req.value.portfolio.scenarios;
     if (id > prm.scenarios.size())
-        return margin::encode_error({error_code::OUT_OF_RANGE, "/scenario",
-                                     "no scenario " + std::to_string(id) + ": the list has " + std::to_string(prm.scenarios.size()) +
-                                         " (and the basis contingency at that index)"},
-                                    pretty);
+        return failed({error_code::OUT_OF_RANGE, "/scenario",
+                       "no scenario " + std::to_string(id) + ": the list has " + std::to_string(prm.scenarios.size()) +
+                           " (and the basis contingency at that index)"},
+                      pretty);
     std::array<char, 67> buf;
     const std::string hash(abi::to_hex(abi::input_hash(b.value, prm, id), buf));
     const std::string sep = pretty ? ",\n  " : ",";
-    return std::string(pretty ? "{\n  " : "{") + "\"api_version\":" + (pretty ? " " : "") + "\"1\"" + sep +
-           "\"scenario\":" + (pretty ? " " : "") + std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash + "\"" +
-           (pretty ? "\n}" : "}");
+    return {std::string(pretty ? "{\n  " : "{") + "\"api_version\":" + (pretty ? " " : "") + "\"1\"" + sep +
+                "\"scenario\":" + (pretty ? " " : "") + std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash +
+                "\"" + (pretty ? "\n}" : "}"),
+            std::nullopt};
 }
 
 // margin replay: exit 0 when every field matches, 1 on a mismatch or an error document.
@@ -240,13 +244,13 @@ int replay_command(const std::vector<std::string>& args) {
         chain::house h(client, {});
         auto onchain = h.bundle(tx, underlying);
         if (!onchain.ok()) {
-            std::printf("%s\n", margin::encode_error(*onchain.err, true).c_str());
+            std::printf("%s\n", margin::api::encode_error(*onchain.err, true).c_str());
             return 1;
         }
         auto r = doc.is_discarded() ? margin::outcome<nlohmann::json>::failure(error_code::BAD_BUNDLE, "", "not JSON")
                                     : replay::run(doc, &onchain.value);
         if (!r.ok()) {
-            std::printf("%s\n", margin::encode_error(*r.err, true).c_str());
+            std::printf("%s\n", margin::api::encode_error(*r.err, true).c_str());
             return 1;
         }
         std::printf("%s\n", r.value.dump(2).c_str());
@@ -262,7 +266,7 @@ int replay_command(const std::vector<std::string>& args) {
         chain::house h(client, {});
         auto b = h.bundle(tx, underlying);
         if (!b.ok()) {
-            std::printf("%s\n", margin::encode_error(*b.err, true).c_str());
+            std::printf("%s\n", margin::api::encode_error(*b.err, true).c_str());
             return 1;
         }
         text = b.value.dump(2);
@@ -300,9 +304,10 @@ int batch(const std::string& in_path, const std::string& out_path, batch_mode mo
     std::ostream& os = out_path == "-" ? std::cout : fout;
     std::string line;
     while (std::getline(is, line))
-        os << (mode == batch_mode::scenario     ? margin::scenario_json(line, id, false)
+        os << (mode == batch_mode::scenario     ? margin::api::scenario_json(line, id, false)
                : mode == batch_mode::input_hash ? input_hash_json(line, static_cast<std::uint64_t>(id), false)
-                                                : margin::compute_json(line, false))
+                                                : margin::api::compute_json(line, false))
+                  .text
            << '\n';
     os.flush();
     return os ? 0 : usage("write failed");
@@ -315,7 +320,7 @@ int main(int argc, char** argv) {
     if (args.empty()) return usage("no command");
     const std::string cmd = args[0];
     if (cmd == "--version" || cmd == "version") {
-        std::printf("%s\n", margin::version_string().c_str());
+        std::printf("%s\n", margin::api::version_string().c_str());
         return 0;
     }
     if (cmd == "--help" || cmd == "help") {
@@ -324,7 +329,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "example") {
         if (args.size() != 1) return usage("example takes no arguments");
-        std::fputs(std::string(margin::example_request_json()).c_str(), stdout);
+        std::fputs(std::string(margin::api::document("example")).c_str(), stdout);
         return 0;
     }
     if (cmd == "batch") {
@@ -342,9 +347,9 @@ int main(int argc, char** argv) {
         std::string text;
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
-        const std::string out = margin::scenario_json(text, std::stoll(id), true);
-        std::printf("%s\n", out.c_str());
-        return is_error(out) ? 1 : 0;
+        const auto out = margin::api::scenario_json(text, std::stoll(id), true);
+        std::printf("%s\n", out.text.c_str());
+        return out.ok() ? 0 : 1;
     }
     if (cmd == "input-hash") {
         if (args.size() < 2 || args.size() > 3) return usage("input-hash takes ID and one FILE");
@@ -352,9 +357,9 @@ int main(int argc, char** argv) {
         std::string text;
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
-        const std::string out = input_hash_json(text, std::stoull(args[1]), true);
-        std::printf("%s\n", out.c_str());
-        return is_error(out) ? 1 : 0;
+        const auto out = input_hash_json(text, std::stoull(args[1]), true);
+        std::printf("%s\n", out.text.c_str());
+        return out.ok() ? 0 : 1;
     }
     if (cmd == "replay") return replay_command(args);
     if (cmd == "preview") {
@@ -363,9 +368,9 @@ int main(int argc, char** argv) {
         if (!read_all(args[1], trade)) return usage("cannot read " + args[1]);
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
-        const std::string out = margin::preview_json(text, trade, true);
-        std::printf("%s\n", out.c_str());
-        return is_error(out) ? 1 : 0;
+        const auto out = margin::api::preview_json(text, trade, true);
+        std::printf("%s\n", out.text.c_str());
+        return out.ok() ? 0 : 1;
     }
     if (cmd == "compute" || cmd == "explain" || cmd == "canonical") {
         bool compact = false;
@@ -384,17 +389,17 @@ int main(int argc, char** argv) {
         if (!read_all(path, text)) return usage("cannot read " + path);
         if (cmd == "explain") return explain(text);
         if (cmd == "canonical") {
-            const auto req = margin::parse_request(text);
+            const auto req = margin::api::parse_request(text);
             if (!req.ok()) {
-                std::printf("%s\n", margin::encode_error(*req.err, false).c_str());
+                std::printf("%s\n", margin::api::encode_error(*req.err, false).c_str());
                 return 1;
             }
-            std::printf("%s\n", margin::canonical_request(req.value).c_str());
+            std::printf("%s\n", margin::api::canonical_request(req.value).c_str());
             return 0;
         }
-        const std::string out = margin::compute_json(text, !compact);
-        std::printf("%s\n", out.c_str());
-        return is_error(out) ? 1 : 0;
+        const auto out = margin::api::compute_json(text, !compact);
+        std::printf("%s\n", out.text.c_str());
+        return out.ok() ? 0 : 1;
     }
     return usage("unknown command " + cmd);
 }

@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "core/json_api.hpp"
+#include "api/pipeline.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 #include "timer.hpp"
 
 namespace {
@@ -146,16 +148,16 @@ int main(int argc, char** argv) {
                         M)});
     for (int n : {1, 10, 50}) {
         const std::string text = account_request(n);
-        const auto req = margin::parse_request(text);
+        const auto req = margin::api::parse_request(text);
         if (!req.ok()) {
             std::fprintf(stderr, "bench request invalid: %s %s\n", std::string(margin::name(req.err->code)).c_str(), req.err->path.c_str());
             return 1;
         }
         rows.push_back({"account_" + std::to_string(n), "compute_standard, " + std::to_string(n) + " options, 4 expiries (per account)",
                         bench::ns_per_op([&] { sink_i = margin::compute_standard(req.value).value.initial_margin.raw().sign(); }, 1), 0});
-        rows.push_back({"account_json_" + std::to_string(n),
-                        "compute_json: parse + validate + compute + encode, " + std::to_string(n) + " options",
-                        bench::ns_per_op([&] { sink_i = static_cast<std::int64_t>(margin::compute_json(text, false).size()); }, 1), 0});
+        rows.push_back(
+            {"account_json_" + std::to_string(n), "compute_json: parse + validate + compute + encode, " + std::to_string(n) + " options",
+             bench::ns_per_op([&] { sink_i = static_cast<std::int64_t>(margin::api::compute_json(text, false).text.size()); }, 1), 0});
     }
     if (json) {
         std::printf("[");

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "api/documents.hpp"
+#include "api/request.hpp"
 #include "core/scenario.hpp"
 #include "timer.hpp"
 
@@ -87,7 +89,7 @@ int main(int argc, char** argv) {
     const bool json = argc > 1 && std::strcmp(argv[1], "--json") == 0;
     const bool batch_decimals = argc > 1 && std::strcmp(argv[1], "--batch-decimals") == 0;
     const bool batch_only = batch_decimals || (argc > 1 && std::strcmp(argv[1], "--batch") == 0);  // for profiling
-    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
     if (!prm.ok()) {
         std::fprintf(stderr, "preset: %s\n", prm.err->message.c_str());
         return 1;

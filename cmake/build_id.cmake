@@ -5,7 +5,8 @@
 #   cmake -DROOT=<repo> -DOUT=<header> -P cmake/build_id.cmake
 file(GLOB_RECURSE _files RELATIVE "${ROOT}"
   "${ROOT}/fixedpoint/include/*" "${ROOT}/fixedpoint/src/*"
-  "${ROOT}/core/include/*" "${ROOT}/core/src/*" "${ROOT}/core/params/*" "${ROOT}/core/examples/*")
+  "${ROOT}/base/include/*" "${ROOT}/base/src/*" "${ROOT}/core/include/*" "${ROOT}/core/src/*"
+  "${ROOT}/core/api/include/*" "${ROOT}/core/api/src/*" "${ROOT}/core/api/params/*" "${ROOT}/core/api/examples/*")
 list(SORT _files)
 set(_all "")
 foreach(_f IN LISTS _files)

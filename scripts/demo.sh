@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on its embedded default example: the margin engine evaluates the
-# example account (core/examples/default.json) natively and as WebAssembly under
+# example account (core/api/examples/default.json) natively and as WebAssembly under
 # Node, prints the result as a table, and shows the two JSON responses are
 # byte-identical. Then the number model's demo operations on the Solidity twin
 # (EVM), against the native results.

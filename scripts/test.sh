@@ -52,7 +52,7 @@ step "pmrm2 conformance: native and WebAssembly outputs identical" \
   sh -c 'build/native/bin/pmrm2_conformance --verbose ../shared/conformance/derive-pmrm2 > build/pmrm2.native.txt &&
          node build/wasm/bin/pmrm2_conformance.js --verbose ../shared/conformance/derive-pmrm2 > build/pmrm2.wasm.txt &&
          cmp build/pmrm2.native.txt build/pmrm2.wasm.txt && tail -1 build/pmrm2.native.txt'
-step "schema: core/schema/api-v1.schema.json agrees with the engine on the api parity corpus" \
+step "schema: core/api/schema/api-v1.schema.json agrees with the engine on the api parity corpus" \
   python3 tests/core/test_schema.py build/native/bin/margin build/api-parity/requests.jsonl build/api-parity/expected.jsonl
 step "constants: Solidity tables are what the generator prints" \
   sh -c "python3 fixedpoint/tools/gen_constants.py --solidity | cmp - contracts-interface/contracts/FixedPointTables.sol"

@@ -1,5 +1,5 @@
 // Type declarations for margin-engine (hand-written; the JSON API v1 schema is
-// core/schema/api-v1.schema.json, its prose docs/api.md).
+// core/api/schema/api-v1.schema.json, its prose docs/api.md).
 
 /** An exact decimal string, e.g. "100000" or "-0.25" (JS numbers are refused). */
 export type Decimal = string;

@@ -52,7 +52,7 @@ export class House {
     h.iface = h.house.interface;
     h.houseAddr = await h.house.getAddress();
     h.sizes = Object.fromEntries(['MarginEngine', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
-    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/pmrm2.json'), 'utf8'));
+    const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
     h.params = structParams(doc);
     h.NSCEN = h.params.scenarios.length;
     h.limits = { buffer: W('0.1'), reward: W('0.05'), maxStaleness: 3600n, maxDeviation: W('0.2') };

@@ -437,8 +437,8 @@ async function main() {
   const dir = opt('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'portfolio-diff-')));
   fs.mkdirSync(dir, { recursive: true });
 
-  const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/pmrm2.json'), 'utf8'));
-  const preset = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/params/portfolio-pmrm2.json'), 'utf8'));
+  const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
+  const preset = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/portfolio-pmrm2.json'), 'utf8'));
   const rules = Object.fromEntries(Object.entries(preset.collateral).map(([k, c]) => [k, [wad(c.im_haircut), wad(c.mm_haircut), c.risk_cancelling ? 1n : 0n]]));
   const params = flatParams(doc);
   const nScen = doc.scenarios.length;

@@ -6,8 +6,9 @@
 #include <limits>
 #include <map>
 
-#include "core/json_api.hpp"
-#include "core/json_document.hpp"
+#include "api/document.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 
 namespace abi {
 namespace {
@@ -319,7 +320,7 @@ outcome<request_builder> request_builder::make(const sc::params& params, std::st
     margin::underlying_market um;
     um.spot = Wad::from_int(1);
     q.market.underlyings[underlying] = um;
-    auto parsed = margin::parse_request(margin::canonical_request(q));
+    auto parsed = margin::api::parse_request(margin::api::canonical_request(q));
     if (!parsed.ok()) return outcome<request_builder>::failure(*parsed.err);
     // (the name passed the API's symbol check, ASCII: build()'s documents hold valid UTF-8)
     request_builder rb;
@@ -403,12 +404,12 @@ outcome<margin::request> request_builder::build(const book& b, std::int64_t time
     // Through the JSON API's own validation (and its derived fields): the canonical document,
     // with the discount factors the chain leaves implicit removed (not printed and re-parsed:
     // that took most of a keeper's time per account).
-    nlohmann::json doc = margin::canonical_document(q);
+    nlohmann::json doc = margin::api::canonical_document(q);
     auto& exps = doc["market"]["underlyings"][underlying]["expiries"];
     for (std::size_t i = 0; i < implicit_discount.size(); ++i)
         if (implicit_discount[i]) exps[i].erase("discount_factor");
     if (!own_params) doc.erase("params");
-    auto parsed = own_params ? margin::parse_request_document(doc) : margin::parse_request_document(doc, params_);
+    auto parsed = own_params ? margin::api::parse_request_document(doc) : margin::api::parse_request_document(doc, params_);
     if (!parsed.ok()) return parsed;
     auto back = book_of(parsed.value);
     if (!back.ok()) return outcome<request>::failure(*back.err);

@@ -3,7 +3,8 @@
 #include <cctype>
 
 #include "abi/book.hpp"
-#include "core/json_api.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 #include "core/margin.hpp"
 
 namespace replay {
@@ -136,9 +137,9 @@ outcome<json> run(const json& b, const json* chain) {
 std::string run_json(std::string_view bundle_text, bool pretty, bool* match) {
     if (match) *match = false;
     json b = json::parse(bundle_text, nullptr, false);
-    if (b.is_discarded()) return margin::encode_error({error_code::BAD_BUNDLE, "", "not JSON"}, pretty);
+    if (b.is_discarded()) return margin::api::encode_error({error_code::BAD_BUNDLE, "", "not JSON"}, pretty);
     auto r = run(b);
-    if (!r.ok()) return margin::encode_error(*r.err, pretty);
+    if (!r.ok()) return margin::api::encode_error(*r.err, pretty);
     if (match) *match = r.value["match"].get<bool>();
     return r.value.dump(pretty ? 2 : -1);
 }

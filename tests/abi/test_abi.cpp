@@ -8,7 +8,8 @@
 
 #include "abi/abi.hpp"
 #include "abi/book.hpp"
-#include "core/json_api.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 
 using margin::error_code;
 
@@ -132,7 +133,7 @@ TEST_CASE("abi: the decoder refuses malformed data", "[abi]") {
 }
 
 TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[abi][book]") {
-    auto req = margin::parse_request(R"({"api_version":"1","params":"pmrm2",
+    auto req = margin::api::parse_request(R"({"api_version":"1","params":"pmrm2",
       "market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100010","perp_confidence":"5",
         "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"}]}},
         "collateral":{"USDC":{"price":"0.999"}}},
@@ -177,7 +178,7 @@ TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[a
         {R"({"type":"perp","underlying":"BTC","size":"1","funding":"3"})", "/account/positions/0/funding"},
     };
     for (const auto& [positions, path] : cases) {
-        auto q = margin::parse_request(base + positions + "]}}");
+        auto q = margin::api::parse_request(base + positions + "]}}");
         INFO(positions);
         REQUIRE(q.ok());
         auto x = abi::book_of(q.value);
@@ -188,7 +189,7 @@ TEST_CASE("abi: Book and Params round trip; requests the chain cannot hold", "[a
 }
 
 TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
-    auto req = margin::parse_request(R"({"api_version":"1","params":"pmrm2",
+    auto req = margin::api::parse_request(R"({"api_version":"1","params":"pmrm2",
       "market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","spot_confidence":"12","perp_mark":"100010","perp_confidence":"5",
         "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"},
                     {"expiry":"1775001600","forward":"101500","forward_confidence":"3","rate":"0.04","discount_factor":"0.99"}]}},
@@ -221,8 +222,8 @@ TEST_CASE("abi: request_of is book_of's inverse", "[abi][book]") {
     REQUIRE(rb.ok());
     auto q3 = rb.value.build(b.value, 1767225600);
     REQUIRE(q3.ok());
-    CHECK(margin::canonical_request(q3.value) == margin::canonical_request(q.value));
-    auto twice = margin::parse_request(margin::canonical_request(q.value), q.value.portfolio);
+    CHECK(margin::api::canonical_request(q3.value) == margin::api::canonical_request(q.value));
+    auto twice = margin::api::parse_request(margin::api::canonical_request(q.value), q.value.portfolio);
     REQUIRE_FALSE(twice.ok());
     CHECK(twice.err->code == error_code::UNKNOWN_FIELD);
     CHECK(twice.err->path == "/params");

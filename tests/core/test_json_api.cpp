@@ -7,18 +7,23 @@
 #include <string>
 #include <vector>
 
-#include "core/json_api.hpp"
-#include "core/json_document.hpp"
+#include "api/document.hpp"
+#include "api/documents.hpp"
+#include "api/pipeline.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 #include "core/scenario.hpp"
+#include "core/trade.hpp"
 
 using namespace margin;
+using namespace margin::api;
 using nlohmann::json;
 
 using margin::error_code;
 
 namespace {
 
-json example() { return json::parse(example_request_json()); }
+json example() { return json::parse(document("example")); }
 
 struct bad_case {
     const char* what;
@@ -39,7 +44,7 @@ std::function<std::string()> text(std::string s) {
     return [s] { return s; };
 }
 
-json portfolio_doc() { return json::parse(portfolio_preset_json("pmrm2")); }
+json portfolio_doc() { return json::parse(document("pmrm2")); }
 
 json& pos(json& j, int i) { return j["account"]["positions"][static_cast<std::size_t>(i)]; }
 json& btc(json& j) { return j["market"]["underlyings"]["BTC"]; }
@@ -146,22 +151,22 @@ const std::vector<bad_case>& bad_cases() {
         {"isolated mode without isolated margin", edit([](json& j) { j["account"]["margin_mode"] = "isolated"; }),
          error_code::ISOLATED_MARGIN_REQUIRED, "/account/positions/0/isolated_margin"},
         {"params: wrong version", edit([](json& j) {
-             j["params"] = json::parse(default_params_json());
+             j["params"] = json::parse(document("standard"));
              j["params"]["version"] = "standard/0";
          }),
          error_code::UNSUPPORTED_VERSION, "/params/version"},
         {"params: MM above IM", edit([](json& j) {
-             j["params"] = json::parse(default_params_json());
+             j["params"] = json::parse(document("standard"));
              j["params"]["underlyings"]["BTC"]["perp"]["mm_base"] = "0.5";
          }),
          error_code::INCONSISTENT_PARAMS, "/params/underlyings/BTC/perp"},
         {"params: haircut above 1", edit([](json& j) {
-             j["params"] = json::parse(default_params_json());
+             j["params"] = json::parse(document("standard"));
              j["params"]["collateral"]["BTC"]["im_haircut"] = "1.5";
          }),
          error_code::OUT_OF_RANGE, "/params/collateral/BTC/im_haircut"},
         {"params: no entry for the underlying", edit([](json& j) {
-             j["params"] = json::parse(default_params_json());
+             j["params"] = json::parse(document("standard"));
              j["params"]["underlyings"].erase("*");
          }),
          error_code::NO_PARAMS_FOR_UNDERLYING, "/account/positions/4/underlying"},
@@ -191,13 +196,13 @@ const std::vector<bad_case>& bad_cases() {
          error_code::OUT_OF_RANGE, "/params/offsets/0/underlyings"},
         {"portfolio: scenario document with a bad vol move", edit([](json& j) {
              j["params"] = portfolio_doc();
-             j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("span16"));
+             j["params"]["scenarios"] = json::parse(margin::api::document("scenarios/span16"));
              j["params"]["scenarios"]["scenarios"][3]["vol"] = "sideways";
          }),
          error_code::BAD_ENUM, "/params/scenarios/scenarios/3/vol"},
         {"portfolio: im_factor below mm_factor", edit([](json& j) {
              j["params"] = portfolio_doc();
-             j["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2"));
+             j["params"]["scenarios"] = json::parse(margin::api::document("scenarios/pmrm2"));
              j["params"]["scenarios"]["loss"]["im_factor"] = "0.7";
          }),
          error_code::INCONSISTENT_PARAMS, "/params/scenarios/loss/im_factor"},
@@ -236,7 +241,7 @@ TEST_CASE("malformed requests: stable code and JSON pointer for each", "[json]")
         CHECK(code == c.code);
         CHECK(path == c.path);
         // The response document is {"error": {code, path, message}} with a message.
-        const json resp = json::parse(compute_json(req, false));
+        const json resp = json::parse(compute_json(req, false).text);
         REQUIRE(resp.contains("error"));
         CHECK(resp["error"]["code"] == std::string(margin::name(code)));
         CHECK(resp["error"]["path"] == path);
@@ -246,11 +251,11 @@ TEST_CASE("malformed requests: stable code and JSON pointer for each", "[json]")
 }
 
 TEST_CASE("the shipped example and parameters are valid and compute", "[json]") {
-    const auto r = parse_request(example_request_json());
+    const auto r = parse_request(document("example"));
     REQUIRE(r.ok());
     CHECK(r.value.acct.positions.size() == 6);
     CHECK(r.value.params.version == "standard/1");
-    const json resp = json::parse(compute_json(example_request_json(), true));
+    const json resp = json::parse(compute_json(document("example"), true).text);
     REQUIRE(resp.contains("result"));
     CHECK(resp["api_version"] == "1");
     // numbers only as strings, never JSON numbers
@@ -264,7 +269,7 @@ TEST_CASE("the shipped example and parameters are valid and compute", "[json]") 
 }
 
 TEST_CASE("canonical encoding: same meaning, same bytes; idempotent", "[json]") {
-    const auto a = parse_request(example_request_json());
+    const auto a = parse_request(document("example"));
     REQUIRE(a.ok());
     const std::string ca = canonical_request(a.value);
     // idempotent
@@ -273,11 +278,11 @@ TEST_CASE("canonical encoding: same meaning, same bytes; idempotent", "[json]") 
     CHECK(canonical_request(again.value) == ca);
     // the same request reformatted: keys reordered (ordered_json keeps insertion order reversed),
     // whitespace, non-canonical decimals, defaults spelled out, expiries listed in another order
-    nlohmann::ordered_json j = nlohmann::ordered_json::parse(example_request_json());
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(document("example"));
     j["market"]["underlyings"]["BTC"]["spot"] = "100000.000";
     j["account"]["positions"][0]["contract_size"] = "1.0";
     j["account"]["margin_mode"] = "cross";
-    j["params"] = nlohmann::ordered_json::parse(default_params_json());
+    j["params"] = nlohmann::ordered_json::parse(document("standard"));
     auto& ex = j["market"]["underlyings"]["BTC"]["expiries"];
     std::swap(ex[0], ex[1]);
     nlohmann::ordered_json reversed;
@@ -297,7 +302,7 @@ TEST_CASE("canonical encoding: same meaning, same bytes; idempotent", "[json]") 
 
 TEST_CASE("request documents: the text functions' requests and errors, without the text", "[json]") {
     // canonical_request is canonical_document printed
-    const auto a = parse_request(example_request_json());
+    const auto a = parse_request(document("example"));
     REQUIRE(a.ok());
     CHECK(canonical_document(a.value).dump() == canonical_request(a.value));
     // every malformed request that is a JSON document: the same error, code and path; the
@@ -320,11 +325,11 @@ TEST_CASE("request documents: the text functions' requests and errors, without t
     }
     // valid requests: the same request (its canonical bytes), with and without given parameters
     const std::string portfolio_text = [] {
-        json j = json::parse(example_request_json());
+        json j = json::parse(document("example"));
         j["params"] = "pmrm2";
         return j.dump();
     }();
-    for (const std::string& text : {std::string(example_request_json()), portfolio_text}) {
+    for (const std::string& text : {std::string(document("example")), portfolio_text}) {
         const auto from_text = parse_request(text);
         REQUIRE(from_text.ok());
         const auto from_doc = parse_request_document(json::parse(text));
@@ -350,9 +355,9 @@ TEST_CASE("request documents: the text functions' requests and errors, without t
 
 TEST_CASE("the embedded parameter document parses under /params", "[json]") {
     json req = example();
-    req["params"] = json::parse(default_params_json());
+    req["params"] = json::parse(document("standard"));
     const auto with = parse_request(req.dump());
-    const auto without = parse_request(example_request_json());
+    const auto without = parse_request(document("example"));
     REQUIRE(with.ok());
     REQUIRE(without.ok());
     CHECK(canonical_request(with.value) == canonical_request(without.value));
@@ -367,7 +372,7 @@ TEST_CASE("portfolio model: canonical encoding and offsets through the API", "[j
     // the preset named or spelled out: the same canonical bytes
     json k = example();
     k["params"] = portfolio_doc();
-    k["params"]["scenarios"] = json::parse(margin::scenario::preset_json("pmrm2"));
+    k["params"]["scenarios"] = json::parse(margin::api::document("scenarios/pmrm2"));
     const auto b = parse_request(k.dump(2));
     REQUIRE(b.ok());
     CHECK(canonical_request(a.value) == canonical_request(b.value));
@@ -378,7 +383,7 @@ TEST_CASE("portfolio model: canonical encoding and offsets through the API", "[j
     const auto res = compute(a.value);
     REQUIRE(res.ok());
     CHECK(res.value.initial_margin >= res.value.maintenance_margin);
-    const auto std_res = compute(parse_request(example_request_json()).value);
+    const auto std_res = compute(parse_request(document("example")).value);
     CHECK(res.value.initial_margin < std_res.value.initial_margin);
 }
 
@@ -416,13 +421,13 @@ TEST_CASE("portfolio model: the account at one scenario; at the worst it is the 
     json j = example();
     j["params"] = "pmrm2";
     const std::string text = j.dump();
-    const json full = json::parse(compute_json(text, false));
+    const json full = json::parse(compute_json(text, false).text);
     REQUIRE(full.contains("result"));
     const std::string worst = full["result"]["underlyings"][0]["worst_scenario"];
     // every underlying of the example has the same worst scenario: the one-scenario account is the full one
     for (const auto& u : full["result"]["underlyings"])
         if (!u["underlying"].is_null()) REQUIRE(u["worst_scenario"] == worst);
-    const json one = json::parse(scenario_json(text, std::stoll(worst), false));
+    const json one = json::parse(scenario_json(text, std::stoll(worst), false).text);
     REQUIRE(one.contains("result"));
     CHECK(one["result"]["initial_margin"] == full["result"]["initial_margin"]);
     CHECK(one["result"]["maintenance_margin"] == full["result"]["maintenance_margin"]);
@@ -430,14 +435,14 @@ TEST_CASE("portfolio model: the account at one scenario; at the worst it is the 
         if (!full["result"]["underlyings"][i]["underlying"].is_null())  // the unattached collateral reports the requested id
             CHECK(one["result"]["underlyings"][i] == full["result"]["underlyings"][i]);
     // another scenario costs no more than the worst
-    const json other = json::parse(scenario_json(text, 11, false));
+    const json other = json::parse(scenario_json(text, 11, false).text);
     REQUIRE(other.contains("result"));
     CHECK(fp::parse(other["result"]["initial_margin"].get<std::string>()).value <=
           fp::parse(full["result"]["initial_margin"].get<std::string>()).value);
     // errors: an index past the basis contingency; the standard model
-    CHECK(json::parse(scenario_json(text, 32, false))["error"]["code"] == "OUT_OF_RANGE");
-    CHECK(json::parse(scenario_json(text, 32, false))["error"]["path"] == "/scenario");
-    CHECK(json::parse(scenario_json(example_request_json(), 0, false))["error"]["code"] == "MODEL_NOT_SUPPORTED");
+    CHECK(json::parse(scenario_json(text, 32, false).text)["error"]["code"] == "OUT_OF_RANGE");
+    CHECK(json::parse(scenario_json(text, 32, false).text)["error"]["path"] == "/scenario");
+    CHECK(json::parse(scenario_json(document("example"), 0, false).text)["error"]["code"] == "MODEL_NOT_SUPPORTED");
 }
 
 TEST_CASE("trade preview: the after state is the hand-merged account, computed", "[json][preview]") {
@@ -449,14 +454,14 @@ TEST_CASE("trade preview: the after state is the hand-merged account, computed",
             {"type": "perp", "underlying": "BTC", "size": "0.5", "entry_price": "100100"},
             {"id": "new-call", "type": "option", "underlying": "BTC", "expiry": "1767945600", "strike": "105000", "option_type": "call", "size": "-1"},
             {"type": "option", "underlying": "ETH", "expiry": "1769760000", "strike": "3200", "option_type": "put", "size": "20"}]})");
-        const json preview = json::parse(preview_json(req.dump(), trade.dump(), false));
+        const json preview = json::parse(preview_json(req.dump(), trade.dump(), false).text);
         REQUIRE(preview.contains("after"));
         // The premium of the traded options at their marks, from an independent compute of them alone.
         json alone = req;
         alone["account"] = {{"cash", "0"}, {"positions", json::array()}};
         for (const auto& p : trade["positions"])
             if (p["type"] == "option") alone["account"]["positions"].push_back(p);
-        const json alone_res = json::parse(compute_json(alone.dump(), false));
+        const json alone_res = json::parse(compute_json(alone.dump(), false).text);
         REQUIRE(alone_res.contains("result"));
         fp::Wad cash = fp::parse(req["account"]["cash"].get<std::string>()).value;
         for (const auto& p : alone_res["result"]["positions"]) cash = fp::sub(cash, fp::parse(p["value"].get<std::string>()).value).value;
@@ -470,10 +475,10 @@ TEST_CASE("trade preview: the after state is the hand-merged account, computed",
         ps[3]["funding"] = "-842.75";
         ps.erase(5);
         ps.push_back(trade["positions"][2]);
-        const json direct = json::parse(compute_json(after.dump(), false));
+        const json direct = json::parse(compute_json(after.dump(), false).text);
         REQUIRE(direct.contains("result"));
         CHECK(preview["after"] == direct["result"]);
-        CHECK(preview["before"] == json::parse(compute_json(req.dump(), false))["result"]);
+        CHECK(preview["before"] == json::parse(compute_json(req.dump(), false).text)["result"]);
         const auto diff = [&](const char* k) {
             return fp::format(
                 fp::sub(fp::parse(direct["result"][k].get<std::string>()).value, fp::parse(preview["before"][k].get<std::string>()).value)
@@ -502,7 +507,7 @@ TEST_CASE("trade preview: bad trades get a code and a /trade path", "[json][prev
     };
     for (const auto& [trade, code, path] : cases) {
         INFO(trade);
-        const json r = json::parse(preview_json(req, trade, false));
+        const json r = json::parse(preview_json(req, trade, false).text);
         REQUIRE(r.contains("error"));
         CHECK(r["error"]["code"] == std::string(margin::name(code)));
         CHECK(r["error"]["path"] == path);

@@ -6,10 +6,14 @@
 
 #include <string>
 
-#include "core/json_api.hpp"
+#include "api/documents.hpp"
+#include "api/pipeline.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 #include "core/scenario.hpp"
 
 using namespace margin;
+using namespace margin::api;
 using nlohmann::json;
 
 using margin::error_code;
@@ -247,18 +251,18 @@ TEST_CASE("forward and discount factor from a rate", "[margin]") {
 // --- scenario presets ---
 
 TEST_CASE("scenario presets parse: pmrm2 (31 scenarios), span16 (16, extremes at 35%)", "[scenario]") {
-    const auto pm = margin::scenario::parse_params(margin::scenario::preset_json("pmrm2"));
+    const auto pm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
     REQUIRE(pm.ok());
     CHECK(pm.value.scenarios.size() == 31);
-    const auto sp = margin::scenario::parse_params(margin::scenario::preset_json("span16"));
+    const auto sp = margin::api::parse_scenario_params(margin::api::document("scenarios/span16"));
     REQUIRE(sp.ok());
     REQUIRE(sp.value.scenarios.size() == 16);
     CHECK(F(sp.value.scenarios[14].weight) == "0.35");
     CHECK(F(sp.value.scenarios[14].spot_shock) == "1.3");
-    CHECK(margin::scenario::preset_json("nope").empty());
+    CHECK(margin::api::document("scenarios/nope").empty());
     // a bad document: the error names the field
     const auto bad =
-        margin::scenario::parse_params(R"({"version":"scenario/1","scenarios":[{"spot_shock":"1.1","vol":"sideways","weight":"1"}]})");
+        margin::api::parse_scenario_params(R"({"version":"scenario/1","scenarios":[{"spot_shock":"1.1","vol":"sideways","weight":"1"}]})");
     REQUIRE(!bad.ok());
     CHECK(bad.err->code == error_code::BAD_ENUM);
     CHECK(bad.err->path == "/scenarios/0/vol");
@@ -266,7 +270,7 @@ TEST_CASE("scenario presets parse: pmrm2 (31 scenarios), span16 (16, extremes at
 
 TEST_CASE("span16 on a long perp: worst of the grid and the covered extremes, by hand", "[scenario]") {
     namespace sc = margin::scenario;
-    const auto prm = sc::parse_params(sc::preset_json("span16"));
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/span16"));
     REQUIRE(prm.ok());
     sc::portfolio p;
     p.spot = W("100");

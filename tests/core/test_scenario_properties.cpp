@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "api/documents.hpp"
+#include "api/request.hpp"
 #include "core/scenario.hpp"
 
 namespace sc = margin::scenario;
@@ -91,7 +93,7 @@ std::vector<leg> random_legs(rng& g) {
 }  // namespace
 
 TEST_CASE("scenario margin: portfolio <= sum of legs, IM >= MM, order-invariant (pmrm2, 200 portfolios)", "[scenario][properties]") {
-    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
     REQUIRE(prm.ok());
     rng g{0x9E3779B97F4A7C15ull};
     for (int round = 0; round < 200; ++round) {
@@ -128,7 +130,7 @@ TEST_CASE("scenario margin: portfolio <= sum of legs, IM >= MM, order-invariant 
 }
 
 TEST_CASE("scenario margin: a perp hedge of an option's delta lowers the requirement", "[scenario][properties]") {
-    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
     REQUIRE(prm.ok());
     // 10 short ATM 30-day calls (delta ~ -5) against 5 long perps
     const std::vector<leg> calls{{1, {W("3000"), W("0.6"), W("-10"), true}, Wad{}}};
@@ -147,7 +149,7 @@ TEST_CASE("scenario margin: a perp hedge of an option's delta lowers the require
 // for bit, with and without a shared cache, on books small and large enough to need the
 // int256 path, with amounts of every decimal count (the column sums' scaled kernel).
 TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit for bit", "[scenario][lanes]") {
-    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
     REQUIRE(prm.ok());
     rng g{20261121};
     sc::value_cache cache;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The JSON Schema (core/schema/api-v1.schema.json) against what the engine does.
+"""The JSON Schema (core/api/schema/api-v1.schema.json) against what the engine does.
 
     test_schema.py MARGIN_CMD REQUESTS.jsonl RESPONSES.jsonl
 
@@ -23,7 +23,7 @@ STRUCTURAL = {"WRONG_TYPE", "UNKNOWN_FIELD", "MISSING_FIELD", "JSON_NUMBER", "BA
 
 def main():
     margin_cmd, requests, responses = sys.argv[1].split(), sys.argv[2], sys.argv[3]
-    root = json.load(open("core/schema/api-v1.schema.json"))
+    root = json.load(open("core/api/schema/api-v1.schema.json"))
     jsonschema.Draft202012Validator.check_schema(root)
     sub = lambda name: {"$ref": f"#/$defs/{name}", "$defs": root["$defs"]}
     req_v = jsonschema.Draft202012Validator(root)
@@ -33,7 +33,7 @@ def main():
     example = json.loads(subprocess.run(margin_cmd + ["example"], capture_output=True, check=True).stdout)
     if not req_v.is_valid(example):
         failures.append("the example request does not validate")
-    if not params_v.is_valid(json.load(open("core/params/standard-v1.json"))):
+    if not params_v.is_valid(json.load(open("core/api/params/standard-v1.json"))):
         failures.append("the shipped parameter document does not validate")
     accepted = rejected = strict = 0
     for n, (q, a) in enumerate(zip(open(requests), open(responses)), 1):

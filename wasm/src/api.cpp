@@ -1,12 +1,15 @@
 // The WebAssembly package's C surface: JSON v1 text in, JSON v1 text out, over
-// the same core/json_api.hpp functions as the CLI. Every result is a string
+// the same core/api/ functions as the CLI. Every result is a string
 // from malloc that the caller releases with margin_free. Nothing here throws.
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
 
-#include "core/json_api.hpp"
+#include "api/documents.hpp"
+#include "api/pipeline.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
 #include "core/scenario.hpp"
 #include "replay/replay.hpp"
 
@@ -23,33 +26,26 @@ char* to_c(const std::string& s) {
 extern "C" {
 
 /// The response to a request (compact JSON; the bytes of `margin batch`).
-char* margin_compute(const char* request) { return to_c(margin::compute_json(request, false)); }
+char* margin_compute(const char* request) { return to_c(margin::api::compute_json(request, false).text); }
 
 /// The account at one scenario (portfolio model), compact.
-char* margin_scenario(const char* request, int scenario) { return to_c(margin::scenario_json(request, scenario, false)); }
+char* margin_scenario(const char* request, int scenario) { return to_c(margin::api::scenario_json(request, scenario, false).text); }
 
 /// Margin before and after a trade, compact.
-char* margin_preview(const char* request, const char* trade) { return to_c(margin::preview_json(request, trade, false)); }
+char* margin_preview(const char* request, const char* trade) { return to_c(margin::api::preview_json(request, trade, false).text); }
 
 /// The canonical encoding of a request, or an error document.
 char* margin_canonical(const char* request) {
-    const auto req = margin::parse_request(request);
-    return to_c(req.ok() ? margin::canonical_request(req.value) : margin::encode_error(*req.err, false));
+    const auto req = margin::api::parse_request(request);
+    return to_c(req.ok() ? margin::api::canonical_request(req.value) : margin::api::encode_error(*req.err, false));
 }
 
 /// A shipped document: "standard", a portfolio preset ("pmrm2", "span16"), a
 /// scenario set ("scenarios/pmrm2", "scenarios/span16") or "example"; "" if unknown.
-char* margin_document(const char* name) {
-    const std::string_view n = name;
-    constexpr std::string_view scenarios = "scenarios/";
-    if (n == "standard") return to_c(std::string(margin::default_params_json()));
-    if (n == "example") return to_c(std::string(margin::example_request_json()));
-    if (n.substr(0, scenarios.size()) == scenarios) return to_c(std::string(margin::scenario::preset_json(n.substr(scenarios.size()))));
-    return to_c(std::string(margin::portfolio_preset_json(n)));
-}
+char* margin_document(const char* name) { return to_c(std::string(margin::api::document(name))); }
 
 /// As `margin --version`.
-char* margin_version() { return to_c(margin::version_string()); }
+char* margin_version() { return to_c(margin::api::version_string()); }
 
 /// The replay report of an on-chain liquidation's bundle (contracts-interface/include/replay/replay.hpp),
 /// or an error document.

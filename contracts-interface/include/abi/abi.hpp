@@ -24,7 +24,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace abi {
 

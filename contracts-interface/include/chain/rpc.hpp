@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace chain {
 

@@ -1,7 +1,7 @@
 // The engine's inputs: market state, standard-margin parameters and an account.
 //
-// Plain data, already validated: core/src/json_read.cpp builds these from a JSON
-// v1 request and enforces every bound stated here (SCHEMA: core/schema/).
+// Plain data. core/validate.hpp checks every bound stated here and fills the derived
+// fields; the JSON API (core/api/) decodes requests into these types.
 // All numbers are fp::Wad (exact 18-decimal fixed point); times are Unix seconds.
 #pragma once
 
@@ -28,14 +28,17 @@ struct svi_params {
 };
 
 struct expiry_market {
-    std::int64_t expiry = 0;  ///< Unix seconds, after the snapshot timestamp
+    std::int64_t expiry = 0;                   ///< Unix seconds, after the snapshot timestamp
+    std::optional<Wad> given_forward;          ///< as given; absent: derived from the rate
+    std::optional<Wad> given_discount_factor;  ///< as given; absent: derived from the rate, or 1
+    std::optional<Wad> rate;                   ///< as given (the portfolio model's static discounting)
+    Wad forward_confidence;                    ///< oracle confidence of the forward (absolute, >= 0)
+    std::optional<svi_params> svi;
+    // derived by validate()
     std::int64_t seconds_to_expiry = 0;
     fp::I256 sqrt_year_q125;  ///< sqrt(seconds / 31,536,000) in Q125 (fp::sqrt_year_fraction)
     Wad forward;              ///< given, or spot * e^(rate t) (floor)
     Wad discount_factor;      ///< given, or e^(-rate t) (nearest), or 1
-    std::optional<Wad> rate;  ///< as given (the portfolio model's static discounting)
-    Wad forward_confidence;   ///< oracle confidence of the forward (absolute, >= 0)
-    std::optional<svi_params> svi;
 };
 
 struct underlying_market {
@@ -55,7 +58,7 @@ struct asset_price {
 
 struct market_state {
     std::int64_t timestamp = 0;
-    Wad stable_price;  ///< USD price of the settlement currency (default 1): the portfolio model's de-peg charge
+    Wad stable_price = Wad::from_int(1);  ///< USD price of the settlement currency (default 1): the portfolio model's de-peg charge
     std::map<std::string, underlying_market> underlyings;  ///< by symbol (ordered: deterministic)
     std::map<std::string, asset_price> collateral;         ///< by asset symbol
 };
@@ -133,7 +136,7 @@ struct position {
     std::int64_t expiry = 0;               ///< option, future
     option_kind kind = option_kind::call;  ///< option
     Wad strike;                            ///< option
-    Wad contract_size;                     ///< option: underlying units per contract (default 1)
+    Wad contract_size = Wad::from_int(1);  ///< option: underlying units per contract (default 1)
     Wad size;                              ///< signed: contracts (options) or underlying units
     std::optional<Wad> mark_vol;           ///< option: overrides the surface
     std::optional<Wad> entry_price;        ///< perp, future: default = mark (P&L already settled)

@@ -2,7 +2,8 @@
 // portfolio over a list of market scenarios, times a loss factor, plus
 // contingencies (docs/scenario.md). The parameters can express Derive's
 // PMRM_2 (preset "pmrm2", checked against its published cases) and CME-style
-// SPAN grids. The JSON API reaches it through core/margin.hpp (compute_portfolio).
+// SPAN grids. Requests reach it through core/margin.hpp (compute_portfolio); the JSON
+// API (core/api/) reads its parameter documents ("scenario/1").
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 #include "fixedpoint/wad.hpp"
 
 namespace margin::scenario {
@@ -131,13 +132,6 @@ struct result {
     Wad im_factor;                       ///< after the peg adjustment
     std::vector<expiry_detail> expiries;
 };
-
-/// Parses a scenario parameter document ("version": "scenario/1"; docs/scenario.md),
-/// with errors as the JSON API's (code, JSON pointer under `path`, message).
-outcome<params> parse_params(std::string_view json_text, const std::string& path = "");
-
-/// The shipped presets' documents by name ("pmrm2", "span16"); empty if unknown.
-std::string_view preset_json(std::string_view name) noexcept;
 
 /// Contract values shared across accounts that see the same market snapshot and
 /// parameters (the SPAN risk-array idea: price each listed contract once per

@@ -1,7 +1,8 @@
 // The JSON reading machinery shared by the request decoder and the parameter
 // documents: a SAX pass that builds the document while rejecting what JSON allows
 // but the API does not (numbers, duplicate keys, depth), and a decoder whose
-// getters record the first error with its JSON pointer. Internal to core/.
+// getters check each field's presence and JSON type and record the first error with
+// its JSON pointer. Bounds are not checked here: core's validate() does. Internal to api/.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,10 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
+#include "core/limits.hpp"
 #include "fixedpoint/wad.hpp"
 
-namespace margin::json_detail {
+namespace margin::api::detail {
 
 using json = nlohmann::json;
 using fp::rounding;
@@ -22,10 +24,6 @@ using fp::Wad;
 
 constexpr std::size_t max_input_bytes = 16u << 20;
 constexpr std::size_t max_depth = 16;
-constexpr std::size_t max_positions = 10000;
-constexpr std::size_t max_symbol_length = 32;
-constexpr std::size_t max_id_length = 64;
-constexpr std::int64_t max_timestamp = 100'000'000'000;  // year ~5138
 
 inline std::string escape_token(const std::string& k) {
     std::string out;
@@ -223,61 +221,13 @@ public:
                 n = n * 10 + (ch - '0');
             if (!digits) break;
         }
-        if (!digits || n <= 0 || n > max_timestamp) {
+        if (!digits || n <= 0 || n > limits::max_timestamp) {
             fail(error_code::BAD_INTEGER, p, "\"" + s + "\" is not a Unix time in seconds: expected [1-9][0-9]* up to 100000000000");
             return std::nullopt;
         }
         return n;
     }
-
-    // Bounds. Each returns false (and records the error) when violated.
-    bool positive(const Wad& v, const std::string& path) {
-        return v.raw().sign() > 0 || fail(error_code::NOT_POSITIVE, path, "must be > 0, got " + fp::format(v));
-    }
-    bool non_negative(const Wad& v, const std::string& path) {
-        return v.raw().sign() >= 0 || fail(error_code::NEGATIVE, path, "must be >= 0, got " + fp::format(v));
-    }
-    bool at_most(const Wad& v, const Wad& bound, const std::string& path) {
-        return v <= bound || fail(error_code::OUT_OF_RANGE, path, "must be <= " + fp::format(bound) + ", got " + fp::format(v));
-    }
-    bool abs_at_most(const Wad& v, const Wad& bound, const std::string& path) {
-        const Wad neg_bound = fp::neg(bound).value;
-        return (v <= bound && v >= neg_bound) ||
-               fail(error_code::OUT_OF_RANGE, path, "must be within +-" + fp::format(bound) + ", got " + fp::format(v));
-    }
-    bool symbol(const std::string& s, const std::string& path, bool allow_star) {
-        bool good = !s.empty() && s.size() <= max_symbol_length;
-        for (char ch : s)
-            good = good && ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' ||
-                            ch == '.');
-        if (allow_star && s == "*") good = true;
-        return good || fail(error_code::BAD_SYMBOL, path, "\"" + s + "\" is not a symbol: 1-32 characters of A-Z a-z 0-9 _ - .");
-    }
 };
-
-inline const Wad MAX_PRICE = Wad::from_int(1'000'000'000'000'000);       // 1e15
-inline const Wad MAX_AMOUNT = Wad::from_int(1'000'000'000'000'000'000);  // 1e18
-inline const Wad MAX_SIZE = Wad::from_int(1'000'000'000'000);            // 1e12
-inline const Wad MAX_CONTRACT_SIZE = Wad::from_int(1'000'000);
-inline const Wad MAX_VOL = Wad::from_int(10);
-inline const Wad MAX_RATE = Wad::from_int(10);
-inline const Wad MAX_DF = Wad::from_int(2);
-inline const Wad MAX_SVI = Wad::from_int(100);
-inline const Wad ONE = Wad::from_int(1);
-
-// A required price: > 0 and <= 1e15.
-inline std::optional<Wad> price(decoder& d, const json& o, const std::string& path, const char* key, bool required) {
-    auto v = d.decimal(o, path, key, required);
-    if (v && !(d.positive(*v, child(path, key)) && d.at_most(*v, MAX_PRICE, child(path, key)))) return std::nullopt;
-    return v;
-}
-
-// A fraction in [0, 1].
-inline std::optional<Wad> fraction(decoder& d, const json& o, const std::string& path, const char* key) {
-    auto v = d.decimal(o, path, key, true);
-    if (v && !(d.non_negative(*v, child(path, key)) && d.at_most(*v, ONE, child(path, key)))) return std::nullopt;
-    return v;
-}
 
 /// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
 inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {
@@ -291,4 +241,4 @@ inline outcome<json> parse_document(std::string_view text, const std::string& pr
     return o;
 }
 
-}  // namespace margin::json_detail
+}  // namespace margin::api::detail

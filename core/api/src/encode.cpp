@@ -1,30 +1,30 @@
 // Responses, errors and the canonical request encoding (docs/api.md).
 #include <nlohmann/json.hpp>
 
-#include "core/build_id.hpp"
-#include "core/json_api.hpp"
-#include "core/json_document.hpp"
-#include "core/version.hpp"
+#include "api/document.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
+#include "encode.hpp"
 
-namespace margin {
-
+namespace margin::api {
 namespace detail {
-outcome<standard_params> parse_params_text(std::string_view text, const std::string& path);
-}
-
-namespace {
-
-using sorted_json = nlohmann::json;           // objects keyed in byte order: the canonical form
-using ordered_json = nlohmann::ordered_json;  // insertion order: readable responses
-
-#include "embedded_documents.inc"
 
 std::string dec(const Wad& w) { return fp::format(w); }
 
-std::string dump(const ordered_json& j, bool pretty) {
+std::string dump(const nlohmann::ordered_json& j, bool pretty) {
     // replace: invalid UTF-8 cannot occur (the parser rejects it), and dump must not throw.
     return j.dump(pretty ? 2 : -1, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::dec;
+using detail::dump;
+
+using sorted_json = nlohmann::json;           // objects keyed in byte order: the canonical form
+using ordered_json = nlohmann::ordered_json;  // insertion order: readable responses
 
 const char* type_text(instrument_type t) {
     return t == instrument_type::option ? "option" : t == instrument_type::perp ? "perp" : "future";
@@ -122,19 +122,6 @@ ordered_json encode_greeks(const greeks& g) {
 
 }  // namespace
 
-std::string version_string() {
-    return std::string("margin ") + std::string(engine_version) + " build " + std::string(build_id) + " (json api v" +
-           std::string(api_version) + ", fixedpoint spec v1)";
-}
-
-std::string_view default_params_json() noexcept { return default_params_text; }
-std::string_view example_request_json() noexcept { return example_request_text; }
-std::string_view portfolio_preset_json(std::string_view name) noexcept {
-    if (name == "pmrm2") return portfolio_pmrm2_text;
-    if (name == "span16") return portfolio_span16_text;
-    return {};
-}
-
 sorted_json canonical_document(const request& req) {
     sorted_json j;
     j["api_version"] = std::string(api_version);
@@ -204,11 +191,11 @@ std::string canonical_request(const request& req) {
 
 std::string encode_error(const error& e, bool pretty) {
     ordered_json j;
-    j["error"] = {{"code", std::string(name(e.code))}, {"path", e.path}, {"message", e.message}};
+    j["error"] = {{"code", std::string(margin::name(e.code))}, {"path", e.path}, {"message", e.message}};
     return dump(j, pretty);
 }
 
-namespace {
+namespace detail {
 
 // The "result" object of a response.
 ordered_json result_object(const request& req, const account_result& r) {
@@ -283,55 +270,13 @@ ordered_json result_object(const request& req, const account_result& r) {
     return o;
 }
 
-}  // namespace
+}  // namespace detail
 
 std::string encode_result(const request& req, const account_result& r, bool pretty) {
     ordered_json j;
     j["api_version"] = std::string(api_version);
-    j["result"] = result_object(req, r);
+    j["result"] = detail::result_object(req, r);
     return dump(j, pretty);
 }
 
-std::string preview_json(std::string_view request_text, std::string_view trade_text, bool pretty) {
-    const auto req = parse_request(request_text);
-    if (!req.ok()) return encode_error(*req.err, pretty);
-    const auto after = apply_trade(req.value, trade_text);
-    if (!after.ok()) return encode_error(*after.err, pretty);
-    const auto r0 = compute(req.value);
-    if (!r0.ok()) return encode_error(*r0.err, pretty);
-    const auto r1 = compute(after.value);
-    if (!r1.ok()) return encode_error(*r1.err, pretty);
-    ordered_json j;
-    j["api_version"] = std::string(api_version);
-    j["before"] = result_object(req.value, r0.value);
-    j["after"] = result_object(after.value, r1.value);
-    // after - before, exact (no rounding: both are multiples of 1 wei well inside the range)
-    auto change = [](const Wad& a, const Wad& b) { return dec(fp::sub(a, b).value); };
-    const account_result &a = r1.value, &b = r0.value;
-    j["change"] = {{"equity", change(a.equity, b.equity)},
-                   {"initial_margin", change(a.initial_margin, b.initial_margin)},
-                   {"maintenance_margin", change(a.maintenance_margin, b.maintenance_margin)},
-                   {"free_collateral", change(a.free_collateral, b.free_collateral)},
-                   {"health", change(a.health, b.health)}};
-    return dump(j, pretty);
-}
-
-std::string scenario_json(std::string_view request_text, std::int64_t scenario, bool pretty) {
-    const auto req = parse_request(request_text);
-    if (!req.ok()) return encode_error(*req.err, pretty);
-    if (req.value.model != margin_model::portfolio)
-        return encode_error({error_code::MODEL_NOT_SUPPORTED, "/params", "single-scenario evaluation needs the portfolio model"}, pretty);
-    const auto res = compute_portfolio(req.value, scenario);
-    if (!res.ok()) return encode_error(*res.err, pretty);
-    return encode_result(req.value, res.value, pretty);
-}
-
-std::string compute_json(std::string_view request_text, bool pretty) {
-    const auto req = parse_request(request_text);
-    if (!req.ok()) return encode_error(*req.err, pretty);
-    const auto res = compute(req.value);
-    if (!res.ok()) return encode_error(*res.err, pretty);
-    return encode_result(req.value, res.value, pretty);
-}
-
-}  // namespace margin
+}  // namespace margin::api

@@ -1,23 +1,23 @@
 // The JSON API's request as a document (nlohmann::json) instead of text, for code that
-// assembles a request, edits its canonical form and validates it (the keeper's books from
-// the chain): the same validation as the text functions, without printing and re-parsing.
+// assembles or edits requests as JSON: the same decoding and validation as the text
+// functions, without printing and re-parsing.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include "core/json_api.hpp"
+#include "base/error.hpp"
+#include "core/model.hpp"
 
-namespace margin {
+namespace margin::api {
 
 /// The canonical request before printing: canonical_request(req) is this document printed
 /// compactly (keys sorted by byte value).
 nlohmann::json canonical_document(const request& req);
 
 /// parse_request of the document's text: the same request, or the same error and path.
-/// Precondition: strings in doc are valid UTF-8 (text parsing guarantees it; code that builds
-/// a document must).
+/// Precondition: strings in doc are valid UTF-8 (text parsing guarantees it).
 outcome<request> parse_request_document(const nlohmann::json& doc);
 /// The same without "params", under parameters already validated (parse_request's overload).
 outcome<request> parse_request_document(const nlohmann::json& doc, const portfolio_params& params);
 
-}  // namespace margin
+}  // namespace margin::api

@@ -1,0 +1,34 @@
+// Request text -> response text, each door of the API in one call (the CLI, the WebAssembly
+// package, the preview page): parse, validate, compute, encode. Nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/error.hpp"
+
+namespace margin::api {
+
+/// A response document and whether it is an error document.
+struct reply {
+    std::string text;          ///< the response, or {"error": {...}}
+    std::optional<error> err;  ///< set when text is an error document
+    bool ok() const noexcept { return !err.has_value(); }
+};
+
+/// The margin of the request's account under its model.
+reply compute_json(std::string_view request_text, bool pretty);
+
+/// The same at one scenario (portfolio model): every underlying evaluated at `scenario`
+/// instead of its worst. Errors as compute_json, plus MODEL_NOT_SUPPORTED (standard
+/// model) and OUT_OF_RANGE (path /scenario).
+reply scenario_json(std::string_view request_text, std::int64_t scenario, bool pretty);
+
+/// Margin before and after a trade: {"api_version", "before": result, "after": result,
+/// "change": after - before of equity, IM, MM, free collateral, health}. Errors as
+/// compute_json, plus parse_trade's (paths under /trade).
+reply preview_json(std::string_view request_text, std::string_view trade_text, bool pretty);
+
+}  // namespace margin::api

@@ -1,0 +1,57 @@
+// The API's doors, each text in, text out: parse, validate, compute, encode.
+#include "api/pipeline.hpp"
+
+#include "api/request.hpp"
+#include "api/response.hpp"
+#include "encode.hpp"
+
+namespace margin::api {
+namespace {
+
+reply failed(const error& e, bool pretty) { return {encode_error(e, pretty), e}; }
+
+}  // namespace
+
+reply compute_json(std::string_view request_text, bool pretty) {
+    const auto req = parse_request(request_text);
+    if (!req.ok()) return failed(*req.err, pretty);
+    const auto res = compute(req.value);
+    if (!res.ok()) return failed(*res.err, pretty);
+    return {encode_result(req.value, res.value, pretty), std::nullopt};
+}
+
+reply scenario_json(std::string_view request_text, std::int64_t scenario, bool pretty) {
+    const auto req = parse_request(request_text);
+    if (!req.ok()) return failed(*req.err, pretty);
+    if (req.value.model != margin_model::portfolio)
+        return failed({error_code::MODEL_NOT_SUPPORTED, "/params", "single-scenario evaluation needs the portfolio model"}, pretty);
+    const auto res = compute_portfolio(req.value, scenario);
+    if (!res.ok()) return failed(*res.err, pretty);
+    return {encode_result(req.value, res.value, pretty), std::nullopt};
+}
+
+reply preview_json(std::string_view request_text, std::string_view trade_text, bool pretty) {
+    const auto req = parse_request(request_text);
+    if (!req.ok()) return failed(*req.err, pretty);
+    const auto after = parse_trade(req.value, trade_text);
+    if (!after.ok()) return failed(*after.err, pretty);
+    const auto r0 = compute(req.value);
+    if (!r0.ok()) return failed(*r0.err, pretty);
+    const auto r1 = compute(after.value);
+    if (!r1.ok()) return failed(*r1.err, pretty);
+    nlohmann::ordered_json j;
+    j["api_version"] = std::string(api_version);
+    j["before"] = detail::result_object(req.value, r0.value);
+    j["after"] = detail::result_object(after.value, r1.value);
+    // after - before, exact (no rounding: both are multiples of 1 wei well inside the range)
+    auto change = [](const Wad& a, const Wad& b) { return detail::dec(fp::sub(a, b).value); };
+    const account_result &a = r1.value, &b = r0.value;
+    j["change"] = {{"equity", change(a.equity, b.equity)},
+                   {"initial_margin", change(a.initial_margin, b.initial_margin)},
+                   {"maintenance_margin", change(a.maintenance_margin, b.maintenance_margin)},
+                   {"free_collateral", change(a.free_collateral, b.free_collateral)},
+                   {"health", change(a.health, b.health)}};
+    return {detail::dump(j, pretty), std::nullopt};
+}
+
+}  // namespace margin::api

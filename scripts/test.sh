@@ -71,6 +71,9 @@ step "clearing house: MarginAccounts on anvil, security, engine differential, li
 step "keeper: margin-keeper on anvil end to end, replay (native over RPC, WebAssembly from bundles), front-running, node restart" \
   node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js"
 
+step "expected outputs: numeric parity, API, input hash, PMRM_2 and portfolio differential outputs equal their pinned SHA-256" \
+  tests/check_expected.sh build
+
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "FAILED: $f"; done
 echo "$passed passed, $failed failed"

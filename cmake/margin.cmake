@@ -16,23 +16,34 @@ if(MARGIN_WERROR)
   target_compile_options(margin_warnings INTERFACE -Werror)
 endif()
 
-# Header-only host libraries (Boost.Multiprecision, nlohmann/json, Catch2 v2).
+# Header-only host libraries, one target each so that a room links only what it uses:
+# margin_boost_headers (Boost.Multiprecision), margin_json_headers (nlohmann/json), and
+# margin_host_headers (both, and Catch2 v2: tests and tools).
+add_library(margin_boost_headers INTERFACE)
+add_library(margin_json_headers INTERFACE)
 add_library(margin_host_headers INTERFACE)
+target_link_libraries(margin_host_headers INTERFACE margin_boost_headers margin_json_headers)
 if(MARGIN_WASM)
-  # Under emcmake find_package() sees nothing, and -I/usr/include would shadow
-  # the wasm sysroot's libc. A folder of symlinks exposes just these three.
-  set(_inc "${CMAKE_BINARY_DIR}/host-include")
-  file(MAKE_DIRECTORY "${_inc}")
-  foreach(_d boost nlohmann catch2)
+  # Under emcmake find_package() sees nothing, and -I/usr/include would shadow the wasm
+  # sysroot's libc. Folders of symlinks expose just these, one folder per target.
+  foreach(_pair boost:boost json:nlohmann test:catch2)
+    string(REPLACE ":" ";" _pair "${_pair}")
+    list(GET _pair 0 _sub)
+    list(GET _pair 1 _d)
+    set(_inc "${CMAKE_BINARY_DIR}/host-include/${_sub}")
+    file(MAKE_DIRECTORY "${_inc}")
     if(NOT EXISTS "${_inc}/${_d}")
       file(CREATE_LINK "/usr/include/${_d}" "${_inc}/${_d}" SYMBOLIC)
     endif()
   endforeach()
-  target_include_directories(margin_host_headers SYSTEM INTERFACE "${_inc}")
+  target_include_directories(margin_boost_headers SYSTEM INTERFACE "${CMAKE_BINARY_DIR}/host-include/boost")
+  target_include_directories(margin_json_headers SYSTEM INTERFACE "${CMAKE_BINARY_DIR}/host-include/json")
+  target_include_directories(margin_host_headers SYSTEM INTERFACE "${CMAKE_BINARY_DIR}/host-include/test")
 else()
   find_package(Boost 1.74 REQUIRED)
   find_package(nlohmann_json 3.11 REQUIRED)
-  target_link_libraries(margin_host_headers INTERFACE Boost::headers nlohmann_json::nlohmann_json)
+  target_link_libraries(margin_boost_headers INTERFACE Boost::headers)
+  target_link_libraries(margin_json_headers INTERFACE nlohmann_json::nlohmann_json)
 endif()
 
 # An executable that also runs as WebAssembly under Node (files through NODERAWFS).
@@ -81,7 +92,7 @@ endfunction()
 #   find_package(margin CONFIG REQUIRED)   # optionally COMPONENTS core abi chain
 #   target_link_libraries(app PRIVATE margin::core)
 # Not under Emscripten: the WebAssembly build ships as the npm package (wasm/),
-# and its margin_host_headers points into the build tree.
+# and its header targets point into the build tree.
 function(margin_install)
   if(MARGIN_WASM)
     message(STATUS "margin: no install rules under Emscripten (the WebAssembly build ships as wasm/'s npm package)")
@@ -90,9 +101,10 @@ function(margin_install)
   include(CMakePackageConfigHelpers)
   get_property(_libs GLOBAL PROPERTY MARGIN_LIBRARIES)
 
-  # The host header-only libraries (Boost, nlohmann_json): margin::host_headers.
-  set_target_properties(margin_host_headers PROPERTIES EXPORT_NAME host_headers)
-  install(TARGETS ${_libs} margin_host_headers EXPORT marginTargets
+  # The host header-only libraries: margin::boost_headers, margin::json_headers.
+  set_target_properties(margin_boost_headers PROPERTIES EXPORT_NAME boost_headers)
+  set_target_properties(margin_json_headers PROPERTIES EXPORT_NAME json_headers)
+  install(TARGETS ${_libs} margin_boost_headers margin_json_headers EXPORT marginTargets
     ARCHIVE DESTINATION lib
     LIBRARY DESTINATION lib
     RUNTIME DESTINATION bin)

@@ -40,7 +40,7 @@ pkg="$work/prefix/lib/cmake/margin"
 for f in marginConfig.cmake marginConfigVersion.cmake marginTargets.cmake; do
   [ -f "$pkg/$f" ] || bad "lib/cmake/margin/$f not installed"
 done
-for f in fixedpoint/wad.hpp fixedpoint/black76.hpp core/pricing.hpp core/version.hpp core/build_id.hpp; do
+for f in fixedpoint/wad.hpp fixedpoint/black76.hpp core/pricing.hpp api/version.hpp api/build_id.hpp api/request.hpp; do
   [ -f "$work/prefix/include/$f" ] || bad "include/$f not installed"
 done
 ls "$work/prefix"/lib/libmargin_core.* >/dev/null 2>&1 || bad "lib/libmargin_core not installed"

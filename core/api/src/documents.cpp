@@ -6,8 +6,8 @@
 
 #include "api/request.hpp"
 #include "api/response.hpp"
-#include "core/build_id.hpp"
-#include "core/version.hpp"
+#include "api/build_id.hpp"
+#include "api/version.hpp"
 
 namespace margin::api {
 namespace {

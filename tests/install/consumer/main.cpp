@@ -1,5 +1,5 @@
 // The engine from an install prefix: the number model, one Black-76 price from
-// core, the generated version header and, when installed, keccak256 from abi.
+// core, the generated version header (api/) and, when installed, keccak256 from abi.
 // tests/install/run.sh compares the output with literals computed independently
 // with mpmath at 60 digits (python3):
 //   exp(1.5) to the nearest wei:          mp.floor(mp.e**1.5 * 10**18 + 0.5)
@@ -16,7 +16,7 @@
 #include <string_view>
 
 #include "core/pricing.hpp"
-#include "core/version.hpp"
+#include "api/version.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
 #ifdef MARGIN_CONSUMER_ABI

@@ -4,9 +4,9 @@
 #include <array>
 #include <string_view>
 
+#include "api/build_id.hpp"
 #include "api/request.hpp"
 #include "api/response.hpp"
-#include "api/build_id.hpp"
 #include "api/version.hpp"
 
 namespace margin::api {

@@ -15,8 +15,8 @@
 #include <cstdio>
 #include <string_view>
 
-#include "core/pricing.hpp"
 #include "api/version.hpp"
+#include "core/pricing.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
 #ifdef MARGIN_CONSUMER_ABI

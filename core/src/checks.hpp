@@ -31,16 +31,8 @@ inline std::string child(const std::string& path, std::string_view key) {
 }
 inline std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
 
-class checker {
+class checker : public first_error {
 public:
-    std::optional<error> err;
-
-    bool failed() const noexcept { return err.has_value(); }
-    bool fail(error_code code, const std::string& path, std::string message) {
-        if (!err) err = error{code, path, std::move(message)};
-        return false;
-    }
-
     bool positive(const Wad& v, const std::string& path) {
         return v.raw().sign() > 0 || fail(error_code::NOT_POSITIVE, path, "must be > 0, got " + fp::format(v));
     }

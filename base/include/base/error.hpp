@@ -117,4 +117,17 @@ struct outcome {
     }
 };
 
+/// The first failure of a sequence of checks; later ones are ignored, so a validator or
+/// decoder reports the first error in document order. Each check returns fail(...)'s false.
+class first_error {
+public:
+    std::optional<error> err;
+
+    bool failed() const noexcept { return err.has_value(); }
+    bool fail(error_code code, const std::string& path, std::string message) {
+        if (!err) err = error{code, path, std::move(message)};
+        return false;
+    }
+};
+
 }  // namespace margin

@@ -134,17 +134,8 @@ inline const char* type_name(const json& v) {
     }
 }
 
-class decoder {
+class decoder : public first_error {
 public:
-    std::optional<error> err;
-
-    bool failed() const noexcept { return err.has_value(); }
-
-    bool fail(error_code code, const std::string& path, std::string message) {
-        if (!err) err = error{code, path, std::move(message)};
-        return false;
-    }
-
     bool is_object(const json& v, const std::string& path) {
         return v.is_object() || fail(error_code::WRONG_TYPE, path, std::string("expected an object, got ") + type_name(v));
     }

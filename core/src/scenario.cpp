@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "constants.hpp"
 #include "core/pricing.hpp"
 #include "core/wad_ops.hpp"
 #include "fixedpoint/black76.hpp"
@@ -20,9 +21,6 @@ namespace {
 
 using fp::rounding;
 
-const Wad ONE = Wad::from_int(1);
-const Wad YEAR = Wad::from_int(fp::seconds_per_year);
-const Wad WEI = raw_i128(1);
 constexpr std::int64_t thirty_days = 30 * 86400;
 
 Wad mulf(calc& c, const Wad& a, const Wad& b) { return c(fp::mul(a, b, rounding::floor)); }
@@ -38,7 +36,7 @@ struct expiry_state {
 
 expiry_state expiry_state_of(calc& c, const expiry& e, const params& prm) {
     expiry_state s;
-    s.tau = c(fp::div(Wad::from_int(e.seconds), YEAR, rounding::floor));
+    s.tau = c(fp::div(Wad::from_int(e.seconds), SECONDS_PER_YEAR_WAD, rounding::floor));
     s.sqrt_tau = c(fp::sqrt(s.tau));
     s.discount = e.discount.raw().is_zero() ? c(fp::exp(c(fp::neg(mulf(c, e.rate, s.tau))))) : e.discount;
     s.forward = c(fp::add(e.forward_variable, e.forward_fixed));
@@ -46,14 +44,14 @@ expiry_state expiry_state_of(calc& c, const expiry& e, const params& prm) {
     const std::int64_t floor_s = std::max<std::int64_t>({e.seconds, v.dte_floor_seconds, 1});
     const Wad ratio = c(fp::div(Wad::from_int(thirty_days), Wad::from_int(floor_s), rounding::floor));
     const Wad m = c(fp::pow(ratio, e.seconds <= thirty_days ? v.short_term_power : v.long_term_power));
-    s.up_mult = c(fp::add(ONE, mulf(c, v.range_up, m)));
-    s.down_mult = fp::max(c(fp::sub(ONE, mulc(c, v.range_down, m))), Wad{});
+    s.up_mult = c(fp::add(WAD_ONE, mulf(c, v.range_up, m)));
+    s.down_mult = fp::max(c(fp::sub(WAD_ONE, mulc(c, v.range_down, m))), Wad{});
     const loss_params& l = prm.loss;
     const Wad pos_rate = c(fp::add(mulf(c, e.rate, l.long_rate_mult), l.long_rate_add));
     s.pos_discount = mulf(c, l.long_base_discount, c(fp::exp(c(fp::neg(mulf(c, s.tau, pos_rate))))));
     const Wad neg_rate = c(fp::add(mulf(c, e.rate, l.short_rate_mult), l.short_rate_add));
     const Wad neg = c(fp::div(l.short_base_discount, c(fp::exp(c(fp::neg(mulf(c, s.tau, neg_rate))))), rounding::ceil));
-    s.neg_discount = fp::min(c(fp::div(ONE, s.discount, rounding::ceil)), neg);
+    s.neg_discount = fp::min(c(fp::div(WAD_ONE, s.discount, rounding::ceil)), neg);
     const skew_shock_params& k = prm.skew_shock;
     s.linear_cap = c(fp::add(mulf(c, k.linear_c_base, s.sqrt_tau), k.linear_base_cap));
     s.abs_cap = c(fp::add(mulf(c, k.abs_c_base, s.sqrt_tau), k.abs_base_cap));
@@ -75,7 +73,7 @@ Wad unit_value(calc& c, const option_leg& o, const Wad& f, const Wad& vol, std::
         c(fp::result<Wad>::failure(t.error));
         return Wad{};
     }
-    static const Wad denom = fp::mul_div(raw_i128(fp::i128{1} << 125), raw_i128(Wad::scale), WEI, rounding::toward_zero).value;
+    static const Wad denom = fp::mul_div(Q125_RAW, E18_RAW, WEI, rounding::toward_zero).value;
     return c(fp::mul_div(Wad::from_raw(o.call ? t.value.call : t.value.put), df, denom, rounding::floor));
 }
 
@@ -93,7 +91,7 @@ Wad moved_vol(calc& c, const option_leg& o, const expiry_state& s, const params&
             const Wad cap = linear ? s.linear_cap : s.abs_cap;
             const Wad scaled = c(fp::mul_div(k, cap, s.k_star, rounding::floor));
             const Wad shift = k.raw().sign() >= 0 ? fp::min(cap, scaled) : fp::max(c(fp::neg(cap)), scaled);
-            return mulf(c, o.vol, fp::max(c(fp::add(ONE, shift)), Wad{}));
+            return mulf(c, o.vol, fp::max(c(fp::add(WAD_ONE, shift)), Wad{}));
         }
     }
     return o.vol;
@@ -116,12 +114,12 @@ contract_values price_contract(calc& c, const expiry& e, const expiry_state& s, 
     };
     contract_values v;
     v.at.reserve(first_scenario_col + prm.scenarios.size());
-    v.at.push_back(at(ONE, vol_move::none));
+    v.at.push_back(at(WAD_ONE, vol_move::none));
     v.at.push_back(at(prm.basis.spot_up, vol_move::none));
     v.at.push_back(at(prm.basis.spot_down, vol_move::none));
     for (const scenario& sc : prm.scenarios) {
         const bool skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
-        v.at.push_back(at(skew ? ONE : sc.spot_shock, sc.vol));
+        v.at.push_back(at(skew ? WAD_ONE : sc.spot_shock, sc.vol));
     }
     v.split.resize(v.at.size());
     for (std::size_t k = 0; k < v.at.size(); ++k) {
@@ -270,14 +268,14 @@ struct scenario_row {
 
 template <class L>
 void scenario_rows_of(L& l, const params& prm, std::vector<scenario_row<L>>& rows) {
-    const typename L::num one = l.of(ONE);
+    const typename L::num one = l.of(WAD_ONE);
     rows.resize(prm.scenarios.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const scenario& sc = prm.scenarios[i];
         scenario_row<L>& r = rows[i];
         r.shock = l.of(sc.spot_shock);
         r.move = l.sub(r.shock, one);
-        r.full = sc.weight == ONE;
+        r.full = sc.weight == WAD_ONE;
         r.weight = r.full ? one : l.factor(sc.weight);
         r.skew = sc.vol == vol_move::linear_skew || sc.vol == vol_move::abs_skew;
     }
@@ -300,7 +298,7 @@ struct param_terms {
 template <class L>
 param_terms<L> param_terms_of(L& l, const params& prm) {
     const contingency_params& cp = prm.contingency;
-    return {l.of(ONE),
+    return {l.of(WAD_ONE),
             l.of(cp.mm_perp_percent),
             l.of(cp.im_perp_percent),
             l.of(cp.mm_option_percent),

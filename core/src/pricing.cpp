@@ -1,5 +1,6 @@
 #include "core/pricing.hpp"
 
+#include "black76_unit.hpp"
 #include "constants.hpp"
 #include "core/wad_ops.hpp"
 
@@ -40,13 +41,12 @@ fp::result<option_quote> price_option(const option_inputs& in) noexcept {
     calc c;
     const Wad df = in.discount_factor;
     const Wad f = in.forward;
-    const Wad S = Wad::from_raw(q.undiscounted);
     const Wad n1 = Wad::from_raw(t.value.n_d1);
     const Wad pdf = Wad::from_raw(t.value.pdf_d1);
     const Wad v = Wad::from_raw(t.value.sqrt_w);
     const Wad secs = raw_i128(in.seconds);
     const Wad q125_e18 = c(fp::mul_div(Q125_RAW, E18_RAW, WEI, rounding::toward_zero));
-    q.unit_price = c(fp::mul_div(S, df, q125_e18, rounding::floor));
+    q.unit_price = c(discounted_unit_price(q.undiscounted, df));
     // vol = sqrt(w / t): w in wei is floor(w_ext / 2^56); then floor(w * SECONDS_PER_YEAR_RAW / seconds).
     const Wad w_wei = c(fp::mul_div(Wad::from_raw(in.total_variance_ext), WEI, raw_i128(fp::i128{1} << 56), rounding::floor));
     const Wad vol2 = c(fp::mul_div(w_wei, SECONDS_PER_YEAR_RAW, secs, rounding::floor));

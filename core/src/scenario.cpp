@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <unordered_map>
 
+#include "black76_unit.hpp"
 #include "constants.hpp"
 #include "core/pricing.hpp"
 #include "core/wad_ops.hpp"
@@ -60,8 +61,9 @@ expiry_state expiry_state_of(calc& c, const expiry& e, const params& prm) {
     return s;
 }
 
-// floor(DF * price) per unit at forward f and vol v: Black-76, or the intrinsic
-// value once expired or at zero vol.
+// floor(DF * price) per unit at forward f and vol v: Black-76 (discounted_unit_price,
+// the same bits as price_option's unit_price), or the intrinsic value once expired or at
+// zero vol.
 Wad unit_value(calc& c, const option_leg& o, const Wad& f, const Wad& vol, std::int64_t seconds, const Wad& df) {
     if (seconds <= 0 || vol.raw().sign() <= 0) {
         const Wad diff = o.call ? c(fp::sub(f, o.strike)) : c(fp::sub(o.strike, f));
@@ -73,8 +75,7 @@ Wad unit_value(calc& c, const option_leg& o, const Wad& f, const Wad& vol, std::
         c(fp::result<Wad>::failure(t.error));
         return Wad{};
     }
-    static const Wad denom = fp::mul_div(Q125_RAW, E18_RAW, WEI, rounding::toward_zero).value;
-    return c(fp::mul_div(Wad::from_raw(o.call ? t.value.call : t.value.put), df, denom, rounding::floor));
+    return c(discounted_unit_price(o.call ? t.value.call : t.value.put, df));
 }
 
 // The vol of a leg under a scenario's vol move.

@@ -1,6 +1,6 @@
 // The discounted Black-76 price of one unit of underlying, defined once (internal to
 // core/): price_option's unit_price (pricing.cpp) and every per-unit contract value of
-// the scenario engine (its unit_value()) are this function, so the two
+// the scenario engine (scenario/contracts.cpp, unit_value()) are this function, so the two
 // agree bit for bit by construction (tests/core/test_black76.cpp checks it end to end).
 #pragma once
 

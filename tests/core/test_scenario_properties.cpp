@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/scenario.hpp"
+#include "scenario/wide.hpp"
 
 namespace sc = margin::scenario;
 using fp::Wad;
@@ -211,3 +212,4 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
     CHECK_FALSE(r.value.initial_margin.raw().fits_i128());
     CHECK(same(r.value, sc::detail::evaluate_wide(huge, prm.value).value));
 }
+

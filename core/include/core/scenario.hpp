@@ -139,6 +139,10 @@ outcome<params> parse_params(std::string_view json_text, const std::string& path
 /// The shipped presets' documents by name ("pmrm2", "span16"); empty if unknown.
 std::string_view preset_json(std::string_view name) noexcept;
 
+namespace internal {
+struct cache_access;  // the engine's way into a value_cache (core/src/scenario/cache.hpp)
+}
+
 /// Contract values shared across accounts that see the same market snapshot and
 /// parameters (the SPAN risk-array idea: price each listed contract once per
 /// scenario, then combine per account). Results are bit-identical with or without it.
@@ -153,10 +157,9 @@ public:
     std::size_t size() const noexcept;  ///< contracts priced so far
     void clear() noexcept;
 
-    struct impl;
-    impl& internals() noexcept { return *impl_; }
-
 private:
+    struct impl;  // defined in core/src/scenario/cache.cpp
+    friend struct internal::cache_access;
     std::unique_ptr<impl> impl_;
 };
 
@@ -173,12 +176,5 @@ struct scenario_outcome {
     Wad initial_margin, maintenance_margin;
 };
 outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
-
-namespace detail {
-/// evaluate() and evaluate_scenario() on the int256 (Wad) arithmetic only, without the
-/// 128-bit fast lane they try first; for tests that check the two lanes agree.
-outcome<result> evaluate_wide(const portfolio& p, const params& prm, value_cache* cache = nullptr);
-outcome<scenario_outcome> evaluate_scenario_wide(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
-}  // namespace detail
 
 }  // namespace margin::scenario

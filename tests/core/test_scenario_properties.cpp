@@ -213,3 +213,50 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
     CHECK(same(r.value, sc::detail::evaluate_wide(huge, prm.value).value));
 }
 
+// The engine keeps its buffers in one per-thread workspace (core/src/scenario/workspace.hpp)
+// whose previous contents must never reach a result: the same portfolios evaluated in
+// another order, between books of other sizes and ones that need the int256 lane, give the
+// same bits as each evaluated first.
+TEST_CASE("scenario margin: results do not depend on what the thread evaluated before", "[scenario][workspace]") {
+    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    REQUIRE(prm.ok());
+    rng g{77};
+    std::vector<sc::portfolio> books;
+    for (int i = 0; i < 40; ++i) {
+        sc::portfolio p = with(random_legs(g));
+        if (i % 3 == 0) p.collaterals.push_back({"ETH", W("2.5"), W("3000"), W("0.99"), W("0.02"), W("0.01"), true});
+        if (i % 7 == 0) p.expiries.pop_back();
+        books.push_back(p);
+    }
+    books.push_back(with({{0, {W("3000"), W("0.8"), W("-4" + std::string(22, '0')), true}, Wad{}}}));  // the int256 lane
+    books.push_back(with({}));                                                                         // no positions
+    const std::int64_t basis = static_cast<std::int64_t>(prm.value.scenarios.size());
+    std::vector<sc::result> first;
+    std::vector<sc::scenario_outcome> first_one;
+    for (const sc::portfolio& p : books) {
+        const auto r = sc::evaluate(p, prm.value);
+        const auto one = sc::evaluate_scenario(p, prm.value, basis);
+        REQUIRE((r.ok() && one.ok()));
+        first.push_back(r.value);
+        first_one.push_back(one.value);
+    }
+    sc::value_cache cache;
+    for (std::size_t k = books.size(); k-- > 0;) {
+        const std::size_t other = (k * 7 + 3) % books.size();
+        REQUIRE(sc::evaluate(books[other], prm.value, &cache).ok());  // something else first
+        const auto r = sc::evaluate(books[k], prm.value, k % 2 ? &cache : nullptr);
+        const auto one = sc::evaluate_scenario(books[k], prm.value, basis, k % 2 ? nullptr : &cache);
+        REQUIRE((r.ok() && one.ok()));
+        INFO("book " << k);
+        CHECK(r.value.scenario_pnl == first[k].scenario_pnl);
+        CHECK(r.value.initial_margin == first[k].initial_margin);
+        CHECK(r.value.maintenance_margin == first[k].maintenance_margin);
+        CHECK(r.value.mark_to_market == first[k].mark_to_market);
+        CHECK(r.value.worst_scenario == first[k].worst_scenario);
+        CHECK(r.value.im_contingency == first[k].im_contingency);
+        CHECK(r.value.oracle_contingency == first[k].oracle_contingency);
+        CHECK(one.value.pnl == first_one[k].pnl);
+        CHECK(one.value.expiry_pnl == first_one[k].expiry_pnl);
+        CHECK(one.value.initial_margin == first_one[k].initial_margin);
+    }
+}

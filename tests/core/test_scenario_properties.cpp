@@ -260,3 +260,29 @@ TEST_CASE("scenario margin: results do not depend on what the thread evaluated b
         CHECK(one.value.initial_margin == first_one[k].initial_margin);
     }
 }
+
+// Defaults are neutral (core/scenario.hpp): a default-constructed portfolio, expiry and
+// collateral carry no de-peg and no confidence charge, and collateral divides by a stable
+// price of 1, not 0.
+TEST_CASE("scenario margin: default-constructed inputs are neutral", "[scenario]") {
+    const auto prm = sc::parse_params(sc::preset_json("pmrm2"));
+    REQUIRE(prm.ok());
+    const auto empty = sc::evaluate(sc::portfolio{}, prm.value);
+    REQUIRE(empty.ok());
+    CHECK(empty.value.im_factor == prm.value.loss.im_factor);  // no peg adjustment
+    CHECK(empty.value.oracle_contingency == Wad{});
+    CHECK(empty.value.initial_margin == Wad{});
+    sc::portfolio p = base();
+    p.perp_position = W("-2");
+    p.expiries[1].options.push_back({W("3000"), W("0.6"), W("-3"), true});
+    sc::collateral usdc;
+    usdc.name = "USDC";
+    usdc.amount = W("1000");
+    usdc.price = W("1");
+    p.collaterals.push_back(usdc);
+    const auto r = sc::evaluate(p, prm.value);
+    REQUIRE(r.ok());
+    CHECK(r.value.im_factor == prm.value.loss.im_factor);
+    CHECK(r.value.oracle_contingency == Wad{});
+    CHECK(fp::sub(r.value.mark_to_market, W("1000")).value == r.value.expiries[1].mtm);  // 1000 USDC at 1 / 1
+}

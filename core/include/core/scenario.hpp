@@ -77,6 +77,9 @@ struct params {
 };
 
 // --- the portfolio (one underlying), in the settlement (stable) currency ------------
+// Defaults are neutral: a stable coin at its peg (1), full oracle confidence (1), the DF
+// derived from the rate, no positions; so a default-constructed portfolio, expiry or
+// collateral attracts no de-peg or confidence charge, and a builder sets only what it means.
 
 struct option_leg {
     Wad strike, vol, amount;  ///< amount signed, in underlying units
@@ -88,25 +91,27 @@ struct expiry {
     Wad forward_fixed, forward_variable;  ///< forward = variable * spot shock + fixed
     Wad rate;                             ///< continuously compounded, >= 0: static discounting
     Wad discount;                         ///< DF; 0 = e^(-rate t)
-    Wad confidence;                       ///< min of forward, rate and vol confidences, in [0, 1]
+    Wad confidence = Wad::from_int(1);    ///< min of forward, rate and vol confidences, in [0, 1]
     std::vector<option_leg> options;
     Wad futures;  ///< net dated futures on this expiry (underlying units): P&L = futures x forward move
 };
 
 struct collateral {
     std::string name;
-    Wad amount, price;  ///< price in USD; value = amount * price / stable price
-    Wad confidence;     ///< in [0, 1]
+    Wad amount, price;                  ///< price in USD; value = amount * price / stable price
+    Wad confidence = Wad::from_int(1);  ///< in [0, 1]
     Wad im_haircut, mm_haircut;
     bool risk_cancelling = false;  ///< moves with spot in scenarios
 };
 
 struct portfolio {
     Wad cash;
-    Wad spot, spot_confidence;
-    Wad stable_price;
-    Wad perp_position, perp_price, perp_confidence;
-    Wad perp_value;  ///< value of the linear positions: perps' and futures' unrealised P&L + funding
+    Wad spot;
+    Wad spot_confidence = Wad::from_int(1);  ///< oracle confidence score in [0, 1] (1 = exact)
+    Wad stable_price = Wad::from_int(1);     ///< USD per unit of the stable currency; peg charge below the threshold
+    Wad perp_position, perp_price;
+    Wad perp_confidence = Wad::from_int(1);  ///< in [0, 1]; read only with a perp position
+    Wad perp_value;                          ///< value of the linear positions: perps' and futures' unrealised P&L + funding
     std::vector<expiry> expiries;
     std::vector<collateral> collaterals;
 };

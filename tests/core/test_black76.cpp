@@ -8,6 +8,7 @@
 
 #include "core/pricing.hpp"
 #include "core/scenario.hpp"
+#include "fixtures.hpp"
 
 using namespace margin;
 using fp::I256;
@@ -229,15 +230,9 @@ TEST_CASE("the scenario engine's unit value is price_option's unit_price, bit fo
             price_option({f, k, df, call ? option_kind::call : option_kind::put, seconds, fp::sqrt_year_fraction(seconds).value, w.value});
         REQUIRE(q.ok());
         for (const char* amount : {"1", "-1"}) {
-            scenario::portfolio p;
-            p.spot = f;
-            p.spot_confidence = W("1");
-            p.stable_price = W("1");
-            scenario::expiry e;
-            e.seconds = seconds;
-            e.forward_variable = f;
+            scenario::portfolio p = fixtures::book(f);
+            scenario::expiry e = fixtures::listed_expiry(seconds, f);
             e.discount = df;
-            e.confidence = W("1");
             e.options.push_back({k, vol, W(amount), call});
             p.expiries.push_back(e);
             const auto r = scenario::evaluate(p, prm.value);

@@ -9,14 +9,15 @@
 #include <vector>
 
 #include "core/scenario.hpp"
+#include "fixtures.hpp"
 #include "scenario/wide.hpp"
 
 namespace sc = margin::scenario;
+namespace fx = margin::fixtures;
 using fp::Wad;
+using fx::W;
 
 namespace {
-
-Wad W(const std::string& s) { return fp::parse(s).value; }
 
 struct rng {
     std::uint64_t x;
@@ -31,22 +32,10 @@ struct rng {
     }
 };
 
+// ETH at 3000, perp at 3001, expiries in 3, 30 and 120 days (forward 3000 + days, rate 4%).
 sc::portfolio base() {
-    sc::portfolio p;
-    p.spot = W("3000");
-    p.spot_confidence = W("1");
-    p.stable_price = W("1");
-    p.perp_price = W("3001");
-    p.perp_confidence = W("1");
-    const std::int64_t days[] = {3, 30, 120};
-    for (std::int64_t d : days) {
-        sc::expiry e;
-        e.seconds = d * 86400;
-        e.forward_variable = W(std::to_string(3000 + d));
-        e.rate = W("0.04");
-        e.confidence = W("1");
-        p.expiries.push_back(e);
-    }
+    sc::portfolio p = fx::book(W("3000"), W("3001"));
+    for (std::int64_t d : {3, 30, 120}) p.expiries.push_back(fx::listed_expiry(fx::days(d), W(std::to_string(3000 + d)), W("0.04")));
     return p;
 }
 
@@ -179,7 +168,7 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
         // prices with 18 decimals, so that products round (floor and ceiling differ)
         p.spot = W("3000." + std::to_string(100000000000000000 + g.in(0, 899999999999999999)));
         p.perp_price = W("3001." + std::to_string(100000000000000000 + g.in(0, 899999999999999999)));
-        if (round % 4 == 0) p.collaterals.push_back({"ETH", W("2.5" + zeros), W("3000"), W("1"), W("0.02"), W("0.01"), true});
+        if (round % 4 == 0) p.collaterals.push_back({"ETH", W("2" + zeros + ".5"), W("3000"), W("1"), W("0.02"), W("0.01"), true});
         for (sc::value_cache* c : {static_cast<sc::value_cache*>(nullptr), &cache}) {
             const auto fast = sc::evaluate(p, prm.value, c);
             const auto wide = sc::detail::evaluate_wide(p, prm.value);

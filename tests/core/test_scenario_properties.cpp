@@ -275,3 +275,26 @@ TEST_CASE("scenario margin: default-constructed inputs are neutral", "[scenario]
     CHECK(r.value.oracle_contingency == Wad{});
     CHECK(fp::sub(r.value.mark_to_market, W("1000")).value == r.value.expiries[1].mtm);  // 1000 USDC at 1 / 1
 }
+
+// value_cache::clear() readies a cache for another (snapshot, params) pair: what it kept of
+// the first parameters (contract values, and the scenario rows of the 128-bit lane) must not
+// reach the second's results, whether the second list of scenarios is shorter or longer.
+TEST_CASE("scenario margin: a cleared value_cache serves other parameters bit for bit", "[scenario][cache]") {
+    const auto pmrm2 = sc::parse_params(sc::preset_json("pmrm2"));
+    const auto span16 = sc::parse_params(sc::preset_json("span16"));
+    REQUIRE((pmrm2.ok() && span16.ok()));
+    sc::portfolio p = base();
+    p.perp_position = W("1");
+    p.expiries[1].options.push_back({W("3000"), W("0.6"), W("-3"), true});
+    sc::value_cache cache;
+    for (const auto* prm : {&pmrm2.value, &span16.value, &pmrm2.value}) {
+        const auto fresh = sc::evaluate(p, *prm);
+        const auto cached = sc::evaluate(p, *prm, &cache);
+        REQUIRE((fresh.ok() && cached.ok()));
+        CHECK(cached.value.scenario_pnl == fresh.value.scenario_pnl);
+        CHECK(cached.value.initial_margin == fresh.value.initial_margin);
+        CHECK(cached.value.worst_scenario == fresh.value.worst_scenario);
+        cache.clear();
+        CHECK(cache.size() == 0);
+    }
+}

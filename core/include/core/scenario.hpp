@@ -160,7 +160,7 @@ public:
     value_cache& operator=(const value_cache&) = delete;
 
     std::size_t size() const noexcept;  ///< contracts priced so far
-    void clear() noexcept;
+    void clear() noexcept;              ///< forgets all it kept: ready for another snapshot or parameters
 
 private:
     struct impl;  // defined in core/src/scenario/cache.cpp

@@ -17,6 +17,7 @@ std::size_t value_cache::size() const noexcept { return impl_->contracts; }
 void value_cache::clear() noexcept {
     impl_->expiries.clear();
     impl_->contracts = 0;
+    impl_->rows = {};  // the scenario rows are the parameters': a cleared cache may serve others
 }
 
 namespace internal {

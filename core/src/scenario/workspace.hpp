@@ -5,6 +5,8 @@
 // through the engine.
 #pragma once
 
+#include <type_traits>
+
 #include "scenario/gather.hpp"
 #include "scenario/lanes.hpp"
 #include "scenario/prepare.hpp"
@@ -21,8 +23,8 @@ namespace margin::scenario::internal {
 ///    prepare() resets the lane's `prepared`, each at its start, and those resets return
 ///    every field to its initial value; the one buffer not emptied, gathered::values_raw,
 ///    only grows, and every entry an evaluation reads it has written first. So the same
-///    inputs give the same bits whatever the thread evaluated before (the lane-agreement
-///    and order-invariance tests run many portfolios through one workspace).
+///    inputs give the same bits whatever the thread evaluated before (checked by
+///    test_scenario_properties.cpp, "results do not depend on what the thread evaluated before").
 ///  - One evaluation at a time per workspace: evaluations call no user code, so they
 ///    cannot re-enter; this_thread() gives each thread its own.
 struct workspace {

@@ -36,7 +36,7 @@ std::tuple<const fp::I256&, bool, const fp::I256&> ref_of(const option_leg& o) {
 value_cache::impl& cache_access::of(value_cache& cache) noexcept { return *cache.impl_; }
 
 // The lookups are flattened: the hash table's find, the hash and the key comparison are
-// inlined (a keeper's batch makes one lookup per leg of every account).
+// inlined (a keeper's batch makes one lookup per leg of every account; one call per expiry).
 [[gnu::flatten]] per_expiry& cached_expiry(value_cache& cache, calc& c, const expiry& e, const params& prm) {
     auto& m = cache_access::of(cache).expiries;
     auto it = m.find(ref_of(e));
@@ -56,17 +56,19 @@ value_cache::impl& cache_access::of(value_cache& cache) noexcept { return *cache
     return it->second;
 }
 
-[[gnu::flatten]] const contract_values* cached_values(value_cache& cache, per_expiry& pe, calc& c, const expiry& e, const option_leg& o,
-                                                      const params& prm) {
-    auto it = pe.contracts.find(ref_of(o));
-    if (it == pe.contracts.end()) {
-        calc cc;
-        contract_values v = price_contract(cc, e, pe.state, o, prm);
-        it = pe.contracts.emplace(contract_key{o.strike.raw(), o.call, o.vol.raw()}, std::make_pair(std::move(v), cc.error)).first;
-        ++cache_access::of(cache).contracts;
+[[gnu::flatten]] void cached_values(value_cache& cache, per_expiry& pe, calc& c, const expiry& e, const params& prm,
+                                    std::vector<const contract_values*>& out) {
+    for (const option_leg& o : e.options) {
+        auto it = pe.contracts.find(ref_of(o));
+        if (it == pe.contracts.end()) {
+            calc cc;
+            contract_values v = price_contract(cc, e, pe.state, o, prm);
+            it = pe.contracts.emplace(contract_key{o.strike.raw(), o.call, o.vol.raw()}, std::make_pair(std::move(v), cc.error)).first;
+            ++cache_access::of(cache).contracts;
+        }
+        if (it->second.second != fp::errc::ok) c(fp::result<Wad>::failure(it->second.second));
+        out.push_back(&it->second.first);
     }
-    if (it->second.second != fp::errc::ok) c(fp::result<Wad>::failure(it->second.second));
-    return &it->second.first;
 }
 
 const rows_entry& cached_rows(value_cache& cache, const portfolio& p, const params& prm) {

@@ -87,9 +87,10 @@ struct cache_access {
 /// (on every use, as an uncached evaluation would report it).
 per_expiry& cached_expiry(value_cache& cache, calc& c, const expiry& e, const params& prm);
 
-/// The values of leg o of the expiry whose cache entry is pe, priced on first use; an error
-/// in them goes to c (on every use).
-const contract_values* cached_values(value_cache& cache, per_expiry& pe, calc& c, const expiry& e, const option_leg& o, const params& prm);
+/// The values of each leg of expiry e, whose cache entry is pe, appended to `out` in leg
+/// order; each contract priced on first use. An error in them goes to c (on every use).
+void cached_values(value_cache& cache, per_expiry& pe, calc& c, const expiry& e, const params& prm,
+                   std::vector<const contract_values*>& out);
 
 /// The cache's 128-bit scenario rows and parameter terms for prm, with the perp units at
 /// p's perp price when p holds perps (rebuilt if the cached price differs).

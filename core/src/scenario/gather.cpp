@@ -89,9 +89,11 @@ bool gather(const portfolio& p, const params& prm, value_cache* cache, gathered&
         for (const option_leg& o : e.options) {
             amounts_fit = amounts_fit && o.amount.raw().fits_i128();
             g.amounts_raw.push_back(amounts_fit ? o.amount.raw().to_i128() : 0);
-            if (pe) {
-                ls.values.push_back(cached_values(*cache, *pe, c, e, o, prm));
-            } else {
+        }
+        if (pe) {
+            cached_values(*cache, *pe, c, e, prm, ls.values);  // the legs' values, in leg order
+        } else {
+            for (const option_leg& o : e.options) {
                 g.owned_values.push_back(price_contract(c, e, *g.states.back(), o, prm));
                 ls.values.push_back(&g.owned_values.back());
             }

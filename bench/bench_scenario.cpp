@@ -14,17 +14,18 @@
 
 #include "api/documents.hpp"
 #include "api/request.hpp"
+#include "fixtures.hpp"
 #include "core/scenario.hpp"
 #include "timer.hpp"
 
 namespace {
 
 namespace sc = margin::scenario;
+namespace fx = margin::fixtures;
 using fp::Wad;
+using fx::W;
 
 volatile std::int64_t sink;
-
-Wad W(const std::string& s) { return fp::parse(s).value; }
 
 // A BTC book: 4 expiries (7, 30, 90, 180 days), 10 strikes each, calls and puts.
 struct universe {
@@ -36,12 +37,7 @@ universe make_universe() {
     universe u;
     const std::int64_t days[] = {7, 30, 90, 180};
     for (int e = 0; e < 4; ++e) {
-        sc::expiry x;
-        x.seconds = days[e] * 86400;
-        x.forward_variable = W(std::to_string(100000 + 400 * e));
-        x.rate = W("0.05");
-        x.confidence = W("1");
-        u.expiries.push_back(x);
+        u.expiries.push_back(fx::listed_expiry(fx::days(days[e]), W(std::to_string(100000 + 400 * e)), W("0.05")));
         std::vector<sc::option_leg> legs;
         for (int k = 0; k < 10; ++k)
             for (bool call : {true, false})
@@ -54,14 +50,9 @@ universe make_universe() {
 // An account holding n options spread over the 4 expiries, plus a perp and cash; amounts
 // in whole units, or with up to 3 decimals (`fractional`).
 sc::portfolio account(const universe& u, int n, std::uint64_t seed, bool fractional = false) {
-    sc::portfolio p;
+    sc::portfolio p = fx::book(W("100000"), W("100020"));
     p.cash = W("250000");
-    p.spot = W("100000");
-    p.spot_confidence = W("1");
-    p.stable_price = W("1");
     p.perp_position = W("-0.5");
-    p.perp_price = W("100020");
-    p.perp_confidence = W("1");
     p.expiries = u.expiries;
     std::uint64_t x = seed * 2654435761u + 1;
     for (int i = 0; i < n; ++i) {

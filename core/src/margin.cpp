@@ -2,17 +2,13 @@
 
 #include <string>
 
+#include "constants.hpp"
 #include "core/wad_ops.hpp"
 
 namespace margin {
 namespace {
 
 using fp::rounding;
-
-const Wad WEI = raw_i128(1);
-const Wad E18 = raw_i128(Wad::scale);
-const Wad E36 = raw_i128(static_cast<fp::i128>(Wad::scale) * Wad::scale);
-const Wad ONE = Wad::from_int(1);
 
 std::string position_path(std::size_t i) { return "/account/positions/" + std::to_string(i); }
 
@@ -22,16 +18,16 @@ outcome<account_result> overflow(const std::string& path) {
 
 // |q| * max(base * U - OTM, floor * U), ceil: the exact products, one rounding.
 Wad short_option_risk(calc& c, const Wad& absq, const Wad& base, const Wad& flr, const Wad& u, const Wad& otm) {
-    const Wad a = c(fp::sub(c(fp::mul_div(base, u, WEI, rounding::toward_zero)), c(fp::mul_div(otm, E18, WEI, rounding::toward_zero))));
+    const Wad a = c(fp::sub(c(fp::mul_div(base, u, WEI, rounding::toward_zero)), c(fp::mul_div(otm, E18_RAW, WEI, rounding::toward_zero))));
     const Wad b = c(fp::mul_div(flr, u, WEI, rounding::toward_zero));
-    return c(fp::mul_div(absq, fp::max(a, b), E36, rounding::ceil));
+    return c(fp::mul_div(absq, fp::max(a, b), E36_RAW, rounding::ceil));
 }
 
 // min(base + slope |size|, max_rate) * |size| * price, ceil.
 Wad linear_requirement(calc& c, const Wad& base, const linear_rates& r, const Wad& abs_size, const Wad& price) {
     const Wad rate = fp::min(c(fp::add(base, c(fp::mul(r.size_slope, abs_size, rounding::ceil)))), r.max_rate);
     const Wad notional = c(fp::mul_div(abs_size, price, WEI, rounding::toward_zero));  // exact, 36 decimals
-    return c(fp::mul_div(notional, rate, E36, rounding::ceil));
+    return c(fp::mul_div(notional, rate, E36_RAW, rounding::ceil));
 }
 
 }  // namespace
@@ -118,8 +114,8 @@ outcome<account_result> compute_standard(const request& req) {
         const Wad low = c(fp::sub(p.price, p.confidence));
         const Wad gross = c(fp::mul_div(amount, low, WEI, rounding::toward_zero));  // exact, 36 decimals
         collateral_result cr{asset, amount, low, Wad{}, Wad{}};
-        cr.value = c(fp::mul_div(gross, c(fp::sub(ONE, h.mm)), E36, rounding::floor));
-        cr.im_charge = c(fp::mul_div(gross, c(fp::sub(h.im, h.mm)), E36, rounding::ceil));
+        cr.value = c(fp::mul_div(gross, c(fp::sub(WAD_ONE, h.mm)), E36_RAW, rounding::floor));
+        cr.im_charge = c(fp::mul_div(gross, c(fp::sub(h.im, h.mm)), E36_RAW, rounding::ceil));
         equity = c(fp::add(equity, cr.value));
         im = c(fp::add(im, cr.im_charge));
         if (!c.ok()) return overflow("/account/collateral/" + asset);

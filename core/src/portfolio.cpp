@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "constants.hpp"
 #include "core/margin.hpp"
 #include "core/wad_ops.hpp"
 
@@ -13,12 +14,10 @@ namespace {
 using fp::rounding;
 namespace sc = scenario;
 
-const Wad ONE = Wad::from_int(1);
-
 // An oracle's confidence score in [0, 1] from an absolute confidence: 1 - conf / price, rounded down.
 Wad score(calc& c, const Wad& confidence, const Wad& price) {
-    if (confidence.raw().is_zero()) return ONE;
-    return fp::max(c(fp::sub(ONE, c(fp::div(confidence, price, rounding::ceil)))), Wad{});
+    if (confidence.raw().is_zero()) return WAD_ONE;
+    return fp::max(c(fp::sub(WAD_ONE, c(fp::div(confidence, price, rounding::ceil)))), Wad{});
 }
 
 outcome<account_result> overflow(const std::string& path) {
@@ -29,7 +28,7 @@ int direction(const sc::params& prm, std::int64_t worst) {
     if (worst < 0 || worst >= static_cast<std::int64_t>(prm.scenarios.size())) return 0;  // basis contingency
     const sc::scenario& s = prm.scenarios[static_cast<std::size_t>(worst)];
     if (s.vol == sc::vol_move::linear_skew || s.vol == sc::vol_move::abs_skew) return 0;
-    const Wad one = ONE;
+    const Wad one = WAD_ONE;
     return s.spot_shock > one ? 1 : (s.spot_shock < one ? -1 : 0);
 }
 
@@ -75,7 +74,7 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
         e.discount = em.discount_factor;
         // the rate for static discounting: as given (>= 0), else -ln(DF) / t
         e.rate = em.rate ? fp::max(*em.rate, Wad{})
-                         : fp::max(c(fp::mul_div(c(fp::neg(c(fp::ln(em.discount_factor)))), Wad::from_int(fp::seconds_per_year),
+                         : fp::max(c(fp::mul_div(c(fp::neg(c(fp::ln(em.discount_factor)))), SECONDS_PER_YEAR_WAD,
                                                  Wad::from_int(em.seconds_to_expiry), rounding::floor)),
                                    Wad{});
         e.confidence = score(c, em.forward_confidence, em.forward);
@@ -108,8 +107,8 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
     }
     // Collateral: risk-cancelling assets move with the underlying of the same symbol; the rest with nothing.
     sc::portfolio unattached;
-    unattached.spot = ONE;
-    unattached.spot_confidence = ONE;
+    unattached.spot = WAD_ONE;
+    unattached.spot_confidence = WAD_ONE;
     unattached.stable_price = req.market.stable_price;
     for (const auto& [asset, amount] : req.acct.collateral) {
         const asset_price& ap = req.market.collateral.at(asset);

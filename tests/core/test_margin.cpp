@@ -11,6 +11,7 @@
 #include "api/request.hpp"
 #include "api/response.hpp"
 #include "core/scenario.hpp"
+#include "fixtures.hpp"
 
 using namespace margin;
 using namespace margin::api;
@@ -272,13 +273,8 @@ TEST_CASE("span16 on a long perp: worst of the grid and the covered extremes, by
     namespace sc = margin::scenario;
     const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/span16"));
     REQUIRE(prm.ok());
-    sc::portfolio p;
-    p.spot = W("100");
-    p.spot_confidence = W("1");
-    p.stable_price = W("1");
+    sc::portfolio p = fixtures::book(W("100"), W("100"));
     p.perp_position = W("2");
-    p.perp_price = W("100");
-    p.perp_confidence = W("1");
     const auto r = sc::evaluate(p, prm.value);
     REQUIRE(r.ok());
     // 2 long at 100: -15% costs 30; the -30% extreme costs 60 x 0.35 = 21: the grid's -15% is worst

@@ -11,13 +11,15 @@
 #include "api/documents.hpp"
 #include "api/request.hpp"
 #include "core/scenario.hpp"
+#include "fixtures.hpp"
+#include "scenario/wide.hpp"
 
 namespace sc = margin::scenario;
+namespace fx = margin::fixtures;
 using fp::Wad;
+using fx::W;
 
 namespace {
-
-Wad W(const std::string& s) { return fp::parse(s).value; }
 
 struct rng {
     std::uint64_t x;
@@ -32,22 +34,10 @@ struct rng {
     }
 };
 
+// ETH at 3000, perp at 3001, expiries in 3, 30 and 120 days (forward 3000 + days, rate 4%).
 sc::portfolio base() {
-    sc::portfolio p;
-    p.spot = W("3000");
-    p.spot_confidence = W("1");
-    p.stable_price = W("1");
-    p.perp_price = W("3001");
-    p.perp_confidence = W("1");
-    const std::int64_t days[] = {3, 30, 120};
-    for (std::int64_t d : days) {
-        sc::expiry e;
-        e.seconds = d * 86400;
-        e.forward_variable = W(std::to_string(3000 + d));
-        e.rate = W("0.04");
-        e.confidence = W("1");
-        p.expiries.push_back(e);
-    }
+    sc::portfolio p = fx::book(W("3000"), W("3001"));
+    for (std::int64_t d : {3, 30, 120}) p.expiries.push_back(fx::listed_expiry(fx::days(d), W(std::to_string(3000 + d)), W("0.04")));
     return p;
 }
 
@@ -180,7 +170,7 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
         // prices with 18 decimals, so that products round (floor and ceiling differ)
         p.spot = W("3000." + std::to_string(100000000000000000 + g.in(0, 899999999999999999)));
         p.perp_price = W("3001." + std::to_string(100000000000000000 + g.in(0, 899999999999999999)));
-        if (round % 4 == 0) p.collaterals.push_back({"ETH", W("2.5" + zeros), W("3000"), W("1"), W("0.02"), W("0.01"), true});
+        if (round % 4 == 0) p.collaterals.push_back({"ETH", W("2" + zeros + ".5"), W("3000"), W("1"), W("0.02"), W("0.01"), true});
         for (sc::value_cache* c : {static_cast<sc::value_cache*>(nullptr), &cache}) {
             const auto fast = sc::evaluate(p, prm.value, c);
             const auto wide = sc::detail::evaluate_wide(p, prm.value);
@@ -212,4 +202,101 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
     REQUIRE(r.ok());
     CHECK_FALSE(r.value.initial_margin.raw().fits_i128());
     CHECK(same(r.value, sc::detail::evaluate_wide(huge, prm.value).value));
+}
+
+// The engine keeps its buffers in one per-thread workspace (core/src/scenario/workspace.hpp)
+// whose previous contents must never reach a result: the same portfolios evaluated in
+// another order, between books of other sizes and ones that need the int256 lane, give the
+// same bits as each evaluated first.
+TEST_CASE("scenario margin: results do not depend on what the thread evaluated before", "[scenario][workspace]") {
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
+    REQUIRE(prm.ok());
+    rng g{77};
+    std::vector<sc::portfolio> books;
+    for (int i = 0; i < 40; ++i) {
+        sc::portfolio p = with(random_legs(g));
+        if (i % 3 == 0) p.collaterals.push_back({"ETH", W("2.5"), W("3000"), W("0.99"), W("0.02"), W("0.01"), true});
+        if (i % 7 == 0) p.expiries.pop_back();
+        books.push_back(p);
+    }
+    books.push_back(with({{0, {W("3000"), W("0.8"), W("-4" + std::string(22, '0')), true}, Wad{}}}));  // the int256 lane
+    books.push_back(with({}));                                                                         // no positions
+    const std::int64_t basis = static_cast<std::int64_t>(prm.value.scenarios.size());
+    std::vector<sc::result> first;
+    std::vector<sc::scenario_outcome> first_one;
+    for (const sc::portfolio& p : books) {
+        const auto r = sc::evaluate(p, prm.value);
+        const auto one = sc::evaluate_scenario(p, prm.value, basis);
+        REQUIRE((r.ok() && one.ok()));
+        first.push_back(r.value);
+        first_one.push_back(one.value);
+    }
+    sc::value_cache cache;
+    for (std::size_t k = books.size(); k-- > 0;) {
+        const std::size_t other = (k * 7 + 3) % books.size();
+        REQUIRE(sc::evaluate(books[other], prm.value, &cache).ok());  // something else first
+        const auto r = sc::evaluate(books[k], prm.value, k % 2 ? &cache : nullptr);
+        const auto one = sc::evaluate_scenario(books[k], prm.value, basis, k % 2 ? nullptr : &cache);
+        REQUIRE((r.ok() && one.ok()));
+        INFO("book " << k);
+        CHECK(r.value.scenario_pnl == first[k].scenario_pnl);
+        CHECK(r.value.initial_margin == first[k].initial_margin);
+        CHECK(r.value.maintenance_margin == first[k].maintenance_margin);
+        CHECK(r.value.mark_to_market == first[k].mark_to_market);
+        CHECK(r.value.worst_scenario == first[k].worst_scenario);
+        CHECK(r.value.im_contingency == first[k].im_contingency);
+        CHECK(r.value.oracle_contingency == first[k].oracle_contingency);
+        CHECK(one.value.pnl == first_one[k].pnl);
+        CHECK(one.value.expiry_pnl == first_one[k].expiry_pnl);
+        CHECK(one.value.initial_margin == first_one[k].initial_margin);
+    }
+}
+
+// Defaults are neutral (core/scenario.hpp): a default-constructed portfolio, expiry and
+// collateral carry no de-peg and no confidence charge, and collateral divides by a stable
+// price of 1, not 0.
+TEST_CASE("scenario margin: default-constructed inputs are neutral", "[scenario]") {
+    const auto prm = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
+    REQUIRE(prm.ok());
+    const auto empty = sc::evaluate(sc::portfolio{}, prm.value);
+    REQUIRE(empty.ok());
+    CHECK(empty.value.im_factor == prm.value.loss.im_factor);  // no peg adjustment
+    CHECK(empty.value.oracle_contingency == Wad{});
+    CHECK(empty.value.initial_margin == Wad{});
+    sc::portfolio p = base();
+    p.perp_position = W("-2");
+    p.expiries[1].options.push_back({W("3000"), W("0.6"), W("-3"), true});
+    sc::collateral usdc;
+    usdc.name = "USDC";
+    usdc.amount = W("1000");
+    usdc.price = W("1");
+    p.collaterals.push_back(usdc);
+    const auto r = sc::evaluate(p, prm.value);
+    REQUIRE(r.ok());
+    CHECK(r.value.im_factor == prm.value.loss.im_factor);
+    CHECK(r.value.oracle_contingency == Wad{});
+    CHECK(fp::sub(r.value.mark_to_market, W("1000")).value == r.value.expiries[1].mtm);  // 1000 USDC at 1 / 1
+}
+
+// value_cache::clear() readies a cache for another (snapshot, params) pair: what it kept of
+// the first parameters (contract values, and the scenario rows of the 128-bit lane) must not
+// reach the second's results, whether the second list of scenarios is shorter or longer.
+TEST_CASE("scenario margin: a cleared value_cache serves other parameters bit for bit", "[scenario][cache]") {
+    const auto pmrm2 = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
+    const auto span16 = margin::api::parse_scenario_params(margin::api::document("scenarios/span16"));
+    REQUIRE((pmrm2.ok() && span16.ok()));
+    sc::portfolio p = base();
+    p.perp_position = W("1");
+    p.expiries[1].options.push_back({W("3000"), W("0.6"), W("-3"), true});
+    sc::value_cache cache;
+    for (const auto* prm : {&pmrm2.value, &span16.value, &pmrm2.value}) {
+        const auto fresh = sc::evaluate(p, *prm);
+        const auto cached = sc::evaluate(p, *prm, &cache);
+        REQUIRE((fresh.ok() && cached.ok()));
+        CHECK(cached.value.scenario_pnl == fresh.value.scenario_pnl);
+        CHECK(cached.value.initial_margin == fresh.value.initial_margin);
+        CHECK(cached.value.worst_scenario == fresh.value.worst_scenario);
+        cache.clear();
+        CHECK(cache.size() == 0);
+    }
 }

@@ -26,7 +26,7 @@ fp::result<Wad> svi_total_variance(const svi_params& p, const Wad& forward, cons
 struct option_quote {
     fp::black76_terms terms;  ///< the kernel's exact intermediate values
     fp::I256 undiscounted;    ///< terms.call or terms.put (wei * 2^125)
-    Wad unit_price;           ///< DF * undiscounted, floor, per unit of underlying
+    Wad unit_price;           ///< DF * undiscounted, floor, per unit of underlying (as the scenario engine's)
     Wad vol;                  ///< sqrt(w / t), floor (the mark vol when it was given)
     greeks unit_greeks;       ///< per unit of underlying, toward zero
 };

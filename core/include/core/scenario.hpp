@@ -78,6 +78,9 @@ struct params {
 };
 
 // --- the portfolio (one underlying), in the settlement (stable) currency ------------
+// Defaults are neutral: a stable coin at its peg (1), full oracle confidence (1), the DF
+// derived from the rate, no positions; so a default-constructed portfolio, expiry or
+// collateral attracts no de-peg or confidence charge, and a builder sets only what it means.
 
 struct option_leg {
     Wad strike, vol, amount;  ///< amount signed, in underlying units
@@ -89,25 +92,27 @@ struct expiry {
     Wad forward_fixed, forward_variable;  ///< forward = variable * spot shock + fixed
     Wad rate;                             ///< continuously compounded, >= 0: static discounting
     Wad discount;                         ///< DF; 0 = e^(-rate t)
-    Wad confidence;                       ///< min of forward, rate and vol confidences, in [0, 1]
+    Wad confidence = Wad::from_int(1);    ///< min of forward, rate and vol confidences, in [0, 1]
     std::vector<option_leg> options;
     Wad futures;  ///< net dated futures on this expiry (underlying units): P&L = futures x forward move
 };
 
 struct collateral {
     std::string name;
-    Wad amount, price;  ///< price in USD; value = amount * price / stable price
-    Wad confidence;     ///< in [0, 1]
+    Wad amount, price;                  ///< price in USD; value = amount * price / stable price
+    Wad confidence = Wad::from_int(1);  ///< in [0, 1]
     Wad im_haircut, mm_haircut;
     bool risk_cancelling = false;  ///< moves with spot in scenarios
 };
 
 struct portfolio {
     Wad cash;
-    Wad spot, spot_confidence;
-    Wad stable_price;
-    Wad perp_position, perp_price, perp_confidence;
-    Wad perp_value;  ///< value of the linear positions: perps' and futures' unrealised P&L + funding
+    Wad spot;
+    Wad spot_confidence = Wad::from_int(1);  ///< oracle confidence score in [0, 1] (1 = exact)
+    Wad stable_price = Wad::from_int(1);     ///< USD per unit of the stable currency; peg charge below the threshold
+    Wad perp_position, perp_price;
+    Wad perp_confidence = Wad::from_int(1);  ///< in [0, 1]; read only with a perp position
+    Wad perp_value;                          ///< value of the linear positions: perps' and futures' unrealised P&L + funding
     std::vector<expiry> expiries;
     std::vector<collateral> collaterals;
 };
@@ -133,6 +138,10 @@ struct result {
     std::vector<expiry_detail> expiries;
 };
 
+namespace internal {
+struct cache_access;  // the engine's way into a value_cache (core/src/scenario/cache.hpp)
+}
+
 /// Contract values shared across accounts that see the same market snapshot and
 /// parameters (the SPAN risk-array idea: price each listed contract once per
 /// scenario, then combine per account). Results are bit-identical with or without it.
@@ -145,12 +154,11 @@ public:
     value_cache& operator=(const value_cache&) = delete;
 
     std::size_t size() const noexcept;  ///< contracts priced so far
-    void clear() noexcept;
-
-    struct impl;
-    impl& internals() noexcept { return *impl_; }
+    void clear() noexcept;              ///< forgets all it kept: ready for another snapshot or parameters
 
 private:
+    struct impl;  // defined in core/src/scenario/cache.cpp
+    friend struct internal::cache_access;
     std::unique_ptr<impl> impl_;
 };
 
@@ -167,12 +175,5 @@ struct scenario_outcome {
     Wad initial_margin, maintenance_margin;
 };
 outcome<scenario_outcome> evaluate_scenario(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
-
-namespace detail {
-/// evaluate() and evaluate_scenario() on the int256 (Wad) arithmetic only, without the
-/// 128-bit fast lane they try first; for tests that check the two lanes agree.
-outcome<result> evaluate_wide(const portfolio& p, const params& prm, value_cache* cache = nullptr);
-outcome<scenario_outcome> evaluate_scenario_wide(const portfolio& p, const params& prm, std::int64_t id, value_cache* cache = nullptr);
-}  // namespace detail
 
 }  // namespace margin::scenario

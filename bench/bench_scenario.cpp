@@ -14,8 +14,8 @@
 
 #include "api/documents.hpp"
 #include "api/request.hpp"
-#include "fixtures.hpp"
 #include "core/scenario.hpp"
+#include "fixtures.hpp"
 #include "timer.hpp"
 
 namespace {

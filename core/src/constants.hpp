@@ -12,7 +12,7 @@
 
 #include <cstdint>
 
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
 

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "constants.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 
 namespace margin {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "constants.hpp"
 #include "core/margin.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 
 namespace margin {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "black76_unit.hpp"
 #include "constants.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 
 namespace margin {
 namespace {

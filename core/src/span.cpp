@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 
 namespace margin::span {
 namespace {

@@ -8,7 +8,7 @@
 #include "checks.hpp"
 #include "core/margin.hpp"
 #include "core/validate.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 
 namespace margin {
 namespace {

@@ -7,7 +7,7 @@
 #include <tuple>
 
 #include "checks.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 
 namespace margin {
 namespace {

@@ -75,10 +75,6 @@ struct account_result {
     Wad scenario_risk;                         ///< sum of the worst losses' sizes less the credits
 };
 
-struct calc;
-/// sum += g, component by component (errors collected in c).
-void add_greeks_into(calc& c, greeks& sum, const greeks& g);
-
 /// A position's mark-to-market figures (value, mark, notional, vol, Greeks; no
 /// margin), shared by both models. Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
 outcome<position_result> value_position(const request& req, std::size_t index);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "core/scenario.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 #include "fixedpoint/i256.hpp"
 #include "scenario/contracts.hpp"
 #include "scenario/lanes.hpp"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/scenario.hpp"
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 #include "fixedpoint/fast.hpp"
 
 namespace margin::scenario::internal {

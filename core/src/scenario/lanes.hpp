@@ -7,7 +7,7 @@
 // path's. tests/core/test_scenario_properties.cpp checks the two agree (wide.hpp).
 #pragma once
 
-#include "core/wad_ops.hpp"
+#include "wad_ops.hpp"
 #include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
 

@@ -1,4 +1,4 @@
-// Small helpers for chains of checked fixed-point operations in core/.
+// Small helpers for chains of checked fixed-point operations in core/ (internal).
 #pragma once
 
 #include "fixedpoint/wad.hpp"
@@ -20,5 +20,9 @@ struct calc {
     }
     bool ok() const noexcept { return error == fp::errc::ok; }
 };
+
+struct greeks;
+/// sum += g, component by component (errors collected in c).
+void add_greeks_into(calc& c, greeks& sum, const greeks& g);
 
 }  // namespace margin

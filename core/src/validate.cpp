@@ -28,6 +28,7 @@ void check_svi(checker& c, const svi_params& s, const std::string& path) {
 
 // One expiry: its time, the forward and discount factor it gives or derives, its surface.
 void check_expiry(checker& c, expiry_market& e, const underlying_market& um, std::int64_t ts, const std::string& path) {
+    if (!c.seconds(e.expiry, child(path, "expiry"))) return;
     if (e.expiry <= ts) {
         c.fail(error_code::EXPIRY_IN_PAST, child(path, "expiry"),
                "expiry " + std::to_string(e.expiry) + " is not after the snapshot timestamp " + std::to_string(ts) +
@@ -181,6 +182,7 @@ std::optional<error> validate(const position& p, const request& req, const std::
         return error{error_code::NO_PARAMS_FOR_UNDERLYING, upath,
                      "the parameters have no entry for \"" + p.underlying + "\" and no \"*\" default"};
     if (!c.abs_at_most(p.size, limits::max_size, child(path, "size"))) return c.err;
+    if (p.type != instrument_type::perp && !c.seconds(p.expiry, child(path, "expiry"))) return c.err;
     if (p.type != instrument_type::perp && !um->second.find(p.expiry))
         return error{error_code::UNKNOWN_EXPIRY, child(path, "expiry"),
                      "the market lists no expiry " + std::to_string(p.expiry) + " for " + p.underlying};

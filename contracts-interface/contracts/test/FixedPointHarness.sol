@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {FixedPoint} from "./FixedPoint.sol";
-import {Black76} from "./Black76.sol";
+import {FixedPoint} from "../FixedPoint.sol";
+import {Black76} from "../Black76.sol";
 
 /// @notice Test harness: every FixedPoint operation as an external function, so the
 /// parity runner can call them one by one on the EVM. `gas_*` return the gas one

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {PortfolioMargin} from "./PortfolioMargin.sol";
-import {MarginEngine} from "./MarginEngine.sol";
+import {PortfolioMargin} from "../PortfolioMargin.sol";
+import {MarginEngine} from "../MarginEngine.sol";
 
 /// @notice Test harness: PortfolioMargin's witness and full grid as external functions over
 /// flat int256 arrays (the differential test's encoding, harness/portfolio.js `flatParams`

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-import {PortfolioMargin} from "./PortfolioMargin.sol";
+import {PortfolioMargin} from "../PortfolioMargin.sol";
 
 /// @notice Test probe: the EVM's own keccak256 and abi.encode, for the cross-check of
 /// the C++ keccak256 and ABI codec (contracts-interface/harness/keccak.js, abi.js).

@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "abi/book.hpp"
+#include "bridge/request.hpp"
 #include "chain/house.hpp"
 #include "core/margin.hpp"
 
@@ -129,7 +129,7 @@ public:
         auto now = chain::parse_quantity(head_block.value.value("timestamp", json("0x0")));
         if (!now.ok()) return now.err;
 
-        auto builder = abi::request_builder::make(params.value, opt_.underlying);  // the parameters validated once per round
+        auto builder = bridge::request_builder::make(params.value, opt_.underlying);  // the parameters validated once per round
         if (!builder.ok()) {
             emit({{"event", "error"},
                   {"code", margin::name(builder.err->code)},

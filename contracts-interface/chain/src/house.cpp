@@ -1,5 +1,12 @@
 #include "chain/house.hpp"
 
+#include <cstdio>
+#include <iterator>
+#include <limits>
+
+#include "abi/json.hpp"
+#include "abi/keccak.hpp"
+
 namespace chain {
 namespace {
 
@@ -114,16 +121,17 @@ outcome<bytes> house::view(const bytes& calldata, const std::string& block, cons
     return abi::from_hex(r.value.get<std::string>());
 }
 
-outcome<abi::book> house::book(const address& account, const std::string& block) {
+outcome<bridge::book> house::book(const address& account, const std::string& block) {
     auto r = books({account}, block);
-    if (!r.ok()) return outcome<abi::book>::failure(*r.err);
+    if (!r.ok()) return outcome<bridge::book>::failure(*r.err);
     return r.value[0];
 }
 
-outcome<std::vector<outcome<abi::book>>> house::books(const std::vector<address>& accounts, const std::string& block, std::size_t chunk) {
-    using out_t = outcome<std::vector<outcome<abi::book>>>;
-    static const type ret = type::tuple_of({abi::book_type()});
-    std::vector<outcome<abi::book>> out;
+outcome<std::vector<outcome<bridge::book>>> house::books(const std::vector<address>& accounts, const std::string& block,
+                                                         std::size_t chunk) {
+    using out_t = outcome<std::vector<outcome<bridge::book>>>;
+    static const type ret = type::tuple_of({bridge::book_type()});
+    std::vector<outcome<bridge::book>> out;
     out.reserve(accounts.size());
     for (std::size_t i = 0; i < accounts.size(); i += chunk) {
         std::vector<std::pair<std::string, json>> calls;
@@ -136,25 +144,25 @@ outcome<std::vector<outcome<abi::book>>> house::books(const std::vector<address>
         if (!r.ok()) return out_t::failure(*r.err);
         for (auto& one : r.value) {
             if (!one.ok() || !one.value.is_string()) {
-                out.push_back(
-                    outcome<abi::book>::failure(one.ok() ? error{error_code::RPC_BAD_RESPONSE, "eth_call", one.value.dump()} : *one.err));
+                out.push_back(outcome<bridge::book>::failure(one.ok() ? error{error_code::RPC_BAD_RESPONSE, "eth_call", one.value.dump()}
+                                                                      : *one.err));
                 continue;
             }
             auto data = abi::from_hex(one.value.get<std::string>());
             auto v = data.ok() ? abi::decode(ret, data.value) : outcome<value>::failure(*data.err);
-            out.push_back(v.ok() ? abi::book_from_value(v.value.as_list()->at(0)) : outcome<abi::book>::failure(*v.err));
+            out.push_back(v.ok() ? bridge::book_from_value(v.value.as_list()->at(0)) : outcome<bridge::book>::failure(*v.err));
         }
     }
     return {std::move(out), std::nullopt};
 }
 
 outcome<margin::scenario::params> house::params(const std::string& block) {
-    static const type ret = type::tuple_of({abi::params_type()});
+    static const type ret = type::tuple_of({bridge::params_type()});
     auto r = view(call_data("params()", value::list({})), block);
     if (!r.ok()) return outcome<margin::scenario::params>::failure(*r.err);
     auto v = abi::decode(ret, r.value);
     if (!v.ok()) return outcome<margin::scenario::params>::failure(*v.err);
-    return abi::params_from_value(v.value.as_list()->at(0));
+    return bridge::params_from_value(v.value.as_list()->at(0));
 }
 
 outcome<market_state> house::market(const std::string& block) {
@@ -186,16 +194,16 @@ outcome<address> house::engine(const std::string& block) {
     return {addr_of(v.value.as_list()->at(0)), std::nullopt};
 }
 
-outcome<witness> house::witness_of(const abi::book& b, const margin::scenario::params& p, std::uint64_t id, const std::string& block) {
+outcome<witness> house::witness_of(const bridge::book& b, const margin::scenario::params& p, std::uint64_t id, const std::string& block) {
     // (book, params, id, marks): empty marks, so the engine prices the legs itself
     static const type args =
-        type::tuple_of({abi::book_type(), abi::params_type(), type::uint_(), type::array_of(type::array_of(type::int_()))});
+        type::tuple_of({bridge::book_type(), bridge::params_type(), type::uint_(), type::array_of(type::array_of(type::int_()))});
     static const type ret = type::tuple_of({type::int_(), type::int_(), type::int_(), type::boolean()});
     auto eng = engine(block);
     if (!eng.ok()) return outcome<witness>::failure(*eng.err);
     static const std::array<std::uint8_t, 4> sel = abi::selector("witness" + args.canonical());
     bytes data(sel.begin(), sel.end());
-    const bytes body = abi::encode(args, value::list({abi::to_value(b), abi::to_value(p), value::number(id), value::list({})})).value;
+    const bytes body = abi::encode(args, value::list({bridge::to_value(b), bridge::to_value(p), value::number(id), value::list({})})).value;
     data.insert(data.end(), body.begin(), body.end());
     auto r = view(data, block, &eng.value);
     if (!r.ok()) return outcome<witness>::failure(*r.err);
@@ -239,8 +247,8 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
         {"underlying", underlying},
         {"market_timestamp", std::to_string(m.value.timestamp)},
         {"scenario", std::to_string(l.scenario)},
-        {"book", abi::to_json(abi::book_type(), abi::to_value(b.value))},
-        {"params", abi::to_json(abi::params_type(), abi::to_value(p.value))},
+        {"book", abi::to_json(bridge::book_type(), bridge::to_value(b.value))},
+        {"params", abi::to_json(bridge::params_type(), bridge::to_value(p.value))},
         {"event",
          {{"account", to_hex(l.account)},
           {"liquidator", to_hex(l.liquidator)},

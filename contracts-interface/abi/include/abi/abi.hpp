@@ -2,7 +2,8 @@
 // ABI Specification"): what abi.encode writes and what external calls carry.
 // Types: uintN, intN (N = 8..256 by 8), address, bool, bytesN (N = 1..32), bytes,
 // string, T[k], T[] and tuples. Portable and exception-free, so it builds for
-// wasm32 as well; errors are margin::error with a stable code and the path of the
+// wasm32 as well; depends on nothing of the engine (base/error.hpp and Boost only).
+// Values as JSON: abi/json.hpp. Errors are margin::error with a stable code and the path of the
 // offending part of the value (JSON-pointer style: "/2/expiries/0/legs/1/strike",
 // component names where the type gives them, else indices).
 //
@@ -15,8 +16,8 @@
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
-#include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -24,7 +25,7 @@
 #include <variant>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
 
 namespace abi {
 
@@ -100,14 +101,6 @@ std::array<std::uint8_t, 4> selector(std::string_view signature) noexcept;
 /// selector ++ encode(args) for "name(type,...)" (types may be in any form parse accepts;
 /// the selector is taken over their canonical form). Errors: ABI_BAD_TYPE, ABI_BAD_VALUE.
 outcome<bytes> encode_call(std::string_view signature, const value& args);
-
-/// A value as JSON, by its type, for files people read (replay bundles): a tuple with
-/// component names is an object (else an array), T[k] and T[] arrays, numbers decimal
-/// strings (exact), bool true/false, address / bytesN / bytes "0x" hex, string a string.
-nlohmann::json to_json(const type& t, const value& v);
-/// The inverse. Errors: ABI_BAD_VALUE with the JSON pointer of the field (missing or
-/// unknown fields, wrong kinds, numbers that are not exact integers in range).
-outcome<value> from_json(const type& t, const nlohmann::json& j);
 
 /// Lower-case hex with a 0x prefix.
 std::string to_hex(std::span<const std::uint8_t> data);

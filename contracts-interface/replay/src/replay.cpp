@@ -2,7 +2,10 @@
 
 #include <cctype>
 
-#include "abi/book.hpp"
+#include "abi/json.hpp"
+#include "abi/keccak.hpp"
+#include "bridge/book.hpp"
+#include "bridge/request.hpp"
 #include "core/json_api.hpp"
 #include "core/margin.hpp"
 
@@ -64,13 +67,13 @@ outcome<json> run(const json& b, const json* chain) {
     if (!integer_of(field(b, "scenario"), scenario) || scenario < 0 || scenario > 1'000'000) return bad("/scenario", "a scenario index");
     if (!field(b, "book")) return bad("/book", "missing");
     if (!field(b, "params")) return bad("/params", "missing");
-    auto book_v = abi::from_json(abi::book_type(), b["book"]);
+    auto book_v = abi::from_json(bridge::book_type(), b["book"]);
     if (!book_v.ok()) return bad("/book" + book_v.err->path, book_v.err->message);
-    auto params_v = abi::from_json(abi::params_type(), b["params"]);
+    auto params_v = abi::from_json(bridge::params_type(), b["params"]);
     if (!params_v.ok()) return bad("/params" + params_v.err->path, params_v.err->message);
-    auto book = abi::book_from_value(book_v.value);
+    auto book = bridge::book_from_value(book_v.value);
     if (!book.ok()) return bad("/book" + book.err->path, book.err->message);
-    auto params = abi::params_from_value(params_v.value);
+    auto params = bridge::params_from_value(params_v.value);
     if (!params.ok()) return bad("/params" + params.err->path, params.err->message);
     const auto id = scenario.convert_to<std::uint64_t>();
     if (id > params.value.scenarios.size())
@@ -84,7 +87,7 @@ outcome<json> run(const json& b, const json* chain) {
     if (witness && !witness->is_object()) return bad("/witness", "an object");
 
     // The engine: the request the book stands for, evaluated at the scenario.
-    auto req = abi::request_of(book.value, params.value, underlying->get<std::string>(), ts.convert_to<std::int64_t>());
+    auto req = bridge::request_of(book.value, params.value, underlying->get<std::string>(), ts.convert_to<std::int64_t>());
     if (!req.ok()) return outcome<json>::failure(*req.err);
     auto res = margin::compute_portfolio(req.value, static_cast<std::int64_t>(id));
     if (!res.ok()) return outcome<json>::failure(*res.err);
@@ -93,7 +96,7 @@ outcome<json> run(const json& b, const json* chain) {
         if (u.symbol == underlying->get<std::string>()) ur = &u;
     if (!ur) return bad("/book", "the book holds nothing on its underlying");
     std::array<char, 67> buf;
-    const std::string hash(abi::to_hex(abi::input_hash(book.value, params.value, id), buf));
+    const std::string hash(abi::to_hex(bridge::input_hash(book.value, params.value, id), buf));
 
     json fields = json::array();
     bool all = true;

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "abi/book.hpp"
+#include "bridge/book.hpp"
 #include "chain/rpc.hpp"
 #include "chain/tx.hpp"
 
@@ -59,16 +59,16 @@ public:
     const address& contract() const noexcept { return contract_; }
 
     /// Each view at `block` ("latest", or a block number as 0x-hex).
-    margin::outcome<abi::book> book(const address& account, const std::string& block = "latest");
+    margin::outcome<bridge::book> book(const address& account, const std::string& block = "latest");
     /// book() of many accounts in JSON-RPC batches of `chunk`: one outcome per account.
-    margin::outcome<std::vector<margin::outcome<abi::book>>> books(const std::vector<address>& accounts,
-                                                                   const std::string& block = "latest", std::size_t chunk = 200);
+    margin::outcome<std::vector<margin::outcome<bridge::book>>> books(const std::vector<address>& accounts,
+                                                                      const std::string& block = "latest", std::size_t chunk = 200);
     margin::outcome<margin::scenario::params> params(const std::string& block = "latest");
     margin::outcome<market_state> market(const std::string& block = "latest");
     margin::outcome<risk_limits> limits(const std::string& block = "latest");
     margin::outcome<address> engine(const std::string& block = "latest");
     /// MarginEngine.witness(book, params, id, []): the chain's own evaluation (legs priced by the engine).
-    margin::outcome<witness> witness_of(const abi::book& b, const margin::scenario::params& p, std::uint64_t id,
+    margin::outcome<witness> witness_of(const bridge::book& b, const margin::scenario::params& p, std::uint64_t id,
                                         const std::string& block = "latest");
     /// The calldata of liquidate(account, scenarioId).
     static bytes liquidate_call(const address& account, std::uint64_t scenario);

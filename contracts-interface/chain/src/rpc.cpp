@@ -1,14 +1,7 @@
 #include "chain/rpc.hpp"
 
-#include <curl/curl.h>
-
 namespace chain {
 namespace {
-
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
-    return size * n;
-}
 
 error rpc_failure(error_code code, const std::string& what, std::string message) { return {code, what, std::move(message)}; }
 
@@ -24,38 +17,17 @@ outcome<json> result_of(const json& r, const std::string& what) {
 
 }  // namespace
 
-rpc_client::rpc_client(std::string url, long timeout_ms) : url_(std::move(url)), timeout_ms_(timeout_ms) {
-    static const bool global = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-    (void)global;
-    curl_ = curl_easy_init();
-}
+rpc_client::rpc_client(transport& t) : transport_(&t) {}
 
-rpc_client::~rpc_client() {
-    if (curl_) curl_easy_cleanup(static_cast<CURL*>(curl_));
-}
+rpc_client::rpc_client(std::string url, long timeout_ms) : owned_(http_transport(std::move(url), timeout_ms)), transport_(owned_.get()) {}
 
 outcome<json> rpc_client::post(const std::string& body, const std::string& what) {
-    CURL* c = static_cast<CURL*>(curl_);
-    if (!c) return outcome<json>::failure(rpc_failure(error_code::RPC_UNREACHABLE, what, "libcurl could not start"));
-    std::string response;
-    curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-    curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms_);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms_);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    const CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(headers);
-    if (rc != CURLE_OK) return outcome<json>::failure(rpc_failure(error_code::RPC_UNREACHABLE, what, url_ + ": " + curl_easy_strerror(rc)));
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200)
+    auto r = transport_->post(body, what);
+    if (!r.ok()) return outcome<json>::failure(*r.err);
+    const std::string& response = r.value.body;
+    if (r.value.status != 200)
         return outcome<json>::failure(
-            rpc_failure(error_code::RPC_HTTP, what, url_ + ": HTTP " + std::to_string(status) + ": " + response.substr(0, 200)));
+            rpc_failure(error_code::RPC_HTTP, what, url() + ": HTTP " + std::to_string(r.value.status) + ": " + response.substr(0, 200)));
     json parsed = json::parse(response, nullptr, false);
     if (parsed.is_discarded())
         return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "not JSON: " + response.substr(0, 200)));

@@ -1,5 +1,6 @@
-// A blocking Ethereum JSON-RPC client over HTTP (libcurl): native only, for keepers
-// and the auditors' replay tool. No retries here: callers decide (the keeper backs off).
+// A blocking Ethereum JSON-RPC client: native only, for keepers and the auditors' replay
+// tool. Over HTTP (libcurl) by default, or over any chain::transport (transport.hpp).
+// No retries here: callers decide (the keeper backs off).
 //
 // Errors (margin::error; path = the method):
 //   RPC_UNREACHABLE    no answer: connection refused, timeout, DNS, TLS
@@ -16,7 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "base/error.hpp"
+#include "chain/transport.hpp"
 
 namespace chain {
 
@@ -27,9 +29,11 @@ using margin::outcome;
 
 class rpc_client {
 public:
-    /// `url`: e.g. "http://127.0.0.1:8545". `timeout_ms` bounds each HTTP exchange.
+    /// Over `t`, which must outlive the client.
+    explicit rpc_client(transport& t);
+    /// Over HTTP to `url`, e.g. "http://127.0.0.1:8545" (http_transport). `timeout_ms` bounds
+    /// each HTTP exchange.
     explicit rpc_client(std::string url, long timeout_ms = 10'000);
-    ~rpc_client();
     rpc_client(const rpc_client&) = delete;
     rpc_client& operator=(const rpc_client&) = delete;
 
@@ -39,13 +43,13 @@ public:
     /// outcome fails only when the exchange does.
     outcome<std::vector<outcome<json>>> batch(const std::vector<std::pair<std::string, json>>& calls);
 
-    const std::string& url() const noexcept { return url_; }
+    /// The transport's endpoint (the URL over HTTP).
+    const std::string& url() const noexcept { return transport_->endpoint(); }
 
 private:
     outcome<json> post(const std::string& body, const std::string& what);
-    std::string url_;
-    long timeout_ms_;
-    void* curl_;  // CURL*, reused: keeps the connection alive
+    std::unique_ptr<transport> owned_;  // the HTTP transport the URL constructor makes
+    transport* transport_;
     long next_id_ = 1;
 };
 

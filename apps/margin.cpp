@@ -27,7 +27,9 @@
 #include <string>
 #include <vector>
 
-#include "abi/book.hpp"
+#include "abi/keccak.hpp"
+#include "bridge/book.hpp"
+#include "bridge/request.hpp"
 #include "replay/replay.hpp"
 #ifdef MARGIN_HAS_CHAIN
 #include "chain/house.hpp"
@@ -180,14 +182,14 @@ int explain(const std::string& text) {
 // A scenario index argument: digits only, at most 6 of them.
 bool scenario_id(const std::string& id) { return !id.empty() && id.size() <= 6 && id.find_first_not_of("0123456789") == std::string::npos; }
 
-// The chain's view of the account (abi::book_of) and MarginAccounts' input hash for it:
+// The chain's view of the account (bridge::book_of) and MarginAccounts' input hash for it:
 // {"api_version", "scenario", "input_hash"} or an error document.
 margin::api::reply failed(const margin::error& e, bool pretty) { return {margin::api::encode_error(e, pretty), e}; }
 
 margin::api::reply input_hash_json(std::string_view text, std::uint64_t id, bool pretty) {
     const auto req = margin::api::parse_request(text);
     if (!req.ok()) return failed(*req.err, pretty);
-    const auto b = abi::book_of(req.value);
+    const auto b = bridge::book_of(req.value);
     if (!b.ok()) return failed(*b.err, pretty);
     const auto& prm = req.value.portfolio.scenarios;
     if (id > prm.scenarios.size())
@@ -196,7 +198,7 @@ margin::api::reply input_hash_json(std::string_view text, std::uint64_t id, bool
                            " (and the basis contingency at that index)"},
                       pretty);
     std::array<char, 67> buf;
-    const std::string hash(abi::to_hex(abi::input_hash(b.value, prm, id), buf));
+    const std::string hash(abi::to_hex(bridge::input_hash(b.value, prm, id), buf));
     const std::string sep = pretty ? ",\n  " : ",";
     return {std::string(pretty ? "{\n  " : "{") + "\"api_version\":" + (pretty ? " " : "") + "\"1\"" + sep +
                 "\"scenario\":" + (pretty ? " " : "") + std::to_string(id) + sep + "\"input_hash\":" + (pretty ? " " : "") + "\"" + hash +

@@ -8,7 +8,9 @@
 #include <iterator>
 #include <string>
 
-#include "abi/book.hpp"
+#include "abi/json.hpp"
+#include "bridge/book.hpp"
+#include "bridge/request.hpp"
 #include "core/margin.hpp"
 #include "replay/replay.hpp"
 #include "timer.hpp"
@@ -22,19 +24,19 @@ int main(int argc, char** argv) {
     const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
     const auto doc = nlohmann::json::parse(text, nullptr, false);
     if (doc.is_discarded()) return 2;
-    auto book = abi::book_from_value(abi::from_json(abi::book_type(), doc["book"]).value);
-    auto params = abi::params_from_value(abi::from_json(abi::params_type(), doc["params"]).value);
+    auto book = bridge::book_from_value(abi::from_json(bridge::book_type(), doc["book"]).value);
+    auto params = bridge::params_from_value(abi::from_json(bridge::params_type(), doc["params"]).value);
     if (!book.ok() || !params.ok()) return 2;
     const std::int64_t ts = std::stoll(doc["market_timestamp"].get<std::string>());
-    auto req = abi::request_of(book.value, params.value, "BTC", ts);
+    auto req = bridge::request_of(book.value, params.value, "BTC", ts);
     if (!req.ok()) return 2;
     margin::scenario::value_cache cache;
     std::size_t legs = 0;
     for (const auto& e : book.value.expiries) legs += e.legs.size();
     volatile bool sink = false;
-    const auto builder = abi::request_builder::make(params.value, "BTC");
+    const auto builder = bridge::request_builder::make(params.value, "BTC");
     const double to_request = bench::ns_per_op([&] { sink = builder.value.build(book.value, ts).ok(); }, 1);
-    const double to_request_once = bench::ns_per_op([&] { sink = abi::request_of(book.value, params.value, "BTC", ts).ok(); }, 1);
+    const double to_request_once = bench::ns_per_op([&] { sink = bridge::request_of(book.value, params.value, "BTC", ts).ok(); }, 1);
     const double evaluate =
         bench::ns_per_op([&] { sink = margin::compute_portfolio(req.value, std::nullopt, &cache).value.liquidatable; }, 1);
     const double replay_all = bench::ns_per_op([&] { sink = replay::run(doc).ok(); }, 1);

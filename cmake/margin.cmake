@@ -81,6 +81,9 @@ function(margin_add_library name)
   set_target_properties(${_t} PROPERTIES EXPORT_NAME ${name})
   target_include_directories(${_t} PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include> $<INSTALL_INTERFACE:include>)
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/src)
+    target_include_directories(${_t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)  # the details
+  endif()
   target_link_libraries(${_t} PUBLIC ${ARG_PUBLIC} PRIVATE ${ARG_PRIVATE} $<BUILD_INTERFACE:margin_warnings>)
   set_property(GLOBAL APPEND PROPERTY MARGIN_LIBRARIES ${_t})
 endfunction()

@@ -28,7 +28,7 @@ const run = (cmd, args, input) => {
   return execSync(line, { input, encoding: 'utf8', maxBuffer: 1 << 28 }).trimEnd().split('\n');
 };
 
-const probe = await Deployed.create(compile(undefined, undefined, ['AbiProbe.sol:AbiProbe'])['AbiProbe.sol'].AbiProbe);
+const probe = await Deployed.create(compile(undefined, undefined, ['test/AbiProbe.sol:AbiProbe'])['test/AbiProbe.sol'].AbiProbe);
 const evmCall = async (sel, hex) => {
   const r = await probe.evm.runCall({ caller: probe.caller, to: probe.address, data: hexToBytes('0x' + sel + hex), gasLimit: 30_000_000n, skipBalance: true });
   if (r.execResult.exceptionError) return null;

@@ -14,6 +14,8 @@ export const EVM_VERSION = 'osaka'; // solc's evmVersion and the EVM's hardfork 
 export const SOLC_VERSION = solc.version();
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONTRACTS = path.join(here, '..', 'contracts');
+/// The test-only contracts (harnesses, probes, the test token), apart from the production ones.
+export const TEST_CONTRACTS = path.join(CONTRACTS, 'test');
 const CACHE = path.join(here, '..', '..', 'build', 'solc-cache');
 
 /// Optimizer runs of the deployable build (MarginEngine, MarginAccounts): fewer than the
@@ -21,9 +23,18 @@ const CACHE = path.join(here, '..', '..', 'build', 'solc-cache');
 export const DEPLOY_RUNS = 2000;
 /// The clearing house's contracts, as deployed (house.js) and as portfolio.js checks the
 /// engine: one compile at DEPLOY_RUNS, cached for both.
-export const DEPLOYED = ['TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'MarginAccounts.sol:MarginAccounts'];
+export const DEPLOYED = ['test/TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'MarginAccounts.sol:MarginAccounts'];
 
-/// Compile the .sol files under contracts/; `mutate(name, text)` may alter a source first.
+/// The source units solc compiles, named by their path under contracts/ ("MarginEngine.sol",
+/// "test/TestToken.sol"): the production contracts, then contracts/test/'s. Sorted, as solc
+/// numbers them (profile.js maps source ids back to files with this list).
+export function sourceNames() {
+  const sol = (dir, prefix) => fs.readdirSync(dir).filter((f) => f.endsWith('.sol')).map((f) => prefix + f);
+  return [...sol(CONTRACTS, ''), ...sol(TEST_CONTRACTS, 'test/')].sort();
+}
+
+/// Compile the .sol files under contracts/ and contracts/test/ (sourceNames()); `mutate(name,
+/// text)` may alter a source first.
 /// `runs`: optimizer runs (default 1,000,000: the gas-table build of the libraries).
 /// `only`: the contracts to generate code for, as 'File.sol:Name' (default: all). solc
 /// generates code only for those (e.g. 5 s for FixedPointHarness against 47 s for all ten),
@@ -33,7 +44,7 @@ export const DEPLOYED = ['TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngi
 /// the whole standard-JSON input, sources included: a changed source is a new key.
 export function compile(mutate = (_name, text) => text, runs = 1000000, only = null, sourceMaps = false) {
   const sources = {};
-  for (const f of fs.readdirSync(CONTRACTS).filter((f) => f.endsWith('.sol')).sort())
+  for (const f of sourceNames())
     sources[f] = { content: mutate(f, fs.readFileSync(path.join(CONTRACTS, f), 'utf8')) };
   const wanted = ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object', 'evm.methodIdentifiers'];
   if (sourceMaps) wanted.push('evm.deployedBytecode.sourceMap');

@@ -17,7 +17,7 @@ if (!file) {
 const MEASURED = ['mul', 'div', 'mul_div', 'exp', 'ln', 'sqrt', 'pow', 'normal_pdf', 'normal_cdf', 'black76_call', 'black76_prices'];
 // Corpus vectors of one op measured for another probe too (the prices alone on Black-76's vectors).
 const ALSO = { black76_call: ['black76_prices'] };
-const harness = await Deployed.create(compile(undefined, undefined, ['FixedPointHarness.sol:FixedPointHarness'])['FixedPointHarness.sol'].FixedPointHarness);
+const harness = await Deployed.create(compile(undefined, undefined, ['test/FixedPointHarness.sol:FixedPointHarness'])['test/FixedPointHarness.sol'].FixedPointHarness);
 const gas = Object.fromEntries(MEASURED.map((op) => [op, []]));
 let seen = 0;
 const rl = readline.createInterface({ input: fs.createReadStream(file) });

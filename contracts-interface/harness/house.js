@@ -46,7 +46,7 @@ export class House {
     h.signers = await Promise.all(h.node.accounts.map((a) => h.provider.getSigner(a)));
     [h.admin, h.oracle, h.matcher, h.maker, h.liquidator, h.stranger] = h.signers;
     h.traders = h.signers.slice(6, 6 + traders);
-    h.token = await h.deployContract('TestToken.sol', 'TestToken');
+    h.token = await h.deployContract('test/TestToken.sol', 'TestToken');
     h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
     h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address]);
     h.iface = h.house.interface;

@@ -26,7 +26,7 @@ for (let i = 0; i < 600; i++) {
 }
 const hexLines = inputs.map((b) => bytesToHex(b).slice(2)).join('\n') + '\n';
 
-const probe = await Deployed.create(compile(undefined, undefined, ['AbiProbe.sol:AbiProbe'])['AbiProbe.sol'].AbiProbe);
+const probe = await Deployed.create(compile(undefined, undefined, ['test/AbiProbe.sol:AbiProbe'])['test/AbiProbe.sol'].AbiProbe);
 const selector = probe.methods['hash(bytes)'];
 const word = (v) => BigInt(v).toString(16).padStart(64, '0');
 const evmHash = async (bytes) => {

@@ -26,7 +26,7 @@ if (!file) {
 }
 
 /// The one contract these checks deploy (solc generates code for it alone).
-const HARNESS = ['FixedPointHarness.sol:FixedPointHarness'];
+const HARNESS = ['test/FixedPointHarness.sol:FixedPointHarness'];
 
 // Each: [what, source file, exact text in it, replacement]. CI samples every 60th vector,
 // which meets each op in one rounding mode only (the corpus cycles modes per op), so each
@@ -42,7 +42,7 @@ const MUTATIONS = [
 ];
 
 async function run(contracts, quiet) {
-  const harness = await Deployed.create(contracts['FixedPointHarness.sol'].FixedPointHarness);
+  const harness = await Deployed.create(contracts['test/FixedPointHarness.sol'].FixedPointHarness);
   let n = 0, seen = 0, mismatches = 0, skipped = 0;
   const perOp = {};
   const rl = readline.createInterface({ input: fs.createReadStream(file) });

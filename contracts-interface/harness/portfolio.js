@@ -28,7 +28,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
 const E18 = 10n ** 18n;
 /// The contract these checks deploy (solc generates code for it alone).
-const HARNESS = ['PortfolioHarness.sol:PortfolioHarness'];
+const HARNESS = ['test/PortfolioHarness.sol:PortfolioHarness'];
 
 
 // ---------------------------------------------------------------- decimals
@@ -234,7 +234,7 @@ export function decodeGrid(all) {
 /// PortfolioHarness deployed on a local anvil node; calls go as batched eth_call.
 export class Harness {
   static async create(contracts = compile(undefined, undefined, HARNESS)) {
-    const contract = contracts['PortfolioHarness.sol'].PortfolioHarness;
+    const contract = contracts['test/PortfolioHarness.sol'].PortfolioHarness;
     // The harness (library + decoder) is a test contract above EIP-170's 24,576 bytes.
     const node = await Anvil.start(['--disable-code-size-limit', '--gas-limit', '1000000000']);
     try {

@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createAddressFromString, hexToBytes } from '@ethereumjs/util';
-import { compile, Deployed, OPS, CONTRACTS, DEPLOY_RUNS } from './evm.js';
+import { compile, Deployed, OPS, CONTRACTS, DEPLOY_RUNS, sourceNames } from './evm.js';
 
 const argv = process.argv.slice(2);
 const flag = (name) => (argv.includes(name) ? argv.splice(argv.indexOf(name), 2)[1] : undefined);
@@ -24,7 +24,7 @@ if (engineData === undefined && !OPS[op]) {
   process.exit(2);
 }
 
-const [file, name] = engineData === undefined ? ['FixedPointHarness.sol', 'FixedPointHarness'] : ['MarginEngine.sol', 'MarginEngine'];
+const [file, name] = engineData === undefined ? ['test/FixedPointHarness.sol', 'FixedPointHarness'] : ['MarginEngine.sol', 'MarginEngine'];
 const contract = compile(undefined, engineData === undefined ? undefined : DEPLOY_RUNS, [`${file}:${name}`], true)[file][name];
 const deployed = await Deployed.create(contract);
 
@@ -43,8 +43,8 @@ for (const part of contract.evm.deployedBytecode.sourceMap.split(';')) {
   prev = [0, 1, 2].map((k) => (f[k] === undefined || f[k] === '' ? prev[k] : Number(f[k])));
   entries.push(prev);
 }
-// Source ids follow the input's order: compile() passes contracts/*.sol sorted by name.
-const files = fs.readdirSync(CONTRACTS).filter((f) => f.endsWith('.sol')).sort();
+// Source ids follow solc's order of the source units: sourceNames(), as compile() passes them.
+const files = sourceNames();
 const texts = files.map((f) => fs.readFileSync(path.join(CONTRACTS, f), 'utf8'));
 const where = (pc) => {
   const [s, , f] = entries[index.get(pc)] ?? [0, 0, -1];

@@ -12,9 +12,9 @@
 
 #include <cstdint>
 
-#include "wad_ops.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
+#include "wad_ops.hpp"
 
 namespace margin {
 

@@ -16,11 +16,11 @@
 #include <vector>
 
 #include "core/scenario.hpp"
-#include "wad_ops.hpp"
 #include "fixedpoint/i256.hpp"
 #include "scenario/contracts.hpp"
 #include "scenario/lanes.hpp"
 #include "scenario/terms.hpp"
+#include "wad_ops.hpp"
 
 namespace margin::scenario::internal {
 

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/scenario.hpp"
-#include "wad_ops.hpp"
 #include "fixedpoint/fast.hpp"
+#include "wad_ops.hpp"
 
 namespace margin::scenario::internal {
 

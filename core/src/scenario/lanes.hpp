@@ -7,9 +7,9 @@
 // path's. tests/core/test_scenario_properties.cpp checks the two agree (wide.hpp).
 #pragma once
 
-#include "wad_ops.hpp"
 #include "fixedpoint/fast.hpp"
 #include "fixedpoint/wad.hpp"
+#include "wad_ops.hpp"
 
 namespace margin::scenario::internal {
 

@@ -1,0 +1,91 @@
+// MarginAccounts (the clearing house) read over JSON-RPC: the views a keeper and an
+// auditor need, decoded with the C++ ABI codec, and the replay bundle of a liquidation.
+// Native only (rpc_client). Errors: the client's RPC_* codes, ABI_BAD_DATA for return
+// data that does not decode, and NOT_FOUND (a transaction without a Liquidated event).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bridge/book.hpp"
+#include "chain/rpc.hpp"
+#include "chain/tx.hpp"
+
+namespace chain {
+
+/// MarginAccounts.Market.
+struct market_state {
+    std::uint64_t timestamp = 0;
+    fp::I256 spot, spot_confidence, perp_mark, perp_confidence, stable_price;
+};
+
+/// MarginAccounts.RiskLimits.
+struct risk_limits {
+    fp::I256 buffer, reward;
+    std::uint64_t max_staleness = 0;
+    fp::I256 max_deviation;
+};
+
+/// PortfolioMargin.Witness.
+struct witness {
+    fp::I256 pnl, equity, maintenance;
+    bool liquidatable = false;
+};
+
+/// MarginAccounts.Liquidated, with where it was logged.
+struct liquidation {
+    address contract{}, account{}, liquidator{};
+    std::uint64_t scenario = 0;
+    std::string input_hash;  ///< 0x-hex
+    fp::I256 equity, maintenance, fraction, reward, shortfall;
+    std::uint64_t block = 0, tx_index = 0;
+    std::string tx;
+};
+
+/// keccak256 of the Liquidated event's signature (topic 0).
+const std::string& liquidated_topic();
+/// Decodes a log object of eth_getLogs / a receipt. Errors: NOT_FOUND (not a Liquidated log), ABI_BAD_DATA.
+margin::outcome<liquidation> decode_liquidated(const json& log);
+/// The accounts a log names: Deposited's account, Traded's buyer and seller, Liquidated's
+/// account and liquidator (the positions it moved). Empty for other logs.
+std::vector<address> accounts_named(const json& log);
+/// topic 0 of every event that names an account (for eth_getLogs).
+json account_topics();
+
+class house {
+public:
+    house(rpc_client& rpc, address contract) : rpc_(rpc), contract_(contract) {}
+    const address& contract() const noexcept { return contract_; }
+
+    /// Each view at `block` ("latest", or a block number as 0x-hex).
+    margin::outcome<bridge::book> book(const address& account, const std::string& block = "latest");
+    /// book() of many accounts in JSON-RPC batches of `chunk`: one outcome per account.
+    margin::outcome<std::vector<margin::outcome<bridge::book>>> books(const std::vector<address>& accounts,
+                                                                      const std::string& block = "latest", std::size_t chunk = 200);
+    margin::outcome<margin::scenario::params> params(const std::string& block = "latest");
+    margin::outcome<market_state> market(const std::string& block = "latest");
+    margin::outcome<risk_limits> limits(const std::string& block = "latest");
+    margin::outcome<address> engine(const std::string& block = "latest");
+    /// MarginEngine.witness(book, params, id, []): the chain's own evaluation (legs priced by the engine).
+    margin::outcome<witness> witness_of(const bridge::book& b, const margin::scenario::params& p, std::uint64_t id,
+                                        const std::string& block = "latest");
+    /// The calldata of liquidate(account, scenarioId).
+    static bytes liquidate_call(const address& account, std::uint64_t scenario);
+
+    /// The replay bundle (replay/replay.hpp) of the liquidation in transaction `tx`: the
+    /// event from its receipt, book / params / market / witness at the parent block.
+    margin::outcome<json> bundle(const std::string& tx, const std::string& underlying);
+
+private:
+    margin::outcome<bytes> view(const bytes& calldata, const std::string& block, const address* to = nullptr);
+    rpc_client& rpc_;
+    address contract_;
+};
+
+/// "0x"-hex quantity of a block number.
+std::string quantity(std::uint64_t n);
+/// Parses a "0x"-hex quantity. Errors: RPC_BAD_RESPONSE.
+margin::outcome<abi::integer> parse_quantity(const json& q);
+
+}  // namespace chain

@@ -1,0 +1,34 @@
+// How JSON-RPC requests reach a node: one HTTP POST per call or batch. rpc_client speaks
+// JSON-RPC over any transport; http_transport (libcurl) is the real one, and tests drive
+// the client (and the keeper above it) with a transport that replays recorded answers.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/error.hpp"
+
+namespace chain {
+
+class transport {
+public:
+    /// The node's answer to one POST: HTTP status and body, whatever they are (rpc_client
+    /// judges them: RPC_HTTP for a status other than 200, RPC_BAD_RESPONSE for a body that is not JSON-RPC).
+    struct response {
+        long status = 0;
+        std::string body;
+    };
+
+    virtual ~transport() = default;
+    /// POSTs `body` (a JSON-RPC request or batch, Content-Type application/json). Errors:
+    /// RPC_UNREACHABLE (no answer: connection refused, timeout, DNS, TLS), path = `what`.
+    virtual margin::outcome<response> post(const std::string& body, const std::string& what) = 0;
+    /// Where requests go, as error messages name it (e.g. the URL).
+    virtual const std::string& endpoint() const noexcept = 0;
+};
+
+/// HTTP(S) through libcurl to `url`, e.g. "http://127.0.0.1:8545"; `timeout_ms` bounds each
+/// exchange (connecting included). One connection, kept alive across posts.
+std::unique_ptr<transport> http_transport(std::string url, long timeout_ms = 10'000);
+
+}  // namespace chain

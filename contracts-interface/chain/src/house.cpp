@@ -1,0 +1,276 @@
+#include "chain/house.hpp"
+
+#include <cstdio>
+#include <iterator>
+#include <limits>
+
+#include "abi/json.hpp"
+#include "abi/keccak.hpp"
+
+namespace chain {
+namespace {
+
+using abi::type;
+using abi::value;
+using margin::error_code;
+using margin::outcome;
+
+fp::I256 i256(const value& v) { return fp::I256::from_big(fp::detail::big256(*v.as_number())).value; }
+address addr_of(const value& v) {
+    address a{};
+    bytes be;
+    export_bits(*v.as_number(), std::back_inserter(be), 8);
+    std::copy(be.begin(), be.end(), a.end() - static_cast<std::ptrdiff_t>(be.size()));
+    return a;
+}
+address addr_of_topic(const std::string& topic) {
+    auto b = abi::from_hex(topic);
+    address a{};
+    if (b.ok() && b.value.size() == 32) std::copy(b.value.begin() + 12, b.value.end(), a.begin());
+    return a;
+}
+std::string topic_of(std::string_view signature) {
+    std::array<char, 67> buf;
+    return std::string(abi::to_hex(abi::keccak256(signature), buf));
+}
+bytes call_data(std::string_view signature, const value& args) { return abi::encode_call(signature, args).value; }
+value word(const address& a) {
+    integer n;
+    import_bits(n, a.begin(), a.end(), 8);
+    return value::number(n);
+}
+
+}  // namespace
+
+std::string quantity(std::uint64_t n) {
+    std::array<char, 20> buf{};
+    std::snprintf(buf.data(), buf.size(), "0x%llx", static_cast<unsigned long long>(n));
+    return buf.data();
+}
+
+outcome<integer> parse_quantity(const json& q) {
+    if (!q.is_string() || q.get<std::string>().rfind("0x", 0) != 0 || q.get<std::string>().size() < 3 || q.get<std::string>().size() > 66)
+        return outcome<integer>::failure(error_code::RPC_BAD_RESPONSE, "", "not a hex quantity: " + q.dump());
+    const std::string s = q.get<std::string>();
+    if (s.find_first_not_of("0123456789abcdefABCDEF", 2) != std::string::npos)
+        return outcome<integer>::failure(error_code::RPC_BAD_RESPONSE, "", "not a hex quantity: " + s);
+    return {integer(s), std::nullopt};  // cpp_int reads 0x-prefixed hex
+}
+
+const std::string& liquidated_topic() {
+    static const std::string t = topic_of("Liquidated(address,address,uint256,bytes32,int256,int256,int256,int256,int256)");
+    return t;
+}
+
+json account_topics() {
+    return json::array({json::array(
+        {topic_of("Deposited(address,uint256)"), topic_of("Traded(address,address,uint256,int256,int256)"), liquidated_topic()})});
+}
+
+std::vector<address> accounts_named(const json& log) {
+    static const std::string deposited = topic_of("Deposited(address,uint256)");
+    static const std::string traded = topic_of("Traded(address,address,uint256,int256,int256)");
+    std::vector<address> out;
+    if (!log.contains("topics") || !log["topics"].is_array() || log["topics"].empty()) return out;
+    const json& t = log["topics"];
+    const std::string t0 = t[0].get<std::string>();
+    if (t0 == deposited && t.size() >= 2) out.push_back(addr_of_topic(t[1].get<std::string>()));
+    if ((t0 == traded || t0 == liquidated_topic()) && t.size() >= 3) {
+        out.push_back(addr_of_topic(t[1].get<std::string>()));
+        out.push_back(addr_of_topic(t[2].get<std::string>()));
+    }
+    return out;
+}
+
+outcome<liquidation> decode_liquidated(const json& log) {
+    if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].size() != 3 ||
+        log["topics"][0] != liquidated_topic())
+        return outcome<liquidation>::failure(error_code::NOT_FOUND, "", "not a Liquidated log");
+    static const type data_type =
+        type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
+    auto data = abi::from_hex(log.value("data", std::string()));
+    if (!data.ok()) return outcome<liquidation>::failure(*data.err);
+    auto v = abi::decode(data_type, data.value);
+    if (!v.ok()) return outcome<liquidation>::failure(*v.err);
+    const auto& f = *v.value.as_list();
+    liquidation l;
+    auto c = parse_address(log.value("address", std::string()));
+    if (c.ok()) l.contract = c.value;
+    l.account = addr_of_topic(log["topics"][1].get<std::string>());
+    l.liquidator = addr_of_topic(log["topics"][2].get<std::string>());
+    if (*f[0].as_number() > std::numeric_limits<std::uint64_t>::max())
+        return outcome<liquidation>::failure(error_code::ABI_BAD_DATA, "/scenarioId", "scenario id out of range");
+    l.scenario = f[0].as_number()->convert_to<std::uint64_t>();
+    l.input_hash = abi::to_hex(*f[1].as_bytes());
+    l.equity = i256(f[2]);
+    l.maintenance = i256(f[3]);
+    l.fraction = i256(f[4]);
+    l.reward = i256(f[5]);
+    l.shortfall = i256(f[6]);
+    if (auto b = parse_quantity(log.value("blockNumber", json("0x0"))); b.ok()) l.block = b.value.convert_to<std::uint64_t>();
+    if (auto i = parse_quantity(log.value("transactionIndex", json("0x0"))); i.ok()) l.tx_index = i.value.convert_to<std::uint64_t>();
+    l.tx = log.value("transactionHash", std::string());
+    return {l, std::nullopt};
+}
+
+outcome<bytes> house::view(const bytes& calldata, const std::string& block, const address* to) {
+    auto r = rpc_.call("eth_call", json::array({{{"to", to_hex(to ? *to : contract_)}, {"data", abi::to_hex(calldata)}}, block}));
+    if (!r.ok()) return outcome<bytes>::failure(*r.err);
+    if (!r.value.is_string())
+        return outcome<bytes>::failure(error_code::RPC_BAD_RESPONSE, "eth_call", "eth_call returned " + r.value.dump());
+    return abi::from_hex(r.value.get<std::string>());
+}
+
+outcome<bridge::book> house::book(const address& account, const std::string& block) {
+    auto r = books({account}, block);
+    if (!r.ok()) return outcome<bridge::book>::failure(*r.err);
+    return r.value[0];
+}
+
+outcome<std::vector<outcome<bridge::book>>> house::books(const std::vector<address>& accounts, const std::string& block,
+                                                         std::size_t chunk) {
+    using out_t = outcome<std::vector<outcome<bridge::book>>>;
+    static const type ret = type::tuple_of({bridge::book_type()});
+    std::vector<outcome<bridge::book>> out;
+    out.reserve(accounts.size());
+    for (std::size_t i = 0; i < accounts.size(); i += chunk) {
+        std::vector<std::pair<std::string, json>> calls;
+        for (std::size_t k = i; k < std::min(accounts.size(), i + chunk); ++k)
+            calls.emplace_back("eth_call",
+                               json::array({{{"to", to_hex(contract_)},
+                                             {"data", abi::to_hex(call_data("book(address)", value::list({word(accounts[k])})))}},
+                                            block}));
+        auto r = rpc_.batch(calls);
+        if (!r.ok()) return out_t::failure(*r.err);
+        for (auto& one : r.value) {
+            if (!one.ok() || !one.value.is_string()) {
+                out.push_back(outcome<bridge::book>::failure(one.ok() ? error{error_code::RPC_BAD_RESPONSE, "eth_call", one.value.dump()}
+                                                                      : *one.err));
+                continue;
+            }
+            auto data = abi::from_hex(one.value.get<std::string>());
+            auto v = data.ok() ? abi::decode(ret, data.value) : outcome<value>::failure(*data.err);
+            out.push_back(v.ok() ? bridge::book_from_value(v.value.as_list()->at(0)) : outcome<bridge::book>::failure(*v.err));
+        }
+    }
+    return {std::move(out), std::nullopt};
+}
+
+outcome<margin::scenario::params> house::params(const std::string& block) {
+    static const type ret = type::tuple_of({bridge::params_type()});
+    auto r = view(call_data("params()", value::list({})), block);
+    if (!r.ok()) return outcome<margin::scenario::params>::failure(*r.err);
+    auto v = abi::decode(ret, r.value);
+    if (!v.ok()) return outcome<margin::scenario::params>::failure(*v.err);
+    return bridge::params_from_value(v.value.as_list()->at(0));
+}
+
+outcome<market_state> house::market(const std::string& block) {
+    static const type ret = type::tuple_of({type::uint_(64), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
+    auto r = view(call_data("market()", value::list({})), block);
+    if (!r.ok()) return outcome<market_state>::failure(*r.err);
+    auto v = abi::decode(ret, r.value);
+    if (!v.ok()) return outcome<market_state>::failure(*v.err);
+    const auto& f = *v.value.as_list();
+    return {{f[0].as_number()->convert_to<std::uint64_t>(), i256(f[1]), i256(f[2]), i256(f[3]), i256(f[4]), i256(f[5])}, std::nullopt};
+}
+
+outcome<risk_limits> house::limits(const std::string& block) {
+    static const type ret = type::tuple_of({type::int_(), type::int_(), type::uint_(64), type::int_()});
+    auto r = view(call_data("limits()", value::list({})), block);
+    if (!r.ok()) return outcome<risk_limits>::failure(*r.err);
+    auto v = abi::decode(ret, r.value);
+    if (!v.ok()) return outcome<risk_limits>::failure(*v.err);
+    const auto& f = *v.value.as_list();
+    return {{i256(f[0]), i256(f[1]), f[2].as_number()->convert_to<std::uint64_t>(), i256(f[3])}, std::nullopt};
+}
+
+outcome<address> house::engine(const std::string& block) {
+    static const type ret = type::tuple_of({type::address()});
+    auto r = view(call_data("engine()", value::list({})), block);
+    if (!r.ok()) return outcome<address>::failure(*r.err);
+    auto v = abi::decode(ret, r.value);
+    if (!v.ok()) return outcome<address>::failure(*v.err);
+    return {addr_of(v.value.as_list()->at(0)), std::nullopt};
+}
+
+outcome<witness> house::witness_of(const bridge::book& b, const margin::scenario::params& p, std::uint64_t id, const std::string& block) {
+    // (book, params, id, marks): empty marks, so the engine prices the legs itself
+    static const type args =
+        type::tuple_of({bridge::book_type(), bridge::params_type(), type::uint_(), type::array_of(type::array_of(type::int_()))});
+    static const type ret = type::tuple_of({type::int_(), type::int_(), type::int_(), type::boolean()});
+    auto eng = engine(block);
+    if (!eng.ok()) return outcome<witness>::failure(*eng.err);
+    static const std::array<std::uint8_t, 4> sel = abi::selector("witness" + args.canonical());
+    bytes data(sel.begin(), sel.end());
+    const bytes body = abi::encode(args, value::list({bridge::to_value(b), bridge::to_value(p), value::number(id), value::list({})})).value;
+    data.insert(data.end(), body.begin(), body.end());
+    auto r = view(data, block, &eng.value);
+    if (!r.ok()) return outcome<witness>::failure(*r.err);
+    auto v = abi::decode(ret, r.value);
+    if (!v.ok()) return outcome<witness>::failure(*v.err);
+    const auto& f = *v.value.as_list();
+    return {{i256(f[0]), i256(f[1]), i256(f[2]), *f[3].as_number() == 1}, std::nullopt};
+}
+
+bytes house::liquidate_call(const address& account, std::uint64_t scenario) {
+    return call_data("liquidate(address,uint256)", value::list({word(account), value::number(scenario)}));
+}
+
+outcome<json> house::bundle(const std::string& tx, const std::string& underlying) {
+    auto rc = rpc_.call("eth_getTransactionReceipt", json::array({tx}));
+    if (!rc.ok()) return outcome<json>::failure(*rc.err);
+    if (rc.value.is_null()) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "no receipt for " + tx + " (unknown or not mined)");
+    std::optional<json> found;
+    const json logs = rc.value.value("logs", json::array());
+    for (const json& log : logs)
+        if (log.contains("topics") && !log["topics"].empty() && log["topics"][0] == liquidated_topic()) found = log;
+    if (!found) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated event");
+    auto ev = decode_liquidated(*found);
+    if (!ev.ok()) return outcome<json>::failure(*ev.err);
+    const liquidation& l = ev.value;
+    if (l.block == 0) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "a liquidation in the genesis block");
+    contract_ = l.contract;
+    const std::string parent =
+        quantity(l.block - 1);  // the state the transaction started from (it is first in its block when tx_index == 0)
+    auto b = book(l.account, parent);
+    if (!b.ok()) return outcome<json>::failure(*b.err);
+    auto p = params(parent);
+    if (!p.ok()) return outcome<json>::failure(*p.err);
+    auto m = market(parent);
+    if (!m.ok()) return outcome<json>::failure(*m.err);
+    auto w = witness_of(b.value, p.value, l.scenario, parent);
+    if (!w.ok()) return outcome<json>::failure(*w.err);
+    auto chain_id = rpc_.call("eth_chainId");
+    json bundle = {
+        {"version", "replay/1"},
+        {"underlying", underlying},
+        {"market_timestamp", std::to_string(m.value.timestamp)},
+        {"scenario", std::to_string(l.scenario)},
+        {"book", abi::to_json(bridge::book_type(), bridge::to_value(b.value))},
+        {"params", abi::to_json(bridge::params_type(), bridge::to_value(p.value))},
+        {"event",
+         {{"account", to_hex(l.account)},
+          {"liquidator", to_hex(l.liquidator)},
+          {"input_hash", l.input_hash},
+          {"equity", l.equity.to_string()},
+          {"maintenance", l.maintenance.to_string()},
+          {"fraction", l.fraction.to_string()},
+          {"reward", l.reward.to_string()},
+          {"shortfall", l.shortfall.to_string()}}},
+        {"witness",
+         {{"pnl", w.value.pnl.to_string()},
+          {"equity", w.value.equity.to_string()},
+          {"maintenance", w.value.maintenance.to_string()},
+          {"liquidatable", w.value.liquidatable}}},
+        {"source",
+         {{"chain_id", chain_id.ok() ? chain_id.value : json(nullptr)},
+          {"contract", to_hex(l.contract)},
+          {"tx", tx},
+          {"block", std::to_string(l.block)},
+          {"tx_index", std::to_string(l.tx_index)}}},
+    };
+    return {std::move(bundle), std::nullopt};
+}
+
+}  // namespace chain

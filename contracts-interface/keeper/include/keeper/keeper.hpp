@@ -1,0 +1,107 @@
+// The keeper (namespace keeper): finds every liquidatable account of a MarginAccounts
+// clearing house and liquidates it with its worst scenario, the engine deciding natively
+// on exactly the inputs the chain will use (the contract's own book() of each account).
+// apps/keeper.cpp (margin-keeper) is its command line; tests drive it over a transport that
+// replays recorded node answers (tests/keeper/).
+//
+// A round: new accounts from the contract's logs (Deposited, Traded, Liquidated);
+// params(), market(), limits(); every account's book() in JSON-RPC batches; each book
+// evaluated by the engine (contract values shared across accounts: scenario::value_cache);
+// for each liquidatable one, liquidate(account, worst scenario): simulated first
+// (eth_estimateGas: a revert there is reported and skipped, never sent), then sent and
+// its receipt awaited. A reverted transaction (e.g. front-run) is reported, not fatal.
+// A transport failure aborts the round; run() retries it with exponential back-off.
+//
+// Reports: one JSON object per event (reporter), in order: round (block, accounts,
+// evaluated, liquidatable, contracts_priced, timings), decision, sent, liquidated,
+// reverted, skip, error, rpc_error, stop.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "chain/rpc.hpp"
+#include "chain/tx.hpp"
+
+namespace keeper {
+
+/// What the keeper acts on and how it sends.
+struct config {
+    chain::address contract{};             ///< the MarginAccounts contract
+    std::optional<chain::signer> key;      ///< sign locally (eth_sendRawTransaction); else
+    chain::address from{};                 ///< send as this unlocked node account (eth_sendTransaction)
+    std::string underlying = "BTC";        ///< the underlying's symbol in requests
+    bool dry_run = false;                  ///< decide and report, send nothing
+    std::uint64_t gas_limit = 16'777'216;  ///< cap on a liquidation's gas (EIP-7825's per-transaction cap)
+    std::uint64_t from_block = 0;          ///< first block whose logs name accounts
+};
+
+/// How rounds repeat (run()).
+struct schedule {
+    long rounds = 1;                        ///< successful rounds before stopping; 0: until the process ends
+    std::chrono::milliseconds pause{2000};  ///< between successful rounds
+    int retries = 30;                       ///< failed rounds in a row before giving up
+};
+
+/// Where the keeper's reports go, one event at a time.
+class reporter {
+public:
+    virtual ~reporter() = default;
+    virtual void report(nlohmann::json event) = 0;
+};
+
+/// Time as the keeper sees it: now() for the round's timings, sleep() for back-off,
+/// receipt polling and the pause between rounds.
+class clock {
+public:
+    virtual ~clock() = default;
+    virtual std::chrono::steady_clock::time_point now() = 0;
+    virtual void sleep(std::chrono::milliseconds d) = 0;
+};
+
+/// std::chrono::steady_clock and std::this_thread::sleep_for.
+clock& steady_clock();
+
+/// One JSON line per event on `out`, flushed, with "ms": milliseconds since the reporter
+/// was made (margin-keeper's stdout).
+class line_reporter final : public reporter {
+public:
+    line_reporter(std::ostream& out, clock& time);
+    void report(nlohmann::json event) override;
+
+private:
+    std::ostream& out_;
+    clock& time_;
+    std::chrono::steady_clock::time_point start_;
+};
+
+class keeper {
+public:
+    /// `rpc`, `out` and `time` must outlive the keeper.
+    keeper(config c, chain::rpc_client& rpc, reporter& out, clock& time);
+    ~keeper();
+    keeper(const keeper&) = delete;
+    keeper& operator=(const keeper&) = delete;
+
+    /// One round. A transport failure anywhere aborts it (returned: RPC_UNREACHABLE,
+    /// RPC_HTTP, RPC_BAD_RESPONSE, or an RPC_ERROR of a read); reverts and books without a
+    /// request form are reported and the round goes on.
+    std::optional<margin::error> round();
+
+private:
+    struct state;
+    std::unique_ptr<state> s_;
+};
+
+/// Rounds by `s`: a failed round is reported (rpc_error) and retried after 0.25 s, doubling
+/// to 8 s; after `s.retries` failures in a row the keeper gives up. Reports stop at the end.
+/// Returns margin-keeper's exit status: 0 done, 3 gave up.
+int run(keeper& k, const schedule& s, reporter& out, clock& time);
+
+}  // namespace keeper

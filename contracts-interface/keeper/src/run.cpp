@@ -1,0 +1,62 @@
+// Rounds and back-off; the real clock; reports as JSON lines.
+#include <algorithm>
+#include <thread>
+
+#include "keeper/keeper.hpp"
+
+namespace keeper {
+namespace {
+
+class system_clock final : public clock {
+public:
+    std::chrono::steady_clock::time_point now() override { return std::chrono::steady_clock::now(); }
+    void sleep(std::chrono::milliseconds d) override { std::this_thread::sleep_for(d); }
+};
+
+}  // namespace
+
+clock& steady_clock() {
+    static system_clock c;
+    return c;
+}
+
+line_reporter::line_reporter(std::ostream& out, clock& time) : out_(out), time_(time), start_(time.now()) {}
+
+void line_reporter::report(nlohmann::json event) {
+    event["ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(time_.now() - start_).count();
+    out_ << event.dump() << std::endl;
+}
+
+int run(keeper& k, const schedule& s, reporter& out, clock& time) {
+    long done = 0;
+    int failures = 0;
+    while (s.rounds == 0 || done < s.rounds) {
+        auto err = k.round();
+        if (err) {
+            if (++failures > s.retries) {
+                out.report({{"event", "stop"},
+                            {"why", "gave up after " + std::to_string(s.retries) + " failed rounds"},
+                            {"code", margin::name(err->code)},
+                            {"message", err->message}});
+                return 3;
+            }
+            const long wait = std::min(8000L, 250L << std::min(failures - 1, 5));
+            out.report({{"event", "rpc_error"},
+                        {"code", margin::name(err->code)},
+                        {"method", err->path},
+                        {"message", err->message},
+                        {"retry_in_ms", wait},
+                        {"failures", failures}});
+            time.sleep(std::chrono::milliseconds(wait));
+            continue;
+        }
+        failures = 0;
+        ++done;
+        if (s.rounds != 0 && done >= s.rounds) break;
+        time.sleep(s.pause);
+    }
+    out.report({{"event", "stop"}, {"why", "done"}, {"rounds", done}});
+    return 0;
+}
+
+}  // namespace keeper

@@ -1,0 +1,151 @@
+#include "replay/replay.hpp"
+
+#include <cctype>
+
+#include "abi/json.hpp"
+#include "abi/keccak.hpp"
+#include "api/documents.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
+#include "bridge/book.hpp"
+#include "bridge/request.hpp"
+#include "core/margin.hpp"
+
+namespace replay {
+namespace {
+
+using margin::error_code;
+using margin::outcome;
+using nlohmann::json;
+
+outcome<json> bad(const std::string& path, const std::string& why) {
+    return outcome<json>::failure(error_code::BAD_BUNDLE, path, path + ": " + why);
+}
+
+const json* field(const json& j, const char* name) { return j.is_object() && j.contains(name) ? &j[name] : nullptr; }
+
+// A decimal integer string of the bundle.
+bool integer_of(const json* j, abi::integer& out) {
+    if (!j || !j->is_string()) return false;
+    const std::string s = j->get<std::string>();
+    const std::size_t digits = s.size() - (s.rfind('-', 0) == 0 ? 1 : 0);
+    if (digits == 0 || digits > 80 || s.find_first_not_of("0123456789", s.size() - digits) != std::string::npos) return false;
+    out = abi::integer(s);
+    return true;
+}
+
+std::string raw(const fp::Wad& w) { return w.raw().to_string(); }
+
+// Every leaf where `a` (the bundle) and `b` (the chain's) differ, by JSON pointer.
+void diff(const json& a, const json& b, const std::string& path, json& out) {
+    if (a.is_object() && b.is_object()) {
+        for (const auto& [k, v] : a.items()) diff(v, b.contains(k) ? b[k] : json(), path + "/" + k, out);
+        for (const auto& [k, v] : b.items())
+            if (!a.contains(k)) diff(json(), v, path + "/" + k, out);
+        return;
+    }
+    if (a.is_array() && b.is_array() && a.size() == b.size()) {
+        for (std::size_t i = 0; i < a.size(); ++i) diff(a[i], b[i], path + "/" + std::to_string(i), out);
+        return;
+    }
+    if (a != b) out.push_back({{"field", path}, {"bundle", a}, {"chain", b}, {"match", false}});
+}
+
+}  // namespace
+
+outcome<json> run(const json& b, const json* chain) {
+    if (!b.is_object()) return bad("", "a bundle is a JSON object");
+    if (!field(b, "version") || *field(b, "version") != "replay/1") return bad("/version", "must be \"replay/1\"");
+    for (const auto& [key, _] : b.items())
+        if (key != "version" && key != "underlying" && key != "market_timestamp" && key != "scenario" && key != "book" && key != "params" &&
+            key != "event" && key != "witness" && key != "source")
+            return bad("/" + key, "no such field");
+    const json* underlying = field(b, "underlying");
+    if (!underlying || !underlying->is_string() || underlying->get<std::string>().empty())
+        return bad("/underlying", "a symbol, e.g. \"BTC\"");
+    abi::integer ts, scenario;
+    if (!integer_of(field(b, "market_timestamp"), ts) || ts <= 0 || ts > abi::integer(100'000'000'000LL))
+        return bad("/market_timestamp", "Unix seconds as a decimal string");
+    if (!integer_of(field(b, "scenario"), scenario) || scenario < 0 || scenario > 1'000'000) return bad("/scenario", "a scenario index");
+    if (!field(b, "book")) return bad("/book", "missing");
+    if (!field(b, "params")) return bad("/params", "missing");
+    auto book_v = abi::from_json(bridge::book_type(), b["book"]);
+    if (!book_v.ok()) return bad("/book" + book_v.err->path, book_v.err->message);
+    auto params_v = abi::from_json(bridge::params_type(), b["params"]);
+    if (!params_v.ok()) return bad("/params" + params_v.err->path, params_v.err->message);
+    auto book = bridge::book_from_value(book_v.value);
+    if (!book.ok()) return bad("/book" + book.err->path, book.err->message);
+    auto params = bridge::params_from_value(params_v.value);
+    if (!params.ok()) return bad("/params" + params.err->path, params.err->message);
+    const auto id = scenario.convert_to<std::uint64_t>();
+    if (id > params.value.scenarios.size())
+        return bad("/scenario", "past the basis contingency (" + std::to_string(params.value.scenarios.size()) + ")");
+
+    const json* event = field(b, "event");
+    if (!event || !event->is_object()) return bad("/event", "the Liquidated event's fields");
+    for (const char* name : {"input_hash", "equity", "maintenance"})
+        if (!field(*event, name) || !(*event)[name].is_string()) return bad(std::string("/event/") + name, "missing");
+    const json* witness = field(b, "witness");
+    if (witness && !witness->is_object()) return bad("/witness", "an object");
+
+    // The engine: the request the book stands for, evaluated at the scenario.
+    auto req = bridge::request_of(book.value, params.value, underlying->get<std::string>(), ts.convert_to<std::int64_t>());
+    if (!req.ok()) return outcome<json>::failure(*req.err);
+    auto res = margin::compute_portfolio(req.value, static_cast<std::int64_t>(id));
+    if (!res.ok()) return outcome<json>::failure(*res.err);
+    const margin::underlying_risk* ur = nullptr;
+    for (const auto& u : res.value.underlyings)
+        if (u.symbol == underlying->get<std::string>()) ur = &u;
+    if (!ur) return bad("/book", "the book holds nothing on its underlying");
+    std::array<char, 67> buf;
+    const std::string hash(abi::to_hex(bridge::input_hash(book.value, params.value, id), buf));
+
+    json fields = json::array();
+    bool all = true;
+    auto compare = [&](const std::string& name, const json& said, const std::string& engine) {
+        const bool same = said.is_string() && said.get<std::string>() == engine;
+        all = all && same;
+        fields.push_back({{"field", name}, {"chain", said}, {"engine", engine}, {"match", same}});
+    };
+    auto compare_bool = [&](const std::string& name, const json& said, bool engine) {
+        const bool same = said.is_boolean() && said.get<bool>() == engine;
+        all = all && same;
+        fields.push_back({{"field", name}, {"chain", said}, {"engine", engine}, {"match", same}});
+    };
+    auto lower = [](std::string s) {
+        for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    compare("input_hash", lower((*event)["input_hash"].get<std::string>()), hash);
+    compare("event.equity", (*event)["equity"], raw(res.value.equity));
+    compare("event.maintenance", (*event)["maintenance"], raw(res.value.maintenance_margin));
+    compare_bool("event.liquidatable", true, res.value.liquidatable);  // a Liquidated event asserts it
+    if (witness) {
+        if (field(*witness, "pnl")) compare("witness.scenario_pnl", (*witness)["pnl"], raw(ur->worst_loss));
+        if (field(*witness, "equity")) compare("witness.equity", (*witness)["equity"], raw(res.value.equity));
+        if (field(*witness, "maintenance")) compare("witness.maintenance", (*witness)["maintenance"], raw(res.value.maintenance_margin));
+        if (field(*witness, "liquidatable")) compare_bool("witness.liquidatable", (*witness)["liquidatable"], res.value.liquidatable);
+    }
+    json report = {{"version", "replay-report/1"}, {"match", all}, {"scenario", id}, {"fields", fields}};
+    if (chain) {
+        json inputs = json::array();
+        for (const char* part : {"underlying", "market_timestamp", "scenario", "book", "params", "event", "witness"})
+            diff(b.contains(part) ? b[part] : json(), chain->contains(part) ? (*chain)[part] : json(), std::string("/") + part, inputs);
+        report["match"] = all && inputs.empty();
+        report["inputs"] = inputs;
+    }
+    if (field(b, "source")) report["source"] = b["source"];
+    return {std::move(report), std::nullopt};
+}
+
+std::string run_json(std::string_view bundle_text, bool pretty, bool* match) {
+    if (match) *match = false;
+    json b = json::parse(bundle_text, nullptr, false);
+    if (b.is_discarded()) return margin::api::encode_error({error_code::BAD_BUNDLE, "", "not JSON"}, pretty);
+    auto r = run(b);
+    if (!r.ok()) return margin::api::encode_error(*r.err, pretty);
+    if (match) *match = r.value["match"].get<bool>();
+    return r.value.dump(pretty ? 2 : -1);
+}
+
+}  // namespace replay

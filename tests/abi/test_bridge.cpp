@@ -1,0 +1,128 @@
+// The bridge between the engine and the chain: PortfolioMargin's Book and Params through
+// the ABI codec and back, the input hash, requests the chain's book cannot hold, and
+// request_of / request_builder as book_of's inverse. The same against the EVM (the
+// contract's own book() and input hash): contracts-interface/harness/portfolio.js.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "abi/abi.hpp"
+#include "api/documents.hpp"
+#include "api/request.hpp"
+#include "api/response.hpp"
+#include "bridge/book.hpp"
+#include "bridge/request.hpp"
+#include "core/margin.hpp"
+
+using margin::error_code;
+
+TEST_CASE("bridge: Book and Params round trip; requests the chain cannot hold", "[bridge]") {
+    auto req = margin::api::parse_request(R"({"api_version":"1","params":"pmrm2",
+      "market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100010","perp_confidence":"5",
+        "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"}]}},
+        "collateral":{"USDC":{"price":"0.999"}}},
+      "account":{"cash":"-2500.5","collateral":{"USDC":"100"},"positions":[
+        {"type":"option","underlying":"BTC","expiry":"1769817600","strike":"110000","option_type":"call","size":"-2","mark_vol":"0.6"},
+        {"type":"perp","underlying":"BTC","size":"0.5","entry_price":"99000"}]}})");
+    REQUIRE(req.ok());
+    auto b = bridge::book_of(req.value);
+    REQUIRE(b.ok());
+    CHECK(b.value.cash.to_string() == "-2500500000000000000000");
+    REQUIRE(b.value.expiries.size() == 1);
+    CHECK(b.value.expiries[0].seconds_to_expiry.to_string() == "2592000");
+    CHECK(b.value.expiries[0].legs[0].amount.to_string() == "-2000000000000000000");
+    CHECK(b.value.perp_entry.to_string() == "99000000000000000000000");
+    REQUIRE(b.value.collaterals.size() == 1);
+    CHECK(b.value.collaterals[0].im_haircut.to_string() == "10000000000000000");  // pmrm2 preset: USDC 1%
+
+    auto enc = abi::encode(bridge::book_type(), bridge::to_value(b.value));
+    REQUIRE(enc.ok());
+    auto dec = abi::decode(bridge::book_type(), enc.value);
+    REQUIRE(dec.ok());
+    auto b2 = bridge::book_from_value(dec.value);
+    REQUIRE(b2.ok());
+    CHECK(b2.value == b.value);
+
+    const auto& prm = req.value.portfolio.scenarios;
+    auto penc = abi::encode(bridge::params_type(), bridge::to_value(prm));
+    REQUIRE(penc.ok());
+    auto p2 = bridge::params_from_value(abi::decode(bridge::params_type(), penc.value).value);
+    REQUIRE(p2.ok());
+    CHECK(abi::encode(bridge::params_type(), bridge::to_value(p2.value)).value == penc.value);
+    CHECK(p2.value.scenarios.size() == prm.scenarios.size());
+    CHECK(bridge::input_hash(b.value, prm, 3) != bridge::input_hash(b.value, prm, 4));
+
+    // not representable: perp funding; an expiry without a rate (the engine would derive one from the DF)
+    const std::string base =
+        R"({"api_version":"1","params":"pmrm2","market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100000",
+        "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05"},{"expiry":"1772409600","forward":"101000","discount_factor":"0.99"}]}}},"account":{"cash":"0","positions":[)";
+    const std::pair<std::string, std::string> cases[] = {
+        {R"({"type":"perp","underlying":"BTC","size":"1"},{"type":"future","underlying":"BTC","expiry":"1772409600","size":"2"})",
+         "/market/underlyings/BTC/expiries"},
+        {R"({"type":"perp","underlying":"BTC","size":"1","funding":"3"})", "/account/positions/0/funding"},
+    };
+    for (const auto& [positions, path] : cases) {
+        auto q = margin::api::parse_request(base + positions + "]}}");
+        INFO(positions);
+        REQUIRE(q.ok());
+        auto x = bridge::book_of(q.value);
+        REQUIRE_FALSE(x.ok());
+        CHECK(x.err->code == error_code::NOT_REPRESENTABLE);
+        CHECK(x.err->path == path);
+    }
+}
+
+TEST_CASE("bridge: request_of is book_of's inverse", "[bridge]") {
+    auto req = margin::api::parse_request(R"({"api_version":"1","params":"pmrm2",
+      "market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","spot_confidence":"12","perp_mark":"100010","perp_confidence":"5",
+        "expiries":[{"expiry":"1769817600","forward":"100500","rate":"0.05","discount_factor":"0.996"},
+                    {"expiry":"1775001600","forward":"101500","forward_confidence":"3","rate":"0.04","discount_factor":"0.99"}]}},
+        "collateral":{"BTC":{"price":"100000"},"USDC":{"price":"0.999","confidence":"0.001"}}},
+      "account":{"cash":"-2500.5","collateral":{"BTC":"0.25","USDC":"100"},"positions":[
+        {"type":"option","underlying":"BTC","expiry":"1775001600","strike":"90000","option_type":"put","size":"3","mark_vol":"0.7"},
+        {"type":"option","underlying":"BTC","expiry":"1769817600","strike":"110000","option_type":"call","size":"-2","mark_vol":"0.6"},
+        {"type":"future","underlying":"BTC","expiry":"1775001600","size":"-1.5","entry_price":"101000"},
+        {"type":"perp","underlying":"BTC","size":"0.5","entry_price":"99000"}]}})");
+    REQUIRE(req.ok());
+    auto b = bridge::book_of(req.value);
+    REQUIRE(b.ok());
+    auto q = bridge::request_of(b.value, req.value.portfolio.scenarios, "BTC", 1767225600);
+    INFO((q.ok() ? std::string() : std::string(margin::name(q.err->code)) + " " + q.err->path + " " + q.err->message));
+    REQUIRE(q.ok());
+    auto b2 = bridge::book_of(q.value);
+    REQUIRE(b2.ok());
+    CHECK(b2.value == b.value);
+    // the same account: the same margin
+    auto r1 = margin::compute_portfolio(req.value), r2 = margin::compute_portfolio(q.value);
+    REQUIRE(r1.ok());
+    REQUIRE(r2.ok());
+    CHECK(r1.value.maintenance_margin == r2.value.maintenance_margin);
+    CHECK(r1.value.initial_margin == r2.value.initial_margin);
+    CHECK(r1.value.equity == r2.value.equity);
+
+    // the builder (parameters validated once) gives the same request; a request that
+    // carries "params" is refused by the parse that takes them from the caller
+    auto rb = bridge::request_builder::make(req.value.portfolio.scenarios, "BTC");
+    REQUIRE(rb.ok());
+    auto q3 = rb.value.build(b.value, 1767225600);
+    REQUIRE(q3.ok());
+    CHECK(margin::api::canonical_request(q3.value) == margin::api::canonical_request(q.value));
+    auto twice = margin::api::parse_request(margin::api::canonical_request(q.value), q.value.portfolio);
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.err->code == error_code::UNKNOWN_FIELD);
+    CHECK(twice.err->path == "/params");
+
+    // an expired expiry has no request form
+    bridge::book expired = b.value;
+    expired.expiries[0].seconds_to_expiry = fp::I256{0};
+    auto x = bridge::request_of(expired, req.value.portfolio.scenarios, "BTC", 1767225600);
+    REQUIRE_FALSE(x.ok());
+    CHECK(x.err->code == error_code::NOT_REPRESENTABLE);
+    CHECK(x.err->path == "/expiries/0/secondsToExpiry");
+    // a value the API refuses comes back as its validation error
+    bridge::book negative = b.value;
+    negative.spot = fp::I256{-1};
+    auto y = bridge::request_of(negative, req.value.portfolio.scenarios, "BTC", 1767225600);
+    REQUIRE_FALSE(y.ok());
+    CHECK(y.err->path == "/market/underlyings/BTC/spot");
+}

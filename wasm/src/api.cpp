@@ -47,7 +47,7 @@ char* margin_document(const char* name) { return to_c(std::string(margin::api::d
 /// As `margin --version`.
 char* margin_version() { return to_c(margin::api::version_string()); }
 
-/// The replay report of an on-chain liquidation's bundle (contracts-interface/include/replay/replay.hpp),
+/// The replay report of an on-chain liquidation's bundle (contracts-interface/replay/include/replay/replay.hpp),
 /// or an error document.
 char* margin_replay(const char* bundle) { return to_c(replay::run_json(bundle, false)); }
 

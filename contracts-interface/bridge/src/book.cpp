@@ -89,7 +89,9 @@ struct reader {
     }
     I256 i256(const value& v, const std::string& path) {
         const integer* n = v.as_number();
-        if (n && *n >= -(integer(1) << 255) && *n < (integer(1) << 255)) return I256::from_big(fp::detail::big256(*n)).value;
+        if (n) {
+            if (auto r = I256::from_integer(*n); r.ok()) return r.value;
+        }
         if (!err) err = error{error_code::ABI_BAD_VALUE, path, path + ": not an int256"};
         return {};
     }

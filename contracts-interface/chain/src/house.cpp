@@ -15,7 +15,7 @@ using abi::value;
 using margin::error_code;
 using margin::outcome;
 
-fp::I256 i256(const value& v) { return fp::I256::from_big(fp::detail::big256(*v.as_number())).value; }
+fp::I256 i256(const value& v) { return fp::I256::from_integer(*v.as_number()).value; }
 address addr_of(const value& v) {
     address a{};
     bytes be;

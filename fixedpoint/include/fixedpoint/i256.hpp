@@ -36,6 +36,13 @@ public:
     static result<I256> from_big(const detail::big512& v) noexcept;
     /// Range-checked construction from a 256-bit Boost value (whose range is +-(2^256-1)).
     static result<I256> from_big(const detail::big256& v) noexcept;
+    /// Range-checked construction from any Boost integer (e.g. an ABI integer, cpp_int).
+    /// Errors: overflow outside [-2^255, 2^255 - 1].
+    template <class Integer>
+    static result<I256> from_integer(const Integer& v) noexcept {
+        if (v < -(Integer(1) << 255) || v >= (Integer(1) << 255)) return result<I256>::failure(errc::overflow);
+        return from_big(detail::big256(v));
+    }
 
     static I256 max() noexcept;  ///< 2^255 - 1
     static I256 min() noexcept;  ///< -2^255

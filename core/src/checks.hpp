@@ -15,21 +15,7 @@ namespace margin::checks {
 
 using fp::Wad;
 
-/// path + "/" + key with "~" and "/" escaped (RFC 6901).
-inline std::string child(const std::string& path, std::string_view key) {
-    std::string out = path;
-    out += '/';
-    for (char ch : key) {
-        if (ch == '~')
-            out += "~0";
-        else if (ch == '/')
-            out += "~1";
-        else
-            out += ch;
-    }
-    return out;
-}
-inline std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
+using margin::child;
 
 class checker : public first_error {
 public:

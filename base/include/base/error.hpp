@@ -117,6 +117,24 @@ struct outcome {
     }
 };
 
+/// path + "/" + key, the key escaped as RFC 6901 says ("~" -> "~0", "/" -> "~1"): the
+/// JSON pointer of a member, for error paths.
+inline std::string child(const std::string& path, std::string_view key) {
+    std::string out = path;
+    out += '/';
+    for (char ch : key) {
+        if (ch == '~')
+            out += "~0";
+        else if (ch == '/')
+            out += "~1";
+        else
+            out += ch;
+    }
+    return out;
+}
+/// path + "/" + index: the JSON pointer of an array element.
+inline std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
+
 /// The first failure of a sequence of checks; later ones are ignored, so a validator or
 /// decoder reports the first error in document order. Each check returns fail(...)'s false.
 class first_error {

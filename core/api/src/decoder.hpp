@@ -25,21 +25,7 @@ using fp::Wad;
 constexpr std::size_t max_input_bytes = 16u << 20;
 constexpr std::size_t max_depth = 16;
 
-inline std::string escape_token(const std::string& k) {
-    std::string out;
-    for (char ch : k) {
-        if (ch == '~')
-            out += "~0";
-        else if (ch == '/')
-            out += "~1";
-        else
-            out += ch;
-    }
-    return out;
-}
-
-inline std::string child(const std::string& path, const std::string& key) { return path + "/" + escape_token(key); }
-inline std::string child(const std::string& path, std::size_t index) { return path + "/" + std::to_string(index); }
+using margin::child;
 
 // --- stage 1: the document -----------------------------------------------------------
 
@@ -62,8 +48,7 @@ public:
     bool end_array() override { return close(); }
     bool key(string_t& k) override {
         if (frames_.back().node->contains(k))
-            return fail(error_code::DUPLICATE_KEY, frames_.back().path + "/" + escape_token(k),
-                        "the key \"" + k + "\" appears twice in this object");
+            return fail(error_code::DUPLICATE_KEY, child(frames_.back().path, k), "the key \"" + k + "\" appears twice in this object");
         key_ = k;
         return true;
     }

@@ -51,7 +51,9 @@ endif()
 function(margin_add_executable name)
   cmake_parse_arguments(ARG "EXCEPTIONS" "" "SOURCES;LIBRARIES" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} margin_warnings)
+  # Tools and tests may use any host header (Catch2, nlohmann/json, Boost): the libraries
+  # they link carry only what each library uses itself.
+  target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} margin_host_headers margin_warnings)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}/bin")
   if(MARGIN_WASM)
     target_link_options(${name} PRIVATE -sNODERAWFS=1 -sALLOW_MEMORY_GROWTH=1

@@ -23,9 +23,9 @@ step() {  # name command...
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
   echo "-- $((SECONDS - start)) s"  # per-step durations, to keep the whole run well under CI's limit
 }
-build() {  # preset
-  cmake --preset "$1" -DMARGIN_BUILD_TESTS=ON -DMARGIN_BUILD_BENCH=ON >/dev/null &&
-    cmake --build --preset "$1" -j "$jobs" >/dev/null 2>build/"$1".log || { cat build/"$1".log; return 1; }
+build() {  # preset: configure and build; on failure the log's last lines (the compiler's errors)
+  { cmake --preset "$1" -DMARGIN_BUILD_TESTS=ON -DMARGIN_BUILD_BENCH=ON && cmake --build --preset "$1" -j "$jobs"; } >build/"$1".log 2>&1 ||
+    { grep -E "error|FAILED" build/"$1".log | head -40; tail -20 build/"$1".log; return 1; }
 }
 mkdir -p build
 

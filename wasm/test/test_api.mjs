@@ -76,7 +76,7 @@ test('evaluateScenario and previewTrade equal the native CLI', () => {
 });
 
 test('shipped documents are the repository\'s files; a scenario set indexes scenario_pnl', () => {
-  const repo = (f) => JSON.parse(readFileSync(new URL(`../../core/${f}`, import.meta.url), 'utf8'));
+  const repo = (f) => JSON.parse(readFileSync(new URL(`../../core/api/${f}`, import.meta.url), 'utf8'));
   assert.deepEqual(pkg.shippedDocument('example'), repo('examples/default.json'));
   assert.deepEqual(pkg.shippedDocument('standard'), repo('params/standard-v1.json'));
   for (const name of ['pmrm2', 'span16']) {

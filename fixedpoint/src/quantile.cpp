@@ -27,7 +27,7 @@ constexpr std::int64_t mul_q58(std::int64_t a, std::int64_t b) noexcept {
 
 // N3: the initial guess y0 ~ -Phi^-1(P / 10^18) in Q58 for 1 <= P <= 5 * 10^17.
 std::int64_t guess_q58(std::uint64_t P) noexcept {
-    const int e = 63 - clz64(P);                                                                  // 0..58
+    const int e = 63 - clz64(P);                                                                     // 0..58
     const std::int64_t t = (static_cast<std::int64_t>(2 * P) - (std::int64_t{3} << e)) << (58 - e);  // [-2^58, 2^58)
     const auto& c = QNT_POLY[static_cast<unsigned>(e)];
     std::int64_t acc = c[c.size() - 1];

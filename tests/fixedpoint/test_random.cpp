@@ -62,8 +62,9 @@ TEST_CASE("philox stream convention: counter and key layout, two draws per block
     const std::uint64_t seed = 0x0123456789abcdefull, path = 0xfedcba9876543210ull;
     for (std::uint64_t draw : {0ull, 1ull, 2ull, 3ull, 1001ull, 0xffffffffffffffffull, 0x1234567890ull}) {
         const std::uint64_t block = draw >> 1;
-        const philox_counter x = philox4x32_10({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), 0x76543210u, 0xfedcba98u},
-                                               {0x89abcdefu, 0x01234567u});
+        const philox_counter x =
+            philox4x32_10({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), 0x76543210u, 0xfedcba98u},
+                          {0x89abcdefu, 0x01234567u});
         const std::uint64_t expect = draw % 2 == 0 ? (std::uint64_t{x[1]} << 32 | x[0]) : (std::uint64_t{x[3]} << 32 | x[2]);
         CHECK(philox_bits64(seed, path, draw) == expect);
         CHECK(philox_block(seed, path, block) == x);
@@ -80,8 +81,8 @@ TEST_CASE("philox stream convention: counter and key layout, two draws per block
 
 TEST_CASE("uniform mapping: the formula, inside (0, 1), symmetric, monotone, 18 or 19 preimages", "[random]") {
     fp::test::gen g(201);
-    std::vector<std::uint64_t> bs = {0, 1, 2, 17, 18, 19, 36, 37, 38, ~std::uint64_t{0}, ~std::uint64_t{0} - 1, std::uint64_t{1} << 63,
-                                     (std::uint64_t{1} << 63) - 1};
+    std::vector<std::uint64_t> bs = {
+        0, 1, 2, 17, 18, 19, 36, 37, 38, ~std::uint64_t{0}, ~std::uint64_t{0} - 1, std::uint64_t{1} << 63, (std::uint64_t{1} << 63) - 1};
     for (int i = 0; i < 20000; ++i) bs.push_back(g.u64());
     for (int i = 0; i < 2000; ++i) bs.push_back(g.u64() >> (g.u64() % 64));  // small values too
     for (const std::uint64_t b : bs) {
@@ -97,7 +98,7 @@ TEST_CASE("uniform mapping: the formula, inside (0, 1), symmetric, monotone, 18 
     // Preimage counts: value v is hit by the b with (2b + 1) N in [2^65 (v - 1), 2^65 v).
     for (int i = 0; i < 2000; ++i) {
         const big v = 1 + big(g.u64()) % N;
-        auto first_b = [&](const big& target) {  // smallest b with 1 + floor((2b+1)N / 2^65) >= target
+        auto first_b = [&](const big& target) {         // smallest b with 1 + floor((2b+1)N / 2^65) >= target
             const big need = (target - 1) * TWO64 * 2;  // (2b + 1) N >= need
             big m = (need + N - 1) / N;                 // smallest m >= need / N
             if (m % 2 == 0) ++m;                        // m = 2b + 1 is odd
@@ -131,7 +132,7 @@ TEST_CASE("normal_quantile: known values", "[random][quantile]") {
     CHECK(format(normal_quantile(W("0.5")).value) == "0");
     CHECK(format(normal_quantile(W("0.975")).value) == "1.959963984540054236");  // 1.95996398454005423552...
     CHECK(format(normal_quantile(W("0.025")).value) == "-1.959963984540054236");
-    CHECK(format(normal_quantile(W("0.99")).value) == "2.326347874040841101");  // 2.32634787404084110088...
+    CHECK(format(normal_quantile(W("0.99")).value) == "2.326347874040841101");                   // 2.32634787404084110088...
     CHECK(format(normal_quantile(W("0.000000000000000001")).value) == "-8.757290348782315064");  // -8.75729034878231506388...
     CHECK(format(normal_quantile(W("0.999999999999999999")).value) == "8.757290348782315064");
     CHECK(format(normal_quantile(W("0.500000000000000001")).value) == "0.000000000000000003");  // sqrt(2 pi) 1e-18 = 2.5066e-18
@@ -144,9 +145,9 @@ TEST_CASE("normal_quantile: exactly antisymmetric and monotone", "[random][quant
     std::vector<std::int64_t> ps;
     for (int i = 0; i < 4000; ++i) ps.push_back(uniform_open_raw(g.u64()));
     for (int i = 0; i < 2000; ++i) ps.push_back(1 + static_cast<std::int64_t>(g.u64() >> (6 + g.u64() % 58)));  // tails
-    for (std::int64_t k = 1; k <= 200; ++k) ps.push_back(k);                                                  // the last wei
-    for (std::int64_t k = -300; k <= 300; ++k) ps.push_back(500'000'000'000'000'000 + k);                     // around 1/2
-    for (int e = 0; e <= 58; ++e)                                                                             // binade edges
+    for (std::int64_t k = 1; k <= 200; ++k) ps.push_back(k);                                                    // the last wei
+    for (std::int64_t k = -300; k <= 300; ++k) ps.push_back(500'000'000'000'000'000 + k);                       // around 1/2
+    for (int e = 0; e <= 58; ++e)                                                                               // binade edges
         for (std::int64_t d = -1; d <= 1; ++d) ps.push_back((std::int64_t{1} << e) + d);
     std::vector<std::int64_t> qs;
     for (const std::int64_t p : ps)

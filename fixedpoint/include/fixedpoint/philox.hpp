@@ -78,7 +78,7 @@ constexpr std::uint64_t philox_bits64(std::uint64_t seed, std::uint64_t path, st
 /// is symmetric about 1/2, and the complement of b is the antithetic draw).
 constexpr std::int64_t uniform_open_raw(std::uint64_t b) noexcept {
     constexpr std::uint64_t n = 999'999'999'999'999'999ull;  // 10^18 - 1
-    constexpr std::uint64_t half = (n - 1) / 2;               // 499,999,999,999,999,999
+    constexpr std::uint64_t half = (n - 1) / 2;              // 499,999,999,999,999,999
     // hi64(b * n + half): the 64x64->128 product from 32-bit halves (wasm32 has no
     // 64x64->128 multiply; natively the compiler sees through it).
     const std::uint64_t b0 = b & 0xffffffffu, b1 = b >> 32, n0 = n & 0xffffffffu, n1 = n >> 32;

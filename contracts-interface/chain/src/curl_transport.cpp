@@ -63,8 +63,9 @@ public:
         const CURLcode rc = curl_easy_perform(curl_);
         curl_slist_free_all(headers);
         if (out.over || rc == CURLE_FILESIZE_EXCEEDED)
-            return outcome<response>::failure(error_code::RPC_TOO_LARGE, what,
-                                              shown_ + ": an answer over " + std::to_string(max_response_) + " bytes (refused while received)");
+            return outcome<response>::failure(
+                error_code::RPC_TOO_LARGE, what,
+                shown_ + ": an answer over " + std::to_string(max_response_) + " bytes (refused while received)");
         if (rc != CURLE_OK) return outcome<response>::failure(error_code::RPC_UNREACHABLE, what, shown_ + ": " + curl_easy_strerror(rc));
         response r;
         r.body = std::move(out.body);

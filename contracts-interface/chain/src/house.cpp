@@ -90,7 +90,8 @@ outcome<liquidation> decode_liquidated(const json& log) {
         return outcome<liquidation>::failure(error_code::NOT_FOUND, "", "not a Liquidated log");
     for (const char* field : {"data", "address", "transactionHash"})
         if (log.contains(field) && !log[field].is_string())
-            return outcome<liquidation>::failure(error_code::RPC_BAD_RESPONSE, std::string("/") + field, "a log's " + std::string(field) + " that is not a string");
+            return outcome<liquidation>::failure(error_code::RPC_BAD_RESPONSE, std::string("/") + field,
+                                                 "a log's " + std::string(field) + " that is not a string");
     static const type data_type =
         type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
     auto data = abi::from_hex(log.value("data", std::string()));
@@ -227,7 +228,8 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
     if (!rc.ok()) return outcome<json>::failure(*rc.err);
     if (rc.value.is_null()) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "no receipt for " + tx + " (unknown or not mined)");
     if (!rc.value.is_object() || (rc.value.contains("logs") && !rc.value["logs"].is_array()))
-        return outcome<json>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionReceipt", "a receipt that is not an object with a logs array");
+        return outcome<json>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionReceipt",
+                                      "a receipt that is not an object with a logs array");
     std::optional<json> found;
     const json logs = rc.value.value("logs", json::array());
     for (const json& log : logs)

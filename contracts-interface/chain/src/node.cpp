@@ -68,7 +68,7 @@ outcome<log_entry> read_log(const json& log, std::string_view what) {
     if (!log.is_object()) return bad<log_entry>(what, "not a log object: " + shown(log));
     log_entry e;
     auto a = log.contains("address") && log["address"].is_string() ? parse_address(log["address"].get_ref<const std::string&>())
-                                                                     : outcome<address>::failure(error_code::BAD_ADDRESS, "", "");
+                                                                   : outcome<address>::failure(error_code::BAD_ADDRESS, "", "");
     if (!a.ok()) return bad<log_entry>(what, "a log's address is not an address: " + shown(log.value("address", json())));
     e.contract = a.value;
     if (!log.contains("topics") || !log["topics"].is_array() || log["topics"].size() > 4)

@@ -86,12 +86,12 @@ outcome<json> rpc_client::post(const std::string& body, const std::string& what)
         return outcome<json>::failure(
             rpc_failure(error_code::RPC_HTTP, what, url() + ": HTTP " + std::to_string(r.value.status) + ": " + response.substr(0, 200)));
     if (response.size() > max_response_)
-        return outcome<json>::failure(rpc_failure(error_code::RPC_TOO_LARGE, what,
-                                                  url() + ": an answer of " + std::to_string(response.size()) + " bytes, over the cap of " +
-                                                      std::to_string(max_response_)));
+        return outcome<json>::failure(rpc_failure(
+            error_code::RPC_TOO_LARGE, what,
+            url() + ": an answer of " + std::to_string(response.size()) + " bytes, over the cap of " + std::to_string(max_response_)));
     if (depth_of(response, max_response_depth) > max_response_depth)
-        return outcome<json>::failure(rpc_failure(error_code::RPC_TOO_LARGE, what,
-                                                  url() + ": an answer nested deeper than " + std::to_string(max_response_depth) + " levels"));
+        return outcome<json>::failure(rpc_failure(
+            error_code::RPC_TOO_LARGE, what, url() + ": an answer nested deeper than " + std::to_string(max_response_depth) + " levels"));
     json parsed = json::parse(response, nullptr, false);
     if (parsed.is_discarded())
         return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "not JSON: " + response.substr(0, 200)));

@@ -63,8 +63,8 @@ std::optional<margin::error> keeper::round() {
                                      ", more than a reorg (" + std::to_string(k.opt.reorg_depth) + " blocks) can: not believed"};
         if (latest > *k.last_head + k.opt.max_block_jump)
             return margin::error{error_code::RPC_BAD_RESPONSE, "eth_blockNumber",
-                                 "the head jumped from " + std::to_string(*k.last_head) + " to " + std::to_string(latest) +
-                                     ", more than " + std::to_string(k.opt.max_block_jump) + " blocks in one round: not believed"};
+                                 "the head jumped from " + std::to_string(*k.last_head) + " to " + std::to_string(latest) + ", more than " +
+                                     std::to_string(k.opt.max_block_jump) + " blocks in one round: not believed"};
     }
     const std::string at = chain::quantity(latest);  // one consistent state for the whole scan
     auto head_block = k.rpc.call("eth_getBlockByNumber", json::array({at, false}));
@@ -222,8 +222,7 @@ std::optional<margin::error> keeper::state::discover(std::uint64_t latest) {
                                                           {"toBlock", chain::quantity(to)},
                                                           {"topics", chain::account_topics()}}}));
         if (!logs.ok()) return logs.err;
-        if (!logs.value.is_array())
-            return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getLogs", "eth_getLogs: not an array of logs"};
+        if (!logs.value.is_array()) return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getLogs", "eth_getLogs: not an array of logs"};
         for (const json& log : logs.value) {
             auto l = chain::read_log(log, "eth_getLogs");
             if (!l.ok()) return l.err;

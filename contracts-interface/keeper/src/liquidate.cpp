@@ -119,7 +119,11 @@ std::optional<margin::error> keeper::state::liquidate(const chain::address& acco
     auto first = chain::read_hash(sent.value, "eth_sendRawTransaction");
     if (!first.ok()) return first.err;
     std::vector<std::string> hashes{first.value};  // the transaction and its replacements
-    out.report({{"event", "sent"}, {"account", chain::to_hex(account)}, {"scenario", scenario}, {"tx", first.value}, {"gas_limit", std::to_string(limit)}});
+    out.report({{"event", "sent"},
+                {"account", chain::to_hex(account)},
+                {"scenario", scenario},
+                {"tx", first.value},
+                {"gas_limit", std::to_string(limit)}});
 
     // The receipt of any of them (a transport failure here leaves the transaction in flight:
     // the next round sees the account's new state either way). Without one for bump_after, a
@@ -142,10 +146,11 @@ std::optional<margin::error> keeper::state::liquidate(const chain::address& acco
         }
         if (mined) break;
         if (time.now() - start >= opt.tx_timeout) {
-            out.report({{"event", "skip"},
-                        {"account", chain::to_hex(account)},
-                        {"tx", hashes.back()},
-                        {"why", "no receipt after " + std::to_string(opt.tx_timeout.count() / 1000) + " s; the next round re-reads the account"}});
+            out.report(
+                {{"event", "skip"},
+                 {"account", chain::to_hex(account)},
+                 {"tx", hashes.back()},
+                 {"why", "no receipt after " + std::to_string(opt.tx_timeout.count() / 1000) + " s; the next round re-reads the account"}});
             return std::nullopt;
         }
         if (opt.key && !capped && time.now() - last_sent >= opt.bump_after) {
@@ -246,12 +251,8 @@ std::optional<margin::error> keeper::state::liquidate(const chain::address& acco
             poll = std::min(poll * 2, std::chrono::milliseconds(1000));
         }
     }
-    json done = {{"event", "liquidated"},
-                 {"account", chain::to_hex(account)},
-                 {"scenario", scenario},
-                 {"tx", rc.tx},
-                 {"block", chain::quantity(rc.block)},
-                 {"gas_used", chain::quantity(rc.gas_used)}};
+    json done = {{"event", "liquidated"}, {"account", chain::to_hex(account)},  {"scenario", scenario},
+                 {"tx", rc.tx},           {"block", chain::quantity(rc.block)}, {"gas_used", chain::quantity(rc.gas_used)}};
     if (opt.confirmations > 0) done["confirmations"] = opt.confirmations;
     if (mined_raw.contains("logs"))  // an array (read_receipt checked it)
         for (const json& log : mined_raw["logs"])

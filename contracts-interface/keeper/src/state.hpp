@@ -26,12 +26,12 @@ struct keeper::state {
     chain::house house;
     reporter& out;
     clock& time;
-    std::set<chain::address> accounts;  ///< every account the logs named so far
-    std::uint64_t next_block = 0;       ///< the first block whose logs are not read yet
-    std::optional<std::uint64_t> chain_id;                            ///< pinned at the first round
-    std::optional<std::uint64_t> last_head;                           ///< the head the last round saw
-    std::optional<std::pair<std::uint64_t, std::string>> scanned;    ///< the last block whose logs were read, and its hash
-    bool refused = false;                                             ///< the last failure cannot be retried away
+    std::set<chain::address> accounts;                             ///< every account the logs named so far
+    std::uint64_t next_block = 0;                                  ///< the first block whose logs are not read yet
+    std::optional<std::uint64_t> chain_id;                         ///< pinned at the first round
+    std::optional<std::uint64_t> last_head;                        ///< the head the last round saw
+    std::optional<std::pair<std::uint64_t, std::string>> scanned;  ///< the last block whose logs were read, and its hash
+    bool refused = false;                                          ///< the last failure cannot be retried away
 
     /// New accounts from the logs up to `latest` (at most max_spans spans per round). Errors:
     /// RPC_*; a log that fails its checks: RPC_BAD_RESPONSE.

@@ -37,8 +37,7 @@ inline constexpr std::size_t default_max_response = std::size_t(64) << 20;
 /// exchange (connecting included). One connection, kept alive across posts. An answer over
 /// `max_response` bytes is cut while it is received (a Content-Length over it at once):
 /// RPC_TOO_LARGE. Its endpoint() and its messages show the URL redacted (redact_url).
-std::unique_ptr<transport> http_transport(std::string url, long timeout_ms = 10'000,
-                                          std::size_t max_response = default_max_response);
+std::unique_ptr<transport> http_transport(std::string url, long timeout_ms = 10'000, std::size_t max_response = default_max_response);
 
 /// `url` as logs may show it: scheme, host and port only. User information, path, query and
 /// fragment (where providers put API keys) become "***": "https://***@host:8545/***".

@@ -13,8 +13,9 @@
 // A transport failure aborts the round; run() retries it with exponential back-off.
 //
 // Reports: one JSON object per event (reporter), in order: round (block, accounts,
-// evaluated, liquidatable, contracts_priced, timings), decision, sent, liquidated,
-// reverted, skip, error, rpc_error, stop.
+// evaluated, liquidatable, contracts_priced, timings), decision, sent, replaced,
+// liquidated, reverted, reorged, reorg, skip, error, rpc_error, stop. What the keeper
+// refuses to believe of a node, and why: contracts-interface/README.md, "The keeper".
 #pragma once
 
 #include <nlohmann/json.hpp>

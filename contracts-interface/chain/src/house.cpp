@@ -71,8 +71,10 @@ std::vector<address> accounts_named(const json& log) {
     static const std::string deposited = topic_of("Deposited(address,uint256)");
     static const std::string traded = topic_of("Traded(address,address,uint256,int256,int256)");
     std::vector<address> out;
-    if (!log.contains("topics") || !log["topics"].is_array() || log["topics"].empty()) return out;
+    if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].empty()) return out;
     const json& t = log["topics"];
+    for (const json& topic : t)
+        if (!topic.is_string()) return out;  // not a log this contract wrote (chain::read_log reports it)
     const std::string t0 = t[0].get<std::string>();
     if (t0 == deposited && t.size() >= 2) out.push_back(addr_of_topic(t[1].get<std::string>()));
     if ((t0 == traded || t0 == liquidated_topic()) && t.size() >= 3) {
@@ -84,8 +86,12 @@ std::vector<address> accounts_named(const json& log) {
 
 outcome<liquidation> decode_liquidated(const json& log) {
     if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].size() != 3 ||
-        log["topics"][0] != liquidated_topic())
+        log["topics"][0] != liquidated_topic() || !log["topics"][1].is_string() || !log["topics"][2].is_string())
         return outcome<liquidation>::failure(error_code::NOT_FOUND, "", "not a Liquidated log");
+    for (const char* field : {"data", "address", "transactionHash"})
+        if (log.contains(field) && !log[field].is_string())
+            return outcome<liquidation>::failure(error_code::RPC_BAD_RESPONSE, std::string("/") + field,
+                                                 "a log's " + std::string(field) + " that is not a string");
     static const type data_type =
         type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
     auto data = abi::from_hex(log.value("data", std::string()));
@@ -221,10 +227,15 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
     auto rc = rpc_.call("eth_getTransactionReceipt", json::array({tx}));
     if (!rc.ok()) return outcome<json>::failure(*rc.err);
     if (rc.value.is_null()) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "no receipt for " + tx + " (unknown or not mined)");
+    if (!rc.value.is_object() || (rc.value.contains("logs") && !rc.value["logs"].is_array()))
+        return outcome<json>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionReceipt",
+                                      "a receipt that is not an object with a logs array");
     std::optional<json> found;
     const json logs = rc.value.value("logs", json::array());
     for (const json& log : logs)
-        if (log.contains("topics") && !log["topics"].empty() && log["topics"][0] == liquidated_topic()) found = log;
+        if (log.is_object() && log.contains("topics") && log["topics"].is_array() && !log["topics"].empty() &&
+            log["topics"][0] == liquidated_topic())
+            found = log;
     if (!found) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated event");
     auto ev = decode_liquidated(*found);
     if (!ev.ok()) return outcome<json>::failure(*ev.err);

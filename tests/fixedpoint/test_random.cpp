@@ -11,8 +11,6 @@
 #include "test_util.hpp"
 
 using namespace fp;
-using fp::test::big;
-using fp::test::raw;
 using fp::test::W;
 
 namespace {
@@ -42,11 +40,11 @@ static_assert(philox4x32_10(KAT10[2].ctr, KAT10[2].key) == KAT10[2].expected);
 static_assert(uniform_open_raw(0) == 1);
 static_assert(uniform_open_raw(~std::uint64_t{0}) == 999'999'999'999'999'999);
 
-const big TWO64 = big(1) << 64;
-const big N = big("999999999999999999");  // 10^18 - 1
+constexpr u128 N = 999'999'999'999'999'999;  // 10^18 - 1
+constexpr u128 TWO65 = u128{1} << 65;
 
-// The mapping by its defining formula on arbitrary-precision integers.
-big uniform_model(std::uint64_t b) { return 1 + ((2 * big(b) + 1) * N) / (TWO64 * 2); }
+// The mapping by its defining formula, 1 + floor((2b + 1) N / 2^65) ((2b + 1) N < 2^125).
+std::int64_t uniform_model(std::uint64_t b) { return static_cast<std::int64_t>(1 + ((2 * u128{b} + 1) * N) / TWO65); }
 
 }  // namespace
 
@@ -87,7 +85,7 @@ TEST_CASE("uniform mapping: the formula, inside (0, 1), symmetric, monotone, 18 
     for (int i = 0; i < 2000; ++i) bs.push_back(g.u64() >> (g.u64() % 64));  // small values too
     for (const std::uint64_t b : bs) {
         const std::int64_t u = uniform_open_raw(b);
-        REQUIRE(big(u) == uniform_model(b));
+        REQUIRE(u == uniform_model(b));
         REQUIRE(u >= 1);
         REQUIRE(u <= 999'999'999'999'999'999);
         // the complement of the bits is the reflected uniform: u(~b) = 10^18 - u(b)
@@ -97,14 +95,14 @@ TEST_CASE("uniform mapping: the formula, inside (0, 1), symmetric, monotone, 18 
     }
     // Preimage counts: value v is hit by the b with (2b + 1) N in [2^65 (v - 1), 2^65 v).
     for (int i = 0; i < 2000; ++i) {
-        const big v = 1 + big(g.u64()) % N;
-        auto first_b = [&](const big& target) {         // smallest b with 1 + floor((2b+1)N / 2^65) >= target
-            const big need = (target - 1) * TWO64 * 2;  // (2b + 1) N >= need
-            big m = (need + N - 1) / N;                 // smallest m >= need / N
-            if (m % 2 == 0) ++m;                        // m = 2b + 1 is odd
+        const u128 v = 1 + g.u64() % N;
+        auto first_b = [&](u128 target) {            // smallest b with 1 + floor((2b+1)N / 2^65) >= target
+            const u128 need = (target - 1) * TWO65;  // (2b + 1) N >= need (< 2^125)
+            u128 m = (need + N - 1) / N;             // smallest m >= need / N
+            if (m % 2 == 0) ++m;                     // m = 2b + 1 is odd
             return (m - 1) / 2;
         };
-        const big count = first_b(v + 1) - first_b(v);
+        const u128 count = first_b(v + 1) - first_b(v);
         REQUIRE((count == 18 || count == 19));
     }
     CHECK(uniform_open_raw(0) == 1);

@@ -52,7 +52,43 @@ bool within(checker& c, const std::string& path, std::initializer_list<bounded> 
     return true;
 }
 
+bool check_contingency(checker& c, const scenario::contingency_params& g, const std::string& path) {
+    const Wad ten = Wad::from_int(10);
+    auto W = [](std::int64_t v) { return Wad::from_int(v); };
+    return within(c, path,
+                  {{"peg_loss_threshold", &g.peg_loss_threshold, W(0), W(100)},
+                   {"peg_loss_factor", &g.peg_loss_factor, W(0), ten},
+                   {"confidence_threshold", &g.confidence_threshold, W(0), W(1)},
+                   {"confidence_margin", &g.confidence_margin, W(0), W(20)},
+                   {"mm_perp_percent", &g.mm_perp_percent, W(0), W(3)},
+                   {"im_perp_percent", &g.im_perp_percent, W(0), W(3)},
+                   {"mm_option_percent", &g.mm_option_percent, W(0), W(2)},
+                   {"im_option_percent", &g.im_option_percent, W(0), W(2)}});
+}
+
+// Collateral rules of the portfolio and es models: symbols and haircut fractions.
+bool check_collateral_rules(checker& c, const std::map<std::string, collateral_rule>& rules, const std::string& path) {
+    for (const auto& [asset, r] : rules) {
+        const std::string ap = child(path, asset);
+        if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
+            !c.fraction(r.mm_haircut, child(ap, "mm_haircut")))
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
+
+std::optional<error> validate(const es_params& p, const std::string& path) {
+    if (auto e = risk::validate(p.risk, child(path, "risk"))) return e;
+    checker c;
+    const std::string mp = child(path, "mm_factor");
+    if (!c.positive(p.mm_factor, mp) || !c.at_most(p.mm_factor, Wad::from_int(1), mp) ||
+        !check_contingency(c, p.contingency, child(path, "contingency")) ||
+        !check_collateral_rules(c, p.collateral, child(path, "collateral")))
+        return c.err;
+    return std::nullopt;
+}
 
 std::optional<error> validate(const standard_params& p, const std::string& path) {
     checker c;
@@ -78,13 +114,7 @@ std::optional<error> validate(const standard_params& p, const std::string& path)
 std::optional<error> validate(const portfolio_params& p, const std::string& path) {
     if (auto e = validate(p.scenarios, child(path, "scenarios"))) return e;
     checker c;
-    const std::string cp = child(path, "collateral");
-    for (const auto& [asset, r] : p.collateral) {
-        const std::string ap = child(cp, asset);
-        if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
-            !c.fraction(r.mm_haircut, child(ap, "mm_haircut")))
-            return c.err;
-    }
+    if (!check_collateral_rules(c, p.collateral, child(path, "collateral"))) return c.err;
     const std::string op = child(path, "offsets");
     for (std::size_t i = 0; i < p.offsets.size(); ++i) {
         const offset_rule& o = p.offsets[i];
@@ -152,15 +182,7 @@ std::optional<error> validate(const scenario::params& p, const std::string& path
                  {"spot_down", &b.spot_down, W(0), W(1)},
                  {"add_factor", &b.add_factor, W(0), W(20)},
                  {"mult_factor", &b.mult_factor, W(0), W(20)}}) ||
-        !within(c, child(path, "contingency"),
-                {{"peg_loss_threshold", &g.peg_loss_threshold, W(0), W(100)},
-                 {"peg_loss_factor", &g.peg_loss_factor, W(0), ten},
-                 {"confidence_threshold", &g.confidence_threshold, W(0), W(1)},
-                 {"confidence_margin", &g.confidence_margin, W(0), W(20)},
-                 {"mm_perp_percent", &g.mm_perp_percent, W(0), W(3)},
-                 {"im_perp_percent", &g.im_perp_percent, W(0), W(3)},
-                 {"mm_option_percent", &g.mm_option_percent, W(0), W(2)},
-                 {"im_option_percent", &g.im_option_percent, W(0), W(2)}}))
+        !check_contingency(c, g, child(path, "contingency")))
         return c.err;
     if (l.im_factor < l.mm_factor)
         return error{error_code::INCONSISTENT_PARAMS, child(child(path, "loss"), "im_factor"),

@@ -4,11 +4,8 @@
 #include "core/limits.hpp"
 #include "decode.hpp"
 
-namespace margin::api {
+namespace margin::api::detail {
 namespace {
-
-using detail::decoder;
-using detail::json;
 
 // A whole-number string "0" or [1-9][0-9]*, at most `max`.
 std::optional<std::uint64_t> count(decoder& d, const json& o, const std::string& path, const char* key, std::uint64_t max) {
@@ -35,10 +32,16 @@ std::optional<std::uint64_t> count(decoder& d, const json& o, const std::string&
     return static_cast<std::uint64_t>(n);
 }
 
-void decode_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool& include_pnl) {
-    if (!d.is_object(o, path) || !d.only(o, path,
-                                         {"as_of", "confidence", "dof", "ewma_lambda", "horizon_days", "include_pnl", "innovations",
-                                          "lookback_days", "method", "paths", "seed", "vol_floor", "vol_rules"}))
+}  // namespace
+
+void decode_risk_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool* include_pnl) {
+    if (!d.is_object(o, path)) return;
+    if (include_pnl ? !d.only(o, path,
+                              {"as_of", "confidence", "dof", "ewma_lambda", "horizon_days", "include_pnl", "innovations", "lookback_days",
+                               "method", "paths", "seed", "vol_floor", "vol_rules"})
+                    : !d.only(o, path,
+                              {"as_of", "confidence", "dof", "ewma_lambda", "horizon_days", "innovations", "lookback_days", "method",
+                               "paths", "seed", "vol_floor", "vol_rules"}))
         return;
     if (auto m = d.text(o, path, "method", false)) {
         if (*m == "historical")
@@ -78,9 +81,9 @@ void decode_params(decoder& d, const json& o, const std::string& path, risk::par
         else
             d.fail(error_code::BAD_INTEGER, child(path, "as_of"), "\"" + *v + "\" is not a date YYYY-MM-DD (1970 or later)");
     }
-    if (const json* b = d.field(o, path, "include_pnl", false)) {
+    if (const json* b = include_pnl ? d.field(o, path, "include_pnl", false) : nullptr) {
         if (b->is_boolean())
-            include_pnl = b->get<bool>();
+            *include_pnl = b->get<bool>();
         else
             d.fail(error_code::WRONG_TYPE, child(path, "include_pnl"), "expected true or false");
     }
@@ -154,7 +157,9 @@ void decode_history(decoder& d, const json& o, const std::string& path, risk::hi
     }
 }
 
-}  // namespace
+}  // namespace margin::api::detail
+
+namespace margin::api {
 
 outcome<risk::series> parse_history_csv(std::string_view text, const std::string& path, std::string_view origin) {
     auto fail = [&](error_code c, std::int64_t line, const std::string& what) {
@@ -191,30 +196,23 @@ outcome<risk::series> parse_history_csv(std::string_view text, const std::string
 outcome<risk_request> parse_risk_request(std::string_view text) {
     auto doc = detail::parse_document(text);
     if (!doc.ok()) return outcome<risk_request>::failure(*doc.err);
-    json& root = doc.value;
+    detail::json& root = doc.value;
     risk_request out;
-    decoder d;
-    json risk_doc = json::object(), history_doc;
-    bool has_history = false;
-    if (root.is_object()) {
+    detail::decoder d;
+    detail::json risk_doc = detail::json::object();
+    if (root.is_object())
         if (auto it = root.find("risk"); it != root.end()) {
             risk_doc = std::move(*it);
             root.erase(it);
         }
-        if (auto it = root.find("history"); it != root.end()) {
-            history_doc = std::move(*it);
-            has_history = true;
-            root.erase(it);
-        }
-    }
-    auto req = detail::decode_request(root, nullptr);  // checks the margin request's own fields first
+    auto req = detail::decode_request(root, nullptr, true);  // the margin request's fields and its history
     if (!req.ok()) return outcome<risk_request>::failure(*req.err);
     out.req = std::move(req.value);
-    decode_params(d, risk_doc, "/risk", out.params, out.include_pnl);
+    detail::decode_risk_params(d, risk_doc, "/risk", out.params, &out.include_pnl);
     if (!d.err) d.err = risk::validate(out.params, "/risk");
-    if (!d.err && !has_history) d.fail(error_code::MISSING_FIELD, "/history", "the field \"history\" is required");
-    if (!d.err) decode_history(d, history_doc, "/history", out.history);
+    if (!d.err && !out.req.history) d.fail(error_code::MISSING_FIELD, "/history", "the field \"history\" is required");
     if (d.err) return outcome<risk_request>::failure(*d.err);
+    out.history = *out.req.history;
     return outcome<risk_request>{std::move(out), std::nullopt};
 }
 

@@ -40,8 +40,28 @@ std::string pnl_hash(const std::vector<fp::Wad>& pnl) {
     return std::string(abi::to_hex(abi::keccak256(bytes), buf));
 }
 
-std::string encode_risk(const risk_request& r, const risk::risk_result& res, bool pretty) {
-    const risk::params& p = r.params;
+namespace detail {
+
+nlohmann::json risk_params_object(const risk::params& p) {
+    nlohmann::json j;
+    j["method"] = method_name(p.kind);
+    j["confidence"] = dec(p.confidence);
+    j["horizon_days"] = std::to_string(p.horizon_days);
+    j["lookback_days"] = std::to_string(p.lookback_days);
+    j["ewma_lambda"] = dec(p.ewma_lambda);
+    j["vol_floor"] = dec(p.vol_floor);
+    j["paths"] = std::to_string(p.paths);
+    j["seed"] = std::to_string(p.seed);
+    j["innovations"] = p.innovations == risk::innovation::normal ? "normal" : "student_t";
+    j["dof"] = std::to_string(p.dof);
+    if (p.as_of) j["as_of"] = risk::format_date(*p.as_of);
+    j["vol_rules"] = nlohmann::json::object();
+    for (const auto& [sym, r] : p.vol_rules)
+        j["vol_rules"][sym] = {{"beta", dec(r.beta)}, {"min", dec(r.min_multiplier)}, {"max", dec(r.max_multiplier)}};
+    return j;
+}
+
+ordered_json risk_object(const risk::params& p, const risk::risk_result& res, bool include_pnl) {
     ordered_json o;
     o["method"] = method_name(res.kind);
     o["confidence"] = dec(p.confidence);
@@ -78,15 +98,21 @@ std::string encode_risk(const risk_request& r, const risk::risk_result& res, boo
         }
         o["worst"] = std::move(worst);
         o["pnl_hash"] = pnl_hash(res.pnl);
-        if (r.include_pnl) {
+        if (include_pnl) {
             ordered_json v = ordered_json::array();
             for (const fp::Wad& w : res.pnl) v.push_back(dec(w));
             o["pnl"] = std::move(v);
         }
     }
+    return o;
+}
+
+}  // namespace detail
+
+std::string encode_risk(const risk_request& r, const risk::risk_result& res, bool pretty) {
     ordered_json j;
     j["api_version"] = std::string(api_version);
-    j["risk"] = std::move(o);
+    j["risk"] = detail::risk_object(r.params, res, r.include_pnl);
     return detail::dump(j, pretty);
 }
 

@@ -31,7 +31,17 @@ export class Checks {
   }
 }
 
-/// What a clearing house deploys (solc generates code for these alone).
+/// Bytecode with each linked library's placeholder (__$ + 34 hex digits of keccak256 of
+/// "File.sol:Name" + $__) replaced by its address; `links`: {"File.sol:Name": address}.
+export function link(code, links) {
+  for (const [id, addr] of Object.entries(links)) {
+    const ph = '__$' + ethers.keccak256(ethers.toUtf8Bytes(id)).slice(2, 36) + '$__';
+    code = code.split(ph).join(addr.slice(2).toLowerCase());
+  }
+  if (code.includes('__$')) throw new Error('unlinked library in bytecode');
+  return code;
+}
+
 
 export class House {
   /// A fresh anvil with `traders` funded dev accounts after the six named roles
@@ -48,10 +58,13 @@ export class House {
     h.traders = h.signers.slice(6, 6 + traders);
     h.token = await h.deployContract('test/TestToken.sol', 'TestToken');
     h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
+    // the external library MarginAccounts links (its expiry lifecycle, run by DELEGATECALL)
+    h.settlement = await h.deployContract('Listings.sol', 'Listings');
+    h.links = { 'Listings.sol:Listings': await h.settlement.getAddress() };
     h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address]);
     h.iface = h.house.interface;
     h.houseAddr = await h.house.getAddress();
-    h.sizes = Object.fromEntries(['MarginEngine', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
     const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
     h.params = structParams(doc);
     h.NSCEN = h.params.scenarios.length;
@@ -61,7 +74,7 @@ export class House {
 
   async deployContract(file, name, args = [], from = this.admin) {
     const c = this.contracts[file][name];
-    const f = new ethers.ContractFactory(c.abi, '0x' + c.evm.bytecode.object, from);
+    const f = new ethers.ContractFactory(c.abi, '0x' + link(c.evm.bytecode.object, this.links || {}), from);
     const d = await f.deploy(...args);
     await d.waitForDeployment();
     return d;

@@ -117,32 +117,38 @@ export class House {
     await this.provider.send('evm_mine', []);
   }
 
-  /// Roles, parameters and limits, the series grid (4 expiries x 7 strikes x call/put) and
-  /// the first oracle push.
-  async configure() {
+  /// Roles, parameters and limits, the series grid (by default 4 expiries x 7 strikes x
+  /// call/put) and the first oracle push.
+  async configure({ tenors = TENORS, strikes = STRIKES } = {}) {
     const { house, admin } = this;
     await this.send(house.connect(admin).setRole(ROLE.oracle, this.oracle.address));
     await this.send(house.connect(admin).setRole(ROLE.matcher, this.matcher.address));
     await this.send(house.connect(admin).setParams(this.params));
     await this.send(house.connect(admin).setLimits(this.limits));
     const t0 = await this.blockTime();
-    this.EXPIRIES = TENORS.map((s) => BigInt(t0 + s));
+    this.TENORS = tenors;
+    this.EXPIRIES = tenors.map((s) => BigInt(t0 + s));
     this.SERIES = [];
-    for (const e of this.EXPIRIES) for (const k of STRIKES) for (const call of [true, false]) this.SERIES.push({ expiry: e, strike: k, call });
+    for (const e of this.EXPIRIES) for (const k of strikes) for (const call of [true, false]) this.SERIES.push({ expiry: e, strike: k, call });
     for (const s of this.SERIES) await this.send(house.connect(admin).listSeries(s.expiry, s.strike, s.call));
     // The oracle's state (JS side), pushed as a whole.
-    this.state = { spot: W('100000'), perpMark: W('100020'), fwd: TENORS.map((s, j) => W(100000 + 60 * (j + 1))), vols: this.SERIES.map((s) => {
+    this.state = { spot: W('100000'), perpMark: W('100020'), fwd: tenors.map((s, j) => W(100000 + 60 * (j + 1))), vols: this.SERIES.map((s) => {
       const m = Number(s.strike) / 1e23; // moneyness
       return W((0.5 + 0.4 * (m - 1) * (m - 1) + (s.call ? 0 : 0.02)).toFixed(6));
     }) };
     await this.send(this.push());
   }
 
+  /// The oracle's snapshot stamped `ts`: the expiries and series after `ts` only (those at or
+  /// before it are settled by the push and no longer priced).
   snapshot(ts, over = {}) {
     const { state } = this;
     const m = { timestamp: BigInt(ts), spot: state.spot, spotConfidence: W('20'), perpMark: state.perpMark, perpConfidence: W('10'), stablePrice: E18, ...over.market };
-    const byExpiry = this.EXPIRIES.map((_, j) => ({ forward: state.fwd[j], forwardConfidence: 0n, rate: W('0.05'), discount: W((1 - 0.05 * TENORS[j] / 31536000).toFixed(9)) }));
-    return [m, over.byExpiry || byExpiry, over.vols || state.vols];
+    const live = (e) => e > BigInt(ts);
+    const byExpiry = this.EXPIRIES.map((e, j) => [e, j]).filter(([e]) => live(e))
+      .map(([, j]) => ({ forward: state.fwd[j], forwardConfidence: 0n, rate: W('0.05'), discount: W((1 - 0.05 * this.TENORS[j] / 31536000).toFixed(9)) }));
+    const vols = state.vols.filter((_, i) => live(this.SERIES[i].expiry));
+    return [m, over.byExpiry || byExpiry, over.vols || vols];
   }
   async push(over) {
     const ts = await this.blockTime();

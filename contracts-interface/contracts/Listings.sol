@@ -54,6 +54,11 @@ library Listings {
     );
 
     uint8 private constant FLOOR = 1;
+    int256 private constant MAX_PRICE = 1e33; // 1e15 WAD, the JSON API's bound
+    uint64 private constant MAX_TENOR = 3 * 365 days; // a listed expiry is at most this far ahead
+
+    error InvalidParameter(bytes32 what);
+    event SeriesListed(uint256 indexed seriesId, uint64 expiry, int256 strike, bool call);
 
     /// @notice floor(amount x payoff): the cash a position of `amount` receives (negative: pays)
     /// at settlement `price`; payoff = max(price - strike, 0) for a call, max(strike - price, 0)
@@ -66,11 +71,52 @@ library Listings {
         return payoff > 0 ? FixedPoint.mul(amount, payoff, FLOOR) : int256(0);
     }
 
+    /// @notice Lists a series (and its expiry if new, keeping `expiries` ascending; the expiry
+    /// has no market until the oracle's next push) and makes it live. Returns its id. Reverts
+    /// InvalidParameter for a strike outside (0, 1e15] or an expiry not after both the chain's
+    /// clock and the market's `marketTimestamp`, or more than MAX_TENOR ahead.
+    function list(
+        Series[] storage series,
+        uint32[] storage live,
+        uint64[] storage expiries,
+        uint64 marketTimestamp,
+        uint64 expiry,
+        int256 strike,
+        bool call
+    ) external returns (uint256 id) {
+        if (strike <= 0 || strike > MAX_PRICE) revert InvalidParameter("strike");
+        // strictly ahead of the chain's clock and of the market, and at most MAX_TENOR ahead
+        if (expiry <= block.timestamp || expiry <= marketTimestamp || expiry > block.timestamp + MAX_TENOR) {
+            revert InvalidParameter("expiry");
+        }
+        uint256 n = expiries.length;
+        uint256 at = n;
+        bool known = false;
+        for (uint256 i = 0; i < n; ++i) {
+            if (expiries[i] == expiry) {
+                known = true;
+                break;
+            }
+            if (at == n && expiries[i] > expiry) at = i;
+        }
+        if (!known) {
+            // kept ascending; the expiry has no market until the oracle's next push
+            expiries.push(expiry);
+            for (uint256 i = n; i > at; --i) expiries[i] = expiries[i - 1];
+            expiries[at] = expiry;
+        }
+        id = series.length;
+        series.push(Series(expiry, call, int128(strike))); // 0 < strike <= MAX_PRICE
+        if (id > type(uint32).max) revert InvalidParameter("series");
+        live.push(uint32(id));
+        emit SeriesListed(id, expiry, strike, call);
+    }
+
     /// @notice Prices every live series at `vols` on the market being pushed (one engine call over
     /// a book of all of them, amounts 0) and stores each series' vol and mark in one slot.
     function price(
         Series[] storage series,
-        uint256[] storage live,
+        uint32[] storage live,
         uint64[] storage expiries,
         mapping(uint256 => Quote) storage quotes,
         MarginEngine engine,
@@ -86,7 +132,7 @@ library Listings {
         uint256[] memory count = new uint256[](ne);
         uint256[] memory where = new uint256[](ns); // series -> (expiry index << 128) | leg index
         Series[] memory list = new Series[](ns);
-        uint256[] memory ids = live;
+        uint32[] memory ids = live; // 8 ids a slot: one cold read per 8 series
         for (uint256 i = 0; i < ns; ++i) {
             Series memory s = series[ids[i]];
             list[i] = s;
@@ -123,7 +169,7 @@ library Listings {
     /// write per settled expiry, and when any settles one pass over the live series.
     function reach(
         Series[] storage series,
-        uint256[] storage live,
+        uint32[] storage live,
         uint64[] storage expiries,
         mapping(uint64 => Settlement) storage settlements,
         uint64 timestamp,
@@ -147,7 +193,7 @@ library Listings {
     /// expiry can come any more.
     function lapse(
         Series[] storage series,
-        uint256[] storage live,
+        uint32[] storage live,
         uint64[] storage expiries,
         mapping(uint64 => Settlement) storage settlements,
         int256 spot,
@@ -196,7 +242,7 @@ library Listings {
     }
 
     /// @dev Drops the first `k` expiries and their series from the live lists (order kept).
-    function _delist(Series[] storage series, uint256[] storage live, uint64[] storage expiries, uint256 k) private {
+    function _delist(Series[] storage series, uint32[] storage live, uint64[] storage expiries, uint256 k) private {
         uint256 n = expiries.length;
         uint64 upTo = expiries[k - 1];
         for (uint256 i = k; i < n; ++i) expiries[i - k] = expiries[i];
@@ -204,7 +250,7 @@ library Listings {
         n = live.length;
         uint256 w = 0;
         for (uint256 i = 0; i < n; ++i) {
-            uint256 id = live[i];
+            uint32 id = live[i];
             if (series[id].expiry <= upTo) continue;
             if (w != i) live[w] = id;
             ++w;

@@ -129,7 +129,6 @@ contract MarginAccounts {
     int256 private constant MAX_PRICE = 1e33; // 1e15 WAD, the JSON API's bound
     int256 private constant MAX_SIZE = 1e30; // 1e12 WAD
     int256 private constant MAX_VOL = 10e18;
-    uint64 private constant MAX_TENOR = 3 * 365 days; // listSeries: expiry at most this far ahead
 
     IERC20 public immutable token;
     MarginEngine public immutable engine;
@@ -138,7 +137,7 @@ contract MarginAccounts {
     address public paramsData; // the encoded PortfolioMargin.Params, as contract code
     RiskLimits public limits;
     Listings.Series[] public series;
-    uint256[] private live; // ids of the series not yet settled, ascending: what pushMarket prices
+    uint32[] public live; // ids of the series not yet settled, ascending (8 a slot): what pushMarket's vols follow
     uint64[] public expiries; // live (not yet settled) expiries, ascending
     mapping(uint64 => Listings.Settlement) public settlements; // by expiry
     Market public market;
@@ -222,32 +221,10 @@ contract MarginAccounts {
     }
 
     /// @notice List an option series (and its expiry if new). Admin only. Returns its id.
-    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256 id) {
-        if (strike <= 0 || strike > MAX_PRICE) revert InvalidParameter("strike");
-        // strictly ahead of the chain's clock and of the market, and at most MAX_TENOR ahead
-        if (expiry <= block.timestamp || expiry <= market.timestamp || expiry > block.timestamp + MAX_TENOR) {
-            revert InvalidParameter("expiry");
-        }
-        uint256 n = expiries.length;
-        uint256 at = n;
-        bool known = false;
-        for (uint256 i = 0; i < n; ++i) {
-            if (expiries[i] == expiry) {
-                known = true;
-                break;
-            }
-            if (at == n && expiries[i] > expiry) at = i;
-        }
-        if (!known) {
-            // kept ascending; the expiry has no market until the oracle's next push
-            expiries.push(expiry);
-            for (uint256 i = n; i > at; --i) expiries[i] = expiries[i - 1];
-            expiries[at] = expiry;
-        }
-        id = series.length;
-        series.push(Listings.Series(expiry, call, int128(strike))); // 0 < strike <= MAX_PRICE
-        live.push(id);
-        emit SeriesListed(id, expiry, strike, call);
+    /// Listings.list: strike in (0, 1e15]; expiry after the chain's clock and the market's
+    /// timestamp, at most three years ahead (InvalidParameter otherwise).
+    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256) {
+        return Listings.list(series, live, expiries, market.timestamp, expiry, strike, call);
     }
 
     // ---------------------------------------------------------------- oracle
@@ -257,7 +234,7 @@ contract MarginAccounts {
     /// before it: the previous snapshot's, or this one's if it is stamped at the expiry, if
     /// there was none, or if the previous one is more than maxStaleness before the expiry; the
     /// expiry and its series are delisted. `byExpiry` then follows `expiries` and `vols` follows
-    /// `liveSeries()` as they are after that (the expiries and series after the timestamp).
+    /// `live` as they are after that (the expiries and series after the timestamp).
     /// Every series is priced at its vol on the new market (MarginEngine.marks) and the value cached with the vol: witnesses and grids then take
     /// the current value of a position from the cache, once per series and update rather
     /// than once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
@@ -504,9 +481,10 @@ contract MarginAccounts {
         return (a.cash, a.perpSize, a.perpEntry, held, amounts);
     }
 
-    /// @notice The ids of the series not yet settled, ascending: `pushMarket`'s `vols` follows them.
-    function liveSeries() external view returns (uint256[] memory) {
-        return live;
+    /// @notice How many series are live (not yet settled): `live(i)` for i below it, ascending,
+    /// is what `pushMarket`'s `vols` follows.
+    function liveCount() external view returns (uint256) {
+        return live.length;
     }
 
     function seriesCount() external view returns (uint256) {
@@ -565,7 +543,13 @@ contract MarginAccounts {
     function _settle(address account) private {
         Account storage a = accounts[account];
         uint256 n = a.held.length;
-        if (n == 0) return;
+        // anything to pay? (reads what the margin check reads next anyway: warm then)
+        uint256 i = 0;
+        for (; i < n; ++i) {
+            uint64 t = series[a.held[i]].expiry;
+            if (t <= block.timestamp && settlements[t].price != 0) break;
+        }
+        if (i == n) return;
         (int256 total, uint256 left) = Listings.payout(series, settlements, a.held, a.amount, account);
         if (left == n) return;
         _setCash(account, FixedPoint.add(a.cash, total));

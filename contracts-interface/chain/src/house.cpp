@@ -235,8 +235,7 @@ namespace {
 
 bool is_log(const json& log, const std::string& topic) {
     return log.is_object() && log.contains("topics") && log["topics"].is_array() && !log["topics"].empty() &&
-           log["topics"][0].is_string() && log["topics"][0].get<std::string>() == topic && log.contains("data") &&
-           log["data"].is_string();
+           log["topics"][0].is_string() && log["topics"][0].get<std::string>() == topic && log.contains("data") && log["data"].is_string();
 }
 bool from_contract(const json& log, const address& contract) {
     if (!log.contains("address") || !log["address"].is_string()) return false;
@@ -288,7 +287,8 @@ outcome<json> house::settlement_bundle(const json& logs, const std::string& tx) 
         if (std::find(expiries.begin(), expiries.end(), dec(f[0])) == expiries.end()) expiries.push_back(dec(f[0]));
         if (auto b = parse_quantity(log.value("blockNumber", json("0x0"))); b.ok()) block = b.value.convert_to<std::uint64_t>();
     }
-    if (positions.empty()) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated or OptionSettled event");
+    if (positions.empty())
+        return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated or OptionSettled event");
     json by_expiry = json::array();
     for (const std::string& t : expiries) {
         // the expiry's ExpirySettled (topic 1: the expiry), then the MarketPushed it names, up to that block

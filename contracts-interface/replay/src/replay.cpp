@@ -149,7 +149,8 @@ outcome<json> run_settlement(const json& b, const json* chain) {
     if (!totals_ok) return outcome<json>::failure(error_code::ARITHMETIC_OVERFLOW, "/positions", "an account's total exceeds int256");
     json accounts = json::array();
     for (const auto& [account, t] : totals)
-        accounts.push_back({{"account", account}, {"chain", t.first.to_string()}, {"engine", t.second.to_string()}, {"match", t.first == t.second}});
+        accounts.push_back(
+            {{"account", account}, {"chain", t.first.to_string()}, {"engine", t.second.to_string()}, {"match", t.first == t.second}});
     json report = {{"version", "replay-report/1"}, {"kind", "settlement"}, {"match", all}, {"fields", fields}, {"accounts", accounts}};
     if (chain) {
         json inputs = json::array();

@@ -16,7 +16,8 @@
 //    exported bundle replays alike from the file (and in WebAssembly with --wasm); a bundle
 //    with one cash or price changed by 1 wei is a mismatch naming that field;
 // 4. a stale market (the oracle silent past maxStaleness): trades that add risk revert
-//    StaleMarket, a trade that reduces both sides' positions passes (MM check), liquidation
+//    StaleMarket, a trade that reduces both sides' positions (an option, the perp) passes
+//    (MM check), liquidation
 //    reverts StaleMarket, a withdrawal takes exactly min(cash, equity - IM) at the last marks
 //    (1 wei more reverts); the second expiry passes with no push: settleExpiry() by anyone
 //    reverts until expiry + maxStaleness, then settles it at the last push's spot; an account
@@ -123,6 +124,9 @@ const opened = [
   [A, maker, sid(E3, '100000', true), '0.1', '5000'],
 ];
 for (const [buyer, seller, id, size, price] of opened) await send(trade(buyer, seller, id, size, price), 'trade (option)');
+const PERP = ethers.MaxUint256;
+const perpTrade = (buyer, seller, size) => house.connect(matcher).trade(buyer.address, seller.address, PERP, W(size), state.perpMark);
+await send(perpTrade(D, maker, '0.2'), 'trade (perp)');
 
 // The oracle: a push every ~25 minutes, spot moving by odd ratios (every price has wei).
 async function pushAt(dt, num, den) {
@@ -259,6 +263,9 @@ expect((await reverts(trade(maker, D, sid(E3, '100000', true), '0.1', '4000'))) 
 expect((await reverts(trade(maker, D, sid(E3, '105000', true), '1.6', '4000'))) === 'StaleMarket', 'stale: a trade crossing zero reverts StaleMarket');
 await send(trade(maker, D, sid(E3, '105000', true), '0.5', '4000'), 'trade (stale, reducing)');
 expect((await house.accountOf(D.address)).amounts[0] === W('1'), 'stale: D sold back half its E3 calls to the short maker (both reduce)');
+expect((await reverts(perpTrade(D, maker, '0.1'))) === 'StaleMarket', 'stale: a perp trade adding to both sides reverts StaleMarket');
+await send(perpTrade(maker, D, '0.1'), 'trade (stale, reducing perp)');
+expect((await house.accountOf(D.address)).perpSize === W('0.1'), 'stale: the perp reduced on both sides');
 expect((await reverts(house.connect(stranger).liquidate(B.address, 0))) === 'StaleMarket', 'stale: liquidate reverts StaleMarket');
 {
   const g = await house.fullGrid(D.address);
@@ -296,6 +303,7 @@ await send(h.push(), 'pushMarket');
 await gridDifferential('after E2, the oracle back');
 await send(trade(A, maker, sid(E3, '100000', true), '0.2', '5000'), 'trade (option)');
 await send(house.connect(A).withdraw(W('1000')), 'withdraw');
+await send(perpTrade(maker, D, '0.1'), 'trade (perp)'); // perps closed: claims are cash alone
 for (const s of [maker, B, D]) await send(house.connect(stranger).settle(s.address));
 expect((await reverts(house.connect(stranger).withdrawInsurance(stranger.address, W('1')))) === 'Unauthorized', 'withdrawInsurance: admin only');
 const fund = await house.insuranceFund();

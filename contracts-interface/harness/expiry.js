@@ -27,8 +27,9 @@
 //    to others and beyond the surplus; the house's tokens = claims + fund + settlement dust
 //    (under 1 wei per settled position);
 // 6. --vectors N (default 2,000): random positions and prices (18-decimal amounts, both signs,
-//    calls and puts, in and out of the money) as one settlement bundle whose cash is BigInt's
-//    floor: the native replay must match every one.
+//    calls and puts, in and out of the money, at the strike, 1 wei amounts): the contract's
+//    payout code (Listings.cash, through test/SettlementProbe on the same node) equals BigInt's
+//    floor on every one, and so does the engine (one settlement bundle, replayed natively).
 // --gas prints the entry points' gas. --mutate: the same run on a house whose payout rounds
 // toward zero instead of down (Listings.cash): the checks must catch it (exit 0 if they do).
 // Exit status 0 only if every check holds.
@@ -340,6 +341,13 @@ expect((await reverts(house.connect(admin).withdrawInsurance(admin.address, fund
     const call = r.chance(0.5);
     positions.push({ account: '0x' + (i % 13).toString(16).padStart(40, '0'), series: String(i), expiry, strike: String(strike), call, amount: String(amount), price: String(p), cash: String(payout(amount, strike, call, p)) });
   }
+  // the EVM: Listings.cash on every vector, one call
+  const pc = compile(undefined, undefined, ['test/SettlementProbe.sol:SettlementProbe'])['test/SettlementProbe.sol'].SettlementProbe;
+  const probe = await new ethers.ContractFactory(pc.abi, '0x' + pc.evm.bytecode.object, admin).deploy();
+  await probe.waitForDeployment();
+  const evm = await probe.cashes(positions.map((p) => BigInt(p.amount)), positions.map((p) => BigInt(p.strike)), positions.map((p) => p.call), positions.map((p) => BigInt(p.price)));
+  const evmBad = positions.filter((p, i) => evm[i] !== BigInt(p.cash)).length;
+  expect(evmBad === 0, `${VECTORS} random settlement amounts: the contract's payout (Listings.cash) equals BigInt's floor (${evmBad} mismatches)`);
   const file = path.join(tmp, 'vectors.json');
   fs.writeFileSync(file, JSON.stringify({ version: 'settlement/1', expiries, positions }));
   const [st, text] = replayFile(file);

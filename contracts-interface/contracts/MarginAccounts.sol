@@ -235,9 +235,10 @@ contract MarginAccounts {
     /// there was none, or if the previous one is more than maxStaleness before the expiry; the
     /// expiry and its series are delisted. `byExpiry` then follows `expiries` and `vols` follows
     /// `live` as they are after that (the expiries and series after the timestamp).
-    /// Every series is priced at its vol on the new market (MarginEngine.marks) and the value cached with the vol: witnesses and grids then take
-    /// the current value of a position from the cache, once per series and update rather
-    /// than once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
+    /// Every live series is priced at its vol on the new market (MarginEngine.marks, through
+    /// Listings.price) and the value cached with the vol: witnesses and grids then take the
+    /// current value of a position from the cache, once per series and update rather than
+    /// once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
     /// block time - timestamp <= maxStaleness; PriceDeviation if spot, perp mark or a forward
     /// moves by more than maxDeviation (relative) from the previous snapshot;
     /// InvalidParameter for prices outside (0, 1e15], confidences outside [0, price], vols

@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {FixedPoint} from "./FixedPoint.sol";
 import {PortfolioMargin} from "./PortfolioMargin.sol";
 import {MarginEngine} from "./MarginEngine.sol";
+import {Listings} from "./Listings.sol";
 
 /// @notice The ERC-20 calls the clearing house makes.
 interface IERC20 {
@@ -26,26 +27,18 @@ interface IERC20 {
 /// everything is paid by the insurance fund, and the rest is socialised (withdrawals are
 /// paid pro rata to claims while any socialised loss is outstanding).
 ///
-/// Not modelled: expiry settlement (a listed expiry must be in the future of the market
-/// snapshot: positions are closed before it), dated futures, collateral other than the
-/// settlement token, funding payments.
+/// Expiry: the oracle push whose timestamp reaches a listed expiry settles it at the spot of
+/// the last push at or before the expiry (the push's own spot if it is at the expiry, or if
+/// the previous push is more than maxStaleness before it: the oracle was down); the expiry and
+/// its series are delisted (no longer pushed or priced). Each account's options on a settled
+/// expiry are paid out lazily, per account (`settle`, by anyone, and at the start of every
+/// trade, withdrawal and liquidation that touches the account): floor(amount x payoff), against
+/// the account; the views count them as cash already. docs/clearing-house.md states the rules.
+///
+/// Not modelled: dated futures, collateral other than the settlement token, funding payments.
 contract MarginAccounts {
     // ------------------------------------------------------------------ types
-
-    /// @dev One storage slot (strike <= MAX_PRICE < 2^127): pushMarket reads every series.
-    struct Series {
-        uint64 expiry;
-        bool call;
-        int128 strike;
-    }
-
-    /// @notice A series' mark vol and its value at that vol on the current market
-    /// (PortfolioMargin.marks: floor(DF x Black-76 price) per unit, in wei), both set by
-    /// each oracle push. Zero until the series' first push: it cannot be traded before.
-    struct Quote {
-        int128 vol;
-        int128 mark;
-    }
+    // (a listed series, its quote, an expiry's market and settlement: Listings' types)
 
     /// @notice The oracle's snapshot of the underlying (absolute confidences, WAD prices).
     struct Market {
@@ -55,14 +48,6 @@ contract MarginAccounts {
         int256 perpMark;
         int256 perpConfidence;
         int256 stablePrice;
-    }
-
-    /// @notice One listed expiry's market.
-    struct ExpiryMarket {
-        int256 forward;
-        int256 forwardConfidence;
-        int256 rate;
-        int256 discount;
     }
 
     struct Account {
@@ -119,6 +104,15 @@ contract MarginAccounts {
         int256 shortfall
     );
     event InsuranceUsed(address indexed account, int256 amount);
+    /// @notice Emitted by Listings (declared here for the house's ABI): an expiry
+    /// settled at `price`, the spot of the oracle push stamped `source`.
+    event ExpirySettled(uint64 indexed expiry, int256 price, uint64 source);
+    /// @notice Emitted by Listings: one position paid out at its expiry's settlement,
+    /// `cash` = floor(amount x payoff) into the account (negative: out of it).
+    event OptionSettled(
+        address indexed account, uint256 indexed seriesId, uint64 expiry, int256 strike, bool call, int256 amount, int256 price, int256 cash
+    );
+    event InsuranceWithdrawn(address indexed to, uint256 amount);
     event LossSocialised(address indexed account, int256 amount);
 
     // ----------------------------------------------------------------- state
@@ -142,11 +136,13 @@ contract MarginAccounts {
     mapping(bytes32 => address) public roles;
     address public paramsData; // the encoded PortfolioMargin.Params, as contract code
     RiskLimits public limits;
-    Series[] public series;
-    uint64[] public expiries; // ascending
+    Listings.Series[] public series;
+    uint32[] public live; // ids of the series not yet settled, ascending (8 a slot): what pushMarket's vols follow
+    uint64[] public expiries; // live (not yet settled) expiries, ascending
+    mapping(uint64 => Listings.Settlement) public settlements; // by expiry
     Market public market;
-    mapping(uint64 => ExpiryMarket) public expiryMarket;
-    mapping(uint256 => Quote) public quotes; // by series id
+    mapping(uint64 => Listings.ExpiryMarket) public expiryMarket;
+    mapping(uint256 => Listings.Quote) public quotes; // by series id
     mapping(address => Account) private accounts;
     int256 public insuranceFund;
     int256 public socialisedLoss; // deficit carried by all claims until withdrawals absorb it
@@ -225,47 +221,32 @@ contract MarginAccounts {
     }
 
     /// @notice List an option series (and its expiry if new). Admin only. Returns its id.
-    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256 id) {
-        if (strike <= 0 || strike > MAX_PRICE) revert InvalidParameter("strike");
-        if (expiry <= market.timestamp) revert InvalidParameter("expiry");
-        uint256 n = expiries.length;
-        uint256 at = n;
-        bool known = false;
-        for (uint256 i = 0; i < n; ++i) {
-            if (expiries[i] == expiry) {
-                known = true;
-                break;
-            }
-            if (at == n && expiries[i] > expiry) at = i;
-        }
-        if (!known) {
-            // kept ascending; the expiry has no market until the oracle's next push
-            expiries.push(expiry);
-            for (uint256 i = n; i > at; --i) expiries[i] = expiries[i - 1];
-            expiries[at] = expiry;
-        }
-        id = series.length;
-        series.push(Series(expiry, call, int128(strike))); // 0 < strike <= MAX_PRICE
-        emit SeriesListed(id, expiry, strike, call);
+    /// Listings.list: strike in (0, 1e15]; expiry after the chain's clock and the market's
+    /// timestamp, at most three years ahead (InvalidParameter otherwise).
+    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256) {
+        return Listings.list(series, live, expiries, market.timestamp, expiry, strike, call);
     }
 
     // ---------------------------------------------------------------- oracle
 
-    /// @notice Push a market snapshot. Oracle only. `byExpiry` follows `expiries`, `vols`
-    /// follows the series ids. Every series is priced at its vol on the new market
-    /// (MarginEngine.marks) and the value cached with the vol: witnesses and grids then take
-    /// the current value of a position from the cache, once per series and update rather
-    /// than once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
+    /// @notice Push a market snapshot. Oracle only. First, every listed expiry at or before
+    /// the snapshot's timestamp settles (ExpirySettled) at the spot of the last push at or
+    /// before it: the previous snapshot's, or this one's if it is stamped at the expiry, if
+    /// there was none, or if the previous one is more than maxStaleness before the expiry; the
+    /// expiry and its series are delisted. `byExpiry` then follows `expiries` and `vols` follows
+    /// `live` as they are after that (the expiries and series after the timestamp).
+    /// Every live series is priced at its vol on the new market (MarginEngine.marks, through
+    /// Listings.price) and the value cached with the vol: witnesses and grids then take the
+    /// current value of a position from the cache, once per series and update rather than
+    /// once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
     /// block time - timestamp <= maxStaleness; PriceDeviation if spot, perp mark or a forward
     /// moves by more than maxDeviation (relative) from the previous snapshot;
     /// InvalidParameter for prices outside (0, 1e15], confidences outside [0, price], vols
     /// outside (0, 10], discount factors outside (0, 2], rates outside [-10, 10].
-    function pushMarket(Market calldata m, ExpiryMarket[] calldata byExpiry, int256[] calldata vols) external only(ORACLE) {
+    function pushMarket(Market calldata m, Listings.ExpiryMarket[] calldata byExpiry, int256[] calldata vols) external only(ORACLE) {
         if (m.timestamp <= market.timestamp || m.timestamp > block.timestamp || block.timestamp - m.timestamp > limits.maxStaleness) {
             revert StaleMarket(m.timestamp, block.timestamp);
         }
-        if (byExpiry.length != expiries.length) revert InvalidParameter("byExpiry");
-        if (vols.length != series.length) revert InvalidParameter("vols");
         _price(m.spot, m.spotConfidence, "spot");
         _price(m.perpMark, m.perpConfidence, "perpMark");
         if (m.stablePrice <= 0 || m.stablePrice > MAX_PRICE) revert InvalidParameter("stablePrice");
@@ -274,22 +255,63 @@ contract MarginAccounts {
             _deviation(market.spot, m.spot, "spot");
             _deviation(market.perpMark, m.perpMark, "perpMark");
         }
+        // Settle what this snapshot reaches (a prefix of the ascending expiries).
+        if (expiries.length != 0 && expiries[0] <= m.timestamp) {
+            Listings.reach(series, live, expiries, settlements, m.timestamp, m.spot, market.timestamp, market.spot, limits.maxStaleness);
+        }
+        if (byExpiry.length != expiries.length) revert InvalidParameter("byExpiry");
+        if (vols.length != live.length) revert InvalidParameter("vols");
         for (uint256 j = 0; j < byExpiry.length; ++j) {
-            ExpiryMarket calldata e = byExpiry[j];
-            if (expiries[j] <= m.timestamp) revert InvalidParameter("expired");
+            Listings.ExpiryMarket calldata e = byExpiry[j];
             _price(e.forward, e.forwardConfidence, "forward");
             if (e.discount <= 0 || e.discount > 2 * WAD) revert InvalidParameter("discount");
             if (e.rate < -10 * WAD || e.rate > 10 * WAD) revert InvalidParameter("rate");
-            ExpiryMarket storage prev = expiryMarket[expiries[j]];
+            Listings.ExpiryMarket storage prev = expiryMarket[expiries[j]];
             if (!first && prev.forward != 0) _deviation(prev.forward, e.forward, "forward");
             expiryMarket[expiries[j]] = e;
         }
         for (uint256 i = 0; i < vols.length; ++i) {
             if (vols[i] <= 0 || vols[i] > MAX_VOL) revert InvalidParameter("vol");
         }
-        _cacheMarks(m.timestamp, byExpiry, vols);
+        Listings.price(series, live, expiries, quotes, engine, m.timestamp, byExpiry, vols);
         market = m;
         emit MarketPushed(m.timestamp, m.spot, m.perpMark);
+    }
+
+    /// @notice Settle the earliest listed expiry when the oracle can no longer push a snapshot
+    /// stamped before it (block time > expiry + maxStaleness) and has pushed none at or after
+    /// it: at the spot of the last snapshot, which must be at most maxStaleness before the
+    /// expiry (StaleMarket otherwise: the first push after the expiry settles it, at its own
+    /// spot). Anyone may call it; it delists the expiry as pushMarket would.
+    function settleExpiry() external {
+        if (expiries.length == 0) revert InvalidParameter("expiry");
+        uint64 t = expiries[0];
+        uint64 last = market.timestamp;
+        if (block.timestamp <= t + limits.maxStaleness) revert InvalidParameter("early");
+        // last < t: a push at or after t would have settled it
+        if (last == 0 || t - last > limits.maxStaleness) revert StaleMarket(last, block.timestamp);
+        Listings.lapse(series, live, expiries, settlements, market.spot, last);
+    }
+
+    /// @notice Pay out `account`'s options on settled expiries (OptionSettled for each): cash
+    /// += floor(amount x payoff), the positions closed. Anyone may call it; trades, withdrawals
+    /// and liquidations do it first for the accounts they touch. Gas: one loop over the
+    /// account's positions. An account left with no position and negative cash is closed
+    /// out: the insurance fund, then socialised loss, covers it.
+    function settle(address account) external nonReentrant {
+        _settle(account);
+    }
+
+    /// @notice Pay `amount` of the insurance fund's surplus (the fund less any outstanding
+    /// socialised loss) to `to`. Admin only: the hook for the timelock of admin changes,
+    /// which will hold the admin role (issue 31, item 6).
+    function withdrawInsurance(address to, uint256 amount) external only(ADMIN) nonReentrant {
+        if (to == address(0) || amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > insuranceFund - socialisedLoss) {
+            revert InvalidParameter("amount");
+        }
+        insuranceFund -= int256(amount);
+        _call(abi.encodeCall(IERC20.transfer, (to, amount)));
+        emit InsuranceWithdrawn(to, amount);
     }
 
     // ---------------------------------------------------------------- collateral
@@ -304,9 +326,12 @@ contract MarginAccounts {
         emit Deposited(msg.sender, received);
     }
 
-    /// @notice Withdraw `amount` of cash; allowed only while IM holds afterwards (full grid).
-    /// While a socialised loss is outstanding, pays amount x (claims - loss) / claims.
+    /// @notice Withdraw `amount` of cash; allowed only while IM holds afterwards (full grid),
+    /// on the last pushed market even when it is stale: the last good marks. Settles the
+    /// account's expired options first. While a socialised loss is outstanding, pays amount x
+    /// (claims - loss) / claims.
     function withdraw(uint256 amount) external nonReentrant {
+        _settle(msg.sender);
         Account storage a = accounts[msg.sender];
         if (amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > a.cash) revert InsufficientCash(msg.sender, a.cash, amount);
         uint256 paid = amount;
@@ -318,7 +343,7 @@ contract MarginAccounts {
             paid = amount - uint256(haircut);
         }
         _setCash(msg.sender, a.cash - int256(amount));
-        _requireInitialMargin(msg.sender);
+        _requireMargin(msg.sender, false);
         _call(abi.encodeCall(IERC20.transfer, (msg.sender, paid)));
         emit Withdrawn(msg.sender, amount, paid);
     }
@@ -329,25 +354,32 @@ contract MarginAccounts {
     /// from `seller` at `price`. Matcher only; both sides must hold IM afterwards.
     /// Options: the premium ceil(size x price) moves from buyer to seller. Perp: both sides'
     /// existing perp P&L is settled at `price` (floor), then the sizes change at entry `price`.
+    /// Both sides' expired options are settled first. A series at or past its expiry (by the
+    /// chain's clock) is not traded. While the market is stale only a trade that reduces both
+    /// sides' positions in the instrument (toward zero, without crossing it) is accepted
+    /// (StaleMarket otherwise), and both sides must then hold MM, not IM, on the last market.
     function trade(address buyer, address seller, uint256 instrument, int256 size, int256 price) external only(MATCHER) nonReentrant {
         if (buyer == seller || size <= 0 || size > MAX_SIZE || price <= 0 || price > MAX_PRICE) revert InvalidParameter("trade");
-        _requireFresh();
+        _settle(buyer);
+        _settle(seller);
+        bool stale = !_fresh();
         if (instrument == PERP) {
+            if (stale) _requireReducing(accounts[buyer].perpSize, accounts[seller].perpSize, size);
             _perpTrade(buyer, size, price);
             _perpTrade(seller, -size, price);
         } else {
             if (instrument >= series.length) revert UnknownInstrument(instrument);
-            uint64 expiry = series[instrument].expiry;
-            if (expiry <= market.timestamp) revert SeriesExpired(instrument);
+            if (series[instrument].expiry <= block.timestamp) revert SeriesExpired(instrument);
             if (quotes[instrument].vol == 0) revert InvalidParameter("noMarket"); // listed since the last push
+            if (stale) _requireReducing(accounts[buyer].amount[instrument], accounts[seller].amount[instrument], size);
             int256 premium = FixedPoint.mul(size, price, CEIL);
             _setCash(buyer, FixedPoint.sub(accounts[buyer].cash, premium));
             _setCash(seller, FixedPoint.add(accounts[seller].cash, premium));
             _addOption(buyer, instrument, size);
             _addOption(seller, instrument, -size);
         }
-        _requireInitialMargin(buyer);
-        _requireInitialMargin(seller);
+        _requireMargin(buyer, stale);
+        _requireMargin(seller, stale);
         emit Traded(buyer, seller, instrument, size, price);
     }
 
@@ -363,6 +395,8 @@ contract MarginAccounts {
     function liquidate(address account, uint256 scenarioId) external nonReentrant returns (int256 fraction) {
         _requireFresh();
         if (account == msg.sender) revert InvalidParameter("self");
+        _settle(account);
+        _settle(msg.sender);
         (PortfolioMargin.Book memory b, int256[][] memory marks) = _book(account);
         PortfolioMargin.Params memory p = params();
         PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId, marks);
@@ -393,7 +427,7 @@ contract MarginAccounts {
 
         int256 shortfall = 0;
         if (fraction == WAD && a.cash < 0) shortfall = _coverShortfall(account);
-        _requireInitialMargin(msg.sender);
+        _requireMargin(msg.sender, false);
         emit Liquidated(account, msg.sender, scenarioId, inputHash, w.equity, w.maintenance, fraction, reward, shortfall);
     }
 
@@ -448,6 +482,12 @@ contract MarginAccounts {
         return (a.cash, a.perpSize, a.perpEntry, held, amounts);
     }
 
+    /// @notice How many series are live (not yet settled): `live(i)` for i below it, ascending,
+    /// is what `pushMarket`'s `vols` follows.
+    function liveCount() external view returns (uint256) {
+        return live.length;
+    }
+
     function seriesCount() external view returns (uint256) {
         return series.length;
     }
@@ -468,22 +508,53 @@ contract MarginAccounts {
         if (FixedPoint.abs(FixedPoint.sub(next, previous)) > bound) revert PriceDeviation(what, previous, next);
     }
 
-    function _requireFresh() private view {
+    function _fresh() private view returns (bool) {
         uint64 t = market.timestamp;
-        if (t == 0 || block.timestamp - t > limits.maxStaleness) revert StaleMarket(t, block.timestamp);
+        return t != 0 && block.timestamp - t <= limits.maxStaleness;
     }
 
-    /// @dev IM holds: equity >= IM by the full grid. An empty account holds trivially.
-    function _requireInitialMargin(address account) private view {
+    function _requireFresh() private view {
+        if (!_fresh()) revert StaleMarket(market.timestamp, block.timestamp);
+    }
+
+    /// @dev A stale market's trade: the buyer was short at least `size`, the seller long at
+    /// least `size`, so both positions move toward zero without crossing it.
+    function _requireReducing(int256 buyerBefore, int256 sellerBefore, int256 size) private view {
+        if (-buyerBefore < size || sellerBefore < size) revert StaleMarket(market.timestamp, block.timestamp);
+    }
+
+    /// @dev IM (or MM if `maintenanceOnly`) holds by the full grid on the last pushed market.
+    /// An account without positions holds if its cash is not negative.
+    function _requireMargin(address account, bool maintenanceOnly) private view {
         Account storage a = accounts[account];
         if (a.held.length == 0 && a.perpSize == 0) {
             if (a.cash < 0) revert InsufficientMargin(account, a.cash, 0);
             return;
         }
-        _requireFresh();
         (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
         PortfolioMargin.Grid memory g = engine.grid(b, params(), m);
-        if (g.equity < g.initial) revert InsufficientMargin(account, g.equity, g.initial);
+        int256 need = maintenanceOnly ? g.maintenance : g.initial;
+        if (g.equity < need) revert InsufficientMargin(account, g.equity, need);
+    }
+
+    /// @dev Pays out the account's positions on settled expiries (order of the rest kept, so
+    /// that book() before and after lists the remaining legs alike).
+    /// An account left without positions and with negative cash is closed out (insurance, then
+    /// socialised loss).
+    function _settle(address account) private {
+        Account storage a = accounts[account];
+        uint256 n = a.held.length;
+        // anything to pay? (reads what the margin check reads next anyway: warm then)
+        uint256 i = 0;
+        for (; i < n; ++i) {
+            uint64 t = series[a.held[i]].expiry;
+            if (t <= block.timestamp && settlements[t].price != 0) break;
+        }
+        if (i == n) return;
+        (int256 total, uint256 left) = Listings.payout(series, settlements, a.held, a.amount, account);
+        if (left == n) return;
+        _setCash(account, FixedPoint.add(a.cash, total));
+        if (left == 0 && a.perpSize == 0 && a.cash < 0) _coverShortfall(account);
     }
 
     function _setCash(address account, int256 cash) private {
@@ -585,7 +656,16 @@ contract MarginAccounts {
         uint64[] memory exp = expiries;
         uint256 used = 0;
         for (uint256 i = 0; i < held.length; ++i) {
-            uint64 t = series[held[i]].expiry;
+            Listings.Series memory s = series[held[i]];
+            uint64 t = s.expiry;
+            if (t <= block.timestamp) {
+                // settled but not yet paid out: counted as the cash settle() will pay
+                int256 price = settlements[t].price;
+                if (price != 0) {
+                    b.cash = FixedPoint.add(b.cash, Listings.cash(a.amount[held[i]], s.strike, s.call, price));
+                    continue;
+                }
+            }
             if (t <= m.timestamp) revert SeriesExpired(held[i]);
             for (uint256 j = 0; j < ne; ++j) {
                 if (exp[j] == t) {
@@ -600,7 +680,7 @@ contract MarginAccounts {
         for (uint256 j = 0; j < ne; ++j) {
             if (legsAt[j] == 0) continue;
             PortfolioMargin.Expiry memory e = b.expiries[k++];
-            ExpiryMarket memory em = expiryMarket[exp[j]];
+            Listings.ExpiryMarket memory em = expiryMarket[exp[j]];
             e.secondsToExpiry = int256(uint256(exp[j] - m.timestamp));
             e.forward = em.forward;
             e.forwardConfidence = em.forwardConfidence;
@@ -612,9 +692,9 @@ contract MarginAccounts {
             marks_[k - 1] = units;
             uint256 l = 0;
             for (uint256 i = 0; i < held.length; ++i) {
-                Series memory s = series[held[i]];
+                Listings.Series memory s = series[held[i]];
                 if (s.expiry != exp[j]) continue;
-                Quote memory q = quotes[held[i]];
+                Listings.Quote memory q = quotes[held[i]];
                 // Inserted in strike order (stable): the engine nets a sorted expiry's naked
                 // shorts in one pass and takes one logarithm for a put and a call at one strike.
                 uint256 at = l++; // < legsAt[j], the arrays' length
@@ -633,44 +713,6 @@ contract MarginAccounts {
             }
         }
         b.collaterals = new PortfolioMargin.Collateral[](0);
-    }
-
-    /// @dev Prices every series at `vols` on the market being pushed (one engine call over a
-    /// book of all series, amounts 0) and stores each series' vol and mark in one slot.
-    function _cacheMarks(uint64 timestamp, ExpiryMarket[] calldata byExpiry, int256[] calldata vols) private {
-        uint256 ne = byExpiry.length;
-        uint256 ns = vols.length;
-        uint64[] memory exp = expiries;
-        PortfolioMargin.Book memory all;
-        all.expiries = new PortfolioMargin.Expiry[](ne);
-        uint256[] memory count = new uint256[](ne);
-        uint256[] memory where = new uint256[](ns); // series -> (expiry index << 128) | leg index
-        Series[] memory list = new Series[](ns);
-        for (uint256 i = 0; i < ns; ++i) {
-            Series memory s = series[i];
-            list[i] = s;
-            uint256 j = 0;
-            while (exp[j] != s.expiry) ++j; // every series' expiry is listed
-            where[i] = (j << 128) | count[j]++;
-        }
-        for (uint256 j = 0; j < ne; ++j) {
-            PortfolioMargin.Expiry memory e = all.expiries[j];
-            ExpiryMarket calldata em = byExpiry[j];
-            e.secondsToExpiry = int256(uint256(exp[j] - timestamp));
-            e.forward = em.forward;
-            e.forwardConfidence = em.forwardConfidence;
-            e.rate = em.rate;
-            e.discount = em.discount;
-            e.legs = new PortfolioMargin.Leg[](count[j]);
-        }
-        for (uint256 i = 0; i < ns; ++i) {
-            all.expiries[where[i] >> 128].legs[uint128(where[i])] = PortfolioMargin.Leg(list[i].strike, vols[i], 0, list[i].call);
-        }
-        int256[][] memory m = engine.marks(all);
-        for (uint256 i = 0; i < ns; ++i) {
-            // vol <= 10e18 and a mark <= 2 x 1e33 (DF <= 2, price <= max(forward, strike)): int128
-            quotes[i] = Quote(int128(vols[i]), int128(m[where[i] >> 128][uint128(where[i])]));
-        }
     }
 
     /// @dev Low-level token call: success and (no data or true), else TokenTransferFailed.

@@ -12,6 +12,7 @@
 #include "api/response.hpp"
 #include "bridge/book.hpp"
 #include "bridge/request.hpp"
+#include "bridge/settlement.hpp"
 #include "core/margin.hpp"
 
 using margin::error_code;
@@ -125,4 +126,42 @@ TEST_CASE("bridge: request_of is book_of's inverse", "[bridge]") {
     auto y = bridge::request_of(negative, req.value.portfolio.scenarios, "BTC", 1767225600);
     REQUIRE_FALSE(y.ok());
     CHECK(y.err->path == "/market/underlyings/BTC/spot");
+}
+
+TEST_CASE("bridge: expiry settlement amounts, floor(amount x payoff), against the account", "[bridge][settlement]") {
+    using fp::I256;
+    auto I = [](const char* s) { return I256::parse(s).value; };
+    auto cash = [&](const char* amount, const char* strike, bool call, const char* price) {
+        auto r = bridge::settlement_cash(I(amount), I(strike), call, I(price));
+        REQUIRE(r.ok());
+        return r.value.to_string();
+    };
+    const char* K = "100000000000000000000000";  // 100,000
+    // a call in the money: 1.5 x (101,000 - 100,000) = 1,500
+    CHECK(cash("1500000000000000000", K, true, "101000000000000000000000") == "1500000000000000000000");
+    // short: pays the same
+    CHECK(cash("-1500000000000000000", K, true, "101000000000000000000000") == "-1500000000000000000000");
+    // out of the money and at the strike: nothing, either side
+    CHECK(cash("1500000000000000000", K, true, "99000000000000000000000") == "0");
+    CHECK(cash("-1500000000000000000", K, false, "101000000000000000000000") == "0");
+    CHECK(cash("-7", K, true, K) == "0");
+    // a put: 2 x (100,000 - 90,000.5) = 19,999
+    CHECK(cash("2000000000000000000", K, false, "90000500000000000000000") == "19999000000000000000000");
+    // rounding: 1 wei x 1.5 = 1.5 wei: the long receives 1, the short pays 2
+    CHECK(cash("1", "1000000000000000000", true, "2500000000000000000") == "1");
+    CHECK(cash("-1", "1000000000000000000", true, "2500000000000000000") == "-2");
+    // 1 wei of amount x a payoff of 1 wei: 1e-18 wei, down to 0 for the long and -1 for the short
+    CHECK(cash("1", "1000000000000000000", true, "1000000000000000001") == "0");
+    CHECK(cash("-1", "1000000000000000000", true, "1000000000000000001") == "-1");
+    // the house's bounds (|amount| 1e12, prices 1e15) are far inside int256
+    CHECK(cash("-1000000000000000000000000000000", "1", true, "1000000000000000000000000000000000") ==
+          "-999999999999999999999999999999999000000000000");
+    // outside int256: ARITHMETIC_OVERFLOW, as the contract's FixedPointOverflow
+    const I256 big = I256::parse("57896044618658097711785492504343953926634992332820282019728792003956564819967").value;  // 2^255 - 1
+    auto over = bridge::settlement_cash(big, I("1"), true, big);
+    REQUIRE_FALSE(over.ok());
+    CHECK(over.err->code == error_code::ARITHMETIC_OVERFLOW);
+    auto under = bridge::settlement_cash(I("2"), big, false, I("-5"));  // the payoff itself overflows
+    REQUIRE_FALSE(under.ok());
+    CHECK(under.err->code == error_code::ARITHMETIC_OVERFLOW);
 }

@@ -10,7 +10,9 @@ history in ../shared/data/prices (read at test time, never copied):
 4. Monte Carlo on one long perp: ES within 3 standard errors of the lognormal closed form.
 5. Bad input: each a clear error with its code and path (or file line), never a crash.
 6. Mutation: a one-wei change to a close moves pnl_hash (the digest bites).
-7. The es margin model: IM = ceil(ES x de-peg factor) + the contingencies, each recomputed here
+7. Grid revaluation (the Monte Carlo default) against full revaluation on the option book:
+   every path's P&L within 1e-6 of the largest P&L, ES within 1e-6 relative (measured below).
+8. The es margin model: IM = ceil(ES x de-peg factor) + the contingencies, each recomputed here
    from its definition (naked shorts per strike, linear notional, haircuts); MM = ceil(0.8 IM);
    the ES equals `margin var`'s; equity equals pmrm2's; its bad inputs.
 
@@ -76,13 +78,17 @@ def run(margin, request, *flags):
     return p.returncode, json.loads(p.stdout) if p.stdout.strip() else None, p.stderr.decode()
 
 
-def split_largest_remainder(total, weights_num, denom):
-    """floor(w_i / denom) parts, the rest one wei each to the largest remainders (ties: lower index)."""
-    parts = [w // denom for w in weights_num]
-    rem = [w - p * denom for w, p in zip(weights_num, parts)]
+def split_in_proportion(total, weights):
+    """docs/risk.md: floor(total w_i / W), the rest one wei each to the largest fractional parts
+    (their first 18 digits), ties to the lower index; W <= 0: all to the first."""
+    W = sum(weights)
+    if W <= 0:
+        return [total] + [0] * (len(weights) - 1)
+    parts = [total * w // W for w in weights]
+    frac = [total * 10**18 * w // W - p * 10**18 for w, p in zip(weights, parts)]
     left = total - sum(parts)
     assert 0 <= left <= len(parts), left
-    for i in sorted(range(len(parts)), key=lambda i: (-rem[i], i))[:left]:
+    for i in sorted(range(len(parts)), key=lambda i: (-frac[i], i))[:left]:
         parts[i] += 1
     return parts
 
@@ -158,14 +164,14 @@ def hs_linear(margin, prices):
     check(r["tail_count"] == str(k) and wad(r["var"]) == var and wad(r["es"]) == es,
           f"hs linear: k, VaR, ES to the wei: engine {r['tail_count']} {r['var']} {r['es']}, python {k} {fmt(var)} {fmt(es)}")
     tail_loss = [-sum(row[i] for i in order) for row in pnl_rows]
-    parts = split_largest_remainder(es, tail_loss, k)
+    parts = split_in_proportion(es, tail_loss)
     engine_parts = [wad(x) for x in r["es_by_position"]] + [wad(r["es_by_collateral"][a]) for a in sorted(r["es_by_collateral"])]
     check(engine_parts == parts, f"hs linear: component ES by contributor to the wei: {engine_parts} vs {parts}")
     by_sym = {}
     for (sym, _), tl in zip(rows, tail_loss):
         by_sym[sym] = by_sym.get(sym, 0) + tl
     syms = sorted(by_sym)
-    sym_parts = split_largest_remainder(es, [by_sym[s] for s in syms], k)
+    sym_parts = split_in_proportion(es, [by_sym[s] for s in syms])
     check({s: wad(r["es_by_underlying"][s]) for s in syms} == dict(zip(syms, sym_parts)), "hs linear: component ES by symbol to the wei")
     dates = [w["date"] for w in r["worst"]]
     import datetime
@@ -368,6 +374,29 @@ def bad_input(margin, prices, req):
     check(a["risk"]["pnl_hash"] != b["risk"]["pnl_hash"], "mutation: 1e-8 in one close changes pnl_hash")
 
 
+def grid_vs_full(margin, prices):
+    ex = json.loads(subprocess.run([*margin, "example"], capture_output=True).stdout)
+    ex["history"] = {s: open(os.path.join(prices, f"{s.lower()}-usd.csv")).read() for s in ("BTC", "ETH", "USDC")}
+    for inn in ("normal", "student_t"):
+        got = {}
+        for rv in ("full", "grid"):
+            ex["risk"] = {"method": "monte_carlo", "paths": "4000", "seed": "3", "include_pnl": True, "revaluation": rv, "innovations": inn}
+            rc, out, err = run(margin, ex)
+            check(rc == 0, f"grid vs full ({rv}, {inn}) runs: {err}")
+            if rc != 0:
+                return
+            got[rv] = out["risk"]
+        full = [Fraction(wad(x), E18) for x in got["full"]["pnl"]]
+        grid = [Fraction(wad(x), E18) for x in got["grid"]["pnl"]]
+        worst = max(abs(a - b) for a, b in zip(full, grid))
+        scale = max(abs(a) for a in full)
+        es_f, es_g = Fraction(wad(got["full"]["es"]), E18), Fraction(wad(got["grid"]["es"]), E18)
+        print(f"grid vs full ({inn}): max |diff| {float(worst):.3g} on P&L up to {float(scale):.6g} ({float(worst / scale):.2g}); "
+              f"ES {float(es_f):.6f} vs {float(es_g):.6f} ({float(abs(es_f - es_g) / es_f):.2g})")
+        check(worst <= scale / 10**6, f"grid vs full ({inn}): every path within 1e-6 of the largest P&L")
+        check(abs(es_f - es_g) <= es_f / 10**6, f"grid vs full ({inn}): ES within 1e-6 relative")
+
+
 def ceil_div(a, b):
     return -(-a // b)
 
@@ -477,6 +506,7 @@ def main():
     monte_carlo(margin, prices)
     if req:
         bad_input(margin, prices, req)
+    grid_vs_full(margin, prices)
     es_model(margin, prices)
     print(f"risk checks: {len(FAILS)} failed")
     sys.exit(1 if FAILS else 0)

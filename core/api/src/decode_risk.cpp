@@ -38,10 +38,10 @@ void decode_risk_params(decoder& d, const json& o, const std::string& path, risk
     if (!d.is_object(o, path)) return;
     if (include_pnl ? !d.only(o, path,
                               {"as_of", "confidence", "dof", "ewma_lambda", "horizon_days", "include_pnl", "innovations", "lookback_days",
-                               "method", "paths", "seed", "vol_floor", "vol_rules"})
+                               "method", "paths", "revaluation", "seed", "vol_floor", "vol_rules"})
                     : !d.only(o, path,
                               {"as_of", "confidence", "dof", "ewma_lambda", "horizon_days", "innovations", "lookback_days", "method",
-                               "paths", "seed", "vol_floor", "vol_rules"}))
+                               "paths", "revaluation", "seed", "vol_floor", "vol_rules"}))
         return;
     if (auto m = d.text(o, path, "method", false)) {
         if (*m == "historical")
@@ -74,6 +74,14 @@ void decode_risk_params(decoder& d, const json& o, const std::string& path, risk
             p.innovations = risk::innovation::student_t;
         else
             d.fail(error_code::BAD_ENUM, child(path, "innovations"), "innovations must be \"normal\" or \"student_t\", got \"" + *v + "\"");
+    }
+    if (auto v = d.text(o, path, "revaluation", false)) {
+        if (*v == "full")
+            p.reval = risk::revaluation::full;
+        else if (*v == "grid")
+            p.reval = risk::revaluation::grid;
+        else
+            d.fail(error_code::BAD_ENUM, child(path, "revaluation"), "revaluation must be \"full\" or \"grid\", got \"" + *v + "\"");
     }
     if (auto v = d.text(o, path, "as_of", false)) {
         if (auto day = risk::parse_date(*v))

@@ -55,6 +55,7 @@ nlohmann::json risk_params_object(const risk::params& p) {
     j["innovations"] = p.innovations == risk::innovation::normal ? "normal" : "student_t";
     j["dof"] = std::to_string(p.dof);
     if (p.as_of) j["as_of"] = risk::format_date(*p.as_of);
+    j["revaluation"] = p.revaluation_used() == risk::revaluation::grid ? "grid" : "full";
     j["vol_rules"] = nlohmann::json::object();
     for (const auto& [sym, r] : p.vol_rules)
         j["vol_rules"][sym] = {{"beta", dec(r.beta)}, {"min", dec(r.min_multiplier)}, {"max", dec(r.max_multiplier)}};

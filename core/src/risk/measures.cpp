@@ -12,8 +12,6 @@ namespace {
 
 using fp::rounding;
 
-Wad wei(fp::i128 v) { return Wad::from_raw(fp::I256::from_i128(v)); }
-
 }  // namespace
 
 outcome<tail> tail_of(std::span<const Wad> pnl, const Wad& confidence) {
@@ -40,26 +38,43 @@ outcome<tail> tail_of(std::span<const Wad> pnl, const Wad& confidence) {
     return outcome<tail>{std::move(t), std::nullopt};
 }
 
+std::vector<Wad> split_in_proportion(const Wad& total, const std::vector<Wad>& w) {
+    calc c;
+    Wad sum;
+    for (const Wad& x : w) sum = c(fp::add(sum, x));
+    std::vector<Wad> part(w.size());
+    if (w.empty() || !c.ok()) return part;
+    if (sum.raw().sign() <= 0) {  // no positive total weight: no proportion to follow
+        part[0] = total;
+        return part;
+    }
+    const Wad one_wei = Wad::from_raw(fp::I256(1)), e18 = Wad::from_int(1);
+    const Wad scaled = c(fp::mul_div(total, e18, one_wei, rounding::floor));  // total * 10^18, exact
+    std::vector<Wad> frac(w.size());
+    Wad assigned;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+        part[i] = c(fp::mul_div(total, w[i], sum, rounding::floor));
+        // the fractional part of total w_i / W, to 18 digits
+        frac[i] = c(fp::sub(c(fp::mul_div(scaled, w[i], sum, rounding::floor)), c(fp::mul_div(part[i], e18, one_wei, rounding::floor))));
+        assigned = c(fp::add(assigned, part[i]));
+    }
+    const fp::i128 left = c(fp::sub(total, assigned)).raw().to_i128();  // in [0, parts)
+    std::vector<std::size_t> order(w.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return frac[a] > frac[b]; });
+    for (fp::i128 i = 0; i < left && i < static_cast<fp::i128>(order.size()); ++i) {
+        Wad& p = part[order[static_cast<std::size_t>(i)]];
+        p = c(fp::add(p, one_wei));
+    }
+    return part;
+}
+
 std::vector<Wad> split_es(const pnl_matrix& m, const tail& t, std::span<const std::size_t> group, std::size_t groups) {
     calc c;
     std::vector<Wad> loss(groups);
     for (std::size_t r = 0; r < m.rows.size(); ++r)
         for (std::size_t i : t.order) loss[group[r]] = c(fp::sub(loss[group[r]], m.at(r, i)));
-    const Wad k = Wad::from_int(static_cast<std::int64_t>(t.k));
-    std::vector<Wad> part(groups), rem(groups);
-    Wad assigned;
-    for (std::size_t g = 0; g < groups; ++g) {
-        part[g] = c(fp::div(loss[g], k, rounding::floor));  // raw(loss) / k, floor
-        rem[g] = c(fp::sub(loss[g], c(fp::mul(part[g], k, rounding::floor))));
-        assigned = c(fp::add(assigned, part[g]));
-    }
-    // es - sum of floors is in [0, groups]: one wei each to the largest remainders.
-    fp::i128 left = c(fp::sub(t.es, assigned)).raw().to_i128();
-    std::vector<std::size_t> by_rem(groups);
-    for (std::size_t g = 0; g < groups; ++g) by_rem[g] = g;
-    std::stable_sort(by_rem.begin(), by_rem.end(), [&](std::size_t a, std::size_t b) { return rem[a] > rem[b]; });
-    for (std::size_t i = 0; i < groups && left > 0; ++i, --left) part[by_rem[i]] = c(fp::add(part[by_rem[i]], wei(1)));
-    return part;
+    return split_in_proportion(t.es, loss);
 }
 
 outcome<risk_result> measure(const request& req, const history& h, const params& p) {

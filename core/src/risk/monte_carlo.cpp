@@ -12,39 +12,6 @@ using fp::rounding;
 
 const Wad ONE = Wad::from_int(1);
 
-// total split in proportion to weights with sum W > 0: floor(total w_i / W), then the
-// remaining wei one each to the largest fractional parts (compared on their first 18
-// digits), ties to the lower index. W <= 0 (no variance): all to the first weight.
-std::vector<Wad> split_by_weights(calc& c, const Wad& total, const std::vector<Wad>& w) {
-    Wad sum;
-    for (const Wad& x : w) sum = c(fp::add(sum, x));
-    std::vector<Wad> part(w.size());
-    if (w.empty() || !c.ok()) return part;
-    if (sum.raw().sign() <= 0) {
-        part[0] = total;
-        return part;
-    }
-    const Wad e18 = Wad::from_int(1);  // raw 10^18: scales the quotient by 10^18 in mul_div
-    const Wad scaled = c(fp::mul_div(total, e18, Wad::from_raw(fp::I256::from_i128(1)), rounding::floor));  // total * 10^18, exact
-    std::vector<Wad> frac(w.size());
-    Wad assigned;
-    for (std::size_t i = 0; i < w.size(); ++i) {
-        part[i] = c(fp::mul_div(total, w[i], sum, rounding::floor));
-        const Wad q18 = c(fp::mul_div(scaled, w[i], sum, rounding::floor));  // the quotient with 18 more digits
-        frac[i] = c(fp::sub(q18, c(fp::mul_div(part[i], e18, Wad::from_raw(fp::I256::from_i128(1)), rounding::floor))));
-        assigned = c(fp::add(assigned, part[i]));
-    }
-    const fp::i128 left = c(fp::sub(total, assigned)).raw().to_i128();
-    std::vector<std::size_t> order(w.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return frac[a] > frac[b]; });
-    for (fp::i128 i = 0; i < left && i < static_cast<fp::i128>(order.size()); ++i) {
-        Wad& p = part[order[static_cast<std::size_t>(i)]];
-        p = c(fp::add(p, Wad::from_raw(fp::I256::from_i128(1))));
-    }
-    return part;
-}
-
 }  // namespace
 
 outcome<std::vector<Wad>> cholesky(const std::vector<Wad>& cov, std::size_t n) {
@@ -158,12 +125,12 @@ outcome<risk_result> parametric(const request& req, const history& h, const para
     // Euler components: contributor r carries e_r (h Sigma e)_a of the variance.
     std::vector<Wad> weight(delta_row.size());
     for (std::size_t r = 0; r < delta_row.size(); ++r) weight[r] = c(fp::mul(delta_row[r], v[row_col[r]], rounding::floor));
-    const std::vector<Wad> by_row = split_by_weights(c, res.es, weight);
+    const std::vector<Wad> by_row = split_in_proportion(res.es, weight);
     res.es_by_position.assign(by_row.begin(), by_row.begin() + static_cast<std::ptrdiff_t>(req.acct.positions.size()));
     for (std::size_t j = 0; j < moving.size(); ++j) res.es_by_collateral[moving[j]] = by_row[req.acct.positions.size() + j];
     std::vector<Wad> by_sym_w(n);
     for (std::size_t a = 0; a < n; ++a) by_sym_w[a] = c(fp::mul(e[a], v[a], rounding::floor));
-    const std::vector<Wad> by_sym = split_by_weights(c, res.es, by_sym_w);
+    const std::vector<Wad> by_sym = split_in_proportion(res.es, by_sym_w);
     for (std::size_t a = 0; a < n; ++a) res.es_by_underlying[symbols[a]] = by_sym[a];
     if (!c.ok())
         return outcome<risk_result>::failure(error_code::ARITHMETIC_OVERFLOW, "/risk", "a parametric figure exceeds the int256 range");

@@ -29,10 +29,14 @@ struct tail {
 /// Errors: OUT_OF_RANGE (empty vector), ARITHMETIC_OVERFLOW. Precondition: 0.5 < alpha < 1.
 outcome<tail> tail_of(std::span<const Wad> pnl, const Wad& confidence);
 
-/// ES split over groups of rows so that the parts sum exactly to t.es: group g's
-/// tail loss S_g (exact sum over the tail) gives floor(S_g / k), and the remaining
-/// ES - sum of floors (0 .. groups) wei go one each to the largest remainders
-/// S_g mod k, ties to the lower group index. `group[row]` is the row's group.
+/// `total` split in proportion to weights w (sum W > 0): part_i = floor(total w_i / W), then the
+/// remaining total - sum of parts (0 .. n - 1 wei) one each to the largest fractional parts of
+/// total w_i / W, compared on their first 18 digits, ties to the lower index. The parts sum to
+/// `total` exactly. W <= 0 (no proportion to follow): all of it to the first.
+std::vector<Wad> split_in_proportion(const Wad& total, const std::vector<Wad>& w);
+
+/// ES split over groups of rows in proportion to each group's tail loss (the exact sum of its
+/// losses over the k tail scenarios; split_in_proportion). `group[row]` is the row's group.
 std::vector<Wad> split_es(const pnl_matrix& m, const tail& t, std::span<const std::size_t> group, std::size_t groups);
 
 struct scenario_loss {

@@ -36,6 +36,12 @@ struct vol_rule {
     Wad max_multiplier = Wad::from_int(3);
 };
 
+/// How options are revalued under many scenarios (docs/risk.md §Revaluation).
+enum class revaluation : std::uint8_t {
+    full,  ///< every option priced in every scenario
+    grid,  ///< priced at 257 growth factors spanning the scenarios', cubic interpolation between
+};
+
 struct params {
     method kind = method::historical;
     Wad confidence = Wad::from_raw(fp::I256::from_i128(990'000'000'000'000'000));   ///< alpha, in (0.5, 1)
@@ -51,6 +57,11 @@ struct params {
     std::int32_t dof = 5;                       ///< Student t degrees of freedom, 3..30
     std::optional<std::int32_t> as_of;          ///< the last day of the window; default: the last day every series used has
     std::map<std::string, vol_rule> vol_rules;  ///< by underlying; "*" the default; absent: vol_rule{}
+    std::optional<revaluation> reval;           ///< default: grid for Monte Carlo, full otherwise
+
+    revaluation revaluation_used() const noexcept {
+        return reval.value_or(kind == method::monte_carlo ? revaluation::grid : revaluation::full);
+    }
 
     /// The rule for `symbol`: its own, else "*", else the default.
     vol_rule rule_for(const std::string& symbol) const;

@@ -42,9 +42,10 @@ bool read_capped(const std::string& path, std::string& out, std::string& why) {
 }
 
 constexpr const char* var_usage =
-    "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic] [--method historical|filtered_historical|parametric|monte_carlo]\n"
+    "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic]\n"
+    "                  [--method historical|filtered_historical|parametric|monte_carlo]\n"
     "                  [--confidence A] [--horizon DAYS] [--lookback DAYS] [--paths N] [--seed S] [--as-of YYYY-MM-DD]\n"
-    "                  [--include-pnl] [--compact]\n";
+    "                  [--lambda L] [--vol-floor F] [--innovations normal|student_t] [--dof N] [--include-pnl] [--compact]\n";
 
 int fail(const std::string& why) {
     std::fprintf(stderr, "margin var: %s\n%s", why.c_str(), var_usage);

@@ -1,6 +1,9 @@
 // `margin var`: VaR and ES of a request's account (docs/risk.md). The request's "risk" and
 // "history" fields may come from flags instead: --prices DIR reads DIR/<symbol>-usd.csv
-// (lower case, the layout of a CoinGecko-style export) for every symbol the account holds.
+// (lower case, the layout of a CoinGecko-style export) for every symbol the account holds;
+// --synthetic takes the series the request's "history" lacks from the shipped SYNTHETIC history
+// (the document "history/synthetic", core/api/examples/history-synthetic.json: invented data, not
+// market closes), so that a request without any history runs with no files at all.
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -11,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "api/documents.hpp"
 #include "api/pipeline.hpp"
 #include "api/response.hpp"
 
@@ -38,9 +42,10 @@ bool read_capped(const std::string& path, std::string& out, std::string& why) {
 }
 
 constexpr const char* var_usage =
-    "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--method historical|filtered_historical|parametric|monte_carlo]\n"
+    "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic]\n"
+    "                  [--method historical|filtered_historical|parametric|monte_carlo]\n"
     "                  [--confidence A] [--horizon DAYS] [--lookback DAYS] [--paths N] [--seed S] [--as-of YYYY-MM-DD]\n"
-    "                  [--include-pnl] [--compact]\n";
+    "                  [--lambda L] [--vol-floor F] [--innovations normal|student_t] [--dof N] [--include-pnl] [--compact]\n";
 
 int fail(const std::string& why) {
     std::fprintf(stderr, "margin var: %s\n%s", why.c_str(), var_usage);
@@ -58,7 +63,7 @@ int risk_command(const std::vector<std::string>& args) {
     std::string file = "-", prices;
     std::vector<std::pair<std::string, std::string>> histories;  // symbol, CSV file
     json risk = json::object();
-    bool compact = false, have_file = false;
+    bool compact = false, have_file = false, synthetic = false;
     const std::vector<std::pair<std::string, const char*>> valued = {{"--method", "method"},
                                                                      {"--confidence", "confidence"},
                                                                      {"--horizon", "horizon_days"},
@@ -84,6 +89,8 @@ int risk_command(const std::vector<std::string>& args) {
         if (matched) continue;
         if (a == "--compact") {
             compact = true;
+        } else if (a == "--synthetic") {
+            synthetic = true;
         } else if (a == "--include-pnl") {
             risk["include_pnl"] = true;
         } else if (a == "--prices") {
@@ -106,7 +113,7 @@ int risk_command(const std::vector<std::string>& args) {
     std::string text, why;
     if (!read_capped(file, text, why)) return fail(why);
     json doc = json::parse(text, nullptr, false);
-    if (!risk.empty() || !histories.empty() || !prices.empty()) {
+    if (!risk.empty() || !histories.empty() || !prices.empty() || synthetic) {
         // Flags merge into the request; a request that is not a JSON object is left to the
         // engine, which reports it with its code.
         if (doc.is_object()) {
@@ -135,6 +142,13 @@ int risk_command(const std::vector<std::string>& args) {
                     if (!read_capped(path, csv, why)) return fail(why);
                     doc["history"][sym] = csv;
                 }
+            }
+            if (synthetic && (!doc.contains("history") || doc["history"].is_object())) {
+                // after --history and --prices: the synthetic series fill only what is still missing
+                const json shipped = json::parse(margin::api::document("history/synthetic"));
+                json& history = doc["history"];
+                for (const auto& [sym, csv] : shipped["history"].items())
+                    if (!history.contains(sym)) history[sym] = csv;
             }
             text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
         }

@@ -72,6 +72,7 @@ contract MarginAccounts {
     error InsufficientCash(address account, int256 cash, uint256 amount);
     error TokenTransferFailed();
     error Reentrancy();
+    error PriceLimit(int256 payment, int256 limit);
 
     // ---------------------------------------------------------------- events
 
@@ -350,9 +351,24 @@ contract MarginAccounts {
     /// f of every position passes to the caller, who pays floor(f x mark value) less a reward
     /// of ceil(reward x f x MM), where f = ceil(((1 + buffer) MM - equity) / ((1 + buffer - reward) MM)),
     /// at most 1: with MM scaling with the positions, equity >= (1 + buffer) MM afterwards as this
-    /// scenario measures it. The caller must hold IM afterwards. A negative cash balance left
-    /// when f = 1 is the shortfall: the insurance fund pays it, then the rest is socialised.
-    function liquidate(address account, uint256 scenarioId) external nonReentrant returns (int256 fraction) {
+    /// scenario measures it. The reward is at most max(equity, 0): an insolvent account pays none.
+    /// The caller must hold IM afterwards. A negative cash balance left when f = 1 is the
+    /// shortfall: the insurance fund pays it, then the rest is socialised.
+    function liquidate(address account, uint256 scenarioId) external returns (int256 fraction) {
+        return _liquidate(account, scenarioId, WAD, type(int256).max);
+    }
+
+    /// @notice `liquidate` with the liquidator's own limits: at most `maxFraction` (in (0, 1]) of
+    /// every position instead of the fraction that restores the buffer (the smaller of the two
+    /// is taken; the rest of the account stays open to the next witness), and a price limit:
+    /// reverts PriceLimit if the payment to the account, floor(f x mark value) - reward, is above
+    /// `maxPayment` (negative: the liquidator receives at least -maxPayment).
+    function liquidateWithin(address account, uint256 scenarioId, int256 maxFraction, int256 maxPayment) external returns (int256) {
+        if (maxFraction <= 0 || maxFraction > WAD) revert InvalidParameter("maxFraction");
+        return _liquidate(account, scenarioId, maxFraction, maxPayment);
+    }
+
+    function _liquidate(address account, uint256 scenarioId, int256 maxFraction, int256 maxPayment) private nonReentrant returns (int256 fraction) {
         _requireFresh();
         if (account == msg.sender) revert InvalidParameter("self");
         _settle(account);
@@ -373,7 +389,11 @@ contract MarginAccounts {
             int256 per = FixedPoint.mul(FixedPoint.sub(onePlusBuffer, l.reward), w.maintenance, FLOOR);
             if (per > 0) fraction = FixedPoint.min(WAD, FixedPoint.div(FixedPoint.sub(target, w.equity), per, CEIL));
         }
+        if (fraction > maxFraction) fraction = maxFraction;
         int256 reward = FixedPoint.mul(FixedPoint.mul(l.reward, fraction, CEIL), w.maintenance, CEIL);
+        // never more than the account's equity: an insolvent account pays no reward (the fund
+        // would pay it through the shortfall)
+        if (reward > w.equity) reward = w.equity > 0 ? w.equity : int256(0);
 
         // Settle the perp at the mark (the library valued it so: equity is unchanged), then
         // move f of every position to the liquidator at f of the account's mark value.
@@ -381,6 +401,7 @@ contract MarginAccounts {
         _perpSettle(account, market.perpMark);
         int256 optionsValue = FixedPoint.sub(w.equity, a.cash);
         int256 payment = FixedPoint.sub(FixedPoint.mul(optionsValue, fraction, FLOOR), reward);
+        if (payment > maxPayment) revert PriceLimit(payment, maxPayment);
         _setCash(account, FixedPoint.add(a.cash, payment));
         _setCash(msg.sender, FixedPoint.sub(accounts[msg.sender].cash, payment));
         _transferPositions(account, msg.sender, fraction);

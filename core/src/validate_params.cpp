@@ -183,7 +183,8 @@ std::optional<error> validate(const scenario::params& p, const std::string& path
         const scenario::scenario& s = p.scenarios[i];
         const std::string ip = child(sp, i);
         const auto& rows = scenario_rows();
-        if (!bounded_by(c, rows[0], s.spot_shock, child(ip, rows[0].row->key)) || !bounded_by(c, rows[1], s.weight, child(ip, rows[1].row->key)))
+        if (!bounded_by(c, rows[0], s.spot_shock, child(ip, rows[0].row->key)) ||
+            !bounded_by(c, rows[1], s.weight, child(ip, rows[1].row->key)))
             return c.err;
         const bool skew = s.vol == vol_move::linear_skew || s.vol == vol_move::abs_skew;
         if (skew && s.spot_shock != W(1))

@@ -229,7 +229,8 @@ TEST_CASE("bridge: the parameter bounds table, at every bound and one wei beyond
         const std::size_t at_index = std::string(r.field) == "spotShock" ? 0 : 2;  // (spotShock, vol, weight)
         for (bool hi : {false, true}) {
             abi::value v = base;
-            auto& s = std::get<std::vector<abi::value>>(std::get<std::vector<abi::value>>(std::get<std::vector<abi::value>>(v.data)[0].data)[plain].data);
+            auto& s = std::get<std::vector<abi::value>>(
+                std::get<std::vector<abi::value>>(std::get<std::vector<abi::value>>(v.data)[0].data)[plain].data);
             const abi::integer at = bound(r, hi);
             s[at_index] = abi::value::number(at);
             INFO(r.field << (hi ? " at hi" : " at lo"));

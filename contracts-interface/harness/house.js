@@ -58,17 +58,24 @@ export class House {
     h.traders = h.signers.slice(6, 6 + traders);
     h.token = await h.deployContract('test/TestToken.sol', 'TestToken');
     h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
-    // the external library MarginAccounts links (its expiry lifecycle, run by DELEGATECALL)
+    // the external libraries MarginAccounts links (run by DELEGATECALL): its listed series'
+    // lifecycle, and its parameter bounds and oracle guards
     h.settlement = await h.deployContract('Listings.sol', 'Listings');
-    h.links = { 'Listings.sol:Listings': await h.settlement.getAddress() };
+    h.guards = await h.deployContract('HouseGuards.sol', 'HouseGuards');
+    h.links = { 'Listings.sol:Listings': await h.settlement.getAddress(), 'HouseGuards.sol:HouseGuards': await h.guards.getAddress() };
     h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address]);
     h.iface = h.house.interface;
     h.houseAddr = await h.house.getAddress();
-    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'HouseGuards', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
     const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
     h.params = structParams(doc);
     h.NSCEN = h.params.scenarios.length;
     h.limits = { buffer: W('0.1'), reward: W('0.05'), maxStaleness: 3600n, maxDeviation: W('0.2') };
+    // the oracle guards (per second, and per-push caps): prices 0.5%/s (capped by maxDeviation),
+    // vols 1%/s relative up to x2 a push, rates 0.0001/s up to 0.05, confidences 0.05%/s of the
+    // price up to 5%, discount factors within 1% of exp(-rate x tau)
+    h.oracleLimits = { priceRate: W('0.005'), volRate: W('0.01'), volCap: W('1'), rateRate: W('0.0001'), rateCap: W('0.05'),
+      confRate: W('0.0005'), confCap: W('0.05'), dfTolerance: W('0.01') };
     return h;
   }
 
@@ -125,6 +132,7 @@ export class House {
     await this.send(house.connect(admin).setRole(ROLE.matcher, this.matcher.address));
     await this.send(house.connect(admin).setParams(this.params));
     await this.send(house.connect(admin).setLimits(this.limits));
+    await this.send(house.connect(admin).setOracleLimits(this.oracleLimits));
     const t0 = await this.blockTime();
     this.TENORS = tenors;
     this.EXPIRIES = tenors.map((s) => BigInt(t0 + s));

@@ -344,6 +344,12 @@ def bad_input(margin, prices, req):
         r["account"]["positions"] += [{"type": "option", "underlying": "BTC", "expiry": "1769760000", "strike": str(80000 + 1000 * i),
                                        "option_type": "call", "size": "1", "mark_vol": "0.5"} for i in range(20)]
     expect(many, "OUT_OF_RANGE", "/risk/paths", "contributors x paths above the cell cap")
+
+    def full_options(r):  # 200 options x 3,000 days priced one by one > 500,000
+        r["risk"].update(lookback_days="3000", as_of="2024-06-30")
+        r["account"]["positions"] += [{"type": "option", "underlying": "BTC", "expiry": "1769760000", "strike": str(50000 + 100 * i),
+                                       "option_type": "put", "size": "-1", "mark_vol": "0.5"} for i in range(200)]
+    expect(full_options, "OUT_OF_RANGE", "/risk/lookback_days", "options x scenarios above the full-revaluation cap")
     expect(lambda r: r["risk"].update(method="mc"), "BAD_ENUM", "/risk/method", "unknown method")
     expect(lambda r: r["risk"].update(paths=5), "JSON_NUMBER", "/risk/paths", "a JSON number")
     expect(lambda r: r.pop("history"), "MISSING_FIELD", "/history", "no history")

@@ -25,13 +25,14 @@ inline const fp::Wad max_discount_factor = fp::Wad::from_int(2);
 inline const fp::Wad max_svi = fp::Wad::from_int(100);  ///< |a|, b, |m|, sigma
 
 // Risk measures (docs/risk.md): within these no request takes more than 5 s natively.
-inline constexpr std::int32_t max_history_days = 20000;   ///< per series, calendar days from its first to its last row
-inline constexpr std::int32_t max_history_gap_days = 3;   ///< missing days in a row, each carrying the previous close
-inline constexpr std::size_t max_history_symbols = 16;    ///< series in one request
-inline constexpr std::int32_t max_lookback_days = 3650;   ///< HS/FHS scenarios, EWMA estimation window
-inline constexpr std::int32_t max_horizon_days = 30;      ///< h
-inline constexpr std::int64_t max_paths = 100000;         ///< Monte Carlo
-inline constexpr std::size_t max_risk_cells = 2'000'000;  ///< (positions + moving collateral) x scenarios
-inline constexpr std::int32_t min_ewma_warmup_days = 30;  ///< FHS/MC: returns before the window that seed the EWMA
+inline constexpr std::int32_t max_history_days = 20000;               ///< per series, calendar days from its first to its last row
+inline constexpr std::int32_t max_history_gap_days = 3;               ///< missing days in a row, each carrying the previous close
+inline constexpr std::size_t max_history_symbols = 16;                ///< series in one request
+inline constexpr std::int32_t max_lookback_days = 3650;               ///< HS/FHS scenarios, EWMA estimation window
+inline constexpr std::int32_t max_horizon_days = 30;                  ///< h
+inline constexpr std::int64_t max_paths = 100000;                     ///< Monte Carlo
+inline constexpr std::size_t max_full_option_revaluations = 500'000;  ///< options x scenarios priced one by one (not on a grid)
+inline constexpr std::size_t max_risk_cells = 2'000'000;              ///< (positions + moving collateral) x scenarios
+inline constexpr std::int32_t min_ewma_warmup_days = 30;              ///< FHS/MC: returns before the window that seed the EWMA
 
 }  // namespace margin::limits

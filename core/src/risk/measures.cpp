@@ -95,6 +95,14 @@ outcome<risk_result> measure(const request& req, const history& h, const params&
         return outcome<risk_result>::failure(
             error_code::OUT_OF_RANGE, p.kind == method::monte_carlo ? "/risk/paths" : "/risk/lookback_days",
             std::to_string(rows) + " contributors x " + std::to_string(count) + " scenarios exceed the cap of 2,000,000 revaluations");
+    std::size_t options = 0;
+    for (const position& pos : req.acct.positions) options += pos.type == instrument_type::option;
+    const bool on_grid = p.revaluation_used() == revaluation::grid && count > 514;  // revalue()'s rule (it may still fall back)
+    if (!on_grid && options * count > limits::max_full_option_revaluations)
+        return outcome<risk_result>::failure(
+            error_code::OUT_OF_RANGE, p.kind == method::monte_carlo ? "/risk/paths" : "/risk/lookback_days",
+            std::to_string(options) + " options x " + std::to_string(count) +
+                " scenarios exceed the cap of 500,000 full revaluations: fewer scenarios, or \"revaluation\": \"grid\"");
     auto s = make_scenarios(h, p, symbols);
     if (!s.ok()) return outcome<risk_result>::failure(*s.err);
     res.first_day = s.value.first_day;

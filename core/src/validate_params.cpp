@@ -57,6 +57,7 @@ bool within(checker& c, const std::string& path, std::initializer_list<bounded> 
 std::optional<error> validate(const standard_params& p, const std::string& path) {
     checker c;
     const std::string up = child(path, "underlyings");
+    if (!c.count_at_most(p.underlyings.size(), limits::max_underlyings, up, "underlyings")) return c.err;
     for (const auto& [sym, u] : p.underlyings) {
         const std::string sp = child(up, sym);
         if (!c.symbol(sym, sp, true)) return c.err;
@@ -66,6 +67,7 @@ std::optional<error> validate(const standard_params& p, const std::string& path)
         if (c.failed()) return c.err;
     }
     const std::string cp = child(path, "collateral");
+    if (!c.count_at_most(p.collateral.size(), limits::max_collateral, cp, "collateral assets")) return c.err;
     for (const auto& [asset, h] : p.collateral) {
         const std::string ap = child(cp, asset);
         if (!c.symbol(asset, ap, false) || !c.fraction(h.im, child(ap, "im_haircut")) || !c.fraction(h.mm, child(ap, "mm_haircut")))
@@ -79,6 +81,7 @@ std::optional<error> validate(const portfolio_params& p, const std::string& path
     if (auto e = validate(p.scenarios, child(path, "scenarios"))) return e;
     checker c;
     const std::string cp = child(path, "collateral");
+    if (!c.count_at_most(p.collateral.size(), limits::max_collateral, cp, "collateral assets")) return c.err;
     for (const auto& [asset, r] : p.collateral) {
         const std::string ap = child(cp, asset);
         if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
@@ -86,6 +89,7 @@ std::optional<error> validate(const portfolio_params& p, const std::string& path
             return c.err;
     }
     const std::string op = child(path, "offsets");
+    if (!c.count_at_most(p.offsets.size(), limits::max_offsets, op, "offset rules")) return c.err;
     for (std::size_t i = 0; i < p.offsets.size(); ++i) {
         const offset_rule& o = p.offsets[i];
         const std::string ip = child(op, i), up = child(ip, "underlyings");

@@ -22,7 +22,7 @@ using json = nlohmann::json;
 using fp::rounding;
 using fp::Wad;
 
-constexpr std::size_t max_input_bytes = 16u << 20;
+constexpr std::size_t max_input_bytes = limits::max_document_bytes;
 constexpr std::size_t max_depth = 16;
 
 using margin::child;
@@ -128,6 +128,12 @@ public:
         return v.is_array() || fail(error_code::WRONG_TYPE, path, std::string("expected an array, got ") + type_name(v));
     }
 
+    /// A container of at most `cap` members or elements (OUT_OF_RANGE at the container): checked
+    /// before its members are read, so a request's work is bounded (core/limits.hpp).
+    bool at_most(const json& v, std::size_t cap, const std::string& path, const char* what) {
+        return v.size() <= cap || fail(error_code::OUT_OF_RANGE, path, "at most " + std::to_string(cap) + " " + what);
+    }
+
     /// Rejects any key not in `allowed` (the first in byte order is reported).
     bool only(const json& obj, const std::string& path, std::initializer_list<std::string_view> allowed) {
         for (const auto& [k, v] : obj.items()) {
@@ -208,6 +214,12 @@ public:
 /// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
 inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {
     if (text.size() > max_input_bytes) return outcome<json>::failure(error_code::JSON_TOO_LARGE, prefix, "requests are limited to 16 MiB");
+    // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0garbage" would
+    // parse as "{...}": JSON text never holds one (a string spells it \u0000), so it is refused.
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        return outcome<json>::failure(error_code::JSON_SYNTAX, prefix,
+                                      "not valid JSON at byte " + std::to_string(nul + 1) +
+                                          ": a NUL byte (JSON text has none; a string holds one as \\u0000)");
     dom_builder b;
     const bool ok = json::sax_parse(text.begin(), text.end(), &b, nlohmann::detail::input_format_t::json, true);
     if (b.err) return outcome<json>::failure(b.err->code, prefix + b.err->path, b.err->message);

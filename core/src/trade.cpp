@@ -43,6 +43,7 @@ outcome<request> apply_trade(const request& before, const std::vector<position>&
     }
     std::vector<bool> closed(held.size(), false);
     std::size_t live = held.size();
+    const std::size_t cap = limits::position_cap(before.model == margin_model::portfolio, before.portfolio.scenarios.scenarios.size());
     request one = before;  // values one traded option: the market and parameters, without the account's positions
     one.acct.positions.clear();
     std::set<instrument_key> seen;
@@ -71,8 +72,10 @@ outcome<request> apply_trade(const request& before, const std::vector<position>&
             if (!p.id.empty() && ids.count(p.id))
                 return outcome<request>::failure(error_code::DUPLICATE_ID, child(path_i, "id"),
                                                  "the account already uses the id \"" + p.id + "\"");
-            if (live >= limits::max_positions)
-                return outcome<request>::failure(error_code::OUT_OF_RANGE, path_i, "at most 10000 positions per account");
+            if (live >= cap)
+                return outcome<request>::failure(error_code::OUT_OF_RANGE, path_i,
+                                                 "at most " + std::to_string(cap) + " positions per account" +
+                                                     (cap < limits::max_positions ? " under the portfolio model with these scenarios" : ""));
             index.emplace(key, held.size());
             if (!p.id.empty()) ids.insert(p.id);
             held.push_back(std::move(p));

@@ -152,6 +152,14 @@ void check_account(checker& c, const request& req, const std::string& path) {
         c.fail(error_code::OUT_OF_RANGE, pp, "at most 10000 positions per account");
         return;
     }
+    const std::size_t scenarios = req.portfolio.scenarios.scenarios.size();
+    const std::size_t cap = limits::position_cap(req.model == margin_model::portfolio, scenarios);
+    if (a.positions.size() > cap) {
+        c.fail(error_code::OUT_OF_RANGE, pp,
+               "at most " + std::to_string(cap) + " positions under the portfolio model with " + std::to_string(scenarios) +
+                   " scenarios (at most 4000, and positions x scenarios <= 128000)");
+        return;
+    }
     std::set<instrument_key> held;
     std::set<std::string> ids;
     for (std::size_t i = 0; i < a.positions.size(); ++i) {

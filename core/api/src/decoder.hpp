@@ -35,6 +35,9 @@ public:
     std::optional<error> err;
 
     bool null() override { return put(json(nullptr)); }
+    /// Values read so far: capped (limits::max_json_values), so that a 16 MiB text of tiny
+    /// values is refused before it is all built (docs/api.md, "Caps").
+    std::size_t values = 0;
     bool boolean(bool v) override { return put(json(v)); }
     bool number_integer(number_integer_t) override { return number(); }
     bool number_unsigned(number_unsigned_t) override { return number(); }
@@ -89,11 +92,17 @@ private:
         slot = std::move(v);
         return &slot;
     }
+    bool counted() {
+        return ++values <= limits::max_json_values ||
+               fail(error_code::JSON_TOO_LARGE, "", "more than " + std::to_string(limits::max_json_values) + " JSON values in one document");
+    }
     bool put(json v) {
+        if (!counted()) return false;
         insert(std::move(v));
         return true;
     }
     bool open(json v) {
+        if (!counted()) return false;
         if (frames_.size() >= max_depth) return fail(error_code::JSON_TOO_DEEP, value_pointer(), "nesting deeper than 16 levels");
         std::string path = value_pointer();
         json* n = insert(std::move(v));

@@ -21,6 +21,20 @@ inline constexpr std::size_t max_expiries = 128;    ///< listed per underlying (
 inline constexpr std::size_t max_collateral = 64;   ///< assets priced by a market, held by an account, accepted by parameters
 inline constexpr std::size_t max_offsets = 2016;    ///< offset rules of a portfolio document: one per pair of 64 underlyings
 inline constexpr std::size_t max_document_bytes = std::size_t{16} << 20;  ///< a JSON document: a request, a trade, a bundle (16 MiB)
+inline constexpr std::size_t max_json_values = 500'000;  ///< values (objects, arrays, strings...) in one request or trade document
+/// The portfolio model revalues every position under every scenario: an account holds at most
+/// max_portfolio_positions, and positions x scenarios at most max_scenario_evaluations (4,000
+/// positions under pmrm2's 31 scenarios or span16's 16, 2,000 under 64).
+inline constexpr std::size_t max_portfolio_positions = 4000;
+inline constexpr std::size_t max_scenario_evaluations = 128'000;
+
+/// The positions an account may hold: 10,000; under the portfolio model with `scenarios`
+/// scenarios, min(4,000, 128,000 / scenarios).
+constexpr std::size_t position_cap(bool portfolio, std::size_t scenarios) {
+    if (!portfolio) return max_positions;
+    const std::size_t by_work = scenarios > 0 ? max_scenario_evaluations / scenarios : max_portfolio_positions;
+    return by_work < max_portfolio_positions ? by_work : max_portfolio_positions;
+}
 
 inline const fp::Wad max_price = fp::Wad::from_int(1'000'000'000'000'000);       ///< 1e15: prices, forwards, strikes
 inline const fp::Wad max_amount = fp::Wad::from_int(1'000'000'000'000'000'000);  ///< 1e18: cash, collateral, funding

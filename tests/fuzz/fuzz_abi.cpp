@@ -46,7 +46,12 @@ const std::vector<abi::type>& types() {
 void type_string(std::string_view text) {
     const auto t = abi::type::parse(text);
     if (!t.ok()) {
-        fuzz::check_error(*t.err, {error_code::ABI_BAD_TYPE}, "abi::type::parse");
+        // abi.hpp: ABI_BAD_TYPE's path is the character offset of the fault in the type string.
+        const margin::error& e = *t.err;
+        fuzz::require(e.code == error_code::ABI_BAD_TYPE && !e.message.empty(), "abi::type::parse fails with ABI_BAD_TYPE", e.message);
+        fuzz::require(!e.path.empty() && e.path.size() <= 6 && e.path.find_first_not_of("0123456789") == std::string::npos &&
+                          std::stoul(e.path) <= text.size(),
+                      "ABI_BAD_TYPE's path is a character offset in the type string", e.path);
         return;
     }
     const std::string c = t.value.canonical();

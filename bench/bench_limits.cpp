@@ -54,11 +54,8 @@ json market() {
                           {"rate", "0.05"},
                           {"forward_confidence", "10"},
                           {"svi", {{"a", "0.01"}, {"b", "0.05"}, {"rho", "-0.3"}, {"m", "0.02"}, {"sigma", "0.2"}}}});
-        m["underlyings"][sym(u)] = {{"spot", "100000"},
-                                    {"spot_confidence", "10"},
-                                    {"perp_mark", "100010"},
-                                    {"perp_confidence", "5"},
-                                    {"expiries", std::move(ex)}};
+        m["underlyings"][sym(u)] = {
+            {"spot", "100000"}, {"spot_confidence", "10"}, {"perp_mark", "100010"}, {"perp_confidence", "5"}, {"expiries", std::move(ex)}};
     }
     for (std::size_t c = 0; c < limits::max_collateral; ++c) m["collateral"][asset(c)] = {{"price", "1.5"}, {"confidence", "0.01"}};
     return m;
@@ -122,7 +119,8 @@ json portfolio_params() {
 std::string request(const json& params, bool isolated, std::size_t positions = limits::max_positions) {
     json r = {{"api_version", "1"}, {"params", params}, {"market", market()}, {"account", account(isolated)}};
     if (params.is_string()) r["account"].erase("collateral");  // a preset accepts its own assets only
-    r["account"]["positions"].erase(r["account"]["positions"].begin() + static_cast<std::ptrdiff_t>(positions), r["account"]["positions"].end());
+    r["account"]["positions"].erase(r["account"]["positions"].begin() + static_cast<std::ptrdiff_t>(positions),
+                                    r["account"]["positions"].end());
     return r.dump();
 }
 
@@ -167,18 +165,17 @@ int main(int argc, char** argv) {
     {
         json one = json::parse(standard);
         one["account"]["positions"] = json::array({position(1, false)});
-        shapes.push_back({"expiries", "64 underlyings x 128 expiries (rates and SVI derived), 64 collateral assets, 1 position",
-                          one.dump(), compute});
+        shapes.push_back(
+            {"expiries", "64 underlyings x 128 expiries (rates and SVI derived), 64 collateral assets, 1 position", one.dump(), compute});
     }
-    shapes.push_back({"standard", "standard cross: 10,000 positions over 64 x 128 expiries (options from SVI), 64 collateral",
-                      standard, compute});
+    shapes.push_back(
+        {"standard", "standard cross: 10,000 positions over 64 x 128 expiries (options from SVI), 64 collateral", standard, compute});
     shapes.push_back({"isolated", "standard isolated: the same account, each position margined alone", isolated, compute});
     shapes.push_back({"pmrm2", "portfolio, pmrm2 preset (31 scenarios): 4,000 positions (its cap) of the same market", pmrm2, compute});
     shapes.push_back({"span16", "portfolio, span16 preset (16 scenarios): 4,000 positions (its cap) of the same market", span16, compute});
-    shapes.push_back({"portfolio-64", "portfolio/1 at its caps: 64 scenarios, 64 collateral rules, 2,016 offsets; 2,000 positions",
-                      portfolio, compute});
-    shapes.push_back({"portfolio-1", "portfolio-64's market and parameters, one position", request(portfolio_params(), false, 1),
-                      compute});
+    shapes.push_back(
+        {"portfolio-64", "portfolio/1 at its caps: 64 scenarios, 64 collateral rules, 2,016 offsets; 2,000 positions", portfolio, compute});
+    shapes.push_back({"portfolio-1", "portfolio-64's market and parameters, one position", request(portfolio_params(), false, 1), compute});
     shapes.push_back({"scenario-pmrm2", "margin scenario 0 of pmrm2", pmrm2,
                       [](const std::string& t) { return margin::api::scenario_json(t, 0, false); }});
     shapes.push_back({"scenario", "margin scenario 0 of portfolio-64", portfolio,
@@ -219,16 +216,19 @@ int main(int argc, char** argv) {
                                  },
                                  "]}"),
                           compute});
-        shapes.push_back({"long-string", "a 16 MiB position id", padded(head + R"({"type":"perp","underlying":"BTC","size":"1","id":")", 0,
-                                                                          [](std::size_t room) { return std::string(room, 'x'); }, R"("}]}})"),
+        shapes.push_back({"long-string", "a 16 MiB position id",
+                          padded(
+                              head + R"({"type":"perp","underlying":"BTC","size":"1","id":")", 0,
+                              [](std::size_t room) { return std::string(room, 'x'); }, R"("}]}})"),
                           compute});
         shapes.push_back({"long-key", "a 16 MiB underlying symbol",
                           padded(R"({"api_version":"1","market":{"timestamp":"1767225600","underlyings":{")", 0,
                                  [](std::size_t room) { return std::string(room, 'B'); }, R"(":{"spot":"1"}}}})"),
                           compute});
         shapes.push_back({"long-decimal", "a 16 MiB decimal (leading zeros)",
-                          padded(head + R"({"type":"perp","underlying":"BTC","size":")", 0,
-                                 [](std::size_t room) { return std::string(room - 1, '0') + "1"; }, R"("}]}})"),
+                          padded(
+                              head + R"({"type":"perp","underlying":"BTC","size":")", 0,
+                              [](std::size_t room) { return std::string(room - 1, '0') + "1"; }, R"("}]}})"),
                           compute});
         shapes.push_back({"many-fields", "16 MiB of distinct keys in one object (read whole, the first unknown reported)",
                           padded(R"({"api_version":"1","account":{)", 0,

@@ -73,9 +73,10 @@ outcome<request> apply_trade(const request& before, const std::vector<position>&
                 return outcome<request>::failure(error_code::DUPLICATE_ID, child(path_i, "id"),
                                                  "the account already uses the id \"" + p.id + "\"");
             if (live >= cap)
-                return outcome<request>::failure(error_code::OUT_OF_RANGE, path_i,
-                                                 "at most " + std::to_string(cap) + " positions per account" +
-                                                     (cap < limits::max_positions ? " under the portfolio model with these scenarios" : ""));
+                return outcome<request>::failure(
+                    error_code::OUT_OF_RANGE, path_i,
+                    "at most " + std::to_string(cap) + " positions per account" +
+                        (cap < limits::max_positions ? " under the portfolio model with these scenarios" : ""));
             index.emplace(key, held.size());
             if (!p.id.empty()) ids.insert(p.id);
             held.push_back(std::move(p));
@@ -103,8 +104,8 @@ outcome<request> apply_trade(const request& before, const std::vector<position>&
             const underlying_market& um = o.value.market.underlyings.at(p.underlying);
             const Wad mark = p.type == instrument_type::perp ? *um.perp_mark : um.find(p.expiry)->forward;
             const Wad held_entry = h.entry_price ? *h.entry_price : mark, trade_entry = p.entry_price ? *p.entry_price : mark;
-            h.funding = k(
-                fp::add(k(fp::add(h.funding, p.funding)), k(fp::mul(p.size, k(fp::sub(held_entry, trade_entry)), fp::rounding::floor))));
+            h.funding =
+                k(fp::add(k(fp::add(h.funding, p.funding)), k(fp::mul(p.size, k(fp::sub(held_entry, trade_entry)), fp::rounding::floor))));
         }
         if (!k.ok())  // unreachable within the bounds: sizes <= 1e12, funding <= 1e18
             return outcome<request>::failure(error_code::ARITHMETIC_OVERFLOW, path_i, "a result exceeds the int256 fixed-point range");

@@ -96,8 +96,12 @@ TEST_CASE("caps: positions under the portfolio model, min(4000, 128000 / scenari
     ps = json::array();
     const std::string e = btc(j)["expiries"][0]["expiry"];
     for (int i = 0; i < 4000; ++i)
-        ps.push_back({{"type", "option"}, {"underlying", "BTC"}, {"expiry", e}, {"strike", std::to_string(50000 + i)},
-                      {"option_type", "call"}, {"size", "1"}});
+        ps.push_back({{"type", "option"},
+                      {"underlying", "BTC"},
+                      {"expiry", e},
+                      {"strike", std::to_string(50000 + i)},
+                      {"option_type", "call"},
+                      {"size", "1"}});
     const auto at = api::parse_request(j.dump());
     REQUIRE(at.ok());
     ps.push_back({{"type", "perp"}, {"underlying", "BTC"}, {"size", "1"}});
@@ -115,8 +119,8 @@ TEST_CASE("caps: positions under the portfolio model, min(4000, 128000 / scenari
 TEST_CASE("text stage: a NUL byte anywhere is JSON_SYNTAX; more than 500,000 values JSON_TOO_LARGE", "[limits]") {
     const std::string text(api::document("example"));
     REQUIRE(api::parse_request(text).ok());
-    for (const std::string& bad : {text + std::string(1, '\0') + "garbage", text + std::string(1, '\0'),
-                                   std::string(1, '\0') + text, text.substr(0, 10) + std::string(1, '\0') + text.substr(10)}) {
+    for (const std::string& bad : {text + std::string(1, '\0') + "garbage", text + std::string(1, '\0'), std::string(1, '\0') + text,
+                                   text.substr(0, 10) + std::string(1, '\0') + text.substr(10)}) {
         const auto r = api::parse_request(bad);
         REQUIRE(!r.ok());
         CHECK(r.err->code == error_code::JSON_SYNTAX);
@@ -151,11 +155,20 @@ TEST_CASE("mark_vol: at least 0.0001; 1e-18 was ARITHMETIC_OVERFLOW inside the d
         if (std::string(params) != "standard") j["account"].erase("collateral");
         const std::string e = std::to_string(std::stoll(j["market"]["timestamp"].get<std::string>()) + 1);
         btc(j)["expiries"][0]["expiry"] = e;
-        j["account"]["positions"] = json::array(
-            {{{"type", "option"}, {"underlying", "BTC"}, {"expiry", e}, {"strike", "95000"}, {"option_type", "put"}, {"size", "-4"},
-              {"mark_vol", "0.0001"}},
-             {{"type", "option"}, {"underlying", "BTC"}, {"expiry", e}, {"strike", "105000"}, {"option_type", "call"}, {"size", "2"},
-              {"mark_vol", "0.0001"}}});
+        j["account"]["positions"] = json::array({{{"type", "option"},
+                                                  {"underlying", "BTC"},
+                                                  {"expiry", e},
+                                                  {"strike", "95000"},
+                                                  {"option_type", "put"},
+                                                  {"size", "-4"},
+                                                  {"mark_vol", "0.0001"}},
+                                                 {{"type", "option"},
+                                                  {"underlying", "BTC"},
+                                                  {"expiry", e},
+                                                  {"strike", "105000"},
+                                                  {"option_type", "call"},
+                                                  {"size", "2"},
+                                                  {"mark_vol", "0.0001"}}});
         const auto r = api::parse_request(j.dump());
         REQUIRE(r.ok());
         const auto res = compute(r.value);

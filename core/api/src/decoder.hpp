@@ -94,7 +94,8 @@ private:
     }
     bool counted() {
         return ++values <= limits::max_json_values ||
-               fail(error_code::JSON_TOO_LARGE, "", "more than " + std::to_string(limits::max_json_values) + " JSON values in one document");
+               fail(error_code::JSON_TOO_LARGE, "",
+                    "more than " + std::to_string(limits::max_json_values) + " JSON values in one document");
     }
     bool put(json v) {
         if (!counted()) return false;
@@ -226,9 +227,9 @@ inline outcome<json> parse_document(std::string_view text, const std::string& pr
     // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0garbage" would
     // parse as "{...}": JSON text never holds one (a string spells it \u0000), so it is refused.
     if (const auto nul = text.find('\0'); nul != std::string_view::npos)
-        return outcome<json>::failure(error_code::JSON_SYNTAX, prefix,
-                                      "not valid JSON at byte " + std::to_string(nul + 1) +
-                                          ": a NUL byte (JSON text has none; a string holds one as \\u0000)");
+        return outcome<json>::failure(
+            error_code::JSON_SYNTAX, prefix,
+            "not valid JSON at byte " + std::to_string(nul + 1) + ": a NUL byte (JSON text has none; a string holds one as \\u0000)");
     dom_builder b;
     const bool ok = json::sax_parse(text.begin(), text.end(), &b, nlohmann::detail::input_format_t::json, true);
     if (b.err) return outcome<json>::failure(b.err->code, prefix + b.err->path, b.err->message);

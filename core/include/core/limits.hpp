@@ -40,7 +40,7 @@ inline const fp::Wad max_price = fp::Wad::from_int(1'000'000'000'000'000);      
 inline const fp::Wad max_amount = fp::Wad::from_int(1'000'000'000'000'000'000);  ///< 1e18: cash, collateral, funding
 inline const fp::Wad max_size = fp::Wad::from_int(1'000'000'000'000);            ///< 1e12: position sizes
 inline const fp::Wad max_contract_size = fp::Wad::from_int(1'000'000);
-inline const fp::Wad max_vol = fp::Wad::from_int(10);   ///< mark vols (1000%)
+inline const fp::Wad max_vol = fp::Wad::from_int(10);  ///< mark vols (1000%)
 /// Smallest mark vol (0.01%): from it up, even a one-second expiry has a total variance of at
 /// least one unit of the Black-76 kernel (fixedpoint SPEC.md W1; 2.3e19 units at 0.0001), so it prices.
 inline const fp::Wad min_vol = fp::Wad::from_raw(fp::I256::from_i128(100'000'000'000'000));

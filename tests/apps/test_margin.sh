@@ -88,6 +88,13 @@ expect 1 '"path": "/trade"' preview "$tmp/nul-trade.json" "$tmp/example.json"
 { tr -d '\n' < "$tmp/bundle.json"; printf '\000{}'; } > "$tmp/nul-bundle.json"
 expect 1 '"code": "BAD_BUNDLE"' replay "$tmp/nul-bundle.json"
 expect 1 'NUL byte' replay "$tmp/nul-bundle.json"
+# A bundle nested 200,000 deep overflowed replay's recursive copy (SIGSEGV): refused first.
+python3 -c "
+import json, sys
+b = json.load(open(sys.argv[1]))
+b['source'] = '@@'
+sys.stdout.write(json.dumps(b).replace('\"@@\"', '[' * 200000 + ']' * 200000))" "$tmp/bundle.json" > "$tmp/deep-bundle.json"
+expect 1 '"code": "JSON_TOO_DEEP"' replay "$tmp/deep-bundle.json"
 # Over 16 MiB: read with a limit (the rest is dropped unread into memory), answered JSON_TOO_LARGE;
 # a batch line likewise, and the next line is still answered.
 python3 -c "import sys; sys.stdout.write('{\"a\":\"' + 'x' * (17 << 20) + '\"}')" > "$tmp/big.json"

@@ -9,7 +9,9 @@
 // rounds (keeper::run) over HTTP (libcurl).
 //
 // Output: one JSON object per line on stdout (what it decided and why); see usage.
-// Exit status: 0 done, 2 usage, 3 gave up (retries exhausted).
+// Exit status: 0 done, 2 usage, 3 gave up (retries exhausted), 4 refused (another chain than
+// --chain-id, or parameters the engine cannot represent).
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,10 +19,11 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
+#include "chain/node.hpp"
 #include "chain/rpc.hpp"
+#include "chain/transport.hpp"
 #include "chain/tx.hpp"
 #include "keeper/keeper.hpp"
 
@@ -30,23 +33,35 @@ namespace {
 
 constexpr const char* usage_text =
     "usage: margin-keeper --rpc URL --contract ADDR (--from ADDR | --key-file FILE) [options]\n"
-    "  --rpc URL            JSON-RPC endpoint (default http://127.0.0.1:8545)\n"
+    "  --rpc URL            JSON-RPC endpoint (default http://127.0.0.1:8545); printed without its\n"
+    "                       user, path and query (where providers put keys)\n"
     "  --contract ADDR      the MarginAccounts contract\n"
     "  --from ADDR          send as this unlocked node account (eth_sendTransaction; dev nodes)\n"
     "  --key-file FILE      sign locally with the hex private key in FILE (eth_sendRawTransaction);\n"
     "                       or the environment variable MARGIN_KEEPER_KEY\n"
     "  --underlying SYM     the underlying's symbol in requests and logs (default BTC)\n"
     "  --once               one successful round, then exit (default)\n"
-    "  --poll SECONDS       a round every SECONDS until stopped (or --rounds N)\n"
+    "  --poll SECONDS       a round every SECONDS (0.01 to 86400) until stopped (or --rounds N)\n"
     "  --rounds N           with --poll: stop after N successful rounds\n"
     "  --dry-run            decide and report, send nothing\n"
+    "  --chain-id N         refuse (exit 4) a node of another chain; default: pinned to the node's at start\n"
+    "  --max-fee WEI        cap on maxFeePerGas, in wei or with a gwei suffix (default 500gwei); a base\n"
+    "                       fee at or above it: the liquidation is skipped (FEE_TOO_HIGH)\n"
+    "  --bump-after SECONDS replace a locally signed transaction without a receipt after SECONDS\n"
+    "                       (same nonce, fees +12.5%, within --max-fee; default 20)\n"
+    "  --tx-timeout SECONDS wait this long for a receipt and its confirmations (default 120)\n"
+    "  --confirmations N    blocks on top of a liquidation before it is reported (default 0)\n"
+    "  --reorg-depth N      blocks rescanned after a reorg; a head going back further is refused (default 64)\n"
     "  --gas-limit N        cap on a liquidation's gas (default 16777216, Osaka's per-transaction cap,\n"
     "                       EIP-7825; the estimate x 1.2 is used below it)\n"
     "  --from-block N       first block whose logs name accounts (default 0)\n"
     "  --retries N          failed rounds in a row before giving up (default 30; backoff 0.25 s doubling to 8 s)\n"
     "  --timeout-ms N       per HTTP exchange (default 10000)\n"
+    "  --max-response-mb N  largest node answer accepted, cut while received (default 64)\n"
     "Output: JSON lines: start, round (block, accounts, liquidatable, read_ms, eval_ms, accounts_per_s), decision,\n"
-    "sent, liquidated, reverted, skip, error, rpc_error, stop.\n";
+    "sent, replaced, liquidated, reverted, reorged, reorg, skip, error, rpc_error, stop.\n"
+    "Exit status: 0 done, 2 usage, 3 gave up after --retries failed rounds, 4 refused (another chain than\n"
+    "--chain-id, or contract parameters the engine cannot represent).\n";
 
 int usage(const std::string& why) {
     std::fprintf(stderr, "margin-keeper: %s\n%s", why.c_str(), usage_text);
@@ -58,12 +73,49 @@ struct options {
     chain::address contract{}, from{};
     bool have_contract = false, have_from = false, dry_run = false, poll = false;
     std::optional<chain::signer> key;
-    double poll_seconds = 2;
-    long rounds = 0;                                       // 0: unbounded (poll) / 1 (once)
+    std::uint64_t poll_ms = 2000;
+    std::uint64_t rounds = 0;                              // 0: unbounded (poll) / 1 (once)
     std::uint64_t gas_limit = 16'777'216, from_block = 0;  // EIP-7825: no transaction may ask for more
-    int retries = 30;
-    long timeout_ms = 10'000;
+    std::uint64_t retries = 30, timeout_ms = 10'000, max_response_mb = 64;
+    std::optional<std::uint64_t> chain_id;
+    abi::integer max_fee = abi::integer(500'000'000'000ULL);
+    std::uint64_t bump_ms = 20'000, tx_timeout_ms = 120'000, confirmations = 0, reorg_depth = 64;
 };
+
+// A decimal integer in [lo, hi]: digits only (no sign, no exponent, no spaces).
+std::optional<std::uint64_t> integer_arg(const std::string& v, std::uint64_t lo, std::uint64_t hi) {
+    std::uint64_t out = 0;
+    if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    if (ec != std::errc() || end != v.data() + v.size() || out < lo || out > hi) return std::nullopt;
+    return out;
+}
+
+// Seconds as digits with at most 3 decimals ("2", "0.25"), in [lo_ms, hi_ms] milliseconds.
+std::optional<std::uint64_t> seconds_arg(const std::string& v, std::uint64_t lo_ms, std::uint64_t hi_ms) {
+    const auto dot = v.find('.');
+    const std::string whole = v.substr(0, dot), frac = dot == std::string::npos ? "" : v.substr(dot + 1);
+    if (whole.empty() || whole.size() > 9 || frac.size() > 3 || (dot != std::string::npos && frac.empty())) return std::nullopt;
+    auto w = integer_arg(whole, 0, 999'999'999);
+    auto f = frac.empty() ? std::optional<std::uint64_t>(0) : integer_arg(frac, 0, 999);
+    if (!w || !f) return std::nullopt;
+    std::uint64_t ms = *w * 1000 + *f * (frac.size() == 1 ? 100 : frac.size() == 2 ? 10 : 1);
+    if (ms < lo_ms || ms > hi_ms) return std::nullopt;
+    return ms;
+}
+
+// Wei: digits, or digits with a "gwei" suffix; at least 1 wei, below 2^128.
+std::optional<abi::integer> wei_arg(std::string v) {
+    abi::integer scale = 1;
+    if (v.size() > 4 && v.compare(v.size() - 4, 4, "gwei") == 0) {
+        v.resize(v.size() - 4);
+        scale = 1'000'000'000;
+    }
+    if (v.empty() || v.size() > 30 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const abi::integer w = abi::integer(v) * scale;
+    if (w < 1 || w >= (abi::integer(1) << 128)) return std::nullopt;
+    return w;
+}
 
 }  // namespace
 
@@ -77,11 +129,18 @@ int main(int argc, char** argv) {
             if (i + 1 >= args.size()) return std::nullopt;
             return args[++i];
         };
-        auto number = [&](auto& out) -> bool {
+        // the option's value as an integer in [lo, hi] / seconds in [lo_ms, hi_ms]: false if absent or malformed
+        auto integer = [&](std::uint64_t& out, std::uint64_t lo, std::uint64_t hi) {
             auto v = value();
-            if (!v || v->empty() || v->find_first_not_of("0123456789.") != std::string::npos) return false;
-            out = static_cast<std::remove_reference_t<decltype(out)>>(std::stod(*v));
-            return true;
+            auto n = v ? integer_arg(*v, lo, hi) : std::nullopt;
+            if (n) out = *n;
+            return n.has_value();
+        };
+        auto seconds = [&](std::uint64_t& out_ms, std::uint64_t lo_ms, std::uint64_t hi_ms) {
+            auto v = value();
+            auto n = v ? seconds_arg(*v, lo_ms, hi_ms) : std::nullopt;
+            if (n) out_ms = *n;
+            return n.has_value();
         };
         if (a == "--help" || a == "-h") {
             std::fputs(usage_text, stdout);
@@ -107,20 +166,39 @@ int main(int argc, char** argv) {
         } else if (a == "--once") {
             o.poll = false;
         } else if (a == "--poll") {
-            if (!number(o.poll_seconds)) return usage("--poll takes SECONDS");
+            if (!seconds(o.poll_ms, 10, 86'400'000)) return usage("--poll takes SECONDS, 0.01 to 86400 (e.g. 2 or 0.5)");
             o.poll = true;
         } else if (a == "--rounds") {
-            if (!number(o.rounds) || o.rounds < 1) return usage("--rounds takes a positive count");
+            if (!integer(o.rounds, 1, 1'000'000'000)) return usage("--rounds takes a positive count");
         } else if (a == "--dry-run") {
             o.dry_run = true;
         } else if (a == "--gas-limit") {
-            if (!number(o.gas_limit) || o.gas_limit < 21'000) return usage("--gas-limit takes a gas amount >= 21000");
+            if (!integer(o.gas_limit, 21'000, 1'000'000'000)) return usage("--gas-limit takes a gas amount >= 21000");
         } else if (a == "--from-block") {
-            if (!number(o.from_block)) return usage("--from-block takes a block number");
+            if (!integer(o.from_block, 0, chain::max_block_number)) return usage("--from-block takes a block number");
         } else if (a == "--retries") {
-            if (!number(o.retries)) return usage("--retries takes a count");
+            if (!integer(o.retries, 0, 1'000'000)) return usage("--retries takes a count (0 to 1000000)");
         } else if (a == "--timeout-ms") {
-            if (!number(o.timeout_ms) || o.timeout_ms < 1) return usage("--timeout-ms takes milliseconds");
+            if (!integer(o.timeout_ms, 1, 3'600'000)) return usage("--timeout-ms takes milliseconds (1 to 3600000)");
+        } else if (a == "--max-response-mb") {
+            if (!integer(o.max_response_mb, 1, 4096)) return usage("--max-response-mb takes megabytes (1 to 4096)");
+        } else if (a == "--chain-id") {
+            std::uint64_t id = 0;
+            if (!integer(id, 1, UINT64_MAX)) return usage("--chain-id takes a positive chain id (e.g. 1, 31337)");
+            o.chain_id = id;
+        } else if (a == "--max-fee") {
+            auto v = value();
+            auto w = v ? wei_arg(*v) : std::nullopt;
+            if (!w) return usage("--max-fee takes wei per gas (digits, or digits and gwei, e.g. 100gwei)");
+            o.max_fee = *w;
+        } else if (a == "--bump-after") {
+            if (!seconds(o.bump_ms, 10, 86'400'000)) return usage("--bump-after takes SECONDS, 0.01 to 86400");
+        } else if (a == "--tx-timeout") {
+            if (!seconds(o.tx_timeout_ms, 10, 86'400'000)) return usage("--tx-timeout takes SECONDS, 0.01 to 86400");
+        } else if (a == "--confirmations") {
+            if (!integer(o.confirmations, 0, 1000)) return usage("--confirmations takes a block count (0 to 1000)");
+        } else if (a == "--reorg-depth") {
+            if (!integer(o.reorg_depth, 1, 100'000)) return usage("--reorg-depth takes a block count (1 to 100000)");
         } else
             return usage("unknown option " + a);
     }
@@ -142,7 +220,7 @@ int main(int argc, char** argv) {
 
     keeper::line_reporter out(std::cout, keeper::steady_clock());
     out.report({{"event", "start"},
-                {"rpc", o.rpc},
+                {"rpc", chain::redact_url(o.rpc)},
                 {"contract", chain::to_hex(o.contract)},
                 {"sender", o.key ? chain::to_hex(o.key->addr()) : (o.have_from ? chain::to_hex(o.from) : "none")},
                 {"signing", o.key ? "local key" : (o.have_from ? "node (unlocked account)" : "none")},
@@ -156,11 +234,17 @@ int main(int argc, char** argv) {
     c.dry_run = o.dry_run;
     c.gas_limit = o.gas_limit;
     c.from_block = o.from_block;
+    c.chain_id = o.chain_id;
+    c.max_fee = o.max_fee;
+    c.bump_after = std::chrono::milliseconds(o.bump_ms);
+    c.tx_timeout = std::chrono::milliseconds(o.tx_timeout_ms);
+    c.confirmations = o.confirmations;
+    c.reorg_depth = o.reorg_depth;
     keeper::schedule s;
-    s.rounds = o.poll ? o.rounds : 1;
-    s.pause = std::chrono::milliseconds(static_cast<long>(o.poll_seconds * 1000));
-    s.retries = o.retries;
-    chain::rpc_client rpc(o.rpc, o.timeout_ms);
+    s.rounds = o.poll ? static_cast<long>(o.rounds) : 1;
+    s.pause = std::chrono::milliseconds(o.poll_ms);
+    s.retries = static_cast<int>(o.retries);
+    chain::rpc_client rpc(o.rpc, static_cast<long>(o.timeout_ms), o.max_response_mb << 20);
     keeper::keeper k(c, rpc, out, keeper::steady_clock());
     return keeper::run(k, s, out, keeper::steady_clock());
 }

@@ -12,6 +12,7 @@
 //   margin replay [BUNDLE|-]              an on-chain liquidation recomputed, field by field
 //   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
+//   margin var [FILE|-] [--prices DIR] [--method M] ...   VaR and ES (docs/risk.md)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -42,6 +43,8 @@
 
 using margin::error_code;
 
+int risk_command(const std::vector<std::string>& args);  // apps/risk_command.cpp
+
 namespace {
 
 constexpr const char* usage_text =
@@ -61,6 +64,8 @@ constexpr const char* usage_text =
     "                                             the same, reading the bundle from a node (native build)\n"
     "       margin replay BUNDLE --rpc URL [--tx HASH]\n"
     "                                             the bundle checked against the chain: names the inputs that differ\n"
+    "       margin var [FILE|-] [--prices DIR] [--method M] ...\n"
+    "                                             VaR and ES of the account (docs/risk.md; margin var --help)\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -435,6 +440,7 @@ int main(int argc, char** argv) {
         return out.ok() ? 0 : 1;
     }
     if (cmd == "replay") return replay_command(args);
+    if (cmd == "var") return risk_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

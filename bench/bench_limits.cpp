@@ -206,7 +206,7 @@ int main(int argc, char** argv) {
     }
     {
         const std::string head = R"({"api_version":"1","market":{"timestamp":"1767225600","underlyings":{}},"account":{"positions":[)";
-        shapes.push_back({"deep", "16 MiB of arrays nested 15 deep (refused at 500,000 values)",
+        shapes.push_back({"deep", "16 MiB of arrays nested 15 deep (refused at 2,000,000 values)",
                           padded(R"({"api_version":"1","zz":[)", 2,
                                  [](std::size_t room) {
                                      std::string s;
@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
                               head + R"({"type":"perp","underlying":"BTC","size":")", 0,
                               [](std::size_t room) { return std::string(room - 1, '0') + "1"; }, R"("}]}})"),
                           compute});
-        shapes.push_back({"many-fields", "16 MiB of distinct keys in one object (refused at 500,000 values)",
+        shapes.push_back({"many-fields", "16 MiB of distinct keys in one object (refused at 1,024 members)",
                           padded(R"({"api_version":"1","account":{)", 0,
                                  [](std::size_t room) {
                                      std::string s;

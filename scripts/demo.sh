@@ -28,6 +28,17 @@ else
   echo "margin compute: native and WebAssembly responses DIFFER"; exit 1
 fi
 
+# Risk-based margin on the same account: 99% Expected Shortfall over 2 days by historical
+# simulation on the shipped SYNTHETIC price history (docs/risk.md), natively and in WebAssembly.
+build/native/bin/margin var build/demo/example.json --synthetic --compact > build/demo/risk-native.json
+node build/wasm/bin/margin.js var build/demo/example.json --synthetic --compact > build/demo/risk-wasm.json
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['risk']; print(f\"margin var (historical, 99%, 2 days, {r['scenarios']} scenarios of a synthetic history): VaR {float(r['var']):,.2f}  ES {float(r['es']):,.2f}\")" build/demo/risk-native.json
+if cmp -s build/demo/risk-native.json build/demo/risk-wasm.json; then
+  echo "margin var: native and WebAssembly responses are byte-identical ($(grep -o '"pnl_hash":"0x[0-9a-f]*' build/demo/risk-native.json | cut -c13-28)...)"
+else
+  echo "margin var: native and WebAssembly responses DIFFER"; exit 1
+fi
+
 # The number model's demo operations: native vs WebAssembly vs the Solidity twin on the EVM.
 native=$(build/native/bin/fpcalc demo)
 wasm=$(node build/wasm/bin/fpcalc.js demo)

@@ -133,16 +133,189 @@ export interface PreviewResponse {
   change: { equity: Decimal; initial_margin: Decimal; maintenance_margin: Decimal; free_collateral: Decimal; health: Decimal };
 }
 
+/** Every stable error code (base/include/base/error.hpp, docs/api.md), plus the wrapper's own
+ *  OUT_OF_MEMORY and UNKNOWN_DOCUMENT. Risk requests add HISTORY_SYNTAX, HISTORY_ORDER, HISTORY_GAP,
+ *  HISTORY_TOO_SHORT, NO_HISTORY, NOT_POSITIVE_DEFINITE and BAD_COUNT (docs/risk.md). */
+export type MarginErrorCode =
+  | 'NAME'
+  | 'JSON_SYNTAX'
+  | 'JSON_TOO_LARGE'
+  | 'JSON_TOO_DEEP'
+  | 'JSON_NUMBER'
+  | 'DUPLICATE_KEY'
+  | 'WRONG_TYPE'
+  | 'UNKNOWN_FIELD'
+  | 'MISSING_FIELD'
+  | 'UNSUPPORTED_VERSION'
+  | 'BAD_DECIMAL'
+  | 'DECIMAL_PRECISION'
+  | 'DECIMAL_RANGE'
+  | 'BAD_INTEGER'
+  | 'BAD_ENUM'
+  | 'BAD_SYMBOL'
+  | 'UNKNOWN_PRESET'
+  | 'NOT_POSITIVE'
+  | 'NEGATIVE'
+  | 'OUT_OF_RANGE'
+  | 'INCONSISTENT_PARAMS'
+  | 'EXPIRY_IN_PAST'
+  | 'EXPIRY_TOO_FAR'
+  | 'DUPLICATE_EXPIRY'
+  | 'DUPLICATE_POSITION'
+  | 'DUPLICATE_ID'
+  | 'DUPLICATE_SCENARIO'
+  | 'UNKNOWN_UNDERLYING'
+  | 'UNKNOWN_EXPIRY'
+  | 'NO_PARAMS_FOR_UNDERLYING'
+  | 'NO_PERP_MARK'
+  | 'NO_VOLATILITY'
+  | 'UNPRICED_COLLATERAL'
+  | 'COLLATERAL_NOT_ACCEPTED'
+  | 'QUANTITY_PRECISION'
+  | 'ISOLATED_MARGIN_REQUIRED'
+  | 'ISOLATED_MARGIN_NOT_ALLOWED'
+  | 'MODE_NOT_SUPPORTED'
+  | 'TRADE_CONFLICT'
+  | 'UNKNOWN_COMMODITY'
+  | 'SVI_NON_POSITIVE_VARIANCE'
+  | 'ARITHMETIC_OVERFLOW'
+  | 'MODEL_NOT_SUPPORTED'
+  | 'ABI_BAD_TYPE'
+  | 'ABI_BAD_VALUE'
+  | 'ABI_BAD_DATA'
+  | 'NOT_REPRESENTABLE'
+  | 'BAD_BUNDLE'
+  | 'NOT_FOUND'
+  | 'RPC_UNREACHABLE'
+  | 'RPC_HTTP'
+  | 'RPC_BAD_RESPONSE'
+  | 'RPC_ERROR'
+  | 'BAD_ADDRESS'
+  | 'BAD_PRIVATE_KEY'
+  | 'RPC_TOO_LARGE'
+  | 'CHAIN_ID_MISMATCH'
+  | 'FEE_TOO_HIGH'
+  | 'INTERNAL_ERROR'
+  | 'HISTORY_SYNTAX'
+  | 'HISTORY_ORDER'
+  | 'HISTORY_GAP'
+  | 'HISTORY_TOO_SHORT'
+  | 'NO_HISTORY'
+  | 'NOT_POSITIVE_DEFINITE'
+  | 'BAD_COUNT'
+  | 'OUT_OF_MEMORY'
+  | 'UNKNOWN_DOCUMENT';
+
 /** An engine error document, or an input refused before the engine (e.g. a JS number). */
 export class MarginError extends Error {
   readonly name: 'MarginError';
-  /** Stable code, e.g. "WRONG_TYPE", "JSON_NUMBER", "EXPIRY_IN_PAST" (docs/api.md). */
-  readonly code: string;
+  /** Stable code, e.g. "WRONG_TYPE", "JSON_NUMBER", "EXPIRY_IN_PAST", "HISTORY_GAP" (docs/api.md). */
+  readonly code: MarginErrorCode;
   /** JSON pointer of the offending field ("" = the whole document; trades under /trade). */
   readonly path: string;
   /** The engine's message, for humans. */
   readonly detail: string;
 }
+
+// ---------------------------------------------------------------- risk measures (docs/risk.md)
+
+/** Daily closes of one symbol: CSV text ("date,close" then "YYYY-MM-DD,decimal" rows, LF or CRLF),
+ *  or [date, close] rows. Dates strictly ascending; at most 3 missing days in a row (carried forward). */
+export type PriceSeries = string | [string, DecimalInput][];
+
+export type RiskMethod = 'historical' | 'filtered_historical' | 'parametric' | 'monte_carlo';
+
+/** The spot-vol rule of one symbol (or "*"): every implied vol x clamp(1 - beta r, min, max). */
+export interface VolRule { beta?: DecimalInput; min?: DecimalInput; max?: DecimalInput }
+
+/** The measure's parameters, all optional (defaults in docs/risk.md). Counts are whole-number strings (or bigints). */
+export interface RiskParams {
+  method?: RiskMethod;
+  /** 0.5 < confidence < 1; default "0.99". */
+  confidence?: DecimalInput;
+  /** 1 .. 30, default "2". */
+  horizon_days?: string | bigint;
+  /** 1 .. 3650, default "1460". */
+  lookback_days?: string | bigint;
+  /** 0 < lambda < 1, default "0.97". */
+  ewma_lambda?: DecimalInput;
+  /** 0 .. 10, default "0" (off). */
+  vol_floor?: DecimalInput;
+  /** Monte Carlo: 1 .. 100000, default "10000". */
+  paths?: string | bigint;
+  /** Monte Carlo: 0 .. 2^64 - 1, default "0". */
+  seed?: string | bigint;
+  innovations?: 'normal' | 'student_t';
+  /** Student t degrees of freedom, 3 .. 30, default "5". */
+  dof?: string | bigint;
+  /** The window's last day, "YYYY-MM-DD"; default the last day every series used has. */
+  as_of?: string;
+  vol_rules?: Record<string, VolRule>;
+  /** Return the scenario P&L vector (`pnl`). */
+  include_pnl?: boolean;
+}
+
+/** A margin request with the measure's parameters and the price history of what the account holds. */
+export interface RiskRequest extends MarginRequest {
+  risk?: RiskParams;
+  /** One series per symbol; may be left out with `{ synthetic: true }`. */
+  history?: Record<string, PriceSeries>;
+}
+
+export interface RiskOptions {
+  /** Fill the series the request's history lacks from the shipped SYNTHETIC history, as `margin var --synthetic`. */
+  synthetic?: boolean;
+}
+
+/** One of the tail's scenarios: its index, its date (HS, FHS: the day its h-day window ends) or path (MC), and its P&L. */
+export interface WorstScenario { scenario: string; date?: string; path?: string; pnl: Decimal }
+
+export interface RiskResult {
+  method: RiskMethod;
+  confidence: Decimal;
+  horizon_days: string;
+  window: { first: string; last: string };
+  /** The number of scenarios (HS: lookback_days; MC: paths); absent for parametric. */
+  scenarios?: string;
+  /** k = ceil(scenarios x (1 - confidence)); absent for parametric. */
+  tail_count?: string;
+  /** Parametric only: the h-day P&L standard deviation. */
+  sigma?: Decimal;
+  /** The k-th largest loss (parametric: ceil(z sigma)). */
+  var: Decimal;
+  /** ceil(the mean of the k largest losses): rounded against the account. */
+  es: Decimal;
+  /** ES by position (request order), by moving collateral and by symbol; each sums exactly to es. */
+  es_by_position: Decimal[];
+  es_by_collateral: Record<string, Decimal>;
+  es_by_underlying: Record<string, Decimal>;
+  /** The first ten tail scenarios, worst first (not parametric). */
+  worst?: WorstScenario[];
+  /** keccak256 of the P&L vector as abi.encodePacked(int256[]) (not parametric). */
+  pnl_hash?: string;
+  /** Every scenario's P&L, with `include_pnl` (not parametric). */
+  pnl?: Decimal[];
+}
+
+export interface RiskResponse { api_version: '1'; risk: RiskResult }
+
+/** The shipped SYNTHETIC price history (core/api/examples/history-synthetic.json): invented, seeded data, not market closes. */
+export interface SyntheticHistoryDocument {
+  label: 'SYNTHETIC';
+  description: string;
+  generator: string;
+  seed: string;
+  first: string;
+  last: string;
+  history: Record<'BTC' | 'ETH' | 'USDC', string>;
+}
+
+/** VaR and ES as the exact response bytes of `margin var --compact`; error documents are returned, not thrown. */
+export function computeRiskText(request: RiskRequest | string, options?: RiskOptions): string;
+/** VaR, ES, component ES and the worst scenarios. Throws MarginError (HISTORY_GAP, HISTORY_TOO_SHORT, ...). */
+export function computeRisk(request: RiskRequest | string, options?: RiskOptions): RiskResponse;
+/** The shipped SYNTHETIC price history (BTC, ETH, USDC; 1,600 days to 2025-12-31). */
+export function syntheticHistory(): SyntheticHistoryDocument;
 
 /** The exact response bytes (compact JSON, as `margin batch`); error documents are returned, not thrown. */
 export function computeMarginText(request: MarginRequest | string): string;
@@ -167,6 +340,7 @@ export type ScenarioSetDocument = { version: 'scenario/1'; name: string; scenari
 export function shippedDocument(name: 'example'): MarginRequest;
 export function shippedDocument(name: 'standard' | 'pmrm2' | 'span16'): ParameterDocument;
 export function shippedDocument(name: 'scenarios/pmrm2' | 'scenarios/span16'): ScenarioSetDocument;
+export function shippedDocument(name: 'history/synthetic'): SyntheticHistoryDocument;
 /** An on-chain liquidation to replay (`margin replay --rpc URL --tx HASH --export FILE` writes one):
  *  integers are decimal strings of the raw on-chain values; `book` and `params` use the
  *  contract's field names (PortfolioMargin.Book / Params). */

@@ -20,8 +20,8 @@ export class MarginError extends Error {
 }
 
 const WAD = 10n ** 18n;
-// Fields whose integers are counts of seconds, not wei.
-const INTEGER_FIELDS = new Set(['timestamp', 'expiry']);
+// Fields whose integers are counts (seconds, days, paths, a seed), not wei.
+const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof']);
 
 function weiToDecimal(v) {
   const neg = v < 0n;
@@ -106,6 +106,25 @@ export function previewTrade(request, trade) {
   return parsed(call(engine._margin_preview, text(request, ''), text(trade, '/trade')));
 }
 
+/** VaR and ES of a risk request (docs/risk.md: a margin request with "risk" and "history"), as the
+ *  exact response bytes of `margin var --compact`, error documents included. `options.synthetic`:
+ *  the series the request's "history" lacks come from the shipped SYNTHETIC history first, as
+ *  `margin var --synthetic`. */
+export function computeRiskText(request, options = {}) {
+  return call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0);
+}
+
+/** VaR, ES, component ES and the worst scenarios of a risk request; throws MarginError on an error document. */
+export function computeRisk(request, options = {}) {
+  return parsed(computeRiskText(request, options));
+}
+
+/** The shipped SYNTHETIC price history: {label: "SYNTHETIC", description, generator, seed, first, last,
+ *  history: {BTC, ETH, USDC: "date,close\n..." CSV text}}. Invented data, not market closes. */
+export function syntheticHistory() {
+  return shippedDocument('history/synthetic');
+}
+
 /** The request's canonical encoding (defaults explicit, keys sorted). */
 export function canonicalRequest(request) {
   const s = call(engine._margin_canonical, text(request, ''));
@@ -113,7 +132,8 @@ export function canonicalRequest(request) {
   return s;
 }
 
-/** A shipped document: "example", "standard", "pmrm2", "span16", "scenarios/pmrm2" or "scenarios/span16". */
+/** A shipped document: "example", "standard", "pmrm2", "span16", "scenarios/pmrm2", "scenarios/span16"
+ *  or "history/synthetic". */
 export function shippedDocument(name) {
   const s = call(engine._margin_document, String(name));
   if (!s) throw new MarginError('UNKNOWN_DOCUMENT', '', `no shipped document "${name}"`);

@@ -4,6 +4,8 @@ pragma solidity 0.8.37;
 import {FixedPoint} from "./FixedPoint.sol";
 import {PortfolioMargin} from "./PortfolioMargin.sol";
 import {MarginEngine} from "./MarginEngine.sol";
+import {Listings} from "./Listings.sol";
+import {HouseGuards} from "./HouseGuards.sol";
 
 /// @notice The ERC-20 calls the clearing house makes.
 interface IERC20 {
@@ -26,44 +28,20 @@ interface IERC20 {
 /// everything is paid by the insurance fund, and the rest is socialised (withdrawals are
 /// paid pro rata to claims while any socialised loss is outstanding).
 ///
-/// Not modelled: expiry settlement (a listed expiry must be in the future of the market
-/// snapshot: positions are closed before it), dated futures, collateral other than the
-/// settlement token, funding payments.
+/// Expiry: the oracle push whose timestamp reaches a listed expiry settles it at the spot of
+/// the last push at or before the expiry (the push's own spot if it is at the expiry, or if
+/// the previous push is more than maxStaleness before it: the oracle was down); the expiry and
+/// its series are delisted (no longer pushed or priced). Each account's options on a settled
+/// expiry are paid out lazily, per account (`settle`, by anyone, and at the start of every
+/// trade, withdrawal and liquidation that touches the account): floor(amount x payoff), against
+/// the account; the views count them as cash already. docs/clearing-house.md states the rules.
+///
+/// Not modelled: dated futures, collateral other than the settlement token, funding payments.
 contract MarginAccounts {
     // ------------------------------------------------------------------ types
+    // (a listed series, its quote, an expiry's market and settlement: Listings' types)
 
-    /// @dev One storage slot (strike <= MAX_PRICE < 2^127): pushMarket reads every series.
-    struct Series {
-        uint64 expiry;
-        bool call;
-        int128 strike;
-    }
-
-    /// @notice A series' mark vol and its value at that vol on the current market
-    /// (PortfolioMargin.marks: floor(DF x Black-76 price) per unit, in wei), both set by
-    /// each oracle push. Zero until the series' first push: it cannot be traded before.
-    struct Quote {
-        int128 vol;
-        int128 mark;
-    }
-
-    /// @notice The oracle's snapshot of the underlying (absolute confidences, WAD prices).
-    struct Market {
-        uint64 timestamp;
-        int256 spot;
-        int256 spotConfidence;
-        int256 perpMark;
-        int256 perpConfidence;
-        int256 stablePrice;
-    }
-
-    /// @notice One listed expiry's market.
-    struct ExpiryMarket {
-        int256 forward;
-        int256 forwardConfidence;
-        int256 rate;
-        int256 discount;
-    }
+    // (the oracle's snapshot and its limits: HouseGuards' types)
 
     struct Account {
         int256 cash;
@@ -78,7 +56,7 @@ contract MarginAccounts {
         int256 buffer; // restore equity >= (1 + buffer) x MM; <= 1
         int256 reward; // the liquidator's reward per unit of MM released; < 1 + buffer, <= 0.5
         uint64 maxStaleness; // market older than this: no margin decision
-        int256 maxDeviation; // per update, on spot, perp mark and forwards; in (0, 1]
+        int256 maxDeviation; // per push, on prices (spot, perp mark, stable, forwards); in (0, 1]
     }
 
     // ---------------------------------------------------------------- errors
@@ -94,12 +72,14 @@ contract MarginAccounts {
     error InsufficientCash(address account, int256 cash, uint256 amount);
     error TokenTransferFailed();
     error Reentrancy();
+    error PriceLimit(int256 payment, int256 limit);
 
     // ---------------------------------------------------------------- events
 
     event RoleSet(bytes32 indexed role, address indexed who);
     event ParamsSet(bytes32 paramsHash, address data);
     event LimitsSet(int256 buffer, int256 reward, uint64 maxStaleness, int256 maxDeviation);
+    event OracleLimitsSet(HouseGuards.OracleLimits limits);
     event SeriesListed(uint256 indexed seriesId, uint64 expiry, int256 strike, bool call);
     event MarketPushed(uint64 timestamp, int256 spot, int256 perpMark);
     event Deposited(address indexed account, uint256 amount);
@@ -119,6 +99,15 @@ contract MarginAccounts {
         int256 shortfall
     );
     event InsuranceUsed(address indexed account, int256 amount);
+    /// @notice Emitted by Listings (declared here for the house's ABI): an expiry
+    /// settled at `price`, the spot of the oracle push stamped `source`.
+    event ExpirySettled(uint64 indexed expiry, int256 price, uint64 source);
+    /// @notice Emitted by Listings: one position paid out at its expiry's settlement,
+    /// `cash` = floor(amount x payoff) into the account (negative: out of it).
+    event OptionSettled(
+        address indexed account, uint256 indexed seriesId, uint64 expiry, int256 strike, bool call, int256 amount, int256 price, int256 cash
+    );
+    event InsuranceWithdrawn(address indexed to, uint256 amount);
     event LossSocialised(address indexed account, int256 amount);
 
     // ----------------------------------------------------------------- state
@@ -134,7 +123,6 @@ contract MarginAccounts {
     uint8 private constant CEIL = 2;
     int256 private constant MAX_PRICE = 1e33; // 1e15 WAD, the JSON API's bound
     int256 private constant MAX_SIZE = 1e30; // 1e12 WAD
-    int256 private constant MAX_VOL = 10e18;
 
     IERC20 public immutable token;
     MarginEngine public immutable engine;
@@ -142,16 +130,19 @@ contract MarginAccounts {
     mapping(bytes32 => address) public roles;
     address public paramsData; // the encoded PortfolioMargin.Params, as contract code
     RiskLimits public limits;
-    Series[] public series;
-    uint64[] public expiries; // ascending
-    Market public market;
-    mapping(uint64 => ExpiryMarket) public expiryMarket;
-    mapping(uint256 => Quote) public quotes; // by series id
+    Listings.Series[] public series;
+    uint32[] public live; // ids of the series not yet settled, ascending (8 a slot): what pushMarket's vols follow
+    uint64[] public expiries; // live (not yet settled) expiries, ascending
+    mapping(uint64 => Listings.Settlement) public settlements; // by expiry
+    HouseGuards.Market public market;
+    mapping(uint64 => Listings.ExpiryMarket) public expiryMarket;
+    mapping(uint256 => Listings.Quote) public quotes; // by series id
     mapping(address => Account) private accounts;
     int256 public insuranceFund;
     int256 public socialisedLoss; // deficit carried by all claims until withdrawals absorb it
     int256 public totalPositiveCash; // sum of max(cash, 0): the claims the deficit is shared over
     bool private entered;
+    HouseGuards.OracleLimits public oracleLimits;
 
     modifier only(bytes32 role) {
         if (msg.sender != roles[role]) revert Unauthorized(role, msg.sender);
@@ -182,114 +173,106 @@ contract MarginAccounts {
         emit RoleSet(role, who);
     }
 
-    /// @notice Set the portfolio model's parameters after checking their bounds. Admin only.
-    /// Bounds: 1-64 scenarios, shocks in (0, 10], weights in (0, 1], vol moves 0-4; IM factor
-    /// >= MM factor > 0, both <= 10; every other rate, power and discount in [-10, 10].
+    /// @notice Set the portfolio model's parameters after checking them. Admin only. The bounds
+    /// are core's validate() table (ParamBounds, generated by core/tools/gen_bounds.py), and so
+    /// are the other rules (HouseGuards.checkParams): InvalidParameter(field) otherwise.
     function setParams(PortfolioMargin.Params calldata p) external only(ADMIN) {
-        uint256 n = p.scenarios.length;
-        if (n == 0 || n > 64) revert InvalidParameter("scenarios");
-        for (uint256 i = 0; i < n; ++i) {
-            PortfolioMargin.Scenario calldata s = p.scenarios[i];
-            if (s.spotShock <= 0 || s.spotShock > 10 * WAD) revert InvalidParameter("spotShock");
-            if (s.weight <= 0 || s.weight > WAD) revert InvalidParameter("weight");
-            if (s.vol > PortfolioMargin.ABS_SKEW) revert InvalidParameter("vol");
-        }
-        if (p.mmFactor <= 0 || p.imFactor < p.mmFactor || p.imFactor > 10 * WAD) revert InvalidParameter("lossFactor");
-        if (p.dteFloorSeconds < 0 || p.dteFloorSeconds > 365 days) revert InvalidParameter("dteFloor");
-        int256[30] memory rest = [
-            p.rangeUp, p.rangeDown, p.shortTermPower, p.longTermPower, p.minVolUp,
-            p.linearBaseCap, p.linearCBase, p.absBaseCap, p.absCBase, p.minKStar, p.widthScale, p.volParamStatic, p.volParamScale,
-            p.longRateMult, p.longRateAdd, p.shortRateMult, p.shortRateAdd, p.longBaseDiscount, p.shortBaseDiscount,
-            p.basisUp, p.basisDown, p.basisAdd, p.basisMult,
-            p.pegThreshold, p.pegFactor, p.confidenceThreshold, p.confidenceMargin, p.mmPerpPercent, p.imPerpPercent, p.mmOptionPercent
-        ];
-        for (uint256 i = 0; i < rest.length; ++i) {
-            if (rest[i] < -10 * WAD || rest[i] > 10 * WAD) revert InvalidParameter("bound");
-        }
-        if (p.imOptionPercent < 0 || p.imOptionPercent > WAD) revert InvalidParameter("imOptionPercent");
-        if (p.minKStar <= 0 || p.basisUp <= 0 || p.basisDown <= 0) revert InvalidParameter("positive");
+        HouseGuards.checkParams(p);
         bytes memory data = abi.encode(p);
         address ptr = _writeData(data);
         paramsData = ptr;
         emit ParamsSet(keccak256(data), ptr);
     }
 
-    /// @notice Liquidation buffer and reward, oracle staleness and deviation bounds. Admin only.
+    /// @notice Liquidation buffer and reward, oracle staleness and per-push deviation cap. Admin
+    /// only. Bounds (the generated table): buffer <= 1, reward <= 0.5, staleness 1 s to 1 day,
+    /// deviation in (0, 1].
     function setLimits(RiskLimits calldata l) external only(ADMIN) {
-        if (l.buffer < 0 || l.buffer > WAD) revert InvalidParameter("buffer");
-        if (l.reward < 0 || l.reward > WAD / 2) revert InvalidParameter("reward");
-        if (l.maxStaleness == 0 || l.maxStaleness > 1 days) revert InvalidParameter("maxStaleness");
-        if (l.maxDeviation <= 0 || l.maxDeviation > WAD) revert InvalidParameter("maxDeviation");
+        HouseGuards.checkLimits(l.buffer, l.reward, l.maxStaleness, l.maxDeviation);
         limits = l;
         emit LimitsSet(l.buffer, l.reward, l.maxStaleness, l.maxDeviation);
     }
 
+    /// @notice The oracle guards' speeds and caps (HouseGuards.OracleLimits; bounds: the generated
+    /// table). Admin only. Until set, pushMarket reverts.
+    function setOracleLimits(HouseGuards.OracleLimits calldata o) external only(ADMIN) {
+        HouseGuards.checkOracleLimits(o);
+        oracleLimits = o;
+        emit OracleLimitsSet(o);
+    }
+
     /// @notice List an option series (and its expiry if new). Admin only. Returns its id.
-    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256 id) {
-        if (strike <= 0 || strike > MAX_PRICE) revert InvalidParameter("strike");
-        if (expiry <= market.timestamp) revert InvalidParameter("expiry");
-        uint256 n = expiries.length;
-        uint256 at = n;
-        bool known = false;
-        for (uint256 i = 0; i < n; ++i) {
-            if (expiries[i] == expiry) {
-                known = true;
-                break;
-            }
-            if (at == n && expiries[i] > expiry) at = i;
-        }
-        if (!known) {
-            // kept ascending; the expiry has no market until the oracle's next push
-            expiries.push(expiry);
-            for (uint256 i = n; i > at; --i) expiries[i] = expiries[i - 1];
-            expiries[at] = expiry;
-        }
-        id = series.length;
-        series.push(Series(expiry, call, int128(strike))); // 0 < strike <= MAX_PRICE
-        emit SeriesListed(id, expiry, strike, call);
+    /// Listings.list: strike in (0, 1e15]; expiry after the chain's clock and the market's
+    /// timestamp, at most three years ahead (InvalidParameter otherwise).
+    function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256) {
+        return Listings.list(series, live, expiries, market.timestamp, expiry, strike, call);
     }
 
     // ---------------------------------------------------------------- oracle
 
-    /// @notice Push a market snapshot. Oracle only. `byExpiry` follows `expiries`, `vols`
-    /// follows the series ids. Every series is priced at its vol on the new market
-    /// (MarginEngine.marks) and the value cached with the vol: witnesses and grids then take
-    /// the current value of a position from the cache, once per series and update rather
-    /// than once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
+    /// @notice Push a market snapshot. Oracle only. First, every listed expiry at or before
+    /// the snapshot's timestamp settles (ExpirySettled) at the spot of the last push at or
+    /// before it: the previous snapshot's, or this one's if it is stamped at the expiry, if
+    /// there was none, or if the previous one is more than maxStaleness before the expiry; the
+    /// expiry and its series are delisted. `byExpiry` then follows `expiries` and `vols` follows
+    /// `live` as they are after that (the expiries and series after the timestamp).
+    /// Every live series is priced at its vol on the new market (MarginEngine.marks, through
+    /// Listings.price) and the value cached with the vol: witnesses and grids then take the
+    /// current value of a position from the cache, once per series and update rather than
+    /// once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
     /// block time - timestamp <= maxStaleness; PriceDeviation if spot, perp mark or a forward
     /// moves by more than maxDeviation (relative) from the previous snapshot;
     /// InvalidParameter for prices outside (0, 1e15], confidences outside [0, price], vols
     /// outside (0, 10], discount factors outside (0, 2], rates outside [-10, 10].
-    function pushMarket(Market calldata m, ExpiryMarket[] calldata byExpiry, int256[] calldata vols) external only(ORACLE) {
+    function pushMarket(HouseGuards.Market calldata m, Listings.ExpiryMarket[] calldata byExpiry, int256[] calldata vols) external only(ORACLE) {
         if (m.timestamp <= market.timestamp || m.timestamp > block.timestamp || block.timestamp - m.timestamp > limits.maxStaleness) {
             revert StaleMarket(m.timestamp, block.timestamp);
         }
-        if (byExpiry.length != expiries.length) revert InvalidParameter("byExpiry");
-        if (vols.length != series.length) revert InvalidParameter("vols");
-        _price(m.spot, m.spotConfidence, "spot");
-        _price(m.perpMark, m.perpConfidence, "perpMark");
-        if (m.stablePrice <= 0 || m.stablePrice > MAX_PRICE) revert InvalidParameter("stablePrice");
-        bool first = market.timestamp == 0;
-        if (!first) {
-            _deviation(market.spot, m.spot, "spot");
-            _deviation(market.perpMark, m.perpMark, "perpMark");
+        HouseGuards.checkPush(market, oracleLimits, limits.maxDeviation, expiries, expiryMarket, series, live, quotes, m, byExpiry, vols);
+        // Settle what this snapshot reaches (a prefix of the ascending expiries).
+        if (expiries.length != 0 && expiries[0] <= m.timestamp) {
+            Listings.reach(series, live, expiries, settlements, m.timestamp, m.spot, market.timestamp, market.spot, limits.maxStaleness);
         }
-        for (uint256 j = 0; j < byExpiry.length; ++j) {
-            ExpiryMarket calldata e = byExpiry[j];
-            if (expiries[j] <= m.timestamp) revert InvalidParameter("expired");
-            _price(e.forward, e.forwardConfidence, "forward");
-            if (e.discount <= 0 || e.discount > 2 * WAD) revert InvalidParameter("discount");
-            if (e.rate < -10 * WAD || e.rate > 10 * WAD) revert InvalidParameter("rate");
-            ExpiryMarket storage prev = expiryMarket[expiries[j]];
-            if (!first && prev.forward != 0) _deviation(prev.forward, e.forward, "forward");
-            expiryMarket[expiries[j]] = e;
-        }
-        for (uint256 i = 0; i < vols.length; ++i) {
-            if (vols[i] <= 0 || vols[i] > MAX_VOL) revert InvalidParameter("vol");
-        }
-        _cacheMarks(m.timestamp, byExpiry, vols);
+        for (uint256 j = 0; j < byExpiry.length; ++j) expiryMarket[expiries[j]] = byExpiry[j];
+        Listings.price(series, live, expiries, quotes, engine, m.timestamp, byExpiry, vols);
         market = m;
         emit MarketPushed(m.timestamp, m.spot, m.perpMark);
+    }
+
+    /// @notice Settle the earliest listed expiry when the oracle can no longer push a snapshot
+    /// stamped before it (block time > expiry + maxStaleness) and has pushed none at or after
+    /// it: at the spot of the last snapshot, which must be at most maxStaleness before the
+    /// expiry (StaleMarket otherwise: the first push after the expiry settles it, at its own
+    /// spot). Anyone may call it; it delists the expiry as pushMarket would.
+    function settleExpiry() external {
+        if (expiries.length == 0) revert InvalidParameter("expiry");
+        uint64 t = expiries[0];
+        uint64 last = market.timestamp;
+        if (block.timestamp <= t + limits.maxStaleness) revert InvalidParameter("early");
+        // last < t: a push at or after t would have settled it
+        if (last == 0 || t - last > limits.maxStaleness) revert StaleMarket(last, block.timestamp);
+        Listings.lapse(series, live, expiries, settlements, market.spot, last);
+    }
+
+    /// @notice Pay out `account`'s options on settled expiries (OptionSettled for each): cash
+    /// += floor(amount x payoff), the positions closed. Anyone may call it; trades, withdrawals
+    /// and liquidations do it first for the accounts they touch. Gas: one loop over the
+    /// account's positions. An account left with no position and negative cash is closed
+    /// out: the insurance fund, then socialised loss, covers it.
+    function settle(address account) external nonReentrant {
+        _settle(account);
+    }
+
+    /// @notice Pay `amount` of the insurance fund's surplus (the fund less any outstanding
+    /// socialised loss) to `to`. Admin only: the hook for the timelock of admin changes,
+    /// which will hold the admin role (issue 31, item 6).
+    function withdrawInsurance(address to, uint256 amount) external only(ADMIN) nonReentrant {
+        if (to == address(0) || amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > insuranceFund - socialisedLoss) {
+            revert InvalidParameter("amount");
+        }
+        insuranceFund -= int256(amount);
+        _call(abi.encodeCall(IERC20.transfer, (to, amount)));
+        emit InsuranceWithdrawn(to, amount);
     }
 
     // ---------------------------------------------------------------- collateral
@@ -304,9 +287,12 @@ contract MarginAccounts {
         emit Deposited(msg.sender, received);
     }
 
-    /// @notice Withdraw `amount` of cash; allowed only while IM holds afterwards (full grid).
-    /// While a socialised loss is outstanding, pays amount x (claims - loss) / claims.
+    /// @notice Withdraw `amount` of cash; allowed only while IM holds afterwards (full grid),
+    /// on the last pushed market even when it is stale: the last good marks. Settles the
+    /// account's expired options first. While a socialised loss is outstanding, pays amount x
+    /// (claims - loss) / claims.
     function withdraw(uint256 amount) external nonReentrant {
+        _settle(msg.sender);
         Account storage a = accounts[msg.sender];
         if (amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > a.cash) revert InsufficientCash(msg.sender, a.cash, amount);
         uint256 paid = amount;
@@ -318,7 +304,7 @@ contract MarginAccounts {
             paid = amount - uint256(haircut);
         }
         _setCash(msg.sender, a.cash - int256(amount));
-        _requireInitialMargin(msg.sender);
+        _requireMargin(msg.sender, false);
         _call(abi.encodeCall(IERC20.transfer, (msg.sender, paid)));
         emit Withdrawn(msg.sender, amount, paid);
     }
@@ -329,25 +315,32 @@ contract MarginAccounts {
     /// from `seller` at `price`. Matcher only; both sides must hold IM afterwards.
     /// Options: the premium ceil(size x price) moves from buyer to seller. Perp: both sides'
     /// existing perp P&L is settled at `price` (floor), then the sizes change at entry `price`.
+    /// Both sides' expired options are settled first. A series at or past its expiry (by the
+    /// chain's clock) is not traded. While the market is stale only a trade that reduces both
+    /// sides' positions in the instrument (toward zero, without crossing it) is accepted
+    /// (StaleMarket otherwise), and both sides must then hold MM, not IM, on the last market.
     function trade(address buyer, address seller, uint256 instrument, int256 size, int256 price) external only(MATCHER) nonReentrant {
         if (buyer == seller || size <= 0 || size > MAX_SIZE || price <= 0 || price > MAX_PRICE) revert InvalidParameter("trade");
-        _requireFresh();
+        _settle(buyer);
+        _settle(seller);
+        bool stale = !_fresh();
         if (instrument == PERP) {
+            if (stale) _requireReducing(accounts[buyer].perpSize, accounts[seller].perpSize, size);
             _perpTrade(buyer, size, price);
             _perpTrade(seller, -size, price);
         } else {
             if (instrument >= series.length) revert UnknownInstrument(instrument);
-            uint64 expiry = series[instrument].expiry;
-            if (expiry <= market.timestamp) revert SeriesExpired(instrument);
+            if (series[instrument].expiry <= block.timestamp) revert SeriesExpired(instrument);
             if (quotes[instrument].vol == 0) revert InvalidParameter("noMarket"); // listed since the last push
+            if (stale) _requireReducing(accounts[buyer].amount[instrument], accounts[seller].amount[instrument], size);
             int256 premium = FixedPoint.mul(size, price, CEIL);
             _setCash(buyer, FixedPoint.sub(accounts[buyer].cash, premium));
             _setCash(seller, FixedPoint.add(accounts[seller].cash, premium));
             _addOption(buyer, instrument, size);
             _addOption(seller, instrument, -size);
         }
-        _requireInitialMargin(buyer);
-        _requireInitialMargin(seller);
+        _requireMargin(buyer, stale);
+        _requireMargin(seller, stale);
         emit Traded(buyer, seller, instrument, size, price);
     }
 
@@ -358,11 +351,28 @@ contract MarginAccounts {
     /// f of every position passes to the caller, who pays floor(f x mark value) less a reward
     /// of ceil(reward x f x MM), where f = ceil(((1 + buffer) MM - equity) / ((1 + buffer - reward) MM)),
     /// at most 1: with MM scaling with the positions, equity >= (1 + buffer) MM afterwards as this
-    /// scenario measures it. The caller must hold IM afterwards. A negative cash balance left
-    /// when f = 1 is the shortfall: the insurance fund pays it, then the rest is socialised.
-    function liquidate(address account, uint256 scenarioId) external nonReentrant returns (int256 fraction) {
+    /// scenario measures it. The reward is at most max(equity, 0): an insolvent account pays none.
+    /// The caller must hold IM afterwards. A negative cash balance left when f = 1 is the
+    /// shortfall: the insurance fund pays it, then the rest is socialised.
+    function liquidate(address account, uint256 scenarioId) external returns (int256 fraction) {
+        return _liquidate(account, scenarioId, WAD, type(int256).max);
+    }
+
+    /// @notice `liquidate` with the liquidator's own limits: at most `maxFraction` (in (0, 1]) of
+    /// every position instead of the fraction that restores the buffer (the smaller of the two
+    /// is taken; the rest of the account stays open to the next witness), and a price limit:
+    /// reverts PriceLimit if the payment to the account, floor(f x mark value) - reward, is above
+    /// `maxPayment` (negative: the liquidator receives at least -maxPayment).
+    function liquidateWithin(address account, uint256 scenarioId, int256 maxFraction, int256 maxPayment) external returns (int256) {
+        if (maxFraction <= 0 || maxFraction > WAD) revert InvalidParameter("maxFraction");
+        return _liquidate(account, scenarioId, maxFraction, maxPayment);
+    }
+
+    function _liquidate(address account, uint256 scenarioId, int256 maxFraction, int256 maxPayment) private nonReentrant returns (int256 fraction) {
         _requireFresh();
         if (account == msg.sender) revert InvalidParameter("self");
+        _settle(account);
+        _settle(msg.sender);
         (PortfolioMargin.Book memory b, int256[][] memory marks) = _book(account);
         PortfolioMargin.Params memory p = params();
         PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId, marks);
@@ -379,7 +389,11 @@ contract MarginAccounts {
             int256 per = FixedPoint.mul(FixedPoint.sub(onePlusBuffer, l.reward), w.maintenance, FLOOR);
             if (per > 0) fraction = FixedPoint.min(WAD, FixedPoint.div(FixedPoint.sub(target, w.equity), per, CEIL));
         }
+        if (fraction > maxFraction) fraction = maxFraction;
         int256 reward = FixedPoint.mul(FixedPoint.mul(l.reward, fraction, CEIL), w.maintenance, CEIL);
+        // never more than the account's equity: an insolvent account pays no reward (the fund
+        // would pay it through the shortfall)
+        if (reward > w.equity) reward = w.equity > 0 ? w.equity : int256(0);
 
         // Settle the perp at the mark (the library valued it so: equity is unchanged), then
         // move f of every position to the liquidator at f of the account's mark value.
@@ -387,13 +401,14 @@ contract MarginAccounts {
         _perpSettle(account, market.perpMark);
         int256 optionsValue = FixedPoint.sub(w.equity, a.cash);
         int256 payment = FixedPoint.sub(FixedPoint.mul(optionsValue, fraction, FLOOR), reward);
+        if (payment > maxPayment) revert PriceLimit(payment, maxPayment);
         _setCash(account, FixedPoint.add(a.cash, payment));
         _setCash(msg.sender, FixedPoint.sub(accounts[msg.sender].cash, payment));
         _transferPositions(account, msg.sender, fraction);
 
         int256 shortfall = 0;
         if (fraction == WAD && a.cash < 0) shortfall = _coverShortfall(account);
-        _requireInitialMargin(msg.sender);
+        _requireMargin(msg.sender, false);
         emit Liquidated(account, msg.sender, scenarioId, inputHash, w.equity, w.maintenance, fraction, reward, shortfall);
     }
 
@@ -448,6 +463,12 @@ contract MarginAccounts {
         return (a.cash, a.perpSize, a.perpEntry, held, amounts);
     }
 
+    /// @notice How many series are live (not yet settled): `live(i)` for i below it, ascending,
+    /// is what `pushMarket`'s `vols` follows.
+    function liveCount() external view returns (uint256) {
+        return live.length;
+    }
+
     function seriesCount() external view returns (uint256) {
         return series.length;
     }
@@ -458,32 +479,53 @@ contract MarginAccounts {
 
     // ---------------------------------------------------------------- internals
 
-    function _price(int256 price, int256 confidence, bytes32 what) private pure {
-        if (price <= 0 || price > MAX_PRICE || confidence < 0 || confidence > price) revert InvalidParameter(what);
-    }
-
-    /// @dev |next / previous - 1| <= maxDeviation, as |next - previous| <= maxDeviation x previous.
-    function _deviation(int256 previous, int256 next, bytes32 what) private view {
-        int256 bound = FixedPoint.mul(previous, limits.maxDeviation, FLOOR);
-        if (FixedPoint.abs(FixedPoint.sub(next, previous)) > bound) revert PriceDeviation(what, previous, next);
+    function _fresh() private view returns (bool) {
+        uint64 t = market.timestamp;
+        return t != 0 && block.timestamp - t <= limits.maxStaleness;
     }
 
     function _requireFresh() private view {
-        uint64 t = market.timestamp;
-        if (t == 0 || block.timestamp - t > limits.maxStaleness) revert StaleMarket(t, block.timestamp);
+        if (!_fresh()) revert StaleMarket(market.timestamp, block.timestamp);
     }
 
-    /// @dev IM holds: equity >= IM by the full grid. An empty account holds trivially.
-    function _requireInitialMargin(address account) private view {
+    /// @dev A stale market's trade: the buyer was short at least `size`, the seller long at
+    /// least `size`, so both positions move toward zero without crossing it.
+    function _requireReducing(int256 buyerBefore, int256 sellerBefore, int256 size) private view {
+        if (-buyerBefore < size || sellerBefore < size) revert StaleMarket(market.timestamp, block.timestamp);
+    }
+
+    /// @dev IM (or MM if `maintenanceOnly`) holds by the full grid on the last pushed market.
+    /// An account without positions holds if its cash is not negative.
+    function _requireMargin(address account, bool maintenanceOnly) private view {
         Account storage a = accounts[account];
         if (a.held.length == 0 && a.perpSize == 0) {
             if (a.cash < 0) revert InsufficientMargin(account, a.cash, 0);
             return;
         }
-        _requireFresh();
         (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
         PortfolioMargin.Grid memory g = engine.grid(b, params(), m);
-        if (g.equity < g.initial) revert InsufficientMargin(account, g.equity, g.initial);
+        int256 need = maintenanceOnly ? g.maintenance : g.initial;
+        if (g.equity < need) revert InsufficientMargin(account, g.equity, need);
+    }
+
+    /// @dev Pays out the account's positions on settled expiries (order of the rest kept, so
+    /// that book() before and after lists the remaining legs alike).
+    /// An account left without positions and with negative cash is closed out (insurance, then
+    /// socialised loss).
+    function _settle(address account) private {
+        Account storage a = accounts[account];
+        uint256 n = a.held.length;
+        // anything to pay? (reads what the margin check reads next anyway: warm then)
+        uint256 i = 0;
+        for (; i < n; ++i) {
+            uint64 t = series[a.held[i]].expiry;
+            if (t <= block.timestamp && settlements[t].price != 0) break;
+        }
+        if (i == n) return;
+        (int256 total, uint256 left) = Listings.payout(series, settlements, a.held, a.amount, account);
+        if (left == n) return;
+        _setCash(account, FixedPoint.add(a.cash, total));
+        if (left == 0 && a.perpSize == 0 && a.cash < 0) _coverShortfall(account);
     }
 
     function _setCash(address account, int256 cash) private {
@@ -570,7 +612,7 @@ contract MarginAccounts {
     /// and its legs' cached marks, in the same shape.
     function _book(address account) private view returns (PortfolioMargin.Book memory b, int256[][] memory marks_) {
         Account storage a = accounts[account];
-        Market memory m = market;
+        HouseGuards.Market memory m = market;
         b.cash = a.cash;
         b.spot = m.spot;
         b.spotConfidence = m.spotConfidence;
@@ -585,7 +627,16 @@ contract MarginAccounts {
         uint64[] memory exp = expiries;
         uint256 used = 0;
         for (uint256 i = 0; i < held.length; ++i) {
-            uint64 t = series[held[i]].expiry;
+            Listings.Series memory s = series[held[i]];
+            uint64 t = s.expiry;
+            if (t <= block.timestamp) {
+                // settled but not yet paid out: counted as the cash settle() will pay
+                int256 price = settlements[t].price;
+                if (price != 0) {
+                    b.cash = FixedPoint.add(b.cash, Listings.cash(a.amount[held[i]], s.strike, s.call, price));
+                    continue;
+                }
+            }
             if (t <= m.timestamp) revert SeriesExpired(held[i]);
             for (uint256 j = 0; j < ne; ++j) {
                 if (exp[j] == t) {
@@ -600,7 +651,7 @@ contract MarginAccounts {
         for (uint256 j = 0; j < ne; ++j) {
             if (legsAt[j] == 0) continue;
             PortfolioMargin.Expiry memory e = b.expiries[k++];
-            ExpiryMarket memory em = expiryMarket[exp[j]];
+            Listings.ExpiryMarket memory em = expiryMarket[exp[j]];
             e.secondsToExpiry = int256(uint256(exp[j] - m.timestamp));
             e.forward = em.forward;
             e.forwardConfidence = em.forwardConfidence;
@@ -612,9 +663,9 @@ contract MarginAccounts {
             marks_[k - 1] = units;
             uint256 l = 0;
             for (uint256 i = 0; i < held.length; ++i) {
-                Series memory s = series[held[i]];
+                Listings.Series memory s = series[held[i]];
                 if (s.expiry != exp[j]) continue;
-                Quote memory q = quotes[held[i]];
+                Listings.Quote memory q = quotes[held[i]];
                 // Inserted in strike order (stable): the engine nets a sorted expiry's naked
                 // shorts in one pass and takes one logarithm for a put and a call at one strike.
                 uint256 at = l++; // < legsAt[j], the arrays' length
@@ -633,44 +684,6 @@ contract MarginAccounts {
             }
         }
         b.collaterals = new PortfolioMargin.Collateral[](0);
-    }
-
-    /// @dev Prices every series at `vols` on the market being pushed (one engine call over a
-    /// book of all series, amounts 0) and stores each series' vol and mark in one slot.
-    function _cacheMarks(uint64 timestamp, ExpiryMarket[] calldata byExpiry, int256[] calldata vols) private {
-        uint256 ne = byExpiry.length;
-        uint256 ns = vols.length;
-        uint64[] memory exp = expiries;
-        PortfolioMargin.Book memory all;
-        all.expiries = new PortfolioMargin.Expiry[](ne);
-        uint256[] memory count = new uint256[](ne);
-        uint256[] memory where = new uint256[](ns); // series -> (expiry index << 128) | leg index
-        Series[] memory list = new Series[](ns);
-        for (uint256 i = 0; i < ns; ++i) {
-            Series memory s = series[i];
-            list[i] = s;
-            uint256 j = 0;
-            while (exp[j] != s.expiry) ++j; // every series' expiry is listed
-            where[i] = (j << 128) | count[j]++;
-        }
-        for (uint256 j = 0; j < ne; ++j) {
-            PortfolioMargin.Expiry memory e = all.expiries[j];
-            ExpiryMarket calldata em = byExpiry[j];
-            e.secondsToExpiry = int256(uint256(exp[j] - timestamp));
-            e.forward = em.forward;
-            e.forwardConfidence = em.forwardConfidence;
-            e.rate = em.rate;
-            e.discount = em.discount;
-            e.legs = new PortfolioMargin.Leg[](count[j]);
-        }
-        for (uint256 i = 0; i < ns; ++i) {
-            all.expiries[where[i] >> 128].legs[uint128(where[i])] = PortfolioMargin.Leg(list[i].strike, vols[i], 0, list[i].call);
-        }
-        int256[][] memory m = engine.marks(all);
-        for (uint256 i = 0; i < ns; ++i) {
-            // vol <= 10e18 and a mark <= 2 x 1e33 (DF <= 2, price <= max(forward, strike)): int128
-            quotes[i] = Quote(int128(vols[i]), int128(m[where[i] >> 128][uint128(where[i])]));
-        }
     }
 
     /// @dev Low-level token call: success and (no data or true), else TokenTransferFailed.

@@ -31,7 +31,17 @@ export class Checks {
   }
 }
 
-/// What a clearing house deploys (solc generates code for these alone).
+/// Bytecode with each linked library's placeholder (__$ + 34 hex digits of keccak256 of
+/// "File.sol:Name" + $__) replaced by its address; `links`: {"File.sol:Name": address}.
+export function link(code, links) {
+  for (const [id, addr] of Object.entries(links)) {
+    const ph = '__$' + ethers.keccak256(ethers.toUtf8Bytes(id)).slice(2, 36) + '$__';
+    code = code.split(ph).join(addr.slice(2).toLowerCase());
+  }
+  if (code.includes('__$')) throw new Error('unlinked library in bytecode');
+  return code;
+}
+
 
 export class House {
   /// A fresh anvil with `traders` funded dev accounts after the six named roles
@@ -48,20 +58,30 @@ export class House {
     h.traders = h.signers.slice(6, 6 + traders);
     h.token = await h.deployContract('test/TestToken.sol', 'TestToken');
     h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
+    // the external libraries MarginAccounts links (run by DELEGATECALL): its listed series'
+    // lifecycle, and its parameter bounds and oracle guards
+    h.settlement = await h.deployContract('Listings.sol', 'Listings');
+    h.guards = await h.deployContract('HouseGuards.sol', 'HouseGuards');
+    h.links = { 'Listings.sol:Listings': await h.settlement.getAddress(), 'HouseGuards.sol:HouseGuards': await h.guards.getAddress() };
     h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address]);
     h.iface = h.house.interface;
     h.houseAddr = await h.house.getAddress();
-    h.sizes = Object.fromEntries(['MarginEngine', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'HouseGuards', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
     const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
     h.params = structParams(doc);
     h.NSCEN = h.params.scenarios.length;
     h.limits = { buffer: W('0.1'), reward: W('0.05'), maxStaleness: 3600n, maxDeviation: W('0.2') };
+    // the oracle guards (per second, and per-push caps): prices 0.5%/s (capped by maxDeviation),
+    // vols 1%/s relative up to x2 a push, rates 0.0001/s up to 0.05, confidences 0.05%/s of the
+    // price up to 5%, discount factors within 1% of exp(-rate x tau)
+    h.oracleLimits = { priceRate: W('0.005'), volRate: W('0.01'), volCap: W('1'), rateRate: W('0.0001'), rateCap: W('0.05'),
+      confRate: W('0.0005'), confCap: W('0.05'), dfTolerance: W('0.01') };
     return h;
   }
 
   async deployContract(file, name, args = [], from = this.admin) {
     const c = this.contracts[file][name];
-    const f = new ethers.ContractFactory(c.abi, '0x' + c.evm.bytecode.object, from);
+    const f = new ethers.ContractFactory(c.abi, '0x' + link(c.evm.bytecode.object, this.links || {}), from);
     const d = await f.deploy(...args);
     await d.waitForDeployment();
     return d;
@@ -104,32 +124,39 @@ export class House {
     await this.provider.send('evm_mine', []);
   }
 
-  /// Roles, parameters and limits, the series grid (4 expiries x 7 strikes x call/put) and
-  /// the first oracle push.
-  async configure() {
+  /// Roles, parameters and limits, the series grid (by default 4 expiries x 7 strikes x
+  /// call/put) and the first oracle push.
+  async configure({ tenors = TENORS, strikes = STRIKES } = {}) {
     const { house, admin } = this;
     await this.send(house.connect(admin).setRole(ROLE.oracle, this.oracle.address));
     await this.send(house.connect(admin).setRole(ROLE.matcher, this.matcher.address));
     await this.send(house.connect(admin).setParams(this.params));
     await this.send(house.connect(admin).setLimits(this.limits));
+    await this.send(house.connect(admin).setOracleLimits(this.oracleLimits));
     const t0 = await this.blockTime();
-    this.EXPIRIES = TENORS.map((s) => BigInt(t0 + s));
+    this.TENORS = tenors;
+    this.EXPIRIES = tenors.map((s) => BigInt(t0 + s));
     this.SERIES = [];
-    for (const e of this.EXPIRIES) for (const k of STRIKES) for (const call of [true, false]) this.SERIES.push({ expiry: e, strike: k, call });
+    for (const e of this.EXPIRIES) for (const k of strikes) for (const call of [true, false]) this.SERIES.push({ expiry: e, strike: k, call });
     for (const s of this.SERIES) await this.send(house.connect(admin).listSeries(s.expiry, s.strike, s.call));
     // The oracle's state (JS side), pushed as a whole.
-    this.state = { spot: W('100000'), perpMark: W('100020'), fwd: TENORS.map((s, j) => W(100000 + 60 * (j + 1))), vols: this.SERIES.map((s) => {
+    this.state = { spot: W('100000'), perpMark: W('100020'), fwd: tenors.map((s, j) => W(100000 + 60 * (j + 1))), vols: this.SERIES.map((s) => {
       const m = Number(s.strike) / 1e23; // moneyness
       return W((0.5 + 0.4 * (m - 1) * (m - 1) + (s.call ? 0 : 0.02)).toFixed(6));
     }) };
     await this.send(this.push());
   }
 
+  /// The oracle's snapshot stamped `ts`: the expiries and series after `ts` only (those at or
+  /// before it are settled by the push and no longer priced).
   snapshot(ts, over = {}) {
     const { state } = this;
     const m = { timestamp: BigInt(ts), spot: state.spot, spotConfidence: W('20'), perpMark: state.perpMark, perpConfidence: W('10'), stablePrice: E18, ...over.market };
-    const byExpiry = this.EXPIRIES.map((_, j) => ({ forward: state.fwd[j], forwardConfidence: 0n, rate: W('0.05'), discount: W((1 - 0.05 * TENORS[j] / 31536000).toFixed(9)) }));
-    return [m, over.byExpiry || byExpiry, over.vols || state.vols];
+    const live = (e) => e > BigInt(ts);
+    const byExpiry = this.EXPIRIES.map((e, j) => [e, j]).filter(([e]) => live(e))
+      .map(([, j]) => ({ forward: state.fwd[j], forwardConfidence: 0n, rate: W('0.05'), discount: W((1 - 0.05 * this.TENORS[j] / 31536000).toFixed(9)) }));
+    const vols = state.vols.filter((_, i) => live(this.SERIES[i].expiry));
+    return [m, over.byExpiry || byExpiry, over.vols || vols];
   }
   async push(over) {
     const ts = await this.blockTime();

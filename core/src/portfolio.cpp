@@ -196,7 +196,12 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
 }
 
 outcome<account_result> compute(const request& req) {
-    return req.model == margin_model::portfolio ? compute_portfolio(req) : compute_standard(req);
+    switch (req.model) {
+        case margin_model::portfolio: return compute_portfolio(req);
+        case margin_model::es: return compute_es(req);
+        case margin_model::standard: break;
+    }
+    return compute_standard(req);
 }
 
 }  // namespace margin

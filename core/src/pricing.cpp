@@ -15,6 +15,12 @@ using fp::rounding;
 fp::result<Wad> svi_total_variance(const svi_params& p, const Wad& forward, const Wad& strike) noexcept {
     calc c;
     const Wad k = c(fp::sub(c(fp::ln(strike)), c(fp::ln(forward))));
+    if (!c.ok()) return fp::result<Wad>::failure(c.error);
+    return svi_total_variance_at(p, k);
+}
+
+fp::result<Wad> svi_total_variance_at(const svi_params& p, const Wad& k) noexcept {
+    calc c;
     const Wad d = c(fp::sub(k, p.m));
     const Wad inner = c(fp::add(c(fp::mul(p.rho, d, rounding::floor)), c(fp::hypot(d, p.sigma))));
     const Wad w = c(fp::add(p.a, c(fp::mul(p.b, inner, rounding::floor))));

@@ -125,9 +125,10 @@ instrument_key key_of(const position& p) {
 
 void check_account(checker& c, const request& req, const std::string& path) {
     const account& a = req.acct;
-    if (a.mode == margin_mode::isolated && req.model == margin_model::portfolio) {
+    if (a.mode == margin_mode::isolated && req.model != margin_model::standard) {
         c.fail(error_code::MODE_NOT_SUPPORTED, child(path, "margin_mode"),
-               "the portfolio model margins the account as a whole: use \"cross\"");
+               std::string("the ") + (req.model == margin_model::es ? "es" : "portfolio") +
+                   " model margins the account as a whole: use \"cross\"");
         return;
     }
     if (!c.abs_at_most(a.cash, limits::max_amount, child(path, "cash"))) return;
@@ -140,8 +141,9 @@ void check_account(checker& c, const request& req, const std::string& path) {
             c.fail(error_code::UNPRICED_COLLATERAL, ap, "the market gives no price for \"" + asset + "\"");
             return;
         }
-        const bool accepted =
-            req.model == margin_model::standard ? req.params.collateral.count(asset) > 0 : req.portfolio.collateral.count(asset) > 0;
+        const bool accepted = req.model == margin_model::standard    ? req.params.collateral.count(asset) > 0
+                              : req.model == margin_model::portfolio ? req.portfolio.collateral.count(asset) > 0
+                                                                     : req.es.collateral.count(asset) > 0;
         if (!accepted) {
             c.fail(error_code::COLLATERAL_NOT_ACCEPTED, ap, "the parameters give no haircut for \"" + asset + "\", so it is not accepted");
             return;
@@ -235,9 +237,13 @@ std::optional<error> validate(const position& p, const request& req, const std::
 
 outcome<request> validate(request req, bool params_validated) {
     if (!params_validated) {
-        auto e = req.model == margin_model::portfolio ? validate(req.portfolio, std::string("/params")) : validate(req.params, "/params");
+        auto e = req.model == margin_model::portfolio ? validate(req.portfolio, std::string("/params"))
+                 : req.model == margin_model::es      ? validate(req.es, std::string("/params"))
+                                                      : validate(req.params, "/params");
         if (e) return outcome<request>::failure(std::move(*e));
     }
+    if (req.model == margin_model::es && !req.history)
+        return outcome<request>::failure(error_code::MISSING_FIELD, "/history", "the es model needs the price history its measure reads");
     checker c;
     check_market(c, req.market, "/market");
     if (!c.failed()) check_account(c, req, "/account");

@@ -1,8 +1,12 @@
 // The parameter documents' rules: standard/1, portfolio/1 and scenario/1 (docs/margin.md,
 // docs/scenario.md). Each bound is stated once, in the tables below.
 #include <initializer_list>
+#include <iterator>
+#include <string_view>
+#include <vector>
 
 #include "checks.hpp"
+#include "core/param_bounds.hpp"
 #include "core/validate.hpp"
 
 namespace margin {
@@ -12,7 +16,6 @@ using checks::checker;
 using checks::child;
 
 Wad W(std::int64_t n) { return Wad::from_int(n); }
-Wad frac(const char* s) { return fp::parse(s).value; }
 
 // Fractions in [0, 1], in the order given.
 bool fractions(checker& c, const std::string& path, std::initializer_list<std::pair<const char*, const Wad*>> fields) {
@@ -52,7 +55,88 @@ bool within(checker& c, const std::string& path, std::initializer_list<bounded> 
     return true;
 }
 
+// The generated table's bounds (core/include/core/param_bounds.hpp), parsed once.
+struct parsed_row {
+    const param_bounds::row* row;
+    Wad lo, hi;
+};
+std::vector<parsed_row> parse_rows(const param_bounds::row* rows, std::size_t n) {
+    std::vector<parsed_row> out;
+    for (std::size_t i = 0; i < n; ++i)
+        out.push_back({&rows[i], rows[i].k == param_bounds::kind::seconds ? Wad{} : fp::parse(rows[i].lo).value,
+                       rows[i].k == param_bounds::kind::seconds ? Wad{} : fp::parse(rows[i].hi).value});
+    return out;
+}
+const std::vector<parsed_row>& param_rows() {
+    static const std::vector<parsed_row> rows = parse_rows(param_bounds::params, std::size(param_bounds::params));
+    return rows;
+}
+const std::vector<parsed_row>& scenario_rows() {
+    static const std::vector<parsed_row> rows = parse_rows(param_bounds::scenario, std::size(param_bounds::scenario));
+    return rows;
+}
+
+// One WAD field against its row, with its kind's error codes.
+bool bounded_by(checker& c, const parsed_row& r, const Wad& v, const std::string& path) {
+    switch (r.row->k) {
+        case param_bounds::kind::nonneg: return c.non_negative(v, path) && c.at_most(v, r.hi, path);
+        case param_bounds::kind::positive: return c.positive(v, path) && c.at_most(v, r.hi, path);
+        default: return within(c, path, {{r.row->key, &v, r.lo, r.hi}});
+    }
+}
+
+// The table's rows of `group` (all of them if null), on `p`, under `path`/<group>/<key>
+// (`path`/<key> when `flat`).
+bool check_rows(checker& c, const scenario::params& p, const std::string& path, const char* group, bool flat) {
+    const auto& rows = param_rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const param_bounds::row& r = *rows[i].row;
+        if (group && std::string_view(r.group) != group) continue;
+        const std::string gp = flat ? path : child(path, r.group);
+        if (r.k == param_bounds::kind::seconds) {
+            if (!c.seconds(p.vol_shock.dte_floor_seconds, child(gp, r.key))) return false;
+            continue;
+        }
+        const Wad* v = param_bounds::field(p, i);
+        if (r.k == param_bounds::kind::range) {
+            if (!within(c, gp, {{r.key, v, rows[i].lo, rows[i].hi}})) return false;
+        } else if (!bounded_by(c, rows[i], *v, child(gp, r.key))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool check_contingency(checker& c, const scenario::contingency_params& g, const std::string& path) {
+    scenario::params p;
+    p.contingency = g;
+    return check_rows(c, p, path, "contingency", true);
+}
+
+// Collateral rules of the portfolio and es models: symbols and haircut fractions.
+bool check_collateral_rules(checker& c, const std::map<std::string, collateral_rule>& rules, const std::string& path) {
+    if (!c.count_at_most(rules.size(), limits::max_collateral, path, "collateral assets")) return false;
+    for (const auto& [asset, r] : rules) {
+        const std::string ap = child(path, asset);
+        if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
+            !c.fraction(r.mm_haircut, child(ap, "mm_haircut")))
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
+
+std::optional<error> validate(const es_params& p, const std::string& path) {
+    if (auto e = risk::validate(p.risk, child(path, "risk"))) return e;
+    checker c;
+    const std::string mp = child(path, "mm_factor");
+    if (!c.positive(p.mm_factor, mp) || !c.at_most(p.mm_factor, Wad::from_int(1), mp) ||
+        !check_contingency(c, p.contingency, child(path, "contingency")) ||
+        !check_collateral_rules(c, p.collateral, child(path, "collateral")))
+        return c.err;
+    return std::nullopt;
+}
 
 std::optional<error> validate(const standard_params& p, const std::string& path) {
     checker c;
@@ -80,14 +164,7 @@ std::optional<error> validate(const standard_params& p, const std::string& path)
 std::optional<error> validate(const portfolio_params& p, const std::string& path) {
     if (auto e = validate(p.scenarios, child(path, "scenarios"))) return e;
     checker c;
-    const std::string cp = child(path, "collateral");
-    if (!c.count_at_most(p.collateral.size(), limits::max_collateral, cp, "collateral assets")) return c.err;
-    for (const auto& [asset, r] : p.collateral) {
-        const std::string ap = child(cp, asset);
-        if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
-            !c.fraction(r.mm_haircut, child(ap, "mm_haircut")))
-            return c.err;
-    }
+    if (!check_collateral_rules(c, p.collateral, child(path, "collateral"))) return c.err;
     const std::string op = child(path, "offsets");
     if (!c.count_at_most(p.offsets.size(), limits::max_offsets, op, "offset rules")) return c.err;
     for (std::size_t i = 0; i < p.offsets.size(); ++i) {
@@ -109,8 +186,9 @@ std::optional<error> validate(const scenario::params& p, const std::string& path
     for (std::size_t i = 0; i < p.scenarios.size(); ++i) {
         const scenario::scenario& s = p.scenarios[i];
         const std::string ip = child(sp, i);
-        if (!c.positive(s.spot_shock, child(ip, "spot_shock")) || !c.at_most(s.spot_shock, W(10), child(ip, "spot_shock")) ||
-            !c.positive(s.weight, child(ip, "weight")) || !c.at_most(s.weight, W(1), child(ip, "weight")))
+        const auto& rows = scenario_rows();
+        if (!bounded_by(c, rows[0], s.spot_shock, child(ip, rows[0].row->key)) ||
+            !bounded_by(c, rows[1], s.weight, child(ip, rows[1].row->key)))
             return c.err;
         const bool skew = s.vol == vol_move::linear_skew || s.vol == vol_move::abs_skew;
         if (skew && s.spot_shock != W(1))
@@ -119,53 +197,9 @@ std::optional<error> validate(const scenario::params& p, const std::string& path
         if (skew && seen) return error{error_code::DUPLICATE_SCENARIO, ip, "at most one scenario of each skew kind"};
         if (skew) seen = true;
     }
-    const scenario::vol_shock_params& v = p.vol_shock;
-    const std::string vp = child(path, "vol_shock");
-    for (const auto& [key, x] : {std::pair<const char*, const Wad*>{"range_up", &v.range_up},
-                                 {"range_down", &v.range_down},
-                                 {"short_term_power", &v.short_term_power},
-                                 {"long_term_power", &v.long_term_power},
-                                 {"min_vol_up", &v.min_vol_up}})
-        if (!c.non_negative(*x, child(vp, key)) || !c.at_most(*x, W(10), child(vp, key))) return c.err;
-    if (!c.seconds(v.dte_floor_seconds, child(vp, "dte_floor_seconds"))) return c.err;
-    const Wad ten = W(10), neg_ten = W(-10);
-    const scenario::skew_shock_params& k = p.skew_shock;
+    // every bound of the generated table, in its order (vol shock, skew shock, loss, basis, contingency)
+    if (!check_rows(c, p, path, nullptr, false)) return c.err;
     const scenario::loss_params& l = p.loss;
-    const scenario::basis_params& b = p.basis;
-    const scenario::contingency_params& g = p.contingency;
-    if (!within(c, child(path, "skew_shock"),
-                {{"linear_base_cap", &k.linear_base_cap, W(0), ten},
-                 {"linear_c_base", &k.linear_c_base, neg_ten, ten},
-                 {"abs_base_cap", &k.abs_base_cap, W(0), ten},
-                 {"abs_c_base", &k.abs_c_base, neg_ten, ten},
-                 {"min_k_star", &k.min_k_star, frac("0.000001"), ten},
-                 {"width_scale", &k.width_scale, W(0), ten},
-                 {"vol_param_static", &k.vol_param_static, W(0), ten},
-                 {"vol_param_scale", &k.vol_param_scale, W(-20), W(20)}}) ||
-        !within(c, child(path, "loss"),
-                {{"im_factor", &l.im_factor, frac("0.5"), ten},
-                 {"mm_factor", &l.mm_factor, frac("0.5"), ten},
-                 {"long_rate_mult", &l.long_rate_mult, W(0), ten},
-                 {"long_rate_add", &l.long_rate_add, W(0), ten},
-                 {"short_rate_mult", &l.short_rate_mult, W(0), ten},
-                 {"short_rate_add", &l.short_rate_add, W(0), ten},
-                 {"long_base_discount", &l.long_base_discount, W(0), W(4)},
-                 {"short_base_discount", &l.short_base_discount, W(0), W(4)}}) ||
-        !within(c, child(path, "basis"),
-                {{"spot_up", &b.spot_up, W(1), W(3)},
-                 {"spot_down", &b.spot_down, W(0), W(1)},
-                 {"add_factor", &b.add_factor, W(0), W(20)},
-                 {"mult_factor", &b.mult_factor, W(0), W(20)}}) ||
-        !within(c, child(path, "contingency"),
-                {{"peg_loss_threshold", &g.peg_loss_threshold, W(0), W(100)},
-                 {"peg_loss_factor", &g.peg_loss_factor, W(0), ten},
-                 {"confidence_threshold", &g.confidence_threshold, W(0), W(1)},
-                 {"confidence_margin", &g.confidence_margin, W(0), W(20)},
-                 {"mm_perp_percent", &g.mm_perp_percent, W(0), W(3)},
-                 {"im_perp_percent", &g.im_perp_percent, W(0), W(3)},
-                 {"mm_option_percent", &g.mm_option_percent, W(0), W(2)},
-                 {"im_option_percent", &g.im_option_percent, W(0), W(2)}}))
-        return c.err;
     if (l.im_factor < l.mm_factor)
         return error{error_code::INCONSISTENT_PARAMS, child(child(path, "loss"), "im_factor"),
                      "im_factor must be at least mm_factor (IM >= MM)"};

@@ -25,4 +25,11 @@ struct ln_parts {
 /// L1–L4 for the wei value x. Precondition: x > 0.
 ln_parts ln_core(const I256& x) noexcept;
 
+/// SPEC.md §4.8 N3: the inverse normal's initial guess for 1 <= P <= 5 * 10^17 (wei), in
+/// EXT units: y0 ~ -Phi^-1(P / 10^18) >= 0, within about 2^-34 (the tests check it).
+u128 normal_quantile_guess_ext(std::uint64_t P) noexcept;
+/// SPEC.md §4.8 N3-N8: y1 ~ -Phi^-1(P / 10^18) in EXT units for 1 <= P <= 5 * 10^17, the
+/// value N9 rounds (exposed for the accuracy test).
+i128 normal_quantile_ext(std::uint64_t P) noexcept;
+
 }  // namespace fp::detail

@@ -131,6 +131,64 @@ w(f"// Padded to {tdeg} coefficients; worst fit error {mp.nstr(terr, 3)} (R >= 0
 w(f"constexpr int TAIL_PIECES = {TAIL_NP};")
 emit_pieces("TAIL_POLY", TAIL_INT, tdeg)
 
+# Inverse normal distribution function (SPEC.md 4.8). The initial guess y0 ~ -Phi^-1(p) for
+# p = P / 1e18, 1 <= P <= 5e17, is one polynomial per binade e = msb(P) (0..58) in
+# t = (2P - 3 * 2^e) / 2^e in [-1, 1), on 64 bits in "Q58" (v stored as round(v * 2^58)).
+# Newton-Halley refinement (one step, third order) then takes the guess's error e0 to
+# ~(2 y^2 + 1) / 6 * e0^3, so the fit only needs 2^-34 (26 * (2^-34)^3 < 1e-29); 40 digits
+# are plenty for a 2^-34 fit rounded to 2^-58.
+QNT_BINADES = 59  # 5e17 < 2^59
+
+
+def neg_normal_quantile(p):
+    """-Phi^-1(p) for 0 < p <= 1/2: Newton on ln Q(y) = ln p (Q = 1 - Phi), from above the root."""
+    s2pi = mp.sqrt(2 * mp.pi)
+    lp = mp.log(p)
+    y = mp.sqrt(-2 * lp) if p < mp.mpf("0.3") else (mp.mpf(1) / 2 - p) * s2pi
+    for _ in range(100):
+        q = mp.erfc(y / mp.sqrt(2)) / 2
+        d = (mp.log(q) - lp) * q * s2pi * mp.exp(y * y / 2)
+        y += d
+        if abs(d) < mp.mpf(10) ** (4 - mp.mp.dps):
+            return y
+    raise SystemExit("quantile: no convergence")
+
+
+def quantile_guess_fits():
+    rows, worst = [], mp.mpf(0)
+    with mp.workdps(32):
+        for e in range(QNT_BINADES):
+            lo = mp.mpf(2) ** e / WAD
+            f = lambda t: neg_normal_quantile(lo * (mp.mpf(3) + t) / 2)
+            # the last binade stops at P = 5e17 (p = 1/2): t <= 5e17 / 2^57 - 3
+            b = mp.mpf(1) if e < QNT_BINADES - 1 else 5 * WAD / 10 / mp.mpf(2) ** (e - 1) - 3
+            for n in range(11, 30):
+                poly, err = mp.chebyfit(f, [-1, b], n, error=True)
+                if err < mp.mpf(2) ** -34:
+                    break
+            else:
+                raise SystemExit("no quantile fit")
+            rows.append([rnd(c * mp.mpf(2) ** 58) for c in poly[::-1]])
+            worst = max(worst, err)
+    deg = max(len(r) for r in rows)
+    rows = [r + [0] * (deg - len(r)) for r in rows]
+    for r in rows:
+        assert all(-(1 << 63) < c < (1 << 63) for c in r)
+    return rows, deg, worst
+
+
+QNT_INT, qdeg, qerr = quantile_guess_fits()
+w("")
+w(f"constexpr i128 SQRT_2PI_Q125 = {i128(rnd(mp.sqrt(2 * mp.pi) * Q))};  // round(sqrt(2 pi) * 2^125)")
+w("// Inverse normal initial guess -Phi^-1(P / 1e18) for P in binade e = msb(P), polynomial in")
+w("// t = (2P - 3 * 2^e) / 2^e, Q58 (round(v * 2^58)); padded to the longest with zeros at the top;")
+w(f"// worst fit error {mp.nstr(qerr, 3)} (Chebyshev fits to 2^-34).")
+w(f"constexpr int QNT_BINADES = {QNT_BINADES};")
+w(f"constexpr std::array<std::array<std::int64_t, {qdeg}>, {QNT_BINADES}> QNT_POLY = {{{{")
+for r in QNT_INT:
+    w("    {{" + ", ".join(f"{c}" if c != -(1 << 63) else "" for c in r) + "}},")
+w("}};")
+
 SCALARS = {
     "LN2_EXT": rnd(ln2 * EXT),
     "LN1E18_EXT": rnd(18 * mp.log(10) * EXT),

@@ -128,3 +128,65 @@ TEST_CASE("abi: the decoder refuses malformed data", "[abi]") {
     CHECK_FALSE(abi::from_hex("zz").ok());
     CHECK(abi::from_hex("0xAbCd").value == abi::bytes{0xab, 0xcd});
 }
+
+namespace {
+
+// bytes[] of `count` elements whose offsets all point at one `length`-byte element: aliased
+// offsets, which Solidity's decoder accepts. Size: 64 + 32 * count + 32 + length.
+abi::bytes aliased_bytes_array(std::size_t count, std::size_t length) {
+    abi::bytes d;
+    auto word = [&](std::uint64_t v) {
+        for (int i = 0; i < 24; ++i) d.push_back(0);
+        for (int i = 7; i >= 0; --i) d.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    word(32);                                                  // the tuple's one member (bytes[]) starts after this head word
+    word(count);                                               // the array's length
+    for (std::size_t i = 0; i < count; ++i) word(32 * count);  // every element: the one tail after the offsets
+    word(length);
+    d.insert(d.end(), length, 0xab);
+    return d;
+}
+
+}  // namespace
+
+TEST_CASE("abi: aliased offsets cannot blow up the decoded size (bounded by the input)", "[abi]") {
+    const auto t = parse("(bytes[])");
+    // 2,000 offsets to one 64 KiB element: 128 KiB of input would decode into 128 MiB
+    const abi::bytes attack = aliased_bytes_array(2000, 64 * 1024);
+    CHECK(attack.size() < 140 * 1024);
+    auto v = abi::decode(t, attack);
+    REQUIRE_FALSE(v.ok());
+    CHECK(v.err->code == error_code::ABI_BAD_DATA);
+    CHECK(v.err->message.find("decoded size") != std::string::npos);
+    // the same shape within the bound still decodes, aliases and all (Solidity accepts it)
+    auto small = abi::decode(t, aliased_bytes_array(3, 64));
+    REQUIRE(small.ok());
+    REQUIRE(small.value.as_list()->at(0).as_list()->size() == 3);
+    CHECK(small.value.as_list()->at(0).as_list()->at(2).as_bytes()->size() == 64);
+    // a large canonical encoding (no aliasing) of the same size decodes: the bound is the input's own size
+    std::vector<value> many;
+    for (int i = 0; i < 2000; ++i) many.push_back(value::blob(abi::bytes(64, static_cast<std::uint8_t>(i))));
+    auto big = abi::encode(t, value::list({value::list(many)}));
+    REQUIRE(big.ok());
+    CHECK(big.value.size() > attack.size());
+    auto back = abi::decode(t, big.value);
+    REQUIRE(back.ok());
+    CHECK(abi::encode(t, back.value).value == big.value);
+    // nested aliasing (each level's offsets all pointing at one element) is refused as early
+    const auto nested = parse("(bytes[][])");
+    abi::bytes d;
+    auto word = [&](std::uint64_t x) {
+        for (int i = 0; i < 24; ++i) d.push_back(0);
+        for (int i = 7; i >= 0; --i) d.push_back(static_cast<std::uint8_t>(x >> (8 * i)));
+    };
+    word(32);
+    word(300);                                     // outer length
+    for (int i = 0; i < 300; ++i) word(32 * 300);  // each outer element: the one inner array
+    word(300);                                     // inner length
+    for (int i = 0; i < 300; ++i) word(32 * 300);  // each inner element: the one bytes
+    word(1024);
+    d.insert(d.end(), 1024, 0xcd);  // ~20 KB of input; 90,000 aliases of 1 KiB = 90 MB decoded
+    auto n = abi::decode(nested, d);
+    REQUIRE_FALSE(n.ok());
+    CHECK(n.err->code == error_code::ABI_BAD_DATA);
+}

@@ -3,8 +3,16 @@
 // of order. Against a real node: contracts-interface/harness/keeper.js.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
 #include <deque>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "chain/rpc.hpp"
@@ -102,4 +110,156 @@ TEST_CASE("rpc_client: a batch is one exchange, its answers matched by id", "[ch
     CHECK(unknown.err->message == "a batch answer with an unknown id");
     CHECK(rpc.batch({}).ok());  // nothing to send: no exchange
     CHECK(t.sent.size() == 3);
+}
+
+// ---- hostile nodes: answers too deep, too large, or not what the method returns
+
+TEST_CASE("rpc_client: a deeply nested answer is refused before it is parsed or printed", "[chain][rpc]") {
+    scripted t;
+    chain::rpc_client rpc(t);
+    // an "error" nested a million levels deep: printing it (the error message) recursed until SIGSEGV
+    const std::size_t depth = 1'000'000;
+    t.answer(200, R"({"jsonrpc":"2.0","id":1,"error":)" + std::string(depth, '[') + std::string(depth, ']') + "}");
+    auto r = rpc.call("eth_call");
+    REQUIRE_FALSE(r.ok());
+    CHECK(margin::name(r.err->code) == "RPC_TOO_LARGE");
+    CHECK(r.err->path == "eth_call");
+    CHECK(r.err->message.size() < 300);
+    // within the cap (64 levels), brackets inside strings do not count
+    t.answer(200, R"({"jsonrpc":"2.0","id":2,"result":{"a":")" + std::string(100, '[') + R"("}})");
+    CHECK(rpc.call("m").ok());
+    t.answer(200, R"({"jsonrpc":"2.0","id":3,"result":)" + std::string(63, '[') + std::string(63, ']') + "}");
+    CHECK(rpc.call("m").ok());
+    t.answer(200, R"({"jsonrpc":"2.0","id":4,"result":)" + std::string(64, '[') + std::string(64, ']') + "}");
+    CHECK_FALSE(rpc.call("m").ok());
+}
+
+TEST_CASE("rpc_client: the node's error object is kept small and well-formed", "[chain][rpc]") {
+    scripted t;
+    chain::rpc_client rpc(t);
+    // a huge message and an unexpected extra member: the message is cut, the member dropped
+    t.answer(200, R"({"jsonrpc":"2.0","id":1,"error":{"code":3,"message":")" + std::string(100'000, 'x') +
+                      R"(","data":"0x08c379a0","junk":{"a":[1,2,3]}}})");
+    auto r = rpc.call("eth_estimateGas");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err->code == error_code::RPC_ERROR);
+    CHECK(r.err->message.size() < 2000);
+    CHECK(chain::revert_data(*r.err) == "0x08c379a0");
+    CHECK(r.err->message.find("junk") == std::string::npos);
+    // revert data that is not hex, or an error that is not an object: no revert data, no throw
+    t.answer(200, R"({"jsonrpc":"2.0","id":2,"error":{"code":3,"message":"m","data":"0xZZ"}})");
+    auto z = rpc.call("eth_estimateGas");
+    REQUIRE_FALSE(z.ok());
+    CHECK(chain::revert_data(*z.err).empty());
+    t.answer(200, R"({"jsonrpc":"2.0","id":3,"error":[1,2]})");
+    auto a = rpc.call("eth_estimateGas");
+    REQUIRE_FALSE(a.ok());
+    CHECK(a.err->code == error_code::RPC_ERROR);
+    CHECK(chain::revert_data(*a.err).empty());
+}
+
+TEST_CASE("rpc_client: an answer over the size cap is refused (any transport)", "[chain][rpc]") {
+    scripted t;
+    chain::rpc_client rpc(t, 1000);  // a 1,000-byte cap
+    t.answer(200, R"({"jsonrpc":"2.0","id":1,"result":")" + std::string(2000, 'a') + R"("})");
+    auto r = rpc.call("eth_getLogs");
+    REQUIRE_FALSE(r.ok());
+    CHECK(margin::name(r.err->code) == "RPC_TOO_LARGE");
+    t.answer(200, R"({"jsonrpc":"2.0","id":2,"result":")" + std::string(900, 'a') + R"("})");
+    CHECK(rpc.call("eth_getLogs").ok());
+}
+
+namespace {
+
+// A one-connection HTTP server on 127.0.0.1 that answers any request with `head` and then
+// streams spaces until `limit` bytes of body are written or the client goes away.
+class streaming_server {
+public:
+    streaming_server(std::string head, std::size_t limit) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+        REQUIRE(::listen(fd_, 1) == 0);
+        socklen_t len = sizeof a;
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        port_ = ntohs(a.sin_port);
+        th_ = std::thread([this, head = std::move(head), limit] {
+            const int c = ::accept(fd_, nullptr, nullptr);
+            if (c < 0) return;
+            char buf[4096];
+            (void)::recv(c, buf, sizeof buf, 0);  // the request (small): not checked here
+            if (::send(c, head.data(), head.size(), MSG_NOSIGNAL) > 0) {
+                const std::string chunk(64 * 1024, ' ');
+                while (written_ < limit) {
+                    const ssize_t n = ::send(c, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+                    if (n <= 0) break;
+                    written_ += static_cast<std::size_t>(n);
+                }
+            }
+            ::close(c);
+        });
+    }
+    ~streaming_server() { finish(); }
+    streaming_server(const streaming_server&) = delete;
+    streaming_server& operator=(const streaming_server&) = delete;
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+    /// Waits for the connection to end; the body bytes written.
+    std::size_t finish() {
+        if (th_.joinable()) {
+            ::shutdown(fd_, SHUT_RDWR);
+            th_.join();
+            ::close(fd_);
+        }
+        return written_;
+    }
+
+private:
+    int fd_ = -1;
+    int port_ = 0;
+    std::atomic<std::size_t> written_{0};
+    std::thread th_;
+};
+
+}  // namespace
+
+TEST_CASE("http_transport: an endless answer is cut at the size cap while it is received", "[chain][rpc][http]") {
+    const std::size_t mib = std::size_t(1) << 20;
+    {  // 256 MiB of body without Content-Length: the client stops reading at its cap (64 MiB by default)
+        streaming_server node("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n", 256 * mib);
+        margin::outcome<json> r;
+        {
+            chain::rpc_client rpc(node.url(), 20'000);
+            r = rpc.call("eth_getLogs");
+        }
+        const std::size_t written = node.finish();
+        REQUIRE_FALSE(r.ok());
+        CHECK(margin::name(r.err->code) == "RPC_TOO_LARGE");
+        CHECK(written < 100 * mib);  // the cap and the socket buffers, not the whole stream
+    }
+    {  // a Content-Length over the cap: refused before the body is read
+        streaming_server node("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n", 256 * mib);
+        margin::outcome<json> r;
+        {
+            chain::rpc_client rpc(node.url(), 20'000);
+            r = rpc.call("eth_getLogs");
+        }
+        const std::size_t written = node.finish();
+        REQUIRE_FALSE(r.ok());
+        CHECK(margin::name(r.err->code) == "RPC_TOO_LARGE");
+        CHECK(written < 100 * mib);
+    }
+}
+
+TEST_CASE("http_transport: the URL's credentials, path and query never appear in messages", "[chain][rpc][http]") {
+    // a provider URL with a key in the path, the query and the userinfo; port 9 refuses at once
+    chain::rpc_client rpc("http://keeper:pa55word@127.0.0.1:9/v3/0123456789abcdef?apikey=SECRETKEY#frag", 2'000);
+    for (const char* secret : {"pa55word", "0123456789abcdef", "SECRETKEY", "frag", "keeper"})
+        CHECK(rpc.url().find(secret) == std::string::npos);
+    CHECK(rpc.url().find("127.0.0.1:9") != std::string::npos);
+    auto r = rpc.call("eth_chainId");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err->code == error_code::RPC_UNREACHABLE);
+    for (const char* secret : {"pa55word", "0123456789abcdef", "SECRETKEY"}) CHECK(r.err->message.find(secret) == std::string::npos);
 }

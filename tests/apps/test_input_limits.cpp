@@ -116,7 +116,7 @@ TEST_CASE("caps: positions under the portfolio model, min(4000, 128000 / scenari
     CHECK(t.err->path == "/trade/positions/0");
 }
 
-TEST_CASE("text stage: a NUL byte anywhere is JSON_SYNTAX; more than 500,000 values JSON_TOO_LARGE", "[limits]") {
+TEST_CASE("text stage: a NUL byte anywhere is JSON_SYNTAX; more than 2,000,000 values or 1,024 members JSON_TOO_LARGE", "[limits]") {
     const std::string text(api::document("example"));
     REQUIRE(api::parse_request(text).ok());
     for (const std::string& bad : {text + std::string(1, '\0') + "garbage", text + std::string(1, '\0'), std::string(1, '\0') + text,
@@ -133,9 +133,16 @@ TEST_CASE("text stage: a NUL byte anywhere is JSON_SYNTAX; more than 500,000 val
     std::string many = "{\"x\":[";
     for (std::size_t i = 0; i < limits::max_json_values; ++i) many += i ? ",\"\"" : "\"\"";
     many += "]}";
-    const auto m = api::parse_request(many);  // 500,001 values with the array itself
+    const auto m = api::parse_request(many);  // one value more than the cap, with the array itself
     REQUIRE(!m.ok());
     CHECK(m.err->code == error_code::JSON_TOO_LARGE);
+    std::string wide = "{\"api_version\":\"1\",\"account\":{";
+    for (std::size_t i = 0; i <= limits::max_object_members; ++i) wide += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":\"1\"";
+    wide += "}}";
+    const auto w = api::parse_request(wide);
+    REQUIRE(!w.ok());
+    CHECK(w.err->code == error_code::JSON_TOO_LARGE);
+    CHECK(w.err->path == "/account");
 }
 
 TEST_CASE("mark_vol: at least 0.0001; 1e-18 was ARITHMETIC_OVERFLOW inside the documented bounds", "[limits]") {

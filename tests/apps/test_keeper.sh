@@ -27,6 +27,25 @@ expect 2 'give --from or a key, not both' --contract $addr --from $addr --key-fi
 echo 0x1234 > "$tmp/short"
 expect 2 'a private key is 32 bytes of hex' --contract $addr --key-file "$tmp/short"
 expect 0 'usage: margin-keeper' --help
+# malformed numbers: a clear message and exit 2, never an abort (--poll . used to abort)
+expect 2 '--poll takes SECONDS' --contract $addr --dry-run --poll .
+expect 2 '--poll takes SECONDS' --contract $addr --dry-run --poll -1
+expect 2 '--poll takes SECONDS' --contract $addr --dry-run --poll 1e9
+expect 2 '--poll takes SECONDS' --contract $addr --dry-run --poll nan
+expect 2 '--rounds takes a positive count' --contract $addr --dry-run --rounds 99999999999999999999999
+expect 2 '--retries takes a count' --contract $addr --dry-run --retries 1.5
+expect 2 '--timeout-ms takes milliseconds' --contract $addr --dry-run --timeout-ms 0
+expect 2 '--chain-id takes a positive chain id' --contract $addr --dry-run --chain-id 0x1
+expect 2 '--max-fee takes wei per gas' --contract $addr --dry-run --max-fee 1.5gwei
+expect 2 '--confirmations takes a block count' --contract $addr --dry-run --confirmations -3
+expect 2 '--bump-after takes SECONDS' --contract $addr --dry-run --bump-after
+# the RPC URL's user, path and query (where providers put keys) are never printed
+out=$("$keeper" --rpc 'http://user:pa55@127.0.0.1:9/v3/SECRETKEY?apikey=SECRET2' --contract $addr --dry-run --retries 0 --timeout-ms 500 2>&1)
+case "$out" in
+  *pa55*|*SECRET*) failed=$((failed + 1)); echo "FAIL: the RPC URL's secrets printed: $out" ;;
+  *'"rpc":"http://***@127.0.0.1:9/***"'*) passed=$((passed + 1)) ;;
+  *) failed=$((failed + 1)); echo "FAIL: no redacted URL in the start line: $out" ;;
+esac
 # a port nothing listens on: two failed rounds, then exit 3 with the reason
 expect 3 '"event":"rpc_error"' --rpc http://127.0.0.1:9 --contract $addr --dry-run --retries 1 --timeout-ms 500
 expect 3 '"why":"gave up after 1 failed rounds"' --rpc http://127.0.0.1:9 --contract $addr --dry-run --retries 1 --timeout-ms 500

@@ -112,9 +112,11 @@ case "$margin" in *node*) ;; *)
       *) failed=$((failed + 1)); echo "FAIL: 200 MB on stdin in 150 MB: $(printf '%s' "$out" | head -c 300)" ;; esac
   fi ;;
 esac
-# More than 500,000 JSON values in 16 MiB: refused before the document is built.
-python3 -c "import sys; sys.stdout.write('{\"x\":[' + ','.join(['[]'] * 600000) + ']}')" > "$tmp/values.json"
-expect 1 'more than 500000 JSON values' compute "$tmp/values.json"
+# More than 2,000,000 JSON values in 16 MiB, or an object of more than 1,024 members: refused before the document is built.
+python3 -c "import sys; sys.stdout.write('{\"x\":[' + ','.join(['[]'] * 2100000) + ']}')" > "$tmp/values.json"
+expect 1 'more than 2000000 JSON values' compute "$tmp/values.json"
+python3 -c "import sys; sys.stdout.write('{\"x\":{' + ','.join('\"k%d\":\"1\"' % i for i in range(1100)) + '}}')" > "$tmp/members.json"
+expect 1 'an object of more than 1024 members' compute "$tmp/members.json"
 # Caps on counts (core/limits.hpp): OUT_OF_RANGE at the container, before its members are read.
 caps() {  # what -> a request over that cap
   python3 - "$1" "$tmp/example.json" <<'PY'

@@ -7,6 +7,11 @@
 #   e.g. tests/core/api_parity.sh build/api-parity build/native/bin/margin \
 #          wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
 #
+# Then the risk requests (docs/risk.md, tests/core/gen_risk_requests.py): every method on the
+# shipped SYNTHETIC history and bad histories and parameters, answered by each build's
+# `margin var --synthetic --compact` (one process per request, two at a time) and compared
+# the same way; the synthetic history is first checked to be what its script generates.
+#
 # Environment: API_PARITY_COUNT (default 2600), API_PARITY_SEED (default 20261121).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -33,6 +38,34 @@ if cmp -s "$out/expected.jsonl" "$out/tampered.jsonl" ||
   echo "api parity: self-check FAILED (a tampered line was not detected)"; exit 1
 fi
 
+# ---- risk requests: one file per request (its exact bytes, no newline), answered in order
+root="$here/../.."
+python3 "$root/core/api/tools/gen_synthetic_history.py" | cmp - "$root/core/api/examples/history-synthetic.json" ||
+  { echo "risk parity: core/api/examples/history-synthetic.json is not what its generator prints"; exit 1; }
+python3 "$here/gen_risk_requests.py" > "$out/risk-requests.jsonl"
+rm -rf "$out/risk" && mkdir -p "$out/risk/in"
+n=0
+while IFS= read -r line || [ -n "$line" ]; do
+  printf '%s' "$line" > "$out/risk/in/$(printf '%03d' "$n").json"; n=$((n + 1))
+done < "$out/risk-requests.jsonl"
+risk_run() {  # NAME CMD: $out/risk-NAME.jsonl, one compact response per request (exit 0 or 1 each)
+  local name="$1" cmd="$2" dir="$out/risk/$1"
+  mkdir -p "$dir"
+  (cd "$out/risk/in" && ls) | xargs -P 2 -I{} sh -c '$1 var "$2/{}" --synthetic --compact > "$3/{}.out"; [ $? -le 1 ]' _ "$cmd" "$out/risk/in" "$dir" ||
+    { echo "risk parity: $name: a request ended with a usage or I/O error"; return 1; }
+  (cd "$out/risk/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/risk-$name.jsonl"
+}
+risk_run expected "$ref_cmd"
+risk_ok=$(grep -c '^{"api_version"' "$out/risk-expected.jsonl" || true)
+risk_err=$(grep -c '^{"error"' "$out/risk-expected.jsonl" || true)
+summary=""
+for m in historical filtered_historical parametric monte_carlo; do
+  c=$(grep -c "\"risk\":{\"method\":\"$m\"" "$out/risk-expected.jsonl" || true)
+  [ "$c" -gt 0 ] || { echo "risk parity: no $m result in the corpus"; exit 1; }
+  summary="$summary${summary:+, }$c $m"
+done
+echo "risk parity: $n requests: $risk_ok results ($summary), $risk_err errors"
+
 status=0
 for spec in "$@"; do
   name="${spec%%=*}"; cmd="${spec#*=}"
@@ -40,5 +73,7 @@ for spec in "$@"; do
   python3 "$compare" "$out/expected.jsonl" "$out/$name.jsonl" --label "json api: native vs $name" || status=1
   $cmd batch "$out/requests.jsonl" "$out/$name-hash.jsonl" --input-hash 5
   cmp "$out/expected-hash.jsonl" "$out/$name-hash.jsonl" && echo "input hash: native vs $name: $hashes hashes (and every error document) identical" || status=1
+  risk_run "$name" "$cmd" || status=1
+  python3 "$compare" "$out/risk-expected.jsonl" "$out/risk-$name.jsonl" --label "risk (margin var): native vs $name" || status=1
 done
 exit $status

@@ -2,11 +2,14 @@
 // domain: >= 10,000 points per function plus edge cases. The bounds asserted
 // here are the ones SPEC.md §5 states; the measured maxima are printed (the
 // figures in SPEC.md come from this output: build/native/bin/fixedpoint_accuracy -s).
+#include <boost/math/special_functions/erf.hpp>
 #include <boost/multiprecision/mpfr.hpp>
 
 #include <cstdio>
 #include <functional>
 
+#include "fixedpoint/philox.hpp"
+#include "kernels.hpp"
 #include "test_util.hpp"
 
 using namespace fp;
@@ -163,4 +166,68 @@ TEST_CASE("normal cdf: <= 0.5 wei + 0.01 wei over [-10, 10]", "[accuracy]") {
         REQUIRE(abs(real(r.value) - ref) * WADF <= mpf("0.51"));
     }
     s.print();
+}
+
+TEST_CASE("normal quantile: <= 0.5 wei + 1e-4 wei over (0, 1)", "[accuracy]") {
+    stats s("normal_quant");
+    fp::test::gen g(107);
+    const big ONE("1000000000000000000");
+    std::vector<big> ps;
+    for (int i = 0; i < 10000; ++i) ps.push_back(big(uniform_open_raw(g.u64())));  // the Monte Carlo's own uniforms
+    for (int i = 0; i < 4000; ++i) {                                               // both tails, log-uniform down to 1 wei
+        const big P = 1 + big(g.u64() >> (6 + g.u64() % 58));
+        ps.push_back(i % 2 == 0 ? P : ONE - P);
+    }
+    for (int k = 1; k <= 100; ++k) {  // the last wei at either end
+        ps.push_back(k);
+        ps.push_back(ONE - k);
+    }
+    for (int k = -150; k <= 150; ++k) ps.push_back(ONE / 2 + k);  // around 1/2
+    for (int i = 0; i < 500; ++i) ps.push_back(ONE / 2 + big(static_cast<std::int64_t>(g.u64() % 2000000001) - 1000000000));
+    for (int e = 0; e <= 58; ++e)  // binade edges of the initial guess (N3), both sides
+        for (int d = -1; d <= 1; ++d) {
+            const big P = (big(1) << e) + d;
+            if (P < 1 || P > ONE / 2) continue;
+            ps.push_back(P);
+            ps.push_back(ONE - P);
+        }
+    const mpf sqrt2 = boost::multiprecision::sqrt(mpf(2));
+    const mpf inv_sqrt_2pi = 1 / boost::multiprecision::sqrt(2 * boost::math::constants::pi<mpf>());
+    auto upper_tail = [&](const mpf& y) { return boost::multiprecision::erfc(y / sqrt2) / 2; };
+    for (int j = 1; j <= 17; ++j) {  // the tail pieces' edges y = j/2 (N6)
+        const std::string q = boost::multiprecision::round(upper_tail(mpf(j) / 2) * WADF).str(0, std::ios_base::fixed);
+        const big P(q.substr(0, q.find('.')));  // an integer already; drop any ".000"
+        for (int d = -1; d <= 1; ++d) {
+            ps.push_back(P + d);
+            ps.push_back(ONE - P - d);
+        }
+    }
+    const mpf EXT_PER_WEI = boost::multiprecision::pow(mpf(2), 56);
+    mpf unrounded_max = 0;
+    std::string unrounded_worst;
+    for (const big& p : ps) {
+        INFO(p.str());
+        const auto r = normal_quantile(raw(p));
+        REQUIRE(r.ok());
+        // Reference: y = -Phi^-1(min(p, 1 - p)) by Newton on the 332-bit upper tail, from
+        // Boost's double erfc_inv (independent of the code under test).
+        const big P = p < ONE / 2 ? p : ONE - p;
+        const mpf pm = real(P);
+        mpf y = sqrt2 * boost::math::erfc_inv(2 * static_cast<double>(P) / 1e18);
+        for (int it = 0; it < 8; ++it) y += (upper_tail(y) - pm) / (boost::multiprecision::exp(-y * y / 2) * inv_sqrt_2pi);
+        REQUIRE(abs(upper_tail(y) - pm) <= pm * mpf("1e-60"));
+        const mpf ref = p < ONE / 2 ? mpf(-y) : y;
+        s.add(p.str(), r.value, ref);
+        REQUIRE(abs(real(r.value) - ref) * WADF <= mpf("0.5001"));
+        // The unrounded value (SPEC.md §4.8 N8, EXT units) against the exact -Phi^-1(P).
+        const big y1(I256::from_i128(fp::detail::normal_quantile_ext(P.convert_to<std::uint64_t>())).to_string());
+        const mpf e1 = abs(mpf(y1.str()) / EXT_PER_WEI - y * WADF);  // in wei
+        if (e1 > unrounded_max) {
+            unrounded_max = e1;
+            unrounded_worst = P.str();
+        }
+        REQUIRE(e1 <= mpf("1e-4"));
+    }
+    s.print();
+    std::printf("normal_quant unrounded (N8) max |err| %.3e wei at P = %s\n", static_cast<double>(unrounded_max), unrounded_worst.c_str());
 }

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,31 @@ private:
     std::vector<nlohmann::json> requests_;
     std::vector<std::string> mismatches_;
 };
+
+/// A node made from a recording that answers by content, not by order: eth_call by its `to`
+/// and `data` (any block), other methods by method and params, else by method alone. An
+/// override sees each single request first and may answer it: a JSON-RPC response object
+/// (its id is set), or a string (the raw HTTP body). The hostile-node tests start from a real
+/// node's answers and change one.
+class fixture_node final : public chain::transport {
+public:
+    using override_fn = std::function<std::optional<nlohmann::json>(const nlohmann::json& request)>;
+    fixture_node(const nlohmann::json& exchanges, std::string url);
+    margin::outcome<response> post(const std::string& body, const std::string& what) override;
+    const std::string& endpoint() const noexcept override { return url_; }
+
+    override_fn on;                                      ///< tried first, for every single request
+    std::vector<nlohmann::json> requests;                ///< every single request (batches flattened)
+    std::size_t count(const std::string& method) const;  ///< requests of `method`
+
+private:
+    nlohmann::json answer(const nlohmann::json& request);
+    std::vector<std::pair<nlohmann::json, nlohmann::json>> recorded_;  // single request -> response object
+    std::string url_;
+};
+
+/// {"jsonrpc":"2.0","id":..,"result": r}
+nlohmann::json result(const nlohmann::json& r);
 
 /// The JSON-RPC methods of a request body (one, or each of a batch's).
 std::vector<std::string> methods_of(const nlohmann::json& request);

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "api/documents.hpp"
 #include "api/pipeline.hpp"
 #include "api/request.hpp"
@@ -34,6 +36,26 @@ char* margin_scenario(const char* request, int scenario) { return to_c(margin::a
 /// Margin before and after a trade, compact.
 char* margin_preview(const char* request, const char* trade) { return to_c(margin::api::preview_json(request, trade, false).text); }
 
+/// VaR and ES of the request's account from its "risk" and "history" (docs/risk.md), compact:
+/// the bytes of `margin var --compact`. With `synthetic` nonzero, the series the request's
+/// "history" lacks come from the shipped SYNTHETIC history first, as `margin var --synthetic`
+/// (apps/risk_command.cpp) does: the same parse, merge and dump, so the same bytes reach the engine.
+char* margin_risk(const char* request, int synthetic) {
+    std::string text = request;
+    if (synthetic) {
+        using json = nlohmann::ordered_json;
+        json doc = json::parse(text, nullptr, false);
+        if (doc.is_object() && (!doc.contains("history") || doc["history"].is_object())) {
+            const json shipped = json::parse(margin::api::document("history/synthetic"));
+            json& history = doc["history"];
+            for (const auto& [sym, csv] : shipped["history"].items())
+                if (!history.contains(sym)) history[sym] = csv;
+            text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+        }
+    }
+    return to_c(margin::api::risk_json(text, false).text);
+}
+
 /// The canonical encoding of a request, or an error document.
 char* margin_canonical(const char* request) {
     const auto req = margin::api::parse_request(request);
@@ -41,7 +63,8 @@ char* margin_canonical(const char* request) {
 }
 
 /// A shipped document: "standard", a portfolio preset ("pmrm2", "span16"), a
-/// scenario set ("scenarios/pmrm2", "scenarios/span16") or "example"; "" if unknown.
+/// scenario set ("scenarios/pmrm2", "scenarios/span16"), "example" or the SYNTHETIC
+/// price history "history/synthetic"; "" if unknown.
 char* margin_document(const char* name) { return to_c(std::string(margin::api::document(name))); }
 
 /// As `margin --version`.

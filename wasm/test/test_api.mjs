@@ -154,3 +154,80 @@ test('replayLiquidation: one input changed by 1 wei is a mismatch naming the fie
   broken.book.spot = 'lots';
   assert.throws(() => pkg.replayLiquidation(broken), (e) => e instanceof pkg.MarginError && e.code === 'BAD_BUNDLE' && e.path === '/book/spot');
 });
+
+// ---- risk measures (docs/risk.md): computeRisk / computeRiskText against `margin var`
+const riskLines = (f) => readFileSync(join(corpus, f), 'utf8').replace(/\n$/, '').split('\n');
+
+test('the risk corpus: every response byte-identical to `margin var --synthetic --compact`', () => {
+  const requests = riskLines('risk-requests.jsonl'), expected = riskLines('risk-expected.jsonl');
+  assert.equal(requests.length, expected.length);
+  assert.ok(requests.length >= 60, `risk corpus of ${requests.length} requests`);
+  let mismatches = 0, results = 0;
+  const methods = new Set();
+  requests.forEach((r, i) => {
+    const got = pkg.computeRiskText(r, { synthetic: true });
+    if (got !== expected[i]) mismatches++;
+    if (got.startsWith('{"api_version"')) { results++; methods.add(JSON.parse(got).risk.method); }
+  });
+  console.log(`node risk parity: ${requests.length} requests, ${results} results, ${mismatches} mismatches`);
+  assert.equal(mismatches, 0);
+  assert.deepEqual([...methods].sort(), ['filtered_historical', 'historical', 'monte_carlo', 'parametric']);
+});
+
+test('syntheticHistory() is the repository\'s file, labelled SYNTHETIC; a request without history needs it', () => {
+  const doc = pkg.syntheticHistory();
+  assert.deepEqual(doc, JSON.parse(readFileSync(new URL('../../core/api/examples/history-synthetic.json', import.meta.url), 'utf8')));
+  assert.equal(doc.label, 'SYNTHETIC');
+  assert.match(doc.description, /^SYNTHETIC/);
+  assert.deepEqual(Object.keys(doc.history), ['BTC', 'ETH', 'USDC']);
+  for (const csv of Object.values(doc.history)) assert.equal(csv.split('\n').length, 1 + 1600 + 1);  // header, rows, final newline
+  assert.deepEqual(pkg.shippedDocument('history/synthetic'), doc);
+  assert.throws(() => pkg.computeRisk(example()), (e) => e instanceof pkg.MarginError && e.code === 'MISSING_FIELD' && e.path === '/history');
+  // the synthetic option is the same as passing the shipped series yourself
+  const own = { ...example(), risk: { method: 'historical' }, history: doc.history };
+  assert.equal(pkg.computeRiskText(own), pkg.computeRiskText({ ...example(), risk: { method: 'historical' } }, { synthetic: true }));
+});
+
+test('computeRisk equals the native `margin var` for each method, the flags and the request fields alike', () => {
+  const reqFile = file('risk-example.json', example());
+  for (const [risk, flags] of [
+    [{ method: 'historical', include_pnl: true }, ['--method', 'historical', '--include-pnl']],
+    [{ method: 'filtered_historical', vol_floor: '0.5' }, ['--method', 'filtered_historical', '--vol-floor', '0.5']],
+    [{ method: 'parametric', confidence: '0.975', horizon_days: '5' }, ['--method', 'parametric', '--confidence', '0.975', '--horizon', '5']],
+    [{ method: 'monte_carlo', paths: 500n, seed: 42n, innovations: 'student_t', dof: 6n },
+      ['--method', 'monte_carlo', '--paths', '500', '--seed', '42', '--innovations', 'student_t', '--dof', '6']],
+  ]) {
+    const got = pkg.computeRisk({ ...example(), risk }, { synthetic: true });
+    assert.deepEqual(got, JSON.parse(cli('var', reqFile, '--synthetic', ...flags)), risk.method);
+    const r = got.risk;
+    // the component split sums exactly to ES
+    const wei = (s) => { const [i, f = ''] = s.replace('-', '').split('.'); const v = BigInt(i) * 10n ** 18n + BigInt(f.padEnd(18, '0')); return s.startsWith('-') ? -v : v; };
+    const sum = (xs) => xs.reduce((a, x) => a + wei(x), 0n);
+    assert.equal(sum(r.es_by_position) + sum(Object.values(r.es_by_collateral)), wei(r.es), `${risk.method}: components`);
+    assert.equal(sum(Object.values(r.es_by_underlying)), wei(r.es), `${risk.method}: by underlying`);
+    if (risk.include_pnl) assert.equal(r.pnl.length, Number(r.scenarios));
+  }
+});
+
+test('risk errors are MarginError with the engine code and path', () => {
+  const doc = pkg.syntheticHistory();
+  const rows = doc.history.BTC.split('\n');
+  const gap = [...rows.slice(0, 600), ...rows.slice(605)].join('\n');
+  const cases = [
+    [{ ...doc.history, BTC: 'date,close\n2025-01-01,abc\n' }, {}, 'HISTORY_SYNTAX', '/history/BTC'],
+    [{ ...doc.history, BTC: 'date,close\n2025-01-02,1\n2025-01-01,1\n' }, {}, 'HISTORY_ORDER', '/history/BTC/1'],
+    [{ ...doc.history, BTC: gap }, {}, 'HISTORY_GAP', '/history/BTC/599'],
+    [{ ...doc.history, BTC: rows.slice(0, 300).join('\n') + '\n' }, {}, 'HISTORY_TOO_SHORT', '/history/BTC'],
+    [{ ETH: doc.history.ETH, USDC: doc.history.USDC }, {}, 'NO_HISTORY', '/account/positions/0/underlying'],
+    [doc.history, { paths: '1.5' }, 'BAD_COUNT', '/risk/paths'],
+    [doc.history, { confidence: '0.4' }, 'OUT_OF_RANGE', '/risk/confidence'],
+    [doc.history, { method: 'var' }, 'BAD_ENUM', '/risk/method'],
+  ];
+  for (const [history, risk, code, path] of cases) {
+    const req = { ...example(), risk, history };
+    assert.throws(() => pkg.computeRisk(req), (e) => e instanceof pkg.MarginError && e.code === code && e.path === path, `${code} at ${path}`);
+    assert.equal(pkg.computeRiskText(req), cli('var', '--compact', file('risk-bad.json', req)).trim(), code);
+  }
+  assert.throws(() => pkg.computeRisk({ ...example(), risk: { paths: 10 } }, { synthetic: true }),
+    (e) => e instanceof pkg.MarginError && e.code === 'JSON_NUMBER' && e.path === '/risk/paths');
+});

@@ -222,6 +222,148 @@ test('UI: errors appear next to the field, with the native code and path', async
   await page.screenshot({ path: join(out, 'preview-error.png'), fullPage: true });
 });
 
+test('the risk corpus in Chromium: every response byte-identical to `margin var --synthetic --compact`', async () => {
+  const lines = (f) => readFileSync(join(process.env.MARGIN_CORPUS, f), 'utf8').replace(/\n$/, '').split('\n');
+  const requests = lines('risk-requests.jsonl'), expected = lines('risk-expected.jsonl');
+  assert.ok(requests.length >= 60);
+  const got = await page.evaluate((rs) => rs.map((r) => window.marginPreview.engine.computeRiskText(r, { synthetic: true })), requests);
+  const mismatches = got.filter((g, i) => g !== expected[i]).length;
+  const results = got.filter((g) => g.startsWith('{"api_version"')).length;
+  console.log(`chromium risk parity: ${requests.length} requests, ${results} results, ${mismatches} mismatches`);
+  assert.equal(mismatches, 0);
+  assert.ok(results >= 25);
+});
+
+// ---- the risk panel: every figure shown against `margin var` on the request the panel computed
+const riskState = () => page.evaluate(() => window.marginPreview.risk());
+/** Waits until the panel has recomputed since `seq` and has no recomputation pending (account edits are debounced). */
+async function riskChanged(seq) {
+  await page.waitForFunction((s) => { const r = window.marginPreview.risk(); return r.seq > s && !r.pending; }, seq, { timeout: 30000 });
+}
+/** Sets a risk-form control and waits for the panel to recompute. */
+async function setRisk(sel, value) {
+  const { seq } = await riskState();
+  if ((await page.locator(sel).evaluate((e) => e.tagName)) === 'SELECT') await page.selectOption(sel, value);
+  else { await page.fill(sel, value); await page.locator(sel).press('Tab'); }  // committed as a user does: change on leaving the field
+  await riskChanged(seq);
+}
+
+async function riskShownEqualsNative(what) {
+  const { request, error } = await riskState();
+  const want = JSON.parse(cli('var', '--compact', file(request)));
+  assert.ok(want.risk, `${what}: native error ${JSON.stringify(want.error)}; page error ${JSON.stringify(error)}`);
+  const r = want.risk;
+  assert.equal(await shown('#risk-var'), r.var, `${what}: VaR`);
+  assert.equal(await shown('#risk-es'), r.es, `${what}: ES`);
+  // the histogram's VaR and ES lines carry the engine's figures; its bars count every scenario
+  assert.equal(await page.getAttribute('#risk-histogram g.marker.var', 'data-value'), r.var, `${what}: VaR line`);
+  assert.equal(await page.getAttribute('#risk-histogram g.marker.es', 'data-value'), r.es, `${what}: ES line`);
+  if (r.pnl) {
+    const counts = await page.$$eval('#risk-histogram rect.bar', (bs) => bs.map((b) => Number(b.dataset.count)));
+    assert.equal(counts.reduce((a, b) => a + b, 0), Number(r.scenarios), `${what}: histogram holds every scenario`);
+  } else {
+    assert.equal(await page.locator('#risk-histogram polyline.density').count(), 1, `${what}: parametric density`);
+  }
+  // component ES: one bar per position (request order) and per moving collateral, the engine's strings
+  const bars = await page.$$eval('#risk-components g.component', (gs) => gs.map((g) => [g.dataset.kind, g.dataset.index ?? g.dataset.asset, g.dataset.es]));
+  assert.deepEqual(bars, [...r.es_by_position.map((v, i) => ['position', String(i), v]),
+    ...Object.entries(r.es_by_collateral).map(([a, v]) => ['collateral', a, v])], `${what}: component ES`);
+  const worst = await page.$$eval('#risk-worst tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent.replace(/,/g, ''))));
+  assert.equal(worst.length, Math.min(5, (r.worst ?? []).length));
+  const cut2 = (x) => { const [i, f = ''] = x.split('.'); return `${i}.${f.slice(0, 2).padEnd(2, '0')}`; };  // amount(s, 2)
+  worst.forEach(([id, label, pnl], i) => {
+    assert.equal(id, r.worst[i].scenario, `${what}: worst ${i}`);
+    assert.equal(label, r.worst[i].date ?? r.worst[i].path, `${what}: worst ${i}`);
+    assert.equal(pnl, cut2(r.worst[i].pnl), `${what}: worst ${i}`);
+  });
+  return { request: JSON.parse(request), risk: r };
+}
+
+test('UI: the risk panel, every method, on the synthetic history and on a loaded CSV; VaR, ES and components as `margin var`', async () => {
+  let { seq } = await riskState();
+  await page.selectOption('#example', 'pmrm2');
+  await riskChanged(seq);
+  assert.equal(await page.isVisible('#history-tag'), true);
+  assert.match(await page.textContent('#history-tag'), /SYNTHETIC/);
+  // the default: historical simulation, 99%, 2 days, every series synthetic
+  const hs = await riskShownEqualsNative('historical');
+  assert.equal(hs.risk.method, 'historical');
+  assert.equal(hs.request.history.BTC, JSON.parse(readFileSync(new URL('../../core/api/examples/history-synthetic.json', import.meta.url), 'utf8')).history.BTC);
+  assert.deepEqual(hs.request.risk, { method: 'historical', confidence: '0.99', horizon_days: '2', lookback_days: '1460', include_pnl: true });
+  await page.locator('#risk-panel').screenshot({ path: join(out, 'preview-risk.png') });
+
+  await setRisk('#risk-method', 'filtered_historical');
+  await setRisk('#risk-confidence', '0.975');
+  await setRisk('#risk-horizon', '5');
+  const fhs = await riskShownEqualsNative('filtered historical 97.5% 5 days');
+  assert.equal(fhs.risk.horizon_days, '5');
+  assert.notEqual(fhs.risk.es, hs.risk.es);
+
+  await setRisk('#risk-method', 'parametric');
+  const par = await riskShownEqualsNative('parametric');
+  assert.ok(par.risk.sigma);
+  await page.locator('#risk-panel').screenshot({ path: join(out, 'preview-risk-parametric.png') });
+
+  await setRisk('#risk-method', 'monte_carlo');
+  await setRisk('#risk-paths', '1000');
+  await setRisk('#risk-seed', '7');
+  await setRisk('#risk-innovations', 'student_t');
+  await setRisk('#risk-dof', '4');
+  const mc = await riskShownEqualsNative('monte carlo student t');
+  assert.deepEqual(mc.request.risk, { method: 'monte_carlo', confidence: '0.975', horizon_days: '5', lookback_days: '1460',
+    paths: '1000', seed: '7', innovations: 'student_t', dof: '4', include_pnl: true });
+  assert.equal(mc.risk.scenarios, '1000');
+  await page.locator('#risk-panel').screenshot({ path: join(out, 'preview-risk-mc.png') });
+
+  // a what-if move reaches the risk request too (once the edits pause)
+  ({ seq } = await riskState());
+  await page.locator('#spot').fill('-10');
+  await riskChanged(seq);
+  const moved = await riskShownEqualsNative('monte carlo, spot -10%');
+  assert.equal(moved.request.market.underlyings.BTC.spot, '90000');
+  ({ seq } = await riskState());
+  await page.click('#whatif-reset');
+  await riskChanged(seq);
+
+  // a CSV loaded for BTC (the synthetic series with three days missing: carried forward) replaces the synthetic one
+  await setRisk('#risk-method', 'historical');
+  await setRisk('#risk-confidence', '0.99');
+  await setRisk('#risk-horizon', '2');
+  const synthetic = JSON.parse(readFileSync(new URL('../../core/api/examples/history-synthetic.json', import.meta.url), 'utf8')).history;
+  const btc = synthetic.BTC.split('\n');
+  const gap3 = [...btc.slice(0, 1400), ...btc.slice(1403)].join('\n');
+  await page.selectOption('#history-symbol', 'BTC');
+  ({ seq } = await riskState());
+  await page.setInputFiles('#history-file', { name: 'btc-usd.csv', mimeType: 'text/csv', buffer: Buffer.from(gap3) });
+  await riskChanged(seq);
+  const loaded = await riskShownEqualsNative('historical, BTC from a file');
+  assert.equal(loaded.request.history.BTC, gap3);
+  assert.equal(loaded.request.history.ETH, synthetic.ETH);
+  assert.notEqual(loaded.risk.pnl_hash, hs.risk.pnl_hash);
+  assert.match(await page.textContent('#history-list [data-symbol=BTC]'), /btc-usd\.csv/);
+
+  // a bad CSV (five days missing): the engine's code and path, as the native CLI's
+  const gap5 = [...btc.slice(0, 1400), ...btc.slice(1405)].join('\n');
+  ({ seq } = await riskState());
+  await page.setInputFiles('#history-file', { name: 'btc-gap.csv', mimeType: 'text/csv', buffer: Buffer.from(gap5) });
+  await riskChanged(seq);
+  const st = await riskState();
+  const want = JSON.parse(cli('var', '--compact', file(st.request))).error;
+  assert.equal(want.code, 'HISTORY_GAP');
+  assert.deepEqual(st.error, want);
+  const box = await page.textContent('#risk-error');
+  assert.ok(box.includes(want.code) && box.includes(want.path), box);
+  assert.equal(await page.textContent('#risk-var'), '—');
+  await page.locator('#risk-panel').screenshot({ path: join(out, 'preview-risk-error.png') });
+  // back to the synthetic BTC
+  ({ seq } = await riskState());
+  await page.click('#history-list [data-symbol=BTC] button.remove');
+  await riskChanged(seq);
+  const back = await riskShownEqualsNative('historical, synthetic again');
+  assert.equal(back.risk.pnl_hash, hs.risk.pnl_hash);
+  await page.screenshot({ path: join(out, 'preview-risk-page.png'), fullPage: true });
+});
+
 test('replay in Chromium: the exported liquidation bundle matches the chain, as `margin replay`', async () => {
   const bundle = readFileSync(new URL('./fixtures/liquidation-bundle.json', import.meta.url), 'utf8');
   const report = await page.evaluate((b) => window.marginPreview.engine.replayLiquidation(b), bundle);

@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
-import { computeMargin, computeMarginText, evaluateScenario, previewTrade, shippedDocument, version, MarginError } from 'margin-engine';
-import type { MarginRequest, MarginResponse, PreviewResponse, Scenario, Trade } from 'margin-engine';
+import { computeMargin, computeMarginText, computeRisk, computeRiskText, evaluateScenario, previewTrade, shippedDocument, syntheticHistory, version, MarginError } from 'margin-engine';
+import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, RiskRequest, RiskResponse, Scenario, Trade } from 'margin-engine';
 
 const request: MarginRequest = shippedDocument('example');
 const response: MarginResponse = computeMargin(request);
@@ -14,6 +14,20 @@ const change: string = preview.change.initial_margin;
 const v: string = version();
 const scenarios: Scenario[] = shippedDocument('scenarios/pmrm2').scenarios;
 const shock: string = scenarios[0].spot_shock;
+const riskRequest: RiskRequest = { ...request, risk: { method: 'monte_carlo', paths: 2000n, seed: '7', innovations: 'student_t' } };
+const risk: RiskResponse = computeRisk(riskRequest, { synthetic: true });
+const es: string = risk.risk.es;
+const byPosition: string[] = risk.risk.es_by_position;
+const worstDate: string | undefined = risk.risk.worst?.[0]?.date;
+const riskText: string = computeRiskText({ ...request, history: syntheticHistory().history });
+const btcCsv: string = shippedDocument('history/synthetic').history.BTC;
+const label: 'SYNTHETIC' = syntheticHistory().label;
+const gap: MarginErrorCode = 'HISTORY_GAP';
+// @ts-expect-error not a method
+const badMethod: RiskRequest = { ...request, risk: { method: 'var' } };
+// @ts-expect-error not an error code
+const badCode: MarginErrorCode = 'HISTORY_MISSING';
+console.log(es, byPosition, worstDate, riskText, btcCsv, label, gap, badMethod, badCode);
 try {
   computeMargin('{');
 } catch (e) {

@@ -72,7 +72,19 @@ namespace margin {
     X(RPC_BAD_RESPONSE, "the node's answer is not what the method returns")              \
     X(RPC_ERROR, "the node answered with a JSON-RPC error")                              \
     X(BAD_ADDRESS, "not a 20-byte hex address")                                          \
-    X(BAD_PRIVATE_KEY, "not a valid secp256k1 private key")
+    X(BAD_PRIVATE_KEY, "not a valid secp256k1 private key")                              \
+    X(RPC_TOO_LARGE, "the node's answer is over the size or nesting cap")                \
+    X(CHAIN_ID_MISMATCH, "the node serves another chain than the one pinned")            \
+    X(FEE_TOO_HIGH, "the network's fee is above the keeper's --max-fee")                 \
+    X(INTERNAL_ERROR, "an unexpected failure inside a keeper round (caught, retried)")   \
+    /* risk measures: price histories */                                                 \
+    X(HISTORY_SYNTAX, "a price-history row that is not date,close")                      \
+    X(HISTORY_ORDER, "price-history dates not strictly ascending")                       \
+    X(HISTORY_GAP, "more consecutive days missing from a price history than allowed")    \
+    X(HISTORY_TOO_SHORT, "a price history that does not cover the window")               \
+    X(NO_HISTORY, "a symbol the risk measure moves has no price history")                \
+    X(NOT_POSITIVE_DEFINITE, "a covariance matrix that has no Cholesky factor")          \
+    X(BAD_COUNT, "not a whole-number string")
 
 /// Every stable code (docs/api.md lists their meanings).
 enum class error_code : std::uint8_t {

@@ -1,5 +1,6 @@
 // The decoder: offsets and lengths bounded by the data, words checked against their
-// types' ranges, as Solidity's decoder checks them.
+// types' ranges, as Solidity's decoder checks them; the decoded size bounded by the input's
+// (abi.hpp: "The decoded size").
 #include <optional>
 
 #include "abi/abi.hpp"
@@ -12,6 +13,18 @@ using namespace detail;
 
 struct decoder {
     std::optional<error> err;
+    std::size_t budget = 0;  // decoded bytes still allowed (decode_budget)
+
+    // Charges `n` decoded bytes against the budget.
+    bool charge(std::size_t n, const std::string& path) {
+        if (n <= budget) {
+            budget -= n;
+            return true;
+        }
+        budget = 0;
+        return fail(path, "the decoded size exceeds the bound of " + std::to_string(decode_factor) + " x the input or " +
+                              std::to_string(decode_floor) + " bytes (aliased offsets?)");
+    }
 
     bool fail(const std::string& path, std::string message) {
         if (!err) err = bad(error_code::ABI_BAD_DATA, path, (path.empty() ? "/" : path) + ": " + std::move(message));
@@ -32,6 +45,7 @@ struct decoder {
         using k = type::kind;
         if (is_word_number(t.k) || t.k == k::fixed_bytes) {
             if (d.size() < word_size) return fail(path, "data ends inside a " + t.canonical());
+            if (!charge(word_size, path)) return false;
             if (t.k == k::fixed_bytes) {
                 for (std::size_t j = t.size; j < word_size; ++j)
                     if (d[j] != 0) return fail(path, t.canonical() + " has nonzero padding");
@@ -49,6 +63,7 @@ struct decoder {
         if (t.k == k::dynamic_bytes || t.k == k::string) {
             std::size_t n = 0;
             if (!size_word(d, 0, d.size() >= word_size ? d.size() - word_size : 0, n, path, "length")) return false;
+            if (!charge(word_size + padded(n), path)) return false;
             out = value::blob(bytes(d.begin() + word_size, d.begin() + word_size + static_cast<std::ptrdiff_t>(n)));
             return true;
         }
@@ -57,6 +72,9 @@ struct decoder {
             // each element takes at least one word of head: a count above that cannot be real
             const std::size_t room = d.size() >= word_size ? (d.size() - word_size) / word_size : 0;
             if (!size_word(d, 0, room, count, path, "array length")) return false;
+            // its length word, and at least a word per element (an element of a zero-size type too)
+            if (!charge(word_size, path)) return false;
+            if (element_type(t, 0).head_size() == 0 && !charge(count * word_size, path)) return false;
             d = d.subspan(word_size);
         }
         std::vector<value> items(count);
@@ -67,6 +85,7 @@ struct decoder {
             if (e.is_dynamic()) {
                 std::size_t off = 0;
                 if (!size_word(d, at, d.size(), off, p, "offset")) return false;
+                if (!charge(word_size, p)) return false;
                 if (!value_at(e, d.subspan(off), items[i], p)) return false;
                 at += word_size;
             } else {
@@ -84,6 +103,7 @@ struct decoder {
 
 outcome<value> decode(const type& t, std::span<const std::uint8_t> data) {
     decoder d;
+    d.budget = decode_budget(data.size());
     value v;
     if (!d.value_at(t, data, v, "")) return outcome<value>::failure(*d.err);
     return {std::move(v), std::nullopt};

@@ -2,6 +2,8 @@
 // the connection stays open between calls.
 #include <curl/curl.h>
 
+#include <string_view>
+
 #include "chain/transport.hpp"
 
 namespace chain {
@@ -10,14 +12,27 @@ namespace {
 using margin::error_code;
 using margin::outcome;
 
+// The body so far and its cap: a write past the cap stops the transfer (CURLE_WRITE_ERROR).
+struct sink {
+    std::string body;
+    std::size_t max = 0;
+    bool over = false;
+};
+
 std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-    static_cast<std::string*>(out)->append(data, size * n);
+    auto* s = static_cast<sink*>(out);
+    if (s->body.size() + size * n > s->max) {
+        s->over = true;
+        return 0;  // curl aborts the transfer
+    }
+    s->body.append(data, size * n);
     return size * n;
 }
 
 class curl_transport final : public transport {
 public:
-    curl_transport(std::string url, long timeout_ms) : url_(std::move(url)), timeout_ms_(timeout_ms) {
+    curl_transport(std::string url, long timeout_ms, std::size_t max_response)
+        : url_(std::move(url)), shown_(redact_url(url_)), timeout_ms_(timeout_ms), max_response_(max_response) {
         static const bool global = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
         (void)global;
         curl_ = curl_easy_init();
@@ -30,35 +45,64 @@ public:
 
     outcome<response> post(const std::string& body, const std::string& what) override {
         if (!curl_) return outcome<response>::failure(error_code::RPC_UNREACHABLE, what, "libcurl could not start");
-        response r;
+        sink out;
+        out.max = max_response_;
         curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
         curl_easy_setopt(curl_, CURLOPT_URL, url_.c_str());
         curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.c_str());
         curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
         curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &r.body);
+        curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &out);
+        curl_easy_setopt(curl_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_response_));
+        curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl_, CURLOPT_FOLLOWLOCATION, 0L);
         curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, timeout_ms_);
         curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms_);
         curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
         const CURLcode rc = curl_easy_perform(curl_);
         curl_slist_free_all(headers);
-        if (rc != CURLE_OK) return outcome<response>::failure(error_code::RPC_UNREACHABLE, what, url_ + ": " + curl_easy_strerror(rc));
+        if (out.over || rc == CURLE_FILESIZE_EXCEEDED)
+            return outcome<response>::failure(
+                error_code::RPC_TOO_LARGE, what,
+                shown_ + ": an answer over " + std::to_string(max_response_) + " bytes (refused while received)");
+        if (rc != CURLE_OK) return outcome<response>::failure(error_code::RPC_UNREACHABLE, what, shown_ + ": " + curl_easy_strerror(rc));
+        response r;
+        r.body = std::move(out.body);
         curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &r.status);
         return {std::move(r), std::nullopt};
     }
-    const std::string& endpoint() const noexcept override { return url_; }
+    const std::string& endpoint() const noexcept override { return shown_; }
 
 private:
-    std::string url_;
+    std::string url_, shown_;  // the URL, and as messages show it
     long timeout_ms_;
+    std::size_t max_response_;
     CURL* curl_ = nullptr;
 };
 
 }  // namespace
 
-std::unique_ptr<transport> http_transport(std::string url, long timeout_ms) {
-    return std::make_unique<curl_transport>(std::move(url), timeout_ms);
+std::unique_ptr<transport> http_transport(std::string url, long timeout_ms, std::size_t max_response) {
+    return std::make_unique<curl_transport>(std::move(url), timeout_ms, max_response);
+}
+
+std::string redact_url(std::string_view url) {
+    std::string out;
+    std::string_view rest = url;
+    if (const auto scheme = rest.find("://"); scheme != std::string_view::npos) {
+        out = std::string(rest.substr(0, scheme + 3));
+        rest.remove_prefix(scheme + 3);
+    }
+    const std::size_t end = rest.find_first_of("/?#");
+    std::string_view authority = rest.substr(0, end);
+    if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+        out += "***@";
+        authority.remove_prefix(at + 1);
+    }
+    out += authority;
+    if (end != std::string_view::npos && rest.substr(end) != "/") out += "/***";
+    return out;
 }
 
 }  // namespace chain

@@ -1,5 +1,6 @@
 #include "chain/house.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <iterator>
 #include <limits>
@@ -71,8 +72,10 @@ std::vector<address> accounts_named(const json& log) {
     static const std::string deposited = topic_of("Deposited(address,uint256)");
     static const std::string traded = topic_of("Traded(address,address,uint256,int256,int256)");
     std::vector<address> out;
-    if (!log.contains("topics") || !log["topics"].is_array() || log["topics"].empty()) return out;
+    if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].empty()) return out;
     const json& t = log["topics"];
+    for (const json& topic : t)
+        if (!topic.is_string()) return out;  // not a log this contract wrote (chain::read_log reports it)
     const std::string t0 = t[0].get<std::string>();
     if (t0 == deposited && t.size() >= 2) out.push_back(addr_of_topic(t[1].get<std::string>()));
     if ((t0 == traded || t0 == liquidated_topic()) && t.size() >= 3) {
@@ -84,8 +87,12 @@ std::vector<address> accounts_named(const json& log) {
 
 outcome<liquidation> decode_liquidated(const json& log) {
     if (!log.is_object() || !log.contains("topics") || !log["topics"].is_array() || log["topics"].size() != 3 ||
-        log["topics"][0] != liquidated_topic())
+        log["topics"][0] != liquidated_topic() || !log["topics"][1].is_string() || !log["topics"][2].is_string())
         return outcome<liquidation>::failure(error_code::NOT_FOUND, "", "not a Liquidated log");
+    for (const char* field : {"data", "address", "transactionHash"})
+        if (log.contains(field) && !log[field].is_string())
+            return outcome<liquidation>::failure(error_code::RPC_BAD_RESPONSE, std::string("/") + field,
+                                                 "a log's " + std::string(field) + " that is not a string");
     static const type data_type =
         type::tuple_of({type::uint_(), type::fixed_bytes(32), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()});
     auto data = abi::from_hex(log.value("data", std::string()));
@@ -217,15 +224,141 @@ bytes house::liquidate_call(const address& account, std::uint64_t scenario) {
     return call_data("liquidate(address,uint256)", value::list({word(account), value::number(scenario)}));
 }
 
+const std::string& option_settled_topic() {
+    static const std::string t = topic_of("OptionSettled(address,uint256,uint64,int256,bool,int256,int256,int256)");
+    return t;
+}
+const std::string& expiry_settled_topic() {
+    static const std::string t = topic_of("ExpirySettled(uint64,int256,uint64)");
+    return t;
+}
+const std::string& market_pushed_topic() {
+    static const std::string t = topic_of("MarketPushed(uint64,int256,int256)");
+    return t;
+}
+
+namespace {
+
+bool is_log(const json& log, const std::string& topic) {
+    return log.is_object() && log.contains("topics") && log["topics"].is_array() && !log["topics"].empty() &&
+           log["topics"][0].is_string() && log["topics"][0].get<std::string>() == topic && log.contains("data") && log["data"].is_string();
+}
+bool from_contract(const json& log, const address& contract) {
+    if (!log.contains("address") || !log["address"].is_string()) return false;
+    auto a = parse_address(log["address"].get<std::string>());
+    return a.ok() && a.value == contract;
+}
+outcome<value> log_data(const json& log, const type& t) {
+    auto data = abi::from_hex(log["data"].get<std::string>());
+    if (!data.ok()) return outcome<value>::failure(*data.err);
+    return abi::decode(t, data.value);
+}
+std::string dec(const value& v) { return v.as_number()->str(); }
+
+}  // namespace
+
+outcome<json> house::settlement_bundle(const json& logs, const std::string& tx) {
+    // OptionSettled(address indexed account, uint256 indexed seriesId, uint64 expiry, int256 strike,
+    //               bool call, int256 amount, int256 price, int256 cash)
+    static const type settled_type =
+        type::tuple_of({type::uint_(64), type::int_(), type::boolean(), type::int_(), type::int_(), type::int_()});
+    static const type expiry_type = type::tuple_of({type::int_(), type::uint_(64)});  // ExpirySettled(uint64 indexed expiry, ...)
+    static const type pushed_type = type::tuple_of({type::uint_(64), type::int_(), type::int_()});
+    json positions = json::array();
+    std::vector<std::string> expiries;  // in first-seen order
+    std::uint64_t block = 0;
+    bool have_contract = false;
+    for (const json& log : logs) {
+        if (!is_log(log, option_settled_topic()) || log["topics"].size() != 3) continue;
+        if (!log["topics"][1].is_string() || !log["topics"][2].is_string())
+            return outcome<json>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionReceipt",
+                                          "an OptionSettled log whose topics are not strings");
+        if (!have_contract) {  // the first OptionSettled names the house; logs of other addresses are not its
+            auto c = parse_address(log.value("address", std::string()));
+            if (!c.ok()) return outcome<json>::failure(*c.err);
+            contract_ = c.value;
+            have_contract = true;
+        }
+        if (!from_contract(log, contract_)) continue;
+        auto v = log_data(log, settled_type);
+        if (!v.ok()) return outcome<json>::failure(*v.err);
+        const auto& f = *v.value.as_list();
+        auto series = parse_quantity(log["topics"][2]);
+        if (!series.ok()) return outcome<json>::failure(*series.err);
+        positions.push_back({{"account", to_hex(addr_of_topic(log["topics"][1].get<std::string>()))},
+                             {"series", series.value.str()},
+                             {"expiry", dec(f[0])},
+                             {"strike", dec(f[1])},
+                             {"call", *f[2].as_number() == 1},
+                             {"amount", dec(f[3])},
+                             {"price", dec(f[4])},
+                             {"cash", dec(f[5])}});
+        if (std::find(expiries.begin(), expiries.end(), dec(f[0])) == expiries.end()) expiries.push_back(dec(f[0]));
+        if (auto b = parse_quantity(log.value("blockNumber", json("0x0"))); b.ok()) block = b.value.convert_to<std::uint64_t>();
+    }
+    if (positions.empty())
+        return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated or OptionSettled event");
+    json by_expiry = json::array();
+    for (const std::string& t : expiries) {
+        // the expiry's ExpirySettled (topic 1: the expiry), then the MarketPushed it names, up to that block
+        char topic[67];
+        std::snprintf(topic, sizeof topic, "0x%064llx", std::stoull(t));
+        auto found = rpc_.call("eth_getLogs", json::array({{{"address", to_hex(contract_)},
+                                                            {"fromBlock", "0x0"},
+                                                            {"toBlock", quantity(block)},
+                                                            {"topics", json::array({expiry_settled_topic(), std::string(topic)})}}}));
+        if (!found.ok()) return outcome<json>::failure(*found.err);
+        const json* ev = nullptr;
+        if (found.value.is_array())
+            for (const json& log : found.value)
+                if (is_log(log, expiry_settled_topic()) && from_contract(log, contract_)) ev = &log;
+        if (!ev) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "no ExpirySettled for expiry " + t);
+        auto v = log_data(*ev, expiry_type);
+        if (!v.ok()) return outcome<json>::failure(*v.err);
+        const auto& f = *v.value.as_list();
+        json e = {{"expiry", t}, {"price", dec(f[0])}, {"source", dec(f[1])}};
+        std::uint64_t settled_block = block;
+        if (auto b = parse_quantity(ev->value("blockNumber", json("0x0"))); b.ok()) settled_block = b.value.convert_to<std::uint64_t>();
+        auto pushes = rpc_.call("eth_getLogs", json::array({{{"address", to_hex(contract_)},
+                                                             {"fromBlock", "0x0"},
+                                                             {"toBlock", quantity(settled_block)},
+                                                             {"topics", json::array({market_pushed_topic()})}}}));
+        if (!pushes.ok()) return outcome<json>::failure(*pushes.err);
+        if (pushes.value.is_array())
+            for (const json& log : pushes.value) {
+                if (!is_log(log, market_pushed_topic()) || !from_contract(log, contract_)) continue;
+                auto m = log_data(log, pushed_type);
+                if (m.ok() && dec(m.value.as_list()->at(0)) == e["source"].get<std::string>())
+                    e["market"] = {{"timestamp", dec(m.value.as_list()->at(0))}, {"spot", dec(m.value.as_list()->at(1))}};
+            }
+        by_expiry.push_back(std::move(e));
+    }
+    auto chain_id = rpc_.call("eth_chainId");
+    json bundle = {{"version", "settlement/1"},
+                   {"expiries", std::move(by_expiry)},
+                   {"positions", std::move(positions)},
+                   {"source",
+                    {{"chain_id", chain_id.ok() ? chain_id.value : json(nullptr)},
+                     {"contract", to_hex(contract_)},
+                     {"tx", tx},
+                     {"block", std::to_string(block)}}}};
+    return {std::move(bundle), std::nullopt};
+}
+
 outcome<json> house::bundle(const std::string& tx, const std::string& underlying) {
     auto rc = rpc_.call("eth_getTransactionReceipt", json::array({tx}));
     if (!rc.ok()) return outcome<json>::failure(*rc.err);
     if (rc.value.is_null()) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "no receipt for " + tx + " (unknown or not mined)");
+    if (!rc.value.is_object() || (rc.value.contains("logs") && !rc.value["logs"].is_array()))
+        return outcome<json>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionReceipt",
+                                      "a receipt that is not an object with a logs array");
     std::optional<json> found;
     const json logs = rc.value.value("logs", json::array());
     for (const json& log : logs)
-        if (log.contains("topics") && !log["topics"].empty() && log["topics"][0] == liquidated_topic()) found = log;
-    if (!found) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", tx + " emitted no Liquidated event");
+        if (log.is_object() && log.contains("topics") && log["topics"].is_array() && !log["topics"].empty() &&
+            log["topics"][0] == liquidated_topic())
+            found = log;
+    if (!found) return settlement_bundle(logs, tx);  // a transaction that settled positions, or NOT_FOUND
     auto ev = decode_liquidated(*found);
     if (!ev.ok()) return outcome<json>::failure(*ev.err);
     const liquidation& l = ev.value;

@@ -5,11 +5,67 @@ namespace {
 
 error rpc_failure(error_code code, const std::string& what, std::string message) { return {code, what, std::move(message)}; }
 
+constexpr std::size_t max_error_message = 500;
+constexpr std::size_t max_revert_data = 2 + 2 * 65'536;  // "0x" and 64 KiB
+
+bool is_hex_data(const json& j) {
+    if (!j.is_string()) return false;
+    const auto& s = j.get_ref<const std::string&>();
+    return s.size() >= 2 && s.size() <= max_revert_data && s.size() % 2 == 0 && s.compare(0, 2, "0x") == 0 &&
+           s.find_first_not_of("0123456789abcdefABCDEF", 2) == std::string::npos;
+}
+
+// The node's error object as the client keeps it: {"code": int, "message": string (cut),
+// "data": hex or {"data": hex}}, each member only when it is well-formed; anything else dropped.
+json error_object(const json& e) {
+    json out = json::object();
+    if (!e.is_object()) {
+        out["message"] = "an error that is not an object (" + std::string(e.type_name()) + ")";
+        return out;
+    }
+    if (auto c = e.find("code"); c != e.end() && c->is_number_integer()) out["code"] = *c;
+    if (auto m = e.find("message"); m != e.end() && m->is_string()) {
+        const auto& text = m->get_ref<const std::string&>();
+        out["message"] = text.size() > max_error_message ? text.substr(0, max_error_message) + "..." : text;
+    }
+    if (auto d = e.find("data"); d != e.end()) {
+        if (is_hex_data(*d))
+            out["data"] = *d;
+        else if (d->is_object() && d->contains("data") && is_hex_data((*d)["data"]))
+            out["data"] = json{{"data", (*d)["data"]}};
+    }
+    return out;
+}
+
+// The deepest nesting of arrays and objects in `text` (strings skipped), stopping past `cap`.
+int depth_of(const std::string& text, int cap) {
+    int depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char ch : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
+            continue;
+        }
+        if (ch == '"')
+            in_string = true;
+        else if (ch == '[' || ch == '{') {
+            if (++depth > deepest && (deepest = depth) > cap) return deepest;
+        } else if (ch == ']' || ch == '}')
+            --depth;
+    }
+    return deepest;
+}
+
 // A JSON-RPC response object -> its result, or RPC_ERROR / RPC_BAD_RESPONSE.
 outcome<json> result_of(const json& r, const std::string& what) {
     if (!r.is_object())
         return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "a response that is not a JSON object"));
-    if (r.contains("error")) return outcome<json>::failure(rpc_failure(error_code::RPC_ERROR, what, r["error"].dump()));
+    if (r.contains("error")) return outcome<json>::failure(rpc_failure(error_code::RPC_ERROR, what, error_object(r["error"]).dump()));
     if (!r.contains("result"))
         return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "a response without result or error"));
     return {r["result"], std::nullopt};
@@ -17,9 +73,10 @@ outcome<json> result_of(const json& r, const std::string& what) {
 
 }  // namespace
 
-rpc_client::rpc_client(transport& t) : transport_(&t) {}
+rpc_client::rpc_client(transport& t, std::size_t max_response) : transport_(&t), max_response_(max_response) {}
 
-rpc_client::rpc_client(std::string url, long timeout_ms) : owned_(http_transport(std::move(url), timeout_ms)), transport_(owned_.get()) {}
+rpc_client::rpc_client(std::string url, long timeout_ms, std::size_t max_response)
+    : owned_(http_transport(std::move(url), timeout_ms, max_response)), transport_(owned_.get()), max_response_(max_response) {}
 
 outcome<json> rpc_client::post(const std::string& body, const std::string& what) {
     auto r = transport_->post(body, what);
@@ -28,6 +85,13 @@ outcome<json> rpc_client::post(const std::string& body, const std::string& what)
     if (r.value.status != 200)
         return outcome<json>::failure(
             rpc_failure(error_code::RPC_HTTP, what, url() + ": HTTP " + std::to_string(r.value.status) + ": " + response.substr(0, 200)));
+    if (response.size() > max_response_)
+        return outcome<json>::failure(rpc_failure(
+            error_code::RPC_TOO_LARGE, what,
+            url() + ": an answer of " + std::to_string(response.size()) + " bytes, over the cap of " + std::to_string(max_response_)));
+    if (depth_of(response, max_response_depth) > max_response_depth)
+        return outcome<json>::failure(rpc_failure(
+            error_code::RPC_TOO_LARGE, what, url() + ": an answer nested deeper than " + std::to_string(max_response_depth) + " levels"));
     json parsed = json::parse(response, nullptr, false);
     if (parsed.is_discarded())
         return outcome<json>::failure(rpc_failure(error_code::RPC_BAD_RESPONSE, what, "not JSON: " + response.substr(0, 200)));
@@ -71,8 +135,8 @@ std::string revert_data(const error& e) {
     const json j = json::parse(e.message, nullptr, false);
     if (!j.is_object() || !j.contains("data")) return {};
     const json& d = j["data"];
-    if (d.is_string()) return d.get<std::string>();
-    if (d.is_object() && d.contains("data") && d["data"].is_string()) return d["data"].get<std::string>();
+    if (is_hex_data(d)) return d.get<std::string>();
+    if (d.is_object() && d.contains("data") && is_hex_data(d["data"])) return d["data"].get<std::string>();
     return {};
 }
 

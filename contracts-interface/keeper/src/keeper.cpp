@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "bridge/request.hpp"
+#include "chain/node.hpp"
 #include "core/margin.hpp"
 #include "state.hpp"
 
@@ -27,34 +28,97 @@ keeper::keeper(config c, chain::rpc_client& rpc, reporter& out, clock& time) : s
 
 keeper::~keeper() = default;
 
+bool keeper::refused() const noexcept { return s_->refused; }
+
+std::optional<margin::error> keeper::state::check_chain_id() {
+    auto id = rpc.call("eth_chainId");
+    if (!id.ok()) return id.err;
+    auto n = chain::read_u64(id.value, "eth_chainId");
+    if (!n.ok()) return n.err;
+    const std::optional<std::uint64_t> want = chain_id ? chain_id : opt.chain_id;
+    if (want && *want != n.value) {
+        refused = true;
+        return margin::error{error_code::CHAIN_ID_MISMATCH, "eth_chainId",
+                             "the node serves chain " + std::to_string(n.value) + ", not " + std::to_string(*want) +
+                                 (chain_id ? " (pinned at start)" : " (--chain-id)")};
+    }
+    chain_id = n.value;
+    return std::nullopt;
+}
+
 std::optional<margin::error> keeper::round() {
     state& k = *s_;
+    k.refused = false;
+    if (!k.chain_id)  // pinned once, at the first round: --chain-id or the node's
+        if (auto e = k.check_chain_id()) return e;
     auto head = k.rpc.call("eth_blockNumber");
     if (!head.ok()) return head.err;
-    auto block = chain::parse_quantity(head.value);
+    auto block = chain::read_u64(head.value, "eth_blockNumber", chain::max_block_number);
     if (!block.ok()) return block.err;
-    const std::uint64_t latest = block.value.convert_to<std::uint64_t>();
-    if (auto e = k.discover(latest)) return e;
-
+    const std::uint64_t latest = block.value;
+    if (k.last_head) {  // sanity: monotone but for reorgs, and no leaps
+        if (latest + k.opt.reorg_depth < *k.last_head)
+            return margin::error{error_code::RPC_BAD_RESPONSE, "eth_blockNumber",
+                                 "the head went back from " + std::to_string(*k.last_head) + " to " + std::to_string(latest) +
+                                     ", more than a reorg (" + std::to_string(k.opt.reorg_depth) + " blocks) can: not believed"};
+        if (latest > *k.last_head + k.opt.max_block_jump)
+            return margin::error{error_code::RPC_BAD_RESPONSE, "eth_blockNumber",
+                                 "the head jumped from " + std::to_string(*k.last_head) + " to " + std::to_string(latest) + ", more than " +
+                                     std::to_string(k.opt.max_block_jump) + " blocks in one round: not believed"};
+    }
     const std::string at = chain::quantity(latest);  // one consistent state for the whole scan
+    auto head_block = k.rpc.call("eth_getBlockByNumber", json::array({at, false}));
+    if (!head_block.ok()) return head_block.err;
+    auto hb = chain::read_block(head_block.value, "eth_getBlockByNumber");
+    if (!hb.ok()) return hb.err;
+    if (hb.value.number != latest)
+        return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getBlockByNumber",
+                             "asked for block " + std::to_string(latest) + ", got " + std::to_string(hb.value.number)};
+    k.last_head = latest;
+
+    // A reorg: the last block whose logs were read is no longer the chain's (another hash, or
+    // gone). Its logs, and those of the blocks before it, may have changed: read them again.
+    if (k.scanned) {
+        const auto& [number, hash] = *k.scanned;
+        std::optional<std::string> now;
+        if (number == latest)
+            now = hb.value.hash;
+        else if (number < latest) {
+            auto b = k.rpc.call("eth_getBlockByNumber", json::array({chain::quantity(number), false}));
+            if (!b.ok()) return b.err;
+            if (!b.value.is_null()) {
+                auto checked = chain::read_block(b.value, "eth_getBlockByNumber");
+                if (!checked.ok()) return checked.err;
+                now = checked.value.hash;
+            }
+        }
+        if (now != hash) {
+            const std::uint64_t back = number + 1 > k.opt.reorg_depth ? number + 1 - k.opt.reorg_depth : 0;
+            k.next_block = std::max(k.opt.from_block, std::min(back, k.next_block));
+            k.out.report({{"event", "reorg"},
+                          {"block", number},
+                          {"was", hash},
+                          {"now", now ? json(*now) : json(nullptr)},
+                          {"rescan_from", k.next_block}});
+            k.scanned.reset();
+        }
+    }
+    if (auto e = k.discover(latest)) return e;
+    if (k.next_block == latest + 1) k.scanned = std::make_pair(latest, hb.value.hash);
+
     auto params = k.house.params(at);
     if (!params.ok()) return params.err;
     auto market = k.house.market(at);
     if (!market.ok()) return market.err;
     auto limits = k.house.limits(at);
     if (!limits.ok()) return limits.err;
-    auto head_block = k.rpc.call("eth_getBlockByNumber", json::array({at, false}));
-    if (!head_block.ok()) return head_block.err;
-    auto now = chain::parse_quantity(head_block.value.value("timestamp", json("0x0")));
-    if (!now.ok()) return now.err;
+    const abi::integer now_ts(hb.value.timestamp);
 
     auto builder = bridge::request_builder::make(params.value, k.opt.underlying);  // the parameters validated once per round
-    if (!builder.ok()) {
-        k.out.report({{"event", "error"},
-                      {"code", margin::name(builder.err->code)},
-                      {"path", builder.err->path},
-                      {"message", "the contract's parameters: " + builder.err->message}});
-        return std::nullopt;
+    if (!builder.ok()) {  // nothing can be evaluated: the keeper cannot work on this contract
+        k.refused = true;
+        return margin::error{builder.err->code, builder.err->path,
+                             "the contract's parameters have no request form (the engine rejects them): " + builder.err->message};
     }
     const std::vector<chain::address> accounts(k.accounts.begin(), k.accounts.end());
     const auto t_read = k.time.now();
@@ -71,8 +135,9 @@ std::optional<margin::error> keeper::round() {
         std::string equity, maintenance;
     };
     std::vector<candidate> due;
-    std::size_t evaluated = 0;
+    std::size_t evaluated = 0, errors = 0;
     auto report_error = [&](const chain::address& account, const margin::error& e) {
+        if (++errors > k.opt.max_error_reports) return;  // counted in the round's errors_suppressed
         k.out.report({{"event", "error"},
                       {"account", chain::to_hex(account)},
                       {"code", margin::name(e.code)},
@@ -105,7 +170,7 @@ std::optional<margin::error> keeper::round() {
     }
     const double eval_ms = ms_between(t_eval, k.time.now());
     const double scan_s = (read_ms + eval_ms) / 1000;
-    k.out.report({{"event", "round"},
+    json round = {{"event", "round"},
                   {"block", latest},
                   {"accounts", accounts.size()},
                   {"evaluated", evaluated},
@@ -114,9 +179,12 @@ std::optional<margin::error> keeper::round() {
                   {"read_ms", read_ms},
                   {"eval_ms", eval_ms},
                   {"accounts_per_s_eval", eval_ms > 0 ? 1000.0 * static_cast<double>(accounts.size()) / eval_ms : 0.0},
-                  {"accounts_per_s_with_reads", scan_s > 0 ? static_cast<double>(accounts.size()) / scan_s : 0.0}});
+                  {"accounts_per_s_with_reads", scan_s > 0 ? static_cast<double>(accounts.size()) / scan_s : 0.0}};
+    if (errors > k.opt.max_error_reports) round["errors_suppressed"] = errors - k.opt.max_error_reports;
+    if (k.next_block <= latest) round["discovery_behind"] = latest + 1 - k.next_block;  // blocks whose logs are still unread
+    k.out.report(round);
 
-    const bool stale = now.value > integer_of(market.value.timestamp + limits.value.max_staleness);
+    const bool stale = now_ts > integer_of(market.value.timestamp) + integer_of(limits.value.max_staleness);
     for (const candidate& c : due) {
         k.out.report({{"event", "decision"},
                       {"account", chain::to_hex(c.account)},
@@ -146,15 +214,24 @@ std::optional<margin::error> keeper::round() {
 
 std::optional<margin::error> keeper::state::discover(std::uint64_t latest) {
     constexpr std::uint64_t span = 5'000;  // blocks per eth_getLogs: inside common node limits
-    for (std::uint64_t from = next_block; from <= latest; from += span) {
-        const std::uint64_t to = std::min(latest, from + span - 1);
+    // latest <= chain::max_block_number (2^48): no arithmetic here can wrap
+    for (std::uint64_t n = 0; next_block <= latest && n < max_spans; ++n) {
+        const std::uint64_t from = next_block, to = std::min(latest, from + span - 1);
         auto logs = rpc.call("eth_getLogs", json::array({{{"address", chain::to_hex(opt.contract)},
                                                           {"fromBlock", chain::quantity(from)},
                                                           {"toBlock", chain::quantity(to)},
                                                           {"topics", chain::account_topics()}}}));
         if (!logs.ok()) return logs.err;
-        for (const json& log : logs.value)
+        if (!logs.value.is_array()) return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getLogs", "eth_getLogs: not an array of logs"};
+        for (const json& log : logs.value) {
+            auto l = chain::read_log(log, "eth_getLogs");
+            if (!l.ok()) return l.err;
+            if (l.value.removed) continue;  // taken back by a reorg
+            if (l.value.contract != opt.contract || l.value.block < from || l.value.block > to)
+                return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getLogs",
+                                     "eth_getLogs: a log of another contract or outside the blocks asked for"};
             for (const chain::address& a : chain::accounts_named(log)) accounts.insert(a);
+        }
         next_block = to + 1;
     }
     return std::nullopt;

@@ -1,6 +1,8 @@
 #include "replay/replay.hpp"
 
 #include <cctype>
+#include <limits>
+#include <map>
 
 #include "abi/json.hpp"
 #include "abi/keccak.hpp"
@@ -9,6 +11,7 @@
 #include "api/response.hpp"
 #include "bridge/book.hpp"
 #include "bridge/request.hpp"
+#include "bridge/settlement.hpp"
 #include "core/margin.hpp"
 
 namespace replay {
@@ -51,11 +54,121 @@ void diff(const json& a, const json& b, const std::string& path, json& out) {
     if (a != b) out.push_back({{"field", path}, {"bundle", a}, {"chain", b}, {"match", false}});
 }
 
+// An I256 from a decimal string of the bundle (raw, in int256).
+bool i256_of(const json* j, fp::I256& out) {
+    abi::integer n;
+    if (!integer_of(j, n)) return false;
+    auto v = fp::I256::from_integer(n);
+    if (!v.ok()) return false;
+    out = v.value;
+    return true;
+}
+
+bool u64_of(const json* j, std::uint64_t& out) {
+    abi::integer n;
+    if (!integer_of(j, n) || n < 0 || n > abi::integer(std::numeric_limits<std::uint64_t>::max())) return false;
+    out = n.convert_to<std::uint64_t>();
+    return true;
+}
+
+// A settlement bundle (settlement/1): each OptionSettled's cash recomputed by the engine,
+// each position's price against its expiry's ExpirySettled, each expiry's price against the
+// spot of the MarketPushed it names (when the bundle holds it), and each account's total.
+outcome<json> run_settlement(const json& b, const json* chain) {
+    for (const auto& [key, _] : b.items())
+        if (key != "version" && key != "expiries" && key != "positions" && key != "source") return bad("/" + key, "no such field");
+    const json* expiries = field(b, "expiries");
+    const json* positions = field(b, "positions");
+    if (!expiries || !expiries->is_array() || expiries->size() > 10'000) return bad("/expiries", "the ExpirySettled events, an array");
+    if (!positions || !positions->is_array() || positions->empty() || positions->size() > 100'000)
+        return bad("/positions", "the OptionSettled events, a non-empty array");
+    json fields = json::array();
+    bool all = true;
+    auto compare = [&](const std::string& name, const json& said, const std::string& engine) {
+        const bool same = said.is_string() && said.get<std::string>() == engine;
+        all = all && same;
+        fields.push_back({{"field", name}, {"chain", said}, {"engine", engine}, {"match", same}});
+    };
+    std::map<std::uint64_t, fp::I256> price_of;  // expiry -> ExpirySettled price
+    for (std::size_t j = 0; j < expiries->size(); ++j) {
+        const json& e = (*expiries)[j];
+        const std::string at = "/expiries/" + std::to_string(j);
+        std::uint64_t t = 0, source = 0;
+        fp::I256 price;
+        if (!e.is_object()) return bad(at, "an object");
+        for (const auto& [key, _] : e.items())
+            if (key != "expiry" && key != "price" && key != "source" && key != "market") return bad(at + "/" + key, "no such field");
+        if (!u64_of(field(e, "expiry"), t)) return bad(at + "/expiry", "Unix seconds as a decimal string");
+        if (!i256_of(field(e, "price"), price) || price <= fp::I256{}) return bad(at + "/price", "a positive raw WAD integer");
+        if (!u64_of(field(e, "source"), source)) return bad(at + "/source", "Unix seconds as a decimal string");
+        if (price_of.count(t)) return bad(at + "/expiry", "listed twice");
+        price_of[t] = price;
+        if (const json* m = field(e, "market")) {  // the MarketPushed event stamped `source`
+            std::uint64_t ts = 0;
+            fp::I256 spot;
+            if (!m->is_object() || !u64_of(field(*m, "timestamp"), ts) || !i256_of(field(*m, "spot"), spot))
+                return bad(at + "/market", "{\"timestamp\", \"spot\"}: the MarketPushed event");
+            compare(at + "/source", (*m)["timestamp"], std::to_string(source));
+            compare(at + "/price", e["price"], spot.to_string());  // the settlement price is that push's spot
+        }
+    }
+    std::map<std::string, std::pair<fp::I256, fp::I256>> totals;  // account -> (chain, engine)
+    bool totals_ok = true;
+    for (std::size_t i = 0; i < positions->size(); ++i) {
+        const json& p = (*positions)[i];
+        const std::string at = "/positions/" + std::to_string(i);
+        if (!p.is_object()) return bad(at, "an object");
+        for (const auto& [key, _] : p.items())
+            if (key != "account" && key != "series" && key != "expiry" && key != "strike" && key != "call" && key != "amount" &&
+                key != "price" && key != "cash")
+                return bad(at + "/" + key, "no such field");
+        bridge::option_settled s;
+        const json* account = field(p, "account");
+        if (!account || !account->is_string()) return bad(at + "/account", "an address");
+        if (!u64_of(field(p, "series"), s.series)) return bad(at + "/series", "a series id");
+        if (!u64_of(field(p, "expiry"), s.expiry)) return bad(at + "/expiry", "Unix seconds as a decimal string");
+        if (!i256_of(field(p, "strike"), s.strike)) return bad(at + "/strike", "a raw WAD integer");
+        if (!field(p, "call") || !p["call"].is_boolean()) return bad(at + "/call", "true or false");
+        s.call = p["call"].get<bool>();
+        if (!i256_of(field(p, "amount"), s.amount)) return bad(at + "/amount", "a raw WAD integer");
+        if (!i256_of(field(p, "price"), s.price)) return bad(at + "/price", "a raw WAD integer");
+        if (!i256_of(field(p, "cash"), s.cash)) return bad(at + "/cash", "a raw WAD integer");
+        auto it = price_of.find(s.expiry);
+        if (it == price_of.end()) return bad(at + "/expiry", "no ExpirySettled for it in /expiries");
+        compare(at + "/price", p["price"], it->second.to_string());
+        auto cash = bridge::settlement_cash(s.amount, s.strike, s.call, s.price);
+        if (!cash.ok()) return outcome<json>::failure(cash.err->code, at, cash.err->message);
+        compare(at + "/cash", p["cash"], cash.value.to_string());
+        auto& [on_chain, engine] = totals[account->get<std::string>()];
+        auto c1 = fp::add(fp::Wad::from_raw(on_chain), fp::Wad::from_raw(s.cash));
+        auto c2 = fp::add(fp::Wad::from_raw(engine), fp::Wad::from_raw(cash.value));
+        totals_ok = totals_ok && c1.ok() && c2.ok();
+        on_chain = c1.value.raw();
+        engine = c2.value.raw();
+    }
+    if (!totals_ok) return outcome<json>::failure(error_code::ARITHMETIC_OVERFLOW, "/positions", "an account's total exceeds int256");
+    json accounts = json::array();
+    for (const auto& [account, t] : totals)
+        accounts.push_back(
+            {{"account", account}, {"chain", t.first.to_string()}, {"engine", t.second.to_string()}, {"match", t.first == t.second}});
+    json report = {{"version", "replay-report/1"}, {"kind", "settlement"}, {"match", all}, {"fields", fields}, {"accounts", accounts}};
+    if (chain) {
+        json inputs = json::array();
+        for (const char* part : {"version", "expiries", "positions"})
+            diff(b.contains(part) ? b[part] : json(), chain->contains(part) ? (*chain)[part] : json(), std::string("/") + part, inputs);
+        report["match"] = all && inputs.empty();
+        report["inputs"] = inputs;
+    }
+    if (field(b, "source")) report["source"] = b["source"];
+    return {std::move(report), std::nullopt};
+}
+
 }  // namespace
 
 outcome<json> run(const json& b, const json* chain) {
     if (!b.is_object()) return bad("", "a bundle is a JSON object");
-    if (!field(b, "version") || *field(b, "version") != "replay/1") return bad("/version", "must be \"replay/1\"");
+    if (field(b, "version") && *field(b, "version") == "settlement/1") return run_settlement(b, chain);
+    if (!field(b, "version") || *field(b, "version") != "replay/1") return bad("/version", "must be \"replay/1\" or \"settlement/1\"");
     for (const auto& [key, _] : b.items())
         if (key != "version" && key != "underlying" && key != "market_timestamp" && key != "scenario" && key != "book" && key != "params" &&
             key != "event" && key != "witness" && key != "source")

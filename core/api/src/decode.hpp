@@ -15,7 +15,14 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
 void decode_scenarios(decoder& d, const json& o, const std::string& path, scenario::params& p);
 /// One position of an account or a trade.
 void decode_position(decoder& d, const json& o, const std::string& path, position& p);
+void decode_es(decoder& d, const json& o, const std::string& path, es_params& p);
+/// A risk measure's parameters ("risk" of a risk request or of an es/1 document); include_pnl
+/// is read when the pointer is given, else the field is unknown.
+void decode_risk_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool* include_pnl);
+/// "history": symbol -> CSV text or [date, close] rows.
+void decode_history(decoder& d, const json& o, const std::string& path, risk::history& h);
 /// A request's fields; the portfolio parameters from `given` (already validated) instead of "params".
-outcome<request> decode_request(const json& root, const portfolio_params* given);
+/// "history" is read when `history_allowed` (risk requests) or under the es model.
+outcome<request> decode_request(const json& root, const portfolio_params* given, bool history_allowed = false);
 
 }  // namespace margin::api::detail

@@ -1,5 +1,5 @@
 // The parameter documents, decoded (types and presence; validate() checks the bounds):
-// standard/1 (docs/margin.md), portfolio/1 and scenario/1 (docs/scenario.md).
+// standard/1 (docs/margin.md), portfolio/1 and scenario/1 (docs/scenario.md), es/1 (docs/risk.md).
 #include "decode.hpp"
 
 namespace margin::api::detail {
@@ -239,6 +239,43 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
             if (d.failed()) return;
             pp.offsets.push_back({(*u)[0].get<std::string>(), (*u)[1].get<std::string>(), *rate});
         }
+    }
+}
+
+void decode_es(decoder& d, const json& o, const std::string& path, es_params& p) {
+    if (!d.is_object(o, path) || !d.only(o, path, {"collateral", "contingency", "description", "mm_factor", "risk", "version"})) return;
+    auto version = d.text(o, path, "version", true);
+    d.text(o, path, "description", false);
+    if (d.failed()) return;
+    if (*version != "es/1") {
+        d.fail(error_code::UNSUPPORTED_VERSION, child(path, "version"),
+               "es parameter documents of version \"es/1\" are supported, got \"" + *version + "\"");
+        return;
+    }
+    p.version = *version;
+    if (const json* r = d.field(o, path, "risk", false)) decode_risk_params(d, *r, child(path, "risk"), p.risk, nullptr);
+    if (d.failed()) return;
+    if (auto m = d.decimal(o, path, "mm_factor", false)) p.mm_factor = *m;
+    if (d.failed()) return;
+    scenario::contingency_params& c = p.contingency;
+    if (!decimals_at(d, o, path, "contingency",
+                     {{"peg_loss_threshold", &c.peg_loss_threshold},
+                      {"peg_loss_factor", &c.peg_loss_factor},
+                      {"confidence_threshold", &c.confidence_threshold},
+                      {"confidence_margin", &c.confidence_margin},
+                      {"mm_perp_percent", &c.mm_perp_percent},
+                      {"im_perp_percent", &c.im_perp_percent},
+                      {"mm_option_percent", &c.mm_option_percent},
+                      {"im_option_percent", &c.im_option_percent}}))
+        return;
+    const json* col = d.field(o, path, "collateral", true);
+    if (!col) return;
+    const std::string cp = child(path, "collateral");
+    if (!d.is_object(*col, cp)) return;
+    for (const auto& [asset, v] : col->items()) {
+        collateral_rule r;
+        if (!decimals(d, v, child(cp, asset), {{"im_haircut", &r.im_haircut}, {"mm_haircut", &r.mm_haircut}})) return;
+        p.collateral.emplace(asset, r);
     }
 }
 

@@ -145,19 +145,27 @@ void decode_params(decoder& d, const json* p, request& req) {
             req.params = standard.value;
     } else if (p->is_string()) {
         const std::string name = p->get<std::string>();
-        const std::string_view text = name == "pmrm2" || name == "span16" ? document(name) : std::string_view();
+        const std::string_view text = name == "pmrm2" || name == "span16" || name == "es" ? document(name) : std::string_view();
         if (text.empty()) {
             d.fail(error_code::UNKNOWN_PRESET, "/params",
-                   "params names \"standard\", \"pmrm2\" or \"span16\", or is a parameter document; got \"" + name + "\"");
+                   "params names \"standard\", \"pmrm2\", \"span16\" or \"es\", or is a parameter document; got \"" + name + "\"");
             return;
         }
-        req.model = margin_model::portfolio;
         auto doc = parse_document(text);
         if (!doc.ok()) {
             d.err = doc.err;
             return;
         }
-        decode_portfolio(d, doc.value, "/params", req.portfolio);
+        if (name == "es") {
+            req.model = margin_model::es;
+            decode_es(d, doc.value, "/params", req.es);
+        } else {
+            req.model = margin_model::portfolio;
+            decode_portfolio(d, doc.value, "/params", req.portfolio);
+        }
+    } else if (p->is_object() && p->contains("version") && (*p)["version"] == "es/1") {
+        req.model = margin_model::es;
+        decode_es(d, *p, "/params", req.es);
     } else if (p->is_object() && p->contains("version") && (*p)["version"] == "portfolio/1") {
         req.model = margin_model::portfolio;
         decode_portfolio(d, *p, "/params", req.portfolio);
@@ -231,11 +239,11 @@ void decode_position(decoder& d, const json& o, const std::string& path, positio
     p.isolated_margin = d.decimal(o, path, "isolated_margin", false);
 }
 
-outcome<request> decode_request(const json& root, const portfolio_params* given) {
+outcome<request> decode_request(const json& root, const portfolio_params* given, bool history_allowed) {
     decoder d;
     request req;
     if (d.is_object(root, "") && (given ? d.only(root, "", {"account", "api_version", "market"})
-                                        : d.only(root, "", {"account", "api_version", "market", "params"}))) {
+                                        : d.only(root, "", {"account", "api_version", "history", "market", "params"}))) {
         auto v = d.text(root, "", "api_version", true);
         if (v && *v != api_version)
             d.fail(error_code::UNSUPPORTED_VERSION, "/api_version", "this engine speaks API version \"1\", got \"" + *v + "\"");
@@ -250,6 +258,17 @@ outcome<request> decode_request(const json& root, const portfolio_params* given)
         }
         if (!d.failed()) {
             if (const json* a = d.field(root, "", "account", true)) decode_account(d, *a, "/account", req.acct);
+        }
+        if (!d.failed() && !given) {
+            if (const json* h = d.field(root, "", "history", false)) {
+                if (!history_allowed && req.model != margin_model::es) {
+                    d.fail(error_code::UNKNOWN_FIELD, "/history", "\"history\" is read by the es model and by risk requests only");
+                } else {
+                    auto hist = std::make_shared<risk::history>();
+                    decode_history(d, *h, "/history", *hist);
+                    req.history = std::move(hist);
+                }
+            }
         }
     }
     if (d.err) return outcome<request>::failure(*d.err);

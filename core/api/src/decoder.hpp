@@ -50,6 +50,9 @@ public:
     bool start_array(std::size_t) override { return open(json::array()); }
     bool end_array() override { return close(); }
     bool key(string_t& k) override {
+        if (frames_.back().node->size() >= limits::max_object_members)
+            return fail(error_code::JSON_TOO_LARGE, frames_.back().path,
+                        "an object of more than " + std::to_string(limits::max_object_members) + " members");
         if (frames_.back().node->contains(k))
             return fail(error_code::DUPLICATE_KEY, child(frames_.back().path, k), "the key \"" + k + "\" appears twice in this object");
         key_ = k;

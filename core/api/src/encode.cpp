@@ -116,6 +116,22 @@ sorted_json encode_portfolio(const portfolio_params& p) {
     return j;
 }
 
+sorted_json encode_es(const es_params& p) {
+    sorted_json j;
+    j["version"] = p.version;
+    j["risk"] = detail::risk_params_object(p.risk);
+    j["mm_factor"] = dec(p.mm_factor);
+    const auto& c = p.contingency;
+    j["contingency"] = {{"peg_loss_threshold", dec(c.peg_loss_threshold)},     {"peg_loss_factor", dec(c.peg_loss_factor)},
+                        {"confidence_threshold", dec(c.confidence_threshold)}, {"confidence_margin", dec(c.confidence_margin)},
+                        {"mm_perp_percent", dec(c.mm_perp_percent)},           {"im_perp_percent", dec(c.im_perp_percent)},
+                        {"mm_option_percent", dec(c.mm_option_percent)},       {"im_option_percent", dec(c.im_option_percent)}};
+    j["collateral"] = sorted_json::object();
+    for (const auto& [asset, r] : p.collateral)
+        j["collateral"][asset] = {{"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}};
+    return j;
+}
+
 ordered_json encode_greeks(const greeks& g) {
     return {{"delta", dec(g.delta)}, {"gamma", dec(g.gamma)}, {"vega", dec(g.vega)}, {"theta", dec(g.theta)}};
 }
@@ -125,7 +141,17 @@ ordered_json encode_greeks(const greeks& g) {
 sorted_json canonical_document(const request& req) {
     sorted_json j;
     j["api_version"] = std::string(api_version);
-    j["params"] = req.model == margin_model::portfolio ? encode_portfolio(req.portfolio) : encode_params(req.params);
+    j["params"] = req.model == margin_model::portfolio ? encode_portfolio(req.portfolio)
+                  : req.model == margin_model::es      ? encode_es(req.es)
+                                                       : encode_params(req.params);
+    if (req.history) {  // every calendar day, the carried-forward ones included: the same series
+        sorted_json& h = j["history"];
+        for (const auto& [sym, se] : *req.history) {
+            sorted_json rows = sorted_json::array();
+            for (std::int32_t d = se.first_day; d <= se.last_day(); ++d) rows.push_back({risk::format_date(d), dec(se.at(d))});
+            h[sym] = std::move(rows);
+        }
+    }
     j["market"]["stable_price"] = dec(req.market.stable_price);
     sorted_json& m = j["market"];
     m["timestamp"] = std::to_string(req.market.timestamp);
@@ -200,8 +226,8 @@ namespace detail {
 // The "result" object of a response.
 ordered_json result_object(const request& req, const account_result& r) {
     ordered_json o;
-    const bool portfolio = r.model == margin_model::portfolio;
-    o["model"] = portfolio ? "portfolio" : "standard";
+    const bool portfolio = r.model == margin_model::portfolio, es = r.model == margin_model::es;
+    o["model"] = portfolio ? "portfolio" : es ? "es" : "standard";
     o["margin_mode"] = r.mode == margin_mode::cross ? "cross" : "isolated";
     o["equity"] = dec(r.equity);
     o["initial_margin"] = dec(r.initial_margin);
@@ -226,7 +252,7 @@ ordered_json result_object(const request& req, const account_result& r) {
         if (pr.vol) x["vol"] = dec(*pr.vol);
         x["value"] = dec(pr.value);
         x["notional"] = dec(pr.notional);
-        if (!portfolio) {  // the portfolio model margins the account as a whole
+        if (!portfolio && !es) {  // the portfolio and es models margin the account as a whole
             x["initial_margin"] = dec(pr.initial_margin);
             x["maintenance_margin"] = dec(pr.maintenance_margin);
         }
@@ -266,6 +292,15 @@ ordered_json result_object(const request& req, const account_result& r) {
         }
         o["offsets"] = ordered_json::array();
         for (const offset_credit& c : r.offsets) o["offsets"].push_back({{"underlyings", {c.a, c.b}}, {"credit", dec(c.credit)}});
+    }
+    if (es && r.risk) {
+        o["es_requirement"] = dec(r.es_requirement);
+        o["contingencies"] = ordered_json::array();
+        for (const underlying_risk& u : r.underlyings)
+            o["contingencies"].push_back({{"underlying", u.symbol.empty() ? ordered_json(nullptr) : ordered_json(u.symbol)},
+                                          {"mm_contingency", dec(u.mm_contingency)},
+                                          {"im_contingency", dec(u.im_contingency)}});
+        o["risk"] = risk_object(req.es.risk, *r.risk, false);
     }
     return o;
 }

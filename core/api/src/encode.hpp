@@ -15,5 +15,9 @@ std::string dec(const fp::Wad& w);
 std::string dump(const nlohmann::ordered_json& j, bool pretty);
 /// The "result" object of a response.
 nlohmann::ordered_json result_object(const request& req, const account_result& r);
+/// A risk measure's parameters, every field explicit (canonical es/1 documents).
+nlohmann::json risk_params_object(const risk::params& p);
+/// The "risk" object of a risk result (docs/risk.md §Result); the P&L vector when include_pnl.
+nlohmann::ordered_json risk_object(const risk::params& p, const risk::risk_result& res, bool include_pnl);
 
 }  // namespace margin::api::detail

@@ -3,6 +3,7 @@
 
 #include "api/request.hpp"
 #include "api/response.hpp"
+#include "api/risk.hpp"
 #include "encode.hpp"
 
 namespace margin::api {
@@ -52,6 +53,14 @@ reply preview_json(std::string_view request_text, std::string_view trade_text, b
                    {"free_collateral", change(a.free_collateral, b.free_collateral)},
                    {"health", change(a.health, b.health)}};
     return {detail::dump(j, pretty), std::nullopt};
+}
+
+reply risk_json(std::string_view request_text, bool pretty) {
+    const auto r = parse_risk_request(request_text);
+    if (!r.ok()) return failed(*r.err, pretty);
+    const auto res = risk::measure(r.value.req, r.value.history, r.value.params);
+    if (!res.ok()) return failed(*res.err, pretty);
+    return {encode_risk(r.value, res.value, pretty), std::nullopt};
 }
 
 }  // namespace margin::api

@@ -12,6 +12,7 @@
 #include "base/error.hpp"
 #include "core/model.hpp"
 #include "core/pricing.hpp"
+#include "core/risk/measures.hpp"
 
 namespace margin {
 
@@ -73,6 +74,9 @@ struct account_result {
     std::vector<underlying_risk> underlyings;  ///< by symbol, then the unattached collateral ("")
     std::vector<offset_credit> offsets;        ///< credits granted, in priority order
     Wad scenario_risk;                         ///< sum of the worst losses' sizes less the credits
+    // es model only
+    std::optional<risk::risk_result> risk;  ///< the measure IM is built on
+    Wad es_requirement;                     ///< ceil(max(ES, 0) x the de-peg factor): IM less the contingencies
 };
 
 /// A position's mark-to-market figures (value, mark, notional, vol, Greeks; no
@@ -93,6 +97,12 @@ outcome<account_result> compute_standard(const request& req);
 /// (scenario::value_cache; keepers): the same bits, faster. Clear it when either changes.
 outcome<account_result> compute_portfolio(const request& req, std::optional<std::int64_t> scenario = std::nullopt,
                                           scenario::value_cache* cache = nullptr);
+
+/// The es model (docs/risk.md, "The es margin model") of a validated request with
+/// model == es: equity and contingencies as the portfolio model values them, IM = the
+/// ES requirement + the contingencies, MM = mm_factor x IM (ceil). Errors: those of
+/// risk::measure (HISTORY_TOO_SHORT, NO_HISTORY, ...), SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
+outcome<account_result> compute_es(const request& req);
 
 /// The request's model.
 outcome<account_result> compute(const request& req);

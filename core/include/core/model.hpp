@@ -7,10 +7,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/risk/history.hpp"
+#include "core/risk/params.hpp"
 #include "core/scenario.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/wad.hpp"
@@ -121,7 +124,21 @@ struct portfolio_params {
     std::vector<offset_rule> offsets;
 };
 
-enum class margin_model : std::uint8_t { standard, portfolio };
+// --- parameters (es model) ---------------------------------------------------------
+
+/// The es model (docs/risk.md, "The es margin model"): IM = the account's Expected
+/// Shortfall under `risk` (at least 0, times the de-peg factor) plus the portfolio model's
+/// contingencies (naked shorts, perps and futures, oracle confidence, collateral haircuts)
+/// under `contingency` and `collateral`; MM = mm_factor x IM. Off-chain only.
+struct es_params {
+    std::string version;  ///< "es/1"
+    risk::params risk;
+    Wad mm_factor = Wad::from_raw(fp::I256::from_i128(800'000'000'000'000'000));  ///< 0.8, in (0, 1]
+    scenario::contingency_params contingency;
+    std::map<std::string, collateral_rule> collateral;  ///< accepted collateral (risk_cancelling is not read)
+};
+
+enum class margin_model : std::uint8_t { standard, portfolio, es };
 
 // --- account --------------------------------------------------------------------
 
@@ -155,8 +172,10 @@ struct request {
     margin_model model = margin_model::standard;
     standard_params params;      ///< model == standard
     portfolio_params portfolio;  ///< model == portfolio
+    es_params es;                ///< model == es
     market_state market;
     account acct;
+    std::shared_ptr<const risk::history> history;  ///< model == es: the price history the measure reads
 };
 
 }  // namespace margin

@@ -21,6 +21,9 @@ struct greeks {
 /// k = ln K - ln F (each rounded to nearest), d = k - m,
 /// w = a + floor(b (floor(rho d) + hypot(d, sigma))). Errors: domain when w <= 0.
 fp::result<Wad> svi_total_variance(const svi_params& p, const Wad& forward, const Wad& strike) noexcept;
+/// The same at a log-moneyness k already formed (k = ln K - ln F as above): for callers that
+/// hold ln K across many forwards (the risk measures). Errors: domain when w <= 0.
+fp::result<Wad> svi_total_variance_at(const svi_params& p, const Wad& k) noexcept;
 
 /// One option priced on the kernel.
 struct option_quote {

@@ -27,6 +27,10 @@ outcome<request> validate(request draft, bool params_validated = false);
 std::optional<error> validate(const standard_params& p, const std::string& path);
 /// Portfolio parameters, their scenario document's errors under path + "/scenarios".
 std::optional<error> validate(const portfolio_params& p, const std::string& path);
+/// es-model parameters (docs/risk.md): the risk measure's bounds (risk::validate, under
+/// path + "/risk"), 0 < mm_factor <= 1, the contingencies' bounds as in a scenario document,
+/// the collateral rules as in portfolio parameters.
+std::optional<error> validate(const es_params& p, const std::string& path);
 /// A scenario parameter document ("scenario/1"; docs/scenario.md): bounds per field, 1 to 64
 /// scenarios, skew scenarios at spot 1 and one of each kind, im_factor >= mm_factor.
 std::optional<error> validate(const scenario::params& p, const std::string& path);

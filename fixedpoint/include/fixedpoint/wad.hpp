@@ -87,6 +87,12 @@ result<Wad> pow(const Wad& x, const Wad& y) noexcept;
 result<Wad> normal_pdf(const Wad& x) noexcept;
 /// Standard normal distribution function Phi(x), in [0, 1].
 result<Wad> normal_cdf(const Wad& x) noexcept;
+/// Inverse standard normal distribution function Phi^-1(p) (SPEC.md §4.8). Domain 0 < p < 1
+/// (raw 1 .. 10^18 - 1); errors: domain otherwise. Rounded to nearest with ties away from
+/// zero (this one function rounds |result|, not the signed value), so that
+/// normal_quantile(1 - p) = -normal_quantile(p) exactly and p = 1/2 gives 0. Within
+/// 0.5 wei + 1e-4 wei of the exact quantile on the whole domain (|result| <= 8.7573).
+result<Wad> normal_quantile(const Wad& p) noexcept;
 
 // --- exact decimal strings ----------------------------------------------------
 

@@ -12,7 +12,8 @@
 //   ABI_BAD_VALUE  encode: a value of the wrong shape or out of its type's range
 //   ABI_BAD_DATA   decode: data too short, an offset or length outside the data,
 //                  or dirty bits (a value outside its type's range, as Solidity's
-//                  decoder rejects them)
+//                  decoder rejects them), or a decoded size over its bound (aliased
+//                  offsets: see decode)
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
@@ -93,8 +94,26 @@ outcome<bytes> encode(const type& t, const value& v);
 /// Inverse of encode (so abi.decode(data, (T1, ..., Tn)) is decode of that tuple).
 /// Accepts any offsets inside the data, as Solidity does; rejects what Solidity's
 /// decoder rejects: data too short, out-of-range words. Trailing bytes are ignored.
-/// Errors: ABI_BAD_DATA.
+/// And it bounds the decoded size by the input's size (below). Errors: ABI_BAD_DATA.
+///
+/// The decoded size. Offsets may alias: two elements may point at one tail, so N offsets
+/// to one L-byte `bytes` decode into N x L bytes (320 KB of input decoded into more than
+/// 4.4 GB before this bound). Of the two cures, rejecting aliasing or bounding what is
+/// decoded, this decoder bounds: it accepts exactly what Solidity's decoder accepts at any
+/// size a contract could return (harness/abi.js checks that agreement on corrupted
+/// encodings, offsets moved by a few words included), and a strict canonical-only decoder
+/// would refuse some of those. The decoded size is the size of the decoded value's own
+/// canonical encoding (a word per number, offset and length; 32 + padded length per
+/// bytes/string; at least a word per array element), so a canonical encoding decodes to
+/// exactly its own size; the decoder fails (ABI_BAD_DATA, "the decoded size exceeds ...")
+/// as soon as it passes decode_budget(input size) = max(2 x input, 1 MiB). Memory is then
+/// linear in the input: a few times the input at most, as Solidity's decoder is bounded by
+/// the gas its memory costs.
 outcome<value> decode(const type& t, std::span<const std::uint8_t> data);
+/// The decoded-size bound for `n` bytes of input: max(decode_factor x n, decode_floor).
+inline constexpr std::size_t decode_factor = 2;
+inline constexpr std::size_t decode_floor = std::size_t(1) << 20;
+constexpr std::size_t decode_budget(std::size_t n) noexcept { return n > decode_floor / decode_factor ? decode_factor * n : decode_floor; }
 
 /// The 4-byte selector of a canonical signature, e.g. "transfer(address,uint256)".
 std::array<std::uint8_t, 4> selector(std::string_view signature) noexcept;

@@ -45,6 +45,10 @@ struct liquidation {
 
 /// keccak256 of the Liquidated event's signature (topic 0).
 const std::string& liquidated_topic();
+/// Topic 0 of OptionSettled, ExpirySettled and MarketPushed (the settlement bundle's events).
+const std::string& option_settled_topic();
+const std::string& expiry_settled_topic();
+const std::string& market_pushed_topic();
 /// Decodes a log object of eth_getLogs / a receipt. Errors: NOT_FOUND (not a Liquidated log), ABI_BAD_DATA.
 margin::outcome<liquidation> decode_liquidated(const json& log);
 /// The accounts a log names: Deposited's account, Traded's buyer and seller, Liquidated's
@@ -74,8 +78,15 @@ public:
     static bytes liquidate_call(const address& account, std::uint64_t scenario);
 
     /// The replay bundle (replay/replay.hpp) of the liquidation in transaction `tx`: the
-    /// event from its receipt, book / params / market / witness at the parent block.
+    /// event from its receipt, book / params / market / witness at the parent block. A
+    /// transaction without a Liquidated event but with OptionSettled events gives their
+    /// settlement bundle (settlement_bundle).
     margin::outcome<json> bundle(const std::string& tx, const std::string& underlying);
+    /// The settlement bundle ("settlement/1") of a receipt's logs: its OptionSettled events
+    /// (those of the address that emitted the first), each expiry's ExpirySettled and the
+    /// MarketPushed it names, found by eth_getLogs filtered by that address, from block 0.
+    /// Errors: NOT_FOUND (no OptionSettled, or an expiry with no ExpirySettled).
+    margin::outcome<json> settlement_bundle(const json& logs, const std::string& tx);
 
 private:
     margin::outcome<bytes> view(const bytes& calldata, const std::string& block, const address* to = nullptr);

@@ -3,8 +3,10 @@
 // the client (and the keeper above it) with a transport that replays recorded answers.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "base/error.hpp"
 
@@ -27,8 +29,18 @@ public:
     virtual const std::string& endpoint() const noexcept = 0;
 };
 
+/// The largest answer accepted by default: 64 MiB (a books batch of 200 accounts is ~2 MB, a
+/// span of logs a few MB; a node's answer beyond this is refused, not buffered).
+inline constexpr std::size_t default_max_response = std::size_t(64) << 20;
+
 /// HTTP(S) through libcurl to `url`, e.g. "http://127.0.0.1:8545"; `timeout_ms` bounds each
-/// exchange (connecting included). One connection, kept alive across posts.
-std::unique_ptr<transport> http_transport(std::string url, long timeout_ms = 10'000);
+/// exchange (connecting included). One connection, kept alive across posts. An answer over
+/// `max_response` bytes is cut while it is received (a Content-Length over it at once):
+/// RPC_TOO_LARGE. Its endpoint() and its messages show the URL redacted (redact_url).
+std::unique_ptr<transport> http_transport(std::string url, long timeout_ms = 10'000, std::size_t max_response = default_max_response);
+
+/// `url` as logs may show it: scheme, host and port only. User information, path, query and
+/// fragment (where providers put API keys) become "***": "https://***@host:8545/***".
+std::string redact_url(std::string_view url);
 
 }  // namespace chain

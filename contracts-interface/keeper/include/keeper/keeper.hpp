@@ -13,8 +13,9 @@
 // A transport failure aborts the round; run() retries it with exponential back-off.
 //
 // Reports: one JSON object per event (reporter), in order: round (block, accounts,
-// evaluated, liquidatable, contracts_priced, timings), decision, sent, liquidated,
-// reverted, skip, error, rpc_error, stop.
+// evaluated, liquidatable, contracts_priced, timings), decision, sent, replaced,
+// liquidated, reverted, reorged, reorg, skip, error, rpc_error, stop. What the keeper
+// refuses to believe of a node, and why: contracts-interface/README.md, "The keeper".
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -26,6 +27,7 @@
 #include <ostream>
 #include <string>
 
+#include "abi/abi.hpp"
 #include "chain/rpc.hpp"
 #include "chain/tx.hpp"
 
@@ -40,6 +42,30 @@ struct config {
     bool dry_run = false;                  ///< decide and report, send nothing
     std::uint64_t gas_limit = 16'777'216;  ///< cap on a liquidation's gas (EIP-7825's per-transaction cap)
     std::uint64_t from_block = 0;          ///< first block whose logs name accounts
+    /// The chain the keeper works on: the node's eth_chainId must equal it (else the keeper
+    /// refuses, CHAIN_ID_MISMATCH). Unset: pinned to the node's at the first round, and
+    /// every signature is checked against the pinned id.
+    std::optional<std::uint64_t> chain_id;
+    /// Cap on maxFeePerGas in wei (default 500 gwei): fees are min(2 x base fee + tip, cap)
+    /// and the tip at most cap - base fee; a base fee above the cap: the liquidation is
+    /// skipped (FEE_TOO_HIGH), the round goes on. Replacements never exceed it either.
+    abi::integer max_fee = abi::integer(500'000'000'000ULL);
+    /// Blocks on top of a liquidation's block before it is reported "liquidated"; 0: the
+    /// receipt suffices. If the receipt moved or vanished meanwhile: "reorged".
+    std::uint64_t confirmations = 0;
+    /// How far back a reorg may reach: after one (a scanned block's hash changed), logs are
+    /// read again from this many blocks before the last scanned one; a head that goes back
+    /// further is not believed (RPC_BAD_RESPONSE).
+    std::uint64_t reorg_depth = 64;
+    /// The most a head may advance between two rounds before it is not believed.
+    std::uint64_t max_block_jump = 1'000'000;
+    /// A sent transaction without a receipt this long is replaced (same nonce, tip and fee
+    /// cap each raised by 12.5%, within max_fee): locally signed transactions only.
+    std::chrono::milliseconds bump_after{20'000};
+    /// How long to wait for a receipt (and its confirmations) before leaving it to the next round.
+    std::chrono::milliseconds tx_timeout{120'000};
+    /// Per-account `error` events per round; the rest are counted in the round's errors_suppressed.
+    std::size_t max_error_reports = 20;
 };
 
 /// How rounds repeat (run()).
@@ -90,18 +116,25 @@ public:
     keeper& operator=(const keeper&) = delete;
 
     /// One round. A transport failure anywhere aborts it (returned: RPC_UNREACHABLE,
-    /// RPC_HTTP, RPC_BAD_RESPONSE, or an RPC_ERROR of a read); reverts and books without a
-    /// request form are reported and the round goes on.
+    /// RPC_HTTP, RPC_BAD_RESPONSE, RPC_TOO_LARGE, or an RPC_ERROR of a read), as does an
+    /// answer that fails its checks (types, hex, ranges; a head that goes back more than
+    /// reorg_depth or jumps more than max_block_jump); reverts and books without a request
+    /// form are reported and the round goes on.
     std::optional<margin::error> round();
+    /// Whether the last failed round cannot succeed by retrying: the node serves another
+    /// chain (CHAIN_ID_MISMATCH), or the contract's parameters have no request form.
+    bool refused() const noexcept;
 
 private:
     struct state;
     std::unique_ptr<state> s_;
 };
 
-/// Rounds by `s`: a failed round is reported (rpc_error) and retried after 0.25 s, doubling
-/// to 8 s; after `s.retries` failures in a row the keeper gives up. Reports stop at the end.
-/// Returns margin-keeper's exit status: 0 done, 3 gave up.
+/// Rounds by `s`: a failed round is reported (rpc_error, its message cut at 300 characters)
+/// and retried after 0.25 s, doubling to 8 s; after `s.retries` failures in a row the keeper
+/// gives up. An exception escaping a round is caught and counts as a failed round
+/// (INTERNAL_ERROR). A refused round (keeper::refused) stops at once. Reports stop at the end.
+/// Returns margin-keeper's exit status: 0 done, 3 gave up, 4 refused.
 int run(keeper& k, const schedule& s, reporter& out, clock& time);
 
 }  // namespace keeper

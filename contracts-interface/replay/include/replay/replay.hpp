@@ -14,6 +14,17 @@
 //    "witness": {"pnl", "equity", "maintenance", "liquidatable"}   (optional),
 //    "source":  {"chain_id", "contract", "tx", "block", "tx_index"} (optional, not checked)}
 //
+// A settlement bundle ("version": "settlement/1") holds the OptionSettled events of one
+// transaction (a settle(), or a trade / withdrawal / liquidation that settled first) and the
+// ExpirySettled events of their expiries, each with the MarketPushed event whose spot it took:
+//   {"version", "expiries": [{"expiry", "price", "source", "market": {"timestamp", "spot"}}],
+//    "positions": [{"account", "series", "expiry", "strike", "call", "amount", "price", "cash"}],
+//    "source": (as above, optional)}
+// Its report ("kind": "settlement") compares each position's cash with
+// bridge::settlement_cash (floor(amount x payoff), margin::option_settlement), each
+// position's price with its expiry's, each expiry's price and source with the push it
+// names; "accounts" sums the cash per account (chain and engine).
+//
 // Report: {"version": "replay-report/1", "match": bool, "fields": [{"field", "chain",
 // "engine", "match"}...], "source": ...}: input_hash (event vs keccak256(abi.encode(book,
 // params, scenario))), equity and maintenance (event and witness vs the engine at that

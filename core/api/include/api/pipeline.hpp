@@ -31,4 +31,8 @@ reply scenario_json(std::string_view request_text, std::int64_t scenario, bool p
 /// compute_json, plus parse_trade's (paths under /trade).
 reply preview_json(std::string_view request_text, std::string_view trade_text, bool pretty);
 
+/// VaR and ES of the request's account from its "risk" parameters and "history"
+/// (docs/risk.md). Errors as compute_json, plus parse_risk_request's and the measure's.
+reply risk_json(std::string_view request_text, bool pretty);
+
 }  // namespace margin::api

@@ -1,0 +1,289 @@
+// Risk measures (docs/risk.md): milliseconds per VaR/ES of a 20-position account over two
+// underlyings (12 options on SVI surfaces, 4 perps/futures, 4 more options with mark vols),
+// by method, natively or in wasm; beside Monte Carlo, the same algorithm in double precision
+// (normal draws, Cholesky, e^x, SVI and Black-76 per path and option) for the ratio.
+//
+//   bench_risk [--json]     (natively, or `node bench_risk.js` for wasm)
+//
+// The history is synthetic and made here (a seeded lognormal walk), so the figures need no
+// data files. Figures, not tests.
+#include <boost/math/special_functions/erf.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/risk/measures.hpp"
+#include "core/validate.hpp"
+
+using fp::Wad;
+using namespace margin;
+
+namespace {
+
+Wad dec(const std::string& s) { return fp::parse(s).value; }
+
+risk::history synthetic_history() {
+    risk::history h;
+    std::mt19937_64 rng(11);  // bench data only
+    std::normal_distribution<double> z(0, 1);
+    const std::int32_t first = *risk::parse_date("2019-01-01");
+    double btc = 9000, eth = 250;
+    risk::series b{first, {}, 0}, e{first, {}, 0};
+    for (int d = 0; d < 2200; ++d) {
+        const double zb = z(rng), ze = 0.8 * zb + 0.6 * z(rng);
+        btc *= std::exp(0.035 * zb);
+        eth *= std::exp(0.045 * ze);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%.6f", btc);
+        b.closes.push_back(dec(buf));
+        std::snprintf(buf, sizeof buf, "%.6f", eth);
+        e.closes.push_back(dec(buf));
+    }
+    h["BTC"] = b;
+    h["ETH"] = e;
+    return h;
+}
+
+request book() {
+    request r;
+    r.market.timestamp = 1767225600;
+    const std::int64_t t1 = r.market.timestamp + 7 * 86400, t2 = r.market.timestamp + 60 * 86400, t3 = r.market.timestamp + 180 * 86400;
+    auto expiry = [](std::int64_t t, const char* fwd, svi_params s) {
+        expiry_market e;
+        e.expiry = t;
+        e.given_forward = dec(fwd);
+        e.given_discount_factor = dec("0.995");
+        e.svi = s;
+        return e;
+    };
+    const svi_params sb{dec("0.002"), dec("0.02"), dec("-0.3"), dec("0.01"), dec("0.1")};
+    const svi_params se{dec("0.004"), dec("0.03"), dec("-0.2"), dec("0.02"), dec("0.15")};
+    underlying_market btc;
+    btc.spot = dec("100000");
+    btc.perp_mark = dec("100040");
+    btc.expiries = {expiry(t1, "100080", sb), expiry(t2, "100600", sb), expiry(t3, "101900", sb)};
+    underlying_market eth;
+    eth.spot = dec("3500");
+    eth.perp_mark = dec("3501");
+    eth.expiries = {expiry(t1, "3502", se), expiry(t2, "3520", se), expiry(t3, "3560", se)};
+    r.market.underlyings = {{"BTC", btc}, {"ETH", eth}};
+    auto option = [](const char* u, std::int64_t t, const char* k, option_kind kind, const char* size) {
+        position p;
+        p.type = instrument_type::option;
+        p.underlying = u;
+        p.expiry = t;
+        p.strike = dec(k);
+        p.kind = kind;
+        p.size = dec(size);
+        return p;
+    };
+    auto& ps = r.acct.positions;
+    const char* bk[] = {"90000", "95000", "100000", "105000", "110000", "120000"};
+    const char* ek[] = {"3000", "3300", "3500", "3700", "4000", "4400"};
+    for (int i = 0; i < 6; ++i) {
+        ps.push_back(option("BTC", i < 3 ? t1 : t2, bk[i], i % 2 ? option_kind::call : option_kind::put, i % 3 ? "-2" : "3"));
+        ps.push_back(option("ETH", i < 3 ? t2 : t3, ek[i], i % 2 ? option_kind::call : option_kind::put, i % 3 ? "-20" : "30"));
+    }
+    for (int i = 0; i < 2; ++i) {
+        position p = option(i ? "ETH" : "BTC", t3, i ? "3900" : "115000", option_kind::call, "-1");
+        p.mark_vol = dec("0.6");
+        ps.push_back(p);
+        position q = option(i ? "ETH" : "BTC", t3, i ? "3100" : "85000", option_kind::put, "1");
+        q.mark_vol = dec("0.7");
+        ps.push_back(q);
+    }
+    position perp;
+    perp.type = instrument_type::perp;
+    perp.underlying = "BTC";
+    perp.size = dec("-1.5");
+    ps.push_back(perp);
+    perp.underlying = "ETH";
+    perp.size = dec("25");
+    ps.push_back(perp);
+    position fut;
+    fut.type = instrument_type::future;
+    fut.underlying = "BTC";
+    fut.expiry = t2;
+    fut.size = dec("0.5");
+    ps.push_back(fut);
+    fut.underlying = "ETH";
+    fut.size = dec("-10");
+    ps.push_back(fut);
+    r.params.underlyings["*"] = {};
+    return validate(r).value;
+}
+
+double ms(const request& req, const risk::history& h, const risk::params& p, Wad& es_out) {
+    using clk = std::chrono::steady_clock;
+    std::vector<double> runs;
+    for (int rep = 0; rep < 5; ++rep) {
+        const auto t0 = clk::now();
+        auto r = risk::measure(req, h, p);
+        runs.push_back(std::chrono::duration<double, std::milli>(clk::now() - t0).count());
+        if (!r.ok()) {
+            std::fprintf(stderr, "bench_risk: %s %s\n", std::string(name(r.err->code)).c_str(), r.err->message.c_str());
+            return -1;
+        }
+        es_out = r.value.es;
+    }
+    std::sort(runs.begin(), runs.end());
+    return runs[2];
+}
+
+// The Monte Carlo of docs/risk.md in double: same structure, std::mt19937_64 normals.
+double mc_double_ms(const request& req, const risk::history& h, const risk::params& p, double& es_out) {
+    // EWMA covariance of the two log-return series (daily), times h; Cholesky 2x2
+    const auto& b = h.at("BTC").closes;
+    const auto& e = h.at("ETH").closes;
+    auto lr = [](const std::vector<Wad>& v, std::size_t i) {
+        return std::log(std::stod(fp::format(v[i])) / std::stod(fp::format(v[i - 1])));
+    };
+    double vb = 0, ve = 0, cbe = 0;
+    const double lam = 0.97;
+    for (std::size_t i = b.size() - 1500; i < b.size(); ++i) {
+        const double x = lr(b, i), y = lr(e, i);
+        vb = lam * vb + (1 - lam) * x * x;
+        ve = lam * ve + (1 - lam) * y * y;
+        cbe = lam * cbe + (1 - lam) * x * y;
+    }
+    const double hd = p.horizon_days;
+    const double l11 = std::sqrt(vb * hd), l21 = cbe * hd / l11, l22 = std::sqrt(ve * hd - l21 * l21);
+    struct leg {
+        bool btc, option, call;
+        double fwd, strike, df, t, size, mark_vol;
+        double a, b, rho, m, sigma;  // SVI
+    };
+    auto D = [](const Wad& w) { return std::stod(fp::format(w)); };
+    std::vector<leg> legs;
+    for (const position& pos : req.acct.positions) {
+        const underlying_market& um = req.market.underlyings.at(pos.underlying);
+        leg l{pos.underlying == "BTC",
+              pos.type == instrument_type::option,
+              pos.kind == option_kind::call,
+              0,
+              0,
+              1,
+              0,
+              D(pos.size),
+              0,
+              0,
+              0,
+              0,
+              0,
+              0};
+        if (pos.type == instrument_type::perp) {
+            l.fwd = D(*um.perp_mark);
+        } else {
+            const expiry_market& em = *um.find(pos.expiry);
+            l.fwd = D(em.forward);
+            l.df = D(em.discount_factor);
+            l.t = static_cast<double>(em.seconds_to_expiry) / 31536000.0;
+            l.strike = D(pos.strike);
+            l.mark_vol = pos.mark_vol ? D(*pos.mark_vol) : 0;
+            if (em.svi) {
+                l.a = D(em.svi->a);
+                l.b = D(em.svi->b);
+                l.rho = D(em.svi->rho);
+                l.m = D(em.svi->m);
+                l.sigma = D(em.svi->sigma);
+            }
+        }
+        legs.push_back(l);
+    }
+    auto value = [&](const leg& l, double g) {
+        const double f = l.fwd * g;
+        if (!l.option) return l.size * f;
+        const double m = std::clamp(1 - (g - 1), 0.5, 3.0);
+        double w;
+        if (l.mark_vol > 0) {
+            w = l.mark_vol * l.mark_vol * m * m * l.t;
+        } else {
+            const double k = std::log(l.strike / f);
+            w = (l.a + l.b * (l.rho * (k - l.m) + std::sqrt((k - l.m) * (k - l.m) + l.sigma * l.sigma))) * m * m;
+        }
+        const double sw = std::sqrt(w), d1 = (std::log(f / l.strike) + w / 2) / sw, d2 = d1 - sw;
+        auto N = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+        const double c = f * N(d1) - l.strike * N(d2);
+        return l.size * l.df * (l.call ? c : c - f + l.strike);
+    };
+    std::vector<double> v0(legs.size());
+    for (std::size_t i = 0; i < legs.size(); ++i) v0[i] = value(legs[i], 1);
+    using clk = std::chrono::steady_clock;
+    std::vector<double> runs;
+    for (int rep = 0; rep < 5; ++rep) {
+        const auto t0 = clk::now();
+        std::mt19937_64 rng(p.seed);
+        std::uniform_real_distribution<double> u(0, 1);
+        std::vector<double> pnl(static_cast<std::size_t>(p.paths));
+        for (auto& x : pnl) {
+            const double z1 = -1.4142135623730951 * boost::math::erfc_inv(2 * u(rng)),
+                         z2 = -1.4142135623730951 * boost::math::erfc_inv(2 * u(rng));
+            const double gb = std::exp(l11 * z1), ge = std::exp(l21 * z1 + l22 * z2);
+            double s = 0;
+            for (std::size_t i = 0; i < legs.size(); ++i) s += value(legs[i], legs[i].btc ? gb : ge) - v0[i];
+            x = s;
+        }
+        const std::size_t k = static_cast<std::size_t>(std::ceil(pnl.size() * (1 - 0.99)));
+        std::partial_sort(pnl.begin(), pnl.begin() + static_cast<std::ptrdiff_t>(k), pnl.end());
+        double tail = 0;
+        for (std::size_t i = 0; i < k; ++i) tail -= pnl[i];
+        es_out = tail / static_cast<double>(k);
+        runs.push_back(std::chrono::duration<double, std::milli>(clk::now() - t0).count());
+    }
+    std::sort(runs.begin(), runs.end());
+    return runs[2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool json = argc > 1 && std::strcmp(argv[1], "--json") == 0;
+    const std::string only = argc > 1 + (json ? 1 : 0) ? argv[1 + (json ? 1 : 0)] : "";  // a substring of the rows to run
+    const risk::history h = synthetic_history();
+    const request req = book();
+    struct row {
+        const char* what;
+        risk::params p;
+    };
+    std::vector<row> rows;
+    risk::params p;
+    p.kind = risk::method::historical;
+    rows.push_back({"HS ES, 1,460 scenarios", p});
+    p.kind = risk::method::filtered_historical;
+    rows.push_back({"FHS ES, 1,460 scenarios", p});
+    p.kind = risk::method::parametric;
+    rows.push_back({"delta-normal ES", p});
+    p.kind = risk::method::monte_carlo;
+    p.paths = 10000;
+    p.seed = 1;
+    rows.push_back({"MC ES, 10,000 paths, normal", p});
+    p.innovations = risk::innovation::student_t;
+    rows.push_back({"MC ES, 10,000 paths, Student t (5)", p});
+    if (!json) std::printf("%-40s %12s  %s\n", "measure (20 positions, 2 underlyings)", "ms", "ES");
+    for (const row& r : rows) {
+        if (!only.empty() && std::string(r.what).find(only) == std::string::npos) continue;
+        Wad es;
+        const double t = ms(req, h, r.p, es);
+        if (json)
+            std::printf("{\"bench\":\"risk\",\"op\":\"%s\",\"ms\":%.3f}\n", r.what, t);
+        else
+            std::printf("%-40s %12.2f  %s\n", r.what, t, fp::format(es).c_str());
+    }
+    if (!only.empty() && std::string("MC ES, 10,000 paths, double baseline").find(only) == std::string::npos) return 0;
+    risk::params mc;
+    mc.kind = risk::method::monte_carlo;
+    mc.paths = 10000;
+    mc.seed = 1;
+    double es = 0;
+    const double t = mc_double_ms(req, h, mc, es);
+    if (json)
+        std::printf("{\"bench\":\"risk\",\"op\":\"MC ES double baseline\",\"ms\":%.3f}\n", t);
+    else
+        std::printf("%-40s %12.2f  %.2f\n", "MC ES, 10,000 paths, double baseline", t, es);
+    return 0;
+}

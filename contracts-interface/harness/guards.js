@@ -1,0 +1,277 @@
+// MarginAccounts' guards on anvil (issue 31, items 2 and 3): the parameter bounds table and the
+// oracle guards per unit of time. Usage: node harness/guards.js
+//
+// 1. The findings, reproduced: a push setting every vol to 10 turned a healthy short-put account
+//    liquidatable; a push setting every discount factor to 2 was accepted. Both are refused now
+//    (PriceDeviation), and the account's full grid is unchanged.
+// 2. Every bound of the generated table (core/tools/gen_bounds.py --json: the model's Params, the
+//    scenarios' elements, RiskLimits, OracleLimits): the value at the bound accepted, one wei
+//    beyond refused with InvalidParameter(field), by setParams / setLimits / setOracleLimits
+//    (eth_call). The engine's side of the same rows: tests/abi/test_bridge.cpp ("[bounds]").
+//    The issue's cases (mmFactor 0.1 with imPerpPercent -5, negative discounts, basisUp < 1).
+// 3. The oracle rule |new - old| <= old x min(cap, speed x dt) on each pushed field (spot, perp
+//    mark, stable price, a forward, a vol; absolute for a rate; confidences in units of the
+//    price): the bound accepted, one wei beyond refused (PriceDeviation naming the field); a
+//    discount factor's tolerance around exp(-rate x tau) found by bisection and compared with
+//    the rule; a new expiry's first forward against spot at its bound.
+// Exit 1 on any failure.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ethers } from 'ethers';
+import { House, Checks, W, E18 } from './house.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.join(here, '..', '..');
+const checks = new Checks();
+const expect = (ok, what) => checks.expect(ok, what);
+const h = await House.deploy({ traders: 2 });
+const { house, admin, oracle, matcher, maker, iface } = h;
+await h.configure();
+const [trader] = h.traders;
+
+/// The custom error of an eth_call ({name, args}) or null when it succeeded.
+async function why(promise) {
+  try {
+    await promise;
+    return null;
+  } catch (e) {
+    const data = e.data || e.info?.error?.data || e.error?.data;
+    try {
+      return iface.parseError(data);
+    } catch {
+      return { name: 'revert ' + (data || e.shortMessage || e.message), args: [] };
+    }
+  }
+}
+const b32 = (s) => ethers.encodeBytes32String(s);
+const named = (r, name, field) => r && r.name === name && (field === undefined || r.args[0] === b32(field));
+
+// ---------------------------------------------------------------- 1. the findings
+await h.fund(maker, W('100000000'));
+await h.send(house.connect(maker).deposit(W('50000000')));
+await h.fund(trader, W('1000000'));
+await h.send(house.connect(trader).deposit(W('60000')));
+// short puts at 100,000 on the first expiry: sold at mark
+const put = h.SERIES.findIndex((s) => s.strike === W('100000') && !s.call);
+const mark = (await house.quotes(put)).mark;
+await h.send(house.connect(matcher).trade(maker.address, trader.address, BigInt(put), W('2'), mark));
+const before = await house.fullGrid(trader.address);
+expect(!before.liquidatable, `the short-put account is healthy (equity ${before.equity}, MM ${before.maintenance})`);
+await h.advance(60);
+const ts = await h.blockTime();
+const tens = h.snapshot(ts, { vols: h.state.vols.map(() => W('10')) });
+const volsTen = await why(house.connect(oracle).pushMarket.staticCall(...tens));
+expect(named(volsTen, 'PriceDeviation', 'vol'), `every vol set to 10 in one push is refused: PriceDeviation("vol") (${volsTen?.name})`);
+const [m0, be0, v0] = h.snapshot(ts);
+const dfTwo = await why(house.connect(oracle).pushMarket.staticCall(m0, be0.map((e) => ({ ...e, discount: W('2') })), v0));
+expect(named(dfTwo, 'PriceDeviation', 'discount'), `every discount factor set to 2 is refused: PriceDeviation("discount") (${dfTwo?.name})`);
+await h.send(house.connect(oracle).pushMarket(m0, be0, v0));
+const after = await house.fullGrid(trader.address);
+expect(!after.liquidatable, 'the account is still healthy after the push that carried nothing new');
+
+// ---------------------------------------------------------------- 2. the bounds table
+const table = JSON.parse(execFileSync('python3', [path.join(ROOT, 'core/tools/gen_bounds.py'), '--json'], { encoding: 'utf8' }));
+const base = h.params;
+const plain = base.scenarios.findIndex((s) => Number(s.vol) < 3);
+let rowsChecked = 0;
+const clone = () => ({ ...base, scenarios: base.scenarios.map((s) => ({ ...s })) });
+for (const r of table.rows) {
+  for (const hi of [false, true]) {
+    const at = BigInt(hi ? r.hi : r.lo);
+    const beyond = hi ? at + 1n : at - 1n;
+    let call;
+    if (r.table === 'params' || r.table === 'scenario') {
+      const set = (v) => {
+        const p = clone();
+        if (r.table === 'scenario') p.scenarios[plain][r.field] = v;
+        else p[r.field] = v;
+        // IM >= MM is a rule of its own: the other factor follows, clamped to its own bounds
+        const clamp = (x) => (x < W('0.5') ? W('0.5') : x > W('10') ? W('10') : x);
+        if (r.field === 'imFactor') p.mmFactor = clamp(v);
+        if (r.field === 'mmFactor') p.imFactor = clamp(v);
+        return p;
+      };
+      call = (v) => house.connect(admin).setParams.staticCall(set(v));
+    } else if (r.table === 'limits') {
+      call = (v) => house.connect(admin).setLimits.staticCall({ ...h.limits, [r.field]: v });
+    } else {
+      call = (v) => house.connect(admin).setOracleLimits.staticCall({ ...h.oracleLimits, [r.field]: v });
+    }
+    const ok = await why(call(at));
+    const bad = await why(call(beyond));
+    expect(ok === null, `${r.table}.${r.field} = ${at} (${hi ? 'upper' : 'lower'} bound) accepted (${ok?.name} ${ok?.args?.[0] && ethers.decodeBytes32String(ok.args[0])})`);
+    expect(named(bad, 'InvalidParameter', r.field), `${r.table}.${r.field} = ${beyond} (one wei beyond) refused: InvalidParameter("${r.field}") (${bad?.name})`);
+    rowsChecked++;
+  }
+}
+expect(rowsChecked === 2 * table.rows.length, `every row at both bounds: ${rowsChecked} bounds of ${table.rows.length} rows`);
+{
+  const setP = (over) => why(house.connect(admin).setParams.staticCall({ ...clone(), ...over }));
+  expect(named(await setP({ mmFactor: W('0.1'), imPerpPercent: W('-5') }), 'InvalidParameter', 'mmFactor'), 'mmFactor 0.1 with imPerpPercent -5 refused');
+  expect(named(await setP({ imPerpPercent: W('-5') }), 'InvalidParameter', 'imPerpPercent'), 'imPerpPercent -5 refused');
+  expect(named(await setP({ longBaseDiscount: W('-0.01') }), 'InvalidParameter', 'longBaseDiscount'), 'a negative discount refused');
+  expect(named(await setP({ shortRateAdd: W('-0.01') }), 'InvalidParameter', 'shortRateAdd'), 'a negative rate refused');
+  expect(named(await setP({ basisUp: E18 - 1n }), 'InvalidParameter', 'basisUp'), 'basisUp below 1 refused');
+  expect(named(await setP({ imFactor: W('1.2'), mmFactor: W('1.3') }), 'InvalidParameter', 'imFactor'), 'IM factor below MM factor refused');
+  const skew = base.scenarios.findIndex((s) => Number(s.vol) >= 3);
+  const sc = clone().scenarios;
+  sc[skew].spotShock = W('1.1');
+  expect(named(await setP({ scenarios: sc }), 'InvalidParameter', 'skewSpotShock'), 'a skew scenario with spot shock 1.1 refused');
+  const twice = clone().scenarios;
+  twice.push({ ...twice[skew] });
+  expect(named(await setP({ scenarios: twice }), 'InvalidParameter', 'skewTwice'), 'two scenarios of one skew kind refused');
+}
+
+// ---------------------------------------------------------------- 3. the oracle rule at its bounds
+const o = h.oracleLimits;
+const DT = 60;
+await h.advance(DT - 1); // the next block (the eth_call's) is DT after the last push... pinned below
+const last = await house.market();
+const t1 = Number(last.timestamp) + DT;
+await h.provider.send('evm_setNextBlockTimestamp', ['0x' + t1.toString(16)]);
+await h.provider.send('evm_mine', []);
+const min = (a, b) => (a < b ? a : b);
+const mulF = (a, b) => { const p = a * b; return p >= 0n ? p / E18 : -((-p + E18 - 1n) / E18); };
+const allowed = (rate, cap) => min(cap, rate * BigInt(DT));
+const priceMove = allowed(o.priceRate, h.limits.maxDeviation);
+const volMove = allowed(o.volRate, o.volCap);
+const rateMove = allowed(o.rateRate, o.rateCap);
+const confMove = allowed(o.confRate, o.confCap);
+const snap = () => h.snapshot(t1);
+const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m, be, v));
+{
+  // relative fields of the market
+  for (const f of ['spot', 'perpMark', 'stablePrice']) {
+    for (const sign of [1n, -1n]) {
+      const [m, be, v] = snap();
+      const old = last[f];
+      const bound = mulF(old, priceMove);
+      const okR = await tryPush({ ...m, [f]: old + sign * bound }, be, v);
+      const badR = await tryPush({ ...m, [f]: old + sign * (bound + 1n) }, be, v);
+      expect(okR === null, `${f} moved by ${sign < 0 ? '-' : '+'}old x min(maxDeviation, priceRate x ${DT} s) accepted (${okR?.name} ${okR?.args?.[0] && ethers.decodeBytes32String(okR.args[0])})`);
+      expect(named(badR, 'PriceDeviation', f), `${f} one wei beyond refused: PriceDeviation("${f}") (${badR?.name})`);
+    }
+  }
+  // confidences, in units of the new price
+  for (const [f, p] of [['spotConfidence', 'spot'], ['perpConfidence', 'perpMark']]) {
+    const [m, be, v] = snap();
+    const bound = mulF(m[p], confMove);
+    const okR = await tryPush({ ...m, [f]: last[f] + bound }, be, v);
+    const badR = await tryPush({ ...m, [f]: last[f] + bound + 1n }, be, v);
+    expect(okR === null, `${f} up by price x min(confCap, confRate x dt) accepted (${okR?.name})`);
+    expect(named(badR, 'PriceDeviation', f), `${f} one wei beyond refused (${badR?.name})`);
+  }
+  // a forward, its confidence, its rate (with its discount factor kept at exp(-rate tau) within tolerance)
+  const em = await house.expiryMarket(h.EXPIRIES[0]);
+  for (const sign of [1n, -1n]) {
+    const [m, be, v] = snap();
+    const bound = mulF(em.forward, priceMove);
+    const at = be.map((e, j) => (j === 0 ? { ...e, forward: em.forward + sign * bound } : e));
+    const beyond = be.map((e, j) => (j === 0 ? { ...e, forward: em.forward + sign * (bound + 1n) } : e));
+    expect((await tryPush(m, at, v)) === null, `forward moved by ${sign < 0 ? '-' : '+'}old x min(maxDeviation, priceRate x dt) accepted`);
+    expect(named(await tryPush(m, beyond, v), 'PriceDeviation', 'forward'), 'forward one wei beyond refused');
+  }
+  {
+    const [m, be, v] = snap();
+    const bound = mulF(be[0].forward, confMove);
+    const at = be.map((e, j) => (j === 0 ? { ...e, forwardConfidence: em.forwardConfidence + bound } : e));
+    const beyond = be.map((e, j) => (j === 0 ? { ...e, forwardConfidence: em.forwardConfidence + bound + 1n } : e));
+    expect((await tryPush(m, at, v)) === null, 'forwardConfidence up by forward x min(confCap, confRate x dt) accepted');
+    expect(named(await tryPush(m, beyond, v), 'PriceDeviation', 'forwardConfidence'), 'forwardConfidence one wei beyond refused');
+  }
+  {
+    const [m, be, v] = snap();
+    const at = be.map((e, j) => (j === 0 ? { ...e, rate: em.rate + rateMove } : e));
+    const beyond = be.map((e, j) => (j === 0 ? { ...e, rate: em.rate + rateMove + 1n } : e));
+    expect((await tryPush(m, at, v)) === null, 'rate up by min(rateCap, rateRate x dt) accepted (discount factor within tolerance)');
+    expect(named(await tryPush(m, beyond, v), 'PriceDeviation', 'rate'), 'rate one wei beyond refused');
+  }
+  // a vol (the first live series)
+  for (const sign of [1n, -1n]) {
+    const [m, be, v] = snap();
+    const old = (await house.quotes(await house.live(0))).vol;
+    const bound = mulF(old, volMove);
+    expect((await tryPush(m, be, v.map((x, i) => (i === 0 ? old + sign * bound : x)))) === null, `vol ${sign < 0 ? 'down' : 'up'} by old x min(volCap, volRate x dt) accepted`);
+    expect(named(await tryPush(m, be, v.map((x, i) => (i === 0 ? old + sign * (bound + 1n) : x))), 'PriceDeviation', 'vol'), 'vol one wei beyond refused');
+  }
+  // a discount factor: the largest accepted, by bisection, is exp(-rate tau) x (1 + dfTolerance)
+  {
+    const [m, be, v] = snap();
+    const dfPush = (df) => tryPush(m, be.map((e, j) => (j === 1 ? { ...e, discount: df } : e)), v);
+    let lo = be[1].discount, hi = W('2');
+    while (hi - lo > 1n) {
+      const mid = (lo + hi) / 2n;
+      if ((await dfPush(mid)) === null) lo = mid;
+      else hi = mid;
+    }
+    const tau = Number(h.EXPIRIES[1] - BigInt(t1)) / 31536000;
+    const expected = Math.exp(-Number(be[1].rate) / 1e18 * tau) * (1 + Number(o.dfTolerance) / 1e18);
+    expect(Math.abs(Number(lo) / 1e18 / expected - 1) < 1e-12 && named(await dfPush(lo + 1n), 'PriceDeviation', 'discount'),
+      `the largest discount factor accepted is exp(-rate x tau) x (1 + dfTolerance): ${Number(lo) / 1e18} against ${expected}`);
+  }
+}
+// ---------------------------------------------------------------- 4. liquidation economics
+// The short-put account after a crash: a liquidator's fraction and price limit; then, insolvent,
+// no reward (it would come out of the insurance fund through the shortfall).
+{
+  const { liquidator } = h;
+  await h.fund(liquidator, W('100000000'));
+  await h.send(house.connect(liquidator).deposit(W('20000000')));
+  const ev = (rc) => rc.logs.filter((l) => l.address.toLowerCase() === h.houseAddr.toLowerCase()).map((l) => { try { return iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'Liquidated');
+  let g = await house.fullGrid(trader.address);
+  for (let k = 0; k < 3 && !g.liquidatable; k++) {
+    await h.move(88n, 100n);
+    g = await house.fullGrid(trader.address);
+  }
+  expect(g.liquidatable && g.equity > 0n, `the crash leaves the account liquidatable with positive equity (${g.equity}, MM ${g.maintenance})`);
+  const worst = g.worst;
+  const limited = await why(house.connect(liquidator).liquidateWithin.staticCall(trader.address, worst, W('0.1'), -W('1000000000')));
+  expect(limited?.name === 'PriceLimit', `a price limit the payment exceeds reverts PriceLimit (${limited?.name})`);
+  expect(named(await why(house.connect(liquidator).liquidateWithin.staticCall(trader.address, worst, 0n, 0n)), 'InvalidParameter', 'maxFraction'), 'maxFraction 0 refused');
+  const rc = await h.send(house.connect(liquidator).liquidateWithin(trader.address, worst, W('0.1'), W('1000000000')));
+  const e1 = ev(rc);
+  expect(e1 && e1.args.fraction === W('0.1'), `the liquidator's fraction 0.1 is taken (below the rule's) (${e1?.args.fraction})`);
+  for (let k = 0; k < 4 && (await house.fullGrid(trader.address)).equity > 0n; k++) await h.move(85n, 100n);
+  g = await house.fullGrid(trader.address);
+  expect(g.equity <= 0n, `a further crash leaves the account insolvent (equity ${g.equity})`);
+  const rc2 = await h.send(house.connect(liquidator).liquidate(trader.address, g.worst));
+  const e2 = ev(rc2);
+  expect(e2 && e2.args.fraction === E18 && e2.args.reward === 0n && e2.args.shortfall > 0n,
+    `an insolvent account is closed out with no reward: reward ${e2?.args.reward}, shortfall ${e2?.args.shortfall}`);
+}
+
+// a new expiry's first forward: |spot - floor(F x DF)| <= spot x maxDeviation
+{
+  const t = BigInt((await h.blockTime()) + 365 * 86400);
+  await h.send(house.connect(admin).listSeries(t, W('100000'), true));
+  const t2 = (await h.blockTime()) + DT;
+  await h.provider.send('evm_setNextBlockTimestamp', ['0x' + t2.toString(16)]);
+  await h.provider.send('evm_mine', []);
+  const [m, be, v] = h.snapshot(t2);
+  // the new live series is last; its expiry is last
+  const df = W('0.95');
+  const spot = m.spot;
+  const bound = mulF(spot, h.limits.maxDeviation);
+  const fMax = ((spot + bound + 1n) * E18 + df - 1n) / df - 1n; // the largest F with floor(F x DF) <= spot + bound
+  const rate = W('0.051293294387550533'); // -ln(0.95): DF within tolerance of exp(-rate x 1 year)
+  const push = (f) => tryPush(m, [...be, { forward: f, forwardConfidence: 0n, rate, discount: df }], [...v, W('0.6')]);
+  const okR = await push(fMax);
+  expect(okR === null, `a new expiry's first forward at spot x (1 + maxDeviation) / DF accepted (${okR?.name} ${okR?.args?.[0] && ethers.decodeBytes32String(okR.args[0])})`);
+  expect(named(await push(fMax + 1n), 'PriceDeviation', 'firstForward'), 'one wei beyond refused: PriceDeviation("firstForward")');
+  expect(named(await push(W('1000')), 'PriceDeviation', 'firstForward'), 'a first forward of 1,000 against spot 100,000 refused');
+}
+// oracle limits unset: no push
+{
+  const fresh = await House.deploy({ traders: 0 });
+  await fresh.send(fresh.house.connect(fresh.admin).setRole(ethers.encodeBytes32String('oracle'), fresh.oracle.address));
+  await fresh.send(fresh.house.connect(fresh.admin).setParams(fresh.params));
+  await fresh.send(fresh.house.connect(fresh.admin).setLimits(fresh.limits));
+  const r = await fresh.reverts(fresh.house.connect(fresh.oracle).pushMarket({ timestamp: BigInt(await fresh.blockTime()), spot: W('100000'), spotConfidence: 0n, perpMark: W('100000'), perpConfidence: 0n, stablePrice: E18 }, [], []));
+  expect(r === 'InvalidParameter', `a push before setOracleLimits reverts InvalidParameter (${r})`);
+  fresh.node.stop();
+}
+
+console.log(`guards on anvil (${Object.entries(h.sizes).map(([n, b]) => `${n} ${b} B`).join(', ')}): ${checks.passed} passed, ${checks.failed} failed`);
+h.node.stop();
+process.exit(checks.failed ? 1 : 0);

@@ -6,7 +6,7 @@
 // decode_liquidated, and the house's views (book, market, params, limits) and replay bundle.
 // Properties, beyond "no crash":
 // - every failure is a known code of the client's and house's lists (RPC_HTTP,
-//   RPC_BAD_RESPONSE, RPC_ERROR, ABI_BAD_DATA, ABI_BAD_VALUE, NOT_FOUND) with a message; an
+//   RPC_BAD_RESPONSE, RPC_ERROR, RPC_TOO_LARGE, ABI_BAD_DATA, ABI_BAD_VALUE, NOT_FOUND) with a message; an
 //   RPC failure names the method it answers;
 // - a quantity that parses is >= 0 and, below 2^64, prints back to a string that parses to it;
 // - a batch's answer has one outcome per call;
@@ -45,7 +45,7 @@ struct node final : chain::transport {
 
 void check(const margin::error& e, const char* where, const std::string& method = "") {
     const bool rpc = e.code == error_code::RPC_HTTP || e.code == error_code::RPC_BAD_RESPONSE || e.code == error_code::RPC_ERROR ||
-                     e.code == error_code::RPC_UNREACHABLE;
+                     e.code == error_code::RPC_UNREACHABLE || e.code == error_code::RPC_TOO_LARGE;
     fuzz::require(fuzz::known_code(e.code), where, "an unknown code");
     fuzz::require(rpc || e.code == error_code::ABI_BAD_DATA || e.code == error_code::ABI_BAD_VALUE || e.code == error_code::NOT_FOUND,
                   where, std::string("an undocumented code: ") + std::string(margin::name(e.code)));

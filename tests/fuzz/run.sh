@@ -16,7 +16,7 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" UBSAN_OPTIONS="${UBSAN_OPT
 status=0
 for t in "${targets[@]}"; do
   work="$build/fuzz/corpus/$t"; art="$build/fuzz/artifacts/$t"; log="$build/fuzz/$t.log"
-  mkdir -p "$work" "$art"
+  rm -rf "$art"; mkdir -p "$work" "$art"  # this run's failing inputs only
   extra=()
   [ -n "${FUZZ_KEEP_GOING:-}" ] && extra=(-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
   "$build/bin/$t" "$work" "$here/corpus/$t" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048 \

@@ -39,6 +39,7 @@
 #include "api/pipeline.hpp"
 #include "api/request.hpp"
 #include "api/response.hpp"
+#include "core/limits.hpp"
 
 using margin::error_code;
 
@@ -72,15 +73,77 @@ int usage(const std::string& why) {
     return 2;
 }
 
+// Input is read with a limit: at most one byte past the documents' cap (16 MiB,
+// core/limits.hpp), so a larger input is never held whole; the engine answers such a text
+// with JSON_TOO_LARGE, as it answers a large text given in one piece.
+constexpr std::size_t read_limit = margin::limits::max_document_bytes + 1;
+
 bool read_all(const std::string& path, std::string& out) {
-    if (path == "-") {
-        out.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        return true;
+    std::ifstream f;
+    if (path != "-") {
+        f.open(path, std::ios::binary);
+        if (!f) return false;
     }
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return false;
-    out.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    return true;
+    std::istream& is = path == "-" ? std::cin : f;
+    out.clear();
+    std::vector<char> buf(1 << 16);
+    while (out.size() < read_limit) {
+        is.read(buf.data(), static_cast<std::streamsize>(std::min(buf.size(), read_limit - out.size())));
+        if (is.gcount() <= 0) break;
+        out.append(buf.data(), static_cast<std::size_t>(is.gcount()));
+    }
+    return !is.bad();
+}
+
+// One line of `is` without its '\n', keeping at most read_limit bytes of it (the rest of a
+// longer line is read and dropped); false at the end of the input.
+bool read_line(std::istream& is, std::string& line) {
+    line.clear();
+    std::streambuf* sb = is.rdbuf();
+    bool any = false;
+    for (int ch = sb->sbumpc(); ch != std::char_traits<char>::eof(); ch = sb->sbumpc()) {
+        any = true;
+        if (ch == '\n') return true;
+        if (line.size() < read_limit) line.push_back(static_cast<char>(ch));
+    }
+    return any;
+}
+
+// The deepest nesting of arrays and objects in a JSON text (brackets inside strings skipped).
+std::size_t nesting_depth(const std::string& text) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char ch : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+// A replay bundle's text before it is parsed. replay reads it with nlohmann's parser, which
+// takes a NUL byte for the end of the input, and copies and prints parts of it recursively
+// (a bundle nested 200,000 deep overflowed the stack): the size cap, NUL bytes, and the API's
+// nesting cap of 16 levels (a bundle needs 5).
+std::optional<margin::error> bundle_text_error(const std::string& text) {
+    if (text.size() > margin::limits::max_document_bytes)
+        return margin::error{error_code::JSON_TOO_LARGE, "", "bundles are limited to 16 MiB"};
+    if (nesting_depth(text) > 16) return margin::error{error_code::JSON_TOO_DEEP, "", "nested deeper than 16 levels"};
+    if (const auto nul = text.find('\0'); nul != std::string::npos)
+        return margin::error{error_code::BAD_BUNDLE, "",
+                             "not JSON: a NUL byte at byte " + std::to_string(nul + 1) + " (JSON text has none)"};
+    return std::nullopt;
 }
 
 // Display form of an exact decimal: two fractional digits (toward zero), thousands separated.
@@ -240,6 +303,10 @@ int replay_command(const std::vector<std::string>& args) {
     if (!rpc.empty() && !file.empty()) {  // a bundle checked against the chain: which inputs differ
         if (!export_path.empty()) return usage("--export goes with --rpc and --tx");
         if (!read_all(file, text)) return usage("cannot read " + file);
+        if (const auto e = bundle_text_error(text)) {
+            std::printf("%s\n", margin::api::encode_error(*e, true).c_str());
+            return 1;
+        }
 #ifdef MARGIN_HAS_CHAIN
         const auto doc = nlohmann::json::parse(text, nullptr, false);
         if (tx.empty() && doc.is_object() && doc.contains("source") && doc["source"].contains("tx") && doc["source"]["tx"].is_string())
@@ -288,6 +355,10 @@ int replay_command(const std::vector<std::string>& args) {
         if (!export_path.empty()) return usage("--export goes with --rpc and --tx");
         const std::string path = file.empty() ? "-" : file;
         if (!read_all(path, text)) return usage("cannot read " + path);
+        if (const auto e = bundle_text_error(text)) {
+            std::printf("%s\n", margin::api::encode_error(*e, true).c_str());
+            return 1;
+        }
     }
     bool match = false;
     std::printf("%s\n", replay::run_json(text, true, &match).c_str());
@@ -310,7 +381,7 @@ int batch(const std::string& in_path, const std::string& out_path, batch_mode mo
     std::istream& is = in_path == "-" ? std::cin : fin;
     std::ostream& os = out_path == "-" ? std::cout : fout;
     std::string line;
-    while (std::getline(is, line))
+    while (read_line(is, line))
         os << (mode == batch_mode::scenario     ? margin::api::scenario_json(line, id, false)
                : mode == batch_mode::input_hash ? input_hash_json(line, static_cast<std::uint64_t>(id), false)
                                                 : margin::api::compute_json(line, false))

@@ -6,6 +6,7 @@ set -euo pipefail
 apt_packages=(
   cmake ninja-build g++ clang  # native toolchains (g++ and clang must both build)
   clang-format-14              # the C++ style check (scripts/format.sh, .clang-format)
+  libclang-rt-14-dev           # libFuzzer and the sanitizers' runtimes (the asan preset; only recommended by clang-14)
   emscripten                   # WebAssembly toolchain (Debian 3.1.6)
   libboost-dev                 # Boost.Multiprecision (header-only)
   nlohmann-json3-dev catch2    # JSON, unit tests (Catch2 v2)

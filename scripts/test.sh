@@ -8,7 +8,8 @@
 # contracts-interface/README.md), the check that deliberate rounding changes are
 # caught, keccak256 and the ABI codec against the EVM's, and the portfolio model in
 # Solidity against the native engine on 1,000 accounts (with the engine's input
-# hash), the clearing house contract, and the keeper and replay against it (on anvil).
+# hash), the clearing house contract, and the keeper and replay against it (on anvil);
+# and an ASan+UBSan build's unit tests, API corpus and bounded libFuzzer runs.
 # Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,8 @@ step "parity: native (GCC) vs WebAssembly (Node) vs native (Clang)" \
 step "api parity: margin JSON API, native (GCC) vs WebAssembly (Node) vs native (Clang)" \
   tests/core/api_parity.sh build/api-parity build/native/bin/margin \
   wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
+step "sanitizers: ASan+UBSan build (Clang 14): unit tests, CLI, the API corpus byte for byte, each libFuzzer target's corpus and a bounded fuzz run" \
+  tests/fuzz/asan_step.sh build/api-parity
 step "npm package: Node parity with the native CLI, npm pack smoke test, types" \
   wasm/test/run.sh build/wasm/npm build/native/bin/margin build/api-parity
 step "browser: the preview page in Chromium, corpus parity and the UI against the native CLI (screenshots in build/browser)" \

@@ -28,10 +28,17 @@ public:
     bool at_most(const Wad& v, const Wad& bound, const std::string& path) {
         return v <= bound || fail(error_code::OUT_OF_RANGE, path, "must be <= " + fp::format(bound) + ", got " + fp::format(v));
     }
+    bool at_least(const Wad& v, const Wad& bound, const std::string& path) {
+        return v >= bound || fail(error_code::OUT_OF_RANGE, path, "must be >= " + fp::format(bound) + ", got " + fp::format(v));
+    }
     bool abs_at_most(const Wad& v, const Wad& bound, const std::string& path) {
         const Wad neg_bound = fp::neg(bound).value;
         return (v <= bound && v >= neg_bound) ||
                fail(error_code::OUT_OF_RANGE, path, "must be within +-" + fp::format(bound) + ", got " + fp::format(v));
+    }
+    /// A count of members or elements within its cap (core/limits.hpp), at the container's path.
+    bool count_at_most(std::size_t n, std::size_t cap, const std::string& path, const char* what) {
+        return n <= cap || fail(error_code::OUT_OF_RANGE, path, "at most " + std::to_string(cap) + " " + what);
     }
     /// A price: > 0 and <= 1e15.
     bool price(const Wad& v, const std::string& path) { return positive(v, path) && at_most(v, limits::max_price, path); }

@@ -70,6 +70,7 @@ void check_market(checker& c, market_state& m, const std::string& path) {
     if (!c.seconds(m.timestamp, child(path, "timestamp"))) return;
     if (!c.price(m.stable_price, child(path, "stable_price"))) return;
     const std::string up = child(path, "underlyings");
+    if (!c.count_at_most(m.underlyings.size(), limits::max_underlyings, up, "underlyings")) return;
     for (auto& [sym, um] : m.underlyings) {
         const std::string sp = child(up, sym);
         if (!c.symbol(sym, sp, false) || !c.price(um.spot, child(sp, "spot"))) return;
@@ -86,6 +87,7 @@ void check_market(checker& c, market_state& m, const std::string& path) {
         }
         // In the order given; duplicates are found against the expiries before them.
         const std::string ep = child(sp, "expiries");
+        if (!c.count_at_most(um.expiries.size(), limits::max_expiries, ep, "expiries per underlying")) return;
         std::set<std::int64_t> seen;
         for (std::size_t i = 0; i < um.expiries.size(); ++i) {
             expiry_market& e = um.expiries[i];
@@ -101,6 +103,7 @@ void check_market(checker& c, market_state& m, const std::string& path) {
                   [](const expiry_market& a, const expiry_market& b) { return a.expiry < b.expiry; });
     }
     const std::string cp = child(path, "collateral");
+    if (!c.count_at_most(m.collateral.size(), limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, a] : m.collateral) {
         const std::string ap = child(cp, asset);
         if (!c.symbol(asset, ap, false) || !c.price(a.price, child(ap, "price")) || !c.non_negative(a.confidence, child(ap, "confidence")))
@@ -130,6 +133,7 @@ void check_account(checker& c, const request& req, const std::string& path) {
     }
     if (!c.abs_at_most(a.cash, limits::max_amount, child(path, "cash"))) return;
     const std::string cp = child(path, "collateral");
+    if (!c.count_at_most(a.collateral.size(), limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, amount] : a.collateral) {
         const std::string ap = child(cp, asset);
         if (!c.symbol(asset, ap, false) || !c.non_negative(amount, ap) || !c.at_most(amount, limits::max_amount, ap)) return;
@@ -148,6 +152,14 @@ void check_account(checker& c, const request& req, const std::string& path) {
     const std::string pp = child(path, "positions");
     if (a.positions.size() > limits::max_positions) {
         c.fail(error_code::OUT_OF_RANGE, pp, "at most 10000 positions per account");
+        return;
+    }
+    const std::size_t scenarios = req.portfolio.scenarios.scenarios.size();
+    const std::size_t cap = limits::position_cap(req.model == margin_model::portfolio, scenarios);
+    if (a.positions.size() > cap) {
+        c.fail(error_code::OUT_OF_RANGE, pp,
+               "at most " + std::to_string(cap) + " positions under the portfolio model with " + std::to_string(scenarios) +
+                   " scenarios (at most 4000, and positions x scenarios <= 128000)");
         return;
     }
     std::set<instrument_key> held;
@@ -195,8 +207,11 @@ std::optional<error> validate(const position& p, const request& req, const std::
         // size * contract_size must be exact at 18 decimals: it is the quantity margined.
         if (fp::mul(p.size, p.contract_size, rounding::floor).value != fp::mul(p.size, p.contract_size, rounding::ceil).value)
             return error{error_code::QUANTITY_PRECISION, child(path, "size"), "size * contract_size has more than 18 fractional digits"};
+        // [0.0001, 10]: below 0.0001 a short expiry's total variance floors to zero in the
+        // kernel's units (fixedpoint SPEC.md W1), which prices nothing (docs/api.md).
         if (p.mark_vol &&
-            !(c.positive(*p.mark_vol, child(path, "mark_vol")) && c.at_most(*p.mark_vol, limits::max_vol, child(path, "mark_vol"))))
+            !(c.positive(*p.mark_vol, child(path, "mark_vol")) && c.at_least(*p.mark_vol, limits::min_vol, child(path, "mark_vol")) &&
+              c.at_most(*p.mark_vol, limits::max_vol, child(path, "mark_vol"))))
             return c.err;
         if (!p.mark_vol && !um->second.find(p.expiry)->svi)
             return error{error_code::NO_VOLATILITY, path, "no mark_vol and no SVI surface for this expiry"};

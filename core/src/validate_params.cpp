@@ -115,6 +115,7 @@ bool check_contingency(checker& c, const scenario::contingency_params& g, const 
 
 // Collateral rules of the portfolio and es models: symbols and haircut fractions.
 bool check_collateral_rules(checker& c, const std::map<std::string, collateral_rule>& rules, const std::string& path) {
+    if (!c.count_at_most(rules.size(), limits::max_collateral, path, "collateral assets")) return false;
     for (const auto& [asset, r] : rules) {
         const std::string ap = child(path, asset);
         if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
@@ -140,6 +141,7 @@ std::optional<error> validate(const es_params& p, const std::string& path) {
 std::optional<error> validate(const standard_params& p, const std::string& path) {
     checker c;
     const std::string up = child(path, "underlyings");
+    if (!c.count_at_most(p.underlyings.size(), limits::max_underlyings, up, "underlyings")) return c.err;
     for (const auto& [sym, u] : p.underlyings) {
         const std::string sp = child(up, sym);
         if (!c.symbol(sym, sp, true)) return c.err;
@@ -149,6 +151,7 @@ std::optional<error> validate(const standard_params& p, const std::string& path)
         if (c.failed()) return c.err;
     }
     const std::string cp = child(path, "collateral");
+    if (!c.count_at_most(p.collateral.size(), limits::max_collateral, cp, "collateral assets")) return c.err;
     for (const auto& [asset, h] : p.collateral) {
         const std::string ap = child(cp, asset);
         if (!c.symbol(asset, ap, false) || !c.fraction(h.im, child(ap, "im_haircut")) || !c.fraction(h.mm, child(ap, "mm_haircut")))
@@ -163,6 +166,7 @@ std::optional<error> validate(const portfolio_params& p, const std::string& path
     checker c;
     if (!check_collateral_rules(c, p.collateral, child(path, "collateral"))) return c.err;
     const std::string op = child(path, "offsets");
+    if (!c.count_at_most(p.offsets.size(), limits::max_offsets, op, "offset rules")) return c.err;
     for (std::size_t i = 0; i < p.offsets.size(); ++i) {
         const offset_rule& o = p.offsets[i];
         const std::string ip = child(op, i), up = child(ip, "underlyings");

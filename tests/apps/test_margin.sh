@@ -78,5 +78,86 @@ expect 2 'preview takes TRADE and one FILE' preview
 out=$($margin compute --compact < "$tmp/example.json"); rc=$?
 case "$out" in *'"result"'*) [ $rc = 0 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: stdin status $rc"; } ;;
   *) failed=$((failed + 1)); echo "FAIL: compute from stdin: $out" ;; esac
+# --- input hardening (issue 31) ---
+# A NUL byte ends nlohmann's input: "{valid}\0garbage" must not pass as "{valid}".
+{ tr -d '\n' < "$tmp/example.json"; printf '\000garbage'; } > "$tmp/nul.json"
+expect 1 '"code": "JSON_SYNTAX"' compute "$tmp/nul.json"
+expect 1 'a NUL byte' compute "$tmp/nul.json"
+{ printf '{"positions":[]}'; printf '\000'; } > "$tmp/nul-trade.json"
+expect 1 '"path": "/trade"' preview "$tmp/nul-trade.json" "$tmp/example.json"
+{ tr -d '\n' < "$tmp/bundle.json"; printf '\000{}'; } > "$tmp/nul-bundle.json"
+expect 1 '"code": "BAD_BUNDLE"' replay "$tmp/nul-bundle.json"
+expect 1 'NUL byte' replay "$tmp/nul-bundle.json"
+# A bundle nested 200,000 deep overflowed replay's recursive copy (SIGSEGV): refused first.
+python3 -c "
+import json, sys
+b = json.load(open(sys.argv[1]))
+b['source'] = '@@'
+sys.stdout.write(json.dumps(b).replace('\"@@\"', '[' * 200000 + ']' * 200000))" "$tmp/bundle.json" > "$tmp/deep-bundle.json"
+expect 1 '"code": "JSON_TOO_DEEP"' replay "$tmp/deep-bundle.json"
+# Over 16 MiB: read with a limit (the rest is dropped unread into memory), answered JSON_TOO_LARGE;
+# a batch line likewise, and the next line is still answered.
+python3 -c "import sys; sys.stdout.write('{\"a\":\"' + 'x' * (17 << 20) + '\"}')" > "$tmp/big.json"
+expect 1 '"code": "JSON_TOO_LARGE"' compute "$tmp/big.json"
+expect 1 '"code": "JSON_TOO_LARGE"' replay "$tmp/big.json"
+{ cat "$tmp/big.json"; echo; tr -d '\n' < "$tmp/example.json"; echo; } > "$tmp/big.jsonl"
+out=$($margin batch "$tmp/big.jsonl" - 2>&1)
+case "$out" in *'"code":"JSON_TOO_LARGE"'*'"result"'*) passed=$((passed + 1)) ;;
+  *) failed=$((failed + 1)); echo "FAIL: batch with a 17 MiB line: $(printf '%s' "$out" | head -c 300)" ;; esac
+# Natively (not under a sanitizer or Node): 200 MB on stdin within 150 MB of address space.
+case "$margin" in *node*) ;; *)
+  if [ -z "${MARGIN_SANITIZED:-}" ] && [ -x "$margin" ]; then
+    out=$(head -c 200000000 /dev/zero | tr '\0' ' ' | (ulimit -v 150000; $margin compute --compact) 2>&1); rc=$?
+    case "$out" in *'"code":"JSON_TOO_LARGE"'*) [ $rc = 1 ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: 200 MB stdin status $rc"; } ;;
+      *) failed=$((failed + 1)); echo "FAIL: 200 MB on stdin in 150 MB: $(printf '%s' "$out" | head -c 300)" ;; esac
+  fi ;;
+esac
+# More than 2,000,000 JSON values in 16 MiB, or an object of more than 1,024 members: refused before the document is built.
+python3 -c "import sys; sys.stdout.write('{\"x\":[' + ','.join(['[]'] * 2100000) + ']}')" > "$tmp/values.json"
+expect 1 'more than 2000000 JSON values' compute "$tmp/values.json"
+python3 -c "import sys; sys.stdout.write('{\"x\":{' + ','.join('\"k%d\":\"1\"' % i for i in range(1100)) + '}}')" > "$tmp/members.json"
+expect 1 'an object of more than 1024 members' compute "$tmp/members.json"
+# Caps on counts (core/limits.hpp): OUT_OF_RANGE at the container, before its members are read.
+caps() {  # what -> a request over that cap
+  python3 - "$1" "$tmp/example.json" <<'PY'
+import json, sys
+what, j = sys.argv[1], json.load(open(sys.argv[2]))
+m, a = j["market"], j["account"]
+btc = m["underlyings"]["BTC"]
+if what == "expiries":
+    btc["expiries"] = [{"expiry": str(1767225601 + i), "rate": "0.01"} for i in range(129)]
+elif what == "underlyings":
+    for i in range(65): m["underlyings"]["U%d" % i] = {"spot": "1"}
+elif what == "collateral":
+    for i in range(65): m["collateral"]["C%d" % i] = {"price": "1"}
+elif what == "account-collateral":
+    for i in range(65): a["collateral"]["C%d" % i] = "1"
+elif what == "offsets":
+    j["params"] = {"version": "portfolio/1", "scenarios": "pmrm2", "collateral": {},
+                   "offsets": [{"underlyings": ["BTC", "ETH"], "rate": "0.1"}] * 2017}
+elif what == "portfolio-positions":
+    j["params"] = "pmrm2"
+    e = btc["expiries"][0]["expiry"]
+    a["positions"] = [{"type": "option", "underlying": "BTC", "expiry": e, "strike": str(50000 + i), "option_type": "call",
+                       "size": "1"} for i in range(4001)]
+    a.pop("collateral", None)
+elif what == "tiny-vol":
+    a["positions"][0]["mark_vol"] = "0.000000000000000001"
+elif what == "min-vol":
+    a["positions"][0]["mark_vol"] = "0.0001"
+print(json.dumps(j))
+PY
+}
+caps expiries > "$tmp/cap.json"; expect 1 '"path": "/market/underlyings/BTC/expiries"' compute "$tmp/cap.json"
+caps underlyings > "$tmp/cap.json"; expect 1 '"path": "/market/underlyings"' compute "$tmp/cap.json"
+caps collateral > "$tmp/cap.json"; expect 1 '"path": "/market/collateral"' compute "$tmp/cap.json"
+caps account-collateral > "$tmp/cap.json"; expect 1 '"path": "/account/collateral"' compute "$tmp/cap.json"
+caps offsets > "$tmp/cap.json"; expect 1 '"path": "/params/offsets"' compute "$tmp/cap.json"
+caps portfolio-positions > "$tmp/cap.json"; expect 1 'at most 4000 positions under the portfolio model' compute "$tmp/cap.json"
+# mark_vol 1e-18 was ARITHMETIC_OVERFLOW inside the documented bounds: the bound is now 0.0001.
+caps tiny-vol > "$tmp/vol.json"
+expect 1 '"code": "OUT_OF_RANGE"' compute "$tmp/vol.json"
+expect 1 '"path": "/account/positions/0/mark_vol"' compute "$tmp/vol.json"
+caps min-vol > "$tmp/vol.json"; expect 0 '"result"' compute "$tmp/vol.json"
 echo "margin CLI: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

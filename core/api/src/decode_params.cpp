@@ -44,7 +44,7 @@ void decode_standard(decoder& d, const json& o, const std::string& path, standar
     const json* u = d.field(o, path, "underlyings", true);
     if (!u) return;
     const std::string up = child(path, "underlyings");
-    if (!d.is_object(*u, up)) return;
+    if (!d.is_object(*u, up) || !d.at_most(*u, limits::max_underlyings, up, "underlyings")) return;
     for (const auto& [sym, v] : u->items()) {
         const std::string sp = child(up, sym);
         if (!d.is_object(v, sp) || !d.only(v, sp, {"future", "option", "perp"})) return;
@@ -64,7 +64,7 @@ void decode_standard(decoder& d, const json& o, const std::string& path, standar
     const json* c = d.field(o, path, "collateral", true);
     if (!c) return;
     const std::string cp = child(path, "collateral");
-    if (!d.is_object(*c, cp)) return;
+    if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, v] : c->items()) {
         const std::string ap = child(cp, asset);
         if (!d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut"})) return;
@@ -204,7 +204,7 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
     const json* c = d.field(o, path, "collateral", true);
     if (!c) return;
     const std::string cp = child(path, "collateral");
-    if (!d.is_object(*c, cp)) return;
+    if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, v] : c->items()) {
         const std::string ap = child(cp, asset);
         if (!d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut", "risk_cancelling"})) return;
@@ -223,7 +223,7 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
     }
     if (const json* off = d.field(o, path, "offsets", false)) {
         const std::string op = child(path, "offsets");
-        if (!d.is_array(*off, op)) return;
+        if (!d.is_array(*off, op) || !d.at_most(*off, limits::max_offsets, op, "offset rules")) return;
         for (std::size_t i = 0; i < off->size(); ++i) {
             const std::string ip = child(op, i);
             const json& x = (*off)[i];

@@ -44,7 +44,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
     const json* u = d.field(o, path, "underlyings", true);
     if (!u) return;
     const std::string up = child(path, "underlyings");
-    if (!d.is_object(*u, up)) return;
+    if (!d.is_object(*u, up) || !d.at_most(*u, limits::max_underlyings, up, "underlyings")) return;
     for (const auto& [sym, v] : u->items()) {
         const std::string sp = child(up, sym);
         if (!d.is_object(v, sp) || !d.only(v, sp, {"expiries", "perp_confidence", "perp_mark", "spot", "spot_confidence"})) return;
@@ -59,7 +59,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
         if (pconf) um.perp_confidence = *pconf;
         if (const json* ex = d.field(v, sp, "expiries", false)) {
             const std::string ep = child(sp, "expiries");
-            if (!d.is_array(*ex, ep)) return;
+            if (!d.is_array(*ex, ep) || !d.at_most(*ex, limits::max_expiries, ep, "expiries per underlying")) return;
             for (std::size_t i = 0; i < ex->size(); ++i) {
                 expiry_market e;
                 decode_expiry(d, (*ex)[i], child(ep, i), e);
@@ -71,7 +71,7 @@ void decode_market(decoder& d, const json& o, const std::string& path, market_st
     }
     if (const json* c = d.field(o, path, "collateral", false)) {
         const std::string cp = child(path, "collateral");
-        if (!d.is_object(*c, cp)) return;
+        if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
         for (const auto& [asset, v] : c->items()) {
             const std::string ap = child(cp, asset);
             if (!d.is_object(v, ap) || !d.only(v, ap, {"confidence", "price"})) return;
@@ -116,7 +116,7 @@ void decode_account(decoder& d, const json& o, const std::string& path, account&
     if (cash) a.cash = *cash;
     if (const json* c = d.field(o, path, "collateral", false)) {
         const std::string cp = child(path, "collateral");
-        if (!d.is_object(*c, cp)) return;
+        if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
         for (const auto& [asset, v] : c->items()) {
             auto amount = d.decimal_value(v, child(cp, asset));
             if (d.failed()) return;

@@ -22,7 +22,7 @@ using json = nlohmann::json;
 using fp::rounding;
 using fp::Wad;
 
-constexpr std::size_t max_input_bytes = 16u << 20;
+constexpr std::size_t max_input_bytes = limits::max_document_bytes;
 constexpr std::size_t max_depth = 16;
 
 using margin::child;
@@ -35,6 +35,9 @@ public:
     std::optional<error> err;
 
     bool null() override { return put(json(nullptr)); }
+    /// Values read so far: capped (limits::max_json_values), so that a 16 MiB text of tiny
+    /// values is refused before it is all built (docs/api.md, "Caps").
+    std::size_t values = 0;
     bool boolean(bool v) override { return put(json(v)); }
     bool number_integer(number_integer_t) override { return number(); }
     bool number_unsigned(number_unsigned_t) override { return number(); }
@@ -47,6 +50,9 @@ public:
     bool start_array(std::size_t) override { return open(json::array()); }
     bool end_array() override { return close(); }
     bool key(string_t& k) override {
+        if (frames_.back().node->size() >= limits::max_object_members)
+            return fail(error_code::JSON_TOO_LARGE, frames_.back().path,
+                        "an object of more than " + std::to_string(limits::max_object_members) + " members");
         if (frames_.back().node->contains(k))
             return fail(error_code::DUPLICATE_KEY, child(frames_.back().path, k), "the key \"" + k + "\" appears twice in this object");
         key_ = k;
@@ -89,11 +95,18 @@ private:
         slot = std::move(v);
         return &slot;
     }
+    bool counted() {
+        return ++values <= limits::max_json_values ||
+               fail(error_code::JSON_TOO_LARGE, "",
+                    "more than " + std::to_string(limits::max_json_values) + " JSON values in one document");
+    }
     bool put(json v) {
+        if (!counted()) return false;
         insert(std::move(v));
         return true;
     }
     bool open(json v) {
+        if (!counted()) return false;
         if (frames_.size() >= max_depth) return fail(error_code::JSON_TOO_DEEP, value_pointer(), "nesting deeper than 16 levels");
         std::string path = value_pointer();
         json* n = insert(std::move(v));
@@ -126,6 +139,12 @@ public:
     }
     bool is_array(const json& v, const std::string& path) {
         return v.is_array() || fail(error_code::WRONG_TYPE, path, std::string("expected an array, got ") + type_name(v));
+    }
+
+    /// A container of at most `cap` members or elements (OUT_OF_RANGE at the container): checked
+    /// before its members are read, so a request's work is bounded (core/limits.hpp).
+    bool at_most(const json& v, std::size_t cap, const std::string& path, const char* what) {
+        return v.size() <= cap || fail(error_code::OUT_OF_RANGE, path, "at most " + std::to_string(cap) + " " + what);
     }
 
     /// Rejects any key not in `allowed` (the first in byte order is reported).
@@ -208,6 +227,12 @@ public:
 /// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
 inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {
     if (text.size() > max_input_bytes) return outcome<json>::failure(error_code::JSON_TOO_LARGE, prefix, "requests are limited to 16 MiB");
+    // nlohmann's lexer takes a NUL byte for the end of the input, so "{...}\0garbage" would
+    // parse as "{...}": JSON text never holds one (a string spells it \u0000), so it is refused.
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        return outcome<json>::failure(
+            error_code::JSON_SYNTAX, prefix,
+            "not valid JSON at byte " + std::to_string(nul + 1) + ": a NUL byte (JSON text has none; a string holds one as \\u0000)");
     dom_builder b;
     const bool ok = json::sax_parse(text.begin(), text.end(), &b, nlohmann::detail::input_format_t::json, true);
     if (b.err) return outcome<json>::failure(b.err->code, prefix + b.err->path, b.err->message);

@@ -63,12 +63,12 @@ std::optional<error> from_json_into(const type& t, const nlohmann::json& j, valu
         if (!j.is_object()) return wrong("an object");
         for (const auto& [key, _] : j.items())
             if (std::find(t.names.begin(), t.names.end(), key) == t.names.end())
-                return bad(error_code::ABI_BAD_VALUE, path + "/" + key, path + "/" + key + ": no such field");
+                return bad(error_code::ABI_BAD_VALUE, margin::child(path, key), margin::child(path, key) + ": no such field");
         for (std::size_t i = 0; i < t.elements.size(); ++i) {
             if (!j.contains(t.names[i]))
-                return bad(error_code::ABI_BAD_VALUE, path + "/" + t.names[i], path + "/" + t.names[i] + ": missing");
+                return bad(error_code::ABI_BAD_VALUE, margin::child(path, t.names[i]), margin::child(path, t.names[i]) + ": missing");
             items.emplace_back();
-            if (auto err = from_json_into(t.elements[i], j[t.names[i]], items.back(), path + "/" + t.names[i])) return err;
+            if (auto err = from_json_into(t.elements[i], j[t.names[i]], items.back(), margin::child(path, t.names[i]))) return err;
         }
     } else {
         if (!j.is_array()) return wrong("an array");

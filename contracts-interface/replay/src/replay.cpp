@@ -33,6 +33,7 @@ bool integer_of(const json* j, abi::integer& out) {
     const std::string s = j->get<std::string>();
     const std::size_t digits = s.size() - (s.rfind('-', 0) == 0 ? 1 : 0);
     if (digits == 0 || digits > 80 || s.find_first_not_of("0123456789", s.size() - digits) != std::string::npos) return false;
+    if (digits > 1 && s[s.size() - digits] == '0') return false;  // no leading zeros (Boost would read them as octal)
     out = abi::integer(s);
     return true;
 }
@@ -42,9 +43,9 @@ std::string raw(const fp::Wad& w) { return w.raw().to_string(); }
 // Every leaf where `a` (the bundle) and `b` (the chain's) differ, by JSON pointer.
 void diff(const json& a, const json& b, const std::string& path, json& out) {
     if (a.is_object() && b.is_object()) {
-        for (const auto& [k, v] : a.items()) diff(v, b.contains(k) ? b[k] : json(), path + "/" + k, out);
+        for (const auto& [k, v] : a.items()) diff(v, b.contains(k) ? b[k] : json(), margin::child(path, k), out);
         for (const auto& [k, v] : b.items())
-            if (!a.contains(k)) diff(json(), v, path + "/" + k, out);
+            if (!a.contains(k)) diff(json(), v, margin::child(path, k), out);
         return;
     }
     if (a.is_array() && b.is_array() && a.size() == b.size()) {
@@ -76,7 +77,8 @@ bool u64_of(const json* j, std::uint64_t& out) {
 // spot of the MarketPushed it names (when the bundle holds it), and each account's total.
 outcome<json> run_settlement(const json& b, const json* chain) {
     for (const auto& [key, _] : b.items())
-        if (key != "version" && key != "expiries" && key != "positions" && key != "source") return bad("/" + key, "no such field");
+        if (key != "version" && key != "expiries" && key != "positions" && key != "source")
+            return bad(margin::child("", key), "no such field");
     const json* expiries = field(b, "expiries");
     const json* positions = field(b, "positions");
     if (!expiries || !expiries->is_array() || expiries->size() > 10'000) return bad("/expiries", "the ExpirySettled events, an array");
@@ -97,7 +99,8 @@ outcome<json> run_settlement(const json& b, const json* chain) {
         fp::I256 price;
         if (!e.is_object()) return bad(at, "an object");
         for (const auto& [key, _] : e.items())
-            if (key != "expiry" && key != "price" && key != "source" && key != "market") return bad(at + "/" + key, "no such field");
+            if (key != "expiry" && key != "price" && key != "source" && key != "market")
+                return bad(margin::child(at, key), "no such field");
         if (!u64_of(field(e, "expiry"), t)) return bad(at + "/expiry", "Unix seconds as a decimal string");
         if (!i256_of(field(e, "price"), price) || price <= fp::I256{}) return bad(at + "/price", "a positive raw WAD integer");
         if (!u64_of(field(e, "source"), source)) return bad(at + "/source", "Unix seconds as a decimal string");
@@ -121,7 +124,7 @@ outcome<json> run_settlement(const json& b, const json* chain) {
         for (const auto& [key, _] : p.items())
             if (key != "account" && key != "series" && key != "expiry" && key != "strike" && key != "call" && key != "amount" &&
                 key != "price" && key != "cash")
-                return bad(at + "/" + key, "no such field");
+                return bad(margin::child(at, key), "no such field");
         bridge::option_settled s;
         const json* account = field(p, "account");
         if (!account || !account->is_string()) return bad(at + "/account", "an address");
@@ -172,7 +175,7 @@ outcome<json> run(const json& b, const json* chain) {
     for (const auto& [key, _] : b.items())
         if (key != "version" && key != "underlying" && key != "market_timestamp" && key != "scenario" && key != "book" && key != "params" &&
             key != "event" && key != "witness" && key != "source")
-            return bad("/" + key, "no such field");
+            return bad(margin::child("", key), "no such field");
     const json* underlying = field(b, "underlying");
     if (!underlying || !underlying->is_string() || underlying->get<std::string>().empty())
         return bad("/underlying", "a symbol, e.g. \"BTC\"");

@@ -45,6 +45,29 @@ using margin::error_code;
 
 int risk_command(const std::vector<std::string>& args);  // apps/risk_command.cpp
 
+// Input is read with a limit: at most one byte past the documents' cap (16 MiB,
+// core/limits.hpp), so a larger input is never held whole; the engine answers such a text
+// with JSON_TOO_LARGE, as it answers a large text given in one piece.
+constexpr std::size_t read_limit = margin::limits::max_document_bytes + 1;
+
+/// The whole of FILE (or stdin for "-"), up to read_limit bytes (also apps/risk_command.cpp).
+bool read_all(const std::string& path, std::string& out) {
+    std::ifstream f;
+    if (path != "-") {
+        f.open(path, std::ios::binary);
+        if (!f) return false;
+    }
+    std::istream& is = path == "-" ? std::cin : f;
+    out.clear();
+    std::vector<char> buf(1 << 16);
+    while (out.size() < read_limit) {
+        is.read(buf.data(), static_cast<std::streamsize>(std::min(buf.size(), read_limit - out.size())));
+        if (is.gcount() <= 0) break;
+        out.append(buf.data(), static_cast<std::size_t>(is.gcount()));
+    }
+    return !is.bad();
+}
+
 namespace {
 
 constexpr const char* usage_text =
@@ -71,28 +94,6 @@ constexpr const char* usage_text =
 int usage(const std::string& why) {
     std::fprintf(stderr, "margin: %s\n%s", why.c_str(), usage_text);
     return 2;
-}
-
-// Input is read with a limit: at most one byte past the documents' cap (16 MiB,
-// core/limits.hpp), so a larger input is never held whole; the engine answers such a text
-// with JSON_TOO_LARGE, as it answers a large text given in one piece.
-constexpr std::size_t read_limit = margin::limits::max_document_bytes + 1;
-
-bool read_all(const std::string& path, std::string& out) {
-    std::ifstream f;
-    if (path != "-") {
-        f.open(path, std::ios::binary);
-        if (!f) return false;
-    }
-    std::istream& is = path == "-" ? std::cin : f;
-    out.clear();
-    std::vector<char> buf(1 << 16);
-    while (out.size() < read_limit) {
-        is.read(buf.data(), static_cast<std::streamsize>(std::min(buf.size(), read_limit - out.size())));
-        if (is.gcount() <= 0) break;
-        out.append(buf.data(), static_cast<std::size_t>(is.gcount()));
-    }
-    return !is.bad();
 }
 
 // One line of `is` without its '\n', keeping at most read_limit bytes of it (the rest of a

@@ -18,28 +18,11 @@
 #include "api/pipeline.hpp"
 #include "api/response.hpp"
 
+bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp: at most the 16 MiB cap + 1 byte
+
 namespace {
 
 using json = nlohmann::ordered_json;
-constexpr std::size_t max_file_bytes = 16u << 20;
-
-// The whole file, refused past the 16 MiB cap without reading further.
-bool read_capped(const std::string& path, std::string& out, std::string& why) {
-    std::ifstream f;
-    std::istream* in = &std::cin;
-    if (path != "-") {
-        f.open(path, std::ios::binary);
-        if (!f) return (why = "cannot read " + path), false;
-        in = &f;
-    }
-    out.clear();
-    char buf[65536];
-    while (in->read(buf, sizeof buf) || in->gcount() > 0) {
-        out.append(buf, static_cast<std::size_t>(in->gcount()));
-        if (out.size() > max_file_bytes) return (why = path + " is larger than 16 MiB"), false;
-    }
-    return true;
-}
 
 constexpr const char* var_usage =
     "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic]\n"
@@ -110,8 +93,8 @@ int risk_command(const std::vector<std::string>& args) {
             have_file = true;
         }
     }
-    std::string text, why;
-    if (!read_capped(file, text, why)) return fail(why);
+    std::string text;
+    if (!read_all(file, text)) return fail("cannot read " + file);
     json doc = json::parse(text, nullptr, false);
     if (!risk.empty() || !histories.empty() || !prices.empty() || synthetic) {
         // Flags merge into the request; a request that is not a JSON object is left to the
@@ -120,7 +103,7 @@ int risk_command(const std::vector<std::string>& args) {
             for (auto& [k, v] : risk.items()) doc["risk"][k] = v;
             for (const auto& [sym, path] : histories) {
                 std::string csv;
-                if (!read_capped(path, csv, why)) return fail(why);
+                if (!read_all(path, csv)) return fail("cannot read " + path);
                 doc["history"][sym] = csv;
             }
             if (!prices.empty()) {
@@ -139,7 +122,7 @@ int risk_command(const std::vector<std::string>& args) {
                     std::ifstream probe(path);
                     if (!probe) continue;  // an asset without a file: the engine says if it needed one
                     std::string csv;
-                    if (!read_capped(path, csv, why)) return fail(why);
+                    if (!read_all(path, csv)) return fail("cannot read " + path);
                     doc["history"][sym] = csv;
                 }
             }

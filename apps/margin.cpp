@@ -9,6 +9,8 @@
 //   margin batch IN OUT [--scenario ID | --input-hash ID]
 //                                         one compact request per line -> one response per line
 //   margin input-hash ID [FILE|-]         the clearing house's input hash of the account at scenario ID
+//   margin param-hash [FILE|-]            keccak256(abi.encode(params)) of a parameter document: the
+//                                         id of the clearing house's queued setParams (timelock)
 //   margin replay [BUNDLE|-]              an on-chain liquidation recomputed, field by field
 //   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
@@ -82,6 +84,8 @@ constexpr const char* usage_text =
     "                                             each at scenario ID, or its input hash, if given\n"
     "       margin input-hash ID [FILE|-]         keccak256(abi.encode(book, params, ID)) as the chain\n"
     "                                             computes it for the request's account (MarginAccounts)\n"
+    "       margin param-hash [FILE|-]            keccak256(abi.encode(params)) of a scenario/1 parameter\n"
+    "                                             document: the id of the house's queued setParams\n"
     "       margin replay [BUNDLE|-]              recompute an on-chain liquidation from its bundle\n"
     "       margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]\n"
     "                                             the same, reading the bundle from a node (native build)\n"
@@ -275,6 +279,16 @@ margin::api::reply input_hash_json(std::string_view text, std::uint64_t id, bool
             std::nullopt};
 }
 
+// keccak256(abi.encode(params)) of a scenario/1 parameter document, as MarginAccounts' timelock
+// names a queued setParams: {"api_version", "param_hash"} or an error document.
+margin::api::reply param_hash_json(std::string_view text) {
+    const auto prm = margin::api::parse_scenario_params(text);
+    if (!prm.ok()) return failed(*prm.err, true);
+    std::array<char, 67> buf;
+    const std::string hash(abi::to_hex(bridge::param_hash(prm.value), buf));
+    return {"{\n  \"api_version\": \"1\",\n  \"param_hash\": \"" + hash + "\"\n}", std::nullopt};
+}
+
 // margin replay: exit 0 when every field matches, 1 on a mismatch or an error document.
 int replay_command(const std::vector<std::string>& args) {
     std::string rpc, tx, underlying = "BTC", export_path, file;
@@ -437,6 +451,15 @@ int main(int argc, char** argv) {
         const std::string path = args.size() == 3 ? args[2] : "-";
         if (!read_all(path, text)) return usage("cannot read " + path);
         const auto out = input_hash_json(text, std::stoull(args[1]), true);
+        std::printf("%s\n", out.text.c_str());
+        return out.ok() ? 0 : 1;
+    }
+    if (cmd == "param-hash") {
+        if (args.size() > 2) return usage("param-hash takes one FILE");
+        std::string text;
+        const std::string path = args.size() == 2 ? args[1] : "-";
+        if (!read_all(path, text)) return usage("cannot read " + path);
+        const auto out = param_hash_json(text);
         std::printf("%s\n", out.text.c_str());
         return out.ok() ? 0 : 1;
     }

@@ -71,8 +71,8 @@ step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs th
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
 step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, invariants" \
   node contracts-interface/harness/accounts.js build/native/bin/margin --traders 40 --steps 150
-step "guards: parameter bounds at every boundary on anvil, oracle deviation per unit of time, reward cap, liquidator's fraction and price limit" \
-  node contracts-interface/harness/guards.js
+step "guards: parameter bounds at every boundary on anvil, oracle deviation per unit of time, reward cap, liquidator's fraction and price limit; signed orders, timelock, step limits, roles, a high-s mutation caught" \
+  node contracts-interface/harness/guards.js build/native/bin/margin
 step "expiry: options carried past two expiries on anvil, settled, traded and withdrawn after, settlement replayed bit for bit (native and WebAssembly)" \
   node contracts-interface/harness/expiry.js build/native/bin/margin --wasm "node build/wasm/bin/margin.js"
 step "keeper: margin-keeper on anvil end to end, replay (native over RPC, WebAssembly from bundles), front-running, node restart" \

@@ -6,6 +6,8 @@ import {PortfolioMargin} from "./PortfolioMargin.sol";
 import {MarginEngine} from "./MarginEngine.sol";
 import {Listings} from "./Listings.sol";
 import {HouseGuards} from "./HouseGuards.sol";
+import {Orders} from "./Orders.sol";
+import {Timelock} from "./Timelock.sol";
 
 /// @notice The ERC-20 calls the clearing house makes.
 interface IERC20 {
@@ -18,8 +20,11 @@ interface IERC20 {
 /// @notice A minimal clearing house for options and a perpetual on one underlying, margined
 /// by the portfolio model of `core/` (PortfolioMargin, through MarginEngine): collateral in
 /// one ERC-20 settlement token (18 decimals; 1 token unit = 1 wei of cash), trades entered by
-/// an authorised matcher with both sides IM-checked, market state pushed by an oracle with
-/// staleness and deviation guards, risk parameters set by an admin within validation bounds.
+/// an authorised matcher with both sides' EIP-712 signed orders (Orders.sol: price limit,
+/// deadline, nonce) and both sides IM-checked, market state pushed by an oracle with
+/// staleness and deviation guards, risk parameters set by an admin within validation bounds
+/// and step limits, through a timelock (Timelock.sol: queue, delay, execute, cancel); the
+/// admin role passes in two steps (queued proposal, then the new admin accepts).
 ///
 /// Liquidation is the witness check of DESIGN.md section 7: `liquidate(account, scenarioId)`
 /// re-evaluates one scenario; if it proves equity below MM, a fraction of every position
@@ -51,13 +56,7 @@ contract MarginAccounts {
         mapping(uint256 => int256) amount; // by series id
     }
 
-    /// @notice Liquidation and oracle settings (WAD fractions, seconds).
-    struct RiskLimits {
-        int256 buffer; // restore equity >= (1 + buffer) x MM; <= 1
-        int256 reward; // the liquidator's reward per unit of MM released; < 1 + buffer, <= 0.5
-        uint64 maxStaleness; // market older than this: no margin decision
-        int256 maxDeviation; // per push, on prices (spot, perp mark, stable, forwards); in (0, 1]
-    }
+    // (liquidation and oracle settings: Timelock.RiskLimits)
 
     // ---------------------------------------------------------------- errors
 
@@ -73,10 +72,30 @@ contract MarginAccounts {
     error TokenTransferFailed();
     error Reentrancy();
     error PriceLimit(int256 payment, int256 limit);
+    // Orders' and Timelock's errors (raised in those libraries; declared here for the house's ABI)
+    error BadSignature();
+    error WrongSigner(address account, address signer);
+    error OrderExpired(address account, uint64 deadline);
+    error NonceUsed(address account, uint256 nonce);
+    error NotQueued(bytes32 id);
+    error AlreadyQueued(bytes32 id);
+    error TooEarly(bytes32 id, uint256 eta);
+    error ChangeExpired(bytes32 id, uint256 eta);
+    error StepLimit(bytes32 what, int256 previous, int256 next);
 
     // ---------------------------------------------------------------- events
 
+    /// @notice `who` holds `role` from now (address(0): revoked).
     event RoleSet(bytes32 indexed role, address indexed who);
+    /// @notice The admin role is offered to `who`, who takes it with acceptAdmin.
+    event AdminProposed(address indexed who);
+    /// @notice Emitted by Timelock: a change queued (`data` = what the house will apply, `id` =
+    /// its keccak256), executed, or cancelled.
+    event ChangeQueued(bytes32 indexed id, bytes32 indexed kind, uint256 eta, bytes data);
+    event ChangeExecuted(bytes32 indexed id);
+    event ChangeCancelled(bytes32 indexed id);
+    /// @notice `account` voided its order nonce `nonce` (cancelNonce).
+    event NonceCancelled(address indexed account, uint256 nonce);
     event ParamsSet(bytes32 paramsHash, address data);
     event LimitsSet(int256 buffer, int256 reward, uint64 maxStaleness, int256 maxDeviation);
     event OracleLimitsSet(HouseGuards.OracleLimits limits);
@@ -129,7 +148,7 @@ contract MarginAccounts {
 
     mapping(bytes32 => address) public roles;
     address public paramsData; // the encoded PortfolioMargin.Params, as contract code
-    RiskLimits public limits;
+    Timelock.RiskLimits public limits;
     Listings.Series[] public series;
     uint32[] public live; // ids of the series not yet settled, ascending (8 a slot): what pushMarket's vols follow
     uint64[] public expiries; // live (not yet settled) expiries, ascending
@@ -143,6 +162,15 @@ contract MarginAccounts {
     int256 public totalPositiveCash; // sum of max(cash, 0): the claims the deficit is shared over
     bool private entered;
     HouseGuards.OracleLimits public oracleLimits;
+    /// @notice The timelock's delay (seconds): a queued change executes from this long after.
+    uint256 public immutable delay;
+    uint256 private constant MIN_DELAY = 1 hours;
+    uint256 private constant MAX_DELAY = 30 days;
+    /// @notice Queued changes' eta (block timestamp) by id; 0: not queued.
+    mapping(bytes32 => uint256) public queued;
+    /// @notice The admin role's proposed holder (0: none), who takes it with acceptAdmin.
+    address public pendingAdmin;
+    mapping(address => mapping(uint256 => uint256)) private nonceWords; // order nonces used, a bitmap per account
 
     modifier only(bytes32 role) {
         if (msg.sender != roles[role]) revert Unauthorized(role, msg.sender);
@@ -156,49 +184,104 @@ contract MarginAccounts {
         entered = false;
     }
 
-    constructor(IERC20 token_, MarginEngine engine_, address admin) {
+    /// @notice The first holders of the three roles, and the timelock's delay. Reverts
+    /// InvalidParameter("delay") unless 1 hour <= delay_ <= 30 days, InvalidParameter("who") for
+    /// a zero address.
+    constructor(IERC20 token_, MarginEngine engine_, address admin, address oracle, address matcher, uint256 delay_) {
+        if (delay_ < MIN_DELAY || delay_ > MAX_DELAY) revert InvalidParameter("delay");
+        if (admin == address(0) || oracle == address(0) || matcher == address(0)) revert InvalidParameter("who");
         token = token_;
         engine = engine_;
+        delay = delay_;
         roles[ADMIN] = admin;
+        roles[ORACLE] = oracle;
+        roles[MATCHER] = matcher;
         emit RoleSet(ADMIN, admin);
+        emit RoleSet(ORACLE, oracle);
+        emit RoleSet(MATCHER, matcher);
     }
 
     // ---------------------------------------------------------------- admin
 
-    /// @notice Assign a role (ADMIN, ORACLE or MATCHER) to `who`. Admin only.
-    function setRole(bytes32 role, address who) external only(ADMIN) {
-        if (role != ADMIN && role != ORACLE && role != MATCHER) revert InvalidParameter("role");
-        if (who == address(0)) revert InvalidParameter("who");
-        roles[role] = who;
-        emit RoleSet(role, who);
+    // Every change below is queued first, by `queue` (admin only), and applied by its function
+    // with the same arguments from its eta (Timelock.consume: NotQueued, TooEarly,
+    // ChangeExpired), except the first setting of params, limits and oracle limits, which
+    // applies at once (the house can neither trade nor take a push before all three are set).
+    // All revert Unauthorized for a caller other than the admin.
+
+    /// @notice Queue a change: `kind` "params", "limits", "oracleLimits" or "role", `data` the
+    /// ABI encoding of setParams', setLimits', setOracleLimits' or setRole's arguments (for
+    /// params: abi.encode(params), whose keccak256 `margin param-hash` prints for the parameter
+    /// document). Checked as the change will be (bounds, rules, step limits against what is
+    /// applied now), then queued under id keccak256(data) (ChangeQueued with the data), for
+    /// execution `delay` seconds from now. Timelock.queue's reverts: InvalidParameter("kind"),
+    /// the checks' InvalidParameter and StepLimit, AlreadyQueued; empty data for a malformed
+    /// or non-canonical encoding.
+    function queue(bytes32 kind, bytes calldata data) external only(ADMIN) returns (bytes32) {
+        return Timelock.queue(queued, paramsData, limits, kind, data, delay);
     }
 
-    /// @notice Set the portfolio model's parameters after checking them. Admin only. The bounds
-    /// are core's validate() table (ParamBounds, generated by core/tools/gen_bounds.py), and so
-    /// are the other rules (HouseGuards.checkParams): InvalidParameter(field) otherwise.
-    function setParams(PortfolioMargin.Params calldata p) external only(ADMIN) {
-        HouseGuards.checkParams(p);
-        bytes memory data = abi.encode(p);
-        address ptr = _writeData(data);
-        paramsData = ptr;
-        emit ParamsSet(keccak256(data), ptr);
+    /// @notice Cancel queued change `id`. Admin only. NotQueued(id) unless it is queued.
+    function cancel(bytes32 id) external only(ADMIN) {
+        Timelock.cancel(queued, id);
+    }
+
+    /// @notice Give `role` (ORACLE or MATCHER) to `who`, or offer ADMIN to `who` (AdminProposed:
+    /// the admin changes when `who` calls acceptAdmin). Queued first (kind "role", data
+    /// abi.encode(role, who)). Reverts InvalidParameter("role") for another role,
+    /// InvalidParameter("who") for address(0).
+    function setRole(bytes32 role, address who) external only(ADMIN) {
+        Timelock.checkRole(role, who);
+        Timelock.consume(queued, keccak256(abi.encode(role, who)));
+        if (role == ADMIN) {
+            pendingAdmin = who;
+            emit AdminProposed(who);
+        } else {
+            roles[role] = who;
+            emit RoleSet(role, who);
+        }
+    }
+
+    /// @notice The proposed admin takes the role. Reverts Unauthorized(ADMIN, caller) for anyone
+    /// else (or when none is proposed).
+    function acceptAdmin() external {
+        if (msg.sender != pendingAdmin || msg.sender == address(0)) revert Unauthorized(ADMIN, msg.sender);
+        roles[ADMIN] = msg.sender;
+        pendingAdmin = address(0);
+        emit RoleSet(ADMIN, msg.sender);
+    }
+
+    /// @notice Revoke ORACLE or MATCHER at once (no delay: it only takes power away, for a
+    /// compromised key). Admin only. InvalidParameter("role") for another role.
+    function revokeRole(bytes32 role) external only(ADMIN) {
+        if (role != ORACLE && role != MATCHER) revert InvalidParameter("role");
+        roles[role] = address(0);
+        emit RoleSet(role, address(0));
+    }
+
+    /// @notice Set the portfolio model's parameters after checking them. Admin only; queued
+    /// first (kind "params") except the first time. The bounds are core's validate() table
+    /// (ParamBounds, generated by core/tools/gen_bounds.py), and so are the other rules
+    /// (HouseGuards.checkParams): InvalidParameter(field) otherwise; then the step limits
+    /// against the applied parameters (Timelock.paramSteps): StepLimit(field, old, new). The
+    /// work is Timelock.setParams's, on this call's argument (the house forwards it).
+    function setParams(PortfolioMargin.Params calldata) external only(ADMIN) {
+        paramsData = Timelock.setParams(queued, paramsData, msg.data[4:]);
     }
 
     /// @notice Liquidation buffer and reward, oracle staleness and per-push deviation cap. Admin
-    /// only. Bounds (the generated table): buffer <= 1, reward <= 0.5, staleness 1 s to 1 day,
-    /// deviation in (0, 1].
-    function setLimits(RiskLimits calldata l) external only(ADMIN) {
-        HouseGuards.checkLimits(l.buffer, l.reward, l.maxStaleness, l.maxDeviation);
-        limits = l;
-        emit LimitsSet(l.buffer, l.reward, l.maxStaleness, l.maxDeviation);
+    /// only; queued first (kind "limits") except the first time. Bounds (the generated table):
+    /// buffer <= 1, reward <= 0.5, staleness 1 s to 1 day, deviation in (0, 1]
+    /// (InvalidParameter); step limits on buffer, reward and deviation (StepLimit).
+    function setLimits(Timelock.RiskLimits calldata) external only(ADMIN) {
+        Timelock.setLimits(queued, limits, msg.data[4:]);
     }
 
     /// @notice The oracle guards' speeds and caps (HouseGuards.OracleLimits; bounds: the generated
-    /// table). Admin only. Until set, pushMarket reverts.
-    function setOracleLimits(HouseGuards.OracleLimits calldata o) external only(ADMIN) {
-        HouseGuards.checkOracleLimits(o);
-        oracleLimits = o;
-        emit OracleLimitsSet(o);
+    /// table, InvalidParameter). Admin only; queued first (kind "oracleLimits") except the first
+    /// time. Until set, pushMarket reverts.
+    function setOracleLimits(HouseGuards.OracleLimits calldata) external only(ADMIN) {
+        Timelock.setOracleLimits(queued, oracleLimits, msg.data[4:]);
     }
 
     /// @notice List an option series (and its expiry if new). Admin only. Returns its id.
@@ -264,8 +347,7 @@ contract MarginAccounts {
     }
 
     /// @notice Pay `amount` of the insurance fund's surplus (the fund less any outstanding
-    /// socialised loss) to `to`. Admin only: the hook for the timelock of admin changes,
-    /// which will hold the admin role (issue 31, item 6).
+    /// socialised loss) to `to`. Admin only (not timelocked: it moves only the surplus).
     function withdrawInsurance(address to, uint256 amount) external only(ADMIN) nonReentrant {
         if (to == address(0) || amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > insuranceFund - socialisedLoss) {
             revert InvalidParameter("amount");
@@ -311,16 +393,29 @@ contract MarginAccounts {
 
     // ---------------------------------------------------------------- trading
 
-    /// @notice Enter a trade: `buyer` buys `size` (> 0) of `instrument` (a series id, or PERP)
-    /// from `seller` at `price`. Matcher only; both sides must hold IM afterwards.
+    /// @notice Enter a trade: `buy.account` buys `size` (> 0) of `buy.instrument` (a series id,
+    /// or PERP) from `sell.account` at `price`, each side by its EIP-712 signed order (Orders.sol:
+    /// Orders.fill's reverts: OrderExpired, InvalidParameter("order") for a size beyond the
+    /// order's or of the wrong side, PriceLimit(price, limit), NonceUsed, BadSignature,
+    /// WrongSigner); the orders' instruments must agree (InvalidParameter("order")). Matcher
+    /// only (Unauthorized); both sides must hold IM afterwards (InsufficientMargin).
     /// Options: the premium ceil(size x price) moves from buyer to seller. Perp: both sides'
     /// existing perp P&L is settled at `price` (floor), then the sizes change at entry `price`.
     /// Both sides' expired options are settled first. A series at or past its expiry (by the
     /// chain's clock) is not traded. While the market is stale only a trade that reduces both
     /// sides' positions in the instrument (toward zero, without crossing it) is accepted
     /// (StaleMarket otherwise), and both sides must then hold MM, not IM, on the last market.
-    function trade(address buyer, address seller, uint256 instrument, int256 size, int256 price) external only(MATCHER) nonReentrant {
+    function trade(Orders.Order calldata buy, bytes calldata, Orders.Order calldata sell, bytes calldata, int256 size, int256 price)
+        external
+        only(MATCHER)
+        nonReentrant
+    {
+        address buyer = buy.account;
+        address seller = sell.account;
+        uint256 instrument = buy.instrument;
         if (buyer == seller || size <= 0 || size > MAX_SIZE || price <= 0 || price > MAX_PRICE) revert InvalidParameter("trade");
+        if (sell.instrument != instrument) revert InvalidParameter("order");
+        Orders.fillTrade(nonceWords, msg.data[4:]); // both orders, by this call's arguments
         _settle(buyer);
         _settle(seller);
         bool stale = !_fresh();
@@ -374,12 +469,12 @@ contract MarginAccounts {
         _settle(account);
         _settle(msg.sender);
         (PortfolioMargin.Book memory b, int256[][] memory marks) = _book(account);
-        PortfolioMargin.Params memory p = params();
+        PortfolioMargin.Params memory p = _params();
         PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId, marks);
         if (!w.liquidatable) revert AccountHealthy(account, scenarioId, w.equity, w.maintenance);
         bytes32 inputHash = keccak256(abi.encode(b, p, scenarioId));
 
-        RiskLimits memory l = limits;
+        Timelock.RiskLimits memory l = limits;
         int256 onePlusBuffer = FixedPoint.add(WAD, l.buffer);
         int256 target = FixedPoint.mul(onePlusBuffer, w.maintenance, CEIL);
         fraction = WAD; // an account without positive equity is closed out
@@ -421,10 +516,34 @@ contract MarginAccounts {
         insuranceFund += int256(received);
     }
 
+    /// @notice Void the caller's order nonce `nonce` (an order signed but not yet filled).
+    function cancelNonce(uint256 nonce) external {
+        nonceWords[msg.sender][nonce >> 8] |= 1 << (nonce & 255);
+        emit NonceCancelled(msg.sender, nonce);
+    }
+
     // ---------------------------------------------------------------- views
 
-    /// @notice The model's parameters.
-    function params() public view returns (PortfolioMargin.Params memory) {
+    /// @notice Whether `account`'s order nonce `nonce` is used (filled or cancelled).
+    function nonceUsed(address account, uint256 nonce) external view returns (bool) {
+        return nonceWords[account][nonce >> 8] & (1 << (nonce & 255)) != 0;
+    }
+
+    /// @notice The EIP-712 domain separator of the accounts' orders (Orders.sol).
+    function domainSeparator() external view returns (bytes32) {
+        return Orders.domainSeparator();
+    }
+
+    /// @notice The model's parameters (returned as stored: abi.encode(params) is this function's
+    /// return data).
+    function params() external view returns (PortfolioMargin.Params memory) {
+        bytes memory data = _readData(paramsData);
+        assembly ("memory-safe") {
+            return(add(data, 32), mload(data))
+        }
+    }
+
+    function _params() private view returns (PortfolioMargin.Params memory) {
         return abi.decode(_readData(paramsData), (PortfolioMargin.Params));
     }
 
@@ -442,13 +561,13 @@ contract MarginAccounts {
     /// @notice The full grid for `account` (audits, tests): every scenario, IM, MM, verdict.
     function fullGrid(address account) external view returns (PortfolioMargin.Grid memory) {
         (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
-        return engine.grid(b, params(), m);
+        return engine.grid(b, _params(), m);
     }
 
     /// @notice keccak256(abi.encode(book, params, scenarioId)): the hash `Liquidated` carries.
     function inputHash(address account, uint256 scenarioId) external view returns (bytes32) {
         (PortfolioMargin.Book memory b,) = _book(account);
-        return keccak256(abi.encode(b, params(), scenarioId));
+        return keccak256(abi.encode(b, _params(), scenarioId));
     }
 
     function accountOf(address account)
@@ -503,7 +622,7 @@ contract MarginAccounts {
             return;
         }
         (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
-        PortfolioMargin.Grid memory g = engine.grid(b, params(), m);
+        PortfolioMargin.Grid memory g = engine.grid(b, _params(), m);
         int256 need = maintenanceOnly ? g.maintenance : g.initial;
         if (g.equity < need) revert InsufficientMargin(account, g.equity, need);
     }
@@ -690,17 +809,6 @@ contract MarginAccounts {
     function _call(bytes memory data) private {
         (bool ok, bytes memory ret) = address(token).call(data);
         if (!ok || (ret.length != 0 && !abi.decode(ret, (bool)))) revert TokenTransferFailed();
-    }
-
-    /// @dev Store bytes as the code of a new contract (0x00 STOP, then the data): reading it
-    /// back costs EXTCODECOPY, far less than one storage slot per word.
-    function _writeData(bytes memory data) private returns (address ptr) {
-        // creation: PUSH4 size, DUP1, PUSH1 14, PUSH1 0, CODECOPY, PUSH1 0, RETURN; then the code
-        bytes memory init = abi.encodePacked(hex"63", uint32(data.length + 1), hex"80600e6000396000f3", hex"00", data);
-        assembly ("memory-safe") {
-            ptr := create(0, add(init, 32), mload(init))
-        }
-        if (ptr == address(0)) revert InvalidParameter("paramsData");
     }
 
     function _readData(address ptr) private view returns (bytes memory data) {

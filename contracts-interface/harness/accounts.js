@@ -99,7 +99,7 @@ for (const t of traders) {
   await fund(t, W('10000000'));
   await send(house.connect(t).deposit(W(String(r.int(2, 30) * 1000))));
 }
-expect((await reverts(house.connect(stranger).trade(traders[0].address, maker.address, 0, E18, W('1000')))) === 'Unauthorized', 'stranger trade reverts');
+expect((await reverts(h.trade(traders[0], maker, 0n, E18, W('1000'), {}, stranger))) === 'Unauthorized', 'stranger trade reverts');
 
 // Reentrancy: the token calls back into the house while paying a withdrawal.
 {
@@ -167,7 +167,7 @@ if (argv.includes('--gas')) {
     // expiry's legs by strike whatever the order the positions were opened in
     for (const id of ids.reverse()) {
       // just enough cash: top up by 10,000 whenever the seller's IM refuses the trade
-      while ((await reverts(house.connect(matcher).trade(maker.address, t.address, BigInt(id), W('1'), optionPrice(SERIES[id])))) === 'InsufficientMargin')
+      while ((await reverts(h.trade(maker, t, BigInt(id), W('1'), optionPrice(SERIES[id])))) === 'InsufficientMargin')
         await send(house.connect(t).deposit(W('10000')));
     }
     // shock: each step within the deviation bound, until the engine marks the account liquidatable
@@ -229,7 +229,7 @@ expect(tradesOk > TRADERS, `trades entered (${tradesOk}; ${tradesRefused} refuse
 {
   const snap = await provider.send('evm_snapshot', []);
   await send(house.connect(admin).listSeries(EXPIRIES[0], STRIKES[0] + W('1'), true));
-  expect((await reverts(house.connect(matcher).trade(maker.address, traders[0].address, BigInt(SERIES.length), E18, W('1000')))) === 'InvalidParameter',
+  expect((await reverts(h.trade(maker, traders[0], BigInt(SERIES.length), E18, W('1000')))) === 'InvalidParameter',
     'a series listed since the last push cannot be traded (no mark yet)');
   await provider.send('evm_revert', [snap]);
 }
@@ -237,7 +237,7 @@ expect(tradesOk > TRADERS, `trades entered (${tradesOk}; ${tradesRefused} refuse
 // IM is enforced on trades: a trader with little cash selling many calls is refused.
 {
   const poor = traders[1];
-  expect((await reverts(house.connect(matcher).trade(maker.address, poor.address, 0n, W('500'), W('100')))) === 'InsufficientMargin',
+  expect((await reverts(h.trade(maker, poor, 0n, W('500'), W('100')))) === 'InsufficientMargin',
     'a trade leaving the seller below IM reverts InsufficientMargin');
 }
 

@@ -27,7 +27,6 @@ const sent = async (name, p) => {
 const has = (fn) => { try { return !!h.iface.getFunction(fn); } catch { return false; } };
 
 // admin calls on the fresh house (estimates: configure() then makes them for real)
-row('setRole', await house.connect(admin).setRole.estimateGas(ROLE.oracle, oracle.address), 'estimate');
 row('setParams (pmrm2, 31 scenarios)', await house.connect(admin).setParams.estimateGas(h.params), 'estimate');
 row('setLimits', await house.connect(admin).setLimits.estimateGas(h.limits), 'estimate');
 row('listSeries (first)', await house.connect(admin).listSeries.estimateGas(BigInt((await h.blockTime()) + 7 * 86400), W('100000'), true), 'estimate');
@@ -43,11 +42,11 @@ await h.send(house.connect(t1).deposit(W('9000')));
 // t1 sells puts and calls at the money over two expiries (just enough cash), and a perp
 const ids = [4, 5, 6, 7, 18, 19, 20, 21]; // strikes 95,000 and 100,000 at 7 and 30 days, call and put
 for (const id of ids) {
-  while ((await h.reverts(house.connect(matcher).trade(maker.address, t1.address, BigInt(id), W('1'), h.optionPrice(h.SERIES[id])))) === 'InsufficientMargin')
+  while ((await h.reverts(h.trade(maker, t1, BigInt(id), W('1'), h.optionPrice(h.SERIES[id])))) === 'InsufficientMargin')
     await h.send(house.connect(t1).deposit(W('5000')));
 }
-await sent('trade (option, t2 buys 1; both sides IM)', house.connect(matcher).trade(t2.address, maker.address, 4n, W('1'), h.optionPrice(h.SERIES[4])));
-await sent('trade (perp)', house.connect(matcher).trade(t2.address, maker.address, ethers.MaxUint256, W('0.5'), h.state.perpMark));
+await sent('trade (option, t2 buys 1; both sides IM)', h.trade(t2, maker, 4n, W('1'), h.optionPrice(h.SERIES[4])));
+await sent('trade (perp)', h.trade(t2, maker, ethers.MaxUint256, W('0.5'), h.state.perpMark));
 await sent('withdraw (with positions: IM grid)', house.connect(t2).withdraw(W('1000')));
 await sent('fundInsurance', house.connect(admin).fundInsurance(0n));
 // shock until t1 is liquidatable, then liquidate at the engine's worst scenario

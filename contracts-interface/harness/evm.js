@@ -23,7 +23,7 @@ const CACHE = path.join(here, '..', '..', 'build', 'solc-cache');
 export const DEPLOY_RUNS = 2000;
 /// The clearing house's contracts, as deployed (house.js) and as portfolio.js checks the
 /// engine: one compile at DEPLOY_RUNS, cached for both.
-export const DEPLOYED = ['test/TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'Listings.sol:Listings', 'HouseGuards.sol:HouseGuards', 'MarginAccounts.sol:MarginAccounts'];
+export const DEPLOYED = ['test/TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'Listings.sol:Listings', 'HouseGuards.sol:HouseGuards', 'Orders.sol:Orders', 'Timelock.sol:Timelock', 'MarginAccounts.sol:MarginAccounts'];
 
 /// The source units solc compiles, named by their path under contracts/ ("MarginEngine.sol",
 /// "test/TestToken.sol"): the production contracts, then contracts/test/'s. Sorted, as solc

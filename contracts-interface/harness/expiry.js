@@ -93,7 +93,6 @@ const blockTime = () => h.blockTime();
 const { maxStaleness } = h.limits;
 
 // 1. listSeries bounds (before any push: the chain's clock is the bound).
-await send(house.connect(admin).setRole(ethers.encodeBytes32String('oracle'), oracle.address));
 {
   const now = await blockTime();
   for (const [e, what] of [[now - 10, 'in the past'], [now + 1, 'at the next block (not after it)'], [now + 3 * 365 * 86400 + 3600, 'beyond three years']]) {
@@ -113,7 +112,7 @@ for (const s of [maker, A, B, C, D, admin]) await h.fund(s, W('100000000'));
 await send(house.connect(maker).deposit(W('5000000')), 'deposit');
 for (const [s, amt] of [[A, '400000'], [B, '600000'], [C, '300000'], [D, '300000']]) await send(house.connect(s).deposit(W(amt)));
 await send(house.connect(admin).fundInsurance(W('1000')), 'fundInsurance');
-const trade = (buyer, seller, id, size, price) => house.connect(matcher).trade(buyer.address, seller.address, id, W(size), W(price));
+const trade = (buyer, seller, id, size, price) => h.trade(buyer, seller, id, W(size), W(price));
 const opened = [
   [A, maker, sid(E1, '95000', true), '1.234567890123456789', '5500'],
   [maker, B, sid(E1, '105000', false), '2.000000000000000001', '6000'],
@@ -126,7 +125,7 @@ const opened = [
 ];
 for (const [buyer, seller, id, size, price] of opened) await send(trade(buyer, seller, id, size, price), 'trade (option)');
 const PERP = ethers.MaxUint256;
-const perpTrade = (buyer, seller, size) => house.connect(matcher).trade(buyer.address, seller.address, PERP, W(size), state.perpMark);
+const perpTrade = (buyer, seller, size) => h.trade(buyer, seller, PERP, W(size), state.perpMark);
 await send(perpTrade(D, maker, '0.2'), 'trade (perp)');
 
 // The oracle: a push every ~25 minutes, spot moving by odd ratios (every price has wei).

@@ -1,5 +1,6 @@
-// MarginAccounts' guards on anvil (issue 31, items 2 and 3): the parameter bounds table and the
-// oracle guards per unit of time. Usage: node harness/guards.js
+// MarginAccounts' guards on anvil (issue 31, items 2, 3 and 6): the parameter bounds table, the
+// oracle guards per unit of time, and the trust surface (signed orders, timelock, roles:
+// trust.js). Usage: node harness/guards.js [MARGIN]   (MARGIN: the CLI, for `margin param-hash`)
 //
 // 1. The findings, reproduced: a push setting every vol to 10 turned a healthy short-put account
 //    liquidatable; a push setting every discount factor to 2 was accepted. Both are refused now
@@ -14,17 +15,20 @@
 //    price): the bound accepted, one wei beyond refused (PriceDeviation naming the field); a
 //    discount factor's tolerance around exp(-rate x tau) found by bisection and compared with
 //    the rule; a new expiry's first forward against spot at its bound.
+// 4. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
 // Exit 1 on any failure.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
 import { House, Checks, W, E18 } from './house.js';
+import { signedOrders, governance } from './trust.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
 const checks = new Checks();
 const expect = (ok, what) => checks.expect(ok, what);
+const MARGIN = process.argv[2];
 const h = await House.deploy({ traders: 2 });
 const { house, admin, oracle, matcher, maker, iface } = h;
 await h.configure();
@@ -55,7 +59,7 @@ await h.send(house.connect(trader).deposit(W('60000')));
 // short puts at 100,000 on the first expiry: sold at mark
 const put = h.SERIES.findIndex((s) => s.strike === W('100000') && !s.call);
 const mark = (await house.quotes(put)).mark;
-await h.send(house.connect(matcher).trade(maker.address, trader.address, BigInt(put), W('2'), mark));
+await h.send(h.trade(maker, trader, BigInt(put), W('2'), mark));
 const before = await house.fullGrid(trader.address);
 expect(!before.liquidatable, `the short-put account is healthy (equity ${before.equity}, MM ${before.maintenance})`);
 await h.advance(60);
@@ -69,8 +73,12 @@ expect(named(dfTwo, 'PriceDeviation', 'discount'), `every discount factor set to
 await h.send(house.connect(oracle).pushMarket(m0, be0, v0));
 const after = await house.fullGrid(trader.address);
 expect(!after.liquidatable, 'the account is still healthy after the push that carried nothing new');
+await signedOrders(h, expect, why);
 
 // ---------------------------------------------------------------- 2. the bounds table
+// On a house with nothing set yet (the first setting of each applies at once, without the
+// timelock's queue or step limits: the bounds alone decide).
+const bare = await House.deploy({ traders: 0, contracts: h.contracts });
 const table = JSON.parse(execFileSync('python3', [path.join(ROOT, 'core/tools/gen_bounds.py'), '--json'], { encoding: 'utf8' }));
 const base = h.params;
 const plain = base.scenarios.findIndex((s) => Number(s.vol) < 3);
@@ -92,11 +100,11 @@ for (const r of table.rows) {
         if (r.field === 'mmFactor') p.imFactor = clamp(v);
         return p;
       };
-      call = (v) => house.connect(admin).setParams.staticCall(set(v));
+      call = (v) => bare.house.connect(bare.admin).setParams.staticCall(set(v));
     } else if (r.table === 'limits') {
-      call = (v) => house.connect(admin).setLimits.staticCall({ ...h.limits, [r.field]: v });
+      call = (v) => bare.house.connect(bare.admin).setLimits.staticCall({ ...h.limits, [r.field]: v });
     } else {
-      call = (v) => house.connect(admin).setOracleLimits.staticCall({ ...h.oracleLimits, [r.field]: v });
+      call = (v) => bare.house.connect(bare.admin).setOracleLimits.staticCall({ ...h.oracleLimits, [r.field]: v });
     }
     const ok = await why(call(at));
     const bad = await why(call(beyond));
@@ -107,7 +115,7 @@ for (const r of table.rows) {
 }
 expect(rowsChecked === 2 * table.rows.length, `every row at both bounds: ${rowsChecked} bounds of ${table.rows.length} rows`);
 {
-  const setP = (over) => why(house.connect(admin).setParams.staticCall({ ...clone(), ...over }));
+  const setP = (over) => why(bare.house.connect(bare.admin).setParams.staticCall({ ...clone(), ...over }));
   expect(named(await setP({ mmFactor: W('0.1'), imPerpPercent: W('-5') }), 'InvalidParameter', 'mmFactor'), 'mmFactor 0.1 with imPerpPercent -5 refused');
   expect(named(await setP({ imPerpPercent: W('-5') }), 'InvalidParameter', 'imPerpPercent'), 'imPerpPercent -5 refused');
   expect(named(await setP({ longBaseDiscount: W('-0.01') }), 'InvalidParameter', 'longBaseDiscount'), 'a negative discount refused');
@@ -263,14 +271,15 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
 }
 // oracle limits unset: no push
 {
-  const fresh = await House.deploy({ traders: 0 });
-  await fresh.send(fresh.house.connect(fresh.admin).setRole(ethers.encodeBytes32String('oracle'), fresh.oracle.address));
+  const fresh = bare;
   await fresh.send(fresh.house.connect(fresh.admin).setParams(fresh.params));
   await fresh.send(fresh.house.connect(fresh.admin).setLimits(fresh.limits));
   const r = await fresh.reverts(fresh.house.connect(fresh.oracle).pushMarket({ timestamp: BigInt(await fresh.blockTime()), spot: W('100000'), spotConfidence: 0n, perpMark: W('100000'), perpConfidence: 0n, stablePrice: E18 }, [], []));
   expect(r === 'InvalidParameter', `a push before setOracleLimits reverts InvalidParameter (${r})`);
   fresh.node.stop();
 }
+
+await governance(h, expect, why, MARGIN);
 
 console.log(`guards on anvil (${Object.entries(h.sizes).map(([n, b]) => `${n} ${b} B`).join(', ')}): ${checks.passed} passed, ${checks.failed} failed`);
 h.node.stop();

@@ -17,6 +17,15 @@ export const W = (x) => wad(String(x));
 export const ROLE = { admin: ethers.encodeBytes32String('admin'), oracle: ethers.encodeBytes32String('oracle'), matcher: ethers.encodeBytes32String('matcher') };
 export const TENORS = [7 * 86400, 30 * 86400, 90 * 86400, 180 * 86400];
 export const STRIKES = [80000, 90000, 95000, 100000, 105000, 110000, 120000].map(W);
+/// anvil's dev accounts: this mnemonic's keys at m/44'/60'/0'/0/i (the accounts sign orders locally).
+export const MNEMONIC = 'test test test test test test test test test test test junk';
+/// The house's EIP-712 order type (Orders.sol).
+export const ORDER_TYPES = { Order: [{ name: 'account', type: 'address' }, { name: 'instrument', type: 'uint256' }, { name: 'size', type: 'int256' },
+  { name: 'limitPrice', type: 'int256' }, { name: 'deadline', type: 'uint64' }, { name: 'nonce', type: 'uint256' }] };
+/// A deadline far ahead (year ~36,800): orders that do not test expiry.
+export const FAR = 2n ** 40n;
+/// The timelock's delay of the harnesses' houses (seconds).
+export const DELAY = 86400n;
 
 /// Pass/fail counting for the harnesses: expect(ok, what) prints what failed.
 export class Checks {
@@ -46,7 +55,7 @@ export function link(code, links) {
 export class House {
   /// A fresh anvil with `traders` funded dev accounts after the six named roles
   /// (admin, oracle, matcher, maker, liquidator, stranger), the contracts deployed.
-  static async deploy({ traders, anvilArgs = [], contracts = compile(undefined, DEPLOY_RUNS, DEPLOYED) }) {
+  static async deploy({ traders, anvilArgs = [], contracts = compile(undefined, DEPLOY_RUNS, DEPLOYED), delay = DELAY }) {
     const h = new House();
     h.contracts = contracts;
     h.node = await Anvil.start(['--accounts', String(traders + 6), '--balance', '1000000', ...anvilArgs]);
@@ -60,13 +69,31 @@ export class House {
     h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
     // the external libraries MarginAccounts links (run by DELEGATECALL): its listed series'
     // lifecycle, and its parameter bounds and oracle guards
+    // lifecycle, its parameter bounds and oracle guards, its orders' signatures and nonces, and
+    // its timelock (which links HouseGuards)
     h.settlement = await h.deployContract('Listings.sol', 'Listings');
     h.guards = await h.deployContract('HouseGuards.sol', 'HouseGuards');
-    h.links = { 'Listings.sol:Listings': await h.settlement.getAddress(), 'HouseGuards.sol:HouseGuards': await h.guards.getAddress() };
-    h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address]);
+    h.orders = await h.deployContract('Orders.sol', 'Orders');
+    h.links = { 'Listings.sol:Listings': await h.settlement.getAddress(), 'HouseGuards.sol:HouseGuards': await h.guards.getAddress(),
+      'Orders.sol:Orders': await h.orders.getAddress() };
+    h.timelock = await h.deployContract('Timelock.sol', 'Timelock');
+    h.links['Timelock.sol:Timelock'] = await h.timelock.getAddress();
+    h.delay = delay;
+    h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts',
+      [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address, h.oracle.address, h.matcher.address, delay]);
     h.iface = h.house.interface;
     h.houseAddr = await h.house.getAddress();
-    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'HouseGuards', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'HouseGuards', 'Orders', 'Timelock', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    // the dev accounts' keys, to sign orders (EIP-712, Orders.sol) without a round trip to the node
+    const root = ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0");
+    h.keys = new Map();
+    for (let i = 0; i < h.node.accounts.length; i++) {
+      const w = root.deriveChild(i);
+      if (w.address.toLowerCase() !== h.node.accounts[i].toLowerCase()) throw new Error('dev account ' + i + ' is not the mnemonic\'s');
+      h.keys.set(w.address.toLowerCase(), w.signingKey);
+    }
+    h.domain = { name: 'MarginAccounts', version: '1', chainId: Number((await h.provider.getNetwork()).chainId), verifyingContract: h.houseAddr };
+    h.nonces = new Map();
     const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
     h.params = structParams(doc);
     h.NSCEN = h.params.scenarios.length;
@@ -124,12 +151,55 @@ export class House {
     await this.provider.send('evm_mine', []);
   }
 
+  /// A signed order of `who` (a signer or an address): {order, sig}. `size` > 0 buys, < 0 sells;
+  /// `over` overrides fields (deadline, nonce, ...) of the order; `key` signs instead of the
+  /// account's own key. The nonce by default: the account's next in this harness (from 0).
+  order(who, instrument, size, limitPrice, over = {}, key = undefined) {
+    const account = typeof who === 'string' ? who : who.address;
+    const a = account.toLowerCase();
+    let nonce = over.nonce;
+    if (nonce === undefined) {
+      nonce = this.nonces.get(a) ?? 0n;
+      this.nonces.set(a, nonce + 1n);
+    }
+    const order = { account, instrument: BigInt(instrument), size: BigInt(size), limitPrice: BigInt(limitPrice), deadline: FAR, ...over, nonce };
+    const signer = key ?? this.keys.get(a);
+    if (!signer) throw new Error('no key for ' + account);
+    const sig = signer.sign(ethers.TypedDataEncoder.hash(this.domain, ORDER_TYPES, order)).serialized;
+    return { order, sig };
+  }
+  /// The matcher's trade of `buyer` buying `size` of `instrument` from `seller` at `price`,
+  /// each side by its signed order for exactly that (limit: the price); `over` patches the
+  /// call's arguments ({buy, sell} order fields, or {buySig, sellSig}). Returns the call's
+  /// promise; `from` submits instead of the matcher.
+  trade(buyer, seller, instrument, size, price, over = {}, from = this.matcher) {
+    const b = this.order(buyer, instrument, size, price, over.buy);
+    const s = this.order(seller, instrument, -BigInt(size), price, over.sell);
+    return this.house.connect(from).trade(b.order, over.buySig ?? b.sig, s.order, over.sellSig ?? s.sig, size, price);
+  }
+  /// The ABI encoding of setParams', setLimits', setOracleLimits' or setRole's arguments: the
+  /// data queue() takes, whose keccak256 is the change's id.
+  changeData(fn, args) {
+    return '0x' + this.iface.encodeFunctionData(fn, args).slice(10);
+  }
+  /// Queue a change (kind of `fn`: setParams "params", setLimits "limits", setOracleLimits
+  /// "oracleLimits", setRole "role"); the call's promise.
+  queue(fn, args, from = this.admin) {
+    const kind = { setParams: 'params', setLimits: 'limits', setOracleLimits: 'oracleLimits', setRole: 'role' }[fn];
+    return this.house.connect(from).queue(ethers.encodeBytes32String(kind), this.changeData(fn, args));
+  }
+  /// Queue, wait out the delay, execute: the execution's receipt.
+  async timelocked(fn, args) {
+    await this.send(this.queue(fn, args));
+    await this.advance(Number(this.delay));
+    return this.send(this.house.connect(this.admin)[fn](...args));
+  }
+
   /// Roles, parameters and limits, the series grid (by default 4 expiries x 7 strikes x
   /// call/put) and the first oracle push.
   async configure({ tenors = TENORS, strikes = STRIKES } = {}) {
     const { house, admin } = this;
-    await this.send(house.connect(admin).setRole(ROLE.oracle, this.oracle.address));
-    await this.send(house.connect(admin).setRole(ROLE.matcher, this.matcher.address));
+    // roles: the constructor's; the first parameters and limits apply at once (no queue)
     await this.send(house.connect(admin).setParams(this.params));
     await this.send(house.connect(admin).setLimits(this.limits));
     await this.send(house.connect(admin).setOracleLimits(this.oracleLimits));
@@ -191,7 +261,7 @@ export class House {
     const price = perp ? this.state.perpMark : this.optionPrice(this.SERIES[Number(id)]);
     const short = perp ? r.chance(0.2) : r.chance(this.SERIES[Number(id)].call ? 0.4 : 0.75);
     const [buyer, seller] = short ? [this.maker, t] : [t, this.maker];
-    return this.reverts(this.house.connect(this.matcher).trade(buyer.address, seller.address, id, size, price));
+    return this.reverts(this.trade(buyer, seller, id, size, price));
   }
 
   /// book(account) as plain values, with the market's timestamp; as of `blockTag` (a block

@@ -24,7 +24,10 @@ const t0 = Date.now();
 const h = await House.deploy({ traders: 0, anvilArgs: ['--auto-impersonate', '--block-base-fee-per-gas', '0', '--gas-limit', '100000000000'] });
 await h.configure();
 const { house, token, houseAddr } = h;
-const accounts = Array.from({ length: N }, (_, i) => ethers.getAddress('0x' + (0x1000n + BigInt(i)).toString(16).padStart(40, 'b')));
+// accounts with keys (they sign their orders), from fixed private keys keccak256(i)
+const keys = Array.from({ length: N }, (_, i) => new ethers.SigningKey(ethers.keccak256(ethers.toBeHex(i + 1, 32))));
+const accounts = keys.map((k) => ethers.computeAddress(k.publicKey));
+accounts.forEach((a, i) => h.keys.set(a.toLowerCase(), keys[i]));
 // explicit nonces: a JSON-RPC batch is not ordered per sender
 const tx = (from, nonce, to, data, gas = 3_000_000) => ['eth_sendTransaction', [{ from, nonce: '0x' + nonce.toString(16), to, data, gas: '0x' + gas.toString(16), gasPrice: '0x0' }]];
 // In JSON-RPC batches of 400, mined as one block each (automine off: thousands of
@@ -53,7 +56,9 @@ const trades = [];
 let nonce = Number(await h.provider.send('eth_getTransactionCount', [h.matcher.address, 'latest']));
 for (let i = 0; i + 1 < N; i += 2) {
   const id = BigInt(r.int(0, h.SERIES.length - 1));
-  trades.push(tx(h.matcher.address, nonce++, houseAddr, hi.encodeFunctionData('trade', [accounts[i], accounts[i + 1], id, r.wad(0.1, 2, 2), h.optionPrice(h.SERIES[Number(id)])]), 200_000_000));
+  const size = r.wad(0.1, 2, 2), price = h.optionPrice(h.SERIES[Number(id)]);
+  const b = h.order(accounts[i], id, size, price), sl = h.order(accounts[i + 1], id, -size, price);
+  trades.push(tx(h.matcher.address, nonce++, houseAddr, hi.encodeFunctionData('trade', [b.order, b.sig, sl.order, sl.sig, size, price]), 200_000_000));
 }
 await sendAll(trades);
 const setup = (Date.now() - t0) / 1000;

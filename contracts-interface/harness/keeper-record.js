@@ -124,7 +124,7 @@ await h.send(h.token.connect(keeper).mint(keeper.address, W('1000000000')));
 await h.send(h.token.connect(keeper).approve(houseAddr, ethers.MaxUint256));
 await h.send(house.connect(keeper).deposit(W('500000000')));
 
-const trade = (buyer, seller, id, size, price) => h.reverts(house.connect(matcher).trade(buyer.address, seller.address, id, W(size), price));
+const trade = (buyer, seller, id, size, price) => h.reverts(h.trade(buyer, seller, id, W(size), price));
 // short puts with little cash: the largest size IM allows, of 3, 2, 1.5, 1
 const put = seriesId(1, 2, false);
 let sold = null;

@@ -55,6 +55,12 @@ expect 1 '"code": "OUT_OF_RANGE"' input-hash 32 "$tmp/btc.json"
 expect 1 '"path": "/account/positions/4/underlying"' input-hash 0 "$tmp/portfolio.json"
 expect 1 '"code": "NOT_REPRESENTABLE"' input-hash 0 "$tmp/portfolio.json"
 expect 2 'scenario ID must be a scenario index' input-hash -1 "$tmp/btc.json"
+# param-hash: keccak256(abi.encode(params)) of a scenario/1 document (pmrm2's first scenario
+# alone here), the id of the clearing house's queued setParams; the chain's side: guards.js
+printf '%s' '{"version":"scenario/1","name":"pmrm2","scenarios":[{"spot_shock":"1.18","vol":"up","weight":"1"}],"vol_shock":{"range_up":"0.5","range_down":"0.275","short_term_power":"0.3","long_term_power":"0.13","min_vol_up":"0.45","dte_floor_seconds":"86400"},"skew_shock":{"linear_base_cap":"0.15","linear_c_base":"-0.05","abs_base_cap":"0.15","abs_c_base":"-0.05","min_k_star":"0.01","width_scale":"4","vol_param_static":"0.6","vol_param_scale":"-0.1"},"loss":{"im_factor":"1","mm_factor":"0.8","long_rate_mult":"1","long_rate_add":"0.08","short_rate_mult":"0.5","short_rate_add":"0.08","long_base_discount":"0.95","short_base_discount":"1.04"},"basis":{"spot_up":"1.045","spot_down":"0.955","add_factor":"0.5","mult_factor":"2"},"contingency":{"peg_loss_threshold":"0.98","peg_loss_factor":"2","confidence_threshold":"0.55","confidence_margin":"1","mm_perp_percent":"0.015","im_perp_percent":"0.005","mm_option_percent":"0.003","im_option_percent":"0.002"}}' > "$tmp/params.json"
+expect 0 '"param_hash": "0x92586882133d140b61ef20fcea3b886154d9bd1db0864d69af06e6d7c0fcda78"' param-hash "$tmp/params.json"
+expect 1 '"code": "JSON_SYNTAX"' param-hash "$tmp/broken.json"
+expect 2 'param-hash takes one FILE' param-hash "$tmp/params.json" "$tmp/params.json"
 expect 0 '"code":"NOT_REPRESENTABLE"' batch "$tmp/portfolio.jsonl" - --input-hash 0
 { tr -d '\n' < "$tmp/btc.json"; echo; } > "$tmp/btc.jsonl"
 expect 0 '"input_hash":"0x' batch "$tmp/btc.jsonl" - --input-hash 2

@@ -237,4 +237,11 @@ abi::hash256 input_hash(const book& b, const sc::params& p, std::uint64_t scenar
     return abi::keccak256(encoded.value);
 }
 
+abi::hash256 param_hash(const sc::params& p) {
+    static const type args = type::tuple_of({params_type()});
+    // A Params value always fits its type, so encode cannot fail here.
+    const auto encoded = abi::encode(args, value::list({to_value(p)}));
+    return abi::keccak256(encoded.value);
+}
+
 }  // namespace bridge

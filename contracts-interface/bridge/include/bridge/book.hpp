@@ -66,4 +66,9 @@ margin::outcome<margin::scenario::params> params_from_value(const abi::value& v)
 /// keccak256(abi.encode(book, params, scenarioId)): MarginAccounts' input hash.
 abi::hash256 input_hash(const book& b, const margin::scenario::params& p, std::uint64_t scenario_id);
 
+/// keccak256(abi.encode(params)): the id under which MarginAccounts' timelock queues a
+/// setParams of exactly these parameters (Timelock.sol; kind "params"), and the hash ParamsSet
+/// carries once they apply. `margin param-hash FILE` prints it for a parameter document.
+abi::hash256 param_hash(const margin::scenario::params& p);
+
 }  // namespace bridge

@@ -69,6 +69,22 @@ if (has('settle')) {
     await sent('withdrawInsurance', house.connect(admin).withdrawInsurance(admin.address, W('1')));
   }
 }
+if (has('queue')) {
+  // the timelock: a parameter change (mmFactor 0.8 -> 0.88) and a role, queued, one cancelled,
+  // executed after the delay; the two-step admin; an account voiding a nonce; a revocation
+  const p2 = { ...h.params, mmFactor: W('0.88') };
+  await sent('queue (params, 31 scenarios)', h.queue('setParams', [p2]));
+  await sent('queue (role)', h.queue('setRole', [ethers.encodeBytes32String('admin'), stranger.address]));
+  const rc = await h.send(h.queue('setLimits', [{ ...h.limits, maxStaleness: h.limits.maxStaleness + 1n }]));
+  const id = rc.logs.map((l) => { try { return h.iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'ChangeQueued').args.id;
+  await sent('cancel', house.connect(admin).cancel(id));
+  await h.advance(Number(h.delay));
+  await sent('setParams (queued: checks, steps, consume)', house.connect(admin).setParams(p2));
+  await sent('setRole (queued admin: proposes)', house.connect(admin).setRole(ethers.encodeBytes32String('admin'), stranger.address));
+  await sent('acceptAdmin', house.connect(stranger).acceptAdmin());
+  await sent('revokeRole', house.connect(stranger).revokeRole(ethers.encodeBytes32String('matcher')));
+  await sent('cancelNonce', house.connect(t2).cancelNonce(12345n));
+}
 console.log(`entry points (${Object.entries(h.sizes).map(([n, b]) => `${n} ${b} B`).join(', ')}):`);
 for (const [n, g, how] of rows) console.log(`  ${n.padEnd(44)} ${g.toLocaleString('en-US').padStart(11)}  ${how}`);
 fs.rmSync(tmp, { recursive: true, force: true });

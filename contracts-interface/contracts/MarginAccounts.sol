@@ -117,6 +117,12 @@ contract MarginAccounts {
         int256 reward,
         int256 shortfall
     );
+    /// @notice The witness check's inputs, emitted with each Liquidated (just before it, by the
+    /// same address): `inputs` = abi.encode(book, params, scenarioId) as the check evaluated
+    /// them, whose keccak256 is Liquidated's inputHash, and the market's timestamp. A replay
+    /// then reads no state at the parent block (wrong when the liquidation is not first in its
+    /// block).
+    event WitnessInputs(address indexed account, uint64 marketTimestamp, bytes inputs);
     event InsuranceUsed(address indexed account, int256 amount);
     /// @notice Emitted by Listings (declared here for the house's ABI): an expiry
     /// settled at `price`, the spot of the oracle push stamped `source`.
@@ -472,7 +478,7 @@ contract MarginAccounts {
         PortfolioMargin.Params memory p = _params();
         PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId, marks);
         if (!w.liquidatable) revert AccountHealthy(account, scenarioId, w.equity, w.maintenance);
-        bytes32 inputHash = keccak256(abi.encode(b, p, scenarioId));
+        bytes memory inputs = abi.encode(b, p, scenarioId);
 
         Timelock.RiskLimits memory l = limits;
         int256 onePlusBuffer = FixedPoint.add(WAD, l.buffer);
@@ -504,7 +510,8 @@ contract MarginAccounts {
         int256 shortfall = 0;
         if (fraction == WAD && a.cash < 0) shortfall = _coverShortfall(account);
         _requireMargin(msg.sender, false);
-        emit Liquidated(account, msg.sender, scenarioId, inputHash, w.equity, w.maintenance, fraction, reward, shortfall);
+        emit WitnessInputs(account, market.timestamp, inputs);
+        emit Liquidated(account, msg.sender, scenarioId, keccak256(inputs), w.equity, w.maintenance, fraction, reward, shortfall);
     }
 
     /// @notice Top up the insurance fund with tokens.

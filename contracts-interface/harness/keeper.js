@@ -220,6 +220,37 @@ async function shockUntilLiquidatable() {
   expect(sameSet(liq, rest), `the keeper liquidates every other liquidatable account (${show(liq)} vs ${show(rest)})`);
 }
 
+// ---------------------------------------------------------------- 3b. a liquidation second in its block
+// An oracle push and then a liquidation in one block: the state at the parent block (what
+// replay read before WitnessInputs) is not the liquidation's; the replay now reads its inputs
+// from the house's WitnessInputs log (matched by the house's address) and must match in full.
+{
+  const due = await shockUntilLiquidatable();
+  const [a] = [...due];
+  const res = (await h.native(MARGIN, tmp, [a])).res[0].result;
+  await h.advance(30);
+  await h.provider.send('evm_setAutomine', [false]);
+  const tip = (gwei) => ({ maxPriorityFeePerGas: '0x' + (gwei * 10n ** 9n).toString(16), maxFeePerGas: '0x' + (200n * 10n ** 9n).toString(16) });
+  const pushData = house.interface.encodeFunctionData('pushMarket', h.snapshot(await h.blockTime()));
+  const first = await h.provider.send('eth_sendTransaction', [{ from: h.oracle.address, to: houseAddr, data: pushData, gas: '0x' + (4_000_000).toString(16), ...tip(100n) }]);
+  const liqData = house.interface.encodeFunctionData('liquidate', [a, BigInt(res.underlyings[0].worst_scenario)]);
+  const second = await h.provider.send('eth_sendTransaction', [{ from: liquidator.address, to: houseAddr, data: liqData, gas: '0x' + (8_000_000).toString(16), ...tip(1n) }]);
+  await h.provider.send('evm_mine', []);
+  await h.provider.send('evm_setAutomine', [true]);
+  const r1 = await h.node.receipt(first), r2 = await h.node.receipt(second);
+  expect(r1.status === '0x1' && r2.status === '0x1' && r1.blockNumber === r2.blockNumber && Number(r2.transactionIndex) === 1,
+    `a push then a liquidation in one block (indexes ${Number(r1.transactionIndex)}, ${Number(r2.transactionIndex)}; status ${r1.status} ${r2.status})`);
+  const ev = r2.logs.map((l) => { try { return { ...house.interface.parseLog(l), address: l.address }; } catch { return null; } }).filter(Boolean);
+  const liq = ev.find((e) => e.name === 'Liquidated');
+  const inp = ev.find((e) => e.name === 'WitnessInputs');
+  expect(liq && inp && lower(inp.address) === lower(houseAddr) && ethers.keccak256(inp.args.inputs) === liq.args.inputHash,
+    'WitnessInputs: its inputs hash to the Liquidated event\'s input hash');
+  const parentHash = await house.inputHash(a, liq.args.scenarioId, { blockTag: Number(r2.blockNumber) - 1 });
+  expect(parentHash !== liq.args.inputHash, 'the parent block\'s state gives another input hash (the old replay would mismatch here)');
+  const rep = spawnSync(MARGIN, ['replay', '--rpc', h.node.url, '--tx', second], { encoding: 'utf8' });
+  expect(rep.status === 0, `margin replay --rpc of the second transaction of the block: a full match (${rep.status}: ${rep.stdout.slice(0, 300)} ${rep.stderr})`);
+}
+
 // ---------------------------------------------------------------- 4. node stopped and restarted
 
 {

@@ -1,6 +1,7 @@
 #include "chain/house.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <iterator>
 #include <limits>
@@ -237,6 +238,11 @@ const std::string& market_pushed_topic() {
     return t;
 }
 
+const std::string& witness_inputs_topic() {
+    static const std::string t = topic_of("WitnessInputs(address,uint64,bytes)");
+    return t;
+}
+
 namespace {
 
 bool is_log(const json& log, const std::string& topic) {
@@ -352,27 +358,69 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
     if (!rc.value.is_object() || (rc.value.contains("logs") && !rc.value["logs"].is_array()))
         return outcome<json>::failure(error_code::RPC_BAD_RESPONSE, "eth_getTransactionReceipt",
                                       "a receipt that is not an object with a logs array");
+    // The last Liquidated log (of the house, when this client was given one: logs are matched by
+    // their emitter as well as their topic).
     std::optional<json> found;
+    std::size_t at = 0;
     const json logs = rc.value.value("logs", json::array());
-    for (const json& log : logs)
+    for (std::size_t i = 0; i < logs.size(); ++i) {
+        const json& log = logs[i];
         if (log.is_object() && log.contains("topics") && log["topics"].is_array() && !log["topics"].empty() &&
-            log["topics"][0] == liquidated_topic())
+            log["topics"][0] == liquidated_topic() && (contract_ == address{} || from_contract(log, contract_))) {
             found = log;
+            at = i;
+        }
+    }
     if (!found) return settlement_bundle(logs, tx);  // a transaction that settled positions, or NOT_FOUND
     auto ev = decode_liquidated(*found);
     if (!ev.ok()) return outcome<json>::failure(*ev.err);
     const liquidation& l = ev.value;
     if (l.block == 0) return outcome<json>::failure(error_code::NOT_FOUND, "/tx", "a liquidation in the genesis block");
     contract_ = l.contract;
-    const std::string parent =
-        quantity(l.block - 1);  // the state the transaction started from (it is first in its block when tx_index == 0)
-    auto b = book(l.account, parent);
+    // Its inputs: the WitnessInputs log the same house emitted just before it for the same
+    // account (book, params and scenario as the check evaluated them; their keccak256 is the
+    // event's input hash). A house without that event: the state at the parent block, which is
+    // the transaction's own starting state only when it is first in its block.
+    const json* inputs = nullptr;
+    for (std::size_t i = at; i-- > 0;) {
+        const json& log = logs[i];
+        if (is_log(log, witness_inputs_topic()) && from_contract(log, contract_) && log["topics"].size() == 2 &&
+            log["topics"][1].is_string() && addr_of_topic(log["topics"][1].get<std::string>()) == l.account) {
+            inputs = &log;
+            break;
+        }
+    }
+    outcome<bridge::book> b = outcome<bridge::book>::failure(error_code::NOT_FOUND, "", "");
+    outcome<margin::scenario::params> p = outcome<margin::scenario::params>::failure(error_code::NOT_FOUND, "", "");
+    outcome<market_state> m = outcome<market_state>::failure(error_code::NOT_FOUND, "", "");
+    std::string at_block = quantity(l.block - 1);
+    if (inputs) {
+        static const type outer = type::tuple_of({type::uint_(64), type::dynamic_bytes()});
+        static const type inner = type::tuple_of({bridge::book_type(), bridge::params_type(), type::uint_()});
+        auto v = log_data(*inputs, outer);
+        if (!v.ok()) return outcome<json>::failure(*v.err);
+        const auto& f = *v.value.as_list();
+        auto in = abi::decode(inner, *f[1].as_bytes());
+        if (!in.ok()) return outcome<json>::failure(*in.err);
+        const auto& g = *in.value.as_list();
+        std::array<char, 67> buf;
+        if (std::string(abi::to_hex(abi::keccak256(*f[1].as_bytes()), buf)) != l.input_hash || *g[2].as_number() != l.scenario)
+            return outcome<json>::failure(error_code::ABI_BAD_DATA, "/tx", "WitnessInputs does not hash to the Liquidated event's input hash");
+        b = bridge::book_from_value(g[0]);
+        p = bridge::params_from_value(g[1]);
+        market_state ms{};
+        ms.timestamp = f[0].as_number()->convert_to<std::uint64_t>();
+        m = outcome<market_state>{ms, std::nullopt};
+        at_block = "latest";  // the engine is stateless and immutable: any block prices the same
+    } else {
+        b = book(l.account, at_block);
+        p = params(at_block);
+        m = market(at_block);
+    }
     if (!b.ok()) return outcome<json>::failure(*b.err);
-    auto p = params(parent);
     if (!p.ok()) return outcome<json>::failure(*p.err);
-    auto m = market(parent);
     if (!m.ok()) return outcome<json>::failure(*m.err);
-    auto w = witness_of(b.value, p.value, l.scenario, parent);
+    auto w = witness_of(b.value, p.value, l.scenario, at_block);
     if (!w.ok()) return outcome<json>::failure(*w.err);
     auto chain_id = rpc_.call("eth_chainId");
     json bundle = {

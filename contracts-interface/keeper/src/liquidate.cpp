@@ -256,7 +256,7 @@ std::optional<margin::error> keeper::state::liquidate(const chain::address& acco
     if (opt.confirmations > 0) done["confirmations"] = opt.confirmations;
     if (mined_raw.contains("logs"))  // an array (read_receipt checked it)
         for (const json& log : mined_raw["logs"])
-            if (auto l = chain::decode_liquidated(log); l.ok()) {
+            if (auto l = chain::decode_liquidated(log); l.ok() && l.value.contract == opt.contract) {  // the house's own event
                 done["input_hash"] = l.value.input_hash;
                 done["fraction"] = l.value.fraction.to_string();
                 done["reward"] = l.value.reward.to_string();

@@ -45,6 +45,8 @@ struct liquidation {
 
 /// keccak256 of the Liquidated event's signature (topic 0).
 const std::string& liquidated_topic();
+/// Topic 0 of WitnessInputs(address,uint64,bytes): a liquidation's inputs, abi.encode(book, params, scenarioId).
+const std::string& witness_inputs_topic();
 /// Topic 0 of OptionSettled, ExpirySettled and MarketPushed (the settlement bundle's events).
 const std::string& option_settled_topic();
 const std::string& expiry_settled_topic();
@@ -77,8 +79,12 @@ public:
     /// The calldata of liquidate(account, scenarioId).
     static bytes liquidate_call(const address& account, std::uint64_t scenario);
 
-    /// The replay bundle (replay/replay.hpp) of the liquidation in transaction `tx`: the
-    /// event from its receipt, book / params / market / witness at the parent block. A
+    /// The replay bundle (replay/replay.hpp) of the liquidation in transaction `tx`: the last
+    /// Liquidated log of the receipt (of this house if it was given one, else of whichever
+    /// emitted it, which becomes this house), its inputs from the WitnessInputs log the same
+    /// address emitted before it for the same account (checked against the input hash), and the
+    /// engine's witness on them; for a house without WitnessInputs, book / params / market /
+    /// witness at the parent block (right only when the liquidation is first in its block). A
     /// transaction without a Liquidated event but with OptionSettled events gives their
     /// settlement bundle (settlement_bundle).
     margin::outcome<json> bundle(const std::string& tx, const std::string& underlying);

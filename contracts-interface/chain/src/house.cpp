@@ -405,7 +405,8 @@ outcome<json> house::bundle(const std::string& tx, const std::string& underlying
         const auto& g = *in.value.as_list();
         std::array<char, 67> buf;
         if (std::string(abi::to_hex(abi::keccak256(*f[1].as_bytes()), buf)) != l.input_hash || *g[2].as_number() != l.scenario)
-            return outcome<json>::failure(error_code::ABI_BAD_DATA, "/tx", "WitnessInputs does not hash to the Liquidated event's input hash");
+            return outcome<json>::failure(error_code::ABI_BAD_DATA, "/tx",
+                                          "WitnessInputs does not hash to the Liquidated event's input hash");
         b = bridge::book_from_value(g[0]);
         p = bridge::params_from_value(g[1]);
         market_state ms{};

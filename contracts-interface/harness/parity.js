@@ -28,7 +28,7 @@ if (!file) {
 /// The one contract these checks deploy (solc generates code for it alone).
 const HARNESS = ['test/FixedPointHarness.sol:FixedPointHarness'];
 
-// Each: [what, source file, exact text in it, replacement]. CI samples every 60th vector,
+// Each: [what, source file, exact text in it, replacement]. CI samples every 240th vector,
 // which meets each op in one rounding mode only (the corpus cycles modes per op), so each
 // change must alter a path that mode takes: mul's is CEIL, div's TOWARD_ZERO.
 const MUTATIONS = [

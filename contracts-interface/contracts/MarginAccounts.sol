@@ -8,6 +8,7 @@ import {Listings} from "./Listings.sol";
 import {HouseGuards} from "./HouseGuards.sol";
 import {Orders} from "./Orders.sol";
 import {Timelock} from "./Timelock.sol";
+import {ParamBounds} from "./ParamBounds.sol";
 
 /// @notice The ERC-20 calls the clearing house makes.
 interface IERC20 {
@@ -170,8 +171,6 @@ contract MarginAccounts {
     HouseGuards.OracleLimits public oracleLimits;
     /// @notice The timelock's delay (seconds): a queued change executes from this long after.
     uint256 public immutable delay;
-    uint256 private constant MIN_DELAY = 1 hours;
-    uint256 private constant MAX_DELAY = 30 days;
     /// @notice Queued changes' eta (block timestamp) by id; 0: not queued.
     mapping(bytes32 => uint256) public queued;
     /// @notice The admin role's proposed holder (0: none), who takes it with acceptAdmin.
@@ -191,10 +190,10 @@ contract MarginAccounts {
     }
 
     /// @notice The first holders of the three roles, and the timelock's delay. Reverts
-    /// InvalidParameter("delay") unless 1 hour <= delay_ <= 30 days, InvalidParameter("who") for
-    /// a zero address.
+    /// InvalidParameter("delay") unless 1 hour <= delay_ <= 30 days (the generated table,
+    /// ParamBounds.checkHouse), InvalidParameter("who") for a zero address.
     constructor(IERC20 token_, MarginEngine engine_, address admin, address oracle, address matcher, uint256 delay_) {
-        if (delay_ < MIN_DELAY || delay_ > MAX_DELAY) revert InvalidParameter("delay");
+        ParamBounds.checkHouse(delay_);
         if (admin == address(0) || oracle == address(0) || matcher == address(0)) revert InvalidParameter("who");
         token = token_;
         engine = engine_;

@@ -77,4 +77,9 @@ library ParamBounds {
         if (v[6] < 1 || v[6] > 1e18) revert InvalidParameter("confCap");
         if (v[7] < 1 || v[7] > 100000000000000000) revert InvalidParameter("dfTolerance");
     }
+
+    /// @notice MarginAccounts' constructor settings: the timelock's delay (seconds).
+    function checkHouse(uint256 delay) internal pure {
+        if (delay < 3600 || delay > 2592000) revert InvalidParameter("delay");
+    }
 }

@@ -8,7 +8,8 @@
 // 2. Every bound of the generated table (core/tools/gen_bounds.py --json: the model's Params, the
 //    scenarios' elements, RiskLimits, OracleLimits): the value at the bound accepted, one wei
 //    beyond refused with InvalidParameter(field), by setParams / setLimits / setOracleLimits
-//    (eth_call). The engine's side of the same rows: tests/abi/test_bridge.cpp ("[bounds]").
+//    (eth_call) and, for the house's own settings (the timelock's delay), by the constructor.
+//    The engine's side of the same rows: tests/abi/test_bridge.cpp ("[bounds]").
 //    The issue's cases (mmFactor 0.1 with imPerpPercent -5, negative discounts, basisUp < 1).
 // 3. The oracle rule |new - old| <= old x min(cap, speed x dt) on each pushed field (spot, perp
 //    mark, stable price, a forward, a vol; absolute for a rate; confidences in units of the
@@ -21,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
-import { House, Checks, W, E18 } from './house.js';
+import { House, Checks, W, E18, link } from './house.js';
 import { signedOrders, governance } from './trust.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -103,6 +104,12 @@ for (const r of table.rows) {
       call = (v) => bare.house.connect(bare.admin).setParams.staticCall(set(v));
     } else if (r.table === 'limits') {
       call = (v) => bare.house.connect(bare.admin).setLimits.staticCall({ ...h.limits, [r.field]: v });
+    } else if (r.table === 'house') {
+      // the constructor's settings: a deployment's eth_estimateGas
+      const f = h.contracts['MarginAccounts.sol'].MarginAccounts;
+      const factory = new ethers.ContractFactory(f.abi, '0x' + link(f.evm.bytecode.object, bare.links), bare.admin);
+      const tok = await bare.token.getAddress(), eng = await bare.engine.getAddress();
+      call = async (v) => bare.admin.estimateGas(await factory.getDeployTransaction(tok, eng, bare.admin.address, bare.oracle.address, bare.matcher.address, v));
     } else {
       call = (v) => bare.house.connect(bare.admin).setOracleLimits.staticCall({ ...h.oracleLimits, [r.field]: v });
     }

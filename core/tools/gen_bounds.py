@@ -92,6 +92,11 @@ ORACLE = [
     ("confCap", "positive", WEI, "1"),
     ("dfTolerance", "positive", WEI, "0.1"),
 ]
+# The house's constructor settings: the timelock's delay (seconds) between queueing an admin change
+# and executing it (docs/clearing-house.md, "Admin changes").
+HOUSE = [
+    ("delay", "seconds", "3600", "2592000"),
+]
 
 
 def raw(kind, text):
@@ -110,7 +115,7 @@ def check_table():
             assert lo == "0"
         if kind == "positive":
             assert lo == WEI
-    for name, *_ in PARAMS + [(s[0],) for s in SCENARIO] + LIMITS + ORACLE:
+    for name, *_ in PARAMS + [(s[0],) for s in SCENARIO] + LIMITS + ORACLE + HOUSE:
         assert len(name) <= 32, name
 
 
@@ -167,6 +172,11 @@ def cpp():
     w("inline constexpr row oracle_limits[] = {")
     for f, kind, lo, hi in ORACLE:
         w(f'    {{"oracleLimits", "{f}", "{f}", kind::{kind}, "{lo}", "{hi}"}},')
+    w("};")
+    w("/// The clearing house's constructor settings (the timelock's delay).")
+    w("inline constexpr row house_settings[] = {")
+    for f, kind, lo, hi in HOUSE:
+        w(f'    {{"house", "{f}", "{f}", kind::{kind}, "{lo}", "{hi}"}},')
     w("};")
     w("")
     w("/// The WAD field of `p` that params[i] bounds (nullptr for dteFloorSeconds, an integer).")
@@ -227,6 +237,12 @@ def sol():
     for i, (f, kind, lo, hi) in enumerate(ORACLE):
         w(f'        if (v[{i}] < {sol_int(raw(kind, lo))} || v[{i}] > {sol_int(raw(kind, hi))}) revert InvalidParameter("{f}");')
     w("    }")
+    w("")
+    w("    /// @notice MarginAccounts' constructor settings: the timelock's delay (seconds).")
+    w("    function checkHouse(uint256 delay) internal pure {")
+    for f, kind, lo, hi in HOUSE:
+        w(f'        if ({f} < {sol_int(raw(kind, lo))} || {f} > {sol_int(raw(kind, hi))}) revert InvalidParameter("{f}");')
+    w("    }")
     w("}")
     return "\n".join(out) + "\n"
 
@@ -239,6 +255,8 @@ def table_json():
         rows.append({"table": "scenario", "field": f, "group": "scenarios", "key": k, "kind": kind, "lo": str(raw(kind, lo)), "hi": str(raw(kind, hi))})
     for f, kind, lo, hi in LIMITS:
         rows.append({"table": "limits", "field": f, "kind": kind, "lo": str(raw(kind, lo)), "hi": str(raw(kind, hi))})
+    for f, kind, lo, hi in HOUSE:
+        rows.append({"table": "house", "field": f, "kind": kind, "lo": str(raw(kind, lo)), "hi": str(raw(kind, hi))})
     for f, kind, lo, hi in ORACLE:
         rows.append({"table": "oracle", "field": f, "kind": kind, "lo": str(raw(kind, lo)), "hi": str(raw(kind, hi))})
     return json.dumps({"maxScenarios": MAX_SCENARIOS, "maxVolMove": MAX_VOL_MOVE, "rows": rows}, indent=1) + "\n"

@@ -85,6 +85,10 @@ inline constexpr row oracle_limits[] = {
     {"oracleLimits", "confCap", "confCap", kind::positive, "0.000000000000000001", "1"},
     {"oracleLimits", "dfTolerance", "dfTolerance", kind::positive, "0.000000000000000001", "0.1"},
 };
+/// The clearing house's constructor settings (the timelock's delay).
+inline constexpr row house_settings[] = {
+    {"house", "delay", "delay", kind::seconds, "3600", "2592000"},
+};
 
 /// The WAD field of `p` that params[i] bounds (nullptr for dteFloorSeconds, an integer).
 inline const fp::Wad* field(const scenario::params& p, std::size_t i) {

@@ -155,6 +155,13 @@ test('replayLiquidation: one input changed by 1 wei is a mismatch naming the fie
   assert.throws(() => pkg.replayLiquidation(broken), (e) => e instanceof pkg.MarginError && e.code === 'BAD_BUNDLE' && e.path === '/book/spot');
 });
 
+test('replayLiquidation: a bundle nested past 16 levels is JSON_TOO_DEEP before it is parsed, as `margin replay`', () => {
+  const deep = `{"version":"replay/1","book":${'['.repeat(100000)}${']'.repeat(100000)}}`;
+  assert.throws(() => pkg.replayLiquidation(deep), (e) => e instanceof pkg.MarginError && e.code === 'JSON_TOO_DEEP');
+  const out = JSON.parse(cli('replay', file('deep.json', deep)));
+  assert.equal(out.error.code, 'JSON_TOO_DEEP');
+});
+
 // ---- risk measures (docs/risk.md): computeRisk / computeRiskText against `margin var`
 const riskLines = (f) => readFileSync(join(corpus, f), 'utf8').replace(/\n$/, '').split('\n');
 

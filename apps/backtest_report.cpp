@@ -158,9 +158,10 @@ std::string histogram(const result& r) {
                fixed((W - L - R) / bins - 0.5, 1) + "' height='" + fixed(h, 1) + "' fill='#9ecae1'/>";
     }
     const auto vline = [&](double x, const char* c, const std::string& label, double dy) {
+        const bool right = X(x) > W - 120;  // a label near the right edge goes to the left of its line
         return "<line x1='" + fixed(X(x), 1) + "' x2='" + fixed(X(x), 1) + "' y1='" + fixed(T, 0) + "' y2='" + fixed(H - B, 0) +
-               "' stroke='" + c + "' stroke-width='2'/><text x='" + fixed(X(x) + 3, 1) + "' y='" + fixed(T + 12 + dy, 0) +
-               "' font-size='11' fill='" + c + "'>" + label + "</text>";
+               "' stroke='" + c + "' stroke-width='2'/><text x='" + fixed(right ? X(x) - 3 : X(x) + 3, 1) + "' y='" +
+               fixed(T + 12 + dy, 0) + "' font-size='11' fill='" + c + "'" + (right ? " text-anchor='end'" : "") + ">" + label + "</text>";
     };
     svg += vline(var, "#d62728", "-VaR " + fixed(var, 0), 0);
     svg += vline(es, "#7f0000", "-ES " + fixed(es, 0), 14);

@@ -216,17 +216,19 @@ std::string to_json(const run& r, bool daily) {
         j["peak_margin"] = fp::format(x.summary.peak);
         j["trough_margin"] = fp::format(x.summary.trough);
         j["peak_to_trough"] = fp::format(x.summary.peak_to_trough);
+        j["peak_to_trough_per_spot"] = fp::format(x.summary.peak_to_trough_per_spot);
         const char* lags[] = {"1d", "5d", "30d"};
         for (std::size_t k = 0; k < 3; ++k)
             j["largest_increase"][lags[k]] = {{"ratio", fp::format(x.summary.largest_increase[k])},
                                               {"day", risk::format_date(x.summary.largest_increase_day[k])}};
         if (daily) {
             json& d = j["daily"];
-            for (const char* k : {"day", "margin", "loss", "var", "es"}) d[k] = json::array();
+            for (const char* k : {"day", "margin", "loss", "spot", "var", "es"}) d[k] = json::array();
             for (const auto& row : x.days) {
                 d["day"].push_back(risk::format_date(row.day));
                 d["margin"].push_back(fp::format(row.margin));
                 d["loss"].push_back(fp::format(row.loss));
+                d["spot"].push_back(fp::format(row.spot));
                 if (x.has_var) {
                     d["var"].push_back(fp::format(row.var));
                     d["es"].push_back(fp::format(row.es));
@@ -245,8 +247,9 @@ std::string to_json(const run& r, bool daily) {
 std::string to_table(const run& r) {
     std::string t =
         "| portfolio | model | days | tested | exceptions (non-overlapping / n) | expected | Kupiec LR | Kupiec p | "
-        "Christoffersen p | zone (worst / last) | overlapping exceptions vs margin | average margin | peak-to-trough |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+        "Christoffersen p | zone (worst / last) | overlapping exceptions vs margin | average margin | peak-to-trough | "
+        "peak-to-trough per $ of spot |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const result& x : r.results) {
         const auto& c = tested(x);
         const auto& te = tested_tests(x);
@@ -254,7 +257,7 @@ std::string to_table(const run& r) {
              s(c.exceptions) + " / " + s(c.n) + " | " + fixed(te.expected, 1) + " | " + g6(te.kupiec_lr) + " | " + g6(te.kupiec_p) + " | " +
              g6(te.christoffersen_p) + " | " + worst_zone(c) + " / " + std::string(risk::basel_zone(c.last_window_exceptions)) + " | " +
              s(x.summary.exceptions_overlapping) + " | " + fixed(to_double(x.summary.average_margin), 0) + " | " +
-             fixed(to_double(x.summary.peak_to_trough), 2) + " |\n";
+             fixed(to_double(x.summary.peak_to_trough), 2) + " | " + fixed(to_double(x.summary.peak_to_trough_per_spot), 2) + " |\n";
     }
     return t;
 }
@@ -279,7 +282,8 @@ std::string to_html(const run& r) {
     h += "<span>&#9679; exception (loss &gt; margin)</span></p>\n";
     h += "<table id='summary'><tr><th>portfolio</th><th>model</th><th>days</th><th>tested</th><th>exceptions / n</th><th>expected</th>"
          "<th>Kupiec LR</th><th>Kupiec p</th><th>Christoffersen p</th><th>zone (worst)</th><th>zone (last)</th><th>overlapping "
-         "exceptions</th><th>avg margin</th><th>peak/trough</th><th>max 1d / 5d / 30d increase</th><th>tail loss / ES</th></tr>\n";
+         "exceptions</th><th>avg margin</th><th>peak/trough</th><th>peak/trough per $ spot</th><th>max 1d / 5d / 30d increase</th><th>tail "
+         "loss / ES</th></tr>\n";
     for (const result& x : r.results) {
         const auto& c = tested(x);
         const auto& te = tested_tests(x);
@@ -289,9 +293,9 @@ std::string to_html(const run& r) {
              "</td><td>" + g6(te.kupiec_lr) + "</td><td>" + g6(te.kupiec_p) + "</td><td>" + g6(te.christoffersen_p) + "</td><td class='" +
              wz + "'>" + wz + "</td><td class='" + lz + "'>" + lz + "</td><td>" + s(x.summary.exceptions_overlapping) + "</td><td>" +
              fixed(to_double(x.summary.average_margin), 0) + "</td><td>" + fixed(to_double(x.summary.peak_to_trough), 2) + "</td><td>" +
-             fixed(to_double(x.summary.largest_increase[0]), 3) + " / " + fixed(to_double(x.summary.largest_increase[1]), 3) + " / " +
-             fixed(to_double(x.summary.largest_increase[2]), 3) + "</td><td>" +
-             (x.has_var ? fixed(to_double(x.summary.tail_loss_over_es), 3) : std::string("")) + "</td></tr>\n";
+             fixed(to_double(x.summary.peak_to_trough_per_spot), 2) + "</td><td>" + fixed(to_double(x.summary.largest_increase[0]), 3) +
+             " / " + fixed(to_double(x.summary.largest_increase[1]), 3) + " / " + fixed(to_double(x.summary.largest_increase[2]), 3) +
+             "</td><td>" + (x.has_var ? fixed(to_double(x.summary.tail_loss_over_es), 3) : std::string("")) + "</td></tr>\n";
     }
     h += "</table>\n";
     std::vector<std::string> portfolios;

@@ -25,6 +25,7 @@ WAD = 10**18
 PRICES = sys.argv[1]
 MARGIN = sys.argv[2:]
 failures = []
+btc_closes = {}
 
 
 quiet = [False]
@@ -203,6 +204,11 @@ def check_result(r, stride):
     check(wei(r["peak_margin"]) == max(margin) and wei(r["trough_margin"]) == min(margin), f"{label}: peak/trough")
     ptt = max(margin) * WAD // min(margin) if min(margin) > 0 else 0
     check(wei(r["peak_to_trough"]) == ptt, f"{label}: peak-to-trough")
+    spot = [wei(v) for v in d["spot"]]
+    check(all(spot[i] == btc_closes[days[i]] for i in range(len(days))), f"{label}: spot")
+    per = [margin[i] * WAD // spot[i] for i in range(len(days))]
+    pts = max(per) * WAD // min(per) if min(per) > 0 else 0
+    check(wei(r["peak_to_trough_per_spot"]) == pts, f"{label}: peak-to-trough per $ of spot")
     for lag, key in ((1, "1d"), (5, "5d"), (30, "30d")):
         best = None
         for i in range(lag, len(margin)):
@@ -289,6 +295,7 @@ def verify(path, btc, eth):
 def main():
     btc = read_closes(os.path.join(PRICES, "btc-usd.csv"))
     eth = read_closes(os.path.join(PRICES, "eth-usd.csv"))
+    btc_closes.update(btc)
     if MARGIN[:1] == ["--verify"]:
         verify(MARGIN[1], btc, eth)
         if failures:

@@ -227,6 +227,7 @@ outcome<std::vector<bt_day>> run_backtest(bt_portfolio p, const request& model, 
         bt_day row;
         row.day = day;
         row.margin = res.value.initial_margin;
+        row.spot = find(h, "BTC")->at(day);
         if (res.value.risk) {
             row.var = res.value.risk->var;
             row.es = res.value.risk->es;
@@ -296,6 +297,15 @@ outcome<bt_summary> summarise(const std::vector<bt_day>& days, bool has_var, std
     }
     s.average_margin = c(fp::div(sum, Wad::from_int(s.days), rounding::floor));
     if (s.trough.raw().sign() > 0) s.peak_to_trough = c(fp::div(s.peak, s.trough, rounding::floor));
+    {
+        Wad hi, lo;
+        for (std::size_t i = 0; i < days.size(); ++i) {
+            const Wad per = c(fp::div(days[i].margin, days[i].spot, rounding::floor));
+            hi = i == 0 ? per : fp::max(hi, per);
+            lo = i == 0 ? per : fp::min(lo, per);
+        }
+        if (lo.raw().sign() > 0) s.peak_to_trough_per_spot = c(fp::div(hi, lo, rounding::floor));
+    }
     const std::array<std::size_t, 3> lags = {1, 5, 30};
     for (std::size_t j = 0; j < lags.size(); ++j) {
         bool any = false;

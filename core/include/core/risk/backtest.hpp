@@ -82,6 +82,7 @@ struct bt_day {
     Wad margin;            ///< the model's initial margin
     Wad var, es;           ///< es models: the measure's VaR and ES (0 otherwise)
     Wad loss;              ///< realised h-day loss (-P&L)
+    Wad spot;              ///< BTC's close on `day` (the portfolios' scale)
 };
 
 /// The realised h-day P&L of a validated request formed on `day`: every position revalued by
@@ -108,14 +109,17 @@ std::string_view basel_zone(std::int64_t exceptions_in_window);
 
 /// The integer summary of one portfolio under one model (docs/backtest.md §Statistics).
 struct bt_summary {
-    std::int64_t days = 0;                               ///< formed days
-    std::int64_t exceptions_overlapping = 0;             ///< every day: loss > margin (h-day windows overlap: descriptive)
-    bt_coverage margin_cov;                              ///< every stride-th day: loss > margin
-    bt_coverage var_cov;                                 ///< es models, every stride-th day: loss > VaR
-    Wad tail_loss_over_es;                               ///< es models: mean over those VaR exceptions of loss / ES (floor); 0 if none
-    Wad average_margin;                                  ///< floor of the mean
-    Wad peak, trough;                                    ///< largest and smallest margin
-    Wad peak_to_trough;                                  ///< peak / trough (floor); 0 when trough <= 0
+    std::int64_t days = 0;                    ///< formed days
+    std::int64_t exceptions_overlapping = 0;  ///< every day: loss > margin (h-day windows overlap: descriptive)
+    bt_coverage margin_cov;                   ///< every stride-th day: loss > margin
+    bt_coverage var_cov;                      ///< es models, every stride-th day: loss > VaR
+    Wad tail_loss_over_es;                    ///< es models: mean over those VaR exceptions of loss / ES (floor); 0 if none
+    Wad average_margin;                       ///< floor of the mean
+    Wad peak, trough;                         ///< largest and smallest margin
+    Wad peak_to_trough;                       ///< peak / trough (floor); 0 when trough <= 0
+    /// The same on the margin per dollar of BTC spot, M_t / S_t (floor): the peak-to-trough of a
+    /// portfolio whose size is held at a constant dollar notional instead of 1 BTC.
+    Wad peak_to_trough_per_spot;
     std::array<Wad, 3> largest_increase;                 ///< over 1, 5, 30 days: max of M_t / M_{t-k} - 1 (floor) with M_{t-k} > 0
     std::array<std::int32_t, 3> largest_increase_day{};  ///< the day t of each
 };

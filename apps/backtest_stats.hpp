@@ -17,7 +17,7 @@ inline double kupiec_lr(std::int64_t n, std::int64_t x, double p) {
     if (n <= 0) return 0.0;
     const double nn = static_cast<double>(n), xx = static_cast<double>(x), phat = xx / nn;
     const double lr = -2.0 * (xlogy(nn - xx, 1.0 - p) + xlogy(xx, p) - xlogy(nn - xx, 1.0 - phat) - xlogy(xx, phat));
-    return lr < 0 ? 0.0 : lr;
+    return lr <= 0 ? 0.0 : lr;  // also -0 (from -2 x 0) prints as 0
 }
 
 /// Christoffersen's independence LR from the transition counts n_ij (state i then j).
@@ -30,7 +30,7 @@ inline double christoffersen_lr(std::int64_t n00, std::int64_t n01, std::int64_t
     const double l0 = xlogy(a + c, 1.0 - pi) + xlogy(b + d, pi);
     const double l1 = xlogy(a, 1.0 - pi01) + xlogy(b, pi01) + xlogy(c, 1.0 - pi11) + xlogy(d, pi11);
     const double lr = -2.0 * (l0 - l1);
-    return lr < 0 ? 0.0 : lr;
+    return lr <= 0 ? 0.0 : lr;  // also -0 (from -2 x 0) prints as 0
 }
 
 /// Upper tail of chi-square with 1 degree of freedom: erfc(sqrt(x / 2)).

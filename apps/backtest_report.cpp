@@ -270,8 +270,8 @@ std::string to_html(const run& r) {
         ".green{background:#d9f2d9}.yellow{background:#fff3bf}.red{background:#f8d0d0}.legend span{margin-right:14px}"
         "section{margin-top:28px}</style></head><body>\n<h1>Margin backtest</h1>\n<p>Realised " +
         s(r.horizon_days) + "-day losses against each model's initial margin, portfolios formed every day from " + r.from + " to " + r.to +
-        " (docs/backtest.md). Statistics on every " + s(r.stride) +
-        "th day (non-overlapping windows), coverage target 1%; es models are tested at their 99% VaR. Implied-vol proxy: EWMA (&lambda; " +
+        " (docs/backtest.md). Statistics on one formed day in " + s(r.stride) +
+        " (non-overlapping windows), coverage target 1%; es models are tested at their 99% VaR. Implied-vol proxy: EWMA (&lambda; " +
         fp::format(r.options.vol_lambda) + ") realised vol, floor " + fp::format(r.options.vol_floor) + ", cap " +
         fp::format(r.options.vol_cap) + ". Monte Carlo: " + s(r.mc_paths) + " paths.</p>\n";
     h += "<p class='legend'><span style='color:#999'>&#9644; realised loss</span>";
@@ -295,7 +295,9 @@ std::string to_html(const run& r) {
              fixed(to_double(x.summary.average_margin), 0) + "</td><td>" + fixed(to_double(x.summary.peak_to_trough), 2) + "</td><td>" +
              fixed(to_double(x.summary.peak_to_trough_per_spot), 2) + "</td><td>" + fixed(to_double(x.summary.largest_increase[0]), 3) +
              " / " + fixed(to_double(x.summary.largest_increase[1]), 3) + " / " + fixed(to_double(x.summary.largest_increase[2]), 3) +
-             "</td><td>" + (x.has_var ? fixed(to_double(x.summary.tail_loss_over_es), 3) : std::string("")) + "</td></tr>\n";
+             "</td><td>" +
+             (x.has_var && x.summary.var_cov.exceptions > 0 ? fixed(to_double(x.summary.tail_loss_over_es), 3) : std::string("&ndash;")) +
+             "</td></tr>\n";
     }
     h += "</table>\n";
     std::vector<std::string> portfolios;

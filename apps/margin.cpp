@@ -13,6 +13,7 @@
 //   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
 //   margin var [FILE|-] [--prices DIR] [--method M] ...   VaR and ES (docs/risk.md)
+//   margin backtest --prices DIR [--from D] [--to D] ...   margin against realised losses (docs/backtest.md)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -43,7 +44,8 @@
 
 using margin::error_code;
 
-int risk_command(const std::vector<std::string>& args);  // apps/risk_command.cpp
+int risk_command(const std::vector<std::string>& args);      // apps/risk_command.cpp
+int backtest_command(const std::vector<std::string>& args);  // apps/backtest_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -401,6 +403,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "replay") return replay_command(args);
     if (cmd == "var") return risk_command(args);
+    if (cmd == "backtest") return backtest_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

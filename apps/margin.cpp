@@ -15,6 +15,7 @@
 //   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
 //   margin var [FILE|-] [--prices DIR] [--method M] ...   VaR and ES (docs/risk.md)
+//   margin backtest --prices DIR [--from D] [--to D] ...   margin against realised losses (docs/backtest.md)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -45,7 +46,8 @@
 
 using margin::error_code;
 
-int risk_command(const std::vector<std::string>& args);  // apps/risk_command.cpp
+int risk_command(const std::vector<std::string>& args);      // apps/risk_command.cpp
+int backtest_command(const std::vector<std::string>& args);  // apps/backtest_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -112,43 +114,6 @@ bool read_line(std::istream& is, std::string& line) {
         if (line.size() < read_limit) line.push_back(static_cast<char>(ch));
     }
     return any;
-}
-
-// The deepest nesting of arrays and objects in a JSON text (brackets inside strings skipped).
-std::size_t nesting_depth(const std::string& text) {
-    std::size_t depth = 0, deepest = 0;
-    bool in_string = false, escaped = false;
-    for (const char ch : text) {
-        if (in_string) {
-            if (escaped)
-                escaped = false;
-            else if (ch == '\\')
-                escaped = true;
-            else if (ch == '"')
-                in_string = false;
-        } else if (ch == '"') {
-            in_string = true;
-        } else if (ch == '[' || ch == '{') {
-            deepest = std::max(deepest, ++depth);
-        } else if ((ch == ']' || ch == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
-// A replay bundle's text before it is parsed. replay reads it with nlohmann's parser, which
-// takes a NUL byte for the end of the input, and copies and prints parts of it recursively
-// (a bundle nested 200,000 deep overflowed the stack): the size cap, NUL bytes, and the API's
-// nesting cap of 16 levels (a bundle needs 5).
-std::optional<margin::error> bundle_text_error(const std::string& text) {
-    if (text.size() > margin::limits::max_document_bytes)
-        return margin::error{error_code::JSON_TOO_LARGE, "", "bundles are limited to 16 MiB"};
-    if (nesting_depth(text) > 16) return margin::error{error_code::JSON_TOO_DEEP, "", "nested deeper than 16 levels"};
-    if (const auto nul = text.find('\0'); nul != std::string::npos)
-        return margin::error{error_code::BAD_BUNDLE, "",
-                             "not JSON: a NUL byte at byte " + std::to_string(nul + 1) + " (JSON text has none)"};
-    return std::nullopt;
 }
 
 // Display form of an exact decimal: two fractional digits (toward zero), thousands separated.
@@ -318,7 +283,7 @@ int replay_command(const std::vector<std::string>& args) {
     if (!rpc.empty() && !file.empty()) {  // a bundle checked against the chain: which inputs differ
         if (!export_path.empty()) return usage("--export goes with --rpc and --tx");
         if (!read_all(file, text)) return usage("cannot read " + file);
-        if (const auto e = bundle_text_error(text)) {
+        if (const auto e = replay::check_text(text)) {
             std::printf("%s\n", margin::api::encode_error(*e, true).c_str());
             return 1;
         }
@@ -370,10 +335,6 @@ int replay_command(const std::vector<std::string>& args) {
         if (!export_path.empty()) return usage("--export goes with --rpc and --tx");
         const std::string path = file.empty() ? "-" : file;
         if (!read_all(path, text)) return usage("cannot read " + path);
-        if (const auto e = bundle_text_error(text)) {
-            std::printf("%s\n", margin::api::encode_error(*e, true).c_str());
-            return 1;
-        }
     }
     bool match = false;
     std::printf("%s\n", replay::run_json(text, true, &match).c_str());
@@ -465,6 +426,7 @@ int main(int argc, char** argv) {
     }
     if (cmd == "replay") return replay_command(args);
     if (cmd == "var") return risk_command(args);
+    if (cmd == "backtest") return backtest_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

@@ -55,19 +55,28 @@ function text(input, root) {
   return JSON.stringify(normalize(input, root, ''));
 }
 
-// Calls an exported C function with string arguments; returns its string result.
+// The engine's cap on a document (core/include/core/limits.hpp: 16 MiB). A longer text is
+// copied cut to just past the cap, so the engine answers JSON_TOO_LARGE as the CLI does (it
+// reads at most cap + 1 bytes), without the whole text in the wasm heap.
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+// Calls an exported C function; each string argument goes as a pointer and its byte length
+// (a NUL byte inside is the engine's to report, not the end of the text). Returns its string result.
 function call(fn, ...args) {
   const ptrs = [];
   try {
-    const values = args.map((a) => {
-      if (typeof a !== 'string') return a;
-      const n = engine.lengthBytesUTF8(a) + 1;
+    const values = [];
+    for (const a of args) {
+      if (typeof a !== 'string') {
+        values.push(a);
+        continue;
+      }
+      const n = Math.min(engine.lengthBytesUTF8(a), MAX_DOCUMENT_BYTES + 4) + 1;
       const p = engine._malloc(n);
       if (!p) throw new MarginError('OUT_OF_MEMORY', '', 'the engine could not allocate the input');
       ptrs.push(p);
-      engine.stringToUTF8(a, p, n);
-      return p;
-    });
+      values.push(p, engine.stringToUTF8(a, p, n));  // bytes written, cut at a character boundary
+    }
     const out = fn(...values);
     if (!out) throw new MarginError('OUT_OF_MEMORY', '', 'the engine could not allocate the response');
     const s = engine.UTF8ToString(out);

@@ -1,6 +1,9 @@
 // The WebAssembly package's C surface: JSON v1 text in, JSON v1 text out, over
-// the same core/api/ functions as the CLI. Every result is a string
-// from malloc that the caller releases with margin_free. Nothing here throws.
+// the same core/api/ functions as the CLI. Every text comes as a pointer and a byte length
+// (not NUL-terminated: a NUL byte inside a document is an error the engine reports, as the
+// CLI does, not the end of the input). Every result is a NUL-terminated string from malloc
+// that the caller releases with margin_free. Nothing here throws.
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -28,20 +31,26 @@ char* to_c(const std::string& s) {
 extern "C" {
 
 /// The response to a request (compact JSON; the bytes of `margin batch`).
-char* margin_compute(const char* request) { return to_c(margin::api::compute_json(request, false).text); }
+char* margin_compute(const char* request, std::size_t request_len) {
+    return to_c(margin::api::compute_json({request, request_len}, false).text);
+}
 
 /// The account at one scenario (portfolio model), compact.
-char* margin_scenario(const char* request, int scenario) { return to_c(margin::api::scenario_json(request, scenario, false).text); }
+char* margin_scenario(const char* request, std::size_t request_len, int scenario) {
+    return to_c(margin::api::scenario_json({request, request_len}, scenario, false).text);
+}
 
 /// Margin before and after a trade, compact.
-char* margin_preview(const char* request, const char* trade) { return to_c(margin::api::preview_json(request, trade, false).text); }
+char* margin_preview(const char* request, std::size_t request_len, const char* trade, std::size_t trade_len) {
+    return to_c(margin::api::preview_json({request, request_len}, {trade, trade_len}, false).text);
+}
 
 /// VaR and ES of the request's account from its "risk" and "history" (docs/risk.md), compact:
 /// the bytes of `margin var --compact`. With `synthetic` nonzero, the series the request's
 /// "history" lacks come from the shipped SYNTHETIC history first, as `margin var --synthetic`
 /// (apps/risk_command.cpp) does: the same parse, merge and dump, so the same bytes reach the engine.
-char* margin_risk(const char* request, int synthetic) {
-    std::string text = request;
+char* margin_risk(const char* request, std::size_t request_len, int synthetic) {
+    std::string text(request, request_len);
     if (synthetic) {
         using json = nlohmann::ordered_json;
         json doc = json::parse(text, nullptr, false);
@@ -57,22 +66,22 @@ char* margin_risk(const char* request, int synthetic) {
 }
 
 /// The canonical encoding of a request, or an error document.
-char* margin_canonical(const char* request) {
-    const auto req = margin::api::parse_request(request);
+char* margin_canonical(const char* request, std::size_t request_len) {
+    const auto req = margin::api::parse_request({request, request_len});
     return to_c(req.ok() ? margin::api::canonical_request(req.value) : margin::api::encode_error(*req.err, false));
 }
 
 /// A shipped document: "standard", a portfolio preset ("pmrm2", "span16"), a
 /// scenario set ("scenarios/pmrm2", "scenarios/span16"), "example" or the SYNTHETIC
 /// price history "history/synthetic"; "" if unknown.
-char* margin_document(const char* name) { return to_c(std::string(margin::api::document(name))); }
+char* margin_document(const char* name, std::size_t name_len) { return to_c(std::string(margin::api::document({name, name_len}))); }
 
 /// As `margin --version`.
 char* margin_version() { return to_c(margin::api::version_string()); }
 
 /// The replay report of an on-chain liquidation's bundle (contracts-interface/replay/include/replay/replay.hpp),
 /// or an error document.
-char* margin_replay(const char* bundle) { return to_c(replay::run_json(bundle, false)); }
+char* margin_replay(const char* bundle, std::size_t bundle_len) { return to_c(replay::run_json({bundle, bundle_len}, false)); }
 
 void margin_free(char* p) { std::free(p); }
 

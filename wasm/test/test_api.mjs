@@ -155,6 +155,25 @@ test('replayLiquidation: one input changed by 1 wei is a mismatch naming the fie
   assert.throws(() => pkg.replayLiquidation(broken), (e) => e instanceof pkg.MarginError && e.code === 'BAD_BUNDLE' && e.path === '/book/spot');
 });
 
+test('text functions: a NUL byte inside a document is an error, not its end; over 16 MiB is JSON_TOO_LARGE; as the CLI', () => {
+  const good = JSON.stringify(example());
+  const withNul = good + '\u0000garbage';
+  const npm = JSON.parse(pkg.computeMarginText(withNul));
+  assert.equal(npm.error.code, 'JSON_SYNTAX');
+  assert.equal(pkg.computeMarginText(withNul), cli('compute', '--compact', file('nul.json', withNul)).trim());
+  assert.throws(() => pkg.replayLiquidation(bundleText + '\u0000'), (e) => e instanceof pkg.MarginError && e.code === 'BAD_BUNDLE');
+  const huge = good + ' '.repeat(16 * 1024 * 1024);
+  assert.equal(JSON.parse(pkg.computeMarginText(huge)).error.code, 'JSON_TOO_LARGE');
+  assert.equal(pkg.computeMarginText(huge), cli('compute', '--compact', file('huge.json', huge)).trim());
+});
+
+test('replayLiquidation: a bundle nested past 16 levels is JSON_TOO_DEEP before it is parsed, as `margin replay`', () => {
+  const deep = `{"version":"replay/1","book":${'['.repeat(100000)}${']'.repeat(100000)}}`;
+  assert.throws(() => pkg.replayLiquidation(deep), (e) => e instanceof pkg.MarginError && e.code === 'JSON_TOO_DEEP');
+  const out = JSON.parse(cli('replay', file('deep.json', deep)));
+  assert.equal(out.error.code, 'JSON_TOO_DEEP');
+});
+
 // ---- risk measures (docs/risk.md): computeRisk / computeRiskText against `margin var`
 const riskLines = (f) => readFileSync(join(corpus, f), 'utf8').replace(/\n$/, '').split('\n');
 

@@ -120,4 +120,26 @@ outcome<value> from_json(const type& t, const nlohmann::json& j) {
     return {std::move(v), std::nullopt};
 }
 
+std::size_t nesting_depth(std::string_view text, std::size_t stop_past) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (const char ch : text) {
+        if (in_string) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"')
+                in_string = false;
+        } else if (ch == '"') {
+            in_string = true;
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > deepest && (deepest = depth) > stop_past) return deepest;
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 }  // namespace abi

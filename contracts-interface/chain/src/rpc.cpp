@@ -1,5 +1,7 @@
 #include "chain/rpc.hpp"
 
+#include "abi/json.hpp"
+
 namespace chain {
 namespace {
 
@@ -37,30 +39,6 @@ json error_object(const json& e) {
     return out;
 }
 
-// The deepest nesting of arrays and objects in `text` (strings skipped), stopping past `cap`.
-int depth_of(const std::string& text, int cap) {
-    int depth = 0, deepest = 0;
-    bool in_string = false, escaped = false;
-    for (const char ch : text) {
-        if (in_string) {
-            if (escaped)
-                escaped = false;
-            else if (ch == '\\')
-                escaped = true;
-            else if (ch == '"')
-                in_string = false;
-            continue;
-        }
-        if (ch == '"')
-            in_string = true;
-        else if (ch == '[' || ch == '{') {
-            if (++depth > deepest && (deepest = depth) > cap) return deepest;
-        } else if (ch == ']' || ch == '}')
-            --depth;
-    }
-    return deepest;
-}
-
 // A JSON-RPC response object -> its result, or RPC_ERROR / RPC_BAD_RESPONSE.
 outcome<json> result_of(const json& r, const std::string& what) {
     if (!r.is_object())
@@ -89,7 +67,7 @@ outcome<json> rpc_client::post(const std::string& body, const std::string& what)
         return outcome<json>::failure(rpc_failure(
             error_code::RPC_TOO_LARGE, what,
             url() + ": an answer of " + std::to_string(response.size()) + " bytes, over the cap of " + std::to_string(max_response_)));
-    if (depth_of(response, max_response_depth) > max_response_depth)
+    if (abi::nesting_depth(response, max_response_depth) > static_cast<std::size_t>(max_response_depth))
         return outcome<json>::failure(rpc_failure(
             error_code::RPC_TOO_LARGE, what, url() + ": an answer nested deeper than " + std::to_string(max_response_depth) + " levels"));
     json parsed = json::parse(response, nullptr, false);

@@ -12,6 +12,7 @@
 #include "bridge/book.hpp"
 #include "bridge/request.hpp"
 #include "bridge/settlement.hpp"
+#include "core/limits.hpp"
 #include "core/margin.hpp"
 
 namespace replay {
@@ -254,8 +255,19 @@ outcome<json> run(const json& b, const json* chain) {
     return {std::move(report), std::nullopt};
 }
 
+std::optional<margin::error> check_text(std::string_view text) {
+    if (text.size() > margin::limits::max_document_bytes)
+        return margin::error{error_code::JSON_TOO_LARGE, "", "bundles are limited to 16 MiB"};
+    if (abi::nesting_depth(text, 16) > 16) return margin::error{error_code::JSON_TOO_DEEP, "", "nested deeper than 16 levels"};
+    if (const auto nul = text.find('\0'); nul != std::string_view::npos)
+        return margin::error{error_code::BAD_BUNDLE, "",
+                             "not JSON: a NUL byte at byte " + std::to_string(nul + 1) + " (JSON text has none)"};
+    return std::nullopt;
+}
+
 std::string run_json(std::string_view bundle_text, bool pretty, bool* match) {
     if (match) *match = false;
+    if (const auto e = check_text(bundle_text)) return margin::api::encode_error(*e, pretty);
     json b = json::parse(bundle_text, nullptr, false);
     if (b.is_discarded()) return margin::api::encode_error({error_code::BAD_BUNDLE, "", "not JSON"}, pretty);
     auto r = run(b);

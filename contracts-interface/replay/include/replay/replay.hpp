@@ -34,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,8 +49,14 @@ namespace replay {
 /// ({"field": "/book/cash", "bundle", "chain", "match": false}), and `match` requires none.
 margin::outcome<nlohmann::json> run(const nlohmann::json& bundle, const nlohmann::json* chain = nullptr);
 
-/// Bundle text -> report text (or an error document). Exit-style status in `match`:
-/// true when every field matches.
+/// What a bundle's text must pass before it is parsed (the parser stops at a NUL byte, and a
+/// bundle's parts are copied and printed recursively): at most 16 MiB (JSON_TOO_LARGE),
+/// nested at most 16 levels, the API's cap (JSON_TOO_DEEP; a bundle needs 5), and no NUL byte
+/// (BAD_BUNDLE, naming the byte). nullopt when it passes.
+std::optional<margin::error> check_text(std::string_view bundle_text);
+
+/// Bundle text -> report text (or an error document). The text is checked by check_text()
+/// first. Exit-style status in `match`: true when every field matches.
 std::string run_json(std::string_view bundle_text, bool pretty, bool* match = nullptr);
 
 }  // namespace replay

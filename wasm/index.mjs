@@ -94,6 +94,17 @@ export function computeMargin(request) {
   return parsed(computeMarginText(request));
 }
 
+/** The SPAN risk-array requirement (docs/span.md) of {api_version: "1", span: {contracts, positions, params}},
+ *  as the exact response bytes of `margin span --compact`, error documents included. */
+export function computeSpanText(request) {
+  return call(engine._margin_span, text(request, ''));
+}
+
+/** The SPAN risk-array requirement per combined commodity and in total; throws MarginError on an error document. */
+export function computeSpan(request) {
+  return parsed(computeSpanText(request));
+}
+
 /** The account at one scenario (portfolio model), as if it were the worst. */
 export function evaluateScenario(request, scenarioId) {
   const id = typeof scenarioId === 'bigint' ? Number(scenarioId) : typeof scenarioId === 'string' ? Number(scenarioId) : scenarioId;

@@ -30,6 +30,9 @@ extern "C" {
 /// The response to a request (compact JSON; the bytes of `margin batch`).
 char* margin_compute(const char* request) { return to_c(margin::api::compute_json(request, false).text); }
 
+/// The SPAN risk-array requirement of {"api_version": "1", "span": {...}} (docs/span.md), compact.
+char* margin_span(const char* request) { return to_c(margin::api::span_json(request, false).text); }
+
 /// The account at one scenario (portfolio model), compact.
 char* margin_scenario(const char* request, int scenario) { return to_c(margin::api::scenario_json(request, scenario, false).text); }
 

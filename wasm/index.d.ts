@@ -225,7 +225,7 @@ export class MarginError extends Error {
 export interface SpanContract {
   commodity: string;
   /** Contract month, e.g. "202612": a whole-number string 1 .. 999999. */
-  month: string;
+  month: string | bigint;
   spot_month?: boolean;
   /** Exactly 16 decimals, each |x| <= 1e15. */
   risk_array: DecimalInput[];

@@ -21,7 +21,7 @@ export class MarginError extends Error {
 
 const WAD = 10n ** 18n;
 // Fields whose integers are counts (seconds, days, paths, a seed), not wei.
-const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof']);
+const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof', 'contract', 'month']);  // contract, month: SPAN requests
 
 function weiToDecimal(v) {
   const neg = v < 0n;

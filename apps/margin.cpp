@@ -1,6 +1,7 @@
 // margin: the engine from the command line (a thin shell over core/).
 //
 //   margin compute [FILE|-] [--compact]   JSON v1 request -> JSON response
+//   margin span [FILE|-] [--compact]      SPAN risk-array request -> requirement (docs/span.md)
 //   margin explain [FILE|-]               the same, as a table for humans
 //   margin example                        print the embedded example request
 //   margin canonical [FILE|-]             the request's canonical encoding
@@ -76,6 +77,8 @@ namespace {
 
 constexpr const char* usage_text =
     "usage: margin compute [FILE|-] [--compact]   evaluate a JSON v1 request\n"
+    "       margin span [FILE|-] [--compact]      a SPAN risk-array request's requirement (docs/span.md;\n"
+    "                                             compute answers it too)\n"
     "       margin explain [FILE|-]               the result as a table\n"
     "       margin example                        print the embedded example request\n"
     "       margin canonical [FILE|-]             canonical encoding of a request\n"
@@ -437,11 +440,11 @@ int main(int argc, char** argv) {
         std::printf("%s\n", out.text.c_str());
         return out.ok() ? 0 : 1;
     }
-    if (cmd == "compute" || cmd == "explain" || cmd == "canonical") {
+    if (cmd == "compute" || cmd == "span" || cmd == "explain" || cmd == "canonical") {
         bool compact = false;
         std::vector<std::string> files;
         for (std::size_t i = 1; i < args.size(); ++i) {
-            if (args[i] == "--compact" && cmd == "compute")
+            if (args[i] == "--compact" && (cmd == "compute" || cmd == "span"))
                 compact = true;
             else if (args[i].size() > 1 && args[i][0] == '-')
                 return usage("unknown option " + args[i]);
@@ -462,7 +465,7 @@ int main(int argc, char** argv) {
             std::printf("%s\n", margin::api::canonical_request(req.value).c_str());
             return 0;
         }
-        const auto out = margin::api::compute_json(text, !compact);
+        const auto out = cmd == "span" ? margin::api::span_json(text, !compact) : margin::api::compute_json(text, !compact);
         std::printf("%s\n", out.text.c_str());
         return out.ok() ? 0 : 1;
     }

@@ -26,7 +26,7 @@ using json = nlohmann::ordered_json;
 
 constexpr const char* var_usage =
     "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic]\n"
-    "                  [--method historical|filtered_historical|parametric|monte_carlo]\n"
+    "                  [--method historical|filtered_historical|parametric|monte_carlo|delta_gamma]\n"
     "                  [--confidence A] [--horizon DAYS] [--lookback DAYS] [--paths N] [--seed S] [--as-of YYYY-MM-DD]\n"
     "                  [--lambda L] [--vol-floor F] [--innovations normal|student_t] [--dof N] [--include-pnl] [--compact]\n";
 

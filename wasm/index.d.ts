@@ -135,7 +135,7 @@ export interface PreviewResponse {
 
 /** Every stable error code (base/include/base/error.hpp, docs/api.md), plus the wrapper's own
  *  OUT_OF_MEMORY and UNKNOWN_DOCUMENT. Risk requests add HISTORY_SYNTAX, HISTORY_ORDER, HISTORY_GAP,
- *  HISTORY_TOO_SHORT, NO_HISTORY, NOT_POSITIVE_DEFINITE and BAD_COUNT (docs/risk.md). */
+ *  HISTORY_TOO_SHORT, NO_HISTORY, NOT_POSITIVE_DEFINITE, BAD_COUNT and CORNISH_FISHER_INVALID (docs/risk.md). */
 export type MarginErrorCode =
   | 'NAME'
   | 'JSON_SYNTAX'
@@ -203,6 +203,7 @@ export type MarginErrorCode =
   | 'NO_HISTORY'
   | 'NOT_POSITIVE_DEFINITE'
   | 'BAD_COUNT'
+  | 'CORNISH_FISHER_INVALID'
   | 'OUT_OF_MEMORY'
   | 'UNKNOWN_DOCUMENT';
 
@@ -217,13 +218,78 @@ export class MarginError extends Error {
   readonly detail: string;
 }
 
+// ---------------------------------------------------------------- SPAN risk arrays (docs/span.md)
+
+/** One exchange contract: its combined commodity, month, the loss of one long contract in each of
+ *  SPAN's 16 scenarios (a gain is negative), its composite delta and, for options, its premium. */
+export interface SpanContract {
+  commodity: string;
+  /** Contract month, e.g. "202612": a whole-number string 1 .. 999999. */
+  month: string | bigint;
+  spot_month?: boolean;
+  /** Exactly 16 decimals, each |x| <= 1e15. */
+  risk_array: DecimalInput[];
+  delta: DecimalInput;
+  option?: boolean;
+  /** Options only: premium per contract, >= 0. */
+  option_value?: DecimalInput;
+}
+
+export interface SpanPosition { /** Index into contracts. */ contract: string | bigint; quantity: DecimalInput }
+
+export interface SpanCommodityParams {
+  name: string;
+  intra_spread_charge?: DecimalInput;
+  spot_charge?: DecimalInput;
+  short_option_minimum?: DecimalInput;
+}
+
+export interface SpanInterSpread { a: string; b: string; delta_a: DecimalInput; delta_b: DecimalInput; credit_rate: DecimalInput }
+
+export interface SpanRequest {
+  api_version: '1';
+  span: {
+    /** At most 4096 contracts and 4096 positions. */
+    contracts: SpanContract[];
+    positions: SpanPosition[];
+    params: {
+      /** 16 weights in [0, 1]; default CME's (1 for scenarios 1-14, 0.35 for the two extremes). */
+      cover?: DecimalInput[];
+      /** At most 256. */
+      commodities: SpanCommodityParams[];
+      /** At most 256, applied in list order (priority). */
+      spreads?: SpanInterSpread[];
+    };
+  };
+}
+
+export interface SpanCommodityResult {
+  name: string;
+  scan_risk: Decimal;
+  /** 0-based scenario of the scan risk; null when no scenario loses. */
+  scan_scenario: string | null;
+  intra_charge: Decimal;
+  spot_charge: Decimal;
+  inter_credit: Decimal;
+  short_option_minimum: Decimal;
+  net_delta: Decimal;
+  /** max(scan + intra + spot - inter credit, short option minimum). */
+  risk: Decimal;
+}
+
+export interface SpanResponse {
+  api_version: '1';
+  span: { commodities: SpanCommodityResult[]; total_risk: Decimal; net_option_value: Decimal; requirement: Decimal };
+}
+
 // ---------------------------------------------------------------- risk measures (docs/risk.md)
 
 /** Daily closes of one symbol: CSV text ("date,close" then "YYYY-MM-DD,decimal" rows, LF or CRLF),
  *  or [date, close] rows. Dates strictly ascending; at most 3 missing days in a row (carried forward). */
 export type PriceSeries = string | [string, DecimalInput][];
 
-export type RiskMethod = 'historical' | 'filtered_historical' | 'parametric' | 'monte_carlo';
+/** parametric: delta-normal; delta_gamma: delta-gamma(-vega) by Cornish-Fisher (docs/risk.md §Delta-gamma). */
+export type RiskMethod = 'historical' | 'filtered_historical' | 'parametric' | 'monte_carlo' | 'delta_gamma';
 
 /** The spot-vol rule of one symbol (or "*"): every implied vol x clamp(1 - beta r, min, max). */
 export interface VolRule { beta?: DecimalInput; min?: DecimalInput; max?: DecimalInput }
@@ -279,7 +345,7 @@ export interface RiskResult {
   scenarios?: string;
   /** k = ceil(scenarios x (1 - confidence)); absent for parametric. */
   tail_count?: string;
-  /** Parametric only: the h-day P&L standard deviation. */
+  /** Parametric and delta_gamma only: the h-day P&L standard deviation. */
   sigma?: Decimal;
   /** The k-th largest loss (parametric: ceil(z sigma)). */
   var: Decimal;
@@ -289,12 +355,23 @@ export interface RiskResult {
   es_by_position: Decimal[];
   es_by_collateral: Record<string, Decimal>;
   es_by_underlying: Record<string, Decimal>;
+  /** delta_gamma only: the h-day loss's mean, skewness and excess kurtosis (Cornish-Fisher's inputs), and the
+   *  quadratic form P&L = sum delta_s x_s + gamma_s x_s^2 / 2 in the symbols' log returns x. */
+  delta_gamma?: DeltaGammaMoments;
   /** The first ten tail scenarios, worst first (not parametric). */
   worst?: WorstScenario[];
   /** keccak256 of the P&L vector as abi.encodePacked(int256[]) (not parametric). */
   pnl_hash?: string;
   /** Every scenario's P&L, with `include_pnl` (not parametric). */
   pnl?: Decimal[];
+}
+
+export interface DeltaGammaMoments {
+  mean: Decimal;
+  skewness: Decimal;
+  excess_kurtosis: Decimal;
+  delta: Record<string, Decimal>;
+  gamma: Record<string, Decimal>;
 }
 
 export interface RiskResponse { api_version: '1'; risk: RiskResult }
@@ -318,6 +395,10 @@ export function computeRisk(request: RiskRequest | string, options?: RiskOptions
 export function syntheticHistory(): SyntheticHistoryDocument;
 
 /** The exact response bytes (compact JSON, as `margin batch`); error documents are returned, not thrown. */
+/** The SPAN risk-array requirement (docs/span.md): the exact response bytes, error documents included. */
+export function computeSpanText(request: SpanRequest | string): string;
+/** The same, parsed; throws MarginError on an error document. */
+export function computeSpan(request: SpanRequest | string): SpanResponse;
 export function computeMarginText(request: MarginRequest | string): string;
 /** Computes a request. Throws MarginError. */
 export function computeMargin(request: MarginRequest | string): MarginResponse;

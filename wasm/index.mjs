@@ -21,7 +21,7 @@ export class MarginError extends Error {
 
 const WAD = 10n ** 18n;
 // Fields whose integers are counts (seconds, days, paths, a seed), not wei.
-const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof']);
+const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof', 'contract', 'month']);  // contract, month: SPAN requests
 
 function weiToDecimal(v) {
   const neg = v < 0n;
@@ -101,6 +101,17 @@ export function computeMarginText(request) {
 /** Equity, IM, MM and the rest for a request; throws MarginError on an error document. */
 export function computeMargin(request) {
   return parsed(computeMarginText(request));
+}
+
+/** The SPAN risk-array requirement (docs/span.md) of {api_version: "1", span: {contracts, positions, params}},
+ *  as the exact response bytes of `margin span --compact`, error documents included. */
+export function computeSpanText(request) {
+  return call(engine._margin_span, text(request, ''));
+}
+
+/** The SPAN risk-array requirement per combined commodity and in total; throws MarginError on an error document. */
+export function computeSpan(request) {
+  return parsed(computeSpanText(request));
 }
 
 /** The account at one scenario (portfolio model), as if it were the worst. */

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "checks.hpp"
 #include "wad_ops.hpp"
 
 namespace margin::span {
@@ -18,6 +19,64 @@ params standard_params() {
     params p;
     for (std::size_t s = 0; s < scenario_count; ++s) p.cover[s] = s < 14 ? Wad::from_int(1) : fp::parse("0.35").value;
     return p;
+}
+
+std::optional<error> validate(const std::vector<contract>& contracts, const std::vector<position>& positions, const params& prm) {
+    checks::checker ck;
+    const Wad big = Wad::from_int(1'000'000'000'000'000), qty_cap = Wad::from_int(1'000'000'000'000), one = Wad::from_int(1),
+              ratio_cap = Wad::from_int(1'000'000);
+    std::map<std::string, std::size_t> names;
+    for (std::size_t s = 0; s < scenario_count && !ck.failed(); ++s) {
+        const std::string p = "/params/cover/" + std::to_string(s);
+        ck.non_negative(prm.cover[s], p) && ck.at_most(prm.cover[s], one, p);
+    }
+    for (std::size_t k = 0; k < prm.commodities.size() && !ck.failed(); ++k) {
+        const commodity_params& cp = prm.commodities[k];
+        const std::string p = "/params/commodities/" + std::to_string(k);
+        if (!ck.symbol(cp.name, p + "/name", false)) break;
+        if (!names.emplace(cp.name, k).second) {
+            ck.fail(error_code::DUPLICATE_KEY, p + "/name", "commodity \"" + cp.name + "\" listed twice");
+            break;
+        }
+        ck.non_negative(cp.intra_spread_charge, p + "/intra_spread_charge") &&
+            ck.at_most(cp.intra_spread_charge, big, p + "/intra_spread_charge") && ck.non_negative(cp.spot_charge, p + "/spot_charge") &&
+            ck.at_most(cp.spot_charge, big, p + "/spot_charge") && ck.non_negative(cp.short_option_minimum, p + "/short_option_minimum") &&
+            ck.at_most(cp.short_option_minimum, big, p + "/short_option_minimum");
+    }
+    for (std::size_t i = 0; i < prm.spreads.size() && !ck.failed(); ++i) {
+        const inter_spread& sp = prm.spreads[i];
+        const std::string p = "/params/spreads/" + std::to_string(i);
+        (names.count(sp.a) || ck.fail(error_code::UNKNOWN_COMMODITY, p + "/a", "no parameters for commodity \"" + sp.a + "\"")) &&
+            (names.count(sp.b) || ck.fail(error_code::UNKNOWN_COMMODITY, p + "/b", "no parameters for commodity \"" + sp.b + "\"")) &&
+            (sp.a != sp.b || ck.fail(error_code::OUT_OF_RANGE, p + "/b", "a spread's two legs must be different commodities")) &&
+            ck.positive(sp.delta_a, p + "/delta_a") && ck.at_most(sp.delta_a, ratio_cap, p + "/delta_a") &&
+            ck.positive(sp.delta_b, p + "/delta_b") && ck.at_most(sp.delta_b, ratio_cap, p + "/delta_b") &&
+            ck.non_negative(sp.credit_rate, p + "/credit_rate") && ck.at_most(sp.credit_rate, one, p + "/credit_rate");
+    }
+    for (std::size_t i = 0; i < contracts.size() && !ck.failed(); ++i) {
+        const contract& ct = contracts[i];
+        const std::string p = "/contracts/" + std::to_string(i);
+        if (!names.count(ct.commodity)) {
+            ck.fail(error_code::UNKNOWN_COMMODITY, p + "/commodity", "no parameters for commodity \"" + ct.commodity + "\"");
+            break;
+        }
+        if (ct.month < 1 || ct.month > 999'999) {
+            ck.fail(error_code::OUT_OF_RANGE, p + "/month", "month must be 1 to 999999, got " + std::to_string(ct.month));
+            break;
+        }
+        for (std::size_t s = 0; s < scenario_count && !ck.failed(); ++s)
+            ck.abs_at_most(ct.risk_array[s], big, p + "/risk_array/" + std::to_string(s));
+        ck.failed() || (ck.abs_at_most(ct.delta, big, p + "/delta") && ck.non_negative(ct.option_value, p + "/option_value") &&
+                        ck.at_most(ct.option_value, big, p + "/option_value"));
+    }
+    for (std::size_t i = 0; i < positions.size() && !ck.failed(); ++i) {
+        const std::string p = "/positions/" + std::to_string(i);
+        (positions[i].contract < contracts.size() ||
+         ck.fail(error_code::OUT_OF_RANGE, p + "/contract",
+                 "no contract " + std::to_string(positions[i].contract) + ": " + std::to_string(contracts.size()) + " are listed")) &&
+            ck.abs_at_most(positions[i].quantity, qty_cap, p + "/quantity");
+    }
+    return ck.err;
 }
 
 outcome<result> requirement(const std::vector<contract>& contracts, const std::vector<position>& positions, const params& prm) {

@@ -160,6 +160,21 @@ result<Wad> sqrt(const Wad& x) noexcept {
 
 result<Wad> hypot(const Wad& a, const Wad& b) noexcept {
     // r = floor(sqrt(a^2 + b^2)) on the raw integers (the sum fits 512 bits), rounded as sqrt.
+    // Fast path, the same integers: |a|, |b| < 2^127 make a^2 + b^2 < 2^255, a 256-bit kernel
+    // (isqrt_wide, the exact floor) instead of Boost's 512-bit sqrt; then r + 1 when n - r^2 > r.
+    if (a.raw().fits_i128() && b.raw().fits_i128()) {
+        const u256w a2 = mul_wide(uabs(a.raw().to_i128()), uabs(a.raw().to_i128()));
+        const u256w b2 = mul_wide(uabs(b.raw().to_i128()), uabs(b.raw().to_i128()));
+        if ((a2.hi >> 126) == 0 && (b2.hi >> 126) == 0) {  // each < 2^254
+            u256w n{a2.hi + b2.hi, a2.lo + b2.lo};
+            if (n.lo < a2.lo) ++n.hi;  // carry
+            u128 r = isqrt_wide(n);    // < 2^127.5
+            const u256w r2 = mul_wide(r, r);
+            const u256w rem{n.hi - r2.hi - (n.lo < r2.lo ? 1 : 0), n.lo - r2.lo};  // n - r^2 >= 0
+            if (rem.hi != 0 || rem.lo > r) ++r;
+            return {Wad::from_raw(I256::from_big(big256(r)).value), errc::ok};  // < 2^128: always fits int256
+        }
+    }
     const big512 ab = big512(a.raw().big()), bb = big512(b.raw().big());
     const big512 n = ab * ab + bb * bb;
     big512 r = boost::multiprecision::sqrt(n);

@@ -7,6 +7,7 @@
 #   e.g. tests/core/api_parity.sh build/api-parity build/native/bin/margin \
 #          wasm="node build/wasm/bin/margin.js" clang=build/native-clang/bin/margin
 #
+# The corpus includes SPAN risk-array requests (docs/span.md), answered by the same `margin batch`.
 # Then the risk requests (docs/risk.md, tests/core/gen_risk_requests.py): every method on the
 # shipped SYNTHETIC history and bad histories and parameters, answered by each build's
 # `margin var --synthetic --compact` (one process per request, two at a time) and compared
@@ -59,7 +60,7 @@ risk_run expected "$ref_cmd"
 risk_ok=$(grep -c '^{"api_version"' "$out/risk-expected.jsonl" || true)
 risk_err=$(grep -c '^{"error"' "$out/risk-expected.jsonl" || true)
 summary=""
-for m in historical filtered_historical parametric monte_carlo; do
+for m in historical filtered_historical parametric monte_carlo delta_gamma; do
   c=$(grep -c "\"risk\":{\"method\":\"$m\"" "$out/risk-expected.jsonl" || true)
   [ "$c" -gt 0 ] || { echo "risk parity: no $m result in the corpus"; exit 1; }
   summary="$summary${summary:+, }$c $m"

@@ -209,6 +209,98 @@ def break_request(r, req):
     return req
 
 
+FUTURE = ["0", "0", "-5", "-5", "5", "5", "-10", "-10", "10", "10", "-15", "-15", "15", "15", "-30", "30"]
+CALL = ["-1", "1", "-4", "-2", "2", "4", "-7", "-5", "4", "5", "-10", "-8", "5", "6", "-25", "6"]
+
+
+def span_requests(r):
+    """SPAN risk-array requests (docs/span.md §JSON API): the worked examples of docs/span.md,
+    random books on random arrays, and bad input (one broken field each)."""
+    def doc(contracts, positions, commodities, spreads=None, cover=None):
+        prm = {"commodities": commodities}
+        if spreads is not None:
+            prm["spreads"] = spreads
+        if cover is not None:
+            prm["cover"] = cover
+        return {"api_version": "1", "span": {"contracts": contracts, "positions": positions, "params": prm}}
+    btc = {"name": "BTC", "intra_spread_charge": "2.5", "spot_charge": "1", "short_option_minimum": "1"}
+    eth = {"name": "ETH", "intra_spread_charge": "0.1", "short_option_minimum": "0.05"}
+    fut = {"commodity": "BTC", "month": "202612", "risk_array": FUTURE, "delta": "1"}
+    call = {"commodity": "BTC", "month": "202612", "risk_array": CALL, "delta": "0.5", "option": True, "option_value": "6"}
+    mar = dict(fut, month="202703")
+    spot = dict(fut, month="202601", spot_month=True)
+    efut = {"commodity": "ETH", "month": "202612", "risk_array": [str(float(x) / 20).rstrip("0").rstrip(".") for x in FUTURE],
+            "delta": "1"}
+    out = [
+        doc([fut], [{"contract": "0", "quantity": "1"}], [btc]),                                   # 15
+        doc([call], [{"contract": "0", "quantity": "1"}], [btc]),                                  # 0 (NOV 6)
+        doc([fut, call], [{"contract": "0", "quantity": "1"}, {"contract": "1", "quantity": "-1"}], [btc]),  # 16
+        doc([fut, mar], [{"contract": "0", "quantity": "1"}, {"contract": "1", "quantity": "-1"}], [btc]),   # 2.5
+        doc([spot, fut], [{"contract": "0", "quantity": "2"}, {"contract": "1", "quantity": "-1"}], [btc]),
+        doc([fut, efut], [{"contract": "0", "quantity": "1"}, {"contract": "1", "quantity": "-20"}], [btc, eth],
+            [{"a": "BTC", "b": "ETH", "delta_a": "1", "delta_b": "20", "credit_rate": "0.5"}]),      # 15
+        doc([fut], [{"contract": "0", "quantity": "-3"}], [btc], cover=["1"] * 14 + ["0.5", "0.5"]),
+        doc([fut], [], [btc]),                                                                     # nothing held
+    ]
+    for _ in range(40):  # random books on random arrays
+        names = ["BTC", "ETH", "SOL"][: r.randint(1, 3)]
+        comms = [{"name": n, "intra_spread_charge": dec(r, 0, 5, 2), "spot_charge": dec(r, 0, 2, 2),
+                  "short_option_minimum": dec(r, 0, 1, 3)} for n in names]
+        contracts = []
+        for _ in range(r.randint(1, 8)):
+            c = {"commodity": r.choice(names), "month": str(r.choice([202601, 202603, 202606, 202612])),
+                 "risk_array": [dec(r, -200, 200, r.randint(0, 18)) for _ in range(16)], "delta": dec(r, -1, 1, 6)}
+            if r.random() < 0.3:
+                c["spot_month"] = True
+            if r.random() < 0.5:
+                c["option"] = True
+                c["option_value"] = dec(r, 0, 50, 4)
+            contracts.append(c)
+        positions = [{"contract": str(r.randrange(len(contracts))), "quantity": dec(r, -50, 50, r.randint(0, 4))}
+                     for _ in range(r.randint(0, 10))]
+        spreads = []
+        if len(names) > 1 and r.random() < 0.7:
+            spreads.append({"a": names[0], "b": names[1], "delta_a": "1", "delta_b": dec(r, 1, 30, 1),
+                            "credit_rate": dec(r, 0, 1, 2)})
+        out.append(doc(contracts, positions, comms, spreads))
+    good = doc([fut, call], [{"contract": "0", "quantity": "1"}, {"contract": "1", "quantity": "-1"}], [btc])
+
+    def broken(edit):
+        d = json.loads(json.dumps(good))
+        edit(d["span"])
+        return d
+    out += [
+        broken(lambda s: s["contracts"][0].update(risk_array=FUTURE[:15])),                        # OUT_OF_RANGE /span/contracts/0/risk_array
+        broken(lambda s: s["contracts"][0]["risk_array"].__setitem__(3, -5)),                      # JSON_NUMBER
+        broken(lambda s: s["contracts"][0]["risk_array"].__setitem__(3, "1000000000000001")),      # OUT_OF_RANGE (cap 1e15)
+        broken(lambda s: s["contracts"][1].update(commodity="DOGE")),                              # UNKNOWN_COMMODITY
+        broken(lambda s: s["contracts"][1].update(option_value="-1")),                             # NEGATIVE
+        broken(lambda s: s["contracts"][0].update(option_value="1")),                              # UNKNOWN_FIELD (not an option)
+        broken(lambda s: s["contracts"][0].update(month="2026-12")),                               # BAD_COUNT
+        broken(lambda s: s["contracts"][0].update(month="0")),                                     # OUT_OF_RANGE
+        broken(lambda s: s["contracts"][0].update(spot_month="yes")),                              # WRONG_TYPE
+        broken(lambda s: s["contracts"][0].pop("delta")),                                          # MISSING_FIELD
+        broken(lambda s: s["positions"][1].update(contract="2")),                                  # OUT_OF_RANGE /span/positions/1/contract
+        broken(lambda s: s["positions"][1].update(quantity="1000000000001")),                      # OUT_OF_RANGE (cap 1e12)
+        broken(lambda s: s["params"].update(cover=["1"] * 15 + ["1.5"])),                          # OUT_OF_RANGE cover
+        broken(lambda s: s["params"]["commodities"].append(dict(btc))),                            # DUPLICATE_KEY
+        broken(lambda s: s["params"]["commodities"][0].update(name="BTC USD")),                    # BAD_SYMBOL
+        broken(lambda s: s["params"]["commodities"][0].update(spot_charge="-0.5")),                # NEGATIVE
+        broken(lambda s: s["params"].update(spreads=[{"a": "BTC", "b": "ETH", "delta_a": "1", "delta_b": "20",
+                                                       "credit_rate": "0.5"}])),                   # UNKNOWN_COMMODITY spread leg
+        broken(lambda s: s["params"].update(spreads=[{"a": "BTC", "b": "BTC", "delta_a": "1", "delta_b": "1",
+                                                       "credit_rate": "0.5"}])),                   # OUT_OF_RANGE same legs
+        broken(lambda s: s["params"].update(spreads=[{"a": "BTC", "b": "BTC", "delta_a": "0", "delta_b": "1",
+                                                       "credit_rate": "2"}])),
+        broken(lambda s: s.update(extra="1")),                                                     # UNKNOWN_FIELD
+        broken(lambda s: s.pop("params")),                                                         # MISSING_FIELD
+        broken(lambda s: s.update(contracts=[fut] * 4097)),                                        # OUT_OF_RANGE cap
+        {"api_version": "2", "span": good["span"]},                                                # UNSUPPORTED_VERSION
+        {"api_version": "1", "span": []},                                                          # WRONG_TYPE
+    ]
+    return [json.dumps(x, separators=(",", ":")) for x in out]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=20261121)
@@ -224,6 +316,7 @@ def main():
         if r.random() < 0.25:
             req = break_request(r, req)
         out.append(json.dumps(req, separators=(",", ":"), sort_keys=False))
+    out += span_requests(random.Random(a.seed + 1))
     # raw-text damage the JSON layer must survive
     out += ['{"api_version":"1"', "[]", "null", '{"api_version":"1","api_version":"1"}', "\"just a string\"",
             '{"api_version":"1","market":{"timestamp":"1767225600","underlyings":{}},"account":{"cash":"1e400"}}',

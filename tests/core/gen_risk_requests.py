@@ -83,6 +83,30 @@ def with_row(sym, at, line):
     return csv(r)
 
 
+def npd():
+    """A Monte Carlo request whose EWMA covariance has no Cholesky factor: Y's closes are X's
+    squared (y = 2x in log returns: a singular matrix) on a very quiet series (daily returns
+    about 1e-5, variances about 1e-10, so the pivot tolerance of 1e-12 of the diagonal is one
+    wei), and the floors of the EWMA recursion leave the second pivot tens of wei below zero.
+    (Two identical series do not do it: their entries are equal to the wei and the pivot is
+    within the tolerance, a documented zero column.)"""
+    r = book("empty")
+    r["market"]["underlyings"] = {"X": {"spot": "1", "perp_mark": "1"}, "Y": {"spot": "1", "perp_mark": "1"}}
+    r["account"]["positions"] = [{"type": "perp", "underlying": "X", "size": "1000"},
+                                 {"type": "perp", "underlying": "Y", "size": "-500"}]
+    x, rows_x, rows_y = 10**9, ["date,close"], ["date,close"]
+    state = 12345
+    for d in range(200):
+        state = (state * 1103515245 + 12345) % 2**31  # a fixed LCG: the corpus is a constant
+        x += (state % 20001) - 10000                   # +-1e-5 a day on 1.000000000
+        day = f"2025-{1 + d // 28:02d}-{1 + d % 28:02d}"
+        rows_x.append(f"{day},{x // 10**9}.{x % 10**9:09d}")
+        y = x * x
+        rows_y.append(f"{day},{y // 10**18}.{y % 10**18:018d}")
+    return dict(r, risk={"method": "monte_carlo", "paths": "10", "lookback_days": "100", "as_of": "2025-07-28"},
+                history={"X": csv(rows_x), "Y": csv(rows_y)})
+
+
 def cases():
     mc = {"method": "monte_carlo"}
     yield req("options")  # every default: HS, 99%, 2 days, 1,460 days
@@ -114,6 +138,25 @@ def cases():
     yield req("eth_options", {**mc, "paths": "2000", "lookback_days": "365", "horizon_days": "1", "as_of": "2025-06-30"})
     yield req("stable", {**mc, "paths": "1000", "innovations": "student_t", "dof": "3", "as_of": "2023-03-15",
                           "lookback_days": "400"})
+    # delta-gamma(-vega), Cornish-Fisher (docs/risk.md §Delta-gamma)
+    yield req("options", {"method": "delta_gamma"})
+    yield req("linear", {"method": "delta_gamma", "confidence": "0.995", "horizon_days": "5"})
+    yield req("eth_options", {"method": "delta_gamma", "vol_floor": "0.5", "ewma_lambda": "0.9",
+                              "vol_rules": {"ETH": {"beta": "2", "min": "0.7", "max": "1.5"}}})
+    yield req("stable", {"method": "delta_gamma", "as_of": "2023-03-12", "lookback_days": "365"})
+    yield req("empty", {"method": "delta_gamma"})
+    long_straddle = book("eth_options")
+    long_straddle["account"]["positions"] = [
+        {"type": "option", "underlying": "ETH", "expiry": "1769760000", "strike": "3500", "option_type": t, "size": "10"}
+        for t in ("call", "put")]
+    yield dict(long_straddle, risk={"method": "delta_gamma"})                                     # CORNISH_FISHER_INVALID
+    yield dict(long_straddle, risk={"method": "delta_gamma", "confidence": "0.6"})                # at any confidence
+    short_straddle = copy.deepcopy(long_straddle)
+    for p in short_straddle["account"]["positions"]:
+        p["size"] = "-10"
+    yield dict(short_straddle, risk={"method": "delta_gamma"})                                    # skewness +2.8: valid
+    yield req("empty", {"method": "parametric"})                                                  # OUT_OF_RANGE: nothing moves
+    yield npd()                                                                                   # NOT_POSITIVE_DEFINITE
     yield req("options", {"method": "historical"}, params="pmrm2")  # the margin model does not change the measure
     # histories of the request's own: JSON rows, CRLF, a 3-day gap (carried forward), a longer series elsewhere
     yield req("linear", {"method": "historical"}, {"BTC": [r.split(",") for r in rows("BTC")[1:]]})

@@ -3,6 +3,8 @@
 // against independent implementations on real history are in tests/risk/check_risk.py.
 #include <catch2/catch.hpp>
 
+#include <boost/multiprecision/cpp_int.hpp>
+
 #include <chrono>
 #include <random>
 
@@ -132,4 +134,50 @@ TEST_CASE("cholesky: L L^T reproduces the covariance; a negative pivot is refuse
     REQUIRE(F.ok());
     CHECK(F.value[3] == Wad{});
     CHECK(F.value[2] == dec("1"));
+}
+
+TEST_CASE("interpolate: the 128-bit fast path equals the exact floor(sum v_i w_i / 2^64)", "[risk]") {
+    // Against boost cpp_int, independently of revalue.cpp's 512-bit path: values up to the fast
+    // path's bound 2^118 (and beyond it, the slow path), weights of the grid's size (|w| < 2^67),
+    // both signs, and the edges where a floor matters (exact multiples of 2^64, minus one).
+    using boost::multiprecision::cpp_int;
+    std::mt19937_64 rng(20261207);
+    auto i128_bits = [&](int bits) {
+        const fp::u128 m = (fp::u128{1} << bits) - 1;
+        const fp::u128 r = ((static_cast<fp::u128>(rng()) << 64) | rng()) & m;
+        return (rng() & 1) ? -static_cast<fp::i128>(r) : static_cast<fp::i128>(r);
+    };
+    std::size_t fast = 0;
+    for (int t = 0; t < 50000; ++t) {
+        std::array<fp::i128, 4> w{};
+        std::array<Wad, 4> v{};
+        cpp_int sum = 0;
+        for (std::size_t i = 0; i < 4; ++i) {
+            w[i] = i128_bits(static_cast<int>(1 + rng() % 67));
+            fp::i128 x = i128_bits(static_cast<int>(1 + rng() % (t % 50 == 0 ? 126 : 118)));
+            if (t % 7 == 0) x = (x >> 64) << 64;  // multiples of 2^64
+            if (t % 11 == 0) x -= 1;
+            v[i] = Wad::from_raw(fp::I256::from_i128(x));
+            sum += cpp_int(x) * cpp_int(w[i]);
+            fast += x < (fp::i128{1} << 118) && x > -(fp::i128{1} << 118);
+        }
+        const cpp_int two64 = cpp_int(1) << 64;
+        cpp_int q = sum / two64;  // truncated toward zero: step down for a negative non-multiple
+        if (sum < 0 && q * two64 != sum) q -= 1;
+        REQUIRE(risk::interpolate(w, v.data()).raw().to_string() == q.str());
+    }
+    CHECK(fast > 175000);  // most inputs took the fast path
+    // by hand: floor(-1 / 2^64) = -1, floor(-2^64 / 2^64) = -1, floor(1 / 2^64) = 0, floor(-3 (2^64 + 1) / 2^64) = -4
+    const std::array<fp::i128, 4> one{1, 0, 0, 0}, three{3, 0, 0, 0};
+    auto at = [](const std::array<fp::i128, 4>& w, fp::i128 x) {
+        const std::array<Wad, 4> v{Wad::from_raw(fp::I256::from_i128(x)), Wad{}, Wad{}, Wad{}};
+        return risk::interpolate(w, v.data()).raw().to_string();
+    };
+    CHECK(at(one, -1) == "-1");
+    CHECK(at(one, -(fp::i128{1} << 64)) == "-1");
+    CHECK(at(one, 1) == "0");
+    CHECK(at(three, -((fp::i128{1} << 64) + 1)) == "-4");
+    // beyond 2^118 (the 512-bit path): floor(-3 (2^120 + 1) / 2^64) = -3 2^56 - 1
+    const std::array<Wad, 4> big{Wad::from_raw(fp::I256::from_i128(-((fp::i128{1} << 120) + 1))), Wad{}, Wad{}, Wad{}};
+    CHECK(risk::interpolate(three, big.data()).raw().to_string() == "-" + std::to_string(3 * (std::int64_t{1} << 56) + 1));
 }

@@ -140,4 +140,19 @@ TEST_CASE("hypot: sqrt(a^2 + b^2) correctly rounded, against the exact model", "
         INFO(a << " " << b);
         CHECK(fp::test::to_big(fp::hypot(raw(a), raw(b)).value) == r);
     }
+    // the 256-bit fast path (|a|, |b| < 2^127) against the same exact model, edges included
+    const big top = (big(1) << 127) - 1;
+    std::vector<std::pair<big, big>> cases = {{top, top}, {-top, top}, {top, 0}, {big(1) << 126, big(1) << 126}, {-top, -1}};
+    for (int i = 0; i < 20000; ++i) cases.emplace_back(g.any(1 + i % 127), g.any(1 + (i * 7) % 127));
+    for (int i = 1; i < 2000; ++i) {  // around perfect squares: 3k, 4k and a wei off
+        const big k = g.any(1 + i % 120);
+        cases.emplace_back(3 * k, 4 * k + (i % 3) - 1);
+    }
+    for (const auto& [a, b] : cases) {
+        const big n = a * a + b * b;
+        big r = boost::multiprecision::sqrt(n);
+        if (n - r * r > r) ++r;
+        INFO(a << " " << b);
+        CHECK(fp::test::to_big(fp::hypot(raw(a), raw(b)).value) == r);
+    }
 }

@@ -56,6 +56,24 @@ test('version() is the native `margin --version`', () => {
   assert.match(pkg.version(), /^margin \S+ build [0-9a-f]{12} \(json api v1/);
 });
 
+test('computeSpan equals the native `margin span`; a bad risk array is a MarginError with its path', () => {
+  const future = ['0', '0', '-5', '-5', '5', '5', '-10', '-10', '10', '10', '-15', '-15', '15', '15', '-30', '30'];
+  const call = ['-1', '1', '-4', '-2', '2', '4', '-7', '-5', '4', '5', '-10', '-8', '5', '6', '-25', '6'];
+  const req = { api_version: '1', span: {
+    contracts: [{ commodity: 'BTC', month: '202612', risk_array: future, delta: '1' },
+      { commodity: 'BTC', month: '202612', risk_array: call, delta: '0.5', option: true, option_value: '6' }],
+    positions: [{ contract: '0', quantity: '1' }, { contract: 1n, quantity: '-1' }],
+    params: { commodities: [{ name: 'BTC', intra_spread_charge: '2.5', spot_charge: '1', short_option_minimum: '1' }] } } };
+  const got = pkg.computeSpan(req);
+  const asText = JSON.parse(JSON.stringify(req, (k, v) => (typeof v === 'bigint' ? v.toString() : v)));
+  assert.deepEqual(got, JSON.parse(cli('span', file('span.json', asText))));
+  assert.equal(got.span.requirement, '16');  // the covered write of docs/span.md
+  assert.equal(pkg.computeSpanText(asText), pkg.computeMarginText(asText));  // compute answers it too
+  const bad = structuredClone(asText);
+  bad.span.contracts[0].risk_array = future.slice(1);
+  assert.throws(() => pkg.computeSpan(bad), (e) => e instanceof pkg.MarginError && e.code === 'OUT_OF_RANGE' && e.path === '/span/contracts/0/risk_array');
+});
+
 test('evaluateScenario and previewTrade equal the native CLI', () => {
   const req = portfolio();
   const reqFile = file('portfolio.json', req);
@@ -190,7 +208,7 @@ test('the risk corpus: every response byte-identical to `margin var --synthetic 
   });
   console.log(`node risk parity: ${requests.length} requests, ${results} results, ${mismatches} mismatches`);
   assert.equal(mismatches, 0);
-  assert.deepEqual([...methods].sort(), ['filtered_historical', 'historical', 'monte_carlo', 'parametric']);
+  assert.deepEqual([...methods].sort(), ['delta_gamma', 'filtered_historical', 'historical', 'monte_carlo', 'parametric']);
 });
 
 test('syntheticHistory() is the repository\'s file, labelled SYNTHETIC; a request without history needs it', () => {
@@ -213,6 +231,7 @@ test('computeRisk equals the native `margin var` for each method, the flags and 
     [{ method: 'historical', include_pnl: true }, ['--method', 'historical', '--include-pnl']],
     [{ method: 'filtered_historical', vol_floor: '0.5' }, ['--method', 'filtered_historical', '--vol-floor', '0.5']],
     [{ method: 'parametric', confidence: '0.975', horizon_days: '5' }, ['--method', 'parametric', '--confidence', '0.975', '--horizon', '5']],
+    [{ method: 'delta_gamma', confidence: '0.975' }, ['--method', 'delta_gamma', '--confidence', '0.975']],
     [{ method: 'monte_carlo', paths: 500n, seed: 42n, innovations: 'student_t', dof: 6n },
       ['--method', 'monte_carlo', '--paths', '500', '--seed', '42', '--innovations', 'student_t', '--dof', '6']],
   ]) {

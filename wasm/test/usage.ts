@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
-import { computeMargin, computeMarginText, computeRisk, computeRiskText, evaluateScenario, previewTrade, shippedDocument, syntheticHistory, version, MarginError } from 'margin-engine';
-import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, RiskRequest, RiskResponse, Scenario, Trade } from 'margin-engine';
+import { computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, shippedDocument, syntheticHistory, version, MarginError } from 'margin-engine';
+import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, RiskRequest, RiskResponse, Scenario, SpanRequest, SpanResponse, Trade } from 'margin-engine';
 
 const request: MarginRequest = shippedDocument('example');
 const response: MarginResponse = computeMargin(request);
@@ -40,3 +40,21 @@ const noStrike: Trade = { positions: [{ type: 'option', underlying: 'BTC', expir
 // @ts-expect-error a parameter document has no typed scenario list
 const notASet: Scenario[] = shippedDocument('pmrm2').scenarios;
 console.log(im, liquidatable, text, worst, change, v, shock, bad, noStrike, notASet);
+// delta-gamma (Cornish-Fisher) and SPAN risk arrays
+const dg: RiskResponse = computeRisk({ ...request, risk: { method: 'delta_gamma' } }, { synthetic: true });
+const skew: string | undefined = dg.risk.delta_gamma?.skewness;
+const future = ['0', '0', '-5', '-5', '5', '5', '-10', '-10', '10', '10', '-15', '-15', '15', '15', '-30', '30'];
+const spanRequest: SpanRequest = {
+  api_version: '1',
+  span: {
+    contracts: [{ commodity: 'BTC', month: '202612', risk_array: future, delta: '1' }],
+    positions: [{ contract: '0', quantity: '1' }],
+    params: { commodities: [{ name: 'BTC', intra_spread_charge: '2.5' }] },
+  },
+};
+const spanResult: SpanResponse = computeSpan(spanRequest);
+const requirement: string = spanResult.span.requirement;
+const spanText: string = computeSpanText(JSON.stringify(spanRequest));
+// @ts-expect-error a risk array holds decimals, not JS numbers
+const badArray: SpanRequest['span']['contracts'][0] = { commodity: 'BTC', month: '202612', risk_array: [0], delta: '1' };
+console.log(skew, requirement, spanText, badArray);

@@ -84,7 +84,8 @@ namespace margin {
     X(HISTORY_TOO_SHORT, "a price history that does not cover the window")               \
     X(NO_HISTORY, "a symbol the risk measure moves has no price history")                \
     X(NOT_POSITIVE_DEFINITE, "a covariance matrix that has no Cholesky factor")          \
-    X(BAD_COUNT, "not a whole-number string")
+    X(BAD_COUNT, "not a whole-number string")                                            \
+    X(CORNISH_FISHER_INVALID, "a Cornish-Fisher expansion that is not monotone in the tail")
 
 /// Every stable code (docs/api.md lists their meanings).
 enum class error_code : std::uint8_t {

@@ -52,9 +52,12 @@ void decode_risk_params(decoder& d, const json& o, const std::string& path, risk
             p.kind = risk::method::parametric;
         else if (*m == "monte_carlo")
             p.kind = risk::method::monte_carlo;
+        else if (*m == "delta_gamma")
+            p.kind = risk::method::delta_gamma;
         else
             d.fail(error_code::BAD_ENUM, child(path, "method"),
-                   "method must be \"historical\", \"filtered_historical\", \"parametric\" or \"monte_carlo\", got \"" + *m + "\"");
+                   "method must be \"historical\", \"filtered_historical\", \"parametric\", \"monte_carlo\" or \"delta_gamma\", got \"" +
+                       *m + "\"");
     }
     if (d.failed()) return;
     if (auto v = d.decimal(o, path, "confidence", false)) p.confidence = *v;

@@ -18,6 +18,7 @@ const char* method_name(risk::method m) {
         case risk::method::filtered_historical: return "filtered_historical";
         case risk::method::parametric: return "parametric";
         case risk::method::monte_carlo: return "monte_carlo";
+        case risk::method::delta_gamma: return "delta_gamma";
     }
     return "";
 }
@@ -68,7 +69,8 @@ ordered_json risk_object(const risk::params& p, const risk::risk_result& res, bo
     o["confidence"] = dec(p.confidence);
     o["horizon_days"] = std::to_string(p.horizon_days);
     o["window"] = {{"first", risk::format_date(res.first_day)}, {"last", risk::format_date(res.last_day)}};
-    if (res.kind == risk::method::parametric) {
+    const bool closed_form = res.kind == risk::method::parametric || res.kind == risk::method::delta_gamma;
+    if (closed_form) {
         o["sigma"] = dec(res.sigma);
     } else {
         o["scenarios"] = std::to_string(res.scenarios);
@@ -85,7 +87,19 @@ ordered_json risk_object(const risk::params& p, const risk::risk_result& res, bo
     ordered_json by_und = ordered_json::object();
     for (const auto& [k, w] : res.es_by_underlying) by_und[k] = dec(w);
     o["es_by_underlying"] = std::move(by_und);
-    if (res.kind != risk::method::parametric) {
+    if (res.kind == risk::method::delta_gamma) {
+        ordered_json dg;
+        dg["mean"] = dec(res.mean);
+        dg["skewness"] = dec(res.skewness);
+        dg["excess_kurtosis"] = dec(res.excess_kurtosis);
+        ordered_json delta = ordered_json::object(), gamma = ordered_json::object();
+        for (const auto& [k, w] : res.delta) delta[k] = dec(w);
+        for (const auto& [k, w] : res.gamma) gamma[k] = dec(w);
+        dg["delta"] = std::move(delta);
+        dg["gamma"] = std::move(gamma);
+        o["delta_gamma"] = std::move(dg);
+    }
+    if (!closed_form) {
         ordered_json worst = ordered_json::array();
         for (const risk::scenario_loss& s : res.worst) {
             ordered_json w;

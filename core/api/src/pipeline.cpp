@@ -4,6 +4,8 @@
 #include "api/request.hpp"
 #include "api/response.hpp"
 #include "api/risk.hpp"
+#include "api/span.hpp"
+#include "decoder.hpp"
 #include "encode.hpp"
 
 namespace margin::api {
@@ -14,6 +16,11 @@ reply failed(const error& e, bool pretty) { return {encode_error(e, pretty), e};
 }  // namespace
 
 reply compute_json(std::string_view request_text, bool pretty) {
+    // A SPAN risk-array request ({"api_version", "span"}) goes through its own door.
+    if (request_text.find("\"span\"") != std::string_view::npos) {
+        const auto doc = detail::parse_document(request_text);
+        if (doc.ok() && doc.value.is_object() && doc.value.contains("span")) return span_json(request_text, pretty);
+    }
     const auto req = parse_request(request_text);
     if (!req.ok()) return failed(*req.err, pretty);
     const auto res = compute(req.value);
@@ -61,6 +68,17 @@ reply risk_json(std::string_view request_text, bool pretty) {
     const auto res = risk::measure(r.value.req, r.value.history, r.value.params);
     if (!res.ok()) return failed(*res.err, pretty);
     return {encode_risk(r.value, res.value, pretty), std::nullopt};
+}
+
+reply span_json(std::string_view request_text, bool pretty) {
+    const auto r = parse_span_request(request_text);
+    if (!r.ok()) return failed(*r.err, pretty);
+    auto res = span::requirement(r.value.contracts, r.value.positions, r.value.params);
+    if (!res.ok()) {
+        res.err->path = "/span" + res.err->path;
+        return failed(*res.err, pretty);
+    }
+    return {encode_span(res.value, pretty), std::nullopt};
 }
 
 }  // namespace margin::api

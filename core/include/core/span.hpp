@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,15 @@ struct result {
     Wad net_option_value;  ///< longs positive
     Wad requirement;       ///< total_risk - NOV (negative: the long options' value exceeds the risk)
 };
+
+/// Bounds of the inputs (docs/span.md §JSON API), paths relative to the SPAN document
+/// ("/contracts/3/risk_array/5"): |risk array entry|, |delta|, option value and every charge
+/// at most 10^15, |quantity| at most 10^12; option values and charges >= 0 (NEGATIVE); cover
+/// in [0, 1] and credit rates in [0, 1] (OUT_OF_RANGE); spread delta ratios > 0 (NOT_POSITIVE)
+/// and at most 10^6; months 1 .. 999999; commodity names symbols (BAD_SYMBOL), listed once
+/// (DUPLICATE_KEY); a contract's commodity and a spread's legs listed (UNKNOWN_COMMODITY),
+/// a spread's legs distinct (OUT_OF_RANGE); a position's contract listed (OUT_OF_RANGE).
+std::optional<error> validate(const std::vector<contract>& contracts, const std::vector<position>& positions, const params& prm);
 
 /// Errors: UNKNOWN_COMMODITY (a contract's commodity has no params; path
 /// /contracts/i), OUT_OF_RANGE (a position names no contract), ARITHMETIC_OVERFLOW.

@@ -83,7 +83,10 @@ outcome<risk_result> measure(const request& req, const history& h, const params&
             return outcome<risk_result>::failure(error_code::NO_HISTORY, "/account/positions/" + std::to_string(i) + "/underlying",
                                                  "no price history for " + req.acct.positions[i].underlying);
     const std::vector<std::string> symbols = moved_symbols(req, h);
+    if (symbols.empty() && (p.kind == method::parametric || p.kind == method::delta_gamma))  // no window: nothing to estimate on
+        return outcome<risk_result>::failure(error_code::OUT_OF_RANGE, "/risk", "nothing the account holds moves: no symbol to measure");
     if (p.kind == method::parametric) return detail::parametric(req, h, p, symbols);
+    if (p.kind == method::delta_gamma) return detail::delta_gamma(req, h, p, symbols);
 
     risk_result res;
     res.kind = p.kind;

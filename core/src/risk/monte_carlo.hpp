@@ -23,4 +23,9 @@ outcome<scenario_set> monte_carlo(const history& h, const params& p, const std::
 /// Delta-normal VaR and ES in closed form on the EWMA covariance (docs/risk.md §Parametric).
 outcome<risk_result> parametric(const request& validated, const history& h, const params& p, const std::vector<std::string>& symbols);
 
+/// Delta-gamma(-vega) VaR and ES by Cornish-Fisher on the EWMA covariance (docs/risk.md
+/// §Delta-gamma). Errors: those of window() and revalue(), CORNISH_FISHER_INVALID (the
+/// expansion is not increasing beyond the confidence quantile), ARITHMETIC_OVERFLOW.
+outcome<risk_result> delta_gamma(const request& validated, const history& h, const params& p, const std::vector<std::string>& symbols);
+
 }  // namespace margin::risk::detail

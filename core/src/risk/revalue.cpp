@@ -94,13 +94,42 @@ std::optional<interpolation> make_grid(const scenario_set& s, std::size_t col) {
 }  // namespace
 
 Wad interpolate(const std::array<fp::i128, 4>& w, const Wad* v) {
+    // Fast path, the same floor exactly: |v_i| < 2^118 and |w_i| < 2^70 (weights are below 2^67).
+    // v = vh 2^64 + vl, w = wh 2^32 + wl (vl < 2^64, wl < 2^32, vh and wh floors): sum v w =
+    // 2^64 H + 2^32 A + B with H = sum vh w (|H| < 2^126), A = sum vl wh (|A| < 2^104) and
+    // B = sum vl wl (0 <= B < 2^98); floor(. / 2^64) = H + floor((A + floor(B / 2^32)) / 2^32),
+    // because the dropped B mod 2^32 never carries across a multiple of 2^32 (C++20 >> is a floor).
+    constexpr fp::i128 v_cap = fp::i128{1} << 118, w_cap = fp::i128{1} << 70;
+    bool fast = true;
+    std::array<fp::i128, 4> vi{};
+    for (std::size_t i = 0; i < 4 && fast; ++i) {
+        const fp::I256& r = v[i].raw();
+        fast = r.fits_i128() && w[i] < w_cap && w[i] > -w_cap;
+        if (fast) vi[i] = r.to_i128();
+        fast = fast && vi[i] < v_cap && vi[i] > -v_cap;
+    }
+    if (fast) {
+        fp::i128 H = 0, A = 0;
+        fp::u128 B = 0;
+        for (std::size_t i = 0; i < 4; ++i) {
+            const fp::i128 vh = vi[i] >> 64, wh = w[i] >> 32;
+            const auto vl = static_cast<std::uint64_t>(static_cast<fp::u128>(vi[i]));
+            const auto wl = static_cast<std::uint32_t>(static_cast<fp::u128>(w[i]));
+            H += vh * w[i];
+            A += static_cast<fp::i128>(vl) * wh;
+            B += static_cast<fp::u128>(vl) * wl;
+        }
+        return Wad::from_raw(fp::I256::from_i128(H + ((A + static_cast<fp::i128>(B >> 32)) >> 32)));
+    }
     using big = fp::detail::big512;
     big sum = 0;
     for (int i = 0; i < 4; ++i) sum += big(v[i].raw().big()) * big(w[static_cast<std::size_t>(i)]);
-    // floor(sum / 2^64): an arithmetic shift of a two's-complement value is a floor, but Boost's
-    // signed-magnitude shift truncates; correct negative non-multiples
-    big q = sum >> 64;
-    if (sum < 0 && (q << 64) != sum) q -= 1;
+    // floor(sum / 2^64): Boost's division truncates toward zero; step down for a negative
+    // non-multiple. (Until this fix the quotient came from Boost's >>, which already floors, and was
+    // then stepped down once more: a negative non-multiple came out 1 wei below the floor.)
+    const big two64 = big(1) << 64;
+    big q = sum / two64;
+    if (sum < 0 && q * two64 != sum) q -= 1;
     const auto r = fp::I256::from_big(q);
     return r.ok() ? Wad::from_raw(r.value) : Wad{};  // |result| <= max |v| x 1.25: within range for values the nodes held
 }

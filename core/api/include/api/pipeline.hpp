@@ -18,7 +18,8 @@ struct reply {
     bool ok() const noexcept { return !err.has_value(); }
 };
 
-/// The margin of the request's account under its model.
+/// The margin of the request's account under its model. A SPAN risk-array request
+/// {"api_version": "1", "span": {...}} (docs/span.md) is answered as span_json() answers it.
 reply compute_json(std::string_view request_text, bool pretty);
 
 /// The same at one scenario (portfolio model): every underlying evaluated at `scenario`
@@ -34,5 +35,9 @@ reply preview_json(std::string_view request_text, std::string_view trade_text, b
 /// VaR and ES of the request's account from its "risk" parameters and "history"
 /// (docs/risk.md). Errors as compute_json, plus parse_risk_request's and the measure's.
 reply risk_json(std::string_view request_text, bool pretty);
+
+/// The SPAN risk-array requirement of {"api_version": "1", "span": {"contracts", "positions",
+/// "params"}} (docs/span.md §JSON API). Errors: parse_span_request's (paths under /span).
+reply span_json(std::string_view request_text, bool pretty);
 
 }  // namespace margin::api

@@ -56,6 +56,10 @@ struct risk_result {
     std::vector<scenario_loss> worst;             ///< up to 10 tail scenarios, worst first
     std::vector<Wad> pnl;                         ///< the account's P&L per scenario (what pnl_hash digests)
     Wad sigma;                                    ///< parametric: the h-day P&L standard deviation
+    /// delta_gamma: the moments of the h-day loss of the quadratic form (docs/risk.md §Delta-gamma)
+    /// and its coefficients per moved symbol: P&L = sum_s delta_s x_s + gamma_s x_s^2 / 2.
+    Wad mean, skewness, excess_kurtosis;
+    std::map<std::string, Wad> delta, gamma;
 };
 
 /// The risk of a validated request under `p` and `h`. Errors: those of make_scenarios

@@ -19,6 +19,7 @@ enum class method : std::uint8_t {
     filtered_historical,  ///< FHS: daily log returns scaled by today's EWMA vol / that day's
     parametric,           ///< delta-normal on the EWMA covariance, closed form
     monte_carlo,          ///< correlated log-returns from the EWMA covariance (Philox, SPEC.md §7)
+    delta_gamma,          ///< delta-gamma(-vega) quadratic form on the EWMA covariance, Cornish-Fisher
 };
 
 enum class innovation : std::uint8_t {

@@ -190,6 +190,7 @@ def cases():
     yield req("linear", {"horizon_days": 2})                                                      # JSON_NUMBER
     yield req("linear", {"method": "monte_carlo", "paths": "0"})
     yield req("linear", {"method": "monte_carlo", "paths": "100001"})
+    yield req("linear", {"method": "monte_carlo", "paths": "100000", "innovations": "student_t", "dof": "30"})  # OUT_OF_RANGE: normal draws
     yield req("linear", {"method": "monte_carlo", "seed": "18446744073709551616"})
     yield req("linear", {"method": "bootstrap"})                                                  # BAD_ENUM
     yield req("linear", {"method": "monte_carlo", "innovations": "student_t", "dof": "2"})

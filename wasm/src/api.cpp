@@ -36,9 +36,7 @@ char* margin_compute(const char* request, std::size_t request_len) {
 }
 
 /// The SPAN risk-array requirement of {"api_version": "1", "span": {...}} (docs/span.md), compact.
-char* margin_span(const char* request, std::size_t request_len) {
-    return to_c(margin::api::span_json({request, request_len}, false).text);
-}
+char* margin_span(const char* request, std::size_t request_len) { return to_c(margin::api::span_json({request, request_len}, false).text); }
 
 /// The account at one scenario (portfolio model), compact.
 char* margin_scenario(const char* request, std::size_t request_len, int scenario) {

@@ -63,6 +63,7 @@ inline constexpr std::int32_t max_horizon_days = 30;                  ///< h
 inline constexpr std::int64_t max_paths = 100000;                     ///< Monte Carlo
 inline constexpr std::size_t max_full_option_revaluations = 500'000;  ///< options x scenarios priced one by one (not on a grid)
 inline constexpr std::size_t max_risk_cells = 2'000'000;              ///< (positions + moving collateral) x scenarios
+inline constexpr std::size_t max_normal_draws = 5'000'000;            ///< Monte Carlo: paths x symbols x (1, or dof + 1 for Student t)
 inline constexpr std::int32_t min_ewma_warmup_days = 30;              ///< FHS/MC: returns before the window that seed the EWMA
 
 }  // namespace margin::limits

@@ -98,6 +98,14 @@ outcome<risk_result> measure(const request& req, const history& h, const params&
         return outcome<risk_result>::failure(
             error_code::OUT_OF_RANGE, p.kind == method::monte_carlo ? "/risk/paths" : "/risk/lookback_days",
             std::to_string(rows) + " contributors x " + std::to_string(count) + " scenarios exceed the cap of 2,000,000 revaluations");
+    if (p.kind == method::monte_carlo) {  // each Student t draw costs dof + 1 normal draws (monte_carlo.cpp)
+        const std::size_t per = p.innovations == innovation::student_t ? static_cast<std::size_t>(p.dof) + 1 : 1;
+        if (count * symbols.size() * per > limits::max_normal_draws)
+            return outcome<risk_result>::failure(
+                error_code::OUT_OF_RANGE, "/risk/paths",
+                std::to_string(count) + " paths x " + std::to_string(symbols.size()) + " symbols x " + std::to_string(per) +
+                    " normal draws each exceed the cap of 5,000,000 draws: fewer paths" + (per > 1 ? " or degrees of freedom" : ""));
+    }
     std::size_t options = 0;
     for (const position& pos : req.acct.positions) options += pos.type == instrument_type::option;
     const bool on_grid = p.revaluation_used() == revaluation::grid && count > 514;  // revalue()'s rule (it may still fall back)

@@ -84,7 +84,13 @@ namespace margin {
     X(HISTORY_TOO_SHORT, "a price history that does not cover the window")               \
     X(NO_HISTORY, "a symbol the risk measure moves has no price history")                \
     X(NOT_POSITIVE_DEFINITE, "a covariance matrix that has no Cholesky factor")          \
-    X(BAD_COUNT, "not a whole-number string")
+    X(BAD_COUNT, "not a whole-number string")                                            \
+    /* the service (margin-serve) */                                                     \
+    X(UNAUTHORIZED, "a write without the service's bearer token")                        \
+    X(RATE_LIMITED, "more requests than the service's rate limit allows")                \
+    X(UNKNOWN_ACCOUNT, "no account with that id in the service's book")                  \
+    X(BAD_ACCOUNT_ID, "an account id that is not 1-64 characters of [A-Za-z0-9_.:-]")    \
+    X(UNKNOWN_ROUTE, "no such path or method in the service's HTTP API")
 
 /// Every stable code (docs/api.md lists their meanings).
 enum class error_code : std::uint8_t {

@@ -50,7 +50,9 @@ namespace {
 
 struct account_rec {
     std::string text;                    // the request without its market, compact
-    std::optional<margin::request> req;  // validated, market emptied; absent if it never decoded in this run
+    // Validated; absent if it never decoded in this run. Its market is overwritten by each
+    // evaluation (only the writer evaluates, one account on one worker): no copy per tick.
+    mutable std::optional<margin::request> req;
     std::vector<std::string> deps;       // symbols: positions' underlyings and collateral assets, sorted, unique
     std::string params;                  // the "params" member, compact ("" = absent: standard)
     summary last;
@@ -189,27 +191,29 @@ struct book::state {
         s.timestamp = v.market.timestamp;
         margin::outcome<margin::account_result> res;
         bool fast = a.req.has_value() && v.derived_ok;
-        margin::request r;
+        const margin::request* rp = nullptr;
+        margin::outcome<margin::request> parsed;
         if (fast) {
             // The account was validated at its write and the market at its tick: what remains
             // is what ties the two, the checks validate() makes per collateral asset and per
             // position. Anything off goes the long way, which gives the API's exact error.
-            r = *a.req;
+            margin::request& r = *a.req;
             r.market = std::move(v.market);
             for (const auto& [asset, amount] : r.acct.collateral)
                 if (!r.market.collateral.count(asset)) fast = false;
             for (std::size_t i = 0; fast && i < r.acct.positions.size(); ++i)
                 if (margin::validate(r.acct.positions[i], r, "/account/positions/" + std::to_string(i))) fast = false;
+            rp = &r;
         }
         if (!fast) {
-            auto parsed = margin::api::parse_request(effective_text(a, u, c, g));
+            parsed = margin::api::parse_request(effective_text(a, u, c, g));
             if (!parsed.ok()) {
                 s.err = *parsed.err;
                 return s;
             }
-            r = std::move(parsed.value);
+            rp = &parsed.value;
         }
-        res = r.model == margin::margin_model::portfolio ? margin::compute_portfolio(r, std::nullopt, cache) : margin::compute(r);
+        res = rp->model == margin::margin_model::portfolio ? margin::compute_portfolio(*rp, std::nullopt, cache) : margin::compute(*rp);
         if (!res.ok()) {
             s.err = *res.err;
             return s;

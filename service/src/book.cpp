@@ -49,12 +49,12 @@ bool valid_account_id(std::string_view id) noexcept {
 namespace {
 
 struct account_rec {
-    std::string text;                    // the request without its market, compact
+    std::string text;  // the request without its market, compact
     // Validated; absent if it never decoded in this run. Its market is overwritten by each
     // evaluation (only the writer evaluates, one account on one worker): no copy per tick.
     mutable std::optional<margin::request> req;
-    std::vector<std::string> deps;       // symbols: positions' underlyings and collateral assets, sorted, unique
-    std::string params;                  // the "params" member, compact ("" = absent: standard)
+    std::vector<std::string> deps;  // symbols: positions' underlyings and collateral assets, sorted, unique
+    std::string params;             // the "params" member, compact ("" = absent: standard)
     summary last;
 };
 using rec_ptr = std::shared_ptr<account_rec>;
@@ -193,6 +193,16 @@ struct book::state {
         bool fast = a.req.has_value() && v.derived_ok;
         const margin::request* rp = nullptr;
         margin::outcome<margin::request> parsed;
+        if (a.req && !v.derived_ok) {
+            // Snapshots of different timestamps (a multi-underlying account after a tick that
+            // moved one of them): validate() derives the stale ones' forwards and discount
+            // factors again at the account's timestamp, from the same given values the text
+            // would carry. On an error, the long way below gives the API's exact one.
+            margin::request draft = *a.req;
+            draft.market = v.market;
+            parsed = margin::validate(std::move(draft), true);
+            if (parsed.ok()) rp = &parsed.value;
+        }
         if (fast) {
             // The account was validated at its write and the market at its tick: what remains
             // is what ties the two, the checks validate() makes per collateral asset and per
@@ -205,7 +215,7 @@ struct book::state {
                 if (margin::validate(r.acct.positions[i], r, "/account/positions/" + std::to_string(i))) fast = false;
             rp = &r;
         }
-        if (!fast) {
+        if (!fast && !rp) {
             parsed = margin::api::parse_request(effective_text(a, u, c, g));
             if (!parsed.ok()) {
                 s.err = *parsed.err;
@@ -735,17 +745,40 @@ answer book::load(const std::string& path) {
     std::vector<std::pair<std::string, rec_ptr>> recs;
     std::map<std::string, std::size_t> seen;
     std::vector<std::pair<std::string, std::shared_ptr<const snapshot>>> seeded_u, seeded_c;
-    for (auto& [id, body] : items) {
+    // Requests that carry a market seed the book's in file order (the first to list a symbol
+    // wins), one after the other; the rest are decoded on every core against the seeded market.
+    std::vector<std::optional<margin::outcome<state::prepared>>> prepared(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& [id, body] = items[i];
         if (!valid_account_id(id)) return fail(400, error_code::BAD_ACCOUNT_ID, "", "account id \"" + id + "\" from " + path);
+        if (body.find("\"market\"") == std::string::npos) continue;
         auto p = s.prepare(id, body, u, c, ts);
+        if (p.ok()) {
+            for (auto& [k, v] : p.value.seeded_u) u[k] = v, seeded_u.emplace_back(k, v);
+            for (auto& [k, v] : p.value.seeded_c) c[k] = v, seeded_c.emplace_back(k, v);
+            if (p.value.seeded_ts && ts == 0) ts = *p.value.seeded_ts;
+        }
+        prepared[i] = std::move(p);
+    }
+    {
+        std::atomic<std::size_t> next{0};
+        auto work = [&] {
+            for (std::size_t i; (i = next.fetch_add(1)) < items.size();)
+                if (!prepared[i]) prepared[i] = s.prepare(items[i].first, items[i].second, u, c, ts);
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < s.threads; ++t) pool.emplace_back(work);
+        work();
+        for (auto& t : pool) t.join();
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::string& id = items[i].first;
+        auto& p = *prepared[i];
         if (!p.ok()) {
             error e = *p.err;
             e.message = "account " + id + ": " + e.message;
             return fail(400, e);
         }
-        for (auto& [k, v] : p.value.seeded_u) u[k] = v, seeded_u.emplace_back(k, v);
-        for (auto& [k, v] : p.value.seeded_c) c[k] = v, seeded_c.emplace_back(k, v);
-        if (p.value.seeded_ts && ts == 0) ts = *p.value.seeded_ts;
         if (seen.count(id))
             recs[seen[id]].second = p.value.rec;
         else {

@@ -51,6 +51,13 @@ def rss_mib(pid):
     return 0
 
 
+def cpu_s(pid):
+    # utime + stime of the whole process (every thread), in seconds: the CPU a tick cost,
+    # whatever else the machine runs at the time
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
 print(f"service RSS after load: {rss_mib(srv.proc.pid):.0f} MiB")
 try:
     for label, which in (("every underlying", ("BTC", "ETH")), ("BTC only", ("BTC",))):
@@ -60,9 +67,11 @@ try:
             time.sleep(0.05)
             move = 0.9 if k % 2 == 0 else 1.1
             body = gen_book.tick(100000 * move, 3500 * move, gen_book.T0 + 60 * (k + 1) + (0 if which == ("BTC", "ETH") else 100000), 0, which)
+            cpu0 = cpu_s(srv.proc.pid)
             sent = time.monotonic()
             st, j = srv.json("POST", "/ticks", body)
             done = time.monotonic()
+            cpu = cpu_s(srv.proc.pid) - cpu0
             assert st == 200, j
             evs = stream.wait_for(j["events"], timeout=30)
             stream.close()
@@ -72,7 +81,8 @@ try:
             totals.append(done - sent)
             print(f"  tick {j['tick']} ({label}): {j['accounts']} accounts re-margined in {j['compute_us'] / 1e3:.0f} ms "
                   f"({j['accounts'] / (j['compute_us'] / 1e6):,.0f}/s), persisted in {j['persist_us'] / 1e3:.0f} ms, "
-                  f"answered after {1000 * (done - sent):.0f} ms, {j['events']} events")
+                  f"answered after {1000 * (done - sent):.0f} ms, {j['events']} events; "
+                  f"service CPU {cpu:.1f} s = {1e6 * cpu / j['accounts']:.0f} CPU-us per account")
         med = statistics.median
         lat.sort()
         p = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]) if lat else (lambda q: float("nan"))

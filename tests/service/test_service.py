@@ -90,7 +90,6 @@ try:
     check(st == 200 and t1["tick"] == 1 and t1["accounts"] == 400, f"tick 1: {st} {t1}")
     mid = listing(srv)
     st, t2 = srv.json("POST", "/ticks", gen_book.tick(103000, 3300, gen_book.T0 + 7200, 0.0, which=("BTC",)))
-    holders_btc = [i for i in ids if mid[i]["timestamp"] and True]
     check(st == 200 and t2["tick"] == 2, f"tick 2: {st} {t2}")
     after = listing(srv)
     moved = [i for i in ids if after[i]["tick"] == 2]
@@ -134,8 +133,6 @@ try:
     print(f"crash and recovery ticks: {len(got)} events, as expected")
     stream.close()
 
-    # resumption from an event id replays the window after it.
-    last_seq = None
     st, text = srv.request("GET", "/metrics")
     check(st == 200 and "margin_ticks_total 4" in text and "margin_tick_seconds_bucket" in text, "metrics text")
 

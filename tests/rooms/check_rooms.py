@@ -18,8 +18,9 @@ import sys
 import tempfile
 
 NO_LINK = {  # target -> targets it must not reach
-    "margin_abi": {"margin_core", "margin_api", "margin_bridge", "margin_chain"},
-    "margin_core": {"margin_api", "margin_abi", "margin_bridge", "margin_chain", "margin_replay", "margin_keeper"},
+    "margin_abi": {"margin_core", "margin_api", "margin_bridge", "margin_chain", "margin_service"},
+    "margin_core": {"margin_api", "margin_abi", "margin_bridge", "margin_chain", "margin_replay", "margin_keeper", "margin_service"},
+    "margin_api": {"margin_service"},  # the service is built on the API, never the reverse
     "margin_base": {"margin_fixedpoint", "margin_core", "margin_api", "margin_abi"},
     "margin_fixedpoint": {"margin_core", "margin_api", "margin_abi"},
 }

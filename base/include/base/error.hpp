@@ -14,78 +14,84 @@ namespace margin {
 
 /// X(NAME, meaning): every stable error code, in one list. The enum, the name table
 /// and (later) the npm package's TypeScript union are made from it; append only.
-#define MARGIN_ERROR_CODES(X)                                                            \
-    /* the JSON layer */                                                                 \
-    X(JSON_SYNTAX, "not JSON")                                                           \
-    X(JSON_TOO_LARGE, "a document over its size cap")                                    \
-    X(JSON_TOO_DEEP, "nested deeper than 16 levels")                                     \
-    X(JSON_NUMBER, "a JSON number where a decimal string is required")                   \
-    X(DUPLICATE_KEY, "a key twice in one object")                                        \
-    X(WRONG_TYPE, "a value of the wrong JSON type")                                      \
-    X(UNKNOWN_FIELD, "a field the format does not define")                               \
-    X(MISSING_FIELD, "a required field is absent")                                       \
-    X(UNSUPPORTED_VERSION, "a document version this engine does not speak")              \
-    X(BAD_DECIMAL, "not an exact decimal string")                                        \
-    X(DECIMAL_PRECISION, "more than 18 fractional digits")                               \
-    X(DECIMAL_RANGE, "outside the int256 fixed-point range")                             \
-    X(BAD_INTEGER, "not a Unix time in seconds")                                         \
-    X(BAD_ENUM, "a value outside its enumeration")                                       \
-    X(BAD_SYMBOL, "a malformed underlying or asset symbol")                              \
-    X(UNKNOWN_PRESET, "names no shipped parameter document")                             \
-    /* validation of the model (core) */                                                 \
-    X(NOT_POSITIVE, "must be > 0")                                                       \
-    X(NEGATIVE, "must be >= 0")                                                          \
-    X(OUT_OF_RANGE, "outside its bound")                                                 \
-    X(INCONSISTENT_PARAMS, "a maintenance rate above the initial one")                   \
-    X(EXPIRY_IN_PAST, "an expiry not after the snapshot")                                \
-    X(EXPIRY_TOO_FAR, "an expiry more than 2e9 seconds after the snapshot")              \
-    X(DUPLICATE_EXPIRY, "an expiry listed twice")                                        \
-    X(DUPLICATE_POSITION, "an instrument held twice")                                    \
-    X(DUPLICATE_ID, "a position id used twice")                                          \
-    X(DUPLICATE_SCENARIO, "two skew scenarios of one kind")                              \
-    X(UNKNOWN_UNDERLYING, "a position on an underlying the market does not list")        \
-    X(UNKNOWN_EXPIRY, "a position on an expiry the market does not list")                \
-    X(NO_PARAMS_FOR_UNDERLYING, "no parameters for the underlying and no \"*\" default") \
-    X(NO_PERP_MARK, "a perp on an underlying without a perp mark")                       \
-    X(NO_VOLATILITY, "an option without mark_vol on an expiry without SVI")              \
-    X(UNPRICED_COLLATERAL, "collateral the market gives no price for")                   \
-    X(COLLATERAL_NOT_ACCEPTED, "collateral the parameters give no haircut for")          \
-    X(QUANTITY_PRECISION, "size x contract size needs more than 18 decimals")            \
-    X(ISOLATED_MARGIN_REQUIRED, "isolated mode without a position's isolated_margin")    \
-    X(ISOLATED_MARGIN_NOT_ALLOWED, "isolated_margin in cross mode")                      \
-    X(MODE_NOT_SUPPORTED, "isolated mode under the portfolio model")                     \
-    X(TRADE_CONFLICT, "a trade that contradicts the held position")                      \
-    X(UNKNOWN_COMMODITY, "a SPAN contract's commodity has no parameters")                \
-    /* evaluation */                                                                     \
-    X(SVI_NON_POSITIVE_VARIANCE, "the surface gives total variance <= 0 at a strike")    \
-    X(ARITHMETIC_OVERFLOW, "a result outside int256")                                    \
-    X(MODEL_NOT_SUPPORTED, "the request's model does not offer this")                    \
-    /* the chain: ABI codec, bridge, replay, JSON-RPC client */                          \
-    X(ABI_BAD_TYPE, "an ABI type string that does not parse")                            \
-    X(ABI_BAD_VALUE, "a value of the wrong shape or range for its ABI type")             \
-    X(ABI_BAD_DATA, "ABI data too short, misaligned or with dirty bits")                 \
-    X(NOT_REPRESENTABLE, "the clearing house's book cannot hold the account")            \
-    X(BAD_BUNDLE, "a malformed replay bundle")                                           \
-    X(NOT_FOUND, "no such receipt or event")                                             \
-    X(RPC_UNREACHABLE, "the node did not answer")                                        \
-    X(RPC_HTTP, "the node answered with an HTTP error")                                  \
-    X(RPC_BAD_RESPONSE, "the node's answer is not what the method returns")              \
-    X(RPC_ERROR, "the node answered with a JSON-RPC error")                              \
-    X(BAD_ADDRESS, "not a 20-byte hex address")                                          \
-    X(BAD_PRIVATE_KEY, "not a valid secp256k1 private key")                              \
-    X(RPC_TOO_LARGE, "the node's answer is over the size or nesting cap")                \
-    X(CHAIN_ID_MISMATCH, "the node serves another chain than the one pinned")            \
-    X(FEE_TOO_HIGH, "the network's fee is above the keeper's --max-fee")                 \
-    X(INTERNAL_ERROR, "an unexpected failure inside a keeper round (caught, retried)")   \
-    /* risk measures: price histories */                                                 \
-    X(HISTORY_SYNTAX, "a price-history row that is not date,close")                      \
-    X(HISTORY_ORDER, "price-history dates not strictly ascending")                       \
-    X(HISTORY_GAP, "more consecutive days missing from a price history than allowed")    \
-    X(HISTORY_TOO_SHORT, "a price history that does not cover the window")               \
-    X(NO_HISTORY, "a symbol the risk measure moves has no price history")                \
-    X(NOT_POSITIVE_DEFINITE, "a covariance matrix that has no Cholesky factor")          \
-    X(BAD_COUNT, "not a whole-number string")                                            \
-    X(CORNISH_FISHER_INVALID, "a Cornish-Fisher expansion that is not monotone in the tail")
+#define MARGIN_ERROR_CODES(X)                                                                \
+    /* the JSON layer */                                                                     \
+    X(JSON_SYNTAX, "not JSON")                                                               \
+    X(JSON_TOO_LARGE, "a document over its size cap")                                        \
+    X(JSON_TOO_DEEP, "nested deeper than 16 levels")                                         \
+    X(JSON_NUMBER, "a JSON number where a decimal string is required")                       \
+    X(DUPLICATE_KEY, "a key twice in one object")                                            \
+    X(WRONG_TYPE, "a value of the wrong JSON type")                                          \
+    X(UNKNOWN_FIELD, "a field the format does not define")                                   \
+    X(MISSING_FIELD, "a required field is absent")                                           \
+    X(UNSUPPORTED_VERSION, "a document version this engine does not speak")                  \
+    X(BAD_DECIMAL, "not an exact decimal string")                                            \
+    X(DECIMAL_PRECISION, "more than 18 fractional digits")                                   \
+    X(DECIMAL_RANGE, "outside the int256 fixed-point range")                                 \
+    X(BAD_INTEGER, "not a Unix time in seconds")                                             \
+    X(BAD_ENUM, "a value outside its enumeration")                                           \
+    X(BAD_SYMBOL, "a malformed underlying or asset symbol")                                  \
+    X(UNKNOWN_PRESET, "names no shipped parameter document")                                 \
+    /* validation of the model (core) */                                                     \
+    X(NOT_POSITIVE, "must be > 0")                                                           \
+    X(NEGATIVE, "must be >= 0")                                                              \
+    X(OUT_OF_RANGE, "outside its bound")                                                     \
+    X(INCONSISTENT_PARAMS, "a maintenance rate above the initial one")                       \
+    X(EXPIRY_IN_PAST, "an expiry not after the snapshot")                                    \
+    X(EXPIRY_TOO_FAR, "an expiry more than 2e9 seconds after the snapshot")                  \
+    X(DUPLICATE_EXPIRY, "an expiry listed twice")                                            \
+    X(DUPLICATE_POSITION, "an instrument held twice")                                        \
+    X(DUPLICATE_ID, "a position id used twice")                                              \
+    X(DUPLICATE_SCENARIO, "two skew scenarios of one kind")                                  \
+    X(UNKNOWN_UNDERLYING, "a position on an underlying the market does not list")            \
+    X(UNKNOWN_EXPIRY, "a position on an expiry the market does not list")                    \
+    X(NO_PARAMS_FOR_UNDERLYING, "no parameters for the underlying and no \"*\" default")     \
+    X(NO_PERP_MARK, "a perp on an underlying without a perp mark")                           \
+    X(NO_VOLATILITY, "an option without mark_vol on an expiry without SVI")                  \
+    X(UNPRICED_COLLATERAL, "collateral the market gives no price for")                       \
+    X(COLLATERAL_NOT_ACCEPTED, "collateral the parameters give no haircut for")              \
+    X(QUANTITY_PRECISION, "size x contract size needs more than 18 decimals")                \
+    X(ISOLATED_MARGIN_REQUIRED, "isolated mode without a position's isolated_margin")        \
+    X(ISOLATED_MARGIN_NOT_ALLOWED, "isolated_margin in cross mode")                          \
+    X(MODE_NOT_SUPPORTED, "isolated mode under the portfolio model")                         \
+    X(TRADE_CONFLICT, "a trade that contradicts the held position")                          \
+    /* evaluation */                                                                         \
+    X(SVI_NON_POSITIVE_VARIANCE, "the surface gives total variance <= 0 at a strike")        \
+    X(ARITHMETIC_OVERFLOW, "a result outside int256")                                        \
+    X(MODEL_NOT_SUPPORTED, "the request's model does not offer this")                        \
+    /* the chain: ABI codec, bridge, replay, JSON-RPC client */                              \
+    X(ABI_BAD_TYPE, "an ABI type string that does not parse")                                \
+    X(ABI_BAD_VALUE, "a value of the wrong shape or range for its ABI type")                 \
+    X(ABI_BAD_DATA, "ABI data too short, misaligned or with dirty bits")                     \
+    X(NOT_REPRESENTABLE, "the clearing house's book cannot hold the account")                \
+    X(BAD_BUNDLE, "a malformed replay bundle")                                               \
+    X(NOT_FOUND, "no such receipt or event")                                                 \
+    X(RPC_UNREACHABLE, "the node did not answer")                                            \
+    X(RPC_HTTP, "the node answered with an HTTP error")                                      \
+    X(RPC_BAD_RESPONSE, "the node's answer is not what the method returns")                  \
+    X(RPC_ERROR, "the node answered with a JSON-RPC error")                                  \
+    X(BAD_ADDRESS, "not a 20-byte hex address")                                              \
+    X(BAD_PRIVATE_KEY, "not a valid secp256k1 private key")                                  \
+    X(RPC_TOO_LARGE, "the node's answer is over the size or nesting cap")                    \
+    X(CHAIN_ID_MISMATCH, "the node serves another chain than the one pinned")                \
+    X(FEE_TOO_HIGH, "the network's fee is above the keeper's --max-fee")                     \
+    X(INTERNAL_ERROR, "an unexpected failure inside a keeper round (caught, retried)")       \
+    /* risk measures: price histories */                                                     \
+    X(HISTORY_SYNTAX, "a price-history row that is not date,close")                          \
+    X(HISTORY_ORDER, "price-history dates not strictly ascending")                           \
+    X(HISTORY_GAP, "more consecutive days missing from a price history than allowed")        \
+    X(HISTORY_TOO_SHORT, "a price history that does not cover the window")                   \
+    X(NO_HISTORY, "a symbol the risk measure moves has no price history")                    \
+    X(NOT_POSITIVE_DEFINITE, "a covariance matrix that has no Cholesky factor")              \
+    X(BAD_COUNT, "not a whole-number string")                                                \
+    X(CORNISH_FISHER_INVALID, "a Cornish-Fisher expansion that is not monotone in the tail") \
+    X(UNKNOWN_COMMODITY, "a SPAN contract's commodity has no parameters")                    \
+    /* the service (margin-serve) */                                                         \
+    X(UNAUTHORIZED, "a write without the service's bearer token")                            \
+    X(RATE_LIMITED, "more requests than the service's rate limit allows")                    \
+    X(UNKNOWN_ACCOUNT, "no account with that id in the service's book")                      \
+    X(BAD_ACCOUNT_ID, "an account id that is not 1-64 characters of [A-Za-z0-9_.:-]")        \
+    X(UNKNOWN_ROUTE, "no such path or method in the service's HTTP API")
 
 /// Every stable code (docs/api.md lists their meanings).
 enum class error_code : std::uint8_t {

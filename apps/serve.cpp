@@ -1,0 +1,77 @@
+// margin-serve: the off-chain risk engine as a service (docs/service.md). A thin shell:
+// options in, service::run out.
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "service/server.hpp"
+
+namespace {
+
+const char* usage =
+    "usage: margin-serve [--db FILE] [--host ADDR] [--port N] [--token-file FILE | --no-auth]\n"
+    "                    [--threads N] [--rate N] [--burst N] [--load DIR|FILE.jsonl]\n"
+    "  --db FILE          the book's SQLite database (default margin-serve.db; created if absent)\n"
+    "  --host ADDR        address to bind (default 127.0.0.1)\n"
+    "  --port N           port (default 8080; 0 = a free one, printed as {\"listening\": N})\n"
+    "  --token-file FILE  bearer token for writes (else $MARGIN_SERVE_TOKEN; without one, writes are refused)\n"
+    "  --no-auth          writes without a token (local tests only)\n"
+    "  --threads N        tick workers (default: every core)\n"
+    "  --rate N, --burst N  requests per second per client address, and the burst (default 1000, 2000)\n"
+    "  --load PATH        load a book (a directory of *.json requests or a JSONL file) before serving\n";
+
+bool number(const char* s, long lo, long hi, long& out) {
+    char* end = nullptr;
+    out = std::strtol(s, &end, 10);
+    return *s && !*end && out >= lo && out <= hi;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    service::options opt;
+    if (const char* t = std::getenv("MARGIN_SERVE_TOKEN")) opt.token = t;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const bool has = i + 1 < argc;
+        long n = 0;
+        if (a == "--db" && has) {
+            opt.db = argv[++i];
+        } else if (a == "--host" && has) {
+            opt.host = argv[++i];
+        } else if (a == "--port" && has && number(argv[i + 1], 0, 65535, n)) {
+            opt.port = static_cast<int>(n), ++i;
+        } else if (a == "--threads" && has && number(argv[i + 1], 0, 256, n)) {
+            opt.threads = static_cast<unsigned>(n), ++i;
+        } else if (a == "--rate" && has && number(argv[i + 1], 1, 1'000'000, n)) {
+            opt.rate = static_cast<double>(n), ++i;
+        } else if (a == "--burst" && has && number(argv[i + 1], 1, 1'000'000, n)) {
+            opt.burst = static_cast<double>(n), ++i;
+        } else if (a == "--load" && has) {
+            opt.load = argv[++i];
+        } else if (a == "--no-auth") {
+            opt.no_auth = true;
+        } else if (a == "--token-file" && has) {
+            std::ifstream f(argv[++i], std::ios::binary);
+            if (!f) {
+                std::cerr << "margin-serve: cannot read " << argv[i] << "\n";
+                return 2;
+            }
+            char buf[4097] = {};
+            f.read(buf, 4096);  // a token is short: 4 KiB is its cap
+            opt.token.assign(buf, static_cast<std::size_t>(f.gcount()));
+            while (!opt.token.empty() && (opt.token.back() == '\n' || opt.token.back() == '\r' || opt.token.back() == ' '))
+                opt.token.pop_back();
+            if (opt.token.empty()) {
+                std::cerr << "margin-serve: empty token file\n";
+                return 2;
+            }
+        } else {
+            std::cerr << usage;
+            return 2;
+        }
+    }
+    return service::run(opt);
+}

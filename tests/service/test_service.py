@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""margin-serve end to end (docs/service.md), on 127.0.0.1:
+
+1. a generated book (mixed standard and pmrm2 accounts) loaded from JSONL; after ticks, every
+   account's GET /accounts/{id}/margin equals `margin compute --compact` (through `margin
+   batch`) on GET /accounts/{id}/request byte for byte, and the tick's summaries carry the
+   same decimal strings;
+2. the /events stream sees exactly the standing changes the listings show, with their tick;
+3. writes without the token, an oversized body, an unknown account or route, the rate limit:
+   refused with the API's codes; SIGTERM stops the service with status 0.
+
+    test_service.py MARGIN_SERVE MARGIN WORKDIR"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_book  # noqa: E402
+from common import Server, Stream  # noqa: E402
+
+serve_bin, margin_bin, work = sys.argv[1:4]
+os.makedirs(work, exist_ok=True)
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what)
+
+
+def listing(srv):
+    out, after = {}, ""
+    while True:
+        st, j = srv.json("GET", "/accounts?limit=1000" + (f"&after={after}" if after else ""))
+        assert st == 200, j
+        for a in j["accounts"]:
+            out[a["id"]] = a
+        if "next_after" not in j:
+            return out
+        after = j["next_after"]
+
+
+def compare_with_cli(srv, ids, tag):
+    reqs = [srv.request("GET", f"/accounts/{i}/request")[1] for i in ids]
+    inp, outp = os.path.join(work, f"{tag}.in.jsonl"), os.path.join(work, f"{tag}.out.jsonl")
+    with open(inp, "w") as f:
+        f.write("".join(r + "\n" for r in reqs))
+    subprocess.run([margin_bin, "batch", inp, outp], check=False)
+    cli = open(outp).read().split("\n")
+    summaries = listing(srv)
+    same = 0
+    for k, i in enumerate(ids):
+        st, got = srv.request("GET", f"/accounts/{i}/margin")
+        check(got == cli[k], f"{tag}: account {i}: service margin differs from margin compute")
+        doc = json.loads(cli[k])
+        s = summaries[i]
+        if "result" in doc:
+            r = doc["result"]
+            for f in ("equity", "initial_margin", "maintenance_margin", "free_collateral", "health", "liquidatable"):
+                check(s.get(f) == r[f], f"{tag}: account {i}: summary {f} {s.get(f)} != {r[f]}")
+        else:
+            check(s["state"] == "error" and s["error"]["code"] == doc["error"]["code"], f"{tag}: account {i}: error summary")
+        same += got == cli[k]
+    return same
+
+
+t0 = time.time()
+book = os.path.join(work, "book.jsonl")
+gen_book.main.__globals__["sys"].argv = ["gen_book.py", "400", book, "--seed", "7", "--legs", "12"]
+gen_book.main()
+db = os.path.join(work, "service.db")
+for suffix in ("", "-wal", "-shm"):
+    if os.path.exists(db + suffix):
+        os.remove(db + suffix)
+token = "test-token-" + str(os.getpid())
+srv = Server(serve_bin, db, "--load", book, token=token)
+try:
+    ids = sorted(listing(srv).keys())
+    check(len(ids) == 400, f"loaded {len(ids)} accounts, want 400")
+
+    # 1. byte for byte, at load and after ticks (one moving both underlyings, one BTC only).
+    n = compare_with_cli(srv, ids, "load")
+    print(f"load: {n}/{len(ids)} accounts byte-identical to margin compute")
+    stream = Stream(srv)
+    before = listing(srv)
+    st, t1 = srv.json("POST", "/ticks", gen_book.tick(93000, 3300, gen_book.T0 + 3600, 0.002))
+    check(st == 200 and t1["tick"] == 1 and t1["accounts"] == 400, f"tick 1: {st} {t1}")
+    mid = listing(srv)
+    st, t2 = srv.json("POST", "/ticks", gen_book.tick(103000, 3300, gen_book.T0 + 7200, 0.0, which=("BTC",)))
+    check(st == 200 and t2["tick"] == 2, f"tick 2: {st} {t2}")
+    after = listing(srv)
+    moved = [i for i in ids if after[i]["tick"] == 2]
+    stayed = [i for i in ids if after[i]["tick"] == 1]
+    check(len(moved) + len(stayed) == 400 and 0 < len(moved) < 400, f"tick 2 (BTC only) re-margined {len(moved)} accounts")
+    check(t2["accounts"] == len(moved), f"tick 2 reports {t2['accounts']} accounts, listing shows {len(moved)}")
+    n = compare_with_cli(srv, ids, "ticks")
+    print(f"after 2 ticks: {n}/{len(ids)} accounts byte-identical to margin compute ({len(moved)} re-margined by the BTC tick)")
+
+    # 2. the stream: one event per standing change, with the tick that caused it.
+    expected = []
+    for tick_id, (a, b) in ((1, (before, mid)), (2, (mid, after))):
+        for i in ids:
+            if a[i]["state"] != b[i]["state"]:
+                expected.append((tick_id, i, a[i]["state"], b[i]["state"]))
+    evs = stream.wait_for(len(expected), timeout=10)
+    time.sleep(0.3)
+    got = [(e[2]["tick"], e[2]["account"], e[2]["from"], e[2]["to"]) for e in stream.events]
+    check(sorted(got) == sorted(expected), f"events: got {len(got)}, expected {len(expected)}")
+    kinds = {"below_im": "margin_call", "below_mm": "liquidation_warning", "ok": "recovery", "error": "error"}
+    check(all(e[1] == kinds[e[2]["to"]] for e in stream.events), "event names follow the new standing")
+    print(f"events: {len(got)} standing changes streamed over 2 ticks, as the listings show "
+          f"({sum(1 for e in got if e[3] == 'below_mm')} liquidation warnings, {sum(1 for e in got if e[3] == 'below_im')} margin calls, "
+          f"{sum(1 for e in got if e[3] == 'ok')} recoveries)")
+    stream.close()
+
+    # a crash tick drives accounts under; a recovery tick brings them back, each event once.
+    stream = Stream(srv)
+    base = listing(srv)
+    srv.json("POST", "/ticks", gen_book.tick(60000, 2000, gen_book.T0 + 10800))
+    crash = listing(srv)
+    srv.json("POST", "/ticks", gen_book.tick(100000, 3500, gen_book.T0 + 14400))
+    back = listing(srv)
+    exp = [(3, i, base[i]["state"], crash[i]["state"]) for i in ids if base[i]["state"] != crash[i]["state"]]
+    exp += [(4, i, crash[i]["state"], back[i]["state"]) for i in ids if crash[i]["state"] != back[i]["state"]]
+    stream.wait_for(len(exp), timeout=10)
+    time.sleep(0.3)
+    got = [(e[2]["tick"], e[2]["account"], e[2]["from"], e[2]["to"]) for e in stream.events]
+    check(sorted(got) == sorted(exp) and len(exp) > 0, f"crash/recovery events: got {len(got)}, expected {len(exp)}")
+    check(any(e[3] == "ok" for e in exp), "the recovery tick gives recoveries")
+    print(f"crash and recovery ticks: {len(got)} events, as expected")
+    stream.close()
+
+    st, text = srv.request("GET", "/metrics")
+    check(st == 200 and "margin_ticks_total 4" in text and "margin_tick_seconds_bucket" in text, "metrics text")
+
+    # 3. refusals with the API's codes.
+    body = {"api_version": "1", "account": {"cash": "1"}}
+    st, j = srv.json("PUT", "/accounts/x1", body, token=None)
+    check(st == 401 and j["error"]["code"] == "UNAUTHORIZED", f"PUT without a token: {st} {j}")
+    st, j = srv.json("PUT", "/accounts/x1", body, token="wrong")
+    check(st == 401 and j["error"]["code"] == "UNAUTHORIZED", f"PUT with a wrong token: {st} {j}")
+    st, j = srv.json("POST", "/ticks", gen_book.tick(1, 1, gen_book.T0 + 20000), token=None)
+    check(st == 401 and j["error"]["code"] == "UNAUTHORIZED", f"tick without a token: {st}")
+    st, j = srv.json("DELETE", "/accounts/a1", token=None)
+    check(st == 401, "DELETE without a token")
+    big = b'{"api_version":"1","account":{"cash":"' + b"1" * (16 << 20) + b'"}}'
+    st, j = srv.json("PUT", "/accounts/x1", big)
+    check(st == 413 and j["error"]["code"] == "JSON_TOO_LARGE", f"17 MiB body: {st} {j}")
+    st, j = srv.json("PUT", "/accounts/x1", '{"api_version":"1","account":{"cash":"1","cash":"2"}}')
+    check(st == 400 and j["error"]["code"] == "DUPLICATE_KEY" and j["error"]["path"] == "/account/cash", f"duplicate key: {j}")
+    st, j = srv.json("PUT", "/accounts/x1", "[" * 100 + "]" * 100)
+    check(st == 400 and j["error"]["code"] == "JSON_TOO_DEEP", f"deep: {j}")
+    st, j = srv.json("PUT", "/accounts/x1", {"api_version": "1", "account": {"positions": [{"type": "perp", "underlying": "SOL", "size": "1"}]}})
+    check(st == 400 and j["error"]["code"] == "UNKNOWN_UNDERLYING" and j["error"]["path"] == "/account/positions/0/underlying", f"unknown underlying: {j}")
+    st, j = srv.json("PUT", "/accounts/x1", body)
+    check(st == 201 and j["state"] == "ok", f"PUT a cash account: {st} {j}")
+    st, j = srv.json("GET", "/accounts/nobody/margin")
+    check(st == 404 and j["error"]["code"] == "UNKNOWN_ACCOUNT", f"unknown account: {j}")
+    st, j = srv.json("GET", "/no/such/route")
+    check(st == 404 and j["error"]["code"] == "UNKNOWN_ROUTE", f"unknown route: {j}")
+    st, j = srv.json("POST", "/ticks", {"timestamp": str(gen_book.T0)})
+    check(st == 400 and j["error"]["code"] == "OUT_OF_RANGE" and j["error"]["path"] == "/timestamp", f"tick back in time: {j}")
+    st, j = srv.json("POST", "/ticks", {"timestamp": str(gen_book.T0 + 20000), "underlyings": {"BTC": {"spot": "-1"}}})
+    check(st == 400 and j["error"]["code"] == "NOT_POSITIVE" and j["error"]["path"] == "/underlyings/BTC/spot", f"bad tick: {j}")
+    st, j = srv.json("POST", "/preview", {"account": ids[0], "trade": {"positions": [{"type": "perp", "underlying": "BTC", "size": "0.5"}]}})
+    check(st == 200 and "change" in j, f"preview: {st}")
+    st, j = srv.json("GET", "/params")
+    check(st == 200 and {p["params"] for p in j["params"]} >= {"pmrm2", "standard"}, "params in force")
+    st, j = srv.json("DELETE", "/accounts/x1")
+    check(st == 200, "DELETE")
+    st, j = srv.json("GET", "/accounts/x1")
+    check(st == 404, "deleted account is gone")
+finally:
+    rc = srv.stop()
+check(rc == 0, f"SIGTERM: exit status {rc}")
+
+# the rate limit, on a server of its own
+srv = Server(serve_bin, os.path.join(work, "rate.db"), "--rate", "5", "--burst", "5", "--no-auth")
+try:
+    codes = [srv.request("GET", "/healthz")[0] for _ in range(12)]
+    st, j = srv.json("GET", "/healthz")
+    check(codes.count(429) >= 5 and j["error"]["code"] == "RATE_LIMITED", f"rate limit: {codes}")
+finally:
+    check(srv.stop() == 0, "SIGTERM (rate server)")
+
+print(f"service: {len(failures)} failures, {time.time() - t0:.1f} s")
+sys.exit(1 if failures else 0)

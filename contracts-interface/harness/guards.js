@@ -23,6 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
 import { House, Checks, W, E18, link } from './house.js';
+import { compile, DEPLOY_RUNS, DEPLOYED } from './evm.js';
 import { signedOrders, governance } from './trust.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,7 +31,11 @@ const ROOT = path.join(here, '..', '..');
 const checks = new Checks();
 const expect = (ok, what) => checks.expect(ok, what);
 const MARGIN = process.argv[2];
-const h = await House.deploy({ traders: 2 });
+// --mutate: the house compiled with the loss scale's entry point kept at an account's first
+// deposit (the scale not applied to later deposits); section 4's socialised-loss checks must fail.
+const MUTATE = process.argv.includes('--mutate');
+const MUTANT = ['        a.lossAt = lossMark;', '        if (a.lossAt == 0) a.lossAt = lossMark;'];
+const h = await House.deploy({ traders: 2, ...(MUTATE ? { contracts: compile((n, t) => (n === 'MarginAccounts.sol' ? t.replace(MUTANT[0], MUTANT[1]) : t), DEPLOY_RUNS, DEPLOYED) } : {}) });
 const { house, admin, oracle, matcher, maker, iface } = h;
 await h.configure();
 const [trader] = h.traders;
@@ -51,6 +56,20 @@ async function why(promise) {
 }
 const b32 = (s) => ethers.encodeBytes32String(s);
 const named = (r, name, field) => r && r.name === name && (field === undefined || r.args[0] === b32(field));
+const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+/// The house's tokens less what it owes: every account's cash (after its share of losses) and perp
+/// P&L at the mark (floor, as the house realises it), the insurance fund, less the outstanding
+/// socialised loss: the rounding the house kept (>= 0; each rounding is in its favour).
+async function dust() {
+  const mark = (await house.market()).perpMark;
+  let owed = (await house.insuranceFund()) - (await house.socialisedLoss());
+  for (const s of h.signers) {
+    const a = await house.accountOf(s.address);
+    owed += a.cash + (a.perpSize === 0n ? 0n : floorDiv(a.perpSize * (mark - a.perpEntry), E18));
+  }
+  return (await h.token.balanceOf(h.houseAddr)) - owed;
+}
+let legsGas;
 
 // ---------------------------------------------------------------- 1. the findings
 await h.fund(maker, W('100000000'));
@@ -234,6 +253,34 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
   await h.fund(liquidator, W('100000000'));
   await h.send(house.connect(liquidator).deposit(W('20000000')));
   const ev = (rc) => rc.logs.filter((l) => l.address.toLowerCase() === h.houseAddr.toLowerCase()).map((l) => { try { return iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'Liquidated');
+  // 4a. Risk-reducing trades between MM and IM (the rule: the side's position moves toward zero
+  // without crossing it, MM holds after, equity - MM not lower than before; else IM is needed).
+  {
+    let g0 = await house.fullGrid(trader.address);
+    for (let k = 0; k < 30 && g0.equity >= g0.initial; k++) {
+      await h.move(99n, 100n);
+      g0 = await house.fullGrid(trader.address);
+    }
+    expect(g0.equity < g0.initial && g0.equity >= g0.maintenance, `the short-put account falls between MM and IM (equity ${g0.equity}, IM ${g0.initial}, MM ${g0.maintenance})`);
+    const m1 = (await house.quotes(put)).mark;
+    const held = async () => (await house.accountOf(trader.address)).amounts[(await house.accountOf(trader.address)).held.map(Number).indexOf(put)];
+    const short = await held();
+    const onePct = -short / 100n;
+    const r1 = await why(h.trade(maker, trader, BigInt(put), onePct, m1));
+    expect(r1?.name === 'InsufficientMargin' && r1.args[0] === trader.address, `between MM and IM, selling 1% more puts at mark reverts InsufficientMargin (${r1?.name})`);
+    const call = h.SERIES.findIndex((s) => s.strike === W('100000') && s.call && s.expiry === h.SERIES[put].expiry);
+    const r2 = await why(h.trade(maker, trader, BigInt(call), onePct, (await house.quotes(call)).mark));
+    expect(r2?.name === 'InsufficientMargin' && r2.args[0] === trader.address, `between MM and IM, a new short call (no position reduced) reverts InsufficientMargin (${r2?.name})`);
+    const excess = g0.equity - g0.maintenance;
+    const dear = m1 + ((excess + g0.maintenance) * E18) / onePct; // a buy-back whose premium exceeds equity
+    const r3 = await why(h.trade(trader, maker, BigInt(put), onePct, dear));
+    expect(r3?.name === 'InsufficientMargin' && r3.args[0] === trader.address, `a buy-back at a price that lowers equity - MM reverts InsufficientMargin (${r3?.name})`);
+    const rc = await h.send(h.trade(trader, maker, BigInt(put), onePct, m1));
+    const g1 = await house.fullGrid(trader.address);
+    console.log(`  risk-reducing buy-back: before equity ${g0.equity} IM ${g0.initial} MM ${g0.maintenance}; after equity ${g1.equity} IM ${g1.initial} MM ${g1.maintenance}; held ${short} -> ${await held()}`);
+    expect((await held()) === short + onePct && g1.equity - g1.maintenance >= excess && g1.equity < g1.initial,
+      `buying back 1% of the short puts at mark passes below IM (equity - MM ${excess} -> ${g1.equity - g1.maintenance}, gas ${rc.gasUsed})`);
+  }
   let g = await house.fullGrid(trader.address);
   for (let k = 0; k < 3 && !g.liquidatable; k++) {
     await h.move(88n, 100n);
@@ -250,12 +297,81 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
   for (let k = 0; k < 4 && (await house.fullGrid(trader.address)).equity > 0n; k++) await h.move(85n, 100n);
   g = await house.fullGrid(trader.address);
   expect(g.equity <= 0n, `a further crash leaves the account insolvent (equity ${g.equity})`);
+  // Socialised loss (the rule: the deficit beyond the insurance fund is borne at once by the
+  // positive cash balances of that moment, pro rata, through the loss scale lossMark; a later
+  // deposit enters at the current scale). The stranger's claim, deposited before, bears its share.
+  const { stranger } = h;
+  await h.fund(stranger, W('1000000'));
+  await h.send(house.connect(stranger).deposit(W('1000000')));
+  const D0 = await dust();
+  const mark0 = await house.lossMark();
   const rc2 = await h.send(house.connect(liquidator).liquidate(trader.address, g.worst));
   const e2 = ev(rc2);
   expect(e2 && e2.args.fraction === E18 && e2.args.reward === 0n && e2.args.shortfall > 0n,
     `an insolvent account is closed out with no reward: reward ${e2?.args.reward}, shortfall ${e2?.args.shortfall}`);
+  const logs = rc2.logs.map((l) => { try { return iface.parseLog(l); } catch { return null; } });
+  const used = logs.find((e) => e?.name === 'InsuranceUsed')?.args.amount ?? 0n;
+  const rest = logs.find((e) => e?.name === 'LossSocialised')?.args.amount ?? 0n;
+  const T = await house.totalPositiveCash();
+  const hole = await house.socialisedLoss();
+  const borne = rest - hole;
+  const mark1 = await house.lossMark();
+  const MASK = (1n << 128n) - 1n;
+  const s1 = mark1 & MASK;
+  expect(rest > 0n && used + rest === e2.args.shortfall && borne === rest && mark0 === 10n ** 36n && s1 === (10n ** 36n * T) / (T + borne),
+    `the shortfall beyond the fund (${rest}) is borne by the claims of the moment: scale 1e36 -> floor(1e36 x (claims - loss) / claims) = ${s1}`);
+  const claim = (await house.accountOf(stranger.address)).cash;
+  expect(claim === (W('1000000') * s1) / 10n ** 36n && claim < W('1000000'), `a claim deposited before the loss is worth floor(cash x scale / scale at entry): ${claim}`);
+  const D1 = await dust();
+  expect(D1 >= 0n && D1 - D0 < 10n ** 9n, `conservation: the house's tokens - (claims + perp P&L + fund - outstanding loss) = ${D1} wei >= 0 (${D0} before the close-out)`);
+  // a withdrawal pays exactly the claim; one wei more reverts
+  expect((await why(house.connect(stranger).withdraw.staticCall(claim + 1n)))?.name === 'InsufficientCash', 'withdrawing one wei more than the claim reverts InsufficientCash');
+  const bal = await h.token.balanceOf(stranger.address);
+  const w1 = await why(h.send(house.connect(stranger).withdraw(claim)));
+  expect(w1 === null && (await h.token.balanceOf(stranger.address)) - bal === claim && (await house.accountOf(stranger.address)).cash === 0n,
+    `a withdrawal of the claim pays exactly it (${w1?.name ?? 'paid'})`);
+  // a deposit after the loss is not diluted: it enters at the current scale
+  const d2 = await why(h.send(house.connect(stranger).deposit(W('1000'))));
+  const c2 = (await house.accountOf(stranger.address)).cash;
+  const bal2 = await h.token.balanceOf(stranger.address);
+  const w2 = await why(h.send(house.connect(stranger).withdraw(W('1000'))));
+  expect(d2 === null && w2 === null && c2 === W('1000') && (await h.token.balanceOf(stranger.address)) - bal2 === W('1000'), `a deposit after the loss is not diluted: ${c2}, withdrawn whole`);
+  const D2 = await dust();
+  expect(D2 === D1, `conservation to the wei over withdrawals and deposits (${D1} -> ${D2})`);
 }
 
+if (MUTATE) {
+  console.log(`mutant (loss scale not applied to later deposits): ${checks.failed ? 'caught' : 'NOT caught'}`);
+  h.node.stop();
+  process.exit(checks.failed ? 0 : 1);
+}
+// ---------------------------------------------------------------- 5. legs cap
+// MAX_LEGS: a 33rd series held reverts InvalidParameter("legs"); the gas of a trade and of a
+// withdrawal (full IM grid) at the cap (the counterparty, the stranger, at the cap too).
+{
+  const [, t2] = h.traders;
+  const { stranger } = h;
+  await h.fund(stranger, W('10000000'));
+  await h.send(house.connect(stranger).deposit(W('5000000')));
+  const cap = Number(await house.MAX_LEGS());
+  await h.fund(t2, W('10000000'));
+  await h.send(house.connect(t2).deposit(W('5000000')));
+  const live = [];
+  for (let i = 0; i < Number(await house.liveCount()); i++) live.push(Number(await house.live(i)));
+  const had = new Set((await house.accountOf(t2.address)).held.map(Number));
+  const fresh = live.filter((i) => !had.has(i));
+  let rc;
+  for (let i = 0; i < cap - had.size; i++) rc = await h.send(h.trade(t2, stranger, BigInt(fresh[i]), W('0.01'), h.optionPrice(h.SERIES[fresh[i]])));
+  const n = (await house.accountOf(t2.address)).held.length;
+  const next = fresh[cap - had.size];
+  const r17 = await why(h.trade(t2, stranger, BigInt(next), W('0.01'), h.optionPrice(h.SERIES[next])));
+  expect(cap === 32 && n === cap && named(r17, 'InvalidParameter', 'legs'), `MAX_LEGS ${cap}: ${n} series held, a 33rd reverts InvalidParameter("legs") (${r17?.name})`);
+  const more = await h.send(h.trade(stranger, t2, BigInt(fresh[0]), W('0.01'), h.optionPrice(h.SERIES[fresh[0]])));
+  const wd = await h.send(house.connect(t2).withdraw(W('1000')));
+  expect(more.gasUsed > 0n && (await house.accountOf(t2.address)).held.length === cap - 1, 'at the cap, a held leg still trades (here: closed)');
+  console.log(`  at MAX_LEGS (${cap} legs over ${(await house.book(t2.address)).expiries.length} expiries): trade opening the 32nd (both sides) ${rc.gasUsed}, trade reducing a held leg (both sides) ${more.gasUsed}, withdraw ${wd.gasUsed} gas`);
+  legsGas = { open: rc.gasUsed, held: more.gasUsed, withdraw: wd.gasUsed };
+}
 // a new expiry's first forward: |spot - floor(F x DF)| <= spot x maxDeviation
 {
   const t = BigInt((await h.blockTime()) + 365 * 86400);

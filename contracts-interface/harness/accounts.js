@@ -369,10 +369,16 @@ async function checkInvariants(step) {
   const held = await token.balanceOf(houseAddr);
   let claims36 = 0n; // 36 decimals: cash + perp P&L at the mark, exact
   const mark = (await house.market()).perpMark;
+  let positive = 0n;
   for (const s of signers) {
     const a = await house.accountOf(s.address);
     claims36 += a.cash * E18 + a.perpSize * (mark - a.perpEntry);
+    if (a.cash > 0n) positive += a.cash;
   }
+  // the loss scale's bookkeeping: totalPositiveCash bounds the positive claims from above, by
+  // the scale's floors only (at most a wei per claim per loss)
+  const tpc = await house.totalPositiveCash();
+  expect(tpc >= positive && tpc - positive < 10n ** 6n, `step ${step}: totalPositiveCash ${tpc} >= the positive claims ${positive}, by rounding only`);
   claims36 += ((await house.insuranceFund()) - (await house.socialisedLoss())) * E18;
   const gap = held * E18 - claims36; // rounding dust: >= 0, tiny
   expect(gap >= 0n && gap < 10n ** 24n, `step ${step}: the contract's tokens cover the claims (gap ${gap} in 1e-36)`);

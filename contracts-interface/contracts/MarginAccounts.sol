@@ -350,15 +350,11 @@ contract MarginAccounts {
     /// stamped before it (block time > expiry + maxStaleness) and has pushed none at or after
     /// it: at the spot of the last snapshot, which must be at most maxStaleness before the
     /// expiry (StaleMarket otherwise: the first push after the expiry settles it, at its own
-    /// spot). Anyone may call it; it delists the expiry as pushMarket would.
+    /// spot). Anyone may call it; it delists the expiry as pushMarket would. Reverts (checked in
+    /// Listings.lapse): InvalidParameter("expiry") with none listed, InvalidParameter("early")
+    /// until block time > expiry + maxStaleness, StaleMarket as above.
     function settleExpiry() external {
-        if (expiries.length == 0) revert InvalidParameter("expiry");
-        uint64 t = expiries[0];
-        uint64 last = market.timestamp;
-        if (block.timestamp <= t + limits.maxStaleness) revert InvalidParameter("early");
-        // last < t: a push at or after t would have settled it
-        if (last == 0 || t - last > limits.maxStaleness) revert StaleMarket(last, block.timestamp);
-        Listings.lapse(series, live, expiries, settlements, market.spot, last);
+        Listings.lapse(series, live, expiries, settlements, market.spot, market.timestamp, limits.maxStaleness);
     }
 
     /// @notice Pay out `account`'s options on settled expiries (OptionSettled for each): cash
@@ -404,7 +400,7 @@ contract MarginAccounts {
         Account storage a = accounts[msg.sender];
         if (amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > a.cash) revert InsufficientCash(msg.sender, a.cash, amount);
         _setCash(msg.sender, a.cash - int256(amount));
-        _requireMargin(msg.sender, type(int256).max, false);
+        _requireIM(msg.sender);
         _call(abi.encodeCall(IERC20.transfer, (msg.sender, amount)));
         emit Withdrawn(msg.sender, amount, amount);
     }
@@ -419,8 +415,8 @@ contract MarginAccounts {
     /// only (Unauthorized). Each side must hold IM afterwards, or else its trade must be
     /// risk-reducing: its position in the instrument moves toward zero without crossing it, it
     /// holds MM afterwards, and its equity - MM (full grid) is not lower than before the trade
-    /// (InsufficientMargin(account, equity, IM) otherwise). A risk-reducing side costs one more
-    /// full grid (its state before). A 33rd series held reverts InvalidParameter("legs").
+    /// (InsufficientMargin(account, equity, IM) otherwise). The state before is evaluated only
+    /// for a reducing side that fails IM (one more full grid). A 33rd series held reverts InvalidParameter("legs").
     /// Options: the premium ceil(size x price) moves from buyer to seller. Perp: both sides'
     /// existing perp P&L is settled at `price` (floor), then the sizes change at entry `price`.
     /// Both sides' expired options are settled first. A series at or past its expiry (by the
@@ -451,8 +447,8 @@ contract MarginAccounts {
         bool buyerReduces = -(instrument == PERP ? accounts[buyer].perpSize : accounts[buyer].amount[instrument]) >= size;
         bool sellerReduces = (instrument == PERP ? accounts[seller].perpSize : accounts[seller].amount[instrument]) >= size;
         if (stale && !(buyerReduces && sellerReduces)) revert StaleMarket(market.timestamp, block.timestamp);
-        int256 buyerExcess = buyerReduces ? _excess(buyer) : type(int256).max;
-        int256 sellerExcess = sellerReduces ? _excess(seller) : type(int256).max;
+        int256[4] memory buyerBefore = _state(buyer, instrument);
+        int256[4] memory sellerBefore = _state(seller, instrument);
         if (instrument == PERP) {
             _perpTrade(buyer, size, price);
             _perpTrade(seller, -size, price);
@@ -463,8 +459,8 @@ contract MarginAccounts {
             _addOption(buyer, instrument, size);
             _addOption(seller, instrument, -size);
         }
-        _requireMargin(buyer, buyerExcess, stale);
-        _requireMargin(seller, sellerExcess, stale);
+        _requireMargin(buyer, instrument, buyerReduces, buyerBefore, stale);
+        _requireMargin(seller, instrument, sellerReduces, sellerBefore, stale);
         emit Traded(buyer, seller, instrument, size, price);
     }
 
@@ -532,7 +528,7 @@ contract MarginAccounts {
 
         int256 shortfall = 0;
         if (fraction == WAD && a.cash < 0) shortfall = _coverShortfall(account);
-        _requireMargin(msg.sender, type(int256).max, false);
+        _requireIM(msg.sender);
         emit WitnessInputs(account, market.timestamp, inputs);
         emit Liquidated(account, msg.sender, scenarioId, keccak256(inputs), w.equity, w.maintenance, fraction, reward, shortfall);
     }
@@ -649,16 +645,39 @@ contract MarginAccounts {
         return engine.grid(b, _params(), m);
     }
 
-    /// @dev Equity - MM by the full grid (an account reducing a position holds one).
-    function _excess(address account) private view returns (int256) {
-        PortfolioMargin.Grid memory g = _grid(account);
-        return g.equity - g.maintenance;
+    /// @dev The account's cash, perp size and entry, and amount of series `id` (0 for the perp).
+    function _state(address account, uint256 id) private view returns (int256[4] memory s) {
+        Account storage a = accounts[account];
+        s = [a.cash, a.perpSize, a.perpEntry, id == PERP ? int256(0) : a.amount[id]];
+    }
+
+    /// @dev Write `s` (a _state) over the account's and return what was there: a trade undone
+    /// and redone around one grid. A series the trade closed goes back to the end of `held`
+    /// for the undo and comes off it for the redo (cash is written as is: its loss-scale entry
+    /// is current, the trade having charged it).
+    function _swap(address account, uint256 id, int256[4] memory s) private returns (int256[4] memory old) {
+        Account storage a = accounts[account];
+        old = _state(account, id);
+        a.cash = s[0];
+        a.perpSize = s[1];
+        a.perpEntry = s[2];
+        if (id != PERP) {
+            a.amount[id] = s[3];
+            if (old[3] == 0) a.held.push(id);
+            else if (s[3] == 0) a.held.pop();
+        }
+    }
+
+    function _requireIM(address account) private {
+        int256[4] memory none;
+        _requireMargin(account, 0, false, none, false);
     }
 
     /// @dev By the full grid on the last pushed market: IM holds (not enough when `stale`), or
-    /// MM holds and equity - MM >= `excessBefore` (type(int256).max: the account did not reduce a
-    /// position). An account without positions holds if its cash is not negative.
-    function _requireMargin(address account, int256 excessBefore, bool stale) private view {
+    /// the side `reduces` a position, MM holds and equity - MM is not below its value in the
+    /// state `before` the trade (evaluated only then: the trade undone, one grid, redone). An
+    /// account without positions holds if its cash is not negative.
+    function _requireMargin(address account, uint256 id, bool reduces, int256[4] memory before, bool stale) private {
         Account storage a = accounts[account];
         if (a.held.length == 0 && a.perpSize == 0) {
             if (a.cash < 0) revert InsufficientMargin(account, a.cash, 0);
@@ -666,7 +685,12 @@ contract MarginAccounts {
         }
         PortfolioMargin.Grid memory g = _grid(account);
         if (!stale && g.equity >= g.initial) return;
-        if (g.equity >= g.maintenance && g.equity - g.maintenance >= excessBefore) return;
+        if (reduces && g.equity >= g.maintenance) {
+            int256[4] memory after_ = _swap(account, id, before);
+            PortfolioMargin.Grid memory g0 = _grid(account);
+            _swap(account, id, after_);
+            if (g.equity - g.maintenance >= g0.equity - g0.maintenance) return;
+        }
         revert InsufficientMargin(account, g.equity, stale ? g.maintenance : g.initial);
     }
 

@@ -16,7 +16,12 @@
 //    price): the bound accepted, one wei beyond refused (PriceDeviation naming the field); a
 //    discount factor's tolerance around exp(-rate x tau) found by bisection and compared with
 //    the rule; a new expiry's first forward against spot at its bound.
-// 4. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
+// 4. Liquidation economics (item 4): the liquidator's fraction and price limit, no reward when
+//    insolvent; risk-reducing trades between MM and IM, both ways; socialised loss (item 5): the
+//    loss scale, a claim's exact withdrawal, an undiluted later deposit, conservation to the wei.
+//    --mutate: the house with the loss scale's entry kept at the first deposit; must be caught.
+// 5. The legs cap (MAX_LEGS 32): a 33rd series refused, the gas of a trade and a withdrawal at it.
+// 6. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
 // Exit 1 on any failure.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -256,8 +261,13 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
   // 4a. Risk-reducing trades between MM and IM (the rule: the side's position moves toward zero
   // without crossing it, MM holds after, equity - MM not lower than before; else IM is needed).
   {
+    // a hedge: long puts at 80,000 on the same expiry, bought at mark
+    const exp = h.SERIES[put].expiry;
+    const hedge = h.SERIES.findIndex((s) => s.strike === W('80000') && !s.call && s.expiry === exp);
+    await h.send(h.trade(trader, maker, BigInt(hedge), W('0.05'), (await house.quotes(hedge)).mark));
     let g0 = await house.fullGrid(trader.address);
-    for (let k = 0; k < 30 && g0.equity >= g0.initial; k++) {
+    // down to below the midpoint of MM and IM: room for a small reduction to stay below IM
+    for (let k = 0; k < 30 && 2n * g0.equity >= g0.initial + g0.maintenance; k++) {
       await h.move(99n, 100n);
       g0 = await house.fullGrid(trader.address);
     }
@@ -277,6 +287,10 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
     expect(r3?.name === 'InsufficientMargin' && r3.args[0] === trader.address, `a buy-back at a price that lowers equity - MM reverts InsufficientMargin (${r3?.name})`);
     const rc = await h.send(h.trade(trader, maker, BigInt(put), onePct, m1));
     const g1 = await house.fullGrid(trader.address);
+    // closing a whole series below IM (the undo puts it back on the account's list, the redo takes
+    // it off): closing the hedge raises MM more than equity, refused
+    const r4 = await why(h.trade(maker, trader, BigInt(hedge), W('0.05'), (await house.quotes(hedge)).mark));
+    expect(r4?.name === 'InsufficientMargin' && r4.args[0] === trader.address, `closing the hedge (long 80,000 puts) below IM reverts InsufficientMargin: equity - MM would fall (${r4?.name})`);
     console.log(`  risk-reducing buy-back: before equity ${g0.equity} IM ${g0.initial} MM ${g0.maintenance}; after equity ${g1.equity} IM ${g1.initial} MM ${g1.maintenance}; held ${short} -> ${await held()}`);
     expect((await held()) === short + onePct && g1.equity - g1.maintenance >= excess && g1.equity < g1.initial,
       `buying back 1% of the short puts at mark passes below IM (equity - MM ${excess} -> ${g1.equity - g1.maintenance}, gas ${rc.gasUsed})`);

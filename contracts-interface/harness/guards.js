@@ -386,6 +386,65 @@ if (MUTATE) {
   console.log(`  at MAX_LEGS (${cap} legs over ${(await house.book(t2.address)).expiries.length} expiries): trade opening the 32nd (both sides) ${rc.gasUsed}, trade reducing a held leg (both sides) ${more.gasUsed}, withdraw ${wd.gasUsed} gas`);
   legsGas = { open: rc.gasUsed, held: more.gasUsed, withdraw: wd.gasUsed };
 }
+// The uncovered loss (item 5): a deficit larger than every claim (unrealised perp gains are not
+// claims) wipes the claims (a new epoch) and leaves socialisedLoss, which fundInsurance pays down
+// (LossRecovered) before the fund grows. A fresh house: A long a perp from B; L long a put from B;
+// a crash; B and L withdraw what IM allows; L closes A out.
+{
+  const f = await House.deploy({ traders: 2, contracts: h.contracts });
+  await f.configure();
+  const fh = f.house;
+  const [A, B] = f.traders;
+  const L = f.liquidator;
+  for (const s of [A, B, L, f.admin]) await f.fund(s, W('10000000'));
+  await f.send(fh.connect(B).deposit(W('1000000')));
+  const P = ethers.MaxUint256;
+  while ((await f.reverts(f.trade(A, B, P, W('1'), f.state.perpMark))) === 'InsufficientMargin') await f.send(fh.connect(A).deposit(W('5000')));
+  const fput = f.SERIES.findIndex((s) => s.strike === W('100000') && !s.call && s.expiry === f.EXPIRIES[1]);
+  while ((await f.reverts(f.trade(L, B, BigInt(fput), W('1'), f.optionPrice(f.SERIES[fput])))) === 'InsufficientMargin') await f.send(fh.connect(L).deposit(W('1000')));
+  for (let k = 0; k < 4; k++) await f.move(85n, 100n);
+  const room = async (s) => {
+    const g = await fh.fullGrid(s.address);
+    const c = (await fh.accountOf(s.address)).cash;
+    const r = g.equity - g.initial < c ? g.equity - g.initial : c;
+    if (r > 0n) await f.send(fh.connect(s).withdraw(r));
+  };
+  await room(B);
+  await room(L);
+  const gA = await fh.fullGrid(A.address);
+  const rc = await f.send(fh.connect(L).liquidate(A.address, gA.worst));
+  const logs = rc.logs.map((l) => { try { return f.iface.parseLog(l); } catch { return null; } });
+  const rest = logs.find((e) => e?.name === 'LossSocialised')?.args.amount ?? 0n;
+  const hole = await fh.socialisedLoss();
+  const mark = await fh.lossMark();
+  expect(rest > 0n && hole > 0n && hole < rest && mark === (1n << 128n) + 10n ** 36n && (await fh.totalPositiveCash()) === 0n &&
+    (await fh.accountOf(B.address)).cash === 0n,
+    `a loss (${rest}) beyond every claim wipes them (epoch 1) and leaves ${hole} outstanding`);
+  const dustF = async () => {
+    const pm = (await fh.market()).perpMark;
+    let owed = (await fh.insuranceFund()) - (await fh.socialisedLoss());
+    for (const s of f.signers) {
+      const a = await fh.accountOf(s.address);
+      owed += a.cash + (a.perpSize === 0n ? 0n : floorDiv(a.perpSize * (pm - a.perpEntry), E18));
+    }
+    return (await f.token.balanceOf(f.houseAddr)) - owed;
+  };
+  const d0 = await dustF();
+  await f.send(f.token.connect(f.admin).approve(f.houseAddr, ethers.MaxUint256));
+  const part = hole / 3n;
+  const r1 = await f.send(fh.connect(f.admin).fundInsurance(part));
+  const ev1 = r1.logs.map((l) => { try { return f.iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'LossRecovered');
+  expect(ev1?.args.amount === part && (await fh.socialisedLoss()) === hole - part && (await fh.insuranceFund()) === 0n,
+    `fundInsurance(${part}) pays the outstanding loss down (LossRecovered), the fund unchanged`);
+  expect((await why(fh.connect(f.admin).withdrawInsurance.staticCall(f.admin.address, 1n)))?.name === 'InvalidParameter', 'no insurance withdrawal while a loss is outstanding');
+  const r2 = await f.send(fh.connect(f.admin).fundInsurance(hole));
+  const ev2 = r2.logs.map((l) => { try { return f.iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'LossRecovered');
+  expect(ev2?.args.amount === hole - part && (await fh.socialisedLoss()) === 0n && (await fh.insuranceFund()) === part,
+    `fundInsurance retires the rest (${hole - part}); the remainder (${part}) joins the fund`);
+  const d1 = await dustF();
+  expect(d0 >= 0n && d1 === d0, `conservation to the wei across fundInsurance (${d0} -> ${d1})`);
+  f.node.stop();
+}
 // a new expiry's first forward: |spot - floor(F x DF)| <= spot x maxDeviation
 {
   const t = BigInt((await h.blockTime()) + 365 * 86400);

@@ -15,8 +15,9 @@
 // 3. Invariants over a random sequence of deposits, withdrawals, trades, oracle updates and
 //    liquidations: token supply conserved across holders; the contract's tokens cover the
 //    accounts' claims (cash + perp P&L at the mark + insurance - socialised loss) to within
-//    rounding dust; no account the engine calls healthy is ever liquidated; no withdrawal
-//    leaves an account below IM. The insurance fund is kept small, so closed-out accounts'
+//    rounding dust; totalPositiveCash bounds the positive claims by rounding only; after every
+//    step the stepping account's full grid equals the native engine's on its book(); no account
+//    the engine calls healthy is ever liquidated; no withdrawal leaves an account below IM. The insurance fund is kept small, so closed-out accounts'
 //    shortfalls reach the socialised loss: each shortfall = insurance used + socialised (borne
 //    by the claims of the moment through the loss scale), and every withdrawal pays exactly
 //    the amount asked (at most the claim after its share of losses).
@@ -385,6 +386,7 @@ async function checkInvariants(step) {
 }
 await checkInvariants('start');
 let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0;
+let gridsSame = 0;
 const verbose = argv.includes('--verbose');
 for (let step = 0; step < STEPS; step++) {
   const stepStart = Date.now();
@@ -437,9 +439,18 @@ for (let step = 0; step < STEPS; step++) {
     else expect(false, `step ${step}: liquidate reverted with ${why}`);
   }
   await checkInvariants(step);
+  // the engine's margin equals the contract's: the stepping trader's full grid against the native
+  // engine on its book() (as a JSON request)
+  {
+    const res = (await native([t.address])).res[0].result;
+    const g = await house.fullGrid(t.address);
+    const same = g.equity === wad(res.equity) && g.initial === wad(res.initial_margin) && g.maintenance === wad(res.maintenance_margin) && g.liquidatable === res.liquidatable;
+    if (same) gridsSame++;
+    expect(same, `step ${step}: ${t.address}'s full grid on chain equals the native engine's (EVM ${g.equity} ${g.initial} ${g.maintenance}; native ${res.equity} ${res.initial_margin} ${res.maintenance_margin})`);
+  }
   if (verbose) console.log(`  step ${step}: ${u.toFixed(2)} ${Date.now() - stepStart} ms`);
 }
-console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all`);
+console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
 
 // Staleness: no margin decision on an old market.
 await advance(4000);

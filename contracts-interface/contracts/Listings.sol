@@ -58,6 +58,7 @@ library Listings {
     uint64 private constant MAX_TENOR = 3 * 365 days; // a listed expiry is at most this far ahead
 
     error InvalidParameter(bytes32 what);
+    error StaleMarket(uint64 timestamp, uint256 now_);
     event SeriesListed(uint256 indexed seriesId, uint64 expiry, int256 strike, bool call);
 
     /// @notice floor(amount x payoff): the cash a position of `amount` receives (negative: pays)
@@ -189,17 +190,25 @@ library Listings {
     }
 
     /// @notice Settles the first listed expiry at `spot`, the last push's (stamped
-    /// `lastTimestamp`), and delists it: the caller has checked that no push at or after the
-    /// expiry can come any more.
+    /// `lastTimestamp`), and delists it, once no push at or after the expiry can come any more
+    /// (MarginAccounts.settleExpiry): InvalidParameter("expiry") with none listed,
+    /// InvalidParameter("early") until block time > expiry + maxStaleness, StaleMarket when the
+    /// last push is more than maxStaleness before the expiry (or there was none).
     function lapse(
         Series[] storage series,
         uint32[] storage live,
         uint64[] storage expiries,
         mapping(uint64 => Settlement) storage settlements,
         int256 spot,
-        uint64 lastTimestamp
+        uint64 lastTimestamp,
+        uint64 maxStaleness
     ) external {
-        _record(settlements, expiries[0], spot, lastTimestamp);
+        if (expiries.length == 0) revert InvalidParameter("expiry");
+        uint64 t = expiries[0];
+        if (block.timestamp <= t + maxStaleness) revert InvalidParameter("early");
+        // lastTimestamp < t: a push at or after t would have settled it
+        if (lastTimestamp == 0 || t - lastTimestamp > maxStaleness) revert StaleMarket(lastTimestamp, block.timestamp);
+        _record(settlements, t, spot, lastTimestamp);
         _delist(series, live, expiries, 1);
     }
 

@@ -55,6 +55,7 @@ contract MarginAccounts {
         int256 perpEntry;
         uint256[] held; // series ids with a nonzero amount
         mapping(uint256 => int256) amount; // by series id
+        uint256 lossAt; // lossMark when cash was last set: the claim's entry point in the loss scale
     }
 
     // (liquidation and oracle settings: Timelock.RiskLimits)
@@ -134,7 +135,12 @@ contract MarginAccounts {
         address indexed account, uint256 indexed seriesId, uint64 expiry, int256 strike, bool call, int256 amount, int256 price, int256 cash
     );
     event InsuranceWithdrawn(address indexed to, uint256 amount);
+    /// @notice A closed-out account's deficit beyond the insurance fund: `amount` in all, of which
+    /// min(amount, totalPositiveCash) is borne at once by the positive cash balances of that moment
+    /// (lossMark scales them down), the rest (no claims to bear it) joins socialisedLoss.
     event LossSocialised(address indexed account, int256 amount);
+    /// @notice fundInsurance paid `amount` of the outstanding socialisedLoss down.
+    event LossRecovered(uint256 amount);
 
     // ----------------------------------------------------------------- state
 
@@ -149,6 +155,11 @@ contract MarginAccounts {
     uint8 private constant CEIL = 2;
     int256 private constant MAX_PRICE = 1e33; // 1e15 WAD, the JSON API's bound
     int256 private constant MAX_SIZE = 1e30; // 1e12 WAD
+    uint256 private constant SCALE0 = 1e36;
+    /// @notice The most option series an account can hold at once (the perp is not counted): a
+    /// trade or liquidation that would open a 33rd reverts InvalidParameter("legs"). Bounds the
+    /// gas of every margin check and liquidation (bridge::house_max_legs mirrors it).
+    uint256 public constant MAX_LEGS = 32;
 
     IERC20 public immutable token;
     MarginEngine public immutable engine;
@@ -165,8 +176,16 @@ contract MarginAccounts {
     mapping(uint256 => Listings.Quote) public quotes; // by series id
     mapping(address => Account) private accounts;
     int256 public insuranceFund;
-    int256 public socialisedLoss; // deficit carried by all claims until withdrawals absorb it
-    int256 public totalPositiveCash; // sum of max(cash, 0): the claims the deficit is shared over
+    /// @notice The deficit no claim could bear (socialised when the positive cash balances were
+    /// smaller than it): a debt of the house, paid down by fundInsurance first.
+    int256 public socialisedLoss;
+    /// @notice Sum of the accounts' positive cash after their share of losses (an upper bound of
+    /// it by the scale's rounding, which the house keeps): the claims a loss is shared over.
+    int256 public totalPositiveCash;
+    /// @notice The loss scale: epoch << 128 | scale, scale starting at 1e36 and multiplied by
+    /// (claims - loss) / claims (floor) at each socialised loss; a positive cash balance set at
+    /// mark (e0, s0) is worth floor(cash x s / s0) now in the same epoch e0, 0 in a later one.
+    uint256 public lossMark = SCALE0;
     bool private entered;
     HouseGuards.OracleLimits public oracleLimits;
     /// @notice The timelock's delay (seconds): a queued change executes from this long after.
@@ -331,15 +350,11 @@ contract MarginAccounts {
     /// stamped before it (block time > expiry + maxStaleness) and has pushed none at or after
     /// it: at the spot of the last snapshot, which must be at most maxStaleness before the
     /// expiry (StaleMarket otherwise: the first push after the expiry settles it, at its own
-    /// spot). Anyone may call it; it delists the expiry as pushMarket would.
+    /// spot). Anyone may call it; it delists the expiry as pushMarket would. Reverts (checked in
+    /// Listings.lapse): InvalidParameter("expiry") with none listed, InvalidParameter("early")
+    /// until block time > expiry + maxStaleness, StaleMarket as above.
     function settleExpiry() external {
-        if (expiries.length == 0) revert InvalidParameter("expiry");
-        uint64 t = expiries[0];
-        uint64 last = market.timestamp;
-        if (block.timestamp <= t + limits.maxStaleness) revert InvalidParameter("early");
-        // last < t: a push at or after t would have settled it
-        if (last == 0 || t - last > limits.maxStaleness) revert StaleMarket(last, block.timestamp);
-        Listings.lapse(series, live, expiries, settlements, market.spot, last);
+        Listings.lapse(series, live, expiries, settlements, market.spot, market.timestamp, limits.maxStaleness);
     }
 
     /// @notice Pay out `account`'s options on settled expiries (OptionSettled for each): cash
@@ -376,24 +391,18 @@ contract MarginAccounts {
 
     /// @notice Withdraw `amount` of cash; allowed only while IM holds afterwards (full grid),
     /// on the last pushed market even when it is stale: the last good marks. Settles the
-    /// account's expired options first. While a socialised loss is outstanding, pays amount x
-    /// (claims - loss) / claims.
+    /// account's expired options and charges its share of socialised losses first (cash is then
+    /// floor(cash x scale / scale at entry), see lossMark), and pays exactly `amount` (Withdrawn's
+    /// `paid` = `amount`). Reverts InsufficientCash for 0, above 1e33 or above that cash;
+    /// InsufficientMargin below IM afterwards; TokenTransferFailed.
     function withdraw(uint256 amount) external nonReentrant {
         _settle(msg.sender);
         Account storage a = accounts[msg.sender];
         if (amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > a.cash) revert InsufficientCash(msg.sender, a.cash, amount);
-        uint256 paid = amount;
-        if (socialisedLoss > 0) {
-            int256 claims = totalPositiveCash + insuranceFund;
-            int256 haircut = FixedPoint.mulDiv(int256(amount), socialisedLoss, claims, CEIL);
-            if (haircut > int256(amount)) haircut = int256(amount);
-            socialisedLoss -= haircut;
-            paid = amount - uint256(haircut);
-        }
         _setCash(msg.sender, a.cash - int256(amount));
-        _requireMargin(msg.sender, false);
-        _call(abi.encodeCall(IERC20.transfer, (msg.sender, paid)));
-        emit Withdrawn(msg.sender, amount, paid);
+        _requireIM(msg.sender);
+        _call(abi.encodeCall(IERC20.transfer, (msg.sender, amount)));
+        emit Withdrawn(msg.sender, amount, amount);
     }
 
     // ---------------------------------------------------------------- trading
@@ -403,13 +412,18 @@ contract MarginAccounts {
     /// Orders.fill's reverts: OrderExpired, InvalidParameter("order") for a size beyond the
     /// order's or of the wrong side, PriceLimit(price, limit), NonceUsed, BadSignature,
     /// WrongSigner); the orders' instruments must agree (InvalidParameter("order")). Matcher
-    /// only (Unauthorized); both sides must hold IM afterwards (InsufficientMargin).
+    /// only (Unauthorized). Each side must hold IM afterwards, or else its trade must be
+    /// risk-reducing: its position in the instrument moves toward zero without crossing it, it
+    /// holds MM afterwards, and its equity - MM (full grid) is not lower than before the trade
+    /// (InsufficientMargin(account, equity, IM) otherwise). The state before is evaluated only
+    /// for a reducing side that fails IM (one more full grid). A 33rd series held reverts InvalidParameter("legs").
     /// Options: the premium ceil(size x price) moves from buyer to seller. Perp: both sides'
     /// existing perp P&L is settled at `price` (floor), then the sizes change at entry `price`.
     /// Both sides' expired options are settled first. A series at or past its expiry (by the
     /// chain's clock) is not traded. While the market is stale only a trade that reduces both
     /// sides' positions in the instrument (toward zero, without crossing it) is accepted
-    /// (StaleMarket otherwise), and both sides must then hold MM, not IM, on the last market.
+    /// (StaleMarket otherwise), and both sides must then meet the risk-reducing rule on the last
+    /// market (IM is not enough then; InsufficientMargin(account, equity, MM) otherwise).
     function trade(Orders.Order calldata buy, bytes calldata, Orders.Order calldata sell, bytes calldata, int256 size, int256 price)
         external
         only(MATCHER)
@@ -423,24 +437,30 @@ contract MarginAccounts {
         Orders.fillTrade(nonceWords, msg.data[4:]); // both orders, by this call's arguments
         _settle(buyer);
         _settle(seller);
-        bool stale = !_fresh();
-        if (instrument == PERP) {
-            if (stale) _requireReducing(accounts[buyer].perpSize, accounts[seller].perpSize, size);
-            _perpTrade(buyer, size, price);
-            _perpTrade(seller, -size, price);
-        } else {
+        if (instrument != PERP) {
             if (instrument >= series.length) revert UnknownInstrument(instrument);
             if (series[instrument].expiry <= block.timestamp) revert SeriesExpired(instrument);
             if (quotes[instrument].vol == 0) revert InvalidParameter("noMarket"); // listed since the last push
-            if (stale) _requireReducing(accounts[buyer].amount[instrument], accounts[seller].amount[instrument], size);
+        }
+        bool stale = !_fresh();
+        // each side's position before, toward zero without crossing it: a reducing side
+        bool buyerReduces = -(instrument == PERP ? accounts[buyer].perpSize : accounts[buyer].amount[instrument]) >= size;
+        bool sellerReduces = (instrument == PERP ? accounts[seller].perpSize : accounts[seller].amount[instrument]) >= size;
+        if (stale && !(buyerReduces && sellerReduces)) revert StaleMarket(market.timestamp, block.timestamp);
+        int256[4] memory buyerBefore = _state(buyer, instrument);
+        int256[4] memory sellerBefore = _state(seller, instrument);
+        if (instrument == PERP) {
+            _perpTrade(buyer, size, price);
+            _perpTrade(seller, -size, price);
+        } else {
             int256 premium = FixedPoint.mul(size, price, CEIL);
             _setCash(buyer, FixedPoint.sub(accounts[buyer].cash, premium));
             _setCash(seller, FixedPoint.add(accounts[seller].cash, premium));
             _addOption(buyer, instrument, size);
             _addOption(seller, instrument, -size);
         }
-        _requireMargin(buyer, stale);
-        _requireMargin(seller, stale);
+        _requireMargin(buyer, instrument, buyerReduces, buyerBefore, stale);
+        _requireMargin(seller, instrument, sellerReduces, sellerBefore, stale);
         emit Traded(buyer, seller, instrument, size, price);
     }
 
@@ -508,18 +528,25 @@ contract MarginAccounts {
 
         int256 shortfall = 0;
         if (fraction == WAD && a.cash < 0) shortfall = _coverShortfall(account);
-        _requireMargin(msg.sender, false);
+        _requireIM(msg.sender);
         emit WitnessInputs(account, market.timestamp, inputs);
         emit Liquidated(account, msg.sender, scenarioId, keccak256(inputs), w.equity, w.maintenance, fraction, reward, shortfall);
     }
 
-    /// @notice Top up the insurance fund with tokens.
+    /// @notice Top up the insurance fund with tokens: what arrived (balance difference) pays the
+    /// outstanding socialisedLoss down first (LossRecovered), the rest joins the fund. Reverts
+    /// InvalidParameter("amount") above 1e33, TokenTransferFailed.
     function fundInsurance(uint256 amount) external nonReentrant {
         uint256 before = token.balanceOf(address(this));
         _call(abi.encodeCall(IERC20.transferFrom, (msg.sender, address(this), amount)));
         uint256 received = token.balanceOf(address(this)) - before;
         if (received > uint256(MAX_PRICE)) revert InvalidParameter("amount");
-        insuranceFund += int256(received);
+        int256 paid = socialisedLoss < int256(received) ? socialisedLoss : int256(received);
+        if (paid > 0) {
+            socialisedLoss -= paid;
+            emit LossRecovered(uint256(paid));
+        }
+        insuranceFund += int256(received) - paid;
     }
 
     /// @notice Void the caller's order nonce `nonce` (an order signed but not yet filled).
@@ -585,7 +612,7 @@ contract MarginAccounts {
         held = a.held;
         amounts = new int256[](held.length);
         for (uint256 i = 0; i < held.length; ++i) amounts[i] = a.amount[held[i]];
-        return (a.cash, a.perpSize, a.perpEntry, held, amounts);
+        return (_claim(a), a.perpSize, a.perpEntry, held, amounts);
     }
 
     /// @notice How many series are live (not yet settled): `live(i)` for i below it, ascending,
@@ -613,32 +640,67 @@ contract MarginAccounts {
         if (!_fresh()) revert StaleMarket(market.timestamp, block.timestamp);
     }
 
-    /// @dev A stale market's trade: the buyer was short at least `size`, the seller long at
-    /// least `size`, so both positions move toward zero without crossing it.
-    function _requireReducing(int256 buyerBefore, int256 sellerBefore, int256 size) private view {
-        if (-buyerBefore < size || sellerBefore < size) revert StaleMarket(market.timestamp, block.timestamp);
+    function _grid(address account) private view returns (PortfolioMargin.Grid memory) {
+        (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
+        return engine.grid(b, _params(), m);
     }
 
-    /// @dev IM (or MM if `maintenanceOnly`) holds by the full grid on the last pushed market.
-    /// An account without positions holds if its cash is not negative.
-    function _requireMargin(address account, bool maintenanceOnly) private view {
+    /// @dev The account's cash, perp size and entry, and amount of series `id` (0 for the perp).
+    function _state(address account, uint256 id) private view returns (int256[4] memory s) {
+        Account storage a = accounts[account];
+        s = [a.cash, a.perpSize, a.perpEntry, id == PERP ? int256(0) : a.amount[id]];
+    }
+
+    /// @dev Write `s` (a _state) over the account's and return what was there: a trade undone
+    /// and redone around one grid. A series the trade closed goes back to the end of `held`
+    /// for the undo and comes off it for the redo (cash is written as is: its loss-scale entry
+    /// is current, the trade having charged it).
+    function _swap(address account, uint256 id, int256[4] memory s) private returns (int256[4] memory old) {
+        Account storage a = accounts[account];
+        old = _state(account, id);
+        a.cash = s[0];
+        a.perpSize = s[1];
+        a.perpEntry = s[2];
+        if (id != PERP) {
+            a.amount[id] = s[3];
+            if (old[3] == 0) a.held.push(id);
+            else if (s[3] == 0) a.held.pop();
+        }
+    }
+
+    function _requireIM(address account) private {
+        int256[4] memory none;
+        _requireMargin(account, 0, false, none, false);
+    }
+
+    /// @dev By the full grid on the last pushed market: IM holds (not enough when `stale`), or
+    /// the side `reduces` a position, MM holds and equity - MM is not below its value in the
+    /// state `before` the trade (evaluated only then: the trade undone, one grid, redone). An
+    /// account without positions holds if its cash is not negative.
+    function _requireMargin(address account, uint256 id, bool reduces, int256[4] memory before, bool stale) private {
         Account storage a = accounts[account];
         if (a.held.length == 0 && a.perpSize == 0) {
             if (a.cash < 0) revert InsufficientMargin(account, a.cash, 0);
             return;
         }
-        (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
-        PortfolioMargin.Grid memory g = engine.grid(b, _params(), m);
-        int256 need = maintenanceOnly ? g.maintenance : g.initial;
-        if (g.equity < need) revert InsufficientMargin(account, g.equity, need);
+        PortfolioMargin.Grid memory g = _grid(account);
+        if (!stale && g.equity >= g.initial) return;
+        if (reduces && g.equity >= g.maintenance) {
+            int256[4] memory after_ = _swap(account, id, before);
+            PortfolioMargin.Grid memory g0 = _grid(account);
+            _swap(account, id, after_);
+            if (g.equity - g.maintenance >= g0.equity - g0.maintenance) return;
+        }
+        revert InsufficientMargin(account, g.equity, stale ? g.maintenance : g.initial);
     }
 
     /// @dev Pays out the account's positions on settled expiries (order of the rest kept, so
     /// that book() before and after lists the remaining legs alike).
     /// An account left without positions and with negative cash is closed out (insurance, then
-    /// socialised loss).
+    /// socialised loss). Charges the account's share of socialised losses first (_setCash).
     function _settle(address account) private {
         Account storage a = accounts[account];
+        _setCash(account, a.cash); // its share of socialised losses, charged
         uint256 n = a.held.length;
         // anything to pay? (reads what the margin check reads next anyway: warm then)
         uint256 i = 0;
@@ -653,11 +715,29 @@ contract MarginAccounts {
         if (left == 0 && a.perpSize == 0 && a.cash < 0) _coverShortfall(account);
     }
 
+    /// @dev Set cash to `cash`, computed by the caller from a.cash: the account's share of losses
+    /// socialised since its cash was last set (a.cash - _claim(a)) comes off first, and its entry
+    /// point in the loss scale becomes the current mark.
     function _setCash(address account, int256 cash) private {
         Account storage a = accounts[account];
-        int256 old = a.cash;
+        int256 old = _claim(a);
+        cash -= a.cash - old;
         totalPositiveCash = totalPositiveCash - (old > 0 ? old : int256(0)) + (cash > 0 ? cash : int256(0));
         a.cash = cash;
+        a.lossAt = lossMark;
+    }
+
+    /// @dev The account's cash after its share of the losses socialised since it was set:
+    /// floor(cash x scale / scale at entry) when positive and in the same epoch, 0 in a later
+    /// epoch; negative cash bears none.
+    function _claim(Account storage a) private view returns (int256) {
+        int256 c = a.cash;
+        if (c <= 0) return c;
+        uint256 at = a.lossAt;
+        uint256 mark = lossMark;
+        if (at == mark) return c;
+        if (at >> 128 != mark >> 128) return 0;
+        return FixedPoint.mulDiv(c, int256(uint256(uint128(mark))), int256(uint256(uint128(at))), FLOOR);
     }
 
     function _addOption(address account, uint256 id, int256 delta) private {
@@ -667,6 +747,7 @@ contract MarginAccounts {
         if (next > MAX_SIZE || next < -MAX_SIZE) revert InvalidParameter("size");
         a.amount[id] = next;
         if (before == 0 && next != 0) {
+            if (a.held.length >= MAX_LEGS) revert InvalidParameter("legs");
             a.held.push(id);
         } else if (before != 0 && next == 0) {
             uint256 n = a.held.length;
@@ -715,7 +796,8 @@ contract MarginAccounts {
         }
     }
 
-    /// @dev Insurance pays a closed-out account's negative cash, then the rest is socialised.
+    /// @dev Insurance pays a closed-out account's negative cash, then the rest is socialised: borne
+    /// at once by the positive cash balances (lossMark), what exceeds them joins socialisedLoss.
     function _coverShortfall(address account) private returns (int256 shortfall) {
         Account storage a = accounts[account];
         shortfall = -a.cash;
@@ -725,11 +807,19 @@ contract MarginAccounts {
             emit InsuranceUsed(account, cover);
         }
         int256 rest = shortfall - cover;
+        _setCash(account, 0);
         if (rest > 0) {
-            socialisedLoss += rest;
+            // borne by the positive cash balances of now, pro rata: scale x (claims - borne) / claims
+            int256 claims = totalPositiveCash;
+            int256 borne = rest < claims ? rest : claims;
+            uint256 mark = lossMark;
+            uint256 scale = claims == 0 ? uint128(mark) : uint256(FixedPoint.mulDiv(int256(uint256(uint128(mark))), claims - borne, claims, FLOOR));
+            // all claims gone (or the scale exhausted): a new epoch, every earlier claim worth 0
+            lossMark = scale == 0 ? ((mark >> 128) + 1) << 128 | SCALE0 : (mark >> 128) << 128 | scale;
+            totalPositiveCash = scale == 0 ? int256(0) : claims - borne;
+            socialisedLoss += rest - borne;
             emit LossSocialised(account, rest);
         }
-        _setCash(account, 0);
     }
 
     /// @dev The engine's Book: listed expiries ascending, those the account holds options on,
@@ -738,7 +828,7 @@ contract MarginAccounts {
     function _book(address account) private view returns (PortfolioMargin.Book memory b, int256[][] memory marks_) {
         Account storage a = accounts[account];
         HouseGuards.Market memory m = market;
-        b.cash = a.cash;
+        b.cash = _claim(a);
         b.spot = m.spot;
         b.spotConfidence = m.spotConfidence;
         b.stablePrice = m.stablePrice;

@@ -15,10 +15,12 @@
 // 3. Invariants over a random sequence of deposits, withdrawals, trades, oracle updates and
 //    liquidations: token supply conserved across holders; the contract's tokens cover the
 //    accounts' claims (cash + perp P&L at the mark + insurance - socialised loss) to within
-//    rounding dust; no account the engine calls healthy is ever liquidated; no withdrawal
-//    leaves an account below IM. The insurance fund is kept small, so closed-out accounts'
-//    shortfalls reach the socialised loss: each shortfall = insurance used + socialised, and
-//    every withdrawal under an outstanding loss pays pro rata and retires its share.
+//    rounding dust; totalPositiveCash bounds the positive claims by rounding only; after every
+//    step the stepping account's full grid equals the native engine's on its book(); no account
+//    the engine calls healthy is ever liquidated; no withdrawal leaves an account below IM. The insurance fund is kept small, so closed-out accounts'
+//    shortfalls reach the socialised loss: each shortfall = insurance used + socialised (borne
+//    by the claims of the moment through the loss scale), and every withdrawal pays exactly
+//    the amount asked (at most the claim after its share of losses).
 // --gas prints the gas table (witness, liquidate, full grid; 1-32 legs over 1-4 expiries).
 // Exit status 0 only if every check holds.
 import fs from 'node:fs';
@@ -298,14 +300,19 @@ const coder = ethers.AbiCoder.defaultAbiCoder();
 const bookType = iface.getFunction('book').outputs[0];
 const paramsType = iface.getFunction('params').outputs[0];
 let liquidated = 0, healthyReverts = 0, healthyChecked = 0, shortfalls = 0, socialised = 0;
+const mark0 = await house.lossMark();
 for (let i = 0; i < all.length; i++) {
-  const res = before.res[i].result;
+  // a loss socialised by an earlier close-out here scales the positive cash of the accounts after
+  // it (the loss scale): their books changed, so the engine evaluates them again
+  const now = (await house.lossMark()) === mark0 ? null : await h.native(MARGIN, tmp, [all[i]]);
+  const res = now ? now.res[0].result : before.res[i].result;
+  const reqBook = now ? now.books[0] : before.books[i];
   if (res.liquidatable) {
     const worst = BigInt(res.underlyings[0].worst_scenario);
     const preBook = await house.book(all[i]);
     const hash = ethers.keccak256(coder.encode([bookType, paramsType, 'uint256'], [preBook, await house.params(), worst]));
     // the engine's own input hash of the request it evaluated (C++ Book mapping, ABI encoder, keccak256)
-    const engineHash = JSON.parse(execFileSync(MARGIN, ['input-hash', String(worst), '-'], { input: JSON.stringify(requestOf(before.books[i])), encoding: 'utf8' })).input_hash;
+    const engineHash = JSON.parse(execFileSync(MARGIN, ['input-hash', String(worst), '-'], { input: JSON.stringify(requestOf(reqBook)), encoding: 'utf8' })).input_hash;
     const rc = await house.connect(liquidator).liquidate(all[i], worst).then((tx) => h.mined(tx)).catch((e) => e);
     if (rc instanceof Error) {
       expect(false, `liquidate(${all[i]}, worst ${worst}) reverted: ${await reverts(Promise.reject(rc))}`);
@@ -363,16 +370,23 @@ async function checkInvariants(step) {
   const held = await token.balanceOf(houseAddr);
   let claims36 = 0n; // 36 decimals: cash + perp P&L at the mark, exact
   const mark = (await house.market()).perpMark;
+  let positive = 0n;
   for (const s of signers) {
     const a = await house.accountOf(s.address);
     claims36 += a.cash * E18 + a.perpSize * (mark - a.perpEntry);
+    if (a.cash > 0n) positive += a.cash;
   }
+  // the loss scale's bookkeeping: totalPositiveCash bounds the positive claims from above, by
+  // the scale's floors only (at most a wei per claim per loss)
+  const tpc = await house.totalPositiveCash();
+  expect(tpc >= positive && tpc - positive < 10n ** 6n, `step ${step}: totalPositiveCash ${tpc} >= the positive claims ${positive}, by rounding only`);
   claims36 += ((await house.insuranceFund()) - (await house.socialisedLoss())) * E18;
   const gap = held * E18 - claims36; // rounding dust: >= 0, tiny
   expect(gap >= 0n && gap < 10n ** 24n, `step ${step}: the contract's tokens cover the claims (gap ${gap} in 1e-36)`);
 }
 await checkInvariants('start');
 let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0;
+let gridsSame = 0;
 const verbose = argv.includes('--verbose');
 for (let step = 0; step < STEPS; step++) {
   const stepStart = Date.now();
@@ -385,15 +399,15 @@ for (let step = 0; step < STEPS; step++) {
     const amount = a.cash > 0n ? (a.cash * BigInt(r.int(1, 100))) / 100n : W('1');
     const asked = amount > 0n ? amount : 1n;
     const wallet = await token.balanceOf(t.address);
-    const lossBefore = await house.socialisedLoss();
+    const scaled = ((await house.lossMark()) & ((1n << 128n) - 1n)) < 10n ** 36n;
     const why = await reverts(house.connect(t).withdraw(asked));
     if (why === null) {
       wOk++;
       const paid = (await token.balanceOf(t.address)) - wallet;
-      if (paid < asked) haircuts++;
-      // under a socialised loss every withdrawal bears a share (>= 1 wei) and retires it
-      expect(lossBefore > 0n ? paid < asked && lossBefore - (await house.socialisedLoss()) === asked - paid : paid === asked,
-        `step ${step}: withdrawal paid ${paid} of ${asked} with ${lossBefore} socialised`);
+      if (scaled) haircuts++;
+      // losses are charged to the claims of their moment (the loss scale), never at withdrawal:
+      // a withdrawal pays exactly what was asked, at most the claim accountOf reports
+      expect(paid === asked, `step ${step}: withdrawal paid ${paid} of ${asked}`);
       const g = await house.fullGrid(t.address);
       expect(g.equity >= g.initial, `step ${step}: equity ${g.equity} >= IM ${g.initial} after a withdrawal`);
     } else if (why === 'InsufficientMargin' || why === 'InsufficientCash') wRefused++;
@@ -425,9 +439,18 @@ for (let step = 0; step < STEPS; step++) {
     else expect(false, `step ${step}: liquidate reverted with ${why}`);
   }
   await checkInvariants(step);
+  // the engine's margin equals the contract's: the stepping trader's full grid against the native
+  // engine on its book() (as a JSON request)
+  {
+    const res = (await native([t.address])).res[0].result;
+    const g = await house.fullGrid(t.address);
+    const same = g.equity === wad(res.equity) && g.initial === wad(res.initial_margin) && g.maintenance === wad(res.maintenance_margin) && g.liquidatable === res.liquidatable;
+    if (same) gridsSame++;
+    expect(same, `step ${step}: ${t.address}'s full grid on chain equals the native engine's (EVM ${g.equity} ${g.initial} ${g.maintenance}; native ${res.equity} ${res.initial_margin} ${res.maintenance_margin})`);
+  }
   if (verbose) console.log(`  step ${step}: ${u.toFixed(2)} ${Date.now() - stepStart} ms`);
 }
-console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} paid pro rata under the socialised loss), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all`);
+console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
 
 // Staleness: no margin decision on an old market.
 await advance(4000);

@@ -16,13 +16,19 @@
 //    price): the bound accepted, one wei beyond refused (PriceDeviation naming the field); a
 //    discount factor's tolerance around exp(-rate x tau) found by bisection and compared with
 //    the rule; a new expiry's first forward against spot at its bound.
-// 4. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
+// 4. Liquidation economics (item 4): the liquidator's fraction and price limit, no reward when
+//    insolvent; risk-reducing trades between MM and IM, both ways; socialised loss (item 5): the
+//    loss scale, a claim's exact withdrawal, an undiluted later deposit, conservation to the wei.
+//    --mutate: the house with the loss scale's entry kept at the first deposit; must be caught.
+// 5. The legs cap (MAX_LEGS 32): a 33rd series refused, the gas of a trade and a withdrawal at it.
+// 6. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
 // Exit 1 on any failure.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
 import { House, Checks, W, E18, link } from './house.js';
+import { compile, DEPLOY_RUNS, DEPLOYED } from './evm.js';
 import { signedOrders, governance } from './trust.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,7 +36,11 @@ const ROOT = path.join(here, '..', '..');
 const checks = new Checks();
 const expect = (ok, what) => checks.expect(ok, what);
 const MARGIN = process.argv[2];
-const h = await House.deploy({ traders: 2 });
+// --mutate: the house compiled with the loss scale's entry point kept at an account's first
+// deposit (the scale not applied to later deposits); section 4's socialised-loss checks must fail.
+const MUTATE = process.argv.includes('--mutate');
+const MUTANT = ['        a.lossAt = lossMark;', '        if (a.lossAt == 0) a.lossAt = lossMark;'];
+const h = await House.deploy({ traders: 2, ...(MUTATE ? { contracts: compile((n, t) => (n === 'MarginAccounts.sol' ? t.replace(MUTANT[0], MUTANT[1]) : t), DEPLOY_RUNS, DEPLOYED) } : {}) });
 const { house, admin, oracle, matcher, maker, iface } = h;
 await h.configure();
 const [trader] = h.traders;
@@ -51,6 +61,20 @@ async function why(promise) {
 }
 const b32 = (s) => ethers.encodeBytes32String(s);
 const named = (r, name, field) => r && r.name === name && (field === undefined || r.args[0] === b32(field));
+const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
+/// The house's tokens less what it owes: every account's cash (after its share of losses) and perp
+/// P&L at the mark (floor, as the house realises it), the insurance fund, less the outstanding
+/// socialised loss: the rounding the house kept (>= 0; each rounding is in its favour).
+async function dust() {
+  const mark = (await house.market()).perpMark;
+  let owed = (await house.insuranceFund()) - (await house.socialisedLoss());
+  for (const s of h.signers) {
+    const a = await house.accountOf(s.address);
+    owed += a.cash + (a.perpSize === 0n ? 0n : floorDiv(a.perpSize * (mark - a.perpEntry), E18));
+  }
+  return (await h.token.balanceOf(h.houseAddr)) - owed;
+}
+let legsGas;
 
 // ---------------------------------------------------------------- 1. the findings
 await h.fund(maker, W('100000000'));
@@ -234,6 +258,43 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
   await h.fund(liquidator, W('100000000'));
   await h.send(house.connect(liquidator).deposit(W('20000000')));
   const ev = (rc) => rc.logs.filter((l) => l.address.toLowerCase() === h.houseAddr.toLowerCase()).map((l) => { try { return iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'Liquidated');
+  // 4a. Risk-reducing trades between MM and IM (the rule: the side's position moves toward zero
+  // without crossing it, MM holds after, equity - MM not lower than before; else IM is needed).
+  {
+    // a hedge: long puts at 80,000 on the same expiry, bought at mark
+    const exp = h.SERIES[put].expiry;
+    const hedge = h.SERIES.findIndex((s) => s.strike === W('80000') && !s.call && s.expiry === exp);
+    await h.send(h.trade(trader, maker, BigInt(hedge), W('0.05'), (await house.quotes(hedge)).mark));
+    let g0 = await house.fullGrid(trader.address);
+    // down to below the midpoint of MM and IM: room for a small reduction to stay below IM
+    for (let k = 0; k < 30 && 2n * g0.equity >= g0.initial + g0.maintenance; k++) {
+      await h.move(99n, 100n);
+      g0 = await house.fullGrid(trader.address);
+    }
+    expect(g0.equity < g0.initial && g0.equity >= g0.maintenance, `the short-put account falls between MM and IM (equity ${g0.equity}, IM ${g0.initial}, MM ${g0.maintenance})`);
+    const m1 = (await house.quotes(put)).mark;
+    const held = async () => (await house.accountOf(trader.address)).amounts[(await house.accountOf(trader.address)).held.map(Number).indexOf(put)];
+    const short = await held();
+    const onePct = -short / 100n;
+    const r1 = await why(h.trade(maker, trader, BigInt(put), onePct, m1));
+    expect(r1?.name === 'InsufficientMargin' && r1.args[0] === trader.address, `between MM and IM, selling 1% more puts at mark reverts InsufficientMargin (${r1?.name})`);
+    const call = h.SERIES.findIndex((s) => s.strike === W('100000') && s.call && s.expiry === h.SERIES[put].expiry);
+    const r2 = await why(h.trade(maker, trader, BigInt(call), onePct, (await house.quotes(call)).mark));
+    expect(r2?.name === 'InsufficientMargin' && r2.args[0] === trader.address, `between MM and IM, a new short call (no position reduced) reverts InsufficientMargin (${r2?.name})`);
+    const excess = g0.equity - g0.maintenance;
+    const dear = m1 + ((excess + g0.maintenance) * E18) / onePct; // a buy-back whose premium exceeds equity
+    const r3 = await why(h.trade(trader, maker, BigInt(put), onePct, dear));
+    expect(r3?.name === 'InsufficientMargin' && r3.args[0] === trader.address, `a buy-back at a price that lowers equity - MM reverts InsufficientMargin (${r3?.name})`);
+    const rc = await h.send(h.trade(trader, maker, BigInt(put), onePct, m1));
+    const g1 = await house.fullGrid(trader.address);
+    // closing a whole series below IM (the undo puts it back on the account's list, the redo takes
+    // it off): closing the hedge raises MM more than equity, refused
+    const r4 = await why(h.trade(maker, trader, BigInt(hedge), W('0.05'), (await house.quotes(hedge)).mark));
+    expect(r4?.name === 'InsufficientMargin' && r4.args[0] === trader.address, `closing the hedge (long 80,000 puts) below IM reverts InsufficientMargin: equity - MM would fall (${r4?.name})`);
+    console.log(`  risk-reducing buy-back: before equity ${g0.equity} IM ${g0.initial} MM ${g0.maintenance}; after equity ${g1.equity} IM ${g1.initial} MM ${g1.maintenance}; held ${short} -> ${await held()}`);
+    expect((await held()) === short + onePct && g1.equity - g1.maintenance >= excess && g1.equity < g1.initial,
+      `buying back 1% of the short puts at mark passes below IM (equity - MM ${excess} -> ${g1.equity - g1.maintenance}, gas ${rc.gasUsed})`);
+  }
   let g = await house.fullGrid(trader.address);
   for (let k = 0; k < 3 && !g.liquidatable; k++) {
     await h.move(88n, 100n);
@@ -250,12 +311,140 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
   for (let k = 0; k < 4 && (await house.fullGrid(trader.address)).equity > 0n; k++) await h.move(85n, 100n);
   g = await house.fullGrid(trader.address);
   expect(g.equity <= 0n, `a further crash leaves the account insolvent (equity ${g.equity})`);
+  // Socialised loss (the rule: the deficit beyond the insurance fund is borne at once by the
+  // positive cash balances of that moment, pro rata, through the loss scale lossMark; a later
+  // deposit enters at the current scale). The stranger's claim, deposited before, bears its share.
+  const { stranger } = h;
+  await h.fund(stranger, W('1000000'));
+  await h.send(house.connect(stranger).deposit(W('1000000')));
+  const D0 = await dust();
+  const mark0 = await house.lossMark();
   const rc2 = await h.send(house.connect(liquidator).liquidate(trader.address, g.worst));
   const e2 = ev(rc2);
   expect(e2 && e2.args.fraction === E18 && e2.args.reward === 0n && e2.args.shortfall > 0n,
     `an insolvent account is closed out with no reward: reward ${e2?.args.reward}, shortfall ${e2?.args.shortfall}`);
+  const logs = rc2.logs.map((l) => { try { return iface.parseLog(l); } catch { return null; } });
+  const used = logs.find((e) => e?.name === 'InsuranceUsed')?.args.amount ?? 0n;
+  const rest = logs.find((e) => e?.name === 'LossSocialised')?.args.amount ?? 0n;
+  const T = await house.totalPositiveCash();
+  const hole = await house.socialisedLoss();
+  const borne = rest - hole;
+  const mark1 = await house.lossMark();
+  const MASK = (1n << 128n) - 1n;
+  const s1 = mark1 & MASK;
+  expect(rest > 0n && used + rest === e2.args.shortfall && borne === rest && mark0 === 10n ** 36n && s1 === (10n ** 36n * T) / (T + borne),
+    `the shortfall beyond the fund (${rest}) is borne by the claims of the moment: scale 1e36 -> floor(1e36 x (claims - loss) / claims) = ${s1}`);
+  const claim = (await house.accountOf(stranger.address)).cash;
+  expect(claim === (W('1000000') * s1) / 10n ** 36n && claim < W('1000000'), `a claim deposited before the loss is worth floor(cash x scale / scale at entry): ${claim}`);
+  const D1 = await dust();
+  expect(D1 >= 0n && D1 - D0 < 10n ** 9n, `conservation: the house's tokens - (claims + perp P&L + fund - outstanding loss) = ${D1} wei >= 0 (${D0} before the close-out)`);
+  // a withdrawal pays exactly the claim; one wei more reverts
+  expect((await why(house.connect(stranger).withdraw.staticCall(claim + 1n)))?.name === 'InsufficientCash', 'withdrawing one wei more than the claim reverts InsufficientCash');
+  const bal = await h.token.balanceOf(stranger.address);
+  const w1 = await why(h.send(house.connect(stranger).withdraw(claim)));
+  expect(w1 === null && (await h.token.balanceOf(stranger.address)) - bal === claim && (await house.accountOf(stranger.address)).cash === 0n,
+    `a withdrawal of the claim pays exactly it (${w1?.name ?? 'paid'})`);
+  // a deposit after the loss is not diluted: it enters at the current scale
+  const d2 = await why(h.send(house.connect(stranger).deposit(W('1000'))));
+  const c2 = (await house.accountOf(stranger.address)).cash;
+  const bal2 = await h.token.balanceOf(stranger.address);
+  const w2 = await why(h.send(house.connect(stranger).withdraw(W('1000'))));
+  expect(d2 === null && w2 === null && c2 === W('1000') && (await h.token.balanceOf(stranger.address)) - bal2 === W('1000'), `a deposit after the loss is not diluted: ${c2}, withdrawn whole`);
+  const D2 = await dust();
+  expect(D2 === D1, `conservation to the wei over withdrawals and deposits (${D1} -> ${D2})`);
 }
 
+if (MUTATE) {
+  console.log(`mutant (loss scale not applied to later deposits): ${checks.failed ? 'caught' : 'NOT caught'}`);
+  h.node.stop();
+  process.exit(checks.failed ? 0 : 1);
+}
+// ---------------------------------------------------------------- 5. legs cap
+// MAX_LEGS: a 33rd series held reverts InvalidParameter("legs"); the gas of a trade and of a
+// withdrawal (full IM grid) at the cap (the counterparty, the stranger, at the cap too).
+{
+  const [, t2] = h.traders;
+  const { stranger } = h;
+  await h.fund(stranger, W('10000000'));
+  await h.send(house.connect(stranger).deposit(W('5000000')));
+  const cap = Number(await house.MAX_LEGS());
+  await h.fund(t2, W('10000000'));
+  await h.send(house.connect(t2).deposit(W('5000000')));
+  const live = [];
+  for (let i = 0; i < Number(await house.liveCount()); i++) live.push(Number(await house.live(i)));
+  const had = new Set((await house.accountOf(t2.address)).held.map(Number));
+  const fresh = live.filter((i) => !had.has(i));
+  let rc;
+  for (let i = 0; i < cap - had.size; i++) rc = await h.send(h.trade(t2, stranger, BigInt(fresh[i]), W('0.01'), h.optionPrice(h.SERIES[fresh[i]])));
+  const n = (await house.accountOf(t2.address)).held.length;
+  const next = fresh[cap - had.size];
+  const r17 = await why(h.trade(t2, stranger, BigInt(next), W('0.01'), h.optionPrice(h.SERIES[next])));
+  expect(cap === 32 && n === cap && named(r17, 'InvalidParameter', 'legs'), `MAX_LEGS ${cap}: ${n} series held, a 33rd reverts InvalidParameter("legs") (${r17?.name})`);
+  const more = await h.send(h.trade(stranger, t2, BigInt(fresh[0]), W('0.01'), h.optionPrice(h.SERIES[fresh[0]])));
+  const wd = await h.send(house.connect(t2).withdraw(W('1000')));
+  expect(more.gasUsed > 0n && (await house.accountOf(t2.address)).held.length === cap - 1, 'at the cap, a held leg still trades (here: closed)');
+  console.log(`  at MAX_LEGS (${cap} legs over ${(await house.book(t2.address)).expiries.length} expiries): trade opening the 32nd (both sides) ${rc.gasUsed}, trade reducing a held leg (both sides) ${more.gasUsed}, withdraw ${wd.gasUsed} gas`);
+  legsGas = { open: rc.gasUsed, held: more.gasUsed, withdraw: wd.gasUsed };
+}
+// The uncovered loss (item 5): a deficit larger than every claim (unrealised perp gains are not
+// claims) wipes the claims (a new epoch) and leaves socialisedLoss, which fundInsurance pays down
+// (LossRecovered) before the fund grows. A fresh house: A long a perp from B; L long a put from B;
+// a crash; B and L withdraw what IM allows; L closes A out.
+{
+  const f = await House.deploy({ traders: 2, contracts: h.contracts });
+  await f.configure();
+  const fh = f.house;
+  const [A, B] = f.traders;
+  const L = f.liquidator;
+  for (const s of [A, B, L, f.admin]) await f.fund(s, W('10000000'));
+  await f.send(fh.connect(B).deposit(W('1000000')));
+  const P = ethers.MaxUint256;
+  while ((await f.reverts(f.trade(A, B, P, W('1'), f.state.perpMark))) === 'InsufficientMargin') await f.send(fh.connect(A).deposit(W('5000')));
+  const fput = f.SERIES.findIndex((s) => s.strike === W('100000') && !s.call && s.expiry === f.EXPIRIES[1]);
+  while ((await f.reverts(f.trade(L, B, BigInt(fput), W('1'), f.optionPrice(f.SERIES[fput])))) === 'InsufficientMargin') await f.send(fh.connect(L).deposit(W('1000')));
+  for (let k = 0; k < 4; k++) await f.move(85n, 100n);
+  const room = async (s) => {
+    const g = await fh.fullGrid(s.address);
+    const c = (await fh.accountOf(s.address)).cash;
+    const r = g.equity - g.initial < c ? g.equity - g.initial : c;
+    if (r > 0n) await f.send(fh.connect(s).withdraw(r));
+  };
+  await room(B);
+  await room(L);
+  const gA = await fh.fullGrid(A.address);
+  const rc = await f.send(fh.connect(L).liquidate(A.address, gA.worst));
+  const logs = rc.logs.map((l) => { try { return f.iface.parseLog(l); } catch { return null; } });
+  const rest = logs.find((e) => e?.name === 'LossSocialised')?.args.amount ?? 0n;
+  const hole = await fh.socialisedLoss();
+  const mark = await fh.lossMark();
+  expect(rest > 0n && hole > 0n && hole < rest && mark === (1n << 128n) + 10n ** 36n && (await fh.totalPositiveCash()) === 0n &&
+    (await fh.accountOf(B.address)).cash === 0n,
+    `a loss (${rest}) beyond every claim wipes them (epoch 1) and leaves ${hole} outstanding`);
+  const dustF = async () => {
+    const pm = (await fh.market()).perpMark;
+    let owed = (await fh.insuranceFund()) - (await fh.socialisedLoss());
+    for (const s of f.signers) {
+      const a = await fh.accountOf(s.address);
+      owed += a.cash + (a.perpSize === 0n ? 0n : floorDiv(a.perpSize * (pm - a.perpEntry), E18));
+    }
+    return (await f.token.balanceOf(f.houseAddr)) - owed;
+  };
+  const d0 = await dustF();
+  await f.send(f.token.connect(f.admin).approve(f.houseAddr, ethers.MaxUint256));
+  const part = hole / 3n;
+  const r1 = await f.send(fh.connect(f.admin).fundInsurance(part));
+  const ev1 = r1.logs.map((l) => { try { return f.iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'LossRecovered');
+  expect(ev1?.args.amount === part && (await fh.socialisedLoss()) === hole - part && (await fh.insuranceFund()) === 0n,
+    `fundInsurance(${part}) pays the outstanding loss down (LossRecovered), the fund unchanged`);
+  expect((await why(fh.connect(f.admin).withdrawInsurance.staticCall(f.admin.address, 1n)))?.name === 'InvalidParameter', 'no insurance withdrawal while a loss is outstanding');
+  const r2 = await f.send(fh.connect(f.admin).fundInsurance(hole));
+  const ev2 = r2.logs.map((l) => { try { return f.iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'LossRecovered');
+  expect(ev2?.args.amount === hole - part && (await fh.socialisedLoss()) === 0n && (await fh.insuranceFund()) === part,
+    `fundInsurance retires the rest (${hole - part}); the remainder (${part}) joins the fund`);
+  const d1 = await dustF();
+  expect(d0 >= 0n && d1 === d0, `conservation to the wei across fundInsurance (${d0} -> ${d1})`);
+  f.node.stop();
+}
 // a new expiry's first forward: |spot - floor(F x DF)| <= spot x maxDeviation
 {
   const t = BigInt((await h.blockTime()) + 365 * 86400);

@@ -256,7 +256,13 @@ export class House {
   async randomTrade(r, t) {
     // traders lean short downside (sold puts, long perps): what a crash hurts
     const perp = r.chance(0.2);
-    const id = perp ? ethers.MaxUint256 : BigInt(r.int(0, this.SERIES.length - 1));
+    let id = perp ? ethers.MaxUint256 : BigInt(r.int(0, this.SERIES.length - 1));
+    if (!perp) {
+      // the maker at the house's legs cap (MAX_LEGS) trades a series it holds
+      this.maxLegs ??= await this.house.MAX_LEGS().catch(() => 1n << 64n);
+      const held = (await this.house.accountOf(this.maker.address)).held;
+      if (BigInt(held.length) >= this.maxLegs && !held.includes(id)) id = held[Number(id) % held.length];
+    }
     const size = r.wad(0.1, 4, 2);
     const price = perp ? this.state.perpMark : this.optionPrice(this.SERIES[Number(id)]);
     const short = perp ? r.chance(0.2) : r.chance(this.SERIES[Number(id)].call ? 0.4 : 0.75);

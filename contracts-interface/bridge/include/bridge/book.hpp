@@ -7,6 +7,7 @@
 // Errors (margin::error): ABI_BAD_VALUE from the value readers (abi/abi.hpp's codes).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -48,6 +49,13 @@ struct book {
     std::vector<book_collateral> collaterals;
     friend bool operator==(const book&, const book&) = default;
 };
+
+/// MarginAccounts.MAX_LEGS: the most option series one account of the clearing house holds (a
+/// trade or liquidation that would open one more reverts InvalidParameter("legs"); the perp is
+/// not counted), so a house book never has more legs than this. It bounds the gas of the house's
+/// margin checks and liquidations (docs/clearing-house.md, "Liquidation economics"). Test
+/// house_max_legs_mirror checks the two agree.
+inline constexpr std::size_t house_max_legs = 32;
 
 /// The ABI type of Book / Params, with Solidity's field names (error paths use them).
 const abi::type& book_type();

@@ -5,34 +5,6 @@
 #include "decode.hpp"
 
 namespace margin::api::detail {
-namespace {
-
-// A whole-number string "0" or [1-9][0-9]*, at most `max`.
-std::optional<std::uint64_t> count(decoder& d, const json& o, const std::string& path, const char* key, std::uint64_t max) {
-    const json* v = d.field(o, path, key, false);
-    if (!v) return std::nullopt;
-    const std::string p = child(path, key);
-    if (!v->is_string()) {
-        d.fail(error_code::WRONG_TYPE, p, std::string("expected a whole-number string, got ") + detail::type_name(*v));
-        return std::nullopt;
-    }
-    const std::string& s = v->get_ref<const std::string&>();
-    bool good = !s.empty() && s.size() <= 20 && (s.size() == 1 || s[0] != '0');
-    std::uint64_t n = 0;
-    for (char ch : s) {
-        const auto digit = static_cast<std::uint64_t>(ch - '0');
-        good = good && ch >= '0' && ch <= '9' && n <= (UINT64_MAX - digit) / 10;  // no wrap
-        if (!good) break;
-        n = n * 10 + digit;
-    }
-    if (!good || n > max) {
-        d.fail(error_code::BAD_COUNT, p, "\"" + s + "\" is not a whole number from 0 to " + std::to_string(max));
-        return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(n);
-}
-
-}  // namespace
 
 void decode_risk_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool* include_pnl) {
     if (!d.is_object(o, path)) return;
@@ -64,11 +36,11 @@ void decode_risk_params(decoder& d, const json& o, const std::string& path, risk
     if (auto v = d.decimal(o, path, "ewma_lambda", false)) p.ewma_lambda = *v;
     if (auto v = d.decimal(o, path, "vol_floor", false)) p.vol_floor = *v;
     // Counts are read up to a digit past their caps, so validate() reports the bound.
-    if (auto v = count(d, o, path, "horizon_days", 1'000'000)) p.horizon_days = static_cast<std::int32_t>(*v);
-    if (auto v = count(d, o, path, "lookback_days", 1'000'000)) p.lookback_days = static_cast<std::int32_t>(*v);
-    if (auto v = count(d, o, path, "paths", 1'000'000'000)) p.paths = static_cast<std::int64_t>(*v);
-    if (auto v = count(d, o, path, "dof", 1'000'000)) p.dof = static_cast<std::int32_t>(*v);
-    if (auto v = count(d, o, path, "seed", UINT64_MAX)) p.seed = *v;
+    if (auto v = d.whole(o, path, "horizon_days", 1'000'000, false)) p.horizon_days = static_cast<std::int32_t>(*v);
+    if (auto v = d.whole(o, path, "lookback_days", 1'000'000, false)) p.lookback_days = static_cast<std::int32_t>(*v);
+    if (auto v = d.whole(o, path, "paths", 1'000'000'000, false)) p.paths = static_cast<std::int64_t>(*v);
+    if (auto v = d.whole(o, path, "dof", 1'000'000, false)) p.dof = static_cast<std::int32_t>(*v);
+    if (auto v = d.whole(o, path, "seed", UINT64_MAX, false)) p.seed = *v;
     if (d.failed()) return;
     if (auto v = d.text(o, path, "innovations", false)) {
         if (*v == "normal")

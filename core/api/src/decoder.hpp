@@ -198,6 +198,32 @@ public:
         return decimal_value(*v, child(path, key));
     }
 
+    /// A whole-number string "0" or [1-9][0-9]*, at most `max` (BAD_COUNT otherwise; no wrap:
+    /// a value beyond 2^64 - 1 is BAD_COUNT too).
+    std::optional<std::uint64_t> whole(const json& obj, const std::string& path, const char* key, std::uint64_t max, bool required) {
+        const json* v = field(obj, path, key, required);
+        if (!v) return std::nullopt;
+        const std::string p = child(path, key);
+        if (!v->is_string()) {
+            fail(error_code::WRONG_TYPE, p, std::string("expected a whole-number string, got ") + type_name(*v));
+            return std::nullopt;
+        }
+        const std::string& s = v->get_ref<const std::string&>();
+        bool good = !s.empty() && s.size() <= 20 && (s.size() == 1 || s[0] != '0');
+        std::uint64_t n = 0;
+        for (char ch : s) {
+            const auto digit = static_cast<std::uint64_t>(ch - '0');
+            good = good && ch >= '0' && ch <= '9' && n <= (UINT64_MAX - digit) / 10;
+            if (!good) break;
+            n = n * 10 + digit;
+        }
+        if (!good || n > max) {
+            fail(error_code::BAD_COUNT, p, "\"" + s + "\" is not a whole number from 0 to " + std::to_string(max));
+            return std::nullopt;
+        }
+        return n;
+    }
+
     std::optional<std::int64_t> integer(const json& obj, const std::string& path, const char* key, bool required) {
         const json* v = field(obj, path, key, required);
         if (!v) return std::nullopt;

@@ -12,30 +12,6 @@ namespace {
 using detail::decoder;
 using detail::json;
 
-// A whole-number string "0" or [1-9][0-9]*, at most `max` (BAD_COUNT otherwise).
-std::optional<std::int64_t> whole(decoder& d, const json& o, const std::string& path, const char* key, std::int64_t max, bool required) {
-    const json* v = d.field(o, path, key, required);
-    if (!v) return std::nullopt;
-    const std::string p = child(path, key);
-    if (!v->is_string()) {
-        d.fail(error_code::WRONG_TYPE, p, std::string("expected a whole-number string, got ") + detail::type_name(*v));
-        return std::nullopt;
-    }
-    const std::string& s = v->get_ref<const std::string&>();
-    bool good = !s.empty() && s.size() <= 18 && (s.size() == 1 || s[0] != '0');
-    std::int64_t n = 0;
-    for (char ch : s) {
-        good = good && ch >= '0' && ch <= '9';
-        if (!good) break;
-        n = n * 10 + (ch - '0');
-    }
-    if (!good || n > max) {
-        d.fail(error_code::BAD_COUNT, p, "\"" + s + "\" is not a whole number from 0 to " + std::to_string(max));
-        return std::nullopt;
-    }
-    return n;
-}
-
 std::optional<bool> flag(decoder& d, const json& o, const std::string& path, const char* key) {
     const json* v = d.field(o, path, key, false);
     if (!v) return std::nullopt;
@@ -116,7 +92,7 @@ void decode_span(decoder& d, const json& o, const std::string& path, span_reques
             return;
         span::contract k;
         if (auto v = d.text(c, p, "commodity", true)) k.commodity = *v;
-        if (auto v = whole(d, c, p, "month", 999'999'999, true)) k.month = *v;
+        if (auto v = d.whole(c, p, "month", 999'999'999, true)) k.month = static_cast<std::int64_t>(*v);
         if (auto v = flag(d, c, p, "spot_month")) k.spot_month = *v;
         if (d.failed() || !sixteen(d, c, p, "risk_array", k.risk_array)) return;
         if (auto v = d.decimal(c, p, "delta", true)) k.delta = *v;
@@ -136,7 +112,7 @@ void decode_span(decoder& d, const json& o, const std::string& path, span_reques
         const std::string p = child(pp2, i);
         if (!d.is_object(x, p) || !d.only(x, p, {"contract", "quantity"})) return;
         span::position q;
-        if (auto v = whole(d, x, p, "contract", 999'999'999, true)) q.contract = static_cast<std::size_t>(*v);
+        if (auto v = d.whole(x, p, "contract", 999'999'999, true)) q.contract = static_cast<std::size_t>(*v);
         if (auto v = d.decimal(x, p, "quantity", true)) q.quantity = *v;
         if (d.failed()) return;
         out.positions.push_back(q);

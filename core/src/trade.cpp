@@ -9,6 +9,7 @@
 #include "checks.hpp"
 #include "core/margin.hpp"
 #include "core/validate.hpp"
+#include "instrument_key.hpp"
 #include "wad_ops.hpp"
 
 namespace margin {
@@ -16,13 +17,8 @@ namespace {
 
 using checks::child;
 
-// What makes two positions the same instrument.
-using instrument_key = std::tuple<int, std::string, std::int64_t, int, fp::I256>;
-instrument_key key_of(const position& p) {
-    return {static_cast<int>(p.type), p.underlying, p.type == instrument_type::perp ? 0 : p.expiry,
-            p.type == instrument_type::option ? static_cast<int>(p.kind) : 0,
-            p.type == instrument_type::option ? p.strike.raw() : fp::I256{}};
-}
+using detail::instrument_key;
+using detail::key_of;
 
 }  // namespace
 

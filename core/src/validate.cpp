@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "checks.hpp"
+#include "instrument_key.hpp"
 #include "wad_ops.hpp"
 
 namespace margin {
@@ -115,13 +116,8 @@ void check_market(checker& c, market_state& m, const std::string& path) {
     }
 }
 
-// What makes two positions the same instrument (an account holds each at most once).
-using instrument_key = std::tuple<int, std::string, std::int64_t, int, fp::I256>;
-instrument_key key_of(const position& p) {
-    return {static_cast<int>(p.type), p.underlying, p.type == instrument_type::perp ? 0 : p.expiry,
-            p.type == instrument_type::option ? static_cast<int>(p.kind) : 0,
-            p.type == instrument_type::option ? p.strike.raw() : fp::I256{}};
-}
+using detail::instrument_key;
+using detail::key_of;
 
 void check_account(checker& c, const request& req, const std::string& path) {
     const account& a = req.acct;

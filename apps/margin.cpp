@@ -225,7 +225,7 @@ bool scenario_id(const std::string& id) { return !id.empty() && id.size() <= 6 &
 
 // The chain's view of the account (bridge::book_of) and MarginAccounts' input hash for it:
 // {"api_version", "scenario", "input_hash"} or an error document.
-margin::api::reply failed(const margin::error& e, bool pretty) { return {margin::api::encode_error(e, pretty), e}; }
+constexpr auto failed = &margin::api::reply::failure;
 
 margin::api::reply input_hash_json(std::string_view text, std::uint64_t id, bool pretty) {
     const auto req = margin::api::parse_request(text);

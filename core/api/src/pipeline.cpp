@@ -9,9 +9,11 @@
 #include "encode.hpp"
 
 namespace margin::api {
+reply reply::failure(const error& e, bool pretty) { return {encode_error(e, pretty), e}; }
+
 namespace {
 
-reply failed(const error& e, bool pretty) { return {encode_error(e, pretty), e}; }
+reply failed(const error& e, bool pretty) { return reply::failure(e, pretty); }
 
 }  // namespace
 

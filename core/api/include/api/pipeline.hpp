@@ -16,6 +16,8 @@ struct reply {
     std::string text;          ///< the response, or {"error": {...}}
     std::optional<error> err;  ///< set when text is an error document
     bool ok() const noexcept { return !err.has_value(); }
+    /// The error document of `e` (encode_error), with `err` set.
+    static reply failure(const error& e, bool pretty);
 };
 
 /// The margin of the request's account under its model. A SPAN risk-array request

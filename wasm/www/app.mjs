@@ -2,6 +2,10 @@
 // engine's figures, its scenario grid and a trade preview, all computed here by
 // the margin-engine package. Every figure shown is the engine's exact decimal
 // string; JS numbers only size bars and colour cells.
+import { fromWei, percent, scale, toWei } from './decimals.mjs';
+import { $, amount, clearFieldErrors, date, describe, el, fieldError, short, show } from './dom.mjs';
+import { riskSnapshot, scheduleRisk, wireRisk } from './risk.mjs';
+
 let engine;
 try {
   engine = await import('./engine/index.mjs');
@@ -12,90 +16,6 @@ try {
   throw e;
 }
 const { computeMargin, computeRisk, previewTrade, shippedDocument, syntheticHistory, computeMarginText, version } = engine;
-
-// ---------------------------------------------------------------- decimals
-// What-if moves are exact: decimals as bigint wei (10^-18), results truncated
-// toward zero at 18 places.
-const WAD = 10n ** 18n;
-const DECIMAL = /^-?\d+(\.\d{1,18})?$/;
-
-/** "12.5" -> 12500000000000000000n; null if not a plain decimal of at most 18 places. */
-function toWei(s) {
-  if (typeof s !== 'string' || !DECIMAL.test(s)) return null;
-  const neg = s.startsWith('-');
-  const [int, frac = ''] = (neg ? s.slice(1) : s).split('.');
-  const v = BigInt(int) * WAD + BigInt(frac.padEnd(18, '0'));
-  return neg ? -v : v;
-}
-
-function fromWei(v) {
-  const neg = v < 0n;
-  const a = neg ? -v : v;
-  const frac = (a % WAD).toString().padStart(18, '0').replace(/0+$/, '');
-  return (neg && a !== 0n ? '-' : '') + (a / WAD).toString() + (frac ? '.' + frac : '');
-}
-
-/** s × num / den, truncated toward zero; s unchanged if it is not a decimal (the engine then reports it). */
-function scale(s, num, den) {
-  const w = toWei(s);
-  return w === null ? s : fromWei((w * num) / den);
-}
-
-/** A ratio of two wei amounts as a percentage string with 2 places, truncated. */
-function percent(numWei, denWei) {
-  const bp = (numWei * 10000n) / denWei;
-  const neg = bp < 0n, a = neg ? -bp : bp;
-  return `${neg ? '-' : ''}${a / 100n}.${(a % 100n).toString().padStart(2, '0')}%`;
-}
-
-// ---------------------------------------------------------------- DOM helpers
-const $ = (sel, root = document) => root.querySelector(sel);
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') e.className = v;
-    else if (k === 'text') e.textContent = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
-
-/**
- * An exact decimal, integer digits grouped: "-1,234.5678" (its textContent
- * without the commas is the engine's string). With `places`, the fraction shown
- * is cut to that many digits; the exact figure stays in the title.
- */
-function amount(s, places) {
-  if (typeof s !== 'string') return el('span', { class: 'amount empty', text: '—' });
-  const neg = s.startsWith('-');
-  const [int, frac = ''] = (neg ? s.slice(1) : s).split('.');
-  const shown = places === undefined ? frac : frac.slice(0, places).padEnd(places, '0');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return el('span', { class: 'amount' + (neg ? ' neg' : ''), 'data-exact': s, title: s },
-    el('span', { class: 'int', text: (neg ? '-' : '') + grouped }),
-    shown ? el('span', { class: 'frac', text: '.' + shown }) : null);
-}
-
-/** A short label for a heatmap cell ("-12.3k"); the exact figure is in its title. */
-function short(s) {
-  const x = Number(s), a = Math.abs(x);
-  if (a >= 1e6) return (x / 1e6).toFixed(1) + 'M';
-  if (a >= 1e3) return (x / 1e3).toFixed(1) + 'k';
-  return x.toFixed(a >= 100 ? 0 : 1);
-}
-
-const date = (unix) => new Date(Number(unix) * 1000).toISOString().slice(0, 10);
-
-function describe(p) {
-  if (!p || typeof p !== 'object') return 'position';
-  if (p.type === 'option') return `${p.underlying} ${p.strike} ${p.option_type === 'put' ? 'put' : 'call'} ${date(p.expiry)}`;
-  if (p.type === 'future') return `${p.underlying} future ${date(p.expiry)}`;
-  return `${p.underlying} ${p.type ?? 'position'}`;
-}
 
 // ---------------------------------------------------------------- state
 const state = {
@@ -139,28 +59,6 @@ function shocked(request, spotPct, volPct, target) {
 
 const current = () => shocked(state.base, state.spot, state.vol, state.target);
 const positions = () => (Array.isArray(state.base?.account?.positions) ? state.base.account.positions : []);
-
-// ---------------------------------------------------------------- errors
-function show(box, err) {
-  box.hidden = !err;
-  box.replaceChildren();
-  if (!err) return;
-  box.append(el('code', { text: err.code }), ' ', err.detail ?? err.message,
-    err.path ? el('span', { class: 'path', text: ` at ${err.path}` }) : null);
-}
-
-function fieldError(form, field, err) {
-  const slot = form.querySelector(`[data-error-for="${field}"]`);
-  const input = form.querySelector(`[name="${field}"]`);
-  if (slot) { slot.textContent = err ? `${err.code}: ${err.detail}` : ''; slot.hidden = !err; }
-  if (input) input.classList.toggle('invalid', !!err);
-  return !!(slot || input);
-}
-
-function clearFieldErrors(form) {
-  for (const s of form.querySelectorAll('[data-error-for]')) { s.textContent = ''; s.hidden = true; }
-  for (const i of form.querySelectorAll('.invalid')) i.classList.remove('invalid');
-}
 
 /** Where an account request's error belongs: a position row, the what-if market, or the request itself. */
 function placeError(err) {
@@ -384,191 +282,6 @@ function renderTrade() {
   table.hidden = false;
 }
 
-// ---------------------------------------------------------------- risk (docs/risk.md)
-// VaR and ES of the account shown (after what-if) by the engine's computeRisk, on the shipped
-// SYNTHETIC history unless a CSV was loaded for a symbol. The histogram and the bars are sized
-// with JS numbers; every figure written is the engine's exact string.
-const SYNTHETIC = syntheticHistory();
-const risk = { loaded: {} /* symbol -> {name, text}: CSV files loaded */, listKey: '', seq: 0, request: null, result: null, error: null };
-const SVG = 'http://www.w3.org/2000/svg';
-
-function svg(tag, attrs = {}, ...children) {
-  const e = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) e.setAttribute(k, String(v));
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c);
-  return e;
-}
-
-/** The risk parameters from the form: every field sent as typed (the engine checks them). */
-function riskParams() {
-  const f = $('#risk-form').elements;
-  const p = { method: f.method.value, confidence: f.confidence.value.trim(), horizon_days: f.horizon_days.value.trim(),
-    lookback_days: f.lookback_days.value.trim() };
-  if (p.method === 'monte_carlo') {
-    Object.assign(p, { paths: f.paths.value.trim(), seed: f.seed.value.trim(), innovations: f.innovations.value });
-    if (p.innovations === 'student_t') p.dof = f.dof.value.trim();
-  }
-  if (p.method !== 'parametric') p.include_pnl = true;
-  return p;
-}
-
-/** The risk request: the account as shown, the form's parameters, loaded series over the synthetic ones. */
-function riskRequest() {
-  const r = current();
-  r.risk = riskParams();
-  r.history = { ...SYNTHETIC.history };
-  for (const [sym, { text }] of Object.entries(risk.loaded)) r.history[sym] = text;
-  return r;
-}
-
-function histogramChart(res) {
-  const W = 640, H = 220, L = 8, R = 8, T = 22, B = 34;
-  const varX = -Number(res.var), esX = -Number(res.es);  // losses are -P&L: the lines sit at -VaR and -ES
-  let lo, hi, bars = [], curve = null;
-  if (res.pnl) {
-    const xs = res.pnl.map(Number);
-    lo = Math.min(...xs, esX); hi = Math.max(...xs, 0);
-    if (hi === lo) hi = lo + 1;
-    const n = 48, w = (hi - lo) / n;
-    const counts = new Array(n).fill(0);
-    for (const x of xs) counts[Math.min(n - 1, Math.floor((x - lo) / w))]++;
-    bars = counts.map((c, i) => ({ x0: lo + i * w, x1: lo + (i + 1) * w, c }));
-  } else {  // parametric: the normal P&L density with the engine's sigma
-    const s = Number(res.sigma) || 1;
-    lo = Math.min(-4.2 * s, esX); hi = 4.2 * s;
-    curve = Array.from({ length: 121 }, (_, i) => { const x = lo + (hi - lo) * i / 120; return [x, Math.exp(-0.5 * (x / s) ** 2)]; });
-  }
-  const maxC = bars.length ? Math.max(...bars.map((b) => b.c)) : 1;
-  const sx = (x) => L + (x - lo) / (hi - lo) * (W - L - R);
-  // bars: height by the square root of the count, so that the tail's few scenarios show
-  const sy = (c) => H - B - (bars.length ? Math.sqrt(c / maxC) : c) * (H - T - B);
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${H}`, class: 'histogram', role: 'img',
-    'aria-label': `P&L distribution with VaR ${res.var} and ES ${res.es}` });
-  for (const b of bars) {
-    if (!b.c) continue;
-    chart.append(svg('rect', { x: sx(b.x0) + 0.5, y: sy(b.c), width: Math.max(1, sx(b.x1) - sx(b.x0) - 1), height: H - B - sy(b.c),
-      class: b.x1 <= varX ? 'bar tail' : 'bar', 'data-count': b.c }, svg('title', {}, `${b.c} scenarios, P&L ${b.x0.toFixed(0)} … ${b.x1.toFixed(0)}`)));
-  }
-  if (curve) chart.append(svg('polyline', { class: 'density', points: curve.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ') }));
-  chart.append(svg('line', { x1: L, x2: W - R, y1: H - B, y2: H - B, class: 'axis' }));
-  for (const [x, t] of [[lo, lo], [0, 0], [hi, hi]]) {
-    chart.append(svg('text', { x: sx(x), y: H - B + 14, class: 'tick', 'text-anchor': x === lo ? 'start' : x === hi ? 'end' : 'middle' }, short(String(t))));
-  }
-  const line = (x, cls, label, exact, dy) => chart.append(svg('g', { class: `marker ${cls}`, 'data-value': exact },
-    svg('line', { x1: sx(x), x2: sx(x), y1: T - 8, y2: H - B }),
-    svg('text', { x: sx(x) + 4, y: T - 10 + dy, class: 'marker-label' }, `${label} ${short(exact)}`)));
-  line(esX, 'es', 'ES', res.es, 0);
-  line(varX, 'var', 'VaR', res.var, 12);
-  chart.append(svg('text', { x: W / 2, y: H - 4, class: 'tick', 'text-anchor': 'middle' },
-    res.pnl ? `scenario P&L over ${res.horizon_days} days (${res.pnl.length} scenarios, bar height ∝ √count); losses left of 0`
-      : `normal P&L density, σ ${short(res.sigma)}`));
-  return chart;
-}
-
-function componentChart(request, res) {
-  const items = res.es_by_position.map((v, i) => ({ label: describe(request.account.positions[i]), v, kind: 'position', i }))
-    .concat(Object.entries(res.es_by_collateral).map(([a, v]) => ({ label: `collateral ${a}`, v, kind: 'collateral', asset: a })));
-  if (!items.length) return el('p', { class: 'hint', text: 'Nothing moves.' });
-  const max = Math.max(...items.map((x) => Math.abs(Number(x.v))), 1e-18);
-  const W = 640, row = 22, lw = 230, mid = lw + (W - lw) / 2, half = (W - lw) / 2 - 8;
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${items.length * row + 6}`, class: 'components', role: 'img', 'aria-label': 'component ES' });
-  items.forEach((x, k) => {
-    const w = Math.abs(Number(x.v)) / max * half, y = k * row + 3, neg = x.v.startsWith('-');
-    chart.append(svg('g', { class: 'component', 'data-kind': x.kind, 'data-index': x.i, 'data-asset': x.asset, 'data-es': x.v },
-      svg('title', {}, `${x.label}: ES contribution ${x.v}`),
-      svg('text', { x: 0, y: y + 14, class: 'clabel' }, x.label),
-      svg('rect', { x: neg ? mid - w : mid, y: y + 2, width: Math.max(w, 0.5), height: row - 6, class: neg ? 'hedge' : 'risk' }),
-      svg('text', { x: neg ? mid + 4 : mid - 4, y: y + 14, class: 'cvalue', 'text-anchor': neg ? 'start' : 'end' }, short(x.v))));
-  });
-  chart.append(svg('line', { x1: mid, x2: mid, y1: 0, y2: items.length * row + 6, class: 'axis' }));
-  return chart;
-}
-
-// The account's edits recompute the risk once they pause (a slider drag is many edits; the
-// option book's historical ES costs some 300 ms in WebAssembly); the risk form's at once.
-let riskTimer = null;
-function scheduleRisk() {
-  if (riskTimer === null) riskTimer = setTimeout(renderRisk, 150);
-}
-
-function renderRisk() {
-  if (riskTimer !== null) { clearTimeout(riskTimer); riskTimer = null; }
-  const request = riskRequest();
-  const text = JSON.stringify(request);
-  risk.request = text;
-  clearFieldErrors($('#risk-form'));
-  let res = null;
-  try {
-    res = computeRisk(text).risk;
-    risk.error = null;
-  } catch (e) {
-    risk.error = { code: e.code, path: e.path, message: e.detail };
-    const field = e.path?.match(/^\/risk\/([^/]+)$/);
-    if (!(field && fieldError($('#risk-form'), field[1], e))) show($('#risk-error'), e);
-  }
-  if (!risk.error) show($('#risk-error'), null);
-  risk.result = res;
-  const method = request.risk.method;
-  $('#risk-form').dataset.method = method;
-  $('#risk-form').querySelector('.t').hidden = method !== 'monte_carlo' || request.risk.innovations !== 'student_t';
-  for (const m of $('#risk-form').querySelectorAll('.mc')) if (!m.classList.contains('t')) m.hidden = method !== 'monte_carlo';
-  $('#risk-method-tag').textContent = method.replace('_', ' ');
-  const conf = request.risk.confidence, h = request.risk.horizon_days;
-  $('#var-label').textContent = `VaR ${conf}, ${h} days`;
-  $('#es-label').textContent = `Expected shortfall ${conf}, ${h} days`;
-  $('#risk-var').replaceChildren(amount(res?.var));
-  $('#risk-es').replaceChildren(amount(res?.es));
-  const loaded = Object.keys(risk.loaded);
-  $('#history-tag').hidden = ['BTC', 'ETH', 'USDC'].every((s) => loaded.includes(s));
-  if (!res) {
-    for (const id of ['#risk-histogram', '#risk-components', '#risk-worst tbody']) $(id).replaceChildren();
-    $('#risk-caption').textContent = $('#risk-hash').textContent = '';
-  } else {
-    $('#risk-caption').textContent = `Window ${res.window.first} … ${res.window.last}; ` + (res.scenarios
-      ? `${res.scenarios} scenarios, the tail is the ${res.tail_count} worst.` : `σ of the ${h}-day P&L ${res.sigma}.`);
-    $('#risk-histogram').replaceChildren(histogramChart(res));
-    $('#risk-components').replaceChildren(componentChart(request, res));
-    $('#risk-worst-label').textContent = method === 'monte_carlo' ? 'Path' : 'Date';
-    $('#risk-worst').hidden = $('#risk-worst-title').hidden = !res.worst;
-    $('#risk-worst tbody').replaceChildren(...(res.worst ?? []).slice(0, 5).map((w) => el('tr', { 'data-scenario': w.scenario },
-      el('td', { text: w.scenario }), el('td', { text: w.date ?? w.path }), el('td', { class: 'num' }, amount(w.pnl, 2)))));
-    $('#risk-hash').textContent = res.pnl_hash ? `pnl_hash ${res.pnl_hash}` : 'parametric: no scenario vector';
-  }
-  renderHistoryList();
-  risk.seq++;
-}
-
-function renderHistoryList() {
-  const held = new Set([...Object.keys(state.base?.market?.underlyings ?? {}), ...Object.keys(state.base?.account?.collateral ?? {}),
-    ...Object.keys(SYNTHETIC.history)]);
-  // rebuilt only when it changes: a click on its × may arrive just after a blur re-rendered the panel
-  const key = JSON.stringify([...held].sort().map((s) => [s, risk.loaded[s]?.name ?? null]));
-  if (key === risk.listKey) return;
-  risk.listKey = key;
-  const sel = $('#history-symbol'), keep = sel.value;
-  sel.replaceChildren(...[...held].sort().map((s) => el('option', { value: s, text: s })));
-  if (keep && held.has(keep)) sel.value = keep;
-  $('#history-list').replaceChildren(...[...held].sort().map((s) => risk.loaded[s]
-    ? el('span', { class: 'series loaded', 'data-symbol': s }, `${s}: ${risk.loaded[s].name} `,
-      el('button', { class: 'remove', type: 'button', title: `back to the synthetic ${s}`, text: '×',
-        onclick: () => { delete risk.loaded[s]; renderRisk(); } }))
-    : el('span', { class: 'series' + (SYNTHETIC.history[s] ? ' synthetic' : ' none'), 'data-symbol': s,
-      text: `${s}: ${SYNTHETIC.history[s] ? 'synthetic' : 'none'}` })));
-}
-
-function wireRisk() {
-  const form = $('#risk-form');
-  form.addEventListener('change', renderRisk);
-  form.addEventListener('submit', (ev) => { ev.preventDefault(); renderRisk(); });
-  $('#history-file').addEventListener('change', async (ev) => {
-    const f = ev.target.files[0];
-    if (!f) return;
-    risk.loaded[$('#history-symbol').value] = { name: f.name, text: await f.text() };
-    ev.target.value = '';
-    renderRisk();
-  });
-}
-
 // ---------------------------------------------------------------- flow
 /** Recomputes everything from the state. */
 function refresh() {
@@ -652,9 +365,9 @@ function wire() {
 
 // For tests and the curious: the engine, and the exact request behind what is shown.
 window.marginPreview = { engine, currentRequest: () => JSON.stringify(current()), result: null, ready: false,
-  risk: () => ({ request: risk.request, result: risk.result, error: risk.error, seq: risk.seq, pending: riskTimer !== null }) };
+  risk: riskSnapshot };
 $('#version').textContent = version();
 wire();
-wireRisk();
+wireRisk({ computeRisk, syntheticHistory, current, base: () => state.base });
 load(example('pmrm2'), 'pmrm2');
 window.marginPreview.ready = true;

@@ -29,6 +29,19 @@ bool decimals_at(decoder& d, const json& parent, const std::string& path, const 
     return o && decimals(d, *o, child(path, key), fields);
 }
 
+// The contingency block (scenario/1 and es/1 documents share it).
+bool contingency_at(decoder& d, const json& parent, const std::string& path, scenario::contingency_params& c) {
+    return decimals_at(d, parent, path, "contingency",
+                       {{"peg_loss_threshold", &c.peg_loss_threshold},
+                        {"peg_loss_factor", &c.peg_loss_factor},
+                        {"confidence_threshold", &c.confidence_threshold},
+                        {"confidence_margin", &c.confidence_margin},
+                        {"mm_perp_percent", &c.mm_perp_percent},
+                        {"im_perp_percent", &c.im_perp_percent},
+                        {"mm_option_percent", &c.mm_option_percent},
+                        {"im_option_percent", &c.im_option_percent}});
+}
+
 }  // namespace
 
 void decode_standard(decoder& d, const json& o, const std::string& path, standard_params& p) {
@@ -140,7 +153,6 @@ void decode_scenarios(decoder& d, const json& o, const std::string& path, scenar
     scenario::skew_shock_params& k = p.skew_shock;
     scenario::loss_params& l = p.loss;
     scenario::basis_params& b = p.basis;
-    scenario::contingency_params& c = p.contingency;
     decimals_at(d, o, path, "skew_shock",
                 {{"linear_base_cap", &k.linear_base_cap},
                  {"linear_c_base", &k.linear_c_base},
@@ -162,15 +174,7 @@ void decode_scenarios(decoder& d, const json& o, const std::string& path, scenar
         decimals_at(
             d, o, path, "basis",
             {{"spot_up", &b.spot_up}, {"spot_down", &b.spot_down}, {"add_factor", &b.add_factor}, {"mult_factor", &b.mult_factor}}) &&
-        decimals_at(d, o, path, "contingency",
-                    {{"peg_loss_threshold", &c.peg_loss_threshold},
-                     {"peg_loss_factor", &c.peg_loss_factor},
-                     {"confidence_threshold", &c.confidence_threshold},
-                     {"confidence_margin", &c.confidence_margin},
-                     {"mm_perp_percent", &c.mm_perp_percent},
-                     {"im_perp_percent", &c.im_perp_percent},
-                     {"mm_option_percent", &c.mm_option_percent},
-                     {"im_option_percent", &c.im_option_percent}});
+        contingency_at(d, o, path, p.contingency);
 }
 
 void decode_portfolio(decoder& d, const json& o, const std::string& path, portfolio_params& pp) {
@@ -257,17 +261,7 @@ void decode_es(decoder& d, const json& o, const std::string& path, es_params& p)
     if (d.failed()) return;
     if (auto m = d.decimal(o, path, "mm_factor", false)) p.mm_factor = *m;
     if (d.failed()) return;
-    scenario::contingency_params& c = p.contingency;
-    if (!decimals_at(d, o, path, "contingency",
-                     {{"peg_loss_threshold", &c.peg_loss_threshold},
-                      {"peg_loss_factor", &c.peg_loss_factor},
-                      {"confidence_threshold", &c.confidence_threshold},
-                      {"confidence_margin", &c.confidence_margin},
-                      {"mm_perp_percent", &c.mm_perp_percent},
-                      {"im_perp_percent", &c.im_perp_percent},
-                      {"mm_option_percent", &c.mm_option_percent},
-                      {"im_option_percent", &c.im_option_percent}}))
-        return;
+    if (!contingency_at(d, o, path, p.contingency)) return;
     const json* col = d.field(o, path, "collateral", true);
     if (!col) return;
     const std::string cp = child(path, "collateral");

@@ -62,6 +62,14 @@ const char* vol_text(scenario::vol_move v) {
     return "none";
 }
 
+// The contingency block (scenario/1 and es/1 documents share it).
+sorted_json contingency_object(const scenario::contingency_params& c) {
+    return {{"peg_loss_threshold", dec(c.peg_loss_threshold)},     {"peg_loss_factor", dec(c.peg_loss_factor)},
+            {"confidence_threshold", dec(c.confidence_threshold)}, {"confidence_margin", dec(c.confidence_margin)},
+            {"mm_perp_percent", dec(c.mm_perp_percent)},           {"im_perp_percent", dec(c.im_perp_percent)},
+            {"mm_option_percent", dec(c.mm_option_percent)},       {"im_option_percent", dec(c.im_option_percent)}};
+}
+
 sorted_json encode_portfolio(const portfolio_params& p) {
     const scenario::params& s = p.scenarios;
     sorted_json sc;
@@ -99,11 +107,7 @@ sorted_json encode_portfolio(const portfolio_params& p) {
                    {"spot_down", dec(b.spot_down)},
                    {"add_factor", dec(b.add_factor)},
                    {"mult_factor", dec(b.mult_factor)}};
-    const auto& c = s.contingency;
-    sc["contingency"] = {{"peg_loss_threshold", dec(c.peg_loss_threshold)},     {"peg_loss_factor", dec(c.peg_loss_factor)},
-                         {"confidence_threshold", dec(c.confidence_threshold)}, {"confidence_margin", dec(c.confidence_margin)},
-                         {"mm_perp_percent", dec(c.mm_perp_percent)},           {"im_perp_percent", dec(c.im_perp_percent)},
-                         {"mm_option_percent", dec(c.mm_option_percent)},       {"im_option_percent", dec(c.im_option_percent)}};
+    sc["contingency"] = contingency_object(s.contingency);
     sorted_json j;
     j["version"] = p.version;
     j["scenarios"] = sc;
@@ -121,11 +125,7 @@ sorted_json encode_es(const es_params& p) {
     j["version"] = p.version;
     j["risk"] = detail::risk_params_object(p.risk);
     j["mm_factor"] = dec(p.mm_factor);
-    const auto& c = p.contingency;
-    j["contingency"] = {{"peg_loss_threshold", dec(c.peg_loss_threshold)},     {"peg_loss_factor", dec(c.peg_loss_factor)},
-                        {"confidence_threshold", dec(c.confidence_threshold)}, {"confidence_margin", dec(c.confidence_margin)},
-                        {"mm_perp_percent", dec(c.mm_perp_percent)},           {"im_perp_percent", dec(c.im_perp_percent)},
-                        {"mm_option_percent", dec(c.mm_option_percent)},       {"im_option_percent", dec(c.im_option_percent)}};
+    j["contingency"] = contingency_object(p.contingency);
     j["collateral"] = sorted_json::object();
     for (const auto& [asset, r] : p.collateral)
         j["collateral"][asset] = {{"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}};

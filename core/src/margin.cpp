@@ -3,12 +3,15 @@
 #include <string>
 
 #include "constants.hpp"
+#include "scenario/cache.hpp"
 #include "wad_ops.hpp"
 
 namespace margin {
 namespace {
 
 using fp::rounding;
+using scenario::internal::cached_quote;
+using scenario::internal::quote_entry;
 
 std::string position_path(std::size_t i) { return "/account/positions/" + std::to_string(i); }
 
@@ -46,9 +49,45 @@ greeks scale_greeks(calc& c, const greeks& g, const Wad& q) {
             c(fp::mul(g.vega, q, rounding::toward_zero)), c(fp::mul(g.theta, q, rounding::toward_zero))};
 }
 
+// The option's mark quote: its total variance (mark vol or SVI) and Black-76, or the error
+// either gave (svi_domain: the SVI variance is <= 0). With a cache, each distinct contract of a
+// snapshot is priced once; a hit returns what this computes (the key holds every input).
+quote_entry price_mark(const position& pos, const expiry_market& em) {
+    quote_entry e;
+    e.priced = true;
+    fp::result<fp::I256> w = fp::result<fp::I256>::failure(fp::errc::domain);
+    if (pos.mark_vol) {
+        w = fp::total_variance_ext(*pos.mark_vol, em.seconds_to_expiry);
+    } else {
+        const auto wv = svi_total_variance(*em.svi, em.forward, pos.strike);
+        if (!wv.ok()) {
+            e.svi_domain = wv.error == fp::errc::domain;
+            e.quote = fp::result<option_quote>::failure(wv.error);
+            return e;
+        }
+        w = fp::total_variance_ext(wv.value);
+    }
+    e.quote = w.ok()
+                  ? price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value})
+                  : fp::result<option_quote>::failure(w.error);
+    return e;
+}
+
+const quote_entry& quote_of(const position& pos, const expiry_market& em, scenario::value_cache* cache, quote_entry& uncached) {
+    if (!cache) return uncached = price_mark(pos, em);
+    const bool marked = pos.mark_vol.has_value();
+    const svi_params none{};
+    const svi_params& v = marked ? none : *em.svi;
+    quote_entry& slot = cached_quote(
+        *cache, {em.seconds_to_expiry, em.forward.raw(), em.discount_factor.raw(), pos.strike.raw(), pos.kind == option_kind::call, marked,
+                 marked ? pos.mark_vol->raw() : fp::I256{}, v.a.raw(), v.b.raw(), v.rho.raw(), v.m.raw(), v.sigma.raw()});
+    if (!slot.priced) slot = price_mark(pos, em);
+    return slot;
+}
+
 }  // namespace
 
-outcome<position_result> value_position(const request& req, std::size_t i) {
+outcome<position_result> value_position(const request& req, std::size_t i, scenario::value_cache* cache) {
     const position& pos = req.acct.positions[i];
     const std::string path = position_path(i);
     const underlying_market& um = req.market.underlyings.at(pos.underlying);
@@ -56,26 +95,16 @@ outcome<position_result> value_position(const request& req, std::size_t i) {
     position_result pr;
     if (pos.type == instrument_type::option) {
         const expiry_market& em = *um.find(pos.expiry);
-        fp::result<fp::I256> w = fp::result<fp::I256>::failure(fp::errc::domain);
-        if (pos.mark_vol) {
-            w = fp::total_variance_ext(*pos.mark_vol, em.seconds_to_expiry);
-        } else {
-            const auto wv = svi_total_variance(*em.svi, em.forward, pos.strike);
-            if (!wv.ok()) {
-                if (wv.error == fp::errc::domain)
-                    return outcome<position_result>::failure(error_code::SVI_NON_POSITIVE_VARIANCE, path,
-                                                             "the expiry's SVI surface gives a total variance <= 0 at this strike");
-                return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
-                                                         "a result exceeds the int256 fixed-point range");
-            }
-            w = fp::total_variance_ext(wv.value);
-        }
-        const auto quote =
-            w.ok() ? price_option({em.forward, pos.strike, em.discount_factor, pos.kind, em.seconds_to_expiry, em.sqrt_year_q125, w.value})
-                   : fp::result<option_quote>::failure(w.error);
-        if (!quote.ok())
+        quote_entry uncached;
+        const quote_entry& q0 = quote_of(pos, em, cache, uncached);
+        if (!q0.quote.ok()) {
+            if (q0.svi_domain)
+                return outcome<position_result>::failure(error_code::SVI_NON_POSITIVE_VARIANCE, path,
+                                                         "the expiry's SVI surface gives a total variance <= 0 at this strike");
             return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
                                                      "a result exceeds the int256 fixed-point range");
+        }
+        const fp::result<option_quote>& quote = q0.quote;
         const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
         pr.underlying_price = em.forward;
         pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
@@ -100,7 +129,7 @@ outcome<position_result> value_position(const request& req, std::size_t i) {
     return o;
 }
 
-outcome<account_result> compute_standard(const request& req) {
+outcome<account_result> compute_standard(const request& req, scenario::value_cache* cache) {
     account_result res;
     res.mode = req.acct.mode;
     calc c;
@@ -129,7 +158,7 @@ outcome<account_result> compute_standard(const request& req) {
         const position& pos = req.acct.positions[i];
         const std::string path = position_path(i);
         const underlying_market& um = req.market.underlyings.at(pos.underlying);
-        auto valued = value_position(req, i);
+        auto valued = value_position(req, i, cache);
         if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
         position_result pr = std::move(valued.value);
         const underlying_params& up = *req.params.for_underlying(pos.underlying);

@@ -83,7 +83,7 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
 
     for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {
         const position& pos = req.acct.positions[i];
-        auto valued = value_position(req, i);
+        auto valued = value_position(req, i, cache);
         if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
         position_result pr = std::move(valued.value);
         sc::portfolio& p = book(pos.underlying);
@@ -195,13 +195,13 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
     return o;
 }
 
-outcome<account_result> compute(const request& req) {
+outcome<account_result> compute(const request& req, scenario::value_cache* cache) {
     switch (req.model) {
-        case margin_model::portfolio: return compute_portfolio(req);
+        case margin_model::portfolio: return compute_portfolio(req, std::nullopt, cache);
         case margin_model::es: return compute_es(req);
         case margin_model::standard: break;
     }
-    return compute_standard(req);
+    return compute_standard(req, cache);
 }
 
 }  // namespace margin

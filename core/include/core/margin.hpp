@@ -81,11 +81,14 @@ struct account_result {
 
 /// A position's mark-to-market figures (value, mark, notional, vol, Greeks; no
 /// margin), shared by both models. Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
-outcome<position_result> value_position(const request& req, std::size_t index);
+/// `cache` (one market snapshot): an option's mark quote is priced once per distinct
+/// contract and reused, the same bits and errors as without it.
+outcome<position_result> value_position(const request& req, std::size_t index, scenario::value_cache* cache = nullptr);
 
 /// Evaluates a validated request. Errors (with the path of the position or
 /// asset): SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
-outcome<account_result> compute_standard(const request& req);
+/// `cache`: as value_position's.
+outcome<account_result> compute_standard(const request& req, scenario::value_cache* cache = nullptr);
 
 /// Portfolio (scenario) margin of a validated request with model == portfolio
 /// (docs/scenario.md). With `scenario`, every underlying is evaluated at that one
@@ -104,7 +107,7 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
 /// risk::measure (HISTORY_TOO_SHORT, NO_HISTORY, ...), SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
 outcome<account_result> compute_es(const request& req);
 
-/// The request's model.
-outcome<account_result> compute(const request& req);
+/// The request's model. `cache`: as compute_portfolio's (the es model does not use it).
+outcome<account_result> compute(const request& req, scenario::value_cache* cache = nullptr);
 
 }  // namespace margin

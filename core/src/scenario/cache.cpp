@@ -9,6 +9,7 @@ struct value_cache::impl {
     std::unordered_map<internal::expiry_key, internal::per_expiry, internal::key_hash, internal::key_eq> expiries;
     std::size_t contracts = 0;  // contracts priced so far, over all expiries
     internal::rows_entry rows;
+    std::unordered_map<internal::quote_key, internal::quote_entry, internal::key_hash, internal::key_eq> quotes;  // value_position's
 };
 
 value_cache::value_cache() : impl_(std::make_unique<impl>()) {}
@@ -18,6 +19,7 @@ void value_cache::clear() noexcept {
     impl_->expiries.clear();
     impl_->contracts = 0;
     impl_->rows = {};  // the scenario rows are the parameters': a cleared cache may serve others
+    impl_->quotes.clear();
 }
 
 namespace internal {
@@ -70,6 +72,8 @@ value_cache::impl& cache_access::of(value_cache& cache) noexcept { return *cache
         out.push_back(&it->second.first);
     }
 }
+
+quote_entry& cached_quote(value_cache& cache, const quote_key& key) { return cache_access::of(cache).quotes[key]; }
 
 const rows_entry& cached_rows(value_cache& cache, const portfolio& p, const params& prm) {
     rows_entry& entry = cache_access::of(cache).rows;

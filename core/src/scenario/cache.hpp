@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/pricing.hpp"
 #include "core/scenario.hpp"
 #include "fixedpoint/i256.hpp"
 #include "scenario/contracts.hpp"
@@ -77,6 +78,23 @@ struct rows_entry {
     std::vector<scenario_row<raw_lane>> rows;
     param_terms<raw_lane> terms;  ///< built with the rows; `fits` covers both
 };
+
+/// What identifies an option's mark quote (value_position): seconds to expiry, forward,
+/// discount factor, strike, call, and its vol source: the mark vol if given (flag set), else
+/// the expiry's SVI parameters (a, b, rho, m, sigma).
+using quote_key =
+    std::tuple<std::int64_t, fp::I256, fp::I256, fp::I256, bool, bool, fp::I256, fp::I256, fp::I256, fp::I256, fp::I256, fp::I256>;
+
+/// A cached mark quote: the quote, or the error pricing it gave (SVI_NON_POSITIVE_VARIANCE
+/// when `svi_domain`, else ARITHMETIC_OVERFLOW), exactly as an uncached pricing gives it.
+struct quote_entry {
+    bool priced = false;  ///< false until the first lookup fills it
+    bool svi_domain = false;
+    fp::result<option_quote> quote = fp::result<option_quote>::failure(fp::errc::domain);
+};
+
+/// The cache's slot for `key` (default, priced == false, on first use).
+quote_entry& cached_quote(value_cache& cache, const quote_key& key);
 
 /// The friend named by value_cache (core/scenario.hpp): the engine's one way to its impl.
 struct cache_access {

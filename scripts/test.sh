@@ -85,7 +85,7 @@ step "guards: parameter bounds at every boundary on anvil, oracle deviation per 
 step "expiry: options carried past two expiries on anvil, settled, traded and withdrawn after, settlement replayed bit for bit (native and WebAssembly)" \
   node contracts-interface/harness/expiry.js build/native/bin/margin --wasm "node build/wasm/bin/margin.js"
 step "keeper: margin-keeper on anvil end to end, replay (native over RPC, WebAssembly from bundles), front-running, node restart" \
-  node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js"
+  node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js" --serve build/native/bin/margin-serve
 
 step "expected outputs: numeric parity, API, input hash, PMRM_2 and portfolio differential outputs equal their pinned SHA-256" \
   tests/check_expected.sh build

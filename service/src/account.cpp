@@ -58,8 +58,8 @@ std::string book::state::effective_text(const account_rec& a, const snap_map& u,
 }
 
 // --- one account's margin --------------------------------------------------------
-summary book::state::evaluate(const account_rec& a, const snap_map& u, const snap_map& c, std::int64_t tick_id, margin::scenario::value_cache* cache,
-                 const globals& g) const {
+summary book::state::evaluate(const account_rec& a, const snap_map& u, const snap_map& c, std::int64_t tick_id,
+                              margin::scenario::value_cache* cache, const globals& g) const {
     view v = view_of(a, u, c, g);
     summary s;
     s.tick = tick_id;
@@ -167,19 +167,20 @@ margin::outcome<book::state::decoded_market> book::state::decode_market(const js
     out.timestamp = r.value.market.timestamp;
     out.stable_price = r.value.market.stable_price;
     if (m.contains("stable_price")) out.stable_json = text::dump(m["stable_price"]);
-    for (auto& [sym, um] : r.value.market.underlyings) {
+    auto piece = [&](const char* kind, const std::string& sym) {
         auto sn = std::make_shared<snapshot>();
-        sn->json = text::dump(m["underlyings"][sym]);
+        sn->json = text::dump(m[kind][sym]);
         sn->timestamp = out.timestamp;
         sn->tick = tick_id;
+        return sn;
+    };
+    for (auto& [sym, um] : r.value.market.underlyings) {
+        auto sn = piece("underlyings", sym);
         sn->underlying = um;
         out.unders.emplace(sym, std::move(sn));
     }
     for (auto& [sym, ap] : r.value.market.collateral) {
-        auto sn = std::make_shared<snapshot>();
-        sn->json = text::dump(m["collateral"][sym]);
-        sn->timestamp = out.timestamp;
-        sn->tick = tick_id;
+        auto sn = piece("collateral", sym);
         sn->asset = ap;
         out.assets.emplace(sym, std::move(sn));
     }
@@ -188,8 +189,8 @@ margin::outcome<book::state::decoded_market> book::state::decode_market(const js
 
 // --- decoding a write -------------------------------------------------------------
 // body -> a validated account record against the market `u`/`c` (plus what it seeds).
-margin::outcome<book::state::prepared> book::state::prepare(const std::string& id, std::string_view body, const snap_map& u, const snap_map& c,
-                                  std::int64_t fallback_ts) const {
+margin::outcome<book::state::prepared> book::state::prepare(const std::string& id, std::string_view body, const snap_map& u,
+                                                            const snap_map& c, std::int64_t fallback_ts) const {
     using O = margin::outcome<prepared>;
     auto parsed = text::parse(body);
     if (!parsed.ok()) return O::failure(*parsed.err);

@@ -97,7 +97,7 @@ struct book::state {
     std::int64_t timestamp = 0;   // the latest market timestamp
     std::int64_t tick = 0;        // the latest tick id
     std::int64_t stream_seq = 0;  // the last tick-stream message applied (NATS; 0: none)
-    shard part;  // the accounts this instance holds
+    shard part;                   // the accounts this instance holds
     std::map<std::string, rec_ptr> accounts;
     std::map<std::string, std::set<std::string>> holders;  // symbol -> account ids
     // the live stream

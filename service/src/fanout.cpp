@@ -68,7 +68,8 @@ struct fanout::impl {
                 if (natsMsg_GetMetaData(&meta, msg) != NATS_OK) continue;
                 const auto seq = static_cast<std::int64_t>(meta->Sequence.Stream);
                 jsMsgMetaData_Destroy(meta);
-                const answer a = bk->tick(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))), seq);
+                const answer a =
+                    bk->tick(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))), seq);
                 if (a.status < 500) {
                     natsMsg_Ack(msg, nullptr);  // committed (applied, refused or a duplicate)
                 } else {
@@ -167,8 +168,7 @@ answer fanout::publish(std::string_view body) {
     if (checked.status != 200) return checked;
     jsPubAck* pa = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
-    const natsStatus st =
-        js_Publish(&pa, p_->js, p_->opt.subject.c_str(), body.data(), static_cast<int>(body.size()), nullptr, &jerr);
+    const natsStatus st = js_Publish(&pa, p_->js, p_->opt.subject.c_str(), body.data(), static_cast<int>(body.size()), nullptr, &jerr);
     if (st != NATS_OK) {
         jsPubAck_Destroy(pa);
         return fail(503, error_code::STREAM_UNAVAILABLE, "", "the tick stream did not take the tick: " + nats_text(st, jerr));

@@ -24,8 +24,8 @@ void histogram::print(std::string& out, const char* name, const char* help) cons
         out += buf;
     }
     acc += counts[std::size(bounds)];
-    std::snprintf(buf, sizeof buf, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n%s_count %llu\n", name,
-                  static_cast<unsigned long long>(acc), name, sum, name, static_cast<unsigned long long>(n));
+    std::snprintf(buf, sizeof buf, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n%s_count %llu\n", name, static_cast<unsigned long long>(acc),
+                  name, sum, name, static_cast<unsigned long long>(n));
     out += buf;
 }
 

@@ -215,26 +215,17 @@ bool store::each_result(const std::function<void(const stored_result&)>& f) {
     sqlite3_finalize(st);
     return rc == SQLITE_DONE;
 }
+std::int64_t store::scalar(const char* sql) {
+    sqlite3_stmt* st = prepare(sql);
+    std::int64_t v = 0;
+    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
 std::int64_t store::last_tick() {
-    sqlite3_stmt* st = prepare("SELECT max(m) FROM (SELECT max(id) AS m FROM ticks UNION ALL SELECT max(tick) FROM market)");
-    std::int64_t v = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
+    return scalar("SELECT max(m) FROM (SELECT max(id) AS m FROM ticks UNION ALL SELECT max(tick) FROM market)");
 }
-std::int64_t store::stream_seq() {
-    sqlite3_stmt* st = prepare("SELECT seq FROM stream_position WHERE stream = 'ticks'");
-    std::int64_t v = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-int store::version() {
-    sqlite3_stmt* st = prepare("SELECT max(version) FROM schema_migrations");
-    int v = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
+std::int64_t store::stream_seq() { return scalar("SELECT seq FROM stream_position WHERE stream = 'ticks'"); }
+int store::version() { return static_cast<int>(scalar("SELECT max(version) FROM schema_migrations")); }
 
 }  // namespace service

@@ -64,6 +64,7 @@ public:
 private:
     store() = default;
     bool exec(const char* sql);
+    std::int64_t scalar(const char* sql);  ///< the first column of the first row (0: none)
     sqlite3_stmt* prepare(const char* sql);
     sqlite3* db_ = nullptr;
     sqlite3_stmt *put_account_ = nullptr, *delete_account_ = nullptr, *delete_result_ = nullptr, *put_snapshot_ = nullptr,

@@ -33,8 +33,7 @@ answer book::tick(std::string_view body, std::int64_t stream_seq) {
     state& s = *s_;
     const auto t0 = clk::now();
     std::lock_guard<std::mutex> w(s.write_mu);
-    if (stream_seq > 0 && stream_seq <= s.stream_seq)
-        return {200, text::dump(json{{"stream_seq", stream_seq}, {"duplicate", true}})};
+    if (stream_seq > 0 && stream_seq <= s.stream_seq) return {200, text::dump(json{{"stream_seq", stream_seq}, {"duplicate", true}})};
     answer a = s.apply_tick(body, stream_seq, t0);
     if (stream_seq > 0 && a.status == 400) {
         // Refused as every shard refuses it (the same tick on the same market): its position

@@ -3,6 +3,7 @@ read the /events stream. Servers are stopped by their PID."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -58,6 +59,19 @@ class Server:
         self.proc.stderr.close()
 
 
+def listing(srv):
+    """Every account's summary by id, read page by page from GET /accounts."""
+    out, after = {}, ""
+    while True:
+        st, j = srv.json("GET", "/accounts?limit=1000" + (f"&after={after}" if after else ""))
+        assert st == 200, j
+        for a in j["accounts"]:
+            out[a["id"]] = a
+        if "next_after" not in j:
+            return out
+        after = j["next_after"]
+
+
 class Stream:
     """Reads /events on a thread; events are (received_monotonic, event name, data dict)."""
 
@@ -96,6 +110,12 @@ class Stream:
             return list(self.events)
 
     def close(self):
+        # Shut the socket down first: closing the response alone waits for the reader thread,
+        # blocked in a read until the server's next keep-alive (15 s).
+        try:
+            self.resp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+        except Exception:
+            pass
         try:
             self.resp.close()
         except Exception:

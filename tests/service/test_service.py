@@ -18,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_book  # noqa: E402
-from common import Server, Stream  # noqa: E402
+from common import Server, Stream, listing  # noqa: E402
 
 serve_bin, margin_bin, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
@@ -29,18 +29,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
         print("FAIL:", what)
-
-
-def listing(srv):
-    out, after = {}, ""
-    while True:
-        st, j = srv.json("GET", "/accounts?limit=1000" + (f"&after={after}" if after else ""))
-        assert st == 200, j
-        for a in j["accounts"]:
-            out[a["id"]] = a
-        if "next_after" not in j:
-            return out
-        after = j["next_after"]
 
 
 def compare_with_cli(srv, ids, tag):

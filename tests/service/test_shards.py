@@ -32,7 +32,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_book  # noqa: E402
-from common import Server  # noqa: E402
+from common import Server, listing  # noqa: E402
 
 serve_bin, nats_bin, work = sys.argv[1:4]
 shutil.rmtree(work, ignore_errors=True)
@@ -58,18 +58,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def listing(srv):
-    out, after = {}, ""
-    while True:
-        st, j = srv.json("GET", "/accounts?limit=1000" + (f"&after={after}" if after else ""))
-        assert st == 200, j
-        for a in j["accounts"]:
-            out[a["id"]] = a
-        if "next_after" not in j:
-            return out
-        after = j["next_after"]
 
 
 def differences(plain, union):

@@ -178,6 +178,7 @@ std::vector<route> api_routes(context& cx) {
              send(res, cx.fo ? cx.fo->publish(req.body) : cx.bk->tick(req.body));
          }},
         {"POST", "/preview", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->preview(req.body)); }},
+        {"POST", "/risk", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->risk(req.body)); }},
         {"GET", "/params", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->params()); }},
         {"GET", "/market", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->market()); }},
         {"GET", "/healthz",

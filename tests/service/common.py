@@ -29,6 +29,8 @@ class Server:
     def request(self, method, path, body=None, token="default", headers=None):
         data = body if isinstance(body, (bytes, type(None))) else (body if isinstance(body, str) else json.dumps(body)).encode()
         req = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:  # urllib's default is form-encoded, which cpp-httplib caps at 8 KiB
+            req.add_header("Content-Type", "application/json")
         tok = self.token if token == "default" else token
         if tok:
             req.add_header("Authorization", "Bearer " + tok)

@@ -96,6 +96,9 @@ public:
     answer get_margin(const std::string& id) const;   ///< `margin compute --compact` of get_request
     answer list(std::string_view health, std::string_view after, std::size_t limit) const;
     answer preview(std::string_view body) const;
+    /// Book risk: the selected accounts (all, by standing, or listed) as one portfolio and its
+    /// VaR and ES through the API's risk door (docs/service.md, "Book risk").
+    answer risk(std::string_view body) const;
     answer params() const;
     answer market() const;
     std::string metrics_text() const;

@@ -80,6 +80,14 @@ inline answer fail(int status, error_code c, std::string path, std::string msg) 
 inline answer no_account(const std::string& id) { return fail(404, error_code::UNKNOWN_ACCOUNT, "", "no account \"" + id + "\""); }
 inline double seconds(clk::time_point a, clk::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
+/// Whether standing `st` passes a listing's health filter ("": every standing; below_im
+/// includes below_mm). `health` is checked by the caller: "", below_im, below_mm, ok, error.
+inline bool passes(std::string_view health, standing st) {
+    return health.empty() || (health == "below_im" && (st == standing::below_im || st == standing::below_mm)) || health == name(st);
+}
+/// A health filter's allowed values, and the refusal of any other.
+inline bool valid_health(std::string_view h) { return h.empty() || h == "below_im" || h == "below_mm" || h == "ok" || h == "error"; }
+
 /// Writes the snapshots (each with its own timestamp and tick); false on a store failure.
 bool put_snapshots(store& db, const snap_map& unders, const snap_map& assets);
 

@@ -58,18 +58,13 @@ answer book::get_margin(const std::string& id) const {
 }
 
 answer book::list(std::string_view health, std::string_view after, std::size_t limit) const {
-    if (!health.empty() && health != "below_im" && health != "below_mm" && health != "error" && health != "ok")
-        return fail(400, error_code::BAD_ENUM, "/health", "health is below_im, below_mm, ok or error");
+    if (!valid_health(health)) return fail(400, error_code::BAD_ENUM, "/health", "health is below_im, below_mm, ok or error");
     std::shared_lock g(s_->mu);
     json arr = json::array();
     std::string next;
     auto it = after.empty() ? s_->accounts.begin() : s_->accounts.upper_bound(std::string(after));
     for (; it != s_->accounts.end(); ++it) {
-        const standing st = it->second->last.state;
-        const bool match = health.empty() || (health == "below_im" && (st == standing::below_im || st == standing::below_mm)) ||
-                           (health == "below_mm" && st == standing::below_mm) || (health == "ok" && st == standing::ok) ||
-                           (health == "error" && st == standing::error);
-        if (!match) continue;
+        if (!passes(health, it->second->last.state)) continue;
         if (arr.size() == limit) {
             next = std::prev(it)->first;
             break;

@@ -43,16 +43,19 @@ answer book::risk(std::string_view body) const {
     if (!doc.is_object()) return fail(400, error_code::WRONG_TYPE, "", "a book-risk request is a JSON object");
     for (auto& [k, v] : doc.items())
         if (k != "risk" && k != "history" && k != "health" && k != "accounts" && k != "include_request")
-            return fail(400, error_code::UNKNOWN_FIELD, "/" + k, "a book-risk request holds risk, history, health, accounts, include_request");
-    if (!doc.contains("history")) return fail(400, error_code::MISSING_FIELD, "/history", "the price histories are required (docs/risk.md)");
+            return fail(400, error_code::UNKNOWN_FIELD, "/" + k,
+                        "a book-risk request holds risk, history, health, accounts, include_request");
+    if (!doc.contains("history"))
+        return fail(400, error_code::MISSING_FIELD, "/history", "the price histories are required (docs/risk.md)");
     const std::string health = doc.contains("health") && doc["health"].is_string() ? doc["health"].get<std::string>() : "";
-    if (doc.contains("health") && health != "below_im" && health != "below_mm" && health != "ok" && health != "error")
+    if (doc.contains("health") && (health.empty() || !valid_health(health)))
         return fail(400, error_code::BAD_ENUM, "/health", "health is below_im, below_mm, ok or error");
     if (doc.contains("accounts") && (!doc["accounts"].is_array() || doc["accounts"].size() > max_list))
         return fail(400, error_code::OUT_OF_RANGE, "/accounts", "accounts is an array of at most 100000 ids");
     if (doc.contains("accounts") && doc.contains("health"))
         return fail(400, error_code::UNKNOWN_FIELD, "/health", "select by accounts or by health, not both");
-    const bool include_request = doc.contains("include_request") && doc["include_request"].is_boolean() && doc["include_request"].get<bool>();
+    const bool include_request =
+        doc.contains("include_request") && doc["include_request"].is_boolean() && doc["include_request"].get<bool>();
 
     json acct = json::object(), positions = json::array();
     std::map<std::string, std::size_t> at;  // instrument -> index in positions
@@ -73,13 +76,8 @@ answer book::risk(std::string_view body) const {
                 if (seen.insert(it->first).second) chosen.push_back(it->second.get());
             }
         } else {
-            for (const auto& [id, r] : s_->accounts) {
-                const standing st = r->last.state;
-                if (health.empty() || (health == "below_im" && (st == standing::below_im || st == standing::below_mm)) ||
-                    (health == "below_mm" && st == standing::below_mm) || (health == "ok" && st == standing::ok) ||
-                    (health == "error" && st == standing::error))
-                    chosen.push_back(r.get());
-            }
+            for (const auto& [id, r] : s_->accounts)
+                if (passes(health, r->last.state)) chosen.push_back(r.get());
         }
         if (chosen.empty()) return fail(400, error_code::OUT_OF_RANGE, "", "no account selected");
         account_rec all;  // the market of every chosen account's symbols

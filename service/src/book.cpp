@@ -198,6 +198,10 @@ tick_figures book::last_tick() const {
     std::shared_lock g(s_->mu);
     return s_->last;
 }
+std::int64_t book::tick_id() const {
+    std::shared_lock g(s_->mu);
+    return s_->tick;
+}
 std::int64_t book::stream_seq() const {
     std::shared_lock g(s_->mu);
     return s_->stream_seq;

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -45,6 +46,7 @@ struct fanout::impl {
     std::atomic<bool> stopping{false};
     std::thread consumer;
     std::string durable;
+    std::int64_t crash_after = 0;  // tests only: $MARGIN_SERVE_TEST_EXIT_AFTER_SEQ
 
     ~impl() {
         natsSubscription_Destroy(sub);  // the consumer is durable and was not created by this subscription: it stays
@@ -70,6 +72,7 @@ struct fanout::impl {
                 jsMsgMetaData_Destroy(meta);
                 const answer a =
                     bk->tick(std::string_view(natsMsg_GetData(msg), static_cast<std::size_t>(natsMsg_GetDataLength(msg))), seq);
+                if (seq == crash_after) std::_Exit(9);  // tests: committed, not acknowledged (see start())
                 if (a.status < 500) {
                     natsMsg_Ack(msg, nullptr);  // committed (applied, refused or a duplicate)
                 } else {
@@ -97,6 +100,9 @@ margin::outcome<std::unique_ptr<fanout>> fanout::start(const fanout_options& opt
     p->opt = opt;
     p->bk = &bk;
     p->durable = "shard-" + std::to_string(opt.part.index) + "-of-" + std::to_string(opt.part.count);
+    // Tests: exit at once after committing the tick of this stream sequence, before its
+    // acknowledgement, the one crash point a SIGKILL from outside cannot aim at.
+    if (const char* e = std::getenv("MARGIN_SERVE_TEST_EXIT_AFTER_SEQ")) p->crash_after = std::atoll(e);
     auto failure = [&](const std::string& what, natsStatus st, jsErrCode jerr) {
         return O::failure(error_code::STREAM_UNAVAILABLE, "", "NATS " + opt.url + ": " + what + ": " + nats_text(st, jerr));
     };

@@ -183,7 +183,7 @@ std::vector<route> api_routes(context& cx) {
         {"GET", "/market", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->market()); }},
         {"GET", "/healthz",
          [&cx](const httplib::Request&, httplib::Response& res) {
-             text::json j = {{"status", "ok"}, {"accounts", cx.bk->size()}, {"tick", cx.bk->last_tick().tick}};
+             text::json j = {{"status", "ok"}, {"accounts", cx.bk->size()}, {"tick", cx.bk->tick_id()}};
              if (cx.fo) {
                  j["shard"] = {{"index", cx.part.index}, {"count", cx.part.count}};
                  j["stream_seq"] = cx.bk->stream_seq();

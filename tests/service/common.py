@@ -12,9 +12,9 @@ import urllib.request
 
 
 class Server:
-    def __init__(self, binary, db, *args, token=None):
+    def __init__(self, binary, db, *args, token=None, env_extra=None):
         self.cmd = [binary, "--db", db, "--port", "0", "--threads", "2"] + list(args)
-        env = dict(os.environ)
+        env = dict(os.environ, **(env_extra or {}))
         env.pop("MARGIN_SERVE_TOKEN", None)
         if token:
             env["MARGIN_SERVE_TOKEN"] = token

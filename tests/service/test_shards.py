@@ -14,6 +14,9 @@ to the stream; every shard applies every tick). Checks:
 2. a shard killed with SIGKILL while ticks are applied, ticks published while it is down,
    then restarted (same database, no reload): it catches up from its durable consumer, with
    the plain instance's tick count (no tick lost, none applied twice) and the same results;
+   and a shard made to exit right after committing a tick, before acknowledging it (the
+   crash point a SIGKILL cannot aim at; $MARGIN_SERVE_TEST_EXIT_AFTER_SEQ): restarted, it
+   gets the tick again and answers it as a duplicate (the tick count stays the plain one's);
 3. a write of another shard's account is refused (421 WRONG_SHARD); the comparison itself
    bites (a changed decimal string is reported).
 
@@ -26,6 +29,7 @@ import random
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -191,6 +195,34 @@ try:
     health = [s.json("GET", "/healthz")[1] for s in shards]
     check(all(h["tick"] == tick_no for h in health), f"no tick lost or doubled: ticks {[h['tick'] for h in health]}, want {tick_no}")
     print(f"after {tick_no} ticks: union equal to one instance, every shard at tick {tick_no}")
+
+    # 2b. the crash point a SIGKILL cannot aim at: a shard that exits right after committing a
+    # tick and before acknowledging it gets the tick again on restart and must not apply it twice.
+    aimed = 2
+    shards[aimed].stop()
+    shards[aimed] = Server(serve_bin, db(f"shard{aimed}"), *shard_args(aimed), env_extra={"MARGIN_SERVE_TEST_EXIT_AFTER_SEQ": str(seq + 1)})
+    servers.append(shards[aimed])
+    tick(gen_book.tick(98000, 3300, T + 25200), 0)
+    end = time.time() + 30
+    while shards[aimed].proc.poll() is None and time.time() < end:
+        time.sleep(0.05)
+    exited = shards[aimed].proc.poll()
+    con = sqlite3.connect(db(f"shard{aimed}"))
+    kept = con.execute("SELECT seq FROM stream_position").fetchone()
+    con.close()
+    check(exited == 9 and kept == (seq,), f"shard {aimed} exited after committing tick {seq} (status {exited}, stream position {kept})")
+    shards[aimed] = Server(serve_bin, db(f"shard{aimed}"), *shard_args(aimed))
+    servers.append(shards[aimed])
+    # One tick more: the consumer hands it over only once the unacknowledged one is settled
+    # (at most one pending), so catching up to it means the redelivery has been handled.
+    tick(gen_book.tick(97000, 3250, T + 28800), 1)
+    check(wait_caught_up(shards, seq), "the shard that exited before its acknowledgement catches up")
+    health = [s.json("GET", "/healthz")[1] for s in shards]
+    check(all(h["tick"] == tick_no for h in health), f"the redelivered tick is not applied twice: ticks {[h['tick'] for h in health]}, want {tick_no}")
+    diff = differences(listing(plain), {k: v for s in shards for k, v in listing(s).items()})
+    check(not diff, f"after the redelivery the shards' union differs from one instance: {diff[:3]}")
+    print(f"shard {aimed} exited between commit and acknowledgement of tick {seq - 1}: the redelivered tick answered as a duplicate, "
+          f"every shard at tick {tick_no}")
 
     # 3. refusals, and the comparison bites.
     other = next(a for a in ids if fnv1a(a) % N != 0)

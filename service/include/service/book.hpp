@@ -112,7 +112,8 @@ public:
     bool stopping() const noexcept { return stopping_.load(); }
 
     std::size_t size() const;
-    tick_figures last_tick() const;
+    tick_figures last_tick() const;   ///< the figures of the last tick applied in this run
+    std::int64_t tick_id() const;     ///< the book's latest tick (0: none yet), across restarts
     std::int64_t stream_seq() const;  ///< the tick stream's position of the last tick applied or refused
 
 private:

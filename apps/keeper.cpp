@@ -55,6 +55,10 @@ constexpr const char* usage_text =
     "  --gas-limit N        cap on a liquidation's gas (default 16777216, Osaka's per-transaction cap,\n"
     "                       EIP-7825; the estimate x 1.2 is used below it)\n"
     "  --from-block N       first block whose logs name accounts (default 0)\n"
+    "  --accounts-from URL  take each round's accounts from a margin-serve's listing (GET URL/accounts)\n"
+    "                       instead of the contract's logs; its ids that are addresses (docs/service.md)\n"
+    "  --accounts-health H  with --accounts-from: below_mm, below_im (default: the service's standing\n"
+    "                       below initial margin, which includes below maintenance) or all\n"
     "  --retries N          failed rounds in a row before giving up (default 30; backoff 0.25 s doubling to 8 s)\n"
     "  --timeout-ms N       per HTTP exchange (default 10000)\n"
     "  --max-response-mb N  largest node answer accepted, cut while received (default 64)\n"
@@ -80,6 +84,7 @@ struct options {
     std::optional<std::uint64_t> chain_id;
     abi::integer max_fee = abi::integer(500'000'000'000ULL);
     std::uint64_t bump_ms = 20'000, tx_timeout_ms = 120'000, confirmations = 0, reorg_depth = 64;
+    std::string accounts_from, accounts_health = "below_im";
 };
 
 // A decimal integer in [lo, hi]: digits only (no sign, no exponent, no spaces).
@@ -163,6 +168,15 @@ int main(int argc, char** argv) {
             auto v = value();
             if (!v || v->empty()) return usage("--underlying takes a symbol");
             o.underlying = *v;
+        } else if (a == "--accounts-from") {
+            auto v = value();
+            if (!v || (v->rfind("http://", 0) != 0 && v->rfind("https://", 0) != 0))
+                return usage("--accounts-from takes a margin-serve URL (http://HOST:PORT)");
+            o.accounts_from = *v;
+        } else if (a == "--accounts-health") {
+            auto v = value();
+            if (!v || (*v != "below_mm" && *v != "below_im" && *v != "all")) return usage("--accounts-health is below_mm, below_im or all");
+            o.accounts_health = *v;
         } else if (a == "--once") {
             o.poll = false;
         } else if (a == "--poll") {
@@ -225,7 +239,9 @@ int main(int argc, char** argv) {
                 {"sender", o.key ? chain::to_hex(o.key->addr()) : (o.have_from ? chain::to_hex(o.from) : "none")},
                 {"signing", o.key ? "local key" : (o.have_from ? "node (unlocked account)" : "none")},
                 {"dry_run", o.dry_run},
-                {"mode", o.poll ? "poll" : "once"}});
+                {"mode", o.poll ? "poll" : "once"},
+                {"accounts",
+                 o.accounts_from.empty() ? "the contract's logs" : chain::redact_url(o.accounts_from) + " (" + o.accounts_health + ")"}});
     keeper::config c;
     c.contract = o.contract;
     c.key = o.key;
@@ -240,6 +256,9 @@ int main(int argc, char** argv) {
     c.tx_timeout = std::chrono::milliseconds(o.tx_timeout_ms);
     c.confirmations = o.confirmations;
     c.reorg_depth = o.reorg_depth;
+    if (!o.accounts_from.empty())
+        c.accounts_from =
+            keeper::service_accounts(o.accounts_from, o.accounts_health == "all" ? "" : o.accounts_health, static_cast<long>(o.timeout_ms));
     keeper::schedule s;
     s.rounds = o.poll ? static_cast<long>(o.rounds) : 1;
     s.pause = std::chrono::milliseconds(o.poll_ms);

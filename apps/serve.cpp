@@ -13,6 +13,8 @@ namespace {
 const char* usage =
     "usage: margin-serve [--db FILE] [--host ADDR] [--port N] [--token-file FILE | --no-auth]\n"
     "                    [--threads N] [--rate N] [--burst N] [--load DIR|FILE.jsonl]\n"
+    "                    [--nats URL [--shard I/N]]\n"
+    "       margin-serve --routes\n"
     "  --db FILE          the book's SQLite database (default margin-serve.db; created if absent)\n"
     "  --host ADDR        address to bind (default 127.0.0.1)\n"
     "  --port N           port (default 8080; 0 = a free one, printed as {\"listening\": N})\n"
@@ -20,12 +22,26 @@ const char* usage =
     "  --no-auth          writes without a token (local tests only)\n"
     "  --threads N        tick workers (default: every core)\n"
     "  --rate N, --burst N  requests per second per client address, and the burst (default 1000, 2000)\n"
-    "  --load PATH        load a book (a directory of *.json requests or a JSONL file) before serving\n";
+    "  --load PATH        load a book (a directory of *.json requests or a JSONL file) before serving\n"
+    "  --nats URL         take ticks from the NATS JetStream stream MARGIN_TICKS (POST /ticks publishes to it)\n"
+    "  --shard I/N        hold the accounts of shard I of N (FNV-1a 64 of the id, modulo N); needs --nats\n"
+    "  --routes           print the HTTP API's routes as JSON and exit\n";
 
 bool number(const char* s, long lo, long hi, long& out) {
     char* end = nullptr;
     out = std::strtol(s, &end, 10);
     return *s && !*end && out >= lo && out <= hi;
+}
+
+// "I/N" with 0 <= I < N <= max_shards.
+bool shard_arg(const char* s, service::shard& out) {
+    const char* slash = std::strchr(s, '/');
+    if (!slash) return false;
+    const std::string i(s, slash);
+    long a = 0, b = 0;
+    if (!number(i.c_str(), 0, service::max_shards - 1, a) || !number(slash + 1, 1, service::max_shards, b) || a >= b) return false;
+    out = {static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b)};
+    return true;
 }
 
 }  // namespace
@@ -51,6 +67,19 @@ int main(int argc, char** argv) {
             opt.burst = static_cast<double>(n), ++i;
         } else if (a == "--load" && has) {
             opt.load = argv[++i];
+        } else if (a == "--nats" && has) {
+            opt.nats = argv[++i];
+        } else if (a == "--shard" && has && shard_arg(argv[i + 1], opt.part)) {
+            ++i;
+        } else if (a == "--routes") {
+            std::cout << "[";
+            const char* sep = "";
+            for (const auto& [method, path] : service::routes()) {
+                std::cout << sep << "{\"method\":\"" << method << "\",\"path\":\"" << path << "\"}";
+                sep = ",";
+            }
+            std::cout << "]\n";
+            return 0;
         } else if (a == "--no-auth") {
             opt.no_auth = true;
         } else if (a == "--token-file" && has) {

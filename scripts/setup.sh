@@ -14,6 +14,7 @@ apt_packages=(
   libcurl4-openssl-dev         # the keeper's and replay's JSON-RPC client (native)
   libsecp256k1-dev             # the keeper's local transaction signing (native)
   libcpp-httplib-dev libsqlite3-dev  # margin-serve: its HTTP server (header-only) and its book store (native)
+  nats-server libnats-dev      # margin-serve's scale-out: the tick stream (JetStream) and its C client
   nodejs python3               # runs the wasm builds; corpus generator
   chromium                     # the preview page's browser tests (playwright-core drives it)
 )

@@ -27,8 +27,9 @@ step() {  # name command...
 }
 build() {  # preset: configure and build; on failure the log's last lines (the compiler's errors)
   # Benchmarks are compiled (not run) in the GCC build only; scripts/bench.sh builds the wasm ones.
-  local bench=OFF; [ "$1" = native ] && bench=ON
-  { cmake --preset "$1" -DMARGIN_BUILD_TESTS=ON -DMARGIN_BUILD_BENCH=$bench && cmake --build --preset "$1" -j "$jobs"; } >build/"$1".log 2>&1 ||
+  # The GCC build also requires margin-serve's NATS scale-out (its test starts a nats-server).
+  local bench=OFF nats=AUTO; [ "$1" = native ] && bench=ON && nats=ON
+  { cmake --preset "$1" -DMARGIN_BUILD_TESTS=ON -DMARGIN_BUILD_BENCH=$bench -DMARGIN_NATS=$nats && cmake --build --preset "$1" -j "$jobs"; } >build/"$1".log 2>&1 ||
     { grep -E "error|FAILED" build/"$1".log | head -40; tail -20 build/"$1".log; return 1; }
 }
 mkdir -p build
@@ -84,7 +85,7 @@ step "guards: parameter bounds at every boundary on anvil, oracle deviation per 
 step "expiry: options carried past two expiries on anvil, settled, traded and withdrawn after, settlement replayed bit for bit (native and WebAssembly)" \
   node contracts-interface/harness/expiry.js build/native/bin/margin --wasm "node build/wasm/bin/margin.js"
 step "keeper: margin-keeper on anvil end to end, replay (native over RPC, WebAssembly from bundles), front-running, node restart" \
-  node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js"
+  node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js" --serve build/native/bin/margin-serve
 
 step "expected outputs: numeric parity, API, input hash, PMRM_2 and portfolio differential outputs equal their pinned SHA-256" \
   tests/check_expected.sh build

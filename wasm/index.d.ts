@@ -209,6 +209,8 @@ export type MarginErrorCode =
   | 'UNKNOWN_ACCOUNT'
   | 'BAD_ACCOUNT_ID'
   | 'UNKNOWN_ROUTE'
+  | 'WRONG_SHARD'
+  | 'STREAM_UNAVAILABLE'
   | 'OUT_OF_MEMORY'
   | 'UNKNOWN_DOCUMENT';
 

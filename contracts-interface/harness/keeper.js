@@ -1,6 +1,6 @@
 // The keeper and the auditors' replay against a real local chain (anvil on 127.0.0.1):
 //
-//   node harness/keeper.js MARGIN KEEPER [--wasm "node build/wasm/bin/margin.js"] [--traders N] [--seed S]
+//   node harness/keeper.js MARGIN KEEPER [--wasm "node build/wasm/bin/margin.js"] [--serve MARGIN_SERVE] [--traders N] [--seed S]
 //
 // 1. End to end: MarginAccounts with N traders (default 56) holding varied books (options
 //    over 4 expiries, perps) against a maker; an oracle shock beyond the scenario grid;
@@ -17,6 +17,11 @@
 // 4. The node stopped and restarted mid-run: the keeper (polling) backs off on RPC errors,
 //    resumes on the restarted node (same state, anvil_dumpState / anvil_loadState) and
 //    liquidates exactly the accounts a shock then makes liquidatable.
+// 5. (--serve) The keeper's accounts from margin-serve (`--accounts-from`): the traders' books
+//    as the engine reads them PUT into a service (ids: their addresses); after a shock the
+//    service's below_mm listing equals the engine's liquidatable set; one of them deleted from
+//    the service, the keeper run with `--accounts-from URL --accounts-health below_mm` reads
+//    only the listed accounts (no log scan) and liquidates exactly them, not the deleted one.
 // Exit status 0 only if every check holds.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,7 +31,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { ethers } from 'ethers';
 import { Anvil } from './anvil.js';
 import { rng } from './portfolio.js';
-import { Checks, House, W } from './house.js';
+import { Checks, House, W, requestOf } from './house.js';
 
 const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
@@ -36,6 +41,7 @@ if (!MARGIN || !KEEPER || KEEPER.startsWith('--')) {
   process.exit(2);
 }
 const WASM = opt('--wasm', '');
+const SERVE = opt('--serve', '');
 const TRADERS = Number(opt('--traders', '56'));
 const r = rng(opt('--seed', '11'));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'keeper-'));
@@ -307,6 +313,63 @@ async function shockUntilLiquidatable() {
   expect(due4.size > 0 && [...due4].every((a) => liq.has(a)), `after the restart it liquidates every account of the engine's set (${show(liq)} vs ${show(due4)})`);
   expect(justified === liqEvents.length, `each of its liquidations hit an account the engine marked liquidatable in the state it ran on (${justified} of ${liqEvents.length})`);
   expect(k.seen.filter((e) => e.event === 'reverted' || e.event === 'error').length === 0, 'no reverted transactions or evaluation errors around the restart');
+}
+
+// ---------------------------------------------------------------- 5. accounts from margin-serve
+
+if (SERVE) {
+  const due5 = await shockUntilLiquidatable();
+  const block = await h.provider.getBlockNumber();
+  const srv = spawn(SERVE, ['--db', path.join(tmp, 'serve.db'), '--port', '0', '--no-auth', '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let srvErr = '';
+  srv.stderr.on('data', (d) => (srvErr += d));
+  const first = await new Promise((resolve) => readline.createInterface({ input: srv.stdout }).once('line', resolve));
+  const url = `http://127.0.0.1:${JSON.parse(first).listening}`;
+  const api = async (method, p, body) => {
+    const r = await fetch(url + p, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    return { status: r.status, json: await r.json() };
+  };
+  try {
+    // Each book's request lists the expiries it holds; the service keeps the first market it is
+    // given for an underlying, so every request carries the union of them (the same chain state).
+    const reqs = [];
+    for (const a of all) reqs.push(requestOf(await h.bookOf(a, block)));
+    const expiries = new Map();
+    for (const q of reqs) for (const e of q.market.underlyings.BTC.expiries) expiries.set(e.expiry, e);
+    const union = [...expiries.values()].sort((x, y) => Number(BigInt(x.expiry) - BigInt(y.expiry)));
+    let put = 0;
+    for (let i = 0; i < all.length; i++) {
+      reqs[i].market.underlyings.BTC.expiries = union;
+      const r = await api('PUT', `/accounts/${all[i]}`, reqs[i]);
+      if (r.status === 201) put++;
+      else console.log(`  PUT ${all[i]}: ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
+    }
+    const listed = async (health) => new Set((await api('GET', `/accounts?health=${health}`)).json.accounts.map((x) => x.id));
+    const below = await listed('below_mm');
+    expect(put === all.length, `every trader's book PUT into the service (${put} of ${all.length})`);
+    expect(sameSet(below, due5), `the service's below_mm listing is the engine's liquidatable set (service: ${show(below)}; engine: ${show(due5)})`);
+    const omitted = [...below][0];
+    expect((await api('DELETE', `/accounts/${omitted}`)).status === 200, 'one liquidatable account deleted from the service');
+    const run5 = spawnSync(KEEPER, keeperArgs('--once', '--accounts-from', url, '--accounts-health', 'below_mm'), { encoding: 'utf8', timeout: 300_000 });
+    expect(run5.status === 0, `keeper --accounts-from exits 0 (got ${run5.status}: ${run5.stderr})`);
+    const ev5 = events(run5.stdout);
+    const round5 = ev5.find((e) => e.event === 'round');
+    const got5 = new Set(ev5.filter((e) => e.event === 'liquidated').map((e) => lower(e.account)));
+    const want5 = new Set([...below].filter((a) => a !== omitted));
+    console.log(`  accounts from margin-serve: ${below.size} below MM listed (engine: ${due5.size}), one deleted; keeper round read ` +
+      `${round5?.accounts} accounts (source ${round5?.source}), liquidated ${got5.size}`);
+    expect(round5 && round5.accounts === want5.size && round5.source, `the round read only the service's listed accounts (${round5?.accounts} of ${all.length} traders)`);
+    expect(sameSet(got5, want5), `the keeper liquidates exactly the listed accounts (${show(got5)} vs ${show(want5)})`);
+    expect(!got5.has(omitted) && (await engineLiquidatable()).has(omitted), 'the account deleted from the service is left alone (still liquidatable on chain)');
+    const bad = spawnSync(KEEPER, keeperArgs('--once', '--dry-run', '--accounts-from', 'http://127.0.0.1:1', '--retries', '0'), { encoding: 'utf8', timeout: 60_000 });
+    const badEv = events(bad.stdout);
+    expect(bad.status === 3 && badEv.some((e) => e.event === 'stop' && e.code === 'RPC_UNREACHABLE' && /service|127\.0\.0\.1:1/.test(e.message)),
+      `an unreachable service fails the round (RPC_UNREACHABLE), exit 3 (got ${bad.status}: ${bad.stdout.slice(-300)})`);
+  } finally {
+    srv.kill('SIGTERM');
+    await new Promise((resolve) => (srv.exitCode !== null ? resolve() : srv.on('exit', resolve)));
+    if (srvErr.includes('error')) console.log(srvErr);
+  }
 }
 
 console.log(`keeper on anvil: ${checks.passed} passed, ${checks.failed} failed`);

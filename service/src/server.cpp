@@ -14,14 +14,16 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/limits.hpp"
+#include "fanout.hpp"
 #include "service/book.hpp"
-#include "service/store.hpp"
 #include "text.hpp"
 
 namespace service {
@@ -120,7 +122,142 @@ struct http_figures {
 
 thread_local std::chrono::steady_clock::time_point request_start;
 
+using handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+
+// What the handlers work on (null when the table is only listed).
+struct context {
+    book* bk = nullptr;
+    fanout* fo = nullptr;  // sharded: ticks go to the stream
+    shard part;
+    http_figures* figures = nullptr;
+    std::atomic<std::size_t>* streams = nullptr;
+};
+
+// A handler for /accounts/{id}...: the id checked first.
+handler with_id(std::function<answer(const std::string&, const httplib::Request&)> f) {
+    return [f = std::move(f)](const httplib::Request& req, httplib::Response& res) {
+        const std::string id = req.matches[1];
+        if (!valid_account_id(id))
+            return send_error(res, 400, error_code::BAD_ACCOUNT_ID, "", "an account id is 1-64 characters of A-Z a-z 0-9 _ . : -");
+        send(res, f(id, req));
+    };
+}
+
+handler events_handler(context& cx);
+
+// The API: every route the server registers, in OpenAPI's form (service/openapi.json
+// documents exactly these; tests/service/test_openapi.py checks it).
+struct route {
+    const char* method;
+    const char* path;
+    handler handle;
+};
+std::vector<route> api_routes(context& cx) {
+    book*& bk = cx.bk;
+    return {
+        {"PUT", "/accounts/{id}",
+         with_id([&bk](const std::string& id, const httplib::Request& req) { return bk->put_account(id, req.body); })},
+        {"GET", "/accounts/{id}", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_account(id); })},
+        {"DELETE", "/accounts/{id}", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->delete_account(id); })},
+        {"GET", "/accounts/{id}/margin", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_margin(id); })},
+        {"GET", "/accounts/{id}/request", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_request(id); })},
+        {"GET", "/accounts",
+         [&bk](const httplib::Request& req, httplib::Response& res) {
+             std::size_t limit_n = 1000;
+             if (req.has_param("limit")) {
+                 const std::string l = req.get_param_value("limit");
+                 if (l.empty() || l.size() > 6 || l.find_first_not_of("0123456789") != std::string::npos || std::stoul(l) == 0 ||
+                     std::stoul(l) > max_list)
+                     return send_error(res, 400, error_code::OUT_OF_RANGE, "/limit", "limit is 1 to 100000");
+                 limit_n = std::stoul(l);
+             }
+             send(res, bk->list(req.get_param_value("health"), req.get_param_value("after"), limit_n));
+         }},
+        {"POST", "/ticks",
+         [&cx](const httplib::Request& req, httplib::Response& res) {
+             send(res, cx.fo ? cx.fo->publish(req.body) : cx.bk->tick(req.body));
+         }},
+        {"POST", "/preview", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->preview(req.body)); }},
+        {"POST", "/risk", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->risk(req.body)); }},
+        {"GET", "/params", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->params()); }},
+        {"GET", "/market", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->market()); }},
+        {"GET", "/healthz",
+         [&cx](const httplib::Request&, httplib::Response& res) {
+             text::json j = {{"status", "ok"}, {"accounts", cx.bk->size()}, {"tick", cx.bk->tick_id()}};
+             if (cx.fo) {
+                 j["shard"] = {{"index", cx.part.index}, {"count", cx.part.count}};
+                 j["stream_seq"] = cx.bk->stream_seq();
+             }
+             send(res, {200, text::dump(j)});
+         }},
+        {"GET", "/metrics",
+         [&cx](const httplib::Request&, httplib::Response& res) {
+             std::string t = cx.bk->metrics_text() + cx.figures->text();
+             t += "# HELP margin_event_streams Open /events streams.\n# TYPE margin_event_streams gauge\nmargin_event_streams " +
+                  std::to_string(cx.streams->load()) + "\n";
+             res.set_content(t, "text/plain; version=0.0.4");
+         }},
+        {"GET", "/events", events_handler(cx)},
+    };
+}
+
+handler events_handler(context& cx) {
+    return [&cx](const httplib::Request& req, httplib::Response& res) {
+        book* bk = cx.bk;
+        std::atomic<std::size_t>& streams = *cx.streams;
+        // Resumption: Last-Event-ID (what EventSource sends on reconnect) or ?after=N; by
+        // default the stream starts with the next event.
+        std::int64_t after = bk->latest_seq();
+        std::string from = req.get_header_value("Last-Event-ID");
+        if (from.empty()) from = req.get_param_value("after");
+        if (!from.empty()) {
+            if (from.size() > 18 || from.find_first_not_of("0123456789") != std::string::npos)
+                return send_error(res, 400, error_code::BAD_COUNT, "/after", "an event id is a whole number");
+            after = std::stoll(from);
+        }
+        if (streams.fetch_add(1) >= max_streams) {
+            streams.fetch_sub(1);
+            return send_error(res, 429, error_code::RATE_LIMITED, "", "at most 64 open event streams");
+        }
+        auto cursor = std::make_shared<std::int64_t>(after);
+        res.set_header("Cache-Control", "no-cache");
+        res.set_chunked_content_provider(
+            "text/event-stream",
+            [bk, cursor](std::size_t, httplib::DataSink& sink) {
+                bool lost = false;
+                auto evs = bk->events_after(*cursor, 15000, lost);
+                if (bk->stopping()) {
+                    sink.done();
+                    return false;
+                }
+                std::string out;
+                if (lost) out += "event: lost\ndata: {\"why\":\"events before these were dropped from the window\"}\n\n";
+                for (const auto& e : evs) {
+                    out += "id: " + std::to_string(e.seq) + "\nevent: " + e.type + "\ndata: " + e.text + "\n\n";
+                    *cursor = e.seq;
+                }
+                if (out.empty()) out = ": keep-alive\n\n";
+                return sink.write(out.data(), out.size());
+            },
+            [&streams](bool) { streams.fetch_sub(1); });
+    };
+}
+
+// "/accounts/{id}/margin" -> the pattern cpp-httplib matches ({id}: one path segment).
+std::string pattern(const char* path) {
+    std::string p = path;
+    if (auto at = p.find("{id}"); at != std::string::npos) p.replace(at, 4, "([^/]+)");
+    return p;
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> routes() {
+    context none;
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const route& r : api_routes(none)) out.emplace_back(r.method, r.path);
+    return out;
+}
 
 int run(const options& opt) {
     // SIGTERM and SIGINT are taken by one thread (sigwait), blocked everywhere else: set
@@ -132,17 +269,17 @@ int run(const options& opt) {
     pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
     signal(SIGPIPE, SIG_IGN);  // a client that hung up is a failed write, not the end of the service
 
-    auto db = store::open(opt.db);
-    if (!db.ok()) {
-        std::cerr << "margin-serve: " << db.err->message << "\n";
-        return 2;
-    }
-    auto opened = book::open(std::move(db.value), opt.threads);
+    auto opened = book::open(opt.db, opt.threads);
     if (!opened.ok()) {
         std::cerr << "margin-serve: " << opened.err->message << "\n";
         return 2;
     }
     std::unique_ptr<book> bk = std::move(opened.value);
+    if (opt.part.count > 1 && opt.nats.empty()) {
+        std::cerr << "margin-serve: a shard (--shard) takes its ticks from the stream: --nats URL\n";
+        return 2;
+    }
+    bk->set_shard(opt.part);
     if (!opt.load.empty()) {
         const answer a = bk->load(opt.load);
         if (a.status != 200) {
@@ -155,6 +292,9 @@ int run(const options& opt) {
     httplib::Server srv;
     srv.new_task_queue = [] { return new httplib::ThreadPool(server_threads); };
     srv.set_payload_max_length(margin::limits::max_document_bytes);
+    // Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm holds
+    // the body back for the client's delayed ACK (about 40 ms per request on a kept-alive connection).
+    srv.set_tcp_nodelay(true);
     srv.set_read_timeout(30, 0);
     srv.set_write_timeout(30, 0);
     limiter limit(opt.rate, opt.burst);
@@ -196,83 +336,27 @@ int run(const options& opt) {
         return httplib::Server::HandlerResponse::Handled;
     }));
 
-    const std::string id_re = "([A-Za-z0-9_.:-]{1,64})";
-    srv.Put("/accounts/" + id_re,
-            [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->put_account(req.matches[1], req.body)); });
-    srv.Get("/accounts/" + id_re, [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->get_account(req.matches[1])); });
-    srv.Delete("/accounts/" + id_re,
-               [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->delete_account(req.matches[1])); });
-    srv.Get("/accounts/" + id_re + "/margin",
-            [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->get_margin(req.matches[1])); });
-    srv.Get("/accounts/" + id_re + "/request",
-            [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->get_request(req.matches[1])); });
-    srv.Get("/accounts/([^/]*)(/.*)?", [&](const httplib::Request&, httplib::Response& res) {
-        send_error(res, 400, error_code::BAD_ACCOUNT_ID, "", "an account id is 1-64 characters of A-Z a-z 0-9 _ . : -");
-    });
-    srv.Put("/accounts/([^/]*)", [&](const httplib::Request&, httplib::Response& res) {
-        send_error(res, 400, error_code::BAD_ACCOUNT_ID, "", "an account id is 1-64 characters of A-Z a-z 0-9 _ . : -");
-    });
-    srv.Get("/accounts", [&](const httplib::Request& req, httplib::Response& res) {
-        std::size_t limit_n = 1000;
-        if (req.has_param("limit")) {
-            const std::string l = req.get_param_value("limit");
-            if (l.empty() || l.size() > 6 || l.find_first_not_of("0123456789") != std::string::npos || std::stoul(l) == 0 ||
-                std::stoul(l) > max_list)
-                return send_error(res, 400, error_code::OUT_OF_RANGE, "/limit", "limit is 1 to 100000");
-            limit_n = std::stoul(l);
+    context cx{bk.get(), nullptr, opt.part, &figures, &streams};
+    std::unique_ptr<fanout> fo;
+    if (!opt.nats.empty()) {
+        fanout_options fopt;
+        fopt.url = opt.nats;
+        fopt.part = opt.part;
+        auto started = fanout::start(fopt, *bk);
+        if (!started.ok()) {
+            std::cerr << "margin-serve: " << started.err->message << "\n";
+            return 2;
         }
-        send(res, bk->list(req.get_param_value("health"), req.get_param_value("after"), limit_n));
-    });
-    srv.Post("/ticks", [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->tick(req.body)); });
-    srv.Post("/preview", [&](const httplib::Request& req, httplib::Response& res) { send(res, bk->preview(req.body)); });
-    srv.Get("/params", [&](const httplib::Request&, httplib::Response& res) { send(res, bk->params()); });
-    srv.Get("/market", [&](const httplib::Request&, httplib::Response& res) { send(res, bk->market()); });
-    srv.Get("/healthz", [&](const httplib::Request&, httplib::Response& res) {
-        send(res, {200, text::dump(text::json{{"status", "ok"}, {"accounts", bk->size()}, {"tick", bk->last_tick().tick}})});
-    });
-    srv.Get("/metrics", [&](const httplib::Request&, httplib::Response& res) {
-        std::string t = bk->metrics_text() + figures.text();
-        t += "# HELP margin_event_streams Open /events streams.\n# TYPE margin_event_streams gauge\nmargin_event_streams " +
-             std::to_string(streams.load()) + "\n";
-        res.set_content(t, "text/plain; version=0.0.4");
-    });
-    srv.Get("/events", [&](const httplib::Request& req, httplib::Response& res) {
-        // Resumption: Last-Event-ID (what EventSource sends on reconnect) or ?after=N; by
-        // default the stream starts with the next event.
-        std::int64_t after = bk->latest_seq();
-        std::string from = req.get_header_value("Last-Event-ID");
-        if (from.empty()) from = req.get_param_value("after");
-        if (!from.empty()) {
-            if (from.size() > 18 || from.find_first_not_of("0123456789") != std::string::npos)
-                return send_error(res, 400, error_code::BAD_COUNT, "/after", "an event id is a whole number");
-            after = std::stoll(from);
-        }
-        if (streams.fetch_add(1) >= max_streams) {
-            streams.fetch_sub(1);
-            return send_error(res, 429, error_code::RATE_LIMITED, "", "at most 64 open event streams");
-        }
-        auto cursor = std::make_shared<std::int64_t>(after);
-        res.set_header("Cache-Control", "no-cache");
-        res.set_chunked_content_provider(
-            "text/event-stream",
-            [&bk, cursor](std::size_t, httplib::DataSink& sink) {
-                bool lost = false;
-                auto evs = bk->events_after(*cursor, 15000, lost);
-                if (bk->stopping()) {
-                    sink.done();
-                    return false;
-                }
-                std::string out;
-                if (lost) out += "event: lost\ndata: {\"why\":\"events before these were dropped from the window\"}\n\n";
-                for (const auto& e : evs) {
-                    out += "id: " + std::to_string(e.seq) + "\nevent: " + e.type + "\ndata: " + e.text + "\n\n";
-                    *cursor = e.seq;
-                }
-                if (out.empty()) out = ": keep-alive\n\n";
-                return sink.write(out.data(), out.size());
-            },
-            [&streams](bool) { streams.fetch_sub(1); });
-    });
+        fo = std::move(started.value);
+        cx.fo = fo.get();
+    }
+    for (route& r : api_routes(cx)) {
+        const std::string m = r.method, p = pattern(r.path);
+        if (m == "GET") srv.Get(p, std::move(r.handle));
+        if (m == "PUT") srv.Put(p, std::move(r.handle));
+        if (m == "POST") srv.Post(p, std::move(r.handle));
+        if (m == "DELETE") srv.Delete(p, std::move(r.handle));
+    }
 
     int port = opt.port;
     if (port == 0) {
@@ -295,11 +379,13 @@ int run(const options& opt) {
         // Graceful: streams end, the listener closes, requests in flight (a tick, a write)
         // finish and commit; then the book and its database close.
         bk->stop_streams();
+        if (fo) fo->stop();
         srv.stop();
     });
     srv.listen_after_bind();
     if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
+    fo.reset();
     bk.reset();
     std::cerr << "margin-serve: stopped\n";
     return 0;

@@ -1,6 +1,6 @@
 // SQLite behind the book (store.hpp). Prepared statements for the hot writes; a tick of
 // 100,000 accounts is one transaction of 100,000 result upserts.
-#include "service/store.hpp"
+#include "store.hpp"
 
 #include <sqlite3.h>
 
@@ -25,6 +25,8 @@ const migration migrations[] = {
      " health TEXT, liquidatable INTEGER, error_code TEXT) WITHOUT ROWID;"
      "CREATE TABLE ticks (id INTEGER PRIMARY KEY, timestamp INTEGER NOT NULL, body TEXT NOT NULL,"
      " accounts INTEGER NOT NULL);"},
+    {2, "the position in the tick stream (NATS JetStream) of the last tick applied",
+     "CREATE TABLE stream_position (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"},
 };
 
 }  // namespace
@@ -72,17 +74,19 @@ margin::outcome<std::unique_ptr<store>> store::open(const std::string& path) {
     s->put_snapshot_ = s->prepare("INSERT OR REPLACE INTO market VALUES (?, ?, ?, ?, ?)");
     s->put_result_ = s->prepare("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s->put_tick_ = s->prepare("INSERT INTO ticks VALUES (?, ?, ?, ?)");
+    s->put_stream_seq_ = s->prepare("INSERT OR REPLACE INTO stream_position VALUES ('ticks', ?)");
     // The tick log is for audit and debugging, not recovery (the market table is the state):
     // the last 10,000 ticks are kept.
     s->prune_ticks_ = s->prepare("DELETE FROM ticks WHERE id <= ?");
     if (!s->put_account_ || !s->delete_account_ || !s->delete_result_ || !s->put_snapshot_ || !s->put_result_ || !s->put_tick_ ||
-        !s->prune_ticks_)
+        !s->prune_ticks_ || !s->put_stream_seq_)
         return fail("statements");
     return {std::move(s), std::nullopt};
 }
 
 store::~store() {
-    for (sqlite3_stmt* st : {put_account_, delete_account_, delete_result_, put_snapshot_, put_result_, put_tick_, prune_ticks_})
+    for (sqlite3_stmt* st :
+         {put_account_, delete_account_, delete_result_, put_snapshot_, put_result_, put_tick_, prune_ticks_, put_stream_seq_})
         sqlite3_finalize(st);
     if (db_) sqlite3_close(db_);
 }
@@ -167,6 +171,10 @@ bool store::put_tick(std::int64_t id, std::int64_t timestamp, std::string_view b
     sqlite3_bind_int64(prune_ticks_, 1, id - 10'000);
     return run(put_tick_) && run(prune_ticks_);
 }
+bool store::put_stream_seq(std::int64_t seq) {
+    sqlite3_bind_int64(put_stream_seq_, 1, seq);
+    return run(put_stream_seq_);
+}
 
 bool store::each_snapshot(const std::function<void(std::string_view, std::string_view, std::string_view, std::int64_t, std::int64_t)>& f) {
     sqlite3_stmt* st = prepare("SELECT kind, symbol, snapshot, timestamp, tick FROM market ORDER BY kind, symbol");
@@ -207,19 +215,17 @@ bool store::each_result(const std::function<void(const stored_result&)>& f) {
     sqlite3_finalize(st);
     return rc == SQLITE_DONE;
 }
-std::int64_t store::last_tick() {
-    sqlite3_stmt* st = prepare("SELECT max(m) FROM (SELECT max(id) AS m FROM ticks UNION ALL SELECT max(tick) FROM market)");
+std::int64_t store::scalar(const char* sql) {
+    sqlite3_stmt* st = prepare(sql);
     std::int64_t v = 0;
     if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return v;
 }
-int store::version() {
-    sqlite3_stmt* st = prepare("SELECT max(version) FROM schema_migrations");
-    int v = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
+std::int64_t store::last_tick() {
+    return scalar("SELECT max(m) FROM (SELECT max(id) AS m FROM ticks UNION ALL SELECT max(tick) FROM market)");
 }
+std::int64_t store::stream_seq() { return scalar("SELECT seq FROM stream_position WHERE stream = 'ticks'"); }
+int store::version() { return static_cast<int>(scalar("SELECT max(version) FROM schema_migrations")); }
 
 }  // namespace service

@@ -38,6 +38,8 @@ expect 2 '--timeout-ms takes milliseconds' --contract $addr --dry-run --timeout-
 expect 2 '--chain-id takes a positive chain id' --contract $addr --dry-run --chain-id 0x1
 expect 2 '--max-fee takes wei per gas' --contract $addr --dry-run --max-fee 1.5gwei
 expect 2 '--confirmations takes a block count' --contract $addr --dry-run --confirmations -3
+expect 2 '--accounts-from takes a margin-serve URL' --contract $addr --dry-run --accounts-from ftp://127.0.0.1:1
+expect 2 '--accounts-health is below_mm, below_im or all' --contract $addr --dry-run --accounts-health nearly
 expect 2 '--bump-after takes SECONDS' --contract $addr --dry-run --bump-after
 # the RPC URL's user, path and query (where providers put keys) are never printed
 out=$("$keeper" --rpc 'http://user:pa55@127.0.0.1:9/v3/SECRETKEY?apikey=SECRET2' --contract $addr --dry-run --retries 0 --timeout-ms 500 2>&1)

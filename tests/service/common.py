@@ -3,6 +3,7 @@ read the /events stream. Servers are stopped by their PID."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -11,9 +12,9 @@ import urllib.request
 
 
 class Server:
-    def __init__(self, binary, db, *args, token=None):
+    def __init__(self, binary, db, *args, token=None, env_extra=None):
         self.cmd = [binary, "--db", db, "--port", "0", "--threads", "2"] + list(args)
-        env = dict(os.environ)
+        env = dict(os.environ, **(env_extra or {}))
         env.pop("MARGIN_SERVE_TOKEN", None)
         if token:
             env["MARGIN_SERVE_TOKEN"] = token
@@ -28,6 +29,8 @@ class Server:
     def request(self, method, path, body=None, token="default", headers=None):
         data = body if isinstance(body, (bytes, type(None))) else (body if isinstance(body, str) else json.dumps(body)).encode()
         req = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:  # urllib's default is form-encoded, which cpp-httplib caps at 8 KiB
+            req.add_header("Content-Type", "application/json")
         tok = self.token if token == "default" else token
         if tok:
             req.add_header("Authorization", "Bearer " + tok)
@@ -56,6 +59,19 @@ class Server:
         self.proc.wait()
         self.proc.stdout.close()
         self.proc.stderr.close()
+
+
+def listing(srv):
+    """Every account's summary by id, read page by page from GET /accounts."""
+    out, after = {}, ""
+    while True:
+        st, j = srv.json("GET", "/accounts?limit=1000" + (f"&after={after}" if after else ""))
+        assert st == 200, j
+        for a in j["accounts"]:
+            out[a["id"]] = a
+        if "next_after" not in j:
+            return out
+        after = j["next_after"]
 
 
 class Stream:
@@ -96,6 +112,12 @@ class Stream:
             return list(self.events)
 
     def close(self):
+        # Shut the socket down first: closing the response alone waits for the reader thread,
+        # blocked in a read until the server's next keep-alive (15 s).
+        try:
+            self.resp.fp.raw._sock.shutdown(socket.SHUT_RDWR)
+        except Exception:
+            pass
         try:
             self.resp.close()
         except Exception:

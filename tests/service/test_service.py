@@ -10,15 +10,18 @@
    refused with the API's codes; SIGTERM stops the service with status 0.
 
     test_service.py MARGIN_SERVE MARGIN WORKDIR"""
+import datetime
 import json
 import os
+import random
 import subprocess
 import sys
 import time
+from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_book  # noqa: E402
-from common import Server, Stream  # noqa: E402
+from common import Server, Stream, listing  # noqa: E402
 
 serve_bin, margin_bin, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
@@ -31,16 +34,15 @@ def check(cond, what):
         print("FAIL:", what)
 
 
-def listing(srv):
-    out, after = {}, ""
-    while True:
-        st, j = srv.json("GET", "/accounts?limit=1000" + (f"&after={after}" if after else ""))
-        assert st == 200, j
-        for a in j["accounts"]:
-            out[a["id"]] = a
-        if "next_after" not in j:
-            return out
-        after = j["next_after"]
+def synthetic_history(spot, seed, days=400):
+    """A daily close series as CSV (invented, not market data), ending before the book's market."""
+    rng = random.Random(seed)
+    d, x, rows = datetime.date(2025, 1, 1), spot, ["date,close"]
+    for _ in range(days):
+        rows.append(f"{d.isoformat()},{x:.2f}")
+        d += datetime.timedelta(days=1)
+        x *= 1 + rng.gauss(0, 0.03)
+    return "\n".join(rows) + "\n"
 
 
 def compare_with_cli(srv, ids, tag):
@@ -135,6 +137,43 @@ try:
 
     st, text = srv.request("GET", "/metrics")
     check(st == 200 and "margin_ticks_total 4" in text and "margin_tick_seconds_bucket" in text, "metrics text")
+
+    # 2b. book risk: the accounts below IM as one portfolio, through the API's risk door.
+    H = {"BTC": synthetic_history(100000, 1), "ETH": synthetic_history(3500, 2)}
+    st, j = srv.json("POST", "/risk", {"health": "below_im", "history": H, "risk": {"lookback_days": "250"}, "include_request": True})
+    chosen = [i for i, a in listing(srv).items() if a["state"] in ("below_im", "below_mm")]
+    check(st == 200 and j["accounts"] == len(chosen) > 0, f"book risk of the accounts below IM: {st} {str(j)[:300]}")
+    if st == 200:
+        req = dict(j["request"], history=H)
+        rin = os.path.join(work, "risk.json")
+        with open(rin, "w") as f:
+            json.dump(req, f)
+        cli = subprocess.run([margin_bin, "var", rin, "--compact"], capture_output=True, text=True)
+        check(json.loads(cli.stdout) == j["result"], "book risk: the result is `margin var` on the portfolio it reports")
+        # the portfolio is the chosen accounts added up: sizes per instrument, cash, collateral
+        want_pos, want_cash, want_coll = {}, Decimal(0), {}
+        for i in chosen:
+            a = json.loads(srv.request("GET", f"/accounts/{i}")[1])["account"]
+            want_cash += Decimal(a.get("cash", "0"))
+            for k, v in a.get("collateral", {}).items():
+                want_coll[k] = want_coll.get(k, Decimal(0)) + Decimal(v)
+            for p in a.get("positions", []):
+                key = tuple(p.get(f, "") for f in ("type", "underlying", "expiry", "option_type", "strike"))
+                want_pos[key] = want_pos.get(key, Decimal(0)) + Decimal(p["size"])
+        got = j["request"]["account"]
+        got_pos = {tuple(p.get(f, "") for f in ("type", "underlying", "expiry", "option_type", "strike")): Decimal(p["size"]) for p in got["positions"]}
+        check(got_pos == {k: v for k, v in want_pos.items() if v != 0}, "book risk: each instrument once, the accounts' sizes added")
+        check(Decimal(got["cash"]) == want_cash and {k: Decimal(v) for k, v in got.get("collateral", {}).items()} == want_coll,
+              "book risk: cash and collateral added")
+        r = j["result"]["risk"]
+        print(f"book risk: {j['accounts']} accounts below IM as {j['positions']} positions: VaR {r['var']}, ES {r['es']} "
+              f"(historical, 250 days), equal to margin var on that portfolio")
+    st, j = srv.json("POST", "/risk", {"risk": {}})
+    check(st == 400 and j["error"]["code"] == "MISSING_FIELD" and j["error"]["path"] == "/history", f"book risk without history: {j}")
+    st, j = srv.json("POST", "/risk", {"accounts": ["nobody"], "history": H})
+    check(st == 404 and j["error"]["code"] == "UNKNOWN_ACCOUNT", f"book risk of an unknown account: {j}")
+    st, j = srv.json("POST", "/risk", {"accounts": [ids[0]], "history": {"ETH": H["ETH"]}, "risk": {"lookback_days": "250"}})
+    check(st == 400 and "error" in j, f"book risk with a history missing: {st} {str(j)[:200]}")
 
     # 3. refusals with the API's codes.
     body = {"api_version": "1", "account": {"cash": "1"}}

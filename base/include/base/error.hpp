@@ -91,7 +91,9 @@ namespace margin {
     X(RATE_LIMITED, "more requests than the service's rate limit allows")                    \
     X(UNKNOWN_ACCOUNT, "no account with that id in the service's book")                      \
     X(BAD_ACCOUNT_ID, "an account id that is not 1-64 characters of [A-Za-z0-9_.:-]")        \
-    X(UNKNOWN_ROUTE, "no such path or method in the service's HTTP API")
+    X(UNKNOWN_ROUTE, "no such path or method in the service's HTTP API")                     \
+    X(WRONG_SHARD, "an account that another shard of the service holds")                     \
+    X(STREAM_UNAVAILABLE, "the service's tick stream (NATS) did not take the tick")
 
 /// Every stable code (docs/api.md lists their meanings).
 enum class error_code : std::uint8_t {

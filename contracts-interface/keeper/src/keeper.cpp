@@ -103,8 +103,16 @@ std::optional<margin::error> keeper::round() {
             k.scanned.reset();
         }
     }
-    if (auto e = k.discover(latest)) return e;
-    if (k.next_block == latest + 1) k.scanned = std::make_pair(latest, hb.value.hash);
+    std::vector<chain::address> accounts;
+    if (k.opt.accounts_from) {  // the service names the accounts: no log scan
+        auto listed = k.opt.accounts_from->accounts();
+        if (!listed.ok()) return listed.err;
+        accounts = std::move(listed.value);
+    } else {
+        if (auto e = k.discover(latest)) return e;
+        if (k.next_block == latest + 1) k.scanned = std::make_pair(latest, hb.value.hash);
+        accounts.assign(k.accounts.begin(), k.accounts.end());
+    }
 
     auto params = k.house.params(at);
     if (!params.ok()) return params.err;
@@ -120,7 +128,6 @@ std::optional<margin::error> keeper::round() {
         return margin::error{builder.err->code, builder.err->path,
                              "the contract's parameters have no request form (the engine rejects them): " + builder.err->message};
     }
-    const std::vector<chain::address> accounts(k.accounts.begin(), k.accounts.end());
     const auto t_read = k.time.now();
     auto books = k.house.books(accounts, at);
     if (!books.ok()) return books.err;
@@ -181,7 +188,10 @@ std::optional<margin::error> keeper::round() {
                   {"accounts_per_s_eval", eval_ms > 0 ? 1000.0 * static_cast<double>(accounts.size()) / eval_ms : 0.0},
                   {"accounts_per_s_with_reads", scan_s > 0 ? static_cast<double>(accounts.size()) / scan_s : 0.0}};
     if (errors > k.opt.max_error_reports) round["errors_suppressed"] = errors - k.opt.max_error_reports;
-    if (k.next_block <= latest) round["discovery_behind"] = latest + 1 - k.next_block;  // blocks whose logs are still unread
+    if (k.opt.accounts_from)
+        round["source"] = k.opt.accounts_from->name();
+    else if (k.next_block <= latest)
+        round["discovery_behind"] = latest + 1 - k.next_block;  // blocks whose logs are still unread
     k.out.report(round);
 
     const bool stale = now_ts > integer_of(market.value.timestamp) + integer_of(limits.value.max_staleness);

@@ -6,22 +6,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
-#include <functional>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
-#include "core/model.hpp"
+#include "service/shard.hpp"
 
 namespace service {
 
@@ -50,16 +43,6 @@ struct summary {
     std::optional<error> err;  ///< state == error
 };
 
-/// One snapshot of an underlying or a collateral asset: its JSON as the tick gave it, the
-/// timestamp of that tick, and (underlyings) its validated form at that timestamp.
-struct snapshot {
-    std::string json;  ///< compact
-    std::int64_t timestamp = 0;
-    std::int64_t tick = 0;
-    margin::underlying_market underlying;  ///< validated (derived forwards and discount factors)
-    margin::asset_price asset;
-};
-
 /// A live-stream event: an account's standing changed.
 struct event {
     std::int64_t seq = 0;  ///< 1, 2, ... within this run (SSE id)
@@ -73,8 +56,6 @@ struct answer {
     std::string body;
 };
 
-class store;
-
 /// Figures for /metrics, updated by ticks (the service's own latency histograms).
 struct tick_figures {
     std::int64_t tick = 0;
@@ -84,25 +65,40 @@ struct tick_figures {
 
 class book {
 public:
-    /// The book over an open store: loads the market and the accounts, and re-margins every
-    /// account on the loaded market (results are rewritten only where they differ).
-    static margin::outcome<std::unique_ptr<book>> open(std::unique_ptr<store> db, unsigned threads);
+    /// The book in the SQLite database `db_path` (created and migrated if need be): loads the
+    /// market and the accounts, and re-margins every account on the loaded market.
+    /// `threads`: tick workers, 0 = every core.
+    static margin::outcome<std::unique_ptr<book>> open(const std::string& db_path, unsigned threads);
     ~book();
 
     // --- writes (serialised; each one transaction, acknowledged after its commit) ---
     answer put_account(const std::string& id, std::string_view body);
     answer delete_account(const std::string& id);
-    answer tick(std::string_view body);
+    /// A market tick. `stream_seq` > 0: the tick's position in the tick stream (NATS), kept
+    /// in the tick's transaction; a position at or before the last one kept is a duplicate
+    /// (answered, not applied again), and a refused tick's position is kept as well, so a
+    /// shard replaying the stream applies each tick once, in order.
+    answer tick(std::string_view body, std::int64_t stream_seq = 0);
     /// Loads a directory of *.json requests (id: file name without .json) or a JSONL file
-    /// (id: the line number, or {"id", "request"} lines), in one transaction.
+    /// (id: the line number, or {"id", "request"} lines), in one transaction. A shard keeps
+    /// the accounts it holds (the others' markets still seed the book's).
     answer load(const std::string& path);
+    /// Makes this book shard `s` of a sharded service (before any write): writes of accounts
+    /// another shard holds are refused with WRONG_SHARD.
+    void set_shard(shard s);
 
     // --- reads ---
+    /// A tick's body decoded and validated as tick() would, without applying it (200, or 400
+    /// with the error): what a sharded instance checks before publishing a tick to the stream.
+    answer check_tick(std::string_view body) const;
     answer get_account(const std::string& id) const;
     answer get_request(const std::string& id) const;  ///< the request its latest margin was computed on
     answer get_margin(const std::string& id) const;   ///< `margin compute --compact` of get_request
     answer list(std::string_view health, std::string_view after, std::size_t limit) const;
     answer preview(std::string_view body) const;
+    /// Book risk: the selected accounts (all, by standing, or listed) as one portfolio and its
+    /// VaR and ES through the API's risk door (docs/service.md, "Book risk").
+    answer risk(std::string_view body) const;
     answer params() const;
     answer market() const;
     std::string metrics_text() const;
@@ -116,14 +112,12 @@ public:
     bool stopping() const noexcept { return stopping_.load(); }
 
     std::size_t size() const;
-    tick_figures last_tick() const;
-
-    /// Called with each tick's figures (benchmarks, metrics).
-    std::function<void(const tick_figures&)> on_tick;
-
-    struct state;  // the book's data (book.cpp)
+    tick_figures last_tick() const;   ///< the figures of the last tick applied in this run
+    std::int64_t tick_id() const;     ///< the book's latest tick (0: none yet), across restarts
+    std::int64_t stream_seq() const;  ///< the tick stream's position of the last tick applied or refused
 
 private:
+    struct state;  // the book's data and the steps its operations share (src/book_state.hpp)
     book() = default;
     std::unique_ptr<state> s_;
     std::atomic<bool> stopping_{false};

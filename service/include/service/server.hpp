@@ -4,6 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "service/shard.hpp"
 
 namespace service {
 
@@ -17,10 +21,15 @@ struct options {
     double rate = 1000;              ///< requests per second per client address (token bucket)
     double burst = 2000;             ///< the bucket's size
     std::string load;                ///< a directory or JSONL book loaded before listening
+    std::string nats;                ///< sharded: the NATS server ticks fan out through ("" = none)
+    shard part;                      ///< this instance's shard (count 1: the whole book)
 };
 
 /// Runs until SIGTERM or SIGINT: exit status 0 after a clean stop, 2 on a start-up failure
 /// (message on stderr).
 int run(const options& opt);
+
+/// The routes the server registers: (method, path in OpenAPI's form, {id} an account id).
+std::vector<std::pair<std::string, std::string>> routes();
 
 }  // namespace service

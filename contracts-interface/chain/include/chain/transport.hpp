@@ -39,6 +39,10 @@ inline constexpr std::size_t default_max_response = std::size_t(64) << 20;
 /// RPC_TOO_LARGE. Its endpoint() and its messages show the URL redacted (redact_url).
 std::unique_ptr<transport> http_transport(std::string url, long timeout_ms = 10'000, std::size_t max_response = default_max_response);
 
+/// One HTTP GET through libcurl (a margin-serve listing, for the keeper): the status and body,
+/// with http_transport's errors and caps (RPC_UNREACHABLE, RPC_TOO_LARGE; path = `what`).
+margin::outcome<transport::response> http_get(const std::string& url, long timeout_ms, std::size_t max_response, const std::string& what);
+
 /// `url` as logs may show it: scheme, host and port only. User information, path, query and
 /// fragment (where providers put API keys) become "***": "https://***@host:8545/***".
 std::string redact_url(std::string_view url);

@@ -26,12 +26,35 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "abi/abi.hpp"
 #include "chain/rpc.hpp"
 #include "chain/tx.hpp"
 
 namespace keeper {
+
+/// Where a round takes its accounts from instead of the contract's logs (margin-keeper
+/// --accounts-from): each round asks it for the accounts to read and evaluate. The books are
+/// still read from the chain and the engine still decides: a source only narrows the scan.
+class account_source {
+public:
+    virtual ~account_source() = default;
+    /// The accounts for this round. Errors fail the round (retried with back-off).
+    virtual margin::outcome<std::vector<chain::address>> accounts() = 0;
+    /// What the round report names as the source (a redacted URL).
+    virtual std::string name() const = 0;
+};
+
+/// Caps: accounts taken from a service listing in one round.
+inline constexpr std::size_t max_source_accounts = 1'000'000;
+
+/// A margin-serve's listing as the source (docs/service.md, "The keeper"): GET
+/// BASE/accounts?health=HEALTH (below_mm, below_im, or "" for every account), page by page,
+/// the ids that are account addresses ("0x" + 40 hex digits; others are skipped). Errors:
+/// RPC_UNREACHABLE, RPC_HTTP (a status other than 200), RPC_BAD_RESPONSE (not a listing),
+/// RPC_TOO_LARGE (a page over 64 MiB, or over max_source_accounts accounts), path "service".
+std::unique_ptr<account_source> service_accounts(std::string base_url, std::string health, long timeout_ms = 10'000);
 
 /// What the keeper acts on and how it sends.
 struct config {
@@ -66,6 +89,8 @@ struct config {
     std::chrono::milliseconds tx_timeout{120'000};
     /// Per-account `error` events per round; the rest are counted in the round's errors_suppressed.
     std::size_t max_error_reports = 20;
+    /// Accounts from here instead of the contract's logs (null: discovery from the logs).
+    std::shared_ptr<account_source> accounts_from;
 };
 
 /// How rounds repeat (run()).

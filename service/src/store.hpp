@@ -20,7 +20,7 @@ struct sqlite3_stmt;
 namespace service {
 
 /// The schema version this build writes (the highest migration it knows).
-inline constexpr int schema_version = 1;
+inline constexpr int schema_version = 2;
 
 struct stored_result {
     std::string account;
@@ -48,6 +48,8 @@ public:
     bool put_snapshot(std::string_view kind, std::string_view symbol, std::string_view json, std::int64_t timestamp, std::int64_t tick);
     bool put_result(const stored_result& r);
     bool put_tick(std::int64_t id, std::int64_t timestamp, std::string_view body, std::int64_t accounts);
+    /// The tick stream's position (NATS JetStream sequence) of the last tick applied or refused.
+    bool put_stream_seq(std::int64_t seq);
     std::string last_error() const;
 
     // Loading (at open, outside writes).
@@ -56,15 +58,17 @@ public:
     bool each_account(const std::function<void(std::string_view id, std::string_view request)>& f);
     bool each_result(const std::function<void(const stored_result&)>& f);
     std::int64_t last_tick();
+    std::int64_t stream_seq();  ///< 0: no tick from a stream yet
     int version();
 
 private:
     store() = default;
     bool exec(const char* sql);
+    std::int64_t scalar(const char* sql);  ///< the first column of the first row (0: none)
     sqlite3_stmt* prepare(const char* sql);
     sqlite3* db_ = nullptr;
     sqlite3_stmt *put_account_ = nullptr, *delete_account_ = nullptr, *delete_result_ = nullptr, *put_snapshot_ = nullptr,
-                 *put_result_ = nullptr, *put_tick_ = nullptr, *prune_ticks_ = nullptr;
+                 *put_result_ = nullptr, *put_tick_ = nullptr, *prune_ticks_ = nullptr, *put_stream_seq_ = nullptr;
 };
 
 }  // namespace service

@@ -1,0 +1,149 @@
+// The tick engine (book.hpp, docs/service.md "Ticks"): the accounts a tick moves, re-margined
+// on every core, persisted in the tick's transaction, then swapped in and published.
+#include <algorithm>
+#include <atomic>
+
+#include "book_state.hpp"
+
+namespace service {
+
+margin::outcome<book::state::decoded_market> book::state::decode_tick(std::string_view body, std::int64_t id) {
+    using O = margin::outcome<decoded_market>;
+    auto parsed = text::parse(body);
+    if (!parsed.ok()) return O::failure(*parsed.err);
+    json& doc = parsed.value;
+    if (!doc.is_object()) return O::failure(error_code::WRONG_TYPE, "", "a tick is a JSON object");
+    for (auto& [k, v] : doc.items())
+        if (k != "timestamp" && k != "underlyings" && k != "collateral" && k != "stable_price")
+            return O::failure(error_code::UNKNOWN_FIELD, "/" + k, "a tick holds timestamp, underlyings, collateral and stable_price");
+    if (!doc.contains("timestamp")) return O::failure(error_code::MISSING_FIELD, "/timestamp", "a tick needs its timestamp");
+    // a tick may move only underlyings or only collateral
+    if (!doc.contains("underlyings")) doc["underlyings"] = json::object();
+    if (!doc.contains("collateral")) doc["collateral"] = json::object();
+    return decode_market(doc, "", id);
+}
+
+answer book::check_tick(std::string_view body) const {
+    auto dm = state::decode_tick(body, 0);
+    if (!dm.ok()) return fail(400, *dm.err);
+    return {200, text::dump(json{{"timestamp", std::to_string(dm.value.timestamp)}})};
+}
+
+answer book::tick(std::string_view body, std::int64_t stream_seq) {
+    state& s = *s_;
+    const auto t0 = clk::now();
+    std::lock_guard<std::mutex> w(s.write_mu);
+    if (stream_seq > 0 && stream_seq <= s.stream_seq) return {200, text::dump(json{{"stream_seq", stream_seq}, {"duplicate", true}})};
+    answer a = s.apply_tick(body, stream_seq, t0);
+    if (stream_seq > 0 && a.status == 400) {
+        // Refused as every shard refuses it (the same tick on the same market): its position
+        // is kept all the same, so that the stream is not offered it again.
+        if (auto f = s.persist([&](store& db) { return db.put_stream_seq(stream_seq); })) return *f;
+        std::unique_lock g(s.mu);
+        s.stream_seq = stream_seq;
+    }
+    return a;
+}
+
+answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0) {
+    state& s = *this;
+    const std::int64_t id = s.tick + 1;
+    auto dm = decode_tick(body, id);
+    if (!dm.ok()) return fail(400, *dm.err);
+    const auto& m = dm.value;
+    if (m.timestamp < s.timestamp)
+        return fail(400, error_code::OUT_OF_RANGE, "/timestamp",
+                    "a tick at " + std::to_string(m.timestamp) + " is older than the market's " + std::to_string(s.timestamp));
+    // The accounts this tick moves: holders of a changed symbol, everyone if the stable price changed.
+    snap_map u = s.unders, c = s.assets;
+    for (auto& [k, v] : m.unders) u[k] = v;
+    for (auto& [k, v] : m.assets) c[k] = v;
+    std::vector<std::pair<std::string, rec_ptr>> dirty;
+    if (m.stable_json) {
+        dirty.assign(s.accounts.begin(), s.accounts.end());
+    } else {
+        std::set<std::string> ids;
+        for (const auto* mp : {&m.unders, &m.assets})
+            for (auto& [k, v] : *mp)
+                if (auto it = s.holders.find(k); it != s.holders.end()) ids.insert(it->second.begin(), it->second.end());
+        dirty.reserve(ids.size());
+        for (const auto& i : ids) dirty.emplace_back(i, s.accounts[i]);
+    }
+    // Re-margin on every core: each worker takes chunks of accounts and keeps one contract-value
+    // cache per parameter document (a cache serves one snapshot and one parameter set).
+    std::vector<summary> out(dirty.size());
+    state::globals g{m.timestamp, s.stable_price, s.stable_json};
+    if (m.stable_json) g.stable_price = m.stable_price, g.stable_json = m.stable_json;
+    const auto t1 = clk::now();
+    {
+        state& cs = s;  // read-only below: only this writer changes the book
+        std::atomic<std::size_t> next{0};
+        constexpr std::size_t chunk = 32;
+        auto work = [&] {
+            std::map<std::string, std::unique_ptr<margin::scenario::value_cache>> caches;
+            for (;;) {
+                const std::size_t from = next.fetch_add(chunk);
+                if (from >= dirty.size()) break;
+                for (std::size_t i = from; i < std::min(dirty.size(), from + chunk); ++i) {
+                    const account_rec& a = *dirty[i].second;
+                    auto& cache = caches[a.params];
+                    if (!cache) cache = std::make_unique<margin::scenario::value_cache>();
+                    out[i] = cs.evaluate(a, u, c, id, cache.get(), g);
+                }
+            }
+        };
+        on_threads(static_cast<unsigned>(std::min<std::size_t>(s.threads, dirty.size() / chunk + 1)), work);
+    }
+    const auto t2 = clk::now();
+    // One transaction: the snapshots, every result, the tick row. Answered after the commit.
+    if (auto f = s.persist([&](store& st) {
+            bool ok = put_snapshots(st, m.unders, m.assets);
+            if (m.stable_json) ok = ok && st.put_snapshot("global", "stable_price", *m.stable_json, m.timestamp, id);
+            for (std::size_t i = 0; ok && i < dirty.size(); ++i) ok = st.put_result(state::stored(dirty[i].first, out[i]));
+            ok = ok && (seq == 0 || st.put_stream_seq(seq));
+            return ok && st.put_tick(id, m.timestamp, body, static_cast<std::int64_t>(dirty.size()));
+        }))
+        return *f;
+    const auto t3 = clk::now();
+    std::vector<event> evs;
+    tick_figures f;
+    {
+        std::unique_lock lk(s.mu);
+        s.unders = std::move(u);
+        s.assets = std::move(c);
+        if (m.stable_json) {
+            s.stable_json = m.stable_json;
+            s.stable_price = m.stable_price;
+        }
+        s.timestamp = m.timestamp;
+        s.tick = id;
+        if (seq > 0) s.stream_seq = seq;
+        for (std::size_t i = 0; i < dirty.size(); ++i) {
+            const standing from = dirty[i].second->last.state;
+            dirty[i].second->last = std::move(out[i]);
+            s.transition(evs, dirty[i].first, from, true, dirty[i].second->last, "tick");
+        }
+        f.tick = id;
+        f.accounts = dirty.size();
+        f.compute_s = seconds(t1, t2);
+        f.persist_s = seconds(t2, t3);
+        f.total_s = seconds(t0, clk::now());
+        ++s.ticks;
+        s.tick_accounts += dirty.size();
+        s.tick_hist.add(f.total_s);
+        s.compute_hist.add(f.compute_s);
+        s.persist_hist.add(f.persist_s);
+        s.last = f;
+    }
+    s.publish(evs);
+    json j = {{"tick", id},
+              {"timestamp", std::to_string(m.timestamp)},
+              {"accounts", dirty.size()},
+              {"events", evs.size()},
+              {"compute_us", static_cast<std::int64_t>(f.compute_s * 1e6)},
+              {"persist_us", static_cast<std::int64_t>(f.persist_s * 1e6)}};
+    if (seq > 0) j["stream_seq"] = seq;
+    return {200, text::dump(j)};
+}
+
+}  // namespace service

@@ -418,7 +418,7 @@ async function checkInvariants(step) {
   expect(gap >= 0n && gap < 10n ** 24n, `step ${step}: the contract's tokens cover the claims (gap ${gap} in 1e-36)`);
 }
 await checkInvariants('start');
-let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0;
+let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0, changes = 0, expiriesCrossed = 0;
 let gridsSame = 0;
 const verbose = argv.includes('--verbose');
 for (let step = 0; step < STEPS; step++) {
@@ -447,7 +447,7 @@ for (let step = 0; step < STEPS; step++) {
     else expect(false, `step ${step}: withdraw reverted with ${why}`);
   } else if (u < 0.7) {
     await randomTrade(t);
-  } else if (u < 0.85) {
+  } else if (u < 0.8) {
     const f = BigInt(r.int(93, 104)); // a downward drift: new liquidations appear
     state.spot = (state.spot * f) / 100n;
     state.perpMark = (state.perpMark * f) / 100n;
@@ -456,6 +456,28 @@ for (let step = 0; step < STEPS; step++) {
     await advance(60);
     await send(push());
     pushes++;
+  } else if (u < 0.86) {
+    // a risk-limits change through the timelock (the reward moved within its step), a day later
+    // executed, then the oracle's push: time crosses expiries (settled by the push), and nothing
+    // is frozen after: every account settles, the next steps trade, withdraw and liquidate
+    const L = await house.limits();
+    const next = { buffer: L.buffer, reward: L.reward === W('0.05') ? W('0.055') : W('0.05'), maxStaleness: L.maxStaleness, maxDeviation: L.maxDeviation };
+    const before = await house.expiryCount();
+    await send(h.queue('setLimits', [next]));
+    await advance(Number(h.delay));
+    await send(house.connect(admin).setLimits(next));
+    expect((await house.limits()).reward === next.reward, `step ${step}: the queued limits change applied after the delay`);
+    await send(push());
+    pushes++;
+    changes++;
+    const crossed = before - (await house.expiryCount());
+    if (crossed > 0n) {
+      expiriesCrossed += Number(crossed);
+      for (const s of [maker, liquidator, ...traders]) {
+        const why = await reverts(house.connect(stranger).settle(s.address));
+        expect(why === null, `step ${step}: after an expiry, settle(${s.address.slice(0, 8)}) ${why ?? 'ok'}`);
+      }
+    }
   } else {
     // mostly an account the engine marks liquidatable (if any), with its worst scenario or
     // another; else a random one
@@ -483,7 +505,7 @@ for (let step = 0; step < STEPS; step++) {
   }
   if (verbose) console.log(`  step ${step}: ${u.toFixed(2)} ${Date.now() - stepStart} ms`);
 }
-console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
+console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates (${changes} after a timelocked limits change and a day, ${expiriesCrossed} expiries crossed and settled), ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
 
 // Staleness: no margin decision on an old market.
 await advance(4000);

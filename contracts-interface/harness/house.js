@@ -265,9 +265,13 @@ export class House {
     const perp = r.chance(0.2);
     let id = perp ? ethers.MaxUint256 : BigInt(r.int(0, this.SERIES.length - 1));
     if (!perp) {
-      // the maker at the house's legs cap (MAX_LEGS) trades a series it holds
+      // a series past its expiry (the chain's clock) is not traded: the same draw picks a live one
+      const now = BigInt(await this.blockTime());
+      const live = this.SERIES.map((s, i) => BigInt(i)).filter((i) => this.SERIES[Number(i)].expiry > now);
+      if (this.SERIES[Number(id)].expiry <= now) id = live[Number(id) % live.length];
+      // the maker at the house's legs cap (MAX_LEGS) trades a live series it holds
       this.maxLegs ??= await this.house.MAX_LEGS().catch(() => 1n << 64n);
-      const held = (await this.house.accountOf(this.maker.address)).held;
+      const held = (await this.house.accountOf(this.maker.address)).held.filter((i) => live.includes(i));
       if (BigInt(held.length) >= this.maxLegs && !held.includes(id)) id = held[Number(id) % held.length];
     }
     const size = r.wad(0.1, 4, 2);

@@ -3,7 +3,7 @@ pragma solidity 0.8.37;
 
 import {FixedPoint} from "./FixedPoint.sol";
 import {PortfolioMargin} from "./PortfolioMargin.sol";
-import {MarginEngine} from "./MarginEngine.sol";
+import {MarkEngine} from "./MarkEngine.sol";
 
 /// @title Listings
 /// @notice The listed series' lifecycle for MarginAccounts, apart so that the clearing house
@@ -120,7 +120,7 @@ library Listings {
         uint32[] storage live,
         uint64[] storage expiries,
         mapping(uint256 => Quote) storage quotes,
-        MarginEngine engine,
+        MarkEngine engine,
         uint64 timestamp,
         ExpiryMarket[] calldata byExpiry,
         int256[] calldata vols

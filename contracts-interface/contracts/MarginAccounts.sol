@@ -3,23 +3,20 @@ pragma solidity 0.8.37;
 
 import {FixedPoint} from "./FixedPoint.sol";
 import {PortfolioMargin} from "./PortfolioMargin.sol";
-import {MarginEngine} from "./MarginEngine.sol";
+import {AccountBook} from "./AccountBook.sol";
 import {Listings} from "./Listings.sol";
 import {HouseGuards} from "./HouseGuards.sol";
 import {Orders} from "./Orders.sol";
 import {Timelock} from "./Timelock.sol";
-import {ParamBounds} from "./ParamBounds.sol";
-
-/// @notice The ERC-20 calls the clearing house makes.
-interface IERC20 {
-    function transfer(address to, uint256 amount) external returns (bool);
-    function transferFrom(address from, address to, uint256 amount) external returns (bool);
-    function balanceOf(address who) external view returns (uint256);
-}
+import {IERC20, HouseState} from "./HouseState.sol";
+import {MarginEngine} from "./MarginEngine.sol";
+import {GridEngine} from "./GridEngine.sol";
+import {MarkEngine} from "./MarkEngine.sol";
 
 /// @title MarginAccounts
 /// @notice A minimal clearing house for options and a perpetual on one underlying, margined
-/// by the portfolio model of `core/` (PortfolioMargin, through MarginEngine): collateral in
+/// by the portfolio model of `core/` (PortfolioMargin, through three stateless engines:
+/// MarginEngine the witness, GridEngine the full grid, MarkEngine the mark cache): collateral in
 /// one ERC-20 settlement token (18 decimals; 1 token unit = 1 wei of cash), trades entered by
 /// an authorised matcher with both sides' EIP-712 signed orders (Orders.sol: price limit,
 /// deadline, nonce) and both sides IM-checked, market state pushed by an oracle with
@@ -43,198 +40,27 @@ interface IERC20 {
 /// the account; the views count them as cash already. docs/clearing-house.md states the rules.
 ///
 /// Not modelled: dated futures, collateral other than the settlement token, funding payments.
-contract MarginAccounts {
-    // ------------------------------------------------------------------ types
-    // (a listed series, its quote, an expiry's market and settlement: Listings' types)
+contract MarginAccounts is HouseState {
+    // (declarations, storage and the ledger: HouseState)
 
-    // (the oracle's snapshot and its limits: HouseGuards' types)
-
-    struct Account {
-        int256 cash;
-        int256 perpSize;
-        int256 perpEntry;
-        uint256[] held; // series ids with a nonzero amount
-        mapping(uint256 => int256) amount; // by series id
-        uint256 lossAt; // lossMark when cash was last set: the claim's entry point in the loss scale
-    }
-
-    // (liquidation and oracle settings: Timelock.RiskLimits)
-
-    // ---------------------------------------------------------------- errors
-
-    error Unauthorized(bytes32 role, address caller);
-    error InvalidParameter(bytes32 what);
-    error StaleMarket(uint64 timestamp, uint256 now_);
-    error PriceDeviation(bytes32 what, int256 previous, int256 next);
-    error SeriesExpired(uint256 seriesId);
-    error UnknownInstrument(uint256 instrument);
-    error InsufficientMargin(address account, int256 equity, int256 initialMargin);
-    error AccountHealthy(address account, uint256 scenarioId, int256 equity, int256 maintenance);
-    error InsufficientCash(address account, int256 cash, uint256 amount);
-    error TokenTransferFailed();
-    error Reentrancy();
-    error PriceLimit(int256 payment, int256 limit);
-    // Orders' and Timelock's errors (raised in those libraries; declared here for the house's ABI)
-    error BadSignature();
-    error WrongSigner(address account, address signer);
-    error OrderExpired(address account, uint64 deadline);
-    error NonceUsed(address account, uint256 nonce);
-    error NotQueued(bytes32 id);
-    error AlreadyQueued(bytes32 id);
-    error TooEarly(bytes32 id, uint256 eta);
-    error ChangeExpired(bytes32 id, uint256 eta);
-    error StepLimit(bytes32 what, int256 previous, int256 next);
-
-    // ---------------------------------------------------------------- events
-
-    /// @notice `who` holds `role` from now (address(0): revoked).
-    event RoleSet(bytes32 indexed role, address indexed who);
-    /// @notice The admin role is offered to `who`, who takes it with acceptAdmin.
-    event AdminProposed(address indexed who);
-    /// @notice Emitted by Timelock: a change queued (`data` = what the house will apply, `id` =
-    /// its keccak256), executed, or cancelled.
-    event ChangeQueued(bytes32 indexed id, bytes32 indexed kind, uint256 eta, bytes data);
-    event ChangeExecuted(bytes32 indexed id);
-    event ChangeCancelled(bytes32 indexed id);
-    /// @notice `account` voided its order nonce `nonce` (cancelNonce).
-    event NonceCancelled(address indexed account, uint256 nonce);
-    event ParamsSet(bytes32 paramsHash, address data);
-    event LimitsSet(int256 buffer, int256 reward, uint64 maxStaleness, int256 maxDeviation);
-    event OracleLimitsSet(HouseGuards.OracleLimits limits);
-    event SeriesListed(uint256 indexed seriesId, uint64 expiry, int256 strike, bool call);
-    event MarketPushed(uint64 timestamp, int256 spot, int256 perpMark);
-    event Deposited(address indexed account, uint256 amount);
-    event Withdrawn(address indexed account, uint256 amount, uint256 paid);
-    event Traded(address indexed buyer, address indexed seller, uint256 indexed instrument, int256 size, int256 price);
-    /// @notice Everything an auditor needs to replay: `inputHash` is keccak256 of
-    /// abi.encode(book, params, scenarioId), the exact inputs of the witness check.
-    event Liquidated(
-        address indexed account,
-        address indexed liquidator,
-        uint256 scenarioId,
-        bytes32 inputHash,
-        int256 equity,
-        int256 maintenance,
-        int256 fraction,
-        int256 reward,
-        int256 shortfall
-    );
-    /// @notice The witness check's inputs, emitted with each Liquidated (just before it, by the
-    /// same address): `inputs` = abi.encode(book, params, scenarioId) as the check evaluated
-    /// them, whose keccak256 is Liquidated's inputHash, and the market's timestamp. A replay
-    /// then reads no state at the parent block (wrong when the liquidation is not first in its
-    /// block).
-    event WitnessInputs(address indexed account, uint64 marketTimestamp, bytes inputs);
-    event InsuranceUsed(address indexed account, int256 amount);
-    /// @notice Emitted by Listings (declared here for the house's ABI): an expiry
-    /// settled at `price`, the spot of the oracle push stamped `source`.
-    event ExpirySettled(uint64 indexed expiry, int256 price, uint64 source);
-    /// @notice Emitted by Listings: one position paid out at its expiry's settlement,
-    /// `cash` = floor(amount x payoff) into the account (negative: out of it).
-    event OptionSettled(
-        address indexed account, uint256 indexed seriesId, uint64 expiry, int256 strike, bool call, int256 amount, int256 price, int256 cash
-    );
-    event InsuranceWithdrawn(address indexed to, uint256 amount);
-    /// @notice A closed-out account's deficit beyond the insurance fund: `amount` in all, of which
-    /// min(amount, totalPositiveCash) is borne at once by the positive cash balances of that moment
-    /// (lossMark scales them down), the rest (no claims to bear it) joins socialisedLoss.
-    event LossSocialised(address indexed account, int256 amount);
-    /// @notice fundInsurance paid `amount` of the outstanding socialisedLoss down.
-    event LossRecovered(uint256 amount);
-
-    // ----------------------------------------------------------------- state
-
-    bytes32 public constant ADMIN = "admin";
-    bytes32 public constant ORACLE = "oracle";
-    bytes32 public constant MATCHER = "matcher";
-    /// @notice The perpetual's instrument id in `trade`; series ids are below it.
-    uint256 public constant PERP = type(uint256).max;
-    int256 private constant WAD = 1e18;
-    uint8 private constant TOWARD_ZERO = 0;
-    uint8 private constant FLOOR = 1;
-    uint8 private constant CEIL = 2;
-    int256 private constant MAX_PRICE = 1e33; // 1e15 WAD, the JSON API's bound
-    int256 private constant MAX_SIZE = 1e30; // 1e12 WAD
-    uint256 private constant SCALE0 = 1e36;
-    /// @notice The most option series an account can hold at once (the perp is not counted): a
-    /// trade or liquidation that would open a 33rd reverts InvalidParameter("legs"). Bounds the
-    /// gas of every margin check and liquidation (bridge::house_max_legs mirrors it).
-    uint256 public constant MAX_LEGS = 32;
-
-    IERC20 public immutable token;
-    MarginEngine public immutable engine;
-
-    mapping(bytes32 => address) public roles;
-    address public paramsData; // the encoded PortfolioMargin.Params, as contract code
-    Timelock.RiskLimits public limits;
-    Listings.Series[] public series;
-    uint32[] public live; // ids of the series not yet settled, ascending (8 a slot): what pushMarket's vols follow
-    uint64[] public expiries; // live (not yet settled) expiries, ascending
-    mapping(uint64 => Listings.Settlement) public settlements; // by expiry
-    HouseGuards.Market public market;
-    mapping(uint64 => Listings.ExpiryMarket) public expiryMarket;
-    mapping(uint256 => Listings.Quote) public quotes; // by series id
-    mapping(address => Account) private accounts;
-    int256 public insuranceFund;
-    /// @notice The deficit no claim could bear (socialised when the positive cash balances were
-    /// smaller than it): a debt of the house, paid down by fundInsurance first.
-    int256 public socialisedLoss;
-    /// @notice Sum of the accounts' positive cash after their share of losses (an upper bound of
-    /// it by the scale's rounding, which the house keeps): the claims a loss is shared over.
-    int256 public totalPositiveCash;
-    /// @notice The loss scale: epoch << 128 | scale, scale starting at 1e36 and multiplied by
-    /// (claims - loss) / claims (floor) at each socialised loss; a positive cash balance set at
-    /// mark (e0, s0) is worth floor(cash x s / s0) now in the same epoch e0, 0 in a later one.
-    uint256 public lossMark = SCALE0;
-    bool private entered;
-    HouseGuards.OracleLimits public oracleLimits;
-    /// @notice The timelock's delay (seconds): a queued change executes from this long after.
-    uint256 public immutable delay;
-    /// @notice Queued changes' eta (block timestamp) by id; 0: not queued.
-    mapping(bytes32 => uint256) public queued;
-    /// @notice The admin role's proposed holder (0: none), who takes it with acceptAdmin.
-    address public pendingAdmin;
-    mapping(address => mapping(uint256 => uint256)) private nonceWords; // order nonces used, a bitmap per account
-
-    modifier only(bytes32 role) {
-        if (msg.sender != roles[role]) revert Unauthorized(role, msg.sender);
-        _;
-    }
-
-    modifier nonReentrant() {
-        if (entered) revert Reentrancy();
-        entered = true;
-        _;
-        entered = false;
-    }
-
-    /// @notice The first holders of the three roles, and the timelock's delay. Reverts
-    /// InvalidParameter("delay") unless 1 hour <= delay_ <= 30 days (the generated table,
-    /// ParamBounds.checkHouse), InvalidParameter("who") for a zero address.
-    constructor(IERC20 token_, MarginEngine engine_, address admin, address oracle, address matcher, uint256 delay_) {
-        ParamBounds.checkHouse(delay_);
-        if (admin == address(0) || oracle == address(0) || matcher == address(0)) revert InvalidParameter("who");
-        token = token_;
-        engine = engine_;
-        delay = delay_;
-        roles[ADMIN] = admin;
-        roles[ORACLE] = oracle;
-        roles[MATCHER] = matcher;
-        emit RoleSet(ADMIN, admin);
-        emit RoleSet(ORACLE, oracle);
-        emit RoleSet(MATCHER, matcher);
-    }
+    /// @notice The token, the three engines, the first holders of the three roles, and the
+    /// timelock's delay (HouseState's constructor: its reverts).
+    constructor(IERC20 token_, MarginEngine engine_, GridEngine gridEngine_, MarkEngine marker_, address admin, address oracle, address matcher, uint256 delay_)
+        HouseState(token_, engine_, gridEngine_, marker_, admin, oracle, matcher, delay_)
+    {}
 
     // ---------------------------------------------------------------- admin
 
     // Every change below is queued first, by `queue` (admin only), and applied by its function
     // with the same arguments from its eta (Timelock.consume: NotQueued, TooEarly,
     // ChangeExpired), except the first setting of params, limits and oracle limits, which
-    // applies at once (the house can neither trade nor take a push before all three are set).
+    // applies at once (the house can neither trade nor take a push before all three are set),
+    // and listings before the first push. withdrawInsurance is queued too (its section below).
     // All revert Unauthorized for a caller other than the admin.
 
-    /// @notice Queue a change: `kind` "params", "limits", "oracleLimits" or "role", `data` the
-    /// ABI encoding of setParams', setLimits', setOracleLimits' or setRole's arguments (for
+    /// @notice Queue a change: `kind` "params", "limits", "oracleLimits", "role", "series" or
+    /// "insurance", `data` the ABI encoding of setParams', setLimits', setOracleLimits',
+    /// setRole's, listSeries' or withdrawInsurance's arguments (for
     /// params: abi.encode(params), whose keccak256 `margin param-hash` prints for the parameter
     /// document). Checked as the change will be (bounds, rules, step limits against what is
     /// applied now), then queued under id keccak256(data) (ChangeQueued with the data), for
@@ -308,10 +134,13 @@ contract MarginAccounts {
         Timelock.setOracleLimits(queued, oracleLimits, msg.data[4:]);
     }
 
-    /// @notice List an option series (and its expiry if new). Admin only. Returns its id.
+    /// @notice List an option series (and its expiry if new). Admin only; queued first (kind
+    /// "series", data abi.encode(expiry, strike, call)) once the oracle has pushed a market
+    /// (before that nothing trades: the first listings apply at once). Returns its id.
     /// Listings.list: strike in (0, 1e15]; expiry after the chain's clock and the market's
     /// timestamp, at most three years ahead (InvalidParameter otherwise).
     function listSeries(uint64 expiry, int256 strike, bool call) external only(ADMIN) returns (uint256) {
+        if (market.timestamp != 0) Timelock.consume(queued, keccak256(abi.encode(expiry, strike, call)));
         return Listings.list(series, live, expiries, market.timestamp, expiry, strike, call);
     }
 
@@ -323,7 +152,7 @@ contract MarginAccounts {
     /// there was none, or if the previous one is more than maxStaleness before the expiry; the
     /// expiry and its series are delisted. `byExpiry` then follows `expiries` and `vols` follows
     /// `live` as they are after that (the expiries and series after the timestamp).
-    /// Every live series is priced at its vol on the new market (MarginEngine.marks, through
+    /// Every live series is priced at its vol on the new market (MarkEngine.marks, through
     /// Listings.price) and the value cached with the vol: witnesses and grids then take the
     /// current value of a position from the cache, once per series and update rather than
     /// once per account and check. Reverts StaleMarket unless last < timestamp <= block time and
@@ -341,9 +170,10 @@ contract MarginAccounts {
             Listings.reach(series, live, expiries, settlements, m.timestamp, m.spot, market.timestamp, market.spot, limits.maxStaleness);
         }
         for (uint256 j = 0; j < byExpiry.length; ++j) expiryMarket[expiries[j]] = byExpiry[j];
-        Listings.price(series, live, expiries, quotes, engine, m.timestamp, byExpiry, vols);
+        Listings.price(series, live, expiries, quotes, marker, m.timestamp, byExpiry, vols);
         market = m;
         emit MarketPushed(m.timestamp, m.spot, m.perpMark);
+        emit MarketInputs(m.timestamp, msg.data[4:]);
     }
 
     /// @notice Settle the earliest listed expiry when the oracle can no longer push a snapshot
@@ -367,11 +197,15 @@ contract MarginAccounts {
     }
 
     /// @notice Pay `amount` of the insurance fund's surplus (the fund less any outstanding
-    /// socialised loss) to `to`. Admin only (not timelocked: it moves only the surplus).
+    /// socialised loss) to `to`. Admin only; queued first (kind "insurance", data
+    /// abi.encode(to, amount)): the accounts see a payout coming for `delay` before the fund
+    /// that stands behind their losses shrinks. Reverts InvalidParameter("amount") beyond the
+    /// surplus at execution (checked first), then Timelock.consume's.
     function withdrawInsurance(address to, uint256 amount) external only(ADMIN) nonReentrant {
         if (to == address(0) || amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > insuranceFund - socialisedLoss) {
             revert InvalidParameter("amount");
         }
+        Timelock.consume(queued, keccak256(abi.encode(to, amount)));
         insuranceFund -= int256(amount);
         _call(abi.encodeCall(IERC20.transfer, (to, amount)));
         emit InsuranceWithdrawn(to, amount);
@@ -397,7 +231,7 @@ contract MarginAccounts {
     /// InsufficientMargin below IM afterwards; TokenTransferFailed.
     function withdraw(uint256 amount) external nonReentrant {
         _settle(msg.sender);
-        Account storage a = accounts[msg.sender];
+        AccountBook.Account storage a = accounts[msg.sender];
         if (amount == 0 || amount > uint256(MAX_PRICE) || int256(amount) > a.cash) revert InsufficientCash(msg.sender, a.cash, amount);
         _setCash(msg.sender, a.cash - int256(amount));
         _requireIM(msg.sender);
@@ -493,11 +327,9 @@ contract MarginAccounts {
         if (account == msg.sender) revert InvalidParameter("self");
         _settle(account);
         _settle(msg.sender);
-        (PortfolioMargin.Book memory b, int256[][] memory marks) = _book(account);
-        PortfolioMargin.Params memory p = _params();
-        PortfolioMargin.Witness memory w = engine.witness(b, p, scenarioId, marks);
+        (PortfolioMargin.Witness memory w, bytes memory inputs) =
+            AccountBook.witness(accounts, market, expiries, series, settlements, expiryMarket, quotes, _ctx(), account, scenarioId);
         if (!w.liquidatable) revert AccountHealthy(account, scenarioId, w.equity, w.maintenance);
-        bytes memory inputs = abi.encode(b, p, scenarioId);
 
         Timelock.RiskLimits memory l = limits;
         int256 onePlusBuffer = FixedPoint.add(WAD, l.buffer);
@@ -517,7 +349,7 @@ contract MarginAccounts {
 
         // Settle the perp at the mark (the library valued it so: equity is unchanged), then
         // move f of every position to the liquidator at f of the account's mark value.
-        Account storage a = accounts[account];
+        AccountBook.Account storage a = accounts[account];
         _perpSettle(account, market.perpMark);
         int256 optionsValue = FixedPoint.sub(w.equity, a.cash);
         int256 payment = FixedPoint.sub(FixedPoint.mul(optionsValue, fraction, FLOOR), reward);
@@ -570,37 +402,31 @@ contract MarginAccounts {
     /// @notice The model's parameters (returned as stored: abi.encode(params) is this function's
     /// return data).
     function params() external view returns (PortfolioMargin.Params memory) {
-        bytes memory data = _readData(paramsData);
+        bytes memory data = AccountBook.readData(paramsData);
         assembly ("memory-safe") {
             return(add(data, 32), mload(data))
         }
     }
 
-    function _params() private view returns (PortfolioMargin.Params memory) {
-        return abi.decode(_readData(paramsData), (PortfolioMargin.Params));
-    }
-
     /// @notice The engine's inputs for `account`: its positions on the current market.
-    function book(address account) external view returns (PortfolioMargin.Book memory b) {
-        (b,) = _book(account);
+    function book(address account) external view returns (PortfolioMargin.Book memory) {
+        _return(AccountBook.BOOK, account, 0);
     }
 
-    /// @notice The cached values of `book(account)`'s legs (MarginEngine.marks of that book),
+    /// @notice The cached values of `book(account)`'s legs (MarkEngine.marks of that book),
     /// per expiry and leg, as `liquidate` and the margin checks pass them to the engine.
-    function marks(address account) external view returns (int256[][] memory m) {
-        (, m) = _book(account);
+    function marks(address account) external view returns (int256[][] memory) {
+        _return(AccountBook.MARKS, account, 0);
     }
 
     /// @notice The full grid for `account` (audits, tests): every scenario, IM, MM, verdict.
     function fullGrid(address account) external view returns (PortfolioMargin.Grid memory) {
-        (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
-        return engine.grid(b, _params(), m);
+        _return(AccountBook.GRID, account, 0);
     }
 
     /// @notice keccak256(abi.encode(book, params, scenarioId)): the hash `Liquidated` carries.
     function inputHash(address account, uint256 scenarioId) external view returns (bytes32) {
-        (PortfolioMargin.Book memory b,) = _book(account);
-        return keccak256(abi.encode(b, _params(), scenarioId));
+        _return(AccountBook.INPUT_HASH, account, scenarioId);
     }
 
     function accountOf(address account)
@@ -608,11 +434,11 @@ contract MarginAccounts {
         view
         returns (int256 cash, int256 perpSize, int256 perpEntry, uint256[] memory held, int256[] memory amounts)
     {
-        Account storage a = accounts[account];
+        AccountBook.Account storage a = accounts[account];
         held = a.held;
         amounts = new int256[](held.length);
         for (uint256 i = 0; i < held.length; ++i) amounts[i] = a.amount[held[i]];
-        return (_claim(a), a.perpSize, a.perpEntry, held, amounts);
+        return (AccountBook.claim(a, lossMark), a.perpSize, a.perpEntry, held, amounts);
     }
 
     /// @notice How many series are live (not yet settled): `live(i)` for i below it, ascending,
@@ -631,41 +457,10 @@ contract MarginAccounts {
 
     // ---------------------------------------------------------------- internals
 
-    function _fresh() private view returns (bool) {
-        uint64 t = market.timestamp;
-        return t != 0 && block.timestamp - t <= limits.maxStaleness;
-    }
-
-    function _requireFresh() private view {
-        if (!_fresh()) revert StaleMarket(market.timestamp, block.timestamp);
-    }
-
-    function _grid(address account) private view returns (PortfolioMargin.Grid memory) {
-        (PortfolioMargin.Book memory b, int256[][] memory m) = _book(account);
-        return engine.grid(b, _params(), m);
-    }
-
     /// @dev The account's cash, perp size and entry, and amount of series `id` (0 for the perp).
     function _state(address account, uint256 id) private view returns (int256[4] memory s) {
-        Account storage a = accounts[account];
+        AccountBook.Account storage a = accounts[account];
         s = [a.cash, a.perpSize, a.perpEntry, id == PERP ? int256(0) : a.amount[id]];
-    }
-
-    /// @dev Write `s` (a _state) over the account's and return what was there: a trade undone
-    /// and redone around one grid. A series the trade closed goes back to the end of `held`
-    /// for the undo and comes off it for the redo (cash is written as is: its loss-scale entry
-    /// is current, the trade having charged it).
-    function _swap(address account, uint256 id, int256[4] memory s) private returns (int256[4] memory old) {
-        Account storage a = accounts[account];
-        old = _state(account, id);
-        a.cash = s[0];
-        a.perpSize = s[1];
-        a.perpEntry = s[2];
-        if (id != PERP) {
-            a.amount[id] = s[3];
-            if (old[3] == 0) a.held.push(id);
-            else if (s[3] == 0) a.held.pop();
-        }
     }
 
     function _requireIM(address account) private {
@@ -673,25 +468,24 @@ contract MarginAccounts {
         _requireMargin(account, 0, false, none, false);
     }
 
-    /// @dev By the full grid on the last pushed market: IM holds (not enough when `stale`), or
-    /// the side `reduces` a position, MM holds and equity - MM is not below its value in the
-    /// state `before` the trade (evaluated only then: the trade undone, one grid, redone). An
-    /// account without positions holds if its cash is not negative.
+    /// @dev AccountBook.requireMargin: IM holds (not enough when `stale`), or the side
+    /// `reduces` its position in `id`, holds MM and equity - MM is not below its value in the
+    /// state `before` the trade; InsufficientMargin otherwise.
     function _requireMargin(address account, uint256 id, bool reduces, int256[4] memory before, bool stale) private {
-        Account storage a = accounts[account];
-        if (a.held.length == 0 && a.perpSize == 0) {
-            if (a.cash < 0) revert InsufficientMargin(account, a.cash, 0);
-            return;
+        AccountBook.requireMargin(accounts, market, expiries, series, settlements, expiryMarket, quotes, _ctx(), account, id, reduces, before, stale);
+    }
+
+    function _ctx() private view returns (AccountBook.Ctx memory) {
+        return AccountBook.Ctx(lossMark, paramsData, engine, gridEngine);
+    }
+
+    /// @dev Return AccountBook.encoded(what, ...) as this call's return data.
+    function _return(uint8 what, address account, uint256 scenarioId) private view {
+        bytes memory data =
+            AccountBook.encoded(accounts, market, expiries, series, settlements, expiryMarket, quotes, _ctx(), what, account, scenarioId);
+        assembly ("memory-safe") {
+            return(add(data, 32), mload(data))
         }
-        PortfolioMargin.Grid memory g = _grid(account);
-        if (!stale && g.equity >= g.initial) return;
-        if (reduces && g.equity >= g.maintenance) {
-            int256[4] memory after_ = _swap(account, id, before);
-            PortfolioMargin.Grid memory g0 = _grid(account);
-            _swap(account, id, after_);
-            if (g.equity - g.maintenance >= g0.equity - g0.maintenance) return;
-        }
-        revert InsufficientMargin(account, g.equity, stale ? g.maintenance : g.initial);
     }
 
     /// @dev Pays out the account's positions on settled expiries (order of the rest kept, so
@@ -699,7 +493,7 @@ contract MarginAccounts {
     /// An account left without positions and with negative cash is closed out (insurance, then
     /// socialised loss). Charges the account's share of socialised losses first (_setCash).
     function _settle(address account) private {
-        Account storage a = accounts[account];
+        AccountBook.Account storage a = accounts[account];
         _setCash(account, a.cash); // its share of socialised losses, charged
         uint256 n = a.held.length;
         // anything to pay? (reads what the margin check reads next anyway: warm then)
@@ -715,204 +509,4 @@ contract MarginAccounts {
         if (left == 0 && a.perpSize == 0 && a.cash < 0) _coverShortfall(account);
     }
 
-    /// @dev Set cash to `cash`, computed by the caller from a.cash: the account's share of losses
-    /// socialised since its cash was last set (a.cash - _claim(a)) comes off first, and its entry
-    /// point in the loss scale becomes the current mark.
-    function _setCash(address account, int256 cash) private {
-        Account storage a = accounts[account];
-        int256 old = _claim(a);
-        cash -= a.cash - old;
-        totalPositiveCash = totalPositiveCash - (old > 0 ? old : int256(0)) + (cash > 0 ? cash : int256(0));
-        a.cash = cash;
-        a.lossAt = lossMark;
-    }
-
-    /// @dev The account's cash after its share of the losses socialised since it was set:
-    /// floor(cash x scale / scale at entry) when positive and in the same epoch, 0 in a later
-    /// epoch; negative cash bears none.
-    function _claim(Account storage a) private view returns (int256) {
-        int256 c = a.cash;
-        if (c <= 0) return c;
-        uint256 at = a.lossAt;
-        uint256 mark = lossMark;
-        if (at == mark) return c;
-        if (at >> 128 != mark >> 128) return 0;
-        return FixedPoint.mulDiv(c, int256(uint256(uint128(mark))), int256(uint256(uint128(at))), FLOOR);
-    }
-
-    function _addOption(address account, uint256 id, int256 delta) private {
-        Account storage a = accounts[account];
-        int256 before = a.amount[id];
-        int256 next = FixedPoint.add(before, delta);
-        if (next > MAX_SIZE || next < -MAX_SIZE) revert InvalidParameter("size");
-        a.amount[id] = next;
-        if (before == 0 && next != 0) {
-            if (a.held.length >= MAX_LEGS) revert InvalidParameter("legs");
-            a.held.push(id);
-        } else if (before != 0 && next == 0) {
-            uint256 n = a.held.length;
-            for (uint256 i = 0; i < n; ++i) {
-                if (a.held[i] == id) {
-                    a.held[i] = a.held[n - 1];
-                    a.held.pop();
-                    break;
-                }
-            }
-        }
-    }
-
-    /// @dev Realise the perp's P&L at `price` into cash (floor); the entry becomes `price`.
-    function _perpSettle(address account, int256 price) private {
-        Account storage a = accounts[account];
-        if (a.perpSize != 0) _setCash(account, FixedPoint.add(a.cash, FixedPoint.mul(a.perpSize, FixedPoint.sub(price, a.perpEntry), FLOOR)));
-        a.perpEntry = price;
-    }
-
-    function _perpTrade(address account, int256 delta, int256 price) private {
-        _perpSettle(account, price);
-        Account storage a = accounts[account];
-        int256 next = FixedPoint.add(a.perpSize, delta);
-        if (next > MAX_SIZE || next < -MAX_SIZE) revert InvalidParameter("size");
-        a.perpSize = next;
-    }
-
-    /// @dev Move trunc(f x amount) of every position from `from` to `to` (all of it at f = 1).
-    function _transferPositions(address from, address to, int256 f) private {
-        Account storage a = accounts[from];
-        uint256[] memory held = a.held; // a copy: _addOption edits the list
-        for (uint256 i = 0; i < held.length; ++i) {
-            int256 amt = a.amount[held[i]];
-            int256 q = f == WAD ? amt : FixedPoint.mul(amt, f, TOWARD_ZERO);
-            if (q == 0) continue;
-            _addOption(from, held[i], -q);
-            _addOption(to, held[i], q);
-        }
-        int256 perp = a.perpSize;
-        int256 qp = f == WAD ? perp : FixedPoint.mul(perp, f, TOWARD_ZERO);
-        if (qp != 0) {
-            int256 mark = market.perpMark;
-            _perpTrade(from, -qp, mark);
-            _perpTrade(to, qp, mark);
-        }
-    }
-
-    /// @dev Insurance pays a closed-out account's negative cash, then the rest is socialised: borne
-    /// at once by the positive cash balances (lossMark), what exceeds them joins socialisedLoss.
-    function _coverShortfall(address account) private returns (int256 shortfall) {
-        Account storage a = accounts[account];
-        shortfall = -a.cash;
-        int256 cover = insuranceFund < shortfall ? (insuranceFund > 0 ? insuranceFund : int256(0)) : shortfall;
-        if (cover > 0) {
-            insuranceFund -= cover;
-            emit InsuranceUsed(account, cover);
-        }
-        int256 rest = shortfall - cover;
-        _setCash(account, 0);
-        if (rest > 0) {
-            // borne by the positive cash balances of now, pro rata: scale x (claims - borne) / claims
-            int256 claims = totalPositiveCash;
-            int256 borne = rest < claims ? rest : claims;
-            uint256 mark = lossMark;
-            uint256 scale = claims == 0 ? uint128(mark) : uint256(FixedPoint.mulDiv(int256(uint256(uint128(mark))), claims - borne, claims, FLOOR));
-            // all claims gone (or the scale exhausted): a new epoch, every earlier claim worth 0
-            lossMark = scale == 0 ? ((mark >> 128) + 1) << 128 | SCALE0 : (mark >> 128) << 128 | scale;
-            totalPositiveCash = scale == 0 ? int256(0) : claims - borne;
-            socialisedLoss += rest - borne;
-            emit LossSocialised(account, rest);
-        }
-    }
-
-    /// @dev The engine's Book: listed expiries ascending, those the account holds options on,
-    /// each expiry's legs by strike (in the order the positions were opened within a strike);
-    /// and its legs' cached marks, in the same shape.
-    function _book(address account) private view returns (PortfolioMargin.Book memory b, int256[][] memory marks_) {
-        Account storage a = accounts[account];
-        HouseGuards.Market memory m = market;
-        b.cash = _claim(a);
-        b.spot = m.spot;
-        b.spotConfidence = m.spotConfidence;
-        b.stablePrice = m.stablePrice;
-        b.perpPosition = a.perpSize;
-        b.perpPrice = m.perpMark;
-        if (a.perpSize != 0) b.perpEntry = a.perpEntry; // canonical: 0 without a position (the input hash covers it)
-        b.perpConfidence = m.perpConfidence;
-        uint256[] memory held = a.held;
-        uint256 ne = expiries.length;
-        uint256[] memory legsAt = new uint256[](ne);
-        uint64[] memory exp = expiries;
-        uint256 used = 0;
-        for (uint256 i = 0; i < held.length; ++i) {
-            Listings.Series memory s = series[held[i]];
-            uint64 t = s.expiry;
-            if (t <= block.timestamp) {
-                // settled but not yet paid out: counted as the cash settle() will pay
-                int256 price = settlements[t].price;
-                if (price != 0) {
-                    b.cash = FixedPoint.add(b.cash, Listings.cash(a.amount[held[i]], s.strike, s.call, price));
-                    continue;
-                }
-            }
-            if (t <= m.timestamp) revert SeriesExpired(held[i]);
-            for (uint256 j = 0; j < ne; ++j) {
-                if (exp[j] == t) {
-                    if (legsAt[j]++ == 0) used++;
-                    break;
-                }
-            }
-        }
-        b.expiries = new PortfolioMargin.Expiry[](used);
-        marks_ = new int256[][](used);
-        uint256 k = 0;
-        for (uint256 j = 0; j < ne; ++j) {
-            if (legsAt[j] == 0) continue;
-            PortfolioMargin.Expiry memory e = b.expiries[k++];
-            Listings.ExpiryMarket memory em = expiryMarket[exp[j]];
-            e.secondsToExpiry = int256(uint256(exp[j] - m.timestamp));
-            e.forward = em.forward;
-            e.forwardConfidence = em.forwardConfidence;
-            e.rate = em.rate;
-            e.discount = em.discount;
-            PortfolioMargin.Leg[] memory legs = new PortfolioMargin.Leg[](legsAt[j]);
-            e.legs = legs;
-            int256[] memory units = new int256[](legsAt[j]);
-            marks_[k - 1] = units;
-            uint256 l = 0;
-            for (uint256 i = 0; i < held.length; ++i) {
-                Listings.Series memory s = series[held[i]];
-                if (s.expiry != exp[j]) continue;
-                Listings.Quote memory q = quotes[held[i]];
-                // Inserted in strike order (stable): the engine nets a sorted expiry's naked
-                // shorts in one pass and takes one logarithm for a put and a call at one strike.
-                uint256 at = l++; // < legsAt[j], the arrays' length
-                int256 strike = s.strike;
-                assembly ("memory-safe") {
-                    // move the legs (pointers) and marks above `strike` up one place
-                    for {} at { at := sub(at, 1) } {
-                        let before := mload(add(legs, shl(5, at))) // legs[at - 1]
-                        if iszero(sgt(mload(before), strike)) { break } // a Leg's first word is its strike
-                        mstore(add(legs, shl(5, add(at, 1))), before)
-                        mstore(add(units, shl(5, add(at, 1))), mload(add(units, shl(5, at))))
-                    }
-                }
-                units[at] = q.mark;
-                legs[at] = PortfolioMargin.Leg(strike, q.vol, a.amount[held[i]], s.call);
-            }
-        }
-        b.collaterals = new PortfolioMargin.Collateral[](0);
-    }
-
-    /// @dev Low-level token call: success and (no data or true), else TokenTransferFailed.
-    function _call(bytes memory data) private {
-        (bool ok, bytes memory ret) = address(token).call(data);
-        if (!ok || (ret.length != 0 && !abi.decode(ret, (bool)))) revert TokenTransferFailed();
-    }
-
-    function _readData(address ptr) private view returns (bytes memory data) {
-        if (ptr == address(0)) revert InvalidParameter("params");
-        uint256 size = ptr.code.length - 1;
-        data = new bytes(size);
-        assembly ("memory-safe") {
-            extcodecopy(ptr, add(data, 32), 1, size)
-        }
-    }
 }

@@ -78,6 +78,14 @@ library ParamBounds {
         if (v[7] < 1 || v[7] > 100000000000000000) revert InvalidParameter("dfTolerance");
     }
 
+    /// @notice Timelock's step limits (a key factor moves by at most max(STEP x old, STEP_FLOOR),
+    /// a scenario tail by at most TAIL_STEP; WAD) and GRACE, the seconds after a change's eta
+    /// in which it may execute.
+    int256 internal constant STEP = 0.25e18;
+    int256 internal constant STEP_FLOOR = 0.01e18;
+    int256 internal constant TAIL_STEP = 0.05e18;
+    uint256 internal constant GRACE = 1209600;
+
     /// @notice MarginAccounts' constructor settings: the timelock's delay (seconds).
     function checkHouse(uint256 delay) internal pure {
         if (delay < 3600 || delay > 2592000) revert InvalidParameter("delay");

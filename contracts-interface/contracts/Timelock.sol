@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {FixedPoint} from "./FixedPoint.sol";
 import {PortfolioMargin} from "./PortfolioMargin.sol";
 import {HouseGuards} from "./HouseGuards.sol";
+import {ParamBounds} from "./ParamBounds.sol";
 
 /// @title Timelock
 /// @notice MarginAccounts' queue of admin changes and their step limits, apart from the house so
@@ -24,7 +25,8 @@ import {HouseGuards} from "./HouseGuards.sol";
 /// liquidation buffer, reward and per-push deviation cap: |new - old| <= max(STEP x old,
 /// FLOOR), STEP = 0.25 and FLOOR = 0.01 (a factor moves by at most a quarter of itself, or by
 /// 0.01 if that is more, so a zero can be raised). For the scenarios' tails (the largest and the
-/// smallest spot shock): at most TAIL_STEP = 0.05 each. Else StepLimit(field, old, new).
+/// smallest spot shock): at most TAIL_STEP = 0.05 each. Else StepLimit(field, old, new). The
+/// values, and GRACE (14 days), are rows of the generated bounds table (ParamBounds).
 library Timelock {
     /// @notice MarginAccounts' liquidation and oracle settings (WAD fractions, seconds).
     struct RiskLimits {
@@ -37,11 +39,14 @@ library Timelock {
     bytes32 private constant ADMIN = "admin";
     bytes32 private constant ORACLE = "oracle";
     bytes32 private constant MATCHER = "matcher";
-    int256 internal constant STEP = 0.25e18;
-    int256 internal constant FLOOR = 0.01e18;
-    int256 internal constant TAIL_STEP = 0.05e18;
-    uint256 internal constant GRACE = 14 days;
+    // the step limits and the grace period: rows of the generated table (ParamBounds, from
+    // core/tools/gen_bounds.py, as core/include/core/param_bounds.hpp's `timelock`)
+    int256 internal constant STEP = ParamBounds.STEP;
+    int256 internal constant FLOOR = ParamBounds.STEP_FLOOR;
+    int256 internal constant TAIL_STEP = ParamBounds.TAIL_STEP;
+    uint256 internal constant GRACE = ParamBounds.GRACE;
     uint8 private constant FLOOR_ROUNDING = 1;
+    int256 private constant MAX_PRICE = 1e33; // a strike's and a payout's bound (Listings, MarginAccounts)
 
     error NotQueued(bytes32 id);
     error AlreadyQueued(bytes32 id);
@@ -63,7 +68,10 @@ library Timelock {
     event ChangeCancelled(bytes32 indexed id);
 
     /// @notice MarginAccounts.queue: `data` decoded strictly as `kind`'s arguments ("params":
-    /// Params; "limits": RiskLimits; "oracleLimits": OracleLimits; "role": (bytes32, address))
+    /// Params; "limits": RiskLimits; "oracleLimits": OracleLimits; "role": (bytes32, address);
+    /// "series": listSeries' (uint64 expiry, int256 strike, bool call), the strike in (0, 1e33]
+    /// and the expiry after now + delay; "insurance": withdrawInsurance's (address to, uint256
+    /// amount), to not 0 and amount in (0, 1e33])
     /// and checked as their execution will check them (bounds and rules, and the step limits
     /// against `applied` (the house's parameters' code address, 0: none) and `limits`), then
     /// queued under id = keccak256 of their canonical encoding, executable `delay` seconds from
@@ -91,6 +99,18 @@ library Timelock {
             (bytes32 role, address who) = abi.decode(data, (bytes32, address));
             checkRole(role, who);
             encoded = abi.encode(role, who);
+        } else if (kind == "series") {
+            // a listing: its expiry must still be ahead at the earliest execution (Listings.list
+            // checks it all again then)
+            (uint64 expiry, int256 strike, bool call) = abi.decode(data, (uint64, int256, bool));
+            if (strike <= 0 || strike > MAX_PRICE) revert InvalidParameter("strike");
+            if (expiry <= block.timestamp + delay) revert InvalidParameter("expiry");
+            encoded = abi.encode(expiry, strike, call);
+        } else if (kind == "insurance") {
+            // a payout from the fund's surplus (checked against the surplus at execution)
+            (address to, uint256 amount) = abi.decode(data, (address, uint256));
+            if (to == address(0) || amount == 0 || amount > uint256(MAX_PRICE)) revert InvalidParameter("amount");
+            encoded = abi.encode(to, amount);
         } else {
             revert InvalidParameter("kind");
         }

@@ -212,7 +212,7 @@ if (argv.includes('--gas')) {
   console.log('(as liquidate passes them; MarginAccounts\' book lists each expiry\'s legs by strike); "legs unsorted": its execution with each');
   console.log('expiry\'s legs in reverse order (the same result); "priced here": its execution with no marks, every leg also priced in the call;');
   console.log('liquidate = the whole transaction (book and marks from storage,');
-  console.log('params from their data contract, the witness through MarginEngine, the transfer, and the liquidator\'s own IM check by full grid);');
+  console.log('params from their data contract, the witness through MarginEngine, the transfer, and the liquidator\'s own IM check by full grid through GridEngine);');
   console.log('full grid = MarginAccounts.fullGrid(account) (every scenario, IM, MM).\n');
   console.log('| legs | expiries | witness check | of which 21,000 + calldata | witness execution | legs unsorted | priced here | liquidate | full grid |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -230,7 +230,7 @@ expect(tradesOk > TRADERS, `trades entered (${tradesOk}; ${tradesRefused} refuse
 // A series listed since the last push has no mark vol or mark yet: it cannot be traded.
 {
   const snap = await provider.send('evm_snapshot', []);
-  await send(house.connect(admin).listSeries(EXPIRIES[0], STRIKES[0] + W('1'), true));
+  await h.timelocked('listSeries', [EXPIRIES[0], STRIKES[0] + W('1'), true]); // after the first push: through the timelock
   expect((await reverts(h.trade(maker, traders[0], BigInt(SERIES.length), E18, W('1000')))) === 'InvalidParameter',
     'a series listed since the last push cannot be traded (no mark yet)');
   await provider.send('evm_revert', [snap]);
@@ -247,27 +247,60 @@ expect(tradesOk > TRADERS, `trades entered (${tradesOk}; ${tradesRefused} refuse
 
 // IM covers moves inside the scenario grid (pmrm2: +-18%, vol up), so the shock goes beyond
 // it in two updates (each within the deviation bound): spot -27.75%, vols x1.4.
+let lastPush = null;
 for (const k of [0, 1]) {
   state.spot = (state.spot * 85n) / 100n;
   state.perpMark = (state.perpMark * 85n) / 100n;
   state.fwd = state.fwd.map((f) => (f * 85n) / 100n);
   if (k === 0) state.vols = state.vols.map((v) => (v * 14n) / 10n);
   await advance(60);
-  await send(push());
+  lastPush = await send(push());
 }
 
 const all = traders.map((t) => t.address);
+// The mark cache audited from logs alone (issue 31, item 7): the last push's MarketInputs (the
+// house's log, matched by address and topic) decoded, a book of every live series built from it
+// (ids from the listings, in `live` order), priced by MarkEngine.marks: each series' mark must be
+// the one the house cached. The audit bites: one vol 1 wei off in the decoded log is caught.
+{
+  const topic = iface.getEvent('MarketInputs').topicHash;
+  const logs = lastPush.logs.filter((l) => l.address.toLowerCase() === houseAddr.toLowerCase() && l.topics[0] === topic);
+  const ev = logs.length === 1 ? iface.parseLog(logs[0]) : null;
+  const [m, byExpiry, vols] = ev ? iface.decodeFunctionData('pushMarket', iface.getFunction('pushMarket').selector + ev.args.inputs.slice(2)) : [null, [], []];
+  const ids = [];
+  for (let i = 0n; i < (await house.liveCount()); i++) ids.push(await house.live(i));
+  const exps = [];
+  for (let j = 0n; j < (await house.expiryCount()); j++) exps.push(await house.expiries(j));
+  const audit = async (vs) => {
+    const legsOf = exps.map(() => []), where = [];
+    for (let i = 0; i < ids.length; i++) {
+      const s = await house.series(ids[i]);
+      const j = exps.indexOf(s.expiry);
+      where.push([j, legsOf[j].length]);
+      legsOf[j].push([s.strike, vs[i], 0n, s.call]);
+    }
+    const book = [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, exps.map((t, j) => [t - m.timestamp, byExpiry[j].forward, byExpiry[j].forwardConfidence, byExpiry[j].rate, byExpiry[j].discount, 0n, 0n, legsOf[j]]), []];
+    const marks = await h.marker.marks(book);
+    let bad = 0;
+    for (let i = 0; i < ids.length; i++) if (marks[where[i][0]][where[i][1]] !== (await house.quotes(ids[i])).mark) bad++;
+    return bad;
+  };
+  const bad = ev && m.timestamp === ev.args.timestamp && vols.length === ids.length ? await audit([...vols]) : -1;
+  const bitten = bad === 0 ? await audit([...vols].map((v, i) => (i === 0 ? v + 1n : v))) : 0;
+  expect(bad === 0 && bitten > 0, `the mark cache audited from the last push's MarketInputs log: ${ids.length} series over ${exps.length} expiries, ${bad} mismatches; one vol 1 wei off: ${bitten} caught`);
+}
+
 // The marks cached at the last push are the engine's own pricing of each account's book.
 {
   let markMismatches = 0, legs = 0;
   const flat = (m) => [...m].map((x) => [...x].map(String).join()).join(';');
   for (const a of all) {
     const b = await house.book(a);
-    const cached = await house.marks(a), fresh = await engine.marks(b.toArray(true));
+    const cached = await house.marks(a), fresh = await h.marker.marks(b.toArray(true));
     legs += [...cached].reduce((n, x) => n + x.length, 0);
     if (flat(cached) !== flat(fresh)) markMismatches++;
   }
-  expect(markMismatches === 0 && legs > 0, `cached marks equal MarginEngine.marks of the book for ${all.length} accounts, ${legs} legs (${markMismatches} mismatches)`);
+  expect(markMismatches === 0 && legs > 0, `cached marks equal MarkEngine.marks of the book for ${all.length} accounts, ${legs} legs (${markMismatches} mismatches)`);
   // marks not shaped as the book (one leg short on the first expiry) revert MarksMismatch(0)
   let a0 = null;
   for (const a of all) if ((await house.book(a)).expiries.length) { a0 = a; break; }
@@ -385,7 +418,7 @@ async function checkInvariants(step) {
   expect(gap >= 0n && gap < 10n ** 24n, `step ${step}: the contract's tokens cover the claims (gap ${gap} in 1e-36)`);
 }
 await checkInvariants('start');
-let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0;
+let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0, changes = 0, expiriesCrossed = 0;
 let gridsSame = 0;
 const verbose = argv.includes('--verbose');
 for (let step = 0; step < STEPS; step++) {
@@ -414,7 +447,7 @@ for (let step = 0; step < STEPS; step++) {
     else expect(false, `step ${step}: withdraw reverted with ${why}`);
   } else if (u < 0.7) {
     await randomTrade(t);
-  } else if (u < 0.85) {
+  } else if (u < 0.8) {
     const f = BigInt(r.int(93, 104)); // a downward drift: new liquidations appear
     state.spot = (state.spot * f) / 100n;
     state.perpMark = (state.perpMark * f) / 100n;
@@ -423,6 +456,28 @@ for (let step = 0; step < STEPS; step++) {
     await advance(60);
     await send(push());
     pushes++;
+  } else if (u < 0.86) {
+    // a risk-limits change through the timelock (the reward moved within its step), a day later
+    // executed, then the oracle's push: time crosses expiries (settled by the push), and nothing
+    // is frozen after: every account settles, the next steps trade, withdraw and liquidate
+    const L = await house.limits();
+    const next = { buffer: L.buffer, reward: L.reward === W('0.05') ? W('0.055') : W('0.05'), maxStaleness: L.maxStaleness, maxDeviation: L.maxDeviation };
+    const before = await house.expiryCount();
+    await send(h.queue('setLimits', [next]));
+    await advance(Number(h.delay));
+    await send(house.connect(admin).setLimits(next));
+    expect((await house.limits()).reward === next.reward, `step ${step}: the queued limits change applied after the delay`);
+    await send(push());
+    pushes++;
+    changes++;
+    const crossed = before - (await house.expiryCount());
+    if (crossed > 0n) {
+      expiriesCrossed += Number(crossed);
+      for (const s of [maker, liquidator, ...traders]) {
+        const why = await reverts(house.connect(stranger).settle(s.address));
+        expect(why === null, `step ${step}: after an expiry, settle(${s.address.slice(0, 8)}) ${why ?? 'ok'}`);
+      }
+    }
   } else {
     // mostly an account the engine marks liquidatable (if any), with its worst scenario or
     // another; else a random one
@@ -450,12 +505,12 @@ for (let step = 0; step < STEPS; step++) {
   }
   if (verbose) console.log(`  step ${step}: ${u.toFixed(2)} ${Date.now() - stepStart} ms`);
 }
-console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates, ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
+console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates (${changes} after a timelocked limits change and a day, ${expiriesCrossed} expiries crossed and settled), ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
 
 // Staleness: no margin decision on an old market.
 await advance(4000);
 expect((await reverts(house.connect(liquidator).liquidate(traders[2].address, 0))) === 'StaleMarket', 'liquidate on a market older than maxStaleness reverts StaleMarket');
 
-console.log(`clearing house on anvil (${SOLC_VERSION.split('+')[0]}, runs ${DEPLOY_RUNS}; MarginEngine ${sizes.MarginEngine} B, MarginAccounts ${sizes.MarginAccounts} B): ${checks.passed} passed, ${checks.failed} failed`);
+console.log(`clearing house on anvil (${SOLC_VERSION.split('+')[0]}, runs ${DEPLOY_RUNS}; ${Object.entries(sizes).map(([n, b]) => `${n} ${b} B`).join(', ')}): ${checks.passed} passed, ${checks.failed} failed`);
 node.stop();
 process.exit(checks.failed === 0 ? 0 : 1);

@@ -18,12 +18,12 @@ export const CONTRACTS = path.join(here, '..', 'contracts');
 export const TEST_CONTRACTS = path.join(CONTRACTS, 'test');
 const CACHE = path.join(here, '..', '..', 'build', 'solc-cache');
 
-/// Optimizer runs of the deployable build (MarginEngine, Listings, HouseGuards, MarginAccounts): fewer than the
-/// test harnesses' so that MarginEngine stays under EIP-170's 24,576 bytes.
+/// Optimizer runs of the deployable build (the engines, the libraries, MarginAccounts): fewer than the
+/// test harnesses' so that every contract stays under EIP-170's 24,576 bytes.
 export const DEPLOY_RUNS = 2000;
 /// The clearing house's contracts, as deployed (house.js) and as portfolio.js checks the
 /// engine: one compile at DEPLOY_RUNS, cached for both.
-export const DEPLOYED = ['test/TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'Listings.sol:Listings', 'HouseGuards.sol:HouseGuards', 'Orders.sol:Orders', 'Timelock.sol:Timelock', 'MarginAccounts.sol:MarginAccounts'];
+export const DEPLOYED = ['test/TestToken.sol:TestToken', 'MarginEngine.sol:MarginEngine', 'GridEngine.sol:GridEngine', 'MarkEngine.sol:MarkEngine', 'AccountBook.sol:AccountBook', 'Listings.sol:Listings', 'HouseGuards.sol:HouseGuards', 'Orders.sol:Orders', 'Timelock.sol:Timelock', 'MarginAccounts.sol:MarginAccounts'];
 
 /// The source units solc compiles, named by their path under contracts/ ("MarginEngine.sol",
 /// "test/TestToken.sol"): the production contracts, then contracts/test/'s. Sorted, as solc

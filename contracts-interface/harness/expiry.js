@@ -310,6 +310,8 @@ const fund = await house.insuranceFund();
 expect((await reverts(house.connect(admin).withdrawInsurance(admin.address, fund + 1n))) === 'InvalidParameter', 'withdrawInsurance beyond the surplus reverts');
 {
   const bal = await token.balanceOf(stranger.address);
+  await h.send(h.queue('withdrawInsurance', [stranger.address, W('400')])); // through the timelock
+  await h.advance(Number(h.delay));
   const rc = await send(house.connect(admin).withdrawInsurance(stranger.address, W('400')), 'withdrawInsurance');
   const ev = rc.logs.map((l) => { try { return iface.parseLog(l); } catch { return null; } }).find((e) => e?.name === 'InsuranceWithdrawn');
   expect(ev && ev.args.amount === W('400') && (await token.balanceOf(stranger.address)) === bal + W('400') && (await house.insuranceFund()) === fund - W('400'),

@@ -19,7 +19,9 @@
 // 4. Liquidation economics (item 4): the liquidator's fraction and price limit, no reward when
 //    insolvent; risk-reducing trades between MM and IM, both ways; socialised loss (item 5): the
 //    loss scale, a claim's exact withdrawal, an undiluted later deposit, conservation to the wei.
-//    --mutate: the house with the loss scale's entry kept at the first deposit; must be caught.
+//    A passing trade that closes a whole series below IM (the rule's redo path).
+//    --mutate: the house with the loss scale's entry kept at the first deposit; --mutate-redo: the
+//    redo leaving the closed series on the account's list; each must be caught.
 // 5. The legs cap (MAX_LEGS 32): a 33rd series refused, the gas of a trade and a withdrawal at it.
 // 6. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
 // Exit 1 on any failure.
@@ -38,9 +40,20 @@ const expect = (ok, what) => checks.expect(ok, what);
 const MARGIN = process.argv[2];
 // --mutate: the house compiled with the loss scale's entry point kept at an account's first
 // deposit (the scale not applied to later deposits); section 4's socialised-loss checks must fail.
-const MUTATE = process.argv.includes('--mutate');
-const MUTANT = ['        a.lossAt = lossMark;', '        if (a.lossAt == 0) a.lossAt = lossMark;'];
-const h = await House.deploy({ traders: 2, ...(MUTATE ? { contracts: compile((n, t) => (n === 'MarginAccounts.sol' ? t.replace(MUTANT[0], MUTANT[1]) : t), DEPLOY_RUNS, DEPLOYED) } : {}) });
+// --mutate (loss): the loss scale's entry kept at the first deposit; --mutate-redo: the risk-reducing
+// rule's redo leaves a closed series on the account's list. Each must be caught by section 4.
+const MUTANTS = {
+  '--mutate': ['HouseState.sol', '        a.lossAt = lossMark;', '        if (a.lossAt == 0) a.lossAt = lossMark;', 'loss scale not applied to later deposits'],
+  '--mutate-redo': ['AccountBook.sol', '            else if (s[3] == 0) a.held.pop();', '', 'a series closed below IM left on the list'],
+};
+const mutant = Object.entries(MUTANTS).find(([flag]) => process.argv.includes(flag))?.[1];
+const MUTATE = mutant !== undefined;
+const mutate = (n, t) => {
+  if (n !== mutant[0]) return t;
+  if (!t.includes(mutant[1])) throw new Error('the mutation does not apply: ' + mutant[1]);
+  return t.replace(mutant[1], mutant[2]);
+};
+const h = await House.deploy({ traders: 2, ...(MUTATE ? { contracts: compile(mutate, DEPLOY_RUNS, DEPLOYED) } : {}) });
 const { house, admin, oracle, matcher, maker, iface } = h;
 await h.configure();
 const [trader] = h.traders;
@@ -132,8 +145,7 @@ for (const r of table.rows) {
       // the constructor's settings: a deployment's eth_estimateGas
       const f = h.contracts['MarginAccounts.sol'].MarginAccounts;
       const factory = new ethers.ContractFactory(f.abi, '0x' + link(f.evm.bytecode.object, bare.links), bare.admin);
-      const tok = await bare.token.getAddress(), eng = await bare.engine.getAddress();
-      call = async (v) => bare.admin.estimateGas(await factory.getDeployTransaction(tok, eng, bare.admin.address, bare.oracle.address, bare.matcher.address, v));
+      call = async (v) => bare.admin.estimateGas(await factory.getDeployTransaction(...(await bare.houseArgs(bare.admin.address, bare.oracle.address, bare.matcher.address, v))));
     } else {
       call = (v) => bare.house.connect(bare.admin).setOracleLimits.staticCall({ ...h.oracleLimits, [r.field]: v });
     }
@@ -265,6 +277,9 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
     const exp = h.SERIES[put].expiry;
     const hedge = h.SERIES.findIndex((s) => s.strike === W('80000') && !s.call && s.expiry === exp);
     await h.send(h.trade(trader, maker, BigInt(hedge), W('0.05'), (await house.quotes(hedge)).mark));
+    // and a small short put at 90,000 (same expiry), a whole series to close below IM later
+    const small = h.SERIES.findIndex((s) => s.strike === W('90000') && !s.call && s.expiry === exp);
+    await h.send(h.trade(maker, trader, BigInt(small), W('0.02'), (await house.quotes(small)).mark));
     let g0 = await house.fullGrid(trader.address);
     // down to below the midpoint of MM and IM: room for a small reduction to stay below IM
     for (let k = 0; k < 30 && 2n * g0.equity >= g0.initial + g0.maintenance; k++) {
@@ -291,6 +306,18 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
     // it off): closing the hedge raises MM more than equity, refused
     const r4 = await why(h.trade(maker, trader, BigInt(hedge), W('0.05'), (await house.quotes(hedge)).mark));
     expect(r4?.name === 'InsufficientMargin' && r4.args[0] === trader.address, `closing the hedge (long 80,000 puts) below IM reverts InsufficientMargin: equity - MM would fall (${r4?.name})`);
+    // a passing trade that closes a whole series below IM (item 4: the redo path, the series off
+    // the account's list again after the undo put it back): buying back all of the small short
+    // put at mark; IM fails before and after, so only the risk-reducing rule can pass it
+    const heldBefore = (await house.accountOf(trader.address)).held.map(Number);
+    const gs0 = await house.fullGrid(trader.address);
+    const rs = await h.send(h.trade(trader, maker, BigInt(small), W('0.02'), (await house.quotes(small)).mark));
+    const gs1 = await house.fullGrid(trader.address);
+    const heldAfter = (await house.accountOf(trader.address)).held.map(Number);
+    expect(gs0.equity < gs0.initial && gs1.equity < gs1.initial && gs1.equity - gs1.maintenance >= gs0.equity - gs0.maintenance &&
+      heldBefore.includes(small) && !heldAfter.includes(small) && heldAfter.join() === heldBefore.filter((i) => i !== small).join(),
+      `closing a whole series below IM passes by the risk-reducing rule (held ${heldBefore} -> ${heldAfter}; equity - MM ` +
+      `${gs0.equity - gs0.maintenance} -> ${gs1.equity - gs1.maintenance}, IM ${gs1.initial} above equity ${gs1.equity}; gas ${rs.gasUsed})`);
     console.log(`  risk-reducing buy-back: before equity ${g0.equity} IM ${g0.initial} MM ${g0.maintenance}; after equity ${g1.equity} IM ${g1.initial} MM ${g1.maintenance}; held ${short} -> ${await held()}`);
     expect((await held()) === short + onePct && g1.equity - g1.maintenance >= excess && g1.equity < g1.initial,
       `buying back 1% of the short puts at mark passes below IM (equity - MM ${excess} -> ${g1.equity - g1.maintenance}, gas ${rc.gasUsed})`);
@@ -355,7 +382,7 @@ const tryPush = (m, be, v) => why(house.connect(oracle).pushMarket.staticCall(m,
 }
 
 if (MUTATE) {
-  console.log(`mutant (loss scale not applied to later deposits): ${checks.failed ? 'caught' : 'NOT caught'}`);
+  console.log(`mutant (${mutant[3]}): ${checks.failed ? 'caught' : 'NOT caught'}`);
   h.node.stop();
   process.exit(checks.failed ? 0 : 1);
 }
@@ -448,7 +475,7 @@ if (MUTATE) {
 // a new expiry's first forward: |spot - floor(F x DF)| <= spot x maxDeviation
 {
   const t = BigInt((await h.blockTime()) + 365 * 86400);
-  await h.send(house.connect(admin).listSeries(t, W('100000'), true));
+  await h.timelocked('listSeries', [t, W('100000'), true]); // after the first push: through the timelock
   const t2 = (await h.blockTime()) + DT;
   await h.provider.send('evm_setNextBlockTimestamp', ['0x' + t2.toString(16)]);
   await h.provider.send('evm_mine', []);

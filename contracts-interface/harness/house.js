@@ -67,23 +67,24 @@ export class House {
     h.traders = h.signers.slice(6, 6 + traders);
     h.token = await h.deployContract('test/TestToken.sol', 'TestToken');
     h.engine = await h.deployContract('MarginEngine.sol', 'MarginEngine');
+    h.gridEngine = await h.deployContract('GridEngine.sol', 'GridEngine');
+    h.marker = await h.deployContract('MarkEngine.sol', 'MarkEngine');
     // the external libraries MarginAccounts links (run by DELEGATECALL): its listed series'
-    // lifecycle, and its parameter bounds and oracle guards
-    // lifecycle, its parameter bounds and oracle guards, its orders' signatures and nonces, and
-    // its timelock (which links HouseGuards)
+    // lifecycle, its parameter bounds and oracle guards, its orders' signatures and nonces, its
+    // accounts' books and margin checks, and its timelock (which links HouseGuards)
     h.settlement = await h.deployContract('Listings.sol', 'Listings');
     h.guards = await h.deployContract('HouseGuards.sol', 'HouseGuards');
     h.orders = await h.deployContract('Orders.sol', 'Orders');
+    h.accountBook = await h.deployContract('AccountBook.sol', 'AccountBook');
     h.links = { 'Listings.sol:Listings': await h.settlement.getAddress(), 'HouseGuards.sol:HouseGuards': await h.guards.getAddress(),
-      'Orders.sol:Orders': await h.orders.getAddress() };
+      'Orders.sol:Orders': await h.orders.getAddress(), 'AccountBook.sol:AccountBook': await h.accountBook.getAddress() };
     h.timelock = await h.deployContract('Timelock.sol', 'Timelock');
     h.links['Timelock.sol:Timelock'] = await h.timelock.getAddress();
     h.delay = delay;
-    h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts',
-      [await h.token.getAddress(), await h.engine.getAddress(), h.admin.address, h.oracle.address, h.matcher.address, delay]);
+    h.house = await h.deployContract('MarginAccounts.sol', 'MarginAccounts', await h.houseArgs(h.admin.address, h.oracle.address, h.matcher.address, delay));
     h.iface = h.house.interface;
     h.houseAddr = await h.house.getAddress();
-    h.sizes = Object.fromEntries(['MarginEngine', 'Listings', 'HouseGuards', 'Orders', 'Timelock', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
+    h.sizes = Object.fromEntries(['MarginEngine', 'GridEngine', 'MarkEngine', 'Listings', 'HouseGuards', 'Orders', 'AccountBook', 'Timelock', 'MarginAccounts'].map((n) => [n, contracts[n + '.sol'][n].evm.deployedBytecode.object.length / 2]));
     // the dev accounts' keys, to sign orders (EIP-712, Orders.sol) without a round trip to the node
     const root = ethers.HDNodeWallet.fromPhrase(MNEMONIC, undefined, "m/44'/60'/0'/0");
     h.keys = new Map();
@@ -104,6 +105,12 @@ export class House {
     h.oracleLimits = { priceRate: W('0.005'), volRate: W('0.01'), volCap: W('1'), rateRate: W('0.0001'), rateCap: W('0.05'),
       confRate: W('0.0005'), confCap: W('0.05'), dfTolerance: W('0.01') };
     return h;
+  }
+
+  /// MarginAccounts' constructor arguments on this node's token and engines (MarginEngine,
+  /// GridEngine, MarkEngine): the roles' first holders and the timelock's delay.
+  async houseArgs(admin, oracle, matcher, delay) {
+    return [await this.token.getAddress(), await this.engine.getAddress(), await this.gridEngine.getAddress(), await this.marker.getAddress(), admin, oracle, matcher, delay];
   }
 
   async deployContract(file, name, args = [], from = this.admin) {
@@ -183,9 +190,9 @@ export class House {
     return '0x' + this.iface.encodeFunctionData(fn, args).slice(10);
   }
   /// Queue a change (kind of `fn`: setParams "params", setLimits "limits", setOracleLimits
-  /// "oracleLimits", setRole "role"); the call's promise.
+  /// "oracleLimits", setRole "role", listSeries "series", withdrawInsurance "insurance"); the call's promise.
   queue(fn, args, from = this.admin) {
-    const kind = { setParams: 'params', setLimits: 'limits', setOracleLimits: 'oracleLimits', setRole: 'role' }[fn];
+    const kind = { setParams: 'params', setLimits: 'limits', setOracleLimits: 'oracleLimits', setRole: 'role', listSeries: 'series', withdrawInsurance: 'insurance' }[fn];
     return this.house.connect(from).queue(ethers.encodeBytes32String(kind), this.changeData(fn, args));
   }
   /// Queue, wait out the delay, execute: the execution's receipt.
@@ -258,9 +265,13 @@ export class House {
     const perp = r.chance(0.2);
     let id = perp ? ethers.MaxUint256 : BigInt(r.int(0, this.SERIES.length - 1));
     if (!perp) {
-      // the maker at the house's legs cap (MAX_LEGS) trades a series it holds
+      // a series past its expiry (the chain's clock) is not traded: the same draw picks a live one
+      const now = BigInt(await this.blockTime());
+      const live = this.SERIES.map((s, i) => BigInt(i)).filter((i) => this.SERIES[Number(i)].expiry > now);
+      if (this.SERIES[Number(id)].expiry <= now) id = live[Number(id) % live.length];
+      // the maker at the house's legs cap (MAX_LEGS) trades a live series it holds
       this.maxLegs ??= await this.house.MAX_LEGS().catch(() => 1n << 64n);
-      const held = (await this.house.accountOf(this.maker.address)).held;
+      const held = (await this.house.accountOf(this.maker.address)).held.filter((i) => live.includes(i));
       if (BigInt(held.length) >= this.maxLegs && !held.includes(id)) id = held[Number(id) % held.length];
     }
     const size = r.wad(0.1, 4, 2);

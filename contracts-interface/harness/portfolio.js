@@ -3,9 +3,9 @@
 // full and at each scenario) and by PortfolioMargin.sol (PortfolioHarness: grid and witness),
 // compared integer for integer: every scenario's P&L, the basis contingency, the worst
 // scenario, equity, contingencies, IM, MM and the liquidatable verdict, and each scenario's
-// witness (its MM if it were the worst, and its verdict). Then MarginEngine, on calldata from
-// solc's own encoder: its witness and grid byte-identical to the harness's, and malformed
-// calldata rejected (engineCheck).
+// witness (its MM if it were the worst, and its verdict). Then MarginEngine and GridEngine, on
+// calldata from solc's own encoder: their witness and grid byte-identical to the harness's, and
+// malformed calldata rejected (engineCheck).
 //
 //   node harness/portfolio.js MARGIN [--accounts N] [--seed S] [--out DIR] [--mutate]
 //
@@ -262,12 +262,12 @@ export class Harness {
   }
 }
 
-/// MarginEngine (deployed beside the harness) on calldata from solc's own encoder
+/// MarginEngine and GridEngine (deployed beside the harness) on calldata from solc's own encoder
 /// (PortfolioHarness.engineCall): its results must be the harness's, byte for byte, for the
 /// witness of every account (scenario i mod n+1) and the grid of the first `grids`; and
 /// malformed calldata must revert with empty data, as solc's decoder does. Returns
 /// {compared, mismatches, malformed, rejected, report}.
-async function engineCheck(h, engine, params, nScen, books, grids) {
+async function engineCheck(h, engine, gridEngine, params, nScen, books, grids) {
   const out = { compared: 0, mismatches: 0, malformed: 0, rejected: 0, report: [] };
   const bytesOf = (w) => {
     const n = Number(w[1]);
@@ -282,11 +282,11 @@ async function engineCheck(h, engine, params, nScen, books, grids) {
   const call = async (list) => {
     const res = [];
     for (let k = 0; k < list.length; k += 100)
-      res.push(...await h.node.batch(list.slice(k, k + 100).map((data) => ['eth_call', [{ to: engine, data, gas: '0x3b9aca00' }, 'latest']])));
+      res.push(...await h.node.batch(list.slice(k, k + 100).map(({ to, data }) => ['eth_call', [{ to, data, gas: '0x3b9aca00' }, 'latest']])));
     return res;
   };
   const calldata = datas.map((d) => bytesOf(d.words));
-  const got = await call(calldata);
+  const got = await call(calldata.map((data, k) => ({ to: jobs[k].grid ? gridEngine : engine, data })));
   jobs.forEach((j, k) => {
     out.compared++;
     const want = expected[k].words ? expected[k].words.join() : 'error ' + expected[k].error;
@@ -327,7 +327,7 @@ async function engineCheck(h, engine, params, nScen, books, grids) {
     ['the marks offset past the end', put(96, BigInt(base.length / 2))],
     ['an expiry\'s mark count past the end', put(firstMarks, wordAt(firstMarks) + 1000n)],
   ];
-  const res = await call(bad.map(([, d]) => d));
+  const res = await call(bad.map(([, data]) => ({ to: engine, data })));
   bad.forEach(([what], k) => {
     out.malformed++;
     const e = res[k].error;
@@ -488,8 +488,10 @@ async function main() {
   r1.mismatches += hashMismatches;
   r1.compared += requests.length;
   // MarginEngine's decoder: the same results as the harness from solc's encoding.
-  const engine = await h.node.deploy(compile(undefined, DEPLOY_RUNS, DEPLOYED)['MarginEngine.sol'].MarginEngine.evm.bytecode.object);
-  const ec = await engineCheck(h, engine, params, nScen, books, 200);
+  const built = compile(undefined, DEPLOY_RUNS, DEPLOYED);
+  const engine = await h.node.deploy(built['MarginEngine.sol'].MarginEngine.evm.bytecode.object);
+  const gridEngine = await h.node.deploy(built['GridEngine.sol'].GridEngine.evm.bytecode.object);
+  const ec = await engineCheck(h, engine, gridEngine, params, nScen, books, 200);
   r1.mismatches += ec.mismatches + (ec.malformed - ec.rejected);
   r1.compared += ec.compared;
   r1.report.push(...ec.report);
@@ -502,7 +504,7 @@ async function main() {
   console.log(`portfolio differential: ${count} accounts (${liquidatable} liquidatable), ${nScen} scenarios + basis; ` +
     `${compared} values compared, ${witnessCalls} witness calls; ${mismatches} mismatches`);
   console.log(`  input hash keccak256(abi.encode(book, params, id)): \`margin input-hash\` vs the EVM on ${requests.length} accounts: ${hashMismatches} mismatches`);
-  console.log(`  MarginEngine's calldata decoder: ${ec.compared} calls (witness and grid) equal to the harness's: ${ec.mismatches} mismatches; ` +
+  console.log(`  the engines' calldata decoder: ${ec.compared} calls (MarginEngine.witness and GridEngine.grid) equal to the harness's: ${ec.mismatches} mismatches; ` +
     `malformed calldata: ${ec.rejected} of ${ec.malformed} reverted with empty data`);
   console.log(`  gas of the library call (first 50 accounts): grid median ${med(gridGas)}, witness (scenario 0) median ${med(witnessGas)}`);
   for (const line of report) console.log('  ' + line);

@@ -158,21 +158,99 @@ export async function governance(h, expect, why, margin) {
   expect(named(await why(house.connect(admin).setParams.staticCall(other)), 'NotQueued'), 'other parameters than those queued: NotQueued');
   expect(named(await why(house.connect(admin).queue.staticCall(b32('fees'), data)), 'InvalidParameter', 'kind'), 'an unknown kind: InvalidParameter("kind")');
   expect(named(await why(house.connect(admin).queue.staticCall(b32('params'), data + '00'.repeat(32))), 'InvalidParameter', 'data'), 'a non-canonical encoding (a trailing word): InvalidParameter("data")');
-  // step limits: at the bound accepted, one wei beyond refused (eth_call of queue: the same checks as the execution)
+  // step limits: the generated table's values (core/tools/gen_bounds.py --json, "timelock"); every
+  // step-limited field moved up and down by its allowed step max(STEP x |old|, STEP_FLOOR) (the
+  // tails by TAIL_STEP) accepted, one wei beyond refused with StepLimit(field) (eth_call of queue:
+  // the same checks as the execution)
+  const TL = Object.fromEntries(JSON.parse(execFileSync('python3', [path.join(ROOT, 'core/tools/gen_bounds.py'), '--json'], { encoding: 'utf8' }))
+    .timelock.map((r) => [r.field, BigInt(r.value)]));
+  const allowed = (old) => {
+    const a = ((old < 0n ? -old : old) * TL.step) / E18; // floor, as Timelock.step
+    return a > TL.stepFloor ? a : TL.stepFloor;
+  };
   const pm = (over) => ({ ...h.params, ...over });
   const stepQ = (fn, args) => why(house.connect(admin).queue.staticCall(b32({ setParams: 'params', setLimits: 'limits' }[fn]), h.changeData(fn, args)));
-  expect((await stepQ('setParams', [pm({ mmFactor: W('0.6') })])) === null, 'mmFactor 0.8 -> 0.6 (a quarter down) accepted');
-  expect(named(await stepQ('setParams', [pm({ mmFactor: W('0.6') - 1n })]), 'StepLimit', 'mmFactor'), 'mmFactor 0.8 -> 0.6 - 1 wei: StepLimit("mmFactor")');
-  const imOpt = h.params.imOptionPercent; // 0.002: the floor 0.01 is the step
-  expect((await stepQ('setParams', [pm({ imOptionPercent: imOpt + W('0.01') })])) === null, 'imOptionPercent + 0.01 (the floor step) accepted');
-  expect(named(await stepQ('setParams', [pm({ imOptionPercent: imOpt + W('0.01') + 1n })]), 'StepLimit', 'imOptionPercent'), 'imOptionPercent + 0.01 + 1 wei: StepLimit');
-  const lo = h.params.scenarios.reduce((m, x, i) => (x.spotShock < h.params.scenarios[m].spotShock ? i : m), 0);
-  const tail = (d) => pm({ scenarios: h.params.scenarios.map((x, i) => (i === lo ? { ...x, spotShock: x.spotShock + d } : x)) });
-  expect((await stepQ('setParams', [tail(-W('0.05'))])) === null, 'the smallest spot shock 0.05 lower accepted');
-  expect(named(await stepQ('setParams', [tail(-W('0.05') - 1n)]), 'StepLimit', 'minSpotShock'), 'the smallest spot shock 0.05 + 1 wei lower: StepLimit("minSpotShock")');
+  // the cross-field rule imFactor >= mmFactor holds at every point tested: imFactor's way down
+  // takes mmFactor down by its own whole step first, mmFactor's way up takes imFactor along
+  const partner = {
+    imFactor: (v, d) => (d < 0n ? { mmFactor: h.params.mmFactor - allowed(h.params.mmFactor) } : {}),
+    mmFactor: (v, d) => (d > 0n && v > h.params.imFactor ? { imFactor: v } : {}),
+  };
+  let stepCases = 0, belowZero = 0;
+  const stepBoth = async (fn, field, make, old, bound) => {
+    for (const d of [1n, -1n]) {
+      const at = old + d * bound;
+      if (at < 0n) { // the step reaches below the table's lower bound (0): the bound refuses first
+        belowZero++;
+        continue;
+      }
+      const ok = await stepQ(fn, [make(field, at, d)]);
+      const beyond = await stepQ(fn, [make(field, at + d, d)]);
+      stepCases++;
+      expect(ok === null && named(beyond, 'StepLimit', field),
+        `${field} ${old} ${d > 0n ? '+' : '-'} ${bound} accepted (${ok?.name ?? 'ok'}), one wei beyond: StepLimit (${beyond?.name} ${beyond?.args?.[0] ? ethers.decodeBytes32String(beyond.args[0]) : ''})`);
+    }
+  };
+  for (const f of ['imFactor', 'mmFactor', 'mmPerpPercent', 'imPerpPercent', 'mmOptionPercent', 'imOptionPercent'])
+    await stepBoth('setParams', f, (k, v, d) => pm({ ...(partner[k]?.(v, d) ?? {}), [k]: v }), h.params[f], allowed(h.params[f]));
   const L = h.limits;
-  expect((await stepQ('setLimits', [{ ...L, reward: L.reward + W('0.0125') }])) === null, 'reward 0.05 -> 0.0625 (a quarter up) accepted');
-  expect(named(await stepQ('setLimits', [{ ...L, reward: L.reward + W('0.0125') + 1n }]), 'StepLimit', 'reward'), 'reward one wei beyond its step: StepLimit("reward")');
+  for (const f of ['buffer', 'reward', 'maxDeviation']) await stepBoth('setLimits', f, (k, v) => ({ ...L, [k]: v }), L[f], allowed(L[f]));
+  // the tails: the smallest and the largest spot shock, each moved outward and inward by TAIL_STEP
+  const shocks = h.params.scenarios.map((x) => x.spotShock);
+  const lo = shocks.indexOf(shocks.reduce((a, b) => (b < a ? b : a)));
+  const hi = shocks.indexOf(shocks.reduce((a, b) => (b > a ? b : a)));
+  for (const [name, i] of [['minSpotShock', lo], ['maxSpotShock', hi]]) {
+    const others = shocks.filter((_, k) => k !== i);
+    // inward only while the moved shock stays the extreme one (else the step is measured on another scenario)
+    const room = name === 'minSpotShock' ? others.reduce((a, b) => (b < a ? b : a)) - shocks[i] : shocks[i] - others.reduce((a, b) => (b > a ? b : a));
+    const make = (_k, v) => pm({ scenarios: h.params.scenarios.map((x, k) => (k === i ? { ...x, spotShock: v } : x)) });
+    if (room > TL.tailStep + 1n) await stepBoth('setParams', name, make, shocks[i], TL.tailStep);
+    else {
+      const d = name === 'minSpotShock' ? -1n : 1n; // outward
+      const ok = await stepQ('setParams', [make(name, shocks[i] + d * TL.tailStep)]);
+      const beyond = await stepQ('setParams', [make(name, shocks[i] + d * (TL.tailStep + 1n))]);
+      stepCases++;
+      expect(ok === null && named(beyond, 'StepLimit', name), `${name} moved outward by TAIL_STEP accepted, one wei beyond: StepLimit (${beyond?.name})`);
+    }
+  }
+  console.log(`  step limits from the table (step ${TL.step}, floor ${TL.stepFloor}, tail ${TL.tailStep}, grace ${TL.grace} s): ${stepCases} moves at the bound and one wei beyond (${belowZero} downward steps below 0 left to the bounds table)`);
+  // listings (once the oracle has pushed) and insurance payouts go through the timelock too
+  {
+    const now = BigInt(await h.blockTime());
+    const t = now + 30n * 86400n, k = W('101000');
+    expect(named(await why(house.connect(admin).listSeries.staticCall(t, k, true)), 'NotQueued'), 'listSeries after the first push, not queued: NotQueued');
+    const sq = (args) => why(house.connect(admin).queue.staticCall(b32('series'), h.changeData('listSeries', args)));
+    expect(named(await sq([t, 0n, true]), 'InvalidParameter', 'strike'), 'a listing queued with strike 0: InvalidParameter("strike")');
+    expect(named(await sq([now + h.delay, k, true]), 'InvalidParameter', 'expiry') && (await sq([now + h.delay + 2n, k, true])) === null,
+      'a listing whose expiry is not after now + delay refused (InvalidParameter("expiry")), 2 s later accepted');
+    const iq = (args) => why(house.connect(admin).queue.staticCall(b32('insurance'), h.changeData('withdrawInsurance', args)));
+    expect(named(await iq([ethers.ZeroAddress, 1n]), 'InvalidParameter', 'amount') && named(await iq([admin.address, 0n]), 'InvalidParameter', 'amount') &&
+      (await iq([admin.address, 1n])) === null, 'an insurance payout queued to address 0 or of 0 refused, of 1 wei accepted');
+    await h.send(h.token.connect(admin).mint(admin.address, W('10')));
+    await h.send(h.token.connect(admin).approve(h.houseAddr, ethers.MaxUint256));
+    await h.send(house.connect(admin).fundInsurance(W('10')));
+    expect(named(await why(house.connect(admin).withdrawInsurance.staticCall(admin.address, W('1'))), 'NotQueued'), 'withdrawInsurance within the surplus, not queued: NotQueued');
+    expect(named(await why(house.connect(admin).withdrawInsurance.staticCall(admin.address, (await house.insuranceFund()) + 1n)), 'InvalidParameter', 'amount'),
+      'withdrawInsurance beyond the surplus: InvalidParameter("amount") before the queue is looked at');
+    const r1 = await h.send(h.queue('listSeries', [t, k, true]));
+    const r2 = await h.send(h.queue('withdrawInsurance', [admin.address, W('1')]));
+    const ids = [events(h, r1, 'ChangeQueued')[0]?.args, events(h, r2, 'ChangeQueued')[0]?.args];
+    expect(ids[0]?.kind === b32('series') && ids[0]?.id === ethers.keccak256(h.changeData('listSeries', [t, k, true])) &&
+      ids[1]?.kind === b32('insurance') && ids[1]?.id === ethers.keccak256(h.changeData('withdrawInsurance', [admin.address, W('1')])),
+      'ChangeQueued for a listing and a payout: id = keccak256 of the arguments\' encoding');
+    expect(named(await why(house.connect(admin).listSeries.staticCall(t, k, true)), 'TooEarly') &&
+      named(await why(house.connect(admin).withdrawInsurance.staticCall(admin.address, W('1'))), 'TooEarly'), 'both before the delay: TooEarly');
+    await h.advance(Number(h.delay));
+    const n = await house.seriesCount();
+    const fund = await house.insuranceFund();
+    const e1 = await h.send(house.connect(admin).listSeries(t, k, true));
+    const e2 = await h.send(house.connect(admin).withdrawInsurance(admin.address, W('1')));
+    expect(events(h, e1, 'ChangeExecuted')[0]?.args.id === ids[0]?.id && events(h, e1, 'SeriesListed')[0]?.args.seriesId === n &&
+      events(h, e2, 'ChangeExecuted')[0]?.args.id === ids[1]?.id && (await house.insuranceFund()) === fund - W('1'),
+      'after the delay: the series listed and the payout made (ChangeExecuted each)');
+    h.SERIES.push({ expiry: t, strike: k, call: true }); // priced from the next push
+    h.state.vols.push(W('0.5'));
+  }
   // a limits change queued then cancelled
   const L2 = { ...L, maxStaleness: L.maxStaleness + 60n };
   const rl = await h.send(h.queue('setLimits', [L2]));
@@ -213,10 +291,13 @@ export async function governance(h, expect, why, margin) {
   // a change that waits past its grace period
   const rg = await h.send(h.queue('setLimits', [L2], boss));
   const gid = events(h, rg, 'ChangeQueued')[0]?.args.id;
-  await h.advance(Number(h.delay) + 14 * 86400 + 1);
-  expect(named(await why(house.connect(boss).setLimits.staticCall(L2)), 'ChangeExpired'), `executed more than 14 days after its eta: ChangeExpired (${gid?.slice(0, 10)})`);
+  // (eth_call at the next block's time: advance to one second before the last instant, then the block is mined at it)
+  await h.advance(Number(h.delay + TL.grace));
+  expect((await why(house.connect(boss).setLimits.staticCall(L2))) === null, `executed at eta + GRACE (the table's ${TL.grace} s): accepted`);
+  await h.advance(1);
+  expect(named(await why(house.connect(boss).setLimits.staticCall(L2)), 'ChangeExpired'), `executed one second after eta + GRACE: ChangeExpired (${gid?.slice(0, 10)})`);
   // the constructor's delay bounds
-  const args = async (d) => [await h.token.getAddress(), await h.engine.getAddress(), admin.address, admin.address, admin.address, d];
+  const args = (d) => h.houseArgs(admin.address, admin.address, admin.address, d);
   const f = h.contracts['MarginAccounts.sol'].MarginAccounts;
   const factory = new ethers.ContractFactory(f.abi, '0x' + link(f.evm.bytecode.object, h.links), admin);
   const ctor = async (d) => why(admin.estimateGas(await factory.getDeployTransaction(...(await args(d)))));
@@ -233,7 +314,7 @@ export async function governance(h, expect, why, margin) {
   await lib.waitForDeployment();
   const links = { ...h.links, 'Orders.sol:Orders': await lib.getAddress() };
   const mh = await new ethers.ContractFactory(f.abi, '0x' + link(f.evm.bytecode.object, links), admin)
-    .deploy(await h.token.getAddress(), await h.engine.getAddress(), admin.address, admin.address, matcher.address, 3600n);
+    .deploy(...(await h.houseArgs(admin.address, admin.address, matcher.address, 3600n)));
   await mh.waitForDeployment();
   // the high-s twin of a valid order, on the mutant (same chain, its own domain)
   const dom = { ...h.domain, verifyingContract: await mh.getAddress() };

@@ -3,7 +3,7 @@
 
     gen_bounds.py            C++: core/include/core/param_bounds.hpp
     gen_bounds.py --solidity contracts-interface/contracts/ParamBounds.sol
-    gen_bounds.py --json     the table as JSON (the boundary tests of harness/guards.js)
+    gen_bounds.py --json     the table as JSON (the boundary tests of harness/guards.js and trust.js)
 
 Both outputs are committed; a ctest (`param_bounds_regenerate`) and a step of
 scripts/test.sh re-run this file and require byte-identical output. Every bound is
@@ -97,6 +97,18 @@ ORACLE = [
 HOUSE = [
     ("delay", "seconds", "3600", "2592000"),
 ]
+# The timelock's settings (values, not bounds; contracts/Timelock.sol, docs/clearing-house.md
+# "Admin changes"): on each update after the first, a key factor (imFactor, mmFactor, the four
+# contingency percents) and the liquidation buffer, reward and per-push deviation cap move by at
+# most max(step x old, stepFloor); the scenarios' largest and smallest spot shocks by at most
+# tailStep each; a queued change executes from its eta for grace seconds. (Solidity constant,
+# field, kind, value.)
+TIMELOCK = [
+    ("STEP", "step", "range", "0.25"),
+    ("STEP_FLOOR", "stepFloor", "range", "0.01"),
+    ("TAIL_STEP", "tailStep", "range", "0.05"),
+    ("GRACE", "grace", "seconds", "1209600"),
+]
 
 
 def raw(kind, text):
@@ -117,10 +129,18 @@ def check_table():
             assert lo == WEI
     for name, *_ in PARAMS + [(s[0],) for s in SCENARIO] + LIMITS + ORACLE + HOUSE:
         assert len(name) <= 32, name
+    for _, _, kind, value in TIMELOCK:
+        assert raw(kind, value) > 0
 
 
 def sol_int(v):
     return str(v) if abs(v) < 10 ** 6 else (f"{v // 10 ** 18}e18" if v % 10 ** 18 == 0 else str(v))
+
+
+def sol_wad(v):
+    """A WAD constant as Solidity decimal text: 0.25e18."""
+    d = Decimal(v) / (10 ** 18)
+    return f"{d.normalize():f}e18"
 
 
 def cpp():
@@ -177,6 +197,19 @@ def cpp():
     w("inline constexpr row house_settings[] = {")
     for f, kind, lo, hi in HOUSE:
         w(f'    {{"house", "{f}", "{f}", kind::{kind}, "{lo}", "{hi}"}},')
+    w("};")
+    w("")
+    w("/// A setting of the clearing house's timelock: a value, not a bound (exact decimal text).")
+    w("struct setting {")
+    w("    const char* field;")
+    w("    kind k;")
+    w("    const char* value;")
+    w("};")
+    w("/// The timelock's step limits (a key factor moves by at most max(step x old, stepFloor), a")
+    w("/// scenario tail by at most tailStep) and its grace period (seconds) after a change's eta.")
+    w("inline constexpr setting timelock[] = {")
+    for _, f, kind, value in TIMELOCK:
+        w(f'    {{"{f}", kind::{kind}, "{value}"}},')
     w("};")
     w("")
     w("/// The WAD field of `p` that params[i] bounds (nullptr for dteFloorSeconds, an integer).")
@@ -238,6 +271,13 @@ def sol():
         w(f'        if (v[{i}] < {sol_int(raw(kind, lo))} || v[{i}] > {sol_int(raw(kind, hi))}) revert InvalidParameter("{f}");')
     w("    }")
     w("")
+    w("    /// @notice Timelock's step limits (a key factor moves by at most max(STEP x old, STEP_FLOOR),")
+    w("    /// a scenario tail by at most TAIL_STEP; WAD) and GRACE, the seconds after a change's eta")
+    w("    /// in which it may execute.")
+    for c, f, kind, value in TIMELOCK:
+        t = "uint256" if kind == "seconds" else "int256"
+        w(f"    {t} internal constant {c} = {sol_int(raw(kind, value)) if kind == 'seconds' else sol_wad(raw(kind, value))};")
+    w("")
     w("    /// @notice MarginAccounts' constructor settings: the timelock's delay (seconds).")
     w("    function checkHouse(uint256 delay) internal pure {")
     for f, kind, lo, hi in HOUSE:
@@ -259,7 +299,8 @@ def table_json():
         rows.append({"table": "house", "field": f, "kind": kind, "lo": str(raw(kind, lo)), "hi": str(raw(kind, hi))})
     for f, kind, lo, hi in ORACLE:
         rows.append({"table": "oracle", "field": f, "kind": kind, "lo": str(raw(kind, lo)), "hi": str(raw(kind, hi))})
-    return json.dumps({"maxScenarios": MAX_SCENARIOS, "maxVolMove": MAX_VOL_MOVE, "rows": rows}, indent=1) + "\n"
+    timelock = [{"field": f, "kind": kind, "value": str(raw(kind, value))} for _, f, kind, value in TIMELOCK]
+    return json.dumps({"maxScenarios": MAX_SCENARIOS, "maxVolMove": MAX_VOL_MOVE, "rows": rows, "timelock": timelock}, indent=1) + "\n"
 
 
 check_table()

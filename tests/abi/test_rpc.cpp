@@ -1,6 +1,7 @@
 // The JSON-RPC client over a scripted transport (chain/transport.hpp): request bodies, results,
 // the node's errors, HTTP failures, answers that are not JSON-RPC, and batches answered out
-// of order. Against a real node: contracts-interface/harness/keeper.js.
+// of order; the settlement bundle's bounded log queries. Against a real node:
+// contracts-interface/harness/keeper.js and expiry.js.
 #include <catch2/catch.hpp>
 
 #include <arpa/inet.h>
@@ -8,13 +9,18 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "abi/json.hpp"
+#include "abi/keccak.hpp"
+#include "chain/house.hpp"
 #include "chain/rpc.hpp"
 
 using margin::error_code;
@@ -262,4 +268,85 @@ TEST_CASE("http_transport: the URL's credentials, path and query never appear in
     REQUIRE_FALSE(r.ok());
     CHECK(r.err->code == error_code::RPC_UNREACHABLE);
     for (const char* secret : {"pa55word", "0123456789abcdef", "SECRETKEY"}) CHECK(r.err->message.find(secret) == std::string::npos);
+}
+
+namespace {
+
+// Answers by method from a small chain: block n stamped 1000 + 10 n, logs from a list (each
+// eth_getLogs filter kept); eth_chainId 31337.
+struct chain_script final : chain::transport {
+    std::string url = "http://node.test:8545";
+    std::vector<json> logs;
+    std::vector<json> filters;
+    margin::outcome<response> post(const std::string& body, const std::string&) override {
+        const json q = json::parse(body);
+        json result;
+        const std::string m = q["method"];
+        if (m == "eth_getBlockByNumber") {
+            const auto n = std::stoull(q["params"][0].get<std::string>(), nullptr, 16);
+            result = {{"number", chain::quantity(n)}, {"hash", "0x" + std::string(64, 'a')}, {"timestamp", chain::quantity(1000 + 10 * n)}};
+        } else if (m == "eth_getLogs") {
+            filters.push_back(q["params"][0]);
+            const json& f = q["params"][0];
+            const auto from = std::stoull(f["fromBlock"].get<std::string>(), nullptr, 16);
+            const auto to = std::stoull(f["toBlock"].get<std::string>(), nullptr, 16);
+            result = json::array();
+            for (const json& l : logs) {
+                const auto b = std::stoull(l["blockNumber"].get<std::string>(), nullptr, 16);
+                bool topics = true;
+                for (std::size_t i = 0; i < f["topics"].size(); ++i)
+                    topics = topics && l["topics"].size() > i && l["topics"][i] == f["topics"][i];
+                if (b >= from && b <= to && topics) result.push_back(l);
+            }
+        } else {
+            result = "0x7a69";
+        }
+        return {{200, json({{"jsonrpc", "2.0"}, {"id", q["id"]}, {"result", result}}).dump()}, std::nullopt};
+    }
+    const std::string& endpoint() const noexcept override { return url; }
+};
+
+std::string hex_topic(std::string_view signature) {
+    std::array<char, 67> buf;
+    return std::string(abi::to_hex(abi::keccak256(signature), buf));
+}
+std::string word(std::uint64_t v) {
+    char w[65];
+    std::snprintf(w, sizeof w, "%064llx", static_cast<unsigned long long>(v));
+    return w;
+}
+
+}  // namespace
+
+TEST_CASE("house::settlement_bundle: log queries start at the expiry's and the push's first block, not block 0", "[chain][rpc]") {
+    chain_script t;
+    chain::rpc_client rpc(t);
+    const std::string house = "0x" + std::string(38, '0') + "11";
+    // expiry 1500 (block 50 is the first stamped at or after it), settled in block 60 at the
+    // spot of the push stamped 1490 (mined in block 49), paid out in block 90
+    const std::string exp_topic = "0x" + word(1500);
+    t.logs.push_back({{"address", house},
+                      {"blockNumber", chain::quantity(49)},
+                      {"topics", {hex_topic("MarketPushed(uint64,int256,int256)")}},
+                      {"data", "0x" + word(1490) + word(7) + word(8)}});
+    t.logs.push_back({{"address", house},
+                      {"blockNumber", chain::quantity(60)},
+                      {"topics", {hex_topic("ExpirySettled(uint64,int256,uint64)"), exp_topic}},
+                      {"data", "0x" + word(7) + word(1490)}});
+    const json paid = {
+        {"address", house},
+        {"blockNumber", chain::quantity(90)},
+        {"topics",
+         {hex_topic("OptionSettled(address,uint256,uint64,int256,bool,int256,int256,int256)"), "0x" + word(0x22), "0x" + word(3)}},
+        {"data", "0x" + word(1500) + word(5) + word(1) + word(1) + word(7) + word(0)}};
+    chain::house h(rpc, {});
+    auto b = h.settlement_bundle(json::array({paid}), "0xabc");
+    REQUIRE(b.ok());
+    CHECK(b.value["expiries"][0]["source"] == "1490");
+    CHECK(b.value["expiries"][0]["market"]["spot"] == "7");
+    REQUIRE(t.filters.size() == 2);
+    CHECK(t.filters[0]["fromBlock"] == chain::quantity(50));  // the first block at or after the expiry
+    CHECK(t.filters[0]["toBlock"] == chain::quantity(90));
+    CHECK(t.filters[1]["fromBlock"] == chain::quantity(49));  // the first block at or after the push's stamp
+    CHECK(t.filters[1]["toBlock"] == chain::quantity(60));
 }

@@ -8,6 +8,7 @@
 
 #include "abi/json.hpp"
 #include "abi/keccak.hpp"
+#include "chain/node.hpp"
 
 namespace chain {
 namespace {
@@ -40,6 +41,26 @@ value word(const address& a) {
     integer n;
     import_bits(n, a.begin(), a.end(), 8);
     return value::number(n);
+}
+
+/// The first block in [0, hi] whose timestamp is at least `t` (hi when none before it is): a
+/// binary search over eth_getBlockByNumber (block timestamps never decrease), at most
+/// ceil(log2(hi + 1)) calls. It bounds the settlement bundle's log queries from below: an
+/// expiry is settled in a block at or after it, and a push stamped `s` is mined at or after `s`.
+outcome<std::uint64_t> first_block_at(rpc_client& rpc, std::uint64_t t, std::uint64_t hi) {
+    std::uint64_t lo = 0;
+    while (lo < hi) {
+        const std::uint64_t mid = lo + (hi - lo) / 2;
+        auto b = rpc.call("eth_getBlockByNumber", json::array({quantity(mid), false}));
+        if (!b.ok()) return outcome<std::uint64_t>::failure(*b.err);
+        auto h = read_block(b.value, "eth_getBlockByNumber");
+        if (!h.ok()) return outcome<std::uint64_t>::failure(*h.err);
+        if (h.value.timestamp >= t)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return {lo, std::nullopt};
 }
 
 }  // namespace
@@ -309,8 +330,11 @@ outcome<json> house::settlement_bundle(const json& logs, const std::string& tx) 
         // the expiry's ExpirySettled (topic 1: the expiry), then the MarketPushed it names, up to that block
         char topic[67];
         std::snprintf(topic, sizeof topic, "0x%064llx", std::stoull(t));
+        // from the first block at or after the expiry (none earlier can settle it), not block 0
+        auto from = first_block_at(rpc_, std::stoull(t), block);
+        if (!from.ok()) return outcome<json>::failure(*from.err);
         auto found = rpc_.call("eth_getLogs", json::array({{{"address", to_hex(contract_)},
-                                                            {"fromBlock", "0x0"},
+                                                            {"fromBlock", quantity(from.value)},
                                                             {"toBlock", quantity(block)},
                                                             {"topics", json::array({expiry_settled_topic(), std::string(topic)})}}}));
         if (!found.ok()) return outcome<json>::failure(*found.err);
@@ -325,8 +349,11 @@ outcome<json> house::settlement_bundle(const json& logs, const std::string& tx) 
         json e = {{"expiry", t}, {"price", dec(f[0])}, {"source", dec(f[1])}};
         std::uint64_t settled_block = block;
         if (auto b = parse_quantity(ev->value("blockNumber", json("0x0"))); b.ok()) settled_block = b.value.convert_to<std::uint64_t>();
+        // from the first block at or after the push's stamp (a push is mined at or after it)
+        auto since = first_block_at(rpc_, std::stoull(e["source"].get<std::string>()), settled_block);
+        if (!since.ok()) return outcome<json>::failure(*since.err);
         auto pushes = rpc_.call("eth_getLogs", json::array({{{"address", to_hex(contract_)},
-                                                             {"fromBlock", "0x0"},
+                                                             {"fromBlock", quantity(since.value)},
                                                              {"toBlock", quantity(settled_block)},
                                                              {"topics", json::array({market_pushed_topic()})}}}));
         if (!pushes.ok()) return outcome<json>::failure(*pushes.err);

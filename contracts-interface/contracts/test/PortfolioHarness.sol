@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {PortfolioMargin} from "../PortfolioMargin.sol";
 import {MarginEngine} from "../MarginEngine.sol";
+import {GridEngine} from "../GridEngine.sol";
 
 /// @notice Test harness: PortfolioMargin's witness and full grid as external functions over
 /// flat int256 arrays (the differential test's encoding, harness/portfolio.js `flatParams`
@@ -27,7 +28,7 @@ contract PortfolioHarness {
     }
 
     /// @notice Calldata for MarginEngine.witness(book, params, id, marks) (`grid` false) or
-    /// MarginEngine.grid(book, params, marks), by solc's own ABI encoder: the engine's decoder
+    /// GridEngine.grid(book, params, marks), by solc's own ABI encoder: the engines' decoder
     /// is tested against it (harness/portfolio.js). `marked`: marks = PortfolioMargin.marks(book),
     /// else empty.
     function engineCall(int256[] calldata params, int256[] calldata book, uint256 id, bool grid, bool marked)
@@ -38,7 +39,7 @@ contract PortfolioHarness {
         PortfolioMargin.Book memory b = decodeBook(book);
         PortfolioMargin.Params memory p = decodeParams(params);
         int256[][] memory m = marked ? PortfolioMargin.marks(b) : new int256[][](0);
-        return grid ? abi.encodeCall(MarginEngine.grid, (b, p, m)) : abi.encodeCall(MarginEngine.witness, (b, p, id, m));
+        return grid ? abi.encodeCall(GridEngine.grid, (b, p, m)) : abi.encodeCall(MarginEngine.witness, (b, p, id, m));
     }
 
     /// @notice MarginAccounts' input hash of this book: keccak256(abi.encode(book, params, id)).

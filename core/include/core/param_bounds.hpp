@@ -90,6 +90,21 @@ inline constexpr row house_settings[] = {
     {"house", "delay", "delay", kind::seconds, "3600", "2592000"},
 };
 
+/// A setting of the clearing house's timelock: a value, not a bound (exact decimal text).
+struct setting {
+    const char* field;
+    kind k;
+    const char* value;
+};
+/// The timelock's step limits (a key factor moves by at most max(step x old, stepFloor), a
+/// scenario tail by at most tailStep) and its grace period (seconds) after a change's eta.
+inline constexpr setting timelock[] = {
+    {"step", kind::range, "0.25"},
+    {"stepFloor", kind::range, "0.01"},
+    {"tailStep", kind::range, "0.05"},
+    {"grace", kind::seconds, "1209600"},
+};
+
 /// The WAD field of `p` that params[i] bounds (nullptr for dteFloorSeconds, an integer).
 inline const fp::Wad* field(const scenario::params& p, std::size_t i) {
     switch (i) {

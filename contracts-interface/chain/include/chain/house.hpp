@@ -90,7 +90,10 @@ public:
     margin::outcome<json> bundle(const std::string& tx, const std::string& underlying);
     /// The settlement bundle ("settlement/1") of a receipt's logs: its OptionSettled events
     /// (those of the address that emitted the first), each expiry's ExpirySettled and the
-    /// MarketPushed it names, found by eth_getLogs filtered by that address, from block 0.
+    /// MarketPushed it names, found by eth_getLogs filtered by that address, each query from
+    /// the first block at or after the expiry (for ExpirySettled) or the push's stamp (for
+    /// MarketPushed), found by a binary search over block timestamps (~log2(blocks) calls of
+    /// eth_getBlockByNumber each), to the receipt's (or the settlement's) block.
     /// Errors: NOT_FOUND (no OptionSettled, or an expiry with no ExpirySettled).
     margin::outcome<json> settlement_bundle(const json& logs, const std::string& tx);
 

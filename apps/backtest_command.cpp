@@ -3,21 +3,18 @@
 // integer and deterministic (core/risk/backtest.hpp); this shell reads the files, runs the
 // (portfolio, model) pairs on up to --threads threads, computes the report statistics in
 // double (backtest_stats.hpp) and writes the JSON document, the HTML report and the table.
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
-#ifndef __EMSCRIPTEN__
-#include <thread>
-#endif
 
 #include "api/request.hpp"
 #include "api/response.hpp"
 #include "api/risk.hpp"
 #include "backtest_report.hpp"
+#include "parallel.hpp"
 #include "core/margin.hpp"
 #include "core/validate.hpp"
 
@@ -211,10 +208,8 @@ int backtest_command(const std::vector<std::string>& args) {
     const std::size_t tasks = portfolios.size() * models.size();
     run.results.resize(tasks);
     std::vector<std::optional<error>> errors(tasks);
-    std::atomic<std::size_t> next{0};
     const auto started = std::chrono::steady_clock::now();
-    const auto worker = [&] {
-        for (std::size_t t = next++; t < tasks; t = next++) {
+    run_tasks(tasks, threads, [&](std::size_t t) {
             const std::size_t pi = t / models.size(), mi = t % models.size();
             backtest_report::result& r = run.results[t];
             r.portfolio = std::string(risk::bt_portfolio_names[static_cast<std::size_t>(portfolios[pi])]);
@@ -223,13 +218,13 @@ int backtest_command(const std::vector<std::string>& args) {
             auto days = risk::run_backtest(portfolios[pi], templates[mi], *hist, plans[pi].vols, plans[pi].o);
             if (!days.ok()) {
                 errors[t] = *days.err;
-                continue;
+                return;
             }
             r.days = std::move(days.value);
             auto s = risk::summarise(r.days, r.has_var, plans[pi].o.stride);
             if (!s.ok()) {
                 errors[t] = *s.err;
-                continue;
+                return;
             }
             r.summary = s.value;
             r.margin_tests = backtest_report::tests_of(r.summary.margin_cov, 0.01);
@@ -255,20 +250,10 @@ int backtest_command(const std::vector<std::string>& args) {
                 auto neg = fp::neg(last.loss);
                 if (neg.ok()) r.last_realised_pnl = neg.value;
             }
-        }
-    };
+    });
 #ifdef __EMSCRIPTEN__
     threads = 1;
 #endif
-    if (threads <= 1) {
-        worker();
-    } else {
-#ifndef __EMSCRIPTEN__
-        std::vector<std::thread> pool;
-        for (std::int64_t i = 0; i < threads; ++i) pool.emplace_back(worker);
-        for (auto& th : pool) th.join();
-#endif
-    }
     run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     for (std::size_t t = 0; t < tasks; ++t)
         if (errors[t]) {

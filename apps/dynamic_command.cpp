@@ -15,6 +15,7 @@
 
 #include "api/response.hpp"
 #include "backtest_report.hpp"
+#include "command_io.hpp"
 #include "core/risk/dynamic.hpp"
 #include "dynamic_setup.hpp"
 #include "parallel.hpp"
@@ -34,24 +35,14 @@ constexpr const char* dynamic_usage =
     "       margin dynamic --prices DIR --document YYYY-MM-DD --underlying SYM [--variant V] [--from D] [--config FILE]\n"
     "  variants: none (the plain dynamic scale), buffer (a), stressed (b), floor (c), all (a+b+c); docs/dynamic-params.md\n";
 
-int fail(const std::string& why) {
-    std::fprintf(stderr, "margin dynamic: %s\n%s", why.c_str(), dynamic_usage);
-    return 2;
-}
-
-int engine_error(const error& e) {
-    std::printf("%s\n", margin::api::encode_error(e, true).c_str());
-    return 1;
-}
+int fail(const std::string& why) { return command_io::usage_error("dynamic", why, dynamic_usage); }
+using command_io::engine_error;
 
 std::string f(const Wad& w) { return fp::format(w); }
 
-// The step-limited fields of the house's parameters that a dynamic document moves (Timelock.sol).
-struct step_field {
-    const char* name;
-    bool relative;  // |new - old| <= max(0.25 |old|, 0.01); else absolute 0.05 (the grid's tails)
-};
-
+// Each field's largest day-to-day change and, for the fields Timelock.sol step-limits, how many
+// daily updates its rule would refuse: "relative" |new - old| <= max(0.25 |old|, 0.01) (loss
+// factors), "tail" <= 0.05 (the smallest and largest spot shock), "none" (bounds only).
 json steps_json(const std::vector<dynamic_setup::day_params>& days) {
     json out = json::object();
     const auto field = [&](const char* name, auto get, const char* limit) {
@@ -66,7 +57,8 @@ json steps_json(const std::vector<dynamic_setup::day_params>& days) {
                 at = days[i].day;
             }
             if (std::string(limit) == "relative") {
-                const Wad quarter = fp::mul(fp::abs(a).value, Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000)), fp::rounding::floor).value;
+                const Wad quarter =
+                    fp::mul(fp::abs(a).value, Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000)), fp::rounding::floor).value;
                 const Wad bound = fp::max(quarter, Wad::from_raw(fp::I256::from_i128(10'000'000'000'000'000)));
                 beyond += d > bound ? 1 : 0;
             } else if (std::string(limit) == "tail") {
@@ -76,19 +68,30 @@ json steps_json(const std::vector<dynamic_setup::day_params>& days) {
         json j;
         j["largest_daily_change"] = f(largest);
         j["day"] = days.size() > 1 ? risk::format_date(at) : "";
-        j["step_limit"] = std::string(limit) == "relative" ? "max(0.25 |old|, 0.01)" : std::string(limit) == "tail" ? "0.05" : "none (bounds only)";
+        j["step_limit"] = std::string(limit) == "relative" ? "max(0.25 |old|, 0.01)"
+                          : std::string(limit) == "tail"   ? "0.05"
+                                                           : "none (bounds only)";
         if (std::string(limit) != "none") j["updates_beyond_limit"] = std::to_string(beyond);
         out[name] = j;
     };
-    field("imFactor", [](const auto& d) { return d.params.loss.im_factor; }, "relative");
-    field("mmFactor", [](const auto& d) { return d.params.loss.mm_factor; }, "relative");
-    field("minSpotShock", [](const auto& d) { return dynamic_setup::tails(d.params).first; }, "tail");
-    field("maxSpotShock", [](const auto& d) { return dynamic_setup::tails(d.params).second; }, "tail");
-    field("gridDown", [](const auto& d) { return dynamic_setup::grid_edges(d.params).first; }, "none");
-    field("gridUp", [](const auto& d) { return dynamic_setup::grid_edges(d.params).second; }, "none");
-    field("rangeUp", [](const auto& d) { return d.params.vol_shock.range_up; }, "none");
-    field("rangeDown", [](const auto& d) { return d.params.vol_shock.range_down; }, "none");
-    field("scale", [](const auto& d) { return d.row.scale; }, "none");
+    field(
+        "imFactor", [](const auto& d) { return d.params.loss.im_factor; }, "relative");
+    field(
+        "mmFactor", [](const auto& d) { return d.params.loss.mm_factor; }, "relative");
+    field(
+        "minSpotShock", [](const auto& d) { return dynamic_setup::tails(d.params).first; }, "tail");
+    field(
+        "maxSpotShock", [](const auto& d) { return dynamic_setup::tails(d.params).second; }, "tail");
+    field(
+        "gridDown", [](const auto& d) { return dynamic_setup::grid_edges(d.params).first; }, "none");
+    field(
+        "gridUp", [](const auto& d) { return dynamic_setup::grid_edges(d.params).second; }, "none");
+    field(
+        "rangeUp", [](const auto& d) { return d.params.vol_shock.range_up; }, "none");
+    field(
+        "rangeDown", [](const auto& d) { return d.params.vol_shock.range_down; }, "none");
+    field(
+        "scale", [](const auto& d) { return d.row.scale; }, "none");
     return out;
 }
 
@@ -98,11 +101,7 @@ int dynamic_command(const std::vector<std::string>& args) {
     dynamic_setup::options o;
     std::string json_file, csv_file, table_file, document_day, document_underlying, document_variant = "all";
     bool compare = false;
-    const auto number = [](const std::string& s, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
-        if (s.empty() || s.size() > 7 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-        out = std::stoll(s);
-        return out >= lo && out <= hi;
-    };
+    const auto number = command_io::count_arg;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--compare") {
@@ -112,30 +111,20 @@ int dynamic_command(const std::vector<std::string>& args) {
         if (i + 1 >= args.size()) return fail(a.rfind("--", 0) == 0 ? a + " needs a value" : "unexpected argument " + a);
         const std::string& v = args[++i];
         std::int64_t n = 0;
-        if (a == "--prices")
-            o.prices = v;
-        else if (a == "--from")
-            o.from = v;
-        else if (a == "--to")
-            o.to = v;
-        else if (a == "--underlyings")
-            o.underlyings = v;
-        else if (a == "--variants")
-            o.variants = v;
-        else if (a == "--config")
-            o.config_file = v;
-        else if (a == "--json")
-            json_file = v;
-        else if (a == "--csv")
-            csv_file = v;
-        else if (a == "--table")
-            table_file = v;
-        else if (a == "--document")
-            document_day = v;
-        else if (a == "--underlying")
-            document_underlying = v;
-        else if (a == "--variant")
-            document_variant = v;
+        const std::map<std::string, std::string*> text = {{"--prices", &o.prices},
+                                                          {"--from", &o.from},
+                                                          {"--to", &o.to},
+                                                          {"--underlyings", &o.underlyings},
+                                                          {"--variants", &o.variants},
+                                                          {"--config", &o.config_file},
+                                                          {"--json", &json_file},
+                                                          {"--csv", &csv_file},
+                                                          {"--table", &table_file},
+                                                          {"--document", &document_day},
+                                                          {"--underlying", &document_underlying},
+                                                          {"--variant", &document_variant}};
+        if (const auto it = text.find(a); it != text.end())
+            *it->second = v;
         else if (a == "--threads") {
             if (!number(v, 1, 64, o.threads)) return fail("--threads is 1 .. 64");
         } else if (a == "--horizon") {
@@ -156,8 +145,8 @@ int dynamic_command(const std::vector<std::string>& args) {
     dynamic_setup::state& st = setup.value;
 
     if (!document_day.empty()) {
-        std::printf("%s\n", dynamic_setup::document_text(st.runs.at(0).days.back().params, st.runs.at(0).underlying,
-                                                         st.runs.at(0).variant, document_day)
+        std::printf("%s\n", dynamic_setup::document_text(st.runs.at(0).days.back().params, st.runs.at(0).underlying, st.runs.at(0).variant,
+                                                         document_day)
                                 .c_str());
         return 0;
     }
@@ -168,8 +157,9 @@ int dynamic_command(const std::vector<std::string>& args) {
     d["to"] = o.to;
     d["config"] = dynamic_setup::config_json(st);
     json series = json::array(), steps = json::array();
-    std::string csv = "underlying,variant,day,ewma_sigma,long_sigma,stressed_sigma,sigma,scale,im_multiplier,grid_down,grid_up,"
-                      "range_up,range_down,im_factor,mm_haircut,im_haircut\n";
+    std::string csv =
+        "underlying,variant,day,ewma_sigma,long_sigma,stressed_sigma,sigma,scale,im_multiplier,grid_down,grid_up,"
+        "range_up,range_down,im_factor,mm_haircut,im_haircut\n";
     for (const auto& run : st.runs) {
         json s;
         s["underlying"] = run.underlying;
@@ -180,21 +170,20 @@ int dynamic_command(const std::vector<std::string>& args) {
             cols[k] = json::array();
         for (const auto& day : run.days) {
             const auto [down, up] = dynamic_setup::grid_edges(day.params);
-            const std::vector<std::pair<const char*, std::string>> row = {
-                {"day", risk::format_date(day.day)},
-                {"ewma_sigma", f(day.row.ewma_sigma)},
-                {"long_sigma", f(day.row.long_sigma)},
-                {"stressed_sigma", f(day.row.stressed_sigma)},
-                {"sigma", f(day.row.sigma)},
-                {"scale", f(day.row.scale)},
-                {"im_multiplier", f(day.row.im_multiplier)},
-                {"grid_down", f(down)},
-                {"grid_up", f(up)},
-                {"range_up", f(day.params.vol_shock.range_up)},
-                {"range_down", f(day.params.vol_shock.range_down)},
-                {"im_factor", f(day.params.loss.im_factor)},
-                {"mm_haircut", f(day.mm_haircut)},
-                {"im_haircut", f(day.im_haircut)}};
+            const std::vector<std::pair<const char*, std::string>> row = {{"day", risk::format_date(day.day)},
+                                                                          {"ewma_sigma", f(day.row.ewma_sigma)},
+                                                                          {"long_sigma", f(day.row.long_sigma)},
+                                                                          {"stressed_sigma", f(day.row.stressed_sigma)},
+                                                                          {"sigma", f(day.row.sigma)},
+                                                                          {"scale", f(day.row.scale)},
+                                                                          {"im_multiplier", f(day.row.im_multiplier)},
+                                                                          {"grid_down", f(down)},
+                                                                          {"grid_up", f(up)},
+                                                                          {"range_up", f(day.params.vol_shock.range_up)},
+                                                                          {"range_down", f(day.params.vol_shock.range_down)},
+                                                                          {"im_factor", f(day.params.loss.im_factor)},
+                                                                          {"mm_haircut", f(day.mm_haircut)},
+                                                                          {"im_haircut", f(day.im_haircut)}};
             csv += run.underlying + "," + run.variant;
             for (const auto& [k, v] : row) {
                 cols[k].push_back(v);
@@ -221,15 +210,7 @@ int dynamic_command(const std::vector<std::string>& args) {
         d["comparison"] = dynamic_setup::comparison_json(cmp.value);
         table = dynamic_setup::comparison_table(cmp.value);
     }
-    const auto write = [](const std::string& path, const std::string& text) {
-        if (path == "-") {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            return true;
-        }
-        std::ofstream out(path, std::ios::binary);
-        out << text;
-        return static_cast<bool>(out);
-    };
+    const auto write = command_io::write_output;
     if (json_file.empty() && csv_file.empty() && table_file.empty()) json_file = "-";
     if (!json_file.empty() && !write(json_file, doc.dump(1) + "\n")) return fail("cannot write " + json_file);
     if (!csv_file.empty() && !write(csv_file, csv)) return fail("cannot write " + csv_file);

@@ -145,9 +145,9 @@ std::pair<Wad, Wad> grid_edges(const sc::params& p) {
 }
 
 std::string document_text(const sc::params& p, const std::string& underlying, const std::string& variant, const std::string& date) {
-    return margin::api::scenario_document(p, "pmrm2-dynamic-" + underlying + "-" + variant + "-" + date,
-                                          "pmrm2 scaled for " + underlying + " on " + date + " (variant " + variant +
-                                              "; docs/dynamic-params.md)");
+    return margin::api::scenario_document(
+        p, "pmrm2-dynamic-" + underlying + "-" + variant + "-" + date,
+        "pmrm2 scaled for " + underlying + " on " + date + " (variant " + variant + "; docs/dynamic-params.md)");
 }
 
 outcome<state> prepare(const options& o) {
@@ -160,7 +160,9 @@ outcome<state> prepare(const options& o) {
     st.last = *last;
     st.underlyings = split(o.underlyings);
     for (const std::string& u : st.underlyings)
-        if (u.empty() || u.size() > 16 || !std::all_of(u.begin(), u.end(), [](char ch) { return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)); }))
+        if (u.empty() || u.size() > 16 || !std::all_of(u.begin(), u.end(), [](char ch) {
+                return std::isupper(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch));
+            }))
             return result::failure(error_code::BAD_SYMBOL, "/dynamic/underlyings", "not an underlying symbol: \"" + u + "\"");
     // configuration: defaults, then the document
     auto base = margin::api::parse_scenario_params(margin::api::document("scenarios/pmrm2"));
@@ -177,12 +179,14 @@ outcome<state> prepare(const options& o) {
         if (doc.is_discarded()) return result::failure(error_code::JSON_SYNTAX, "/dynamic", o.config_file + " is not JSON");
         config_reader r;
         const std::string P = "/dynamic";
-        if (r.only(doc, P, {"version", "description", "lambda", "reference", "reference_sigma", "scale_floor", "scale_cap", "buffer_rate",
-                            "stress_weight", "stress_window", "long_window", "skip_days", "haircut"})) {
+        if (r.only(doc, P,
+                   {"version", "description", "lambda", "reference", "reference_sigma", "scale_floor", "scale_cap", "buffer_rate",
+                    "stress_weight", "stress_window", "long_window", "skip_days", "haircut"})) {
             std::string version;
             r.text(doc, P, "version", version);
             if (!r.err && version != "dynamic/1")
-                r.fail(error_code::UNSUPPORTED_VERSION, P + "/version", "dynamic parameter configurations of version \"dynamic/1\" are supported");
+                r.fail(error_code::UNSUPPORTED_VERSION, P + "/version",
+                       "dynamic parameter configurations of version \"dynamic/1\" are supported");
             r.decimal(doc, P, "lambda", st.config.lambda);
             r.decimal(doc, P, "scale_floor", st.config.scale_floor);
             r.decimal(doc, P, "scale_cap", st.config.scale_cap);
@@ -197,7 +201,8 @@ outcome<state> prepare(const options& o) {
                 r.text(doc["reference"], P + "/reference", "to", ref_to);
             }
             if (!r.err && doc.contains("reference_sigma") && r.only(doc["reference_sigma"], P + "/reference_sigma", {"BTC", "ETH", "SOL"}))
-                for (const auto& [k, v] : doc["reference_sigma"].items()) r.decimal(doc["reference_sigma"], P + "/reference_sigma", k.c_str(), ref_given[k]);
+                for (const auto& [k, v] : doc["reference_sigma"].items())
+                    r.decimal(doc["reference_sigma"], P + "/reference_sigma", k.c_str(), ref_given[k]);
             if (!r.err && doc.contains("haircut") && r.only(doc["haircut"], P + "/haircut", {"k", "mpor_days", "liquidity", "assets"})) {
                 const auto& h = doc["haircut"];
                 Wad k = wad("2.33"), liquidity = wad("1");
@@ -206,7 +211,8 @@ outcome<state> prepare(const options& o) {
                 r.decimal(h, P + "/haircut", "liquidity", liquidity);
                 r.integer(h, P + "/haircut", "mpor_days", mpor);
                 if (!r.err && (mpor < 1 || mpor > 30)) r.fail(error_code::OUT_OF_RANGE, P + "/haircut/mpor_days", "1 .. 30 days");
-                if (!r.err && (k.raw().sign() < 0 || k > Wad::from_int(10))) r.fail(error_code::OUT_OF_RANGE, P + "/haircut/k", "0 <= k <= 10");
+                if (!r.err && (k.raw().sign() < 0 || k > Wad::from_int(10)))
+                    r.fail(error_code::OUT_OF_RANGE, P + "/haircut/k", "0 <= k <= 10");
                 if (!r.err && liquidity.raw().sign() < 0) r.fail(error_code::OUT_OF_RANGE, P + "/haircut/liquidity", "liquidity >= 0");
                 for (auto& [sym, a] : st.haircuts) {
                     a.rule.k = k;
@@ -326,15 +332,15 @@ json config_json(const state& s) {
     j["skip_days"] = std::to_string(s.config.skip_days);
     j["haircut"] = json::object();
     for (const auto& [u, a] : s.haircuts)
-        j["haircut"][u] = {{"k", fp::format(a.rule.k)},         {"mpor_days", std::to_string(a.rule.mpor_days)},
-                           {"floor", fp::format(a.rule.floor)}, {"depth", fp::format(a.rule.depth)},
-                           {"liquidity", fp::format(a.rule.liquidity)}, {"value", fp::format(a.value)}};
+        j["haircut"][u] = {
+            {"k", fp::format(a.rule.k)},         {"mpor_days", std::to_string(a.rule.mpor_days)}, {"floor", fp::format(a.rule.floor)},
+            {"depth", fp::format(a.rule.depth)}, {"liquidity", fp::format(a.rule.liquidity)},     {"value", fp::format(a.value)}};
     return j;
 }
 
-outcome<std::vector<comparison_row>> backtest_variants(const risk::history& h, std::int32_t first, std::int32_t last,
-                                                       std::int32_t horizon, const std::vector<std::string>& underlyings,
-                                                       const std::vector<variant>& variants, std::int64_t threads) {
+outcome<std::vector<comparison_row>> backtest_variants(const risk::history& h, std::int32_t first, std::int32_t last, std::int32_t horizon,
+                                                       const std::vector<std::string>& underlyings, const std::vector<variant>& variants,
+                                                       std::int64_t threads) {
     using result = outcome<std::vector<comparison_row>>;
     const std::string text = R"({"api_version": "1", "market": {"timestamp": "1", "underlyings": {"BTC": {"spot": "1"}}},)"
                              R"( "account": {"cash": "0"}, "params": "pmrm2"})";
@@ -347,8 +353,9 @@ outcome<std::vector<comparison_row>> backtest_variants(const risk::history& h, s
     o.stride = horizon;
     const std::int32_t formed = last - horizon - first + 1;
     if (formed < 1 || formed > risk::bt_max_days)
-        return result::failure(error_code::OUT_OF_RANGE, "/backtest/to",
-                               "the window must hold 1 .. " + std::to_string(risk::bt_max_days) + " formation days, got " + std::to_string(formed));
+        return result::failure(
+            error_code::OUT_OF_RANGE, "/backtest/to",
+            "the window must hold 1 .. " + std::to_string(risk::bt_max_days) + " formation days, got " + std::to_string(formed));
     std::map<std::string, std::vector<Wad>> vols;
     for (const std::string& u : underlyings) {
         const auto it = h.find(u);
@@ -460,8 +467,9 @@ json comparison_json(const std::vector<comparison_row>& rows) {
         j["peak_to_trough_per_spot"] = fp::format(r.summary.peak_to_trough_per_spot);
         const char* lag[] = {"1d", "5d", "30d"};
         for (std::size_t k = 0; k < 3; ++k)
-            j["largest_increase"][lag[k]] = {{"ratio", fp::format(r.summary.largest_increase[k])},
-                                            {"day", r.summary.largest_increase_day[k] ? risk::format_date(r.summary.largest_increase_day[k]) : ""}};
+            j["largest_increase"][lag[k]] = {
+                {"ratio", fp::format(r.summary.largest_increase[k])},
+                {"day", r.summary.largest_increase_day[k] ? risk::format_date(r.summary.largest_increase_day[k]) : ""}};
         out.push_back(j);
     }
     return out;
@@ -476,7 +484,8 @@ std::string comparison_table(const std::vector<comparison_row>& rows) {
         t += "| " + r.underlying + " | " + r.portfolio + " | " + r.variant + " | " + std::to_string(s.margin_cov.exceptions) + " / " +
              std::to_string(s.margin_cov.n) + " | " + zone(s.margin_cov) + " | " + std::to_string(r.mm_cov.exceptions) + " / " +
              std::to_string(r.mm_cov.n) + " | " + zone(r.mm_cov) + " | " + two(s.average_margin) + " | " + two(s.peak_to_trough_per_spot) +
-             " | " + percent(s.largest_increase[0]) + " / " + percent(s.largest_increase[1]) + " / " + percent(s.largest_increase[2]) + " |\n";
+             " | " + percent(s.largest_increase[0]) + " / " + percent(s.largest_increase[1]) + " / " + percent(s.largest_increase[2]) +
+             " |\n";
     }
     return t;
 }

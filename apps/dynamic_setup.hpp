@@ -50,8 +50,8 @@ struct asset_haircut {
 struct state {
     std::shared_ptr<margin::risk::history> hist;
     std::int32_t first = 0, last = 0;
-    margin::scenario::params base;       ///< the static document (pmrm2)
-    margin::risk::dyn_config config;     ///< tools off; per-underlying reference sigma set per run
+    margin::scenario::params base;         ///< the static document (pmrm2)
+    margin::risk::dyn_config config;       ///< tools off; per-underlying reference sigma set per run
     std::map<std::string, Wad> reference;  ///< sigma_ref per underlying
     std::string reference_rule;            ///< how they were found
     std::map<std::string, asset_haircut> haircuts;

@@ -7,6 +7,7 @@
 // with --prices, the reference portfolios' backtest coverage before and after.
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "api/request.hpp"
 #include "api/response.hpp"
 #include "bridge/book.hpp"
+#include "command_io.hpp"
 #include "core/limits.hpp"
 #include "core/margin.hpp"
 #include "impact_report.hpp"
@@ -23,10 +25,10 @@ bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp
 
 namespace {
 
+using fp::Wad;
 using margin::error;
 using margin::error_code;
 using margin::outcome;
-using fp::Wad;
 
 constexpr std::size_t max_book_accounts = 100000;
 
@@ -36,15 +38,8 @@ constexpr const char* impact_usage =
     "                           [--json FILE] [--html FILE]\n"
     "  A, B: scenario/1 documents; BOOK: one request per line without \"params\" (market and account)\n";
 
-int fail(const std::string& why) {
-    std::fprintf(stderr, "margin param-impact: %s\n%s", why.c_str(), impact_usage);
-    return 2;
-}
-
-int engine_error(const error& e) {
-    std::printf("%s\n", margin::api::encode_error(e, true).c_str());
-    return 1;
-}
+int fail(const std::string& why) { return command_io::usage_error("param-impact", why, impact_usage); }
+using command_io::engine_error;
 
 std::string hex(const abi::hash256& h) {
     std::array<char, 67> buf;
@@ -57,7 +52,7 @@ std::vector<impact_report::step> timelock_steps(const margin::scenario::params& 
     std::vector<impact_report::step> out;
     const Wad quarter = fp::parse("0.25").value, floor = fp::parse("0.01").value, tail = fp::parse("0.05").value;
     const auto relative = [&](const char* name, const Wad& x, const Wad& y) {
-        const Wad bound = fp::max(fp::mul(fp::abs(x).value, quarter, fp::rounding::ceil).value, floor);
+        const Wad bound = fp::max(fp::mul(fp::abs(x).value, quarter, fp::rounding::floor).value, floor);  // FixedPoint.mul, floor
         out.push_back({name, x, y, bound, fp::abs(fp::sub(y, x).value).value <= bound});
     };
     relative("imFactor", a.loss.im_factor, b.loss.im_factor);
@@ -79,7 +74,6 @@ int impact_command(const std::vector<std::string>& args) {
     std::string current, proposed, book, portfolio_file, json_file, html_file;
     dynamic_setup::options o;
     o.variants.clear();
-    std::int64_t n = 0;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a.rfind("--", 0) != 0) {
@@ -89,28 +83,14 @@ int impact_command(const std::vector<std::string>& args) {
         }
         if (i + 1 >= args.size()) return fail(a + " needs a value");
         const std::string& v = args[++i];
-        if (a == "--current")
-            current = v;
-        else if (a == "--proposed")
-            proposed = v;
-        else if (a == "--portfolio")
-            portfolio_file = v;
-        else if (a == "--prices")
-            o.prices = v;
-        else if (a == "--from")
-            o.from = v;
-        else if (a == "--to")
-            o.to = v;
-        else if (a == "--underlyings")
-            o.underlyings = v;
-        else if (a == "--json")
-            json_file = v;
-        else if (a == "--html")
-            html_file = v;
+        const std::map<std::string, std::string*> text = {
+            {"--current", &current},           {"--proposed", &proposed}, {"--portfolio", &portfolio_file},
+            {"--prices", &o.prices},           {"--from", &o.from},       {"--to", &o.to},
+            {"--underlyings", &o.underlyings}, {"--json", &json_file},    {"--html", &html_file}};
+        if (const auto it = text.find(a); it != text.end())
+            *it->second = v;
         else if (a == "--threads") {
-            if (v.empty() || v.size() > 2 || v.find_first_not_of("0123456789") != std::string::npos || (n = std::stoll(v)) < 1 || n > 64)
-                return fail("--threads is 1 .. 64");
-            o.threads = n;
+            if (!command_io::count_arg(v, 1, 64, o.threads)) return fail("--threads is 1 .. 64");
         } else
             return fail("unknown option " + a);
     }
@@ -159,9 +139,11 @@ int impact_command(const std::vector<std::string>& args) {
         ++number;
         if (line.empty()) continue;
         if (rep.accounts.size() == max_book_accounts)
-            return engine_error({error_code::OUT_OF_RANGE, "/book", "a book holds at most " + std::to_string(max_book_accounts) + " accounts"});
+            return engine_error(
+                {error_code::OUT_OF_RANGE, "/book", "a book holds at most " + std::to_string(max_book_accounts) + " accounts"});
         if (line.size() > margin::limits::max_document_bytes)
-            return engine_error({error_code::JSON_TOO_LARGE, "/book/" + std::to_string(number), "line " + std::to_string(number) + " is over 16 MiB"});
+            return engine_error(
+                {error_code::JSON_TOO_LARGE, "/book/" + std::to_string(number), "line " + std::to_string(number) + " is over 16 MiB"});
         impact_report::account acc;
         acc.line = number;
         for (int k = 0; k < 2; ++k) {
@@ -205,15 +187,7 @@ int impact_command(const std::vector<std::string>& args) {
         rep.coverage_to = o.to;
     }
 
-    const auto write = [](const std::string& path, const std::string& text) {
-        if (path == "-") {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            return true;
-        }
-        std::ofstream out(path, std::ios::binary);
-        out << text;
-        return static_cast<bool>(out);
-    };
+    const auto write = command_io::write_output;
     if (json_file.empty() && html_file.empty()) json_file = "-";
     if (!json_file.empty() && !write(json_file, impact_report::to_json(rep))) return fail("cannot write " + json_file);
     if (!html_file.empty() && !write(html_file, impact_report::to_html(rep))) return fail("cannot write " + html_file);

@@ -97,7 +97,8 @@ std::string to_json(const report& r) {
     d["timelock_steps"] = json::array();
     bool all_ok = true;
     for (const step& s : r.steps) {
-        d["timelock_steps"].push_back({{"field", s.field}, {"current", f(s.before)}, {"proposed", f(s.after)}, {"bound", f(s.bound)}, {"ok", s.ok}});
+        d["timelock_steps"].push_back(
+            {{"field", s.field}, {"current", f(s.before)}, {"proposed", f(s.after)}, {"bound", f(s.bound)}, {"ok", s.ok}});
         all_ok = all_ok && s.ok;
     }
     d["timelock_admits"] = all_ok;
@@ -152,28 +153,31 @@ std::string to_html(const report& r) {
     h += "<tr><td class='l'>total IM</td><td>" + f(t.im_before) + "</td><td>" + f(t.im_after) + "</td></tr>";
     h += "<tr><td class='l'>total MM</td><td>" + f(t.mm_before) + "</td><td>" + f(t.mm_after) + "</td></tr></table>";
     h += "<table><tr><th class='l'>accounts</th><th>count</th></tr>";
-    for (const auto& [k, v] : std::vector<std::pair<std::string, std::size_t>>{{"IM up", t.im_up},
-                                                                               {"IM down", t.im_down},
-                                                                               {"become liquidatable", t.became_liquidatable},
-                                                                               {"no longer liquidatable", t.no_longer_liquidatable},
-                                                                               {"lose their free collateral (free >= 0 before, < 0 after)", t.lost_free_collateral},
-                                                                               {"free collateral down", t.free_down}})
+    for (const auto& [k, v] : std::vector<std::pair<std::string, std::size_t>>{
+             {"IM up", t.im_up},
+             {"IM down", t.im_down},
+             {"become liquidatable", t.became_liquidatable},
+             {"no longer liquidatable", t.no_longer_liquidatable},
+             {"lose their free collateral (free >= 0 before, < 0 after)", t.lost_free_collateral},
+             {"free collateral down", t.free_down}})
         h += "<tr><td class='l'>" + escape(k) + "</td><td" + (k == "become liquidatable" && v > 0 ? " class='bad'" : "") + ">" +
              std::to_string(v) + "</td></tr>";
-    h += "</table><h2>Timelock step limits</h2><table><tr><th class='l'>field</th><th>current</th><th>proposed</th><th>bound</th><th>admitted</th></tr>";
+    h += "</table><h2>Timelock step limits</h2><table><tr><th "
+         "class='l'>field</th><th>current</th><th>proposed</th><th>bound</th><th>admitted</th></tr>";
     for (const step& s : r.steps)
         h += "<tr><td class='l'>" + s.field + "</td><td>" + f(s.before) + "</td><td>" + f(s.after) + "</td><td>" + f(s.bound) +
              "</td><td class='" + (s.ok ? "ok'>yes" : "bad'>no") + "</td></tr>";
     h += "</table><h2>IM per account</h2>" + scatter(r);
     if (!r.coverage.empty()) {
         h += "<h2>Backtest coverage, " + r.coverage_from + " .. " + r.coverage_to +
-             "</h2><table><tr><th class='l'>underlying</th><th class='l'>portfolio</th><th class='l'>parameters</th><th>IM exceptions / n</th>"
+             "</h2><table><tr><th class='l'>underlying</th><th class='l'>portfolio</th><th class='l'>parameters</th><th>IM exceptions / "
+             "n</th>"
              "<th>IM zone</th><th>MM exceptions / n</th><th>MM zone</th><th>average IM</th></tr>";
         for (const auto& c : r.coverage)
-            h += "<tr><td class='l'>" + c.underlying + "</td><td class='l'>" + c.portfolio + "</td><td class='l'>" + c.variant + "</td><td>" +
-                 std::to_string(c.summary.margin_cov.exceptions) + " / " + std::to_string(c.summary.margin_cov.n) + "</td><td>" +
-                 zone(c.summary.margin_cov) + "</td><td>" + std::to_string(c.mm_cov.exceptions) + " / " + std::to_string(c.mm_cov.n) +
-                 "</td><td>" + zone(c.mm_cov) + "</td><td>" + f(c.summary.average_margin) + "</td></tr>";
+            h += "<tr><td class='l'>" + c.underlying + "</td><td class='l'>" + c.portfolio + "</td><td class='l'>" + c.variant +
+                 "</td><td>" + std::to_string(c.summary.margin_cov.exceptions) + " / " + std::to_string(c.summary.margin_cov.n) +
+                 "</td><td>" + zone(c.summary.margin_cov) + "</td><td>" + std::to_string(c.mm_cov.exceptions) + " / " +
+                 std::to_string(c.mm_cov.n) + "</td><td>" + zone(c.mm_cov) + "</td><td>" + f(c.summary.average_margin) + "</td></tr>";
         h += "</table>";
     }
     h += "<h2>Accounts</h2><table><tr><th>line</th><th>equity</th><th>IM current</th><th>IM proposed</th><th>MM current</th><th>MM "

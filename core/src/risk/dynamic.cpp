@@ -81,8 +81,7 @@ outcome<std::vector<dyn_day>> dynamic_series(const series& s, const dyn_config& 
     if (!var.ok()) return result::failure(error_code::ARITHMETIC_OVERFLOW, path, var.err->message);
     // the long and stressed windows: every return from the series' second day, less the first skip_days
     const std::int32_t r0 = s.first_day + 1 + cfg.skip_days;
-    if (r0 > first)
-        return result::failure(error_code::HISTORY_TOO_SHORT, path, "the long window would start after " + format_date(first));
+    if (r0 > first) return result::failure(error_code::HISTORY_TOO_SHORT, path, "the long window would start after " + format_date(first));
     auto r2 = squared_returns(s, r0, last);
     if (!r2.ok()) return result::failure(error_code::ARITHMETIC_OVERFLOW, path, r2.err->message);
     const auto idx = [&](std::int32_t d) { return static_cast<std::size_t>(d - r0); };

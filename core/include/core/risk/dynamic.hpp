@@ -25,14 +25,14 @@ struct apc_tools {
 
 /// The documented choices (docs/dynamic-params.md §Parameters); check_dynamic states the bounds.
 struct dyn_config {
-    Wad lambda = Wad::from_raw(fp::I256::from_i128(940'000'000'000'000'000));  ///< EWMA decay, (0, 1)
-    Wad reference_sigma;                                                       ///< sigma_ref, annualised, > 0
-    Wad scale_floor = Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000));  ///< the scale's lower clamp, > 0
-    Wad scale_cap = Wad::from_int(3);                                              ///< its upper clamp, <= 5
-    Wad buffer_rate = Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000));  ///< (a) B, 0.25 .. 1
+    Wad lambda = Wad::from_raw(fp::I256::from_i128(940'000'000'000'000'000));         ///< EWMA decay, (0, 1)
+    Wad reference_sigma;                                                              ///< sigma_ref, annualised, > 0
+    Wad scale_floor = Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000));    ///< the scale's lower clamp, > 0
+    Wad scale_cap = Wad::from_int(3);                                                 ///< its upper clamp, <= 5
+    Wad buffer_rate = Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000));    ///< (a) B, 0.25 .. 1
     Wad stress_weight = Wad::from_raw(fp::I256::from_i128(250'000'000'000'000'000));  ///< (b) w, 0.25 .. 1
-    std::int32_t stress_window = 250;  ///< (b) returns per stressed window, 10 .. 1000
-    std::int32_t long_window = 3650;   ///< (c) and (b): the lookback in returns (10 years), 250 .. 3650
+    std::int32_t stress_window = 250;                                                 ///< (b) returns per stressed window, 10 .. 1000
+    std::int32_t long_window = 3650;  ///< (c) and (b): the lookback in returns (10 years), 250 .. 3650
     /// (b), (c): the series' first skip_days returns are left out of the long and stressed windows
     /// (thin launch markets: ETH fell 2.83 -> 1.33 -> 0.70 in its first days), 0 .. 365.
     std::int32_t skip_days = 30;
@@ -78,10 +78,10 @@ outcome<scenario::params> scale_params(const scenario::params& base, const Wad& 
 /// min(1, max(floor, ceil(k sigma sqrt(mpor_days / 365))) + ceil(liquidity x value / depth)).
 struct haircut_rule {
     Wad k = Wad::from_raw(fp::I256::from_i128(2'330'000'000'000'000'000));  ///< 2.33 (99% one-sided normal)
-    std::int32_t mpor_days = 2;                                              ///< 1 .. 30
-    Wad floor;                                                               ///< the static document's haircut
-    Wad depth;                                                               ///< USD that the market absorbs, > 0
-    Wad liquidity = Wad::from_int(1);                                        ///< >= 0
+    std::int32_t mpor_days = 2;                                             ///< 1 .. 30
+    Wad floor;                                                              ///< the static document's haircut
+    Wad depth;                                                              ///< USD that the market absorbs, > 0
+    Wad liquidity = Wad::from_int(1);                                       ///< >= 0
 };
 outcome<Wad> dynamic_haircut(const haircut_rule& r, const Wad& sigma, const Wad& value);
 

@@ -267,7 +267,7 @@ def main():
         print("document of ETH on 2022-06-18 (all tools): scale", by[("ETH", "all")]["scale"][k], json.loads(h.stdout)["param_hash"])
 
         # 3. the comparison's static rows against `margin backtest` on the same slice
-        a, b = "2022-05-01", "2022-12-31"
+        a, b = "2022-05-01", "2022-08-31"
         p = run(["dynamic", "--prices", PRICES, "--from", a, "--to", b, "--compare", "--variants", "none,all", "--json", "-"])
         cmp = json.loads(p.stdout)["dynamic"]["comparison"]
         q = run(["backtest", "--prices", PRICES, "--from", a, "--to", b, "--models", "pmrm2",

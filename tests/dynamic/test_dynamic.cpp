@@ -62,8 +62,8 @@ TEST_CASE("dynamic: the buffer is whole in calm, drawn down by a jump, rebuilt b
     REQUIRE(d.size() == 700);
     CHECK(d[0].im_multiplier == dec("1.25"));  // whole on the first day
     const std::size_t jump = 900 - 500;
-    CHECK(d[jump].scale == Wad::from_int(3));       // the -30% day: the scale hits its cap
-    CHECK(d[jump].im_multiplier == one());      // the buffer is used up: IM moves by less than f
+    CHECK(d[jump].scale == Wad::from_int(3));  // the -30% day: the scale hits its cap
+    CHECK(d[jump].im_multiplier == one());     // the buffer is used up: IM moves by less than f
     for (const dyn_day& x : d) {
         CHECK(x.im_multiplier >= one());
         CHECK(x.im_multiplier <= dec("1.25"));
@@ -129,7 +129,7 @@ TEST_CASE("dynamic: the grid is scaled, the tails and skews are kept", "[dynamic
     CHECK(p.value.scenarios[0].spot_shock == dec("1.684"));
     CHECK(p.value.scenarios[1].spot_shock == dec("0.316"));
     CHECK(p.value.scenarios[2].spot_shock == dec("0.34"));  // a dampened tail: kept
-    CHECK(p.value.scenarios[3].spot_shock == one());   // a skew: kept
+    CHECK(p.value.scenarios[3].spot_shock == one());        // a skew: kept
     CHECK(p.value.vol_shock.range_up == dec("1.9"));
     CHECK(p.value.vol_shock.range_down == one());  // 1.045 capped
     CHECK(p.value.loss.im_factor == dec("1.2345"));

@@ -3,23 +3,21 @@
 // integer and deterministic (core/risk/backtest.hpp); this shell reads the files, runs the
 // (portfolio, model) pairs on up to --threads threads, computes the report statistics in
 // double (backtest_stats.hpp) and writes the JSON document, the HTML report and the table.
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
-#ifndef __EMSCRIPTEN__
-#include <thread>
-#endif
 
 #include "api/request.hpp"
 #include "api/response.hpp"
 #include "api/risk.hpp"
 #include "backtest_report.hpp"
+#include "command_io.hpp"
 #include "core/margin.hpp"
 #include "core/validate.hpp"
+#include "parallel.hpp"
 
 bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp: at most the 16 MiB cap + 1 byte
 
@@ -38,15 +36,8 @@ constexpr const char* backtest_usage =
 
 constexpr const char* model_names[] = {"standard", "pmrm2", "span16", "es_hs", "es_fhs", "es_mc"};
 
-int fail(const std::string& why) {
-    std::fprintf(stderr, "margin backtest: %s\n%s", why.c_str(), backtest_usage);
-    return 2;
-}
-
-int engine_error(const error& e) {
-    std::printf("%s\n", margin::api::encode_error(e, true).c_str());
-    return 1;
-}
+int fail(const std::string& why) { return command_io::usage_error("backtest", why, backtest_usage); }
+using command_io::engine_error;
 
 std::vector<std::string> split(const std::string& s) {
     std::vector<std::string> out;
@@ -88,11 +79,7 @@ int backtest_command(const std::vector<std::string>& args) {
     std::int64_t mc_paths = 2000, threads = 2;
     std::int32_t horizon = 2;
     bool daily = false;
-    const auto number = [](const std::string& s, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
-        if (s.empty() || s.size() > 7 || s.find_first_not_of("0123456789") != std::string::npos) return false;
-        out = std::stoll(s);
-        return out >= lo && out <= hi;
-    };
+    const auto number = command_io::count_arg;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         const bool has_value = i + 1 < args.size();
@@ -211,64 +198,51 @@ int backtest_command(const std::vector<std::string>& args) {
     const std::size_t tasks = portfolios.size() * models.size();
     run.results.resize(tasks);
     std::vector<std::optional<error>> errors(tasks);
-    std::atomic<std::size_t> next{0};
     const auto started = std::chrono::steady_clock::now();
-    const auto worker = [&] {
-        for (std::size_t t = next++; t < tasks; t = next++) {
-            const std::size_t pi = t / models.size(), mi = t % models.size();
-            backtest_report::result& r = run.results[t];
-            r.portfolio = std::string(risk::bt_portfolio_names[static_cast<std::size_t>(portfolios[pi])]);
-            r.model = models[mi];
-            r.has_var = templates[mi].model == margin::margin_model::es;
-            auto days = risk::run_backtest(portfolios[pi], templates[mi], *hist, plans[pi].vols, plans[pi].o);
-            if (!days.ok()) {
-                errors[t] = *days.err;
-                continue;
-            }
-            r.days = std::move(days.value);
-            auto s = risk::summarise(r.days, r.has_var, plans[pi].o.stride);
-            if (!s.ok()) {
-                errors[t] = *s.err;
-                continue;
-            }
-            r.summary = s.value;
-            r.margin_tests = backtest_report::tests_of(r.summary.margin_cov, 0.01);
-            if (r.has_var) {
-                r.var_tests = backtest_report::tests_of(r.summary.var_cov, 0.01);
-                // the last formed day again, for its scenario P&L distribution
-                const risk::bt_day& last = r.days.back();
-                r.last_day = last.day;
-                auto draft =
-                    risk::form_portfolio(portfolios[pi], last.day, *hist,
-                                         plans[pi].vols.at(static_cast<std::size_t>(last.day - plans[pi].o.first_day)), templates[mi]);
-                if (draft.ok()) {
-                    auto v = margin::validate(std::move(draft.value), true);
-                    if (v.ok()) {
-                        auto res = margin::compute(v.value);
-                        if (res.ok() && res.value.risk) {
-                            r.last_pnl = res.value.risk->pnl;
-                            r.last_var = res.value.risk->var;
-                            r.last_es = res.value.risk->es;
-                        }
+    run_tasks(tasks, threads, [&](std::size_t t) {
+        const std::size_t pi = t / models.size(), mi = t % models.size();
+        backtest_report::result& r = run.results[t];
+        r.portfolio = std::string(risk::bt_portfolio_names[static_cast<std::size_t>(portfolios[pi])]);
+        r.model = models[mi];
+        r.has_var = templates[mi].model == margin::margin_model::es;
+        auto days = risk::run_backtest(portfolios[pi], templates[mi], *hist, plans[pi].vols, plans[pi].o);
+        if (!days.ok()) {
+            errors[t] = *days.err;
+            return;
+        }
+        r.days = std::move(days.value);
+        auto s = risk::summarise(r.days, r.has_var, plans[pi].o.stride);
+        if (!s.ok()) {
+            errors[t] = *s.err;
+            return;
+        }
+        r.summary = s.value;
+        r.margin_tests = backtest_report::tests_of(r.summary.margin_cov, 0.01);
+        if (r.has_var) {
+            r.var_tests = backtest_report::tests_of(r.summary.var_cov, 0.01);
+            // the last formed day again, for its scenario P&L distribution
+            const risk::bt_day& last = r.days.back();
+            r.last_day = last.day;
+            auto draft = risk::form_portfolio(portfolios[pi], last.day, *hist,
+                                              plans[pi].vols.at(static_cast<std::size_t>(last.day - plans[pi].o.first_day)), templates[mi]);
+            if (draft.ok()) {
+                auto v = margin::validate(std::move(draft.value), true);
+                if (v.ok()) {
+                    auto res = margin::compute(v.value);
+                    if (res.ok() && res.value.risk) {
+                        r.last_pnl = res.value.risk->pnl;
+                        r.last_var = res.value.risk->var;
+                        r.last_es = res.value.risk->es;
                     }
                 }
-                auto neg = fp::neg(last.loss);
-                if (neg.ok()) r.last_realised_pnl = neg.value;
             }
+            auto neg = fp::neg(last.loss);
+            if (neg.ok()) r.last_realised_pnl = neg.value;
         }
-    };
+    });
 #ifdef __EMSCRIPTEN__
     threads = 1;
 #endif
-    if (threads <= 1) {
-        worker();
-    } else {
-#ifndef __EMSCRIPTEN__
-        std::vector<std::thread> pool;
-        for (std::int64_t i = 0; i < threads; ++i) pool.emplace_back(worker);
-        for (auto& th : pool) th.join();
-#endif
-    }
     run.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     for (std::size_t t = 0; t < tasks; ++t)
         if (errors[t]) {
@@ -277,15 +251,7 @@ int backtest_command(const std::vector<std::string>& args) {
             return engine_error(e);
         }
 
-    const auto write = [](const std::string& path, const std::string& text) {
-        if (path == "-") {
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            return true;
-        }
-        std::ofstream f(path, std::ios::binary);
-        f << text;
-        return static_cast<bool>(f);
-    };
+    const auto write = command_io::write_output;
     if (!write(json_file, backtest_report::to_json(run, daily))) return fail("cannot write " + json_file);
     if (!html_file.empty() && !write(html_file, backtest_report::to_html(run))) return fail("cannot write " + html_file);
     if (!table_file.empty() && !write(table_file, backtest_report::to_table(run))) return fail("cannot write " + table_file);

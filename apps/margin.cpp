@@ -17,6 +17,8 @@
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
 //   margin var [FILE|-] [--prices DIR] [--method M] ...   VaR and ES (docs/risk.md)
 //   margin backtest --prices DIR [--from D] [--to D] ...   margin against realised losses (docs/backtest.md)
+//   margin dynamic --prices DIR [--compare] ...           daily dynamic parameters (docs/dynamic-params.md)
+//   margin param-impact --current A --proposed B BOOK     a parameter change's impact on a book (same doc)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -49,6 +51,8 @@ using margin::error_code;
 
 int risk_command(const std::vector<std::string>& args);      // apps/risk_command.cpp
 int backtest_command(const std::vector<std::string>& args);  // apps/backtest_command.cpp
+int dynamic_command(const std::vector<std::string>& args);   // apps/dynamic_command.cpp
+int impact_command(const std::vector<std::string>& args);    // apps/impact_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -98,6 +102,10 @@ constexpr const char* usage_text =
     "                                             the bundle checked against the chain: names the inputs that differ\n"
     "       margin var [FILE|-] [--prices DIR] [--method M] ...\n"
     "                                             VaR and ES of the account (docs/risk.md; margin var --help)\n"
+    "       margin backtest --prices DIR ...          margin against realised losses (docs/backtest.md)\n"
+    "       margin dynamic --prices DIR ...           daily dynamic parameters, anti-procyclicality (docs/dynamic-params.md)\n"
+    "       margin param-impact --current A --proposed B BOOK.jsonl ...\n"
+    "                                             a parameter change's impact on a book of accounts (same doc)\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -430,6 +438,8 @@ int main(int argc, char** argv) {
     if (cmd == "replay") return replay_command(args);
     if (cmd == "var") return risk_command(args);
     if (cmd == "backtest") return backtest_command(args);
+    if (cmd == "dynamic") return dynamic_command(args);
+    if (cmd == "param-impact") return impact_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

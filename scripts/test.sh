@@ -55,6 +55,9 @@ step "api parity: margin JSON API, native (GCC) vs WebAssembly (Node) vs Clang (
 step "backtest parity: margin backtest (every model, two portfolios, real history) byte-identical from GCC, WebAssembly and Clang" \
   tests/backtest/parity.sh ../shared/data/prices build/backtest-parity build/native/bin/margin \
   wasm="node build/wasm/bin/margin.js" clang-asan=build/asan/bin/margin
+step "dynamic parity: margin dynamic (series, document, comparison) and margin param-impact byte-identical from GCC, WebAssembly and Clang" \
+  tests/dynamic/parity.sh ../shared/data/prices build/dynamic-parity build/native/bin/margin \
+  wasm="node build/wasm/bin/margin.js" clang-asan=build/asan/bin/margin
 step "npm package: Node parity with the native CLI, npm pack smoke test, types" \
   wasm/test/run.sh build/wasm/npm build/native/bin/margin build/api-parity
 step "browser: the preview page in Chromium, corpus parity and the UI against the native CLI; the backtest report (screenshots in build/browser)" \

@@ -98,7 +98,7 @@ summary book::state::evaluate(const account_rec& a, const snap_map& u, const sna
         }
         rp = &parsed.value;
     }
-    res = rp->model == margin::margin_model::portfolio ? margin::compute_portfolio(*rp, std::nullopt, cache) : margin::compute(*rp);
+    res = margin::compute(*rp, cache);  // the cache: contract values and mark quotes, once per snapshot
     if (!res.ok()) {
         s.err = *res.err;
         return s;

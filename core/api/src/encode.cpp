@@ -70,8 +70,7 @@ sorted_json contingency_object(const scenario::contingency_params& c) {
             {"mm_option_percent", dec(c.mm_option_percent)},       {"im_option_percent", dec(c.im_option_percent)}};
 }
 
-sorted_json encode_portfolio(const portfolio_params& p) {
-    const scenario::params& s = p.scenarios;
+sorted_json encode_scenarios(const scenario::params& s) {
     sorted_json sc;
     sc["version"] = "scenario/1";
     sc["scenarios"] = sorted_json::array();
@@ -108,9 +107,13 @@ sorted_json encode_portfolio(const portfolio_params& p) {
                    {"add_factor", dec(b.add_factor)},
                    {"mult_factor", dec(b.mult_factor)}};
     sc["contingency"] = contingency_object(s.contingency);
+    return sc;
+}
+
+sorted_json encode_portfolio(const portfolio_params& p) {
     sorted_json j;
     j["version"] = p.version;
-    j["scenarios"] = sc;
+    j["scenarios"] = encode_scenarios(p.scenarios);
     j["collateral"] = sorted_json::object();
     for (const auto& [asset, r] : p.collateral)
         j["collateral"][asset] = {
@@ -209,6 +212,13 @@ sorted_json canonical_document(const request& req) {
         a["positions"].push_back(std::move(x));
     }
     return j;
+}
+
+std::string scenario_document(const scenario::params& p, const std::string& name, const std::string& description) {
+    sorted_json j = encode_scenarios(p);
+    if (!name.empty()) j["name"] = name;
+    if (!description.empty()) j["description"] = description;
+    return j.dump(2, ' ', false, nlohmann::detail::error_handler_t::replace);
 }
 
 std::string canonical_request(const request& req) {

@@ -33,11 +33,12 @@ const series* find(const history& h, const std::string& sym) {
     return it == h.end() ? nullptr : &it->second;
 }
 
-position option(std::string id, std::int64_t expiry, option_kind kind, const Wad& strike, std::int64_t size, const Wad& vol) {
+position option(std::string id, std::int64_t expiry, option_kind kind, const Wad& strike, std::int64_t size, const Wad& vol,
+                const std::string& underlying) {
     position p;
     p.id = std::move(id);
     p.type = instrument_type::option;
-    p.underlying = "BTC";
+    p.underlying = underlying;
     p.expiry = expiry;
     p.kind = kind;
     p.strike = strike;
@@ -100,38 +101,63 @@ std::optional<error> check_options(const bt_options& o, const history& h, bool n
     return std::nullopt;
 }
 
-outcome<std::vector<Wad>> vol_proxy(const series& s, const bt_options& o) {
+outcome<std::vector<Wad>> squared_returns(const series& s, std::int32_t from, std::int32_t to) {
     calc c;
-    const auto ret2 = [&](std::int32_t d) {  // floor(x_d^2)
-        const Wad x = c(fp::ln(c(fp::div(s.at(d), s.at(d - 1), rounding::floor))));
-        return c(fp::mul(x, x, rounding::floor));
-    };
-    const std::int32_t seed_day = o.first_day - bt_vol_seed_distance;
-    Wad var;
-    for (std::int32_t d = seed_day - bt_vol_seed_returns + 1; d <= seed_day; ++d) var = c(fp::add(var, ret2(d)));
-    var = c(fp::div(var, Wad::from_int(bt_vol_seed_returns), rounding::floor));
-    const Wad one_minus = c(fp::sub(WAD_ONE, o.vol_lambda));
     std::vector<Wad> out;
-    out.reserve(static_cast<std::size_t>(o.last_day - o.first_day + 1));
-    for (std::int32_t d = seed_day + 1; d <= o.last_day; ++d) {
-        var = c(fp::add(c(fp::mul(o.vol_lambda, var, rounding::floor)), c(fp::mul(one_minus, ret2(d), rounding::floor))));
-        if (d < o.first_day) continue;
-        const Wad vol = c(fp::sqrt(c(fp::mul(var, Wad::from_int(365), rounding::floor))));
+    out.reserve(static_cast<std::size_t>(std::max(0, to - from + 1)));
+    for (std::int32_t d = from; d <= to; ++d) {
+        const Wad x = c(fp::ln(c(fp::div(s.at(d), s.at(d - 1), rounding::floor))));
+        out.push_back(c(fp::mul(x, x, rounding::floor)));
+    }
+    if (!c.ok()) return outcome<std::vector<Wad>>::failure(error_code::ARITHMETIC_OVERFLOW, "", "a squared return overflows");
+    return {out, std::nullopt};
+}
+
+outcome<std::vector<Wad>> ewma_variance(const series& s, const Wad& lambda, std::int32_t first, std::int32_t last) {
+    const std::int32_t seed_day = first - bt_vol_seed_distance;
+    const std::int32_t from = seed_day - bt_vol_seed_returns + 1;
+    auto r2 = squared_returns(s, from, last);
+    if (!r2.ok()) return r2;
+    const auto at = [&](std::int32_t d) { return r2.value[static_cast<std::size_t>(d - from)]; };
+    calc c;
+    Wad var;
+    for (std::int32_t d = from; d <= seed_day; ++d) var = c(fp::add(var, at(d)));
+    var = c(fp::div(var, Wad::from_int(bt_vol_seed_returns), rounding::floor));
+    const Wad one_minus = c(fp::sub(WAD_ONE, lambda));
+    std::vector<Wad> out;
+    out.reserve(static_cast<std::size_t>(last - first + 1));
+    for (std::int32_t d = seed_day + 1; d <= last; ++d) {
+        var = c(fp::add(c(fp::mul(lambda, var, rounding::floor)), c(fp::mul(one_minus, at(d), rounding::floor))));
+        if (d >= first) out.push_back(var);
+    }
+    if (!c.ok()) return outcome<std::vector<Wad>>::failure(error_code::ARITHMETIC_OVERFLOW, "", "the EWMA variance overflows");
+    return {out, std::nullopt};
+}
+
+outcome<std::vector<Wad>> vol_proxy(const series& s, const bt_options& o) {
+    auto var = ewma_variance(s, o.vol_lambda, o.first_day, o.last_day);
+    if (!var.ok()) return outcome<std::vector<Wad>>::failure(error_code::ARITHMETIC_OVERFLOW, "/history/BTC", "the vol proxy overflows");
+    calc c;
+    std::vector<Wad> out;
+    out.reserve(var.value.size());
+    for (const Wad& v : var.value) {
+        const Wad vol = c(fp::sqrt(c(fp::mul(v, Wad::from_int(365), rounding::floor))));
         out.push_back(fp::min(fp::max(vol, o.vol_floor), o.vol_cap));
     }
     if (!c.ok()) return outcome<std::vector<Wad>>::failure(error_code::ARITHMETIC_OVERFLOW, "/history/BTC", "the vol proxy overflows");
     return {out, std::nullopt};
 }
 
-outcome<request> form_portfolio(bt_portfolio p, std::int32_t day, const history& h, const Wad& vol, const request& model) {
+outcome<request> form_portfolio(bt_portfolio p, std::int32_t day, const history& h, const Wad& vol, const request& model,
+                                const std::string& lead) {
     request r = model;
     r.market = market_state{};
     r.acct = account{};
     const std::int64_t ts = (static_cast<std::int64_t>(day) + 1) * seconds_per_day;
     r.market.timestamp = ts;
-    const Wad btc = find(h, "BTC")->at(day);
+    const Wad btc = find(h, lead)->at(day);
     const bool options = p != bt_portfolio::long_btc && p != bt_portfolio::short_btc_perp && p != bt_portfolio::btc_eth_pair;
-    r.market.underlyings["BTC"] = market_of(btc, ts, options);
+    r.market.underlyings[lead] = market_of(btc, ts, options);
     calc c;
     const auto strike = [&](std::int64_t percent) {
         return whole_dollars(c(fp::mul(btc, raw_i128(static_cast<fp::i128>(percent) * fp::Wad::scale / 100), rounding::floor)));
@@ -139,36 +165,36 @@ outcome<request> form_portfolio(bt_portfolio p, std::int32_t day, const history&
     const std::int64_t e30 = ts + 30 * seconds_per_day, e90 = ts + 90 * seconds_per_day;
     auto& pos = r.acct.positions;
     switch (p) {
-        case bt_portfolio::long_btc: pos.push_back(perp("btc-perp-long", "BTC", WAD_ONE)); break;
-        case bt_portfolio::short_btc_perp: pos.push_back(perp("btc-perp-short", "BTC", Wad::from_int(-1))); break;
+        case bt_portfolio::long_btc: pos.push_back(perp("btc-perp-long", lead, WAD_ONE)); break;
+        case bt_portfolio::short_btc_perp: pos.push_back(perp("btc-perp-short", lead, Wad::from_int(-1))); break;
         case bt_portfolio::short_strangle:
-            pos.push_back(option("put-90", e30, option_kind::put, strike(90), -1, vol));
-            pos.push_back(option("call-110", e30, option_kind::call, strike(110), -1, vol));
+            pos.push_back(option("put-90", e30, option_kind::put, strike(90), -1, vol, lead));
+            pos.push_back(option("call-110", e30, option_kind::call, strike(110), -1, vol, lead));
             break;
         case bt_portfolio::covered_call:
-            pos.push_back(perp("btc-perp-long", "BTC", WAD_ONE));
-            pos.push_back(option("call-110", e30, option_kind::call, strike(110), -1, vol));
+            pos.push_back(perp("btc-perp-long", lead, WAD_ONE));
+            pos.push_back(option("call-110", e30, option_kind::call, strike(110), -1, vol, lead));
             break;
         case bt_portfolio::calendar_spread:
-            pos.push_back(option("call-atm-30d", e30, option_kind::call, strike(100), -1, vol));
-            pos.push_back(option("call-atm-90d", e90, option_kind::call, strike(100), 1, vol));
+            pos.push_back(option("call-atm-30d", e30, option_kind::call, strike(100), -1, vol, lead));
+            pos.push_back(option("call-atm-90d", e90, option_kind::call, strike(100), 1, vol, lead));
             break;
         case bt_portfolio::btc_eth_pair: {
             const series* eth = find(h, "ETH");
             const Wad eth_close = eth->at(day);
             r.market.underlyings["ETH"] = market_of(eth_close, ts, false);
-            pos.push_back(perp("btc-perp-long", "BTC", WAD_ONE));
+            pos.push_back(perp("btc-perp-long", lead, WAD_ONE));
             const Wad n = milli_toward_zero(c(fp::div(btc, eth_close, rounding::floor)));
             pos.push_back(perp("eth-perp-short", "ETH", c(fp::neg(n))));
             break;
         }
         case bt_portfolio::risk_reversal:
-            pos.push_back(option("call-110", e30, option_kind::call, strike(110), 1, vol));
-            pos.push_back(option("put-90", e30, option_kind::put, strike(90), -1, vol));
+            pos.push_back(option("call-110", e30, option_kind::call, strike(110), 1, vol, lead));
+            pos.push_back(option("put-90", e30, option_kind::put, strike(90), -1, vol, lead));
             break;
         case bt_portfolio::delta_hedged_short_straddle: {
-            pos.push_back(option("call-atm", e30, option_kind::call, strike(100), -1, vol));
-            pos.push_back(option("put-atm", e30, option_kind::put, strike(100), -1, vol));
+            pos.push_back(option("call-atm", e30, option_kind::call, strike(100), -1, vol, lead));
+            pos.push_back(option("put-atm", e30, option_kind::put, strike(100), -1, vol, lead));
             auto v = validate(r, true);
             if (!v.ok()) return v;
             Wad delta;
@@ -178,7 +204,7 @@ outcome<request> form_portfolio(bt_portfolio p, std::int32_t day, const history&
                 delta = c(fp::add(delta, pr.value.position_greeks.delta));
             }
             const Wad hedge = milli_toward_zero(c(fp::neg(delta)));
-            if (hedge.raw().sign() != 0) pos.push_back(perp("btc-perp-hedge", "BTC", hedge));
+            if (hedge.raw().sign() != 0) pos.push_back(perp("btc-perp-hedge", lead, hedge));
             break;
         }
     }
@@ -211,15 +237,17 @@ outcome<Wad> realised_pnl(const request& validated, const history& h, std::int32
 }
 
 outcome<std::vector<bt_day>> run_backtest(bt_portfolio p, const request& model, const history& h, const std::vector<Wad>& vols,
-                                          const bt_options& o) {
+                                          const bt_options& o, const std::vector<scenario::params>* daily, const std::string& lead) {
     std::vector<bt_day> out;
     const params rules = model.model == margin_model::es ? model.es.risk : params{};
     for (std::int32_t day = o.first_day; day + o.horizon_days <= o.last_day; ++day) {
         const auto fail = [&](const error& e) {
             return outcome<std::vector<bt_day>>::failure(e.code, e.path, format_date(day) + ": " + e.message);
         };
-        auto draft = form_portfolio(p, day, h, vols.at(static_cast<std::size_t>(day - o.first_day)), model);
+        const auto index = static_cast<std::size_t>(day - o.first_day);
+        auto draft = form_portfolio(p, day, h, vols.at(index), model, lead);
         if (!draft.ok()) return fail(*draft.err);
+        if (daily) draft.value.portfolio.scenarios = daily->at(index);
         auto v = validate(std::move(draft.value), true);
         if (!v.ok()) return fail(*v.err);
         auto res = compute(v.value);
@@ -227,7 +255,8 @@ outcome<std::vector<bt_day>> run_backtest(bt_portfolio p, const request& model, 
         bt_day row;
         row.day = day;
         row.margin = res.value.initial_margin;
-        row.spot = find(h, "BTC")->at(day);
+        row.mm = res.value.maintenance_margin;
+        row.spot = find(h, lead)->at(day);
         if (res.value.risk) {
             row.var = res.value.risk->var;
             row.es = res.value.risk->es;
@@ -262,6 +291,12 @@ bt_coverage coverage_of(const std::vector<bool>& hits) {
         }
     }
     return c;
+}
+
+bt_coverage mm_coverage_of(const std::vector<bt_day>& days, std::int32_t stride) {
+    std::vector<bool> hits;
+    for (std::size_t i = 0; i < days.size(); i += static_cast<std::size_t>(stride)) hits.push_back(days[i].loss > days[i].mm);
+    return coverage_of(hits);
 }
 
 std::string_view basel_zone(std::int64_t n) {

@@ -19,6 +19,10 @@ std::string version_string();
 /// meaning gives equal bytes; parse -> encode is idempotent.
 std::string canonical_request(const request& req);
 
+/// A scenario/1 parameter document of `p` (keys in byte order, 2-space indent; `name` and
+/// `description` when not empty): parse_scenario_params reads it back to the same parameters.
+std::string scenario_document(const scenario::params& p, const std::string& name = "", const std::string& description = "");
+
 /// The response document for a result (pretty: 2-space indent, else compact).
 std::string encode_result(const request& req, const account_result& res, bool pretty);
 /// {"error": {"code", "path", "message"}}.

@@ -18,6 +18,7 @@
 #include "core/model.hpp"
 #include "core/risk/history.hpp"
 #include "core/risk/params.hpp"
+#include "core/scenario.hpp"
 
 namespace margin::risk {
 
@@ -68,21 +69,35 @@ std::optional<error> check_options(const bt_options& o, const history& h, bool n
 /// is clamp(sqrt(365 sigma^2_d), vol_floor, vol_cap) (sqrt to nearest).
 outcome<std::vector<Wad>> vol_proxy(const series& s, const bt_options& o);
 
+/// The variance behind it, unclamped and not annualised, of every day first .. last (index 0 =
+/// first): seeded on day first - 400 with the mean (floor) of floor(x^2) over the 30 returns
+/// ending there, then sigma^2_d = floor(lambda sigma^2_{d-1}) + floor((1 - lambda) floor(x_d^2)).
+/// Precondition: `s` holds first - 430 .. last. Errors: ARITHMETIC_OVERFLOW.
+outcome<std::vector<Wad>> ewma_variance(const series& s, const Wad& lambda, std::int32_t first, std::int32_t last);
+/// floor(x_d^2), x_d = ln(floor(P_d / P_{d-1})) (ln to nearest), for d = from .. to (index 0 =
+/// from). Precondition: `s` holds from - 1 .. to. Errors: ARITHMETIC_OVERFLOW.
+outcome<std::vector<Wad>> squared_returns(const series& s, std::int32_t from, std::int32_t to);
+
 /// The request of portfolio `p` formed on `day` (draft, not validated): the market at the
 /// day's close (timestamp = the end of the day, (day + 1) x 86400; spot = perp mark = forward
 /// = the close; discount factors 1; no confidence), options with mark_vol = `vol`, expiries
 /// 30 and 90 days after the timestamp, strikes floor(S x moneyness) to whole dollars; the
 /// straddle's hedge is -(the options' delta) toward zero to 0.001; cash 0. The model and its
 /// parameters are `model`'s (its history pointer and, for es, risk.as_of = day, are set).
-outcome<request> form_portfolio(bt_portfolio p, std::int32_t day, const history& h, const Wad& vol, const request& model);
+/// `lead` is the underlying every position is on but the pair's short leg: "BTC" (the shipped
+/// set) or another symbol of `h` (the same portfolios, sized in that underlying's units; the
+/// pair needs "BTC"). Precondition: `h` holds `lead` on `day`.
+outcome<request> form_portfolio(bt_portfolio p, std::int32_t day, const history& h, const Wad& vol, const request& model,
+                                const std::string& lead = "BTC");
 
 /// One day of one portfolio under one model.
 struct bt_day {
     std::int32_t day = 0;  ///< formation day
     Wad margin;            ///< the model's initial margin
+    Wad mm;                ///< its maintenance margin
     Wad var, es;           ///< es models: the measure's VaR and ES (0 otherwise)
     Wad loss;              ///< realised h-day loss (-P&L)
-    Wad spot;              ///< BTC's close on `day` (the portfolios' scale)
+    Wad spot;              ///< the lead underlying's close on `day` (the portfolios' scale)
 };
 
 /// The realised h-day P&L of a validated request formed on `day`: every position revalued by
@@ -92,8 +107,11 @@ outcome<Wad> realised_pnl(const request& validated, const history& h, std::int32
 
 /// The model's margin and the realised loss of `p` on every formed day.
 /// Errors: those of form_portfolio, validate, compute and realised_pnl (the message names the day).
+/// `daily`, if given, holds the scenario parameters of every formed day (index 0 = first_day;
+/// model: portfolio): each day's request uses its day's grid (docs/dynamic-params.md).
 outcome<std::vector<bt_day>> run_backtest(bt_portfolio p, const request& model, const history& h, const std::vector<Wad>& vols,
-                                          const bt_options& o);
+                                          const bt_options& o, const std::vector<scenario::params>* daily = nullptr,
+                                          const std::string& lead = "BTC");
 
 /// Exception counts on a 0/1 sequence and its first-order transition counts (Christoffersen).
 struct bt_coverage {
@@ -104,6 +122,8 @@ struct bt_coverage {
     std::int64_t last_window_exceptions = -1;  ///< -1: fewer than 250 observations
 };
 bt_coverage coverage_of(const std::vector<bool>& hits);
+/// Coverage of the maintenance margin: every stride-th day, loss > mm.
+bt_coverage mm_coverage_of(const std::vector<bt_day>& days, std::int32_t stride);
 /// "green", "yellow", "red" for a window's exception count; "n/a" for -1.
 std::string_view basel_zone(std::int64_t exceptions_in_window);
 

@@ -17,6 +17,8 @@
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
 //   margin var [FILE|-] [--prices DIR] [--method M] ...   VaR and ES (docs/risk.md)
 //   margin backtest --prices DIR [--from D] [--to D] ...   margin against realised losses (docs/backtest.md)
+//   margin stress [FILE|-] --scenarios FILE|NAME | --shock SPEC   the account under stress (docs/stress.md)
+//   margin stress [FILE|-] --reverse | margin reverse-stress      the smallest move that liquidates it
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -49,6 +51,7 @@ using margin::error_code;
 
 int risk_command(const std::vector<std::string>& args);      // apps/risk_command.cpp
 int backtest_command(const std::vector<std::string>& args);  // apps/backtest_command.cpp
+int stress_command(const std::vector<std::string>& args);    // apps/stress_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -98,6 +101,10 @@ constexpr const char* usage_text =
     "                                             the bundle checked against the chain: names the inputs that differ\n"
     "       margin var [FILE|-] [--prices DIR] [--method M] ...\n"
     "                                             VaR and ES of the account (docs/risk.md; margin var --help)\n"
+    "       margin stress [FILE|-] --scenarios FILE|NAME | --shock SYM:spot=-30%,vol=+50% [--print-scenarios]\n"
+    "                                             the account under stress scenarios (docs/stress.md)\n"
+    "       margin stress [FILE|-] --reverse [--direction spot_down:BTC] ...  (or margin reverse-stress)\n"
+    "                                             the smallest move that makes the account liquidatable\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -430,6 +437,7 @@ int main(int argc, char** argv) {
     if (cmd == "replay") return replay_command(args);
     if (cmd == "var") return risk_command(args);
     if (cmd == "backtest") return backtest_command(args);
+    if (cmd == "stress" || cmd == "reverse-stress") return stress_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

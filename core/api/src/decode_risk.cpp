@@ -5,34 +5,6 @@
 #include "decode.hpp"
 
 namespace margin::api::detail {
-namespace {
-
-// A whole-number string "0" or [1-9][0-9]*, at most `max`.
-std::optional<std::uint64_t> count(decoder& d, const json& o, const std::string& path, const char* key, std::uint64_t max) {
-    const json* v = d.field(o, path, key, false);
-    if (!v) return std::nullopt;
-    const std::string p = child(path, key);
-    if (!v->is_string()) {
-        d.fail(error_code::WRONG_TYPE, p, std::string("expected a whole-number string, got ") + detail::type_name(*v));
-        return std::nullopt;
-    }
-    const std::string& s = v->get_ref<const std::string&>();
-    bool good = !s.empty() && s.size() <= 20 && (s.size() == 1 || s[0] != '0');
-    std::uint64_t n = 0;
-    for (char ch : s) {
-        const auto digit = static_cast<std::uint64_t>(ch - '0');
-        good = good && ch >= '0' && ch <= '9' && n <= (UINT64_MAX - digit) / 10;  // no wrap
-        if (!good) break;
-        n = n * 10 + digit;
-    }
-    if (!good || n > max) {
-        d.fail(error_code::BAD_COUNT, p, "\"" + s + "\" is not a whole number from 0 to " + std::to_string(max));
-        return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(n);
-}
-
-}  // namespace
 
 void decode_risk_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool* include_pnl) {
     if (!d.is_object(o, path)) return;

@@ -224,6 +224,31 @@ public:
     }
 };
 
+/// A whole-number string "0" or [1-9][0-9]*, at most `max`.
+inline std::optional<std::uint64_t> count(decoder& d, const json& o, const std::string& path, const char* key, std::uint64_t max) {
+    const json* v = d.field(o, path, key, false);
+    if (!v) return std::nullopt;
+    const std::string p = child(path, key);
+    if (!v->is_string()) {
+        d.fail(error_code::WRONG_TYPE, p, std::string("expected a whole-number string, got ") + detail::type_name(*v));
+        return std::nullopt;
+    }
+    const std::string& s = v->get_ref<const std::string&>();
+    bool good = !s.empty() && s.size() <= 20 && (s.size() == 1 || s[0] != '0');
+    std::uint64_t n = 0;
+    for (char ch : s) {
+        const auto digit = static_cast<std::uint64_t>(ch - '0');
+        good = good && ch >= '0' && ch <= '9' && n <= (UINT64_MAX - digit) / 10;  // no wrap
+        if (!good) break;
+        n = n * 10 + digit;
+    }
+    if (!good || n > max) {
+        d.fail(error_code::BAD_COUNT, p, "\"" + s + "\" is not a whole number from 0 to " + std::to_string(max));
+        return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(n);
+}
+
 /// Parses one document; error paths are prefixed with `prefix` (the document's place in the call).
 inline outcome<json> parse_document(std::string_view text, const std::string& prefix = "") {
     if (text.size() > max_input_bytes) return outcome<json>::failure(error_code::JSON_TOO_LARGE, prefix, "requests are limited to 16 MiB");

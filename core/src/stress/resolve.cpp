@@ -65,6 +65,15 @@ outcome<scenario> resolve_replay(const scenario& s, const request& req, const ri
             first = std::max(first, hs->second.first_day);
             last = std::min(last, hs->second.last_day());
         }
+        for (const auto& [asset, amount] : req.acct.collateral)  // moving collateral, as it moves below
+            if (const auto hs = h.find(asset); hs != h.end() && req.market.collateral.count(asset)) {
+                first = std::max(first, hs->second.first_day);
+                last = std::min(last, hs->second.last_day());
+            }
+        if (const auto hs = h.find(r.stable); !r.stable.empty() && hs != h.end()) {
+            first = std::max(first, hs->second.first_day);
+            last = std::min(last, hs->second.last_day());
+        }
         if (last - first < days)
             return fail<scenario>(
                 error_code::HISTORY_TOO_SHORT, lp,

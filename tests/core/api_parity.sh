@@ -12,6 +12,7 @@
 # shipped SYNTHETIC history and bad histories and parameters, answered by each build's
 # `margin var --synthetic --compact` (one process per request, two at a time) and compared
 # the same way; the synthetic history is first checked to be what its script generates.
+# Then the stress requests (docs/stress.md, tests/core/gen_stress_requests.py), by `margin stress`.
 #
 # Environment: API_PARITY_COUNT (default 2600), API_PARITY_SEED (default 20261121).
 set -euo pipefail
@@ -67,6 +68,31 @@ for m in historical filtered_historical parametric monte_carlo delta_gamma; do
 done
 echo "risk parity: $n requests: $risk_ok results ($summary), $risk_err errors"
 
+# ---- stress requests (docs/stress.md, tests/core/gen_stress_requests.py): every scenario kind,
+# the shipped sets, replays on the synthetic history, reverse stress and bad input; a line with
+# "reverse_stress" answered by `margin stress FILE --reverse --compact`, any other by
+# `margin stress FILE --synthetic --compact`.
+python3 "$here/gen_stress_requests.py" > "$out/stress-requests.jsonl"
+rm -rf "$out/stress" && mkdir -p "$out/stress/in"
+sn=0
+while IFS= read -r line || [ -n "$line" ]; do
+  printf '%s' "$line" > "$out/stress/in/$(printf '%03d' "$sn").json"; sn=$((sn + 1))
+done < "$out/stress-requests.jsonl"
+stress_run() {  # NAME CMD: $out/stress-NAME.jsonl, one compact response per request (exit 0 or 1 each)
+  local name="$1" cmd="$2" dir="$out/stress/$1"
+  mkdir -p "$dir"
+  (cd "$out/stress/in" && ls) | xargs -P 2 -I{} sh -c 'if grep -q "\"reverse_stress\"" "$2/{}"; then $1 stress "$2/{}" --reverse --compact;
+      else $1 stress "$2/{}" --synthetic --compact; fi > "$3/{}.out"; [ $? -le 1 ]' _ "$cmd" "$out/stress/in" "$dir" ||
+    { echo "stress parity: $name: a request ended with a usage or I/O error"; return 1; }
+  (cd "$out/stress/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/stress-$name.jsonl"
+}
+stress_run expected "$ref_cmd"
+stress_ok=$(grep -c '^{"api_version"' "$out/stress-expected.jsonl" || true)
+stress_err=$(grep -c '^{"error"' "$out/stress-expected.jsonl" || true)
+reverse_ok=$(grep -c '"reverse_stress"' "$out/stress-expected.jsonl" || true)
+[ "$reverse_ok" -gt 0 ] && [ "$stress_ok" -gt "$reverse_ok" ] || { echo "stress parity: no stress or no reverse-stress result"; exit 1; }
+echo "stress parity: $sn requests: $stress_ok results ($reverse_ok reverse stress), $stress_err errors"
+
 status=0
 for spec in "$@"; do
   name="${spec%%=*}"; cmd="${spec#*=}"
@@ -76,5 +102,7 @@ for spec in "$@"; do
   cmp "$out/expected-hash.jsonl" "$out/$name-hash.jsonl" && echo "input hash: native vs $name: $hashes hashes (and every error document) identical" || status=1
   risk_run "$name" "$cmd" || status=1
   python3 "$compare" "$out/risk-expected.jsonl" "$out/risk-$name.jsonl" --label "risk (margin var): native vs $name" || status=1
+  stress_run "$name" "$cmd" || status=1
+  python3 "$compare" "$out/stress-expected.jsonl" "$out/stress-$name.jsonl" --label "stress (margin stress): native vs $name" || status=1
 done
 exit $status

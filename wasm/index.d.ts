@@ -404,7 +404,7 @@ export interface StressScenario {
   name: string;
   underlyings?: Record<string, {
     spot?: string;
-    vol?: { relative?: string; absolute?: string; skew?: string; term_power?: string; term_power_long?: string; term_floor_days?: string };
+    vol?: { relative?: string; absolute?: string; skew?: string; term_power?: string; term_power_long?: string; term_floor_days?: string; floor?: string };
     basis?: string; perp_basis?: string; rate?: string; confidence_scale?: string;
     funding?: { rate: string; days: string };
   }>;

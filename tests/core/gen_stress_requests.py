@@ -41,6 +41,7 @@ KINDS = [
     {"name": "spot", "underlyings": {"BTC": {"spot": "-0.3"}}},
     {"name": "all up", "underlyings": {"*": {"spot": "0.45"}}},
     {"name": "vol relative", "underlyings": {"BTC": {"vol": {"relative": "0.5"}}}},
+    {"name": "vol floor", "underlyings": {"*": {"spot": "0.1", "vol": {"relative": "0.2", "floor": "0.9"}}}},
     {"name": "vol absolute", "underlyings": {"*": {"vol": {"absolute": "0.1"}}}},
     {"name": "vol term", "underlyings": {"*": {"vol": {"relative": "-0.25", "term_power": "0.3", "term_power_long": "0.13"}}}},
     {"name": "vol skew", "underlyings": {"BTC": {"spot": "-0.05", "vol": {"skew": "-0.4", "absolute": "0.02", "term_power": "0.5",

@@ -158,6 +158,7 @@ SCENARIOS = [
     {"name": "spot", "underlyings": {"BTC": {"spot": "-0.3"}}},
     {"name": "spot up all", "underlyings": {"*": {"spot": "0.45"}}},
     {"name": "vol relative", "underlyings": {"BTC": {"vol": {"relative": "0.5"}}}},
+    {"name": "vol floor", "underlyings": {"*": {"spot": "0.1", "vol": {"relative": "0.2", "floor": "0.9"}}}},
     {"name": "vol absolute", "underlyings": {"*": {"vol": {"absolute": "0.1"}}}},
     {"name": "vol down term", "underlyings": {"*": {"vol": {"relative": "-0.25", "term_power": "0.3", "term_power_long": "0.13"}}}},
     {"name": "vol skew", "underlyings": {"BTC": {"spot": "-0.05", "vol": {"skew": "-0.4", "absolute": "0.02", "term_power": "0.5",
@@ -307,6 +308,7 @@ def expected_vol(base_pos, sym_shock, F1, expiry):
     mT = (mp.mpf(30 * 86400) / max(secs, floor_s)) ** p if p else mp.mpf(1)
     out = s0 + s0 * mp.mpf(v.get("relative", "0")) * mT + mp.mpf(v.get("absolute", "0")) * mT + \
         mp.mpf(v.get("skew", "0")) * mp.log(mp.mpf(base_pos["strike"]) / F1)
+    out = max(out, mp.mpf(v.get("floor", "0")))
     return min(max(out, mp.mpf("0.0001")), mp.mpf(10))
 
 

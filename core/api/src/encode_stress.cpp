@@ -27,6 +27,7 @@ ordered_json scenario_object(const stress::scenario& s) {
                 if (!u.vol->term_power.raw().is_zero()) v["term_power"] = dec(u.vol->term_power);
                 if (u.vol->term_power_long) v["term_power_long"] = dec(*u.vol->term_power_long);
                 if (u.vol->term_floor_days != 1) v["term_floor_days"] = std::to_string(u.vol->term_floor_days);
+                if (!u.vol->floor.raw().is_zero()) v["floor"] = dec(u.vol->floor);
                 j["vol"] = std::move(v);
             }
             if (!u.basis.raw().is_zero()) j["basis"] = dec(u.basis);

@@ -127,7 +127,7 @@ outcome<request> apply(const scenario& s, const request& base, const std::string
             const Wad k = c(fp::sub(c(fp::ln(p.strike)), c(fp::ln(em.forward))));
             out = c(fp::add(out, c(fp::mul(vs.skew, k, rounding::floor))));
         }
-        p.mark_vol = std::clamp(out, limits::min_vol, limits::max_vol);
+        p.mark_vol = std::clamp(std::max(out, vs.floor), limits::min_vol, limits::max_vol);
     }
     if (!c.ok()) return outcome<request>::failure(error_code::ARITHMETIC_OVERFLOW, path, "a shocked vol exceeds the int256 range");
     return v;

@@ -14,7 +14,8 @@ Wad milli(std::int64_t n) { return Wad::from_raw(fp::I256::from_i128(fp::i128{n}
 
 bool check_vol(checker& c, const vol_shock& v, const std::string& p) {
     return c.at_least(v.relative, W(-1), child(p, "relative")) && c.at_most(v.relative, W(10), child(p, "relative")) &&
-           c.abs_at_most(v.absolute, W(10), child(p, "absolute")) && c.abs_at_most(v.skew, W(10), child(p, "skew")) &&
+           c.abs_at_most(v.absolute, W(10), child(p, "absolute")) && c.non_negative(v.floor, child(p, "floor")) &&
+           c.at_most(v.floor, W(10), child(p, "floor")) && c.abs_at_most(v.skew, W(10), child(p, "skew")) &&
            c.non_negative(v.term_power, child(p, "term_power")) && c.at_most(v.term_power, W(2), child(p, "term_power")) &&
            (!v.term_power_long || (c.non_negative(*v.term_power_long, child(p, "term_power_long")) &&
                                    c.at_most(*v.term_power_long, W(2), child(p, "term_power_long")))) &&

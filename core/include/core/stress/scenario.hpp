@@ -21,7 +21,7 @@ using fp::Wad;
 
 /// An implied-vol shock: every option's vol sigma (its mark_vol, or its surface's vol at the
 /// shocked forward) becomes sigma + floor(sigma floor(relative m)) + floor(absolute m) +
-/// floor(skew k), clamped to [limits::min_vol, limits::max_vol]; k = ln K - ln F' (nearest
+/// floor(skew k), at least `floor`, clamped to [limits::min_vol, limits::max_vol]; k = ln K - ln F' (nearest
 /// each), m = (30 days / max(T, term_floor_days))^p (p = term_power up to 30 days,
 /// term_power_long beyond; m = 1 exactly when p = 0).
 struct vol_shock {
@@ -31,6 +31,7 @@ struct vol_shock {
     Wad term_power;                      ///< 0 .. 2
     std::optional<Wad> term_power_long;  ///< 0 .. 2; absent: term_power
     std::int64_t term_floor_days = 1;    ///< 1 .. 365
+    Wad floor;                           ///< 0 .. 10: the shocked vol's floor (Deribit's min vol for a shock up)
     bool operator==(const vol_shock&) const = default;
 };
 

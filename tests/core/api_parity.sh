@@ -45,18 +45,26 @@ root="$here/../.."
 python3 "$root/core/api/tools/gen_synthetic_history.py" | cmp - "$root/core/api/examples/history-synthetic.json" ||
   { echo "risk parity: core/api/examples/history-synthetic.json is not what its generator prints"; exit 1; }
 python3 "$here/gen_risk_requests.py" > "$out/risk-requests.jsonl"
-rm -rf "$out/risk" && mkdir -p "$out/risk/in"
-n=0
-while IFS= read -r line || [ -n "$line" ]; do
-  printf '%s' "$line" > "$out/risk/in/$(printf '%03d' "$n").json"; n=$((n + 1))
-done < "$out/risk-requests.jsonl"
-risk_run() {  # NAME CMD: $out/risk-NAME.jsonl, one compact response per request (exit 0 or 1 each)
-  local name="$1" cmd="$2" dir="$out/risk/$1"
-  mkdir -p "$dir"
-  (cd "$out/risk/in" && ls) | xargs -P 2 -I{} sh -c '$1 var "$2/{}" --synthetic --compact > "$3/{}.out"; [ $? -le 1 ]' _ "$cmd" "$out/risk/in" "$dir" ||
-    { echo "risk parity: $name: a request ended with a usage or I/O error"; return 1; }
-  (cd "$out/risk/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/risk-$name.jsonl"
+# split KIND: $out/KIND-requests.jsonl into one file per request under $out/KIND/in; prints the count
+split() {
+  rm -rf "$out/$1" && mkdir -p "$out/$1/in"
+  local k=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    printf '%s' "$line" > "$out/$1/in/$(printf '%03d' "$k").json"; k=$((k + 1))
+  done < "$out/$1-requests.jsonl"
+  echo "$k"
 }
+# corpus_run KIND NAME CMD ANSWER: $out/KIND-NAME.jsonl, one compact response per request (exit 0 or 1
+# each), two at a time; ANSWER is the shell line answering file "$2/{}" with the build "$1".
+corpus_run() {
+  local kind="$1" name="$2" cmd="$3" answer="$4" dir="$out/$1/$2"
+  mkdir -p "$dir"
+  (cd "$out/$kind/in" && ls) | xargs -P 2 -I{} sh -c "{ $answer; } > \"\$3/{}.out\"; [ \$? -le 1 ]" _ "$cmd" "$out/$kind/in" "$dir" ||
+    { echo "$kind parity: $name: a request ended with a usage or I/O error"; return 1; }
+  (cd "$out/$kind/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/$kind-$name.jsonl"
+}
+n=$(split risk)
+risk_run() { corpus_run risk "$1" "$2" '$1 var "$2/{}" --synthetic --compact'; }
 risk_run expected "$ref_cmd"
 risk_ok=$(grep -c '^{"api_version"' "$out/risk-expected.jsonl" || true)
 risk_err=$(grep -c '^{"error"' "$out/risk-expected.jsonl" || true)
@@ -73,18 +81,9 @@ echo "risk parity: $n requests: $risk_ok results ($summary), $risk_err errors"
 # "reverse_stress" answered by `margin stress FILE --reverse --compact`, any other by
 # `margin stress FILE --synthetic --compact`.
 python3 "$here/gen_stress_requests.py" > "$out/stress-requests.jsonl"
-rm -rf "$out/stress" && mkdir -p "$out/stress/in"
-sn=0
-while IFS= read -r line || [ -n "$line" ]; do
-  printf '%s' "$line" > "$out/stress/in/$(printf '%03d' "$sn").json"; sn=$((sn + 1))
-done < "$out/stress-requests.jsonl"
-stress_run() {  # NAME CMD: $out/stress-NAME.jsonl, one compact response per request (exit 0 or 1 each)
-  local name="$1" cmd="$2" dir="$out/stress/$1"
-  mkdir -p "$dir"
-  (cd "$out/stress/in" && ls) | xargs -P 2 -I{} sh -c 'if grep -q "\"reverse_stress\"" "$2/{}"; then $1 stress "$2/{}" --reverse --compact;
-      else $1 stress "$2/{}" --synthetic --compact; fi > "$3/{}.out"; [ $? -le 1 ]' _ "$cmd" "$out/stress/in" "$dir" ||
-    { echo "stress parity: $name: a request ended with a usage or I/O error"; return 1; }
-  (cd "$out/stress/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/stress-$name.jsonl"
+sn=$(split stress)
+stress_run() {
+  corpus_run stress "$1" "$2" 'if grep -q "\"reverse_stress\"" "$2/{}"; then $1 stress "$2/{}" --reverse --compact; else $1 stress "$2/{}" --synthetic --compact; fi'
 }
 stress_run expected "$ref_cmd"
 stress_ok=$(grep -c '^{"api_version"' "$out/stress-expected.jsonl" || true)

@@ -66,27 +66,28 @@ REPLAYS = [  # the synthetic history covers 2021-08-15 .. 2025-12-31
     {"name": "best day ETH", "replay": {"worst": {"lead": "ETH", "days": "1", "direction": "up"}}},
 ]
 
-out = []
-for b, params in (("example", None), ("example", "pmrm2"), ("linear", None), ("linear", "span16")):
-    out.append(stress(book(b, params), KINDS))
-    out.append(stress(book(b, params), REPLAYS))
-out.append(stress(book("example"), "deribit"))
-out.append(stress(book("example", "pmrm2"), "deribit"))
-out.append(stress(book("linear"), "textbook"))
-out.append(stress(book("example", "es"), [KINDS[0], KINDS[2]]))
-out.append(stress(book("example"), [{"name": "2020-03-12", "replay": {"from": "2020-03-12"}}]))  # before the synthetic history
-# reverse stress
-out.append(dict(book("example"), reverse_stress={}))
-out.append(dict(book("example", "pmrm2"), reverse_stress={"scan": "0.02"}))
-out.append(dict(book("linear"), reverse_stress={"directions": [{"move": "spot_down", "underlying": "ETH"}, {"move": "vol_up", "underlying": "BTC"}]}))
-out.append(dict(book("example"), reverse_stress={"directions": [{"move": "vol_up", "underlying": "BTC"},
-                                                                {"move": "joint", "shape": {"underlyings": {"BTC": {"spot": "-0.9", "vol": {"relative": "1"}}},
-                                                                                            "derived": {"ETH": {"lead": "BTC", "correlation": "0.7"}}}}]}))
-# bad input
-out.append(stress(book("example"), [{"name": "x", "underlyings": {"BTC": {"spot": "-1.5"}}}]))
-out.append(stress(book("example"), [{"name": "x", "underlyings": {"BTC": {"spot": "-0.3"}}, "derived": {"ETH": {"lead": "BTC", "correlation": "1.01"}}}]))
-out.append(stress(book("example"), [{"name": "x", "underlyings": {"BTC": {"sopt": "-0.3"}}}]))
-out.append(stress(book("example"), "nosuchset"))
-out.append(dict(book("example"), reverse_stress={"grid": "0.003", "scan": "0.01"}))
-for r in out:
-    print(json.dumps(r, separators=(",", ":")))
+if __name__ == "__main__":  # tests/stress/check_stress.py imports KINDS
+    out = []
+    for b, params in (("example", None), ("example", "pmrm2"), ("linear", None), ("linear", "span16")):
+        out.append(stress(book(b, params), KINDS))
+        out.append(stress(book(b, params), REPLAYS))
+    out.append(stress(book("example"), "deribit"))
+    out.append(stress(book("example", "pmrm2"), "deribit"))
+    out.append(stress(book("linear"), "textbook"))
+    out.append(stress(book("example", "es"), [KINDS[0], KINDS[2]]))
+    out.append(stress(book("example"), [{"name": "2020-03-12", "replay": {"from": "2020-03-12"}}]))  # before the synthetic history
+    # reverse stress
+    out.append(dict(book("example"), reverse_stress={}))
+    out.append(dict(book("example", "pmrm2"), reverse_stress={"scan": "0.02"}))
+    out.append(dict(book("linear"), reverse_stress={"directions": [{"move": "spot_down", "underlying": "ETH"}, {"move": "vol_up", "underlying": "BTC"}]}))
+    out.append(dict(book("example"), reverse_stress={"directions": [{"move": "vol_up", "underlying": "BTC"},
+                                                                    {"move": "joint", "shape": {"underlyings": {"BTC": {"spot": "-0.9", "vol": {"relative": "1"}}},
+                                                                                                "derived": {"ETH": {"lead": "BTC", "correlation": "0.7"}}}}]}))
+    # bad input
+    out.append(stress(book("example"), [{"name": "x", "underlyings": {"BTC": {"spot": "-1.5"}}}]))
+    out.append(stress(book("example"), [{"name": "x", "underlyings": {"BTC": {"spot": "-0.3"}}, "derived": {"ETH": {"lead": "BTC", "correlation": "1.01"}}}]))
+    out.append(stress(book("example"), [{"name": "x", "underlyings": {"BTC": {"sopt": "-0.3"}}}]))
+    out.append(stress(book("example"), "nosuchset"))
+    out.append(dict(book("example"), reverse_stress={"grid": "0.003", "scan": "0.01"}))
+    for r in out:
+        print(json.dumps(r, separators=(",", ":")))

@@ -153,31 +153,16 @@ def book():
     }
 
 
-# every kind of shock, each in a scenario of its own, then joint ones
-SCENARIOS = [
-    {"name": "spot", "underlyings": {"BTC": {"spot": "-0.3"}}},
-    {"name": "spot up all", "underlyings": {"*": {"spot": "0.45"}}},
-    {"name": "vol relative", "underlyings": {"BTC": {"vol": {"relative": "0.5"}}}},
-    {"name": "vol floor", "underlyings": {"*": {"spot": "0.1", "vol": {"relative": "0.2", "floor": "0.9"}}}},
-    {"name": "vol absolute", "underlyings": {"*": {"vol": {"absolute": "0.1"}}}},
-    {"name": "vol down term", "underlyings": {"*": {"vol": {"relative": "-0.25", "term_power": "0.3", "term_power_long": "0.13"}}}},
-    {"name": "vol skew", "underlyings": {"BTC": {"spot": "-0.05", "vol": {"skew": "-0.4", "absolute": "0.02", "term_power": "0.5",
-                                                                         "term_floor_days": "7"}}}},
-    {"name": "basis", "underlyings": {"BTC": {"spot": "0.1", "basis": "-0.02", "perp_basis": "0.01"}}},
-    {"name": "funding", "underlyings": {"BTC": {"funding": {"rate": "0.5", "days": "7"}},
-                                        "ETH": {"spot": "0.02", "funding": {"rate": "-1.2", "days": "30"}}}},
-    {"name": "confidence", "underlyings": {"*": {"confidence_scale": "40"}}, "collateral": {"USDC": {"confidence_scale": "3"}}},
-    {"name": "de-peg", "stable_price": "0.95", "collateral": {"USDC": {"price": "-0.05"}}},
-    {"name": "collateral", "collateral": {"BTC": {"price": "-0.4", "haircut": "0.2"}, "USDC": {"haircut": "0.05"}}},
-    {"name": "correlation", "underlyings": {"BTC": {"spot": "-0.3", "vol": {"relative": "0.5"}}}, "derived": {"ETH": {"lead": "BTC", "correlation": "0.8", "vol_ratio": "1.25"}}},
-    {"name": "decouple", "underlyings": {"BTC": {"spot": "-0.3"}}, "derived": {"ETH": {"lead": "BTC", "correlation": "0"}}},
-    {"name": "beta clamp", "underlyings": {"BTC": {"spot": "-0.4"}}, "derived": {"ETH": {"lead": "BTC", "beta": "3"}}},
-    {"name": "anti", "underlyings": {"BTC": {"spot": "0.2"}}, "derived": {"ETH": {"lead": "BTC", "correlation": "-1"}}},
+# every kind of shock, each in a scenario of its own (the API parity corpus's list), then a joint one
+sys.path.insert(0, os.path.join(HERE, "..", "core"))
+from gen_stress_requests import KINDS  # noqa: E402
+
+RATE = next(k for k in KINDS if k["name"] == "rate")
+SCENARIOS = [k for k in KINDS if k is not RATE] + [
     {"name": "joint", "underlyings": {"BTC": {"spot": "-0.2", "vol": {"relative": "0.3"}, "basis": "0.005"},
                                       "ETH": {"spot": "-0.25", "perp_basis": "-0.003", "confidence_scale": "2"}},
      "collateral": {"BTC": {"haircut": "0.1"}}, "stable_price": "0.99"},
 ]
-RATE = {"name": "rate", "underlyings": {"BTC": {"rate": "0.02", "spot": "-0.01"}}}
 REPLAYS = [
     {"name": "r1", "replay": {"from": "2020-03-12", "to": "2020-03-12"}},
     {"name": "r2", "replay": {"from": "2022-06-13", "to": "2022-06-18", "vol_beta": "0.5"}},
@@ -573,7 +558,7 @@ check_scenarios("pmrm2")
 check_replays()
 shorthand()
 bad_inputs()
-reverse_checks(int(os.environ.get("STRESS_ACCOUNTS", "8")))
+reverse_checks(int(os.environ.get("STRESS_ACCOUNTS", "20")))
 # the mutation: the same checks against a reference that floors the funding accrual must fail
 p = subprocess.run([sys.executable, __file__, PRICES] + CMD, env=dict(os.environ, STRESS_MUTATE="1"), capture_output=True)
 check(p.returncode == 0, "a reference rounding the funding accrual down is caught")

@@ -22,9 +22,9 @@ bool merge_history(nlohmann::ordered_json& doc, const std::string& prices,
                    const std::vector<std::pair<std::string, std::string>>& histories, bool synthetic, const std::set<std::string>& extra,
                    std::string& why);  // apps/risk_command.cpp
 
-namespace {
-
 using json = nlohmann::ordered_json;
+
+namespace {
 
 constexpr const char* stress_usage =
     "usage: margin stress [REQUEST|-] [--scenarios FILE|NAME] [--shock SPEC]... [--print-scenarios]\n"
@@ -112,8 +112,38 @@ bool add_shock(const std::string& spec, json& s, std::string& why) {
     return true;
 }
 
-// Symbols a stress document's replays read besides the account's: stable, trough, worst lead.
-std::set<std::string> replay_symbols(const json& doc) {
+}  // namespace
+
+/// The scenario set of --scenarios FILE|NAME (a file's JSON, else a shipped set's name) and
+/// --shock SPECs (one scenario appended); `set` holds a request's own "stress" on entry, if any.
+/// false, with `why`, on a usage error (also apps/stress_book_command.cpp).
+bool scenario_set(const std::string& scenarios, const std::vector<std::string>& shocks, json& set, std::string& why) {
+    if (!scenarios.empty()) {
+        std::string s;
+        std::ifstream probe(scenarios);
+        if (probe && read_all(scenarios, s))
+            set = json::parse(s, nullptr, false);
+        else
+            set = scenarios;  // a shipped set's name; the engine reports an unknown one
+        if (set.is_discarded()) return why = scenarios + " is not JSON", false;
+    }
+    if (!shocks.empty()) {
+        json sc = {{"name", ""}};
+        for (const std::string& spec : shocks) {
+            if (!add_shock(spec, sc, why)) return false;
+            sc["name"] = sc["name"].get<std::string>() + (sc["name"].get<std::string>().empty() ? "" : " ") + spec;
+        }
+        if (set.is_string()) set = json::parse(margin::api::document("stress/" + set.get<std::string>()), nullptr, false);
+        if (!set.is_object()) set = {{"version", "stress/1"}, {"scenarios", json::array()}};
+        if (set.contains("scenarios") && set["scenarios"].is_array()) set["scenarios"].push_back(sc);
+    }
+    return true;
+}
+
+/// Symbols a stress set's replays read besides the accounts': stable, trough, worst lead (a
+/// shipped set by its name).
+std::set<std::string> replay_symbols(const json& set) {
+    const json doc = set.is_string() ? json::parse(margin::api::document("stress/" + set.get<std::string>()), nullptr, false) : set;
     std::set<std::string> out;
     if (!doc.is_object() || !doc.contains("scenarios") || !doc["scenarios"].is_array()) return out;
     for (const json& s : doc["scenarios"]) {
@@ -126,8 +156,6 @@ std::set<std::string> replay_symbols(const json& doc) {
     }
     return out;
 }
-
-}  // namespace
 
 int stress_command(const std::vector<std::string>& args) {
     std::string file = "-", prices, scenarios;
@@ -184,35 +212,12 @@ int stress_command(const std::vector<std::string>& args) {
             }
         } else {
             if (!directions.empty() || !grid.empty()) return fail("--direction, --grid, --scan and --max go with --reverse");
-            json set;
-            if (!scenarios.empty()) {
-                std::string s;
-                std::ifstream probe(scenarios);
-                if (probe && read_all(scenarios, s))
-                    set = json::parse(s, nullptr, false);
-                else
-                    set = scenarios;  // a shipped set's name; the engine reports an unknown one
-                if (set.is_discarded()) return fail(scenarios + " is not JSON");
-            } else if (doc.contains("stress")) {
-                set = doc["stress"];
-            }
-            if (!shocks.empty()) {
-                json sc = {{"name", ""}};
-                for (const std::string& spec : shocks) {
-                    std::string why;
-                    if (!add_shock(spec, sc, why)) return fail(why);
-                    sc["name"] = sc["name"].get<std::string>() + (sc["name"].get<std::string>().empty() ? "" : " ") + spec;
-                }
-                if (set.is_string()) set = json::parse(margin::api::document("stress/" + set.get<std::string>()), nullptr, false);
-                if (!set.is_object()) set = {{"version", "stress/1"}, {"scenarios", json::array()}};
-                if (set.contains("scenarios") && set["scenarios"].is_array()) set["scenarios"].push_back(sc);
-            }
+            json set = doc.contains("stress") ? doc["stress"] : json();
+            std::string why;
+            if (!scenario_set(scenarios, shocks, set, why)) return fail(why);
             if (set.is_null()) return fail("give --scenarios FILE|NAME or --shock SPEC (or a request with \"stress\")");
             doc["stress"] = set;
-            const json named =
-                set.is_string() ? json::parse(margin::api::document("stress/" + set.get<std::string>()), nullptr, false) : set;
-            std::string why;
-            if (!merge_history(doc, prices, histories, synthetic, replay_symbols(named), why)) return fail(why);
+            if (!merge_history(doc, prices, histories, synthetic, replay_symbols(set), why)) return fail(why);
         }
         text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
     }

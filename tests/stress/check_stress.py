@@ -16,6 +16,9 @@
    generated accounts: the point found is liquidatable, the one below is not, no scan point
    before is, and the count of accounts where the brute force finds the same point is stated.
 5. A deliberate mutation of the reference (the funding accrual floored instead of ceiled: 1 wei) is caught.
+7. The book (`margin stress-book`): per scenario the liquidatable and newly liquidatable counts,
+   the P&L, the shortfall against the insurance fund and the top contributors recomputed from the
+   per-account stress door; one thread and two give the same result.
 6. Bad input: codes and JSON pointers (unknown fields, shocks out of range, a correlation outside
    [-1, 1], a replay date outside the history, no history, the caps, an unknown set).
 
@@ -538,6 +541,61 @@ def bad_inputs():
     print(f"bad input: {len(cases) + 1} cases with their codes and paths")
 
 
+def book_check(n):
+    """margin stress-book against the per-account stress door: counts, shortfall, uncovered, top, worst."""
+    rng = random.Random(20261208)
+    accounts = []
+    for i in range(n):
+        r = book()
+        r["account"]["cash"] = str(rng.randint(-20000, 40000))
+        for p in r["account"]["positions"]:
+            p["size"] = fmt(wad(p["size"]) * rng.randint(1, 30) // 10)
+        if i % 3 == 1:
+            r["params"] = "pmrm2"
+        accounts.append(r)
+    path = os.path.join(TMP, "book.jsonl")
+    with open(path, "w") as f:
+        f.write("\n".join(json.dumps(a) for a in accounts) + "\n\n")  # an empty last line is skipped
+    fund = 5000 * E18
+    got = run(["stress-book", path, "--scenarios", "textbook", "--shock", "BTC:spot=-45%,vol=+0.2", "--insurance-fund", fmt(fund),
+               "--top", "3", "--threads", "2", "--compact"], "").get("stress_book", {})
+    per = [run(["stress", "--compact", "--scenarios", "textbook", "--shock", "BTC:spot=-45%,vol=+0.2"], json.dumps(a))["stress"]
+           for a in accounts]
+    check(got.get("accounts") == str(n), f"book: {n} accounts")
+    check(got.get("before", {}).get("liquidatable") == str(sum(r["before"]["liquidatable"] for r in per)), "book: liquidatable before")
+    worst = None
+    for k, sc in enumerate(got.get("scenarios", [])):
+        cells = [r["scenarios"][k] for r in per]
+        liq = sum(c["liquidatable"] for c in cells)
+        newly = sum(c["liquidatable"] and not r["before"]["liquidatable"] for c, r in zip(cells, per))
+        short = sum(max(0, -wad(c["equity"])) for c in cells)
+        pnl = sum(wad(c["pnl"]) for c in cells)
+        order = sorted(range(n), key=lambda a: (-max(0, -wad(cells[a]["equity"])), wad(cells[a]["pnl"]), a))[:3]
+        want = {"name": cells[0]["name"], "liquidatable": str(liq), "newly_liquidatable": str(newly), "pnl": fmt(pnl), "shortfall": fmt(short),
+                "uncovered": fmt(max(0, short - fund)), "covered": short <= fund,
+                "top": [{"line": str(a + 1), "shortfall": fmt(max(0, -wad(cells[a]["equity"]))), "equity": cells[a]["equity"],
+                         "pnl": cells[a]["pnl"]} for a in order]}
+        check(sc == want, f"book scenario {k}: {json.dumps(sc)[:400]} vs {json.dumps(want)[:400]}")
+        if worst is None or (short, -pnl) > worst[1]:
+            worst = (k, (short, -pnl))
+    check(got.get("worst", {}).get("index") == str(worst[0]) if worst else False, "book: the worst scenario")
+    one = run(["stress-book", path, "--scenarios", "textbook", "--shock", "BTC:spot=-45%,vol=+0.2", "--insurance-fund", fmt(fund),
+               "--top", "3", "--threads", "1", "--compact"], "").get("stress_book", {})
+    check(one == got, "book: the same result on one thread and on two")
+    # bad books: empty, a bad line (its pointer under /book/<line - 1>)
+    with open(path, "w") as f:
+        f.write("\n")
+    e = run(["stress-book", path, "--scenarios", "textbook", "--compact"], "").get("error", {})
+    check((e.get("code"), e.get("path")) == ("OUT_OF_RANGE", "/book"), f"an empty book: {e}")
+    bad = book()
+    bad["account"]["cash"] = 5
+    with open(path, "w") as f:
+        f.write(json.dumps(book()) + "\n" + json.dumps(bad) + "\n")
+    e = run(["stress-book", path, "--scenarios", "textbook", "--compact"], "").get("error", {})
+    check((e.get("code"), e.get("path")) == ("JSON_NUMBER", "/book/1/account/cash"), f"a bad line in a book: {e}")
+    print(f"book: {n} accounts x {len(got.get('scenarios', []))} scenarios equal the per-account stress door's figures; 1 and 2 threads agree")
+
+
 def shorthand():
     base = book()
     r = run(["stress", "--compact", "--shock", "BTC:spot=-30%,vol=+50%", "--shock", "ETH:follow=BTC,rho=0,vol=+0.1", "--print-scenarios"],
@@ -559,6 +617,7 @@ check_replays()
 shorthand()
 bad_inputs()
 reverse_checks(int(os.environ.get("STRESS_ACCOUNTS", "20")))
+book_check(9)
 # the mutation: the same checks against a reference that floors the funding accrual must fail
 p = subprocess.run([sys.executable, __file__, PRICES] + CMD, env=dict(os.environ, STRESS_MUTATE="1"), capture_output=True)
 check(p.returncode == 0, "a reference rounding the funding accrual down is caught")

@@ -10,6 +10,7 @@
 #include "base/error.hpp"
 #include "core/model.hpp"
 #include "core/risk/history.hpp"
+#include "core/stress/book.hpp"
 #include "core/stress/stress.hpp"
 
 namespace margin::api {
@@ -48,5 +49,19 @@ std::string encode_stress_document(const std::vector<stress::scenario>& s, bool 
 /// {"api_version", "reverse_stress": {"before", "directions": [...]}}.
 std::string encode_reverse(const reverse_request& r, const account_result& before, const std::vector<stress::reverse_result>& out,
                            bool pretty);
+
+}  // namespace margin::api
+
+namespace margin::api {
+
+/// A book: one margin request per line (JSON lines; empty lines skipped), each validated. Errors:
+/// parse_request's, the path prefixed with "/book/<line - 1>" and the message naming the line;
+/// OUT_OF_RANGE for an empty book or more than stress::max_book_accounts.
+outcome<std::vector<request>> parse_book(std::string_view jsonl);
+
+/// {"api_version", "stress_book": {"accounts", "insurance_fund", "before", "scenarios": [{name,
+/// liquidatable, newly_liquidatable, pnl, shortfall, uncovered, covered, top: [{line, shortfall,
+/// equity, pnl}]}], "worst"}} (docs/stress.md §Book).
+std::string encode_book(const stress::book_summary& s, const Wad& insurance_fund, bool pretty);
 
 }  // namespace margin::api

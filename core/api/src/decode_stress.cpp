@@ -21,7 +21,8 @@ std::optional<std::int32_t> date(decoder& d, const json& o, const std::string& p
 }
 
 void decode_vol(decoder& d, const json& o, const std::string& p, stress::vol_shock& v) {
-    if (!d.is_object(o, p) || !d.only(o, p, {"absolute", "floor", "relative", "skew", "term_floor_days", "term_power", "term_power_long"})) return;
+    if (!d.is_object(o, p) || !d.only(o, p, {"absolute", "floor", "relative", "skew", "term_floor_days", "term_power", "term_power_long"}))
+        return;
     if (auto x = d.decimal(o, p, "relative", false)) v.relative = *x;
     if (auto x = d.decimal(o, p, "absolute", false)) v.absolute = *x;
     if (auto x = d.decimal(o, p, "skew", false)) v.skew = *x;

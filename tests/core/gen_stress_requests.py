@@ -3,6 +3,7 @@
 sets, historical replays on the shipped SYNTHETIC history, reverse stress and bad input.
 
     gen_stress_requests.py > stress-requests.jsonl
+    gen_stress_requests.py --book > stress-book.jsonl   (40 accounts for `margin stress-book`)
 
 One compact request per line. tests/core/api_parity.sh answers a line holding "reverse_stress"
 with `margin stress FILE --reverse --compact`, any other with `margin stress FILE --synthetic
@@ -12,6 +13,7 @@ build, and compares the bytes. No randomness: the list below is the corpus. Abou
 import copy
 import json
 import os
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
@@ -66,7 +68,22 @@ REPLAYS = [  # the synthetic history covers 2021-08-15 .. 2025-12-31
     {"name": "best day ETH", "replay": {"worst": {"lead": "ETH", "days": "1", "direction": "up"}}},
 ]
 
-if __name__ == "__main__":  # tests/stress/check_stress.py imports KINDS
+def book_lines(n=40):
+    """A book for `margin stress-book` (JSON lines): the example and linear accounts scaled and
+    shifted, every third under pmrm2; fixed arithmetic, no randomness."""
+    lines = []
+    for i in range(n):
+        r = book("example" if i % 2 == 0 else "linear", "pmrm2" if i % 3 == 2 else None)
+        r["account"]["cash"] = str(-5000 + 1700 * i)
+        for p in r["account"]["positions"]:
+            p["size"] = str(round(float(p["size"]) * (0.25 + (i % 7) * 0.3), 3))
+        lines.append(json.dumps(r, separators=(",", ":")))
+    return lines
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--book"]:
+    print("\n".join(book_lines()))
+elif __name__ == "__main__":  # tests/stress/check_stress.py imports KINDS
     out = []
     for b, params in (("example", None), ("example", "pmrm2"), ("linear", None), ("linear", "span16")):
         out.append(stress(book(b, params), KINDS))

@@ -30,6 +30,7 @@ constexpr const char* stress_usage =
     "usage: margin stress [REQUEST|-] [--scenarios FILE|NAME] [--shock SPEC]... [--print-scenarios]\n"
     "                     [--prices DIR] [--history SYM=CSV]... [--synthetic] [--compact]\n"
     "       margin stress [REQUEST|-] --reverse [--direction MOVE:SYM]... [--grid G] [--scan S] [--max M] [--compact]\n"
+    "                     [--prices DIR] [--history SYM=CSV]... [--synthetic]   (the es model's history)\n"
     "       margin reverse-stress [REQUEST|-] ...   (the same as stress --reverse)\n"
     "  NAME: deribit, textbook, replays. SPEC: SYM:key=value,... with keys spot, vol, skew, basis, perp_basis,\n"
     "  rate, funding, funding_days, conf (an underlying), price, haircut (a collateral asset), follow, rho,\n"
@@ -210,6 +211,8 @@ int stress_command(const std::vector<std::string>& args) {
                 if (colon == std::string::npos) return fail("--direction takes MOVE:SYMBOL, e.g. spot_down:BTC");
                 r["directions"].push_back({{"move", d.substr(0, colon)}, {"underlying", d.substr(colon + 1)}});
             }
+            std::string why;  // the es model's measure reads a history
+            if (!merge_history(doc, prices, histories, synthetic, {}, why)) return fail(why);
         } else {
             if (!directions.empty() || !grid.empty()) return fail("--direction, --grid, --scan and --max go with --reverse");
             json set = doc.contains("stress") ? doc["stress"] : json();

@@ -521,6 +521,7 @@ def bad_inputs():
         (S({"name": "x", "underlyings": {"BTC": {"funding": {"rate": "0.1"}}}}), "MISSING_FIELD", "/stress/scenarios/0/underlyings/BTC/funding/days"),
         (dict(base, reverse_stress={"scan": "0.0015"}), "OUT_OF_RANGE", "/reverse_stress/scan"),
         (dict(base, reverse_stress={"directions": [{"move": "sideways", "underlying": "BTC"}]}), "BAD_ENUM", "/reverse_stress/directions/0/move"),
+        (dict(book(), params="es", reverse_stress={}), "OUT_OF_RANGE", "/reverse_stress/scan"),
         (dict(base, reverse_stress={"directions": [{"move": "spot_down", "underlying": "SOL"}]}), "UNKNOWN_UNDERLYING",
          "/reverse_stress/directions/0/underlying"),
     ]
@@ -531,7 +532,7 @@ def bad_inputs():
     cases.append((dict(big, stress={"version": "stress/1", "scenarios": [{"name": str(i)} for i in range(251)]}), "OUT_OF_RANGE",
                   "/stress/scenarios"))
     for req, code, path in cases:
-        args = ["stress", "--compact", "--prices", PRICES] if "stress" in req else ["stress", "--reverse", "--compact"]
+        args = ["stress", "--compact", "--prices", PRICES] + ([] if "stress" in req else ["--reverse"])
         r = run(args, json.dumps(req))
         e = r.get("error", {})
         check(e.get("code") == code and e.get("path") == path, f"bad input: expected {code} at {path}, got {e or str(r)[:200]}")

@@ -196,7 +196,7 @@ outcome<reverse_request> parse_reverse_request(std::string_view text) {
     auto doc = detail::parse_document(text);
     if (!doc.ok()) return R::failure(*doc.err);
     json o;
-    auto req = split(doc.value, "reverse_stress", o, false);
+    auto req = split(doc.value, "reverse_stress", o, true);  // "history": the es model reads it
     if (!req.ok()) return R::failure(*req.err);
     reverse_request out;
     out.req = std::move(req.value);

@@ -78,11 +78,15 @@ outcome<reverse_result> reverse(const direction& d, const search& s, const reque
     const std::int64_t scans = static_cast<std::int64_t>((mx + sc - 1) / sc);
     if (scans > static_cast<std::int64_t>(max_scan_points))
         return R::failure(error_code::OUT_OF_RANGE, child(path, "scan"), "at most 2,000 scan points up to max");
+    if (req.model == margin_model::es && scans > static_cast<std::int64_t>(max_scan_points_es))
+        return R::failure(
+            error_code::OUT_OF_RANGE, child(path, "scan"),
+            "under the es model at most 100 scan points up to max (each evaluation measures an ES): a coarser scan or a smaller max");
     const std::size_t evals = static_cast<std::size_t>(scans) + 19;  // scan, bisection (<= 17), the point found, t = 0
     if (evals * std::max<std::size_t>(req.acct.positions.size(), 1) > max_reverse_cells)
         return R::failure(error_code::OUT_OF_RANGE, path, "evaluations x positions over 4,000,000: a coarser scan or a smaller account");
     if (d.kind == direction_kind::joint)
-        if (auto e = validate(at_distance(d, out.max), child(path, "direction"))) return R::failure(*e);
+        if (auto e = validate(at_distance(d, out.max), child(path, "shape"))) return R::failure(*e);
     if (d.kind != direction_kind::joint && !req.market.underlyings.count(d.underlying))
         return R::failure(error_code::UNKNOWN_UNDERLYING, child(path, "underlying"), d.underlying + " is not an underlying of the market");
 

@@ -70,6 +70,7 @@ struct search {
 };
 inline constexpr std::int64_t max_grid_points = 100'000;
 inline constexpr std::size_t max_scan_points = 2'000;
+inline constexpr std::size_t max_scan_points_es = 100;  ///< under the es model (each evaluation measures an ES: ~12 ms)
 /// Evaluations (scan + bisection + 1) x positions of one reverse request at most this.
 inline constexpr std::size_t max_reverse_cells = 4'000'000;
 

@@ -618,7 +618,7 @@ check_replays()
 shorthand()
 bad_inputs()
 reverse_checks(int(os.environ.get("STRESS_ACCOUNTS", "20")))
-book_check(9)
+book_check(int(os.environ.get("STRESS_BOOK", "9")))
 # the mutation: the same checks against a reference that floors the funding accrual must fail
 p = subprocess.run([sys.executable, __file__, PRICES] + CMD, env=dict(os.environ, STRESS_MUTATE="1"), capture_output=True)
 check(p.returncode == 0, "a reference rounding the funding accrual down is caught")

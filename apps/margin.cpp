@@ -19,6 +19,9 @@
 //   margin backtest --prices DIR [--from D] [--to D] ...   margin against realised losses (docs/backtest.md)
 //   margin dynamic --prices DIR [--compare] ...           daily dynamic parameters (docs/dynamic-params.md)
 //   margin param-impact --current A --proposed B BOOK     a parameter change's impact on a book (same doc)
+//   margin stress [FILE|-] --scenarios FILE|NAME | --shock SPEC   the account under stress (docs/stress.md)
+//   margin stress [FILE|-] --reverse | margin reverse-stress      the smallest move that liquidates it
+//   margin stress-book BOOK.jsonl --scenarios FILE|NAME ...         a book under stress (docs/stress.md)
 //   margin --version
 //
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
@@ -49,10 +52,14 @@
 
 using margin::error_code;
 
-int risk_command(const std::vector<std::string>& args);      // apps/risk_command.cpp
-int backtest_command(const std::vector<std::string>& args);  // apps/backtest_command.cpp
-int dynamic_command(const std::vector<std::string>& args);   // apps/dynamic_command.cpp
-int impact_command(const std::vector<std::string>& args);    // apps/impact_command.cpp
+int risk_command(const std::vector<std::string>& args);         // apps/risk_command.cpp
+int backtest_command(const std::vector<std::string>& args);     // apps/backtest_command.cpp
+int dynamic_command(const std::vector<std::string>& args);      // apps/dynamic_command.cpp
+int impact_command(const std::vector<std::string>& args);       // apps/impact_command.cpp
+int risk_command(const std::vector<std::string>& args);         // apps/risk_command.cpp
+int backtest_command(const std::vector<std::string>& args);     // apps/backtest_command.cpp
+int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
+int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -106,6 +113,12 @@ constexpr const char* usage_text =
     "       margin dynamic --prices DIR ...           daily dynamic parameters, anti-procyclicality (docs/dynamic-params.md)\n"
     "       margin param-impact --current A --proposed B BOOK.jsonl ...\n"
     "                                             a parameter change's impact on a book of accounts (same doc)\n"
+    "       margin stress [FILE|-] --scenarios FILE|NAME | --shock SYM:spot=-30%,vol=+50% [--print-scenarios]\n"
+    "                                             the account under stress scenarios (docs/stress.md)\n"
+    "       margin stress [FILE|-] --reverse [--direction spot_down:BTC] ...  (or margin reverse-stress)\n"
+    "                                             the smallest move that makes the account liquidatable\n"
+    "       margin stress-book BOOK.jsonl --scenarios FILE|NAME [--insurance-fund X] [--top N] [--threads N]\n"
+    "                                             a book under stress: liquidations, shortfall, top contributors\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -440,6 +453,8 @@ int main(int argc, char** argv) {
     if (cmd == "backtest") return backtest_command(args);
     if (cmd == "dynamic") return dynamic_command(args);
     if (cmd == "param-impact") return impact_command(args);
+    if (cmd == "stress" || cmd == "reverse-stress") return stress_command(args);
+    if (cmd == "stress-book") return stress_book_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

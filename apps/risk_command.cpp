@@ -20,9 +20,9 @@
 
 bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp: at most the 16 MiB cap + 1 byte
 
-namespace {
-
 using json = nlohmann::ordered_json;
+
+namespace {
 
 constexpr const char* var_usage =
     "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic]\n"
@@ -41,6 +41,46 @@ std::string lower(std::string s) {
 }
 
 }  // namespace
+
+// The histories of flags merged into a request object (also `margin stress`): --history SYM=FILE
+// first, then DIR/<symbol>-usd.csv for every symbol the account holds and every one of `extra`
+// (--prices), then the SYNTHETIC series still missing (--synthetic). false, with `why`, on an I/O error.
+bool merge_history(json& doc, const std::string& prices, const std::vector<std::pair<std::string, std::string>>& histories, bool synthetic,
+                   const std::set<std::string>& extra, std::string& why) {
+    for (const auto& [sym, path] : histories) {
+        std::string csv;
+        if (!read_all(path, csv)) return why = "cannot read " + path, false;
+        doc["history"][sym] = csv;
+    }
+    if (!prices.empty()) {
+        std::set<std::string> held = extra;
+        if (doc.contains("account") && doc["account"].is_object()) {
+            const json& acct = doc["account"];
+            if (acct.contains("positions") && acct["positions"].is_array())
+                for (const json& p : acct["positions"])
+                    if (p.is_object() && p.contains("underlying") && p["underlying"].is_string()) held.insert(p["underlying"]);
+            if (acct.contains("collateral") && acct["collateral"].is_object())
+                for (const auto& [asset, v] : acct["collateral"].items()) held.insert(asset);
+        }
+        for (const std::string& sym : held) {
+            if (doc.contains("history") && doc["history"].contains(sym)) continue;
+            const std::string path = prices + "/" + lower(sym) + "-usd.csv";
+            std::ifstream probe(path);
+            if (!probe) continue;  // an asset without a file: the engine says if it needed one
+            std::string csv;
+            if (!read_all(path, csv)) return why = "cannot read " + path, false;
+            doc["history"][sym] = csv;
+        }
+    }
+    if (synthetic && (!doc.contains("history") || doc["history"].is_object())) {
+        // after --history and --prices: the synthetic series fill only what is still missing
+        const json shipped = json::parse(margin::api::document("history/synthetic"));
+        json& history = doc["history"];
+        for (const auto& [sym, csv] : shipped["history"].items())
+            if (!history.contains(sym)) history[sym] = csv;
+    }
+    return true;
+}
 
 int risk_command(const std::vector<std::string>& args) {
     std::string file = "-", prices;
@@ -101,38 +141,8 @@ int risk_command(const std::vector<std::string>& args) {
         // engine, which reports it with its code.
         if (doc.is_object()) {
             for (auto& [k, v] : risk.items()) doc["risk"][k] = v;
-            for (const auto& [sym, path] : histories) {
-                std::string csv;
-                if (!read_all(path, csv)) return fail("cannot read " + path);
-                doc["history"][sym] = csv;
-            }
-            if (!prices.empty()) {
-                std::set<std::string> held;
-                if (doc.contains("account") && doc["account"].is_object()) {
-                    const json& acct = doc["account"];
-                    if (acct.contains("positions") && acct["positions"].is_array())
-                        for (const json& p : acct["positions"])
-                            if (p.is_object() && p.contains("underlying") && p["underlying"].is_string()) held.insert(p["underlying"]);
-                    if (acct.contains("collateral") && acct["collateral"].is_object())
-                        for (const auto& [asset, v] : acct["collateral"].items()) held.insert(asset);
-                }
-                for (const std::string& sym : held) {
-                    if (doc.contains("history") && doc["history"].contains(sym)) continue;
-                    const std::string path = prices + "/" + lower(sym) + "-usd.csv";
-                    std::ifstream probe(path);
-                    if (!probe) continue;  // an asset without a file: the engine says if it needed one
-                    std::string csv;
-                    if (!read_all(path, csv)) return fail("cannot read " + path);
-                    doc["history"][sym] = csv;
-                }
-            }
-            if (synthetic && (!doc.contains("history") || doc["history"].is_object())) {
-                // after --history and --prices: the synthetic series fill only what is still missing
-                const json shipped = json::parse(margin::api::document("history/synthetic"));
-                json& history = doc["history"];
-                for (const auto& [sym, csv] : shipped["history"].items())
-                    if (!history.contains(sym)) history[sym] = csv;
-            }
+            std::string why;
+            if (!merge_history(doc, prices, histories, synthetic, {}, why)) return fail(why);
             text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
         }
     }

@@ -401,6 +401,54 @@ export function computeRisk(request: RiskRequest | string, options?: RiskOptions
 /** The shipped SYNTHETIC price history (BTC, ETH, USDC; 1,600 days to 2025-12-31). */
 export function syntheticHistory(): SyntheticHistoryDocument;
 
+/** A stress/1 scenario (docs/stress.md §Document): decimals as strings, relative moves as returns (-0.3 = -30%). */
+export interface StressScenario {
+  name: string;
+  underlyings?: Record<string, {
+    spot?: string;
+    vol?: { relative?: string; absolute?: string; skew?: string; term_power?: string; term_power_long?: string; term_floor_days?: string; floor?: string };
+    basis?: string; perp_basis?: string; rate?: string; confidence_scale?: string;
+    funding?: { rate: string; days: string };
+  }>;
+  derived?: Record<string, { lead: string; correlation?: string; vol_ratio?: string; beta?: string }>;
+  collateral?: Record<string, { price?: string; haircut?: string; confidence_scale?: string }>;
+  stable_price?: string;
+  replay?: { from?: string; to?: string; stable?: string; trough?: string; vol_beta?: string;
+             worst?: { lead: string; days?: string; direction?: 'down' | 'up' } };
+}
+export interface StressDocument { version: 'stress/1'; description?: string; scenarios: StressScenario[] }
+/** A margin request with "stress" (a stress/1 document or "deribit" | "textbook" | "replays") and, for replays, "history". */
+export interface StressRequest extends MarginRequest { stress: StressDocument | string; history?: Record<string, string | [string, string][]> }
+export interface StressMargins { equity: string; initial_margin: string; maintenance_margin: string; free_collateral: string; health: string; liquidatable: boolean }
+export interface StressScenarioResult extends StressMargins {
+  name: string; pnl: string;
+  pnl_by_contributor: { pointer: string; pnl: string; value?: string; underlying_price?: string; vol?: string }[];
+  applied: StressScenario;
+}
+export interface StressResponse {
+  api_version: '1';
+  stress: { model: string; before: StressMargins; scenarios: StressScenarioResult[]; worst?: { index: string; name: string; pnl: string }; liquidatable_in: string };
+}
+/** The exact bytes of `margin stress --compact` (options.print: `--print-scenarios`); error documents are returned. */
+export function stressTestText(request: StressRequest | string, options?: { print?: boolean; synthetic?: boolean }): string;
+/** The account under each scenario. Throws MarginError. */
+export function stressTest(request: StressRequest | string, options?: { print?: boolean; synthetic?: boolean }): StressResponse | StressDocument;
+
+export interface ReverseStressRequest extends MarginRequest {
+  reverse_stress: { grid?: string; scan?: string; max?: string;
+                    directions?: ({ move: 'spot_down' | 'spot_up' | 'vol_up'; underlying: string } | { move: 'joint'; shape: Omit<StressScenario, 'name' | 'replay' | 'stable_price'> & { name?: string } })[] };
+}
+export interface ReverseStressResponse {
+  api_version: '1';
+  reverse_stress: { model: string; before: StressMargins; grid: string; scan: string;
+    directions: { move: string; underlying?: string; shape?: StressScenario; max: string; found: boolean; already_liquidatable: boolean;
+                  distance?: string; safe_distance?: string; liquidation_price?: string; scenario?: StressScenario; at?: StressMargins; evaluations: string }[] };
+}
+/** The exact bytes of `margin stress --reverse --compact`; error documents are returned. */
+export function reverseStressText(request: ReverseStressRequest | string): string;
+/** The smallest move along each direction that makes the account liquidatable (its liquidation prices by default). Throws MarginError. */
+export function reverseStress(request: ReverseStressRequest | string): ReverseStressResponse;
+
 /** The exact response bytes (compact JSON, as `margin batch`); error documents are returned, not thrown. */
 /** The SPAN risk-array requirement (docs/span.md): the exact response bytes, error documents included. */
 export function computeSpanText(request: SpanRequest | string): string;

@@ -21,7 +21,7 @@ export class MarginError extends Error {
 
 const WAD = 10n ** 18n;
 // Fields whose integers are counts (seconds, days, paths, a seed), not wei.
-const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof', 'contract', 'month']);  // contract, month: SPAN requests
+const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof', 'contract', 'month', 'days', 'term_floor_days']);  // contract, month: SPAN requests; days: stress
 
 function weiToDecimal(v) {
   const neg = v < 0n;
@@ -137,6 +137,30 @@ export function computeRiskText(request, options = {}) {
 /** VaR, ES, component ES and the worst scenarios of a risk request; throws MarginError on an error document. */
 export function computeRisk(request, options = {}) {
   return parsed(computeRiskText(request, options));
+}
+
+/** The account under stress scenarios (docs/stress.md): the request's "stress" is a stress/1 document or
+ *  a shipped set's name ("deribit", "textbook", "replays"); replays read its "history" (options.synthetic:
+ *  the series it lacks from the shipped SYNTHETIC history). Compact JSON text, as `margin stress --compact`. */
+export function stressTestText(request, options = {}) {
+  return call(engine._margin_stress, text(request, ''), options.print ? 1 : 0, options.synthetic ? 1 : 0);
+}
+
+/** P&L total and per contributor, equity, IM, MM and liquidatable per scenario; throws MarginError on an error
+ *  document. options.print: the scenarios as applied (a stress/1 document) instead. */
+export function stressTest(request, options = {}) {
+  return parsed(stressTestText(request, options));
+}
+
+/** Reverse stress (docs/stress.md): the request's "reverse_stress" ({} = the liquidation prices of every
+ *  underlying held); compact JSON text, as `margin stress --reverse --compact`. */
+export function reverseStressText(request) {
+  return call(engine._margin_stress, text(request, ''), 2, 0);
+}
+
+/** The smallest move along each direction that makes the account liquidatable; throws MarginError on an error document. */
+export function reverseStress(request) {
+  return parsed(reverseStressText(request));
 }
 
 /** The shipped SYNTHETIC price history: {label: "SYNTHETIC", description, generator, seed, first, last,

@@ -165,5 +165,19 @@ caps tiny-vol > "$tmp/vol.json"
 expect 1 '"code": "OUT_OF_RANGE"' compute "$tmp/vol.json"
 expect 1 '"path": "/account/positions/0/mark_vol"' compute "$tmp/vol.json"
 caps min-vol > "$tmp/vol.json"; expect 0 '"result"' compute "$tmp/vol.json"
+# margin stress (docs/stress.md): usage errors exit 2, engine errors 1, the shorthand and the sets
+expect 0 '"name": "BTC:spot=-30%,vol=+50%"' stress "$tmp/example.json" --shock 'BTC:spot=-30%,vol=+50%'
+expect 0 '"relative": "0.5"' stress "$tmp/example.json" --shock 'BTC:spot=-30%,vol=+50%' --print-scenarios
+expect 0 '"absolute": "0.1"' stress "$tmp/example.json" --shock 'BTC:vol=+0.1' --print-scenarios
+expect 0 '"name":"extended: spot +500%, vol up"' stress "$tmp/example.json" --scenarios deribit --compact
+expect 0 '"liquidation_price"' stress "$tmp/example.json" --reverse
+expect 0 '"move": "vol_up"' reverse-stress "$tmp/example.json" --direction vol_up:BTC
+expect 1 '"code": "UNKNOWN_PRESET"' stress "$tmp/example.json" --scenarios nosuchset
+expect 1 '"code": "NO_HISTORY"' stress "$tmp/example.json" --scenarios replays
+expect 2 'give --scenarios FILE|NAME or --shock SPEC' stress "$tmp/example.json"
+expect 2 'unknown key "spto"' stress "$tmp/example.json" --shock 'BTC:spto=-30%'
+expect 2 'is not a decimal or a percentage' stress "$tmp/example.json" --shock 'BTC:spot=-3x%'
+expect 2 '--direction takes MOVE:SYMBOL' stress "$tmp/example.json" --reverse --direction spot_down
+expect 2 '--reverse takes directions, not scenarios' stress "$tmp/example.json" --reverse --scenarios deribit
 echo "margin CLI: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,6 +12,7 @@
 # shipped SYNTHETIC history and bad histories and parameters, answered by each build's
 # `margin var --synthetic --compact` (one process per request, two at a time) and compared
 # the same way; the synthetic history is first checked to be what its script generates.
+# Then the stress requests (docs/stress.md, tests/core/gen_stress_requests.py), by `margin stress`.
 #
 # Environment: API_PARITY_COUNT (default 2600), API_PARITY_SEED (default 20261121).
 set -euo pipefail
@@ -44,18 +45,26 @@ root="$here/../.."
 python3 "$root/core/api/tools/gen_synthetic_history.py" | cmp - "$root/core/api/examples/history-synthetic.json" ||
   { echo "risk parity: core/api/examples/history-synthetic.json is not what its generator prints"; exit 1; }
 python3 "$here/gen_risk_requests.py" > "$out/risk-requests.jsonl"
-rm -rf "$out/risk" && mkdir -p "$out/risk/in"
-n=0
-while IFS= read -r line || [ -n "$line" ]; do
-  printf '%s' "$line" > "$out/risk/in/$(printf '%03d' "$n").json"; n=$((n + 1))
-done < "$out/risk-requests.jsonl"
-risk_run() {  # NAME CMD: $out/risk-NAME.jsonl, one compact response per request (exit 0 or 1 each)
-  local name="$1" cmd="$2" dir="$out/risk/$1"
-  mkdir -p "$dir"
-  (cd "$out/risk/in" && ls) | xargs -P 2 -I{} sh -c '$1 var "$2/{}" --synthetic --compact > "$3/{}.out"; [ $? -le 1 ]' _ "$cmd" "$out/risk/in" "$dir" ||
-    { echo "risk parity: $name: a request ended with a usage or I/O error"; return 1; }
-  (cd "$out/risk/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/risk-$name.jsonl"
+# split KIND: $out/KIND-requests.jsonl into one file per request under $out/KIND/in; prints the count
+split() {
+  rm -rf "$out/$1" && mkdir -p "$out/$1/in"
+  local k=0
+  while IFS= read -r line || [ -n "$line" ]; do
+    printf '%s' "$line" > "$out/$1/in/$(printf '%03d' "$k").json"; k=$((k + 1))
+  done < "$out/$1-requests.jsonl"
+  echo "$k"
 }
+# corpus_run KIND NAME CMD ANSWER: $out/KIND-NAME.jsonl, one compact response per request (exit 0 or 1
+# each), two at a time; ANSWER is the shell line answering file "$2/{}" with the build "$1".
+corpus_run() {
+  local kind="$1" name="$2" cmd="$3" answer="$4" dir="$out/$1/$2"
+  mkdir -p "$dir"
+  (cd "$out/$kind/in" && ls) | xargs -P 2 -I{} sh -c "{ $answer; } > \"\$3/{}.out\"; [ \$? -le 1 ]" _ "$cmd" "$out/$kind/in" "$dir" ||
+    { echo "$kind parity: $name: a request ended with a usage or I/O error"; return 1; }
+  (cd "$out/$kind/in" && ls) | while read -r f; do cat "$dir/$f.out"; done > "$out/$kind-$name.jsonl"
+}
+n=$(split risk)
+risk_run() { corpus_run risk "$1" "$2" '$1 var "$2/{}" --synthetic --compact'; }
 risk_run expected "$ref_cmd"
 risk_ok=$(grep -c '^{"api_version"' "$out/risk-expected.jsonl" || true)
 risk_err=$(grep -c '^{"error"' "$out/risk-expected.jsonl" || true)
@@ -67,6 +76,27 @@ for m in historical filtered_historical parametric monte_carlo delta_gamma; do
 done
 echo "risk parity: $n requests: $risk_ok results ($summary), $risk_err errors"
 
+# ---- stress requests (docs/stress.md, tests/core/gen_stress_requests.py): every scenario kind,
+# the shipped sets, replays on the synthetic history, reverse stress and bad input; a line with
+# "reverse_stress" answered by `margin stress FILE --reverse --compact`, any other by
+# `margin stress FILE --synthetic --compact`.
+python3 "$here/gen_stress_requests.py" > "$out/stress-requests.jsonl"
+sn=$(split stress)
+stress_run() {
+  corpus_run stress "$1" "$2" 'if grep -q "\"reverse_stress\"" "$2/{}"; then $1 stress "$2/{}" --reverse --compact; else $1 stress "$2/{}" --synthetic --compact; fi'
+}
+stress_run expected "$ref_cmd"
+stress_ok=$(grep -c '^{"api_version"' "$out/stress-expected.jsonl" || true)
+stress_err=$(grep -c '^{"error"' "$out/stress-expected.jsonl" || true)
+reverse_ok=$(grep -c '"reverse_stress"' "$out/stress-expected.jsonl" || true)
+[ "$reverse_ok" -gt 0 ] && [ "$stress_ok" -gt "$reverse_ok" ] || { echo "stress parity: no stress or no reverse-stress result"; exit 1; }
+echo "stress parity: $sn requests: $stress_ok results ($reverse_ok reverse stress), $stress_err errors"
+# the book: 40 accounts under the deribit set, one process per build
+python3 "$here/gen_stress_requests.py" --book > "$out/stress-book.jsonl"
+book_run() { $1 stress-book "$out/stress-book.jsonl" --scenarios deribit --insurance-fund 25000 --top 5 --compact > "$out/stress-book-$2.json"; }
+book_run "$ref_cmd" expected
+grep -q '"stress_book"' "$out/stress-book-expected.json" || { echo "stress parity: no stress-book result"; exit 1; }
+
 status=0
 for spec in "$@"; do
   name="${spec%%=*}"; cmd="${spec#*=}"
@@ -76,5 +106,9 @@ for spec in "$@"; do
   cmp "$out/expected-hash.jsonl" "$out/$name-hash.jsonl" && echo "input hash: native vs $name: $hashes hashes (and every error document) identical" || status=1
   risk_run "$name" "$cmd" || status=1
   python3 "$compare" "$out/risk-expected.jsonl" "$out/risk-$name.jsonl" --label "risk (margin var): native vs $name" || status=1
+  stress_run "$name" "$cmd" || status=1
+  python3 "$compare" "$out/stress-expected.jsonl" "$out/stress-$name.jsonl" --label "stress (margin stress): native vs $name" || status=1
+  book_run "$cmd" "$name" && cmp "$out/stress-book-expected.json" "$out/stress-book-$name.json" &&
+    echo "stress book: native vs $name: identical bytes (40 accounts x 35 scenarios)" || status=1
 done
 exit $status

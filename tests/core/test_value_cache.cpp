@@ -61,7 +61,9 @@ TEST_CASE("value cache: every account's response is the same bytes with and with
                 }
                 if (pick(4) == 0) p["mark_vol"] = pick(2) ? "0.58" : "0.7";
                 bool dup = false;  // an account holds each instrument once
-                for (const json& q : legs) dup = dup || (q["underlying"] == p["underlying"] && q["expiry"] == p["expiry"] && q["strike"] == p["strike"] && q["option_type"] == p["option_type"]);
+                for (const json& q : legs)
+                    dup = dup || (q["underlying"] == p["underlying"] && q["expiry"] == p["expiry"] && q["strike"] == p["strike"] &&
+                                  q["option_type"] == p["option_type"]);
                 if (!dup) legs.push_back(p);
             }
             if (pick(2)) legs.push_back({{"type", "perp"}, {"underlying", "BTC"}, {"size", sizes[pick(5)]}});

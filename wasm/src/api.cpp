@@ -26,6 +26,24 @@ char* to_c(const std::string& s) {
     return out;
 }
 
+// The request's text with, when `synthetic`, the series its "history" lacks from the shipped
+// SYNTHETIC history, as `margin var --synthetic` (apps/risk_command.cpp) merges them: the same
+// parse, merge and dump, so the same bytes reach the engine.
+std::string with_history(const char* request, std::size_t request_len, int synthetic) {
+    std::string text(request, request_len);
+    if (!synthetic) return text;
+    using json = nlohmann::ordered_json;
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_object() && (!doc.contains("history") || doc["history"].is_object())) {
+        const json shipped = json::parse(margin::api::document("history/synthetic"));
+        json& history = doc["history"];
+        for (const auto& [sym, csv] : shipped["history"].items())
+            if (!history.contains(sym)) history[sym] = csv;
+        text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+    }
+    return text;
+}
+
 }  // namespace
 
 extern "C" {
@@ -50,22 +68,20 @@ char* margin_preview(const char* request, std::size_t request_len, const char* t
 
 /// VaR and ES of the request's account from its "risk" and "history" (docs/risk.md), compact:
 /// the bytes of `margin var --compact`. With `synthetic` nonzero, the series the request's
-/// "history" lacks come from the shipped SYNTHETIC history first, as `margin var --synthetic`
-/// (apps/risk_command.cpp) does: the same parse, merge and dump, so the same bytes reach the engine.
+/// "history" lacks come from the shipped SYNTHETIC history first (with_history).
 char* margin_risk(const char* request, std::size_t request_len, int synthetic) {
-    std::string text(request, request_len);
-    if (synthetic) {
-        using json = nlohmann::ordered_json;
-        json doc = json::parse(text, nullptr, false);
-        if (doc.is_object() && (!doc.contains("history") || doc["history"].is_object())) {
-            const json shipped = json::parse(margin::api::document("history/synthetic"));
-            json& history = doc["history"];
-            for (const auto& [sym, csv] : shipped["history"].items())
-                if (!history.contains(sym)) history[sym] = csv;
-            text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
-        }
-    }
-    return to_c(margin::api::risk_json(text, false).text);
+    return to_c(margin::api::risk_json(with_history(request, request_len, synthetic), false).text);
+}
+
+/// Stress testing (docs/stress.md), compact: mode 0 the account under the request's "stress"
+/// scenarios (the bytes of `margin stress --compact`), 1 those scenarios as applied (`--print-scenarios`),
+/// 2 reverse stress of its "reverse_stress" (`margin stress --reverse`). `synthetic` as margin_risk's.
+char* margin_stress(const char* request, std::size_t request_len, int mode, int synthetic) {
+    const std::string text = with_history(request, request_len, synthetic);
+    return to_c((mode == 2   ? margin::api::reverse_stress_json(text, false)
+                 : mode == 1 ? margin::api::stress_scenarios_json(text, false)
+                             : margin::api::stress_json(text, false))
+                    .text);
 }
 
 /// The canonical encoding of a request, or an error document.

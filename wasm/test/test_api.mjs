@@ -269,3 +269,21 @@ test('risk errors are MarginError with the engine code and path', () => {
   assert.throws(() => pkg.computeRisk({ ...example(), risk: { paths: 10 } }, { synthetic: true }),
     (e) => e instanceof pkg.MarginError && e.code === 'JSON_NUMBER' && e.path === '/risk/paths');
 });
+
+// ---- stress testing (docs/stress.md): stressTest / reverseStress against `margin stress`
+test('stressTest and reverseStress equal the native `margin stress` (scenarios, the shorthand expansion, replays, reverse)', () => {
+  const shock = { name: 'BTC -30%, ETH decouples', underlyings: { BTC: { spot: '-0.3', vol: { relative: '0.5' } } },
+                  derived: { ETH: { lead: 'BTC', correlation: '0' } } };
+  const doc = { version: 'stress/1', scenarios: [shock, { name: 'de-peg', replay: { from: '2023-03-10', to: '2023-03-13', stable: 'USDC', trough: 'USDC' } }] };
+  for (const req of [{ ...example(), stress: doc }, { ...portfolio(), stress: 'deribit' }]) {
+    const f = file('stress.json', req);
+    assert.equal(pkg.stressTestText(req, { synthetic: true }), cli('stress', f, '--synthetic', '--compact').trim());
+    assert.equal(pkg.stressTestText(req, { synthetic: true, print: true }), cli('stress', f, '--synthetic', '--compact', '--print-scenarios').trim());
+  }
+  const got = pkg.stressTest({ ...example(), stress: { version: 'stress/1', scenarios: [shock] } });
+  assert.equal(got.stress.scenarios[0].applied.underlyings.ETH.spot, undefined, 'ETH decoupled: no spot move');
+  const rev = { ...example(), reverse_stress: { directions: [{ move: 'spot_down', underlying: 'BTC' }, { move: 'vol_up', underlying: 'ETH' }] } };
+  assert.equal(pkg.reverseStressText(rev), cli('stress', file('reverse.json', rev), '--reverse', '--compact').trim());
+  assert.ok(pkg.reverseStress(rev).reverse_stress.directions[0].liquidation_price);
+  assert.throws(() => pkg.stressTest({ ...example(), stress: 'nosuchset' }), (e) => e instanceof pkg.MarginError && e.code === 'UNKNOWN_PRESET' && e.path === '/stress');
+});

@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
-import { computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, shippedDocument, syntheticHistory, version, MarginError } from 'margin-engine';
-import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, RiskRequest, RiskResponse, Scenario, SpanRequest, SpanResponse, Trade } from 'margin-engine';
+import { computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, reverseStress, shippedDocument, stressTest, syntheticHistory, version, MarginError } from 'margin-engine';
+import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, ReverseStressResponse, RiskRequest, RiskResponse, Scenario, SpanRequest, SpanResponse, StressResponse, Trade } from 'margin-engine';
 
 const request: MarginRequest = shippedDocument('example');
 const response: MarginResponse = computeMargin(request);
@@ -27,7 +27,13 @@ const gap: MarginErrorCode = 'HISTORY_GAP';
 const badMethod: RiskRequest = { ...request, risk: { method: 'var' } };
 // @ts-expect-error not an error code
 const badCode: MarginErrorCode = 'HISTORY_MISSING';
-console.log(es, byPosition, worstDate, riskText, btcCsv, label, gap, badMethod, badCode);
+const stressed = stressTest({ ...request, stress: { version: 'stress/1', scenarios: [{ name: 'drop', underlyings: { BTC: { spot: '-0.3', vol: { relative: '0.5' } } } }] } }) as StressResponse;
+const stressPnl: string = stressed.stress.scenarios[0].pnl;
+const reverse: ReverseStressResponse = reverseStress({ ...request, reverse_stress: { directions: [{ move: 'spot_down', underlying: 'BTC' }] } });
+const liquidationPrice: string | undefined = reverse.reverse_stress.directions[0].liquidation_price;
+// @ts-expect-error not a reverse-stress move
+const badMove: ReverseStressResponse = reverseStress({ ...request, reverse_stress: { directions: [{ move: 'sideways', underlying: 'BTC' }] } });
+console.log(es, byPosition, worstDate, riskText, btcCsv, label, gap, badMethod, badCode, stressPnl, liquidationPrice, badMove);
 try {
   computeMargin('{');
 } catch (e) {

@@ -5,6 +5,7 @@
 #include "api/response.hpp"
 #include "api/risk.hpp"
 #include "api/span.hpp"
+#include "api/stress.hpp"
 #include "decoder.hpp"
 #include "encode.hpp"
 
@@ -70,6 +71,52 @@ reply risk_json(std::string_view request_text, bool pretty) {
     const auto res = risk::measure(r.value.req, r.value.history, r.value.params);
     if (!res.ok()) return failed(*res.err, pretty);
     return {encode_risk(r.value, res.value, pretty), std::nullopt};
+}
+
+reply stress_json(std::string_view request_text, bool pretty) {
+    const auto r = parse_stress_request(request_text);
+    if (!r.ok()) return failed(*r.err, pretty);
+    const auto before = compute(r.value.req);
+    if (!before.ok()) return failed(*before.err, pretty);
+    std::vector<stress::outcome_of_scenario> out;
+    for (std::size_t i = 0; i < r.value.doc.scenarios.size(); ++i) {
+        auto o =
+            stress::run(r.value.doc.scenarios[i], r.value.req, before.value, r.value.history, "/stress/scenarios/" + std::to_string(i));
+        if (!o.ok()) return failed(*o.err, pretty);
+        out.push_back(std::move(o.value));
+    }
+    return {encode_stress(r.value, before.value, out, pretty), std::nullopt};
+}
+
+reply stress_scenarios_json(std::string_view request_text, bool pretty) {
+    const auto r = parse_stress_request(request_text);
+    if (!r.ok()) return failed(*r.err, pretty);
+    std::vector<stress::scenario> out;
+    for (std::size_t i = 0; i < r.value.doc.scenarios.size(); ++i) {
+        auto s = stress::resolve(r.value.doc.scenarios[i], r.value.req, r.value.history, "/stress/scenarios/" + std::to_string(i));
+        if (!s.ok()) return failed(*s.err, pretty);
+        out.push_back(std::move(s.value));
+    }
+    return {encode_stress_document(out, pretty), std::nullopt};
+}
+
+reply reverse_stress_json(std::string_view request_text, bool pretty) {
+    const auto r = parse_reverse_request(request_text);
+    if (!r.ok()) return failed(*r.err, pretty);
+    const auto before = compute(r.value.req);
+    if (!before.ok()) return failed(*before.err, pretty);
+    std::vector<stress::reverse_result> out;
+    for (std::size_t i = 0; i < r.value.directions.size(); ++i) {
+        auto x = stress::reverse(r.value.directions[i], r.value.grid, r.value.req, "/reverse_stress/directions/" + std::to_string(i));
+        if (!x.ok()) {
+            if (x.err->path.rfind("/reverse_stress/directions/", 0) == 0 &&
+                (x.err->path.ends_with("/grid") || x.err->path.ends_with("/scan") || x.err->path.ends_with("/max")))
+                x.err->path = "/reverse_stress" + x.err->path.substr(x.err->path.rfind('/'));
+            return failed(*x.err, pretty);
+        }
+        out.push_back(std::move(x.value));
+    }
+    return {encode_reverse(r.value, before.value, out, pretty), std::nullopt};
 }
 
 reply span_json(std::string_view request_text, bool pretty) {

@@ -38,6 +38,16 @@ reply preview_json(std::string_view request_text, std::string_view trade_text, b
 /// (docs/risk.md). Errors as compute_json, plus parse_risk_request's and the measure's.
 reply risk_json(std::string_view request_text, bool pretty);
 
+/// The account under each scenario of its "stress" (a stress/1 document or a shipped set's name;
+/// docs/stress.md): P&L total and per contributor, equity, IM, MM, liquidatable. Errors as
+/// compute_json, plus parse_stress_request's and a scenario's (path /stress/scenarios/<i>).
+reply stress_json(std::string_view request_text, bool pretty);
+/// The request's scenarios as they are applied (replays, derived moves and "*" resolved), as a
+/// stress/1 document.
+reply stress_scenarios_json(std::string_view request_text, bool pretty);
+/// Reverse stress (docs/stress.md §Reverse stress) of the request's "reverse_stress".
+reply reverse_stress_json(std::string_view request_text, bool pretty);
+
 /// The SPAN risk-array requirement of {"api_version": "1", "span": {"contracts", "positions",
 /// "params"}} (docs/span.md §JSON API). Errors: parse_span_request's (paths under /span).
 reply span_json(std::string_view request_text, bool pretty);

@@ -23,6 +23,7 @@
 
 #include "core/limits.hpp"
 #include "fanout.hpp"
+#include "live_page.hpp"
 #include "service/book.hpp"
 #include "text.hpp"
 
@@ -198,6 +199,17 @@ std::vector<route> api_routes(context& cx) {
              res.set_content(t, "text/plain; version=0.0.4");
          }},
         {"GET", "/events", events_handler(cx)},
+        {"GET", "/live",
+         [](const httplib::Request&, httplib::Response& res) {
+             // Same origin as the API it reads, so no CORS; the policy keeps the page from
+             // loading or sending anything anywhere else (inline script and style are its own).
+             res.set_header("Content-Security-Policy",
+                            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; "
+                            "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+             res.set_header("Cache-Control", "no-cache");
+             res.set_header("X-Content-Type-Options", "nosniff");
+             res.set_content(live_page_html(), "text/html; charset=utf-8");
+         }},
     };
 }
 

@@ -164,12 +164,17 @@ try:
     st, text = srv.request("GET", "/metrics")
     check(st == 200 and "margin_ticks_total" in text and schema_for("/metrics", "GET", 200)[1], "GET /metrics")
     seen.add(("GET", "/metrics"))
+    with urllib.request.urlopen(srv.base + "/live", timeout=10) as r:  # the live page (wasm/test/test_live.mjs drives it)
+        page = r.read().decode()
+        check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/html") and schema_for("/live", "GET", 200)[1]
+              and "new EventSource(" in page, "GET /live is the live page")
+    seen.add(("GET", "/live"))
     with urllib.request.urlopen(srv.base + "/events?after=0", timeout=10) as r:  # events from the load and the tick
         check(r.status == 200 and r.headers.get("Content-Type", "").startswith("text/event-stream"), "GET /events is an event stream")
         check(r.readline().startswith(b"id: "), "GET /events sends the events after ?after")
     seen.add(("GET", "/events"))
     check(seen == documented(doc), f"every documented operation was called: missing {sorted(documented(doc) - seen)}")
-    print(f"{len(calls) + 2} calls on a live server: statuses and bodies as documented")
+    print(f"{len(calls) + 3} calls on a live server: statuses and bodies as documented")
 
     # 4. the checks bite
     check(route_mismatch(registered | {("GET", "/planted")}, documented(doc)), "a route missing from the document is reported")

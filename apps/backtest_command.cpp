@@ -19,8 +19,6 @@
 #include "core/validate.hpp"
 #include "parallel.hpp"
 
-bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp: at most the 16 MiB cap + 1 byte
-
 namespace {
 
 using margin::error;
@@ -151,7 +149,7 @@ int backtest_command(const std::vector<std::string>& args) {
     for (const auto p : portfolios) needs_eth = needs_eth || p == risk::bt_portfolio::btc_eth_pair;
     for (const std::string sym : {"BTC", "ETH"}) {
         if (sym == "ETH" && !needs_eth) continue;
-        const std::string path = prices + "/" + (sym == "BTC" ? "btc" : "eth") + "-usd.csv";
+        const std::string path = command_io::price_file(prices, sym);
         std::string text;
         if (!read_all(path, text)) return engine_error({error_code::NO_HISTORY, "/history/" + sym, "cannot read " + path});
         auto s = margin::api::parse_history_csv(text, "/history/" + sym, path);

@@ -1,6 +1,7 @@
 // What the report commands (margin backtest, dynamic, param-impact) share at the shell's edge:
 // an engine error printed as its error document (exit 1), a usage error (exit 2), an output
-// written to a file or stdout, and a bounded count argument.
+// written to a file or stdout, a bounded count argument, reading a file with the documents' cap, and
+// where a symbol's price history lives.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +12,17 @@
 #include "api/response.hpp"
 #include "base/error.hpp"
 
+/// The file at `path` into `out`, at most the documents' 16 MiB cap + 1 byte (so a larger one is
+/// refused by the engine without being held whole); false when it cannot be read. In apps/margin.cpp.
+bool read_all(const std::string& path, std::string& out);
+
 namespace command_io {
+
+/// DIR/<symbol in lower case>-usd.csv: a symbol's daily closes (the ../shared/data/prices layout).
+inline std::string price_file(const std::string& dir, std::string symbol) {
+    for (char& c : symbol) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return dir + "/" + symbol + "-usd.csv";
+}
 
 /// The engine's error document on stdout; exit status 1.
 inline int engine_error(const margin::error& e) {

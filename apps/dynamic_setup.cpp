@@ -14,10 +14,9 @@
 #include "api/request.hpp"
 #include "api/response.hpp"
 #include "api/risk.hpp"
+#include "command_io.hpp"
 #include "core/risk/backtest.hpp"
 #include "parallel.hpp"
-
-bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp
 
 namespace dynamic_setup {
 namespace {
@@ -113,9 +112,7 @@ outcome<std::shared_ptr<risk::history>> load_prices(const std::string& dir, cons
     using result = outcome<std::shared_ptr<risk::history>>;
     auto hist = std::make_shared<risk::history>();
     for (const std::string& sym : symbols) {
-        std::string lower = sym;
-        for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-        const std::string path = dir + "/" + lower + "-usd.csv";
+        const std::string path = command_io::price_file(dir, sym);
         std::string text;
         if (!read_all(path, text)) return result::failure(error_code::NO_HISTORY, "/history/" + sym, "cannot read " + path);
         auto s = margin::api::parse_history_csv(text, "/history/" + sym, path);

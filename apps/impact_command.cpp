@@ -21,8 +21,6 @@
 #include "core/margin.hpp"
 #include "impact_report.hpp"
 
-bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp
-
 namespace {
 
 using fp::Wad;

@@ -17,8 +17,7 @@
 #include "api/documents.hpp"
 #include "api/pipeline.hpp"
 #include "api/response.hpp"
-
-bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp: at most the 16 MiB cap + 1 byte
+#include "command_io.hpp"
 
 using json = nlohmann::ordered_json;
 
@@ -33,11 +32,6 @@ constexpr const char* var_usage =
 int fail(const std::string& why) {
     std::fprintf(stderr, "margin var: %s\n%s", why.c_str(), var_usage);
     return 2;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 }  // namespace
@@ -64,7 +58,7 @@ bool merge_history(json& doc, const std::string& prices, const std::vector<std::
         }
         for (const std::string& sym : held) {
             if (doc.contains("history") && doc["history"].contains(sym)) continue;
-            const std::string path = prices + "/" + lower(sym) + "-usd.csv";
+            const std::string path = command_io::price_file(prices, sym);
             std::ifstream probe(path);
             if (!probe) continue;  // an asset without a file: the engine says if it needed one
             std::string csv;

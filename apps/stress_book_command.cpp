@@ -15,9 +15,9 @@
 #include "api/response.hpp"
 #include "api/risk.hpp"
 #include "api/stress.hpp"
+#include "command_io.hpp"
 #include "core/stress/book.hpp"
 
-bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp
 bool scenario_set(const std::string& scenarios, const std::vector<std::string>& shocks, nlohmann::ordered_json& set,
                   std::string& why);                                      // apps/stress_command.cpp
 std::set<std::string> replay_symbols(const nlohmann::ordered_json& set);  // apps/stress_command.cpp
@@ -40,11 +40,6 @@ int fail(const std::string& why) {
 int engine_error(const margin::error& e, bool pretty) {
     std::printf("%s\n", margin::api::encode_error(e, pretty).c_str());
     return 1;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return s;
 }
 
 }  // namespace
@@ -106,7 +101,7 @@ int stress_book_command(const std::vector<std::string>& args) {
             for (const auto& [asset, amount] : r.acct.collateral) symbols.insert(asset);
         }
         for (const std::string& sym : symbols) {
-            const std::string path = prices + "/" + lower(sym) + "-usd.csv";
+            const std::string path = command_io::price_file(prices, sym);
             std::ifstream probe(path);
             if (!probe) continue;
             std::string csv;

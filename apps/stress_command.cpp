@@ -15,9 +15,9 @@
 
 #include "api/documents.hpp"
 #include "api/pipeline.hpp"
+#include "command_io.hpp"
 #include "fixedpoint/wad.hpp"
 
-bool read_all(const std::string& path, std::string& out);  // apps/margin.cpp
 bool merge_history(nlohmann::ordered_json& doc, const std::string& prices,
                    const std::vector<std::pair<std::string, std::string>>& histories, bool synthetic, const std::set<std::string>& extra,
                    std::string& why);  // apps/risk_command.cpp

@@ -3,6 +3,7 @@
 #include "api/risk.hpp"
 #include "core/limits.hpp"
 #include "decode.hpp"
+#include "lines.hpp"
 
 namespace margin::api::detail {
 
@@ -149,20 +150,15 @@ outcome<risk::series> parse_history_csv(std::string_view text, const std::string
         return outcome<risk::series>::failure(c, path, std::string(origin) + " line " + std::to_string(line) + ": " + what);
     };
     std::vector<risk::observation> rows;
-    std::size_t at = 0;
-    std::int64_t line = 0;
-    while (at < text.size()) {
-        std::size_t end = text.find('\n', at);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view l = text.substr(at, end - at);
-        at = end + 1;
-        ++line;
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    detail::line_reader lines(text);
+    std::string_view l;
+    while (lines.next(l)) {
+        const auto line = static_cast<std::int64_t>(lines.number());
         if (line == 1) {
             if (l != "date,close") return fail(error_code::HISTORY_SYNTAX, 1, "the header must be exactly date,close");
             continue;
         }
-        if (l.empty() && at >= text.size()) break;  // the final newline
+        if (l.empty() && lines.at_end()) break;  // the final newline
         if (rows.size() >= static_cast<std::size_t>(limits::max_history_days))
             return fail(error_code::OUT_OF_RANGE, line, "a series has at most 20000 rows");
         const std::size_t comma = l.find(',');
@@ -172,7 +168,7 @@ outcome<risk::series> parse_history_csv(std::string_view text, const std::string
         if (!close.ok()) return fail(error_code::HISTORY_SYNTAX, line, "the close is not a decimal with at most 18 fractional digits");
         rows.push_back({*day, close.value, line});
     }
-    if (line == 0) return fail(error_code::HISTORY_SYNTAX, 1, "empty: the header date,close is missing");
+    if (lines.number() == 0) return fail(error_code::HISTORY_SYNTAX, 1, "empty: the header date,close is missing");
     return risk::make_series(rows, path, origin);
 }
 

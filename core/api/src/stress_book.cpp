@@ -2,20 +2,17 @@
 #include "api/request.hpp"
 #include "api/stress.hpp"
 #include "encode.hpp"
+#include "lines.hpp"
 
 namespace margin::api {
 
 outcome<std::vector<request>> parse_book(std::string_view text) {
     using R = outcome<std::vector<request>>;
     std::vector<request> out;
-    std::size_t at = 0, line = 0;
-    while (at < text.size()) {
-        std::size_t end = text.find('\n', at);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view l = text.substr(at, end - at);
-        at = end + 1;
-        ++line;
-        if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    detail::line_reader lines(text);
+    std::string_view l;
+    while (lines.next(l)) {
+        const std::size_t line = lines.number();
         if (l.find_first_not_of(" \t") == std::string_view::npos) continue;
         if (out.size() >= stress::max_book_accounts)
             return R::failure(error_code::OUT_OF_RANGE, "/book", "a book holds at most 100,000 accounts");

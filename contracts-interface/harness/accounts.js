@@ -306,12 +306,12 @@ const all = traders.map((t) => t.address);
   const ok = await run(['audit-marks', '--rpc', h.node.url, '--house', houseAddr, '--compact']);
   const doc = ok.status === 0 ? JSON.parse(ok.stdout) : null;
   const cachedFirst = doc ? (await house.quotes(BigInt(doc.series[0].id))).mark.toString() : '';
-  expect(doc && doc.mismatches === 0 && doc.series.length === live && doc.block === String(lastPush.blockNumber) && doc.series[0].cached === cachedFirst,
+  expect(doc && doc.mismatches === 0 && doc.series.length === live && doc.block === String(Number(lastPush.blockNumber)) && doc.series[0].cached === cachedFirst,
     `margin audit-marks at the last push: ${doc ? doc.series.length : 'no'} series, exit ${ok.status}, ${doc ? doc.mismatches : '-'} mismatches ${ok.status ? ok.stdout + ok.stderr : ''}`);
-  const before = await run(['audit-marks', '--rpc', h.node.url, '--house', houseAddr, '--block', String(shockPushes[0].blockNumber), '--compact']);
+  const before = await run(['audit-marks', '--rpc', h.node.url, '--house', houseAddr, '--block', String(Number(shockPushes[0].blockNumber)), '--compact']);
   const bdoc = before.status === 0 ? JSON.parse(before.stdout) : null;
-  expect(bdoc && bdoc.mismatches === 0 && bdoc.block === String(shockPushes[0].blockNumber),
-    `margin audit-marks --block: the push before it (block ${shockPushes[0].blockNumber}) audited, exit ${before.status}`);
+  expect(bdoc && bdoc.mismatches === 0 && bdoc.block === String(Number(shockPushes[0].blockNumber)),
+    `margin audit-marks --block: the push before it (block ${Number(shockPushes[0].blockNumber)}) audited, exit ${before.status}`);
   // a node whose MarketInputs log carries the last vol 1 wei up
   const target = new URL(h.node.url);
   const proxy = http.createServer((req, res) => {

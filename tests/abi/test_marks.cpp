@@ -31,7 +31,8 @@ abi::value push_args() {
 
 json log_of(const abi::value& args, std::uint64_t indexed) {
     const abi::bytes inner = abi::encode(chain::push_args_type(), args).value;
-    const abi::bytes data = abi::encode(abi::type::tuple_of({abi::type::dynamic_bytes()}), abi::value::list({abi::value::blob(inner)})).value;
+    const abi::bytes data =
+        abi::encode(abi::type::tuple_of({abi::type::dynamic_bytes()}), abi::value::list({abi::value::blob(inner)})).value;
     std::array<char, 67> t{};
     std::snprintf(t.data(), t.size(), "0x%064llx", static_cast<unsigned long long>(indexed));
     return {{"address", "0x" + std::string(38, '0') + "11"},
@@ -109,5 +110,6 @@ TEST_CASE("audit_marks: the engine's marks of the pushed market, and a cached ma
     CHECK_FALSE(bitten.value.checks[2].match());
     CHECK(chain::to_json(bitten.value)["series"][2]["id"] == "9");
     // a push whose vols do not follow the live series is refused, not compared
-    CHECK(chain::audit_marks(in.value, {live[0], live[1]}, expiries, {engine[0], engine[1]}, pmrm2()).err->code == error_code::ABI_BAD_DATA);
+    CHECK(chain::audit_marks(in.value, {live[0], live[1]}, expiries, {engine[0], engine[1]}, pmrm2()).err->code ==
+          error_code::ABI_BAD_DATA);
 }

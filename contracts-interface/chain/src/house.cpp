@@ -67,7 +67,6 @@ outcome<std::uint64_t> first_block_at(rpc_client& rpc, std::uint64_t t, std::uin
     return {lo, std::nullopt};
 }
 
-
 outcome<integer> parse_quantity(const json& q) {
     if (!q.is_string() || q.get<std::string>().rfind("0x", 0) != 0 || q.get<std::string>().size() < 3 || q.get<std::string>().size() > 66)
         return outcome<integer>::failure(error_code::RPC_BAD_RESPONSE, "", "not a hex quantity: " + q.dump());

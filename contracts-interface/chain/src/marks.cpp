@@ -58,8 +58,7 @@ outcome<std::vector<value>> views(rpc_client& rpc, const address& contract, cons
     return {std::move(out), std::nullopt};
 }
 
-outcome<value> one_view(rpc_client& rpc, const address& contract, const std::string& block, std::string_view signature,
-                        const type& ret) {
+outcome<value> one_view(rpc_client& rpc, const address& contract, const std::string& block, std::string_view signature, const type& ret) {
     auto r = views(rpc, contract, block, {call_data(signature, value::list({}))}, ret);
     if (!r.ok()) return outcome<value>::failure(*r.err);
     return {std::move(r.value[0]), std::nullopt};
@@ -76,13 +75,13 @@ const std::string& market_inputs_topic() {
 }
 
 const abi::type& push_args_type() {
-    static const type t = type::tuple_of(
-        {type::tuple_of({type::uint_(64), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()},
-                        {"timestamp", "spot", "spotConfidence", "perpMark", "perpConfidence", "stablePrice"}),
-         type::array_of(type::tuple_of({type::int_(), type::int_(), type::int_(), type::int_()},
-                                       {"forward", "forwardConfidence", "rate", "discount"})),
-         type::array_of(type::int_())},
-        {"m", "byExpiry", "vols"});
+    static const type t =
+        type::tuple_of({type::tuple_of({type::uint_(64), type::int_(), type::int_(), type::int_(), type::int_(), type::int_()},
+                                       {"timestamp", "spot", "spotConfidence", "perpMark", "perpConfidence", "stablePrice"}),
+                        type::array_of(type::tuple_of({type::int_(), type::int_(), type::int_(), type::int_()},
+                                                      {"forward", "forwardConfidence", "rate", "discount"})),
+                        type::array_of(type::int_())},
+                       {"m", "byExpiry", "vols"});
     return t;
 }
 
@@ -246,7 +245,8 @@ outcome<mark_audit> audit_marks(rpc_client& rpc, const address& contract, std::o
                                               std::to_string(in.value.by_expiry.size()) + " expiries against " + nl.str() +
                                               " live series and " + ne.str() + " expiries at its block");
     std::vector<bytes> live_calls, exp_calls;
-    for (std::size_t i = 0; i < in.value.vols.size(); ++i) live_calls.push_back(call_data("live(uint256)", value::list({value::number(i)})));
+    for (std::size_t i = 0; i < in.value.vols.size(); ++i)
+        live_calls.push_back(call_data("live(uint256)", value::list({value::number(i)})));
     for (std::size_t j = 0; j < in.value.by_expiry.size(); ++j)
         exp_calls.push_back(call_data("expiries(uint256)", value::list({value::number(j)})));
     auto ids = views(rpc, contract, at, live_calls, type::tuple_of({type::uint_(32)}));

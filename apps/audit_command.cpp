@@ -65,6 +65,8 @@ int audit_command(const std::vector<std::string>& args) {
     std::printf("%s\n", chain::to_json(a.value).dump(compact ? -1 : 2).c_str());
     return a.value.mismatches() == 0 ? 0 : 1;
 #else
+    (void)block;
+    (void)compact;
     return usage_error("audit-marks", "needs the native build (WebAssembly has no sockets)", audit_usage);
 #endif
 }

@@ -345,7 +345,7 @@ const all = traders.map((t) => t.address);
   const lastId = doc ? doc.series[doc.series.length - 1].id : '?';
   expect(tdoc && tdoc.mismatches === 1 && !tdoc.series[tdoc.series.length - 1].match && bad.stderr.includes(`series ${lastId} `) && /engine \d+, cached \d+/.test(bad.stderr),
     `margin audit-marks through a node whose log has one vol 1 wei off: exit ${bad.status}, ${tdoc ? tdoc.mismatches : '-'} mismatch, "${bad.stderr.trim().slice(0, 160)}"`);
-  console.log(`  (margin audit-marks: three runs in ${Date.now() - t0} ms)`);
+  console.log(`  (margin audit-marks: three runs in ${Date.now() - t0} ms; the tampered log: ${bad.stderr.trim().split("\n")[0]})`);
 }
 
 // The marks cached at the last push are the engine's own pricing of each account's book.

@@ -15,6 +15,7 @@
 //   margin replay [BUNDLE|-]              an on-chain liquidation recomputed, field by field
 //   margin replay --rpc URL --tx HASH [--underlying SYM] [--export FILE]   the same, read from a node (native)
 //   margin replay BUNDLE --rpc URL        the bundle checked against the chain: which inputs differ (native)
+//   margin audit-marks --rpc URL --house ADDR [--block N]   a push's mark cache from its logs (native)
 //   margin var [FILE|-] [--prices DIR] [--method M] ...   VaR and ES (docs/risk.md)
 //   margin backtest --prices DIR [--from D] [--to D] ...   margin against realised losses (docs/backtest.md)
 //   margin dynamic --prices DIR [--compare] ...           daily dynamic parameters (docs/dynamic-params.md)
@@ -56,10 +57,9 @@ int risk_command(const std::vector<std::string>& args);         // apps/risk_com
 int backtest_command(const std::vector<std::string>& args);     // apps/backtest_command.cpp
 int dynamic_command(const std::vector<std::string>& args);      // apps/dynamic_command.cpp
 int impact_command(const std::vector<std::string>& args);       // apps/impact_command.cpp
-int risk_command(const std::vector<std::string>& args);         // apps/risk_command.cpp
-int backtest_command(const std::vector<std::string>& args);     // apps/backtest_command.cpp
 int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
 int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
+int audit_command(const std::vector<std::string>& args);        // apps/audit_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -107,6 +107,8 @@ constexpr const char* usage_text =
     "                                             the same, reading the bundle from a node (native build)\n"
     "       margin replay BUNDLE --rpc URL [--tx HASH]\n"
     "                                             the bundle checked against the chain: names the inputs that differ\n"
+    "       margin audit-marks --rpc URL --house ADDR [--block N]\n"
+    "                                             a push's mark cache audited from its MarketInputs log (native build)\n"
     "       margin var [FILE|-] [--prices DIR] [--method M] ...\n"
     "                                             VaR and ES of the account (docs/risk.md; margin var --help)\n"
     "       margin backtest --prices DIR ...          margin against realised losses (docs/backtest.md)\n"
@@ -449,6 +451,7 @@ int main(int argc, char** argv) {
         return out.ok() ? 0 : 1;
     }
     if (cmd == "replay") return replay_command(args);
+    if (cmd == "audit-marks") return audit_command(args);
     if (cmd == "var") return risk_command(args);
     if (cmd == "backtest") return backtest_command(args);
     if (cmd == "dynamic") return dynamic_command(args);

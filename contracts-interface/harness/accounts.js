@@ -26,7 +26,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
 import { DEPLOY_RUNS, SOLC_VERSION, EVM_VERSION } from './evm.js';
@@ -248,6 +249,7 @@ expect(tradesOk > TRADERS, `trades entered (${tradesOk}; ${tradesRefused} refuse
 // IM covers moves inside the scenario grid (pmrm2: +-18%, vol up), so the shock goes beyond
 // it in two updates (each within the deviation bound): spot -27.75%, vols x1.4.
 let lastPush = null;
+const shockPushes = [];
 for (const k of [0, 1]) {
   state.spot = (state.spot * 85n) / 100n;
   state.perpMark = (state.perpMark * 85n) / 100n;
@@ -255,6 +257,7 @@ for (const k of [0, 1]) {
   if (k === 0) state.vols = state.vols.map((v) => (v * 14n) / 10n);
   await advance(60);
   lastPush = await send(push());
+  shockPushes.push(lastPush);
 }
 
 const all = traders.map((t) => t.address);
@@ -288,6 +291,61 @@ const all = traders.map((t) => t.address);
   const bad = ev && m.timestamp === ev.args.timestamp && vols.length === ids.length ? await audit([...vols]) : -1;
   const bitten = bad === 0 ? await audit([...vols].map((v, i) => (i === 0 ? v + 1n : v))) : 0;
   expect(bad === 0 && bitten > 0, `the mark cache audited from the last push's MarketInputs log: ${ids.length} series over ${exps.length} expiries, ${bad} mismatches; one vol 1 wei off: ${bitten} caught`);
+}
+
+// The same audit by the C++ engine (margin audit-marks: the house's MarketInputs log matched by
+// address and topic, decoded by the ABI codec, the market rebuilt through the bridge, every live
+// series priced natively against quotes(id)): exit 0 at the last push and at the one before it
+// (--block); through a proxy that raises the last vol of the log by 1 wei, exit 1 naming the
+// series with both values. The CLI runs asynchronously so that the proxy can answer.
+{
+  const run = (args) =>
+    new Promise((resolve) => execFile(MARGIN, args, { encoding: 'utf8' }, (err, stdout, stderr) => resolve({ status: err ? err.code : 0, stdout, stderr })));
+  const t0 = Date.now();
+  const live = Number(await house.liveCount());
+  const ok = await run(['audit-marks', '--rpc', h.node.url, '--house', houseAddr, '--compact']);
+  const doc = ok.status === 0 ? JSON.parse(ok.stdout) : null;
+  const cachedFirst = doc ? (await house.quotes(BigInt(doc.series[0].id))).mark.toString() : '';
+  expect(doc && doc.mismatches === 0 && doc.series.length === live && doc.block === String(Number(lastPush.blockNumber)) && doc.series[0].cached === cachedFirst,
+    `margin audit-marks at the last push: ${doc ? doc.series.length : 'no'} series, exit ${ok.status}, ${doc ? doc.mismatches : '-'} mismatches ${ok.status ? ok.stdout + ok.stderr : ''}`);
+  const before = await run(['audit-marks', '--rpc', h.node.url, '--house', houseAddr, '--block', String(Number(shockPushes[0].blockNumber)), '--compact']);
+  const bdoc = before.status === 0 ? JSON.parse(before.stdout) : null;
+  expect(bdoc && bdoc.mismatches === 0 && bdoc.block === String(Number(shockPushes[0].blockNumber)),
+    `margin audit-marks --block: the push before it (block ${Number(shockPushes[0].blockNumber)}) audited, exit ${before.status}`);
+  // a node whose MarketInputs log carries the last vol 1 wei up
+  const target = new URL(h.node.url);
+  const proxy = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const fwd = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json' } }, (r) => {
+        let out = '';
+        r.on('data', (c) => (out += c));
+        r.on('end', () => {
+          const q = JSON.parse(body);
+          if (!Array.isArray(q) && q.method === 'eth_getLogs') {
+            const a = JSON.parse(out);
+            for (const l of a.result || []) {
+              const last = BigInt('0x' + l.data.slice(-64)) + 1n; // inputs end with the vols array: its last element
+              l.data = l.data.slice(0, -64) + last.toString(16).padStart(64, '0');
+            }
+            out = JSON.stringify(a);
+          }
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(out);
+        });
+      });
+      fwd.end(body);
+    });
+  });
+  await new Promise((r) => proxy.listen(0, '127.0.0.1', r));
+  const bad = await run(['audit-marks', '--rpc', `http://127.0.0.1:${proxy.address().port}`, '--house', houseAddr, '--compact']);
+  proxy.close();
+  const tdoc = bad.status === 1 && bad.stdout.startsWith('{"block"') ? JSON.parse(bad.stdout) : null;
+  const lastId = doc ? doc.series[doc.series.length - 1].id : '?';
+  expect(tdoc && tdoc.mismatches === 1 && !tdoc.series[tdoc.series.length - 1].match && bad.stderr.includes(`series ${lastId} `) && /engine \d+, cached \d+/.test(bad.stderr),
+    `margin audit-marks through a node whose log has one vol 1 wei off: exit ${bad.status}, ${tdoc ? tdoc.mismatches : '-'} mismatch, "${bad.stderr.trim().slice(0, 160)}"`);
+  console.log(`  (margin audit-marks: three runs in ${Date.now() - t0} ms; the tampered log: ${bad.stderr.trim().split("\n")[0]})`);
 }
 
 // The marks cached at the last push are the engine's own pricing of each account's book.

@@ -43,10 +43,14 @@ value word(const address& a) {
     return value::number(n);
 }
 
-/// The first block in [0, hi] whose timestamp is at least `t` (hi when none before it is): a
-/// binary search over eth_getBlockByNumber (block timestamps never decrease), at most
-/// ceil(log2(hi + 1)) calls. It bounds the settlement bundle's log queries from below: an
-/// expiry is settled in a block at or after it, and a push stamped `s` is mined at or after `s`.
+}  // namespace
+
+std::string quantity(std::uint64_t n) {
+    std::array<char, 20> buf{};
+    std::snprintf(buf.data(), buf.size(), "0x%llx", static_cast<unsigned long long>(n));
+    return buf.data();
+}
+
 outcome<std::uint64_t> first_block_at(rpc_client& rpc, std::uint64_t t, std::uint64_t hi) {
     std::uint64_t lo = 0;
     while (lo < hi) {
@@ -61,14 +65,6 @@ outcome<std::uint64_t> first_block_at(rpc_client& rpc, std::uint64_t t, std::uin
             lo = mid + 1;
     }
     return {lo, std::nullopt};
-}
-
-}  // namespace
-
-std::string quantity(std::uint64_t n) {
-    std::array<char, 20> buf{};
-    std::snprintf(buf.data(), buf.size(), "0x%llx", static_cast<unsigned long long>(n));
-    return buf.data();
 }
 
 outcome<integer> parse_quantity(const json& q) {

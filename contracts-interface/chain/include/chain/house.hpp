@@ -105,6 +105,11 @@ private:
 
 /// "0x"-hex quantity of a block number.
 std::string quantity(std::uint64_t n);
+/// The first block in [0, hi] whose timestamp is at least `t` (hi when none before it is): a
+/// binary search over eth_getBlockByNumber (block timestamps never decrease), at most
+/// ceil(log2(hi + 1)) calls. It bounds log queries from below: an expiry is settled in a block
+/// at or after it, and a push stamped `s` is mined at or after `s`.
+margin::outcome<std::uint64_t> first_block_at(rpc_client& rpc, std::uint64_t t, std::uint64_t hi);
 /// Parses a "0x"-hex quantity. Errors: RPC_BAD_RESPONSE.
 margin::outcome<abi::integer> parse_quantity(const json& q);
 

@@ -2,8 +2,9 @@
 // expiries, perps, futures, collateral) evaluated by the native engine (`margin batch`, in
 // full and at each scenario) and by PortfolioMargin.sol (PortfolioHarness: grid and witness),
 // compared integer for integer: every scenario's P&L, the basis contingency, the worst
-// scenario, equity, contingencies, IM, MM and the liquidatable verdict, and each scenario's
-// witness (its MM if it were the worst, and its verdict). Then MarginEngine and GridEngine, on
+// scenario, equity, contingencies, IM, MM and the liquidatable verdict, and the witness (its MM
+// if it were the worst, and its verdict) at 8 scenarios per account: the worst, the basis and 6
+// rotating ids, so every id is checked on many accounts (every id on the mutation runs' accounts). Then MarginEngine and GridEngine, on
 // calldata from solc's own encoder: their witness and grid byte-identical to the harness's, and
 // malformed calldata rejected (engineCheck).
 //
@@ -362,7 +363,17 @@ const MUTATIONS = [
 ];
 
 /// Compare the EVM (a deployed Harness) with the native responses: grid and every witness.
-async function compare(h, params, nScen, books, full, perScenario) {
+// The witness ids checked for account i: every id when `every` (the mutation runs), else the
+// account's worst scenario, the basis contingency and 6 ids rotating with i, so that over the
+// book every id is checked on many accounts (the full grid is compared for every account).
+function witnessIds(i, nScen, worst, every) {
+  if (every) return Array.from({ length: nScen + 1 }, (_, id) => id);
+  const ids = new Set([worst, nScen]);
+  for (let k = 0; k < 6; k++) ids.add((i * 5 + k * 11) % (nScen + 1));
+  return [...ids].sort((a, b) => a - b);
+}
+
+async function compare(h, params, nScen, books, full, perScenario, every = false) {
   let mismatches = 0, compared = 0, liquidatable = 0, witnessCalls = 0;
   const report = [];
   const check = (i, what, evm, native) => {
@@ -373,8 +384,15 @@ async function compare(h, params, nScen, books, full, perScenario) {
     }
   };
   const grids = await h.calls(books.map((b) => ['grid(int256[],int256[])', [params, b]]));
-  const witnessList = [];
-  for (let i = 0; i < books.length; i++) for (let id = 0; id <= nScen; id++) witnessList.push(['witness(int256[],int256[],uint256)', [params, books[i], BigInt(id)]]);
+  const ids = books.map((_, i) => {
+    const btc = full[i].result?.underlyings.find((u) => u.underlying === 'BTC');
+    return witnessIds(i, nScen, btc ? Number(btc.worst_scenario) : 0, every);
+  });
+  const witnessList = [], at = [];
+  for (let i = 0; i < books.length; i++) {
+    at.push(witnessList.length);
+    for (const id of ids[i]) witnessList.push(['witness(int256[],int256[],uint256)', [params, books[i], BigInt(id)]]);
+  }
   const witnesses = await h.calls(witnessList);
   for (let i = 0; i < books.length; i++) {
     const res = full[i].result;
@@ -400,10 +418,10 @@ async function compare(h, params, nScen, books, full, perScenario) {
     check(i, 'scenario count', g.pnl.length, btc.scenario_pnl.length);
     g.pnl.forEach((v, k) => check(i, `scenario_pnl[${k}]`, v, wad(btc.scenario_pnl[k])));
     if (res.liquidatable) liquidatable++;
-    // The witness at every scenario: its P&L, its MM if it were the worst, the verdict.
-    for (let id = 0; id <= nScen; id++) {
+    // The witness at the account's ids (witnessIds): its P&L, its MM if it were the worst, the verdict.
+    for (const [k, id] of ids[i].entries()) {
       const one = perScenario[id][i].result;
-      const raw = witnesses[i * (nScen + 1) + id];
+      const raw = witnesses[at[i] + k];
       witnessCalls++;
       if (raw.error) {
         check(i, `witness ${id}`, raw.error, 'a result');
@@ -519,7 +537,7 @@ async function main() {
       return text.replace(from, to);
     }, undefined, HARNESS);
     const hm = await Harness.create(contracts);
-    const r = await compare(hm, params, nScen, books.slice(0, few), full, perScenario);
+    const r = await compare(hm, params, nScen, books.slice(0, few), full, perScenario, true);
     hm.stop();
     console.log(`  mutation "${what}": ${r.mismatches} mismatches over ${few} accounts ${r.mismatches > 0 ? '(caught)' : '(NOT CAUGHT)'}`);
     if (r.mismatches > 0) caught++;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "backtest_stats.hpp"
+#include "report_html.hpp"
 
 namespace backtest_report {
 namespace {
@@ -25,12 +26,9 @@ std::string g6(double x) {
     std::snprintf(buf, sizeof buf, "%.6g", x);
     return buf;
 }
-std::string fixed(double x, int digits) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, x);
-    return buf;
-}
-double to_double(const Wad& w) { return std::strtod(fp::format(w).c_str(), nullptr); }
+using report_html::escape;
+using report_html::fixed;
+using report_html::to_double;
 std::string s(std::int64_t n) { return std::to_string(n); }
 
 // The tested sequence: the VaR level for es models, the margin for the others.
@@ -73,21 +71,6 @@ const char* colour(const std::string& model) {
     return it == c.end() ? "#17becf" : it->second;
 }
 
-std::string escape(const std::string& t) {
-    std::string o;
-    for (char ch : t) {
-        if (ch == '<')
-            o += "&lt;";
-        else if (ch == '>')
-            o += "&gt;";
-        else if (ch == '&')
-            o += "&amp;";
-        else
-            o += ch;
-    }
-    return o;
-}
-
 // Margin (one line per model) and realised loss (grey) over time, exceptions as dots.
 std::string time_chart(const std::vector<const result*>& rs) {
     const double W = 1100, H = 320, L = 80, R = 10, T = 10, B = 30;
@@ -103,13 +86,10 @@ std::string time_chart(const std::vector<const result*>& rs) {
     const double d0 = days.front().day, d1 = std::max<double>(days.back().day, d0 + 1);
     const auto X = [&](double day) { return L + (day - d0) / (d1 - d0) * (W - L - R); };
     const auto Y = [&](double v) { return T + (hi - v) / (hi - lo) * (H - T - B); };
-    std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + fixed(W, 0) + "' height='" + fixed(H, 0) +
-                      "' class='chart'><rect x='0' y='0' width='100%' height='100%' fill='white'/>";
+    std::string svg = report_html::svg_open(W, H, "chart");
     for (int i = 0; i <= 4; ++i) {  // y grid
         const double v = lo + (hi - lo) * i / 4;
-        svg += "<line x1='" + fixed(L, 0) + "' x2='" + fixed(W - R, 0) + "' y1='" + fixed(Y(v), 1) + "' y2='" + fixed(Y(v), 1) +
-               "' stroke='#ddd'/><text x='" + fixed(L - 4, 0) + "' y='" + fixed(Y(v) + 4, 1) + "' font-size='11' text-anchor='end'>" +
-               fixed(v, 0) + "</text>";
+        svg += report_html::grid_line(L, W - R, Y(v), fixed(v, 0));
     }
     for (std::int32_t year = 1970; year < 2100; ++year) {  // x ticks on 1 January
         const auto day = risk::parse_date(std::to_string(year) + "-01-01");
@@ -150,8 +130,7 @@ std::string histogram(const result& r) {
     for (double x : v) count[static_cast<std::size_t>(std::min(bins - 1, static_cast<int>((x - lo) / (hi - lo) * bins)))]++;
     const int top = std::max(1, *std::max_element(count.begin(), count.end()));
     const auto X = [&](double x) { return L + (x - lo) / (hi - lo) * (W - L - R); };
-    std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + fixed(W, 0) + "' height='" + fixed(H, 0) +
-                      "' class='histogram'><rect x='0' y='0' width='100%' height='100%' fill='white'/>";
+    std::string svg = report_html::svg_open(W, H, "histogram");
     for (int b = 0; b < bins; ++b) {
         const double h = (H - T - B) * count[static_cast<std::size_t>(b)] / top;
         svg += "<rect x='" + fixed(X(lo + (hi - lo) * b / bins), 1) + "' y='" + fixed(H - B - h, 1) + "' width='" +

@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "core/risk/history.hpp"
+#include "report_html.hpp"
 
 namespace impact_report {
 namespace {
@@ -16,12 +17,9 @@ using json = nlohmann::ordered_json;
 
 std::string f(const Wad& w) { return fp::format(w); }
 Wad diff(const Wad& a, const Wad& b) { return fp::sub(a, b).value; }
-double to_double(const Wad& w) { return std::strtod(fp::format(w).c_str(), nullptr); }
-std::string fixed(double x, int digits) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, x);
-    return buf;
-}
+using report_html::escape;
+using report_html::fixed;
+using report_html::to_double;
 
 struct totals {
     Wad im_before, im_after, mm_before, mm_after;
@@ -49,12 +47,6 @@ std::string zone(const margin::risk::bt_coverage& c) {
     return c.windows == 0 ? "n/a" : std::string(margin::risk::basel_zone(c.max_in_window));
 }
 
-std::string escape(const std::string& t) {
-    std::string o;
-    for (char ch : t) o += ch == '<' ? "&lt;" : ch == '>' ? "&gt;" : ch == '&' ? "&amp;" : std::string(1, ch);
-    return o;
-}
-
 // IM before (x) against IM after (y), one dot per account, the diagonal y = x; accounts that
 // become liquidatable in red.
 std::string scatter(const report& r) {
@@ -63,14 +55,11 @@ std::string scatter(const report& r) {
     for (const account& a : r.accounts) hi = std::max({hi, to_double(a.im_before), to_double(a.im_after)});
     const auto X = [&](double v) { return L + v / hi * (W - L - R); };
     const auto Y = [&](double v) { return T + (hi - v) / hi * (H - T - B); };
-    std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='" + fixed(W, 0) + "' height='" + fixed(H, 0) +
-                      "' class='chart'><rect x='0' y='0' width='100%' height='100%' fill='white'/>";
+    std::string svg = report_html::svg_open(W, H, "chart");
     for (int i = 0; i <= 4; ++i) {
         const double v = hi * i / 4;
-        svg += "<line x1='" + fixed(L, 0) + "' x2='" + fixed(W - R, 0) + "' y1='" + fixed(Y(v), 1) + "' y2='" + fixed(Y(v), 1) +
-               "' stroke='#eee'/><text x='" + fixed(L - 4, 0) + "' y='" + fixed(Y(v) + 4, 1) + "' font-size='11' text-anchor='end'>" +
-               fixed(v, 0) + "</text><text x='" + fixed(X(v), 1) + "' y='" + fixed(H - 24, 0) + "' font-size='11' text-anchor='middle'>" +
-               fixed(v, 0) + "</text>";
+        svg += report_html::grid_line(L, W - R, Y(v), fixed(v, 0), "#eee") + "<text x='" + fixed(X(v), 1) + "' y='" + fixed(H - 24, 0) +
+               "' font-size='11' text-anchor='middle'>" + fixed(v, 0) + "</text>";
     }
     svg += "<line x1='" + fixed(X(0), 1) + "' y1='" + fixed(Y(0), 1) + "' x2='" + fixed(X(hi), 1) + "' y2='" + fixed(Y(hi), 1) +
            "' stroke='#999' stroke-dasharray='4 3'/>";

@@ -191,6 +191,29 @@ outcome<stress_request> parse_stress_request(std::string_view text) {
     return outcome<stress_request>{std::move(out), std::nullopt};
 }
 
+outcome<book_options> parse_book_options(std::string_view text) {
+    using R = outcome<book_options>;
+    auto doc = detail::parse_document(text);
+    if (!doc.ok()) return R::failure(*doc.err);
+    const json& o = doc.value;
+    decoder d;
+    book_options out;
+    if (!d.is_object(o, "") || !d.only(o, "", {"history", "insurance_fund", "scenarios", "top"})) return R::failure(*d.err);
+    const json* set = d.field(o, "", "scenarios", true);
+    if (!set) return R::failure(*d.err);
+    auto s = set->is_string() ? shipped_stress_set(set->get_ref<const std::string&>(), "/scenarios") : decode_document(*set, "/scenarios");
+    if (!s.ok()) return R::failure(*s.err);
+    out.doc = std::move(s.value);
+    if (auto f = d.decimal(o, "", "insurance_fund", false)) {
+        if (f->raw().sign() < 0) d.fail(error_code::OUT_OF_RANGE, "/insurance_fund", "the insurance fund is at least 0");
+        out.insurance_fund = *f;
+    }
+    if (auto t = d.whole(o, "", "top", 100, false)) out.top = static_cast<std::size_t>(*t);
+    if (const json* h = d.field(o, "", "history", false); h && !d.failed()) detail::decode_history(d, *h, "/history", out.history);
+    if (d.err) return R::failure(*d.err);
+    return R{std::move(out), std::nullopt};
+}
+
 outcome<reverse_request> parse_reverse_request(std::string_view text) {
     using R = outcome<reverse_request>;
     auto doc = detail::parse_document(text);

@@ -1,4 +1,7 @@
-// Book-level stress, the JSON side: a book of JSON lines in, the summary document out.
+// Book-level stress, the JSON side: a book of JSON lines and the options in, the summary document out.
+#include <algorithm>
+
+#include "api/pipeline.hpp"
 #include "api/request.hpp"
 #include "api/stress.hpp"
 #include "encode.hpp"
@@ -58,6 +61,37 @@ std::string encode_book(const stress::book_summary& s, const Wad& fund, bool pre
     j["api_version"] = std::string(api_version);
     j["stress_book"] = std::move(b);
     return detail::dump(j, pretty);
+}
+
+reply stress_book_json(std::string_view book_jsonl, std::string_view options_text, bool pretty, std::size_t parts, const part_runner& run) {
+    const auto book = parse_book(book_jsonl);
+    if (!book.ok()) return reply::failure(*book.err, pretty);
+    const auto opt = parse_book_options(options_text);
+    if (!opt.ok()) return reply::failure(*opt.err, pretty);
+    const auto& accounts = book.value;
+    const auto& scs = opt.value.doc.scenarios;
+    std::vector<stress::book_cell> cells(accounts.size() * scs.size());
+    parts = std::clamp<std::size_t>(parts, 1, accounts.size());
+    std::vector<std::optional<error>> errors(parts);
+    const auto part = [&](std::size_t t) {
+        errors[t] =
+            stress::evaluate_book(accounts, scs, opt.value.history, accounts.size() * t / parts, accounts.size() * (t + 1) / parts, cells);
+    };
+    if (run && parts > 1) {
+        run(parts, part);
+    } else {
+        for (std::size_t t = 0; t < parts; ++t) part(t);
+    }
+    for (const auto& e : errors)
+        if (e) return reply::failure(*e, pretty);
+    std::vector<account_result> before;
+    for (const auto& r : accounts) {
+        auto b = compute(r);
+        if (!b.ok()) return reply::failure(*b.err, pretty);
+        before.push_back(std::move(b.value));
+    }
+    const auto summary = stress::summarise_book(scs, before, cells, opt.value.insurance_fund, opt.value.top);
+    return {encode_book(summary, opt.value.insurance_fund, pretty), std::nullopt};
 }
 
 }  // namespace margin::api

@@ -2,7 +2,9 @@
 // package, the preview page): parse, validate, compute, encode. Nothing here throws.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +49,17 @@ reply stress_json(std::string_view request_text, bool pretty);
 reply stress_scenarios_json(std::string_view request_text, bool pretty);
 /// Reverse stress (docs/stress.md §Reverse stress) of the request's "reverse_stress".
 reply reverse_stress_json(std::string_view request_text, bool pretty);
+
+/// Runs part(0) .. part(parts - 1), in any order or at once (each part writes only its own
+/// results); empty: one after the other.
+using part_runner = std::function<void(std::size_t parts, const std::function<void(std::size_t)>& part)>;
+/// Book-level stress (docs/stress.md §Book-level stress): the book (JSON lines, parse_book) under
+/// the scenario set of `options_text` (parse_book_options): {"api_version", "stress_book": {...}}
+/// (encode_book). The accounts are split into `parts` (at most one per account) run by `run`; the
+/// bytes do not depend on either. Errors: parse_book's, then parse_book_options', then an account's
+/// under a scenario (stress::evaluate_book's).
+reply stress_book_json(std::string_view book_jsonl, std::string_view options_text, bool pretty, std::size_t parts = 1,
+                       const part_runner& run = {});
 
 /// The SPAN risk-array requirement of {"api_version": "1", "span": {"contracts", "positions",
 /// "params"}} (docs/span.md §JSON API). Errors: parse_span_request's (paths under /span).

@@ -64,4 +64,17 @@ outcome<std::vector<request>> parse_book(std::string_view jsonl);
 /// equity, pnl}]}], "worst"}} (docs/stress.md §Book).
 std::string encode_book(const stress::book_summary& s, const Wad& insurance_fund, bool pretty);
 
+/// The options of a book stress (docs/stress.md §Book-level stress): {"scenarios": a stress/1
+/// document or a shipped set's name, "insurance_fund"?: decimal >= 0 (default "0"), "top"?: count
+/// 0 .. 100 (default "10"), "history"?: as a request's (replays read it)}. Errors: JSON's,
+/// UNKNOWN_FIELD, MISSING_FIELD (/scenarios), the document's under /scenarios, OUT_OF_RANGE
+/// (/insurance_fund below 0), BAD_COUNT (/top), the history's under /history.
+struct book_options {
+    stress::document doc;  ///< validated
+    risk::history history;
+    Wad insurance_fund;
+    std::size_t top = 10;
+};
+outcome<book_options> parse_book_options(std::string_view json_text);
+
 }  // namespace margin::api

@@ -449,6 +449,33 @@ export function reverseStressText(request: ReverseStressRequest | string): strin
 /** The smallest move along each direction that makes the account liquidatable (its liquidation prices by default). Throws MarginError. */
 export function reverseStress(request: ReverseStressRequest | string): ReverseStressResponse;
 
+/** Options of a book stress (docs/stress.md §Book-level stress). */
+export interface StressBookOptions {
+  /** The insurance fund the shortfall is set against: a decimal string or bigint wei (default "0"). */
+  insuranceFund?: string | bigint;
+  /** Top contributors per scenario, 0 .. 100 (default 10). */
+  top?: number | string | bigint;
+  /** Daily closes per symbol, for replays (as a request's "history"). */
+  history?: Record<string, string | [string, string][]>;
+  /** The series history lacks from the shipped SYNTHETIC history. */
+  synthetic?: boolean;
+}
+export interface StressBookContributor { line: string; shortfall: string; equity: string; pnl: string }
+export interface StressBookScenario {
+  name: string; liquidatable: string; newly_liquidatable: string; pnl: string; shortfall: string; uncovered: string; covered: boolean;
+  top: StressBookContributor[];
+}
+export interface StressBookResponse {
+  api_version: '1';
+  stress_book: { accounts: string; insurance_fund: string; before: { liquidatable: string; shortfall: string };
+                 scenarios: StressBookScenario[]; worst?: { index: string; name: string; shortfall: string } };
+}
+/** The exact bytes of `margin stress-book --compact` for a book (JSON lines, or an array of requests) under a scenario set
+ *  (a stress/1 document, its JSON text, or "deribit" | "textbook" | "replays"); error documents are returned. */
+export function stressBookText(book: string | (MarginRequest | string)[], scenarios: StressDocument | string, options?: StressBookOptions): string;
+/** Per scenario: accounts liquidatable, the book's P&L, the shortfall against the insurance fund, the top contributors. Throws MarginError. */
+export function stressBook(book: string | (MarginRequest | string)[], scenarios: StressDocument | string, options?: StressBookOptions): StressBookResponse;
+
 /** The exact response bytes (compact JSON, as `margin batch`); error documents are returned, not thrown. */
 /** The SPAN risk-array requirement (docs/span.md): the exact response bytes, error documents included. */
 export function computeSpanText(request: SpanRequest | string): string;

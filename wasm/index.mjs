@@ -163,6 +163,34 @@ export function reverseStress(request) {
   return parsed(reverseStressText(request));
 }
 
+/** Book-level stress (docs/stress.md §Book-level stress): `book` is JSON lines (one margin request per line)
+ *  or an array of requests; `scenarios` a stress/1 document (object or JSON text) or a shipped set's name
+ *  ("deribit", "textbook", "replays"). options: insuranceFund (decimal string or bigint wei, default "0"),
+ *  top (contributors per scenario, 0 .. 100, default 10), history (as a request's, for replays), synthetic
+ *  (the series history lacks from the shipped SYNTHETIC history). Compact JSON text: the bytes of
+ *  `margin stress-book --compact`, error documents included. */
+export function stressBookText(book, scenarios, options = {}) {
+  const lines = Array.isArray(book) ? book.map((r, i) => text(r, `/book/${i}`)).join('\n') : book;
+  if (typeof lines !== 'string') throw new MarginError('WRONG_TYPE', '/book', 'expected JSON lines or an array of requests');
+  const top = options.top;
+  if (top !== undefined && !(typeof top === 'string' || typeof top === 'bigint' || Number.isSafeInteger(top)))
+    throw new MarginError('WRONG_TYPE', '/top', 'top is a whole number');
+  const set = typeof scenarios === 'string' && !scenarios.trimStart().startsWith('{') ? JSON.stringify(scenarios) : text(scenarios, '/scenarios');
+  const rest = normalize({
+    ...(options.insuranceFund !== undefined && { insurance_fund: options.insuranceFund }),
+    ...(top !== undefined && { top: String(top) }),
+    ...(options.history !== undefined && { history: options.history }),
+  }, '', '');
+  const tail = JSON.stringify(rest).slice(1);  // the options' members after "scenarios"
+  return call(engine._margin_stress_book, lines, `{"scenarios":${set}${tail === '}' ? '' : ','}${tail}`, options.synthetic ? 1 : 0);
+}
+
+/** Per scenario of a book: accounts liquidatable and newly liquidatable, the book's P&L, the shortfall
+ *  (negative equity) against the insurance fund, the top contributors; throws MarginError on an error document. */
+export function stressBook(book, scenarios, options = {}) {
+  return parsed(stressBookText(book, scenarios, options));
+}
+
 /** The shipped SYNTHETIC price history: {label: "SYNTHETIC", description, generator, seed, first, last,
  *  history: {BTC, ETH, USDC: "date,close\n..." CSV text}}. Invented data, not market closes. */
 export function syntheticHistory() {

@@ -84,6 +84,14 @@ char* margin_stress(const char* request, std::size_t request_len, int mode, int 
                     .text);
 }
 
+/// Book-level stress (docs/stress.md §Book-level stress): the book (JSON lines, one margin request
+/// per line) under the options {"scenarios", "insurance_fund"?, "top"?, "history"?}, compact: the
+/// bytes of `margin stress-book --compact` (one thread). `synthetic` as margin_risk's, on the
+/// options' "history".
+char* margin_stress_book(const char* book, std::size_t book_len, const char* options, std::size_t options_len, int synthetic) {
+    return to_c(margin::api::stress_book_json({book, book_len}, with_history(options, options_len, synthetic), false).text);
+}
+
 /// The canonical encoding of a request, or an error document.
 char* margin_canonical(const char* request, std::size_t request_len) {
     const auto req = margin::api::parse_request({request, request_len});

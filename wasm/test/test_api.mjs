@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -286,4 +286,40 @@ test('stressTest and reverseStress equal the native `margin stress` (scenarios, 
   assert.equal(pkg.reverseStressText(rev), cli('stress', file('reverse.json', rev), '--reverse', '--compact').trim());
   assert.ok(pkg.reverseStress(rev).reverse_stress.directions[0].liquidation_price);
   assert.throws(() => pkg.stressTest({ ...example(), stress: 'nosuchset' }), (e) => e instanceof pkg.MarginError && e.code === 'UNKNOWN_PRESET' && e.path === '/stress');
+});
+
+// ---- book-level stress (docs/stress.md §Book-level stress): stressBook against `margin stress-book`
+test('stressBook equals the native `margin stress-book` (the parity book: a shipped set, replays on the real history, errors)', () => {
+  const repo = new URL('../..', import.meta.url).pathname;
+  const lines = execFileSync('python3', [join(repo, 'tests/core/gen_stress_requests.py'), '--book'], { encoding: 'utf8' });
+  const book = file('book.jsonl', lines);
+  const native = (...args) => cli('stress-book', book, ...args, '--compact').trim();
+  const deribit = native('--scenarios', 'deribit', '--insurance-fund', '25000', '--top', '5');
+  assert.match(deribit, /^\{"api_version":"1","stress_book"/);
+  assert.equal(pkg.stressBookText(lines, 'deribit', { insuranceFund: '25000', top: 5 }), deribit);
+  const requests = lines.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(pkg.stressBookText(requests, 'deribit', { insuranceFund: 25000n * 10n ** 18n, top: '5' }), deribit, 'an array of requests, the fund in wei');
+  const doc = { version: 'stress/1', scenarios: [
+    { name: 'BTC -30%, ETH decouples', underlyings: { BTC: { spot: '-0.3', vol: { relative: '0.5' } } }, derived: { ETH: { lead: 'BTC', correlation: '0' } } },
+    { name: 'FTX', replay: { from: '2022-11-08', to: '2022-11-10' } }, { name: 'worst 2-day BTC', replay: { worst: { lead: 'BTC', days: '2' } } }] };
+  // the history `--prices DIR` reads: DIR/<symbol>-usd.csv of every symbol the book holds
+  const prices = process.env.MARGIN_PRICES || join(repo, '..', 'shared/data/prices');
+  if (existsSync(prices)) {
+    const history = {};
+    for (const r of requests)
+      for (const sym of [...r.account.positions.map((p) => p.underlying), ...Object.keys(r.account.collateral ?? {})]) {
+        const f = join(prices, `${sym.toLowerCase()}-usd.csv`);
+        if (existsSync(f)) history[sym] = readFileSync(f, 'utf8');
+      }
+    const replays = native('--scenarios', file('replays.json', doc), '--prices', prices, '--top', '3');
+    assert.match(replays, /"worst 2-day BTC"/);
+    assert.equal(pkg.stressBookText(lines, JSON.stringify(doc), { history, top: 3 }), replays);
+    assert.equal(pkg.stressBook(lines, doc, { history, top: 3 }).stress_book.scenarios.length, 3);
+  }
+  assert.equal(pkg.stressBookText('\n', 'textbook'), cli('stress-book', file('empty.jsonl', '\n'), '--scenarios', 'textbook', '--compact').trim());
+  assert.throws(() => pkg.stressBook(lines, 'nosuchset'), (e) => e instanceof pkg.MarginError && e.code === 'UNKNOWN_PRESET' && e.path === '/scenarios');
+  assert.throws(() => pkg.stressBook(lines, 'textbook', { top: 101 }), (e) => e.code === 'BAD_COUNT' && e.path === '/top');
+  assert.throws(() => pkg.stressBook(lines, 'textbook', { insuranceFund: '-1' }), (e) => e.code === 'OUT_OF_RANGE' && e.path === '/insurance_fund');
+  assert.throws(() => pkg.stressBook(lines, 'textbook', { insuranceFund: 1 }), (e) => e.code === 'JSON_NUMBER');
+  assert.throws(() => pkg.stressBook(`${lines.trim()}\n{}`, 'textbook'), (e) => e.code === 'MISSING_FIELD' && e.path === '/book/40/api_version');
 });

@@ -1,6 +1,6 @@
 // Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
-import { computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, reverseStress, shippedDocument, stressTest, syntheticHistory, version, MarginError } from 'margin-engine';
-import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, ReverseStressResponse, RiskRequest, RiskResponse, Scenario, SpanRequest, SpanResponse, StressResponse, Trade } from 'margin-engine';
+import { computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, reverseStress, shippedDocument, stressBook, stressTest, syntheticHistory, version, MarginError } from 'margin-engine';
+import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, ReverseStressResponse, RiskRequest, StressBookResponse, RiskResponse, Scenario, SpanRequest, SpanResponse, StressResponse, Trade } from 'margin-engine';
 
 const request: MarginRequest = shippedDocument('example');
 const response: MarginResponse = computeMargin(request);
@@ -33,7 +33,13 @@ const reverse: ReverseStressResponse = reverseStress({ ...request, reverse_stres
 const liquidationPrice: string | undefined = reverse.reverse_stress.directions[0].liquidation_price;
 // @ts-expect-error not a reverse-stress move
 const badMove: ReverseStressResponse = reverseStress({ ...request, reverse_stress: { directions: [{ move: 'sideways', underlying: 'BTC' }] } });
-console.log(es, byPosition, worstDate, riskText, btcCsv, label, gap, badMethod, badCode, stressPnl, liquidationPrice, badMove);
+const book: StressBookResponse = stressBook([request, { ...request, params: 'pmrm2' }], 'deribit', { insuranceFund: '25000', top: 5 });
+const shortfall: string = book.stress_book.scenarios[0].shortfall;
+const covered: boolean = book.stress_book.scenarios[0].covered;
+const contributor: string | undefined = book.stress_book.scenarios[0].top[0]?.line;
+// @ts-expect-error the insurance fund is a decimal string or bigint wei, not a JS number
+const badFund: StressBookResponse = stressBook([request], 'deribit', { insuranceFund: 25000 });
+console.log(es, byPosition, worstDate, riskText, btcCsv, label, gap, badMethod, badCode, stressPnl, liquidationPrice, badMove, shortfall, covered, contributor, badFund);
 try {
   computeMargin('{');
 } catch (e) {

@@ -83,7 +83,7 @@ def book_lines(n=40):
 
 if __name__ == "__main__" and sys.argv[1:] == ["--book"]:
     print("\n".join(book_lines()))
-elif __name__ == "__main__":  # tests/stress/check_stress.py imports KINDS
+elif __name__ == "__main__":  # tests/stress/stress_common.py imports KINDS
     out = []
     for b, params in (("example", None), ("example", "pmrm2"), ("linear", None), ("linear", "span16")):
         out.append(stress(book(b, params), KINDS))

@@ -91,9 +91,12 @@ stress_err=$(grep -c '^{"error"' "$out/stress-expected.jsonl" || true)
 reverse_ok=$(grep -c '"reverse_stress"' "$out/stress-expected.jsonl" || true)
 [ "$reverse_ok" -gt 0 ] && [ "$stress_ok" -gt "$reverse_ok" ] || { echo "stress parity: no stress or no reverse-stress result"; exit 1; }
 echo "stress parity: $sn requests: $stress_ok results ($reverse_ok reverse stress), $stress_err errors"
-# the book: 40 accounts under the deribit set, one process per build
+# the book: 40 accounts under the deribit set, one process per build, its JSON and its HTML report
 python3 "$here/gen_stress_requests.py" --book > "$out/stress-book.jsonl"
-book_run() { $1 stress-book "$out/stress-book.jsonl" --scenarios deribit --insurance-fund 25000 --top 5 --compact > "$out/stress-book-$2.json"; }
+book_run() {
+  $1 stress-book "$out/stress-book.jsonl" --scenarios deribit --insurance-fund 25000 --top 5 --compact \
+    --html "$out/stress-book-$2.html" > "$out/stress-book-$2.json"
+}
 book_run "$ref_cmd" expected
 grep -q '"stress_book"' "$out/stress-book-expected.json" || { echo "stress parity: no stress-book result"; exit 1; }
 
@@ -109,6 +112,7 @@ for spec in "$@"; do
   stress_run "$name" "$cmd" || status=1
   python3 "$compare" "$out/stress-expected.jsonl" "$out/stress-$name.jsonl" --label "stress (margin stress): native vs $name" || status=1
   book_run "$cmd" "$name" && cmp "$out/stress-book-expected.json" "$out/stress-book-$name.json" &&
-    echo "stress book: native vs $name: identical bytes (40 accounts x 35 scenarios)" || status=1
+    cmp "$out/stress-book-expected.html" "$out/stress-book-$name.html" &&
+    echo "stress book: native vs $name: identical bytes, JSON and HTML report (40 accounts x 35 scenarios)" || status=1
 done
 exit $status

@@ -104,13 +104,15 @@ int stress_book_command(const std::vector<std::string>& args) {
         margin::api::stress_book_json(text, options.dump(), !compact, parts,
                                       [&](std::size_t n, const std::function<void(std::size_t)>& part) { run_tasks(n, threads, part); });
     std::printf("%s\n", r.text.c_str());
-    if (timing)
-        std::fprintf(stderr, "stress-book: %zu thread(s): %.2f s wall\n", parts,
-                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (!r.ok()) return 1;
+    const json doc = json::parse(r.text);
+    if (timing)
+        std::fprintf(stderr, "stress-book: %s accounts x %zu scenarios on %zu thread(s): %.2f s wall\n",
+                     doc["stress_book"]["accounts"].get<std::string>().c_str(), doc["stress_book"]["scenarios"].size(), parts,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     if (!html_file.empty()) {
         const std::string title = scenarios.empty() ? std::string("--shock") : scenarios;
-        if (!command_io::write_output(html_file, stress_book_report::to_html(json::parse(r.text), book_path, title)))
+        if (!command_io::write_output(html_file, stress_book_report::to_html(doc, book_path, title)))
             return fail("cannot write " + html_file);
     }
     return 0;

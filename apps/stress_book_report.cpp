@@ -84,7 +84,7 @@ std::string bar_chart(const json& scenarios, const series& s) {
         const double y = Y(to_double(s.line_value));
         svg += "<line class='" + s.line_class + "' data-value='" + s.line_value + "' x1='" + fixed(L, 0) + "' x2='" + fixed(W - R, 0) +
                "' y1='" + fixed(y, 3) + "' y2='" + fixed(y, 3) + "' stroke='#1f77b4' stroke-width='2' stroke-dasharray='6 3'/><text x='" +
-               fixed(L + 4, 0) + "' y='" + fixed(y - 4, 1) + "' font-size='11' fill='#1f77b4'>" + escape(s.line_label) + "</text>";
+               fixed(W - R, 0) + "' y='15' font-size='11' text-anchor='end' fill='#1f77b4'>- - - " + escape(s.line_label) + "</text>";
     }
     return svg + "</svg>";
 }

@@ -512,6 +512,9 @@ test('UI: the stress tab: sliders build a stress/1 scenario whose figures are `m
     '--shock', 'BTC:follow=ETH,rho=-0.35', '--compact')).error;
   assert.equal(want.code, 'OUT_OF_RANGE');
   assert.deepEqual(st.error, want);
+  // the path points at the field in the document sent
+  const at = want.path.split('/').slice(1).reduce((o, k) => o?.[k], JSON.parse(st.request));
+  assert.equal(at, '400', want.path);
   const box = await page.textContent('#stress-error');
   assert.ok(box.includes(want.code) && box.includes(want.path), box);
   assert.match(await page.getAttribute('#stress-days', 'class'), /invalid/);
@@ -523,9 +526,7 @@ test('UI: the stress tab: sliders build a stress/1 scenario whose figures are `m
   // another account and model: the standard example, then a what-if move; the search follows the account shown
   ({ seq: rseq } = await reverseState());
   await page.selectOption('#example', 'standard');
-  await reverseChanged(rseq);
-  ({ seq: rseq } = await reverseState());
-  await page.locator('#spot').fill('-10');
+  await page.locator('#spot').fill('-10');  // a newer search supersedes one under way
   await reverseChanged(rseq);
   assert.equal(JSON.parse(await currentRequest()).market.underlyings.BTC.spot, '90000');
   await reverseShownEqualsNative('standard, spot -10%');

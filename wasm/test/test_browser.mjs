@@ -486,6 +486,18 @@ test('UI: the stress tab: sliders build a stress/1 scenario whose figures are `m
   assert.equal(hit.want.scenarios[0].pnl_by_contributor.length, 7);  // six positions and the BTC collateral
   assert.equal(hit.want.scenarios[0].liquidatable, true);
   await page.locator('#stress-panel').screenshot({ path: join(out, 'preview-stress.png') });
+  // the copied request and document replay through the CLI to the same bytes
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url.replace(/\/$/, '') });
+  const copied = async (button) => {
+    await page.click(button);
+    await page.waitForFunction((b) => document.querySelector(b).dataset.copied === 'yes', button);
+    return page.evaluate(() => navigator.clipboard.readText());
+  };
+  const account = { ...hit.request };
+  delete account.stress;
+  const replayed = cli('stress', file(await copied('#stress-copy-request')), '--compact');
+  assert.equal(replayed, cli('stress', file(JSON.stringify(account)), '--scenarios', file(await copied('#stress-copy-doc')), '--compact'));
+  assert.deepEqual(JSON.parse(replayed).stress, hit.want);
 
   // a planted mismatch is caught: one P&L figure off in its last digit, one liquidation price off by one
   await page.evaluate(() => { const f = document.querySelector('#stress-pnl tbody tr:nth-child(2) td.pnl .frac');
@@ -506,9 +518,9 @@ test('UI: the stress tab: sliders build a stress/1 scenario whose figures are `m
   // a bad horizon: the engine's code and path, as the native CLI's
   await setStress('#stress-days', '400');
   const st = await stressState();
-  const account = JSON.parse(st.request);
-  delete account.stress;
-  const want = JSON.parse(cli('stress', file(JSON.stringify(account)), '--shock', 'ETH:spot=+25%,vol=+50%,funding=+20%,funding_days=400',
+  const shown = JSON.parse(st.request);
+  delete shown.stress;
+  const want = JSON.parse(cli('stress', file(JSON.stringify(shown)), '--shock', 'ETH:spot=+25%,vol=+50%,funding=+20%,funding_days=400',
     '--shock', 'BTC:follow=ETH,rho=-0.35', '--compact')).error;
   assert.equal(want.code, 'OUT_OF_RANGE');
   assert.deepEqual(st.error, want);

@@ -95,7 +95,7 @@ export function runReverse() {
 
 export function wireReverse(context) {
   ctx = context;
-  const cmd = (m) => `margin stress request.json --reverse --direction ${m}:SYM ${Object.entries(SEARCH[m]).map(([k, v]) => `--${k} ${v}`).join(' ')}`;
+  const cmd = (m) => `margin stress account.json --reverse --direction ${m}:SYM ${Object.entries(SEARCH[m]).map(([k, v]) => `--${k} ${v}`).join(' ')}`;
   $('#reverse-cli').textContent = Object.keys(SEARCH).map(cmd).join('\n');
 }
 

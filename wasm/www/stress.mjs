@@ -94,7 +94,7 @@ export function renderStress() {
   request.stress = document;
   Object.assign(st, { request: JSON.stringify(request), document, shocks });
   $('#stress-doc').textContent = JSON.stringify(document, null, 2);
-  $('#stress-cli').textContent = `margin stress request.json ${shocks.map((x) => `--shock '${x}'`).join(' ')}`;
+  $('#stress-cli').textContent = `margin stress account.json ${shocks.map((x) => `--shock '${x}'`).join(' ')}`;
   let res = null;
   try {
     res = ctx.stressTest(st.request).stress;

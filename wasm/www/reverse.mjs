@@ -37,9 +37,12 @@ function cell(d, r) {
   const sign = d.move === 'spot_down' ? '−' : '+';
   if (!r) return el('td', { ...attrs, class: 'num pending', text: rv.running ? '…' : '—' });
   if (!r.found) return el('td', { ...attrs, class: 'num distance none', text: `not within ${sign}${percent(r.max)}` });
+  // a bar: the distance as a share of the range searched (drawing only), red within 10%, amber within 25%
+  const t = Number(r.distance), reach = el('div', { class: 'reach ' + (t < 0.1 ? 'near' : t < 0.25 ? 'mid' : 'far') });
+  reach.style.width = `${Math.max(2, Math.min(100, (t / Number(r.max)) * 100))}%`;
   return el('td', { ...attrs, class: 'num distance' + (r.already_liquidatable ? ' bad' : '') },
     r.already_liquidatable ? 'already liquidatable' : `${sign}${percent(r.distance)}`,
-    r.liquidation_price ? el('div', { class: 'price' }, '→ ', amount(r.liquidation_price)) : null);
+    r.liquidation_price ? el('div', { class: 'price' }, '→ ', amount(r.liquidation_price)) : null, reach);
 }
 
 function renderTable(request) {

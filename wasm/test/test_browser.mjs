@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { chromium } from 'playwright-core';
+import { stressTab } from './browser_stress.mjs';
 
 const native = process.env.MARGIN_NATIVE;
 const out = process.env.MARGIN_OUT;
@@ -363,6 +364,9 @@ test('UI: the risk panel, every method, on the synthetic history and on a loaded
   assert.equal(back.risk.pnl_hash, hs.risk.pnl_hash);
   await page.screenshot({ path: join(out, 'preview-risk-page.png'), fullPage: true });
 });
+
+// ---- the stress tab (browser_stress.mjs)
+test('UI: the stress tab: sliders build a stress/1 scenario whose figures are `margin stress`; reverse stress as `margin stress --reverse`', () => stressTab({ page, cli, file, currentRequest, url, out }));
 
 test('replay in Chromium: the exported liquidation bundle matches the chain, as `margin replay`', async () => {
   const bundle = readFileSync(new URL('./fixtures/liquidation-bundle.json', import.meta.url), 'utf8');

@@ -3,8 +3,10 @@
 // the margin-engine package. Every figure shown is the engine's exact decimal
 // string; JS numbers only size bars and colour cells.
 import { fromWei, percent, scale, toWei } from './decimals.mjs';
-import { $, amount, clearFieldErrors, date, describe, el, fieldError, short, show } from './dom.mjs';
+import { $, amount, clearFieldErrors, date, describe, el, fieldError, short, show, tabs } from './dom.mjs';
+import { reverseSnapshot, runReverse, scheduleReverse, wireReverse } from './reverse.mjs';
 import { riskSnapshot, scheduleRisk, wireRisk } from './risk.mjs';
+import { loadStress, renderStress, scheduleStress, stressSnapshot, wireStress } from './stress.mjs';
 
 let engine;
 try {
@@ -15,7 +17,7 @@ try {
   banner.hidden = false;
   throw e;
 }
-const { computeMargin, computeRisk, previewTrade, shippedDocument, syntheticHistory, computeMarginText, version } = engine;
+const { computeMargin, computeRisk, previewTrade, reverseStress, shippedDocument, stressTest, syntheticHistory, computeMarginText, version } = engine;
 
 // ---------------------------------------------------------------- state
 const state = {
@@ -300,6 +302,8 @@ function refresh() {
   renderHeatmaps(request, res);
   renderTrade();
   scheduleRisk();
+  scheduleStress();
+  scheduleReverse();
 }
 
 /** After an edit of the account: the JSON view follows. */
@@ -317,6 +321,7 @@ function load(request, exampleName) {
   const names = Object.keys(request?.market?.underlyings ?? {});
   state.target = '*';
   $('#whatif-underlying').replaceChildren(el('option', { value: '*', text: 'all underlyings' }), ...names.map((n) => el('option', { value: n, text: n })));
+  loadStress(request);
   buildOrderForm($('#add-form'), 'Add position', (p) => {
     if (!Array.isArray(state.base.account?.positions)) (state.base.account ??= {}).positions = [];
     state.base.account.positions.push(p);
@@ -365,9 +370,13 @@ function wire() {
 
 // For tests and the curious: the engine, and the exact request behind what is shown.
 window.marginPreview = { engine, currentRequest: () => JSON.stringify(current()), result: null, ready: false,
-  risk: riskSnapshot };
+  risk: riskSnapshot, stress: stressSnapshot, reverse: reverseSnapshot };
 $('#version').textContent = version();
 wire();
 wireRisk({ computeRisk, syntheticHistory, current, base: () => state.base });
+const stressShown = () => !$('#stress-panel').hidden;
+wireStress({ stressTest, current, visible: stressShown });
+wireReverse({ reverseStress, current, visible: stressShown });
+tabs($('#tabs'), (id) => { if (id === 'stress-panel') { renderStress(); runReverse(); } });
 load(example('pmrm2'), 'pmrm2');
 window.marginPreview.ready = true;

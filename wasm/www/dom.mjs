@@ -77,3 +77,16 @@ export function clearFieldErrors(form) {
   for (const i of form.querySelectorAll('.invalid')) i.classList.remove('invalid');
 }
 
+
+/** Tabs: each button[role=tab] of `nav` shows the panel its aria-controls names and hides the others; onShow(id) after. */
+export function tabs(nav, onShow) {
+  const buttons = [...nav.querySelectorAll('[role=tab]')];
+  const select = (b) => {
+    for (const x of buttons) {
+      x.setAttribute('aria-selected', String(x === b));
+      document.getElementById(x.getAttribute('aria-controls')).hidden = x !== b;
+    }
+    onShow(b.getAttribute('aria-controls'));
+  };
+  for (const b of buttons) b.addEventListener('click', () => select(b));
+}

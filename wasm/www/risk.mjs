@@ -2,6 +2,7 @@
 // what-if) by the engine's computeRisk, on the package's SYNTHETIC history unless a CSV was
 // loaded for a symbol. The histogram and the bars are sized with JS numbers; every figure
 // written is the engine's exact string.
+import { signedBars } from './bars.mjs';
 import { $, amount, clearFieldErrors, describe, el, fieldError, short, show, svg } from './dom.mjs';
 
 let ctx;        // { computeRisk, current: () => request shown, base: () => request before what-if }
@@ -76,20 +77,9 @@ function histogramChart(res) {
 function componentChart(request, res) {
   const items = res.es_by_position.map((v, i) => ({ label: describe(request.account.positions[i]), v, kind: 'position', i }))
     .concat(Object.entries(res.es_by_collateral).map(([a, v]) => ({ label: `collateral ${a}`, v, kind: 'collateral', asset: a })));
-  if (!items.length) return el('p', { class: 'hint', text: 'Nothing moves.' });
-  const max = Math.max(...items.map((x) => Math.abs(Number(x.v))), 1e-18);
-  const W = 640, row = 22, lw = 230, mid = lw + (W - lw) / 2, half = (W - lw) / 2 - 8;
-  const chart = svg('svg', { viewBox: `0 0 ${W} ${items.length * row + 6}`, class: 'components', role: 'img', 'aria-label': 'component ES' });
-  items.forEach((x, k) => {
-    const w = Math.abs(Number(x.v)) / max * half, y = k * row + 3, neg = x.v.startsWith('-');
-    chart.append(svg('g', { class: 'component', 'data-kind': x.kind, 'data-index': x.i, 'data-asset': x.asset, 'data-es': x.v },
-      svg('title', {}, `${x.label}: ES contribution ${x.v}`),
-      svg('text', { x: 0, y: y + 14, class: 'clabel' }, x.label),
-      svg('rect', { x: neg ? mid - w : mid, y: y + 2, width: Math.max(w, 0.5), height: row - 6, class: neg ? 'hedge' : 'risk' }),
-      svg('text', { x: neg ? mid + 4 : mid - 4, y: y + 14, class: 'cvalue', 'text-anchor': neg ? 'start' : 'end' }, short(x.v))));
-  });
-  chart.append(svg('line', { x1: mid, x2: mid, y1: 0, y2: items.length * row + 6, class: 'axis' }));
-  return chart;
+  return signedBars(items.map((x) => ({ label: x.label, v: x.v, title: `${x.label}: ES contribution ${x.v}`,
+    attrs: { class: 'component', 'data-kind': x.kind, 'data-index': x.i, 'data-asset': x.asset, 'data-es': x.v } })),
+  { label: 'component ES', cls: 'components', neg: 'hedge', pos: 'risk' });
 }
 
 // The account's edits recompute the risk once they pause (a slider drag is many edits; the

@@ -29,9 +29,9 @@ bool move(checker& c, const Wad& v, const std::string& p) { return c.at_least(v,
 bool check_underlying(checker& c, const underlying_shock& u, const std::string& p) {
     return move(c, u.spot, child(p, "spot")) && (!u.vol || check_vol(c, *u.vol, child(p, "vol"))) &&
            c.abs_at_most(u.basis, milli(500), child(p, "basis")) && c.abs_at_most(u.perp_basis, milli(500), child(p, "perp_basis")) &&
-           c.abs_at_most(u.funding_rate, W(10), child(p, "funding_rate")) &&
+           c.abs_at_most(u.funding_rate, W(10), child(child(p, "funding"), "rate")) &&
            ((u.funding_days >= 0 && u.funding_days <= 365) ||
-            c.fail(error_code::OUT_OF_RANGE, child(p, "funding_days"), "must be 0 .. 365 days")) &&
+            c.fail(error_code::OUT_OF_RANGE, child(child(p, "funding"), "days"), "must be 0 .. 365 days")) &&
            c.abs_at_most(u.rate, W(1), child(p, "rate")) && c.non_negative(u.confidence_scale, child(p, "confidence_scale")) &&
            c.at_most(u.confidence_scale, W(1000), child(p, "confidence_scale"));
 }

@@ -9,16 +9,17 @@
 #include "abi/json.hpp"
 #include "abi/keccak.hpp"
 #include "chain/node.hpp"
+#include "words.hpp"
 
 namespace chain {
 namespace {
 
 using abi::type;
 using abi::value;
+using detail::i256;
 using margin::error_code;
 using margin::outcome;
 
-fp::I256 i256(const value& v) { return fp::I256::from_integer(*v.as_number()).value; }
 address addr_of(const value& v) {
     address a{};
     bytes be;

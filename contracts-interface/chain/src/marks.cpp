@@ -9,16 +9,17 @@
 #include "abi/keccak.hpp"
 #include "bridge/request.hpp"
 #include "core/margin.hpp"
+#include "words.hpp"
 
 namespace chain {
 namespace {
 
 using abi::type;
 using abi::value;
+using detail::i256;
 using margin::error_code;
 using margin::outcome;
 
-fp::I256 i256(const value& v) { return fp::I256::from_integer(*v.as_number()).value; }
 std::uint64_t u64(const value& v) { return v.as_number()->convert_to<std::uint64_t>(); }
 bytes call_data(std::string_view signature, const value& args) { return abi::encode_call(signature, args).value; }
 std::string word_topic(std::uint64_t v) {

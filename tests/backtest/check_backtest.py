@@ -13,79 +13,26 @@ deliberate mutations that the checks must catch.
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
 import mpmath
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from margin_testlib import FAILS as failures, QUIET as quiet, WAD, check, date_of, day_number, read_closes, run_margin  # noqa: E402
+from margin_testlib import wad as wei  # noqa: E402
+
 mpmath.mp.dps = 50
-WAD = 10**18
 PRICES = sys.argv[1]
 MARGIN = sys.argv[2:]
-failures = []
 btc_closes = {}
-
-
-quiet = [False]
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("caught (a deliberate mutation):" if quiet[0] else "FAIL:", what)
-
-
-def wei(s):
-    """An exact decimal string -> integer wei."""
-    neg = s.startswith("-")
-    s = s.lstrip("-")
-    whole, _, frac = s.partition(".")
-    v = int(whole) * WAD + int((frac + "0" * 18)[:18])
-    return -v if neg else v
-
-
-def day_number(date):
-    import datetime
-    return (datetime.date.fromisoformat(date) - datetime.date(1970, 1, 1)).days
-
-
-def date_of(n):
-    import datetime
-    return (datetime.date(1970, 1, 1) + datetime.timedelta(days=n)).isoformat()
-
-
-def read_closes(path):
-    """date -> close in wei, missing days carried forward (docs/risk.md)."""
-    rows = open(path).read().split("\n")[1:]
-    out = {}
-    prev = None
-    for r in rows:
-        if not r:
-            continue
-        d, c = r.split(",")
-        n = day_number(d)
-        if prev is not None:
-            for gap in range(prev[0] + 1, n):
-                out[gap] = prev[1]
-        out[n] = wei(c)
-        prev = (n, wei(c))
-    return out
-
-
-def fdiv(a, b):  # floor division of integers (Python's // floors)
-    return a // b
 
 
 def run(*args, expect=0):
     t = time.time()
-    p = subprocess.run(MARGIN + ["backtest", *args], capture_output=True, text=True)
-    dt = time.time() - t
-    if p.returncode != expect:
-        print(p.stdout[-2000:], p.stderr[-2000:])
-    check(p.returncode == expect, f"exit {p.returncode} (expected {expect}) for {' '.join(args)}")
-    return p, dt
+    p = run_margin(MARGIN, ["backtest", *args], expect, what=" ".join(args), tail=2000)
+    return p, time.time() - t
 
 
 # --- independent re-implementations ---------------------------------------------------------------

@@ -19,20 +19,8 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_requests  # noqa: E402
 
-E18 = 10**18
-
-
-def wad(s):
-    neg = s.startswith("-")
-    whole, _, frac = s.lstrip("-").partition(".")
-    v = int(whole) * E18 + int((frac + "0" * 18)[:18] or 0)
-    return -v if neg else v
-
-
-def fmt(raw):
-    w, f = divmod(abs(raw), E18)
-    s = str(w) + ("." + str(f).rjust(18, "0").rstrip("0") if f else "")
-    return "-" + s if raw < 0 else s
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from margin_testlib import E18, fmt, wad  # noqa: E402
 
 
 def mul(a, b, up):  # a * b / 10^18 rounded up (ceil) or down (floor)

@@ -11,61 +11,21 @@ the haircuts and the varying fields of every day's dynamic document, BTC and ETH
 read back by `margin param-hash`, the step-limit figures, the static comparison rows against
 `margin backtest`, bad input with codes and paths, and deliberate mutations that must be caught.
 """
-import datetime
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
 import mpmath
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from margin_testlib import FAILS as failures, QUIET as quiet, WAD, check, date_of, day_number, read_closes, run_margin  # noqa: E402
+from margin_testlib import error_of as run_error, wad as wei  # noqa: E402
+
 mpmath.mp.dps = 60
-WAD = 10**18
 PRICES = sys.argv[1]
 MARGIN = sys.argv[2:]
-failures = []
-quiet = [False]
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("caught (a deliberate mutation):" if quiet[0] else "FAIL:", what)
-    return ok
-
-
-def wei(s):
-    neg = s.startswith("-")
-    s = s.lstrip("-")
-    whole, _, frac = s.partition(".")
-    v = int(whole) * WAD + int((frac + "0" * 18)[:18])
-    return -v if neg else v
-
-
-def day_number(date):
-    return (datetime.date.fromisoformat(date) - datetime.date(1970, 1, 1)).days
-
-
-def date_of(n):
-    return (datetime.date(1970, 1, 1) + datetime.timedelta(days=n)).isoformat()
-
-
-def read_closes(path):
-    """day -> close in wei, missing days carried forward (docs/risk.md); and the first day."""
-    out, prev = {}, None
-    for r in open(path).read().split("\n")[1:]:
-        if not r:
-            continue
-        d, c = r.split(",")
-        n = day_number(d)
-        if prev is not None:
-            for gap in range(prev[0] + 1, n):
-                out[gap] = prev[1]
-        out[n] = wei(c)
-        prev = (n, wei(c))
-    return out, min(out)
 
 
 def sqrt_nearest(raw):
@@ -102,7 +62,8 @@ def ceil4(x):
 
 class Underlying:
     def __init__(self, sym):
-        self.closes, self.first_day = read_closes(os.path.join(PRICES, sym.lower() + "-usd.csv"))
+        self.closes = read_closes(os.path.join(PRICES, sym.lower() + "-usd.csv"))
+        self.first_day = min(self.closes)
         self.r2 = {}
 
     def sq(self, d):
@@ -164,11 +125,7 @@ def haircut(sigma, floor, depth, value, k=233 * WAD // 100, mpor=2, liq=WAD):
 
 
 def run(args, expect=0):
-    p = subprocess.run(MARGIN + args, capture_output=True, text=True)
-    if p.returncode != expect:
-        print(p.stdout[-1500:], p.stderr[-1500:])
-    check(p.returncode == expect, f"exit {p.returncode} (expected {expect}) for {' '.join(args)}")
-    return p
+    return run_margin(MARGIN, args, expect)
 
 
 PMRM2_GRID = {"down": wei("0.82"), "up": wei("1.18"), "range_up": wei("0.5"), "range_down": wei("0.275"), "im": WAD}
@@ -293,11 +250,7 @@ def main():
 
         # 4. bad input: codes and paths
         def error_of(args):
-            p = run(args, expect=1)
-            try:
-                return json.loads(p.stdout)["error"]
-            except Exception:
-                return {}
+            return run_error(run(args, expect=1))
         cfg = os.path.join(tmp, "cfg.json")
         cases = [
             ({"version": "dynamic/1", "lamda": "0.9"}, "UNKNOWN_FIELD", "/dynamic/lamda"),

@@ -16,31 +16,19 @@ mutations must be caught.
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_dynamic import WAD, wei  # noqa: E402  (the same exact-decimal reader)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from margin_testlib import FAILS as failures, WAD, check, run_margin  # noqa: E402
+from margin_testlib import error_of as run_error, wad as wei  # noqa: E402
 
 PRICES = sys.argv[1]
 MARGIN = sys.argv[2:]
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL:", what)
-    return ok
 
 
 def run(args, expect=0, stdin=None):
-    p = subprocess.run(MARGIN + args, capture_output=True, text=True, input=stdin)
-    if p.returncode != expect:
-        print(p.stdout[-1500:], p.stderr[-1500:])
-    check(p.returncode == expect, f"exit {p.returncode} (expected {expect}) for {' '.join(args[:3])}")
-    return p
+    return run_margin(MARGIN, args, expect, stdin=stdin, what=" ".join(args[:3]))
 
 
 T0 = 1767225600
@@ -167,11 +155,7 @@ def main():
 
         # bad input
         def error_of(args):
-            p = run(args, expect=1)
-            try:
-                return json.loads(p.stdout)["error"]
-            except Exception:
-                return {}
+            return run_error(run(args, expect=1))
         empty = os.path.join(tmp, "empty.jsonl")
         open(empty, "w").write("\n")
         e = error_of(["param-impact", "--current", pmrm2, "--proposed", proposed, empty])

@@ -2,7 +2,6 @@
 history, the engine's doors (`margin stress`, `margin batch`), the test book and scenario lists.
 PRICES_DIR and the margin command come from the entry script's arguments."""
 import copy
-import datetime
 import json
 import os
 import subprocess
@@ -11,10 +10,12 @@ import tempfile
 
 import mpmath as mp
 
-mp.mp.dps = 60
-E18 = 10**18
-FAILS = []
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "common"))
+from margin_testlib import E18, FAILS, check, csv_path, fmt, json_out, read_closes, run_margin, wad  # noqa: E402,F401
+from margin_testlib import day_number as days, mul_ceil as mulc, mul_floor as mulf, mul_trunc as mult  # noqa: E402,F401
+
+mp.mp.dps = 60
 ROOT = os.path.join(HERE, "..", "..")
 PRICES = sys.argv[1]
 CMD = sys.argv[2:]
@@ -22,65 +23,12 @@ TMP = tempfile.mkdtemp(prefix="check_stress_")
 MUTATE = os.environ.get("STRESS_MUTATE") == "1"  # the reference rounds funding down: the check must fail
 
 
-def check(cond, what):
-    if not cond:
-        FAILS.append(what)
-        print("FAIL:", what)
-
-
-def wad(s):
-    neg = s.startswith("-")
-    s = s.lstrip("-")
-    whole, _, frac = s.partition(".")
-    v = int(whole) * E18 + int((frac + "0" * 18)[:18] or 0)
-    return -v if neg else v
-
-
-def fmt(raw):
-    neg = raw < 0
-    raw = abs(raw)
-    w, f = divmod(raw, E18)
-    s = str(w) + ("." + str(f).rjust(18, "0").rstrip("0") if f else "")
-    return "-" + s if neg else s
-
-
-def mulf(a, b):  # floor(a b / 1e18)
-    return (a * b) // E18
-
-
-def mulc(a, b):
-    return -((-a * b) // E18)
-
-
-def mult(a, b):  # toward zero
-    p = a * b
-    return p // E18 if p >= 0 else -((-p) // E18)
-
-
-def days(date):
-    return (datetime.date.fromisoformat(date) - datetime.date(1970, 1, 1)).days
-
-
 def load(sym):
-    path = os.path.join(PRICES, sym.lower() + "-usd.csv")
-    rows = [l.split(",") for l in open(path).read().splitlines()[1:] if l]
-    out, prev = {}, None
-    for d, c in rows:
-        day = days(d)
-        if prev is not None:
-            for m in range(prev + 1, day):
-                out[m] = out[prev]
-        out[day] = wad(c)
-        prev = day
-    return out
+    return read_closes(csv_path(PRICES, sym))
 
 
 def run(args, text):
-    p = subprocess.run(CMD + args, input=text.encode(), capture_output=True)
-    if p.returncode > 1:
-        print(p.stderr.decode())
-    check(p.returncode <= 1, f"margin {' '.join(args)} exit {p.returncode}")
-    return json.loads(p.stdout.decode()) if p.stdout.strip() else {}
+    return json_out(run_margin(CMD, args, expect=(0, 1), stdin=text, tail=100000), {})
 
 
 def batch(requests):

@@ -21,7 +21,7 @@ import mpmath
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from margin_testlib import FAILS as failures, QUIET as quiet, WAD, check, date_of, day_number, read_closes, run_margin  # noqa: E402
-from margin_testlib import wad as wei  # noqa: E402
+from margin_testlib import black76, wad as wei  # noqa: E402
 
 mpmath.mp.dps = 50
 PRICES = sys.argv[1]
@@ -197,15 +197,6 @@ def vol_proxy(btc, first, last):
         if d >= first:
             out[d] = min(max(mpmath.sqrt(365 * var), mpmath.mpf("0.3")), mpmath.mpf(3))
     return out
-
-
-def black76(F, K, vol, T, call):
-    sd = vol * mpmath.sqrt(T)
-    d1 = (mpmath.log(F / K) + sd * sd / 2) / sd
-    d2 = d1 - sd
-    if call:
-        return F * mpmath.ncdf(d1) - K * mpmath.ncdf(d2), mpmath.ncdf(d1)
-    return K * mpmath.ncdf(-d2) - F * mpmath.ncdf(-d1), mpmath.ncdf(d1) - 1
 
 
 def option_loss(portfolio, day, h, btc, vols):

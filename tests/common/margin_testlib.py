@@ -14,6 +14,7 @@ import datetime
 import json
 import os
 import subprocess
+import sys
 
 E18 = WAD = 10**18
 EPOCH = datetime.date(1970, 1, 1)
@@ -29,6 +30,12 @@ def check(ok, what):
         FAILS.append(what)
         print("caught (a deliberate mutation):" if QUIET[0] else "FAIL:", what)
     return ok
+
+
+def finish():
+    """The last line ("all checks passed" or "FAILED: n") and the exit code (1 on any failure)."""
+    print("FAILED:" if FAILS else "all checks passed", len(FAILS) or "")
+    sys.exit(1 if FAILS else 0)
 
 
 # ---- exact decimals -----------------------------------------------------------------------------
@@ -140,3 +147,17 @@ def error_of(p):
         return json.loads(p.stdout)["error"]
     except Exception:
         return {}
+
+
+# ---- references ---------------------------------------------------------------------------------
+def black76(F, K, vol, T, call):
+    """Black-76 in mpmath at its working precision (the caller sets mp.dps): the undiscounted value
+    of a call or put on forward F, strike K, volatility vol, T years; and its forward delta."""
+    import mpmath
+
+    sd = vol * mpmath.sqrt(T)
+    d1 = (mpmath.log(F / K) + sd * sd / 2) / sd
+    d2 = d1 - sd
+    if call:
+        return F * mpmath.ncdf(d1) - K * mpmath.ncdf(d2), mpmath.ncdf(d1)
+    return K * mpmath.ncdf(-d2) - F * mpmath.ncdf(-d1), mpmath.ncdf(d1) - 1

@@ -21,7 +21,7 @@ import mpmath
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from margin_testlib import FAILS as failures, QUIET as quiet, WAD, check, date_of, day_number, read_closes, run_margin  # noqa: E402
-from margin_testlib import error_of as run_error, wad as wei  # noqa: E402
+from margin_testlib import error_of as run_error, finish, wad as wei  # noqa: E402
 
 mpmath.mp.dps = 60
 PRICES = sys.argv[1]
@@ -301,5 +301,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("FAILED:" if failures else "all checks passed", len(failures) or "")
-    sys.exit(1 if failures else 0)
+    finish()

@@ -20,8 +20,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from margin_testlib import FAILS as failures, WAD, check, run_margin  # noqa: E402
-from margin_testlib import error_of as run_error, wad as wei  # noqa: E402
+from margin_testlib import WAD, check, run_margin  # noqa: E402
+from margin_testlib import error_of as run_error, finish, wad as wei  # noqa: E402
 
 PRICES = sys.argv[1]
 MARGIN = sys.argv[2:]
@@ -188,5 +188,4 @@ def main():
 
 if __name__ == "__main__":
     main()
-    print("FAILED:" if failures else "all checks passed", len(failures) or "")
-    sys.exit(1 if failures else 0)
+    finish()

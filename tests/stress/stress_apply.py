@@ -5,7 +5,7 @@ import copy
 import json
 import mpmath as mp
 
-from stress_common import E18, MUTATE, PMRM2, RATE, SCENARIOS, STD, TS, batch, book, check, fmt, moves, mulc, mulf, mult, run, sh, wad
+from stress_common import E18, MUTATE, PMRM2, RATE, SCENARIOS, STD, TS, batch, black76, book, check, fmt, moves, mulc, mulf, mult, run, sh, wad
 
 
 def shocked_request(base, today, s, vols):
@@ -79,14 +79,6 @@ def svi_w(svi, k):
     a, b, rho, m_, sig = (mp.mpf(svi[x]) for x in ("a", "b", "rho", "m", "sigma"))
     d = k - m_
     return a + b * (rho * d + mp.sqrt(d * d + sig * sig))
-
-
-def black(F, K, vol, t, call):
-    sd = vol * mp.sqrt(t)
-    d1 = (mp.log(F / K) + sd * sd / 2) / sd
-    d2 = d1 - sd
-    N = lambda x: mp.ncdf(x)
-    return F * N(d1) - K * N(d2) if call else K * N(-d2) - F * N(-d1)
 
 
 def expected_vol(base_pos, sym_shock, F1, expiry):
@@ -192,7 +184,7 @@ def check_scenarios(params):
             df = mp.mpf(today["dfs"][p["underlying"]][p["expiry"]])
             if "rate" in u:
                 df *= mp.exp(-mp.mpf(u["rate"]) * t)
-            val = mp.mpf(p["size"]) * df * black(F1, mp.mpf(p["strike"]), sig, t, p["option_type"] == "call")
+            val = mp.mpf(p["size"]) * df * black76(F1, mp.mpf(p["strike"]), sig, t, p["option_type"] == "call")[0]
             check(abs(val - mp.mpf(row["value"])) < mp.mpf("1e-6") + abs(val) * mp.mpf("1e-9"),
                   f"{params} {s['name']}: option {i} value {row['value']} vs mpmath {mp.nstr(val, 20)}")
             check(abs(sig - mp.mpf(row["vol"])) < mp.mpf("1e-12"), f"{params} {s['name']}: option {i} vol {row['vol']} vs {mp.nstr(sig, 20)}")

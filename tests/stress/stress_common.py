@@ -12,7 +12,7 @@ import mpmath as mp
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
-from margin_testlib import E18, FAILS, check, csv_path, fmt, json_out, read_closes, run_margin, wad  # noqa: E402,F401
+from margin_testlib import E18, FAILS, black76, check, csv_path, fmt, json_out, read_closes, run_margin, wad  # noqa: E402,F401
 from margin_testlib import day_number as days, mul_ceil as mulc, mul_floor as mulf, mul_trunc as mult  # noqa: E402,F401
 
 mp.mp.dps = 60

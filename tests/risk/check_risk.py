@@ -31,7 +31,6 @@ checks' common helpers (tests/common/margin_testlib.py).
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from margin_testlib import FAILS  # noqa: E402
 from risk_delta_gamma import delta_gamma  # noqa: E402

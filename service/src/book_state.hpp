@@ -142,6 +142,12 @@ struct book::state {
     /// One account's margin on a market.
     summary evaluate(const account_rec& a, const snap_map& u, const snap_map& c, std::int64_t tick_id, margin::scenario::value_cache* cache,
                      const globals& g) const;
+    /// The accounts a book-level read selects (POST /risk, POST /stress): "accounts" (the
+    /// listed ids in their order, each once), else "health" (a standing filter, by id), else
+    /// every account. Under mu (shared). The refusal: BAD_ENUM /health, OUT_OF_RANGE /accounts
+    /// (not an array of at most max_list), UNKNOWN_FIELD /health (both given), UNKNOWN_ACCOUNT
+    /// /accounts/<i> (404), OUT_OF_RANGE "" (none selected).
+    std::optional<answer> select(const json& doc, std::vector<std::pair<std::string, const account_rec*>>& out) const;
     static stored_result stored(const std::string& id, const summary& s);
     static json summary_json(const std::string& id, const summary& s);
 

@@ -162,6 +162,11 @@ std::vector<route> api_routes(context& cx) {
         {"DELETE", "/accounts/{id}", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->delete_account(id); })},
         {"GET", "/accounts/{id}/margin", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_margin(id); })},
         {"GET", "/accounts/{id}/request", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_request(id); })},
+        {"GET", "/accounts/{id}/stress", with_id([&bk](const std::string& id, const httplib::Request& req) {
+             return bk->account_stress(id, req.has_param("set") ? req.get_param_value("set") : "deribit", false);
+         })},
+        {"GET", "/accounts/{id}/reverse_stress",
+         with_id([&bk](const std::string& id, const httplib::Request&) { return bk->account_stress(id, "", true); })},
         {"GET", "/accounts",
          [&bk](const httplib::Request& req, httplib::Response& res) {
              std::size_t limit_n = 1000;
@@ -180,6 +185,7 @@ std::vector<route> api_routes(context& cx) {
          }},
         {"POST", "/preview", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->preview(req.body)); }},
         {"POST", "/risk", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->risk(req.body)); }},
+        {"POST", "/stress", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->stress(req.body)); }},
         {"GET", "/params", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->params()); }},
         {"GET", "/market", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->market()); }},
         {"GET", "/healthz",

@@ -22,10 +22,11 @@ using margin::error;
 using margin::error_code;
 
 /// Caps (docs/service.md, "Caps").
-inline constexpr std::size_t max_accounts = 1'000'000;     ///< accounts in one book
-inline constexpr std::size_t max_account_id = 64;          ///< bytes of an account id: [A-Za-z0-9_.:-]
-inline constexpr std::size_t max_recent_events = 100'000;  ///< kept for /events resumption (Last-Event-ID)
-inline constexpr std::size_t max_list = 100'000;           ///< accounts in one GET /accounts page
+inline constexpr std::size_t max_accounts = 1'000'000;      ///< accounts in one book
+inline constexpr std::size_t max_account_id = 64;           ///< bytes of an account id: [A-Za-z0-9_.:-]
+inline constexpr std::size_t max_recent_events = 100'000;   ///< kept for /events resumption (Last-Event-ID)
+inline constexpr std::size_t max_list = 100'000;            ///< accounts in one GET /accounts page
+inline constexpr std::size_t max_stress_cells = 2'000'000;  ///< accounts x scenarios in one POST /stress
 
 /// An account's standing at its latest margin: below_mm when it is liquidatable (health < 0:
 /// equity below MM in cross mode), below_im when free collateral < 0 (equity below IM),
@@ -99,6 +100,12 @@ public:
     /// Book risk: the selected accounts (all, by standing, or listed) as one portfolio and its
     /// VaR and ES through the API's risk door (docs/service.md, "Book risk").
     answer risk(std::string_view body) const;
+    /// Book stress: `margin stress-book` over the selected accounts' requests (all, by
+    /// standing, or listed) under a scenario set (docs/service.md, "Book stress").
+    answer stress(std::string_view body) const;
+    /// One account under a shipped scenario set `set` (the API's stress door), or its reverse
+    /// stress with the default directions (`reverse`), on the request it is margined on.
+    answer account_stress(const std::string& id, std::string_view set, bool reverse) const;
     answer params() const;
     answer market() const;
     std::string metrics_text() const;

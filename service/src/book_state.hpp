@@ -112,7 +112,8 @@ struct book::state {
     mutable std::mutex ev_mu;
     mutable std::condition_variable ev_cv;
     std::deque<event> events;
-    std::int64_t ev_seq = 0;
+    std::int64_t ev_seq = 0;    // the newest event id
+    std::int64_t run_base = 0;  // this run's ids are run_base + 1, + 2, ... (run x 2^32: they grow across restarts)
     bool streams_stopped = false;
     // metrics (under mu)
     std::uint64_t ticks = 0, tick_accounts = 0, writes = 0;

@@ -249,7 +249,7 @@ handler events_handler(context& cx) {
                     return false;
                 }
                 std::string out;
-                if (lost) out += "event: lost\ndata: {\"why\":\"events before these were dropped from the window\"}\n\n";
+                if (lost) out += "event: lost\ndata: {\"why\":\"events before these were dropped from the window, or sent by an earlier run of the service\"}\n\n";
                 for (const auto& e : evs) {
                     out += "id: " + std::to_string(e.seq) + "\nevent: " + e.type + "\ndata: " + e.text + "\n\n";
                     *cursor = e.seq;

@@ -133,6 +133,7 @@ try:
     check(sorted(got) == sorted(exp) and len(exp) > 0, f"crash/recovery events: got {len(got)}, expected {len(exp)}")
     check(any(e[3] == "ok" for e in exp), "the recovery tick gives recoveries")
     print(f"crash and recovery ticks: {len(got)} events, as expected")
+    last_id = max(stream.ids)
     stream.close()
 
     st, text = srv.request("GET", "/metrics")
@@ -286,6 +287,28 @@ try:
 finally:
     rc = srv.stop()
 check(rc == 0, f"SIGTERM: exit status {rc}")
+
+# event ids survive a restart: a client resuming with the last id it saw (Last-Event-ID, as
+# EventSource does) gets every event of the new run, told first that the old run's are gone.
+srv = Server(serve_bin, db, token=token)
+try:
+    before = listing(srv)
+    stream = Stream(srv, last_event_id=last_id)
+    st, j = srv.json("POST", "/ticks", gen_book.tick(60000, 2000, gen_book.T0 + 21600))
+    check(st == 200 and j["tick"] == 5, f"a tick after the restart: {st} {j}")
+    after = listing(srv)
+    exp = [(5, i, before[i]["state"], after[i]["state"]) for i in ids if before[i]["state"] != after[i]["state"]]
+    stream.wait_for(len(exp) + 1, timeout=10)
+    time.sleep(0.3)
+    got = [(e[2]["tick"], e[2]["account"], e[2]["from"], e[2]["to"]) for e in stream.events if e[1] != "lost"]
+    check(len(exp) > 0 and sorted(got) == sorted(exp), f"after a restart, resuming at id {last_id}: {len(got)} events, expected {len(exp)}")
+    check(stream.events and stream.events[0][1] == "lost", "after a restart, a client resuming at an old id is told first (event: lost)")
+    check(stream.ids and min(stream.ids) > last_id and stream.ids == sorted(set(stream.ids)),
+          f"event ids grow across the restart: {last_id} then {stream.ids[:2]}...")
+    print(f"restart: resuming at event {last_id}, the new run's {len(got)} events arrived (ids from {min(stream.ids or [0])})")
+    stream.close()
+finally:
+    check(srv.stop() == 0, "SIGTERM (restarted server)")
 
 # the rate limit, on a server of its own
 srv = Server(serve_bin, os.path.join(work, "rate.db"), "--rate", "5", "--burst", "5", "--no-auth")

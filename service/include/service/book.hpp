@@ -46,7 +46,7 @@ struct summary {
 
 /// A live-stream event: an account's standing changed.
 struct event {
-    std::int64_t seq = 0;  ///< 1, 2, ... within this run (SSE id)
+    std::int64_t seq = 0;  ///< SSE id: run x 2^32 + 1, + 2, ... (runs numbered in the database: ids grow across restarts)
     std::string type;      ///< margin_call, liquidation_warning, recovery, error (SSE event name)
     std::string text;      ///< the JSON document sent as the SSE data
 };
@@ -115,7 +115,7 @@ public:
     /// `lost` is set when events after after_seq were already dropped from the window.
     std::vector<event> events_after(std::int64_t after_seq, int wait_ms, bool& lost) const;
     void stop_streams();
-    std::int64_t latest_seq() const;  ///< the newest event's seq (0: none yet)
+    std::int64_t latest_seq() const;  ///< the newest event's seq (this run's base, run x 2^32, when none yet)
     bool stopping() const noexcept { return stopping_.load(); }
 
     std::size_t size() const;

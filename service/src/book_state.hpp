@@ -175,7 +175,9 @@ struct book::state {
     // --- the tick engine (tick.cpp) ------------------------------------------------------
     /// Decodes, re-margins the accounts the tick moves, persists, swaps in and publishes
     /// (the writer, under write_mu). `seq` > 0: the tick's stream position, kept with it.
-    answer apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0);
+    using replacements = std::vector<std::pair<std::string, std::string>>;
+    /// `replace` (sync): accounts (id, request without market) replaced in the same tick.
+    answer apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0, const replacements* replace = nullptr);
     /// A tick's body decoded: its shape, then its market pieces validated at its timestamp.
     static margin::outcome<decoded_market> decode_tick(std::string_view body, std::int64_t id);
 

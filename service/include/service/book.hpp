@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.hpp"
@@ -80,6 +81,12 @@ public:
     /// (answered, not applied again), and a refused tick's position is kept as well, so a
     /// shard replaying the stream applies each tick once, in order.
     answer tick(std::string_view body, std::int64_t stream_seq = 0);
+    /// A tick that also replaces (or adds) accounts, each a request without its market, in the
+    /// same transaction: the chain follower's step (a push moves the market and the mark vols
+    /// the accounts' positions carry). The replaced accounts and the holders of a changed
+    /// symbol are re-margined on the tick's market. Errors: the tick's; an account's with its
+    /// path under /accounts/<i> (the whole sync refused).
+    answer sync(std::string_view tick_body, const std::vector<std::pair<std::string, std::string>>& accounts);
     /// Loads a directory of *.json requests (id: file name without .json) or a JSONL file
     /// (id: the line number, or {"id", "request"} lines), in one transaction. A shard keeps
     /// the accounts it holds (the others' markets still seed the book's).

@@ -48,7 +48,8 @@ void note_error(const char* what, const margin::error& e) {
 
 class follower {
 public:
-    follower(service::book& bk, const follow_options& o) : bk_(bk), o_(o), rpc_(o.rpc, o.timeout_ms), house_(rpc_, o.house), next_(o.from_block) {}
+    follower(service::book& bk, const follow_options& o)
+        : bk_(bk), o_(o), rpc_(o.rpc, o.timeout_ms), house_(rpc_, o.house), next_(o.from_block) {}
 
     /// One poll. Errors: the transport's and the node's (retried by the caller); refused_ is
     /// set when the house's parameters have no request form (nothing can ever be evaluated).
@@ -81,11 +82,13 @@ public:
         static const json topics = chain::account_topics()[0];  // Deposited, Traded, Liquidated
         for (std::uint64_t from = next_; from <= head.value;) {
             const std::uint64_t to = std::min(head.value, from + 4'999);
-            auto logs = rpc_.call("eth_getLogs", json::array({{{"address", chain::to_hex(o_.house)},
-                                                               {"fromBlock", chain::quantity(from)},
-                                                               {"toBlock", chain::quantity(to)}}}));
+            auto logs = rpc_.call(
+                "eth_getLogs",
+                json::array(
+                    {{{"address", chain::to_hex(o_.house)}, {"fromBlock", chain::quantity(from)}, {"toBlock", chain::quantity(to)}}}));
             if (!logs.ok()) return logs.err;
-            if (!logs.value.is_array()) return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getLogs", "eth_getLogs: not an array of logs"};
+            if (!logs.value.is_array())
+                return margin::error{error_code::RPC_BAD_RESPONSE, "eth_getLogs", "eth_getLogs: not an array of logs"};
             for (const json& log : logs.value) {
                 auto l = chain::read_log(log, "eth_getLogs");
                 if (!l.ok()) return l.err;
@@ -144,8 +147,12 @@ private:
             auto req = b.ok() ? builder.value.build(b.value, static_cast<std::int64_t>(market.value.timestamp))
                               : margin::outcome<margin::request>::failure(*b.err);
             if (!req.ok()) {  // a book without a request form: reported, left as it was
-                if (skipped++ < 20) note({{"follow", "skip"}, {"account", id}, {"code", std::string(margin::name(req.err->code))},
-                                          {"path", req.err->path}, {"message", req.err->message}});
+                if (skipped++ < 20)
+                    note({{"follow", "skip"},
+                          {"account", id},
+                          {"code", std::string(margin::name(req.err->code))},
+                          {"path", req.err->path},
+                          {"message", req.err->message}});
                 continue;
             }
             json doc = margin::api::canonical_document(req.value);
@@ -188,7 +195,10 @@ private:
                 return std::nullopt;
             }
             market_ = body;
-            note({{"follow", "tick"}, {"block", block}, {"answer", json::parse(a.body, nullptr, false)}, {"accounts_changed", changed.size()}});
+            note({{"follow", "tick"},
+                  {"block", block},
+                  {"answer", json::parse(a.body, nullptr, false)},
+                  {"accounts_changed", changed.size()}});
         } else {
             for (const auto& [id, t] : changed) {
                 const service::answer a = bk_.put_account(id, t);

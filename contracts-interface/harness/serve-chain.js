@@ -10,7 +10,9 @@
 //    bridge's request_builder), field by field of the result;
 // 2. an oracle push (pushMarket): the service's tick advances, its market timestamp is the
 //    house's, the figures equal margin compute's on the new books again, and they changed;
-// 3. a trade: the two accounts it names are read again (no tick), and equal margin compute's.
+// 3. a trade: the two accounts it names are read again (no tick), and equal margin compute's;
+// 4. a reorg (evm_snapshot / evm_revert, then another trade at the same height): the trade taken
+//    back is undone in the service, the new one followed, the figures equal margin compute's.
 // margin-serve and anvil are stopped by PID. Exit status 0 only if every check holds.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -119,6 +121,25 @@ try {
   expect(m.bad.length === 0, `after the trade, every account's figures equal margin compute on its book (${m.bad.length} differ: ${m.bad.slice(0, 2).join('; ')})`);
   expect((await api('/healthz')).json.tick === tick1, 'a trade is not a tick');
   console.log(`  trade: the trader's book followed without a tick; figures equal margin compute's`);
+
+  // 4. a reorg: a trade taken back (evm_revert) and another one mined at its height
+  const snap = await h.provider.send('evm_snapshot', []);
+  const nonces = new Map(h.nonces);
+  const [idA, idB] = [lower(traders[1].address), lower(traders[2].address)];
+  const bookOf = async (id) => JSON.stringify((await api(`/accounts/${id}`)).json);
+  const a0 = await bookOf(idA);
+  for (let k = 0, done = false; k < 5 && !done; k++) done = (await h.randomTrade(r, traders[1])) === null;
+  const sawA = await waitFor(async () => (await bookOf(idA)) !== a0);
+  await h.provider.send('evm_revert', [snap]);
+  h.nonces = nonces;  // the orders' nonces as the chain has them again
+  const b0 = await bookOf(idB);
+  for (let k = 0, done = false; k < 5 && !done; k++) done = (await h.randomTrade(r, traders[2])) === null;
+  const undone = await waitFor(async () => (await bookOf(idA)) === a0 && (await bookOf(idB)) !== b0);
+  expect(sawA && undone, `a reorg: the trade taken back is undone in the service, the one mined in its place followed (${sawA}, ${undone})`);
+  expect(srvErr.includes('"follow":"reorg"'), 'the follower reports the reorg');
+  m = await mismatches();
+  expect(m.bad.length === 0, `after the reorg, every account's figures equal margin compute on its book (${m.bad.length} differ: ${m.bad.slice(0, 2).join('; ')})`);
+  console.log(`  reorg: a trade taken back and another mined in its place; the service followed (figures equal margin compute's)`);
 } finally {
   srv.kill('SIGTERM');
   const code = await new Promise((resolve) => (srv.exitCode !== null ? resolve(srv.exitCode) : srv.on('exit', resolve)));

@@ -6,6 +6,8 @@
 #include <iostream>
 #include <string>
 
+#include "serve_chain.hpp"
+#include "service/book.hpp"
 #include "service/server.hpp"
 
 namespace {
@@ -14,6 +16,7 @@ const char* usage =
     "usage: margin-serve [--db FILE] [--host ADDR] [--port N] [--token-file FILE | --no-auth]\n"
     "                    [--threads N] [--rate N] [--burst N] [--load DIR|FILE.jsonl]\n"
     "                    [--nats URL [--shard I/N]]\n"
+    "                    [--follow-chain --rpc URL --house ADDR [--from-block N] [--poll SECONDS]]\n"
     "       margin-serve --routes\n"
     "  --db FILE          the book's SQLite database (default margin-serve.db; created if absent)\n"
     "  --host ADDR        address to bind (default 127.0.0.1)\n"
@@ -25,6 +28,9 @@ const char* usage =
     "  --load PATH        load a book (a directory of *.json requests or a JSONL file) before serving\n"
     "  --nats URL         take ticks from the NATS JetStream stream MARGIN_TICKS (POST /ticks publishes to it)\n"
     "  --shard I/N        hold the accounts of shard I of N (FNV-1a 64 of the id, modulo N); needs --nats\n"
+    "  --follow-chain     load the book from a MarginAccounts clearing house (--rpc, --house) and follow it:\n"
+    "                     market pushes become ticks, trades and the like re-read the accounts (docs/service.md)\n"
+    "  --from-block N     the first block whose logs name accounts (default 0); --poll SECONDS between polls (default 1)\n"
     "  --routes           print the HTTP API's routes as JSON and exit\n";
 
 bool number(const char* s, long lo, long hi, long& out) {
@@ -48,6 +54,8 @@ bool shard_arg(const char* s, service::shard& out) {
 
 int main(int argc, char** argv) {
     service::options opt;
+    serve_chain::follow_options chain_opt;
+    bool follow = false, have_house = false;
     if (const char* t = std::getenv("MARGIN_SERVE_TOKEN")) opt.token = t;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -71,6 +79,28 @@ int main(int argc, char** argv) {
             opt.nats = argv[++i];
         } else if (a == "--shard" && has && shard_arg(argv[i + 1], opt.part)) {
             ++i;
+        } else if (a == "--follow-chain") {
+            follow = true;
+        } else if (a == "--rpc" && has) {
+            chain_opt.rpc = argv[++i];
+        } else if (a == "--house" && has) {
+            auto h = chain::parse_address(argv[++i]);
+            if (!h.ok()) {
+                std::cerr << "margin-serve: --house takes a 0x address\n";
+                return 2;
+            }
+            chain_opt.house = h.value;
+            have_house = true;
+        } else if (a == "--from-block" && has && number(argv[i + 1], 0, 1L << 48, n)) {
+            chain_opt.from_block = static_cast<std::uint64_t>(n), ++i;
+        } else if (a == "--poll" && has) {
+            char* end = nullptr;
+            const double sec = std::strtod(argv[++i], &end);
+            if (*end || !(sec >= 0.05 && sec <= 3600)) {
+                std::cerr << "margin-serve: --poll takes seconds, 0.05 to 3600\n";
+                return 2;
+            }
+            chain_opt.poll_ms = static_cast<long>(sec * 1000);
         } else if (a == "--routes") {
             std::cout << "[";
             const char* sep = "";
@@ -101,6 +131,17 @@ int main(int argc, char** argv) {
             std::cerr << usage;
             return 2;
         }
+    }
+    if (follow) {
+        if (chain_opt.rpc.empty() || !have_house) {
+            std::cerr << "margin-serve: --follow-chain needs --rpc URL and --house ADDR\n";
+            return 2;
+        }
+        if (!opt.nats.empty() || !opt.load.empty()) {
+            std::cerr << "margin-serve: --follow-chain takes the book from the chain: not with --load or --nats\n";
+            return 2;
+        }
+        opt.follower = [chain_opt](service::book& bk) { return serve_chain::follow(bk, chain_opt); };
     }
     return service::run(opt);
 }

@@ -140,6 +140,13 @@ margin::outcome<std::unique_ptr<book>> book::open(const std::string& db_path, un
     s.threads = threads ? threads : std::max(1u, std::thread::hardware_concurrency());
     s.tick = s.db->last_tick();
     s.stream_seq = s.db->stream_seq();
+    // Event ids grow across restarts: run r numbers its events r x 2^32 + 1, + 2, ... (below
+    // 2^52 for a million runs, so a browser's JavaScript number holds one exactly), and a client
+    // resuming with an id of an earlier run gets every event of this one.
+    const std::int64_t run = s.db->start_run();
+    if (run <= 0 || run >= (std::int64_t{1} << 20))
+        return O::failure(error_code::OUT_OF_RANGE, "", "database " + db_path + ": cannot number this run (" + std::to_string(run) + ")");
+    s.run_base = s.ev_seq = run << 32;
     std::optional<error> bad;
     s.db->each_snapshot([&](std::string_view kind, std::string_view sym, std::string_view js, std::int64_t ts, std::int64_t tk) {
         if (bad) return;
@@ -390,12 +397,16 @@ answer book::load(const std::string& path) {
 std::vector<event> book::events_after(std::int64_t after_seq, int wait_ms, bool& lost) const {
     state& s = *s_;
     std::unique_lock<std::mutex> g(s.ev_mu);
-    auto ready = [&] { return s.streams_stopped || s.ev_seq > after_seq; };
+    auto ready = [&] { return s.streams_stopped || s.ev_seq > std::max(after_seq, s.run_base); };
     if (!ready()) s.ev_cv.wait_for(g, std::chrono::milliseconds(wait_ms), ready);
     std::vector<event> out;
     lost = false;
     if (s.streams_stopped) return out;
-    if (!s.events.empty() && s.events.front().seq > after_seq + 1 && after_seq < s.ev_seq) lost = true;
+    // lost: this run's window dropped events after after_seq, or after_seq is an earlier run's
+    // (whatever that run sent after it is gone with it); 0 asks for the whole window
+    if (!s.events.empty() && after_seq < s.ev_seq &&
+        (s.events.front().seq > std::max(after_seq, s.run_base) + 1 || (after_seq > 0 && after_seq < s.run_base)))
+        lost = true;
     for (auto it = s.events.rbegin(); it != s.events.rend() && it->seq > after_seq; ++it) out.push_back(*it);
     std::reverse(out.begin(), out.end());
     return out;

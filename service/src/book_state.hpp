@@ -112,7 +112,8 @@ struct book::state {
     mutable std::mutex ev_mu;
     mutable std::condition_variable ev_cv;
     std::deque<event> events;
-    std::int64_t ev_seq = 0;
+    std::int64_t ev_seq = 0;    // the newest event id
+    std::int64_t run_base = 0;  // this run's ids are run_base + 1, + 2, ... (run x 2^32: they grow across restarts)
     bool streams_stopped = false;
     // metrics (under mu)
     std::uint64_t ticks = 0, tick_accounts = 0, writes = 0;
@@ -142,6 +143,12 @@ struct book::state {
     /// One account's margin on a market.
     summary evaluate(const account_rec& a, const snap_map& u, const snap_map& c, std::int64_t tick_id, margin::scenario::value_cache* cache,
                      const globals& g) const;
+    /// The accounts a book-level read selects (POST /risk, POST /stress): "accounts" (the
+    /// listed ids in their order, each once), else "health" (a standing filter, by id), else
+    /// every account. Under mu (shared). The refusal: BAD_ENUM /health, OUT_OF_RANGE /accounts
+    /// (not an array of at most max_list), UNKNOWN_FIELD /health (both given), UNKNOWN_ACCOUNT
+    /// /accounts/<i> (404), OUT_OF_RANGE "" (none selected).
+    std::optional<answer> select(const json& doc, std::vector<std::pair<std::string, const account_rec*>>& out) const;
     static stored_result stored(const std::string& id, const summary& s);
     static json summary_json(const std::string& id, const summary& s);
 
@@ -168,7 +175,9 @@ struct book::state {
     // --- the tick engine (tick.cpp) ------------------------------------------------------
     /// Decodes, re-margins the accounts the tick moves, persists, swaps in and publishes
     /// (the writer, under write_mu). `seq` > 0: the tick's stream position, kept with it.
-    answer apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0);
+    using replacements = std::vector<std::pair<std::string, std::string>>;
+    /// `replace` (sync): accounts (id, request without market) replaced in the same tick.
+    answer apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0, const replacements* replace = nullptr);
     /// A tick's body decoded: its shape, then its market pieces validated at its timestamp.
     static margin::outcome<decoded_market> decode_tick(std::string_view body, std::int64_t id);
 

@@ -36,6 +36,30 @@ std::string instrument(const json& p) {
 
 }  // namespace
 
+std::optional<answer> book::state::select(const json& doc, std::vector<std::pair<std::string, const account_rec*>>& out) const {
+    const std::string health = doc.contains("health") && doc["health"].is_string() ? doc["health"].get<std::string>() : "";
+    if (doc.contains("health") && (health.empty() || !valid_health(health)))
+        return fail(400, error_code::BAD_ENUM, "/health", "health is below_im, below_mm, ok or error");
+    if (doc.contains("accounts") && (!doc["accounts"].is_array() || doc["accounts"].size() > max_list))
+        return fail(400, error_code::OUT_OF_RANGE, "/accounts", "accounts is an array of at most 100000 ids");
+    if (doc.contains("accounts") && doc.contains("health"))
+        return fail(400, error_code::UNKNOWN_FIELD, "/health", "select by accounts or by health, not both");
+    if (doc.contains("accounts")) {
+        std::set<std::string> seen;
+        for (std::size_t i = 0; i < doc["accounts"].size(); ++i) {
+            const json& id = doc["accounts"][i];
+            auto it = id.is_string() ? accounts.find(id.get<std::string>()) : accounts.end();
+            if (it == accounts.end()) return fail(404, error_code::UNKNOWN_ACCOUNT, "/accounts/" + std::to_string(i), "no such account");
+            if (seen.insert(it->first).second) out.emplace_back(it->first, it->second.get());
+        }
+    } else {
+        for (const auto& [id, r] : accounts)
+            if (passes(health, r->last.state)) out.emplace_back(id, r.get());
+    }
+    if (out.empty()) return fail(400, error_code::OUT_OF_RANGE, "", "no account selected");
+    return std::nullopt;
+}
+
 answer book::risk(std::string_view body) const {
     auto parsed = text::parse(body);
     if (!parsed.ok()) return fail(400, *parsed.err);
@@ -47,13 +71,6 @@ answer book::risk(std::string_view body) const {
                         "a book-risk request holds risk, history, health, accounts, include_request");
     if (!doc.contains("history"))
         return fail(400, error_code::MISSING_FIELD, "/history", "the price histories are required (docs/risk.md)");
-    const std::string health = doc.contains("health") && doc["health"].is_string() ? doc["health"].get<std::string>() : "";
-    if (doc.contains("health") && (health.empty() || !valid_health(health)))
-        return fail(400, error_code::BAD_ENUM, "/health", "health is below_im, below_mm, ok or error");
-    if (doc.contains("accounts") && (!doc["accounts"].is_array() || doc["accounts"].size() > max_list))
-        return fail(400, error_code::OUT_OF_RANGE, "/accounts", "accounts is an array of at most 100000 ids");
-    if (doc.contains("accounts") && doc.contains("health"))
-        return fail(400, error_code::UNKNOWN_FIELD, "/health", "select by accounts or by health, not both");
     const bool include_request =
         doc.contains("include_request") && doc["include_request"].is_boolean() && doc["include_request"].get<bool>();
 
@@ -65,24 +82,11 @@ answer book::risk(std::string_view body) const {
     json market;
     {
         std::shared_lock g(s_->mu);
-        std::vector<const account_rec*> chosen;
-        if (doc.contains("accounts")) {
-            std::set<std::string> seen;
-            for (std::size_t i = 0; i < doc["accounts"].size(); ++i) {
-                const json& id = doc["accounts"][i];
-                auto it = id.is_string() ? s_->accounts.find(id.get<std::string>()) : s_->accounts.end();
-                if (it == s_->accounts.end())
-                    return fail(404, error_code::UNKNOWN_ACCOUNT, "/accounts/" + std::to_string(i), "no such account");
-                if (seen.insert(it->first).second) chosen.push_back(it->second.get());
-            }
-        } else {
-            for (const auto& [id, r] : s_->accounts)
-                if (passes(health, r->last.state)) chosen.push_back(r.get());
-        }
-        if (chosen.empty()) return fail(400, error_code::OUT_OF_RANGE, "", "no account selected");
+        std::vector<std::pair<std::string, const account_rec*>> picked;
+        if (auto refused = s_->select(doc, picked)) return *refused;
         account_rec all;  // the market of every chosen account's symbols
         std::set<std::string> deps;
-        for (const account_rec* r : chosen) {
+        for (const auto& [id, r] : picked) {
             const json a = json::parse(r->text)["account"];
             if (a.contains("cash")) cash = add(cash, a["cash"].get<std::string>()).value_or("");
             if (a.contains("collateral"))
@@ -108,7 +112,7 @@ answer book::risk(std::string_view body) const {
         }
         all.deps.assign(deps.begin(), deps.end());
         market = s_->market_doc(all, s_->unders, s_->assets, s_->now());
-        n = chosen.size();
+        n = picked.size();
     }
     json kept = json::array();  // instruments the accounts net out entirely are left out
     for (auto& p : positions)

@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -162,6 +163,11 @@ std::vector<route> api_routes(context& cx) {
         {"DELETE", "/accounts/{id}", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->delete_account(id); })},
         {"GET", "/accounts/{id}/margin", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_margin(id); })},
         {"GET", "/accounts/{id}/request", with_id([&bk](const std::string& id, const httplib::Request&) { return bk->get_request(id); })},
+        {"GET", "/accounts/{id}/stress", with_id([&bk](const std::string& id, const httplib::Request& req) {
+             return bk->account_stress(id, req.has_param("set") ? req.get_param_value("set") : "deribit", false);
+         })},
+        {"GET", "/accounts/{id}/reverse_stress",
+         with_id([&bk](const std::string& id, const httplib::Request&) { return bk->account_stress(id, "", true); })},
         {"GET", "/accounts",
          [&bk](const httplib::Request& req, httplib::Response& res) {
              std::size_t limit_n = 1000;
@@ -180,6 +186,7 @@ std::vector<route> api_routes(context& cx) {
          }},
         {"POST", "/preview", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->preview(req.body)); }},
         {"POST", "/risk", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->risk(req.body)); }},
+        {"POST", "/stress", [&bk](const httplib::Request& req, httplib::Response& res) { send(res, bk->stress(req.body)); }},
         {"GET", "/params", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->params()); }},
         {"GET", "/market", [&bk](const httplib::Request&, httplib::Response& res) { send(res, bk->market()); }},
         {"GET", "/healthz",
@@ -243,7 +250,10 @@ handler events_handler(context& cx) {
                     return false;
                 }
                 std::string out;
-                if (lost) out += "event: lost\ndata: {\"why\":\"events before these were dropped from the window\"}\n\n";
+                if (lost)
+                    out +=
+                        "event: lost\ndata: {\"why\":\"events before these were dropped from the window, or sent by an earlier run of the "
+                        "service\"}\n\n";
                 for (const auto& e : evs) {
                     out += "id: " + std::to_string(e.seq) + "\nevent: " + e.type + "\ndata: " + e.text + "\n\n";
                     *cursor = e.seq;
@@ -370,15 +380,31 @@ int run(const options& opt) {
         if (m == "DELETE") srv.Delete(p, std::move(r.handle));
     }
 
+    std::atomic<bool> follower_failed{false};
+    std::thread follow;
+    if (opt.follower)
+        follow = std::thread([&] {
+            if (!opt.follower(*bk) && !bk->stopping()) {
+                follower_failed = true;
+                std::cerr << "margin-serve: the chain follower gave up; stopping\n";
+                kill(getpid(), SIGTERM);  // the waiter below stops the server
+            }
+        });
+    auto join_follower = [&] {
+        bk->stop_streams();
+        if (follow.joinable()) follow.join();
+    };
     int port = opt.port;
     if (port == 0) {
         port = srv.bind_to_any_port(opt.host);
         if (port <= 0) {
             std::cerr << "margin-serve: cannot bind " << opt.host << "\n";
+            join_follower();
             return 2;
         }
     } else if (!srv.bind_to_port(opt.host, port)) {
         std::cerr << "margin-serve: cannot bind " << opt.host << ":" << port << "\n";
+        join_follower();
         return 2;
     }
     std::cout << "{\"listening\":" << port << ",\"host\":\"" << opt.host << "\",\"accounts\":" << bk->size() << "}" << std::endl;
@@ -397,10 +423,11 @@ int run(const options& opt) {
     srv.listen_after_bind();
     if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
+    join_follower();
     fo.reset();
     bk.reset();
     std::cerr << "margin-serve: stopped\n";
-    return 0;
+    return follower_failed ? 2 : 0;
 }
 
 }  // namespace service

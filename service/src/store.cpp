@@ -27,6 +27,8 @@ const migration migrations[] = {
      " accounts INTEGER NOT NULL);"},
     {2, "the position in the tick stream (NATS JetStream) of the last tick applied",
      "CREATE TABLE stream_position (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"},
+    {3, "one row per start of the service: its live-stream event ids are run x 2^32 + n, so they grow across restarts",
+     "CREATE TABLE runs (run INTEGER PRIMARY KEY, started_at INTEGER NOT NULL);"},
 };
 
 }  // namespace
@@ -226,6 +228,10 @@ std::int64_t store::last_tick() {
     return scalar("SELECT max(m) FROM (SELECT max(id) AS m FROM ticks UNION ALL SELECT max(tick) FROM market)");
 }
 std::int64_t store::stream_seq() { return scalar("SELECT seq FROM stream_position WHERE stream = 'ticks'"); }
+std::int64_t store::start_run() {
+    if (!exec("INSERT INTO runs (started_at) VALUES (strftime('%s','now'))")) return 0;
+    return sqlite3_last_insert_rowid(db_);
+}
 int store::version() { return static_cast<int>(scalar("SELECT max(version) FROM schema_migrations")); }
 
 }  // namespace service

@@ -20,7 +20,7 @@ struct sqlite3_stmt;
 namespace service {
 
 /// The schema version this build writes (the highest migration it knows).
-inline constexpr int schema_version = 2;
+inline constexpr int schema_version = 3;
 
 struct stored_result {
     std::string account;
@@ -59,6 +59,9 @@ public:
     bool each_result(const std::function<void(const stored_result&)>& f);
     std::int64_t last_tick();
     std::int64_t stream_seq();  ///< 0: no tick from a stream yet
+    /// Records a start of the service (its own transaction) and returns its number: 1, 2, ...
+    /// (0: a store failure).
+    std::int64_t start_run();
     int version();
 
 private:

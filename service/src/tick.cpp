@@ -45,7 +45,14 @@ answer book::tick(std::string_view body, std::int64_t stream_seq) {
     return a;
 }
 
-answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0) {
+answer book::sync(std::string_view body, const std::vector<std::pair<std::string, std::string>>& accounts) {
+    state& s = *s_;
+    const auto t0 = clk::now();
+    std::lock_guard<std::mutex> w(s.write_mu);
+    return s.apply_tick(body, 0, t0, &accounts);
+}
+
+answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::time_point t0, const replacements* replace) {
     state& s = *this;
     const std::int64_t id = s.tick + 1;
     auto dm = decode_tick(body, id);
@@ -58,8 +65,33 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
     snap_map u = s.unders, c = s.assets;
     for (auto& [k, v] : m.unders) u[k] = v;
     for (auto& [k, v] : m.assets) c[k] = v;
+    // The accounts the tick replaces (sync), validated on the tick's market.
+    std::map<std::string, rec_ptr> fresh;
+    for (std::size_t i = 0; replace && i < replace->size(); ++i) {
+        const auto& [rid, text] = (*replace)[i];
+        const std::string at = "/accounts/" + std::to_string(i);
+        if (!valid_account_id(rid))
+            return fail(400, error_code::BAD_ACCOUNT_ID, at, "an account id is 1-64 characters of A-Z a-z 0-9 _ . : -");
+        if (!holds(s.part, rid)) continue;
+        auto p = s.prepare(rid, text, u, c, m.timestamp);
+        if (!p.ok()) return fail(400, error{p.err->code, at + p.err->path, "account " + rid + ": " + p.err->message});
+        fresh[rid] = p.value.rec;
+    }
+    std::size_t added = 0;
+    for (const auto& [rid, r] : fresh) added += s.accounts.count(rid) ? 0 : 1;
+    if (s.accounts.size() + added > max_accounts)
+        return fail(400, error_code::OUT_OF_RANGE, "/accounts", "the book holds 1000000 accounts");
     std::vector<std::pair<std::string, rec_ptr>> dirty;
-    if (m.stable_json) {
+    if (!fresh.empty()) {  // a sync: the holders of a changed symbol and the replaced accounts, by id
+        std::set<std::string> ids;
+        if (m.stable_json)
+            for (const auto& [k, v] : s.accounts) ids.insert(k);
+        for (const auto* mp : {&m.unders, &m.assets})
+            for (auto& [k, v] : *mp)
+                if (auto it = s.holders.find(k); it != s.holders.end()) ids.insert(it->second.begin(), it->second.end());
+        for (const auto& [k, v] : fresh) ids.insert(k);
+        for (const auto& i : ids) dirty.emplace_back(i, fresh.count(i) ? fresh[i] : s.accounts[i]);
+    } else if (m.stable_json) {
         dirty.assign(s.accounts.begin(), s.accounts.end());
     } else {
         std::set<std::string> ids;
@@ -98,6 +130,7 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
     // One transaction: the snapshots, every result, the tick row. Answered after the commit.
     if (auto f = s.persist([&](store& st) {
             bool ok = put_snapshots(st, m.unders, m.assets);
+            for (const auto& [rid, r] : fresh) ok = ok && st.put_account(rid, r->text);
             if (m.stable_json) ok = ok && st.put_snapshot("global", "stable_price", *m.stable_json, m.timestamp, id);
             for (std::size_t i = 0; ok && i < dirty.size(); ++i) ok = st.put_result(state::stored(dirty[i].first, out[i]));
             ok = ok && (seq == 0 || st.put_stream_seq(seq));
@@ -119,6 +152,11 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
         s.tick = id;
         if (seq > 0) s.stream_seq = seq;
         for (std::size_t i = 0; i < dirty.size(); ++i) {
+            if (fresh.count(dirty[i].first)) {  // a replaced account: swapped in whole
+                dirty[i].second->last = std::move(out[i]);
+                s.install(dirty[i].first, dirty[i].second, "tick", evs);
+                continue;
+            }
             const standing from = dirty[i].second->last.state;
             dirty[i].second->last = std::move(out[i]);
             s.transition(evs, dirty[i].first, from, true, dirty[i].second->last, "tick");

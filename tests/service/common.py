@@ -75,12 +75,17 @@ def listing(srv):
 
 
 class Stream:
-    """Reads /events on a thread; events are (received_monotonic, event name, data dict)."""
+    """Reads /events on a thread; events are (received_monotonic, event name, data dict), their
+    ids (the id: lines, in order) in ids. last_event_id: resume as EventSource does."""
 
-    def __init__(self, server, after=None):
+    def __init__(self, server, after=None, last_event_id=None):
         path = "/events" + (f"?after={after}" if after is not None else "")
-        self.resp = urllib.request.urlopen(server.base + path, timeout=120)
+        req = urllib.request.Request(server.base + path)
+        if last_event_id is not None:
+            req.add_header("Last-Event-ID", str(last_event_id))
+        self.resp = urllib.request.urlopen(req, timeout=120)
         self.events = []
+        self.ids = []
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
@@ -90,7 +95,10 @@ class Stream:
         try:
             for raw in self.resp:
                 line = raw.decode().rstrip("\n")
-                if line.startswith("event: "):
+                if line.startswith("id: "):
+                    with self.lock:
+                        self.ids.append(int(line[4:]))
+                elif line.startswith("event: "):
                     name = line[7:]
                 elif line.startswith("data: "):
                     data = json.loads(line[6:])

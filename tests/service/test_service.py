@@ -133,6 +133,7 @@ try:
     check(sorted(got) == sorted(exp) and len(exp) > 0, f"crash/recovery events: got {len(got)}, expected {len(exp)}")
     check(any(e[3] == "ok" for e in exp), "the recovery tick gives recoveries")
     print(f"crash and recovery ticks: {len(got)} events, as expected")
+    last_id = max(stream.ids)
     stream.close()
 
     st, text = srv.request("GET", "/metrics")
@@ -175,6 +176,77 @@ try:
     st, j = srv.json("POST", "/risk", {"accounts": [ids[0]], "history": {"ETH": H["ETH"]}, "risk": {"lookback_days": "250"}})
     check(st == 400 and "error" in j, f"book risk with a history missing: {st} {str(j)[:200]}")
 
+    # 2c. book stress: `margin stress-book` over the selected accounts' requests, byte for byte.
+    t_stress = time.time()
+    def stress_book(body, cli_args, tag):
+        st, text = srv.request("POST", "/stress", body)
+        check(st == 200, f"book stress {tag}: {st} {text[:300]}")
+        if st != 200:
+            return None
+        sel = json.loads(text)["accounts"]
+        prefix = '{"accounts":' + json.dumps(sel, separators=(",", ":")) + ',"result":'
+        inp = os.path.join(work, f"stress-{tag}.jsonl")
+        with open(inp, "w") as f:
+            f.write("".join(srv.request("GET", f"/accounts/{i}/request")[1] + "\n" for i in sel))
+        cli = subprocess.run([margin_bin, "stress-book", inp, "--compact"] + cli_args, capture_output=True, text=True)
+        check(cli.returncode == 0 and text.startswith(prefix) and text[len(prefix):-1] == cli.stdout.rstrip("\n") and text.endswith("}"),
+              f"book stress {tag}: the result is margin stress-book on the accounts' requests, byte for byte")
+        return sel, text[len(prefix):-1]
+
+    below = sorted(i for i, a in listing(srv).items() if a["state"] == "below_mm")
+    got = stress_book({"scenarios": "deribit", "accounts": below[:25], "insurance_fund": "1000", "top": "5"},
+                      ["--scenarios", "deribit", "--insurance-fund", "1000", "--top", "5"], "deribit")
+    if got:
+        r = json.loads(got[1])["stress_book"]
+        print(f"book stress: {r['accounts']} accounts below MM x {len(r['scenarios'])} deribit scenarios: worst {r['worst']['name']}, "
+              f"shortfall {r['worst']['shortfall']}; byte-identical to margin stress-book")
+    doc = {"version": "stress/1", "scenarios": [
+        {"name": "BTC -40%, vols x1.5", "underlyings": {"BTC": {"spot": "-0.4", "vol": {"relative": "0.5"}}}},
+        {"name": "ETH +25%", "underlyings": {"ETH": {"spot": "0.25"}}}]}
+    with open(os.path.join(work, "stress-doc.json"), "w") as f:
+        json.dump(doc, f)
+    got = stress_book({"scenarios": doc, "health": "below_mm"}, ["--scenarios", os.path.join(work, "stress-doc.json")], "health")
+    if got:
+        check(got[0] == below, "book stress: health below_mm selects the accounts below MM, by id")
+    listed = [ids[7], ids[3], ids[200], ids[3], ids[399]]
+    got = stress_book({"scenarios": doc, "accounts": listed}, ["--scenarios", os.path.join(work, "stress-doc.json")], "doc")
+    if got:
+        check(got[0] == [ids[7], ids[3], ids[200], ids[399]], "book stress: listed accounts in their order, each once")
+    got = stress_book({"scenarios": "textbook"}, ["--scenarios", "textbook"], "all")
+    if got:
+        check(len(got[0]) == len(ids), "book stress: every account without a filter")
+        # the comparison bites: another insurance fund gives other bytes
+        cli = subprocess.run([margin_bin, "stress-book", os.path.join(work, "stress-all.jsonl"), "--compact", "--scenarios", "textbook",
+                              "--insurance-fund", "0.000000000000000001"], capture_output=True, text=True)
+        check(cli.returncode == 0 and cli.stdout.rstrip("\n") != got[1], "book stress: a different insurance fund is told apart")
+    for body, code, path, status in (({"health": "below_im"}, "MISSING_FIELD", "/scenarios", 400),
+                                     ({"scenarios": "nope"}, None, None, 400),
+                                     ({"scenarios": {"version": "stress/1", "scenarios": [{"name": "x", "bogus": "1"}]}}, "UNKNOWN_FIELD",
+                                      "/scenarios/scenarios/0/bogus", 400),
+                                     ({"scenarios": "textbook", "top": "101"}, "OUT_OF_RANGE", "/top", 400),
+                                     ({"scenarios": "textbook", "insurance_fund": "-1"}, "OUT_OF_RANGE", "/insurance_fund", 400),
+                                     ({"scenarios": "textbook", "accounts": ["nobody"]}, "UNKNOWN_ACCOUNT", "/accounts/0", 404),
+                                     ({"scenarios": "textbook", "extra": 1}, "UNKNOWN_FIELD", "/extra", 400)):
+        st, j = srv.json("POST", "/stress", body)
+        check(st == status and "error" in j and (code is None or (j["error"]["code"] == code and j["error"]["path"] == path)),
+              f"book stress refused {body}: {st} {j}")
+    # one account under a shipped set, and its reverse stress: the API's stress door on its request
+    for i in (ids[0], below[0] if below else ids[1]):
+        req = json.loads(srv.request("GET", f"/accounts/{i}/request")[1])
+        rin = os.path.join(work, "stress-one.json")
+        with open(rin, "w") as f:
+            json.dump(req, f)
+        st, text = srv.request("GET", f"/accounts/{i}/stress?set=textbook")
+        cli = subprocess.run([margin_bin, "stress", rin, "--scenarios", "textbook", "--compact"], capture_output=True, text=True)
+        check(st == 200 and text == cli.stdout.rstrip("\n"), f"account {i} stress: margin stress --scenarios textbook, byte for byte")
+        st, text = srv.request("GET", f"/accounts/{i}/reverse_stress")
+        cli = subprocess.run([margin_bin, "reverse-stress", rin, "--compact"], capture_output=True, text=True)
+        check(st == 200 and text == cli.stdout.rstrip("\n"), f"account {i} reverse stress: margin reverse-stress, byte for byte")
+    st, j = srv.json("GET", f"/accounts/{ids[0]}/stress?set=Bad!")
+    check(st == 400 and j["error"]["code"] == "BAD_ENUM" and j["error"]["path"] == "/set", f"account stress of a bad set name: {j}")
+    print(f"account stress and reverse stress: byte-identical to margin stress and margin reverse-stress "
+          f"(stress checks {time.time() - t_stress:.1f} s)")
+
     # 3. refusals with the API's codes.
     body = {"api_version": "1", "account": {"cash": "1"}}
     st, j = srv.json("PUT", "/accounts/x1", body, token=None)
@@ -215,6 +287,28 @@ try:
 finally:
     rc = srv.stop()
 check(rc == 0, f"SIGTERM: exit status {rc}")
+
+# event ids survive a restart: a client resuming with the last id it saw (Last-Event-ID, as
+# EventSource does) gets every event of the new run, told first that the old run's are gone.
+srv = Server(serve_bin, db, token=token)
+try:
+    before = listing(srv)
+    stream = Stream(srv, last_event_id=last_id)
+    st, j = srv.json("POST", "/ticks", gen_book.tick(60000, 2000, gen_book.T0 + 21600))
+    check(st == 200 and j["tick"] == 5, f"a tick after the restart: {st} {j}")
+    after = listing(srv)
+    exp = [(5, i, before[i]["state"], after[i]["state"]) for i in ids if before[i]["state"] != after[i]["state"]]
+    stream.wait_for(len(exp) + 1, timeout=10)
+    time.sleep(0.3)
+    got = [(e[2]["tick"], e[2]["account"], e[2]["from"], e[2]["to"]) for e in stream.events if e[1] != "lost"]
+    check(len(exp) > 0 and sorted(got) == sorted(exp), f"after a restart, resuming at id {last_id}: {len(got)} events, expected {len(exp)}")
+    check(stream.events and stream.events[0][1] == "lost", "after a restart, a client resuming at an old id is told first (event: lost)")
+    check(stream.ids and min(stream.ids) > last_id and stream.ids == sorted(set(stream.ids)),
+          f"event ids grow across the restart: {last_id} then {stream.ids[:2]}...")
+    print(f"restart: resuming at event {last_id}, the new run's {len(got)} events arrived (ids from {min(stream.ids or [0])})")
+    stream.close()
+finally:
+    check(srv.stop() == 0, "SIGTERM (restarted server)")
 
 # the rate limit, on a server of its own
 srv = Server(serve_bin, os.path.join(work, "rate.db"), "--rate", "5", "--burst", "5", "--no-auth")

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/error.hpp"
@@ -22,10 +23,11 @@ using margin::error;
 using margin::error_code;
 
 /// Caps (docs/service.md, "Caps").
-inline constexpr std::size_t max_accounts = 1'000'000;     ///< accounts in one book
-inline constexpr std::size_t max_account_id = 64;          ///< bytes of an account id: [A-Za-z0-9_.:-]
-inline constexpr std::size_t max_recent_events = 100'000;  ///< kept for /events resumption (Last-Event-ID)
-inline constexpr std::size_t max_list = 100'000;           ///< accounts in one GET /accounts page
+inline constexpr std::size_t max_accounts = 1'000'000;      ///< accounts in one book
+inline constexpr std::size_t max_account_id = 64;           ///< bytes of an account id: [A-Za-z0-9_.:-]
+inline constexpr std::size_t max_recent_events = 100'000;   ///< kept for /events resumption (Last-Event-ID)
+inline constexpr std::size_t max_list = 100'000;            ///< accounts in one GET /accounts page
+inline constexpr std::size_t max_stress_cells = 2'000'000;  ///< accounts x scenarios in one POST /stress
 
 /// An account's standing at its latest margin: below_mm when it is liquidatable (health < 0:
 /// equity below MM in cross mode), below_im when free collateral < 0 (equity below IM),
@@ -45,7 +47,7 @@ struct summary {
 
 /// A live-stream event: an account's standing changed.
 struct event {
-    std::int64_t seq = 0;  ///< 1, 2, ... within this run (SSE id)
+    std::int64_t seq = 0;  ///< SSE id: run x 2^32 + 1, + 2, ... (runs numbered in the database: ids grow across restarts)
     std::string type;      ///< margin_call, liquidation_warning, recovery, error (SSE event name)
     std::string text;      ///< the JSON document sent as the SSE data
 };
@@ -79,6 +81,12 @@ public:
     /// (answered, not applied again), and a refused tick's position is kept as well, so a
     /// shard replaying the stream applies each tick once, in order.
     answer tick(std::string_view body, std::int64_t stream_seq = 0);
+    /// A tick that also replaces (or adds) accounts, each a request without its market, in the
+    /// same transaction: the chain follower's step (a push moves the market and the mark vols
+    /// the accounts' positions carry). The replaced accounts and the holders of a changed
+    /// symbol are re-margined on the tick's market. Errors: the tick's; an account's with its
+    /// path under /accounts/<i> (the whole sync refused).
+    answer sync(std::string_view tick_body, const std::vector<std::pair<std::string, std::string>>& accounts);
     /// Loads a directory of *.json requests (id: file name without .json) or a JSONL file
     /// (id: the line number, or {"id", "request"} lines), in one transaction. A shard keeps
     /// the accounts it holds (the others' markets still seed the book's).
@@ -99,6 +107,12 @@ public:
     /// Book risk: the selected accounts (all, by standing, or listed) as one portfolio and its
     /// VaR and ES through the API's risk door (docs/service.md, "Book risk").
     answer risk(std::string_view body) const;
+    /// Book stress: `margin stress-book` over the selected accounts' requests (all, by
+    /// standing, or listed) under a scenario set (docs/service.md, "Book stress").
+    answer stress(std::string_view body) const;
+    /// One account under a shipped scenario set `set` (the API's stress door), or its reverse
+    /// stress with the default directions (`reverse`), on the request it is margined on.
+    answer account_stress(const std::string& id, std::string_view set, bool reverse) const;
     answer params() const;
     answer market() const;
     std::string metrics_text() const;
@@ -108,7 +122,7 @@ public:
     /// `lost` is set when events after after_seq were already dropped from the window.
     std::vector<event> events_after(std::int64_t after_seq, int wait_ms, bool& lost) const;
     void stop_streams();
-    std::int64_t latest_seq() const;  ///< the newest event's seq (0: none yet)
+    std::int64_t latest_seq() const;  ///< the newest event's seq (this run's base, run x 2^32, when none yet)
     bool stopping() const noexcept { return stopping_.load(); }
 
     std::size_t size() const;

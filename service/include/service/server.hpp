@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "service/shard.hpp"
 
 namespace service {
+
+class book;
 
 struct options {
     std::string db = "margin-serve.db";
@@ -23,6 +26,10 @@ struct options {
     std::string load;                ///< a directory or JSONL book loaded before listening
     std::string nats;                ///< sharded: the NATS server ticks fan out through ("" = none)
     shard part;                      ///< this instance's shard (count 1: the whole book)
+    /// Run on a thread of its own beside the server (after --load, before listening) until it
+    /// returns; it should return soon after book::stopping() (SIGTERM): margin-serve's chain
+    /// follower (apps/serve_chain.cpp). Returns false when it gave up (the service then stops, status 2).
+    std::function<bool(book&)> follower;
 };
 
 /// Runs until SIGTERM or SIGINT: exit status 0 after a clean stop, 2 on a start-up failure

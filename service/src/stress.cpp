@@ -1,0 +1,156 @@
+// Book stress and an account's stress (book.hpp, docs/service.md "Book stress"): the API's
+// own stress doors on the requests the accounts are margined on.
+//
+// POST /stress is `margin stress-book` over the selected accounts: their requests (the text of
+// GET /accounts/{id}/request, each with the market of its symbols) as the book's lines, in the
+// order of the answer's "accounts" (a contributor's "line" is its 1-based index there), read by
+// api::parse_book, evaluated by stress::evaluate_book on the service's threads, summarised by
+// stress::summarise_book and encoded by api::encode_book: the "result" is the bytes `margin
+// stress-book --compact` prints for that book (the test compares them).
+#include <algorithm>
+#include <atomic>
+
+#include "api/pipeline.hpp"
+#include "api/risk.hpp"
+#include "api/stress.hpp"
+#include "book_state.hpp"
+#include "core/stress/book.hpp"
+#include "fixedpoint/wad.hpp"
+
+namespace service {
+namespace {
+
+// The first error by account order among per-chunk errors (chunk k covers accounts k*chunk..).
+std::optional<error> first_error(std::vector<std::optional<error>>& errs) {
+    for (auto& e : errs)
+        if (e) return std::move(e);
+    return std::nullopt;
+}
+
+// A shipped set's name as a query parameter: a short word (the API answers an unknown one).
+bool set_name(std::string_view s) {
+    return !s.empty() && s.size() <= 32 && s.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") == std::string_view::npos;
+}
+
+}  // namespace
+
+answer book::stress(std::string_view body) const {
+    auto parsed = text::parse(body);
+    if (!parsed.ok()) return fail(400, *parsed.err);
+    const json& doc = parsed.value;
+    if (!doc.is_object()) return fail(400, error_code::WRONG_TYPE, "", "a book-stress request is a JSON object");
+    for (auto& [k, v] : doc.items())
+        if (k != "scenarios" && k != "history" && k != "health" && k != "accounts" && k != "insurance_fund" && k != "top")
+            return fail(400, error_code::UNKNOWN_FIELD, "/" + k,
+                        "a book-stress request holds scenarios, history, health, accounts, insurance_fund, top");
+    // the scenario set, as `margin stress-book --scenarios` reads it (paths under /scenarios)
+    if (!doc.contains("scenarios"))
+        return fail(400, error_code::MISSING_FIELD, "/scenarios", "a stress/1 document or a shipped set's name is required");
+    const json& set = doc["scenarios"];
+    if (!set.is_string() && !set.is_object())
+        return fail(400, error_code::WRONG_TYPE, "/scenarios", "a stress/1 document or a shipped set's name (deribit, textbook, replays)");
+    auto sc = set.is_string() ? margin::api::shipped_stress_set(set.get<std::string>(), "/scenarios")
+                              : margin::api::parse_stress_document(text::dump(set), "/scenarios");
+    if (!sc.ok()) return fail(400, *sc.err);
+    const auto& scenarios = sc.value.scenarios;
+    // the insurance fund (a decimal >= 0, default 0) and the contributors listed (0 .. 100, default 10)
+    margin::Wad fund;
+    if (doc.contains("insurance_fund")) {
+        const auto f = doc["insurance_fund"].is_string() ? fp::parse(doc["insurance_fund"].get<std::string>()) : fp::parse("x");
+        if (!f.ok()) return fail(400, error_code::BAD_DECIMAL, "/insurance_fund", "the insurance fund is a decimal string");
+        if (f.value.raw().sign() < 0) return fail(400, error_code::OUT_OF_RANGE, "/insurance_fund", "the insurance fund is >= 0");
+        fund = f.value;
+    }
+    std::size_t top = 10;
+    if (doc.contains("top")) {
+        const std::string t = doc["top"].is_string() ? doc["top"].get<std::string>() : "";
+        if (t.empty() || t.size() > 3 || t.find_first_not_of("0123456789") != std::string::npos)
+            return fail(400, error_code::BAD_COUNT, "/top", "top is a whole-number string");
+        top = std::stoul(t);
+        if (top > 100) return fail(400, error_code::OUT_OF_RANGE, "/top", "top is 0 .. 100");
+    }
+    // the price histories a replay reads: {"SYM": CSV text}, as POST /risk takes them
+    margin::risk::history history;
+    if (doc.contains("history")) {
+        if (!doc["history"].is_object()) return fail(400, error_code::WRONG_TYPE, "/history", "history is {\"SYM\": CSV text}");
+        for (auto& [sym, csv] : doc["history"].items()) {
+            const std::string p = "/history/" + sym;
+            if (!csv.is_string()) return fail(400, error_code::WRONG_TYPE, p, "a price history is CSV text");
+            auto s = margin::api::parse_history_csv(csv.get<std::string>(), p, sym);
+            if (!s.ok()) return fail(400, *s.err);
+            history.emplace(sym, std::move(s.value));
+        }
+    }
+    // the book: the selected accounts' requests as JSON lines
+    json ids = json::array();
+    std::string lines;
+    {
+        std::shared_lock g(s_->mu);
+        std::vector<std::pair<std::string, const account_rec*>> picked;
+        if (auto refused = s_->select(doc, picked)) return *refused;
+        if (picked.size() > margin::stress::max_book_accounts || picked.size() * scenarios.size() > max_stress_cells)
+            return fail(400, error_code::OUT_OF_RANGE, "/accounts",
+                        "a book stress holds at most 100,000 accounts and 2,000,000 accounts x scenarios");
+        for (const auto& [id, r] : picked) {
+            ids.push_back(id);
+            lines += s_->effective_text(*r);
+            lines += '\n';
+        }
+    }
+    auto parsed_book = margin::api::parse_book(lines);
+    lines.clear();
+    lines.shrink_to_fit();
+    if (!parsed_book.ok()) return fail(400, *parsed_book.err);
+    const auto& accounts = parsed_book.value;
+    // every account under every scenario, and as it stands, on the service's threads: chunks
+    // of accounts, each written in place (the summary depends on the cells, not on who computed them)
+    constexpr std::size_t chunk = 16;
+    const std::size_t chunks = (accounts.size() + chunk - 1) / chunk;
+    std::vector<margin::stress::book_cell> cells(accounts.size() * scenarios.size());
+    std::vector<margin::account_result> before(accounts.size());
+    std::vector<std::optional<error>> cell_errs(chunks), before_errs(chunks);
+    std::atomic<std::size_t> next{0};
+    on_threads(static_cast<unsigned>(std::min<std::size_t>(s_->threads, chunks)), [&] {
+        for (std::size_t k; (k = next.fetch_add(1)) < chunks;) {
+            const std::size_t first = k * chunk, last = std::min(accounts.size(), first + chunk);
+            cell_errs[k] = margin::stress::evaluate_book(accounts, scenarios, history, first, last, cells);
+            for (std::size_t i = first; i < last && !before_errs[k]; ++i) {
+                auto b = margin::compute(accounts[i]);
+                if (b.ok())
+                    before[i] = std::move(b.value);
+                else
+                    before_errs[k] = *b.err;
+            }
+        }
+    });
+    if (auto e = first_error(cell_errs)) return fail(400, *e);
+    if (auto e = first_error(before_errs)) return fail(400, *e);
+    const auto summary = margin::stress::summarise_book(scenarios, before, cells, fund, top);
+    return {200, "{\"accounts\":" + text::dump(ids) + ",\"result\":" + margin::api::encode_book(summary, fund, false) + "}"};
+}
+
+answer book::account_stress(const std::string& id, std::string_view set, bool reverse) const {
+    if (!reverse && !set_name(set))
+        return fail(400, error_code::BAD_ENUM, "/set", "set is the name of a shipped scenario set: deribit, textbook, replays");
+    std::string req;
+    {
+        std::shared_lock g(s_->mu);
+        auto it = s_->accounts.find(id);
+        if (it == s_->accounts.end()) return no_account(id);
+        req = s_->effective_text(*it->second);
+    }
+    // the account's request with "stress": NAME (or "reverse_stress": {}, the defaults: spot
+    // down and up of every underlying held), through the API's own door: `margin stress
+    // --scenarios NAME --compact` (or `margin reverse-stress --compact`) of that request
+    auto j = text::parse(req);
+    if (!j.ok()) return fail(500, *j.err);
+    if (reverse)
+        j.value["reverse_stress"] = json::object();
+    else
+        j.value["stress"] = std::string(set);
+    const std::string t = text::dump(j.value);
+    auto r = reverse ? margin::api::reverse_stress_json(t, false) : margin::api::stress_json(t, false);
+    return {r.ok() ? 200 : 400, std::move(r.text)};
+}
+
+}  // namespace service

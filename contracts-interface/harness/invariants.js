@@ -149,7 +149,8 @@ export async function invariantRun(ctx) {
   }
 
   async function changeParams(r, step) {
-    const oldDoc = h.paramsDoc ?? JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
+    // the document the house runs (the engine's too, unless --mutate-params)
+    const oldDoc = h.houseDoc ?? JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
     const old = structParams(oldDoc);
     const doc = structuredClone(oldDoc);
     const fields = new Set();
@@ -184,6 +185,7 @@ export async function invariantRun(ctx) {
     await h.advance(Number(h.delay));
     await send(house.connect(admin).setParams(p));
     expect(ethers.keccak256(h.changeData('setParams', [(await house.params()).toArray(true)])) === hash, `step ${step}: the house applies the queued parameters`);
+    h.houseDoc = doc;
     if (!mutateParams) h.paramsDoc = doc;
     c.params++;
     c.fieldsMoved += fields.size;
@@ -273,7 +275,7 @@ export async function invariantRun(ctx) {
 
   // ------------------------------------------------------------ the sequences
 
-  const saved = () => structuredClone({ state: h.state, SERIES: h.SERIES, EXPIRIES: h.EXPIRIES, TENORS: h.TENORS, paramsDoc: h.paramsDoc });
+  const saved = () => structuredClone({ state: h.state, SERIES: h.SERIES, EXPIRIES: h.EXPIRIES, TENORS: h.TENORS, paramsDoc: h.paramsDoc, houseDoc: h.houseDoc });
   const start = saved();
   const firstListed = h.SERIES.length; // series listed by the run: ids from here
   const t0 = Date.now();

@@ -81,7 +81,7 @@ step "abi: C++ ABI codec (native and WebAssembly) vs Solidity's abi.encode and d
   node contracts-interface/harness/abi.js build/native/bin/abi_vectors "node build/wasm/bin/abi_vectors.js"
 step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs the native engine, MarginEngine's and GridEngine's calldata decoder vs solc's encoder; 7 deliberate changes caught" \
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
-step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, the mark cache audited from logs, invariants over timelocked changes and an expiry" \
+step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, the mark cache audited from logs, invariants over timelocked parameter, limit, listing and insurance changes crossing expiries" \
   node contracts-interface/harness/accounts.js build/native/bin/margin --traders 40 --steps 150
 step "guards: parameter bounds at every boundary on anvil, oracle deviation per unit of time, reward cap, liquidator's fraction and price limit; signed orders, timelock (listings and insurance payouts too), step limits from the table, roles, a trade closing a series below IM, a high-s mutation caught" \
   node contracts-interface/harness/guards.js build/native/bin/margin

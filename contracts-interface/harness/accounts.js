@@ -12,15 +12,16 @@
 //    book() as a JSON request). Each account the engine marks liquidatable is liquidated with
 //    the engine's worst scenario (must succeed; the event's equity, MM and input hash must
 //    equal the engine's, the hash from `margin input-hash`); for each healthy one, liquidate with every scenario reverts AccountHealthy.
-// 3. Invariants over a random sequence of deposits, withdrawals, trades, oracle updates and
-//    liquidations: token supply conserved across holders; the contract's tokens cover the
-//    accounts' claims (cash + perp P&L at the mark + insurance - socialised loss) to within
-//    rounding dust; totalPositiveCash bounds the positive claims by rounding only; after every
-//    step the stepping account's full grid equals the native engine's on its book(); no account
-//    the engine calls healthy is ever liquidated; no withdrawal leaves an account below IM. The insurance fund is kept small, so closed-out accounts'
-//    shortfalls reach the socialised loss: each shortfall = insurance used + socialised (borne
-//    by the claims of the moment through the loss scale), and every withdrawal pays exactly
-//    the amount asked (at most the claim after its share of losses).
+// 3. Invariants (harness/invariants.js) over random sequences of deposits, withdrawals, signed
+//    trades, oracle pushes crossing expiries, settlements, liquidations, insurance top-ups, and
+//    changes through the timelock (risk limits, the model's parameters, new series, insurance
+//    payouts): token supply conserved; the contract's tokens cover the accounts' claims (cash +
+//    perp P&L at the mark + insurance - socialised loss) to within rounding dust; after every
+//    step the stepping account's full grid equals the native engine's on its book() (after a
+//    parameter change every trader's, under the new document); no account the engine calls
+//    healthy is ever liquidated; no withdrawal leaves an account below IM; every account
+//    settles after an expiry. --sequences S runs S sequences of --steps K from the same state.
+//    --mutate-params leaves the engine on the old parameters after a change: the run must fail.
 // --gas prints the gas table (witness, liquidate, full grid; 1-32 legs over 1-4 expiries).
 // Exit status 0 only if every check holds.
 import fs from 'node:fs';
@@ -33,6 +34,7 @@ import { ethers } from 'ethers';
 import { DEPLOY_RUNS, SOLC_VERSION, EVM_VERSION } from './evm.js';
 import { wad, rng } from './portfolio.js';
 import { Checks, House, requestOf, ROLE, STRIKES, E18, W } from './house.js';
+import { invariantRun, summary } from './invariants.js';
 
 /// The witness calldata of each gas-table shape, for profile.js: the repository's build/gas/.
 const GAS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'gas');
@@ -40,7 +42,7 @@ const argv = process.argv.slice(2);
 const opt = (name, dflt) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : dflt);
 const MARGIN = argv[0];
 if (!MARGIN || MARGIN.startsWith('--')) {
-  console.error('usage: accounts.js MARGIN [--traders N] [--steps K] [--seed S] [--gas]');
+  console.error('usage: accounts.js MARGIN [--traders N] [--steps K] [--sequences S] [--seed S] [--gas] [--mutate-params] [--verbose]');
   process.exit(2);
 }
 const TRADERS = Number(opt('--traders', '40'));
@@ -453,117 +455,10 @@ expect(healthyReverts === healthyChecked, `liquidate reverts AccountHealthy at e
 
 // ---------------------------------------------------------------- invariants
 
-const holders = [...signers.map((s) => s.address), houseAddr];
-async function checkInvariants(step) {
-  let supply = 0n;
-  for (const h of holders) supply += await token.balanceOf(h);
-  expect(supply === (await token.totalSupply()), `step ${step}: token supply conserved across holders`);
-  const held = await token.balanceOf(houseAddr);
-  let claims36 = 0n; // 36 decimals: cash + perp P&L at the mark, exact
-  const mark = (await house.market()).perpMark;
-  let positive = 0n;
-  for (const s of signers) {
-    const a = await house.accountOf(s.address);
-    claims36 += a.cash * E18 + a.perpSize * (mark - a.perpEntry);
-    if (a.cash > 0n) positive += a.cash;
-  }
-  // the loss scale's bookkeeping: totalPositiveCash bounds the positive claims from above, by
-  // the scale's floors only (at most a wei per claim per loss)
-  const tpc = await house.totalPositiveCash();
-  expect(tpc >= positive && tpc - positive < 10n ** 6n, `step ${step}: totalPositiveCash ${tpc} >= the positive claims ${positive}, by rounding only`);
-  claims36 += ((await house.insuranceFund()) - (await house.socialisedLoss())) * E18;
-  const gap = held * E18 - claims36; // rounding dust: >= 0, tiny
-  expect(gap >= 0n && gap < 10n ** 24n, `step ${step}: the contract's tokens cover the claims (gap ${gap} in 1e-36)`);
-}
-await checkInvariants('start');
-let wOk = 0, wRefused = 0, liqOk = 0, liqRefused = 0, pushes = 0, haircuts = 0, changes = 0, expiriesCrossed = 0;
-let gridsSame = 0;
-const verbose = argv.includes('--verbose');
-for (let step = 0; step < STEPS; step++) {
-  const stepStart = Date.now();
-  const t = r.pick(traders);
-  const u = r();
-  if (u < 0.2) {
-    await send(house.connect(t).deposit(W(String(r.int(1, 20) * 1000))));
-  } else if (u < 0.45) {
-    const a = await house.accountOf(t.address);
-    const amount = a.cash > 0n ? (a.cash * BigInt(r.int(1, 100))) / 100n : W('1');
-    const asked = amount > 0n ? amount : 1n;
-    const wallet = await token.balanceOf(t.address);
-    const scaled = ((await house.lossMark()) & ((1n << 128n) - 1n)) < 10n ** 36n;
-    const why = await reverts(house.connect(t).withdraw(asked));
-    if (why === null) {
-      wOk++;
-      const paid = (await token.balanceOf(t.address)) - wallet;
-      if (scaled) haircuts++;
-      // losses are charged to the claims of their moment (the loss scale), never at withdrawal:
-      // a withdrawal pays exactly what was asked, at most the claim accountOf reports
-      expect(paid === asked, `step ${step}: withdrawal paid ${paid} of ${asked}`);
-      const g = await house.fullGrid(t.address);
-      expect(g.equity >= g.initial, `step ${step}: equity ${g.equity} >= IM ${g.initial} after a withdrawal`);
-    } else if (why === 'InsufficientMargin' || why === 'InsufficientCash') wRefused++;
-    else expect(false, `step ${step}: withdraw reverted with ${why}`);
-  } else if (u < 0.7) {
-    await randomTrade(t);
-  } else if (u < 0.8) {
-    const f = BigInt(r.int(93, 104)); // a downward drift: new liquidations appear
-    state.spot = (state.spot * f) / 100n;
-    state.perpMark = (state.perpMark * f) / 100n;
-    state.fwd = state.fwd.map((x) => (x * f) / 100n);
-    state.vols = state.vols.map((v) => (v * BigInt(r.int(92, 110))) / 100n);
-    await advance(60);
-    await send(push());
-    pushes++;
-  } else if (u < 0.86) {
-    // a risk-limits change through the timelock (the reward moved within its step), a day later
-    // executed, then the oracle's push: time crosses expiries (settled by the push), and nothing
-    // is frozen after: every account settles, the next steps trade, withdraw and liquidate
-    const L = await house.limits();
-    const next = { buffer: L.buffer, reward: L.reward === W('0.05') ? W('0.055') : W('0.05'), maxStaleness: L.maxStaleness, maxDeviation: L.maxDeviation };
-    const before = await house.expiryCount();
-    await send(h.queue('setLimits', [next]));
-    await advance(Number(h.delay));
-    await send(house.connect(admin).setLimits(next));
-    expect((await house.limits()).reward === next.reward, `step ${step}: the queued limits change applied after the delay`);
-    await send(push());
-    pushes++;
-    changes++;
-    const crossed = before - (await house.expiryCount());
-    if (crossed > 0n) {
-      expiriesCrossed += Number(crossed);
-      for (const s of [maker, liquidator, ...traders]) {
-        const why = await reverts(house.connect(stranger).settle(s.address));
-        expect(why === null, `step ${step}: after an expiry, settle(${s.address.slice(0, 8)}) ${why ?? 'ok'}`);
-      }
-    }
-  } else {
-    // mostly an account the engine marks liquidatable (if any), with its worst scenario or
-    // another; else a random one
-    const nat = await native(all);
-    const bad = all.filter((_, k) => nat.res[k].result.liquidatable);
-    const k = bad.length && r.chance(0.7) ? all.indexOf(r.pick(bad)) : r.int(0, all.length - 1);
-    const res = nat.res[k].result;
-    const id = r.chance(0.5) && res.underlyings.length ? BigInt(res.underlyings[0].worst_scenario) : BigInt(r.int(0, NSCEN));
-    const why = await reverts(house.connect(liquidator).liquidate(all[k], id));
-    if (why === null) {
-      liqOk++;
-      expect(res.liquidatable, `step ${step}: a liquidation succeeded only on an account the engine calls liquidatable`);
-    } else if (why === 'AccountHealthy') liqRefused++;
-    else expect(false, `step ${step}: liquidate reverted with ${why}`);
-  }
-  await checkInvariants(step);
-  // the engine's margin equals the contract's: the stepping trader's full grid against the native
-  // engine on its book() (as a JSON request)
-  {
-    const res = (await native([t.address])).res[0].result;
-    const g = await house.fullGrid(t.address);
-    const same = g.equity === wad(res.equity) && g.initial === wad(res.initial_margin) && g.maintenance === wad(res.maintenance_margin) && g.liquidatable === res.liquidatable;
-    if (same) gridsSame++;
-    expect(same, `step ${step}: ${t.address}'s full grid on chain equals the native engine's (EVM ${g.equity} ${g.initial} ${g.maintenance}; native ${res.equity} ${res.initial_margin} ${res.maintenance_margin})`);
-  }
-  if (verbose) console.log(`  step ${step}: ${u.toFixed(2)} ${Date.now() - stepStart} ms`);
-}
-console.log(`  invariant run: ${STEPS} steps: ${wOk} withdrawals (${wRefused} refused; ${haircuts} of claims scaled by a socialised loss, each paid exactly), ${pushes} oracle updates (${changes} after a timelocked limits change and a day, ${expiriesCrossed} expiries crossed and settled), ${liqOk} liquidations (${liqRefused} refused as healthy), ${tradesOk} trades in all; the stepping account's grid equal to the engine's after ${gridsSame} of ${STEPS} steps`);
+// harness/invariants.js: --sequences S random sequences of --steps K steps each (default 1 x 150)
+const counts = await invariantRun({ h, MARGIN, tmp, checks, traders, all, seed: Number(opt('--seed', '7')), sequences: Number(opt('--sequences', '1')),
+  steps: STEPS, mutateParams: argv.includes('--mutate-params'), verbose: argv.includes('--verbose') });
+console.log('  ' + summary(counts) + ` (${counts.seconds} s)`);
 
 // Staleness: no margin decision on an old market.
 await advance(4000);

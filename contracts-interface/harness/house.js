@@ -297,16 +297,24 @@ export class House {
     };
   }
   /// Native results for addresses ({result} per address; at one scenario if given), and their
-  /// books as of `blockTag`.
-  async native(margin, dir, addrs, scenario, blockTag = 'latest') {
-    const books = [];
-    for (const a of addrs) books.push(await this.bookOf(a, blockTag));
-    return { books, res: nativeBatch(margin, books.map(requestOf), dir, scenario) };
+  /// books as of `blockTag`. The engine's model: `paramsDoc` (the scenario/1 document the house
+  /// was last set to, once a harness changes the parameters), else "pmrm2"; `doc` overrides it.
+  async native(margin, dir, addrs, scenario, blockTag = 'latest', doc = this.paramsDoc) {
+    const books = await Promise.all(addrs.map((a) => this.bookOf(a, blockTag)));
+    return { books, res: nativeBatch(margin, books.map((b) => requestOf(b, doc)), dir, scenario) };
   }
 }
 
-/// A book (House.bookOf) as a JSON v1 request under pmrm2.
-export function requestOf(b) {
+/// The shipped "pmrm2" model (a portfolio/1 document) with its scenario/1 document replaced by `doc`.
+let portfolioPmrm2 = null;
+export function portfolioOf(doc) {
+  portfolioPmrm2 ??= JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/portfolio-pmrm2.json'), 'utf8'));
+  return { ...portfolioPmrm2, scenarios: doc };
+}
+
+/// A book (House.bookOf) as a JSON v1 request under pmrm2, or under pmrm2 with the scenario/1
+/// parameter document `doc` (portfolioOf).
+export function requestOf(b, doc = undefined) {
   const ts = b.marketTimestamp;
   const positions = [];
   const expiries = [];
@@ -318,7 +326,7 @@ export function requestOf(b) {
   }
   if (b.perpPosition !== 0n) positions.push({ type: 'perp', underlying: 'BTC', size: decimal(b.perpPosition), entry_price: decimal(b.perpEntry) });
   return {
-    api_version: '1', params: 'pmrm2',
+    api_version: '1', params: doc ? portfolioOf(doc) : 'pmrm2',
     market: { timestamp: String(ts), stable_price: decimal(b.stablePrice), underlyings: { BTC: { spot: decimal(b.spot), spot_confidence: decimal(b.spotConfidence),
       perp_mark: decimal(b.perpPrice), perp_confidence: decimal(b.perpConfidence), expiries } } },
     account: { margin_mode: 'cross', cash: decimal(b.cash), positions },

@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bytesToHex } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { compile, ERRORS, DEPLOY_RUNS, DEPLOYED } from './evm.js';
+import { compile, ERRORS, DEPLOY_RUNS, DEPLOYED, CONTRACTS } from './evm.js';
 import { Anvil } from './anvil.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -351,7 +351,9 @@ export function nativeBatch(margin, requests, dir, scenario, flag = '--scenario'
 
 // ---------------------------------------------------------------- main
 
-/// Deliberate changes to PortfolioMargin.sol that the comparison must catch (--mutate).
+/// The portfolio model's sources: the assembly (witness, grid) and the pricing of scenario rows.
+const MODEL_FILES = ['PortfolioMargin.sol', 'ScenarioPricing.sol'];
+/// Deliberate changes to the model (MODEL_FILES) that the comparison must catch (--mutate).
 const MUTATIONS = [
   ['the requirement rounds toward -inf', 'FixedPoint.add(FixedPoint.mul(risk, factor, CEIL), contingency)', 'FixedPoint.add(FixedPoint.mul(risk, factor, FLOOR), contingency)'],
   ['skew gains are kept', 'if (skew && ePnl > 0) ePnl = -ePnl;', ''],
@@ -531,11 +533,10 @@ async function main() {
   let caught = 0;
   const few = Math.min(100, count);
   for (const [what, from, to] of MUTATIONS) {
-    const contracts = compile((name, text) => {
-      if (name !== 'PortfolioMargin.sol') return text;
-      if (!text.includes(from)) throw new Error('mutation site not found: ' + from);
-      return text.replace(from, to);
-    }, undefined, HARNESS);
+    // the model's two files (PortfolioMargin.sol, ScenarioPricing.sol): the site is in one of them
+    const sites = MODEL_FILES.filter((f) => fs.readFileSync(path.join(CONTRACTS, f), 'utf8').includes(from));
+    if (sites.length !== 1) throw new Error(`mutation site found in ${sites.length} files: ${from}`);
+    const contracts = compile((name, text) => (name === sites[0] ? text.replace(from, to) : text), undefined, HARNESS);
     const hm = await Harness.create(contracts);
     const r = await compare(hm, params, nScen, books.slice(0, few), full, perScenario, true);
     hm.stop();

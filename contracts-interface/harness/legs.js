@@ -121,7 +121,8 @@ export async function legsCap(contracts, expect, why, limit) {
 /// The block gas limit asserted: `--block-gas N` on the command line, else Ethereum mainnet's 30 M.
 export const blockGas = (argv) => (argv.includes('--block-gas') ? BigInt(argv[argv.indexOf('--block-gas') + 1]) : 30_000_000n);
 
-// standalone: node harness/legs.js [--block-gas N]   (exit 1 on any failure)
+// standalone: node harness/legs.js [--block-gas N] [--mutate-legs]   (exit 1 on any failure;
+// --mutate-legs: the house compiled with MAX_LEGS 40, which the section must catch: exit 0 if so)
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { Checks } = await import('./house.js');
   const checks = new Checks();
@@ -140,9 +141,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     }
   };
   const { compile, DEPLOY_RUNS, DEPLOYED } = await import('./evm.js');
-  const contracts = compile(undefined, DEPLOY_RUNS, DEPLOYED);
+  const MUTATE = process.argv.includes('--mutate-legs');
+  const [from, to] = ['uint256 public constant MAX_LEGS = 32;', 'uint256 public constant MAX_LEGS = 40;'];
+  const mutate = (n, text) => {
+    if (!MUTATE || n !== 'HouseState.sol') return text;
+    if (!text.includes(from)) throw new Error('the mutation does not apply: ' + from);
+    return text.replace(from, to);
+  };
+  const contracts = compile(mutate, DEPLOY_RUNS, DEPLOYED);
   h.iface = new ethers.Interface(contracts['MarginAccounts.sol'].MarginAccounts.abi);
   await legsCap(contracts, (ok, what) => checks.expect(ok, what), why, blockGas(process.argv));
   console.log(`legs cap: ${checks.passed} passed, ${checks.failed} failed`);
-  process.exit(checks.failed ? 1 : 0);
+  if (MUTATE) console.log(`mutant (the legs cap lifted to 40): ${checks.failed ? 'caught' : 'NOT caught'}`);
+  process.exit((checks.failed > 0) === MUTATE ? 0 : 1);
 }

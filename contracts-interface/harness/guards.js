@@ -31,7 +31,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
-import { House, Checks, W, E18, link } from './house.js';
+import { House, Checks, W, E18, link, errorOf } from './house.js';
 import { compile, DEPLOY_RUNS, DEPLOYED } from './evm.js';
 import { signedOrders, governance } from './trust.js';
 import { legsCap, blockGas } from './legs.js';
@@ -62,19 +62,7 @@ await h.configure();
 const [trader] = h.traders;
 
 /// The custom error of an eth_call ({name, args}) or null when it succeeded.
-async function why(promise) {
-  try {
-    await promise;
-    return null;
-  } catch (e) {
-    const data = e.data || e.info?.error?.data || e.error?.data;
-    try {
-      return iface.parseError(data);
-    } catch {
-      return { name: 'revert ' + (data || e.shortMessage || e.message), args: [] };
-    }
-  }
-}
+const why = (promise) => errorOf(iface, promise);
 const b32 = (s) => ethers.encodeBytes32String(s);
 const named = (r, name, field) => r && r.name === name && (field === undefined || r.args[0] === b32(field));
 const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
@@ -90,7 +78,6 @@ async function dust() {
   }
   return (await h.token.balanceOf(h.houseAddr)) - owed;
 }
-let legsGas;
 
 // ---------------------------------------------------------------- 1. the findings
 await h.fund(maker, W('100000000'));
@@ -393,7 +380,7 @@ if (MUTATE) {
 // MAX_LEGS at its worst on a fresh house (legs.js): the worst trade, a liquidation to a 32-leg
 // liquidator and a withdrawal, each below the block gas limit (--block-gas N; mainnet's 30 M by
 // default); a 33rd leg refused by a trade and by a liquidation.
-legsGas = await legsCap(h.contracts, expect, why, blockGas(process.argv));
+await legsCap(h.contracts, expect, why, blockGas(process.argv));
 // The uncovered loss (item 5): a deficit larger than every claim (unrealised perp gains are not
 // claims) wipes the claims (a new epoch) and leaves socialisedLoss, which fundInsurance pays down
 // (LossRecovered) before the fund grows. A fresh house: A long a perp from B; L long a put from B;

@@ -124,22 +124,8 @@ export const blockGas = (argv) => (argv.includes('--block-gas') ? BigInt(argv[ar
 // standalone: node harness/legs.js [--block-gas N] [--mutate-legs]   (exit 1 on any failure;
 // --mutate-legs: the house compiled with MAX_LEGS 40, which the section must catch: exit 0 if so)
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { Checks } = await import('./house.js');
+  const { Checks, errorOf } = await import('./house.js');
   const checks = new Checks();
-  const h = { iface: null };
-  const why = async (p) => {
-    try {
-      await p;
-      return null;
-    } catch (e) {
-      const data = e.data || e.info?.error?.data || e.error?.data;
-      try {
-        return h.iface.parseError(data);
-      } catch {
-        return { name: 'revert ' + (data || e.shortMessage || e.message), args: [] };
-      }
-    }
-  };
   const { compile, DEPLOY_RUNS, DEPLOYED } = await import('./evm.js');
   const MUTATE = process.argv.includes('--mutate-legs');
   const [from, to] = ['uint256 public constant MAX_LEGS = 32;', 'uint256 public constant MAX_LEGS = 40;'];
@@ -149,7 +135,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return text.replace(from, to);
   };
   const contracts = compile(mutate, DEPLOY_RUNS, DEPLOYED);
-  h.iface = new ethers.Interface(contracts['MarginAccounts.sol'].MarginAccounts.abi);
+  const iface = new ethers.Interface(contracts['MarginAccounts.sol'].MarginAccounts.abi);
+  const why = (p) => errorOf(iface, p);
   await legsCap(contracts, (ok, what) => checks.expect(ok, what), why, blockGas(process.argv));
   console.log(`legs cap: ${checks.passed} passed, ${checks.failed} failed`);
   if (MUTATE) console.log(`mutant (the legs cap lifted to 40): ${checks.failed ? 'caught' : 'NOT caught'}`);

@@ -11,8 +11,8 @@
 // The accounts: A short every call (28) and long the four 80,000 puts: its worst scenario is up;
 // B short every put (28, the 80,000s sold to A) and long the four 120,000 calls (bought from A):
 // its worst is down. A vol rise takes both below IM (not MM); B buys back half of A's long 80,000
-// put of the first expiry at mark: B reduces a short, A a long that loses in its worst scenario,
-// and neither's equity - MM falls, so the rule passes both.
+// put of the first expiry: B reduces a short, A a long; at the lowest price above mark (mark + 0,
+// 1, 5, 20, 100, 400) where neither's equity - MM falls (at mark A's does), the rule passes both.
 import { ethers } from 'ethers';
 import { House, W } from './house.js';
 

@@ -22,16 +22,19 @@
 //    A passing trade that closes a whole series below IM (the rule's redo path).
 //    --mutate: the house with the loss scale's entry kept at the first deposit; --mutate-redo: the
 //    redo leaving the closed series on the account's list; each must be caught.
-// 5. The legs cap (MAX_LEGS 32): a 33rd series refused, the gas of a trade and a withdrawal at it.
+// 5. The legs cap (MAX_LEGS 32, legs.js): a 33rd series refused by a trade and by a liquidation;
+//    the worst trade, a liquidation ending at 32 legs and a withdrawal measured, each asserted
+//    below the block gas limit (mainnet's 30 M; --block-gas N to assert another).
 // 6. trust.js: signed orders (after 1), the timelock, roles and a mutation caught (at the end).
 // Exit 1 on any failure.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ethers } from 'ethers';
-import { House, Checks, W, E18, link } from './house.js';
+import { House, Checks, W, E18, link, errorOf } from './house.js';
 import { compile, DEPLOY_RUNS, DEPLOYED } from './evm.js';
 import { signedOrders, governance } from './trust.js';
+import { legsCap, blockGas } from './legs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.join(here, '..', '..');
@@ -59,19 +62,7 @@ await h.configure();
 const [trader] = h.traders;
 
 /// The custom error of an eth_call ({name, args}) or null when it succeeded.
-async function why(promise) {
-  try {
-    await promise;
-    return null;
-  } catch (e) {
-    const data = e.data || e.info?.error?.data || e.error?.data;
-    try {
-      return iface.parseError(data);
-    } catch {
-      return { name: 'revert ' + (data || e.shortMessage || e.message), args: [] };
-    }
-  }
-}
+const why = (promise) => errorOf(iface, promise);
 const b32 = (s) => ethers.encodeBytes32String(s);
 const named = (r, name, field) => r && r.name === name && (field === undefined || r.args[0] === b32(field));
 const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
@@ -87,7 +78,6 @@ async function dust() {
   }
   return (await h.token.balanceOf(h.houseAddr)) - owed;
 }
-let legsGas;
 
 // ---------------------------------------------------------------- 1. the findings
 await h.fund(maker, W('100000000'));
@@ -387,32 +377,10 @@ if (MUTATE) {
   process.exit(checks.failed ? 0 : 1);
 }
 // ---------------------------------------------------------------- 5. legs cap
-// MAX_LEGS: a 33rd series held reverts InvalidParameter("legs"); the gas of a trade and of a
-// withdrawal (full IM grid) at the cap (the counterparty, the stranger, at the cap too).
-{
-  const [, t2] = h.traders;
-  const { stranger } = h;
-  await h.fund(stranger, W('10000000'));
-  await h.send(house.connect(stranger).deposit(W('5000000')));
-  const cap = Number(await house.MAX_LEGS());
-  await h.fund(t2, W('10000000'));
-  await h.send(house.connect(t2).deposit(W('5000000')));
-  const live = [];
-  for (let i = 0; i < Number(await house.liveCount()); i++) live.push(Number(await house.live(i)));
-  const had = new Set((await house.accountOf(t2.address)).held.map(Number));
-  const fresh = live.filter((i) => !had.has(i));
-  let rc;
-  for (let i = 0; i < cap - had.size; i++) rc = await h.send(h.trade(t2, stranger, BigInt(fresh[i]), W('0.01'), h.optionPrice(h.SERIES[fresh[i]])));
-  const n = (await house.accountOf(t2.address)).held.length;
-  const next = fresh[cap - had.size];
-  const r17 = await why(h.trade(t2, stranger, BigInt(next), W('0.01'), h.optionPrice(h.SERIES[next])));
-  expect(cap === 32 && n === cap && named(r17, 'InvalidParameter', 'legs'), `MAX_LEGS ${cap}: ${n} series held, a 33rd reverts InvalidParameter("legs") (${r17?.name})`);
-  const more = await h.send(h.trade(stranger, t2, BigInt(fresh[0]), W('0.01'), h.optionPrice(h.SERIES[fresh[0]])));
-  const wd = await h.send(house.connect(t2).withdraw(W('1000')));
-  expect(more.gasUsed > 0n && (await house.accountOf(t2.address)).held.length === cap - 1, 'at the cap, a held leg still trades (here: closed)');
-  console.log(`  at MAX_LEGS (${cap} legs over ${(await house.book(t2.address)).expiries.length} expiries): trade opening the 32nd (both sides) ${rc.gasUsed}, trade reducing a held leg (both sides) ${more.gasUsed}, withdraw ${wd.gasUsed} gas`);
-  legsGas = { open: rc.gasUsed, held: more.gasUsed, withdraw: wd.gasUsed };
-}
+// MAX_LEGS at its worst on a fresh house (legs.js): the worst trade, a liquidation to a 32-leg
+// liquidator and a withdrawal, each below the block gas limit (--block-gas N; mainnet's 30 M by
+// default); a 33rd leg refused by a trade and by a liquidation.
+await legsCap(h.contracts, expect, why, blockGas(process.argv));
 // The uncovered loss (item 5): a deficit larger than every claim (unrealised perp gains are not
 // claims) wipes the claims (a new epoch) and leaves socialisedLoss, which fundInsurance pays down
 // (LossRecovered) before the fund grows. A fresh house: A long a perp from B; L long a put from B;

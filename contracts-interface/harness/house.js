@@ -40,6 +40,22 @@ export class Checks {
   }
 }
 
+/// The custom error a promise (an eth_call or a sent transaction) rejected with, decoded by
+/// `iface` ({name, args}), or null when it succeeded.
+export async function errorOf(iface, promise) {
+  try {
+    await promise;
+    return null;
+  } catch (e) {
+    const data = e.data || e.info?.error?.data || e.error?.data;
+    try {
+      return iface.parseError(data);
+    } catch {
+      return { name: 'revert ' + (data || e.shortMessage || e.message), args: [] };
+    }
+  }
+}
+
 /// Bytecode with each linked library's placeholder (__$ + 34 hex digits of keccak256 of
 /// "File.sol:Name" + $__) replaced by its address; `links`: {"File.sol:Name": address}.
 export function link(code, links) {

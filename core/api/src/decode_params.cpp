@@ -29,6 +29,14 @@ bool decimals_at(decoder& d, const json& parent, const std::string& path, const 
     return o && decimals(d, *o, child(path, key), fields);
 }
 
+// A collateral asset's optional depth term: "depth" and "liquidity" (decimal strings).
+depth_term depth_of(decoder& d, const json& v, const std::string& ap) {
+    depth_term t;
+    t.depth = d.decimal(v, ap, "depth", false);
+    t.liquidity = d.decimal(v, ap, "liquidity", false);
+    return t;
+}
+
 // The contingency block (scenario/1 and es/1 documents share it).
 bool contingency_at(decoder& d, const json& parent, const std::string& path, scenario::contingency_params& c) {
     return decimals_at(d, parent, path, "contingency",
@@ -80,11 +88,12 @@ void decode_standard(decoder& d, const json& o, const std::string& path, standar
     if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, v] : c->items()) {
         const std::string ap = child(cp, asset);
-        if (!d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut"})) return;
+        if (!d.is_object(v, ap) || !d.only(v, ap, {"depth", "im_haircut", "liquidity", "mm_haircut"})) return;
         auto im = d.decimal(v, ap, "im_haircut", true);
         auto mm = d.decimal(v, ap, "mm_haircut", true);
+        const depth_term t = depth_of(d, v, ap);
         if (d.failed()) return;
-        p.collateral.emplace(asset, haircut{*im, *mm});
+        p.collateral.emplace(asset, haircut{*im, *mm, t});
     }
 }
 
@@ -211,11 +220,12 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
     if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, v] : c->items()) {
         const std::string ap = child(cp, asset);
-        if (!d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut", "risk_cancelling"})) return;
+        if (!d.is_object(v, ap) || !d.only(v, ap, {"depth", "im_haircut", "liquidity", "mm_haircut", "risk_cancelling"})) return;
         auto im = d.decimal(v, ap, "im_haircut", true);
         auto mm = d.decimal(v, ap, "mm_haircut", true);
+        const depth_term t = depth_of(d, v, ap);
         if (d.failed()) return;
-        collateral_rule r{*im, *mm, false};
+        collateral_rule r{*im, *mm, false, t};
         if (const json* rc = d.field(v, ap, "risk_cancelling", false)) {
             if (!rc->is_boolean()) {
                 d.fail(error_code::WRONG_TYPE, child(ap, "risk_cancelling"), std::string("expected true or false, got ") + type_name(*rc));
@@ -267,9 +277,13 @@ void decode_es(decoder& d, const json& o, const std::string& path, es_params& p)
     const std::string cp = child(path, "collateral");
     if (!d.is_object(*col, cp)) return;
     for (const auto& [asset, v] : col->items()) {
-        collateral_rule r;
-        if (!decimals(d, v, child(cp, asset), {{"im_haircut", &r.im_haircut}, {"mm_haircut", &r.mm_haircut}})) return;
-        p.collateral.emplace(asset, r);
+        const std::string ap = child(cp, asset);
+        if (!d.is_object(v, ap) || !d.only(v, ap, {"depth", "im_haircut", "liquidity", "mm_haircut"})) return;
+        auto im = d.decimal(v, ap, "im_haircut", true);
+        auto mm = d.decimal(v, ap, "mm_haircut", true);
+        const depth_term t = depth_of(d, v, ap);
+        if (d.failed()) return;
+        p.collateral.emplace(asset, collateral_rule{*im, *mm, false, t});
     }
 }
 

@@ -9,6 +9,7 @@
 
 #include "api/documents.hpp"
 #include "api/request.hpp"
+#include "api/response.hpp"
 #include "core/margin.hpp"
 #include "core/model.hpp"
 
@@ -143,4 +144,24 @@ TEST_CASE("depth: bounds, types and absent fields", "[depth]") {
             CHECK(r.err->path == b.path);
         }
     }
+}
+
+TEST_CASE("depth: the canonical request holds the term when given, and only then", "[depth]") {
+    auto a = api::parse_request(example("standard").dump());
+    json doc = standard_doc();
+    auto b = api::parse_request(example(doc).dump());  // the shipped document inline
+    REQUIRE(a.ok());
+    REQUIRE(b.ok());
+    const std::string plain = api::canonical_request(a.value);
+    CHECK(plain == api::canonical_request(b.value));
+    CHECK(plain.find("depth") == std::string::npos);
+    doc["collateral"]["BTC"]["depth"] = "1000.50";
+    doc["collateral"]["BTC"]["liquidity"] = "0.5";
+    auto c = api::parse_request(example(doc).dump());
+    REQUIRE(c.ok());
+    const std::string with = api::canonical_request(c.value);
+    CHECK(with.find(R"("BTC":{"depth":"1000.5","im_haircut":"0.1","liquidity":"0.5","mm_haircut":"0.05"})") != std::string::npos);
+    auto again = api::parse_request(with);  // the canonical text reads back to itself
+    REQUIRE(again.ok());
+    CHECK(api::canonical_request(again.value) == with);
 }

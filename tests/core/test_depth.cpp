@@ -12,17 +12,14 @@
 #include "api/response.hpp"
 #include "core/margin.hpp"
 #include "core/model.hpp"
+#include "fixtures.hpp"
 
 using namespace margin;
 using nlohmann::json;
 
 namespace {
 
-fp::Wad D(const std::string& s) {
-    const auto r = fp::parse(s);
-    REQUIRE(r.ok());
-    return r.value;
-}
+using fixtures::W;
 
 // The shipped example (BTC 0.5 at 100,000 +- 25, USDC 50,000) under `params`.
 json example(const json& params) {
@@ -52,22 +49,22 @@ const collateral_result& held(const account_result& a, const std::string& asset)
 }  // namespace
 
 TEST_CASE("depth: the add-on rounds up and is capped at 1 - total", "[depth]") {
-    depth_term t{D("3"), std::nullopt};
+    depth_term t{W("3"), std::nullopt};
     // 1/3 USD per USD of depth: ceil, not floor (a floor mutation gives ...333)
-    auto a = depth_addon(t, D("1"), D("0.1"));
+    auto a = depth_addon(t, W("1"), W("0.1"));
     REQUIRE(a.ok());
     CHECK(fp::format(a.value) == "0.333333333333333334");
     // the smallest holding still adds one wei
-    a = depth_addon(t, fp::Wad::from_raw(fp::I256{1}), D("0.1"));
+    a = depth_addon(t, fp::Wad::from_raw(fp::I256{1}), W("0.1"));
     CHECK(a.value.raw() == fp::I256{1});
     // holding 0 and no depth: nothing
-    CHECK(depth_addon(t, fp::Wad{}, D("0.1")).value.raw().is_zero());
-    CHECK(depth_addon(depth_term{}, D("1000000"), D("0.1")).value.raw().is_zero());
+    CHECK(depth_addon(t, fp::Wad{}, W("0.1")).value.raw().is_zero());
+    CHECK(depth_addon(depth_term{}, W("1000000"), W("0.1")).value.raw().is_zero());
     // capped: total + add-on <= 1; a total already at 1 gets nothing
-    t.liquidity = D("2");
-    CHECK(fp::format(depth_addon(t, D("3"), D("0.95")).value) == "0.05");
-    CHECK(depth_addon(t, D("3"), D("1")).value.raw().is_zero());
-    CHECK(fp::format(depth_addon(t, D("0.75"), D("0")).value) == "0.5");
+    t.liquidity = W("2");
+    CHECK(fp::format(depth_addon(t, W("3"), W("0.95")).value) == "0.05");
+    CHECK(depth_addon(t, W("3"), W("1")).value.raw().is_zero());
+    CHECK(fp::format(depth_addon(t, W("0.75"), W("0")).value) == "0.5");
 }
 
 TEST_CASE("depth: the standard model's IM charge on a holding", "[depth]") {
@@ -114,7 +111,7 @@ TEST_CASE("depth: the portfolio model raises the IM contingency, not MM", "[dept
     CHECK(fp::format(u.im_charge) == "25989.801");
     CHECK(with.maintenance_margin == before.maintenance_margin);
     // USDC moves with no scenario: its add-on 0.4999 x 49,990 / 0.9998 (stable price 1) enters IM once
-    CHECK(fp::sub(with.initial_margin, before.initial_margin).value > D("24990"));
+    CHECK(fp::sub(with.initial_margin, before.initial_margin).value > W("24990"));
 }
 
 TEST_CASE("depth: bounds, types and absent fields", "[depth]") {

@@ -164,6 +164,13 @@ int dynamic_command(const std::vector<std::string>& args) {
         json s;
         s["underlying"] = run.underlying;
         s["variant"] = run.variant;
+        // the asset's portfolio/1 collateral rule on each day: mm_haircut from its column, the size
+        // term per account (docs/margin.md "Collateral depth"), not at the reference holding
+        if (const auto hc = st.haircuts.find(run.underlying); hc != st.haircuts.end())
+            s["collateral"][run.underlying] = {{"im_haircut", "0"},
+                                               {"depth", f(hc->second.rule.depth)},
+                                               {"liquidity", f(hc->second.rule.liquidity)},
+                                               {"risk_cancelling", true}};
         std::map<std::string, json> cols;
         for (const char* k : {"day", "ewma_sigma", "long_sigma", "stressed_sigma", "sigma", "scale", "im_multiplier", "grid_down",
                               "grid_up", "range_up", "range_down", "im_factor", "mm_haircut", "im_haircut"})

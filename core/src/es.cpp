@@ -24,7 +24,7 @@ portfolio_params contingencies_only(const es_params& es) {
     s.basis.spot_up = WAD_ONE;
     s.basis.spot_down = WAD_ONE;
     s.contingency = es.contingency;
-    for (const auto& [asset, rule] : es.collateral) pp.collateral[asset] = {rule.im_haircut, rule.mm_haircut, false};
+    for (const auto& [asset, rule] : es.collateral) pp.collateral[asset] = {rule.im_haircut, rule.mm_haircut, false, rule.depth};
     return pp;
 }
 

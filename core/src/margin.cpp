@@ -144,7 +144,10 @@ outcome<account_result> compute_standard(const request& req, scenario::value_cac
         const Wad gross = c(fp::mul_div(amount, low, WEI, rounding::toward_zero));  // exact, 36 decimals
         collateral_result cr{asset, amount, low, Wad{}, Wad{}};
         cr.value = c(fp::mul_div(gross, c(fp::sub(WAD_ONE, h.mm)), E36_RAW, rounding::floor));
-        cr.im_charge = c(fp::mul_div(gross, c(fp::sub(h.im, h.mm)), E36_RAW, rounding::ceil));
+        // the size-against-depth term on this holding (ceil: the larger haircut)
+        const Wad held = h.depth.present() ? c(fp::mul(amount, low, rounding::ceil)) : Wad{};
+        const Wad im_h = c(fp::add(h.im, c(depth_addon(h.depth, held, h.im))));
+        cr.im_charge = c(fp::mul_div(gross, c(fp::sub(im_h, h.mm)), E36_RAW, rounding::ceil));
         equity = c(fp::add(equity, cr.value));
         im = c(fp::add(im, cr.im_charge));
         if (!c.ok()) return overflow("/account/collateral/" + asset);

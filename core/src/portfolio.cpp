@@ -115,9 +115,12 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
         const collateral_rule& rule = pp.collateral.at(asset);
         const bool moves = rule.risk_cancelling && req.market.underlyings.count(asset) > 0;
         sc::portfolio& p = moves ? book(asset) : unattached;
-        p.collaterals.push_back({asset, amount, ap.price, score(c, ap.confidence, ap.price), rule.im_haircut, rule.mm_haircut, moves});
+        // the size-against-depth term on this holding (ceil: the larger haircut)
+        const Wad held = rule.depth.present() ? c(fp::mul(amount, ap.price, rounding::ceil)) : Wad{};
+        const Wad im_h = c(fp::add(rule.im_haircut, c(depth_addon(rule.depth, held, c(fp::add(rule.im_haircut, rule.mm_haircut))))));
+        p.collaterals.push_back({asset, amount, ap.price, score(c, ap.confidence, ap.price), im_h, rule.mm_haircut, moves});
         collateral_result cr{asset, amount, ap.price, c(fp::mul(amount, ap.price, rounding::floor)), Wad{}};
-        cr.im_charge = c(fp::mul(cr.value, c(fp::add(rule.im_haircut, rule.mm_haircut)), rounding::ceil));
+        cr.im_charge = c(fp::mul(cr.value, c(fp::add(im_h, rule.mm_haircut)), rounding::ceil));
         res.collateral.push_back(std::move(cr));
     }
     for (auto& [sym, m] : expiries)

@@ -113,13 +113,27 @@ bool check_contingency(checker& c, const scenario::contingency_params& g, const 
     return check_rows(c, p, path, "contingency", true);
 }
 
-// Collateral rules of the portfolio and es models: symbols and haircut fractions.
+// A collateral asset's depth term (core/model.hpp depth_term): depth in (0, 1e15] USD,
+// liquidity in [0, 10] and only beside a depth.
+bool check_depth(checker& c, const depth_term& t, const std::string& path) {
+    if (t.liquidity && !t.depth)
+        return c.fail(error_code::INCONSISTENT_PARAMS, child(path, "liquidity"), "liquidity weighs a depth term: give \"depth\" too");
+    if (t.depth &&
+        (!c.positive(*t.depth, child(path, "depth")) || !c.at_most(*t.depth, Wad::from_int(1'000'000'000'000'000), child(path, "depth"))))
+        return false;
+    if (t.liquidity &&
+        (!c.non_negative(*t.liquidity, child(path, "liquidity")) || !c.at_most(*t.liquidity, W(10), child(path, "liquidity"))))
+        return false;
+    return true;
+}
+
+// Collateral rules of the portfolio and es models: symbols, haircut fractions and depth terms.
 bool check_collateral_rules(checker& c, const std::map<std::string, collateral_rule>& rules, const std::string& path) {
     if (!c.count_at_most(rules.size(), limits::max_collateral, path, "collateral assets")) return false;
     for (const auto& [asset, r] : rules) {
         const std::string ap = child(path, asset);
         if (!c.symbol(asset, ap, false) || !c.fraction(r.im_haircut, child(ap, "im_haircut")) ||
-            !c.fraction(r.mm_haircut, child(ap, "mm_haircut")))
+            !c.fraction(r.mm_haircut, child(ap, "mm_haircut")) || !check_depth(c, r.depth, ap))
             return false;
     }
     return true;
@@ -157,6 +171,7 @@ std::optional<error> validate(const standard_params& p, const std::string& path)
         if (!c.symbol(asset, ap, false) || !c.fraction(h.im, child(ap, "im_haircut")) || !c.fraction(h.mm, child(ap, "mm_haircut")))
             return c.err;
         if (h.mm > h.im) return error{error_code::INCONSISTENT_PARAMS, ap, "mm_haircut must not exceed im_haircut (IM >= MM)"};
+        if (!check_depth(c, h.depth, ap)) return c.err;
     }
     return std::nullopt;
 }

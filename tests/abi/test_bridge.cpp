@@ -3,6 +3,7 @@
 // request_of / request_builder as book_of's inverse. The same against the EVM (the
 // contract's own book() and input hash): contracts-interface/harness/portfolio.js.
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -72,6 +73,27 @@ TEST_CASE("bridge: Book and Params round trip; requests the chain cannot hold", 
         CHECK(x.err->code == error_code::NOT_REPRESENTABLE);
         CHECK(x.err->path == path);
     }
+}
+
+TEST_CASE("bridge: a collateral depth term is refused, not dropped", "[bridge]") {
+    // the chain's collateral rules hold two haircuts; the per-account depth term is off-chain only
+    nlohmann::json doc = nlohmann::json::parse(margin::api::document("pmrm2"));
+    doc["collateral"]["ETH"]["depth"] = "250000000";
+    const std::string text = R"({"api_version":"1","params":)" + doc.dump() +
+                             R"(,"market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100000"}}},)"
+                             R"("account":{"cash":"0","positions":[{"type":"perp","underlying":"BTC","size":"1"}]}})";
+    auto q = margin::api::parse_request(text);
+    REQUIRE(q.ok());
+    auto x = bridge::book_of(q.value);
+    REQUIRE_FALSE(x.ok());
+    CHECK(x.err->code == error_code::NOT_REPRESENTABLE);
+    CHECK(x.err->path == "/params/collateral/ETH/depth");
+    CHECK(x.err->message.find("depth haircut not supported on chain") != std::string::npos);
+    // without the term the same request has a book
+    doc["collateral"]["ETH"].erase("depth");
+    auto y = margin::api::parse_request(R"({"api_version":"1","params":)" + doc.dump() + text.substr(text.find(R"(,"market")")));
+    REQUIRE(y.ok());
+    CHECK(bridge::book_of(y.value).ok());
 }
 
 TEST_CASE("bridge: request_of is book_of's inverse", "[bridge]") {

@@ -100,11 +100,26 @@ book_run() {
 book_run "$ref_cmd" expected
 grep -q '"stress_book"' "$out/stress-book-expected.json" || { echo "stress parity: no stress-book result"; exit 1; }
 
+# ---- collateral depth terms (docs/margin.md "Collateral depth"): a separate corpus, so the main
+# one's pinned answers stay as they were; margin batch and its input hash (NOT_REPRESENTABLE)
+python3 "$here/gen_requests.py" --depth --seed "${API_PARITY_SEED:-20261121}" > "$out/depth-requests.jsonl"
+$ref_cmd batch "$out/depth-requests.jsonl" "$out/depth-expected.jsonl"
+$ref_cmd batch "$out/depth-requests.jsonl" "$out/depth-expected-hash.jsonl" --input-hash 5
+depth_ok=$(grep -c '"result"' "$out/depth-expected.jsonl" || true)
+depth_refused=$(grep -c 'depth haircut not supported on chain' "$out/depth-expected-hash.jsonl" || true)
+[ "$depth_ok" -gt 40 ] && [ "$depth_refused" -gt 0 ] || { echo "depth parity: $depth_ok results, $depth_refused refused on chain"; exit 1; }
+echo "depth parity: $(wc -l < "$out/depth-requests.jsonl") requests: $depth_ok results; input hash: $depth_refused refused (depth haircut not supported on chain)"
+
 status=0
 for spec in "$@"; do
   name="${spec%%=*}"; cmd="${spec#*=}"
   $cmd batch "$out/requests.jsonl" "$out/$name.jsonl"
   python3 "$compare" "$out/expected.jsonl" "$out/$name.jsonl" --label "json api: native vs $name" || status=1
+  $cmd batch "$out/depth-requests.jsonl" "$out/$name-depth.jsonl"
+  python3 "$compare" "$out/depth-expected.jsonl" "$out/$name-depth.jsonl" --label "depth terms: native vs $name" || status=1
+  $cmd batch "$out/depth-requests.jsonl" "$out/$name-depth-hash.jsonl" --input-hash 5
+  cmp "$out/depth-expected-hash.jsonl" "$out/$name-depth-hash.jsonl" &&
+    echo "depth terms' input hash: native vs $name: every answer identical (refusals included)" || status=1
   $cmd batch "$out/requests.jsonl" "$out/$name-hash.jsonl" --input-hash 5
   cmp "$out/expected-hash.jsonl" "$out/$name-hash.jsonl" && echo "input hash: native vs $name: $hashes hashes (and every error document) identical" || status=1
   risk_run "$name" "$cmd" || status=1

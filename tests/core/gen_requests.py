@@ -2,6 +2,11 @@
 """Generate JSON API v1 requests for the native-vs-WebAssembly parity check.
 
     gen_requests.py [--seed N] [--count N] > requests.jsonl
+    gen_requests.py --depth [--seed N] > depth-requests.jsonl
+
+--depth: requests whose parameters carry collateral depth terms (docs/margin.md "Collateral
+depth"), standard and portfolio models, with a few bad depth fields; a separate corpus so the
+main one (and its pinned answers) stays as it was.
 
 One compact request per line: random markets (1-3 underlyings, expiries with a
 forward or a rate, SVI surfaces, sometimes only mark vols), random accounts
@@ -12,7 +17,9 @@ duplicates, negative SVI variance...). Decimals are built from integers, so the
 file is the same on every machine for a given seed.
 """
 import argparse
+import copy
 import json
+import os
 import random
 
 TS = 1767225600  # 2026-01-01T00:00:00Z
@@ -301,12 +308,45 @@ def span_requests(r):
     return [json.dumps(x, separators=(",", ":")) for x in out]
 
 
+def depth_requests(r, n=80):
+    """Requests whose standard/1 or portfolio/1 document gives some collateral a depth term."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "core", "api", "params")
+    docs = [json.load(open(os.path.join(root, f))) for f in ("standard-v1.json", "portfolio-pmrm2.json")]
+    bad = [("depth", "0"), ("depth", "-1"), ("depth", "1e3"), ("depth", 5), ("depth", "1000000000000001"),
+           ("liquidity", "11"), ("liquidity", "1")]  # the last: liquidity without a depth
+    out = []
+    for i in range(n):
+        m = market(r)
+        req = {"api_version": "1", "market": m, "account": account(r, m)}
+        doc = copy.deepcopy(docs[0])
+        if i % 2:
+            portfolio(r, req)
+            doc = req["params"] if isinstance(req["params"], dict) else copy.deepcopy(docs[1])
+        for rule in doc["collateral"].values():
+            if r.random() < 0.7:
+                rule["depth"] = r.choice([dec(r, 0.001, 100, 3), dec(r, 100, 10**6, 2), dec(r, 10**6, 10**9, 0)])
+                if r.random() < 0.5:
+                    rule["liquidity"] = dec(r, 0, 10, 2)
+        if i % 10 == 9:
+            key, value = bad[(i // 10) % len(bad)]
+            rule = doc["collateral"][r.choice(sorted(doc["collateral"]))]
+            rule.pop("depth" if key == "liquidity" and value == "1" else "", None)
+            rule[key] = value
+        req["params"] = doc
+        out.append(json.dumps(req, separators=(",", ":"), sort_keys=False))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=20261121)
     ap.add_argument("--count", type=int, default=2600)
+    ap.add_argument("--depth", action="store_true")
     a = ap.parse_args()
     r = random.Random(a.seed)
+    if a.depth:
+        print("\n".join(depth_requests(r)))
+        return
     out = []
     for i in range(a.count):
         m = market(r)

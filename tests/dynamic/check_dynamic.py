@@ -14,13 +14,14 @@ read back by `margin param-hash`, the step-limit figures, the static comparison 
 import json
 import math
 import os
+import random
 import sys
 import tempfile
 
 import mpmath
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from margin_testlib import FAILS as failures, QUIET as quiet, WAD, check, date_of, day_number, read_closes, run_margin  # noqa: E402
+from margin_testlib import FAILS as failures, QUIET as quiet, WAD, ceil_div, check, date_of, day_number, read_closes, run_margin  # noqa: E402
 from margin_testlib import error_of as run_error, finish, wad as wei  # noqa: E402
 
 mpmath.mp.dps = 60
@@ -124,8 +125,81 @@ def haircut(sigma, floor, depth, value, k=233 * WAD // 100, mpor=2, liq=WAD):
     return min(WAD, market + liquidity), market
 
 
-def run(args, expect=0):
-    return run_margin(MARGIN, args, expect)
+def depth_addon(depth, liq, held, total):
+    """The size-against-depth add-on (docs/margin.md "Collateral depth"), Python integers (wei)."""
+    return min(ceil_div(liq * held, depth), max(0, WAD - total)) if held > 0 else 0
+
+
+def depth_requests(rng):
+    """(request with depth terms, the same without, {asset: (depth, liquidity)}, model) for `margin batch`."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    example = json.load(open(os.path.join(root, "core/api/examples/default.json")))
+    docs = {"standard": json.load(open(os.path.join(root, "core/api/params/standard-v1.json"))),
+            "portfolio": json.load(open(os.path.join(root, "core/api/params/portfolio-pmrm2.json")))}
+    out = []
+    for i in range(24):
+        model = "standard" if i % 2 == 0 else "portfolio"
+        req = json.loads(json.dumps(example))
+        req["account"]["collateral"] = {"USDC": str(rng.choice([0, 1, 12345, 50000, 10**6])),
+                                        "BTC": f"{rng.randint(0, 400)}.{rng.randint(0, 999):03d}"}
+        doc = json.loads(json.dumps(docs[model]))
+        plain = json.loads(json.dumps(req))
+        plain["params"] = json.loads(json.dumps(doc))
+        terms = {}
+        for asset in ("USDC", "BTC"):
+            if rng.random() < 0.8:
+                depth = rng.choice(["1", "777.7", "150000", "3000000", "500000000", "1000000000000000"])
+                liq = rng.choice([None, "0", "0.5", "1", "10"])
+                doc["collateral"][asset]["depth"] = depth
+                if liq is not None:
+                    doc["collateral"][asset]["liquidity"] = liq
+                terms[asset] = (wei(depth), wei(liq) if liq is not None else WAD)
+        req["params"] = doc
+        out.append((req, plain, terms, model, doc))
+    return out
+
+
+def verify_depth_compute():
+    """The collateral depth term through `margin batch` (standard and portfolio models), against
+    Python integers: each collateral's IM charge; the standard model's IM moves by exactly the
+    charges' change; MM and equity do not move. Returns the number of requests checked."""
+    rng = random.Random(27)
+    cases = depth_requests(rng)
+    lines = "".join(json.dumps(r) + "\n" + json.dumps(p) + "\n" for r, p, _, _, _ in cases)
+    got = [json.loads(x) for x in run(["batch", "-", "-"], stdin=lines).stdout.strip().split("\n")]
+    check(len(got) == 2 * len(cases), f"batch: {len(got)} answers for {2 * len(cases)} requests")
+    for k, (req, _, terms, model, doc) in enumerate(cases):
+        if not check("result" in got[2 * k] and "result" in got[2 * k + 1], f"depth case {k}: {str(got[2 * k])[:300]}"):
+            continue
+        a, b = got[2 * k]["result"], got[2 * k + 1]["result"]
+        prices = req["market"]["collateral"]
+        delta = 0
+        for ca, cb in zip(a["collateral"], b["collateral"]):
+            asset = ca["asset"]
+            rule = doc["collateral"][asset]
+            im, mm = wei(rule["im_haircut"]), wei(rule["mm_haircut"])
+            amount, price, conf = wei(ca["amount"]), wei(prices[asset]["price"]), wei(prices[asset]["confidence"])
+            depth, liq = terms.get(asset, (None, WAD))
+            if model == "standard":
+                gross = amount * (price - conf)  # 36 decimals
+                add = depth_addon(depth, liq, ceil_div(gross, WAD), im) if depth else 0
+                want = ceil_div(gross * (im + add - mm), WAD * WAD)
+            else:
+                value = amount * price // WAD
+                add = depth_addon(depth, liq, ceil_div(amount * price, WAD), im + mm) if depth else 0
+                want = ceil_div(value * (im + add + mm), WAD)
+            check(wei(ca["im_charge"]) == want, f"depth case {k} ({model}) {asset}: im_charge {ca['im_charge']}, Python {want}")
+            delta += wei(ca["im_charge"]) - wei(cb["im_charge"])
+        check(a["maintenance_margin"] == b["maintenance_margin"] and a["equity"] == b["equity"], f"depth case {k}: MM or equity moved")
+        if model == "standard":
+            check(wei(a["initial_margin"]) - wei(b["initial_margin"]) == delta, f"depth case {k}: IM moved by other than the charges")
+        else:
+            check(wei(a["initial_margin"]) >= wei(b["initial_margin"]), f"depth case {k}: IM fell")
+    return len(cases)
+
+
+def run(args, expect=0, stdin=None):
+    return run_margin(MARGIN, args, expect, stdin=stdin)
 
 
 PMRM2_GRID = {"down": wei("0.82"), "up": wei("1.18"), "range_up": wei("0.5"), "range_down": wei("0.275"), "im": WAD}
@@ -154,6 +228,16 @@ def verify_series(doc, unders, first, last):
             hc_floor, depth, value = HAIRCUT[s["underlying"]]
             h, market = haircut(row["sigma"], hc_floor, depth, value)
             expect = dict(row)
+            rule = s["collateral"][s["underlying"]]
+            if i == 0:
+                check(rule["im_haircut"] == "0" and rule["risk_cancelling"] is True and wei(rule["depth"]) == depth and
+                      wei(rule["liquidity"]) == WAD, f"{s['underlying']}/{s['variant']}: collateral rule {rule}")
+            # the rule with the day's mm_haircut, applied to an account holding the reference value,
+            # gives h(value); holding 0 gives the volatility part; a holding of 2 x depth gives 1
+            for held, want_h in ((value, h), (0, market), (2 * depth, WAD)):
+                n_fields += 1
+                check(market + depth_addon(depth, WAD, held, market) == want_h,
+                      f"{s['underlying']}/{s['variant']} {row['day']}: the rule at {held} gives another haircut")
             expect.update(grid_down=WAD + (PMRM2_GRID["down"] - WAD) * f // WAD, grid_up=WAD + (PMRM2_GRID["up"] - WAD) * f // WAD,
                           range_up=PMRM2_GRID["range_up"] * f // WAD, range_down=min(PMRM2_GRID["range_down"] * f // WAD, WAD),
                           im_factor=mul(PMRM2_GRID["im"], row["im_multiplier"], up=True), mm_haircut=market, im_haircut=h - market)
@@ -178,6 +262,7 @@ def main():
         run(["dynamic", "--prices", PRICES, "--json", out_json, "--csv", out_csv])
         doc = json.load(open(out_json))
         n = verify_series(doc, unders, first, last)
+        print(f"collateral depth term: {verify_depth_compute()} requests (standard and portfolio) recomputed")
         print(f"series: {len(doc['dynamic']['series'])} (underlying, variant) series, {n} fields checked exactly")
         # the tools must bite somewhere: the floor raises the scale, the buffer is drawn down below 1.25
         by = {(s["underlying"], s["variant"]): s for s in doc["dynamic"]["series"]}

@@ -25,6 +25,10 @@ outcome<book> book_of(const margin::request& req) {
     using margin::instrument_type;
     auto fail = [](std::string path, const std::string& why) { return outcome<book>::failure(unrepresentable(std::move(path), why)); };
     if (req.model != margin::margin_model::portfolio) return fail("/params", "the chain runs the portfolio model only");
+    // the chain's collateral rules hold two haircuts: a per-account depth term would be dropped silently
+    for (const auto& [asset, rule] : req.portfolio.collateral)
+        if (rule.depth.present())
+            return fail("/params/collateral/" + asset + "/depth", "depth haircut not supported on chain (collateral " + asset + ")");
     // the underlying: that of the positions, else the market's only one
     std::string sym;
     for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {

@@ -29,6 +29,23 @@ bool decimals_at(decoder& d, const json& parent, const std::string& path, const 
     return o && decimals(d, *o, child(path, key), fields);
 }
 
+// A collateral asset's rule at `ap`: im_haircut, mm_haircut (required), the optional depth
+// term ("depth", "liquidity"), and "risk_cancelling" allowed (not read here) when `cancelling`.
+std::optional<collateral_rule> rule_of(decoder& d, const json& v, const std::string& ap, bool cancelling) {
+    if (!d.is_object(v, ap) || !(cancelling ? d.only(v, ap, {"depth", "im_haircut", "liquidity", "mm_haircut", "risk_cancelling"})
+                                            : d.only(v, ap, {"depth", "im_haircut", "liquidity", "mm_haircut"})))
+        return std::nullopt;
+    auto im = d.decimal(v, ap, "im_haircut", true);
+    auto mm = d.decimal(v, ap, "mm_haircut", true);
+    collateral_rule r;
+    r.depth.depth = d.decimal(v, ap, "depth", false);
+    r.depth.liquidity = d.decimal(v, ap, "liquidity", false);
+    if (d.failed()) return std::nullopt;
+    r.im_haircut = *im;
+    r.mm_haircut = *mm;
+    return r;
+}
+
 // The contingency block (scenario/1 and es/1 documents share it).
 bool contingency_at(decoder& d, const json& parent, const std::string& path, scenario::contingency_params& c) {
     return decimals_at(d, parent, path, "contingency",
@@ -79,12 +96,9 @@ void decode_standard(decoder& d, const json& o, const std::string& path, standar
     const std::string cp = child(path, "collateral");
     if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, v] : c->items()) {
-        const std::string ap = child(cp, asset);
-        if (!d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut"})) return;
-        auto im = d.decimal(v, ap, "im_haircut", true);
-        auto mm = d.decimal(v, ap, "mm_haircut", true);
-        if (d.failed()) return;
-        p.collateral.emplace(asset, haircut{*im, *mm});
+        const auto r = rule_of(d, v, child(cp, asset), false);
+        if (!r) return;
+        p.collateral.emplace(asset, haircut{r->im_haircut, r->mm_haircut, r->depth});
     }
 }
 
@@ -211,11 +225,9 @@ void decode_portfolio(decoder& d, const json& o, const std::string& path, portfo
     if (!d.is_object(*c, cp) || !d.at_most(*c, limits::max_collateral, cp, "collateral assets")) return;
     for (const auto& [asset, v] : c->items()) {
         const std::string ap = child(cp, asset);
-        if (!d.is_object(v, ap) || !d.only(v, ap, {"im_haircut", "mm_haircut", "risk_cancelling"})) return;
-        auto im = d.decimal(v, ap, "im_haircut", true);
-        auto mm = d.decimal(v, ap, "mm_haircut", true);
-        if (d.failed()) return;
-        collateral_rule r{*im, *mm, false};
+        auto rule = rule_of(d, v, ap, true);
+        if (!rule) return;
+        collateral_rule r = *rule;
         if (const json* rc = d.field(v, ap, "risk_cancelling", false)) {
             if (!rc->is_boolean()) {
                 d.fail(error_code::WRONG_TYPE, child(ap, "risk_cancelling"), std::string("expected true or false, got ") + type_name(*rc));
@@ -267,9 +279,9 @@ void decode_es(decoder& d, const json& o, const std::string& path, es_params& p)
     const std::string cp = child(path, "collateral");
     if (!d.is_object(*col, cp)) return;
     for (const auto& [asset, v] : col->items()) {
-        collateral_rule r;
-        if (!decimals(d, v, child(cp, asset), {{"im_haircut", &r.im_haircut}, {"mm_haircut", &r.mm_haircut}})) return;
-        p.collateral.emplace(asset, r);
+        const auto r = rule_of(d, v, child(cp, asset), false);
+        if (!r) return;
+        p.collateral.emplace(asset, *r);
     }
 }
 

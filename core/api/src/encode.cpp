@@ -26,6 +26,12 @@ using detail::dump;
 using sorted_json = nlohmann::json;           // objects keyed in byte order: the canonical form
 using ordered_json = nlohmann::ordered_json;  // insertion order: readable responses
 
+// A collateral asset's depth term, only when present (absent: the object as before).
+void add_depth(sorted_json& j, const depth_term& t) {
+    if (t.depth) j["depth"] = dec(*t.depth);
+    if (t.liquidity) j["liquidity"] = dec(*t.liquidity);
+}
+
 const char* type_text(instrument_type t) {
     return t == instrument_type::option ? "option" : t == instrument_type::perp ? "perp" : "future";
 }
@@ -47,7 +53,10 @@ sorted_json encode_params(const standard_params& p) {
                     {"max_rate", dec(r->max_rate)}};
     }
     j["collateral"] = sorted_json::object();
-    for (const auto& [asset, h] : p.collateral) j["collateral"][asset] = {{"im_haircut", dec(h.im)}, {"mm_haircut", dec(h.mm)}};
+    for (const auto& [asset, h] : p.collateral) {
+        j["collateral"][asset] = {{"im_haircut", dec(h.im)}, {"mm_haircut", dec(h.mm)}};
+        add_depth(j["collateral"][asset], h.depth);
+    }
     return j;
 }
 
@@ -115,9 +124,11 @@ sorted_json encode_portfolio(const portfolio_params& p) {
     j["version"] = p.version;
     j["scenarios"] = encode_scenarios(p.scenarios);
     j["collateral"] = sorted_json::object();
-    for (const auto& [asset, r] : p.collateral)
+    for (const auto& [asset, r] : p.collateral) {
         j["collateral"][asset] = {
             {"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}, {"risk_cancelling", r.risk_cancelling}};
+        add_depth(j["collateral"][asset], r.depth);
+    }
     j["offsets"] = sorted_json::array();
     for (const offset_rule& o : p.offsets) j["offsets"].push_back({{"underlyings", {o.a, o.b}}, {"rate", dec(o.rate)}});
     return j;
@@ -130,8 +141,10 @@ sorted_json encode_es(const es_params& p) {
     j["mm_factor"] = dec(p.mm_factor);
     j["contingency"] = contingency_object(p.contingency);
     j["collateral"] = sorted_json::object();
-    for (const auto& [asset, r] : p.collateral)
+    for (const auto& [asset, r] : p.collateral) {
         j["collateral"][asset] = {{"im_haircut", dec(r.im_haircut)}, {"mm_haircut", dec(r.mm_haircut)}};
+        add_depth(j["collateral"][asset], r.depth);
+    }
     return j;
 }
 

@@ -84,10 +84,29 @@ struct underlying_params {
     linear_rates future;
 };
 
+/// The size-against-depth term of a collateral asset's IM haircut (docs/margin.md,
+/// "Collateral depth"): an account holding `value` USD of the asset has its IM haircut
+/// raised by ceil(liquidity x value / depth), capped so that the IM haircut stays <= 1.
+/// Absent (no depth): no term. Bounds: depth in (0, 1e15] USD, liquidity in [0, 10]
+/// (default 1; only with a depth). MM is not raised (the volatility part; PMRM_2's convention).
+struct depth_term {
+    std::optional<Wad> depth;      ///< USD the market absorbs
+    std::optional<Wad> liquidity;  ///< the term's weight; 1 when absent
+
+    bool present() const noexcept { return depth.has_value(); }
+};
+
+/// The add-on of `t` for a holding of `value` USD to an IM haircut of `total`:
+/// min(ceil(liquidity x value / depth), max(0, 1 - total)) (ceil: conservative); 0 when `t`
+/// has no depth or value <= 0. Errors: the fixed-point error of an overflowing product.
+fp::result<Wad> depth_addon(const depth_term& t, const Wad& value, const Wad& total) noexcept;
+
 /// Collateral is valued at (price - confidence) (1 - mm_haircut); IM adds
-/// (im_haircut - mm_haircut) of that price as a charge. 0 <= mm <= im <= 1.
+/// (im_haircut - mm_haircut) of that price as a charge. 0 <= mm <= im <= 1. With a depth
+/// term, the IM haircut of a holding is im + depth_addon(depth, ceil(amount (price - confidence)), im).
 struct haircut {
     Wad im, mm;
+    depth_term depth = {};
 };
 
 struct standard_params {
@@ -103,10 +122,12 @@ struct standard_params {
 
 /// Collateral in the portfolio model: haircuts are contingencies (MM: mm_haircut;
 /// IM: mm_haircut + im_haircut of the value); risk-cancelling collateral moves with
-/// the scenarios of the underlying of the same symbol.
+/// the scenarios of the underlying of the same symbol. With a depth term, an account's
+/// im_haircut is im_haircut + depth_addon(depth, ceil(amount x price), im_haircut + mm_haircut).
 struct collateral_rule {
     Wad im_haircut, mm_haircut;
     bool risk_cancelling = false;
+    depth_term depth = {};
 };
 
 /// Inter-underlying offset: when the worst scenarios of `a` and `b` move spot in

@@ -22,7 +22,8 @@ namespace bridge {
 /// perp / future is held. NOT_REPRESENTABLE (path into the request) for: the standard model,
 /// positions on more than one underlying, perp funding, an option without mark_vol, an expiry
 /// held without a rate, risk-cancelling collateral of another underlying, an account without
-/// positions in a market of several underlyings.
+/// positions in a market of several underlyings, a collateral rule with a depth term
+/// ("/params/collateral/<asset>/depth": depth haircut not supported on chain).
 margin::outcome<book> book_of(const margin::request& req);
 
 /// The inverse of book_of: a validated portfolio request for `book` under `params`, the

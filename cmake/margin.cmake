@@ -8,14 +8,15 @@ if(EMSCRIPTEN)
   set(MARGIN_WASM ON)
 endif()
 
+option(MARGIN_PCH "Precompile the host headers of targets with four or more sources" ON)
 add_library(margin_warnings INTERFACE)
 target_compile_options(margin_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
 # GCC 12 reports a false -Wrestrict inside libstdc++'s std::string (GCC PR105651), and
 # with precompiled headers also false -Wstringop-overflow and -Warray-bounds in its
 # operator+ (bounds from an unreachable negative length; same family). The Clang builds
 # keep their own bounds warnings, and the ASan build checks bounds at run time.
-target_compile_options(margin_warnings INTERFACE
-  $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict -Wno-stringop-overflow -Wno-array-bounds>)
+target_compile_options(margin_warnings INTERFACE $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>
+  $<$<AND:$<CXX_COMPILER_ID:GNU>,$<BOOL:${MARGIN_PCH}>>:-Wno-stringop-overflow -Wno-array-bounds>)
 if(MARGIN_WERROR)
   target_compile_options(margin_warnings INTERFACE -Werror)
 endif()
@@ -56,7 +57,6 @@ endif()
 # target that links it; Catch2 every test file. They change no generated code. Include
 # hygiene is still checked without them: the install step's consumer project compiles
 # the public headers on their own.
-option(MARGIN_PCH "Precompile the host headers of targets with four or more sources" ON)
 function(_margin_pch target)
   cmake_parse_arguments(ARG "JSON;CATCH" "" "SOURCES" ${ARGN})
   list(LENGTH ARG_SOURCES _n)

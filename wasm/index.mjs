@@ -170,7 +170,12 @@ export function reverseStress(request) {
  *  (the series history lacks from the shipped SYNTHETIC history). Compact JSON text: the bytes of
  *  `margin stress-book --compact`, error documents included. */
 export function stressBookText(book, scenarios, options = {}) {
-  const lines = Array.isArray(book) ? book.map((r, i) => text(r, `/book/${i}`)).join('\n') : book;
+  const line = (r, i) => {  // an element is one line of the book: a request's text may not span lines
+    const t = text(r, `/book/${i}`);
+    if (/[\r\n]/.test(t)) throw new MarginError('WRONG_TYPE', `/book/${i}`, 'a request given as text is one line of JSON');
+    return t;
+  };
+  const lines = Array.isArray(book) ? book.map(line).join('\n') : book;
   if (typeof lines !== 'string') throw new MarginError('WRONG_TYPE', '/book', 'expected JSON lines or an array of requests');
   const top = options.top;
   if (top !== undefined && !(typeof top === 'string' || typeof top === 'bigint' || Number.isSafeInteger(top)))

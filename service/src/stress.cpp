@@ -43,44 +43,16 @@ answer book::stress(std::string_view body) const {
         if (k != "scenarios" && k != "history" && k != "health" && k != "accounts" && k != "insurance_fund" && k != "top")
             return fail(400, error_code::UNKNOWN_FIELD, "/" + k,
                         "a book-stress request holds scenarios, history, health, accounts, insurance_fund, top");
-    // the scenario set, as `margin stress-book --scenarios` reads it (paths under /scenarios)
-    if (!doc.contains("scenarios"))
-        return fail(400, error_code::MISSING_FIELD, "/scenarios", "a stress/1 document or a shipped set's name is required");
-    const json& set = doc["scenarios"];
-    if (!set.is_string() && !set.is_object())
-        return fail(400, error_code::WRONG_TYPE, "/scenarios", "a stress/1 document or a shipped set's name (deribit, textbook, replays)");
-    auto sc = set.is_string() ? margin::api::shipped_stress_set(set.get<std::string>(), "/scenarios")
-                              : margin::api::parse_stress_document(text::dump(set), "/scenarios");
-    if (!sc.ok()) return fail(400, *sc.err);
-    const auto& scenarios = sc.value.scenarios;
-    // the insurance fund (a decimal >= 0, default 0) and the contributors listed (0 .. 100, default 10)
-    margin::Wad fund;
-    if (doc.contains("insurance_fund")) {
-        const auto f = doc["insurance_fund"].is_string() ? fp::parse(doc["insurance_fund"].get<std::string>()) : fp::parse("x");
-        if (!f.ok()) return fail(400, error_code::BAD_DECIMAL, "/insurance_fund", "the insurance fund is a decimal string");
-        if (f.value.raw().sign() < 0) return fail(400, error_code::OUT_OF_RANGE, "/insurance_fund", "the insurance fund is >= 0");
-        fund = f.value;
-    }
-    std::size_t top = 10;
-    if (doc.contains("top")) {
-        const std::string t = doc["top"].is_string() ? doc["top"].get<std::string>() : "";
-        if (t.empty() || t.size() > 3 || t.find_first_not_of("0123456789") != std::string::npos)
-            return fail(400, error_code::BAD_COUNT, "/top", "top is a whole-number string");
-        top = std::stoul(t);
-        if (top > 100) return fail(400, error_code::OUT_OF_RANGE, "/top", "top is 0 .. 100");
-    }
-    // the price histories a replay reads: {"SYM": CSV text}, as POST /risk takes them
-    margin::risk::history history;
-    if (doc.contains("history")) {
-        if (!doc["history"].is_object()) return fail(400, error_code::WRONG_TYPE, "/history", "history is {\"SYM\": CSV text}");
-        for (auto& [sym, csv] : doc["history"].items()) {
-            const std::string p = "/history/" + sym;
-            if (!csv.is_string()) return fail(400, error_code::WRONG_TYPE, p, "a price history is CSV text");
-            auto s = margin::api::parse_history_csv(csv.get<std::string>(), p, sym);
-            if (!s.ok()) return fail(400, *s.err);
-            history.emplace(sym, std::move(s.value));
-        }
-    }
+    // the options, read by the CLI's own reader (`margin stress-book`: the same codes and paths)
+    json options = json::object();
+    for (const char* k : {"scenarios", "insurance_fund", "top", "history"})
+        if (doc.contains(k)) options[k] = doc[k];
+    auto opt = margin::api::parse_book_options(text::dump(options));
+    if (!opt.ok()) return fail(400, *opt.err);
+    const auto& scenarios = opt.value.doc.scenarios;
+    const margin::Wad fund = opt.value.insurance_fund;
+    const std::size_t top = opt.value.top;
+    const margin::risk::history& history = opt.value.history;
     // the book: the selected accounts' requests as JSON lines
     json ids = json::array();
     std::string lines;

@@ -223,7 +223,8 @@ try:
                                      ({"scenarios": "nope"}, None, None, 400),
                                      ({"scenarios": {"version": "stress/1", "scenarios": [{"name": "x", "bogus": "1"}]}}, "UNKNOWN_FIELD",
                                       "/scenarios/scenarios/0/bogus", 400),
-                                     ({"scenarios": "textbook", "top": "101"}, "OUT_OF_RANGE", "/top", 400),
+                                     ({"scenarios": "textbook", "top": "101"}, "BAD_COUNT", "/top", 400),  # the CLI's reader
+                                     ({"scenarios": "textbook", "top": "007"}, "BAD_COUNT", "/top", 400),
                                      ({"scenarios": "textbook", "insurance_fund": "-1"}, "OUT_OF_RANGE", "/insurance_fund", 400),
                                      ({"scenarios": "textbook", "accounts": ["nobody"]}, "UNKNOWN_ACCOUNT", "/accounts/0", 404),
                                      ({"scenarios": "textbook", "extra": 1}, "UNKNOWN_FIELD", "/extra", 400)):

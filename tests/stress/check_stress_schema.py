@@ -127,7 +127,8 @@ def main():
     for f in failures[:20]:
         print("  " + f)
     print(f"stress schema: {len(sets)} shipped sets validate; corpus: {accepted} accepted requests validate, {rejected} structurally bad "
-          f"refused; {len(extra)} bad requests and {len(bad_options)} bad book options refused by engine and schema; "
+          f"refused; {len(extra)} bad requests refused by engine and schema, {len(bad_options)} bad book options by the schema "
+          f"(the engine's own refusals of book options: test_api.mjs and test_service.py); "
           f"{len(failures)} failures")
     return 1 if failures or accepted == 0 else 0
 

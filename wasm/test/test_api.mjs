@@ -322,4 +322,6 @@ test('stressBook equals the native `margin stress-book` (the parity book: a ship
   assert.throws(() => pkg.stressBook(lines, 'textbook', { insuranceFund: '-1' }), (e) => e.code === 'OUT_OF_RANGE' && e.path === '/insurance_fund');
   assert.throws(() => pkg.stressBook(lines, 'textbook', { insuranceFund: 1 }), (e) => e.code === 'JSON_NUMBER');
   assert.throws(() => pkg.stressBook(`${lines.trim()}\n{}`, 'textbook'), (e) => e.code === 'MISSING_FIELD' && e.path === '/book/40/api_version');
+  const pretty = [requests[0], JSON.stringify(requests[1], null, 2)];  // a multi-line text element is refused at its index
+  assert.throws(() => pkg.stressBook(pretty, 'textbook'), (e) => e.code === 'WRONG_TYPE' && e.path === '/book/1');
 });

@@ -44,8 +44,14 @@ function check(seen, b) {
   const marks = (chart, rows, field, what) => {
     if (rows.length !== n) bad.push(`${chart}: ${rows.length} ${what} for ${n} scenarios`);
     // pixels per unit from the largest mark; every mark's rendered height within 0.01 px of value x scale
+    // (all values 0: every mark must be flat, and no scale is taken from them)
     const v = rows.map((r) => Math.abs(Number(r.value)));
-    const k = rows[v.indexOf(Math.max(...v))].height / Math.max(...v);
+    const top = Math.max(...v);
+    if (!(top > 0)) {
+      rows.forEach((r, i) => { if (!(Math.abs(r.height) <= 0.01)) bad.push(`${chart} ${what} ${i}: height ${r.height} for 0`); });
+      return null;
+    }
+    const k = rows[v.indexOf(top)].height / top;
     rows.forEach((r, i) => {
       const s = b.scenarios[i];
       if (r.i !== String(i) || r.value !== s[field]) bad.push(`${chart} ${what} ${i}: ${r.value}, the JSON says ${s[field]}`);
@@ -66,6 +72,7 @@ function check(seen, b) {
     if (chart === 'shortfall') {
       const f = c.fund[0];
       if (c.fund.length !== 1 || f.value !== b.insurance_fund) bad.push(`fund line: ${JSON.stringify(c.fund)}`);
+      else if (k === null) bad.push('shortfall: every scenario 0, the fund line cannot be placed');
       else if (Math.abs(c.zero - f.y - Number(b.insurance_fund) * k) > 0.01) bad.push(`fund line at ${f.y}`);
     }
   }

@@ -57,8 +57,12 @@ void check_expiry(checker& c, expiry_market& e, const underlying_market& um, std
     const Wad rt = e.rate ? k(fp::mul_div(*e.rate, raw_i128(e.seconds_to_expiry), raw_i128(fp::seconds_per_year), rounding::floor)) : Wad{};
     e.forward = e.given_forward ? *e.given_forward : k(fp::mul(um.spot, k(fp::exp(rt)), rounding::floor));
     e.discount_factor = e.given_discount_factor ? *e.given_discount_factor : (e.rate ? k(fp::exp(k(fp::neg(rt)))) : ONE);
-    if (!k.ok() || e.forward.raw().sign() <= 0 || e.forward > limits::max_price || e.discount_factor.raw().sign() <= 0) {
-        c.fail(error_code::OUT_OF_RANGE, child(path, "rate"), "the rate gives a forward or discount factor outside (0, 1e15]");
+    // A derived discount factor obeys the bound a given one does, so that the canonical request
+    // (which states it) parses again: a negative rate over decades can exceed 2.
+    if (!k.ok() || e.forward.raw().sign() <= 0 || e.forward > limits::max_price || e.discount_factor.raw().sign() <= 0 ||
+        e.discount_factor > limits::max_discount_factor) {
+        c.fail(error_code::OUT_OF_RANGE, child(path, "rate"),
+               "the rate gives a forward outside (0, 1e15] or a discount factor outside (0, 2]");
         return;
     }
     if (!c.non_negative(e.forward_confidence, child(path, "forward_confidence")) ||

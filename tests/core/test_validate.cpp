@@ -94,3 +94,24 @@ TEST_CASE("validate: idempotent, and the derived fields are what the JSON form d
     REQUIRE(built.ok());
     CHECK(api::canonical_request(built.value) == api::canonical_request(parsed.value));
 }
+
+TEST_CASE("validate: a discount factor derived from a rate obeys the bound a given one does", "[validate]") {
+    // Found by fuzz_request: a rate of -3.04% over 56 years derived a discount factor of 5.5, which the
+    // canonical request then stated and which no longer parsed (a given one is at most 2).
+    json j = json::parse(api::document("example"));
+    const long long ts = std::stoll(j["market"]["timestamp"].get<std::string>());
+    auto& expiries = btc(j)["expiries"];
+    const std::string path = "/market/underlyings/BTC/expiries/" + std::to_string(expiries.size()) + "/rate";
+    expiries.push_back({{"expiry", std::to_string(ts + 1769198400LL)}, {"rate", "-0.0304"}});  // ~56 years out
+    const auto far = api::parse_request(j.dump());
+    REQUIRE(!far.ok());
+    CHECK(far.err->code == error_code::OUT_OF_RANGE);
+    CHECK(far.err->path == path);
+    // within the bound (one year out) the canonical request parses again, to the same request
+    expiries.back()["expiry"] = std::to_string(ts + 31536017LL);
+    const auto near = api::parse_request(j.dump());
+    REQUIRE(near.ok());
+    const auto again = api::parse_request(api::canonical_request(near.value));
+    REQUIRE(again.ok());
+    CHECK(api::canonical_request(again.value) == api::canonical_request(near.value));
+}

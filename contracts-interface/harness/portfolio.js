@@ -22,7 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { bytesToHex } from '@ethereumjs/util';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { compile, ERRORS, DEPLOY_RUNS, DEPLOYED, CONTRACTS } from './evm.js';
+import { compile, compileInWorker, ERRORS, DEPLOY_RUNS, DEPLOYED, CONTRACTS } from './evm.js';
 import { Anvil } from './anvil.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -364,6 +364,24 @@ const MUTATIONS = [
   ['one leg-cache entry for every vol move', 'uint8 slot = move < ABS_SKEW ? move : ABS_SKEW;', 'uint8 slot = 0;'],
 ];
 
+/// Each mutant of MUTATIONS compiled in a worker thread, `parallel` at a time: promises in
+/// MUTATIONS' order. A site must occur in exactly one of the model's files.
+function compileMutants(parallel = 2) {
+  const edits = MUTATIONS.map(([, from, to]) => {
+    const sites = MODEL_FILES.filter((f) => fs.readFileSync(path.join(CONTRACTS, f), 'utf8').includes(from));
+    if (sites.length !== 1) throw new Error(`mutation site found in ${sites.length} files: ${from}`);
+    return [[sites[0], from, to]];
+  });
+  const out = [];
+  const lanes = Array.from({ length: parallel }, () => Promise.resolve());
+  edits.forEach((e, k) => {
+    const lane = k % parallel;
+    lanes[lane] = lanes[lane].then(() => compileInWorker(e, undefined, HARNESS));
+    out.push(lanes[lane]);
+  });
+  return out;
+}
+
 /// Compare the EVM (a deployed Harness) with the native responses: grid and every witness.
 // The witness ids checked for account i: every id when `every` (the mutation runs), else the
 // account's worst scenario, the basis contingency and 6 ids rotating with i, so that over the
@@ -457,6 +475,8 @@ async function main() {
   const dir = opt('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'portfolio-diff-')));
   fs.mkdirSync(dir, { recursive: true });
 
+  // --mutate: the mutants compile in worker threads (two at a time) while the comparison runs.
+  const mutants = argv.includes('--mutate') ? compileMutants() : [];
   const doc = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/pmrm2.json'), 'utf8'));
   const preset = JSON.parse(fs.readFileSync(path.join(ROOT, 'core/api/params/portfolio-pmrm2.json'), 'utf8'));
   const rules = Object.fromEntries(Object.entries(preset.collateral).map(([k, c]) => [k, [wad(c.im_haircut), wad(c.mm_haircut), c.risk_cancelling ? 1n : 0n]]));
@@ -532,12 +552,8 @@ async function main() {
   // The comparison bites: each deliberate change to the model, on the first 100 accounts.
   let caught = 0;
   const few = Math.min(100, count);
-  for (const [what, from, to] of MUTATIONS) {
-    // the model's two files (PortfolioMargin.sol, ScenarioPricing.sol): the site is in one of them
-    const sites = MODEL_FILES.filter((f) => fs.readFileSync(path.join(CONTRACTS, f), 'utf8').includes(from));
-    if (sites.length !== 1) throw new Error(`mutation site found in ${sites.length} files: ${from}`);
-    const contracts = compile((name, text) => (name === sites[0] ? text.replace(from, to) : text), undefined, HARNESS);
-    const hm = await Harness.create(contracts);
+  for (const [k, [what]] of MUTATIONS.entries()) {
+    const hm = await Harness.create(await mutants[k]);
     const r = await compare(hm, params, nScen, books.slice(0, few), full, perScenario, true);
     hm.stop();
     console.log(`  mutation "${what}": ${r.mismatches} mismatches over ${few} accounts ${r.mismatches > 0 ? '(caught)' : '(NOT CAUGHT)'}`);

@@ -28,8 +28,9 @@ import {MarkEngine} from "./MarkEngine.sol";
 /// re-evaluates one scenario; if it proves equity below MM, a fraction of every position
 /// passes to the liquidator at its mark value less a bounded reward, just enough to restore
 /// equity >= (1 + buffer) x MM as that scenario measures it; a deficit left after closing
-/// everything is paid by the insurance fund, and the rest is socialised (withdrawals are
-/// paid pro rata to claims while any socialised loss is outstanding).
+/// everything is paid by the insurance fund, and the rest is socialised: charged at once to
+/// the positive cash balances of that moment, pro rata, through a loss scale (`lossMark`);
+/// withdrawals pay exactly what is asked (docs/clearing-house.md, "Socialised loss").
 ///
 /// Expiry: the oracle push whose timestamp reaches a listed expiry settles it at the spot of
 /// the last push at or before the expiry (the push's own spot if it is at the expiry, or if

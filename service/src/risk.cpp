@@ -61,14 +61,9 @@ std::optional<answer> book::state::select(const json& doc, std::vector<std::pair
 }
 
 answer book::risk(std::string_view body) const {
-    auto parsed = text::parse(body);
+    auto parsed = text::parse_object(body, {"risk", "history", "health", "accounts", "include_request"}, "a book-risk request");
     if (!parsed.ok()) return fail(400, *parsed.err);
     const json& doc = parsed.value;
-    if (!doc.is_object()) return fail(400, error_code::WRONG_TYPE, "", "a book-risk request is a JSON object");
-    for (auto& [k, v] : doc.items())
-        if (k != "risk" && k != "history" && k != "health" && k != "accounts" && k != "include_request")
-            return fail(400, error_code::UNKNOWN_FIELD, "/" + k,
-                        "a book-risk request holds risk, history, health, accounts, include_request");
     if (!doc.contains("history"))
         return fail(400, error_code::MISSING_FIELD, "/history", "the price histories are required (docs/risk.md)");
     const bool include_request =

@@ -35,14 +35,10 @@ bool set_name(std::string_view s) {
 }  // namespace
 
 answer book::stress(std::string_view body) const {
-    auto parsed = text::parse(body);
+    auto parsed =
+        text::parse_object(body, {"scenarios", "history", "health", "accounts", "insurance_fund", "top"}, "a book-stress request");
     if (!parsed.ok()) return fail(400, *parsed.err);
     const json& doc = parsed.value;
-    if (!doc.is_object()) return fail(400, error_code::WRONG_TYPE, "", "a book-stress request is a JSON object");
-    for (auto& [k, v] : doc.items())
-        if (k != "scenarios" && k != "history" && k != "health" && k != "accounts" && k != "insurance_fund" && k != "top")
-            return fail(400, error_code::UNKNOWN_FIELD, "/" + k,
-                        "a book-stress request holds scenarios, history, health, accounts, insurance_fund, top");
     // the options, read by the CLI's own reader (`margin stress-book`: the same codes and paths)
     json options = json::object();
     for (const char* k : {"scenarios", "insurance_fund", "top", "history"})

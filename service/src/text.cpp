@@ -91,6 +91,22 @@ margin::outcome<json> parse(std::string_view t) {
     return {std::move(doc), std::nullopt};
 }
 
+margin::outcome<json> parse_object(std::string_view t, std::initializer_list<std::string_view> fields, std::string_view what) {
+    using O = margin::outcome<json>;
+    auto parsed = parse(t);
+    if (!parsed.ok()) return parsed;
+    if (!parsed.value.is_object()) return O::failure(margin::error_code::WRONG_TYPE, "", std::string(what) + " is a JSON object");
+    for (auto& [k, v] : parsed.value.items()) {
+        bool known = false;
+        for (std::string_view f : fields) known = known || k == f;
+        if (known) continue;
+        std::string list;
+        for (std::string_view f : fields) list += (list.empty() ? "" : ", ") + std::string(f);
+        return O::failure(margin::error_code::UNKNOWN_FIELD, margin::child("", k), std::string(what) + " holds " + list);
+    }
+    return parsed;
+}
+
 std::string error_document(const margin::error& e) { return margin::api::encode_error(e, false); }
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace); }

@@ -51,8 +51,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // refuses any NUL first, and only NUL-free texts are compared with the parsed document.
     if (text.find('\0') != std::string_view::npos) {
         const std::string code = answer.contains("error") ? answer["error"]["code"].get<std::string>() : "";
-        fuzz::require(code == "BAD_BUNDLE" || code == "JSON_TOO_DEEP" || code == "JSON_TOO_LARGE",
-                      "a text with a NUL byte is refused", out);
+        fuzz::require(code == "BAD_BUNDLE" || code == "JSON_TOO_DEEP" || code == "JSON_TOO_LARGE", "a text with a NUL byte is refused",
+                      out);
         return 0;
     }
     const json doc = json::parse(text, nullptr, false);

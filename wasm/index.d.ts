@@ -168,7 +168,8 @@ export interface Greeks<D = Decimal> {
 }
 
 // Results are generic in D: `Decimal` (exact decimal strings, the default) or `bigint` (wei, value x 10^18:
-// ratios, Greeks and vols too) with `{ bigint: true }`. Ids, symbols, enumerations and Unix times stay strings.
+// ratios, Greeks and vols too) with `{ bigint: true }`. Ids, symbols, enumerations, Unix times, dates,
+// indices and counts stay as they are.
 
 export interface PositionResult<D = Decimal> {
   id?: string;
@@ -237,6 +238,8 @@ export interface MarginResult<D = Decimal> {
   /** es model only. */
   es_requirement?: D;
   contingencies?: { underlying: string | null; mm_contingency: D; im_contingency: D }[];
+  /** es model only: the measure behind es_requirement. */
+  risk?: RiskResult<D>;
 }
 
 export interface MarginResponse<D = Decimal> { api_version: '1'; result: MarginResult<D> }
@@ -391,11 +394,11 @@ export interface RiskOptions {
 }
 
 /** One of the tail's scenarios: its index, its date (HS, FHS: the day its h-day window ends) or path (MC), and its P&L. */
-export interface WorstScenario { scenario: string; date?: string; path?: string; pnl: Decimal }
+export interface WorstScenario<D = Decimal> { scenario: string; date?: string; path?: string; pnl: D }
 
-export interface RiskResult {
+export interface RiskResult<D = Decimal> {
   method: RiskMethod;
-  confidence: Decimal;
+  confidence: D;
   horizon_days: string;
   window: { first: string; last: string };
   /** The number of scenarios (HS: lookback_days; MC: paths); absent for parametric. */
@@ -403,35 +406,35 @@ export interface RiskResult {
   /** k = ceil(scenarios x (1 - confidence)); absent for parametric. */
   tail_count?: string;
   /** Parametric and delta_gamma only: the h-day P&L standard deviation. */
-  sigma?: Decimal;
+  sigma?: D;
   /** The k-th largest loss (parametric: ceil(z sigma)). */
-  var: Decimal;
+  var: D;
   /** ceil(the mean of the k largest losses): rounded against the account. */
-  es: Decimal;
+  es: D;
   /** ES by position (request order), by moving collateral and by symbol; each sums exactly to es. */
-  es_by_position: Decimal[];
-  es_by_collateral: Record<string, Decimal>;
-  es_by_underlying: Record<string, Decimal>;
+  es_by_position: D[];
+  es_by_collateral: Record<string, D>;
+  es_by_underlying: Record<string, D>;
   /** delta_gamma only: the h-day loss's mean, skewness and excess kurtosis (Cornish-Fisher's inputs), and the
    *  quadratic form P&L = sum delta_s x_s + gamma_s x_s^2 / 2 in the symbols' log returns x. */
-  delta_gamma?: DeltaGammaMoments;
+  delta_gamma?: DeltaGammaMoments<D>;
   /** The first ten tail scenarios, worst first (not parametric). */
-  worst?: WorstScenario[];
+  worst?: WorstScenario<D>[];
   /** keccak256 of the P&L vector as abi.encodePacked(int256[]) (not parametric). */
   pnl_hash?: string;
   /** Every scenario's P&L, with `include_pnl` (not parametric). */
-  pnl?: Decimal[];
+  pnl?: D[];
 }
 
-export interface DeltaGammaMoments {
-  mean: Decimal;
-  skewness: Decimal;
-  excess_kurtosis: Decimal;
-  delta: Record<string, Decimal>;
-  gamma: Record<string, Decimal>;
+export interface DeltaGammaMoments<D = Decimal> {
+  mean: D;
+  skewness: D;
+  excess_kurtosis: D;
+  delta: Record<string, D>;
+  gamma: Record<string, D>;
 }
 
-export interface RiskResponse { api_version: '1'; risk: RiskResult }
+export interface RiskResponse<D = Decimal> { api_version: '1'; risk: RiskResult<D> }
 
 /** The shipped SYNTHETIC price history (core/api/examples/history-synthetic.json): invented, seeded data, not market closes. */
 export interface SyntheticHistoryDocument {
@@ -447,7 +450,8 @@ export interface SyntheticHistoryDocument {
 /** VaR and ES as the exact response bytes of `margin var --compact`; error documents are returned, not thrown. */
 export function computeRiskText(request: RiskRequest | string, options?: RiskOptions): string;
 /** VaR, ES, component ES and the worst scenarios. Throws MarginError (HISTORY_GAP, HISTORY_TOO_SHORT, ...). */
-export function computeRisk(request: RiskRequest | string, options?: RiskOptions): RiskResponse;
+export function computeRisk(request: RiskRequest | string, options: RiskOptions & BigintOption): RiskResponse<bigint>;
+export function computeRisk(request: RiskRequest | string, options?: RiskOptions & DecimalOption): RiskResponse;
 /** The shipped SYNTHETIC price history (BTC, ETH, USDC; 1,600 days to 2025-12-31). */
 export function syntheticHistory(): SyntheticHistoryDocument;
 

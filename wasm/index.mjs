@@ -54,8 +54,10 @@ export function fromWei(wei) {
   return weiToDecimal(wei);
 }
 
-// Response fields that hold strings which are not amounts: ids, symbols, enumerations, Unix times.
-const NOT_WEI = new Set(['id', 'type', 'underlying', 'underlyings', 'model', 'margin_mode', 'asset', 'expiry', 'option_type']);
+// Response fields that hold strings which are not amounts: ids, symbols, enumerations, Unix times,
+// and (risk results) counts and indices: { bigint: true } leaves them as they are.
+const NOT_WEI = new Set(['id', 'type', 'underlying', 'underlyings', 'model', 'margin_mode', 'asset', 'expiry', 'option_type',
+                         'worst_scenario', 'scenario', 'path', 'horizon_days', 'scenarios', 'tail_count']);
 
 // { bigint: true }: every decimal string of a response as bigint wei (ratios, Greeks and vols too, x 10^18).
 function toBigints(value, key) {
@@ -217,9 +219,10 @@ export function computeRiskText(request, options = {}) {
   return textOrError(() => call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0));
 }
 
-/** VaR, ES, component ES and the worst scenarios of a risk request; throws MarginError on an error document. */
+/** VaR, ES, component ES and the worst scenarios of a risk request; throws MarginError on an error document.
+ *  options.bigint: every amount as bigint wei (counts and indices stay strings). */
 export function computeRisk(request, options = {}) {
-  return parsed(call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0));
+  return finish(parsed(call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0)), options);
 }
 
 /** The account under stress scenarios (docs/stress.md): the request's "stress" is a stress/1 document or

@@ -73,7 +73,9 @@ function wei(s) {
   const frac = s.includes('.') ? s.length - s.indexOf('.') - 1 : 0;
   return BigInt(s.replace('.', '')) * 10n ** BigInt(18 - frac);
 }
-const NOT_WEI = new Set(['id', 'type', 'underlying', 'underlyings', 'model', 'margin_mode', 'asset', 'expiry', 'option_type']);
+// The fields the README says stay as they are (ids, symbols, enumerations, Unix times, counts, indices).
+const NOT_WEI = new Set(['id', 'type', 'underlying', 'underlyings', 'model', 'margin_mode', 'asset', 'expiry', 'option_type',
+                         'worst_scenario', 'scenario', 'path', 'horizon_days', 'scenarios', 'tail_count']);
 function compare(str, big, key, where) {
   if (typeof str === 'string' && !NOT_WEI.has(key) && /^-?[0-9]+(\.[0-9]+)?$/.test(str)) {
     assert.equal(typeof big, 'bigint', where);
@@ -95,6 +97,12 @@ test('{ bigint: true } is toWei of every decimal; fromWei gives the engine\'s te
     compare(pkg.previewTrade(req, trade), pkg.previewTrade(req, trade, { bigint: true }), '', `${params} preview`);
     n++;
   }
+  const history = pkg.syntheticHistory().history;
+  const es = { ...example(), params: 'es', history };
+  compare(pkg.computeMargin(es), pkg.computeMargin(es, { bigint: true }), '', 'es');
+  const risk = { ...example(), risk: { method: 'monte_carlo', paths: '500' } };
+  compare(pkg.computeRisk(risk, { synthetic: true }), pkg.computeRisk(risk, { synthetic: true, bigint: true }), '', 'risk');
+  assert.equal(pkg.computeRisk(risk, { synthetic: true, bigint: true }).risk.scenarios, '500', 'counts stay strings');
   const big = pkg.computeMargin({ ...example(), params: 'pmrm2' }, { bigint: true }).result;
   assert.equal(typeof big.initial_margin, 'bigint');
   assert.equal(typeof big.positions[0].expiry, 'undefined');

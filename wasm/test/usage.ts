@@ -84,7 +84,9 @@ const notBig: bigint = computeMargin(request).result.equity;
 // @ts-expect-error toWei takes a decimal string, not a JS number
 const badWei: bigint = toWei(1.5);
 const vega: Greeks['vega'] = response.result.greeks.BTC.vega;
-console.log(headroom, back, adjustments, balance, bigPreview, echoedId, notBig, badWei, vega);
+const bigEs: bigint = computeRisk(riskRequest, { synthetic: true, bigint: true }).risk.es;
+const tail: string | undefined = computeRisk(riskRequest, { synthetic: true, bigint: true }).risk.tail_count;
+console.log(headroom, back, adjustments, balance, bigPreview, echoedId, notBig, badWei, vega, bigEs, tail);
 // the generated union: engine codes and the wrapper's
 const engineCode: EngineErrorCode = 'STREAM_UNAVAILABLE';
 const wrapperCode: MarginErrorCode = 'UNKNOWN_DOCUMENT';

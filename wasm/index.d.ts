@@ -85,7 +85,7 @@ export interface StandardParams {
   collateral: Record<string, CollateralRule>;
 }
 
-/** One scenario of a scenario set: spot x (1 + spot_shock), a vol move, a weight on its loss. */
+/** One scenario of a scenario set: the spot multiplier (1.18 = spot up 18%), the vol move, the weight on its loss. */
 export interface Scenario {
   spot_shock: Decimal;
   vol: 'up' | 'down' | 'none' | 'linear_skew' | 'abs_skew';
@@ -122,9 +122,10 @@ export interface PortfolioParams {
   version: 'portfolio/1';
   description?: string;
   scenarios: 'pmrm2' | 'span16' | ScenarioSetDocument;
-  /** At most 64 assets; risk_cancelling collateral offsets the scenario losses it hedges. */
+  /** At most 64 assets; risk_cancelling: the asset moves with the underlying of its symbol in the scenarios. */
   collateral: Record<string, CollateralRule & { risk_cancelling?: boolean }>;
-  /** At most 2,016 rules, one per pair: a credit of rate x the smaller loss of the two underlyings. */
+  /** At most 2,016 rules, applied in list order: a pair earns rate x min(risk_a, risk_b) when the two worst
+   *  scenarios move spot in opposite directions (docs/scenario.md). */
   offsets?: { underlyings: [string, string]; rate: DecimalInput }[];
 }
 

@@ -24,10 +24,55 @@ const WAD = 10n ** 18n;
 const INTEGER_FIELDS = new Set(['timestamp', 'expiry', 'horizon_days', 'lookback_days', 'paths', 'seed', 'dof', 'contract', 'month', 'days', 'term_floor_days']);  // contract, month: SPAN requests; days: stress
 
 function weiToDecimal(v) {
+  if (typeof v !== 'bigint') throw new MarginError('WRONG_TYPE', '', `fromWei takes a bigint, got ${typeof v}`);
   const neg = v < 0n;
   const a = neg ? -v : v;
   const frac = (a % WAD).toString().padStart(18, '0').replace(/0+$/, '');
   return (neg ? '-' : '') + (a / WAD).toString() + (frac ? '.' + frac : '');
+}
+
+// The engine's decimal grammar (docs/api.md): -?[0-9]+(.[0-9]{1,18})?
+const DECIMAL = /^(-?)([0-9]+)(?:\.([0-9]{1,18}))?$/;
+
+/** An exact decimal string as wei (value x 10^18), a bigint: toWei("1.5") === 1500000000000000000n.
+ *  Exact or refused: more than 18 fractional digits is DECIMAL_PRECISION, anything outside the
+ *  engine's decimal grammar BAD_DECIMAL (MarginError); nothing is rounded. */
+export function toWei(decimal) {
+  if (typeof decimal !== 'string') throw new MarginError('WRONG_TYPE', '', `toWei takes a decimal string, got ${typeof decimal}`);
+  const m = DECIMAL.exec(decimal);
+  if (!m) {
+    if (/^-?[0-9]+\.[0-9]{19,}$/.test(decimal)) throw new MarginError('DECIMAL_PRECISION', '', `more than 18 fractional digits: ${decimal}`);
+    throw new MarginError('BAD_DECIMAL', '', `not a decimal string: ${JSON.stringify(decimal)}`);
+  }
+  const v = BigInt(m[2]) * WAD + BigInt((m[3] ?? '').padEnd(18, '0'));
+  return m[1] ? -v : v;
+}
+
+/** Wei (a bigint) as the engine's decimal string: fromWei(1500000000000000000n) === "1.5", exact
+ *  (no trailing zeros, no exponent); fromWei(toWei(s)) === s for every decimal the engine writes. */
+export function fromWei(wei) {
+  return weiToDecimal(wei);
+}
+
+// Response fields that hold strings which are not amounts: ids, symbols, enumerations, Unix times,
+// and (risk results) counts and indices: { bigint: true } leaves them as they are.
+const NOT_WEI = new Set(['id', 'type', 'underlying', 'underlyings', 'model', 'margin_mode', 'asset', 'expiry', 'option_type',
+                         'worst_scenario', 'scenario', 'path', 'horizon_days', 'scenarios', 'tail_count']);
+
+// { bigint: true }: every decimal string of a response as bigint wei (ratios, Greeks and vols too, x 10^18).
+function toBigints(value, key) {
+  if (typeof value === 'string') return NOT_WEI.has(key) || !DECIMAL.test(value) ? value : toWei(value);
+  if (Array.isArray(value)) return value.map((v) => toBigints(v, key));
+  if (value !== null && typeof value === 'object') {
+    const out = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toBigints(v, k);
+    return out;
+  }
+  return value;
+}
+
+function finish(doc, options) {
+  return options && options.bigint ? toBigints(doc, '') : doc;
 }
 
 function pointer(path, key) {
@@ -36,14 +81,24 @@ function pointer(path, key) {
 
 // Copies a request object for JSON: bigint -> decimal string (wei, or the integer
 // itself for timestamps); JS numbers are refused, never converted silently.
-function normalize(value, path, key) {
+// Members whose value is undefined are left out, as JSON.stringify does; functions and symbols,
+// which JSON cannot hold, are WRONG_TYPE, and so is an object that contains itself.
+function normalize(value, path, key, seen = new Set()) {
   if (typeof value === 'bigint') return INTEGER_FIELDS.has(key) ? value.toString() : weiToDecimal(value);
   if (typeof value === 'number')
     throw new MarginError('JSON_NUMBER', path, `numbers are decimal strings (or bigint wei), got the JS number ${value}`);
-  if (Array.isArray(value)) return value.map((v, i) => normalize(v, pointer(path, i), key));
+  if (typeof value === 'function' || typeof value === 'symbol')
+    throw new MarginError('WRONG_TYPE', path, `JSON holds no ${typeof value}`);
   if (value !== null && typeof value === 'object') {
-    const out = {};
-    for (const [k, v] of Object.entries(value)) out[k] = normalize(v, pointer(path, k), k);
+    if (seen.has(value)) throw new MarginError('WRONG_TYPE', path, 'an object that contains itself');
+    seen.add(value);
+    let out;
+    if (Array.isArray(value)) out = Array.from(value, (v, i) => (v === undefined ? null : normalize(v, pointer(path, i), key, seen)));
+    else {
+      out = {};
+      for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = normalize(v, pointer(path, k), k, seen);
+    }
+    seen.delete(value);
     return out;
   }
   return value;
@@ -51,8 +106,33 @@ function normalize(value, path, key) {
 
 function text(input, root) {
   if (typeof input === 'string') return input;
-  if (input === null || typeof input !== 'object') throw new MarginError('WRONG_TYPE', root, 'expected an object or a JSON string');
+  if (typeof input === 'number') throw new MarginError('JSON_NUMBER', root, `expected an object or a JSON string, got ${describe(input)}`);
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new MarginError('WRONG_TYPE', root, `expected an object or a JSON string, got ${describe(input)}`);
   return JSON.stringify(normalize(input, root, ''));
+}
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number') return `the JS number ${v}`;
+  if (typeof v === 'bigint') return `the bigint ${v}n`;
+  return typeof v === 'undefined' ? 'undefined' : `a ${typeof v}`;
+}
+
+// The error document of an input the wrapper refuses before the engine: the engine's layout,
+// {"error":{"code","path","message"}}, so the *Text functions return, never throw, on bad input.
+function errorDocument(e) {
+  if (!(e instanceof MarginError)) throw e;
+  return JSON.stringify({ error: { code: e.code, path: e.path, message: e.detail } });
+}
+
+function textOrError(make) {
+  try {
+    return make();
+  } catch (e) {
+    return errorDocument(e);
+  }
 }
 
 // The engine's cap on a document (core/include/core/limits.hpp: 16 MiB). A longer text is
@@ -93,20 +173,23 @@ function parsed(response) {
   return doc;
 }
 
-/** The exact response bytes (compact JSON, as `margin batch`), error documents included. */
+/** The exact response bytes (compact JSON, as `margin batch`), error documents included: never
+ *  throws on a bad input (a JS number, null, an array, NaN, a bigint, undefined, ...) but returns
+ *  its error document, {"error":{"code","path","message"}}. */
 export function computeMarginText(request) {
-  return call(engine._margin_compute, text(request, ''));
+  return textOrError(() => call(engine._margin_compute, text(request, '')));
 }
 
-/** Equity, IM, MM and the rest for a request; throws MarginError on an error document. */
-export function computeMargin(request) {
-  return parsed(computeMarginText(request));
+/** Equity, IM, MM and the rest for a request; throws MarginError on an error document.
+ *  options.bigint: every decimal string of the result as bigint wei. */
+export function computeMargin(request, options = {}) {
+  return finish(parsed(call(engine._margin_compute, text(request, ''))), options);
 }
 
 /** The SPAN risk-array requirement (docs/span.md) of {api_version: "1", span: {contracts, positions, params}},
  *  as the exact response bytes of `margin span --compact`, error documents included. */
 export function computeSpanText(request) {
-  return call(engine._margin_span, text(request, ''));
+  return textOrError(() => call(engine._margin_span, text(request, '')));
 }
 
 /** The SPAN risk-array requirement per combined commodity and in total; throws MarginError on an error document. */
@@ -114,16 +197,18 @@ export function computeSpan(request) {
   return parsed(computeSpanText(request));
 }
 
-/** The account at one scenario (portfolio model), as if it were the worst. */
-export function evaluateScenario(request, scenarioId) {
-  const id = typeof scenarioId === 'bigint' ? Number(scenarioId) : typeof scenarioId === 'string' ? Number(scenarioId) : scenarioId;
-  if (!Number.isSafeInteger(id) || id < 0 || id > 1e6) throw new MarginError('OUT_OF_RANGE', '/scenario', `no scenario ${scenarioId}`);
-  return parsed(call(engine._margin_scenario, text(request, ''), id));
+/** The account at one scenario (portfolio model), as if it were the worst: `margin scenario`'s
+ *  response with the scenario's index echoed as `scenario` (a number). options.bigint as computeMargin. */
+export function evaluateScenario(request, scenarioId, options = {}) {
+  const id = typeof scenarioId === 'bigint' ? Number(scenarioId) : typeof scenarioId === 'string' && /^[0-9]+$/.test(scenarioId) ? Number(scenarioId) : scenarioId;
+  if (!Number.isSafeInteger(id) || id < 0 || id > 1e6) throw new MarginError('OUT_OF_RANGE', '/scenario', `no scenario ${String(scenarioId)}`);
+  const { api_version, ...rest } = parsed(call(engine._margin_scenario, text(request, ''), id));
+  return finish({ api_version, scenario: id, ...rest }, options);
 }
 
-/** Margin before and after a trade ({positions: [...]}). */
-export function previewTrade(request, trade) {
-  return parsed(call(engine._margin_preview, text(request, ''), text(trade, '/trade')));
+/** Margin before and after a trade ({positions: [...]}). options.bigint as computeMargin. */
+export function previewTrade(request, trade, options = {}) {
+  return finish(parsed(call(engine._margin_preview, text(request, ''), text(trade, '/trade'))), options);
 }
 
 /** VaR and ES of a risk request (docs/risk.md: a margin request with "risk" and "history"), as the
@@ -131,36 +216,37 @@ export function previewTrade(request, trade) {
  *  the series the request's "history" lacks come from the shipped SYNTHETIC history first, as
  *  `margin var --synthetic`. */
 export function computeRiskText(request, options = {}) {
-  return call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0);
+  return textOrError(() => call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0));
 }
 
-/** VaR, ES, component ES and the worst scenarios of a risk request; throws MarginError on an error document. */
+/** VaR, ES, component ES and the worst scenarios of a risk request; throws MarginError on an error document.
+ *  options.bigint: every amount as bigint wei (counts and indices stay strings). */
 export function computeRisk(request, options = {}) {
-  return parsed(computeRiskText(request, options));
+  return finish(parsed(call(engine._margin_risk, text(request, ''), options.synthetic ? 1 : 0)), options);
 }
 
 /** The account under stress scenarios (docs/stress.md): the request's "stress" is a stress/1 document or
  *  a shipped set's name ("deribit", "textbook", "replays"); replays read its "history" (options.synthetic:
  *  the series it lacks from the shipped SYNTHETIC history). Compact JSON text, as `margin stress --compact`. */
 export function stressTestText(request, options = {}) {
-  return call(engine._margin_stress, text(request, ''), options.print ? 1 : 0, options.synthetic ? 1 : 0);
+  return textOrError(() => call(engine._margin_stress, text(request, ''), options.print ? 1 : 0, options.synthetic ? 1 : 0));
 }
 
 /** P&L total and per contributor, equity, IM, MM and liquidatable per scenario; throws MarginError on an error
  *  document. options.print: the scenarios as applied (a stress/1 document) instead. */
 export function stressTest(request, options = {}) {
-  return parsed(stressTestText(request, options));
+  return parsed(call(engine._margin_stress, text(request, ''), options.print ? 1 : 0, options.synthetic ? 1 : 0));
 }
 
 /** Reverse stress (docs/stress.md): the request's "reverse_stress" ({} = the liquidation prices of every
  *  underlying held); compact JSON text, as `margin stress --reverse --compact`. */
 export function reverseStressText(request) {
-  return call(engine._margin_stress, text(request, ''), 2, 0);
+  return textOrError(() => call(engine._margin_stress, text(request, ''), 2, 0));
 }
 
 /** The smallest move along each direction that makes the account liquidatable; throws MarginError on an error document. */
 export function reverseStress(request) {
-  return parsed(reverseStressText(request));
+  return parsed(call(engine._margin_stress, text(request, ''), 2, 0));
 }
 
 /** Book-level stress (docs/stress.md §Book-level stress): `book` is JSON lines (one margin request per line)
@@ -170,6 +256,10 @@ export function reverseStress(request) {
  *  (the series history lacks from the shipped SYNTHETIC history). Compact JSON text: the bytes of
  *  `margin stress-book --compact`, error documents included. */
 export function stressBookText(book, scenarios, options = {}) {
+  return textOrError(() => stressBookCall(book, scenarios, options));
+}
+
+function stressBookCall(book, scenarios, options) {
   const line = (r, i) => {  // an element is one line of the book: a request's text may not span lines
     const t = text(r, `/book/${i}`);
     if (/[\r\n]/.test(t)) throw new MarginError('WRONG_TYPE', `/book/${i}`, 'a request given as text is one line of JSON');
@@ -193,7 +283,7 @@ export function stressBookText(book, scenarios, options = {}) {
 /** Per scenario of a book: accounts liquidatable and newly liquidatable, the book's P&L, the shortfall
  *  (negative equity) against the insurance fund, the top contributors; throws MarginError on an error document. */
 export function stressBook(book, scenarios, options = {}) {
-  return parsed(stressBookText(book, scenarios, options));
+  return parsed(stressBookCall(book, scenarios, options));
 }
 
 /** The shipped SYNTHETIC price history: {label: "SYNTHETIC", description, generator, seed, first, last,
@@ -220,13 +310,21 @@ export function shippedDocument(name) {
 /** The replay report of an on-chain liquidation (a "replay/1" bundle, object or JSON text), compact
  *  JSON text as `margin replay` prints it (error documents included). */
 export function replayText(bundle) {
-  return call(engine._margin_replay, typeof bundle === 'string' ? bundle : JSON.stringify(bundle));
+  return textOrError(() => call(engine._margin_replay, bundleText(bundle)));
+}
+
+// A bundle's integers are the chain's raw values as strings: the object goes as JSON.stringify writes it.
+function bundleText(bundle) {
+  if (typeof bundle === 'string') return bundle;
+  if (bundle === null || typeof bundle !== 'object' || Array.isArray(bundle))
+    throw new MarginError('WRONG_TYPE', '', `expected a replay bundle (an object or its JSON text), got ${describe(bundle)}`);
+  return JSON.stringify(bundle);
 }
 
 /** The replay report, parsed: `match` is true when every field equals the chain's;
  *  throws MarginError for a bundle that cannot be replayed. */
 export function replayLiquidation(bundle) {
-  return parsed(replayText(bundle));
+  return parsed(call(engine._margin_replay, bundleText(bundle)));
 }
 
 /** Engine version and build id, as `margin --version`. */

@@ -1,13 +1,13 @@
-// Type-checked with `tsc --noEmit` against the package's index.d.ts (wasm/test/run.sh).
-import { computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, reverseStress, shippedDocument, stressBook, stressTest, syntheticHistory, version, MarginError } from 'margin-engine';
-import type { MarginErrorCode, MarginRequest, MarginResponse, PreviewResponse, ReverseStressResponse, RiskRequest, StressBookResponse, RiskResponse, Scenario, SpanRequest, SpanResponse, StressResponse, Trade } from 'margin-engine';
+// Type-checked with `tsc --strict` against the installed package's declarations (wasm/test/run.sh).
+import { toWei, fromWei, computeMargin, computeMarginText, computeRisk, computeSpan, computeSpanText, computeRiskText, evaluateScenario, previewTrade, reverseStress, shippedDocument, stressBook, stressTest, syntheticHistory, version, MarginError } from 'margin-engine';
+import type { EngineErrorCode, MarginErrorCode, MarginRequest, PortfolioParams, ScenarioSetDocument, StandardParams, ScenarioResponse, Greeks, MarginResponse, PreviewResponse, ReverseStressResponse, RiskRequest, StressBookResponse, RiskResponse, Scenario, SpanRequest, SpanResponse, StressResponse, Trade } from 'margin-engine';
 
 const request: MarginRequest = shippedDocument('example');
 const response: MarginResponse = computeMargin(request);
 const im: string = response.result.initial_margin;
 const liquidatable: boolean = response.result.liquidatable;
 const text: string = computeMarginText(JSON.stringify(request));
-const worst: string | undefined = evaluateScenario({ ...request, params: 'pmrm2' }, 3).result.underlyings?.[0]?.worst_scenario;
+const worst: number | undefined = evaluateScenario({ ...request, params: 'pmrm2' }, 3).result.underlyings?.[0]?.worst_scenario;
 const trade: Trade = { positions: [{ type: 'perp', underlying: 'BTC', size: 10n ** 18n }] };
 const preview: PreviewResponse = previewTrade(request, trade);
 const change: string = preview.change.initial_margin;
@@ -70,3 +70,41 @@ const spanText: string = computeSpanText(JSON.stringify(spanRequest));
 // @ts-expect-error a risk array holds decimals, not JS numbers
 const badArray: SpanRequest['span']['contracts'][0] = { commodity: 'BTC', month: '202612', risk_array: [0], delta: '1' };
 console.log(skew, requirement, spanText, badArray);
+// bigint wei results, as viem: { bigint: true } and the helpers
+const big: MarginResponse<bigint> = computeMargin(request, { bigint: true });
+const headroom: bigint = big.result.health - toWei('1000');
+const back: string = fromWei(big.result.margin_balance + headroom);
+const adjustments: Record<string, bigint> = big.result.balance_adjustments;
+const balance: string = response.result.margin_balance;
+const bigPreview: bigint = previewTrade(request, trade, { bigint: true }).change.initial_margin;
+const echoed: ScenarioResponse<bigint> = evaluateScenario({ ...request, params: 'pmrm2' }, 3n, { bigint: true });
+const echoedId: number = echoed.scenario;
+// @ts-expect-error without { bigint: true } the result is decimal strings
+const notBig: bigint = computeMargin(request).result.equity;
+// @ts-expect-error toWei takes a decimal string, not a JS number
+const badWei: bigint = toWei(1.5);
+const vega: Greeks['vega'] = response.result.greeks.BTC.vega;
+const bigEs: bigint = computeRisk(riskRequest, { synthetic: true, bigint: true }).risk.es;
+const tail: string | undefined = computeRisk(riskRequest, { synthetic: true, bigint: true }).risk.tail_count;
+console.log(headroom, back, adjustments, balance, bigPreview, echoedId, notBig, badWei, vega, bigEs, tail);
+// the generated union: engine codes and the wrapper's
+const engineCode: EngineErrorCode = 'STREAM_UNAVAILABLE';
+const wrapperCode: MarginErrorCode = 'UNKNOWN_DOCUMENT';
+// @ts-expect-error a wrapper code is not an engine code
+const notEngine: EngineErrorCode = 'OUT_OF_MEMORY';
+// @ts-expect-error NAME is no code
+const notACode: MarginErrorCode = 'NAME';
+console.log(engineCode, wrapperCode, notEngine, notACode);
+// typed parameter documents: portfolio/1 with an inline scenario/1, standard/1
+const set: ScenarioSetDocument = shippedDocument('scenarios/pmrm2');
+const portfolioDoc: PortfolioParams = { version: 'portfolio/1', scenarios: { ...set, scenarios: set.scenarios.slice(0, 3) }, collateral: { USDC: { im_haircut: '0.02', mm_haircut: '0.01' } } };
+const named: PortfolioParams = { ...shippedDocument('pmrm2'), scenarios: 'span16', offsets: [{ underlyings: ['BTC', 'ETH'], rate: '0.3' }] };
+const standardDoc: StandardParams = shippedDocument('standard');
+const custom: MarginResponse = computeMargin({ ...request, params: portfolioDoc });
+// @ts-expect-error a portfolio document's version is portfolio/1
+const wrongVersion: PortfolioParams = { ...portfolioDoc, version: 'portfolio/2' };
+// @ts-expect-error a scenario's vol move is one of five
+const badVol: ScenarioSetDocument = { ...set, scenarios: [{ spot_shock: '0.1', vol: 'sideways', weight: '1' }] };
+// @ts-expect-error a scenario/1 document needs its loss block
+const noLoss: ScenarioSetDocument = { version: 'scenario/1', scenarios: set.scenarios, vol_shock: set.vol_shock, skew_shock: set.skew_shock, basis: set.basis, contingency: set.contingency };
+console.log(named, standardDoc, custom, wrongVersion, badVol, noLoss);

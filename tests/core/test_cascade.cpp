@@ -15,7 +15,13 @@ using namespace margin::cascade;
 using fixtures::W;
 
 namespace {
-limits house_limits() { return limits{W("0.1"), W("0.05")}; }  // the harness's house: buffer 0.1, reward 0.05
+limits lim(const Wad& buffer, const Wad& reward) {
+    limits l;
+    l.buffer = buffer;
+    l.reward = reward;
+    return l;
+}
+limits house_limits() { return lim(W("0.1"), W("0.05")); }  // the harness's house: buffer 0.1, reward 0.05
 Wad wei(std::int64_t n) { return Wad::from_raw(fp::I256(n)); }
 }  // namespace
 
@@ -43,7 +49,7 @@ TEST_CASE("cascade: the fraction and reward at their edges (MarginAccounts.sol:3
     }
     SECTION("per rounding to 0 closes everything") {
         // buffer 0, reward 0.05, MM = 1 wei: per = floor(0.95 wei) = 0 -> f = 1; reward = ceil(0.05 wei) = 1 wei <= equity
-        auto t = fraction_and_reward(wei(1), wei(1), limits{Wad{}, W("0.05")});
+        auto t = fraction_and_reward(wei(1), wei(1), lim(Wad{}, W("0.05")));
         REQUIRE(t.ok());
         CHECK(t.value.per == Wad{});
         CHECK(t.value.fraction == W("1"));
@@ -187,4 +193,212 @@ TEST_CASE("cascade: price impact (linear, square root, levels)", "[cascade]") {
         CHECK(b.value.new_mark == W("151.5"));
         CHECK(b.value.execution == W("109.416666666666666667"));
     }
+}
+
+// ---- the loop ----------------------------------------------------------------------------------
+
+#include <nlohmann/json.hpp>
+
+#include "api/request.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+const char* standard_params =
+    R"({"version":"standard/1","underlyings":{"*":{"option":{"im_otm_base":"0.15","im_floor":"0.1","mm_otm_base":"0.075","mm_floor":"0.075"},)"
+    R"("perp":{"im_base":"0.02","mm_base":"0.01","size_slope":"0","max_rate":"1"},"future":{"im_base":"0.02","mm_base":"0.01","size_slope":"0","max_rate":"1"}}},"collateral":{}})";
+
+json btc_market(const char* mark) {
+    return json{{"timestamp", "1767225600"}, {"underlyings", {{"BTC", {{"spot", mark}, {"perp_mark", mark}}}}}};
+}
+
+request make_account(const json& params, const char* cash, const char* perp, const char* mark = "100") {
+    json acct{{"margin_mode", "cross"}, {"cash", cash}, {"positions", json::array()}};
+    if (perp) acct["positions"].push_back({{"type", "perp"}, {"underlying", "BTC"}, {"size", perp}, {"entry_price", "100"}});
+    json j{{"api_version", "1"}, {"market", btc_market(mark)}, {"params", params}, {"account", acct}};
+    auto r = api::parse_request(j.dump());
+    if (!r.ok()) FAIL(r.err->path + ": " + r.err->message);
+    return r.value;
+}
+
+market_state market_at(const char* mark) { return make_account(json::parse(standard_params), "0", nullptr, mark).market; }
+
+/// The sum the ledger conserves, recomputed here from the result's own ledgers: sum of charged
+/// cash is not visible from outside, so the check is on the records: what entered the fund.
+Wad sum_cash(const std::vector<request>& book) {
+    Wad s;
+    for (const auto& r : book) s = fp::add(s, r.acct.cash).value;
+    return s;
+}
+
+input market_book(loss_rule loss) {
+    const json sp = json::parse(standard_params);
+    input in;
+    in.mode = mode::market;
+    in.accounts = {make_account(sp, "12", "10"), make_account(sp, "40", "5"), make_account(sp, "500", "-15"), make_account(sp, "100", nullptr)};
+    in.rule = house_limits();
+    in.insurance_fund = W("50");
+    in.loss = loss;
+    in.liquidity["BTC"] = liquidity{impact_model::linear, W("10000"), W("1"), W("0.5"), {}, {}};
+    in.start = market_at("100");
+    in.path = {market_at("90")};
+    in.steps = 20;
+    return in;
+}
+
+std::string digest(const result& r) {  // every figure of the log, for the thread comparison
+    std::string s;
+    auto w = [&](const Wad& x) { s += fp::format(x) + ","; };
+    for (const auto& st : r.steps) {
+        s += "step" + std::to_string(st.step) + ":";
+        for (const auto& u : st.underlyings) {
+            w(u.price);
+            w(u.flow);
+            w(u.impact);
+        }
+        for (const auto& l : st.liquidations) {
+            s += std::to_string(l.account) + (l.liquidator ? "<" + std::to_string(*l.liquidator) : std::string("<-")) + ":";
+            for (const auto* x : {&l.equity, &l.maintenance, &l.fraction, &l.reward, &l.payment, &l.shortfall, &l.insurance, &l.socialised, &l.notional}) w(*x);
+            for (const auto& a : l.adl) {
+                s += std::to_string(a.account) + "/";
+                w(a.charge);
+                w(a.notional);
+            }
+        }
+        for (const auto* x : {&st.fund, &st.socialised_loss, &st.bad_debt, &st.counterparty, &st.dust, &st.total_positive_cash}) w(*x);
+    }
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("cascade: market mode on a small book (impact, fund, loss rules, conservation)", "[cascade]") {
+    for (loss_rule loss : {loss_rule::none, loss_rule::ranked, loss_rule::pro_rata}) {
+        CAPTURE(static_cast<int>(loss));
+        const input in = market_book(loss);
+        auto r = run(in, 1);
+        REQUIRE(r.ok());
+        REQUIRE_FALSE(r.value.steps.empty());
+        const auto& s0 = r.value.steps[0];
+        // step 0 at mark 90: accounts 0 (12 - 100 = -88) and 1 (40 - 50 = -10) are liquidatable, f = 1, reward 0.
+        // flow -15: N = ceil(15 x 90) = 1,350; I = floor(1350 / 10000) = 0.135; mark floor(90 x 0.865) = 77.85
+        REQUIRE(s0.underlyings.size() == 1);
+        CHECK(s0.underlyings[0].flow == W("-15"));
+        CHECK(s0.underlyings[0].impact == W("0.135"));
+        CHECK(s0.underlyings[0].price == W("77.85"));
+        CHECK(s0.underlyings[0].price_no_feedback == W("90"));
+        REQUIRE(s0.liquidations.size() == 2);
+        const auto& a0 = s0.liquidations[0];
+        CHECK(a0.account == 0);
+        CHECK(a0.equity == W("-88"));
+        CHECK(a0.fraction == W("1"));
+        CHECK(a0.reward == Wad{});
+        // closed at 77.85: 10 x (77.85 - 100) = -221.5; cash 12 - 221.5 = -209.5: the fund's 50, then 159.5
+        CHECK(a0.payment == W("-221.5"));
+        CHECK(a0.shortfall == W("209.5"));
+        CHECK(a0.insurance == W("50"));
+        const auto& a1 = s0.liquidations[1];
+        // 5 x (77.85 - 100) = -110.75 from cash 40 (ADL: -70.75). Under the loss scale, account 1's
+        // cash bore its share of account 0's 159.5 first: claims 640 (= 652 - account 0's 12),
+        // scale 1e36 x 480.5 / 640 = 0.75078125e36, its 40 -> 30.03125, so -80.71875
+        CHECK(a1.shortfall == (loss == loss_rule::none ? W("80.71875") : W("70.75")));
+        CHECK(a1.insurance == Wad{});
+        // conservation: cash + fund - socialised + counterparty, less the dust, is what it was
+        Wad dust;
+        for (const auto& st : r.value.steps) {
+            CHECK(st.dust.raw().sign() >= 0);
+            dust = fp::add(dust, st.dust).value;
+        }
+        if (loss != loss_rule::none) CHECK(dust == Wad{});
+        // the market paid for what it took: 221.5 + 110.75 of losses it received
+        if (loss == loss_rule::none) CHECK(s0.counterparty == W("332.25"));  // (ADL: less the P&L it paid the deleveraged)
+        // amplification: (77.85 or lower - 100) / (90 - 100) >= 2.215
+        REQUIRE(r.value.total.amplification.at("BTC").has_value());
+        CHECK(*r.value.total.amplification.at("BTC") >= W("2.215"));
+        CHECK(r.value.total.fund_used == W("50"));
+        if (loss == loss_rule::ranked || loss == loss_rule::pro_rata) {
+            // the only profitable perp: account 2, short 15 from 100: upnl at 77.85 = 332.25 >= 159.5 + 70.75 = 230.25
+            Wad adl;
+            for (const auto& l : s0.liquidations)
+                for (const auto& a : l.adl) {
+                    CHECK(a.account == 2);
+                    adl = fp::add(adl, a.charge).value;
+                }
+            CHECK(adl == W("230.25"));
+            CHECK(s0.bad_debt == Wad{});
+        } else {
+            CHECK(s0.bad_debt == W("240.21875"));  // 159.5 + 80.71875, socialised over the positive cash
+        }
+        // the same bytes on two threads
+        auto r2 = run(in, 2);
+        REQUIRE(r2.ok());
+        CHECK(digest(r2.value) == digest(r.value));
+        (void)sum_cash;
+    }
+}
+
+TEST_CASE("cascade: house mode on a small book (the rule, transfers, liquidator capital)", "[cascade]") {
+    const json pp = "pmrm2";
+    input in;
+    in.mode = mode::house;
+    in.accounts = {make_account(pp, "5", "10"), make_account(pp, "1000", "-10"), make_account(pp, "100000", nullptr), make_account(pp, "1", nullptr)};
+    in.liquidators = {3, 2};  // 3 cannot hold IM after taking it (cash 1): the next one takes it
+    in.rule = house_limits();
+    in.insurance_fund = W("10");
+    in.start = make_account(pp, "0", nullptr, "100").market;
+    in.path = {make_account(pp, "0", nullptr, "95").market, make_account(pp, "0", nullptr, "90").market};
+    in.steps = 10;
+    auto r = run(in, 1);
+    REQUIRE(r.ok());
+    std::size_t taken = 0;
+    for (const auto& st : r.value.steps) {
+        INFO(digest(r.value));
+        // the loss scale's floors: at most one wei per positive balance (3) per loss
+        CHECK(st.dust.raw().sign() >= 0);
+        CHECK(st.dust <= wei(3));
+        for (const auto& l : st.liquidations) {
+            if (!l.liquidator) continue;
+            ++taken;
+            CHECK(l.account == 0);
+            CHECK(*l.liquidator == 2);
+            // the rule recomputed from the record's witness figures
+            auto t = fraction_and_reward(l.equity, l.maintenance, in.rule);
+            CHECK(t.value.fraction == l.fraction);
+            CHECK(t.value.reward == l.reward);
+            // perps only: equity = the settled cash, so optionsValue = 0 and payment = -reward
+            CHECK(l.payment == fp::neg(l.reward).value);
+        }
+    }
+    CHECK(taken == 1);
+    // step 0 at 95: account 0 = 5 + 10 x (95 - 100) = -45: f = 1, reward 0, payment 0; shortfall 45:
+    // the fund's 10, 35 socialised; account 3 (cash 1) would not hold IM: account 2 took it
+    REQUIRE(r.value.steps.size() == 2);  // the second push, nothing left to liquidate
+    const auto& l0 = r.value.steps[0].liquidations.at(0);
+    CHECK(l0.equity == W("-45"));
+    CHECK(l0.shortfall == W("45"));
+    CHECK(l0.insurance == W("10"));
+    CHECK(l0.socialised == W("35"));
+    CHECK(r.value.steps[1].underlyings.at(0).price == W("90"));
+    CHECK_FALSE(r.value.total.capped);
+    auto r2 = run(in, 2);
+    REQUIRE(r2.ok());
+    CHECK(digest(r2.value) == digest(r.value));
+}
+
+TEST_CASE("cascade: bad input", "[cascade]") {
+    input in = market_book(loss_rule::none);
+    in.steps = 0;
+    auto r = run(in);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.err->code == error_code::BAD_COUNT);
+    CHECK(r.err->path == "/steps");
+    in.steps = 1001;
+    CHECK(run(in).err->code == error_code::BAD_COUNT);
+    in.steps = 1;
+    in.accounts.clear();
+    CHECK(run(in).err->path == "/accounts");
+    in = market_book(loss_rule::none);
+    in.mode = mode::house;
+    CHECK(run(in).err->code == error_code::MODEL_NOT_SUPPORTED);
 }

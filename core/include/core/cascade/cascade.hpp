@@ -40,7 +40,7 @@ struct input {
     limits rule;
     Wad insurance_fund;
     loss_rule loss = loss_rule::none;
-    std::map<std::string, liquidity> liquidity;  ///< market mode: by underlying symbol (an underlying without: no impact)
+    std::map<std::string, cascade::liquidity> liquidity;  ///< market mode: by underlying symbol (an underlying without: no impact)
     market_state start;                ///< S0, validated
     std::vector<market_state> path;    ///< validated; house: the market of each push (step s: path[min(s, n - 1)]); market: path[0], the shocked market
     std::size_t steps = 1;             ///< the step cap, 1 .. max_steps

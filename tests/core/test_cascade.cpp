@@ -195,6 +195,67 @@ TEST_CASE("cascade: price impact (linear, square root, levels)", "[cascade]") {
     }
 }
 
+TEST_CASE("cascade: one partial liquidation, moved toward zero (MarginAccounts.sol:353-362, _transferPositions)", "[cascade]") {
+    auto leg = [](instrument_type t, const char* size, std::int64_t strike) {
+        position p;
+        p.type = t;
+        p.underlying = "BTC";
+        p.expiry = 1'800'000'000;
+        p.kind = option_kind::put;
+        p.strike = Wad::from_int(strike);
+        p.size = W(size);
+        if (t == instrument_type::perp) p.entry_price = W("100");
+        return p;
+    };
+    house_ledger h;
+    house_account a, liq;
+    REQUIRE_FALSE(set_cash(h, a.cash, W("11.5")));
+    REQUIRE_FALSE(set_cash(h, liq.cash, W("1000")));
+    a.positions = {leg(instrument_type::option, "-0.7", 90), leg(instrument_type::perp, "-0.3", 0)};
+    // equity 10 (11.5 + floor(-0.3 x 5)), MM 20 (the witness's, given): target 22, per floor(1.05 x 20) = 21,
+    // f = ceil(12 / 21) = 0.571428571428571429; reward = ceil(ceil(0.05 f = 0.02857142857142857145) x 20) = 0.57142857142857144
+    SECTION("the moves") {
+        auto x = liquidate(h, a, liq, W("10"), W("20"), W("105"), house_limits());
+        REQUIRE(x.ok());
+        REQUIRE_FALSE(x.value.legs);
+        CHECK(x.value.t.fraction == W("0.571428571428571429"));
+        CHECK(x.value.t.reward == W("0.57142857142857144"));
+        // the perp settled at 105 first: cash 11.5 - 1.5 = 10 = equity, so optionsValue 0 and payment = -reward
+        CHECK(x.value.options_value == Wad{});
+        CHECK(x.value.payment == W("-0.57142857142857144"));
+        CHECK(a.cash.cash == W("9.42857142857142856"));
+        CHECK(liq.cash.cash == W("1000.57142857142857144"));
+        // trunc(-0.7 f = -0.4000000000000000003) = -0.4 (FLOOR would give -0.400000000000000001);
+        // trunc(-0.3 f = -0.1714285714285714287) = -0.171428571428571428, at entry 105
+        REQUIRE(a.positions.size() == 2);
+        CHECK(a.positions[0].size == W("-0.3"));
+        CHECK(a.positions[1].size == W("-0.128571428571428572"));
+        CHECK(*a.positions[1].entry_price == W("105"));
+        REQUIRE(liq.positions.size() == 2);
+        CHECK(liq.positions[0].size == W("-0.4"));
+        CHECK(liq.positions[1].size == W("-0.171428571428571428"));
+        CHECK(*liq.positions[1].entry_price == W("105"));
+        CHECK(x.value.shortfall == Wad{});  // f < 1: no shortfall
+    }
+    SECTION("reverts leave the state as it was") {
+        limits l = house_limits();
+        l.max_payment = W("-1");  // the liquidator wants at least 1: PriceLimit
+        const house_account a0 = a;
+        auto x = liquidate(h, a, liq, W("10"), W("20"), W("105"), l);
+        REQUIRE(x.ok());
+        CHECK(x.value.price_limit);
+        CHECK(a.cash.cash == W("11.5"));
+        CHECK(a.positions.size() == a0.positions.size());
+        // a liquidator at 32 legs cannot take a 33rd series: InvalidParameter("legs")
+        for (int k = 0; k < 32; ++k) liq.positions.push_back(leg(instrument_type::option, "1", 1000 + k));
+        auto y = liquidate(h, a, liq, W("10"), W("20"), W("105"), house_limits());
+        REQUIRE(y.ok());
+        CHECK(y.value.legs);
+        CHECK(liq.positions.size() == 32);
+        CHECK(liq.cash.cash == W("1000"));
+    }
+}
+
 // ---- the loop ----------------------------------------------------------------------------------
 
 #include <nlohmann/json.hpp>

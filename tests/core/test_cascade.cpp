@@ -297,7 +297,8 @@ input market_book(loss_rule loss) {
     const json sp = json::parse(standard_params);
     input in;
     in.mode = mode::market;
-    in.accounts = {make_account(sp, "12", "10"), make_account(sp, "40", "5"), make_account(sp, "500", "-15"), make_account(sp, "100", nullptr)};
+    in.accounts = {make_account(sp, "12", "10"), make_account(sp, "40", "5"), make_account(sp, "500", "-15"),
+                   make_account(sp, "100", nullptr)};
     in.rule = house_limits();
     in.insurance_fund = W("50");
     in.loss = loss;
@@ -320,7 +321,9 @@ std::string digest(const result& r) {  // every figure of the log, for the threa
         }
         for (const auto& l : st.liquidations) {
             s += std::to_string(l.account) + (l.liquidator ? "<" + std::to_string(*l.liquidator) : std::string("<-")) + ":";
-            for (const auto* x : {&l.equity, &l.maintenance, &l.fraction, &l.reward, &l.payment, &l.shortfall, &l.insurance, &l.socialised, &l.notional}) w(*x);
+            for (const auto* x :
+                 {&l.equity, &l.maintenance, &l.fraction, &l.reward, &l.payment, &l.shortfall, &l.insurance, &l.socialised, &l.notional})
+                w(*x);
             for (const auto& a : l.adl) {
                 s += std::to_string(a.account) + "/";
                 w(a.charge);
@@ -403,7 +406,8 @@ TEST_CASE("cascade: house mode on a small book (the rule, transfers, liquidator 
     const json pp = "pmrm2";
     input in;
     in.mode = mode::house;
-    in.accounts = {make_account(pp, "5", "10"), make_account(pp, "1000", "-10"), make_account(pp, "100000", nullptr), make_account(pp, "1", nullptr)};
+    in.accounts = {make_account(pp, "5", "10"), make_account(pp, "1000", "-10"), make_account(pp, "100000", nullptr),
+                   make_account(pp, "1", nullptr)};
     in.liquidators = {3, 2};  // 3 cannot hold IM after taking it (cash 1): the next one takes it
     in.rule = house_limits();
     in.insurance_fund = W("10");

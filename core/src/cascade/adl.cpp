@@ -38,7 +38,8 @@ outcome<std::vector<adl_charge>> deleverage(state& s, const input& in, const mar
             if (upnl.raw().sign() <= 0) continue;
             const Wad notional = c(fp::mul(c(fp::abs(ps[p].size)), mark, fp::rounding::ceil));
             const Wad eq = before[i].equity;
-            const Wad score = c(fp::mul(c(fp::div(upnl, eq, fp::rounding::floor)), c(fp::div(notional, eq, fp::rounding::floor)), fp::rounding::floor));
+            const Wad score =
+                c(fp::mul(c(fp::div(upnl, eq, fp::rounding::floor)), c(fp::div(notional, eq, fp::rounding::floor)), fp::rounding::floor));
             cs.push_back(cand{i, p, upnl, notional, score, mark});
         }
     }

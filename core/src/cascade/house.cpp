@@ -105,17 +105,18 @@ step_result perp_trade(house_ledger& h, house_account& a, const Wad& delta, cons
 outcome<terms> fraction_and_reward(const Wad& equity, const Wad& maintenance, const limits& l) {
     calc c;
     terms t;
-    const Wad one_plus_buffer = c(fp::add(one(), l.buffer));        // :335 onePlusBuffer = WAD + buffer
-    t.target = c(fp::mul(one_plus_buffer, maintenance, CEIL));      // :336 target = mul(1 + b, MM, CEIL)
-    t.fraction = one();                                             // :337 fraction = WAD
-    if (equity.raw().sign() > 0) {                                  // :338 if (w.equity > 0)
+    const Wad one_plus_buffer = c(fp::add(one(), l.buffer));                            // :335 onePlusBuffer = WAD + buffer
+    t.target = c(fp::mul(one_plus_buffer, maintenance, CEIL));                          // :336 target = mul(1 + b, MM, CEIL)
+    t.fraction = one();                                                                 // :337 fraction = WAD
+    if (equity.raw().sign() > 0) {                                                      // :338 if (w.equity > 0)
         t.per = c(fp::mul(c(fp::sub(one_plus_buffer, l.reward)), maintenance, FLOOR));  // :341 per = mul(1 + b - r, MM, FLOOR)
-        if (t.per.raw().sign() > 0)                                 // :342 if (per > 0)
-            t.fraction = fp::min(one(), c(fp::div(c(fp::sub(t.target, equity)), t.per, CEIL)));  // min(WAD, div(target - equity, per, CEIL))
+        if (t.per.raw().sign() > 0)                                                     // :342 if (per > 0)
+            t.fraction =
+                fp::min(one(), c(fp::div(c(fp::sub(t.target, equity)), t.per, CEIL)));  // min(WAD, div(target - equity, per, CEIL))
     }
-    if (t.fraction > l.max_fraction) t.fraction = l.max_fraction;  // :344
+    if (t.fraction > l.max_fraction) t.fraction = l.max_fraction;                      // :344
     t.reward = c(fp::mul(c(fp::mul(l.reward, t.fraction, CEIL)), maintenance, CEIL));  // :345 mul(mul(r, f, CEIL), MM, CEIL)
-    if (t.reward > equity) t.reward = equity.raw().sign() > 0 ? equity : Wad{};       // :348
+    if (t.reward > equity) t.reward = equity.raw().sign() > 0 ? equity : Wad{};        // :348
     if (!c.ok()) return outcome<terms>::failure(overflow("the liquidation's fraction"));
     return outcome<terms>{t, std::nullopt};
 }
@@ -141,8 +142,8 @@ outcome<house_liquidation> liquidate(house_ledger& h0, house_account& account0, 
     if (perp_mark)
         if (auto e = perp_settle(h, a, *perp_mark)) return R::failure(*e);
     calc c;
-    out.options_value = c(fp::sub(equity, a.cash.cash));                                 // :354 optionsValue = equity - a.cash
-    out.payment = c(fp::sub(c(fp::mul(out.options_value, f, FLOOR)), out.t.reward));      // :355 payment = mul(ov, f, FLOOR) - reward
+    out.options_value = c(fp::sub(equity, a.cash.cash));                              // :354 optionsValue = equity - a.cash
+    out.payment = c(fp::sub(c(fp::mul(out.options_value, f, FLOOR)), out.t.reward));  // :355 payment = mul(ov, f, FLOOR) - reward
     if (!c.ok()) return R::failure(overflow("the payment"));
     if (l.max_payment && out.payment > *l.max_payment) {  // :356 PriceLimit
         out.price_limit = true;

@@ -19,22 +19,22 @@ fp::I256 loss_mark::scale0() noexcept {
 Wad claim(const cash_entry& a, const loss_mark& mark) {
     // AccountBook.sol:149-154
     const Wad& c = a.cash;
-    if (c.raw().sign() <= 0) return c;            // if (c <= 0) return c;
-    if (a.at == mark) return c;                   // if (at == mark) return c;
-    if (a.at.epoch != mark.epoch) return Wad{};   // if (at >> 128 != mark >> 128) return 0;
+    if (c.raw().sign() <= 0) return c;           // if (c <= 0) return c;
+    if (a.at == mark) return c;                  // if (at == mark) return c;
+    if (a.at.epoch != mark.epoch) return Wad{};  // if (at >> 128 != mark >> 128) return 0;
     // mulDiv(c, uint128(mark), uint128(at), FLOOR): raw integers, one rounding
     return fp::mul_div(c, scale_wad(mark.scale), scale_wad(a.at.scale), fp::rounding::floor).value;  // c < 2^255, ratio <= 1: no overflow
 }
 
 std::optional<error> set_cash(house_ledger& h, cash_entry& a, const Wad& cash_in) {
     calc c;
-    const Wad old = claim(a, h.mark);                    // int256 old = AccountBook.claim(a, lossMark);
+    const Wad old = claim(a, h.mark);                               // int256 old = AccountBook.claim(a, lossMark);
     const Wad cash = c(fp::sub(cash_in, c(fp::sub(a.cash, old))));  // cash -= a.cash - old;
     // totalPositiveCash = totalPositiveCash - max(old, 0) + max(cash, 0);
     h.total_positive_cash = c(fp::add(c(fp::sub(h.total_positive_cash, pos(old))), pos(cash)));
     if (!c.ok()) return overflow("_setCash");
-    a.cash = cash;        // a.cash = cash;
-    a.at = h.mark;        // a.lossAt = lossMark;
+    a.cash = cash;  // a.cash = cash;
+    a.at = h.mark;  // a.lossAt = lossMark;
     return std::nullopt;
 }
 
@@ -50,8 +50,8 @@ outcome<cover> cover_shortfall(house_ledger& h, cash_entry& a) {
     if (auto e = set_cash(h, a, Wad{})) return outcome<cover>::failure(*e);  // _setCash(account, 0);
     if (rest.raw().sign() > 0) {
         out.socialised = rest;
-        const Wad claims = h.total_positive_cash;             // int256 claims = totalPositiveCash;
-        const Wad borne = rest < claims ? rest : claims;      // borne = rest < claims ? rest : claims;
+        const Wad claims = h.total_positive_cash;         // int256 claims = totalPositiveCash;
+        const Wad borne = rest < claims ? rest : claims;  // borne = rest < claims ? rest : claims;
         out.borne = borne;
         const loss_mark mark = h.mark;
         // scale = claims == 0 ? uint128(mark) : mulDiv(uint128(mark), claims - borne, claims, FLOOR)

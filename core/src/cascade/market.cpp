@@ -19,9 +19,7 @@ constexpr auto CEIL = fp::rounding::ceil;
 error overflow() { return error{error_code::ARITHMETIC_OVERFLOW, "", "cascade: overflow in a market-mode step"}; }
 
 /// x new / old, against the liquidated side (floor for a fall, ceil for a rise).
-Wad rescale(calc& c, const Wad& x, const Wad& now, const Wad& was) {
-    return c(fp::mul_div(x, now, was, now < was ? FLOOR : CEIL));
-}
+Wad rescale(calc& c, const Wad& x, const Wad& now, const Wad& was) { return c(fp::mul_div(x, now, was, now < was ? FLOOR : CEIL)); }
 }  // namespace
 
 outcome<step_record> market_step(state& s, const input& in, market_state& m, const std::vector<account_result>& before,

@@ -78,7 +78,8 @@ Wad mark_or_zero(const market_state& m, const std::string& sym) {
 outcome<result> run(const input& in, std::size_t threads) {
     using R = outcome<result>;
     if (in.steps == 0 || in.steps > max_steps)
-        return R::failure(error_code::BAD_COUNT, "/steps", "the step cap is 1 .. " + std::to_string(max_steps) + ", got " + std::to_string(in.steps));
+        return R::failure(error_code::BAD_COUNT, "/steps",
+                          "the step cap is 1 .. " + std::to_string(max_steps) + ", got " + std::to_string(in.steps));
     if (in.accounts.empty()) return R::failure(error_code::OUT_OF_RANGE, "/accounts", "an empty book");
     if (in.path.empty()) return R::failure(error_code::OUT_OF_RANGE, "/path", "no market after the shock");
     if (in.mode == mode::market && in.path.size() != 1)
@@ -91,7 +92,8 @@ outcome<result> run(const input& in, std::size_t threads) {
     if (in.mode == mode::house)
         for (std::size_t i = 0; i < in.accounts.size(); ++i)
             if (in.accounts[i].model != margin_model::portfolio)
-                return R::failure(error_code::MODEL_NOT_SUPPORTED, "/accounts/" + std::to_string(i), "house mode: the portfolio model only");
+                return R::failure(error_code::MODEL_NOT_SUPPORTED, "/accounts/" + std::to_string(i),
+                                  "house mode: the portfolio model only");
 #ifdef __EMSCRIPTEN__
     threads = 1;
 #endif

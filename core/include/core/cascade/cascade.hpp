@@ -34,16 +34,17 @@ inline constexpr std::size_t max_steps = 1'000;
 /// account on the portfolio model, one underlying, no collateral, perps with entry prices.
 struct input {
     cascade::mode mode = cascade::mode::house;
-    std::vector<request> accounts;       ///< the book (1 .. stress::max_book_accounts)
-    std::vector<std::uint32_t> groups;   ///< accounts of one group share parameters (one value_cache); empty: all one group
+    std::vector<request> accounts;         ///< the book (1 .. stress::max_book_accounts)
+    std::vector<std::uint32_t> groups;     ///< accounts of one group share parameters (one value_cache); empty: all one group
     std::vector<std::size_t> liquidators;  ///< house mode: book indices, tried in this order
     limits rule;
     Wad insurance_fund;
     loss_rule loss = loss_rule::none;
     std::map<std::string, cascade::liquidity> liquidity;  ///< market mode: by underlying symbol (an underlying without: no impact)
-    market_state start;                ///< S0, validated
-    std::vector<market_state> path;    ///< validated; house: the market of each push (step s: path[min(s, n - 1)]); market: path[0], the shocked market
-    std::size_t steps = 1;             ///< the step cap, 1 .. max_steps
+    market_state start;                                   ///< S0, validated
+    std::vector<market_state>
+        path;  ///< validated; house: the market of each push (step s: path[min(s, n - 1)]); market: path[0], the shocked market
+    std::size_t steps = 1;  ///< the step cap, 1 .. max_steps
 };
 
 struct adl_charge {

@@ -41,7 +41,7 @@ outcome<terms> fraction_and_reward(const Wad& equity, const Wad& maintenance, co
 /// The loss scale, lossMark = epoch << 128 | scale (HouseState.sol:202), kept as its two parts.
 struct loss_mark {
     std::uint64_t epoch = 0;
-    fp::I256 scale = scale0();  ///< 1e36 at the start of an epoch, multiplied down (floor) by each socialised loss
+    fp::I256 scale = scale0();          ///< 1e36 at the start of an epoch, multiplied down (floor) by each socialised loss
     static fp::I256 scale0() noexcept;  ///< SCALE0 = 1e36
     friend bool operator==(const loss_mark&, const loss_mark&) = default;
 };
@@ -91,10 +91,10 @@ inline constexpr std::size_t house_max_legs = 32;
 /// One liquidation as the house executes it: the Liquidated event's figures and the cover.
 struct house_liquidation {
     terms t;
-    Wad options_value;  ///< equity - cash after the perp's settlement at the mark
-    Wad payment;        ///< floor(options_value f) - reward: liquidator -> account
-    Wad shortfall;      ///< the Liquidated event's shortfall (0 unless f = 1 and cash < 0)
-    cover covered;      ///< when shortfall > 0
+    Wad options_value;         ///< equity - cash after the perp's settlement at the mark
+    Wad payment;               ///< floor(options_value f) - reward: liquidator -> account
+    Wad shortfall;             ///< the Liquidated event's shortfall (0 unless f = 1 and cash < 0)
+    cover covered;             ///< when shortfall > 0
     bool price_limit = false;  ///< reverted PriceLimit (payment > max_payment): nothing changed
     bool legs = false;         ///< reverted InvalidParameter("legs") or ("size"): nothing changed
 };

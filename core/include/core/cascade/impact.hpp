@@ -33,10 +33,10 @@ inline constexpr std::size_t max_levels = 1'000;
 
 /// The impact of one step's net flow on one underlying.
 struct impact_result {
-    Wad notional;   ///< N = ceil(|flow| x mark)
-    Wad impact;     ///< I (linear, sqrt); levels: floor(|mark - new mark| / mark)
-    Wad new_mark;   ///< floor(mark (1 - I)) for a net sale, ceil(mark (1 + I)) for a net purchase, mark at 0 flow
-    Wad execution;  ///< linear, sqrt: new_mark; levels: the VWAP (floor for a sale, ceil for a purchase)
+    Wad notional;            ///< N = ceil(|flow| x mark)
+    Wad impact;              ///< I (linear, sqrt); levels: floor(|mark - new mark| / mark)
+    Wad new_mark;            ///< floor(mark (1 - I)) for a net sale, ceil(mark (1 + I)) for a net purchase, mark at 0 flow
+    Wad execution;           ///< linear, sqrt: new_mark; levels: the VWAP (floor for a sale, ceil for a purchase)
     bool exhausted = false;  ///< levels: the flow went beyond the snapshot (the rest at last x (1 -/+ max_impact))
 };
 

@@ -377,9 +377,10 @@ TEST_CASE("cascade: market mode on a small book (impact, fund, loss rules, conse
         if (loss != loss_rule::none) CHECK(dust == Wad{});
         // the market paid for what it took: 221.5 + 110.75 of losses it received
         if (loss == loss_rule::none) CHECK(s0.counterparty == W("332.25"));  // (ADL: less the P&L it paid the deleveraged)
-        // amplification: (77.85 or lower - 100) / (90 - 100) >= 2.215
         REQUIRE(r.value.total.amplification.at("BTC").has_value());
-        CHECK(*r.value.total.amplification.at("BTC") >= W("2.215"));
+        CHECK(*r.value.total.amplification.at("BTC") == W("2.215"));  // (77.85 - 100) / (90 - 100): nothing more after step 0
+        CHECK(r.value.total.steps_run == 1);
+        CHECK_FALSE(r.value.total.capped);
         CHECK(r.value.total.fund_used == W("50"));
         if (loss == loss_rule::ranked || loss == loss_rule::pro_rata) {
             // the only profitable perp: account 2, short 15 from 100: upnl at 77.85 = 332.25 >= 159.5 + 70.75 = 230.25
@@ -391,6 +392,19 @@ TEST_CASE("cascade: market mode on a small book (impact, fund, loss rules, conse
                 }
             CHECK(adl == W("230.25"));
             CHECK(s0.bad_debt == Wad{});
+            // account 2 (short 15 from 100) alone, ranked and pro rata alike: upnl floor(-15 x -22.15) = 332.25;
+            // 159.5: phi = ceil(159.5 / 332.25) = 0.480060195635816404, q = trunc(-15 phi) = -7.20090293453724606,
+            // notional ceil(7.20090293453724606 x 77.85) = 560.590293453724605771, realised floor(q x -22.15) =
+            // 159.500000000000000229; then upnl floor(-7.79909706546275394 x -22.15) = 172.749999999999999771,
+            // 70.75: phi 0.409551374819102751, q -3.194130925507900683, notional 248.663092550790068172, realised
+            // 70.750000000000000128. The market paid 332.25 less both realised P&Ls: 101.999999999999999643
+            REQUIRE(a0.adl.size() == 1);
+            REQUIRE(a1.adl.size() == 1);
+            CHECK(a0.adl[0].notional == W("560.590293453724605771"));
+            CHECK(a1.adl[0].charge == W("70.75"));
+            CHECK(a1.adl[0].notional == W("248.663092550790068172"));
+            CHECK(s0.adl_notional == W("809.253386004514673943"));
+            CHECK(s0.counterparty == W("101.999999999999999643"));
         } else {
             CHECK(s0.bad_debt == W("240.21875"));  // 159.5 + 80.71875, socialised over the positive cash
         }
@@ -449,6 +463,21 @@ TEST_CASE("cascade: house mode on a small book (the rule, transfers, liquidator 
     auto r2 = run(in, 2);
     REQUIRE(r2.ok());
     CHECK(digest(r2.value) == digest(r.value));
+    SECTION("no liquidator can take it: it waits, reported without one, until the cap") {
+        in.liquidators = {3};
+        in.steps = 3;
+        auto w = run(in, 1);
+        REQUIRE(w.ok());
+        REQUIRE(w.value.steps.size() == 3);
+        for (const auto& st : w.value.steps) {
+            REQUIRE(st.liquidations.size() == 1);
+            CHECK_FALSE(st.liquidations[0].liquidator.has_value());
+            CHECK(st.count == 0);
+        }
+        CHECK(w.value.total.liquidations == 0);
+        CHECK(w.value.total.capped);
+        CHECK(w.value.steps[0].fund == W("10"));  // nothing moved
+    }
 }
 
 TEST_CASE("cascade: bad input", "[cascade]") {

@@ -495,4 +495,18 @@ TEST_CASE("cascade: bad input", "[cascade]") {
     in = market_book(loss_rule::none);
     in.mode = mode::house;
     CHECK(run(in).err->code == error_code::MODEL_NOT_SUPPORTED);
+    in = market_book(loss_rule::none);
+    in.liquidity["BTC"].depth = Wad{};
+    CHECK(run(in).err->path == "/liquidity/BTC/depth");
+    in.liquidity["BTC"].depth = W("1");
+    in.liquidity["BTC"].max_impact = W("1");
+    CHECK(run(in).err->path == "/liquidity/BTC/max_impact");
+    in.liquidity["BTC"] = liquidity{impact_model::levels, {}, {}, W("0.5"), {{W("99"), W("1")}, {W("99"), W("1")}}, {}};
+    CHECK(run(in).err->path == "/liquidity/BTC/bids/1");  // not strictly descending
+    in = market_book(loss_rule::none);
+    in.liquidators = {4};
+    CHECK(run(in).err->path == "/liquidators/0");
+    in = market_book(loss_rule::none);
+    in.accounts[2].acct.collateral["USDC"] = W("1");
+    CHECK(run(in).err->path == "/accounts/2/collateral");
 }

@@ -89,15 +89,42 @@ outcome<result> run(const input& in, std::size_t threads) {
     for (std::size_t j = 0; j < in.liquidators.size(); ++j)
         if (in.liquidators[j] >= in.accounts.size())
             return R::failure(error_code::OUT_OF_RANGE, "/liquidators/" + std::to_string(j), "not an index of the book");
+    for (std::size_t i = 0; i < in.accounts.size(); ++i) {
+        const std::string at = "/accounts/" + std::to_string(i);
+        if (in.mode == mode::house && in.accounts[i].model != margin_model::portfolio)
+            return R::failure(error_code::MODEL_NOT_SUPPORTED, at, "house mode: the portfolio model only");
+        if (!in.accounts[i].acct.collateral.empty())
+            return R::failure(error_code::MODEL_NOT_SUPPORTED, at + "/collateral",
+                              "the cascade does not sell collateral (cash and positions only)");
+    }
     if (in.mode == mode::house)
-        for (std::size_t i = 0; i < in.accounts.size(); ++i)
-            if (in.accounts[i].model != margin_model::portfolio)
-                return R::failure(error_code::MODEL_NOT_SUPPORTED, "/accounts/" + std::to_string(i),
-                                  "house mode: the portfolio model only");
+        for (std::size_t k = 0; k < in.path.size(); ++k)
+            if (in.path[k].underlyings.size() != 1)
+                return R::failure(error_code::MODEL_NOT_SUPPORTED, "/path/" + std::to_string(k), "house mode: one underlying");
+    for (const auto& [sym, l] : in.liquidity) {
+        const std::string at = "/liquidity/" + sym;
+        const Wad one = Wad::from_int(1);
+        if (l.max_impact <= Wad{} || l.max_impact >= one)
+            return R::failure(error_code::OUT_OF_RANGE, at + "/max_impact", "max_impact is in (0, 1), got " + fp::format(l.max_impact));
+        if (l.model != impact_model::levels && l.depth <= Wad{})
+            return R::failure(error_code::OUT_OF_RANGE, at + "/depth", "depth must be > 0, got " + fp::format(l.depth));
+        if (l.model != impact_model::levels && l.k < Wad{})
+            return R::failure(error_code::OUT_OF_RANGE, at + "/k", "k must be >= 0, got " + fp::format(l.k));
+        if (l.bids.size() > max_levels || l.asks.size() > max_levels)
+            return R::failure(error_code::OUT_OF_RANGE, at + "/levels", "at most " + std::to_string(max_levels) + " levels a side");
+        for (const auto* side : {&l.bids, &l.asks})
+            for (std::size_t k = 0; k < side->size(); ++k) {
+                const auto& lv = (*side)[k];
+                const bool ordered = k == 0 || (side == &l.bids ? lv.price < (*side)[k - 1].price : lv.price > (*side)[k - 1].price);
+                if (lv.price <= Wad{} || lv.size <= Wad{} || !ordered)
+                    return R::failure(error_code::OUT_OF_RANGE, at + (side == &l.bids ? "/bids/" : "/asks/") + std::to_string(k),
+                                      "a level's price and size are > 0, bids descending, asks ascending");
+            }
+    }
 #ifdef __EMSCRIPTEN__
     threads = 1;
 #endif
-    threads = std::max<std::size_t>(1, std::min(threads, in.accounts.size()));
+    threads = std::max<std::size_t>(1, std::min({threads, in.accounts.size(), max_threads}));
 
     detail::state s;
     s.reqs = in.accounts;

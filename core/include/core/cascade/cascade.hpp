@@ -28,6 +28,8 @@ enum class loss_rule : std::uint8_t {
 };
 
 inline constexpr std::size_t max_steps = 1'000;
+/// Threads a run uses at most (more are taken as this many).
+inline constexpr std::size_t max_threads = 64;
 
 /// The simulator's input. Preconditions (the door, core/api, checks them and reports with paths):
 /// every request validated, its account's market replaced by the step's; house mode: every
@@ -97,8 +99,11 @@ struct result {
 /// Runs the cascade. `threads` (>= 1; 1 under WebAssembly) split each step's evaluation of the
 /// book; liquidations run in book order on one thread, so the result does not depend on it.
 /// Errors: BAD_COUNT /steps (0 or > max_steps), OUT_OF_RANGE /accounts (empty), /path (empty, or
-/// more than one market in market mode), /liquidators/<i> (not a book index), MODEL_NOT_SUPPORTED
-/// (house mode off the portfolio model), and the engine's (with /accounts/<i> prefixed).
+/// more than one market in market mode), /groups, /liquidators/<i> (not a book index),
+/// /liquidity/<SYM>/{max_impact,depth,k,levels,bids/<i>,asks/<i>} (the bounds of `liquidity`),
+/// MODEL_NOT_SUPPORTED /accounts/<i> (house mode off the portfolio model), /accounts/<i>/collateral
+/// (collateral held), /path/<i> (house mode: not one underlying), and the engine's (with
+/// /accounts/<i> before their path).
 outcome<result> run(const input& in, std::size_t threads = 1);
 
 }  // namespace margin::cascade

@@ -504,6 +504,12 @@ TEST_CASE("cascade: bad input", "[cascade]") {
     in.liquidity["BTC"] = liquidity{impact_model::levels, {}, {}, W("0.5"), {{W("99"), W("1")}, {W("99"), W("1")}}, {}};
     CHECK(run(in).err->path == "/liquidity/BTC/bids/1");  // not strictly descending
     in = market_book(loss_rule::none);
+    in.rule.reward = W("0.500000000000000001");  // ParamBounds: reward <= 0.5
+    CHECK(run(in).err->path == "/rule/reward");
+    in.rule.reward = W("0.05");
+    in.rule.max_fraction = Wad{};  // liquidateWithin: (0, 1]
+    CHECK(run(in).err->path == "/rule/max_fraction");
+    in = market_book(loss_rule::none);
     in.liquidators = {4};
     CHECK(run(in).err->path == "/liquidators/0");
     in = market_book(loss_rule::none);

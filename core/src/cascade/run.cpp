@@ -101,6 +101,14 @@ outcome<result> run(const input& in, std::size_t threads) {
         for (std::size_t k = 0; k < in.path.size(); ++k)
             if (in.path[k].underlyings.size() != 1)
                 return R::failure(error_code::MODEL_NOT_SUPPORTED, "/path/" + std::to_string(k), "house mode: one underlying");
+    // the house's bounds (ParamBounds.checkLimits, liquidateWithin)
+    if (in.rule.buffer < Wad{} || in.rule.buffer > Wad::from_int(1))
+        return R::failure(error_code::OUT_OF_RANGE, "/rule/buffer", "buffer is in [0, 1], got " + fp::format(in.rule.buffer));
+    if (in.rule.reward < Wad{} || in.rule.reward > fp::parse("0.5").value)
+        return R::failure(error_code::OUT_OF_RANGE, "/rule/reward", "reward is in [0, 0.5], got " + fp::format(in.rule.reward));
+    if (in.rule.max_fraction <= Wad{} || in.rule.max_fraction > Wad::from_int(1))
+        return R::failure(error_code::OUT_OF_RANGE, "/rule/max_fraction",
+                          "max_fraction is in (0, 1], got " + fp::format(in.rule.max_fraction));
     for (const auto& [sym, l] : in.liquidity) {
         const std::string at = "/liquidity/" + sym;
         const Wad one = Wad::from_int(1);

@@ -98,7 +98,7 @@ struct result {
 
 /// Runs the cascade. `threads` (>= 1; 1 under WebAssembly) split each step's evaluation of the
 /// book; liquidations run in book order on one thread, so the result does not depend on it.
-/// Errors: BAD_COUNT /steps (0 or > max_steps), OUT_OF_RANGE /accounts (empty), /path (empty, or
+/// Errors: BAD_COUNT /steps (0 or > max_steps), OUT_OF_RANGE /accounts (empty), /rule/* (bounds), /path (empty, or
 /// more than one market in market mode), /groups, /liquidators/<i> (not a book index),
 /// /liquidity/<SYM>/{max_impact,depth,k,levels,bids/<i>,asks/<i>} (the bounds of `liquidity`),
 /// MODEL_NOT_SUPPORTED /accounts/<i> (house mode off the portfolio model), /accounts/<i>/collateral

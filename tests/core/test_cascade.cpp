@@ -377,6 +377,12 @@ TEST_CASE("cascade: market mode on a small book (impact, fund, loss rules, conse
             dust = fp::add(dust, st.dust).value;
         }
         if (loss != loss_rule::none) CHECK(dust == Wad{});
+        // the fund from the records alone: 50 + rewards - insurance paid, step by step
+        Wad fund = in.insurance_fund;
+        for (const auto& st : r.value.steps) {
+            for (const auto& l : st.liquidations) fund = fp::sub(fp::add(fund, l.reward).value, l.insurance).value;
+            CHECK(st.fund == fund);
+        }
         // the market paid for what it took: 221.5 + 110.75 of losses it received
         if (loss == loss_rule::none) CHECK(s0.counterparty == W("332.25"));  // (ADL: less the P&L it paid the deleveraged)
         REQUIRE(r.value.total.amplification.at("BTC").has_value());
@@ -452,6 +458,11 @@ TEST_CASE("cascade: house mode on a small book (the rule, transfers, liquidator 
         }
     }
     CHECK(taken == 1);
+    Wad fund = in.insurance_fund;  // house mode: the fund only pays (rewards go to the liquidator)
+    for (const auto& st : r.value.steps) {
+        for (const auto& l : st.liquidations) fund = fp::sub(fund, l.insurance).value;
+        CHECK(st.fund == fund);
+    }
     // step 0 at 95: account 0 = 5 + 10 x (95 - 100) = -45: f = 1, reward 0, payment 0; shortfall 45:
     // the fund's 10, 35 socialised; account 3 (cash 1) would not hold IM: account 2 took it
     REQUIRE(r.value.steps.size() == 2);  // the second push, nothing left to liquidate

@@ -33,7 +33,8 @@ constexpr const char* compare_usage =
     "  one account (a request) or a book (one request per line) under each model, side by side:\n"
     "  equity, margin balance (when the response has it), IM, MM, health, liquidatable and the worst\n"
     "  scenario by name; a book: totals per model, then each account's IM and health per model\n"
-    "  --models LIST   comma-separated presets (default standard,pmrm2,span16,es)\n"
+    "  --models LIST   comma-separated presets (default standard,pmrm2,span16, and es with --prices or\n"
+    "                  --synthetic: es reads a price history)\n"
     "  --prices DIR    price history for es: DIR/<symbol>-usd.csv (the shared data directory's layout)\n"
     "  --synthetic     es on the shipped SYNTHETIC history where the request has none (invented data)\n"
     "  --json          the same as a JSON document, amounts exact\n"
@@ -153,7 +154,7 @@ struct total {
 int compare_command(const std::vector<std::string>& args) {
     if (command_io::wants_help(args)) return command_io::help(compare_usage);
     std::string file, prices;
-    std::vector<std::string> models = {"standard", "pmrm2", "span16", "es"};
+    std::vector<std::string> models;
     bool synthetic = false, as_json = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -181,6 +182,10 @@ int compare_command(const std::vector<std::string>& args) {
         }
     }
     if (file.empty()) return fail("give a request FILE or a BOOK.jsonl (\"-\": stdin)");
+    if (models.empty()) {
+        models = {"standard", "pmrm2", "span16"};
+        if (!prices.empty() || synthetic) models.push_back("es");
+    }
     if (!prices.empty() && synthetic) return fail("--prices or --synthetic: give one");
     std::string text;
     if (!read_all(file, text)) return fail("cannot read " + file);

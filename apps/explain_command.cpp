@@ -87,7 +87,14 @@ std::optional<std::vector<part>> parts_of(const margin::request& req, const std:
     return out;
 }
 
+// Splitting evaluates the account once per holding: a larger account is not split.
+constexpr std::size_t max_split_holdings = 200;
+
 void print_parts(std::ostringstream& o, const margin::request& req, const std::string& symbol, std::int64_t id, const margin::Wad& total) {
+    if (req.acct.positions.size() + req.acct.collateral.size() > max_split_holdings) {
+        o << "    (not split: over " << max_split_holdings << " holdings; margin explain --scenario " << id << " on a smaller account)\n";
+        return;
+    }
     const auto parts = parts_of(req, symbol, id, total);
     if (!parts) return;
     for (const part& p : *parts) o << "    " << pad(p.name, 28, false) << pad(fp::format(p.pnl), 34, true) << "\n";

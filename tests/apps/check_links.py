@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Links of the top-level documents a newcomer reads (README.md, docs/performance.md): every
+"""Links of the documents a newcomer reads first (README.md, docs/performance.md, docs/cli.md): every
 relative link resolves to a file or folder inside the repository; none points outside it (the
 shared data directory beside the repository is named in prose, never linked); no "see below"
 and no "in progress" left over. Usage: check_links.py REPO_ROOT [FILE...]; exit 1 on a failure."""
@@ -8,7 +8,7 @@ import re
 import sys
 
 root = os.path.realpath(sys.argv[1])
-files = sys.argv[2:] or ["README.md", "docs/performance.md"]
+files = sys.argv[2:] or ["README.md", "docs/performance.md", "docs/cli.md"]
 link = re.compile(r"\]\(([^)\s]+)\)")
 failures = []
 for name in files:

@@ -28,6 +28,7 @@ constexpr const char* audit_usage =
 }  // namespace
 
 int audit_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(audit_usage);
     std::string rpc, house;
     std::optional<std::uint64_t> block;
     bool compact = false;

@@ -72,6 +72,7 @@ margin::outcome<margin::request> model_template(const std::string& name, std::in
 }  // namespace
 
 int backtest_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(backtest_usage);
     std::string prices, from = "2018-01-01", to = "2024-12-31", json_file = "-", html_file, table_file;
     std::string portfolios_arg, models_arg = "standard,pmrm2,span16,es_hs,es_fhs,es_mc";
     std::int64_t mc_paths = 2000, threads = 2;

@@ -98,6 +98,7 @@ json steps_json(const std::vector<dynamic_setup::day_params>& days) {
 }  // namespace
 
 int dynamic_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(dynamic_usage);
     dynamic_setup::options o;
     std::string json_file, csv_file, table_file, document_day, document_underlying, document_variant = "all";
     bool compare = false;

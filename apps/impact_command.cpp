@@ -69,6 +69,7 @@ std::vector<impact_report::step> timelock_steps(const margin::scenario::params& 
 }  // namespace
 
 int impact_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(impact_usage);
     std::string current, proposed, book, portfolio_file, json_file, html_file;
     dynamic_setup::options o;
     o.variants.clear();

@@ -2,7 +2,8 @@
 //
 //   margin compute [FILE|-] [--compact]   JSON v1 request -> JSON response
 //   margin span [FILE|-] [--compact]      SPAN risk-array request -> requirement (docs/span.md)
-//   margin explain [FILE|-]               the same, as a table for humans
+//   margin explain [FILE|-]               the same, as a table for humans (scenarios by name)
+//   margin compare FILE|BOOK.jsonl        the account (or a book) under standard, pmrm2, span16, es
 //   margin example                        print the embedded example request
 //   margin canonical [FILE|-]             the request's canonical encoding
 //   margin scenario ID [FILE|-]           the account evaluated at one scenario (portfolio model)
@@ -24,7 +25,9 @@
 //   margin stress [FILE|-] --reverse | margin reverse-stress      the smallest move that liquidates it
 //   margin stress-book BOOK.jsonl --scenarios FILE|NAME ...         a book under stress (docs/stress.md)
 //   margin --version
+//   margin COMMAND --help                 the command's usage and flags
 //
+// Every command that takes a request takes --params NAME|FILE or --model NAME (command_io.hpp).
 // FILE defaults to "-" (stdin). Exit status: 0 result, 1 the engine answered with
 // an error document (printed on stdout), 2 usage or I/O error. The same source
 // runs natively and as WebAssembly under Node and prints identical bytes.
@@ -49,6 +52,7 @@
 #include "api/pipeline.hpp"
 #include "api/request.hpp"
 #include "api/response.hpp"
+#include "command_io.hpp"
 #include "core/limits.hpp"
 
 using margin::error_code;
@@ -60,6 +64,8 @@ int impact_command(const std::vector<std::string>& args);       // apps/impact_c
 int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
 int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
 int audit_command(const std::vector<std::string>& args);        // apps/audit_command.cpp
+int explain_command(const std::vector<std::string>& args);      // apps/explain_command.cpp
+int compare_command(const std::vector<std::string>& args);      // apps/compare_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -86,19 +92,30 @@ bool read_all(const std::string& path, std::string& out) {
 
 namespace {
 
+#define P_NOTE                                                                                          \
+    "  P: --params NAME|FILE evaluates the request under a preset (standard, pmrm2, span16, es) or a\n" \
+    "     parameter document instead of its \"params\"; --model NAME the same, a preset's name only\n"
+
 constexpr const char* usage_text =
-    "usage: margin compute [FILE|-] [--compact]   evaluate a JSON v1 request\n"
+    "usage: margin compute [FILE|-] [--compact] [P]   evaluate a JSON v1 request (P: --params NAME|FILE | --model NAME)\n"
     "       margin span [FILE|-] [--compact]      a SPAN risk-array request's requirement (docs/span.md;\n"
     "                                             compute answers it too)\n"
-    "       margin explain [FILE|-]               the result as a table\n"
+    "       margin explain [FILE|-] [P] [--scenario N | --scenarios]\n"
+    "                                             the result as tables, scenarios by name (margin explain --help)\n"
+    "       margin compare FILE|BOOK.jsonl [--models standard,pmrm2,span16,es] [--prices DIR | --synthetic] [--json]\n"
+    "                                             the account, or a book, under each model side by side\n"
     "       margin example                        print the embedded example request\n"
-    "       margin canonical [FILE|-]             canonical encoding of a request\n"
-    "       margin scenario ID [FILE|-]           the account at one scenario (portfolio model)\n"
-    "       margin preview TRADE [FILE|-]         margin before and after a trade ({\"positions\": [...]})\n"
-    "       margin batch IN OUT [--scenario ID | --input-hash ID]\n"
-    "                                             JSON lines: one request per line (\"-\" = stdin/stdout),\n"
-    "                                             each at scenario ID, or its input hash, if given\n"
-    "       margin input-hash ID [FILE|-]         keccak256(abi.encode(book, params, ID)) as the chain\n"
+    "       margin canonical [FILE|-] [P]         canonical encoding of a request\n"
+    "       margin scenario ID [FILE|-] [--compact] [P]\n"
+    "                                             the account at one scenario (scenario models)\n"
+    "       margin preview TRADE [FILE|-] [--compact] [P]\n"
+    "                                             margin before and after a trade; TRADE is a file or the JSON\n"
+    "                                             itself, e.g. '{\"positions\": [{\"type\": \"perp\", ...}]}'\n"
+    "       margin batch IN OUT [--scenario ID | --input-hash ID] [P]\n"
+    "                                             JSON lines: one compact request per line (\"-\" = stdin/stdout),\n"
+    "                                             each at scenario ID, or its input hash, if given; a\n"
+    "                                             pretty-printed request is refused: compact it (jq -c .)\n"
+    "       margin input-hash ID [FILE|-] [P]     keccak256(abi.encode(book, params, ID)) as the chain\n"
     "                                             computes it for the request's account (MarginAccounts)\n"
     "       margin param-hash [FILE|-]            keccak256(abi.encode(params)) of a scenario/1 parameter\n"
     "                                             document: the id of the house's queued setParams\n"
@@ -121,7 +138,28 @@ constexpr const char* usage_text =
     "                                             the smallest move that makes the account liquidatable\n"
     "       margin stress-book BOOK.jsonl --scenarios FILE|NAME [--insurance-fund X] [--top N] [--threads N]\n"
     "                                             a book under stress: liquidations, shortfall, top contributors\n"
-    "       margin --version\n";
+    "       margin --version\n"
+    "       margin COMMAND --help                 one command's usage and flags\n" P_NOTE;
+
+// `margin COMMAND --help` for the commands defined here: usage_text's lines for COMMAND (its own
+// lines and their continuations), and the P flags' note when they take them.
+std::string command_help(const std::string& cmd) {
+    std::istringstream in(usage_text);
+    std::string out, line;
+    bool mine = false;
+    while (std::getline(in, line)) {
+        const auto at = line.find("margin ");
+        if (at != std::string::npos && at < 8)
+            mine = line.compare(at + 7, cmd.size() + 1, cmd + " ") == 0;
+        else if (line.rfind("  P:", 0) == 0 || line.rfind("     ", 0) != 0)
+            mine = false;
+        if (mine) out += "       " + line.substr(7) + "\n";
+    }
+    if (out.empty()) return out;
+    out.replace(0, 7, "usage: ");
+    if (out.find("[P]") != std::string::npos) out += P_NOTE;
+    return out;
+}
 
 int usage(const std::string& why) {
     std::fprintf(stderr, "margin: %s\n%s", why.c_str(), usage_text);
@@ -140,107 +178,6 @@ bool read_line(std::istream& is, std::string& line) {
         if (line.size() < read_limit) line.push_back(static_cast<char>(ch));
     }
     return any;
-}
-
-// Display form of an exact decimal: two fractional digits (toward zero), thousands separated.
-std::string money(const margin::Wad& w) {
-    std::string s = fp::format(w);
-    const bool neg = !s.empty() && s[0] == '-';
-    if (neg) s.erase(0, 1);
-    const auto dot = s.find('.');
-    std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
-    std::string frac = dot == std::string::npos ? "" : s.substr(dot + 1);
-    frac = (frac + "00").substr(0, 2);
-    std::string grouped;
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-        if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
-        grouped += whole[i];
-    }
-    const bool zero = grouped == "0" && frac == "00";
-    return (neg && !zero ? "-" : "") + grouped + "." + frac;
-}
-
-std::string percent(const margin::Wad& ratio) {  // ratio * 100, two decimals
-    return money(fp::mul(ratio, fp::Wad::from_int(100), fp::rounding::toward_zero).value) + "%";
-}
-
-std::string pad(const std::string& s, std::size_t n, bool right) {
-    if (s.size() >= n) return s;
-    return right ? std::string(n - s.size(), ' ') + s : s + std::string(n - s.size(), ' ');
-}
-
-int explain(const std::string& text) {
-    const auto req = margin::api::parse_request(text);
-    if (!req.ok()) {
-        std::printf("%s\n", margin::api::encode_error(*req.err, true).c_str());
-        return 1;
-    }
-    const auto res = margin::compute(req.value);
-    if (!res.ok()) {
-        std::printf("%s\n", margin::api::encode_error(*res.err, true).c_str());
-        return 1;
-    }
-    const margin::account_result& r = res.value;
-    std::ostringstream o;
-    o << margin::api::version_string() << "\n";
-    o << (r.model == margin::margin_model::portfolio ? "portfolio (scenario)"
-                                                     : (r.mode == margin::margin_mode::cross ? "cross" : "isolated"))
-      << " margin, snapshot " << req.value.market.timestamp
-      << " (Unix s); amounts to 0.01 toward zero, `margin compute` gives them exactly\n\n";
-    auto line = [&](const char* label, const std::string& v) { o << "  " << pad(label, 28, false) << pad(v, 20, true) << "\n"; };
-    line("equity", money(r.equity));
-    line("initial margin (IM)", money(r.initial_margin));
-    line("maintenance margin (MM)", money(r.maintenance_margin));
-    line("free collateral", money(r.free_collateral));
-    line("health (equity - MM)", money(r.health));
-    line("margin ratio (MM / equity)", r.margin_ratio ? percent(*r.margin_ratio) : std::string("n/a (equity <= 0)"));
-    line("liquidatable", r.liquidatable ? "YES" : "no");
-    if (r.model == margin::margin_model::portfolio) {
-        // Scenario risk per underlying: the worst scenario and what it costs.
-        o << "\nscenario risk (" << req.value.portfolio.scenarios.scenarios.size() << " scenarios per underlying)\n";
-        o << "  " << pad("underlying", 12, false) << pad("worst", 8, true) << pad("worst loss", 18, true) << pad("MM contingency", 18, true)
-          << pad("IM contingency", 18, true) << "\n";
-        for (const auto& u : r.underlyings) {
-            const bool basis = u.worst_scenario == static_cast<std::int64_t>(req.value.portfolio.scenarios.scenarios.size());
-            o << "  " << pad(u.symbol.empty() ? "(collateral)" : u.symbol, 12, false)
-              << pad(u.symbol.empty() ? "-" : (basis ? "basis" : "#" + std::to_string(u.worst_scenario)), 8, true)
-              << pad(money(u.worst_loss), 18, true) << pad(money(u.mm_contingency), 18, true) << pad(money(u.im_contingency), 18, true)
-              << "\n";
-        }
-        for (const auto& c : r.offsets) o << "  offset " << c.a << "/" << c.b << ": credit " << money(c.credit) << "\n";
-        o << "  scenario risk after offsets: " << money(r.scenario_risk) << "\n";
-    }
-    // Top contributors: positions by IM, largest first (ties: request order).
-    std::vector<std::size_t> order(r.positions.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return r.positions[a].initial_margin > r.positions[b].initial_margin; });
-    if (!order.empty() && r.model == margin::margin_model::standard) {
-        o << "\ntop contributors to initial margin\n";
-        o << "  " << pad("position", 24, false) << pad("size", 10, true) << pad("value", 16, true) << pad("IM", 16, true)
-          << pad("MM", 16, true) << "\n";
-        for (std::size_t n = 0; n < order.size() && n < 10; ++n) {
-            const std::size_t i = order[n];
-            const auto& p = req.value.acct.positions[i];
-            const std::string name = p.id.empty() ? "#" + std::to_string(i) : p.id;
-            o << "  " << pad(name, 24, false) << pad(fp::format(p.size), 10, true) << pad(money(r.positions[i].value), 16, true)
-              << pad(money(r.positions[i].initial_margin), 16, true) << pad(money(r.positions[i].maintenance_margin), 16, true) << "\n";
-        }
-    }
-    if (!r.collateral.empty()) {
-        o << (r.model == margin::margin_model::portfolio ? "\ncollateral (at price; haircuts charged as contingencies)\n"
-                                                         : "\ncollateral (valued at price - confidence, after the MM haircut)\n");
-        for (const auto& c : r.collateral)
-            o << "  " << pad(c.asset, 24, false) << pad(fp::format(c.amount), 10, true) << pad(money(c.value), 16, true)
-              << pad(money(c.im_charge), 16, true) << "  IM charge\n";
-    }
-    for (const auto& [sym, g] : r.greeks_by_underlying)
-        o << "\n"
-          << sym << " greeks: delta " << fp::format(g.delta) << ", gamma " << fp::format(g.gamma) << ", vega " << money(g.vega)
-          << ", theta " << money(g.theta) << " /year";
-    o << "\n";
-    std::fputs(o.str().c_str(), stdout);
-    return 0;
 }
 
 // A scenario index argument: digits only, at most 6 of them.
@@ -282,6 +219,7 @@ margin::api::reply param_hash_json(std::string_view text) {
 
 // margin replay: exit 0 when every field matches, 1 on a mismatch or an error document.
 int replay_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return std::fputs(command_help("replay").c_str(), stdout), 0;
     std::string rpc, tx, underlying = "BTC", export_path, file;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
@@ -369,7 +307,8 @@ int replay_command(const std::vector<std::string>& args) {
 
 enum class batch_mode { compute, scenario, input_hash };
 
-int batch(const std::string& in_path, const std::string& out_path, batch_mode mode, std::int64_t id) {
+int batch(const std::string& in_path, const std::string& out_path, batch_mode mode, std::int64_t id,
+          const command_io::params_choice& params) {
     std::ifstream fin;
     if (in_path != "-") {
         fin.open(in_path, std::ios::binary);
@@ -382,15 +321,60 @@ int batch(const std::string& in_path, const std::string& out_path, batch_mode mo
     }
     std::istream& is = in_path == "-" ? std::cin : fin;
     std::ostream& os = out_path == "-" ? std::cout : fout;
-    std::string line;
-    while (read_line(is, line))
+    std::string line, why;
+    for (std::size_t n = 1; read_line(is, line); ++n) {
+        // A pretty-printed request (its first line a lone "{" or "["): batch reads JSON lines.
+        const auto first = line.find_first_not_of(" \t\r");
+        if (n == 1 && first != std::string::npos && (line[first] == '{' || line[first] == '[') &&
+            line.find_first_not_of(" \t\r", first + 1) == std::string::npos)
+            return usage("batch reads one compact request per line (JSON lines), and line 1 of " + in_path + " is a lone \"" + line[first] +
+                         "\": a pretty-printed request; compact it (jq -c . FILE) or use margin compute");
+        if (!command_io::apply_params(line, params, why)) return usage(why);
         os << (mode == batch_mode::scenario     ? margin::api::scenario_json(line, id, false)
                : mode == batch_mode::input_hash ? input_hash_json(line, static_cast<std::uint64_t>(id), false)
                                                 : margin::api::compute_json(line, false))
                   .text
            << '\n';
+    }
     os.flush();
     return os ? 0 : usage("write failed");
+}
+
+// The arguments of a command that takes a request: positionals, --compact (when allowed), the
+// parameter flags. An empty `why` when they parse.
+struct request_args {
+    std::vector<std::string> positional;
+    bool compact = false;
+    command_io::params_choice params;
+    std::string why;
+};
+
+request_args parse_request_args(const std::vector<std::string>& args, bool compact_allowed, bool params_allowed) {
+    request_args r;
+    for (std::size_t i = 1; i < args.size() && r.why.empty(); ++i) {
+        const std::string& a = args[i];
+        if (params_allowed && command_io::params_flag(args, i, r.params, r.why)) continue;
+        if (a == "--compact" && compact_allowed)
+            r.compact = true;
+        else if (a.size() > 1 && a[0] == '-' && !(a[1] >= '0' && a[1] <= '9'))  // "-1": a (bad) index, said so later
+            r.why = "unknown option " + a;
+        else
+            r.positional.push_back(a);
+    }
+    return r;
+}
+
+// FILE (or stdin) with the parameter flags applied; false with a usage message.
+bool read_request(const std::string& path, const command_io::params_choice& params, std::string& text, std::string& why) {
+    if (!read_all(path, text)) return why = "cannot read " + path, false;
+    return command_io::apply_params(text, params, why);
+}
+
+// TRADE as preview's usage shows it: the JSON itself when it starts with '{', else a file.
+bool read_trade(const std::string& arg, std::string& trade) {
+    const auto first = arg.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && arg[first] == '{') return trade = arg, true;
+    return read_all(arg, trade);
 }
 
 }  // namespace
@@ -403,45 +387,37 @@ int main(int argc, char** argv) {
         std::printf("%s\n", margin::api::version_string().c_str());
         return 0;
     }
-    if (cmd == "--help" || cmd == "help") {
-        std::fputs(usage_text, stdout);
+    if (cmd == "--help" || cmd == "help" || cmd == "-h") {
+        if (args.size() == 2 && args[1][0] != '-')
+            args = {args[1], "--help"};  // margin help COMMAND
+        else {
+            std::fputs(usage_text, stdout);
+            return 0;
+        }
+    }
+    const std::string& name = args[0];
+    if (name == "replay") return replay_command(args);
+    if (name == "audit-marks") return audit_command(args);
+    if (name == "var") return risk_command(args);
+    if (name == "backtest") return backtest_command(args);
+    if (name == "dynamic") return dynamic_command(args);
+    if (name == "param-impact") return impact_command(args);
+    if (name == "stress" || name == "reverse-stress") return stress_command(args);
+    if (name == "stress-book") return stress_book_command(args);
+    if (name == "explain") return explain_command(args);
+    if (name == "compare") return compare_command(args);
+    if (command_io::wants_help(args)) {
+        const std::string h = command_help(name);
+        if (h.empty()) return usage("unknown command " + name);
+        std::fputs(h.c_str(), stdout);
         return 0;
     }
-    if (cmd == "example") {
+    if (name == "example") {
         if (args.size() != 1) return usage("example takes no arguments");
         std::fputs(std::string(margin::api::document("example")).c_str(), stdout);
         return 0;
     }
-    if (cmd == "batch") {
-        if (args.size() == 5 && (args[3] == "--scenario" || args[3] == "--input-hash")) {
-            if (!scenario_id(args[4])) return usage("scenario ID must be a scenario index, got " + args[4]);
-            return batch(args[1], args[2], args[3] == "--scenario" ? batch_mode::scenario : batch_mode::input_hash, std::stoll(args[4]));
-        }
-        if (args.size() != 3) return usage("batch takes IN and OUT, and optionally --scenario ID or --input-hash ID");
-        return batch(args[1], args[2], batch_mode::compute, 0);
-    }
-    if (cmd == "scenario") {
-        if (args.size() < 2 || args.size() > 3) return usage("scenario takes ID and one FILE");
-        const std::string& id = args[1];
-        if (!scenario_id(id)) return usage("scenario ID must be a scenario index, got " + id);
-        std::string text;
-        const std::string path = args.size() == 3 ? args[2] : "-";
-        if (!read_all(path, text)) return usage("cannot read " + path);
-        const auto out = margin::api::scenario_json(text, std::stoll(id), true);
-        std::printf("%s\n", out.text.c_str());
-        return out.ok() ? 0 : 1;
-    }
-    if (cmd == "input-hash") {
-        if (args.size() < 2 || args.size() > 3) return usage("input-hash takes ID and one FILE");
-        if (!scenario_id(args[1])) return usage("scenario ID must be a scenario index, got " + args[1]);
-        std::string text;
-        const std::string path = args.size() == 3 ? args[2] : "-";
-        if (!read_all(path, text)) return usage("cannot read " + path);
-        const auto out = input_hash_json(text, std::stoull(args[1]), true);
-        std::printf("%s\n", out.text.c_str());
-        return out.ok() ? 0 : 1;
-    }
-    if (cmd == "param-hash") {
+    if (name == "param-hash") {
         if (args.size() > 2) return usage("param-hash takes one FILE");
         std::string text;
         const std::string path = args.size() == 2 ? args[1] : "-";
@@ -450,41 +426,55 @@ int main(int argc, char** argv) {
         std::printf("%s\n", out.text.c_str());
         return out.ok() ? 0 : 1;
     }
-    if (cmd == "replay") return replay_command(args);
-    if (cmd == "audit-marks") return audit_command(args);
-    if (cmd == "var") return risk_command(args);
-    if (cmd == "backtest") return backtest_command(args);
-    if (cmd == "dynamic") return dynamic_command(args);
-    if (cmd == "param-impact") return impact_command(args);
-    if (cmd == "stress" || cmd == "reverse-stress") return stress_command(args);
-    if (cmd == "stress-book") return stress_book_command(args);
-    if (cmd == "preview") {
-        if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
-        std::string trade, text;
-        if (!read_all(args[1], trade)) return usage("cannot read " + args[1]);
-        const std::string path = args.size() == 3 ? args[2] : "-";
-        if (!read_all(path, text)) return usage("cannot read " + path);
-        const auto out = margin::api::preview_json(text, trade, true);
+    if (name == "batch") {  // --scenario ID / --input-hash ID taken first, then the common flags
+        std::vector<std::string> rest;
+        std::string mode_flag, id;
+        for (std::size_t i = 0; i < args.size(); ++i)
+            if (i > 0 && (args[i] == "--scenario" || args[i] == "--input-hash") && mode_flag.empty()) {
+                mode_flag = args[i];
+                id = i + 1 < args.size() ? args[++i] : "";
+            } else
+                rest.push_back(args[i]);
+        const auto a = parse_request_args(rest, false, true);
+        if (!a.why.empty()) return usage(a.why);
+        if (!mode_flag.empty() && !scenario_id(id)) return usage("scenario ID must be a scenario index, got " + id);
+        if (a.positional.size() != 2) return usage("batch takes IN and OUT, and optionally --scenario ID or --input-hash ID");
+        const batch_mode mode = mode_flag.empty()           ? batch_mode::compute
+                                : mode_flag == "--scenario" ? batch_mode::scenario
+                                                            : batch_mode::input_hash;
+        return batch(a.positional[0], a.positional[1], mode, mode_flag.empty() ? 0 : std::stoll(id), a.params);
+    }
+    if (name == "scenario" || name == "input-hash") {
+        const auto a = parse_request_args(args, name == "scenario", true);
+        if (!a.why.empty()) return usage(a.why);
+        if (a.positional.empty() || a.positional.size() > 2) return usage(name + " takes ID and one FILE");
+        const std::string& id = a.positional[0];
+        if (!scenario_id(id)) return usage("scenario ID must be a scenario index, got " + id);
+        std::string text, why;
+        if (!read_request(a.positional.size() == 2 ? a.positional[1] : "-", a.params, text, why)) return usage(why);
+        const auto out = name == "scenario" ? margin::api::scenario_json(text, std::stoll(id), !a.compact)
+                                            : input_hash_json(text, std::stoull(id), true);
         std::printf("%s\n", out.text.c_str());
         return out.ok() ? 0 : 1;
     }
-    if (cmd == "compute" || cmd == "span" || cmd == "explain" || cmd == "canonical") {
-        bool compact = false;
-        std::vector<std::string> files;
-        for (std::size_t i = 1; i < args.size(); ++i) {
-            if (args[i] == "--compact" && (cmd == "compute" || cmd == "span"))
-                compact = true;
-            else if (args[i].size() > 1 && args[i][0] == '-')
-                return usage("unknown option " + args[i]);
-            else
-                files.push_back(args[i]);
-        }
-        if (files.size() > 1) return usage(cmd + " takes one FILE");
-        const std::string path = files.empty() ? "-" : files[0];
-        std::string text;
-        if (!read_all(path, text)) return usage("cannot read " + path);
-        if (cmd == "explain") return explain(text);
-        if (cmd == "canonical") {
+    if (name == "preview") {
+        const auto a = parse_request_args(args, true, true);
+        if (!a.why.empty()) return usage(a.why);
+        if (a.positional.empty() || a.positional.size() > 2) return usage("preview takes TRADE and one FILE");
+        std::string trade, text, why;
+        if (!read_trade(a.positional[0], trade)) return usage("cannot read " + a.positional[0]);
+        if (!read_request(a.positional.size() == 2 ? a.positional[1] : "-", a.params, text, why)) return usage(why);
+        const auto out = margin::api::preview_json(text, trade, !a.compact);
+        std::printf("%s\n", out.text.c_str());
+        return out.ok() ? 0 : 1;
+    }
+    if (name == "compute" || name == "span" || name == "canonical") {
+        const auto a = parse_request_args(args, name != "canonical", name != "span");
+        if (!a.why.empty()) return usage(a.why);
+        if (a.positional.size() > 1) return usage(name + " takes one FILE");
+        std::string text, why;
+        if (!read_request(a.positional.empty() ? "-" : a.positional[0], a.params, text, why)) return usage(why);
+        if (name == "canonical") {
             const auto req = margin::api::parse_request(text);
             if (!req.ok()) {
                 std::printf("%s\n", margin::api::encode_error(*req.err, false).c_str());
@@ -493,9 +483,9 @@ int main(int argc, char** argv) {
             std::printf("%s\n", margin::api::canonical_request(req.value).c_str());
             return 0;
         }
-        const auto out = cmd == "span" ? margin::api::span_json(text, !compact) : margin::api::compute_json(text, !compact);
+        const auto out = name == "span" ? margin::api::span_json(text, !a.compact) : margin::api::compute_json(text, !a.compact);
         std::printf("%s\n", out.text.c_str());
         return out.ok() ? 0 : 1;
     }
-    return usage("unknown command " + cmd);
+    return usage("unknown command " + name);
 }

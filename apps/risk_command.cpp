@@ -24,7 +24,8 @@ using json = nlohmann::ordered_json;
 namespace {
 
 constexpr const char* var_usage =
-    "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic]\n"
+    "usage: margin var [FILE|-] [--prices DIR] [--history SYM=CSV]... [--synthetic] " MARGIN_PARAMS_FLAGS
+    "\n"
     "                  [--method historical|filtered_historical|parametric|monte_carlo|delta_gamma]\n"
     "                  [--confidence A] [--horizon DAYS] [--lookback DAYS] [--paths N] [--seed S] [--as-of YYYY-MM-DD]\n"
     "                  [--lambda L] [--vol-floor F] [--innovations normal|student_t] [--dof N] [--include-pnl] [--compact]\n";
@@ -77,6 +78,7 @@ bool merge_history(json& doc, const std::string& prices, const std::vector<std::
 }
 
 int risk_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(var_usage);
     std::string file = "-", prices;
     std::vector<std::pair<std::string, std::string>> histories;  // symbol, CSV file
     json risk = json::object();
@@ -92,8 +94,14 @@ int risk_command(const std::vector<std::string>& args) {
                                                                      {"--innovations", "innovations"},
                                                                      {"--dof", "dof"},
                                                                      {"--vol-floor", "vol_floor"}};
+    command_io::params_choice params;
+    std::string why;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
+        if (command_io::params_flag(args, i, params, why)) {
+            if (!why.empty()) return fail(why);
+            continue;
+        }
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
         bool matched = false;
         for (const auto& [flag, key] : valued)
@@ -129,13 +137,13 @@ int risk_command(const std::vector<std::string>& args) {
     }
     std::string text;
     if (!read_all(file, text)) return fail("cannot read " + file);
+    if (!command_io::apply_params(text, params, why)) return fail(why);
     json doc = json::parse(text, nullptr, false);
     if (!risk.empty() || !histories.empty() || !prices.empty() || synthetic) {
         // Flags merge into the request; a request that is not a JSON object is left to the
         // engine, which reports it with its code.
         if (doc.is_object()) {
             for (auto& [k, v] : risk.items()) doc["risk"][k] = v;
-            std::string why;
             if (!merge_history(doc, prices, histories, synthetic, {}, why)) return fail(why);
             text = doc.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
         }

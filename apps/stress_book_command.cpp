@@ -28,7 +28,8 @@ using json = nlohmann::ordered_json;
 
 constexpr const char* book_usage =
     "usage: margin stress-book BOOK.jsonl --scenarios FILE|NAME [--shock SPEC]... [--insurance-fund X] [--top N]\n"
-    "                          [--prices DIR] [--threads N] [--compact] [--timing] [--html FILE]\n"
+    "                          [--prices DIR] [--threads N] [--compact] [--timing] [--html FILE] " MARGIN_PARAMS_FLAGS
+    "\n"
     "  BOOK: one margin request per line. Per scenario: accounts liquidatable, total shortfall (negative\n"
     "  equity) against the insurance fund (default 0), the top N contributors (default 10, at most 100).\n"
     "  --html FILE: the report with plots (self-contained HTML); the JSON still goes to stdout.\n";
@@ -38,15 +39,20 @@ int fail(const std::string& why) { return command_io::usage_error("stress-book",
 }  // namespace
 
 int stress_book_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(book_usage);
     std::string book_path, scenarios, prices, html_file, fund_text = "0";
     std::vector<std::string> shocks;
     std::int64_t threads = 2, top = 10;
     bool compact = false, timing = false;
+    command_io::params_choice params;
+    std::string why;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         const std::string* v = nullptr;
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
-        if (a == "--compact") {
+        if (command_io::params_flag(args, i, params, why)) {
+            if (!why.empty()) return fail(why);
+        } else if (a == "--compact") {
             compact = true;
         } else if (a == "--timing") {
             timing = true;
@@ -71,12 +77,12 @@ int stress_book_command(const std::vector<std::string>& args) {
     const auto fund = fp::parse(fund_text);
     if (!fund.ok() || fund.value.raw().sign() < 0) return fail("--insurance-fund takes a decimal >= 0");
     json set;
-    std::string why;
     if (!scenario_set(scenarios, shocks, set, why)) return fail(why);
     if (set.is_null()) return fail("give --scenarios FILE|NAME or --shock SPEC");
     const auto started = std::chrono::steady_clock::now();
     std::string text;
     if (!read_all(book_path, text)) return fail("cannot read " + book_path);
+    if (!command_io::apply_params_lines(text, params, why)) return fail(why);
     json options = {{"scenarios", set}, {"insurance_fund", fund_text}, {"top", std::to_string(top)}};
     // the history a replay reads: DIR/<symbol>-usd.csv for every symbol the book holds or a replay names
     if (!prices.empty()) {

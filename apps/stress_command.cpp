@@ -28,7 +28,8 @@ namespace {
 
 constexpr const char* stress_usage =
     "usage: margin stress [REQUEST|-] [--scenarios FILE|NAME] [--shock SPEC]... [--print-scenarios]\n"
-    "                     [--prices DIR] [--history SYM=CSV]... [--synthetic] [--compact]\n"
+    "                     [--prices DIR] [--history SYM=CSV]... [--synthetic] [--compact] " MARGIN_PARAMS_FLAGS
+    "\n"
     "       margin stress [REQUEST|-] --reverse [--direction MOVE:SYM]... [--grid G] [--scan S] [--max M] [--compact]\n"
     "                     [--prices DIR] [--history SYM=CSV]... [--synthetic]   (the es model's history)\n"
     "       margin reverse-stress [REQUEST|-] ...   (the same as stress --reverse)\n"
@@ -159,16 +160,21 @@ std::set<std::string> replay_symbols(const json& set) {
 }
 
 int stress_command(const std::vector<std::string>& args) {
+    if (command_io::wants_help(args)) return command_io::help(stress_usage);
     std::string file = "-", prices, scenarios;
     std::vector<std::pair<std::string, std::string>> histories;
     std::vector<std::string> shocks, directions;
     json grid = json::object();
     bool compact = false, have_file = false, synthetic = false, print = false, reverse = args[0] == "reverse-stress";
+    command_io::params_choice params;
+    std::string why;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
         const std::string* v = nullptr;
-        if (a == "--compact") {
+        if (command_io::params_flag(args, i, params, why)) {
+            if (!why.empty()) return fail(why);
+        } else if (a == "--compact") {
             compact = true;
         } else if (a == "--synthetic") {
             synthetic = true;
@@ -199,6 +205,7 @@ int stress_command(const std::vector<std::string>& args) {
     }
     std::string text;
     if (!read_all(file, text)) return fail("cannot read " + file);
+    if (!command_io::apply_params(text, params, why)) return fail(why);
     json doc = json::parse(text, nullptr, false);
     if (doc.is_object()) {  // anything else is left to the engine, which reports it with its code
         if (reverse) {
@@ -211,12 +218,11 @@ int stress_command(const std::vector<std::string>& args) {
                 if (colon == std::string::npos) return fail("--direction takes MOVE:SYMBOL, e.g. spot_down:BTC");
                 r["directions"].push_back({{"move", d.substr(0, colon)}, {"underlying", d.substr(colon + 1)}});
             }
-            std::string why;  // the es model's measure reads a history
+            // the es model's measure reads a history
             if (!merge_history(doc, prices, histories, synthetic, {}, why)) return fail(why);
         } else {
             if (!directions.empty() || !grid.empty()) return fail("--direction, --grid, --scan and --max go with --reverse");
             json set = doc.contains("stress") ? doc["stress"] : json();
-            std::string why;
             if (!scenario_set(scenarios, shocks, set, why)) return fail(why);
             if (set.is_null()) return fail("give --scenarios FILE|NAME or --shock SPEC (or a request with \"stress\")");
             doc["stress"] = set;

@@ -179,5 +179,162 @@ expect 2 'unknown key "spto"' stress "$tmp/example.json" --shock 'BTC:spto=-30%'
 expect 2 'is not a decimal or a percentage' stress "$tmp/example.json" --shock 'BTC:spot=-3x%'
 expect 2 '--direction takes MOVE:SYMBOL' stress "$tmp/example.json" --reverse --direction spot_down
 expect 2 '--reverse takes directions, not scenarios' stress "$tmp/example.json" --reverse --scenarios deribit
+# --- issue 30: a CLI a risk analyst can drive ---
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
+check() {  # name status(0 = pass)
+  if [ "$2" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
+}
+# Under Node each run costs a start-up: the logic below is one source for both builds, so Node runs
+# a sample of it (three commands' help, the flags, the pipe, preview, batch, compare's usage) and the
+# native build (and the sanitizer build) the rest.
+node_run=0; case "$margin" in *node*) node_run=1 ;; esac
+native_expect() { [ "$node_run" = 1 ] || expect "$@"; }
+# Every command's --help: exit 0, its usage on stdout, naming its flags.
+for spec in "compute:--compact --params --model" "span:--compact" "explain:--scenario --scenarios --params --model" \
+  "compare:--models --prices --synthetic --json" "example:" "canonical:--params --model" "scenario:--compact --params" \
+  "preview:--compact --params" "batch:--scenario --input-hash --params" "input-hash:--params" "param-hash:" \
+  "replay:--rpc --tx --underlying --export" "audit-marks:--rpc --house --block" "var:--prices --method --synthetic --params" \
+  "backtest:--prices --from --to" "dynamic:--prices --variants" "param-impact:--current --proposed" \
+  "stress:--scenarios --shock --reverse --params" "reverse-stress:--direction" "stress-book:--scenarios --top --threads --params"; do
+  cmd=${spec%%:*}
+  case "$node_run:$cmd" in 1:compute|1:compare|1:var|0:*) ;; *) continue ;; esac
+  out=$($margin "$cmd" --help 2>/dev/null); rc=$?; ok=$rc
+  case "$out" in *"margin $cmd"*) ;; *) ok=1 ;; esac
+  for f in ${spec#*:}; do case "$out" in *"$f"*) ;; *) ok=1 ;; esac; done
+  check "margin $cmd --help: status $rc, output: $(printf '%s' "$out" | head -c 200)" $ok
+done
+# --params NAME|FILE and --model NAME replace the request's "params" before it is decoded.
+$margin compute "$tmp/example.json" --params pmrm2 > "$tmp/p1.json"; $margin compute "$tmp/portfolio.json" > "$tmp/p2.json"
+cmp -s "$tmp/p1.json" "$tmp/p2.json"; check "compute --params pmrm2 differs from the request with \"params\": \"pmrm2\"" $?
+expect 1 '"code": "UNKNOWN_PRESET"' compute "$tmp/example.json" --params nosuch
+native_expect 1 '"path":"/params"' canonical "$tmp/example.json" --model nosuch
+printf '{"version":"portfolio/1","scenarios":"nosuch","collateral":{},"offsets":[]}' > "$tmp/bad-params.json"
+expect 1 '"path": "/params/scenarios"' compute "$tmp/example.json" --params "$tmp/bad-params.json"
+native_expect 2 '--model takes a preset' compute "$tmp/example.json" --model "$tmp/bad-params.json"
+native_expect 2 'cannot read ./missing.json' compute "$tmp/example.json" --params ./missing.json
+native_expect 0 '"model": "portfolio"' stress "$tmp/example.json" --model span16 --shock 'BTC:spot=-10%'
+# margin scenario 5 FILE | margin explain -: a response explained from its own fields
+out=$($margin scenario 5 "$tmp/example.json" --model pmrm2 | $margin explain - 2>&1); rc=$?
+case "$out" in *'health (margin balance - MM)'*'#5'*) check "scenario | explain" $rc ;; *) check "scenario 5 | explain -: $out" 1 ;; esac
+# preview: the trade inline or from a file, the same bytes
+$margin preview "$tmp/trade.json" "$tmp/example.json" > "$tmp/pv1.json"
+$margin preview "$(cat "$tmp/trade.json")" "$tmp/example.json" > "$tmp/pv2.json"
+cmp -s "$tmp/pv1.json" "$tmp/pv2.json"; check "preview inline and from a file differ" $?
+# batch reads JSON lines: a pretty-printed request is refused with that message
+expect 2 'batch reads one compact request per line' batch "$tmp/example.json" -
+if [ "$node_run" = 0 ]; then
+# Scenario labels, compare's figures, explain's parts: the outputs first, then one Python check
+# (Python's start-up is the slow part here): labels equal an independent rendering of the shipped
+# parameter documents; compare's figures equal margin compute --params MODEL's.
+python3 - "$root" "$tmp" <<'PY'
+import json, sys
+root, tmp = sys.argv[1], sys.argv[2]
+# es on the synthetic history, built here (not by the CLI's --synthetic merge)
+j = json.load(open(f"{tmp}/example.json")); j["params"] = "es"
+j["history"] = json.load(open(f"{root}/core/api/examples/history-synthetic.json"))["history"]
+open(f"{tmp}/es.json", "w").write(json.dumps(j))
+PY
+$margin explain "$tmp/portfolio.json" --scenarios > "$tmp/labels-pmrm2.txt"
+$margin explain "$tmp/example.json" --params span16 --scenarios > "$tmp/labels-span16.txt"
+$margin explain "$tmp/portfolio.json" > "$tmp/explain.txt"
+$margin compute "$tmp/portfolio.json" --compact > "$tmp/portfolio-res.json"
+# margin compare: each model's figures are margin compute --params MODEL's (es on the synthetic history)
+$margin compare "$tmp/example.json" --models standard,pmrm2,span16,es --synthetic --json > "$tmp/cmp.json"; check "compare --json status" $?
+{ tr -d '\n' < "$tmp/example.json"; echo; cat "$tmp/btc.jsonl"; } > "$tmp/book.jsonl"
+$margin compare "$tmp/book.jsonl" --models standard,pmrm2 --json > "$tmp/cmp-book.json"; check "compare book --json status" $?
+for m in standard pmrm2 span16; do
+  $margin compute "$tmp/example.json" --params $m --compact > "$tmp/c-$m.json"
+  $margin compute "$tmp/btc.json" --params $m --compact > "$tmp/b-$m.json"
+done
+$margin compute "$tmp/es.json" --compact > "$tmp/c-es.json"
+python3 - "$root" "$tmp" <<'PY'; check "scenario labels, explain's parts, compare's figures or README links (above)" $?
+import json, re, sys
+from decimal import Decimal
+root, tmp = sys.argv[1], sys.argv[2]
+def num(s):
+    t = format(Decimal(s).normalize(), "f")
+    return t.rstrip("0").rstrip(".") if "." in t else t
+def label(sc):
+    out = "spot unchanged" if Decimal(sc["spot_shock"]) == 1 else "spot \u00d7" + num(sc["spot_shock"])
+    v = {"up": "vol up", "down": "vol down", "linear_skew": "linear skew", "abs_skew": "abs skew", "none": ""}[sc["vol"]]
+    out += ", " + v if v else ""
+    return out + ("" if Decimal(sc["weight"]) == 1 else ", weight " + num(sc["weight"]))
+bad = 0
+for name in ("pmrm2", "span16"):
+    doc = json.load(open(f"{root}/core/api/params/{name}.json"))
+    want = [label(s) for s in doc["scenarios"]]
+    want.append("basis: spot \u00d7%s or \u00d7%s" % (num(doc["basis"]["spot_up"]), num(doc["basis"]["spot_down"])))
+    rows = open(f"{tmp}/labels-{name}.txt", encoding="utf-8").read().splitlines()[1:]
+    got = [re.split(r"\s{2,}", r[8:])[0] for r in rows]
+    if got != want:
+        bad += 1
+        print(name, "labels differ:", [(g, w) for g, w in zip(got, want) if g != w][:3], len(got), len(want))
+# each holding's part of each underlying's worst loss: exact, the rows sum to the loss the response reports
+res = json.load(open(f"{tmp}/portfolio-res.json"))["result"]
+text = open(f"{tmp}/explain.txt", encoding="utf-8").read().splitlines()
+for u in res["underlyings"]:
+    if u["underlying"] is None:
+        continue
+    at = next(i for i, l in enumerate(text) if l.startswith(u["underlying"] + "'s worst loss by holding"))
+    parts, total = [], None
+    for l in text[at + 1:]:
+        if l.strip().startswith("= P&L"):
+            total = Decimal(l.split()[-1]); break
+        parts.append((l[:32].strip(), Decimal(l.split()[-1])))
+    if sum(p for _, p in parts) != total or total != Decimal(u["worst_loss"]) or len(parts) < 2 or parts[-1][0] != "rest: held together":
+        bad += 1
+        print(u["underlying"], "parts", parts, "total", total, "response", u["worst_loss"])
+    # the worst scenario named in explain's table as the parameters say (pmrm2: #22 "spot ×0.82, vol up")
+    scen = json.load(open(f"{root}/core/api/params/pmrm2.json"))["scenarios"]
+    row = next(l for l in text if l.startswith("  " + u["underlying"] + " "))
+    if "#%s  %s " % (u["worst_scenario"], label(scen[int(u["worst_scenario"])])) not in row:
+        bad += 1; print("worst scenario row", row)
+def want(path):
+    r = json.load(open(path))["result"]
+    w = {k: r[k] for k in ("equity", "initial_margin", "maintenance_margin", "health", "liquidatable")}
+    if "margin_balance" in r:
+        w["margin_balance"] = r["margin_balance"]
+    us = [u for u in r.get("underlyings", []) if u["underlying"] is not None]
+    if us:
+        u = min(us, key=lambda u: Decimal(u["worst_loss"]))  # the first of equals, as compare takes it
+        w["worst"] = (u["underlying"], int(u["worst_scenario"]), u["worst_loss"])
+    return w
+def got(cell):
+    g = {k: cell[k] for k in ("equity", "initial_margin", "maintenance_margin", "health", "liquidatable")}
+    if "margin_balance" in cell:
+        g["margin_balance"] = cell["margin_balance"]
+    if cell["worst"] is not None:
+        g["worst"] = (cell["worst"]["underlying"], cell["worst"]["scenario"], cell["worst"]["loss"])
+    return g
+one = json.load(open(f"{tmp}/cmp.json"))["compare"]["accounts"][0]["results"]
+for m in ("standard", "pmrm2", "span16", "es"):
+    if got(one[m]) != want(f"{tmp}/c-{m}.json"):
+        bad += 1; print(m, got(one[m]), want(f"{tmp}/c-{m}.json"))
+book = json.load(open(f"{tmp}/cmp-book.json"))["compare"]
+for m in ("standard", "pmrm2"):
+    rows = [want(f"{tmp}/c-{m}.json"), want(f"{tmp}/b-{m}.json")]
+    for i, r in enumerate(rows):
+        if got(book["accounts"][i]["results"][m]) != r:
+            bad += 1; print("book", i, m)
+    t = book["totals"][m]
+    for k in ("equity", "initial_margin", "maintenance_margin", "health"):
+        if Decimal(t[k]) != sum(Decimal(r[k]) for r in rows):
+            bad += 1; print("total", m, k, t[k])
+    if t["accounts"] != 2 or t["liquidatable"] != sum(r["liquidatable"] for r in rows):
+        bad += 1; print("counts", m, t)
+# The README's links resolve inside the repository; none leaves it (check_links.py, run here to
+# spare a Python start-up).
+import runpy
+sys.argv = [f"{root}/tests/apps/check_links.py", root]
+try:
+    runpy.run_path(sys.argv[0], run_name="__main__")
+except SystemExit as e:
+    bad += 1 if e.code else 0
+sys.exit(bad)
+PY
+fi
+expect 0 'worst scenario' compare "$tmp/example.json" --models standard,pmrm2
+native_expect 1 'error MISSING_FIELD at /history' compare "$tmp/example.json" --models es
+native_expect 2 'unknown model "pmrm3"' compare "$tmp/example.json" --models pmrm3
 echo "margin CLI: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

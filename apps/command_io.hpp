@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/document.hpp"
 #include "api/response.hpp"
 #include "base/error.hpp"
 
@@ -107,7 +108,10 @@ inline bool apply_params(std::string& text, const params_choice& c, std::string&
     if (!c.given()) return true;
     std::string doc_text;
     if (!c.file.empty() && !read_all(c.file, doc_text)) return why = "cannot read " + c.file, false;
-    auto doc = nlohmann::ordered_json::parse(text, nullptr, false);
+    // Read as the engine reads it: a text it would refuse (duplicate keys, numbers, depth, a NUL)
+    // is left as it is, so the engine reports its own error rather than an edited text's.
+    if (!margin::api::parse_json(text).ok()) return true;
+    auto doc = nlohmann::ordered_json::parse(text, nullptr, false);  // checked: keeps the key order
     if (!doc.is_object()) return true;
     constexpr const char* mark = "@@margin-cli-params@@";
     doc["params"] = c.file.empty() ? c.name : std::string(mark);

@@ -213,6 +213,9 @@ expect 1 '"path": "/params/scenarios"' compute "$tmp/example.json" --params "$tm
 native_expect 2 '--model takes a preset' compute "$tmp/example.json" --model "$tmp/bad-params.json"
 native_expect 2 'cannot read ./missing.json' compute "$tmp/example.json" --params ./missing.json
 native_expect 0 '"model": "portfolio"' stress "$tmp/example.json" --model span16 --shock 'BTC:spot=-10%'
+# the flag edits only a text the engine would read: a duplicate key is still the engine's error
+sed 's/"cash":/"cash": "1", "cash":/' "$tmp/example.json" > "$tmp/dup.json"
+expect 1 '"code": "DUPLICATE_KEY"' compute "$tmp/dup.json" --model pmrm2
 # margin scenario 5 FILE | margin explain -: a response explained from its own fields
 out=$($margin scenario 5 "$tmp/example.json" --model pmrm2 | $margin explain - 2>&1); rc=$?
 case "$out" in *'health (margin balance - MM)'*'#5'*) check "scenario | explain" $rc ;; *) check "scenario 5 | explain -: $out" 1 ;; esac

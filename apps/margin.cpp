@@ -59,6 +59,7 @@ int dynamic_command(const std::vector<std::string>& args);      // apps/dynamic_
 int impact_command(const std::vector<std::string>& args);       // apps/impact_command.cpp
 int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
 int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
+int cascade_command(const std::vector<std::string>& args);      // apps/cascade_command.cpp
 int audit_command(const std::vector<std::string>& args);        // apps/audit_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
@@ -121,6 +122,8 @@ constexpr const char* usage_text =
     "                                             the smallest move that makes the account liquidatable\n"
     "       margin stress-book BOOK.jsonl --scenarios FILE|NAME [--insurance-fund X] [--top N] [--threads N]\n"
     "                                             a book under stress: liquidations, shortfall, top contributors\n"
+    "       margin cascade REQUEST|- [--shock SPEC] [--threads N] [--compact]\n"
+    "                                             the liquidation cascade of a book (docs/cascade.md)\n"
     "       margin --version\n";
 
 int usage(const std::string& why) {
@@ -458,6 +461,7 @@ int main(int argc, char** argv) {
     if (cmd == "param-impact") return impact_command(args);
     if (cmd == "stress" || cmd == "reverse-stress") return stress_command(args);
     if (cmd == "stress-book") return stress_book_command(args);
+    if (cmd == "cascade") return cascade_command(args);
     if (cmd == "preview") {
         if (args.size() < 2 || args.size() > 3) return usage("preview takes TRADE and one FILE");
         std::string trade, text;

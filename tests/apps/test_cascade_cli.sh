@@ -39,6 +39,10 @@ cd "$tmp" && sha256sum market_none.out market_ranked.out market_pro_rata.out hou
 while read -r sum file; do
   grep -q "^$sum  $file\$" sums.txt && passed=$((passed + 1)) || bad "$file: bytes differ from the pin ($(grep " $file\$" sums.txt))"
 done <<'PINS'
+399368f4ee4084dfea0592620b4c6bda8aea1518c214b887c5497b4da8690a00  market_none.out
+c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_ranked.out
+c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_pro_rata.out
+1c9416cba4f54dc3ba97fd1e89ac2e560565c7dec0ac6b4632bd0d09d39c048a  house.out
 PINS
 echo "cascade cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

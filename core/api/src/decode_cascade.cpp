@@ -137,7 +137,8 @@ outcome<cascade::input> parse_cascade_request(std::string_view text) {
     const json* accounts = d.field(c, root, "accounts", true);
     if (!market || !accounts || !d.is_array(*accounts, root + "/accounts")) return R::failure(*d.err);
     if (accounts->empty() || accounts->size() > stress::max_book_accounts)
-        return R::failure(error_code::OUT_OF_RANGE, root + "/accounts", "a book has 1 to 100,000 accounts, got " + std::to_string(accounts->size()));
+        return R::failure(error_code::OUT_OF_RANGE, root + "/accounts",
+                          "a book has 1 to 100,000 accounts, got " + std::to_string(accounts->size()));
     const json no_params;
     const json* book_params = c.contains("params") ? &c.at("params") : &no_params;
     std::map<std::string, std::uint32_t> groups;

@@ -35,8 +35,8 @@ ordered_json liquidation_object(const cascade::liquidation_record& l) {
 ordered_json step_object(const cascade::step_record& s) {
     ordered_json u = ordered_json::object();
     for (const auto& x : s.underlyings)
-        u[x.symbol] = {{"price", dec(x.price)},   {"price_no_feedback", dec(x.price_no_feedback)},
-                       {"flow", dec(x.flow)},     {"impact", dec(x.impact)},
+        u[x.symbol] = {{"price", dec(x.price)},         {"price_no_feedback", dec(x.price_no_feedback)},
+                       {"flow", dec(x.flow)},           {"impact", dec(x.impact)},
                        {"execution", dec(x.execution)}, {"exhausted", x.exhausted}};
     ordered_json liq = ordered_json::array();
     for (const auto& l : s.liquidations) liq.push_back(liquidation_object(l));

@@ -101,6 +101,14 @@ def wad(x):  # a Fraction to the decimal the engine prints (exact; 18 digits at 
     return s + str(i) + ("." + str(f).rjust(18, "0").rstrip("0") if f else "")
 
 
+def ceil18(x):
+    return -floor18(-F(x))
+
+
+def trunc18(x):
+    return floor18(x) if x >= 0 else ceil18(x)
+
+
 def floor18(x):
     return F((F(x) * 10**18).numerator // (F(x) * 10**18).denominator, 10**18)
 
@@ -143,6 +151,20 @@ def check_market(doc, adl):
         assert all(a["account"] == 2 for a in charges), charges
         assert sum(F(a["charge"]) for a in charges) == rest0 - cash1 == F("230.25")
         assert s0["bad_debt"] == "0"
+        # the only profitable perp, account 2's short 15 from 100, gives up each deficit in turn:
+        # phi = ceil(charge / upnl), q = trunc(size phi), notional ceil(|q| mark), realised floor(q (mark - entry))
+        size, move, paid, notionals = F(-15), new - 100, F(0), []
+        for charge in (rest0, -cash1):
+            upnl = floor18(size * move)
+            phi = ceil18(charge / upnl)
+            q = trunc18(size * phi)
+            notionals.append(ceil18(abs(q) * new))
+            paid += floor18(q * move)
+            size -= q
+        assert [l["adl"][0]["notional"] for l in s0["liquidations"]] == [wad(n) for n in notionals], s0
+        assert [l["adl"][0]["charge"] for l in s0["liquidations"]] == [wad(rest0), wad(-cash1)], s0
+        assert s0["adl_notional"] == wad(sum(notionals)), s0
+        assert s0["counterparty"] == wad(-(pay0 + pay1) - paid), s0
     t = c["total"]
     assert t["amplification"]["BTC"] == wad(floor18((new - 100) / (mark0 - 100))), t
     assert (t["steps_run"], t["capped"], t["fund_used"]) == (1, False, wad(ins0)), t

@@ -69,6 +69,12 @@ def errors():
     out["rule"] = (r, "MISSING_FIELD", "/cascade/rule")
     r = market_request(); r["cascade"]["accounts"][1]["account"]["cash"] = "x"
     out["cash"] = (r, "BAD_DECIMAL", "/cascade/accounts/1/account/cash")
+    r = market_request()
+    r["cascade"]["liquidity"]["BTC"] = {"model": "levels", "bids": [{"price": "89", "size": "5"}, {"price": "89", "size": "5"}],
+                                        "max_impact": "0.5"}
+    out["levels"] = (r, "OUT_OF_RANGE", "/cascade/liquidity/BTC/bids/1")
+    r = house_request(); r["cascade"]["liquidators"] = ["3", "4"]
+    out["liquidator"] = (r, "BAD_COUNT", "/cascade/liquidators/1")
     r = market_request(); r["cascade"]["shock"] = {"path": [market("90"), market("80")]}
     out["market_path"] = (r, "OUT_OF_RANGE", "/cascade/shock/path")
     r = house_request(); r["cascade"]["accounts"][0]["account"]["margin_mode"] = "isolated"

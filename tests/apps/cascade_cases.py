@@ -23,12 +23,12 @@ def acct(cash, perp=None):
     return {"account": a}
 
 
-def market_request(adl="none"):
+def market_request(adl="none", model="linear"):
     return {"api_version": "1", "cascade": {
         "mode": "market", "market": market("100"), "params": STD,
         "accounts": [acct("12", "10"), acct("40", "5"), acct("500", "-15"), acct("100")],
         "rule": {"buffer": "0.1", "reward": "0.05"}, "insurance_fund": "50", "loss": {"adl": adl},
-        "liquidity": {"BTC": {"model": "linear", "depth": "10000", "k": "1", "max_impact": "0.5"}},
+        "liquidity": {"BTC": {"model": model, "depth": "10000", "k": "1", "max_impact": "0.5"}},
         "shock": {"underlyings": {"BTC": {"spot": "-0.1"}}}, "steps": "20"}}
 
 
@@ -119,7 +119,7 @@ def floor18(x):
     return F((F(x) * 10**18).numerator // (F(x) * 10**18).denominator, 10**18)
 
 
-def check_market(doc, adl):
+def check_market(doc, adl, model="linear"):
     """Step 0 of the market book, recomputed: accounts 0 and 1 fall below MM at 90."""
     c = doc["cascade"]
     s0 = c["steps"][0]
@@ -130,7 +130,11 @@ def check_market(doc, adl):
     assert [l["account"] for l in s0["liquidations"]] == liq == [0, 1], s0["liquidations"]
     flow = -sum([10, 5, -15, 0][i] for i in liq)
     N = cdiv(abs(flow) * mark0.numerator, mark0.denominator)
-    impact = min(F(1, 2), floor18(F(N, 10000)))
+    x = floor18(F(N, 10000))
+    if model == "sqrt":  # floor_sqrt on 18 decimals: the largest r with r^2 <= x
+        from math import isqrt
+        x = F(isqrt(x.numerator * 10**36 // x.denominator), 10**18)
+    impact = min(F(1, 2), x)
     new = floor18(mark0 * (1 - impact))
     u = s0["underlyings"]["BTC"]
     assert (u["flow"], u["impact"], u["price"], u["price_no_feedback"]) == (wad(flow), wad(impact), wad(new), "90"), u
@@ -233,7 +237,8 @@ if __name__ == "__main__":
     if sys.argv[1] == "write":
         d = sys.argv[2]
         for name, req in [("market_none", market_request()), ("market_ranked", market_request("ranked")),
-                          ("market_pro_rata", market_request("pro_rata")), ("house", house_request())]:
+                          ("market_pro_rata", market_request("pro_rata")),
+                          ("market_sqrt", market_request("none", "sqrt")), ("house", house_request())]:
             json.dump(req, open(f"{d}/{name}.json", "w"))
         with open(f"{d}/errors.txt", "w") as f:
             for name, (req, code, path) in errors().items():
@@ -241,7 +246,9 @@ if __name__ == "__main__":
                 f.write(f"{name} {code} {path}\n")
     else:
         name, doc = sys.argv[2], json.load(open(sys.argv[3]))
-        if name.startswith("market_"):
+        if name == "market_sqrt":
+            check_market(doc, "none", "sqrt")
+        elif name.startswith("market_"):
             check_market(doc, name[7:])
         else:
             check_house(doc)

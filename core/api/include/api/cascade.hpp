@@ -26,7 +26,7 @@ outcome<cascade::input> parse_cascade_request(std::string_view json_text);
 /// keccak256 of the compact encoding of "steps" (the bytes between its brackets included).
 std::string encode_cascade(const cascade::input& in, const cascade::result& r, bool pretty);
 
-/// The compact text of the steps array and its keccak256 ("0x" + 64 hex digits).
+/// keccak256 of `steps_compact` (the steps array's compact text) as "0x" + 64 hex digits.
 std::string cascade_log_hash(std::string_view steps_compact);
 
 }  // namespace margin::api

@@ -24,6 +24,7 @@
 //   margin stress [FILE|-] --scenarios FILE|NAME | --shock SPEC   the account under stress (docs/stress.md)
 //   margin stress [FILE|-] --reverse | margin reverse-stress      the smallest move that liquidates it
 //   margin stress-book BOOK.jsonl --scenarios FILE|NAME ...         a book under stress (docs/stress.md)
+//   margin cascade REQUEST|- [--shock SPEC] ...                     a book's liquidation cascade (docs/cascade.md)
 //   margin --version
 //   margin COMMAND --help                 the command's usage and flags
 //
@@ -63,6 +64,7 @@ int dynamic_command(const std::vector<std::string>& args);      // apps/dynamic_
 int impact_command(const std::vector<std::string>& args);       // apps/impact_command.cpp
 int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
 int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
+int cascade_command(const std::vector<std::string>& args);      // apps/cascade_command.cpp
 int audit_command(const std::vector<std::string>& args);        // apps/audit_command.cpp
 int explain_command(const std::vector<std::string>& args);      // apps/explain_command.cpp
 int compare_command(const std::vector<std::string>& args);      // apps/compare_command.cpp
@@ -138,6 +140,8 @@ constexpr const char* usage_text =
     "                                             the smallest move that makes the account liquidatable\n"
     "       margin stress-book BOOK.jsonl --scenarios FILE|NAME [--insurance-fund X] [--top N] [--threads N]\n"
     "                                             a book under stress: liquidations, shortfall, top contributors\n"
+    "       margin cascade REQUEST|- [--shock SPEC] [--threads N] [--compact]\n"
+    "                                             the liquidation cascade of a book (docs/cascade.md)\n"
     "       margin --version\n"
     "       margin COMMAND --help                 one command's usage and flags\n" P_NOTE;
 
@@ -404,6 +408,7 @@ int main(int argc, char** argv) {
     if (name == "param-impact") return impact_command(args);
     if (name == "stress" || name == "reverse-stress") return stress_command(args);
     if (name == "stress-book") return stress_book_command(args);
+    if (name == "cascade") return cascade_command(args);
     if (name == "explain") return explain_command(args);
     if (name == "compare") return compare_command(args);
     if (command_io::wants_help(args)) {

@@ -531,6 +531,59 @@ export function stressBookText(book: string | (MarginRequest | string)[], scenar
 /** Per scenario: accounts liquidatable, the book's P&L, the shortfall against the insurance fund, the top contributors. Throws MarginError. */
 export function stressBook(book: string | (MarginRequest | string)[], scenarios: StressDocument | string, options?: StressBookOptions): StressBookResponse;
 
+/** A cascade/1 request (docs/cascade.md §Request). Decimals as strings (or bigint wei); counts as whole-number strings. */
+export interface CascadeRequest {
+  api_version: '1';
+  cascade: {
+    mode: 'house' | 'market';
+    market: Market;
+    /** The book's parameters (a preset name or a document); an account's own `params` overrides them. */
+    params?: MarginRequest['params'];
+    accounts: { account: Account; params?: MarginRequest['params'] }[];
+    /** House mode: book indices, tried in this order. */
+    liquidators?: (string | bigint)[];
+    rule: { buffer: string | bigint; reward: string | bigint; max_fraction?: string | bigint; max_payment?: string | bigint };
+    insurance_fund?: string | bigint;
+    loss?: { adl: 'none' | 'ranked' | 'pro_rata' };
+    liquidity?: Record<string,
+      | { model: 'linear' | 'sqrt'; depth: string | bigint; k: string | bigint; max_impact: string | bigint }
+      | { model: 'levels'; bids?: { price: string | bigint; size: string | bigint }[]; asks?: { price: string | bigint; size: string | bigint }[];
+          max_impact: string | bigint }>;
+    /** A stress/1 scenario applied to the market (without "name"), or (house mode) the path of markets pushed. */
+    shock: Omit<StressScenario, 'name'> & { name?: string } | { path: Market[] };
+    steps: string | bigint;
+  };
+}
+type Amount<B> = B extends true ? bigint : string;
+export interface CascadeLiquidation<B = false> {
+  account: number; liquidator: number | null; scenario: number | null;
+  equity: Amount<B>; maintenance: Amount<B>; fraction: Amount<B>; reward: Amount<B>; payment: Amount<B>; shortfall: Amount<B>;
+  insurance: Amount<B>; socialised: Amount<B>; notional: Amount<B>;
+  adl: { account: number; notional: Amount<B>; charge: Amount<B> }[];
+}
+export interface CascadeStep<B = false> {
+  step: number;
+  underlyings: Record<string, { price: Amount<B>; price_no_feedback: Amount<B>; flow: Amount<B>; impact: Amount<B>; execution: Amount<B>; exhausted: boolean }>;
+  liquidations: CascadeLiquidation<B>[];
+  count: number; notional: Amount<B>; fund: Amount<B>; socialised_loss: Amount<B>; bad_debt: Amount<B>; adl_notional: Amount<B>;
+  total_positive_cash: Amount<B>; loss_mark: { epoch: number; scale: string }; counterparty: Amount<B>; dust: Amount<B>;
+}
+export interface CascadeResponse<B = false> {
+  api_version: '1';
+  cascade: {
+    mode: 'house' | 'market'; accounts: number; steps: CascadeStep<B>[];
+    total: { liquidations: number; steps_run: number; notional: Amount<B>; bad_debt: Amount<B>; fund_used: Amount<B>; adl_notional: Amount<B>;
+             capital_locked: Amount<B>; amplification: Record<string, Amount<B> | null>; capped: boolean };
+    /** keccak256 of the compact encoding of `steps`. */
+    log_hash: string;
+  };
+}
+/** The exact bytes of `margin cascade --compact`; error documents are returned. */
+export function cascadeText(request: CascadeRequest | string): string;
+/** The cascade's step log and totals; throws MarginError on an error document. options.bigint: amounts as bigint wei. */
+export function cascade(request: CascadeRequest | string, options?: { bigint?: false }): CascadeResponse;
+export function cascade(request: CascadeRequest | string, options: { bigint: true }): CascadeResponse<true>;
+
 /** The SPAN risk-array requirement (docs/span.md): the exact response bytes, error documents included. */
 export function computeSpanText(request: SpanRequest | string): string;
 /** The same, parsed; throws MarginError on an error document. */

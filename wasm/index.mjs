@@ -57,7 +57,7 @@ export function fromWei(wei) {
 // Response fields that hold strings which are not amounts: ids, symbols, enumerations, Unix times,
 // and (risk results) counts and indices: { bigint: true } leaves them as they are.
 const NOT_WEI = new Set(['id', 'type', 'underlying', 'underlyings', 'model', 'margin_mode', 'asset', 'expiry', 'option_type',
-                         'worst_scenario', 'scenario', 'path', 'horizon_days', 'scenarios', 'tail_count']);
+                         'worst_scenario', 'scenario', 'path', 'horizon_days', 'scenarios', 'tail_count', 'scale']);
 
 // { bigint: true }: every decimal string of a response as bigint wei (ratios, Greeks and vols too, x 10^18).
 function toBigints(value, key) {
@@ -284,6 +284,19 @@ function stressBookCall(book, scenarios, options) {
  *  (negative equity) against the insurance fund, the top contributors; throws MarginError on an error document. */
 export function stressBook(book, scenarios, options = {}) {
   return parsed(stressBookCall(book, scenarios, options));
+}
+
+/** The liquidation cascade of a cascade/1 request (docs/cascade.md §Request): {api_version: "1", cascade:
+ *  {mode, market, params, accounts, rule, shock, steps, ...}}. The exact bytes of `margin cascade --compact`,
+ *  error documents included (never throws on a bad input). */
+export function cascadeText(request) {
+  return textOrError(() => call(engine._margin_cascade, text(request, '')));
+}
+
+/** The cascade's step log, totals and log_hash; throws MarginError on an error document.
+ *  options.bigint: every amount as bigint wei (indices and counts are numbers; loss_mark.scale stays a string). */
+export function cascade(request, options = {}) {
+  return finish(parsed(call(engine._margin_cascade, text(request, ''))), options);
 }
 
 /** The shipped SYNTHETIC price history: {label: "SYNTHETIC", description, generator, seed, first, last,

@@ -92,6 +92,12 @@ char* margin_stress_book(const char* book, std::size_t book_len, const char* opt
     return to_c(margin::api::stress_book_json({book, book_len}, with_history(options, options_len, synthetic), false).text);
 }
 
+/// The liquidation cascade of a cascade/1 request (docs/cascade.md), compact: the bytes of
+/// `margin cascade --compact` (one thread; the bytes do not depend on it).
+char* margin_cascade(const char* request, std::size_t request_len) {
+    return to_c(margin::api::cascade_json({request, request_len}, false, 1).text);
+}
+
 /// The canonical encoding of a request, or an error document.
 char* margin_canonical(const char* request, std::size_t request_len) {
     const auto req = margin::api::parse_request({request, request_len});

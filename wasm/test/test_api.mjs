@@ -328,3 +328,23 @@ test('stressBook equals the native `margin stress-book` (the parity book: a ship
   const pretty = [requests[0], JSON.stringify(requests[1], null, 2)];  // a multi-line text element is refused at its index
   assert.throws(() => pkg.stressBook(pretty, 'textbook'), (e) => e.code === 'WRONG_TYPE' && e.path === '/book/1');
 });
+
+// ---- the liquidation cascade (docs/cascade.md): cascade against `margin cascade` (tests/apps/cascade_cases.py's books)
+test('cascade equals the native `margin cascade --compact` (market and house books, an error)', () => {
+  const repo = new URL('../..', import.meta.url).pathname;
+  const dir = mkdtempSync(join(tmp, 'cascade-'));
+  execFileSync('python3', [join(repo, 'tests/apps/cascade_cases.py'), 'write', dir]);
+  for (const name of ['market_none', 'market_ranked', 'house', 'err_steps0', 'err_expiry']) {
+    const f = join(dir, `${name}.json`);
+    const want = cli('cascade', f, '--compact', '--threads', '2').trim();
+    const request = JSON.parse(readFileSync(f, 'utf8'));
+    assert.equal(pkg.cascadeText(request), want, name);
+    assert.equal(pkg.cascadeText(readFileSync(f, 'utf8')), want, `${name} as text`);
+  }
+  const doc = pkg.cascade(JSON.parse(readFileSync(join(dir, 'market_none.json'), 'utf8')), { bigint: true });
+  assert.equal(doc.cascade.steps[0].underlyings.BTC.price, 7785n * 10n ** 16n);
+  assert.equal(doc.cascade.steps[0].loss_mark.scale.length > 0, true);
+  assert.throws(() => pkg.cascade(JSON.parse(readFileSync(join(dir, 'err_steps0.json'), 'utf8'))),
+    (e) => e instanceof pkg.MarginError && e.code === 'BAD_COUNT' && e.path === '/cascade/steps');
+  assert.match(pkg.cascadeText({ api_version: '1', cascade: { steps: 1 } }), /"code":"JSON_NUMBER","path":"\/cascade\/steps"/);
+});

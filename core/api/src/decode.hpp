@@ -6,6 +6,7 @@
 
 #include "api/documents.hpp"
 #include "core/model.hpp"
+#include "core/stress/stress.hpp"
 #include "decoder.hpp"
 
 namespace margin::api::detail {
@@ -21,6 +22,8 @@ void decode_es(decoder& d, const json& o, const std::string& path, es_params& p)
 void decode_risk_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool* include_pnl);
 /// "history": symbol -> CSV text or [date, close] rows.
 void decode_history(decoder& d, const json& o, const std::string& path, risk::history& h);
+/// One stress/1 scenario object (types and presence; stress::validate checks it).
+void decode_stress_scenario(decoder& d, const json& o, const std::string& path, stress::scenario& s);
 /// A request's fields; the portfolio parameters from `given` (already validated) instead of "params".
 /// "history" is read when `history_allowed` (risk requests) or under the es model.
 outcome<request> decode_request(const json& root, const portfolio_params* given, bool history_allowed = false);

@@ -156,6 +156,10 @@ outcome<request> split(json& root, const char* key, json& taken, bool history) {
 
 }  // namespace
 
+void detail::decode_stress_scenario(decoder& d, const json& o, const std::string& path, stress::scenario& s) {
+    decode_scenario(d, o, path, s);
+}
+
 outcome<stress::document> shipped_stress_set(std::string_view name, const std::string& path) {
     const std::string_view text = document("stress/" + std::string(name));
     if (text.empty())

@@ -61,6 +61,12 @@ using part_runner = std::function<void(std::size_t parts, const std::function<vo
 reply stress_book_json(std::string_view book_jsonl, std::string_view options_text, bool pretty, std::size_t parts = 1,
                        const part_runner& run = {});
 
+/// The liquidation cascade of a cascade/1 request (docs/cascade.md §Request, §Result): the step
+/// log, the totals and log_hash. `threads` (1 .. 64; 1 under WebAssembly) split each step's
+/// evaluation; the bytes do not depend on it. Errors: parse_cascade_request's (api/cascade.hpp),
+/// then cascade::run's with their paths under /cascade (its /path under /cascade/shock/path).
+reply cascade_json(std::string_view request_text, bool pretty, std::size_t threads = 1);
+
 /// The SPAN risk-array requirement of {"api_version": "1", "span": {"contracts", "positions",
 /// "params"}} (docs/span.md §JSON API). Errors: parse_span_request's (paths under /span).
 reply span_json(std::string_view request_text, bool pretty);

@@ -1,0 +1,51 @@
+#!/bin/sh
+# `margin cascade` (docs/cascade.md §Request, §Result, §Errors): every door error with its code
+# and path; a market-mode book under the three loss rules and a house-mode book, their figures
+# recomputed by tests/apps/cascade_cases.py (Python Fractions, the hand-computed books of
+# tests/core/test_cascade.cpp) and log_hash by its own Keccak-256; the same bytes for 1 and 2
+# threads; and the output's sha256 pinned below, so the native and the WebAssembly ctests
+# (each runs this file) prove the same bytes. Usage: test_cascade_cli.sh MARGIN...
+margin="$*"
+here=$(dirname "$0")
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+passed=0; failed=0
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+python3 "$here/cascade_cases.py" write "$tmp" || exit 2
+# errors: exit status 1, the code and the path
+while read -r name code path; do
+  out=$($margin cascade "$tmp/err_$name.json" --compact 2>&1); rc=$?
+  case "$out" in
+    *"\"code\":\"$code\""*"\"path\":\"$path\""*) [ "$rc" = 1 ] && passed=$((passed + 1)) || bad "$name: status $rc" ;;
+    *) bad "$name: want $code at $path, got $out" ;;
+  esac
+done < "$tmp/errors.txt"
+# results: figures checked independently; threads 1 = 2; the bytes pinned (native = WASM)
+for name in market_none market_ranked market_pro_rata market_sqrt house; do
+  $margin cascade "$tmp/$name.json" > "$tmp/$name.out" 2>&1 || bad "$name: status $?"
+  if [ "$1" != node ]; then  # (WebAssembly runs one thread whatever --threads says: the native run checks it)
+    $margin cascade "$tmp/$name.json" --threads 2 > "$tmp/$name.out2" 2>&1
+    cmp -s "$tmp/$name.out" "$tmp/$name.out2" && passed=$((passed + 1)) || bad "$name: threads 1 and 2 differ"
+  fi
+  python3 "$here/cascade_cases.py" check "$name" "$tmp/$name.out" > /dev/null && passed=$((passed + 1)) || bad "$name: figures (above)"
+done
+# stdin and --shock (the stress shorthand) give the market book's bytes
+$margin cascade - < "$tmp/market_none.json" > "$tmp/stdin.out" && cmp -s "$tmp/stdin.out" "$tmp/market_none.out" &&
+  passed=$((passed + 1)) || bad "stdin"
+$margin cascade "$tmp/market_none.json" --shock BTC:spot=-10% > "$tmp/shock.out" && cmp -s "$tmp/shock.out" "$tmp/market_none.out" &&
+  passed=$((passed + 1)) || bad "--shock"
+$margin cascade --threads 0 "$tmp/house.json" > /dev/null 2>&1; [ $? = 2 ] && passed=$((passed + 1)) || bad "--threads 0: status 2"
+$margin cascade --help | grep -q 'usage: margin cascade' && passed=$((passed + 1)) || bad "--help"
+# the pinned bytes (sha256 of each pretty output; produced natively, checked above, equal under node)
+cd "$tmp" && sha256sum market_none.out market_ranked.out market_pro_rata.out market_sqrt.out house.out > sums.txt
+while read -r sum file; do
+  grep -q "^$sum  $file\$" sums.txt && passed=$((passed + 1)) || bad "$file: bytes differ from the pin ($(grep " $file\$" sums.txt))"
+done <<'PINS'
+399368f4ee4084dfea0592620b4c6bda8aea1518c214b887c5497b4da8690a00  market_none.out
+c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_ranked.out
+c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_pro_rata.out
+ad2300518f7a69d1317bf68df629d636966dbb43d88ffdf3f4718179062af774  market_sqrt.out
+1c9416cba4f54dc3ba97fd1e89ac2e560565c7dec0ac6b4632bd0d09d39c048a  house.out
+PINS
+echo "cascade cli: $passed passed, $failed failed"
+[ "$failed" = 0 ]

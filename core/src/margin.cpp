@@ -110,6 +110,7 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
         const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
         pr.underlying_price = em.forward;
         pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
+        pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));  // exact: the risk measures' base
         pr.notional = c(fp::mul(c(fp::abs(q)), em.forward, rounding::ceil));
         pr.vol = pos.mark_vol ? *pos.mark_vol : quote.value.vol;
         pr.position_greeks = scale_greeks(c, quote.value.unit_greeks, q);
@@ -129,7 +130,6 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
                                                          "a result exceeds the int256 fixed-point range");
             pr.unit_value = qv.quote.value.unit_price;
         }
-        pr.value = c(fp::mul(q, pr.unit_value, rounding::floor));  // alone; in an account, mark_to_market()'s share
     } else {
         const bool perp = pos.type == instrument_type::perp;
         const Wad mark = perp ? *um.perp_mark : um.find(pos.expiry)->forward;

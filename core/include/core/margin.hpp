@@ -17,15 +17,15 @@
 namespace margin {
 
 struct position_result {
-    Wad mark_price;        ///< per contract: option price * contract size; perp/future mark
-    Wad underlying_price;  ///< forward of the expiry (options, futures) or perp mark
-    Wad value;             ///< value_position: floor(amount x unit_value) for an option; in a result, its part of equity (mark_to_market())
-    Wad unit_value;        ///< options: floor(DF x Black-76) per unit at `vol`, the chain's per-unit value
-    Wad notional;          ///< |quantity| * underlying price (ceil)
-    Wad initial_margin;    ///< ceil
-    Wad maintenance_margin;               ///< ceil
-    std::optional<Wad> vol;               ///< options: the vol priced with
-    greeks position_greeks;               ///< quantity * unit Greeks, toward zero
+    Wad mark_price;          ///< per contract: option price * contract size; perp/future mark
+    Wad underlying_price;    ///< forward of the expiry (options, futures) or perp mark
+    Wad value;               ///< in a result: its part of equity (mark_to_market()); from value_position, an option's exact floor(q DF B76)
+    Wad unit_value;          ///< options: floor(DF x Black-76) per unit at `vol`, the chain's per-unit value
+    Wad notional;            ///< |quantity| * underlying price (ceil)
+    Wad initial_margin;      ///< ceil
+    Wad maintenance_margin;  ///< ceil
+    std::optional<Wad> vol;  ///< options: the vol priced with
+    greeks position_greeks;  ///< quantity * unit Greeks, toward zero
     std::optional<Wad> isolated_balance;  ///< isolated mode: isolated_margin + value
     bool liquidatable = false;            ///< isolated mode: isolated_balance < maintenance_margin
 };

@@ -162,7 +162,7 @@ def check_one(label, req, res, equity_py, totals):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("margin", nargs="+")
-    ap.add_argument("--count", type=int, default=300)
+    ap.add_argument("--count", type=int, default=200)
     ap.add_argument("--seed", type=int, default=20261207)
     args = ap.parse_args()
     cmd = args.margin

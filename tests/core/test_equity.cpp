@@ -47,7 +47,7 @@ TEST_CASE("equity: the example's equity is the same under standard, pmrm2 and sp
     // the example's collateral: BTC 0.5 at 100,000 (confidence 25, MM haircut 0.05), USDC 50,000 at
     // 0.9998 (confidence 0.0002, MM haircut 0.01), stable price 1
     CHECK(standard["balance_adjustments"]["collateral_stable_price"] == "0");
-    CHECK(standard["balance_adjustments"]["collateral_confidence"] == "22.5");  // 0.5 x 25 + 50,000 x 0.0002
+    CHECK(standard["balance_adjustments"]["collateral_confidence"] == "22.5");   // 0.5 x 25 + 50,000 x 0.0002
     CHECK(standard["balance_adjustments"]["collateral_haircut"] == "2999.175");  // 49,987.5 x 0.05 + 49,980 x 0.01
     CHECK(standard["equity"] == "110994.442741192557780542");
     CHECK(standard["margin_balance"] == "107972.767741192557780542");  // equity - 3,021.675
@@ -79,7 +79,8 @@ TEST_CASE("partial parameter documents: the preset with the members given, the s
     req["params"] = full;
     const std::string want = api::compute_json(req.dump(), false).text;
     const std::string want_canonical = canonical(req);
-    req["params"] = {{"base", "pmrm2"}, {"scenarios", {{"loss", {{"mm_factor", "0.75"}}}}}, {"collateral", {{"USDC", {{"mm_haircut", "0.02"}}}}}};
+    req["params"] = {
+        {"base", "pmrm2"}, {"scenarios", {{"loss", {{"mm_factor", "0.75"}}}}}, {"collateral", {{"USDC", {{"mm_haircut", "0.02"}}}}}};
     CHECK(api::compute_json(req.dump(), false).text == want);
     CHECK(canonical(req) == want_canonical);
     req["params"] = "pmrm2";

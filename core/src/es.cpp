@@ -52,11 +52,11 @@ outcome<account_result> compute_es(const request& req) {
     res.initial_margin = c(fp::add(res.es_requirement, pm.value.initial_margin));
     res.maintenance_margin = c(fp::mul(res.initial_margin, req.es.mm_factor, rounding::ceil));
     res.scenario_risk = fp::max(measured.value.es, Wad{});
-    res.free_collateral = c(fp::sub(res.equity, res.initial_margin));
-    res.health = c(fp::sub(res.equity, res.maintenance_margin));
+    res.free_collateral = c(fp::sub(res.margin_balance, res.initial_margin));
+    res.health = c(fp::sub(res.margin_balance, res.maintenance_margin));
     res.liquidatable = res.health.raw().is_negative();
     res.margin_ratio.reset();
-    if (res.equity.raw().sign() > 0) res.margin_ratio = c(fp::div(res.maintenance_margin, res.equity, rounding::ceil));
+    if (res.margin_balance.raw().sign() > 0) res.margin_ratio = c(fp::div(res.maintenance_margin, res.margin_balance, rounding::ceil));
     res.risk = std::move(measured.value);
     if (!c.ok()) return outcome<account_result>::failure(error_code::ARITHMETIC_OVERFLOW, "/account", "a result exceeds the int256 range");
     return outcome<account_result>{std::move(res), std::nullopt};

@@ -1,5 +1,7 @@
 #include "core/margin.hpp"
 
+#include <algorithm>
+#include <map>
 #include <string>
 
 #include "constants.hpp"
@@ -108,10 +110,26 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
         const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
         pr.underlying_price = em.forward;
         pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
-        pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));
+        pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));  // exact: the risk measures' base
         pr.notional = c(fp::mul(c(fp::abs(q)), em.forward, rounding::ceil));
         pr.vol = pos.mark_vol ? *pos.mark_vol : quote.value.vol;
         pr.position_greeks = scale_greeks(c, quote.value.unit_greeks, q);
+        if (pos.mark_vol) {
+            pr.unit_value = quote.value.unit_price;
+        } else if (pr.vol->raw().sign() <= 0) {  // as the scenario engine: intrinsic at zero vol
+            const Wad diff = pos.kind == option_kind::call ? c(fp::sub(em.forward, pos.strike)) : c(fp::sub(pos.strike, em.forward));
+            pr.unit_value = c(fp::mul(em.discount_factor, fp::max(diff, Wad{}), rounding::floor));
+        } else {
+            // the chain prices a leg at its reported vol (a surface's vol rounds): the same quote as a marked leg
+            position at_vol = pos;
+            at_vol.mark_vol = *pr.vol;
+            quote_entry uncached_v;
+            const quote_entry& qv = quote_of(at_vol, em, cache, uncached_v);
+            if (!qv.quote.ok())
+                return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
+                                                         "a result exceeds the int256 fixed-point range");
+            pr.unit_value = qv.quote.value.unit_price;
+        }
     } else {
         const bool perp = pos.type == instrument_type::perp;
         const Wad mark = perp ? *um.perp_mark : um.find(pos.expiry)->forward;
@@ -129,14 +147,81 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
     return o;
 }
 
+outcome<equity_parts> mark_to_market(const request& req, const std::vector<position_result>& positions) {
+    calc c;
+    equity_parts out;
+    out.position_values.resize(positions.size());
+    out.equity = req.acct.cash;
+    std::map<std::pair<std::string, std::int64_t>, std::vector<std::size_t>> expiries;  // options by (underlying, expiry)
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+        const position& pos = req.acct.positions[i];
+        if (pos.type == instrument_type::option) {
+            expiries[{pos.underlying, pos.expiry}].push_back(i);
+        } else {
+            out.position_values[i] = positions[i].value;
+            out.equity = c(fp::add(out.equity, positions[i].value));
+        }
+    }
+    // An expiry: floor(sum of amount x unit_value), rounded once as the chain does; each option's
+    // part floor(amount x unit_value), the remaining wei (fewer than its legs) one each to the
+    // largest fractional parts, ties to the earlier position.
+    std::vector<Wad> amounts, units, fractions;
+    for (const auto& [key, legs] : expiries) {
+        amounts.clear();
+        units.clear();
+        fractions.clear();
+        Wad parts;
+        for (std::size_t i : legs) {
+            const position& pos = req.acct.positions[i];
+            amounts.push_back(c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero)));  // exact (validated)
+            units.push_back(positions[i].unit_value);
+            const Wad part = c(fp::mul(amounts.back(), units.back(), rounding::floor));
+            const Wad exact = c(fp::mul_div(amounts.back(), units.back(), WEI, rounding::toward_zero));  // 36 decimals
+            fractions.push_back(c(fp::sub(exact, c(fp::mul_div(part, E18_RAW, WEI, rounding::toward_zero)))));
+            out.position_values[i] = part;
+            parts = c(fp::add(parts, part));
+        }
+        const Wad total = c(fp::dot(amounts, units, rounding::floor));
+        if (!c.ok()) break;
+        const fp::I256 left = c(fp::sub(total, parts)).raw();  // 0 .. legs - 1 wei
+        std::vector<std::size_t> order(legs.size());
+        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return fractions[b] < fractions[a]; });
+        const std::size_t extra = left.fits_i128() ? static_cast<std::size_t>(left.to_i128()) : 0;
+        for (std::size_t k = 0; k < extra && k < order.size(); ++k) {
+            Wad& v = out.position_values[legs[order[k]]];
+            v = c(fp::add(v, WEI));
+        }
+        out.equity = c(fp::add(out.equity, total));
+    }
+    for (const auto& [asset, amount] : req.acct.collateral) {
+        const Wad v = c(fp::mul_div(amount, req.market.collateral.at(asset).price, req.market.stable_price, rounding::floor));
+        out.collateral_values.push_back(v);
+        out.equity = c(fp::add(out.equity, v));
+    }
+    if (!c.ok())
+        return outcome<equity_parts>::failure(error_code::ARITHMETIC_OVERFLOW, "/account", "a result exceeds the int256 fixed-point range");
+    return outcome<equity_parts>{std::move(out), std::nullopt};
+}
+
 outcome<account_result> compute_standard(const request& req, scenario::value_cache* cache) {
     account_result res;
     res.mode = req.acct.mode;
     calc c;
-    Wad equity = req.acct.cash;
+    for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {
+        auto valued = value_position(req, i, cache);
+        if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
+        res.positions.push_back(std::move(valued.value));
+    }
+    auto eq = mark_to_market(req, res.positions);
+    if (!eq.ok()) return outcome<account_result>::failure(*eq.err);
+    res.equity = eq.value.equity;
     Wad im, mm;
 
-    // Collateral: valued at the low edge of the oracle's confidence interval.
+    // Collateral: counted at the low edge of the oracle's confidence interval less the MM
+    // haircut; the differences from its equity value are named adjustments.
+    Wad stable_adj, confidence_adj, haircut_adj, collateral_counted;
+    std::size_t n = 0;
     for (const auto& [asset, amount] : req.acct.collateral) {
         const asset_price& p = req.market.collateral.at(asset);
         const haircut& h = req.params.collateral.at(asset);
@@ -148,11 +233,20 @@ outcome<account_result> compute_standard(const request& req, scenario::value_cac
         const Wad held = h.depth.present() ? c(fp::mul(amount, low, rounding::ceil)) : Wad{};
         const Wad im_h = c(fp::add(h.im, c(depth_addon(h.depth, held, h.im))));
         cr.im_charge = c(fp::mul_div(gross, c(fp::sub(im_h, h.mm)), E36_RAW, rounding::ceil));
-        equity = c(fp::add(equity, cr.value));
+        const Wad at_price = c(fp::mul(amount, p.price, rounding::floor));
+        const Wad at_low = c(fp::mul(amount, low, rounding::floor));
+        stable_adj = c(fp::add(stable_adj, c(fp::sub(eq.value.collateral_values[n++], at_price))));
+        confidence_adj = c(fp::add(confidence_adj, c(fp::sub(at_price, at_low))));
+        haircut_adj = c(fp::add(haircut_adj, c(fp::sub(at_low, cr.value))));
+        collateral_counted = c(fp::add(collateral_counted, cr.value));
         im = c(fp::add(im, cr.im_charge));
         if (!c.ok()) return overflow("/account/collateral/" + asset);
         res.collateral.push_back(std::move(cr));
     }
+    res.balance_adjustments = {
+        {"collateral_stable_price", stable_adj}, {"collateral_confidence", confidence_adj}, {"collateral_haircut", haircut_adj}};
+    res.margin_balance = res.equity;
+    for (const balance_adjustment& a : res.balance_adjustments) res.margin_balance = c(fp::sub(res.margin_balance, a.amount));
 
     Wad assigned;  // isolated margin assigned to positions
     Wad min_position_health;
@@ -161,9 +255,8 @@ outcome<account_result> compute_standard(const request& req, scenario::value_cac
         const position& pos = req.acct.positions[i];
         const std::string path = position_path(i);
         const underlying_market& um = req.market.underlyings.at(pos.underlying);
-        auto valued = value_position(req, i, cache);
-        if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
-        position_result pr = std::move(valued.value);
+        position_result& pr = res.positions[i];
+        pr.value = eq.value.position_values[i];
         const underlying_params& up = *req.params.for_underlying(pos.underlying);
         const Wad absq_size = c(fp::abs(pos.size));
         if (pos.type == instrument_type::option) {
@@ -187,41 +280,36 @@ outcome<account_result> compute_standard(const request& req, scenario::value_cac
             pr.initial_margin = linear_requirement(c, r.im_base, r, absq_size, pr.mark_price);
             pr.maintenance_margin = linear_requirement(c, r.mm_base, r, absq_size, pr.mark_price);
         }
-        equity = c(fp::add(equity, pr.value));
         im = c(fp::add(im, pr.initial_margin));
         mm = c(fp::add(mm, pr.maintenance_margin));
         add_greeks_into(c, res.greeks_by_underlying[pos.underlying], pr.position_greeks);
         if (req.acct.mode == margin_mode::isolated) {
-            pr.isolated_equity = c(fp::add(*pos.isolated_margin, pr.value));
-            const Wad h = c(fp::sub(*pr.isolated_equity, pr.maintenance_margin));
+            pr.isolated_balance = c(fp::add(*pos.isolated_margin, pr.value));
+            const Wad h = c(fp::sub(*pr.isolated_balance, pr.maintenance_margin));
             pr.liquidatable = h.raw().is_negative();
             min_position_health = any_isolated ? fp::min(min_position_health, h) : h;
             any_isolated = true;
             assigned = c(fp::add(assigned, *pos.isolated_margin));
         }
         if (!c.ok()) return overflow(path);
-        res.positions.push_back(std::move(pr));
     }
 
-    res.equity = equity;
     res.initial_margin = im;
     res.maintenance_margin = mm;
     if (req.acct.mode == margin_mode::cross) {
-        res.free_collateral = c(fp::sub(equity, im));
-        res.health = c(fp::sub(equity, mm));
+        res.free_collateral = c(fp::sub(res.margin_balance, im));
+        res.health = c(fp::sub(res.margin_balance, mm));
     } else {
         // The pool: cash and collateral not assigned to any position.
-        Wad pool = c(fp::sub(req.acct.cash, assigned));
+        Wad pool = c(fp::add(c(fp::sub(req.acct.cash, assigned)), collateral_counted));
         Wad pool_im;
-        for (const collateral_result& cr : res.collateral) {
-            pool = c(fp::add(pool, cr.value));
-            pool_im = c(fp::add(pool_im, cr.im_charge));
-        }
+        for (const collateral_result& cr : res.collateral) pool_im = c(fp::add(pool_im, cr.im_charge));
+        res.pool_balance = pool;
         res.free_collateral = c(fp::sub(pool, pool_im));
         res.health = any_isolated ? fp::min(pool, min_position_health) : pool;
     }
     res.liquidatable = res.health.raw().is_negative();
-    if (equity.raw().sign() > 0) res.margin_ratio = c(fp::div(mm, equity, rounding::ceil));
+    if (res.margin_balance.raw().sign() > 0) res.margin_ratio = c(fp::div(mm, res.margin_balance, rounding::ceil));
     if (!c.ok()) return overflow("/account");
     outcome<account_result> o;
     o.value = std::move(res);

@@ -105,6 +105,10 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
         res.positions.push_back(std::move(pr));
         if (!c.ok()) return overflow("/account/positions/" + std::to_string(i));
     }
+    auto eq = mark_to_market(req, res.positions);
+    if (!eq.ok()) return outcome<account_result>::failure(*eq.err);
+    for (std::size_t i = 0; i < res.positions.size(); ++i) res.positions[i].value = eq.value.position_values[i];
+    res.equity = eq.value.equity;
     // Collateral: risk-cancelling assets move with the underlying of the same symbol; the rest with nothing.
     sc::portfolio unattached;
     unattached.spot = WAD_ONE;
@@ -119,7 +123,7 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
         const Wad held = rule.depth.present() ? c(fp::mul(amount, ap.price, rounding::ceil)) : Wad{};
         const Wad im_h = c(fp::add(rule.im_haircut, c(depth_addon(rule.depth, held, c(fp::add(rule.im_haircut, rule.mm_haircut))))));
         p.collaterals.push_back({asset, amount, ap.price, score(c, ap.confidence, ap.price), im_h, rule.mm_haircut, moves});
-        collateral_result cr{asset, amount, ap.price, c(fp::mul(amount, ap.price, rounding::floor)), Wad{}};
+        collateral_result cr{asset, amount, ap.price, eq.value.collateral_values[res.collateral.size()], Wad{}};
         cr.im_charge = c(fp::mul(cr.value, c(fp::add(im_h, rule.mm_haircut)), rounding::ceil));
         res.collateral.push_back(std::move(cr));
     }
@@ -185,7 +189,9 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
         res.offsets.push_back({o.a, o.b, credit});
     }
     res.scenario_risk = total;
-    res.equity = equity;
+    // the chain's balance: cash + the underlyings' mark-to-market as the scenario engine (and
+    // PortfolioMargin.sol) sums it; equal to mark_to_market()'s equity (tests/core/test_equity.cpp)
+    res.margin_balance = equity;
     res.maintenance_margin = c(fp::add(c(fp::mul(total, prm.loss.mm_factor, rounding::ceil)), mm_cont));
     res.initial_margin = c(fp::add(c(fp::add(c(fp::mul(total, im_factor, rounding::ceil)), mm_cont)), im_cont));
     res.free_collateral = c(fp::sub(equity, res.initial_margin));

@@ -58,7 +58,9 @@ outcome<request> apply_trade(const request& before, const std::vector<position>&
             if (it != index.end()) one.acct.positions[0].mark_vol = held[it->second].mark_vol;  // the held position's mark
             const auto v = value_position(one, 0);
             if (!v.ok()) return outcome<request>::failure(v.err->code, path_i, v.err->message);
-            const auto cash = fp::sub(o.value.acct.cash, v.value.value);
+            const auto alone = mark_to_market(one, {v.value});  // its value as equity counts it (docs/api.md, "Equity")
+            if (!alone.ok()) return outcome<request>::failure(alone.err->code, path_i, alone.err->message);
+            const auto cash = fp::sub(o.value.acct.cash, alone.value.position_values[0]);
             if (!cash.ok())
                 return outcome<request>::failure(error_code::OUT_OF_RANGE, child(path_i, "size"), "the premium takes cash out of range");
             if (!c.abs_at_most(cash.value, limits::max_amount, child(path_i, "size"))) return outcome<request>::failure(std::move(*c.err));

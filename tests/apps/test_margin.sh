@@ -39,12 +39,12 @@ expect 2 'example takes no arguments' example x
 sed 's/"api_version": "1",/"api_version": "1", "params": "pmrm2",/' "$tmp/example.json" > "$tmp/portfolio.json"
 expect 0 '"model": "portfolio"' compute "$tmp/portfolio.json"
 expect 0 'scenario risk after offsets' explain "$tmp/portfolio.json"
-expect 0 '"worst_scenario": "5"' scenario 5 "$tmp/portfolio.json"
+expect 0 '"worst_scenario": 5' scenario 5 "$tmp/portfolio.json"
 expect 1 '"code": "OUT_OF_RANGE"' scenario 40 "$tmp/portfolio.json"
 expect 1 '"code": "MODEL_NOT_SUPPORTED"' scenario 0 "$tmp/example.json"
 expect 2 'scenario ID must be a scenario index' scenario x "$tmp/portfolio.json"
 { tr -d '\n' < "$tmp/portfolio.json"; echo; } > "$tmp/portfolio.jsonl"
-expect 0 '"worst_scenario":"5"' batch "$tmp/portfolio.jsonl" - --scenario 5
+expect 0 '"worst_scenario":5' batch "$tmp/portfolio.jsonl" - --scenario 5
 expect 0 '"code":"OUT_OF_RANGE"' batch "$tmp/portfolio.jsonl" - --scenario 40
 # input hash: one underlying only; the chain's book cannot hold the example (BTC and ETH)
 printf '%s' '{"api_version":"1","params":"pmrm2","market":{"timestamp":"1767225600","underlyings":{"BTC":{"spot":"100000","perp_mark":"100010",

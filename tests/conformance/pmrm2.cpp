@@ -1,7 +1,9 @@
 // Conformance with Derive's PMRM_2 (../shared/conformance/derive-pmrm2/): each
 // published case is mapped onto the scenario engine (core/scenario.hpp) with the
-// case's own scenario list and parameters, and IM and MM are compared with the
-// reference within 1e-8 relative (1e-6 absolute when |value| < 1). Where the
+// case's own scenario list and parameters, and IM, MM and the mark-to-market (the
+// engine's equity: cash + options + perps + collateral, against Derive's PortfolioMTM,
+// and the options' part against its OptionMTM) are compared with the reference within
+// 1e-8 relative (1e-6 absolute when |value| < 1). Where the
 // reference's worst scenario beats its runner-up by more than that, the engine
 // must pick the same one. For every case it also checks that evaluate_scenario()
 // reproduces each scenario's P&L (and the margins at the worst one) bit for bit,
@@ -172,7 +174,7 @@ ref_loss reference_loss(const json& res, const json& s) {
 }
 
 struct summary {
-    double max_im = 0, max_mm = 0, max_pnl = 0;
+    double max_im = 0, max_mm = 0, max_pnl = 0, max_mtm = 0, max_opt = 0;
     int decisive = 0, same_worst = 0;
 };
 
@@ -215,7 +217,15 @@ int run_case(const std::filesystem::path& file, bool verbose, int& failures, sum
     const json& res = doc["Result"];
     const double im = num(out.value.initial_margin), mm = num(out.value.maintenance_margin);
     const double ref_im = res["IM"].get<double>(), ref_mm = res["MM"].get<double>();
-    bool ok = close(im, ref_im) && close(mm, ref_mm);
+    // mark-to-market: the engine's (cash included) against PortfolioMTM (Cash + OptionMTM +
+    // PerpMTM + CollateralMTM), and the options' part per expiry summed against OptionMTM
+    const double mtm = num(out.value.mark_to_market), ref_mtm = res["PortfolioMTM"].get<double>();
+    Wad options;
+    for (const auto& e : out.value.expiries) options = fp::add(options, e.mtm).value;
+    const double opt = num(options), ref_opt = res["OptionMTM"].get<double>();
+    bool ok = close(im, ref_im) && close(mm, ref_mm) && close(mtm, ref_mtm) && close(opt, ref_opt);
+    sum.max_mtm = std::max(sum.max_mtm, std::fabs(mtm - ref_mtm) / std::max(1.0, std::fabs(ref_mtm)));
+    sum.max_opt = std::max(sum.max_opt, std::fabs(opt - ref_opt) / std::max(1.0, std::fabs(ref_opt)));
     // worst scenario: the reference's own worst among its scenario P&Ls and the basis contingency
     const json& sl = doc["Parameters"]["Scenarios"];
     std::vector<double> ref(sl.size() + 1);
@@ -248,10 +258,11 @@ int run_case(const std::filesystem::path& file, bool verbose, int& failures, sum
     if (!ok) ++failures;
     if (!ok || verbose)
         std::printf(
-            "%s %s: IM %.10g (ref %.10g, rel %.2e)  MM %.10g (ref %.10g, rel %.2e)  worst %lld (ref %zu%s)  max scenario P&L diff %.2e at "
-            "%zu\n",
+            "%s %s: IM %.10g (ref %.10g, rel %.2e)  MM %.10g (ref %.10g, rel %.2e)  MtM %.10g (ref %.10g, rel %.2e)  worst %lld (ref "
+            "%zu%s)  max scenario P&L diff %.2e at %zu\n",
             ok ? "ok  " : "FAIL", name.c_str(), im, ref_im, std::fabs(im - ref_im) / std::max(1.0, std::fabs(ref_im)), mm, ref_mm,
-            std::fabs(mm - ref_mm) / std::max(1.0, std::fabs(ref_mm)), static_cast<long long>(out.value.worst_scenario), order[0],
+            std::fabs(mm - ref_mm) / std::max(1.0, std::fabs(ref_mm)), mtm, ref_mtm,
+            std::fabs(mtm - ref_mtm) / std::max(1.0, std::fabs(ref_mtm)), static_cast<long long>(out.value.worst_scenario), order[0],
             decisive ? "" : ", tie", max_pnl_diff, max_pnl_at);
     return ok ? 0 : 1;
 }
@@ -289,8 +300,8 @@ int main(int argc, char** argv) {
         if (run_case(f, verbose, failures, sum) == 2) return 2;
     std::printf(
         "pmrm2 conformance: %zu cases, %zu match, %d differ; max relative difference IM %.2e, MM %.2e, "
-        "scenario P&L %.2e; worst scenario decisive in %d cases, the same in %d\n",
-        files.size(), files.size() - static_cast<std::size_t>(failures), failures, sum.max_im, sum.max_mm, sum.max_pnl, sum.decisive,
-        sum.same_worst);
+        "mark-to-market %.2e (options %.2e), scenario P&L %.2e; worst scenario decisive in %d cases, the same in %d\n",
+        files.size(), files.size() - static_cast<std::size_t>(failures), failures, sum.max_im, sum.max_mm, sum.max_mtm, sum.max_opt,
+        sum.max_pnl, sum.decisive, sum.same_worst);
     return failures == 0 ? 0 : 1;
 }

@@ -423,11 +423,11 @@ TEST_CASE("portfolio model: the account at one scenario; at the worst it is the 
     const std::string text = j.dump();
     const json full = json::parse(compute_json(text, false).text);
     REQUIRE(full.contains("result"));
-    const std::string worst = full["result"]["underlyings"][0]["worst_scenario"];
+    const std::int64_t worst = full["result"]["underlyings"][0]["worst_scenario"];
     // every underlying of the example has the same worst scenario: the one-scenario account is the full one
     for (const auto& u : full["result"]["underlyings"])
         if (!u["underlying"].is_null()) REQUIRE(u["worst_scenario"] == worst);
-    const json one = json::parse(scenario_json(text, std::stoll(worst), false).text);
+    const json one = json::parse(scenario_json(text, worst, false).text);
     REQUIRE(one.contains("result"));
     CHECK(one["result"]["initial_margin"] == full["result"]["initial_margin"]);
     CHECK(one["result"]["maintenance_margin"] == full["result"]["maintenance_margin"]);
@@ -456,15 +456,16 @@ TEST_CASE("trade preview: the after state is the hand-merged account, computed",
             {"type": "option", "underlying": "ETH", "expiry": "1769760000", "strike": "3200", "option_type": "put", "size": "20"}]})");
         const json preview = json::parse(preview_json(req.dump(), trade.dump(), false).text);
         REQUIRE(preview.contains("after"));
-        // The premium of the traded options at their marks, from an independent compute of them alone.
-        json alone = req;
-        alone["account"] = {{"cash", "0"}, {"positions", json::array()}};
-        for (const auto& p : trade["positions"])
-            if (p["type"] == "option") alone["account"]["positions"].push_back(p);
-        const json alone_res = json::parse(compute_json(alone.dump(), false).text);
-        REQUIRE(alone_res.contains("result"));
+        // The premium of each traded option at its mark, from an independent compute of it alone.
         fp::Wad cash = fp::parse(req["account"]["cash"].get<std::string>()).value;
-        for (const auto& p : alone_res["result"]["positions"]) cash = fp::sub(cash, fp::parse(p["value"].get<std::string>()).value).value;
+        for (const auto& p : trade["positions"]) {
+            if (p["type"] != "option") continue;
+            json alone = req;
+            alone["account"] = {{"cash", "0"}, {"positions", json::array({p})}};
+            const json alone_res = json::parse(compute_json(alone.dump(), false).text);
+            REQUIRE(alone_res.contains("result"));
+            cash = fp::sub(cash, fp::parse(alone_res["result"]["positions"][0]["value"].get<std::string>()).value).value;
+        }
         // By hand: the put is reduced to -2, the ETH put closed, the perp grows to -1 with the trade's
         // P&L against the held entry (0.5 x (98500 - 100100) = -800) in its funding; the new call appended.
         json after = req;

@@ -135,7 +135,11 @@ TEST_CASE("collateral: valued at price - confidence after the MM haircut; IM add
     REQUIRE(r.collateral.size() == 1);
     CHECK(F(r.collateral[0].value) == "49480.2");
     CHECK(F(r.collateral[0].im_charge) == "499.8");
-    CHECK(F(r.equity) == "49480.2");
+    CHECK(F(r.equity) == "49990");  // at price 0.9998, no haircut: the chain's equity
+    CHECK(F(r.margin_balance) == "49480.2");
+    REQUIRE(r.balance_adjustments.size() == 3);
+    CHECK(F(r.balance_adjustments[1].amount) == "10");     // confidence: 50,000 x 0.0002
+    CHECK(F(r.balance_adjustments[2].amount) == "499.8");  // MM haircut: 49,980 x 0.01
     CHECK(F(r.initial_margin) == "499.8");
     CHECK(F(r.maintenance_margin) == "0");
     CHECK(F(r.free_collateral) == "48980.4");
@@ -184,7 +188,7 @@ TEST_CASE("totals are the sums of the breakdown and independent of position orde
         im = fp::add(im, p.initial_margin).value;
         mm = fp::add(mm, p.maintenance_margin).value;
     }
-    CHECK(a.equity == eq);
+    CHECK(a.margin_balance == eq);
     CHECK(a.initial_margin == im);
     CHECK(a.maintenance_margin == mm);
     std::swap(req["account"]["positions"][0], req["account"]["positions"][2]);
@@ -224,9 +228,9 @@ TEST_CASE("isolated mode: each position against its own margin", "[margin]") {
                                            {"entry_price", "3450"},
                                            {"isolated_margin", "1000"}});
     const account_result r = run(req);
-    CHECK(F(*r.positions[0].isolated_equity) == "25000");
+    CHECK(F(*r.positions[0].isolated_balance) == "25000");
     CHECK(r.positions[0].liquidatable);
-    CHECK(F(*r.positions[1].isolated_equity) == "814");
+    CHECK(F(*r.positions[1].isolated_balance) == "814");
     CHECK(!r.positions[1].liquidatable);
     // pool = 100,000 - 36,000 = 64,000; health = min(pool, -3,125, 708.64)
     CHECK(F(r.free_collateral) == "64000");

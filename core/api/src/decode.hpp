@@ -17,6 +17,12 @@ void decode_scenarios(decoder& d, const json& o, const std::string& path, scenar
 /// One position of an account or a trade.
 void decode_position(decoder& d, const json& o, const std::string& path, position& p);
 void decode_es(decoder& d, const json& o, const std::string& path, es_params& p);
+/// A partial parameter document at `path` ({"base": PRESET, ...}): the preset's document with
+/// the given members merged over it (objects member by member, any other value replaces;
+/// docs/api.md, "Partial parameter documents"), into `out`; the result is then decoded as a
+/// full document, so its unknown fields are refused at their paths. PRESET: "standard",
+/// "pmrm2", "span16" or "es" (else UNKNOWN_PRESET at path/base). False after an error.
+bool resolve_base(decoder& d, const json& o, const std::string& path, json& out);
 /// A risk measure's parameters ("risk" of a risk request or of an es/1 document); include_pnl
 /// is read when the pointer is given, else the field is unknown.
 void decode_risk_params(decoder& d, const json& o, const std::string& path, risk::params& p, bool* include_pnl);

@@ -59,7 +59,50 @@ bool contingency_at(decoder& d, const json& parent, const std::string& path, sce
                         {"im_option_percent", &c.im_option_percent}});
 }
 
+// o's members merged over `base`: objects member by member, anything else replaced.
+void merge_over(json& base, const json& o) {
+    for (const auto& [k, v] : o.items()) {
+        auto it = base.find(k);
+        if (it != base.end() && it->is_object() && v.is_object())
+            merge_over(*it, v);
+        else
+            base[k] = v;
+    }
+}
+
 }  // namespace
+
+bool resolve_base(decoder& d, const json& o, const std::string& path, json& out) {
+    const std::string bp = child(path, "base");
+    const json& b = o.at("base");
+    if (!b.is_string()) return d.fail(error_code::WRONG_TYPE, bp, std::string("expected a preset name, got ") + type_name(b));
+    const std::string name = b.get<std::string>();
+    const std::string_view text =
+        name == "standard" || name == "pmrm2" || name == "span16" || name == "es" ? document(name) : std::string_view();
+    if (text.empty())
+        return d.fail(error_code::UNKNOWN_PRESET, bp, "base names \"standard\", \"pmrm2\", \"span16\" or \"es\"; got \"" + name + "\"");
+    auto doc = parse_document(text);
+    if (!doc.ok()) {
+        d.err = doc.err;
+        return false;
+    }
+    out = std::move(doc.value);
+    // a preset's scenarios named by preset, changed in part: the named document is the base
+    const auto sc = out.find("scenarios");
+    const auto given = o.find("scenarios");
+    if (sc != out.end() && sc->is_string() && given != o.end() && given->is_object()) {
+        auto named = parse_document(document("scenarios/" + sc->get<std::string>()));
+        if (!named.ok()) {
+            d.err = named.err;
+            return false;
+        }
+        *sc = std::move(named.value);
+    }
+    json rest = o;
+    rest.erase("base");
+    merge_over(out, rest);
+    return true;
+}
 
 void decode_standard(decoder& d, const json& o, const std::string& path, standard_params& p) {
     if (!d.is_object(o, path) || !d.only(o, path, {"collateral", "underlyings", "version"})) return;

@@ -126,7 +126,8 @@ void decode_account(decoder& d, const json& o, const std::string& path, account&
     if (const json* ps = d.field(o, path, "positions", false)) decode_positions(d, *ps, child(path, "positions"), a.positions);
 }
 
-// "params": absent or "standard" (the shipped standard document), a preset name, or a document.
+// "params": absent or "standard" (the shipped standard document), a preset name, a document,
+// or a partial document {"base": PRESET, ...} (resolve_base).
 void decode_params(decoder& d, const json* p, request& req) {
     // decoded once: the shipped document never changes during a run
     static const outcome<standard_params> standard = [] {
@@ -138,6 +139,11 @@ void decode_params(decoder& d, const json* p, request& req) {
         if (dd.err) o.err = dd.err;
         return o;
     }();
+    json resolved;  // a partial document: the preset it names with its members merged over
+    if (p && p->is_object() && p->contains("base")) {
+        if (!resolve_base(d, *p, "/params", resolved)) return;
+        p = &resolved;
+    }
     if (!p || (p->is_string() && p->get<std::string>() == "standard")) {
         if (!standard.ok())
             d.err = standard.err;  // a bug in the shipped document; tests keep it valid

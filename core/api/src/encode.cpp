@@ -253,6 +253,10 @@ ordered_json result_object(const request& req, const account_result& r) {
     o["model"] = portfolio ? "portfolio" : es ? "es" : "standard";
     o["margin_mode"] = r.mode == margin_mode::cross ? "cross" : "isolated";
     o["equity"] = dec(r.equity);
+    o["margin_balance"] = dec(r.margin_balance);
+    o["balance_adjustments"] = ordered_json::object();
+    for (const balance_adjustment& a : r.balance_adjustments) o["balance_adjustments"][a.name] = dec(a.amount);
+    if (r.pool_balance) o["pool_balance"] = dec(*r.pool_balance);
     o["initial_margin"] = dec(r.initial_margin);
     o["maintenance_margin"] = dec(r.maintenance_margin);
     o["free_collateral"] = dec(r.free_collateral);
@@ -273,6 +277,7 @@ ordered_json result_object(const request& req, const account_result& r) {
         x["mark_price"] = dec(pr.mark_price);
         x["underlying_price"] = dec(pr.underlying_price);
         if (pr.vol) x["vol"] = dec(*pr.vol);
+        if (p.type == instrument_type::option) x["unit_value"] = dec(pr.unit_value);
         x["value"] = dec(pr.value);
         x["notional"] = dec(pr.notional);
         if (!portfolio && !es) {  // the portfolio and es models margin the account as a whole
@@ -280,8 +285,8 @@ ordered_json result_object(const request& req, const account_result& r) {
             x["maintenance_margin"] = dec(pr.maintenance_margin);
         }
         x["greeks"] = encode_greeks(pr.position_greeks);
-        if (pr.isolated_equity) {
-            x["isolated_equity"] = dec(*pr.isolated_equity);
+        if (pr.isolated_balance) {
+            x["isolated_balance"] = dec(*pr.isolated_balance);
             x["liquidatable"] = pr.liquidatable;
         }
         o["positions"].push_back(std::move(x));
@@ -299,7 +304,7 @@ ordered_json result_object(const request& req, const account_result& r) {
         for (const underlying_risk& u : r.underlyings) {
             ordered_json x;
             x["underlying"] = u.symbol.empty() ? ordered_json(nullptr) : ordered_json(u.symbol);
-            x["worst_scenario"] = std::to_string(u.worst_scenario);
+            x["worst_scenario"] = u.worst_scenario;  // an index (the list's length: the basis contingency)
             x["worst_loss"] = dec(u.worst_loss);
             x["basis_contingency"] = dec(u.basis_contingency);
             x["mm_contingency"] = dec(u.mm_contingency);

@@ -17,16 +17,17 @@
 namespace margin {
 
 struct position_result {
-    Wad mark_price;                      ///< per contract: option price * contract size; perp/future mark
-    Wad underlying_price;                ///< forward of the expiry (options, futures) or perp mark
-    Wad value;                           ///< mark-to-market value (floor)
-    Wad notional;                        ///< |quantity| * underlying price (ceil)
-    Wad initial_margin;                  ///< ceil
-    Wad maintenance_margin;              ///< ceil
-    std::optional<Wad> vol;              ///< options: the vol priced with
-    greeks position_greeks;              ///< quantity * unit Greeks, toward zero
-    std::optional<Wad> isolated_equity;  ///< isolated mode: isolated_margin + value
-    bool liquidatable = false;           ///< isolated mode: isolated_equity < maintenance_margin
+    Wad mark_price;          ///< per contract: option price * contract size; perp/future mark
+    Wad underlying_price;    ///< forward of the expiry (options, futures) or perp mark
+    Wad value;               ///< in a result: its part of equity (mark_to_market()); from value_position, an option's exact floor(q DF B76)
+    Wad unit_value;          ///< options: floor(DF x Black-76) per unit at `vol`, the chain's per-unit value
+    Wad notional;            ///< |quantity| * underlying price (ceil)
+    Wad initial_margin;      ///< ceil
+    Wad maintenance_margin;  ///< ceil
+    std::optional<Wad> vol;  ///< options: the vol priced with
+    greeks position_greeks;  ///< quantity * unit Greeks, toward zero
+    std::optional<Wad> isolated_balance;  ///< isolated mode: isolated_margin + value
+    bool liquidatable = false;            ///< isolated mode: isolated_balance < maintenance_margin
 };
 
 struct collateral_result {
@@ -57,18 +58,27 @@ struct offset_credit {
     Wad credit;
 };
 
+/// A named difference between equity and a model's margin balance (docs/api.md, "Equity").
+struct balance_adjustment {
+    std::string name;  ///< collateral_stable_price, collateral_confidence, collateral_haircut
+    Wad amount;        ///< subtracted from equity
+};
+
 struct account_result {
     margin_model model = margin_model::standard;
     margin_mode mode = margin_mode::cross;
-    Wad equity;                                 ///< cash + collateral after MM haircut + position values
-    Wad initial_margin;                         ///< position IMs + collateral IM charges
-    Wad maintenance_margin;                     ///< position MMs
-    Wad free_collateral;                        ///< cross: equity - IM; isolated: the unassigned pool less its IM charges
-    Wad health;                                 ///< cross: equity - MM; isolated: min(pool, min over positions)
-    std::optional<Wad> margin_ratio;            ///< MM / equity (ceil) when equity > 0
-    bool liquidatable = false;                  ///< health < 0
-    std::vector<position_result> positions;     ///< request order
-    std::vector<collateral_result> collateral;  ///< by asset symbol
+    Wad equity;                                           ///< mark_to_market(): the same number under every model
+    Wad margin_balance;                                   ///< equity - the adjustments: the balance health and liquidatable use
+    std::vector<balance_adjustment> balance_adjustments;  ///< standard: the collateral terms; portfolio, es: none
+    Wad initial_margin;                                   ///< standard: position IMs + collateral IM charges
+    Wad maintenance_margin;                               ///< standard: position MMs
+    Wad free_collateral;                                  ///< cross: margin_balance - IM; isolated: the pool less its IM charges
+    Wad health;                                           ///< cross: margin_balance - MM; isolated: min(pool, min over positions)
+    std::optional<Wad> pool_balance;                      ///< isolated mode: cash and collateral values not assigned to positions
+    std::optional<Wad> margin_ratio;                      ///< MM / margin_balance (ceil) when margin_balance > 0
+    bool liquidatable = false;                            ///< health < 0
+    std::vector<position_result> positions;               ///< request order
+    std::vector<collateral_result> collateral;            ///< by asset symbol
     std::map<std::string, greeks> greeks_by_underlying;
     // portfolio model only
     std::vector<underlying_risk> underlyings;  ///< by symbol, then the unattached collateral ("")
@@ -78,6 +88,20 @@ struct account_result {
     std::optional<risk::risk_result> risk;  ///< the measure IM is built on
     Wad es_requirement;                     ///< ceil(max(ES, 0) x the de-peg factor): IM less the contingencies
 };
+
+/// The account's equity (docs/api.md, "Equity"), one definition for every model and the
+/// chain's (PortfolioMargin.sol): cash + each linear position's value (size x (mark -
+/// entry), floor, + funding) + per option expiry floor(sum of amount x unit_value) +
+/// per collateral asset floor(amount x price / stable_price). No confidence, no haircut.
+struct equity_parts {
+    Wad equity;
+    std::vector<Wad> position_values;    ///< request order; an expiry's total split over its options, largest remainders first
+    std::vector<Wad> collateral_values;  ///< by asset symbol (the request's collateral order)
+};
+
+/// `positions`: value_position of each of the request's positions, in order (their `value`
+/// and `unit_value` are read). Errors: ARITHMETIC_OVERFLOW.
+outcome<equity_parts> mark_to_market(const request& req, const std::vector<position_result>& positions);
 
 /// A position's mark-to-market figures (value, mark, notional, vol, Greeks; no
 /// margin), shared by both models. Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.

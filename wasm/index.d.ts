@@ -182,13 +182,17 @@ export interface PositionResult<D = Decimal> {
   underlying_price: D;
   /** Options: the implied vol used, per 1.00 (0.55 = 55%). */
   vol?: D;
+  /** Options: floor(DF × Black-76) per unit, the value equity counts per unit (docs/api.md, Equity). */
+  unit_value?: D;
+  /** The position's share of equity (options: its part of the expiry's floored total). */
   value: D;
   notional: D;
   /** Standard model only (the portfolio model margins the account as a whole). */
   initial_margin?: D;
   maintenance_margin?: D;
   greeks: Greeks<D>;
-  isolated_equity?: D;
+  /** Isolated mode: the position's isolated margin plus its value (the balance its MM is measured against). */
+  isolated_balance?: D;
   liquidatable?: boolean;
 }
 
@@ -220,12 +224,14 @@ export interface MarginResult<D = Decimal> {
   margin_balance: D;
   /** The named adjustments from equity to margin_balance, by name (e.g. a collateral asset's confidence and haircut). */
   balance_adjustments: Record<string, D>;
+  /** Isolated mode: cash less the isolated margins, plus collateral (docs/api.md, Equity). */
+  pool_balance?: D;
   initial_margin: D;
   maintenance_margin: D;
   free_collateral: D;
   /** margin_balance - maintenance_margin; liquidatable when < 0. */
   health: D;
-  /** MM / equity; null when equity <= 0. */
+  /** MM / margin_balance; null when margin_balance <= 0. */
   margin_ratio: D | null;
   liquidatable: boolean;
   /** Per underlying, summed over positions. */

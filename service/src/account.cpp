@@ -122,6 +122,7 @@ summary book::state::evaluate(const account_rec& a, const snap_map& u, const sna
     }
     const auto& x = res.value;
     s.equity = fp::format(x.equity);
+    s.margin_balance = fp::format(x.margin_balance);
     s.initial_margin = fp::format(x.initial_margin);
     s.maintenance_margin = fp::format(x.maintenance_margin);
     s.free_collateral = fp::format(x.free_collateral);
@@ -138,6 +139,7 @@ stored_result book::state::stored(const std::string& id, const summary& s) {
     r.timestamp = s.timestamp;
     r.state = std::string(name(s.state));
     r.equity = s.equity;
+    r.margin_balance = s.margin_balance;
     r.initial_margin = s.initial_margin;
     r.maintenance_margin = s.maintenance_margin;
     r.free_collateral = s.free_collateral;
@@ -157,6 +159,7 @@ json book::state::summary_json(const std::string& id, const summary& s) {
         j["error"] = {{"code", std::string(margin::name(s.err->code))}, {"path", s.err->path}, {"message", s.err->message}};
     } else {
         j["equity"] = s.equity;
+        j["margin_balance"] = s.margin_balance;
         j["initial_margin"] = s.initial_margin;
         j["maintenance_margin"] = s.maintenance_margin;
         j["free_collateral"] = s.free_collateral;

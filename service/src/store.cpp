@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <iterator>
+
 namespace service {
 
 namespace {
@@ -29,7 +31,10 @@ const migration migrations[] = {
      "CREATE TABLE stream_position (stream TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"},
     {3, "one row per start of the service: its live-stream event ids are run x 2^32 + n, so they grow across restarts",
      "CREATE TABLE runs (run INTEGER PRIMARY KEY, started_at INTEGER NOT NULL);"},
+    {4, "results keep the margin balance health is measured with (docs/api.md, Equity)",
+     "ALTER TABLE results ADD COLUMN margin_balance TEXT;"},
 };
+static_assert(std::size(migrations) == schema_version, "schema_version is the last migration's");
 
 }  // namespace
 
@@ -74,7 +79,7 @@ margin::outcome<std::unique_ptr<store>> store::open(const std::string& path) {
     s->delete_account_ = s->prepare("DELETE FROM accounts WHERE id = ?");
     s->delete_result_ = s->prepare("DELETE FROM results WHERE account = ?");
     s->put_snapshot_ = s->prepare("INSERT OR REPLACE INTO market VALUES (?, ?, ?, ?, ?)");
-    s->put_result_ = s->prepare("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    s->put_result_ = s->prepare("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     s->put_tick_ = s->prepare("INSERT INTO ticks VALUES (?, ?, ?, ?)");
     s->put_stream_seq_ = s->prepare("INSERT OR REPLACE INTO stream_position VALUES ('ticks', ?)");
     // The tick log is for audit and debugging, not recovery (the market table is the state):
@@ -160,6 +165,7 @@ bool store::put_result(const stored_result& r) {
         text(st, 8, r.free_collateral);
         text(st, 9, r.health);
         sqlite3_bind_int(st, 10, r.liquidatable ? 1 : 0);
+        text(st, 12, r.margin_balance);
     } else {
         text(st, 11, r.error_code);
     }
@@ -212,6 +218,7 @@ bool store::each_result(const std::function<void(const stored_result&)>& f) {
         r.health = column(st, 8);
         r.liquidatable = sqlite3_column_int(st, 9) != 0;
         r.error_code = column(st, 10);
+        r.margin_balance = column(st, 11);
         f(r);
     }
     sqlite3_finalize(st);

@@ -20,12 +20,12 @@ struct sqlite3_stmt;
 namespace service {
 
 /// The schema version this build writes (the highest migration it knows).
-inline constexpr int schema_version = 3;
+inline constexpr int schema_version = 4;
 
 struct stored_result {
     std::string account;
     std::int64_t tick = 0, timestamp = 0;
-    std::string state, equity, initial_margin, maintenance_margin, free_collateral, health, error_code;
+    std::string state, equity, initial_margin, maintenance_margin, free_collateral, health, error_code, margin_balance;
     bool liquidatable = false;
 };
 

@@ -61,7 +61,7 @@ def compare_with_cli(srv, ids, tag):
         s = summaries[i]
         if "result" in doc:
             r = doc["result"]
-            for f in ("equity", "initial_margin", "maintenance_margin", "free_collateral", "health", "liquidatable"):
+            for f in ("equity", "margin_balance", "initial_margin", "maintenance_margin", "free_collateral", "health", "liquidatable"):
                 check(s.get(f) == r[f], f"{tag}: account {i}: summary {f} {s.get(f)} != {r[f]}")
         else:
             check(s["state"] == "error" and s["error"]["code"] == doc["error"]["code"], f"{tag}: account {i}: error summary")

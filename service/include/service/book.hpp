@@ -30,7 +30,8 @@ inline constexpr std::size_t max_list = 100'000;            ///< accounts in one
 inline constexpr std::size_t max_stress_cells = 2'000'000;  ///< accounts x scenarios in one POST /stress
 
 /// An account's standing at its latest margin: below_mm when it is liquidatable (health < 0:
-/// equity below MM in cross mode), below_im when free collateral < 0 (equity below IM),
+/// the margin balance below MM in cross mode), below_im when free collateral < 0 (the margin
+/// balance below IM; docs/api.md, "Equity"),
 /// error when its request no longer computes on the market (e.g. an expiry passed).
 enum class standing : std::uint8_t { ok, below_im, below_mm, error };
 std::string_view name(standing s) noexcept;
@@ -40,7 +41,7 @@ struct summary {
     std::int64_t tick = 0;       ///< the tick that computed it (the last tick at a write)
     std::int64_t timestamp = 0;  ///< the market timestamp it was computed at
     standing state = standing::error;
-    std::string equity, initial_margin, maintenance_margin, free_collateral, health;
+    std::string equity, margin_balance, initial_margin, maintenance_margin, free_collateral, health;
     bool liquidatable = false;
     std::optional<error> err;  ///< state == error
 };

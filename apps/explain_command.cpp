@@ -126,7 +126,7 @@ void figures(std::ostringstream& o, const margin::account_result& r) {
     line("maintenance margin (MM)", money(r.maintenance_margin));
     line("free collateral", money(r.free_collateral));
     line("health (margin balance - MM)", money(r.health));
-    line("margin ratio (MM / equity)", r.margin_ratio ? table::percent(*r.margin_ratio) : std::string("n/a (equity <= 0)"));
+    line("margin ratio (MM / margin balance)", r.margin_ratio ? table::percent(*r.margin_ratio) : std::string("n/a (margin balance <= 0)"));
     line("liquidatable", r.liquidatable ? "YES" : "no");
 }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job on its embedded default example: the margin engine evaluates the
-# example account (core/api/examples/default.json) natively and as WebAssembly under
-# Node, prints the result as a table, and shows the two JSON responses are
-# byte-identical. Then the number model's demo operations on the Solidity twin
+# example account (core/api/examples/default.json) under the standard, pmrm2, span16 and es
+# models side by side, explains the pmrm2 figures, and shows the native and WebAssembly (Node)
+# JSON responses are byte-identical. Then the number model's demo operations on the Solidity twin
 # (EVM), against the native results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,16 +17,22 @@ build wasm
 
 mkdir -p build/demo
 build/native/bin/margin example > build/demo/example.json
-build/native/bin/margin explain build/demo/example.json
+# The example account under the standard model and the risk-based ones side by side (es on the
+# shipped synthetic history), then the scenario model's figures explained.
+build/native/bin/margin compare build/demo/example.json --models standard,pmrm2,span16,es --synthetic
 echo
-build/native/bin/margin compute build/demo/example.json > build/demo/native.json
-node build/wasm/bin/margin.js compute build/demo/example.json > build/demo/wasm.json
-if cmp -s build/demo/native.json build/demo/wasm.json; then
-  echo "margin compute: native and WebAssembly responses are byte-identical ($(sha256sum < build/demo/native.json | cut -c1-16)); full JSON in build/demo/native.json"
-else
-  diff build/demo/native.json build/demo/wasm.json || true
-  echo "margin compute: native and WebAssembly responses DIFFER"; exit 1
-fi
+build/native/bin/margin explain build/demo/example.json --model pmrm2
+echo
+for model in standard pmrm2; do
+  build/native/bin/margin compute build/demo/example.json --model $model > build/demo/native-$model.json
+  node build/wasm/bin/margin.js compute build/demo/example.json --model $model > build/demo/wasm-$model.json
+  if cmp -s build/demo/native-$model.json build/demo/wasm-$model.json; then
+    echo "margin compute --model $model: native and WebAssembly responses are byte-identical ($(sha256sum < build/demo/native-$model.json | cut -c1-16)); full JSON in build/demo/native-$model.json"
+  else
+    diff build/demo/native-$model.json build/demo/wasm-$model.json || true
+    echo "margin compute --model $model: native and WebAssembly responses DIFFER"; exit 1
+  fi
+done
 
 # Risk-based margin on the same account: 99% Expected Shortfall over 2 days by historical
 # simulation on the shipped SYNTHETIC price history (docs/risk.md), natively and in WebAssembly.

@@ -259,7 +259,7 @@ export interface PreviewResponse<D = Decimal> {
   before: MarginResult<D>;
   after: MarginResult<D>;
   /** after - before, exact. */
-  change: { equity: D; initial_margin: D; maintenance_margin: D; free_collateral: D; health: D };
+  change: { equity: D; margin_balance: D; initial_margin: D; maintenance_margin: D; free_collateral: D; health: D };
 }
 
 /** `{ bigint: true }`: every decimal of the result as bigint wei (value x 10^18), as viem returns amounts. */
@@ -480,7 +480,7 @@ export interface StressScenario {
 export interface StressDocument { version: 'stress/1'; description?: string; scenarios: StressScenario[] }
 /** A margin request with "stress" (a stress/1 document or "deribit" | "textbook" | "replays") and, for replays, "history". */
 export interface StressRequest extends MarginRequest { stress: StressDocument | string; history?: Record<string, string | [string, string][]> }
-export interface StressMargins { equity: string; initial_margin: string; maintenance_margin: string; free_collateral: string; health: string; liquidatable: boolean }
+export interface StressMargins { equity: string; margin_balance: string; initial_margin: string; maintenance_margin: string; free_collateral: string; health: string; liquidatable: boolean }
 export interface StressScenarioResult extends StressMargins {
   name: string; pnl: string;
   pnl_by_contributor: { pointer: string; pnl: string; value?: string; underlying_price?: string; vol?: string }[];

@@ -195,7 +195,7 @@ def check_scenarios(params):
     answers = batch([r for _, _, r in rebuilt])
     for (s, o, _), a in zip(rebuilt, answers):
         r = a.get("result", a)
-        for k in ("equity", "initial_margin", "maintenance_margin", "free_collateral", "health", "liquidatable"):
+        for k in ("equity", "margin_balance", "initial_margin", "maintenance_margin", "free_collateral", "health", "liquidatable"):
             check(r.get(k) == o[k], f"{params} {s['name']}: {k} {o[k]} vs the rebuilt request's {r.get(k)}")
     print(f"{params}: {len(out)} scenarios applied and margined; {len(rebuilt)} rebuilt requests agree")
 

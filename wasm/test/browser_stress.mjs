@@ -52,7 +52,7 @@ async function stressShownEqualsNative(what, shocks) {
   assert.ok(want, `${what}: native error ${fromDoc}`);
   assert.deepEqual(st.result, want, `${what}: the package's answer`);
   const s = want.scenarios[0];
-  for (const k of ['equity', 'initial_margin', 'maintenance_margin', 'free_collateral', 'health']) {
+  for (const k of ['equity', 'margin_balance', 'initial_margin', 'maintenance_margin', 'free_collateral', 'health']) {
     assert.equal(noCommas(await page.textContent(`#stress-margins tr[data-key=${k}] td:nth-of-type(1)`)), want.before[k], `${what}: before ${k}`);
     assert.equal(noCommas(await page.textContent(`#stress-margins tr[data-key=${k}] td:nth-of-type(2)`)), s[k], `${what}: after ${k}`);
   }

@@ -91,6 +91,7 @@ async function displayedEqualsNative(what) {
   assert.equal(await shown('#im'), res.result.initial_margin, `${what}: IM`);
   assert.equal(await shown('#mm'), res.result.maintenance_margin, `${what}: MM`);
   assert.equal(await shown('#equity'), res.result.equity, `${what}: equity`);
+  assert.equal(await shown('#balance'), res.result.margin_balance, `${what}: margin balance`);
   assert.equal(await shown('#free'), res.result.free_collateral, `${what}: free collateral`);
   assert.equal(await page.textContent('#model'), res.result.model);
   return { request: JSON.parse(request), res: res.result };
@@ -165,7 +166,7 @@ test('UI: trade preview equals `margin preview` on the same request', async () =
   const trade = { positions: [{ type: 'option', underlying: 'BTC', expiry: '1774598400', strike: '90000', option_type: 'put', size: '-3' }] };
   const want = JSON.parse(cli('preview', file(JSON.stringify(trade)), file(await currentRequest())));
   assert.ok(want.after, JSON.stringify(want));
-  for (const k of ['equity', 'initial_margin', 'maintenance_margin', 'free_collateral', 'health']) {
+  for (const k of ['equity', 'margin_balance', 'initial_margin', 'maintenance_margin', 'free_collateral', 'health']) {
     const row = (i) => page.textContent(`#trade-result tr[data-key=${k}] td:nth-of-type(${i})`).then((s) => s.replace(/,/g, ''));
     assert.equal(await row(1), want.before[k], `before ${k}`);
     assert.equal(await row(2), want.after[k], `after ${k}`);

@@ -121,18 +121,20 @@ function readOrder(form) {
 
 // ---------------------------------------------------------------- rendering
 function renderSummary(res) {
-  for (const [id, key] of [['equity', 'equity'], ['im', 'initial_margin'], ['mm', 'maintenance_margin'], ['free', 'free_collateral']])
+  for (const [id, key] of [['equity', 'equity'], ['balance', 'margin_balance'], ['im', 'initial_margin'], ['mm', 'maintenance_margin'], ['free', 'free_collateral']])
     $('#' + id).replaceChildren(amount(res?.[key]));
   $('#model').textContent = res ? res.model : '';
   const status = $('#status');
   status.className = 'tag ' + (!res ? 'bad' : res.liquidatable ? 'bad' : res.free_collateral.startsWith('-') ? 'warn' : 'good');
   status.textContent = !res ? 'error' : res.liquidatable ? 'liquidatable' : res.free_collateral.startsWith('-') ? 'below initial margin' : 'healthy';
-  const eq = toWei(res?.equity ?? '');
+  // The gauge measures MM against the margin balance, the number health and liquidatable use
+  // (docs/api.md, "Equity"; under the scenario and es models it equals equity).
+  const eq = toWei(res?.margin_balance ?? '');
   const fill = $('#gauge-fill'), mark = $('#gauge-im'), gauge = $('#gauge');
   if (!res || eq === null || eq <= 0n) {
     fill.style.width = res ? '100%' : '0';
     mark.hidden = true;
-    $('#ratio').textContent = res ? '(equity ≤ 0)' : '';
+    $('#ratio').textContent = res ? '(margin balance ≤ 0)' : '';
     gauge.className = 'gauge ' + (res ? 'bad' : '');
     return;
   }
@@ -141,7 +143,7 @@ function renderSummary(res) {
   fill.style.width = clamp(mm) + '%';
   mark.hidden = false;
   mark.style.left = clamp(im) + '%';
-  $('#ratio').textContent = `${percent(mm, eq)}; the tick is initial margin / equity, ${percent(im, eq)}`;
+  $('#ratio').textContent = `${percent(mm, eq)}; the tick is initial margin / margin balance, ${percent(im, eq)}`;
   gauge.setAttribute('aria-valuenow', String(clamp(mm)));
   gauge.className = 'gauge ' + status.className.replace('tag ', '');
 }
@@ -274,8 +276,8 @@ function renderTrade() {
     if (!(field && fieldError(form, field[1], e))) show($('#trade-error'), e);
     return;
   }
-  const rows = [['Equity', 'equity'], ['Initial margin', 'initial_margin'], ['Maintenance margin', 'maintenance_margin'],
-    ['Free collateral', 'free_collateral'], ['Health (equity − MM)', 'health']];
+  const rows = [['Equity', 'equity'], ['Margin balance', 'margin_balance'], ['Initial margin', 'initial_margin'], ['Maintenance margin', 'maintenance_margin'],
+    ['Free collateral', 'free_collateral'], ['Health (margin balance − MM)', 'health']];
   $('#trade-result tbody').replaceChildren(...rows.map(([label, k]) => el('tr', { 'data-key': k },
     el('th', { text: label }), el('td', { class: 'num' }, amount(out.before[k])), el('td', { class: 'num' }, amount(out.after[k])),
     el('td', { class: 'num change' }, amount(out.change[k])))),

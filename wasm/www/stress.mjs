@@ -58,8 +58,8 @@ const label = (request, pointer) => {
   return pointer.replace(/^\/account\/collateral\//, 'collateral ');
 };
 
-const MARGINS = [['Equity', 'equity'], ['Initial margin', 'initial_margin'], ['Maintenance margin', 'maintenance_margin'],
-  ['Free collateral', 'free_collateral'], ['Health (equity − MM)', 'health']];
+const MARGINS = [['Equity', 'equity'], ['Margin balance', 'margin_balance'], ['Initial margin', 'initial_margin'], ['Maintenance margin', 'maintenance_margin'],
+  ['Free collateral', 'free_collateral'], ['Health (margin balance − MM)', 'health']];
 
 function renderResult(request, res) {
   const s = res?.scenarios[0];

@@ -83,6 +83,7 @@ ordered_json scenario_object(const stress::scenario& s) {
 
 ordered_json margins(const account_result& r, ordered_json o = ordered_json::object()) {
     o["equity"] = dec(r.equity);
+    o["margin_balance"] = dec(r.margin_balance);
     o["initial_margin"] = dec(r.initial_margin);
     o["maintenance_margin"] = dec(r.maintenance_margin);
     o["free_collateral"] = dec(r.free_collateral);

@@ -58,6 +58,7 @@ reply preview_json(std::string_view request_text, std::string_view trade_text, b
     auto change = [](const Wad& a, const Wad& b) { return detail::dec(fp::sub(a, b).value); };
     const account_result &a = r1.value, &b = r0.value;
     j["change"] = {{"equity", change(a.equity, b.equity)},
+                   {"margin_balance", change(a.margin_balance, b.margin_balance)},
                    {"initial_margin", change(a.initial_margin, b.initial_margin)},
                    {"maintenance_margin", change(a.maintenance_margin, b.maintenance_margin)},
                    {"free_collateral", change(a.free_collateral, b.free_collateral)},

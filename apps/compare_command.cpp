@@ -1,8 +1,7 @@
 // `margin compare`: one account, or a book of them, under several margin models side by side
 // (standard, pmrm2, span16, es). Each model's figures are exactly `margin compute --params MODEL`'s:
 // the request's "params" replaced by the model's name (command_io::apply_params), answered by
-// compute_json, read back from the response. Fields are read as they come: margin_balance when the
-// response has it, worst_scenario as a string or an integer.
+// compute_json, read back from the response.
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -31,7 +30,7 @@ namespace {
 constexpr const char* compare_usage =
     "usage: margin compare FILE|BOOK.jsonl [--models standard,pmrm2,span16,es] [--prices DIR | --synthetic] [--json]\n"
     "  one account (a request) or a book (one request per line) under each model, side by side:\n"
-    "  equity, margin balance (when the response has it), IM, MM, health, liquidatable and the worst\n"
+    "  equity, margin balance, IM, MM, health, liquidatable and the worst\n"
     "  scenario by name; a book: totals per model, then each account's IM and health per model\n"
     "  --models LIST   comma-separated presets (default standard,pmrm2,span16, and es with --prices or\n"
     "                  --synthetic: es reads a price history)\n"
@@ -48,7 +47,7 @@ const std::set<std::string> known = {"standard", "pmrm2", "span16", "es"};
 struct cell {
     json error;  // the error object, or null
     std::string equity, balance, im, mm, health;
-    bool has_balance = false, liquidatable = false;
+    bool liquidatable = false;
     std::string worst;  // "BTC #5 spot ×0.82, vol up" (scenario models), else empty
     json worst_json;    // {"underlying", "scenario", "label", "loss"} or null
 };
@@ -57,11 +56,6 @@ std::string field(const json& r, const char* k) { return r.contains(k) && r[k].i
 
 std::optional<std::int64_t> index_of(const json& v) {
     if (v.is_number_integer()) return v.get<std::int64_t>();
-    if (v.is_string()) {
-        const std::string s = v.get<std::string>();
-        std::int64_t n = 0;
-        if (command_io::count_arg(s, 0, 9999999, n)) return n;
-    }
     return std::nullopt;
 }
 
@@ -84,7 +78,6 @@ cell evaluate(const std::string& request, const std::string& model, const std::s
     }
     const json& r = doc["result"];
     out.equity = field(r, "equity");
-    out.has_balance = r.contains("margin_balance");
     out.balance = field(r, "margin_balance");
     out.im = field(r, "initial_margin");
     out.mm = field(r, "maintenance_margin");
@@ -120,7 +113,7 @@ std::string error_text(const json& e) {
 json cell_json(const cell& c) {
     if (!c.error.is_null()) return {{"error", c.error}};
     json j = {{"equity", c.equity}};
-    if (c.has_balance) j["margin_balance"] = c.balance;
+    j["margin_balance"] = c.balance;
     j["initial_margin"] = c.im;
     j["maintenance_margin"] = c.mm;
     j["health"] = c.health;
@@ -241,13 +234,9 @@ int compare_command(const std::vector<std::string>& args) {
         return any_error ? 1 : 0;
     }
     std::ostringstream o;
-    bool balance = false;
-    for (const auto& row : cells)
-        for (const cell& x : row) balance |= x.has_balance;
     o << "amounts to 0.01 toward zero; margin compare --json (or margin compute --params MODEL) gives them exactly\n\n";
     if (single) {
-        o << pad("model", 10, false) << pad("equity", 16, true);
-        if (balance) o << pad("margin balance", 16, true);
+        o << pad("model", 10, false) << pad("equity", 16, true) << pad("margin balance", 16, true);
         o << pad("IM", 16, true) << pad("MM", 16, true) << pad("health", 16, true) << pad("liq.", 6, true) << "  worst scenario\n";
         for (std::size_t k = 0; k < models.size(); ++k) {
             const cell& x = cells[0][k];
@@ -258,7 +247,7 @@ int compare_command(const std::vector<std::string>& args) {
                 continue;
             }
             o << pad(money(x.equity), 16, true);
-            if (balance) o << pad(x.has_balance ? money(x.balance) : "-", 16, true);
+            o << pad(money(x.balance), 16, true);
             o << pad(money(x.im), 16, true) << pad(money(x.mm), 16, true) << pad(money(x.health), 16, true)
               << pad(x.liquidatable ? "YES" : "no", 6, true) << "  " << (x.worst.empty() ? "-" : x.worst) << "\n";
         }

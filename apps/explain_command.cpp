@@ -102,26 +102,10 @@ void print_parts(std::ostringstream& o, const margin::request& req, const std::s
     o << "    " << pad("= P&L at the scenario", 28, false) << pad(fp::format(total), 34, true) << "\n";
 }
 
-// The result's margin balance, when account_result has one (issue 30's one equity adds it; this
-// shell compiles before and after that change).
-template <typename R>
-std::optional<margin::Wad> balance_of(const R& r) {
-    if constexpr (requires {
-                      { r.margin_balance } -> std::convertible_to<margin::Wad>;
-                  })
-        return margin::Wad(r.margin_balance);
-    else if constexpr (requires {
-                           { r.margin_balance } -> std::convertible_to<std::optional<margin::Wad>>;
-                       })
-        return std::optional<margin::Wad>(r.margin_balance);
-    else
-        return std::nullopt;
-}
-
 void figures(std::ostringstream& o, const margin::account_result& r) {
     auto line = [&](const char* label, const std::string& v) { o << "  " << pad(label, 34, false) << pad(v, 20, true) << "\n"; };
     line("equity", money(r.equity));
-    if (const auto b = balance_of(r)) line("margin balance", money(*b));
+    line("margin balance", money(r.margin_balance));
     line("initial margin (IM)", money(r.initial_margin));
     line("maintenance margin (MM)", money(r.maintenance_margin));
     line("free collateral", money(r.free_collateral));

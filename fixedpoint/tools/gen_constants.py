@@ -3,12 +3,13 @@
 
     gen_constants.py [FILE]               C++: fixedpoint/src/constants.inc
     gen_constants.py --solidity [FILE]    contracts-interface/contracts/FixedPointTables.sol
+    gen_constants.py --check CPP SOL      exit 1 unless both files are exactly what it prints
 
 All constants are computed with mpmath at 80 significant digits and rounded as
 each line states. Both outputs are committed; the ctest
-`fixedpoint_constants_regenerate` and a step of scripts/test.sh re-run this file
-and require byte-identical output, so the numbers in the C++ and in the Solidity
-twin are traceable to this text.
+`fixedpoint_constants_regenerate` re-runs this file (`--check`: one run, ~20 s of
+mpmath, serves both) and requires byte-identical output, so the numbers in the C++
+and in the Solidity twin are traceable to this text.
 
 Polynomials are Chebyshev fits (mpmath.chebyfit) converted to the monomial
 basis; their fit error (before coefficient rounding) is printed as a comment.
@@ -288,7 +289,12 @@ def solidity():
 
 text = "\n".join(out) + "\n"
 args = sys.argv[1:]
-if args and args[0] == "--solidity":
+if args and args[0] == "--check":
+    stale = [f for f, want in ((args[1], text), (args[2], solidity())) if open(f).read() != want]
+    for f in stale:
+        print(f"{f}: not what fixedpoint/tools/gen_constants.py prints (regenerate it)", file=sys.stderr)
+    sys.exit(1 if stale else 0)
+elif args and args[0] == "--solidity":
     if len(args) > 1:
         open(args[1], "w").write(solidity())
     else:

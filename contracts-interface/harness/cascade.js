@@ -7,31 +7,33 @@
 //    prices 0.5 %/s) on one underlying: options on two expiries and the perp. A book of 24
 //    accounts, opened by signed trades (zero-sum): the maker (index 0, the other side of every
 //    trade), 20 traders with varied leverage (long perps near IM, short puts on both expiries,
-//    long calls bought on negative cash, hedged and short books) and three liquidators (a
-//    small one first, so that the house's IM check on the liquidator refuses some takes). A
-//    small insurance fund. The market then falls 19 % in two pushes while no keeper runs: the
-//    cascade starts there (S0), with some accounts already insolvent.
+//    long calls bought on negative cash, hedged and short books) and three liquidators of
+//    growing cash (the house's IM check on the liquidator refuses the smaller ones the larger
+//    takes; late in the path none can take some accounts, which wait). A small insurance fund.
+//    The market then falls 19 % in two pushes while no keeper runs: the cascade starts there
+//    (S0), with some accounts already insolvent.
 // 2. Every account read back (book(), requestOf) into a cascade/1 house-mode request: the book
 //    in creation order (= book index), the liquidators in trial order, the house's limits, its
 //    insurance fund, and the path of the pushes to come (spot, perp mark and forwards -8 .. -5 %
-//    a push, 600 s apart: inside the deviation and per-second guards, far from any expiry).
-//    `margin cascade` runs it.
+//    a push, 600 s apart: inside the deviation and per-second guards, far from any expiry; vols
+//    unchanged: a path market carries none). `margin cascade` runs it.
 // 3. On the chain the keeper does what docs/cascade.md says the simulator does: per push, every
 //    account's full grid (fullGrid); the liquidatable ones once, in ascending index, each
 //    evaluated again (fullGrid: no longer liquidatable, no transaction) and liquidated with the
 //    grid's worst scenario by the first liquidator (in list order, never itself) whose eth_call
 //    does not revert, then sent; after the path, rounds at the last market until none is
-//    liquidatable. The chain's own step log, from the events (Liquidated, InsuranceUsed,
-//    LossSocialised), the account's cash around each transaction (payment) and the views
-//    (insuranceFund, socialisedLoss, totalPositiveCash, lossMark).
-// 4. The two logs compared field by field (account, liquidator, scenario, equity, maintenance,
-//    fraction, reward, payment, shortfall, insurance, socialised; per step fund, socialised_loss,
-//    total_positive_cash, loss_mark); every liquidated account liquidatable at the chain's own
-//    full grid just before; the run must contain a partial (f < 1) and a full liquidation, a
+//    liquidatable or the step cap (9). The chain's own step log, from the events (Liquidated,
+//    InsuranceUsed, LossSocialised), the account's cash around each transaction (payment) and
+//    the views (insuranceFund, socialisedLoss, totalPositiveCash, lossMark).
+// 4. The two logs compared field by field (steps, capped, the count; account, liquidator,
+//    scenario, equity, maintenance, fraction, reward, payment, shortfall, insurance, socialised;
+//    per step fund, socialised_loss, total_positive_cash, loss_mark); every liquidated account
+//    liquidatable at the chain's own full grid just before; a liquidator's eth_call reverts only
+//    with InsufficientMargin; the run must contain a partial (f < 1) and a full liquidation, a
 //    draw on the insurance fund and a socialised loss.
-// --mutate: then the same on a house compiled with the fraction rounded FLOOR (MarginAccounts
-//    :342), over two pushes: the comparison must fail (exit 0 only if it does).
-// Exit status 0 only if every check holds.
+// --mutate: beside it, the same book on a house compiled with the fraction rounded FLOOR
+//    (MarginAccounts._liquidate), over one push: the comparison must fail.
+// Exit status 0 only if every check holds (and, with --mutate, the mutant is caught).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -103,9 +105,12 @@ const TRADERS = [
   { legs: [['-perp', 2]], extra: 20000 },
   { legs: [['call 0 100000', -3]], extra: 15000 },
 ];
-/// Liquidators' cash, in trial order: the first small (the house's IM check refuses it the
-/// larger takes), the others deep.
-const LIQUIDATORS = [W('150000'), W('5000000'), W('200000000')];
+/// Liquidators' cash, in trial order, growing: the house's IM check on the liquidator refuses
+/// the first the larger takes, then the second; late in the path none can take some accounts
+/// (they wait: records without a liquidator) and the rounds after the path run to the step cap.
+const LIQUIDATORS = [W('150000'), W('300000'), W('800000')];
+/// The step cap: the six pushes and three rounds at the last market.
+const STEPS = 9;
 const INSURANCE = W('3000');
 
 // ---------------------------------------------------------------- one proof
@@ -157,14 +162,14 @@ async function prove(contracts, pushes, label) {
     }
   }
   // the fall before the cascade: no keeper
-  const push = async (pct) => {
+  const fall = (pct) => {
     const { state } = h;
     state.spot = (state.spot * (100n + pct)) / 100n;
     state.perpMark = (state.perpMark * (100n + pct)) / 100n;
     state.fwd = state.fwd.map((f) => (f * (100n + pct)) / 100n);
   };
   for (const d of DRIFT) {
-    await push(d);
+    fall(d);
     await h.advance(GAP);
     await h.send(h.push());
   }
@@ -196,14 +201,14 @@ async function prove(contracts, pushes, label) {
   expect(marketsAgree, 'every account\'s book() market equals the request\'s S0 market');
   const snaps = [];
   for (let k = 0; k < pushes; k++) {
-    await push(PATH[k]);
+    fall(PATH[k]);
     snaps.push(h.snapshot(ts0 + GAP * (k + 1)));
   }
   const limits = await house.limits();
   const request = { api_version: '1', cascade: { mode: 'house', market: start, params: 'pmrm2',
     accounts: reqs.map((r) => ({ account: r.account })), liquidators: LIQ.map(String),
     rule: { buffer: decimal(limits.buffer), reward: decimal(limits.reward) }, insurance_fund: decimal(await house.insuranceFund()),
-    shock: { path: snaps.map(marketJson) }, steps: '100' } };
+    shock: { path: snaps.map(marketJson) }, steps: String(STEPS) } };
   const reqFile = path.join(tmp, `${label}.json`);
   fs.writeFileSync(reqFile, JSON.stringify(request, null, 1) + '\n');
   const tSim = Date.now();
@@ -224,7 +229,8 @@ async function prove(contracts, pushes, label) {
   for (const b of books) if (b.cash > 0n) tpc0 += b.cash;
   expect(tpc0 === initial.total_positive_cash, `the book holds every claim: the sum of its positive cash ${tpc0} = totalPositiveCash ${initial.total_positive_cash}`);
   const chain = [];
-  let proven = 0;
+  let proven = 0, capped = false;
+  const refused = {}; // the liquidators' eth_calls that reverted, by error
   const tChain = Date.now();
   for (let step = 0; step < Number(request.cascade.steps); step++) {
     if (step < pushes) {
@@ -245,7 +251,11 @@ async function prove(contracts, pushes, label) {
       for (const j of LIQ) {
         if (j === i) continue;
         const by = house.connect(book[j]);
-        if (await errorOf(iface, by.liquidate.staticCall(addrs[i], g.worst))) continue;
+        const why = await errorOf(iface, by.liquidate.staticCall(addrs[i], g.worst));
+        if (why) {
+          refused[why.name] = (refused[why.name] ?? 0) + 1;
+          continue;
+        }
         const before = await house.accountOf(addrs[i]);
         const settled = before.cash + (before.perpSize === 0n ? 0n : floorDiv(before.perpSize * (perpMark - before.perpEntry), W('1')));
         // (the gas given: the eth_call above was the estimate)
@@ -269,8 +279,11 @@ async function prove(contracts, pushes, label) {
     chain.push(rec);
     if (VERBOSE) console.log(`  step ${step}: ${cand.length} liquidatable, ${rec.liquidations.filter((x) => x.liquidator !== null).length} liquidated`);
     if (cand.length === 0 && step + 1 >= pushes) break;
+    capped = step + 1 === STEPS; // the cap stops it with an account liquidatable or the path not done
   }
   const chainMs = Date.now() - tChain;
+  expect(Object.keys(refused).every((n) => n === 'InsufficientMargin'),
+    `a liquidator's eth_call reverts only for its own IM afterwards (${JSON.stringify(refused)})`);
 
   // ------------------------------------------------------------ the comparison
   const diffs = [];
@@ -282,6 +295,8 @@ async function prove(contracts, pushes, label) {
   };
   const asWad = (s) => (s === null ? null : wad(s));
   same('steps', sim.steps.length, chain.length);
+  same('capped', sim.total.capped, capped);
+  same('liquidations', sim.total.liquidations, chain.reduce((n, r) => n + r.liquidations.filter((x) => x.liquidator !== null).length, 0));
   for (let s = 0; s < Math.min(sim.steps.length, chain.length); s++) {
     const a = sim.steps[s], b = chain[s];
     same(`step ${s} liquidation records`, a.liquidations.length, b.liquidations.length);
@@ -301,7 +316,7 @@ async function prove(contracts, pushes, label) {
     partial: taken.filter((x) => x.fraction < W('1')).length, full: taken.filter((x) => x.fraction === W('1')).length,
     insurance: taken.filter((x) => x.insurance > 0n).length, socialised: taken.filter((x) => x.socialised > 0n).length,
     byFallback: taken.filter((x) => x.liquidator !== LIQ[0]).length, waiting: chain.reduce((n, r) => n + r.liquidations.filter((x) => x.liquidator === null).length, 0),
-    proven, trades, accounts: book.length, simMs, chainMs, final: chain.length ? chain[chain.length - 1] : initial };
+    proven, refused: refused.InsufficientMargin ?? 0, capped, trades, accounts: book.length, simMs, chainMs, final: chain.length ? chain[chain.length - 1] : initial };
   h.node.stop();
   return { checks, figures, diffs };
 }
@@ -320,7 +335,8 @@ checks.expect(f.proven === f.liquidations, `every liquidated account was liquida
 checks.expect(f.partial > 0 && f.full > 0 && f.insurance > 0 && f.socialised > 0,
   `the run exercised a partial liquidation (${f.partial}), a full one (${f.full}), the insurance fund (${f.insurance}) and a socialised loss (${f.socialised})`);
 console.log(`  ${f.accounts} accounts (${f.trades} trades), ${f.steps} steps: ${f.liquidations} liquidations (${f.partial} partial, ${f.full} full; ${f.byFallback} by a ` +
-  `liquidator after the first; ${f.waiting} records with none), ${f.insurance} drawing on the insurance fund, ${f.socialised} socialised; ` +
+  `liquidator after the first; ${f.refused} eth_calls refused for the liquidator's IM; ${f.waiting} records with none), ${f.insurance} drawing on the insurance fund, ` +
+  `${f.socialised} socialised; ${f.capped ? 'stopped by the step cap' : 'none liquidatable at the end'}; ` +
   `${f.amounts} values compared; fund ${decimal(f.final.fund)}, socialisedLoss ${decimal(f.final.socialised_loss)}, lossMark ${f.final.loss_mark.epoch}:${f.final.loss_mark.scale}; ` +
   `margin cascade ${f.simMs} ms, the chain's keeper ${(f.chainMs / 1000).toFixed(1)} s`);
 if (mutantRun) {

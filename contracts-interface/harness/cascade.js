@@ -325,6 +325,10 @@ async function prove(contracts, pushes, label) {
 
 const base = compile(undefined, DEPLOY_RUNS, DEPLOYED);
 const pushes = Number(opt('--pushes', String(PATH.length)));
+if (!(pushes >= 1 && pushes <= PATH.length)) {
+  console.error(`--pushes: 1 .. ${PATH.length}`);
+  process.exit(2);
+}
 // the mutant's run (its own node) overlaps the proof's once its compile is done
 const mutantRun = mutantBuild?.then((c) => prove({ ...base, 'MarginAccounts.sol': c['MarginAccounts.sol'] }, 1, 'mutant'));
 const { checks, figures: f, diffs } = await prove(base, pushes, 'house');

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/sample.hpp"
 #include "api/documents.hpp"
 #include "api/request.hpp"
 #include "core/pricing.hpp"
@@ -217,7 +218,7 @@ TEST_CASE("the scenario engine's unit value is price_option's unit_price, bit fo
         return x % n;
     };
     int compared = 0;
-    for (int i = 0; i < 2000; ++i) {
+    for (int i = 0; i < margin_test::sample(2000); ++i) {
         // forward 0.01 to 10^6 with up to 18 decimals, strike 0.3x to 3x, vol 0.01 to 4, 1 minute to 3 years, DF 0.8 to 1
         const fp::Wad f =
             fp::Wad::from_raw(I256::from_i128(static_cast<fp::i128>(1 + next(1000000)) * (10000000000000000 + next(99999999))));
@@ -247,5 +248,5 @@ TEST_CASE("the scenario engine's unit value is price_option's unit_price, bit fo
             ++compared;
         }
     }
-    CHECK(compared == 4000);
+    CHECK(compared == 2 * margin_test::sample(2000));
 }

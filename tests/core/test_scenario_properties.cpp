@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/sample.hpp"
 #include "api/documents.hpp"
 #include "api/request.hpp"
 #include "core/scenario.hpp"
@@ -155,7 +156,7 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
                           x.discount_neg == y.discount_neg;
                });
     };
-    for (int round = 0; round < 300; ++round) {
+    for (int round = 0; round < margin_test::sample(300); ++round) {
         std::vector<leg> legs = random_legs(g);
         // amounts with 0 to 18 decimals; every 10th book scaled towards the 128-bit limit
         const int digits = static_cast<int>(g.in(0, 18));
@@ -195,7 +196,7 @@ TEST_CASE("scenario margin: the 128-bit lane equals the int256 arithmetic bit fo
             ++compared;
         }
     }
-    CHECK(compared > 500);
+    CHECK(compared > margin_test::sample(500));
     // the large books do reach past 128 bits somewhere (IM beyond 2^127 wei is past i128)
     const auto huge = with({{0, {W("3000"), W("0.8"), W("-4" + std::string(22, '0')), true}, Wad{}}});
     const auto r = sc::evaluate(huge, prm.value);

@@ -1,6 +1,7 @@
 // add/sub/neg/abs/min/max and rounded mul/div/mul_div against an independent
 // exact model on arbitrary-precision integers (both the 128-bit fast paths and
 // the 512-bit general path are reached by the operand sizes drawn).
+#include "../common/sample.hpp"
 #include "fixedpoint/fast.hpp"
 #include "test_util.hpp"
 
@@ -82,7 +83,7 @@ TEST_CASE("mul, div, mul_div: hand-computed roundings", "[arith]") {
 
 TEST_CASE("rounded arithmetic equals the exact model on 200,000 random operands", "[arith]") {
     fp::test::gen g(42);
-    for (int i = 0; i < 25000; ++i) {
+    for (int i = 0; i < margin_test::sample(25000); ++i) {
         // Bit lengths up to 255 (general path) and up to 70 (fast paths) in equal measure.
         const int bits = (i & 1) ? 255 : 70;
         const big a = g.any(bits), b = g.any(bits), c = g.any(bits);
@@ -101,7 +102,7 @@ TEST_CASE("rounded arithmetic equals the exact model on 200,000 random operands"
 
 TEST_CASE("comparison is numeric order", "[arith]") {
     fp::test::gen g(7);
-    for (int i = 0; i < 5000; ++i) {
+    for (int i = 0; i < margin_test::sample(5000); ++i) {
         const big a = g.any(), b = g.any();
         REQUIRE((raw(a) < raw(b)) == (a < b));
         REQUIRE((raw(a) == raw(b)) == (a == b));
@@ -139,7 +140,7 @@ TEST_CASE("I256::from_big on 256-bit Boost values: int256 range, zero, both ends
 
 TEST_CASE("dot: the exact sum of products rounded once, against the exact model", "[dot]") {
     fp::test::gen g(4242);
-    for (int round = 0; round < 3000; ++round) {
+    for (int round = 0; round < margin_test::sample(3000); ++round) {
         const int n = static_cast<int>(g.u64() % 40);
         std::vector<Wad> a, b;
         big sum = 0;

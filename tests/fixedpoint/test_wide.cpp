@@ -1,4 +1,5 @@
 // The 128/256-bit kernels behind the fast paths, against exact big integers.
+#include "../common/sample.hpp"
 #include "fixedpoint/wide.hpp"
 #include "test_util.hpp"
 
@@ -91,7 +92,7 @@ TEST_CASE("div_invariant is floor(n / d) with the exactness, for 64-bit divisors
         check({0, 0}, dv);
         check({d - 1, ones}, dv);  // the largest numerator allowed
         check({d - 1, 0}, dv);
-        for (int i = 0; i < 5000; ++i) {
+        for (int i = 0; i < margin_test::sample(5000); ++i) {
             // random numerators below d * 2^128, and exact multiples with their neighbours
             u256w n{rnd128(g) % d, rnd128(g)};
             check(n, dv);
@@ -103,7 +104,7 @@ TEST_CASE("div_invariant is floor(n / d) with the exactness, for 64-bit divisors
             }
         }
     }
-    for (int i = 0; i < 20000; ++i) {  // random divisors of every size
+    for (int i = 0; i < margin_test::sample(20000); ++i) {  // random divisors of every size
         const std::uint64_t d = g.u64() >> (g.u64() % 64);
         if (d == 0) continue;
         check({rnd128(g) % d, rnd128(g)}, fp::detail::make_invariant_divisor(d));

@@ -34,6 +34,11 @@ $margin cascade - < "$tmp/market_none.json" > "$tmp/stdin.out" && cmp -s "$tmp/s
   passed=$((passed + 1)) || bad "stdin"
 $margin cascade "$tmp/market_none.json" --shock BTC:spot=-10% > "$tmp/shock.out" && cmp -s "$tmp/shock.out" "$tmp/market_none.out" &&
   passed=$((passed + 1)) || bad "--shock"
+# a house push's series vols: each series' own vol gives the bytes of the path without vols; a raised one does not
+$margin cascade "$tmp/house_vols_same.json" > "$tmp/vols_same.out" && $margin cascade "$tmp/house_vols_none.json" > "$tmp/vols_none.out" &&
+  cmp -s "$tmp/vols_same.out" "$tmp/vols_none.out" && passed=$((passed + 1)) || bad "vols: the positions' own vols change the bytes"
+$margin cascade "$tmp/house_vols.json" > "$tmp/vols.out" && ! cmp -s "$tmp/vols.out" "$tmp/vols_none.out" &&
+  passed=$((passed + 1)) || bad "vols: a raised vol changes nothing"
 $margin cascade --threads 0 "$tmp/house.json" > /dev/null 2>&1; [ $? = 2 ] && passed=$((passed + 1)) || bad "--threads 0: status 2"
 $margin cascade --help | grep -q 'usage: margin cascade' && passed=$((passed + 1)) || bad "--help"
 # the pinned bytes (sha256 of each pretty output; produced natively, checked above, equal under node)

@@ -22,12 +22,17 @@ namespace {
 
 const char* const T = "1769817600";  // the put's expiry: 30 days after S0
 json market_at(const char* ts) {
-    return {{"timestamp", ts}, {"underlyings", {{"BTC", {{"spot", "100"}, {"perp_mark", "100"}, {"expiries", {{{"expiry", T}, {"forward", "100"}, {"rate", "0"}}}}}}}}};
+    return {{"timestamp", ts},
+            {"underlyings",
+             {{"BTC", {{"spot", "100"}, {"perp_mark", "100"}, {"expiries", {{{"expiry", T}, {"forward", "100"}, {"rate", "0"}}}}}}}}};
 }
 json put(const char* strike, const char* size, const char* vol) {
-    return {{"type", "option"}, {"underlying", "BTC"}, {"expiry", T}, {"option_type", "put"}, {"strike", strike}, {"size", size}, {"mark_vol", vol}};
+    return {{"type", "option"}, {"underlying", "BTC"}, {"expiry", T},    {"option_type", "put"},
+            {"strike", strike}, {"size", size},        {"mark_vol", vol}};
 }
-json book_entry(const char* cash, json positions) { return {{"account", {{"margin_mode", "cross"}, {"cash", cash}, {"positions", positions}}}}; }
+json book_entry(const char* cash, json positions) {
+    return {{"account", {{"margin_mode", "cross"}, {"cash", cash}, {"positions", positions}}}};
+}
 
 /// The book: 0 short a 90 put (cash 12: healthy at vol 0.5, liquidatable at 0.9 by pmrm2's grid),
 /// 1 the liquidator, long the same put, 2 a 95 put (a series the push does not name). One push,
@@ -35,9 +40,16 @@ json book_entry(const char* cash, json positions) { return {{"account", {{"margi
 std::string request_text(const json& vols) {
     json push = market_at("1767229200");
     if (!vols.is_null()) push = {{"market", push}, {"vols", vols}};
-    json c = {{"mode", "house"}, {"market", market_at("1767225600")}, {"params", "pmrm2"},
-              {"accounts", {book_entry("12", {put("90", "-1", "0.5")}), book_entry("100000", {put("90", "1", "0.5")}), book_entry("1000", {put("95", "-1", "0.5")})}},
-              {"liquidators", {"1"}}, {"rule", {{"buffer", "0.1"}, {"reward", "0.05"}}}, {"shock", {{"path", {push}}}}, {"steps", "3"}};
+    json c = {{"mode", "house"},
+              {"market", market_at("1767225600")},
+              {"params", "pmrm2"},
+              {"accounts",
+               {book_entry("12", {put("90", "-1", "0.5")}), book_entry("100000", {put("90", "1", "0.5")}),
+                book_entry("1000", {put("95", "-1", "0.5")})}},
+              {"liquidators", {"1"}},
+              {"rule", {{"buffer", "0.1"}, {"reward", "0.05"}}},
+              {"shock", {{"path", {push}}}},
+              {"steps", "3"}};
     return json{{"api_version", "1"}, {"cascade", c}}.dump();
 }
 json series_vol(const char* strike, const char* vol) {
@@ -58,7 +70,10 @@ TEST_CASE("cascade: a push's series vols value every position on the series", "[
         CHECK(l.account == 0);
         CHECK(l.liquidator == std::optional<std::size_t>(1));
         // account 0 by hand: cash 12, the put at vol 0.9 on the push's market
-        json j = {{"api_version", "1"}, {"params", "pmrm2"}, {"market", market_at("1767229200")}, {"account", book_entry("12", {put("90", "-1", "0.9")})["account"]}};
+        json j = {{"api_version", "1"},
+                  {"params", "pmrm2"},
+                  {"market", market_at("1767229200")},
+                  {"account", book_entry("12", {put("90", "-1", "0.9")})["account"]}};
         auto q = api::parse_request(j.dump());
         REQUIRE(q.ok());
         auto a = compute(q.value);
@@ -94,7 +109,7 @@ TEST_CASE("cascade: a push's series vols value every position on the series", "[
         CHECK(s.reqs[0].acct.positions[0].mark_vol == W("0.75"));
         CHECK(s.reqs[1].acct.positions[0].mark_vol == W("0.75"));  // the liquidator too
         CHECK(s.reqs[2].acct.positions[0].mark_vol == W("0.5"));   // strike 95
-        v.kind = option_kind::call;                                 // the 90 call: no one holds it
+        v.kind = option_kind::call;                                // the 90 call: no one holds it
         cascade::detail::apply_vols(s, {v});
         CHECK(s.reqs[0].acct.positions[0].mark_vol == W("0.75"));
     }

@@ -76,9 +76,9 @@ const GAP = 600;
 const DRIFT = [-10n, -10n];
 const PATH = opt('--path', '-8,-7,-18,-6,-6,-5').split(',').map(BigInt);
 /// The second, short run: the keeper calls liquidateWithin with these limits (the request's
-/// rule.max_fraction / max_payment) over two pushes: fractions clamped, and payments above the
+/// rule.max_fraction / max_payment) over two pushes and two rounds: fractions clamped, and payments above the
 /// limit refused (PriceLimit) for every liquidator, so those accounts wait.
-const WITHIN = { pushes: 2, maxFraction: W('0.3'), maxPayment: 0n };
+const WITHIN = { pushes: 2, steps: 4, maxFraction: W('0.3'), maxPayment: 0n };
 /// Each push of the path raises every series' vol by this many per cent (relative; the vol
 /// guard admits min(volCap, volRate x 600 s) = 100 % a push): the push carries them and the
 /// request's path entry too ({market, vols}).
@@ -232,7 +232,7 @@ async function prove(contracts, pushes, label, within = null) {
     accounts: reqs.map((r) => ({ account: r.account })), liquidators: LIQ.map(String),
     rule: { buffer: decimal(limits.buffer), reward: decimal(limits.reward),
       ...(within && { max_fraction: decimal(within.maxFraction), max_payment: decimal(within.maxPayment) }) }, insurance_fund: decimal(await house.insuranceFund()),
-    shock: { path: snaps.map(pathEntry) }, steps: String(STEPS) } };
+    shock: { path: snaps.map(pathEntry) }, steps: String(within?.steps ?? STEPS) } };
   const reqFile = path.join(tmp, `${label}.json`);
   fs.writeFileSync(reqFile, JSON.stringify(request, null, 1) + '\n');
   if (VERBOSE) console.log(`  request: ${reqFile}`);
@@ -312,7 +312,7 @@ async function prove(contracts, pushes, label, within = null) {
     chain.push(rec);
     if (VERBOSE) console.log(`  step ${step}: ${cand.length} liquidatable, ${rec.liquidations.filter((x) => x.liquidator !== null).length} liquidated`);
     if (cand.length === 0 && step + 1 >= pushes) break;
-    capped = step + 1 === STEPS; // the cap stops it with an account liquidatable or the path not done
+    capped = step + 1 === Number(request.cascade.steps); // the cap stops it with an account liquidatable or the path not done
   }
   const chainMs = Date.now() - tChain;
   expect(Object.keys(refused).every((n) => n === 'InsufficientMargin' || (within && n === 'PriceLimit')),

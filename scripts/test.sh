@@ -81,7 +81,7 @@ step "portfolio differential: 1,000 accounts, PortfolioMargin.sol on anvil vs th
   node contracts-interface/harness/portfolio.js build/native/bin/margin --accounts 1000 --mutate --out build/portfolio-diff
 step "clearing house: MarginAccounts on anvil, security, engine differential, liquidations, the mark cache audited from logs, invariants over timelocked parameter, limit, listing and insurance changes crossing expiries" \
   node contracts-interface/harness/accounts.js build/native/bin/margin --traders 40 --steps 150
-step "cascade proof: margin cascade's house mode equals MarginAccounts on anvil step for step, bit for bit (24 accounts, 6 pushes and 3 rounds, 47 liquidations, insurance, socialised loss, liquidators refused for IM); the fraction rounded FLOOR caught" \
+step "cascade proof: margin cascade's house mode equals MarginAccounts on anvil step for step, bit for bit (24 accounts, 6 pushes raising the vols and 3 rounds, 30 liquidations, insurance, socialised loss, shortfalls after the first push, liquidators refused for IM; without the pushes' vols it differs); liquidateWithin (max_fraction, PriceLimit) beside it; the fraction rounded FLOOR caught" \
   node contracts-interface/harness/cascade.js build/native/bin/margin --mutate
 step "guards: parameter bounds at every boundary on anvil, oracle deviation per unit of time, reward cap, liquidator's fraction and price limit; signed orders, timelock (listings and insurance payouts too), step limits from the table, roles, a trade closing a series below IM, the legs cap at its worst (trade, liquidation, withdrawal) below the 30 M block gas limit, a high-s mutation caught" \
   node contracts-interface/harness/guards.js build/native/bin/margin

@@ -1,7 +1,7 @@
 // The cascade simulator's house mode (`margin cascade`, docs/cascade.md) against MarginAccounts on
 // anvil, step for step, bit for bit (issue 28).
 //
-//   node harness/cascade.js MARGIN [--mutate] [--pushes N] [--verbose]
+//   node harness/cascade.js MARGIN [--mutate] [--pushes N] [--path P,P,..] [--vol-up PCT] [--no-within] [--verbose]
 //
 // 1. A fresh house (pmrm2; buffer 0.1, reward 0.05, staleness 3,600 s, deviation 0.2 a push,
 //    prices 0.5 %/s) on one underlying: options on two expiries and the perp. A book of 24
@@ -14,9 +14,11 @@
 //    (S0), with some accounts already insolvent.
 // 2. Every account read back (book(), requestOf) into a cascade/1 house-mode request: the book
 //    in creation order (= book index), the liquidators in trial order, the house's limits, its
-//    insurance fund, and the path of the pushes to come (spot, perp mark and forwards -8 .. -5 %
-//    a push, 600 s apart: inside the deviation and per-second guards, far from any expiry; vols
-//    unchanged: a path market carries none). `margin cascade` runs it.
+//    insurance fund, and the path of the pushes to come (spot, perp mark and forwards -8, -7,
+//    -18, -6, -6, -5 % a push, every series' vol +10 % a push, 600 s apart: inside the
+//    deviation, per-second and vol guards, far from any expiry; each path entry {market, vols}
+//    carries the vols of the series the book holds, as the push does). `margin cascade` runs it
+//    (and, to show the vols matter, the same request without them: it must not match).
 // 3. On the chain the keeper does what docs/cascade.md says the simulator does: per push, every
 //    account's full grid (fullGrid); the liquidatable ones once, in ascending index, each
 //    evaluated again (fullGrid: no longer liquidatable, no transaction) and liquidated with the
@@ -30,7 +32,10 @@
 //    per step fund, socialised_loss, total_positive_cash, loss_mark); every liquidated account
 //    liquidatable at the chain's own full grid just before; a liquidator's eth_call reverts only
 //    with InsufficientMargin; the run must contain a partial (f < 1) and a full liquidation, a
-//    draw on the insurance fund and a socialised loss.
+//    draw on the insurance fund, a socialised loss and a shortfall after the first push.
+// 5. Beside it, on its own node, a short run (two pushes) whose keeper calls liquidateWithin
+//    (max_fraction 0.3, max_payment 0; the request's rule carries them): compared the same way;
+//    it must clamp fractions and meet PriceLimit refusals (--no-within: skip it).
 // --mutate: beside it, the same book on a house compiled with the fraction rounded FLOOR
 //    (MarginAccounts._liquidate), over one push: the comparison must fail.
 // Exit status 0 only if every check holds (and, with --mutate, the mutant is caught).
@@ -69,7 +74,15 @@ const STRIKES = [85000, 90000, 95000, 100000, 105000].map(W);
 const GAP = 600;
 /// The fall before the cascade (no keeper: S0), and the path's pushes, in per cent a push.
 const DRIFT = [-10n, -10n];
-const PATH = [-8n, -7n, -7n, -6n, -6n, -5n];
+const PATH = opt('--path', '-8,-7,-18,-6,-6,-5').split(',').map(BigInt);
+/// The second, short run: the keeper calls liquidateWithin with these limits (the request's
+/// rule.max_fraction / max_payment) over two pushes and two rounds: fractions clamped, and payments above the
+/// limit refused (PriceLimit) for every liquidator, so those accounts wait.
+const WITHIN = { pushes: 2, steps: 4, maxFraction: W('0.3'), maxPayment: 0n };
+/// Each push of the path raises every series' vol by this many per cent (relative; the vol
+/// guard admits min(volCap, volRate x 600 s) = 100 % a push): the push carries them and the
+/// request's path entry too ({market, vols}).
+const VOL_UP = BigInt(opt('--vol-up', '10'));
 
 /// floor(a / b) for BigInt (b > 0).
 const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
@@ -116,7 +129,7 @@ const INSURANCE = W('3000');
 // ---------------------------------------------------------------- one proof
 
 /// Open the book, run the simulator and the chain, compare. Returns {checks, figures}.
-async function prove(contracts, pushes, label) {
+async function prove(contracts, pushes, label, within = null) {
   const checks = new Checks();
   const expect = (ok, what) => checks.expect(ok, what);
   const h = await House.deploy({ traders: TRADERS.length + LIQUIDATORS.length, contracts });
@@ -202,18 +215,36 @@ async function prove(contracts, pushes, label) {
   const snaps = [];
   for (let k = 0; k < pushes; k++) {
     fall(PATH[k]);
+    h.state.vols = h.state.vols.map((v) => (v * (100n + VOL_UP)) / 100n);
     snaps.push(h.snapshot(ts0 + GAP * (k + 1)));
   }
+  // a push's vols in the request: the live series' (the chain's `vols` follows them) that the book holds
+  const held = new Set(reqs.flatMap((r) => r.account.positions.filter((p) => p.type === 'option').map((p) => `${p.expiry}:${p.strike}:${p.option_type}`)));
+  const pathEntry = (snap) => {
+    const ts = snap[0].timestamp;
+    const live = h.SERIES.filter((s) => s.expiry > ts);
+    const vols = live.map((s, i) => ({ expiry: String(s.expiry), strike: decimal(s.strike), option_type: s.call ? 'call' : 'put', mark_vol: decimal(snap[2][i]) }))
+      .filter((v) => held.has(`${v.expiry}:${v.strike}:${v.option_type}`));
+    return { market: marketJson(snap), vols };
+  };
   const limits = await house.limits();
   const request = { api_version: '1', cascade: { mode: 'house', market: start, params: 'pmrm2',
     accounts: reqs.map((r) => ({ account: r.account })), liquidators: LIQ.map(String),
-    rule: { buffer: decimal(limits.buffer), reward: decimal(limits.reward) }, insurance_fund: decimal(await house.insuranceFund()),
-    shock: { path: snaps.map(marketJson) }, steps: String(STEPS) } };
+    rule: { buffer: decimal(limits.buffer), reward: decimal(limits.reward),
+      ...(within && { max_fraction: decimal(within.maxFraction), max_payment: decimal(within.maxPayment) }) }, insurance_fund: decimal(await house.insuranceFund()),
+    shock: { path: snaps.map(pathEntry) }, steps: String(within?.steps ?? STEPS) } };
   const reqFile = path.join(tmp, `${label}.json`);
   fs.writeFileSync(reqFile, JSON.stringify(request, null, 1) + '\n');
+  if (VERBOSE) console.log(`  request: ${reqFile}`);
   const tSim = Date.now();
-  const sim = JSON.parse(execFileSync(MARGIN, ['cascade', reqFile, '--compact'], { encoding: 'utf8', maxBuffer: 1 << 26 })).cascade;
+  const simulate = (file) => JSON.parse(execFileSync(MARGIN, ['cascade', file, '--compact'], { encoding: 'utf8', maxBuffer: 1 << 26 })).cascade;
+  const sim = simulate(reqFile);
   const simMs = Date.now() - tSim;
+  // the same request without the pushes' vols (the positions keep their own): must not match when they move
+  const flat = structuredClone(request);
+  flat.cascade.shock.path = flat.cascade.shock.path.map((e) => e.market);
+  fs.writeFileSync(path.join(tmp, `${label}-novols.json`), JSON.stringify(flat));
+  const simFlat = simulate(path.join(tmp, `${label}-novols.json`));
 
   // ------------------------------------------------------------ the chain's keeper
   const addrs = book.map((s) => s.address);
@@ -251,7 +282,9 @@ async function prove(contracts, pushes, label) {
       for (const j of LIQ) {
         if (j === i) continue;
         const by = house.connect(book[j]);
-        const why = await errorOf(iface, by.liquidate.staticCall(addrs[i], g.worst));
+        const call = (how, ...extra) => (within ? how.liquidateWithin(addrs[i], g.worst, within.maxFraction, within.maxPayment, ...extra)
+          : how.liquidate(addrs[i], g.worst, ...extra));
+        const why = await errorOf(iface, call({ liquidate: by.liquidate.staticCall, liquidateWithin: by.liquidateWithin.staticCall }));
         if (why) {
           refused[why.name] = (refused[why.name] ?? 0) + 1;
           continue;
@@ -259,7 +292,7 @@ async function prove(contracts, pushes, label) {
         const before = await house.accountOf(addrs[i]);
         const settled = before.cash + (before.perpSize === 0n ? 0n : floorDiv(before.perpSize * (perpMark - before.perpEntry), W('1')));
         // (the gas given: the eth_call above was the estimate)
-        const rc = await h.send(by.liquidate(addrs[i], g.worst, { gasLimit: 30_000_000n }));
+        const rc = await h.send(call(by, { gasLimit: 30_000_000n }));
         const [l] = ev(rc, 'Liquidated');
         const after = await house.accountOf(addrs[i]);
         const insurance = ev(rc, 'InsuranceUsed').reduce((s, e) => s + e.args.amount, 0n);
@@ -279,44 +312,52 @@ async function prove(contracts, pushes, label) {
     chain.push(rec);
     if (VERBOSE) console.log(`  step ${step}: ${cand.length} liquidatable, ${rec.liquidations.filter((x) => x.liquidator !== null).length} liquidated`);
     if (cand.length === 0 && step + 1 >= pushes) break;
-    capped = step + 1 === STEPS; // the cap stops it with an account liquidatable or the path not done
+    capped = step + 1 === Number(request.cascade.steps); // the cap stops it with an account liquidatable or the path not done
   }
   const chainMs = Date.now() - tChain;
-  expect(Object.keys(refused).every((n) => n === 'InsufficientMargin'),
-    `a liquidator's eth_call reverts only for its own IM afterwards (${JSON.stringify(refused)})`);
+  expect(Object.keys(refused).every((n) => n === 'InsufficientMargin' || (within && n === 'PriceLimit')),
+    `a liquidator's eth_call reverts only for its own IM afterwards${within ? ' or the price limit' : ''} (${JSON.stringify(refused)})`);
 
   // ------------------------------------------------------------ the comparison
-  const diffs = [];
-  let amounts = 0;
-  const same = (where, a, b) => {
-    amounts++;
-    const x = a === null || a === undefined ? 'null' : String(a), y = b === null || b === undefined ? 'null' : String(b);
-    if (x !== y) diffs.push(`${where}: simulator ${x}, chain ${y}`);
-  };
-  const asWad = (s) => (s === null ? null : wad(s));
-  same('steps', sim.steps.length, chain.length);
-  same('capped', sim.total.capped, capped);
-  same('liquidations', sim.total.liquidations, chain.reduce((n, r) => n + r.liquidations.filter((x) => x.liquidator !== null).length, 0));
-  for (let s = 0; s < Math.min(sim.steps.length, chain.length); s++) {
-    const a = sim.steps[s], b = chain[s];
-    same(`step ${s} liquidation records`, a.liquidations.length, b.liquidations.length);
-    for (let k = 0; k < Math.min(a.liquidations.length, b.liquidations.length); k++) {
-      const x = a.liquidations[k], y = b.liquidations[k];
-      const at = `step ${s} record ${k} (account ${y.account})`;
-      for (const f of ['account', 'liquidator', 'scenario']) same(`${at} ${f}`, x[f], y[f]);
-      for (const f of ['equity', 'maintenance']) same(`${at} ${f}`, asWad(x[f]), y[f]);
-      if (y.liquidator !== null) for (const f of ['fraction', 'reward', 'payment', 'shortfall', 'insurance', 'socialised']) same(`${at} ${f}`, asWad(x[f]), y[f]);
+  /// The simulator's log `sim` against the chain's: the differences and the values compared.
+  const compare = (sim) => {
+    const diffs = [];
+    let amounts = 0;
+    const same = (where, a, b) => {
+      amounts++;
+      const x = a === null || a === undefined ? 'null' : String(a), y = b === null || b === undefined ? 'null' : String(b);
+      if (x !== y) diffs.push(`${where}: simulator ${x}, chain ${y}`);
+    };
+    const asWad = (s) => (s === null ? null : wad(s));
+    same('steps', sim.steps.length, chain.length);
+    same('capped', sim.total.capped, capped);
+    same('liquidations', sim.total.liquidations, chain.reduce((n, r) => n + r.liquidations.filter((x) => x.liquidator !== null).length, 0));
+    for (let s = 0; s < Math.min(sim.steps.length, chain.length); s++) {
+      const a = sim.steps[s], b = chain[s];
+      same(`step ${s} liquidation records`, a.liquidations.length, b.liquidations.length);
+      for (let k = 0; k < Math.min(a.liquidations.length, b.liquidations.length); k++) {
+        const x = a.liquidations[k], y = b.liquidations[k];
+        const at = `step ${s} record ${k} (account ${y.account})`;
+        for (const f of ['account', 'liquidator', 'scenario']) same(`${at} ${f}`, x[f], y[f]);
+        for (const f of ['equity', 'maintenance']) same(`${at} ${f}`, asWad(x[f]), y[f]);
+        if (y.liquidator !== null) for (const f of ['fraction', 'reward', 'payment', 'shortfall', 'insurance', 'socialised']) same(`${at} ${f}`, asWad(x[f]), y[f]);
+      }
+      for (const f of ['fund', 'socialised_loss', 'total_positive_cash']) same(`step ${s} ${f}`, asWad(a[f]), b[f]);
+      same(`step ${s} loss_mark`, `${a.loss_mark.epoch}:${a.loss_mark.scale}`, `${b.loss_mark.epoch}:${b.loss_mark.scale}`);
     }
-    for (const f of ['fund', 'socialised_loss', 'total_positive_cash']) same(`step ${s} ${f}`, asWad(a[f]), b[f]);
-    same(`step ${s} loss_mark`, `${a.loss_mark.epoch}:${a.loss_mark.scale}`, `${b.loss_mark.epoch}:${b.loss_mark.scale}`);
-  }
+    return { diffs, amounts };
+  };
+  const { diffs, amounts } = compare(sim);
+  const flatDiffs = compare(simFlat).diffs;
 
   const taken = chain.flatMap((r) => r.liquidations.filter((x) => x.liquidator !== null));
   const figures = { steps: chain.length, records: chain.reduce((n, r) => n + r.liquidations.length, 0), liquidations: taken.length, amounts, diffs: diffs.length,
     partial: taken.filter((x) => x.fraction < W('1')).length, full: taken.filter((x) => x.fraction === W('1')).length,
     insurance: taken.filter((x) => x.insurance > 0n).length, socialised: taken.filter((x) => x.socialised > 0n).length,
     byFallback: taken.filter((x) => x.liquidator !== LIQ[0]).length, waiting: chain.reduce((n, r) => n + r.liquidations.filter((x) => x.liquidator === null).length, 0),
-    proven, refused: refused.InsufficientMargin ?? 0, capped, trades, accounts: book.length, simMs, chainMs, final: chain.length ? chain[chain.length - 1] : initial };
+    clamped: within ? taken.filter((x) => x.fraction === within.maxFraction).length : 0,
+    proven, refused: refused.InsufficientMargin ?? 0, priceLimit: refused.PriceLimit ?? 0, capped, flatDiffs: flatDiffs.length,
+    lateShortfalls: chain.slice(1).reduce((n, r) => n + r.liquidations.filter((x) => x.shortfall > 0n).length, 0), trades, accounts: book.length, simMs, chainMs, final: chain.length ? chain[chain.length - 1] : initial };
   h.node.stop();
   return { checks, figures, diffs };
 }
@@ -331,6 +372,8 @@ if (!(pushes >= 1 && pushes <= PATH.length)) {
 }
 // the mutant's run (its own node) overlaps the proof's once its compile is done
 const mutantRun = mutantBuild?.then((c) => prove({ ...base, 'MarginAccounts.sol': c['MarginAccounts.sol'] }, 1, 'mutant'));
+// the short liquidateWithin run, beside the proof on its own node
+const withinRun = argv.includes('--no-within') ? null : prove(base, WITHIN.pushes, 'within', WITHIN);
 const { checks, figures: f, diffs } = await prove(base, pushes, 'house');
 for (const d of diffs.slice(0, 12)) console.log('  DIFF ' + d);
 if (diffs.length > 12) console.log(`  ... and ${diffs.length - 12} more`);
@@ -338,11 +381,27 @@ checks.expect(diffs.length === 0, `the simulator's step log equals the chain's: 
 checks.expect(f.proven === f.liquidations, `every liquidated account was liquidatable at the chain's own full grid and its witness (${f.proven} of ${f.liquidations})`);
 checks.expect(f.partial > 0 && f.full > 0 && f.insurance > 0 && f.socialised > 0,
   `the run exercised a partial liquidation (${f.partial}), a full one (${f.full}), the insurance fund (${f.insurance}) and a socialised loss (${f.socialised})`);
+if (VOL_UP !== 0n)
+  checks.expect(f.flatDiffs > 0, `the pushes' vols matter: without them the simulator's log differs from the chain's (${f.flatDiffs} differences)`);
+checks.expect(pushes < 2 || f.lateShortfalls > 0, `a shortfall after the first push (${f.lateShortfalls})`);
 console.log(`  ${f.accounts} accounts (${f.trades} trades), ${f.steps} steps: ${f.liquidations} liquidations (${f.partial} partial, ${f.full} full; ${f.byFallback} by a ` +
   `liquidator after the first; ${f.refused} eth_calls refused for the liquidator's IM; ${f.waiting} records with none), ${f.insurance} drawing on the insurance fund, ` +
   `${f.socialised} socialised; ${f.capped ? 'stopped by the step cap' : 'none liquidatable at the end'}; ` +
-  `${f.amounts} values compared; fund ${decimal(f.final.fund)}, socialisedLoss ${decimal(f.final.socialised_loss)}, lossMark ${f.final.loss_mark.epoch}:${f.final.loss_mark.scale}; ` +
+  `${f.amounts} values compared (${f.flatDiffs} differences without the pushes' vols; ${f.lateShortfalls} shortfalls after the first push); fund ${decimal(f.final.fund)}, socialisedLoss ${decimal(f.final.socialised_loss)}, lossMark ${f.final.loss_mark.epoch}:${f.final.loss_mark.scale}; ` +
   `margin cascade ${f.simMs} ms, the chain's keeper ${(f.chainMs / 1000).toFixed(1)} s`);
+if (withinRun) {
+  const w = await withinRun;
+  for (const d of w.diffs.slice(0, 12)) console.log('  DIFF (liquidateWithin) ' + d);
+  const wf = w.figures;
+  checks.expect(w.checks.failed === 0 && w.diffs.length === 0,
+    `liquidateWithin (max_fraction ${decimal(WITHIN.maxFraction)}, max_payment ${decimal(WITHIN.maxPayment)}), ${wf.steps} steps: the simulator's log equals the chain's ` +
+    `(${wf.amounts} values, ${w.diffs.length} differences; its own checks ${w.checks.passed} passed, ${w.checks.failed} failed)`);
+  console.log(`  liquidateWithin (max_fraction ${decimal(WITHIN.maxFraction)}, max_payment ${decimal(WITHIN.maxPayment)}): ${wf.steps} steps, ${wf.liquidations} liquidations ` +
+    `(${wf.clamped} at max_fraction, ${wf.full} full), ${wf.priceLimit} eth_calls refused for the price limit and ${wf.refused} for IM, ${wf.waiting} records with none; ` +
+    `${wf.amounts} values compared, ${w.diffs.length} differences`);
+  checks.expect(wf.clamped > 0 && wf.priceLimit > 0,
+    `liquidateWithin: ${wf.liquidations} liquidations, ${wf.clamped} at max_fraction; ${wf.priceLimit} eth_calls refused for the price limit, ${wf.waiting} records with no liquidator`);
+}
 if (mutantRun) {
   const m = await mutantRun;
   const caught = m.diffs.length > 0;

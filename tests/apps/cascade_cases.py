@@ -40,6 +40,21 @@ def house_request():
         "shock": {"path": [market("95"), market("90")]}, "steps": "10"}}
 
 
+def house_vols_request(vol="0.6"):
+    """house_request with a short put on account 0 and each push carrying its series' vol (None: a path of markets alone)."""
+    T = "1769904000"
+    r = house_request()
+    c = r["cascade"]
+    for m in [c["market"]] + c["shock"]["path"]:
+        m["underlyings"]["BTC"]["expiries"] = [{"expiry": T, "forward": m["underlyings"]["BTC"]["spot"], "rate": "0"}]
+    c["accounts"][0]["account"]["positions"].append(
+        {"type": "option", "underlying": "BTC", "expiry": T, "option_type": "put", "strike": "90", "size": "-1", "mark_vol": "0.5"})
+    if vol is not None:
+        c["shock"]["path"] = [{"market": m, "vols": [{"expiry": T, "strike": "90", "option_type": "put", "mark_vol": vol}]}
+                              for m in c["shock"]["path"]]
+    return r
+
+
 def errors():
     """name -> (request, code, path)"""
     out = {}
@@ -91,6 +106,23 @@ def errors():
     r["cascade"]["shock"]["path"][1]["timestamp"] = T
     r["cascade"]["shock"]["path"][1]["underlyings"]["BTC"]["expiries"] = []
     out["expiry"] = (r, "OUT_OF_RANGE", "/cascade/shock/path/1")
+    # a house push's series vols (docs/cascade.md §Request)
+    r = house_vols_request(); r["cascade"]["shock"]["path"][1]["vols"][0]["mark_vol"] = "10.5"
+    out["push_vol"] = (r, "OUT_OF_RANGE", "/cascade/shock/path/1/vols/0/mark_vol")
+    r = house_vols_request(); r["cascade"]["shock"]["path"][0]["vols"][0]["strike"] = "95"
+    out["push_series"] = (r, "OUT_OF_RANGE", "/cascade/shock/path/0/vols/0")
+    r = house_vols_request(); r["cascade"]["shock"]["path"][0]["vols"] *= 2
+    out["push_twice"] = (r, "OUT_OF_RANGE", "/cascade/shock/path/0/vols/1")
+    r = house_vols_request(); r["cascade"]["shock"]["path"][0]["vols"][0]["option_type"] = "straddle"
+    out["push_kind"] = (r, "BAD_ENUM", "/cascade/shock/path/0/vols/0/option_type")
+    r = house_vols_request(); r["cascade"]["shock"]["path"][0]["frobnicate"] = "1"
+    out["push_field"] = (r, "UNKNOWN_FIELD", "/cascade/shock/path/0/frobnicate")
+    r = house_vols_request(); r["cascade"]["shock"]["path"][1]["market"]["underlyings"]["BTC"]["spot"] = "x"
+    out["push_market"] = (r, "BAD_DECIMAL", "/cascade/shock/path/1/market/underlyings/BTC/spot")
+    r = market_request(); r["cascade"]["shock"] = {"path": [house_vols_request()["cascade"]["shock"]["path"][0]]}
+    r["cascade"]["accounts"] = house_vols_request()["cascade"]["accounts"]
+    r["cascade"]["market"] = house_vols_request()["cascade"]["market"]
+    out["push_market_mode"] = (r, "MODE_NOT_SUPPORTED", "/cascade/shock/path/0/vols")
     return out
 
 
@@ -238,7 +270,9 @@ if __name__ == "__main__":
         d = sys.argv[2]
         for name, req in [("market_none", market_request()), ("market_ranked", market_request("ranked")),
                           ("market_pro_rata", market_request("pro_rata")),
-                          ("market_sqrt", market_request("none", "sqrt")), ("house", house_request())]:
+                          ("market_sqrt", market_request("none", "sqrt")), ("house", house_request()),
+                          ("house_vols_none", house_vols_request(None)), ("house_vols_same", house_vols_request("0.5")),
+                          ("house_vols", house_vols_request("3"))]:
             json.dump(req, open(f"{d}/{name}.json", "w"))
         with open(f"{d}/errors.txt", "w") as f:
             for name, (req, code, path) in errors().items():

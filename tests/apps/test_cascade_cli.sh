@@ -34,10 +34,15 @@ $margin cascade - < "$tmp/market_none.json" > "$tmp/stdin.out" && cmp -s "$tmp/s
   passed=$((passed + 1)) || bad "stdin"
 $margin cascade "$tmp/market_none.json" --shock BTC:spot=-10% > "$tmp/shock.out" && cmp -s "$tmp/shock.out" "$tmp/market_none.out" &&
   passed=$((passed + 1)) || bad "--shock"
+# a house push's series vols: each series' own vol gives the bytes of the path without vols; a raised one does not
+$margin cascade "$tmp/house_vols_same.json" > "$tmp/vols_same.out" && $margin cascade "$tmp/house_vols_none.json" > "$tmp/vols_none.out" &&
+  cmp -s "$tmp/vols_same.out" "$tmp/vols_none.out" && passed=$((passed + 1)) || bad "vols: the positions' own vols change the bytes"
+$margin cascade "$tmp/house_vols.json" > "$tmp/vols.out" && ! cmp -s "$tmp/vols.out" "$tmp/vols_none.out" &&
+  passed=$((passed + 1)) || bad "vols: a raised vol changes nothing"
 $margin cascade --threads 0 "$tmp/house.json" > /dev/null 2>&1; [ $? = 2 ] && passed=$((passed + 1)) || bad "--threads 0: status 2"
 $margin cascade --help | grep -q 'usage: margin cascade' && passed=$((passed + 1)) || bad "--help"
 # the pinned bytes (sha256 of each pretty output; produced natively, checked above, equal under node)
-cd "$tmp" && sha256sum market_none.out market_ranked.out market_pro_rata.out market_sqrt.out house.out > sums.txt
+cd "$tmp" && sha256sum market_none.out market_ranked.out market_pro_rata.out market_sqrt.out house.out vols.out > sums.txt
 while read -r sum file; do
   grep -q "^$sum  $file\$" sums.txt && passed=$((passed + 1)) || bad "$file: bytes differ from the pin ($(grep " $file\$" sums.txt))"
 done <<'PINS'
@@ -46,6 +51,7 @@ c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_ranked.
 c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_pro_rata.out
 ad2300518f7a69d1317bf68df629d636966dbb43d88ffdf3f4718179062af774  market_sqrt.out
 1c9416cba4f54dc3ba97fd1e89ac2e560565c7dec0ac6b4632bd0d09d39c048a  house.out
+a4b05a745e5e9a0b218374c90eb51806482028cfc831b23d75090f9efa9d355e  vols.out
 PINS
 echo "cascade cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "api/documents.hpp"
+#include "core/cascade/cascade.hpp"
 #include "core/model.hpp"
 #include "core/stress/stress.hpp"
 #include "decoder.hpp"
@@ -30,6 +31,10 @@ void decode_risk_params(decoder& d, const json& o, const std::string& path, risk
 void decode_history(decoder& d, const json& o, const std::string& path, risk::history& h);
 /// One stress/1 scenario object (types and presence; stress::validate checks it).
 void decode_stress_scenario(decoder& d, const json& o, const std::string& path, stress::scenario& s);
+/// A house path entry of a cascade/1 request at `path`: the market it pushes (returned; its path
+/// in `market_path`) and the series vols it carries, appended to `vols`. Null after an error.
+const json* decode_path_entry(decoder& d, const json& o, const std::string& path, std::string& market_path,
+                              std::vector<cascade::series_vol>& vols);
 /// A request's fields; the portfolio parameters from `given` (already validated) instead of "params".
 /// "history" is read when `history_allowed` (risk requests) or under the es model.
 outcome<request> decode_request(const json& root, const portfolio_params* given, bool history_allowed = false);

@@ -217,16 +217,23 @@ outcome<cascade::input> parse_cascade_request(std::string_view text) {
             return R::failure(error_code::OUT_OF_RANGE, pp, "a path has 1 to 1000 markets");
         const auto expiry = first_expiry(in.accounts);
         const json empty = {{"margin_mode", "cross"}, {"cash", "0"}, {"positions", json::array()}};
+        bool any_vols = false;
         for (std::size_t i = 0; i < path->size(); ++i) {
             const std::string ip = child(pp, i);
-            auto m = request_of(*book_params, (*path)[i], empty);
-            if (!m.ok()) return R::failure(rerooted(*m.err, ip, root + "/params", ip));
+            // a market, or {market, vols}: the series vols of the push (decode_cascade_path.cpp)
+            std::string mp;
+            const json* entry = detail::decode_path_entry(d, (*path)[i], ip, mp, in.path_vols.emplace_back());
+            if (!entry) return R::failure(*d.err);
+            any_vols = any_vols || !in.path_vols.back().empty();
+            auto m = request_of(*book_params, *entry, empty);
+            if (!m.ok()) return R::failure(rerooted(*m.err, mp, root + "/params", mp));
             if (house && expiry && m.value.market.timestamp >= *expiry)
                 return R::failure(error_code::OUT_OF_RANGE, ip,
                                   "the push at " + std::to_string(m.value.market.timestamp) + " crosses the expiry " +
                                       std::to_string(*expiry) + " held in the book (house mode does not settle expiries)");
             in.path.push_back(std::move(m.value.market));
         }
+        if (!any_vols) in.path_vols.clear();  // no vols: the positions keep theirs
     } else {
         stress::scenario s;
         json named = *shock;

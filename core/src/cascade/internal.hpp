@@ -31,6 +31,13 @@ outcome<account_result> evaluate_one(state& s, std::size_t i, scenario::value_ca
 /// mode: sum of floor(perp size x (mark - entry)) at `m`).
 Wad ledger_value(const state& s, const input& in, const market_state& m);
 
+/// `path_vols`' errors (cascade.hpp `run`), nullopt when they are good.
+std::optional<error> check_vols(const input& in);
+
+/// House mode: every option position of the book on a series of `vols` takes its vol as its
+/// mark_vol (`vols` checked: each series once).
+void apply_vols(state& s, const std::vector<series_vol>& vols);
+
 /// One house-mode step at the state's market: liquidations of `candidates` in order.
 outcome<step_record> house_step(state& s, const input& in, const market_state& m, const std::vector<account_result>& before,
                                 const std::vector<std::size_t>& candidates);

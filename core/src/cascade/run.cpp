@@ -101,6 +101,7 @@ outcome<result> run(const input& in, std::size_t threads) {
         for (std::size_t k = 0; k < in.path.size(); ++k)
             if (in.path[k].underlyings.size() != 1)
                 return R::failure(error_code::MODEL_NOT_SUPPORTED, "/path/" + std::to_string(k), "house mode: one underlying");
+    if (auto e = detail::check_vols(in)) return R::failure(*e);
     // the house's bounds (ParamBounds.checkLimits, liquidateWithin)
     if (in.rule.buffer < Wad{} || in.rule.buffer > Wad::from_int(1))
         return R::failure(error_code::OUT_OF_RANGE, "/rule/buffer", "buffer is in [0, 1], got " + fp::format(in.rule.buffer));
@@ -158,7 +159,11 @@ outcome<result> run(const input& in, std::size_t threads) {
     const Wad fund0 = s.h.insurance_fund;
     bool pending = false;
     for (std::size_t step = 0; step < in.steps; ++step) {
-        if (in.mode == mode::house) m = in.path[std::min(step, in.path.size() - 1)];
+        if (in.mode == mode::house) {
+            const std::size_t k = std::min(step, in.path.size() - 1);
+            m = in.path[k];
+            if (!in.path_vols.empty()) detail::apply_vols(s, in.path_vols[k]);  // the push's vols, before the evaluation
+        }
         const bool path_left = in.mode == mode::house && step + 1 < in.path.size();
         auto ev = detail::evaluate_all(s, in, m, threads);
         if (!ev.ok()) return R::failure(*ev.err);

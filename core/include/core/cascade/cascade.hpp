@@ -28,6 +28,18 @@ enum class loss_rule : std::uint8_t {
 };
 
 inline constexpr std::size_t max_steps = 1'000;
+/// Series vols one house push carries at most.
+inline constexpr std::size_t max_push_vols = 1'000;
+
+/// One option series' vol in a house push (the chain's `pushMarket` `vols`, one per live
+/// series): from that push on, every option position of the book on the series (the path
+/// market's underlying; this expiry, strike and kind) is valued with it as its `mark_vol`.
+struct series_vol {
+    std::int64_t expiry = 0;
+    Wad strike;
+    option_kind kind = option_kind::call;
+    Wad vol;  ///< [margin::limits::min_vol, margin::limits::max_vol]
+};
 /// Threads a run uses at most (more are taken as this many).
 inline constexpr std::size_t max_threads = 64;
 
@@ -47,6 +59,10 @@ struct input {
     std::vector<market_state>
         path;  ///< validated; house: the market of each push (step s: path[min(s, n - 1)]); market: path[0], the shocked market
     std::size_t steps = 1;  ///< the step cap, 1 .. max_steps
+    /// House mode: empty (the positions keep their mark_vol), or one list per path market (the
+    /// series vols of that push; an empty list leaves the vols as they are). Each series held
+    /// by the book at S0, at most once a push, at most max_push_vols.
+    std::vector<std::vector<series_vol>> path_vols;
 };
 
 struct adl_charge {
@@ -102,7 +118,10 @@ struct result {
 /// more than one market in market mode), /groups, /liquidators/<i> (not a book index),
 /// /liquidity/<SYM>/{max_impact,depth,k,levels,bids/<i>,asks/<i>} (the bounds of `liquidity`),
 /// MODEL_NOT_SUPPORTED /accounts/<i> (house mode off the portfolio model), /accounts/<i>/collateral
-/// (collateral held), /path/<i> (house mode: not one underlying), and the engine's (with
+/// (collateral held), /path/<i> (house mode: not one underlying), OUT_OF_RANGE /path_vols (not one
+/// list per path market), /path/<i>/vols (over max_push_vols), /path/<i>/vols/<k> (a series no
+/// account holds, or given twice), /path/<i>/vols/<k>/mark_vol (outside [min_vol, max_vol]),
+/// MODE_NOT_SUPPORTED /path/<i>/vols (market mode), and the engine's (with
 /// /accounts/<i> before their path).
 outcome<result> run(const input& in, std::size_t threads = 1);
 

@@ -23,12 +23,13 @@ struct series {
     std::string cls, label;
     const char* colour;
     std::vector<std::string> values;
+    bool dashed = false;  ///< a line drawn dashed (so that one lying on another still shows)
 };
 
 // The plot frame shared by both chart kinds: W x H pixels, the y range [lo, hi] over `all`, the
 // x position of step i's centre.
 struct frame {
-    double L = 90, R = 20, T = 24, plot_h = 220, W = 760, H = 0, lo = 0, hi = 0, step = 0;
+    double L = 90, R = 20, T = 40, plot_h = 220, W = 760, H = 0, lo = 0, hi = 0, step = 0;
     frame(std::size_t n, const std::vector<const series*>& all, bool from_zero) {
         W = std::max(760.0, L + R + 8.0 * static_cast<double>(n));
         H = T + plot_h + 40;
@@ -57,7 +58,7 @@ std::string chart_open(const frame& f, const std::string& id, const std::string&
     svg += "<text x='" + fixed(f.L, 0) + "' y='15' font-size='12' font-weight='bold'>" + escape(caption) + "</text>";
     double lx = f.W - f.R;
     for (auto it = legend.rbegin(); it != legend.rend(); ++it) {  // right to left, top right
-        svg += "<text x='" + fixed(lx, 0) + "' y='15' font-size='11' text-anchor='end' fill='" + (*it)->colour + "'>\u25cf " +
+        svg += "<text x='" + fixed(lx, 0) + "' y='31' font-size='11' text-anchor='end' fill='" + (*it)->colour + "'>\u25cf " +
                escape((*it)->label) + "</text>";
         lx -= 12.0 + 6.5 * static_cast<double>((*it)->label.size());
     }
@@ -84,7 +85,8 @@ std::string line_chart(const std::string& id, const std::string& caption, const 
     for (const series& s : ss) {
         std::string pts;
         for (std::size_t i = 0; i < n; ++i) pts += fixed(f.x(i), 2) + "," + fixed(f.y(to_double(s.values[i])), 3) + " ";
-        svg += "<polyline class='" + s.cls + "' points='" + pts + "' fill='none' stroke='" + s.colour + "' stroke-width='1.5'/>";
+        svg += "<polyline class='" + s.cls + "' points='" + pts + "' fill='none' stroke='" + s.colour + "' stroke-width='1.5'" +
+               (s.dashed ? " stroke-dasharray='6 3'" : "") + "/>";
         for (std::size_t i = 0; i < n; ++i)
             svg += "<circle class='" + s.cls + "' data-i='" + std::to_string(i) + "' data-value='" + s.values[i] + "' cx='" +
                    fixed(f.x(i), 2) + "' cy='" + fixed(f.y(to_double(s.values[i])), 3) + "' r='2.5' fill='" + s.colour + "'><title>step " +
@@ -160,7 +162,7 @@ std::string to_html(const json& doc, const std::string& request) {
     h += "</table>\n";
     if (steps.empty()) return h + "</body></html>\n";
     for (const std::string& sym : syms) {
-        series with{"price", "with feedback", "#d62728", {}}, without{"no-feedback", "without feedback", "#1f77b4", {}};
+        series with{"price", "with feedback", "#d62728", {}}, without{"no-feedback", "without feedback", "#1f77b4", {}, true};
         for (const json& s : steps) {
             const json& u = s.at("underlyings").at(sym);
             with.values.push_back(str(u, "price"));
@@ -177,7 +179,7 @@ std::string to_html(const json& doc, const std::string& request) {
          line_chart("fund", "Insurance fund, cumulative bad debt and socialised loss after each step",
                     {{"fund", "insurance fund", "#2ca02c", column("fund")},
                      {"bad-debt", "bad debt (cumulative)", "#d62728", cum_bad},
-                     {"socialised", "socialised loss", "#9467bd", column("socialised_loss")}}) +
+                     {"socialised", "socialised loss", "#9467bd", column("socialised_loss"), true}}) +
          "</section>\n";
     h += "<section>" + bar_chart("adl", "ADL notional per step", {"bar", "ADL notional", "#8c564b", column("adl_notional")}) +
          "</section>\n";

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The JSON Schema (core/api/schema/api-v1.schema.json) against what the engine does.
 
-    test_schema.py MARGIN_CMD REQUESTS.jsonl RESPONSES.jsonl
+    test_schema.py MARGIN_CMD REQUESTS.jsonl RESPONSES.jsonl [CASCADE_REQUESTS.jsonl CASCADE_RESPONSES.jsonl]
 
 - The schema is a valid draft 2020-12 schema; the shipped example request and
   parameter document validate.
@@ -10,6 +10,8 @@
 - Every request the engine rejected for its shape (wrong type, unknown or
   missing field, JSON number, malformed decimal or time, bad enum) is rejected
   by the schema too: the schema is as strict as the engine on structure.
+- The same for the cascade corpus (tests/core/gen_cascade_requests.py, answered by `margin
+  cascade`), against #/$defs/cascade_request and #/$defs/response (cascade_result or error).
 """
 import json
 import subprocess
@@ -54,10 +56,28 @@ def main():
                 failures.append(f"line {n}: engine says {resp['error']['code']} at {resp['error']['path']}, the schema accepts it")
             else:
                 strict += 1
+    c_accepted = c_rejected = 0
+    if len(sys.argv) > 5:
+        casc_v = jsonschema.Draft202012Validator(sub("cascade_request"))
+        for n, (q, a) in enumerate(zip(open(sys.argv[4]), open(sys.argv[5])), 1):
+            req, resp = json.loads(q), json.loads(a)
+            if not resp_v.is_valid(resp):
+                failures.append(f"cascade line {n}: response does not validate: {next(resp_v.iter_errors(resp)).message[:200]}")
+            if "cascade" in resp:
+                c_accepted += 1
+                if not casc_v.is_valid(req):
+                    failures.append(f"cascade line {n}: accepted by the engine, rejected by the schema: {next(casc_v.iter_errors(req)).message[:200]}")
+            elif resp["error"]["code"] in STRUCTURAL:
+                c_rejected += 1
+                if casc_v.is_valid(req):
+                    failures.append(f"cascade line {n}: engine says {resp['error']['code']} at {resp['error']['path']}, the schema accepts it")
+        if c_accepted == 0 or c_rejected == 0:
+            failures.append(f"cascade: {c_accepted} accepted, {c_rejected} structurally bad requests: the corpus proves nothing")
     for f in failures[:20]:
         print("  " + f)
-    print(f"schema: {accepted} accepted requests validate; {strict} of {rejected} structurally bad requests rejected; "
-          f"{len(failures)} failures")
+    print(f"schema: {accepted} accepted requests validate; {strict} of {rejected} structurally bad requests rejected"
+          + (f"; cascade: {c_accepted} results validate, {c_rejected} structurally bad requests rejected" if len(sys.argv) > 5 else "")
+          + f"; {len(failures)} failures")
     return 1 if failures or accepted == 0 or rejected == 0 else 0
 
 

@@ -14,9 +14,8 @@ namespace {
 using json = nlohmann::ordered_json;
 using report_html::escape;
 using report_html::fixed;
+using report_html::str;
 using report_html::to_double;
-
-const std::string& str(const json& j, const char* key) { return j.at(key).get_ref<const std::string&>(); }
 
 // One series of per-step values (exact decimal strings), drawn as points (line charts) or bars.
 struct series {

@@ -11,10 +11,11 @@ far as the JSON exposes the ledgers (the accounts' cash is not in the log), with
   (loss rule none: the positive balances bear up to their total first) or by exactly that (ADL);
 - the market counterparty: house mode 0; market mode, a step without ADL: it pays the closed
   positions' value, counterparty_s - counterparty_{s-1} = -sum(payment + reward);
-- dust >= 0, and 0 when the loss scale (loss_mark) did not move in the step; except in a step that
-  starts a new epoch: every claim is then worth 0 while totalPositiveCash still counted the
-  earlier floors, so B = min(rest, C) books those wei as borne and the step's dust is minus the
-  dust kept before (the contract's accounting, mirrored); the dust kept in all is never < 0;
+- the dust: 0 in a step where the loss scale (loss_mark) did not move, and the dust kept in all
+  (the sum over the steps so far) never < 0. A step's own dust can be negative when a loss goes
+  through the scale: totalPositiveCash C still counts the wei the earlier floors took from the
+  balances, so the claims fall by less than the B = min(rest, C) booked as borne (the contract's
+  accounting, mirrored; docs/cascade.md §Accounting);
 - the prices: without feedback the shocked market's (market mode), and equal to it with no liquidity;
 - the totals: the sums of the steps, fund_used = the fund's fall, steps_run, and log_hash =
   keccak256 of the compact steps (tests/apps/cascade_cases.py's own Keccak).
@@ -96,8 +97,7 @@ def check(req, doc, hash_too=True):
         cp = F(s["counterparty"])
         dust = F(s["dust"])
         kept += dust
-        new_epoch = s["loss_mark"]["epoch"] != mark["epoch"]
-        if (dust < 0 and not new_epoch) or kept < 0 or (dust != 0 and s["loss_mark"] == mark):
+        if kept < 0 or (dust != 0 and s["loss_mark"] == mark):
             bad.append(f"{w}: dust {s['dust']}, {kept} in all (loss scale {'unchanged' if s['loss_mark'] == mark else 'moved'})")
         mark = s["loss_mark"]
         for sym, u in s["underlyings"].items():
@@ -170,10 +170,11 @@ def mutations(pairs):
             d["cascade"]["steps"][still[0]]["dust"] = wei(steps[still[0]]["dust"])  # dust while the scale stood still
             out.append(("dust", req, d))
         marks = [{"epoch": 0, "scale": str(10**36)}] + [s["loss_mark"] for s in steps]
-        moved = [k for k in range(len(steps)) if marks[k + 1]["epoch"] == marks[k]["epoch"] and marks[k + 1] != marks[k]]
+        moved = [k for k in range(len(steps)) if marks[k + 1] != marks[k]]
         if moved and "negative dust" not in [m[0] for m in out]:
             d = copy.deepcopy(doc)
-            d["cascade"]["steps"][moved[0]]["dust"] = wei("0", -1)
+            kept = sum(F(s["dust"]) for s in steps[: moved[0]])
+            d["cascade"]["steps"][moved[0]]["dust"] = wei(str(-kept), -1)  # one wei more than all the dust kept before
             out.append(("negative dust", req, d))
     return out
 

@@ -117,14 +117,17 @@ def report_request():
 
 
 def results():
+    # (the CLI test's five hand-checked books are pinned by ctest cascade_cli natively, under node
+    # and in the ASan (Clang) build: not repeated here, where every request costs a node start)
     out = []
-    small = [cascade_cases.market_request(a) for a in ("none", "ranked", "pro_rata")]
-    out += small + [cascade_cases.market_request("none", "sqrt"), cascade_cases.house_request()]
     for loss in ("none", "ranked", "pro_rata"):
         for model in ("linear", "sqrt", "levels"):
             out.append(market_request(loss=loss, model=model, seed=len(out)))
     out.append(report_request())
     out.append(market_request(("BTC", "ETH"), n=16, loss="pro_rata", model="levels", shock=-15, fund="0"))
+    thin = market_request(n=16, loss="none", model="levels", shock=-15)
+    thin["cascade"]["liquidity"]["BTC"] = levels("BTC", n=3, unit=1)  # the flow walks past the snapshot: exhausted
+    out.append(thin)
     mixed = market_request(n=16, loss="none", model="linear", params="standard")
     for a in mixed["cascade"]["accounts"][::3]:
         a["params"] = "pmrm2"

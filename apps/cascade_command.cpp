@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/pipeline.hpp"
+#include "cascade_report.hpp"
 #include "command_io.hpp"
 
 bool scenario_set(const std::string& scenarios, const std::vector<std::string>& shocks, nlohmann::ordered_json& set,
@@ -19,17 +20,18 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr const char* cascade_usage =
-    "usage: margin cascade REQUEST|- [--shock SPEC]... [--threads N] [--compact]\n"
+    "usage: margin cascade REQUEST|- [--shock SPEC]... [--threads N] [--compact] [--html FILE]\n"
     "  REQUEST: {\"api_version\": \"1\", \"cascade\": {\"mode\": \"house\"|\"market\", \"market\", \"params\", \"accounts\",\n"
     "  \"rule\", \"shock\", \"steps\", ...}} (docs/cascade.md §Request). --shock SYM:spot=-30%,vol=+50%: the shock\n"
-    "  (repeatable; joined into one scenario). --threads 1 .. 64 (default 1): the same bytes for any N.\n";
+    "  (repeatable; joined into one scenario). --threads 1 .. 64 (default 1): the same bytes for any N.\n"
+    "  --html FILE: the report with plots (self-contained HTML, docs/cascade.md §Report); the JSON still goes to stdout.\n";
 
 int fail(const std::string& why) { return command_io::usage_error("cascade", why, cascade_usage); }
 
 }  // namespace
 
 int cascade_command(const std::vector<std::string>& args) {
-    std::string path;
+    std::string path, html_file;
     std::vector<std::string> shocks;
     std::int64_t threads = 1;
     bool compact = false;
@@ -40,10 +42,11 @@ int cascade_command(const std::vector<std::string>& args) {
             return 0;
         } else if (a == "--compact") {
             compact = true;
-        } else if (a == "--threads" || a == "--shock") {
+        } else if (a == "--threads" || a == "--shock" || a == "--html") {
             if (i + 1 >= args.size()) return fail(a + " needs a value");
             const std::string& v = args[++i];
             if (a == "--shock") shocks.push_back(v);
+            if (a == "--html") html_file = v;
             if (a == "--threads" && !command_io::count_arg(v, 1, 64, threads)) return fail("--threads is 1 .. 64");
         } else if (a.size() > 1 && a[0] == '-') {
             return fail("unknown option " + a);
@@ -68,5 +71,10 @@ int cascade_command(const std::vector<std::string>& args) {
     }
     const auto r = margin::api::cascade_json(text, !compact, static_cast<std::size_t>(threads));
     std::printf("%s\n", r.text.c_str());
+    if (r.ok() && !html_file.empty() &&
+        !command_io::write_output(html_file, cascade_report::to_html(json::parse(r.text), path == "-" ? "stdin" : path))) {
+        std::fprintf(stderr, "margin cascade: cannot write %s\n", html_file.c_str());
+        return 2;
+    }
     return r.ok() ? 0 : 1;
 }

@@ -3,6 +3,8 @@
 // exact decimal strings; doubles only place marks on a chart.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -47,6 +49,9 @@ inline std::string svg_open(double w, double h, const std::string& cls, const st
     return "<svg xmlns='http://www.w3.org/2000/svg' width='" + fixed(w, 0) + "' height='" + fixed(h, 0) + "' class='" + cls + "'" +
            (id.empty() ? "" : " id='" + id + "'") + "><rect x='0' y='0' width='100%' height='100%' fill='white'/>";
 }
+
+/// The string field `key` of a JSON object (throws if absent or not a string).
+inline const std::string& str(const nlohmann::ordered_json& j, const char* key) { return j.at(key).get_ref<const std::string&>(); }
 
 /// A horizontal grid line from x1 to x2 at height y, labelled `label` right-aligned left of x1.
 inline std::string grid_line(double x1, double x2, double y, const std::string& label, const char* stroke = "#ddd") {

@@ -14,9 +14,9 @@ namespace {
 using json = nlohmann::ordered_json;
 using report_html::escape;
 using report_html::fixed;
+using report_html::str;
 using report_html::to_double;
 
-const std::string& str(const json& j, const char* key) { return j.at(key).get_ref<const std::string&>(); }
 // Figures are compared exactly (a decimal string as a Wad), never as doubles.
 fp::Wad wad(const std::string& decimal) { return fp::parse(decimal).value; }
 

@@ -12,7 +12,8 @@
 # shipped SYNTHETIC history and bad histories and parameters, answered by each build's
 # `margin var --synthetic --compact` (one process per request, two at a time) and compared
 # the same way; the synthetic history is first checked to be what its script generates.
-# Then the stress requests (docs/stress.md, tests/core/gen_stress_requests.py), by `margin stress`.
+# Then the stress requests (docs/stress.md, tests/core/gen_stress_requests.py), by `margin stress`,
+# and the cascade requests (docs/cascade.md, tests/core/gen_cascade_requests.py), by `margin cascade`.
 #
 # Environment: API_PARITY_COUNT (default 2600), API_PARITY_SEED (default 20261121).
 set -euo pipefail
@@ -100,6 +101,20 @@ book_run() {
 book_run "$ref_cmd" expected
 grep -q '"stress_book"' "$out/stress-book-expected.json" || { echo "stress parity: no stress-book result"; exit 1; }
 
+# ---- cascade requests (docs/cascade.md, tests/core/gen_cascade_requests.py): market mode under the
+# three loss rules and three impact models, two underlyings, house mode, every door error; answered
+# by `margin cascade FILE --compact` (the log_hash included); every result's ledger then checked by
+# tests/cascade/check_logs.py (conservation as far as the log shows it, no healthy account
+# liquidated), which must catch its planted mistakes.
+python3 "$here/gen_cascade_requests.py" > "$out/cascade-requests.jsonl"
+cn=$(split cascade)
+cascade_run() { corpus_run cascade "$1" "$2" '$1 cascade "$2/{}" --compact'; }
+cascade_run expected "$ref_cmd"
+cascade_ok=$(grep -c '^{"api_version"' "$out/cascade-expected.jsonl" || true)
+cascade_err=$(grep -c '^{"error"' "$out/cascade-expected.jsonl" || true)
+echo "cascade parity: $cn requests: $cascade_ok results ($(grep -c '"mode":"house"' "$out/cascade-expected.jsonl" || true) house mode), $cascade_err errors"
+python3 "$here/../cascade/check_logs.py" "$out/cascade-requests.jsonl" "$out/cascade-expected.jsonl" --mutate
+
 # ---- collateral depth terms (docs/margin.md "Collateral depth"): a separate corpus, so the main
 # one's pinned answers stay as they were; margin batch and its input hash (NOT_REPRESENTABLE)
 python3 "$here/gen_requests.py" --depth --seed "${API_PARITY_SEED:-20261121}" > "$out/depth-requests.jsonl"
@@ -126,6 +141,8 @@ for spec in "$@"; do
   python3 "$compare" "$out/risk-expected.jsonl" "$out/risk-$name.jsonl" --label "risk (margin var): native vs $name" || status=1
   stress_run "$name" "$cmd" || status=1
   python3 "$compare" "$out/stress-expected.jsonl" "$out/stress-$name.jsonl" --label "stress (margin stress): native vs $name" || status=1
+  cascade_run "$name" "$cmd" || status=1
+  python3 "$compare" "$out/cascade-expected.jsonl" "$out/cascade-$name.jsonl" --label "cascade (margin cascade): native vs $name" || status=1
   book_run "$cmd" "$name" && cmp "$out/stress-book-expected.json" "$out/stress-book-$name.json" &&
     cmp "$out/stress-book-expected.html" "$out/stress-book-$name.html" &&
     echo "stress book: native vs $name: identical bytes, JSON and HTML report (40 accounts x 35 scenarios)" || status=1

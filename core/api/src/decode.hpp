@@ -4,7 +4,9 @@
 
 #include <string>
 
+#include "api/cascade.hpp"
 #include "api/documents.hpp"
+#include "core/cascade/paths.hpp"
 #include "core/model.hpp"
 #include "core/stress/stress.hpp"
 #include "decoder.hpp"
@@ -30,6 +32,12 @@ void decode_risk_params(decoder& d, const json& o, const std::string& path, risk
 void decode_history(decoder& d, const json& o, const std::string& path, risk::history& h);
 /// One stress/1 scenario object (types and presence; stress::validate checks it).
 void decode_stress_scenario(decoder& d, const json& o, const std::string& path, stress::scenario& s);
+/// cascade/1's "monte_carlo" (decode_cascade_mc.cpp): paths, seed, horizon, model, dof, the vols and
+/// correlations or a calibration on `h`, emit_path, list. The error, if any.
+std::optional<error> decode_cascade_mc(decoder& d, const json& o, const std::string& path, const cascade::input& in, const risk::history& h,
+                                       cascade_mc_request& out);
+/// A cascade replay's window {"from", "to", "series"?} (dates "YYYY-MM-DD"); nullopt after an error (in d).
+std::optional<cascade::replay_window> decode_replay_window(decoder& d, const json& o, const std::string& path);
 /// A request's fields; the portfolio parameters from `given` (already validated) instead of "params".
 /// "history" is read when `history_allowed` (risk requests) or under the es model.
 outcome<request> decode_request(const json& root, const portfolio_params* given, bool history_allowed = false);

@@ -48,7 +48,7 @@ std::vector<bin> bins_of(const json& per, const fp::Wad& max) {
 }
 
 std::string histogram(const std::vector<bin>& bins, const json& bd, const fp::Wad& max) {
-    const double L = 70, R = 30, T = 40, plot_h = 240, W = 860, H = T + plot_h + 60, zero_w = 40, gap = 10;
+    const double L = 70, R = 30, T = 40, plot_h = 240, W = 860, H = T + plot_h + 70, zero_w = 40, gap = 10;
     const double x0 = L + zero_w + gap, xw = W - R - x0,
                  top = std::max<double>(1, static_cast<double>(std::max_element(bins.begin(), bins.end(), [](auto&a, auto&b) {
                                                                    return a.count < b.count;
@@ -70,8 +70,8 @@ std::string histogram(const std::vector<bin>& bins, const json& bd, const fp::Wa
                fixed(c / top * plot_h, 3) + "' fill='" + (i == 0 ? "#2ca02c" : "#d62728") + "'><title>" +
                (i == 0 ? std::string("0") : "(" + b.lo + ", " + b.hi + "]") + ": " + std::to_string(b.count) + " paths</title></rect>";
     }
-    svg += "<text x='" + fixed(x0, 0) + "' y='" + fixed(H - 30, 0) + "' font-size='11'>0</text><text x='" + fixed(W - R, 0) + "' y='" +
-           fixed(H - 30, 0) + "' font-size='11' text-anchor='end'>" + fp::format(max) + "</text>";
+    svg += "<text x='" + fixed(x0, 0) + "' y='" + fixed(H - 40, 0) + "' font-size='11'>0</text><text x='" + fixed(W - R, 0) + "' y='" +
+           fixed(H - 40, 0) + "' font-size='11' text-anchor='end'>" + fp::format(max) + "</text>";
     const char* names[] = {"var_95", "es_95", "var_99", "es_99", "fund_99"};
     const char* colours[] = {"#ff7f0e", "#ff7f0e", "#9467bd", "#9467bd", "#1f77b4"};
     for (int k = 0; k < 5; ++k) {
@@ -79,8 +79,9 @@ std::string histogram(const std::vector<bin>& bins, const json& bd, const fp::Wa
         const double x = X(v);
         svg += "<line class='marker' data-name='" + std::string(names[k]) + "' data-value='" + v + "' x1='" + fixed(x, 3) + "' x2='" +
                fixed(x, 3) + "' y1='" + fixed(T - 6, 0) + "' y2='" + fixed(Y(0), 0) + "' stroke='" + colours[k] + "' stroke-width='2'" +
-               (k % 2 ? " stroke-dasharray='5 3'" : "") + "/><text x='" + fixed(x + 3, 1) + "' y='" + fixed(T - 8 + 9 * k - 18, 0) +
-               "' font-size='10' fill='" + colours[k] + "'>" + names[k] + " " + v + "</text>";
+               (k % 2 ? " stroke-dasharray='5 3'" : "") + "/><text class='legend' x='" + fixed(L + 260.0 * (k % 3), 1) + "' y='" +
+               fixed(H - 20 + 13.0 * (k / 3), 0) + "' font-size='10' fill='" + colours[k] + "'>" + (k % 2 ? "- - " : "\u2014 ") + names[k] +
+               " " + v + "</text>";
     }
     return svg + "</svg>";
 }

@@ -109,11 +109,16 @@ test('the cascade Monte Carlo report renders offline in Chromium; every bin, mar
     writeFileSync(join(out, 'cascade-mc-mutated-marker.html'), wrong);
     const caught = check(await load(join(out, 'cascade-mc-mutated-marker.html')), m);
     assert.ok(caught.some((x) => x.startsWith('marker es_99')), `a wrong marker value is caught: ${caught}`);
-    const h = text.match(/data-i='1'[^>]*height='([0-9.]+)'/)[1];
-    const tall = text.replace(/(data-i='1'[^>]*height=')([0-9.]+)'/, `$1${(Number(h) * 1.02).toFixed(3)}'`);
+    // a bar neither empty nor the tallest (the tallest sets the scale), drawn 2 % too tall
+    const bars = [...text.matchAll(/data-i='(\d+)'[^>]*data-count='(\d+)'[^>]*height='([0-9.]+)'/g)].map((x) => ({ i: x[1], c: Number(x[2]) }));
+    const top = Math.max(...bars.map((x) => x.c)), pick = bars.find((x) => x.c > 0 && x.c < top);
+    assert.ok(pick, 'a bar to mutate');
+    const re = new RegExp(`(data-i='${pick.i}'[^>]*height=')([0-9.]+)'`);
+    const tall = text.replace(re, (_, pre, h) => `${pre}${(Number(h) * 1.02).toFixed(3)}'`);
+    assert.notEqual(tall, text);
     writeFileSync(join(out, 'cascade-mc-mutated-height.html'), tall);
     const caught2 = check(await load(join(out, 'cascade-mc-mutated-height.html')), m);
-    assert.ok(caught2.some((x) => x.startsWith('bar 1: height')), `a bar 2% too tall is caught: ${caught2}`);
+    assert.ok(caught2.some((x) => x.startsWith(`bar ${pick.i}: height`)), `a bar 2% too tall is caught: ${caught2}`);
     console.log(`mutations caught: a wrong marker value (${caught.length} findings), a bar 2% too tall (${caught2.length})`);
     assert.deepEqual(problems, []);
   } finally {

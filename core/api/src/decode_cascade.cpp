@@ -15,7 +15,6 @@ namespace {
 
 using detail::decoder;
 using detail::json;
-using R = outcome<cascade::input>;
 
 const std::string root = "/cascade";
 

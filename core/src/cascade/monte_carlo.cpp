@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <thread>
 
 #include "../risk/monte_carlo.hpp"
 #include "../risk/random.hpp"
@@ -160,13 +159,7 @@ outcome<mc_result> monte_carlo(const input& in0, const mc_spec& spec, std::size_
             paths[p] = r.value;
         }
     };
-    if (threads == 1) {
-        part(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(part, t);
-        for (auto& th : pool) th.join();
-    }
+    detail::parallel(threads, part);
     for (auto& e : errs)
         if (e) return R::failure(*e);  // the lowest part's: the lowest failing path
     mc_result res;

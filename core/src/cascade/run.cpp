@@ -3,7 +3,6 @@
 // conservation, the totals.
 #include <map>
 #include <memory>
-#include <thread>
 
 #include "core/cascade/paths.hpp"
 #include "internal.hpp"
@@ -38,13 +37,7 @@ outcome<std::vector<account_result>> evaluate_all(state& s, const input& in, con
             out[i] = std::move(r.value);
         }
     };
-    if (threads == 1) {
-        part(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(part, t);
-        for (auto& th : pool) th.join();
-    }
+    parallel(threads, part);
     for (auto& e : errs)
         if (e) return R::failure(*e);  // the first part's error: the lowest account index
     return R{std::move(out), std::nullopt};

@@ -87,7 +87,8 @@ struct step_record {
 struct totals {
     std::size_t liquidations = 0, steps_run = 0;
     Wad notional, bad_debt, fund_used, adl_notional, capital_locked;
-    std::map<std::string, std::optional<Wad>> amplification;  ///< (final - S0) / (S_shock - S0), floor; null when S_shock = S0 (S_shock: house path[0], market the path's last)
+    std::map<std::string, std::optional<Wad>>
+        amplification;    ///< (final - S0) / (S_shock - S0), floor; null when S_shock = S0 (S_shock: house path[0], market the path's last)
     bool capped = false;  ///< stopped by the step cap with an account still liquidatable (or the path not done)
 };
 

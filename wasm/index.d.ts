@@ -555,9 +555,19 @@ export interface CascadeRequest {
       | { model: 'linear' | 'sqrt'; depth: string | bigint; k: string | bigint; max_impact: string | bigint }
       | { model: 'levels'; bids?: { price: string | bigint; size: string | bigint }[]; asks?: { price: string | bigint; size: string | bigint }[];
           max_impact: string | bigint }>;
-    /** A stress/1 scenario applied to the market (without "name"), or (house mode) the path of markets pushed. */
-    shock: Omit<StressScenario, 'name'> & { name?: string } | { path: Market[] };
+    /** A stress/1 scenario applied to the market (without "name"), a path of markets (house: pushed; market: the exogenous
+     *  path), or a replay of `history` (docs/cascade.md §Replays). Absent with `monte_carlo`. */
+    shock?: Omit<StressScenario, 'name'> & { name?: string } | { path: Market[] } | { replay: { from: string; to: string; series?: Record<string, string> } };
     steps: string | bigint;
+    /** symbol -> CSV text or [date, close] rows: replays and the Monte Carlo's calibration. */
+    history?: Record<string, string | [string, string][]>;
+    /** docs/cascade.md "## Monte Carlo": the result is then a CascadeMonteCarloResponse. */
+    monte_carlo?: {
+      paths: string | bigint; seed?: string | bigint; horizon?: string | bigint; model?: 'normal' | 'student_t'; dof?: string | bigint;
+      vol?: Record<string, string | bigint>; correlation?: Record<string, Record<string, string | bigint>>;
+      calibrate?: { as_of?: string; lookback?: string | bigint; lambda?: string | bigint };
+      emit_path?: string | bigint; list?: string | bigint;
+    };
   };
 }
 type Amount<B> = B extends true ? bigint : string;
@@ -584,11 +594,24 @@ export interface CascadeResponse<B = false> {
     log_hash: string;
   };
 }
+/** The Monte Carlo's result (docs/cascade.md "## Monte Carlo"). */
+export interface CascadeMonteCarloResponse<B = false> {
+  api_version: '1';
+  cascade_monte_carlo: {
+    paths: number; seed: string; horizon: number; model: 'normal' | 'student_t'; dof?: number; accounts: number; symbols: string[];
+    bad_debt: { mean: Amount<B>; max: Amount<B>; var_95: Amount<B>; es_95: Amount<B>; k_95: number; var_99: Amount<B>; es_99: Amount<B>;
+                k_99: number; fund_99: Amount<B>; fund_rank: number; paths_with_bad_debt: number };
+    per_path: { path: number; bad_debt: Amount<B>; shortfall: Amount<B>; liquidations: number; steps: number; capped: boolean }[];
+    /** keccak256 of the compact per-path list of every path. */
+    paths_hash: string;
+    path_markets?: { path: number; markets: Market[] };
+  };
+}
 /** The exact bytes of `margin cascade --compact`; error documents are returned. */
 export function cascadeText(request: CascadeRequest | string): string;
 /** The cascade's step log and totals; throws MarginError on an error document. options.bigint: amounts as bigint wei. */
-export function cascade(request: CascadeRequest | string, options?: { bigint?: false }): CascadeResponse;
-export function cascade(request: CascadeRequest | string, options: { bigint: true }): CascadeResponse<true>;
+export function cascade(request: CascadeRequest | string, options?: { bigint?: false }): CascadeResponse | CascadeMonteCarloResponse;
+export function cascade(request: CascadeRequest | string, options: { bigint: true }): CascadeResponse<true> | CascadeMonteCarloResponse<true>;
 
 /** The SPAN risk-array requirement (docs/span.md): the exact response bytes, error documents included. */
 export function computeSpanText(request: SpanRequest | string): string;

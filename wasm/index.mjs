@@ -293,7 +293,8 @@ export function cascadeText(request) {
   return textOrError(() => call(engine._margin_cascade, text(request, '')));
 }
 
-/** The cascade's step log, totals and log_hash; throws MarginError on an error document.
+/** The cascade's step log, totals and log_hash (with "monte_carlo": the cascade_monte_carlo document, docs/cascade.md
+ *  "## Monte Carlo"); throws MarginError on an error document.
  *  options.bigint: every amount as bigint wei (indices and counts are numbers; loss_mark.scale stays a string). */
 export function cascade(request, options = {}) {
   return finish(parsed(call(engine._margin_cascade, text(request, ''))), options);

@@ -90,7 +90,7 @@ def errors():
     out["levels"] = (r, "OUT_OF_RANGE", "/cascade/liquidity/BTC/bids/1")
     r = house_request(); r["cascade"]["liquidators"] = ["3", "4"]
     out["liquidator"] = (r, "BAD_COUNT", "/cascade/liquidators/1")
-    r = market_request(); r["cascade"]["shock"] = {"path": [market("90"), market("80")]}
+    r = market_request(); r["cascade"]["shock"] = {"path": []}
     out["market_path"] = (r, "OUT_OF_RANGE", "/cascade/shock/path")
     r = house_request(); r["cascade"]["accounts"][0]["account"]["margin_mode"] = "isolated"
     out["isolated"] = (r, "MODE_NOT_SUPPORTED", "/cascade/accounts/0/account/margin_mode")

@@ -4,8 +4,10 @@
 
 #include <string>
 
+#include "api/cascade.hpp"
 #include "api/documents.hpp"
 #include "core/cascade/cascade.hpp"
+#include "core/cascade/paths.hpp"
 #include "core/model.hpp"
 #include "core/stress/stress.hpp"
 #include "decoder.hpp"
@@ -35,6 +37,12 @@ void decode_stress_scenario(decoder& d, const json& o, const std::string& path, 
 /// in `market_path`) and the series vols it carries, appended to `vols`. Null after an error.
 const json* decode_path_entry(decoder& d, const json& o, const std::string& path, std::string& market_path,
                               std::vector<cascade::series_vol>& vols);
+/// cascade/1's "monte_carlo" (decode_cascade_mc.cpp): paths, seed, horizon, model, dof, the vols and
+/// correlations or a calibration on `h`, emit_path, list. The error, if any.
+std::optional<error> decode_cascade_mc(decoder& d, const json& o, const std::string& path, const cascade::input& in, const risk::history& h,
+                                       cascade_mc_request& out);
+/// A cascade replay's window {"from", "to", "series"?} (dates "YYYY-MM-DD"); nullopt after an error (in d).
+std::optional<cascade::replay_window> decode_replay_window(decoder& d, const json& o, const std::string& path);
 /// A request's fields; the portfolio parameters from `given` (already validated) instead of "params".
 /// "history" is read when `history_allowed` (risk requests) or under the es model.
 outcome<request> decode_request(const json& root, const portfolio_params* given, bool history_allowed = false);

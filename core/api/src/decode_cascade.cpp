@@ -6,6 +6,7 @@
 
 #include "api/cascade.hpp"
 #include "api/request.hpp"
+#include "core/cascade/paths.hpp"
 #include "core/stress/book.hpp"
 #include "decode.hpp"
 
@@ -14,7 +15,6 @@ namespace {
 
 using detail::decoder;
 using detail::json;
-using R = outcome<cascade::input>;
 
 const std::string root = "/cascade";
 
@@ -95,9 +95,20 @@ std::optional<std::int64_t> first_expiry(const std::vector<request>& book) {
     return t;
 }
 
+// A house push at or after the earliest expiry held (house mode does not settle expiries).
+std::optional<error> crosses_expiry(const cascade::input& in, const std::vector<market_state>& path, const std::string& at) {
+    const auto expiry = first_expiry(in.accounts);
+    if (in.mode != cascade::mode::house || !expiry) return std::nullopt;
+    for (const auto& m : path)
+        if (m.timestamp >= *expiry)
+            return error{error_code::OUT_OF_RANGE, at, "a push crosses the expiry " + std::to_string(*expiry) + " held in the book"};
+    return std::nullopt;
+}
+
 }  // namespace
 
-outcome<cascade::input> parse_cascade_request(std::string_view text) {
+outcome<cascade_request> parse_cascade(std::string_view text) {
+    using R = outcome<cascade_request>;
     auto doc = detail::parse_document(text);
     if (!doc.ok()) return R::failure(*doc.err);
     const json& top = doc.value;
@@ -109,10 +120,12 @@ outcome<cascade::input> parse_cascade_request(std::string_view text) {
     const json* cp = d.field(top, "", "cascade", true);
     if (!cp || !d.is_object(*cp, root) ||
         !d.only(*cp, root,
-                {"accounts", "insurance_fund", "liquidators", "liquidity", "loss", "market", "mode", "params", "rule", "shock", "steps"}))
+                {"accounts", "history", "insurance_fund", "liquidators", "liquidity", "loss", "market", "mode", "monte_carlo", "params",
+                 "rule", "shock", "steps"}))
         return R::failure(*d.err);
     const json& c = *cp;
-    cascade::input in;
+    cascade_request out;
+    cascade::input& in = out.in;
     // mode
     if (auto m = d.text(c, root, "mode", true)) {
         if (*m == "house")
@@ -204,15 +217,35 @@ outcome<cascade::input> parse_cascade_request(std::string_view text) {
             if (d.failed()) return R::failure(*d.err);
         }
     }
-    // the shock: a house path of markets, or a stress/1 scenario applied to the market
+    // the history (replays, the Monte Carlo's calibration)
+    risk::history hist;
+    if (const json* h = d.field(c, root, "history", false)) detail::decode_history(d, *h, root + "/history", hist);
+    if (d.failed()) return R::failure(*d.err);
+    // the Monte Carlo draws the paths: no shock
+    const std::string sp = root + "/shock";
+    if (const json* mc = d.field(c, root, "monte_carlo", false)) {
+        if (c.contains("shock")) return R::failure(error_code::OUT_OF_RANGE, sp, "the Monte Carlo draws the paths: give no shock");
+        out.mc.emplace();
+        out.mc->market = market->dump();
+        if (auto e = detail::decode_cascade_mc(d, *mc, root + "/monte_carlo", in, hist, *out.mc)) return R::failure(*e);
+        in.path.push_back(in.start);
+        return R{std::move(out), std::nullopt};
+    }
+    // the shock: a path of markets, a replay of the history, or a stress/1 scenario applied to the market
     const json* shock = d.field(c, root, "shock", true);
     if (!shock || !d.is_object(*shock, root + "/shock")) return R::failure(*d.err);
-    const std::string sp = root + "/shock";
+    if (const json* rp = d.field(*shock, sp, "replay", false); rp && shock->size() == 1) {
+        auto w = detail::decode_replay_window(d, *rp, sp + "/replay");
+        if (!w) return R::failure(*d.err);
+        auto path = cascade::replay_path(in.start, hist, *w, sp + "/replay");
+        if (!path.ok()) return R::failure(*path.err);
+        if (auto e = crosses_expiry(in, path.value, sp + "/replay/to")) return R::failure(*e);
+        in.path = std::move(path.value);
+        return R{std::move(out), std::nullopt};
+    }
     if (const json* path = d.field(*shock, sp, "path", false)) {
         const std::string pp = sp + "/path";
         if (!d.only(*shock, sp, {"path"}) || !d.is_array(*path, pp)) return R::failure(*d.err);
-        if (!house && path->size() != 1)
-            return R::failure(error_code::OUT_OF_RANGE, pp, "market mode takes one shocked market (the impact makes the rest of the path)");
         if (path->empty() || path->size() > cascade::max_steps)
             return R::failure(error_code::OUT_OF_RANGE, pp, "a path has 1 to 1000 markets");
         const auto expiry = first_expiry(in.accounts);
@@ -247,7 +280,13 @@ outcome<cascade::input> parse_cascade_request(std::string_view text) {
         if (!shocked.ok()) return R::failure(*shocked.err);
         in.path.push_back(std::move(shocked.value.market));
     }
-    return R{std::move(in), std::nullopt};
+    return R{std::move(out), std::nullopt};
+}
+
+outcome<cascade::input> parse_cascade_request(std::string_view text) {
+    auto r = parse_cascade(text);
+    if (!r.ok()) return outcome<cascade::input>::failure(*r.err);
+    return outcome<cascade::input>{std::move(r.value.in), std::nullopt};
 }
 
 }  // namespace margin::api

@@ -1,6 +1,7 @@
 // The cascade's working state and the pieces its steps share (internal to core/src/cascade/).
 #pragma once
 
+#include <thread>
 #include <vector>
 
 #include "core/cascade/cascade.hpp"
@@ -16,6 +17,15 @@ struct state {
     house_ledger h;
     Wad counterparty;
 };
+
+/// part(t) for t = 0 .. threads - 1, each on its own thread (on the caller's when threads is 1).
+template <class F>
+void parallel(std::size_t threads, F& part) {
+    if (threads == 1) return part(0);
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(part, t);
+    for (auto& th : pool) th.join();
+}
 
 /// The mark an underlying trades at: the perp mark, else spot.
 inline const Wad& mark_of(const underlying_market& u) { return u.perp_mark ? *u.perp_mark : u.spot; }

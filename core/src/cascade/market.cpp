@@ -7,6 +7,7 @@
 // cash: the fund, then the loss rule.
 #include <map>
 
+#include "core/cascade/paths.hpp"
 #include "core/validate.hpp"
 #include "internal.hpp"
 #include "wad_ops.hpp"
@@ -18,8 +19,6 @@ constexpr auto FLOOR = fp::rounding::floor;
 constexpr auto CEIL = fp::rounding::ceil;
 error overflow() { return error{error_code::ARITHMETIC_OVERFLOW, "", "cascade: overflow in a market-mode step"}; }
 
-/// x new / old, against the liquidated side (floor for a fall, ceil for a rise).
-Wad rescale(calc& c, const Wad& x, const Wad& now, const Wad& was) { return c(fp::mul_div(x, now, was, now < was ? FLOOR : CEIL)); }
 }  // namespace
 
 outcome<step_record> market_step(state& s, const input& in, market_state& m, const std::vector<account_result>& before,
@@ -57,16 +56,11 @@ outcome<step_record> market_step(state& s, const input& in, market_state& m, con
             r = x.value;
         }
         imp[sym] = r;
-        if (r.new_mark != mark) {
-            u.spot = rescale(c, u.spot, r.new_mark, mark);
-            if (u.perp_mark) u.perp_mark = r.new_mark;
-            for (auto& e : u.expiries)
-                if (e.given_forward) e.given_forward = rescale(c, *e.given_forward, r.new_mark, mark);
-        }
+        if (auto e = move_mark(m, sym, r.new_mark)) return R::failure(*e);
         underlying_step us;
         us.symbol = sym;
         us.price = r.new_mark;
-        us.price_no_feedback = mark_of(in.path.front().underlyings.at(sym));
+        us.price_no_feedback = r.new_mark;  // run() sets the path's
         us.flow = f;
         us.impact = r.impact;
         us.execution = r.execution;

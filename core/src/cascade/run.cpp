@@ -3,8 +3,8 @@
 // conservation, the totals.
 #include <map>
 #include <memory>
-#include <thread>
 
+#include "core/cascade/paths.hpp"
 #include "internal.hpp"
 #include "wad_ops.hpp"
 
@@ -37,13 +37,7 @@ outcome<std::vector<account_result>> evaluate_all(state& s, const input& in, con
             out[i] = std::move(r.value);
         }
     };
-    if (threads == 1) {
-        part(0);
-    } else {
-        std::vector<std::thread> pool;
-        for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(part, t);
-        for (auto& th : pool) th.join();
-    }
+    parallel(threads, part);
     for (auto& e : errs)
         if (e) return R::failure(*e);  // the first part's error: the lowest account index
     return R{std::move(out), std::nullopt};
@@ -82,8 +76,8 @@ outcome<result> run(const input& in, std::size_t threads) {
                           "the step cap is 1 .. " + std::to_string(max_steps) + ", got " + std::to_string(in.steps));
     if (in.accounts.empty()) return R::failure(error_code::OUT_OF_RANGE, "/accounts", "an empty book");
     if (in.path.empty()) return R::failure(error_code::OUT_OF_RANGE, "/path", "no market after the shock");
-    if (in.mode == mode::market && in.path.size() != 1)
-        return R::failure(error_code::OUT_OF_RANGE, "/path", "market mode takes one shocked market (the path is the impact's)");
+    if (in.path.size() > max_steps)
+        return R::failure(error_code::OUT_OF_RANGE, "/path", "a path has 1 to " + std::to_string(max_steps) + " markets");
     if (!in.groups.empty() && in.groups.size() != in.accounts.size())
         return R::failure(error_code::OUT_OF_RANGE, "/groups", "one group per account");
     for (std::size_t j = 0; j < in.liquidators.size(); ++j)
@@ -163,14 +157,18 @@ outcome<result> run(const input& in, std::size_t threads) {
             const std::size_t k = std::min(step, in.path.size() - 1);
             m = in.path[k];
             if (!in.path_vols.empty()) detail::apply_vols(s, in.path_vols[k]);  // the push's vols, before the evaluation
+        } else if (step > 0 && step < in.path.size()) {  // the path's move, the impact so far carried on top
+            auto x = exogenous_step(m, in.path[step - 1], in.path[step], step);
+            if (!x.ok()) return R::failure(*x.err);
+            m = std::move(x.value);
         }
-        const bool path_left = in.mode == mode::house && step + 1 < in.path.size();
+        const bool path_left = step + 1 < in.path.size();
         auto ev = detail::evaluate_all(s, in, m, threads);
         if (!ev.ok()) return R::failure(*ev.err);
         std::vector<std::size_t> cand;
         for (std::size_t i = 0; i < ev.value.size(); ++i)
             if (ev.value[i].liquidatable) cand.push_back(i);
-        if (cand.empty() && step > 0 && (in.mode == mode::market || step >= in.path.size())) {  // a round with nothing to do
+        if (cand.empty() && step >= in.path.size()) {  // a round with nothing to do, the path done
             pending = false;
             break;
         }
@@ -179,6 +177,8 @@ outcome<result> run(const input& in, std::size_t threads) {
         if (!st.ok()) return R::failure(*st.err);
         step_record& r = st.value;
         r.step = step;
+        if (in.mode == mode::market)
+            for (auto& u : r.underlyings) u.price_no_feedback = mark_or_zero(in.path[std::min(step, in.path.size() - 1)], u.symbol);
         r.fund = s.h.insurance_fund;
         r.socialised_loss = s.h.socialised_loss;
         r.total_positive_cash = s.h.total_positive_cash;
@@ -203,7 +203,7 @@ outcome<result> run(const input& in, std::size_t threads) {
     out.total.capped = pending && out.steps.size() == in.steps;
     out.total.fund_used = c(fp::sub(fund0, s.h.insurance_fund));
     for (const auto& [sym, u] : in.start.underlyings) {
-        const Wad s0 = detail::mark_of(u), shock = mark_or_zero(in.path.front(), sym);
+        const Wad s0 = detail::mark_of(u), shock = mark_or_zero(in.mode == mode::house ? in.path.front() : in.path.back(), sym);
         const Wad fin = out.steps.empty() ? shock : mark_or_zero(m, sym);
         const Wad den = c(fp::sub(shock, s0));
         if (den.raw().is_zero())

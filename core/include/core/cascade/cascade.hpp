@@ -57,7 +57,7 @@ struct input {
     std::map<std::string, cascade::liquidity> liquidity;  ///< market mode: by underlying symbol (an underlying without: no impact)
     market_state start;                                   ///< S0, validated
     std::vector<market_state>
-        path;  ///< validated; house: the market of each push (step s: path[min(s, n - 1)]); market: path[0], the shocked market
+        path;  ///< validated, 1 .. max_steps; house: the market of each push (step s: path[min(s, n - 1)]); market: the exogenous path (exogenous_step)
     std::size_t steps = 1;  ///< the step cap, 1 .. max_steps
     /// House mode: empty (the positions keep their mark_vol), or one list per path market (the
     /// series vols of that push; an empty list leaves the vols as they are). Each series held
@@ -103,7 +103,8 @@ struct step_record {
 struct totals {
     std::size_t liquidations = 0, steps_run = 0;
     Wad notional, bad_debt, fund_used, adl_notional, capital_locked;
-    std::map<std::string, std::optional<Wad>> amplification;  ///< (final - S0) / (S_shock - S0), floor; null when S_shock = S0
+    std::map<std::string, std::optional<Wad>>
+        amplification;    ///< (final - S0) / (S_shock - S0), floor; null when S_shock = S0 (S_shock: house path[0], market the path's last)
     bool capped = false;  ///< stopped by the step cap with an account still liquidatable (or the path not done)
 };
 
@@ -115,7 +116,7 @@ struct result {
 /// Runs the cascade. `threads` (>= 1; 1 under WebAssembly) split each step's evaluation of the
 /// book; liquidations run in book order on one thread, so the result does not depend on it.
 /// Errors: BAD_COUNT /steps (0 or > max_steps), OUT_OF_RANGE /accounts (empty), /rule/* (bounds), /path (empty, or
-/// more than one market in market mode), /groups, /liquidators/<i> (not a book index),
+/// more than max_steps markets), /groups, /liquidators/<i> (not a book index),
 /// /liquidity/<SYM>/{max_impact,depth,k,levels,bids/<i>,asks/<i>} (the bounds of `liquidity`),
 /// MODEL_NOT_SUPPORTED /accounts/<i> (house mode off the portfolio model), /accounts/<i>/collateral
 /// (collateral held), /path/<i> (house mode: not one underlying), OUT_OF_RANGE /path_vols (not one

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "api/cascade.hpp"
 #include "api/pipeline.hpp"
+#include "cascade_compare_report.hpp"
 #include "command_io.hpp"
 
 bool scenario_set(const std::string& scenarios, const std::vector<std::string>& shocks, nlohmann::ordered_json& set,
@@ -20,11 +22,37 @@ using json = nlohmann::ordered_json;
 
 constexpr const char* cascade_usage =
     "usage: margin cascade REQUEST|- [--shock SPEC]... [--threads N] [--compact]\n"
+    "       margin cascade REQUEST|- --compare MODELS [--table] [--html FILE] [--shock SPEC]... [--threads N] [--compact]\n"
     "  REQUEST: {\"api_version\": \"1\", \"cascade\": {\"mode\": \"house\"|\"market\", \"market\", \"params\", \"accounts\",\n"
     "  \"rule\", \"shock\", \"steps\", ...}} (docs/cascade.md §Request). --shock SYM:spot=-30%,vol=+50%: the shock\n"
-    "  (repeatable; joined into one scenario). --threads 1 .. 64 (default 1): the same bytes for any N.\n";
+    "  (repeatable; joined into one scenario). --threads 1 .. 64 (default 1): the same bytes for any N.\n"
+    "  --compare standard-isolated,standard,pmrm2,es (also span16): the same book and shock under each model\n"
+    "  (docs/cascade.md \"Models compared\"): {\"cascade_compare\": [...]}; --table: a text table instead;\n"
+    "  --html FILE: the report (table and bar plots) to FILE, the JSON still to stdout.\n";
 
 int fail(const std::string& why) { return command_io::usage_error("cascade", why, cascade_usage); }
+
+// --compare: the rows as JSON (or --table), the report to --html.
+int compare_models(const std::string& text, const std::string& list, bool table, const std::string& html, bool compact,
+                   std::size_t threads) {
+    std::vector<std::string> models;
+    for (std::size_t start = 0;;) {
+        const std::size_t comma = list.find(',', start);
+        models.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    const auto r = margin::api::cascade_compare_json(text, models, !compact, threads);
+    if (!r.ok()) {
+        std::printf("%s\n", r.text.c_str());
+        return 1;
+    }
+    const json doc = json::parse(r.text);
+    if (!html.empty() && !command_io::write_output(html, cascade_compare_report::to_html(doc)))
+        return fail("cannot write " + html);
+    std::printf("%s\n", table ? cascade_compare_report::to_table(doc).c_str() : r.text.c_str());
+    return 0;
+}
 
 }  // namespace
 
@@ -32,7 +60,8 @@ int cascade_command(const std::vector<std::string>& args) {
     std::string path;
     std::vector<std::string> shocks;
     std::int64_t threads = 1;
-    bool compact = false;
+    bool compact = false, table = false;
+    std::string compare, html;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -40,10 +69,14 @@ int cascade_command(const std::vector<std::string>& args) {
             return 0;
         } else if (a == "--compact") {
             compact = true;
-        } else if (a == "--threads" || a == "--shock") {
+        } else if (a == "--table") {
+            table = true;
+        } else if (a == "--threads" || a == "--shock" || a == "--compare" || a == "--html") {
             if (i + 1 >= args.size()) return fail(a + " needs a value");
             const std::string& v = args[++i];
             if (a == "--shock") shocks.push_back(v);
+            if (a == "--compare") compare = v;
+            if (a == "--html") html = v;
             if (a == "--threads" && !command_io::count_arg(v, 1, 64, threads)) return fail("--threads is 1 .. 64");
         } else if (a.size() > 1 && a[0] == '-') {
             return fail("unknown option " + a);
@@ -52,6 +85,7 @@ int cascade_command(const std::vector<std::string>& args) {
             path = a;
         }
     }
+    if (compare.empty() && (table || !html.empty())) return fail("--table and --html go with --compare");
     if (path.empty()) path = "-";
     std::string text;
     if (!read_all(path, text)) return fail("cannot read " + path);
@@ -66,6 +100,7 @@ int cascade_command(const std::vector<std::string>& args) {
         doc["cascade"]["shock"] = std::move(shock);
         text = doc.dump();
     }
+    if (!compare.empty()) return compare_models(text, compare, table, html, compact, static_cast<std::size_t>(threads));
     const auto r = margin::api::cascade_json(text, !compact, static_cast<std::size_t>(threads));
     std::printf("%s\n", r.text.c_str());
     return r.ok() ? 0 : 1;

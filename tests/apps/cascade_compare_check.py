@@ -2,7 +2,7 @@
 """`margin cascade --compare`'s rows against separate `margin cascade` runs (docs/cascade.md
 "Models compared"), outside the compare code path: for standard, pmrm2 and span16 the request with
 its "params" replaced (and no account's own); for standard-isolated the isolated book built here —
-each position's standard IM from `margin batch` (the position alone in a cross account, cash 0),
+each position's standard IM at S0 from `margin batch` (its account's "positions"[j].initial_margin),
 the cash split floor(cash x IM_j / sum IM) in wei with Python integers, the remainder to the first
 position — and run as a plain request. es has no separate run (a cascade/1 request carries no price
 history; the compare gives es the shipped SYNTHETIC history): its row is only checked for shape.
@@ -53,22 +53,17 @@ def isolated_book(margin, req):
     c = req["cascade"]
     lines, owners = [], []
     for i, a in enumerate(c["accounts"]):
-        ps = a["account"]["positions"]
-        if len(ps) <= 1:
-            continue
-        for p in ps:
-            lines.append(json.dumps({"api_version": "1", "params": "standard", "market": c["market"],
-                                     "account": {"margin_mode": "cross", "cash": "0", "positions": [p]}}, separators=(",", ":")))
+        if len(a["account"]["positions"]) > 1:
+            lines.append(json.dumps({"api_version": "1", "params": "standard", "market": c["market"], "account": a["account"]},
+                                    separators=(",", ":")))
             owners.append(i)
-    ims = []
+    ims = {}
     if lines:
-        out = run(margin, ["batch", "-", "-"], "\n".join(lines) + "\n")
-        ims = [wei(json.loads(x)["initial_margin"]) for x in out.splitlines() if x.strip()]
-        if len(ims) != len(lines):
-            sys.exit(f"batch gave {len(ims)} answers for {len(lines)} requests")
-    by_account = {}
-    for i, im in zip(owners, ims):
-        by_account.setdefault(i, []).append(im)
+        out = [x for x in run(margin, ["batch", "-", "-"], "\n".join(lines) + "\n").splitlines() if x.strip()]
+        if len(out) != len(lines):
+            sys.exit(f"batch gave {len(out)} answers for {len(lines)} requests")
+        for i, x in zip(owners, out):
+            ims[i] = [wei(p["initial_margin"]) for p in json.loads(x)["result"]["positions"]]
     accounts = []
     for i, a in enumerate(c["accounts"]):
         acct = a["account"]
@@ -76,7 +71,7 @@ def isolated_book(margin, req):
         if len(ps) <= 1:
             accounts.append({"account": acct})
             continue
-        im = by_account[i]
+        im = ims[i]
         cash, total = wei(acct["cash"]), sum(im)
         share = [0] * len(ps)
         if total > 0 and cash > 0:

@@ -40,6 +40,12 @@ outcome<generated> generate_book(const cascade_book_options& o) {
     if (!doc.ok()) return R::failure(*doc.err);
     const detail::json& d = doc.value;
     g.market = d.is_object() && d.contains("market") ? d.at("market") : d;
+    // house mode: the market of the book's one underlying (a house path moves one underlying)
+    if (o.house && g.market.is_object() && g.market.contains("underlyings") && g.market["underlyings"].is_object() &&
+        g.market["underlyings"].contains(g.underlyings[0])) {
+        const detail::json u = g.market["underlyings"][g.underlyings[0]];
+        g.market["underlyings"] = {{g.underlyings[0], u}};
+    }
     detail::json r = detail::json::object();
     r["api_version"] = "1";
     r["params"] = g.params;

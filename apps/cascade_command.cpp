@@ -48,8 +48,7 @@ int compare_models(const std::string& text, const std::string& list, bool table,
         return 1;
     }
     const json doc = json::parse(r.text);
-    if (!html.empty() && !command_io::write_output(html, cascade_compare_report::to_html(doc)))
-        return fail("cannot write " + html);
+    if (!html.empty() && !command_io::write_output(html, cascade_compare_report::to_html(doc))) return fail("cannot write " + html);
     std::printf("%s\n", table ? cascade_compare_report::to_table(doc).c_str() : r.text.c_str());
     return 0;
 }

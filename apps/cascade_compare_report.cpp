@@ -18,7 +18,7 @@ using report_html::to_double;
 // A cell's text: strings as written, counts in decimal, null as "null", booleans as true/false.
 std::string text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
-const char* const figures[] = {"accounts", "liquidations", "bad_debt",     "capital_locked", "notional",
+const char* const figures[] = {"accounts",  "liquidations", "bad_debt",  "capital_locked", "notional",
                                "fund_used", "adl_notional", "steps_run", "capped"};
 
 // The underlyings of the amplification columns (the first row's, in its order).
@@ -36,7 +36,8 @@ std::vector<std::vector<std::pair<std::string, std::string>>> cells(const json& 
     for (const json& r : rows) {
         std::vector<std::pair<std::string, std::string>> c{{"model", text(r.at("model"))}};
         for (const char* k : figures) c.emplace_back(k, text(r.at(k)));
-        for (const auto& s : syms) c.emplace_back("amplification/" + s, r.at("amplification").contains(s) ? text(r.at("amplification").at(s)) : "-");
+        for (const auto& s : syms)
+            c.emplace_back("amplification/" + s, r.at("amplification").contains(s) ? text(r.at("amplification").at(s)) : "-");
         out.push_back(std::move(c));
     }
     return out;
@@ -117,7 +118,8 @@ std::string to_html(const json& doc) {
     for (const auto& r : cells(rows)) {
         h += "<tr data-model='" + escape(r[0].second) + "'>";
         for (std::size_t j = 0; j < r.size(); ++j)
-            h += "<td" + std::string(j == 0 ? " class='l'" : "") + " data-key='" + escape(r[j].first) + "'>" + escape(r[j].second) + "</td>";
+            h +=
+                "<td" + std::string(j == 0 ? " class='l'" : "") + " data-key='" + escape(r[j].first) + "'>" + escape(r[j].second) + "</td>";
         h += "</tr>";
     }
     h += "</table>\n";

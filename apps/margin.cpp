@@ -59,17 +59,17 @@
 
 using margin::error_code;
 
-int risk_command(const std::vector<std::string>& args);         // apps/risk_command.cpp
-int backtest_command(const std::vector<std::string>& args);     // apps/backtest_command.cpp
-int dynamic_command(const std::vector<std::string>& args);      // apps/dynamic_command.cpp
-int impact_command(const std::vector<std::string>& args);       // apps/impact_command.cpp
-int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
-int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
-int cascade_command(const std::vector<std::string>& args);      // apps/cascade_command.cpp
+int risk_command(const std::vector<std::string>& args);          // apps/risk_command.cpp
+int backtest_command(const std::vector<std::string>& args);      // apps/backtest_command.cpp
+int dynamic_command(const std::vector<std::string>& args);       // apps/dynamic_command.cpp
+int impact_command(const std::vector<std::string>& args);        // apps/impact_command.cpp
+int stress_command(const std::vector<std::string>& args);        // apps/stress_command.cpp
+int stress_book_command(const std::vector<std::string>& args);   // apps/stress_book_command.cpp
+int cascade_command(const std::vector<std::string>& args);       // apps/cascade_command.cpp
 int cascade_book_command(const std::vector<std::string>& args);  // apps/cascade_book_command.cpp
-int audit_command(const std::vector<std::string>& args);        // apps/audit_command.cpp
-int explain_command(const std::vector<std::string>& args);      // apps/explain_command.cpp
-int compare_command(const std::vector<std::string>& args);      // apps/compare_command.cpp
+int audit_command(const std::vector<std::string>& args);         // apps/audit_command.cpp
+int explain_command(const std::vector<std::string>& args);       // apps/explain_command.cpp
+int compare_command(const std::vector<std::string>& args);       // apps/compare_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text

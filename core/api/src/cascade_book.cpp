@@ -158,8 +158,8 @@ reply cascade_book_from_json(std::string_view text, bool pretty) {
         return reply::failure(*d.err, pretty);
     if (auto n = d.whole(o, "", "accounts", 1'000'000'000, true)) opt.accounts = static_cast<std::size_t>(*n);
     if (auto s = d.whole(o, "", "seed", UINT64_MAX, true); s && !d.failed()) opt.seed = *s;
-    if (const json* u = d.field(o, "", "underlyings", false); u && !d.failed() && d.is_array(*u, "/underlyings") &&
-                                                                d.at_most(*u, limits::max_underlyings, "/underlyings", "underlyings"))
+    if (const json* u = d.field(o, "", "underlyings", false);
+        u && !d.failed() && d.is_array(*u, "/underlyings") && d.at_most(*u, limits::max_underlyings, "/underlyings", "underlyings"))
         for (std::size_t i = 0; i < u->size() && !d.failed(); ++i) {
             const json wrap = {{"u", (*u)[i]}};
             if (auto t = d.text(wrap, "", "u", true))
@@ -168,8 +168,7 @@ reply cascade_book_from_json(std::string_view text, bool pretty) {
                 d.err->path = child("/underlyings", i);
         }
     if (auto m = d.text(o, "", "mode", false); m && !d.failed()) {
-        if (*m != "market" && *m != "house")
-            d.fail(error_code::BAD_ENUM, "/mode", "mode is \"market\" or \"house\", got \"" + *m + "\"");
+        if (*m != "market" && *m != "house") d.fail(error_code::BAD_ENUM, "/mode", "mode is \"market\" or \"house\", got \"" + *m + "\"");
         opt.house = *m == "house";
     }
     if (auto p = d.text(o, "", "params", false); p && !d.failed()) opt.params = *p;

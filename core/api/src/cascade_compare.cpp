@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "api/cascade.hpp"
+#include "api/documents.hpp"
 #include "core/margin.hpp"
 #include "core/stress/book.hpp"
-#include "api/documents.hpp"
 #include "core/validate.hpp"
 #include "decode.hpp"
 #include "encode.hpp"
@@ -99,10 +99,9 @@ outcome<cascade::input> isolate(const cascade::input& in) {
 reply cascade_compare_json(std::string_view text, const std::vector<std::string>& models, bool pretty, std::size_t threads) {
     for (std::size_t k = 0; k < models.size(); ++k)
         if (!cascade_compare_model(models[k]))
-            return reply::failure(
-                error{error_code::UNKNOWN_PRESET, "/compare/" + std::to_string(k),
-                      "a model is standard-isolated, standard, pmrm2, span16 or es; got \"" + models[k] + "\""},
-                pretty);
+            return reply::failure(error{error_code::UNKNOWN_PRESET, "/compare/" + std::to_string(k),
+                                        "a model is standard-isolated, standard, pmrm2, span16 or es; got \"" + models[k] + "\""},
+                                  pretty);
     if (models.empty()) return reply::failure(error{error_code::OUT_OF_RANGE, "/compare", "no model to compare"}, pretty);
     auto doc = detail::parse_document(text);
     if (!doc.ok()) return reply::failure(*doc.err, pretty);

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 
+#include "../wad_ops.hpp"
 #include "core/limits.hpp"
 #include "core/pricing.hpp"
 #include "core/stress/book.hpp"
 #include "fixedpoint/black76.hpp"
 #include "fixedpoint/philox.hpp"
-#include "../wad_ops.hpp"
 
 namespace margin::cascade {
 namespace {
@@ -59,8 +59,7 @@ position perp(const std::string& id, const std::string& sym, const Wad& size, co
     return p;
 }
 
-position option(const std::string& id, const std::string& sym, const expiry_market& e, option_kind k, const Wad& strike,
-                const Wad& size) {
+position option(const std::string& id, const std::string& sym, const expiry_market& e, option_kind k, const Wad& strike, const Wad& size) {
     position p;
     p.id = id;
     p.type = instrument_type::option;
@@ -116,7 +115,7 @@ draws draw_account(calc& c, const book_spec& s, std::size_t i) {
     d.long_side = uniform(s.seed, i, d_side) < p.long_share;
     const auto n = static_cast<fp::i128>(s.underlyings.size());
     d.underlying = static_cast<std::size_t>(static_cast<fp::i128>(uniform(s.seed, i, d_underlying)) * n / WAD);  // floor
-    const auto bucket = static_cast<fp::i128>(uniform(s.seed, i, d_moneyness)) * 4 / WAD;                       // floor: 0 .. 3
+    const auto bucket = static_cast<fp::i128>(uniform(s.seed, i, d_moneyness)) * 4 / WAD;                        // floor: 0 .. 3
     d.moneyness = wad_raw((bucket + 1) * 50'000'000'000'000'000);
     return d;
 }
@@ -136,7 +135,8 @@ const char* strategy_name(strategy s) noexcept {
 
 outcome<book> generate(const book_spec& s, const market_state& market) {
     if (s.accounts == 0 || s.accounts > stress::max_book_accounts)
-        return R::failure(error_code::BAD_COUNT, "/accounts", "a generated book has 1 to 100,000 accounts, got " + std::to_string(s.accounts));
+        return R::failure(error_code::BAD_COUNT, "/accounts",
+                          "a generated book has 1 to 100,000 accounts, got " + std::to_string(s.accounts));
     if (s.underlyings.empty() || s.underlyings.size() > limits::max_underlyings || (s.house && s.underlyings.size() != 1))
         return R::failure(error_code::OUT_OF_RANGE, "/underlyings",
                           s.house ? "a house-mode book has one underlying" : "a book draws from 1 to 64 underlyings");
@@ -150,7 +150,8 @@ outcome<book> generate(const book_spec& s, const market_state& market) {
         if (!it->second.perp_mark) return R::failure(error_code::NO_PERP_MARK, path, s.underlyings[u] + " has no perp mark");
         ums.push_back(&it->second);
         exps.push_back(svi_expiries(it->second));
-        if (exps.back().empty()) return R::failure(error_code::NO_VOLATILITY, path, s.underlyings[u] + " has no expiry with an SVI surface");
+        if (exps.back().empty())
+            return R::failure(error_code::NO_VOLATILITY, path, s.underlyings[u] + " has no expiry with an SVI surface");
     }
     book b;
     b.accounts.reserve(s.accounts);
@@ -194,8 +195,7 @@ outcome<book> generate(const book_spec& s, const market_state& market) {
                 const Wad k = quantize(c(fp::add(near.forward, wad_raw(WAD / 2))), 0, rounding::floor);
                 ps.push_back(option(n + "-call", sym, near, option_kind::call, k, sq));
                 ps.push_back(option(n + "-put", sym, near, option_kind::put, k, sq));
-                const Wad delta =
-                    c(fp::add(unit_delta(c, near, option_kind::call, k), unit_delta(c, near, option_kind::put, k)));
+                const Wad delta = c(fp::add(unit_delta(c, near, option_kind::call, k), unit_delta(c, near, option_kind::put, k)));
                 const Wad h = quantize(c(fp::neg(c(fp::mul(sq, delta, rounding::toward_zero)))), 4, rounding::toward_zero);
                 if (!h.raw().is_zero()) ps.push_back(perp(n + "-hedge", sym, h, mark));
                 break;

@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "base/error.hpp"
 #include "api/pipeline.hpp"
+#include "base/error.hpp"
 #include "core/cascade/cascade.hpp"
 
 namespace margin::api {

@@ -27,14 +27,14 @@ const char* strategy_name(strategy s) noexcept;
 /// The distributions (docs/cascade.md "Book generator"): every figure a Wad raw value (10^-18).
 struct book_params {
     /// Cumulative mix in 10^-18 of a uniform: strategy k when u < mix[k] (the last is 1e18).
-    fp::i128 mix[strategy_count] = {350'000'000'000'000'000, 550'000'000'000'000'000, 700'000'000'000'000'000,
-                                        850'000'000'000'000'000, 1'000'000'000'000'000'000};
-    fp::i128 leverage_min = 1'500'000'000'000'000'000;   ///< 1.5
+    fp::i128 mix[strategy_count] = {350'000'000'000'000'000, 550'000'000'000'000'000, 700'000'000'000'000'000, 850'000'000'000'000'000,
+                                    1'000'000'000'000'000'000};
+    fp::i128 leverage_min = 1'500'000'000'000'000'000;                 ///< 1.5
     fp::i128 leverage_max = fp::i128{20} * 1'000'000'000'000'000'000;  ///< 20
-    fp::i128 pareto_alpha = 1'200'000'000'000'000'000;   ///< 1.2
-    std::int64_t pareto_cap = 1'000;                         ///< the multiplier's cap (a whole number)
-    std::int64_t base_notional = 10'000;                     ///< USD (the Pareto minimum)
-    fp::i128 long_share = 550'000'000'000'000'000;       ///< 0.55: the side is long when u < it
+    fp::i128 pareto_alpha = 1'200'000'000'000'000'000;                 ///< 1.2
+    std::int64_t pareto_cap = 1'000;                                   ///< the multiplier's cap (a whole number)
+    std::int64_t base_notional = 10'000;                               ///< USD (the Pareto minimum)
+    fp::i128 long_share = 550'000'000'000'000'000;                     ///< 0.55: the side is long when u < it
 };
 
 /// The generator's input. `market` validated (core/validate.hpp: derived forwards and times).

@@ -45,12 +45,7 @@ int cascade_book_command(const std::vector<std::string>& args) {
             const std::string key = a.substr(2);
             if (a == "--underlyings") {
                 nlohmann::ordered_json u = nlohmann::ordered_json::array();
-                for (std::size_t start = 0;;) {
-                    const std::size_t comma = v.find(',', start);
-                    u.push_back(v.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-                    if (comma == std::string::npos) break;
-                    start = comma + 1;
-                }
+                for (const std::string& sym : command_io::split_commas(v)) u.push_back(sym);
                 o[key] = std::move(u);
             } else if (a == "--market") {
                 std::string text;

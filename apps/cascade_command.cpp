@@ -35,13 +35,7 @@ int fail(const std::string& why) { return command_io::usage_error("cascade", why
 // --compare: the rows as JSON (or --table), the report to --html.
 int compare_models(const std::string& text, const std::string& list, bool table, const std::string& html, bool compact,
                    std::size_t threads) {
-    std::vector<std::string> models;
-    for (std::size_t start = 0;;) {
-        const std::size_t comma = list.find(',', start);
-        models.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
+    const std::vector<std::string> models = command_io::split_commas(list);
     const auto r = margin::api::cascade_compare_json(text, models, !compact, threads);
     if (!r.ok()) {
         std::printf("%s\n", r.text.c_str());

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/cascade.hpp"
 #include "api/documents.hpp"
 #include "api/pipeline.hpp"
 #include "api/request.hpp"

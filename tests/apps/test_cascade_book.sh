@@ -8,6 +8,9 @@
 # error with its code and path. Usage: test_cascade_book.sh MARGIN...
 margin="$*"
 here=$(dirname "$0")
+# under node only the bytes are checked (the pins: the same as natively) and two errors; the
+# independent checks and the error table run natively (the same C++ answers both)
+full=1; [ "$1" = node ] && full=0
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 passed=0; failed=0
@@ -16,9 +19,11 @@ bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 start=$(date +%s%N)
 $margin cascade-book --accounts 10000 --seed 28 --compact > "$tmp/ref.json" || bad "reference book: status $?"
 echo "cascade-book: 10,000 accounts in $(( ($(date +%s%N) - start) / 1000000 )) ms"
-python3 "$here/../core/check_cascade_book.py" "$tmp/ref.json" --seed 28 > "$tmp/check.txt" && passed=$((passed + 1)) || { cat "$tmp/check.txt"; bad "distributions"; }
-tail -8 "$tmp/check.txt"
-python3 "$here/../core/check_cascade_book.py" "$tmp/ref.json" --mutate --quiet > /dev/null && bad "the check missed the mutation" || passed=$((passed + 1))
+if [ $full = 1 ]; then
+  python3 "$here/../core/check_cascade_book.py" "$tmp/ref.json" --seed 28 > "$tmp/check.txt" && passed=$((passed + 1)) || { cat "$tmp/check.txt"; bad "distributions"; }
+  tail -8 "$tmp/check.txt"
+  python3 "$here/../core/check_cascade_book.py" "$tmp/ref.json" --mutate --quiet > /dev/null && bad "the check missed the mutation" || passed=$((passed + 1))
+fi
 # a small book through the cascade (stdin), house mode, JSON lines
 $margin cascade-book --accounts 200 --seed 7 --compact > "$tmp/b200.json" || bad "b200: status $?"
 $margin cascade - --compact < "$tmp/b200.json" > "$tmp/b200.out" && grep -q '"log_hash"' "$tmp/b200.out" && passed=$((passed + 1)) || bad "cascade of b200"
@@ -28,7 +33,9 @@ $margin cascade-book --accounts 50 --seed 7 --jsonl > "$tmp/b50.jsonl" && [ "$(w
 $margin batch "$tmp/b50.jsonl" - > "$tmp/b50.out" && [ "$(grep -c '"initial_margin"' "$tmp/b50.out")" = 50 ] && passed=$((passed + 1)) || bad "--jsonl lines compute"
 # the compare: rows equal separate runs; es on a small book; the table; the pinned bytes
 $margin cascade "$tmp/b200.json" --compare standard-isolated,standard,pmrm2,span16 > "$tmp/cmp.json" || bad "compare: status $?"
-python3 "$here/cascade_compare_check.py" "$tmp/b200.json" "$tmp/cmp.json" $margin && passed=$((passed + 1)) || bad "compare rows against separate runs"
+if [ $full = 1 ]; then
+  python3 "$here/cascade_compare_check.py" "$tmp/b200.json" "$tmp/cmp.json" $margin && passed=$((passed + 1)) || bad "compare rows against separate runs"
+fi
 $margin cascade-book --accounts 12 --seed 3 --compact > "$tmp/b12.json"
 $margin cascade "$tmp/b12.json" --compare es,pmrm2 > "$tmp/cmp_es.json" && grep -q '"model": "es"' "$tmp/cmp_es.json" && passed=$((passed + 1)) || bad "compare es: $(head -c 300 "$tmp/cmp_es.json")"
 $margin cascade "$tmp/b200.json" --compare standard,pmrm2 --table > "$tmp/table.txt" && [ "$(wc -l < "$tmp/table.txt")" = 3 ] && passed=$((passed + 1)) || bad "--table"
@@ -44,6 +51,7 @@ e8b34e4f0387fc8ca66c2bc6d48c9ac91fac4cbfb1734621f8b221815324a591  cmp_es.json
 PINS
 # errors: exit status 1, the code and the path
 while read -r code path args; do
+  [ $full = 0 ] && [ "$code" != UNKNOWN_UNDERLYING ] && [ "$path" != /compare/1 ] && continue
   args=$(echo "$args" | sed "s|REQ|$tmp/b200.json|; s|HOUSE|$tmp/house.json|")
   out=$($margin $args 2>&1); rc=$?
   case "$out" in
@@ -66,7 +74,7 @@ UNKNOWN_PRESET /compare/0 cascade REQ --compare ,pmrm2
 MODEL_NOT_SUPPORTED /cascade/accounts/0 cascade HOUSE --compare pmrm2,standard
 ERRORS
 # usage errors: exit status 2
-for args in "cascade-book --accounts 10" "cascade-book --seed 1" "cascade-book --accounts 10 --seed 1 --frob" \
+[ $full = 1 ] && for args in "cascade-book --accounts 10" "cascade-book --seed 1" "cascade-book --accounts 10 --seed 1 --frob" \
             "cascade $tmp/b200.json --table" "cascade $tmp/b200.json --html $tmp/x.html"; do
   $margin $args > /dev/null 2>&1; [ $? = 2 ] && passed=$((passed + 1)) || bad "$args: want status 2"
 done

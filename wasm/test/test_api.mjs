@@ -364,5 +364,5 @@ test('cascadeBook equals the native `margin cascade-book --compact` (market, hou
   assert.equal(request.cascade.accounts.length, 50);
   assert.equal(pkg.cascade(request).cascade.accounts, 50);
   assert.throws(() => pkg.cascadeBook({ accounts: 0, seed: 1 }), (e) => e instanceof pkg.MarginError && e.code === 'BAD_COUNT' && e.path === '/accounts');
-  assert.match(pkg.cascadeBookText({ accounts: 5, seed: 1, frob: 1 }), /"code":"UNKNOWN_FIELD","path":"\/frob"/);
+  assert.match(pkg.cascadeBookText({ accounts: 5, seed: 1, frob: 'x' }), /"code":"UNKNOWN_FIELD","path":"\/frob"/);
 });

@@ -63,7 +63,7 @@ outcome<cascade::input> isolate(const cascade::input& in) {
         if (r.model != margin_model::standard)
             return R::failure(error_code::MODEL_NOT_SUPPORTED, ap, "isolated margin is the standard model's");
         const std::uint32_t group = in.groups.empty() ? 0 : in.groups[i];
-        if (r.acct.positions.size() <= 1) {
+        if (r.acct.positions.size() <= 1 || r.acct.mode == margin_mode::isolated) {  // already one slice, or isolated as given
             out.accounts.push_back(r);
             out.groups.push_back(group);
             continue;

@@ -68,8 +68,9 @@ bool cascade_compare_model(std::string_view name) noexcept;
 /// The request's book cross margined by default, and in isolated form: each account becomes one
 /// account per position (cross, standard model) whose cash is the position's isolated margin,
 /// floor(cash x IM_j / sum IM) (IM_j the position's standard IM at S0), the remainder to the first
-/// position (all of it when sum IM = 0 or cash <= 0). Errors: those of compute; OUT_OF_RANGE
-/// /accounts when the split book would exceed stress::max_book_accounts... as cascade::run's.
+/// position (all of it when sum IM = 0 or cash <= 0); accounts of one position, or isolated as
+/// given, are kept. Errors: MODEL_NOT_SUPPORTED /accounts/<i> (not the standard model); those of
+/// compute under /accounts/<i>; OUT_OF_RANGE /accounts (the split book over stress::max_book_accounts).
 outcome<cascade::input> isolate(const cascade::input& in);
 
 /// The request's book and shock under each model in turn (every account's parameters replaced by

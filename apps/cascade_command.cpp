@@ -9,9 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "api/cascade.hpp"
 #include "api/pipeline.hpp"
-#include "cascade_report.hpp"
+#include "cascade_compare_report.hpp"
 #include "cascade_mc_report.hpp"
+#include "cascade_report.hpp"
 #include "command_io.hpp"
 
 bool scenario_set(const std::string& scenarios, const std::vector<std::string>& shocks, nlohmann::ordered_json& set,
@@ -26,24 +28,42 @@ using json = nlohmann::ordered_json;
 
 constexpr const char* cascade_usage =
     "usage: margin cascade REQUEST|- [--shock SPEC]... [--prices DIR] [--paths N] [--seed S] [--threads N] [--compact] [--html FILE]\n"
+    "       margin cascade REQUEST|- --compare MODELS [--table] [--html FILE] [--shock SPEC]... [--threads N] [--compact]\n"
     "  REQUEST: {\"api_version\": \"1\", \"cascade\": {\"mode\": \"house\"|\"market\", \"market\", \"params\", \"accounts\",\n"
     "  \"rule\", \"shock\", \"steps\", ...}} (docs/cascade.md §Request). --shock SYM:spot=-30%,vol=+50%: the shock\n"
     "  (repeatable; joined into one scenario). --threads 1 .. 64 (default 1): the same bytes for any N.\n"
     "  --prices DIR: the history (DIR/<symbol>-usd.csv) of the market's underlyings, for a replay shock or the\n"
     "  Monte Carlo's calibration. --paths N, --seed S: the Monte Carlo's (a request without \"monte_carlo\": one\n"
-    "  calibrated on the history, the shock dropped; docs/cascade.md \"## Monte Carlo\"). --html FILE: the report with\n"
-    "  plots (docs/cascade.md §Report; a Monte Carlo's: the bad-debt histogram with VaR/ES and fund-99 markers);\n"
-    "  the JSON still goes to stdout.\n";
+    "  calibrated on the history, the shock dropped; docs/cascade.md \"## Monte Carlo\").\n"
+    "  --compare standard-isolated,standard,pmrm2,es (also span16): the same book and shock under each model\n"
+    "  (docs/cascade.md \"Models compared\"): {\"cascade_compare\": [...]}; --table: a text table instead.\n"
+    "  --html FILE: the report with plots (docs/cascade.md §Report; a Monte Carlo's: the bad-debt histogram with\n"
+    "  VaR/ES and fund-99 markers; a comparison's: the table and bar plots); the JSON still goes to stdout.\n";
 
 int fail(const std::string& why) { return command_io::usage_error("cascade", why, cascade_usage); }
+
+// --compare: the rows as JSON (or --table), the report to --html.
+int compare_models(const std::string& text, const std::string& list, bool table, const std::string& html, bool compact,
+                   std::size_t threads) {
+    const std::vector<std::string> models = command_io::split_commas(list);
+    const auto r = margin::api::cascade_compare_json(text, models, !compact, threads);
+    if (!r.ok()) {
+        std::printf("%s\n", r.text.c_str());
+        return 1;
+    }
+    const json doc = json::parse(r.text);
+    if (!html.empty() && !command_io::write_output(html, cascade_compare_report::to_html(doc))) return fail("cannot write " + html);
+    std::printf("%s\n", table ? cascade_compare_report::to_table(doc).c_str() : r.text.c_str());
+    return 0;
+}
 
 }  // namespace
 
 int cascade_command(const std::vector<std::string>& args) {
-    std::string path, prices, paths, seed, html;
+    std::string path, prices, paths, seed, html, compare;
     std::vector<std::string> shocks;
     std::int64_t threads = 1;
-    bool compact = false;
+    bool compact = false, table = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -51,13 +71,17 @@ int cascade_command(const std::vector<std::string>& args) {
             return 0;
         } else if (a == "--compact") {
             compact = true;
-        } else if (a == "--threads" || a == "--shock" || a == "--prices" || a == "--paths" || a == "--seed" || a == "--html") {
+        } else if (a == "--table") {
+            table = true;
+        } else if (a == "--threads" || a == "--shock" || a == "--prices" || a == "--paths" || a == "--seed" || a == "--html" ||
+                   a == "--compare") {
             if (i + 1 >= args.size()) return fail(a + " needs a value");
             const std::string& v = args[++i];
             if (a == "--prices") prices = v;
             if (a == "--paths") paths = v;
             if (a == "--seed") seed = v;
             if (a == "--html") html = v;
+            if (a == "--compare") compare = v;
             if (a == "--shock") shocks.push_back(v);
             if (a == "--threads" && !command_io::count_arg(v, 1, 64, threads)) return fail("--threads is 1 .. 64");
         } else if (a.size() > 1 && a[0] == '-') {
@@ -67,6 +91,8 @@ int cascade_command(const std::vector<std::string>& args) {
             path = a;
         }
     }
+    if (compare.empty() && table) return fail("--table goes with --compare");
+    if (!compare.empty() && (!paths.empty() || !seed.empty())) return fail("--compare runs single cascades: no --paths or --seed");
     if (path.empty()) path = "-";
     std::string text;
     if (!read_all(path, text)) return fail("cannot read " + path);
@@ -100,6 +126,7 @@ int cascade_command(const std::vector<std::string>& args) {
         doc["cascade"]["shock"] = std::move(shock);
         text = doc.dump();
     }
+    if (!compare.empty()) return compare_models(text, compare, table, html, compact, static_cast<std::size_t>(threads));
     const auto r = margin::api::cascade_json(text, !compact, static_cast<std::size_t>(threads));
     std::printf("%s\n", r.text.c_str());
     if (!html.empty() && r.ok()) {  // the report of a single run (cascade_report) or of a Monte Carlo (cascade_mc_report)

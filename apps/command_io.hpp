@@ -141,6 +141,17 @@ inline bool apply_params_lines(std::string& text, const params_choice& c, std::s
     return true;
 }
 
+/// "a,b,,c" -> {"a", "b", "", "c"} (empty items kept: the caller names them as given).
+inline std::vector<std::string> split_commas(const std::string& list) {
+    std::vector<std::string> out;
+    for (std::size_t start = 0;;) {
+        const std::size_t comma = list.find(',', start);
+        out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) return out;
+        start = comma + 1;
+    }
+}
+
 /// A decimal count of at most 7 digits in lo .. hi.
 inline bool count_arg(const std::string& s, std::int64_t lo, std::int64_t hi, std::int64_t& out) {
     if (s.empty() || s.size() > 7 || s.find_first_not_of("0123456789") != std::string::npos) return false;

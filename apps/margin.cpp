@@ -25,6 +25,7 @@
 //   margin stress [FILE|-] --reverse | margin reverse-stress      the smallest move that liquidates it
 //   margin stress-book BOOK.jsonl --scenarios FILE|NAME ...         a book under stress (docs/stress.md)
 //   margin cascade REQUEST|- [--shock SPEC] ...                     a book's liquidation cascade (docs/cascade.md)
+//   margin cascade-book --accounts N --seed S ...                   a generated book as a cascade request
 //   margin --version
 //   margin COMMAND --help                 the command's usage and flags
 //
@@ -58,16 +59,17 @@
 
 using margin::error_code;
 
-int risk_command(const std::vector<std::string>& args);         // apps/risk_command.cpp
-int backtest_command(const std::vector<std::string>& args);     // apps/backtest_command.cpp
-int dynamic_command(const std::vector<std::string>& args);      // apps/dynamic_command.cpp
-int impact_command(const std::vector<std::string>& args);       // apps/impact_command.cpp
-int stress_command(const std::vector<std::string>& args);       // apps/stress_command.cpp
-int stress_book_command(const std::vector<std::string>& args);  // apps/stress_book_command.cpp
-int cascade_command(const std::vector<std::string>& args);      // apps/cascade_command.cpp
-int audit_command(const std::vector<std::string>& args);        // apps/audit_command.cpp
-int explain_command(const std::vector<std::string>& args);      // apps/explain_command.cpp
-int compare_command(const std::vector<std::string>& args);      // apps/compare_command.cpp
+int risk_command(const std::vector<std::string>& args);          // apps/risk_command.cpp
+int backtest_command(const std::vector<std::string>& args);      // apps/backtest_command.cpp
+int dynamic_command(const std::vector<std::string>& args);       // apps/dynamic_command.cpp
+int impact_command(const std::vector<std::string>& args);        // apps/impact_command.cpp
+int stress_command(const std::vector<std::string>& args);        // apps/stress_command.cpp
+int stress_book_command(const std::vector<std::string>& args);   // apps/stress_book_command.cpp
+int cascade_command(const std::vector<std::string>& args);       // apps/cascade_command.cpp
+int cascade_book_command(const std::vector<std::string>& args);  // apps/cascade_book_command.cpp
+int audit_command(const std::vector<std::string>& args);         // apps/audit_command.cpp
+int explain_command(const std::vector<std::string>& args);       // apps/explain_command.cpp
+int compare_command(const std::vector<std::string>& args);       // apps/compare_command.cpp
 
 // Input is read with a limit: at most one byte past the documents' cap (16 MiB,
 // core/limits.hpp), so a larger input is never held whole; the engine answers such a text
@@ -142,6 +144,10 @@ constexpr const char* usage_text =
     "                                             a book under stress: liquidations, shortfall, top contributors\n"
     "       margin cascade REQUEST|- [--shock SPEC] [--threads N] [--compact]\n"
     "                                             the liquidation cascade of a book (docs/cascade.md)\n"
+    "       margin cascade REQUEST|- --compare standard-isolated,standard,pmrm2,es [--table] [--html FILE]\n"
+    "                                             the cascade under each margin model side by side\n"
+    "       margin cascade-book --accounts N --seed S [--underlyings BTC,ETH] [--mode market|house] [--params NAME]\n"
+    "                                             a generated book as a ready cascade request (| margin cascade -)\n"
     "       margin --version\n"
     "       margin COMMAND --help                 one command's usage and flags\n" P_NOTE;
 
@@ -409,6 +415,7 @@ int main(int argc, char** argv) {
     if (name == "stress" || name == "reverse-stress") return stress_command(args);
     if (name == "stress-book") return stress_book_command(args);
     if (name == "cascade") return cascade_command(args);
+    if (name == "cascade-book") return cascade_book_command(args);
     if (name == "explain") return explain_command(args);
     if (name == "compare") return compare_command(args);
     if (command_io::wants_help(args)) {

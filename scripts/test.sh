@@ -60,10 +60,11 @@ step "dynamic parity: margin dynamic (series, document, comparison) and margin p
   wasm="node build/wasm/bin/margin.js" clang-asan=build/asan/bin/margin
 step "npm package: Node parity with the native CLI, npm pack smoke test, types" \
   wasm/test/run.sh build/wasm/npm build/native/bin/margin build/api-parity
-step "browser: the preview page in Chromium, corpus parity and the UI against the native CLI; the backtest, stress-book, cascade and cascade Monte Carlo reports (screenshots in build/browser)" \
+step "browser: the preview page in Chromium, corpus parity and the UI against the native CLI; the backtest, stress-book and cascade reports (a run, a Monte Carlo, a comparison) (screenshots in build/browser)" \
   env MARGIN_WWW=build/wasm/www MARGIN_NATIVE=build/native/bin/margin MARGIN_CORPUS=build/api-parity MARGIN_OUT=build/browser \
   node --test --test-reporter=spec wasm/test/test_browser.mjs wasm/test/test_backtest_report.mjs wasm/test/test_stress_book_report.mjs \
-    wasm/test/test_cascade_report.mjs wasm/test/test_cascade_mc_report.mjs
+    wasm/test/test_cascade_report.mjs wasm/test/test_cascade_mc_report.mjs \
+    wasm/test/test_cascade_compare_report.mjs
 step "pmrm2 conformance: native and WebAssembly outputs identical" \
   sh -c 'build/native/bin/pmrm2_conformance --verbose ../shared/conformance/derive-pmrm2 > build/pmrm2.native.txt &&
          node build/wasm/bin/pmrm2_conformance.js --verbose ../shared/conformance/derive-pmrm2 > build/pmrm2.wasm.txt &&

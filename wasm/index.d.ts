@@ -613,6 +613,27 @@ export function cascadeText(request: CascadeRequest | string): string;
 export function cascade(request: CascadeRequest | string, options?: { bigint?: false }): CascadeResponse | CascadeMonteCarloResponse;
 export function cascade(request: CascadeRequest | string, options: { bigint: true }): CascadeResponse<true> | CascadeMonteCarloResponse<true>;
 
+/** The book generator's options (docs/cascade.md "Book generator"). */
+export interface CascadeBookOptions {
+  /** 1 .. 100000 */
+  accounts: number | string | bigint;
+  /** the Philox key, 0 .. 2^64 - 1 */
+  seed: number | string | bigint;
+  /** default ["BTC", "ETH"] (house mode: ["BTC"]) */
+  underlyings?: string[];
+  mode?: 'market' | 'house';
+  /** a preset name; default "standard" (house mode: "pmrm2") */
+  params?: string;
+  /** a market (or a document with "market"); default the example's */
+  market?: object;
+  /** cascadeBookText only: stress-book JSON lines instead of the request */
+  jsonl?: boolean;
+}
+/** The exact bytes of `margin cascade-book --compact`; error documents are returned. */
+export function cascadeBookText(options: CascadeBookOptions): string;
+/** The generated book's cascade/1 request; throws MarginError on an error document. */
+export function cascadeBook(options: CascadeBookOptions): CascadeRequest;
+
 /** The SPAN risk-array requirement (docs/span.md): the exact response bytes, error documents included. */
 export function computeSpanText(request: SpanRequest | string): string;
 /** The same, parsed; throws MarginError on an error document. */

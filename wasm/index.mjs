@@ -300,6 +300,32 @@ export function cascade(request, options = {}) {
   return finish(parsed(call(engine._margin_cascade, text(request, ''))), options);
 }
 
+/** A generated book (docs/cascade.md "Book generator"): options {accounts, seed (number, string or bigint),
+ *  underlyings?: ["BTC", "ETH"], mode?: "market" | "house", params?: preset name, market?: object, jsonl?: boolean}.
+ *  The exact bytes of `margin cascade-book --compact` (a cascade/1 request; with jsonl, stress-book JSON lines),
+ *  error documents included (never throws on a bad input). */
+export function cascadeBookText(options = {}) {
+  return textOrError(() => call(engine._margin_cascade_book, cascadeBookOptions(options)));
+}
+
+function cascadeBookOptions(options) {
+  const whole = (v, p) => {
+    if (typeof v === 'bigint' || Number.isSafeInteger(v)) return String(v);
+    if (typeof v === 'string') return v;
+    throw new MarginError('WRONG_TYPE', p, `${p.slice(1)} is a whole number`);
+  };
+  const o = {...options};  // other keys pass through: the engine names an unknown one (UNKNOWN_FIELD)
+  if (o.accounts !== undefined) o.accounts = whole(o.accounts, '/accounts');
+  if (o.seed !== undefined) o.seed = whole(o.seed, '/seed');
+  return JSON.stringify(o);
+}
+
+/** The generated book's cascade/1 request, parsed (pass it to `cascade`); throws MarginError on an error document. */
+export function cascadeBook(options = {}) {
+  if (options.jsonl) throw new MarginError('WRONG_TYPE', '/jsonl', 'cascadeBook returns the request; use cascadeBookText for JSON lines');
+  return parsed(call(engine._margin_cascade_book, cascadeBookOptions(options)));
+}
+
 /** The shipped SYNTHETIC price history: {label: "SYNTHETIC", description, generator, seed, first, last,
  *  history: {BTC, ETH, USDC: "date,close\n..." CSV text}}. Invented data, not market closes. */
 export function syntheticHistory() {

@@ -36,8 +36,14 @@ outcome<account_result> compute_es(const request& req) {
     base.portfolio = contingencies_only(req.es);
     auto pm = compute_portfolio(base);
     if (!pm.ok()) return pm;
-    auto measured = risk::measure(req, *req.history, req.es.risk);
-    if (!measured.ok()) return outcome<account_result>::failure(*measured.err);
+    // An account holding nothing (a cascade's account closed out) has no loss to measure: ES 0, no
+    // `risk` block (the risk measures themselves refuse it: OUT_OF_RANGE, nothing moves).
+    const bool holds_nothing = req.acct.positions.empty() && req.acct.collateral.empty();
+    outcome<risk::risk_result> measured;
+    if (!holds_nothing) {
+        measured = risk::measure(req, *req.history, req.es.risk);
+        if (!measured.ok()) return outcome<account_result>::failure(*measured.err);
+    }
     account_result res = std::move(pm.value);
     res.model = margin_model::es;
     calc c;
@@ -47,17 +53,18 @@ outcome<account_result> compute_es(const request& req) {
     if (req.market.stable_price < cp.peg_loss_threshold)
         factor =
             c(fp::add(factor, c(fp::mul(c(fp::sub(cp.peg_loss_threshold, req.market.stable_price)), cp.peg_loss_factor, rounding::ceil))));
-    res.es_requirement = c(fp::mul(fp::max(measured.value.es, Wad{}), factor, rounding::ceil));
+    const Wad es = holds_nothing ? Wad{} : fp::max(measured.value.es, Wad{});
+    res.es_requirement = c(fp::mul(es, factor, rounding::ceil));
     // pm's IM is its contingencies alone (MM and IM parts): the neutral scenario has no loss.
     res.initial_margin = c(fp::add(res.es_requirement, pm.value.initial_margin));
     res.maintenance_margin = c(fp::mul(res.initial_margin, req.es.mm_factor, rounding::ceil));
-    res.scenario_risk = fp::max(measured.value.es, Wad{});
+    res.scenario_risk = es;
     res.free_collateral = c(fp::sub(res.margin_balance, res.initial_margin));
     res.health = c(fp::sub(res.margin_balance, res.maintenance_margin));
     res.liquidatable = res.health.raw().is_negative();
     res.margin_ratio.reset();
     if (res.margin_balance.raw().sign() > 0) res.margin_ratio = c(fp::div(res.maintenance_margin, res.margin_balance, rounding::ceil));
-    res.risk = std::move(measured.value);
+    if (!holds_nothing) res.risk = std::move(measured.value);
     if (!c.ok()) return outcome<account_result>::failure(error_code::ARITHMETIC_OVERFLOW, "/account", "a result exceeds the int256 range");
     return outcome<account_result>{std::move(res), std::nullopt};
 }

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/cascade.hpp"
 #include "api/documents.hpp"
 #include "api/pipeline.hpp"
 #include "api/request.hpp"
@@ -96,6 +97,13 @@ char* margin_stress_book(const char* book, std::size_t book_len, const char* opt
 /// `margin cascade --compact` (one thread; the bytes do not depend on it).
 char* margin_cascade(const char* request, std::size_t request_len) {
     return to_c(margin::api::cascade_json({request, request_len}, false, 1).text);
+}
+
+/// A generated book (docs/cascade.md "Book generator") from the options document {"accounts", "seed",
+/// "underlyings"?, "mode"?, "params"?, "market"?, "jsonl"?}: the bytes of `margin cascade-book --compact`
+/// (a cascade/1 request, or stress-book JSON lines), or an error document.
+char* margin_cascade_book(const char* options, std::size_t options_len) {
+    return to_c(margin::api::cascade_book_from_json({options, options_len}, false).text);
 }
 
 /// The canonical encoding of a request, or an error document.

@@ -348,3 +348,21 @@ test('cascade equals the native `margin cascade --compact` (market and house boo
     (e) => e instanceof pkg.MarginError && e.code === 'BAD_COUNT' && e.path === '/cascade/steps');
   assert.match(pkg.cascadeText({ api_version: '1', cascade: { steps: 1 } }), /"code":"JSON_NUMBER","path":"\/cascade\/steps"/);
 });
+
+test('cascadeBook equals the native `margin cascade-book --compact` (market, house, JSON lines, errors)', () => {
+  const cases = [
+    [{ accounts: 2000, seed: 28 }, ['--accounts', '2000', '--seed', '28']],
+    [{ accounts: '300', seed: 18446744073709551615n, mode: 'house' }, ['--accounts', '300', '--seed', '18446744073709551615', '--mode', 'house']],
+    [{ accounts: 20, seed: 3, underlyings: ['ETH'], params: 'pmrm2', jsonl: true }, ['--accounts', '20', '--seed', '3', '--underlyings', 'ETH', '--params', 'pmrm2', '--jsonl']],
+    [{ accounts: 10, seed: 1, underlyings: ['BTC', 'DOGE'] }, ['--accounts', '10', '--seed', '1', '--underlyings', 'BTC,DOGE']],
+  ];
+  for (const [options, args] of cases) {
+    const want = cli('cascade-book', ...args, '--compact').trim();
+    assert.equal(pkg.cascadeBookText(options), want, args.join(' '));
+  }
+  const request = pkg.cascadeBook({ accounts: 50, seed: 9 });
+  assert.equal(request.cascade.accounts.length, 50);
+  assert.equal(pkg.cascade(request).cascade.accounts, 50);
+  assert.throws(() => pkg.cascadeBook({ accounts: 0, seed: 1 }), (e) => e instanceof pkg.MarginError && e.code === 'BAD_COUNT' && e.path === '/accounts');
+  assert.match(pkg.cascadeBookText({ accounts: 5, seed: 1, frob: 'x' }), /"code":"UNKNOWN_FIELD","path":"\/frob"/);
+});

@@ -1,4 +1,4 @@
-// `margin cascade-book`: a generated book (docs/cascade.md "Book generator") as a ready cascade/1
+// `margin cascade-book`: a generated book (docs/cascade-books.md) as a ready cascade/1
 // request (`margin cascade-book --accounts N --seed S | margin cascade -`), or with --jsonl as
 // stress-book JSON lines. api::cascade_book_json answers it (the npm package's cascadeBook too);
 // a bad value is the engine's error document (code and path), as the generator reports it.
@@ -16,7 +16,7 @@ namespace {
 constexpr const char* book_usage =
     "usage: margin cascade-book --accounts N --seed S [--underlyings BTC,ETH] [--mode market|house]\n"
     "                           [--params NAME] [--market FILE] [--jsonl] [--compact]\n"
-    "  A generated book (docs/cascade.md \"Book generator\"): N accounts (1 .. 100000), Philox seed S\n"
+    "  A generated book (docs/cascade-books.md): N accounts (1 .. 100000), Philox seed S\n"
     "  (0 .. 2^64 - 1), drawn over the underlyings (default BTC,ETH; house mode: BTC, one only), on the\n"
     "  example market or FILE's \"market\", margined by the preset NAME (default standard; house: pmrm2).\n"
     "  Prints a cascade/1 request (pipe it to `margin cascade -`); --jsonl: the accounts as stress-book\n"

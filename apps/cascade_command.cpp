@@ -34,9 +34,9 @@ constexpr const char* cascade_usage =
     "  (repeatable; joined into one scenario). --threads 1 .. 64 (default 1): the same bytes for any N.\n"
     "  --prices DIR: the history (DIR/<symbol>-usd.csv) of the market's underlyings, for a replay shock or the\n"
     "  Monte Carlo's calibration. --paths N, --seed S: the Monte Carlo's (a request without \"monte_carlo\": one\n"
-    "  calibrated on the history, the shock dropped; docs/cascade.md \"## Monte Carlo\").\n"
+    "  calibrated on the history, the shock dropped; docs/cascade-monte-carlo.md).\n"
     "  --compare standard-isolated,standard,pmrm2,es (also span16): the same book and shock under each model\n"
-    "  (docs/cascade.md \"Models compared\"): {\"cascade_compare\": [...]}; --table: a text table instead.\n"
+    "  (docs/cascade-books.md): {\"cascade_compare\": [...]}; --table: a text table instead.\n"
     "  --html FILE: the report with plots (docs/cascade.md §Report; a Monte Carlo's: the bad-debt histogram with\n"
     "  VaR/ES and fund-99 markers; a comparison's: the table and bar plots); the JSON still goes to stdout.\n";
 

@@ -106,7 +106,7 @@ std::string to_html(const json& doc) {
         "body{font-family:sans-serif;margin:20px;color:#222}table{border-collapse:collapse;font-size:12px;margin:6px 0}"
         "td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}"
         "section{margin-top:20px;display:inline-block;margin-right:16px}</style></head><body>\n<h1>Margin models compared under one "
-        "cascade</h1>\n<p>The same book and shock under each model (docs/cascade.md, Models compared): liquidations executed, bad "
+        "cascade</h1>\n<p>The same book and shock under each model (docs/cascade-books.md): liquidations executed, bad "
         "debt (what the insurance fund and ADL did not cover), notional liquidated, capital locked (the book's total IM at S0) and "
         "amplification per underlying ((final - S0) / (shock - S0)). standard-isolated: every position on its own isolated "
         "margin, liquidated alone.</p>\n<table id='compare'><tr>";

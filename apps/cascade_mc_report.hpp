@@ -1,4 +1,4 @@
-// `margin cascade --html` with a Monte Carlo (docs/cascade.md "## Monte Carlo"): the bad-debt
+// `margin cascade --html` with a Monte Carlo (docs/cascade-monte-carlo.md): the bad-debt
 // report, a self-contained HTML page (inline SVG, no script, nothing fetched) rendered from the
 // JSON document the command prints, so every figure shown is that document's exact decimal string.
 #pragma once

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times the cascade's Monte Carlo (docs/cascade.md "## Monte Carlo"): PATHS paths x ACCOUNTS
+"""Times the cascade's Monte Carlo (docs/cascade-monte-carlo.md): PATHS paths x ACCOUNTS
 accounts, natively on one thread and on two, and under WebAssembly (node, one thread); checks
 the outputs are the same bytes and prints the figures.
 

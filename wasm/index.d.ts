@@ -561,7 +561,7 @@ export interface CascadeRequest {
     steps: string | bigint;
     /** symbol -> CSV text or [date, close] rows: replays and the Monte Carlo's calibration. */
     history?: Record<string, string | [string, string][]>;
-    /** docs/cascade.md "## Monte Carlo": the result is then a CascadeMonteCarloResponse. */
+    /** docs/cascade-monte-carlo.md: the result is then a CascadeMonteCarloResponse. */
     monte_carlo?: {
       paths: string | bigint; seed?: string | bigint; horizon?: string | bigint; model?: 'normal' | 'student_t'; dof?: string | bigint;
       vol?: Record<string, string | bigint>; correlation?: Record<string, Record<string, string | bigint>>;
@@ -594,7 +594,7 @@ export interface CascadeResponse<B = false> {
     log_hash: string;
   };
 }
-/** The Monte Carlo's result (docs/cascade.md "## Monte Carlo"). */
+/** The Monte Carlo's result (docs/cascade-monte-carlo.md). */
 export interface CascadeMonteCarloResponse<B = false> {
   api_version: '1';
   cascade_monte_carlo: {
@@ -613,7 +613,7 @@ export function cascadeText(request: CascadeRequest | string): string;
 export function cascade(request: CascadeRequest | string, options?: { bigint?: false }): CascadeResponse | CascadeMonteCarloResponse;
 export function cascade(request: CascadeRequest | string, options: { bigint: true }): CascadeResponse<true> | CascadeMonteCarloResponse<true>;
 
-/** The book generator's options (docs/cascade.md "Book generator"). */
+/** The book generator's options (docs/cascade-books.md). */
 export interface CascadeBookOptions {
   /** 1 .. 100000 */
   accounts: number | string | bigint;

@@ -293,14 +293,13 @@ export function cascadeText(request) {
   return textOrError(() => call(engine._margin_cascade, text(request, '')));
 }
 
-/** The cascade's step log, totals and log_hash (with "monte_carlo": the cascade_monte_carlo document, docs/cascade.md
- *  "## Monte Carlo"); throws MarginError on an error document.
+/** The cascade's step log, totals and log_hash (with "monte_carlo": the cascade_monte_carlo document, docs/cascade-monte-carlo.md); throws MarginError on an error document.
  *  options.bigint: every amount as bigint wei (indices and counts are numbers; loss_mark.scale stays a string). */
 export function cascade(request, options = {}) {
   return finish(parsed(call(engine._margin_cascade, text(request, ''))), options);
 }
 
-/** A generated book (docs/cascade.md "Book generator"): options {accounts, seed (number, string or bigint),
+/** A generated book (docs/cascade-books.md): options {accounts, seed (number, string or bigint),
  *  underlyings?: ["BTC", "ETH"], mode?: "market" | "house", params?: preset name, market?: object, jsonl?: boolean}.
  *  The exact bytes of `margin cascade-book --compact` (a cascade/1 request; with jsonl, stress-book JSON lines),
  *  error documents included (never throws on a bad input). */

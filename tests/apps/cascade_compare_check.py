@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`margin cascade --compare`'s rows against separate `margin cascade` runs (docs/cascade.md
+"""`margin cascade --compare`'s rows against separate `margin cascade` runs (docs/cascade-books.md
 "Models compared"), outside the compare code path: for standard, pmrm2 and span16 the request with
 its "params" replaced (and no account's own); for standard-isolated the isolated book built here —
 each position's standard IM at S0 from `margin batch` (its account's "positions"[j].initial_margin),

@@ -1,4 +1,4 @@
-"""The cascade's paths, replays and Monte Carlo (docs/cascade.md §Rules, "## Monte Carlo"),
+"""The cascade's paths, replays and Monte Carlo (docs/cascade.md §Rules, docs/cascade-monte-carlo.md),
 checked independently with Python integers and Fractions:
 
   write DIR         the requests (a 30-account two-underlying book; Monte Carlo, replay, path)

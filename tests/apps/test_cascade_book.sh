@@ -1,5 +1,5 @@
 #!/bin/sh
-# `margin cascade-book` and `margin cascade --compare` (docs/cascade.md "Book generator", "Models
+# `margin cascade-book` and `margin cascade --compare` (docs/cascade-books.md "Book generator", "Models
 # compared"): the 10,000-account reference book's sha256 pinned (the native and the WebAssembly
 # ctests both run this file: the same bytes); its distributions checked by
 # tests/core/check_cascade_book.py (and its --mutate must fail); the generated book through
@@ -75,7 +75,7 @@ MODEL_NOT_SUPPORTED /cascade/accounts/0 cascade HOUSE --compare pmrm2,standard
 ERRORS
 # usage errors: exit status 2
 [ $full = 1 ] && for args in "cascade-book --accounts 10" "cascade-book --seed 1" "cascade-book --accounts 10 --seed 1 --frob" \
-            "cascade $tmp/b200.json --table" "cascade $tmp/b200.json --html $tmp/x.html"; do
+            "cascade $tmp/b200.json --table" "cascade $tmp/b200.json --compare standard --paths 10"; do
   $margin $args > /dev/null 2>&1; [ $? = 2 ] && passed=$((passed + 1)) || bad "$args: want status 2"
 done
 $margin cascade-book --help | grep -q 'usage: margin cascade-book' && passed=$((passed + 1)) || bad "--help"

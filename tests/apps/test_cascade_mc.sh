@@ -1,5 +1,5 @@
 #!/bin/sh
-# The cascade's exogenous paths, replays and Monte Carlo (docs/cascade.md §Rules, "## Monte Carlo"):
+# The cascade's exogenous paths, replays and Monte Carlo (docs/cascade.md §Rules, docs/cascade-monte-carlo.md):
 # every door error with its code and path; a market-mode path and a replay whose prices follow
 # the rule (tests/apps/cascade_mc_cases.py, Python Fractions); the Monte Carlo's VaR, ES, fund_99,
 # mean and paths_hash recomputed from its per-path bad debts; the emitted path equal to a plain

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent check of the book generator's distributions (docs/cascade.md "Book generator").
+"""An independent check of the book generator's distributions (docs/cascade-books.md).
 
 Reads a cascade/1 request printed by `margin cascade-book` (a file or stdin) and recomputes, from
 the accounts' positions and cash alone (Python Fractions, nothing of the engine):
@@ -67,7 +67,7 @@ NAMES = list(MIX)
 
 
 def redraw(seed, i, n_under):
-    """The draws of account i (docs/cascade.md "Book generator")."""
+    """The draws of account i (docs/cascade-books.md)."""
     path = (0x47454E << 32) | i
     u = [uniform(seed, path, d) for d in range(6)]
     kind = next(k for k, c in enumerate(CUMULATIVE) if u[0] < c * 10**16 or k == 4)

@@ -44,8 +44,8 @@ std::string request_text(const json& vols) {
               {"market", market_at("1767225600")},
               {"params", "pmrm2"},
               {"accounts",
-               {book_entry("12", {put("90", "-1", "0.5")}), book_entry("100000", {put("90", "1", "0.5")}),
-                book_entry("1000", {put("95", "-1", "0.5")})}},
+               {book_entry("12", json::array({put("90", "-1", "0.5")})), book_entry("100000", json::array({put("90", "1", "0.5")})),
+                book_entry("1000", json::array({put("95", "-1", "0.5")}))}},
               {"liquidators", {"1"}},
               {"rule", {{"buffer", "0.1"}, {"reward", "0.05"}}},
               {"shock", {{"path", {push}}}},
@@ -73,7 +73,7 @@ TEST_CASE("cascade: a push's series vols value every position on the series", "[
         json j = {{"api_version", "1"},
                   {"params", "pmrm2"},
                   {"market", market_at("1767229200")},
-                  {"account", book_entry("12", {put("90", "-1", "0.9")})["account"]}};
+                  {"account", book_entry("12", json::array({put("90", "-1", "0.9")}))["account"]}};
         auto q = api::parse_request(j.dump());
         REQUIRE(q.ok());
         auto a = compute(q.value);

@@ -99,7 +99,7 @@ char* margin_cascade(const char* request, std::size_t request_len) {
     return to_c(margin::api::cascade_json({request, request_len}, false, 1).text);
 }
 
-/// A generated book (docs/cascade.md "Book generator") from the options document {"accounts", "seed",
+/// A generated book (docs/cascade-books.md) from the options document {"accounts", "seed",
 /// "underlyings"?, "mode"?, "params"?, "market"?, "jsonl"?}: the bytes of `margin cascade-book --compact`
 /// (a cascade/1 request, or stress-book JSON lines), or an error document.
 char* margin_cascade_book(const char* options, std::size_t options_len) {

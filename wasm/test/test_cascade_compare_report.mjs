@@ -1,4 +1,4 @@
-// `margin cascade --compare --html` in headless Chromium (docs/cascade.md "Models compared"): the
+// `margin cascade --compare --html` in headless Chromium (docs/cascade-books.md "Models compared"): the
 // native CLI generates a 200-account book (`margin cascade-book`), compares it under
 // standard-isolated, standard, pmrm2 and span16 and writes the report; Chromium renders it offline
 // (anything fetched is refused and fails the test). Checked: every table cell equals the JSON's

@@ -1,4 +1,4 @@
-// `margin cascade --html` of a Monte Carlo in headless Chromium (docs/cascade.md "## Monte Carlo"):
+// `margin cascade --html` of a Monte Carlo in headless Chromium (docs/cascade-monte-carlo.md):
 // the native CLI runs 60 paths on the 30-account book of tests/apps/cascade_mc_cases.py and
 // writes the report; Chromium renders it offline (anything fetched is refused and fails the test),
 // and every plotted mark is checked against the JSON of the same run: each histogram bin's edges

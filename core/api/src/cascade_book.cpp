@@ -1,4 +1,4 @@
-// The book generator's door (docs/cascade.md "Book generator"): options -> the market validated
+// The book generator's door (docs/cascade-books.md): options -> the market validated
 // (the example's by default) -> cascade::generate -> a ready cascade/1 request, or the book as
 // stress-book JSON lines.
 #include <nlohmann/json.hpp>

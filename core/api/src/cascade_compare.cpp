@@ -1,4 +1,4 @@
-// The margin models compared on one book and shock (docs/cascade.md "Models compared"): the
+// The margin models compared on one book and shock (docs/cascade-books.md "Models compared"): the
 // request's parameters replaced by each model's preset; the isolated form of the standard model
 // splits every account into one account per position (`isolate`), so cascade::run liquidates
 // each position on its own isolated margin, as the engine's isolated mode margins it.

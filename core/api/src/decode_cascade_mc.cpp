@@ -1,4 +1,4 @@
-// cascade/1's "monte_carlo" and a replay's window, decoded (docs/cascade.md "## Monte Carlo",
+// cascade/1's "monte_carlo" and a replay's window, decoded (docs/cascade-monte-carlo.md,
 // §Request): paths, seed, horizon, the draws' model, the daily vols and correlations given or
 // calibrated on the request's history (risk::ewma_covariance), the emitted path and the list cap.
 #include "core/risk/scenarios.hpp"

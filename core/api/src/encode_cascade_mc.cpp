@@ -1,4 +1,4 @@
-// The Monte Carlo result document (docs/cascade.md "## Monte Carlo"): the bad-debt figures, the
+// The Monte Carlo result document (docs/cascade-monte-carlo.md): the bad-debt figures, the
 // per-path list (capped) and paths_hash over every path, and the markets of an emitted path (the
 // request's market with the marks moved), from which a plain cascade run gives that path's bytes.
 #include "abi/keccak.hpp"

@@ -1,4 +1,4 @@
-// The book generator (docs/cascade.md "Book generator"): every draw a Philox4x32-10 uniform of
+// The book generator (docs/cascade-books.md): every draw a Philox4x32-10 uniform of
 // the account's own stream, every transform fixed point (fp::ln, fp::exp) with its rounding named.
 #include "core/cascade/generate.hpp"
 

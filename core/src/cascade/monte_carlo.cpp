@@ -1,4 +1,4 @@
-// Monte Carlo bad-debt risk (docs/cascade.md "## Monte Carlo"): per path, a seeded Philox
+// Monte Carlo bad-debt risk (docs/cascade-monte-carlo.md): per path, a seeded Philox
 // stream (its own counter: independent of the thread count) draws correlated daily log
 // returns, the book cascades in market mode over that exogenous path with the fund at 0, and
 // the per-path bad debts give VaR, ES and the fund covering 99 % of paths.

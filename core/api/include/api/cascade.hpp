@@ -28,7 +28,7 @@ namespace margin::api {
 /// /cascade/shock; the bounds cascade::run checks are reported by cascade_json under /cascade.
 outcome<cascade::input> parse_cascade_request(std::string_view json_text);
 
-/// The Monte Carlo's part of a request ("monte_carlo", docs/cascade.md "## Monte Carlo").
+/// The Monte Carlo's part of a request ("monte_carlo", docs/cascade-monte-carlo.md).
 struct cascade_mc_request {
     cascade::mc_spec spec;
     std::optional<std::size_t> emit;  ///< a path whose markets the result lists (path_markets)
@@ -46,7 +46,7 @@ struct cascade_request {
 /// its errors under /cascade/monte_carlo (decode_cascade_mc.cpp).
 outcome<cascade_request> parse_cascade(std::string_view json_text);
 
-/// {"api_version", "cascade_monte_carlo": {...}} (docs/cascade.md "## Monte Carlo").
+/// {"api_version", "cascade_monte_carlo": {...}} (docs/cascade-monte-carlo.md).
 std::string encode_cascade_mc(const cascade_request& rq, const cascade::mc_result& r, bool pretty);
 
 /// {"api_version", "cascade": {"mode", "steps": [...], "total": {...}, "log_hash"}}; log_hash =
@@ -60,7 +60,7 @@ std::string cascade_log_hash(std::string_view steps_compact);
 
 namespace margin::api {
 
-/// The book generator's options (docs/cascade.md "Book generator").
+/// The book generator's options (docs/cascade-books.md).
 struct cascade_book_options {
     std::size_t accounts = 0;              ///< 1 .. stress::max_book_accounts
     std::uint64_t seed = 0;                ///< the Philox key
@@ -70,7 +70,7 @@ struct cascade_book_options {
     std::string market;                    ///< a JSON document with a "market" (or a market itself); empty: the example's
 };
 
-/// A ready cascade/1 request of a generated book (the defaults of docs/cascade.md "Book generator":
+/// A ready cascade/1 request of a generated book (the defaults of docs/cascade-books.md:
 /// rule, fund, liquidity, a -15 % spot shock on every underlying, 50 steps). Errors: the generator's
 /// (cascade::generate, paths /accounts, /underlyings/<i>); UNKNOWN_PRESET /params; the market's
 /// under /market; MODEL_NOT_SUPPORTED /params (house mode off the portfolio model).

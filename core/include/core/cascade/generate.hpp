@@ -1,4 +1,4 @@
-// The book generator (docs/cascade.md "Book generator"): a synthetic book of cross-margin accounts
+// The book generator (docs/cascade-books.md): a synthetic book of cross-margin accounts
 // for the cascade — a strategy mix (directional perps, short puts, covered calls and risk
 // reversals, delta-neutral straddles with a perp hedge, calendars or protected perps), leverage
 // log-uniform in [1.5, 20], notional Pareto (alpha 1.2, capped at 1,000x the base) — drawn from
@@ -24,7 +24,7 @@ inline constexpr std::size_t strategy_count = 5;
 /// first position's id starts with it.
 const char* strategy_name(strategy s) noexcept;
 
-/// The distributions (docs/cascade.md "Book generator"): every figure a Wad raw value (10^-18).
+/// The distributions (docs/cascade-books.md): every figure a Wad raw value (10^-18).
 struct book_params {
     /// Cumulative mix in 10^-18 of a uniform: strategy k when u < mix[k] (the last is 1e18).
     fp::i128 mix[strategy_count] = {350'000'000'000'000'000, 550'000'000'000'000'000, 700'000'000'000'000'000, 850'000'000'000'000'000,

@@ -1,4 +1,4 @@
-// Monte Carlo bad-debt risk of a book (docs/cascade.md "## Monte Carlo"): N seeded paths of
+// Monte Carlo bad-debt risk of a book (docs/cascade-monte-carlo.md): N seeded paths of
 // correlated daily log returns (the risk measures' Philox normal / Student t draws, one stream
 // per path), each a market-mode cascade over its exogenous path with the insurance fund at 0;
 // the bad-debt distribution, its VaR and ES at 95 % and 99 % (risk::tail_of's estimators) and

@@ -157,7 +157,7 @@ outcome<result> run(const input& in, std::size_t threads) {
             const std::size_t k = std::min(step, in.path.size() - 1);
             m = in.path[k];
             if (!in.path_vols.empty()) detail::apply_vols(s, in.path_vols[k]);  // the push's vols, before the evaluation
-        } else if (step > 0 && step < in.path.size()) {  // the path's move, the impact so far carried on top
+        } else if (step > 0 && step < in.path.size()) {                         // the path's move, the impact so far carried on top
             auto x = exogenous_step(m, in.path[step - 1], in.path[step], step);
             if (!x.ok()) return R::failure(*x.err);
             m = std::move(x.value);

@@ -101,7 +101,7 @@ std::string to_html(const json& doc, const std::string& request) {
                     escape(request) + "</code>: " + std::to_string(n) + " paths (seed " + str(m, "seed") + ", " +
                     std::to_string(m.at("horizon").get<std::size_t>()) + " days, " + str(m, "model") + ") on " +
                     std::to_string(m.at("accounts").get<std::size_t>()) +
-                    " accounts, each a market-mode cascade with the insurance fund at 0 (docs/cascade.md, Monte Carlo). VaR: the k-th "
+                    " accounts, each a market-mode cascade with the insurance fund at 0 (docs/cascade-monte-carlo.md). VaR: the k-th "
                     "largest bad debt, k = ceil(N (1 - alpha)); ES: the mean of the k largest (ceil); fund 99: the least fund covering "
                     "the bad debt of at least 99 % of paths.</p>\n<table id='summary'><tr><th class='l'>figure</th><th>value</th></tr>";
     for (const char* k : {"mean", "max", "var_95", "es_95", "var_99", "es_99", "fund_99"})

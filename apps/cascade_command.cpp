@@ -63,7 +63,7 @@ int cascade_command(const std::vector<std::string>& args) {
     std::string path, prices, paths, seed, html, compare;
     std::vector<std::string> shocks;
     std::int64_t threads = 1;
-    bool compact = false, table = false;
+    bool compact = false, table = false, compared = false;
     for (std::size_t i = 1; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (a == "--help" || a == "-h") {
@@ -81,7 +81,7 @@ int cascade_command(const std::vector<std::string>& args) {
             if (a == "--paths") paths = v;
             if (a == "--seed") seed = v;
             if (a == "--html") html = v;
-            if (a == "--compare") compare = v;
+            if (a == "--compare") compare = v, compared = true;
             if (a == "--shock") shocks.push_back(v);
             if (a == "--threads" && !command_io::count_arg(v, 1, 64, threads)) return fail("--threads is 1 .. 64");
         } else if (a.size() > 1 && a[0] == '-') {
@@ -91,6 +91,7 @@ int cascade_command(const std::vector<std::string>& args) {
             path = a;
         }
     }
+    if (compared && compare.empty()) return fail("--compare needs a list of models");
     if (compare.empty() && table) return fail("--table goes with --compare");
     if (!compare.empty() && (!paths.empty() || !seed.empty())) return fail("--compare runs single cascades: no --paths or --seed");
     if (path.empty()) path = "-";

@@ -80,6 +80,14 @@ def errors():
     out["mc_vol_range"] = (r, "OUT_OF_RANGE", "/cascade/monte_carlo/vol/BTC")
     r = mc_request(); r["cascade"]["monte_carlo"]["correlation"]["BTC"]["ETH"] = "1.5"
     out["mc_rho"] = (r, "OUT_OF_RANGE", "/cascade/monte_carlo/correlation/BTC/ETH")
+    r = mc_request(); r["cascade"]["monte_carlo"]["correlation"]["ETH"] = {"BTC": "-0.5"}
+    out["mc_rho_twice"] = (r, "OUT_OF_RANGE", "/cascade/monte_carlo/correlation/ETH/BTC")
+    r = mc_request(); r["cascade"]["monte_carlo"]["correlation"]["BTC"]["BTC"] = "-1"
+    out["mc_rho_self"] = (r, "OUT_OF_RANGE", "/cascade/monte_carlo/correlation/BTC/BTC")
+    r = mc_request(); r["cascade"]["monte_carlo"]["paths"] = "100000"; r["cascade"]["steps"] = "1000"
+    out["mc_work_cap"] = (r, "BAD_COUNT", "/cascade/monte_carlo/paths")
+    r = replay_request(); r["cascade"]["shock"]["name"] = "x"
+    out["replay_extra"] = (r, "UNKNOWN_FIELD", "/cascade/shock/name")
     r = mc_request(); r["cascade"]["monte_carlo"]["model"] = "cauchy"
     out["mc_model"] = (r, "BAD_ENUM", "/cascade/monte_carlo/model")
     r = mc_request(); del r["cascade"]["monte_carlo"]["vol"]; del r["cascade"]["monte_carlo"]["correlation"]
@@ -181,6 +189,11 @@ if __name__ == "__main__":
                 ("replay", replay_request())]
         for name, req in reqs:
             json.dump(req, open(f"{d}/{name}.json", "w"))
+        # a deep fall below the oracle's confidence: the confidence moves with the spot (it once failed the run)
+        deep = mc_request(paths="8")
+        deep["cascade"]["market"]["underlyings"]["BTC"]["spot_confidence"] = "5"
+        deep["cascade"]["monte_carlo"].update({"horizon": "60", "vol": {"BTC": "0.5"}, "correlation": {}})
+        json.dump(deep, open(f"{d}/deep.json", "w"))
         with open(f"{d}/errors.txt", "w") as f:
             for name, (req, code, path) in errors().items():
                 json.dump(req, open(f"{d}/err_{name}.json", "w"))

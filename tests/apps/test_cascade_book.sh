@@ -71,6 +71,8 @@ UNKNOWN_PRESET /params cascade-book --accounts 10 --seed 1 --params nope
 MODEL_NOT_SUPPORTED /params cascade-book --accounts 10 --seed 1 --mode house --params standard
 UNKNOWN_PRESET /compare/1 cascade REQ --compare standard,nope
 UNKNOWN_PRESET /compare/0 cascade REQ --compare ,pmrm2
+OUT_OF_RANGE /compare/1 cascade REQ --compare pmrm2,pmrm2
+OUT_OF_RANGE /underlyings/1 cascade-book --accounts 10 --seed 1 --underlyings BTC,BTC
 MODEL_NOT_SUPPORTED /cascade/accounts/0 cascade HOUSE --compare pmrm2,standard
 ERRORS
 # usage errors: exit status 2

@@ -35,6 +35,8 @@ for name in mc_normal mc_student; do
     passed=$((passed + 1)) || bad "$name: the emitted path differs from a plain run"
 done
 # --paths / --seed override the request's
+$margin cascade "$tmp/deep.json" --compact > "$tmp/deep.out" 2>&1 && grep -q '"paths_with_bad_debt"' "$tmp/deep.out" &&
+  passed=$((passed + 1)) || bad "a fall below the spot's confidence: $(head -c 300 "$tmp/deep.out")"
 $margin cascade "$tmp/mc_normal.json" --paths 60 --seed 7 > "$tmp/flags.out" && cmp -s "$tmp/flags.out" "$tmp/mc_normal.out" &&
   passed=$((passed + 1)) || bad "--paths 60 --seed 7"
 $margin cascade "$tmp/mc_normal.json" --seed 8 > "$tmp/seed8.out" && ! cmp -s "$tmp/seed8.out" "$tmp/mc_normal.out" &&

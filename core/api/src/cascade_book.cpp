@@ -115,7 +115,7 @@ reply cascade_book_json(const cascade_book_options& o, bool pretty) {
         c["liquidators"] = std::move(l);
     }
     c["rule"] = {{"buffer", "0.1"}, {"reward", "0.05"}};
-    // 1 % of the book's cash, FLOOR to the cent
+    // 1 % of the book's cash, FLOOR to the wei (exact: the cash is in wei)
     c["insurance_fund"] = dec(fp::mul(cash, Wad::from_raw(fp::I256::from_i128(10'000'000'000'000'000)), fp::rounding::floor).value);
     if (!o.house) {
         c["loss"] = {{"adl", "none"}};

@@ -4,6 +4,8 @@
 // each position on its own isolated margin, as the engine's isolated mode margins it.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "api/cascade.hpp"
 #include "api/documents.hpp"
 #include "core/margin.hpp"
@@ -103,6 +105,9 @@ reply cascade_compare_json(std::string_view text, const std::vector<std::string>
                                         "a model is standard-isolated, standard, pmrm2, span16 or es; got \"" + models[k] + "\""},
                                   pretty);
     if (models.empty()) return reply::failure(error{error_code::OUT_OF_RANGE, "/compare", "no model to compare"}, pretty);
+    for (std::size_t k = 1; k < models.size(); ++k)
+        if (std::find(models.begin(), models.begin() + static_cast<std::ptrdiff_t>(k), models[k]) != models.begin() + static_cast<std::ptrdiff_t>(k))
+            return reply::failure(error{error_code::OUT_OF_RANGE, "/compare/" + std::to_string(k), models[k] + " is listed twice"}, pretty);
     auto doc = detail::parse_document(text);
     if (!doc.ok()) return reply::failure(*doc.err, pretty);
     ojson rows = ojson::array();

@@ -234,7 +234,9 @@ outcome<cascade_request> parse_cascade(std::string_view text) {
     // the shock: a path of markets, a replay of the history, or a stress/1 scenario applied to the market
     const json* shock = d.field(c, root, "shock", true);
     if (!shock || !d.is_object(*shock, root + "/shock")) return R::failure(*d.err);
-    if (const json* rp = d.field(*shock, sp, "replay", false); rp && shock->size() == 1) {
+    // "replay" is always the cascade's path replay (one market a day); nothing else beside it
+    if (const json* rp = d.field(*shock, sp, "replay", false)) {
+        if (!d.only(*shock, sp, {"replay"})) return R::failure(*d.err);
         auto w = detail::decode_replay_window(d, *rp, sp + "/replay");
         if (!w) return R::failure(*d.err);
         auto path = cascade::replay_path(in.start, hist, *w, sp + "/replay");

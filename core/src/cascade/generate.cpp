@@ -147,6 +147,9 @@ outcome<book> generate(const book_spec& s, const market_state& market) {
         const auto it = market.underlyings.find(s.underlyings[u]);
         if (it == market.underlyings.end())
             return R::failure(error_code::UNKNOWN_UNDERLYING, path, "the market does not list " + s.underlyings[u]);
+        if (std::find(s.underlyings.begin(), s.underlyings.begin() + static_cast<std::ptrdiff_t>(u), s.underlyings[u]) !=
+            s.underlyings.begin() + static_cast<std::ptrdiff_t>(u))
+            return R::failure(error_code::OUT_OF_RANGE, path, s.underlyings[u] + " is listed twice");
         if (!it->second.perp_mark) return R::failure(error_code::NO_PERP_MARK, path, s.underlyings[u] + " has no perp mark");
         ums.push_back(&it->second);
         exps.push_back(svi_expiries(it->second));

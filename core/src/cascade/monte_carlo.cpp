@@ -60,6 +60,9 @@ outcome<std::vector<Wad>> covariance_of(const std::vector<std::string>& symbols,
         if (r < fp::neg(one).value || r > one) return R::failure(error_code::OUT_OF_RANGE, at, "a correlation is in [-1, 1]");
         if (!std::binary_search(symbols.begin(), symbols.end(), ab.first) || !std::binary_search(symbols.begin(), symbols.end(), ab.second))
             return R::failure(error_code::OUT_OF_RANGE, at, "a correlation between underlyings given a vol");
+        if (ab.first == ab.second) return R::failure(error_code::OUT_OF_RANGE, at, "an underlying's correlation with itself is 1, not an input");
+        if (ab.first > ab.second && rho.count({ab.second, ab.first}))
+            return R::failure(error_code::OUT_OF_RANGE, at, "a correlation is given once, for one order of the pair");
     }
     calc c;
     std::vector<Wad> cov(n * n);
@@ -130,6 +133,10 @@ outcome<mc_result> monte_carlo(const input& in0, const mc_spec& spec, std::size_
     if (spec.model == risk::innovation::student_t && (spec.dof < 3 || spec.dof > 30))
         return R::failure(error_code::OUT_OF_RANGE, "/monte_carlo/dof", "dof is 3 .. 30");
     if (in0.mode != mode::market) return R::failure(error_code::MODE_NOT_SUPPORTED, "/mode", "Monte Carlo runs market mode");
+    const std::uint64_t work = static_cast<std::uint64_t>(spec.paths) * in0.accounts.size() * std::max(spec.horizon, in0.steps);
+    if (work > max_mc_account_steps)
+        return R::failure(error_code::BAD_COUNT, "/monte_carlo/paths",
+                          "paths x accounts x max(horizon, steps) is at most 50,000,000 account-steps, got " + std::to_string(work));
     if (in0.path.empty()) return R::failure(error_code::OUT_OF_RANGE, "/path", "no base market");
     for (const auto& s : spec.symbols)
         if (!in0.path.front().underlyings.count(s))

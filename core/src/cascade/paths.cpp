@@ -30,6 +30,9 @@ std::optional<error> move_mark(market_state& m, const std::string& sym, const Wa
     if (to == was) return std::nullopt;
     const auto dir = to < was ? FLOOR : CEIL;
     u.spot = c(fp::mul_div(u.spot, to, was, dir));
+    // The oracle's confidence is absolute: it moves with the spot, FLOOR, so it never exceeds the
+    // price (a deep fall left it above the spot and the path's market failed validation).
+    u.spot_confidence = c(fp::mul_div(u.spot_confidence, to, was, FLOOR));
     if (u.perp_mark) u.perp_mark = to;
     for (auto& e : u.expiries)
         if (e.given_forward) e.given_forward = c(fp::mul_div(*e.given_forward, to, was, dir));

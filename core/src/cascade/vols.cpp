@@ -34,7 +34,7 @@ std::optional<error> check_vols(const input& in) {
         const std::string at = "/path/" + std::to_string(i) + "/vols";
         if (vols.empty()) continue;
         if (in.mode != mode::house)
-            return error{error_code::MODE_NOT_SUPPORTED, at, "series vols are a house push's (market mode shocks by a scenario)"};
+            return error{error_code::MODE_NOT_SUPPORTED, at, "series vols are a house push's (a market-mode path moves prices only)"};
         if (vols.size() > max_push_vols)
             return error{error_code::OUT_OF_RANGE, at, "at most " + std::to_string(max_push_vols) + " series vols a push"};
         std::vector<series_key> seen;

@@ -21,6 +21,10 @@ namespace margin::cascade {
 
 inline constexpr std::size_t max_paths = 100'000;
 inline constexpr std::size_t max_horizon = 250;  ///< days (path markets) per path
+/// The work one Monte Carlo may ask for: paths x accounts x max(horizon, steps) account-steps (at
+/// 20-50 us each natively, at most about 40 minutes of CPU). Each input within its own cap can
+/// still multiply to days; this is the cap of the product.
+inline constexpr std::uint64_t max_mc_account_steps = 50'000'000;
 
 /// The draws. `cov`: the daily covariance of log returns over `symbols` (row-major), from
 /// explicit vols and correlations (covariance_of) or a history (risk::ewma_covariance).

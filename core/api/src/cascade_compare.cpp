@@ -106,7 +106,8 @@ reply cascade_compare_json(std::string_view text, const std::vector<std::string>
                                   pretty);
     if (models.empty()) return reply::failure(error{error_code::OUT_OF_RANGE, "/compare", "no model to compare"}, pretty);
     for (std::size_t k = 1; k < models.size(); ++k)
-        if (std::find(models.begin(), models.begin() + static_cast<std::ptrdiff_t>(k), models[k]) != models.begin() + static_cast<std::ptrdiff_t>(k))
+        if (std::find(models.begin(), models.begin() + static_cast<std::ptrdiff_t>(k), models[k]) !=
+            models.begin() + static_cast<std::ptrdiff_t>(k))
             return reply::failure(error{error_code::OUT_OF_RANGE, "/compare/" + std::to_string(k), models[k] + " is listed twice"}, pretty);
     auto doc = detail::parse_document(text);
     if (!doc.ok()) return reply::failure(*doc.err, pretty);

@@ -60,7 +60,8 @@ outcome<std::vector<Wad>> covariance_of(const std::vector<std::string>& symbols,
         if (r < fp::neg(one).value || r > one) return R::failure(error_code::OUT_OF_RANGE, at, "a correlation is in [-1, 1]");
         if (!std::binary_search(symbols.begin(), symbols.end(), ab.first) || !std::binary_search(symbols.begin(), symbols.end(), ab.second))
             return R::failure(error_code::OUT_OF_RANGE, at, "a correlation between underlyings given a vol");
-        if (ab.first == ab.second) return R::failure(error_code::OUT_OF_RANGE, at, "an underlying's correlation with itself is 1, not an input");
+        if (ab.first == ab.second)
+            return R::failure(error_code::OUT_OF_RANGE, at, "an underlying's correlation with itself is 1, not an input");
         if (ab.first > ab.second && rho.count({ab.second, ab.first}))
             return R::failure(error_code::OUT_OF_RANGE, at, "a correlation is given once, for one order of the pair");
     }

@@ -63,4 +63,8 @@ outcome<step_record> market_step(state& s, const input& in, market_state& m, con
 outcome<std::vector<adl_charge>> deleverage(state& s, const input& in, const market_state& m, const std::vector<account_result>& before,
                                             const std::vector<char>& skip, const Wad& deficit, Wad& left);
 
+/// A market the cascade moved, validated as a request's (derived forwards recomputed). An error
+/// keeps its code; its path gets `path` before it and its message `what` before it.
+outcome<market_state> validated_market(market_state m, const std::string& path, const std::string& what);
+
 }  // namespace margin::cascade::detail

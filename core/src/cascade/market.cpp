@@ -69,11 +69,9 @@ outcome<step_record> market_step(state& s, const input& in, market_state& m, con
     }
     if (!c.ok()) return R::failure(overflow());
     {
-        request probe;
-        probe.market = m;
-        auto v = validate(probe, true);
-        if (!v.ok()) return R::failure(error{v.err->code, "/path/0" + v.err->path, "cascade: the impacted market: " + v.err->message});
-        m = v.value.market;
+        auto v = validated_market(m, "/path/0", "cascade: the impacted market: ");
+        if (!v.ok()) return R::failure(*v.err);
+        m = std::move(v.value);
     }
     for (auto& r : s.reqs) r.market = m;
     std::map<std::uint32_t, scenario::value_cache> caches;

@@ -113,13 +113,10 @@ outcome<std::vector<market_state>> mc_markets(const market_state& base, const mc
             if (auto e = move_mark(m, spec.symbols[a], mark[a])) return R::failure(*e);
         }
         if (!c.ok()) return R::failure(error_code::ARITHMETIC_OVERFLOW, "/monte_carlo", "cascade: overflow in path " + std::to_string(p));
-        request probe;
-        probe.market = std::move(m);
-        auto v = validate(probe, true);
-        if (!v.ok())
-            return R::failure(v.err->code, "/monte_carlo/paths/" + std::to_string(p) + v.err->path,
-                              "cascade: path " + std::to_string(p) + ", day " + std::to_string(d + 1) + ": " + v.err->message);
-        out.push_back(std::move(v.value.market));
+        auto v = detail::validated_market(std::move(m), "/monte_carlo/paths/" + std::to_string(p),
+                                          "cascade: path " + std::to_string(p) + ", day " + std::to_string(d + 1) + ": ");
+        if (!v.ok()) return R::failure(*v.err);
+        out.push_back(std::move(v.value));
     }
     return R{std::move(out), std::nullopt};
 }

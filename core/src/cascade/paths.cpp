@@ -13,15 +13,19 @@ namespace {
 constexpr auto FLOOR = fp::rounding::floor;
 constexpr auto CEIL = fp::rounding::ceil;
 
-outcome<market_state> validated(market_state m, const std::string& path) {
+}  // namespace
+
+namespace detail {
+
+outcome<market_state> validated_market(market_state m, const std::string& path, const std::string& what) {
     request probe;
     probe.market = std::move(m);
     auto v = validate(probe, true);
-    if (!v.ok()) return outcome<market_state>::failure(v.err->code, path + v.err->path, "cascade: a path's market: " + v.err->message);
+    if (!v.ok()) return outcome<market_state>::failure(v.err->code, path + v.err->path, what + v.err->message);
     return outcome<market_state>{std::move(v.value.market), std::nullopt};
 }
 
-}  // namespace
+}  // namespace detail
 
 std::optional<error> move_mark(market_state& m, const std::string& sym, const Wad& to) {
     calc c;
@@ -51,7 +55,7 @@ outcome<market_state> exogenous_step(const market_state& now, const market_state
         if (!c.ok()) return R::failure(error_code::ARITHMETIC_OVERFLOW, "/path/" + std::to_string(s), "cascade: overflow in a path step");
         if (auto e = move_mark(m, sym, to)) return R::failure(*e);
     }
-    return validated(std::move(m), "/path/" + std::to_string(s));
+    return detail::validated_market(std::move(m), "/path/" + std::to_string(s), "cascade: a path's market: ");
 }
 
 outcome<std::vector<market_state>> replay_path(const market_state& start, const risk::history& h, const replay_window& w,
@@ -86,7 +90,7 @@ outcome<std::vector<market_state>> replay_path(const market_state& start, const 
             if (!c.ok()) return R::failure(error_code::ARITHMETIC_OVERFLOW, path, "cascade: overflow replaying " + sym);
             if (auto e = move_mark(m, sym, to)) return R::failure(*e);
         }
-        auto v = validated(std::move(m), path);
+        auto v = detail::validated_market(std::move(m), path, "cascade: a path's market: ");
         if (!v.ok()) return R::failure(*v.err);
         out.push_back(std::move(v.value));
     }

@@ -75,7 +75,7 @@ quote_entry price_mark(const position& pos, const expiry_market& em) {
     return e;
 }
 
-const quote_entry& quote_of(const position& pos, const expiry_market& em, scenario::value_cache* cache, quote_entry& uncached) {
+quote_entry& quote_of(const position& pos, const expiry_market& em, scenario::value_cache* cache, quote_entry& uncached) {
     if (!cache) return uncached = price_mark(pos, em);
     const bool marked = pos.mark_vol.has_value();
     const svi_params none{};
@@ -91,19 +91,18 @@ const quote_entry& quote_of(const position& pos, const expiry_market& em, scenar
 
 outcome<position_result> value_position(const request& req, std::size_t i, scenario::value_cache* cache) {
     const position& pos = req.acct.positions[i];
-    const std::string path = position_path(i);
     const underlying_market& um = req.market.underlyings.at(pos.underlying);
     calc c;
     position_result pr;
     if (pos.type == instrument_type::option) {
         const expiry_market& em = *um.find(pos.expiry);
         quote_entry uncached;
-        const quote_entry& q0 = quote_of(pos, em, cache, uncached);
+        quote_entry& q0 = quote_of(pos, em, cache, uncached);
         if (!q0.quote.ok()) {
             if (q0.svi_domain)
-                return outcome<position_result>::failure(error_code::SVI_NON_POSITIVE_VARIANCE, path,
+                return outcome<position_result>::failure(error_code::SVI_NON_POSITIVE_VARIANCE, position_path(i),
                                                          "the expiry's SVI surface gives a total variance <= 0 at this strike");
-            return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
+            return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, position_path(i),
                                                      "a result exceeds the int256 fixed-point range");
         }
         const fp::result<option_quote>& quote = q0.quote;
@@ -120,15 +119,21 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
             const Wad diff = pos.kind == option_kind::call ? c(fp::sub(em.forward, pos.strike)) : c(fp::sub(pos.strike, em.forward));
             pr.unit_value = c(fp::mul(em.discount_factor, fp::max(diff, Wad{}), rounding::floor));
         } else {
-            // the chain prices a leg at its reported vol (a surface's vol rounds): the same quote as a marked leg
-            position at_vol = pos;
-            at_vol.mark_vol = *pr.vol;
-            quote_entry uncached_v;
-            const quote_entry& qv = quote_of(at_vol, em, cache, uncached_v);
-            if (!qv.quote.ok())
-                return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path,
+            // the chain prices a leg at its reported vol (a surface's vol rounds): the same quote as a
+            // marked leg, kept beside the surface quote it follows from
+            if (!q0.at_vol_priced) {
+                position at_vol = pos;
+                at_vol.mark_vol = *pr.vol;
+                quote_entry uncached_v;
+                const quote_entry& qv = quote_of(at_vol, em, cache, uncached_v);
+                q0.at_vol_unit = qv.quote.ok() ? fp::result<Wad>{qv.quote.value.unit_price, fp::errc::ok}
+                                               : fp::result<Wad>::failure(fp::errc::overflow);
+                q0.at_vol_priced = true;
+            }
+            if (!q0.at_vol_unit.ok())
+                return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, position_path(i),
                                                          "a result exceeds the int256 fixed-point range");
-            pr.unit_value = qv.quote.value.unit_price;
+            pr.unit_value = q0.at_vol_unit.value;
         }
     } else {
         const bool perp = pos.type == instrument_type::perp;
@@ -141,7 +146,7 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
         pr.position_greeks.delta = pos.size;
     }
     if (!c.ok())
-        return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, path, "a result exceeds the int256 fixed-point range");
+        return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, position_path(i), "a result exceeds the int256 fixed-point range");
     outcome<position_result> o;
     o.value = std::move(pr);
     return o;

@@ -97,6 +97,98 @@ bool quotient_fast(const detail::u256w& n, u128 d, bool negative, rounding r, re
 
 bool negative_product(const Wad& a, const Wad& b) noexcept { return a.raw().sign() * b.raw().sign() < 0; }
 
+// The magnitude of a big integer as 256 bits; false when it needs more. Boost keeps
+// signed integers as sign and magnitude, so the limbs are |v| whatever its sign.
+template <class Big>
+bool magnitude256(const Big& v, detail::u256w& out) noexcept {
+    const auto& be = v.backend();
+    constexpr unsigned limb_bits = sizeof(*be.limbs()) * 8;
+    u128 w[2] = {0, 0};
+    for (unsigned i = 0; i < be.size(); ++i) {
+        const unsigned at = i * limb_bits;
+        if (at >= 256) {
+            if (be.limbs()[i] != 0) return false;
+            continue;
+        }
+        w[at / 128] |= static_cast<u128>(be.limbs()[i]) << (at % 128);
+    }
+    out = {w[1], w[0]};
+    return true;
+}
+
+// floor(x / 2^s) for 0 <= s < 256, all 256 bits of it.
+constexpr detail::u256w shr256(const detail::u256w& x, unsigned s) noexcept {
+    if (s == 0) return x;
+    if (s >= 128) return {0, x.hi >> (s - 128)};
+    return {x.hi >> s, (x.lo >> s) | (x.hi << (128 - s))};
+}
+
+int trailing_zeros256(const detail::u256w& x) noexcept {
+    const std::uint64_t w[4] = {detail::lo64(x.lo), detail::hi64(x.lo), detail::lo64(x.hi), detail::hi64(x.hi)};
+    for (int i = 0; i < 4; ++i)
+        if (w[i] != 0) return 64 * i + __builtin_ctzll(w[i]);
+    return 256;  // x == 0 (not reached: a divisor is not zero)
+}
+
+// A divisor as 2^k * d with d odd: the shape of 10^18 (2^18 5^18), of 1 and of
+// 10^36 * 2^125 (option values); fast when d fits 128 bits.
+struct split_divisor {
+    unsigned k = 0;
+    u128 d = 0;
+    bool fits = false;
+};
+
+split_divisor split(const I256& c) noexcept {  // c != 0
+    detail::u256w m;
+    if (!magnitude256(c.big(), m)) return {};
+    const auto k = static_cast<unsigned>(trailing_zeros256(m));
+    const detail::u256w d = shr256(m, k);
+    return {k, d.lo, d.hi == 0};
+}
+
+// Fast path of |a b| / (2^k d) for operands beyond the 128-bit path: the exact
+// product shifted right by k (on Boost integers when an operand is wider than 128 bits),
+// then divided by d with the 256/128 kernel; the result is exact-or-inexact from the bits
+// shifted out and the remainder, so it equals divide_rounded's. Returns false when the
+// general path must run (the shifted product or the quotient too wide).
+bool quotient_shifted(const Wad& a, const Wad& b, const split_divisor& c, bool negative, rounding r, result<Wad>& out) noexcept {
+    if (!c.fits) return false;
+    detail::u256w m;
+    bool dropped = false;
+    if (a.raw().fits_i128() && b.raw().fits_i128()) {
+        const detail::u256w p = detail::mul_wide(uabs(a.raw().to_i128()), uabs(b.raw().to_i128()));
+        dropped = c.k > 0 && detail::low_bits_set(p, static_cast<int>(c.k));
+        m = shr256(p, c.k);
+    } else {
+        big512 p = wide(a) * wide(b);
+        if (p.sign() < 0) p = -p;
+        if (c.k > 0 && !p.is_zero()) {
+            dropped = boost::multiprecision::lsb(p) < c.k;
+            p >>= c.k;
+        }
+        if (!magnitude256(p, m)) return false;
+    }
+    if (c.d == 1) {  // a power of two: the quotient is m itself
+        if (m.hi >= pow2(126)) return false;  // well inside int256 after the rounding step
+        if (dropped && ((r == rounding::floor && negative) || (r == rounding::ceil && !negative))) {
+            ++m.lo;
+            if (m.lo == 0) ++m.hi;
+        }
+        if (m.hi == 0 && m.lo < pow2(127)) return out = ok(I256::from_i128(negative ? -static_cast<i128>(m.lo) : static_cast<i128>(m.lo))), true;
+        detail::big256 v(m.hi);
+        v <<= 128;
+        v += detail::big256(m.lo);
+        out = ok(I256::from_big(negative ? detail::big256(-v) : v).value);
+        return true;
+    }
+    if (m.hi >= c.d) return false;
+    const u128 q = detail::div_wide(m, c.d);
+    if (q >= pow2(126)) return false;
+    const detail::u256w back = detail::mul_wide(q, c.d);
+    out = signed_rounded(q, dropped || back.hi != m.hi || back.lo != m.lo, negative, r);
+    return true;
+}
+
 }  // namespace
 
 result<Wad> mul(const Wad& a, const Wad& b, rounding r) noexcept {
@@ -105,6 +197,8 @@ result<Wad> mul(const Wad& a, const Wad& b, rounding r) noexcept {
         const auto p = detail::mul_wide(uabs(a.raw().to_i128()), uabs(b.raw().to_i128()));
         if (quotient_fast(p, WAD, negative_product(a, b), r, out)) return out;
     }
+    static const split_divisor wad = split(I256::from_i128(Wad::scale));
+    if (result<Wad> out; quotient_shifted(a, b, wad, negative_product(a, b), r, out)) return out;
     return divide_rounded(wide(a) * wide(b), big512(Wad::scale), r);
 }
 
@@ -120,12 +214,13 @@ result<Wad> div(const Wad& a, const Wad& b, rounding r) noexcept {
 
 result<Wad> mul_div(const Wad& a, const Wad& b, const Wad& c, rounding r) noexcept {
     if (c.raw().is_zero()) return result<Wad>::failure(errc::div_by_zero);
+    const bool negative = a.raw().sign() * b.raw().sign() * c.raw().sign() < 0;
+    result<Wad> out;
     if (a.raw().fits_i128() && b.raw().fits_i128() && c.raw().fits_i128()) {
-        result<Wad> out;
         const auto p = detail::mul_wide(uabs(a.raw().to_i128()), uabs(b.raw().to_i128()));
-        const bool negative = a.raw().sign() * b.raw().sign() * c.raw().sign() < 0;
         if (quotient_fast(p, uabs(c.raw().to_i128()), negative, r, out)) return out;
     }
+    if (quotient_shifted(a, b, split(c.raw()), negative, r, out)) return out;
     return divide_rounded(wide(a) * wide(b), wide(c), r);
 }
 

@@ -100,6 +100,29 @@ TEST_CASE("rounded arithmetic equals the exact model on 200,000 random operands"
     }
 }
 
+TEST_CASE("mul_div by 2^k d (d < 2^128: 1, powers of two, 10^36 2^125) equals the exact model", "[arith]") {
+    // The shifted-product path: operands of any width, divisors 2^k times an odd d of up to
+    // 128 bits (d = 1 included), so that both the shift's dropped bits and the remainder
+    // decide exactness, and quotients reach the edges of that path (2^126, 2^254).
+    fp::test::gen g(1234);
+    const big e36_q125 = big("1000000000000000000000000000000000000") << 125;
+    for (int i = 0; i < margin_test::sample(20000); ++i) {
+        const int dbits = static_cast<int>(g.u64() % 129);
+        big d = dbits == 0 ? big(1) : big(g.bits(dbits) | 1);
+        const int k = static_cast<int>(g.u64() % 200);
+        big c = d << k;
+        if (c > MAX) c = d;
+        if (i % 7 == 0) c = e36_q125;
+        if (g.u64() & 1) c = -c;
+        const big a = g.any(255), b = g.any(i % 3 == 0 ? 128 : 255);
+        for (rounding r : all_roundings) REQUIRE(got(mul_div(raw(a), raw(b), raw(c), r)) == model_div(a * b, c, r));
+    }
+    // Exact products (c = +-1) at the int256 edges.
+    for (const big& a : {MAX, MIN, big(MAX / 2), big(big(1) << 127), big(-(big(1) << 127))})
+        for (const big& c : {big(1), big(-1)})
+            for (rounding r : all_roundings) REQUIRE(got(mul_div(raw(a), raw(big(1)), raw(c), r)) == model_div(a, c, r));
+}
+
 TEST_CASE("comparison is numeric order", "[arith]") {
     fp::test::gen g(7);
     for (int i = 0; i < margin_test::sample(5000); ++i) {

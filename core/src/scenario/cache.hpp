@@ -91,6 +91,10 @@ struct quote_entry {
     bool priced = false;  ///< false until the first lookup fills it
     bool svi_domain = false;
     fp::result<option_quote> quote = fp::result<option_quote>::failure(fp::errc::domain);
+    /// A surface-priced quote's unit value at its reported vol (the chain prices the leg at
+    /// that vol; value_position): filled on first use, kept so that a hit skips a second lookup.
+    bool at_vol_priced = false;
+    fp::result<Wad> at_vol_unit = fp::result<Wad>::failure(fp::errc::domain);
 };
 
 /// The cache's slot for `key` (default, priced == false, on first use).

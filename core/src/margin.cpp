@@ -126,8 +126,8 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
                 at_vol.mark_vol = *pr.vol;
                 quote_entry uncached_v;
                 const quote_entry& qv = quote_of(at_vol, em, cache, uncached_v);
-                q0.at_vol_unit = qv.quote.ok() ? fp::result<Wad>{qv.quote.value.unit_price, fp::errc::ok}
-                                               : fp::result<Wad>::failure(fp::errc::overflow);
+                q0.at_vol_unit =
+                    qv.quote.ok() ? fp::result<Wad>{qv.quote.value.unit_price, fp::errc::ok} : fp::result<Wad>::failure(fp::errc::overflow);
                 q0.at_vol_priced = true;
             }
             if (!q0.at_vol_unit.ok())
@@ -146,7 +146,8 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
         pr.position_greeks.delta = pos.size;
     }
     if (!c.ok())
-        return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, position_path(i), "a result exceeds the int256 fixed-point range");
+        return outcome<position_result>::failure(error_code::ARITHMETIC_OVERFLOW, position_path(i),
+                                                 "a result exceeds the int256 fixed-point range");
     outcome<position_result> o;
     o.value = std::move(pr);
     return o;

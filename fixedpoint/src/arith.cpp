@@ -168,13 +168,14 @@ bool quotient_shifted(const Wad& a, const Wad& b, const split_divisor& c, bool n
         }
         if (!magnitude256(p, m)) return false;
     }
-    if (c.d == 1) {  // a power of two: the quotient is m itself
+    if (c.d == 1) {                           // a power of two: the quotient is m itself
         if (m.hi >= pow2(126)) return false;  // well inside int256 after the rounding step
         if (dropped && ((r == rounding::floor && negative) || (r == rounding::ceil && !negative))) {
             ++m.lo;
             if (m.lo == 0) ++m.hi;
         }
-        if (m.hi == 0 && m.lo < pow2(127)) return out = ok(I256::from_i128(negative ? -static_cast<i128>(m.lo) : static_cast<i128>(m.lo))), true;
+        if (m.hi == 0 && m.lo < pow2(127))
+            return out = ok(I256::from_i128(negative ? -static_cast<i128>(m.lo) : static_cast<i128>(m.lo))), true;
         detail::big256 v(m.hi);
         v <<= 128;
         v += detail::big256(m.lo);

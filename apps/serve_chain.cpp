@@ -15,6 +15,9 @@
 // every account. A re-read that changes the market is one tick with the changed accounts in
 // its transaction (book::sync); one that changes accounts only is their PUTs. A block already
 // scanned whose hash changed (a reorg) re-reads everything from reorg_depth blocks before it.
+// A tick never goes back in time: after a reorg that takes back a push every re-read is a tick
+// at the house's older market, refused and reported, until the house's next push reaches the
+// service's market (the accounts it offered are forgotten, so that push offers them again).
 // Transport failures are reported on stderr and retried at the next poll.
 #include <nlohmann/json.hpp>
 
@@ -158,7 +161,9 @@ private:
             json doc = margin::api::canonical_document(req.value);
             json m = std::move(doc["market"]);
             doc.erase("market");
-            if (m.contains("collateral") && !m["collateral"].empty()) {  // C0, C1, ... name each account's own assets
+            // C0, C1, ... name each account's own assets (the chain's Collateral has no asset id), which one
+            // book-wide market cannot hold. MarginAccounts' books hold none; another house's are skipped.
+            if (m.contains("collateral") && !m["collateral"].empty()) {
                 if (skipped++ < 20) note({{"follow", "skip"}, {"account", id}, {"message", "collateral assets: not followed yet"}});
                 continue;
             }

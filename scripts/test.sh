@@ -92,7 +92,7 @@ step "expiry: options carried past two expiries on anvil, settled, traded and wi
   node contracts-interface/harness/expiry.js build/native/bin/margin --wasm "node build/wasm/bin/margin.js"
 step "keeper: margin-keeper on anvil end to end, replay (native over RPC, WebAssembly from bundles), front-running, node restart" \
   node contracts-interface/harness/keeper.js build/native/bin/margin build/native/bin/margin-keeper --wasm "node build/wasm/bin/margin.js" --serve build/native/bin/margin-serve
-step "serve-chain: margin-serve --follow-chain on anvil: the book loaded from the house, a push a tick, a trade a re-read, a reorg undone, figures equal margin compute's on the house's books (about 6-12 s)" \
+step "serve-chain: margin-serve --follow-chain on anvil: the book loaded from the house, a push a tick, a trade a re-read, a reorg undone, a reorg of a push refused and caught up at the next push, figures equal margin compute's on the house's books (about 6-12 s)" \
   node contracts-interface/harness/serve-chain.js build/native/bin/margin build/native/bin/margin-serve
 
 step "expected outputs: numeric parity, API, input hash, PMRM_2 and portfolio differential outputs equal their pinned SHA-256" \

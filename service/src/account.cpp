@@ -116,6 +116,10 @@ summary book::state::evaluate(const account_rec& a, const snap_map& u, const sna
         rp = &parsed.value;
     }
     res = margin::compute(*rp, cache);  // the cache: contract values and mark quotes, once per snapshot
+    // The market the account was computed on goes with this evaluation: the next one builds its
+    // own from the snapshots, and an account keeping a copy of every expiry it holds between
+    // ticks was most of its memory (and of the cache misses of a tick over a large book).
+    if (a.req) a.req->market = margin::market_state{};
     if (!res.ok()) {
         s.err = *res.err;
         return s;

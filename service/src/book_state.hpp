@@ -53,8 +53,9 @@ using snap_map = std::map<std::string, std::shared_ptr<const snapshot>>;
 /// An account as the book holds it.
 struct account_rec {
     std::string text;  ///< the request without its market, compact
-    /// Validated; absent if it never decoded in this run. Its market is overwritten by each
-    /// evaluation (only the writer evaluates, one account on one worker): no copy per tick.
+    /// Validated; absent if it never decoded in this run. Its market is set by each evaluation
+    /// from the snapshots and emptied after it (only the writer evaluates, one account on one
+    /// worker), so that between ticks an account holds only its own terms.
     mutable std::optional<margin::request> req;
     std::vector<std::string> deps;  ///< symbols: positions' underlyings and collateral assets, sorted, unique
     std::string params;             ///< the "params" member, compact ("" = absent: standard)

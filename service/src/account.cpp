@@ -23,8 +23,11 @@ book::state::view book::state::view_of(const account_rec& a, const snap_map& u, 
     v.market.stable_price = g.stable_price;
     for (const auto& d : a.deps) {
         if (auto it = u.find(d); it != u.end()) {
-            v.market.underlyings.emplace(d, it->second->underlying);
-            if (it->second->timestamp != ts) v.derived_ok = false;
+            const snapshot* sn = it->second.get();
+            if (sn->timestamp != ts && g.retimed)
+                if (auto r = g.retimed->find(d); r != g.retimed->end() && r->second->timestamp == ts) sn = r->second.get();
+            v.market.underlyings.emplace(d, sn->underlying);
+            if (sn->timestamp != ts) v.derived_ok = false;
         }
         if (auto it = c.find(d); it != c.end()) v.market.collateral.emplace(d, it->second->asset);
     }

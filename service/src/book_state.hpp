@@ -129,6 +129,9 @@ struct book::state {
         std::int64_t timestamp = 0;
         margin::Wad stable_price = margin::Wad::from_int(1);
         std::optional<std::string> stable_json;
+        /// Underlyings a tick did not move, derived again at its timestamp once for the book
+        /// (apply_tick); view_of takes them where an account's view is at that timestamp.
+        const snap_map* retimed = nullptr;
     };
     globals now() const { return {timestamp, stable_price, stable_json}; }
     struct view {

@@ -106,6 +106,20 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
     std::vector<summary> out(dirty.size());
     state::globals g{m.timestamp, s.stable_price, s.stable_json};
     if (m.stable_json) g.stable_price = m.stable_price, g.stable_json = m.stable_json;
+    // An account holding a moved underlying and one the tick did not move is margined at the
+    // tick's timestamp, the other one's forwards and discount factors derived again from its
+    // given values (what validate() does per account): done here once for the book. One that
+    // does not derive at the new timestamp is left to each account's validation (the API's error).
+    snap_map retimed;
+    for (const auto& [sym, sn] : u) {
+        if (m.unders.count(sym) || sn->timestamp >= m.timestamp) continue;
+        json under = json::object(), piece = json::object();
+        under[sym] = json::parse(sn->json);
+        piece["timestamp"] = std::to_string(m.timestamp);
+        piece["underlyings"] = std::move(under);
+        if (auto d = decode_market(piece, "", id); d.ok()) retimed.emplace(sym, d.value.unders.at(sym));
+    }
+    g.retimed = &retimed;
     const auto t1 = clk::now();
     {
         state& cs = s;  // read-only below: only this writer changes the book

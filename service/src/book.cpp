@@ -77,9 +77,8 @@ void book::state::install(const std::string& id, rec_ptr rec, const char* cause,
     transition(evs, id, from, existed, now, cause);
 }
 
-void book::state::transition(std::vector<event>& out, const std::string& id, standing from, bool existed, const summary& now,
-                             const char* cause) {
-    if (existed ? from == now.state : now.state == standing::ok) return;
+std::optional<event> book::state::event_of(const std::string& id, standing from, bool existed, const summary& now, const char* cause) {
+    if (existed ? from == now.state : now.state == standing::ok) return std::nullopt;
     const char* type = now.state == standing::ok         ? "recovery"
                        : now.state == standing::below_im ? "margin_call"
                        : now.state == standing::below_mm ? "liquidation_warning"
@@ -97,8 +96,18 @@ void book::state::transition(std::vector<event>& out, const std::string& id, sta
     sj.erase("state");
     for (auto& [k, v] : sj.items()) j[k] = v;
     j["at_ms"] = unix_ms();  // wall clock, for tick-to-event latency; not part of any result
-    out.push_back({0, type, text::dump(j)});
-    ++event_counts[type];
+    return event{0, type, text::dump(j)};
+}
+
+void book::state::count_event(std::vector<event>& out, std::optional<event> e) {
+    if (!e) return;
+    ++event_counts[e->type];
+    out.push_back(std::move(*e));
+}
+
+void book::state::transition(std::vector<event>& out, const std::string& id, standing from, bool existed, const summary& now,
+                             const char* cause) {
+    count_event(out, event_of(id, from, existed, now, cause));
 }
 
 void book::state::publish(std::vector<event>& evs) {

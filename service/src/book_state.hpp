@@ -192,6 +192,11 @@ struct book::state {
     /// Swaps an account's record in (under mu, unique): the holder index and the event of
     /// its change of standing.
     void install(const std::string& id, rec_ptr rec, const char* cause, std::vector<event>& evs);
+    /// The event of a change of standing, if it is one (no state touched: a tick's workers
+    /// build their accounts' events beside computing them).
+    static std::optional<event> event_of(const std::string& id, standing from, bool existed, const summary& now, const char* cause);
+    /// Counts and queues an event (under mu; published after).
+    void count_event(std::vector<event>& out, std::optional<event> e);
     /// An event when the standing changes (under mu; published after).
     void transition(std::vector<event>& out, const std::string& id, standing from, bool existed, const summary& now, const char* cause);
     void publish(std::vector<event>& evs);

@@ -104,6 +104,7 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
     // Re-margin on every core: each worker takes chunks of accounts and keeps one contract-value
     // cache per parameter document (a cache serves one snapshot and one parameter set).
     std::vector<summary> out(dirty.size());
+    std::vector<std::optional<event>> changes(dirty.size());  // built by the workers, queued in order under the lock
     state::globals g{m.timestamp, s.stable_price, s.stable_json};
     if (m.stable_json) g.stable_price = m.stable_price, g.stable_json = m.stable_json;
     // An account holding a moved underlying and one the tick did not move is margined at the
@@ -135,6 +136,8 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
                     auto& cache = caches[a.params];
                     if (!cache) cache = std::make_unique<margin::scenario::value_cache>();
                     out[i] = cs.evaluate(a, u, c, id, cache.get(), g);
+                    // `last` changes only under the lock below, after every worker has finished
+                    if (!fresh.count(dirty[i].first)) changes[i] = state::event_of(dirty[i].first, a.last.state, true, out[i], "tick");
                 }
             }
         };
@@ -171,9 +174,8 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
                 s.install(dirty[i].first, dirty[i].second, "tick", evs);
                 continue;
             }
-            const standing from = dirty[i].second->last.state;
             dirty[i].second->last = std::move(out[i]);
-            s.transition(evs, dirty[i].first, from, true, dirty[i].second->last, "tick");
+            s.count_event(evs, std::move(changes[i]));
         }
         f.tick = id;
         f.accounts = dirty.size();

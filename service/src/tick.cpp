@@ -94,12 +94,28 @@ answer book::state::apply_tick(std::string_view body, std::int64_t seq, clk::tim
     } else if (m.stable_json) {
         dirty.assign(s.accounts.begin(), s.accounts.end());
     } else {
-        std::set<std::string> ids;
+        // The holders of a moved symbol, in id order: from the holder index when they are few,
+        // else by one pass over the book (a tick moving most of it would otherwise build a set
+        // of every id and look each one up again).
+        std::size_t held = 0;
         for (const auto* mp : {&m.unders, &m.assets})
             for (auto& [k, v] : *mp)
-                if (auto it = s.holders.find(k); it != s.holders.end()) ids.insert(it->second.begin(), it->second.end());
-        dirty.reserve(ids.size());
-        for (const auto& i : ids) dirty.emplace_back(i, s.accounts[i]);
+                if (auto it = s.holders.find(k); it != s.holders.end()) held += it->second.size();
+        if (held * 4 > s.accounts.size()) {
+            for (const auto& [rid, rec] : s.accounts)
+                for (const auto& d : rec->deps)
+                    if (m.unders.count(d) || m.assets.count(d)) {
+                        dirty.emplace_back(rid, rec);
+                        break;
+                    }
+        } else {
+            std::set<std::string> ids;
+            for (const auto* mp : {&m.unders, &m.assets})
+                for (auto& [k, v] : *mp)
+                    if (auto it = s.holders.find(k); it != s.holders.end()) ids.insert(it->second.begin(), it->second.end());
+            dirty.reserve(ids.size());
+            for (const auto& i : ids) dirty.emplace_back(i, s.accounts[i]);
+        }
     }
     // Re-margin on every core: each worker takes chunks of accounts and keeps one contract-value
     // cache per parameter document (a cache serves one snapshot and one parameter set).

@@ -89,7 +89,7 @@ quote_entry& quote_of(const position& pos, const expiry_market& em, scenario::va
 
 }  // namespace
 
-outcome<position_result> value_position(const request& req, std::size_t i, scenario::value_cache* cache) {
+outcome<position_result> value_position(const request& req, std::size_t i, scenario::value_cache* cache, value_basis basis) {
     const position& pos = req.acct.positions[i];
     const underlying_market& um = req.market.underlyings.at(pos.underlying);
     calc c;
@@ -109,7 +109,8 @@ outcome<position_result> value_position(const request& req, std::size_t i, scena
         const Wad q = c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero));  // exact (validated)
         pr.underlying_price = em.forward;
         pr.mark_price = c(fp::mul(quote.value.unit_price, pos.contract_size, rounding::floor));
-        pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));  // exact: the risk measures' base
+        if (basis == value_basis::exact)
+            pr.value = c(option_value(q, em.discount_factor, quote.value.undiscounted));  // exact: the risk measures' base
         pr.notional = c(fp::mul(c(fp::abs(q)), em.forward, rounding::ceil));
         pr.vol = pos.mark_vol ? *pos.mark_vol : quote.value.vol;
         pr.position_greeks = scale_greeks(c, quote.value.unit_greeks, q);
@@ -215,7 +216,7 @@ outcome<account_result> compute_standard(const request& req, scenario::value_cac
     res.mode = req.acct.mode;
     calc c;
     for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {
-        auto valued = value_position(req, i, cache);
+        auto valued = value_position(req, i, cache, value_basis::equity);  // each value from mark_to_market below
         if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
         res.positions.push_back(std::move(valued.value));
     }

@@ -83,7 +83,7 @@ outcome<account_result> compute_portfolio(const request& req, std::optional<std:
 
     for (std::size_t i = 0; i < req.acct.positions.size(); ++i) {
         const position& pos = req.acct.positions[i];
-        auto valued = value_position(req, i, cache);
+        auto valued = value_position(req, i, cache, value_basis::equity);  // each value from mark_to_market below
         if (!valued.ok()) return outcome<account_result>::failure(*valued.err);
         position_result pr = std::move(valued.value);
         sc::portfolio& p = book(pos.underlying);

@@ -103,11 +103,17 @@ struct equity_parts {
 /// and `unit_value` are read). Errors: ARITHMETIC_OVERFLOW.
 outcome<equity_parts> mark_to_market(const request& req, const std::vector<position_result>& positions);
 
+/// What value_position gives as an option's `value`: `exact`, floor(q DF B76) (the risk
+/// measures' base); `equity`, zero, for a caller that takes each option's part of equity from
+/// mark_to_market() instead (compute: three 256-bit divisions a leg it would throw away).
+enum class value_basis { exact, equity };
+
 /// A position's mark-to-market figures (value, mark, notional, vol, Greeks; no
 /// margin), shared by both models. Errors: SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.
 /// `cache` (one market snapshot): an option's mark quote is priced once per distinct
 /// contract and reused, the same bits and errors as without it.
-outcome<position_result> value_position(const request& req, std::size_t index, scenario::value_cache* cache = nullptr);
+outcome<position_result> value_position(const request& req, std::size_t index, scenario::value_cache* cache = nullptr,
+                                        value_basis basis = value_basis::exact);
 
 /// Evaluates a validated request. Errors (with the path of the position or
 /// asset): SVI_NON_POSITIVE_VARIANCE, ARITHMETIC_OVERFLOW.

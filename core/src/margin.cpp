@@ -182,9 +182,10 @@ outcome<equity_parts> mark_to_market(const request& req, const std::vector<posit
             const position& pos = req.acct.positions[i];
             amounts.push_back(c(fp::mul(pos.size, pos.contract_size, rounding::toward_zero)));  // exact (validated)
             units.push_back(positions[i].unit_value);
-            const Wad part = c(fp::mul(amounts.back(), units.back(), rounding::floor));
-            const Wad exact = c(fp::mul_div(amounts.back(), units.back(), WEI, rounding::toward_zero));  // 36 decimals
-            fractions.push_back(c(fp::sub(exact, c(fp::mul_div(part, E18_RAW, WEI, rounding::toward_zero)))));
+            // floor(amount x unit) and its fractional part (in wei of the 36-decimal product)
+            const auto split = fp::mul_floor_rem(amounts.back(), units.back());
+            const Wad part = split.ok() ? split.value.first : c(fp::result<Wad>::failure(split.error));
+            fractions.push_back(split.ok() ? split.value.second : Wad{});
             out.position_values[i] = part;
             parts = c(fp::add(parts, part));
         }

@@ -203,6 +203,38 @@ result<Wad> mul(const Wad& a, const Wad& b, rounding r) noexcept {
     return divide_rounded(wide(a) * wide(b), big512(Wad::scale), r);
 }
 
+result<std::pair<Wad, Wad>> mul_floor_rem(const Wad& a, const Wad& b) noexcept {
+    using R = result<std::pair<Wad, Wad>>;
+    if (a.raw().fits_i128() && b.raw().fits_i128()) {
+        const auto p = detail::mul_wide(uabs(a.raw().to_i128()), uabs(b.raw().to_i128()));
+        if (p.hi < WAD) {
+            bool inexact = false;
+            const u128 q = detail::div_invariant(p, detail::wad_divisor, inexact);
+            if (q < pow2(126)) {
+                const u128 rem = p.lo - q * WAD;  // < 10^18: exact modulo 2^128
+                const bool negative = negative_product(a, b);
+                if (!negative || rem == 0)
+                    return R{{Wad::from_raw(I256::from_i128(negative ? -static_cast<i128>(q) : static_cast<i128>(q))),
+                              Wad::from_raw(I256::from_i128(static_cast<i128>(rem)))},
+                             errc::ok};
+                // floor of a negative inexact quotient: one further from zero, the remainder's complement
+                return R{{Wad::from_raw(I256::from_i128(-static_cast<i128>(q) - 1)),
+                          Wad::from_raw(I256::from_i128(static_cast<i128>(WAD - rem)))},
+                         errc::ok};
+            }
+        }
+    }
+    const big512 n = wide(a) * wide(b), d(Wad::scale);
+    if (!I256::from_big(n).ok()) return R::failure(errc::overflow);  // the product itself must be an int256
+    big512 q = n / d;                                                // truncates toward zero
+    big512 rem = n - q * d;
+    if (rem < 0) {
+        --q;
+        rem += d;
+    }
+    return R{{Wad::from_raw(I256::from_big(q).value), Wad::from_raw(I256::from_big(rem).value)}, errc::ok};
+}
+
 result<Wad> div(const Wad& a, const Wad& b, rounding r) noexcept {
     if (b.raw().is_zero()) return result<Wad>::failure(errc::div_by_zero);
     if (a.raw().fits_i128() && b.raw().fits_i128()) {

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "fixedpoint/errc.hpp"
 #include "fixedpoint/i256.hpp"
@@ -63,6 +64,12 @@ result<Wad> div(const Wad& a, const Wad& b, rounding r) noexcept;
 /// raw(a) * raw(b) / raw(c) with a 512-bit intermediate, rounded once as `r`
 /// (so on Wads it is a*b/c with no intermediate rounding). Errors: div_by_zero, overflow.
 result<Wad> mul_div(const Wad& a, const Wad& b, const Wad& c, rounding r) noexcept;
+
+/// floor(a * b / 10^18) and what the floor dropped: the remainder raw(a) * raw(b) -
+/// 10^18 * floor(...), in [0, 10^18) wei (so {mul(a, b, floor), that remainder} in one
+/// step). Errors: overflow when the exact product raw(a) * raw(b) (the 36-decimal value whose
+/// parts these are) is outside int256.
+result<std::pair<Wad, Wad>> mul_floor_rem(const Wad& a, const Wad& b) noexcept;
 
 /// sum over i of raw(a[i]) * raw(b[i]) / 10^18: the exact sum of the products,
 /// rounded once as `r` (SPEC.md §3). Precondition: a.size() == b.size().

@@ -7,28 +7,11 @@
 # (each runs this file) prove the same bytes. Usage: test_cascade_cli.sh MARGIN...
 margin="$*"
 here=$(dirname "$0")
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-passed=0; failed=0
-bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+. "$here/cascade_lib.sh"
 python3 "$here/cascade_cases.py" write "$tmp" || exit 2
-# errors: exit status 1, the code and the path
-while read -r name code path; do
-  out=$($margin cascade "$tmp/err_$name.json" --compact 2>&1); rc=$?
-  case "$out" in
-    *"\"code\":\"$code\""*"\"path\":\"$path\""*) [ "$rc" = 1 ] && passed=$((passed + 1)) || bad "$name: status $rc" ;;
-    *) bad "$name: want $code at $path, got $out" ;;
-  esac
-done < "$tmp/errors.txt"
+check_errors
 # results: figures checked independently; threads 1 = 2; the bytes pinned (native = WASM)
-for name in market_none market_ranked market_pro_rata market_sqrt house; do
-  $margin cascade "$tmp/$name.json" > "$tmp/$name.out" 2>&1 || bad "$name: status $?"
-  if [ "$1" != node ]; then  # (WebAssembly runs one thread whatever --threads says: the native run checks it)
-    $margin cascade "$tmp/$name.json" --threads 2 > "$tmp/$name.out2" 2>&1
-    cmp -s "$tmp/$name.out" "$tmp/$name.out2" && passed=$((passed + 1)) || bad "$name: threads 1 and 2 differ"
-  fi
-  python3 "$here/cascade_cases.py" check "$name" "$tmp/$name.out" > /dev/null && passed=$((passed + 1)) || bad "$name: figures (above)"
-done
+check_results "python3 $here/cascade_cases.py" market_none market_ranked market_pro_rata market_sqrt house
 # stdin and --shock (the stress shorthand) give the market book's bytes
 $margin cascade - < "$tmp/market_none.json" > "$tmp/stdin.out" && cmp -s "$tmp/stdin.out" "$tmp/market_none.out" &&
   passed=$((passed + 1)) || bad "stdin"
@@ -42,10 +25,7 @@ $margin cascade "$tmp/house_vols.json" > "$tmp/vols.out" && ! cmp -s "$tmp/vols.
 $margin cascade --threads 0 "$tmp/house.json" > /dev/null 2>&1; [ $? = 2 ] && passed=$((passed + 1)) || bad "--threads 0: status 2"
 $margin cascade --help | grep -q 'usage: margin cascade' && passed=$((passed + 1)) || bad "--help"
 # the pinned bytes (sha256 of each pretty output; produced natively, checked above, equal under node)
-cd "$tmp" && sha256sum market_none.out market_ranked.out market_pro_rata.out market_sqrt.out house.out vols.out > sums.txt
-while read -r sum file; do
-  grep -q "^$sum  $file\$" sums.txt && passed=$((passed + 1)) || bad "$file: bytes differ from the pin ($(grep " $file\$" sums.txt))"
-done <<'PINS'
+check_pins market_none.out market_ranked.out market_pro_rata.out market_sqrt.out house.out vols.out <<'PINS'
 399368f4ee4084dfea0592620b4c6bda8aea1518c214b887c5497b4da8690a00  market_none.out
 c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_ranked.out
 c2b76af776c2b6492452fcc1583f415d14d43deb8c6e5674f40a83d803a5e021  market_pro_rata.out
